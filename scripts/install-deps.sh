@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what h2scope needs to build and test on Debian 12 (run as root).
+# Skips apt entirely when everything is already there.
+set -euo pipefail
+pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev llvm
+      check libsubunit-dev libpcap-dev
+      libnghttp2-dev nghttp2-client nghttp2-server tcpdump tshark)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
