@@ -52,7 +52,7 @@ typedef enum h2_status {
   H2_E_STREAM_ID_REQUIRED,     /* frame type needs a non-zero stream id (§6.1 §6.2 §6.3 §6.4 §6.6 §6.10) */
   H2_E_STREAM_ID_FORBIDDEN,    /* frame type needs stream id 0 (§6.5 §6.7 §6.8) */
   H2_E_PADDING_TOO_LONG,       /* §6.1/§6.2/§6.6: pad length >= remaining payload */
-  H2_E_SELF_DEPENDENCY,        /* §5.3.1: a stream cannot depend on itself */
+  H2_E_SELF_DEPENDENCY,        /* RFC 7540 §5.3.1 (via §5.3.2): stream depends on itself */
   H2_E_SETTINGS_ACK_LENGTH,    /* §6.5: SETTINGS with ACK and a payload */
   H2_E_SETTINGS_LENGTH,        /* §6.5: payload not a multiple of 6 */
   H2_E_SETTINGS_ENABLE_PUSH,   /* §6.5.2: SETTINGS_ENABLE_PUSH not 0/1 (or 1 from a server) */
@@ -64,9 +64,12 @@ typedef enum h2_status {
   H2_E_BAD_PROMISED_ID,        /* §6.6: promised stream id 0 or not server-initiated (even) */
   H2_E_CONTINUATION_EXPECTED,  /* §6.10: other frame while a field block is open */
   H2_E_CONTINUATION_UNEXPECTED,/* §6.10: CONTINUATION without an open field block */
-  H2_E_FIELD_BLOCK_TOO_LARGE,  /* field block fragments exceed the configured limit (§10.5.1) */
+  H2_E_FIELD_BLOCK_TOO_LARGE,  /* field block fragments exceed the configured limit (§10.5.1);
+                                  not decompressing a block is a COMPRESSION_ERROR connection
+                                  error (§4.3) */
 
-  /* HPACK, RFC 7541 (all COMPRESSION_ERROR connection errors, §2.3.3 §4.2 §5 §6) */
+  /* HPACK, RFC 7541 (all COMPRESSION_ERROR connection errors, §2.3.3 §4.2 §5 §6, except
+   * the header list limit) */
   H2_E_HPACK_TRUNCATED,        /* block ends inside a representation */
   H2_E_HPACK_INTEGER_OVERFLOW, /* §5.1: value > 2^32-1 or too many continuation bytes */
   H2_E_HPACK_HUFFMAN,          /* §5.2: padding > 7 bits, padding not all ones, or EOS */
@@ -76,7 +79,9 @@ typedef enum h2_status {
   H2_E_HPACK_SIZE_UPDATE_POSITION,  /* §4.2: update after the first field of a block */
   H2_E_HPACK_SIZE_UPDATE_MISSING,   /* §4.2: limit was lowered but the block does not start with an update */
   H2_E_HPACK_STRING_TOO_LONG,  /* string longer than the configured limit */
-  H2_E_HPACK_HEADER_LIST_TOO_LARGE, /* sum of field sizes > max header list size (RFC 9113 §6.5.2) */
+  H2_E_HPACK_HEADER_LIST_TOO_LARGE, /* sum of field sizes > max header list size (RFC 9113
+                                       §6.5.2, advisory): the message is malformed, a stream
+                                       error PROTOCOL_ERROR (§10.5.1, §8.1.1) */
 
   H2_STATUS_COUNT
 } h2_status;

@@ -151,13 +151,21 @@ h2_status h2_frame_header_decode(const uint8_t *buf, size_t len, h2_frame_header
 
 /* Decodes one frame from buf.
  * - H2_OK: *out is the frame, *consumed = 9 + length.
- * - H2_NEED_MORE: not enough bytes yet; err->need = bytes still missing; out->hd
- *   is filled when the 9 header bytes were there. *consumed = 0.
+ * - H2_NEED_MORE: not enough bytes yet; err->need = bytes still missing for the
+ *   whole frame as soon as the 3-byte Length is there (and within the limit),
+ *   else for the 9-byte header; out->hd is filled when the 9 header bytes were
+ *   there. *consumed = 0.
  * - H2_E_FRAME_TOO_LARGE: detected from the header alone; out->hd filled,
  *   *consumed = 0 (the caller decides whether to skip hd.length bytes).
  * - any other error: the whole frame was present; out->hd and every field that
  *   could be parsed are filled, *consumed = 9 + length so a passive reader can
  *   continue with the next frame. err carries code, scope, section, offset.
+ *   err->offset is relative to buf: 0 for every size rule (the Length field),
+ *   3 for PUSH_PROMISE from a client (the Type), 5 for stream-id rules, and
+ *   the offending payload field otherwise (9 = Pad Length / first payload
+ *   byte, 9+6*i = SETTINGS entry i, the Stream Dependency, the Promised ID).
+ *   err->stream_id is the frame's stream for stream errors, 0 for connection
+ *   errors. On H2_OK err is left untouched.
  * opts may be NULL (defaults). */
 h2_status h2_frame_decode(const uint8_t *buf, size_t len, const h2_frame_decode_options *opts,
                           h2_frame *out, size_t *consumed, h2_error *err);
@@ -203,6 +211,9 @@ typedef struct h2_field_block {
   uint8_t flags;        /* flags of the first frame (END_STREAM, PRIORITY...) */
   bool open;            /* a block is waiting for CONTINUATION */
   uint32_t frames;      /* frames in the current block */
+  bool discarding;      /* the open block overflowed cap: its fragments are dropped and
+                           it never reports complete (H2_E_FIELD_BLOCK_TOO_LARGE was
+                           returned once, on the frame that overflowed) */
 } h2_field_block;
 
 void h2_field_block_init(h2_field_block *b, uint8_t *buf, size_t cap);
@@ -214,7 +225,12 @@ h2_status h2_field_block_check(const h2_field_block *b, const h2_frame_header *h
 /* Feeds a decoded frame. For HEADERS/PUSH_PROMISE/CONTINUATION it appends the
  * fragment; *complete becomes true when END_HEADERS closed the block — the
  * block is then b->buf[0..len) and stays there until the next feed. Other
- * frame types only go through the sequencing check. */
+ * frame types only go through the sequencing check.
+ * A fragment that would take the block past cap returns
+ * H2_E_FIELD_BLOCK_TOO_LARGE (connection error COMPRESSION_ERROR, §4.3: a
+ * block the receiver does not decompress ends the connection); a passive
+ * reader may keep feeding: the block is followed to END_HEADERS, silently
+ * dropped, and never reported complete. */
 h2_status h2_field_block_feed(h2_field_block *b, const h2_frame *f, bool *complete, h2_error *err);
 
 #ifdef __cplusplus

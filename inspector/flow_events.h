@@ -1,0 +1,58 @@
+/* flow_events.h — the seam between capture handling (pcap → link → IP → TCP
+ * reassembly → flow table) and the HTTP/2 layer of the inspector. The capture
+ * side calls a flow_consumer with in-order bytes per direction, gaps and
+ * closes; the consumer never sees packets. */
+#ifndef H2SCOPE_FLOW_EVENTS_H
+#define H2SCOPE_FLOW_EVENTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Direction 0 is the client (the side that sent the SYN; without a SYN, the
+ * side with the higher port, ties by address), direction 1 the server. The
+ * consumer may find the roles the other way round (a preface sent by side 1)
+ * and then swaps its own labels; capture_flow_swap_roles() makes the swap
+ * visible to the capture side too. */
+enum { FLOW_DIR_C2S = 0, FLOW_DIR_S2C = 1 };
+
+enum flow_close_reason {
+  FLOW_CLOSE_FIN = 1,     /* both directions finished */
+  FLOW_CLOSE_RST = 2,
+  FLOW_CLOSE_IDLE = 3,    /* idle timeout in capture time */
+  FLOW_CLOSE_EVICTED = 4, /* connection table full */
+  FLOW_CLOSE_END = 5,     /* end of capture */
+  FLOW_CLOSE_REUSED = 6,  /* a new SYN reused the 4-tuple before a FIN/RST was seen */
+};
+
+typedef struct capture_flow {
+  uint32_t id;            /* 1-based, in order of first packet */
+  char endpoint[2][64];   /* "ip:port" of side 0 and side 1 ("[v6]:port" for IPv6) */
+  uint16_t port[2];
+  bool syn_seen;          /* the handshake was captured */
+  uint64_t bytes[2];      /* in-order payload bytes delivered per direction */
+  void *user;             /* owned by the consumer */
+} capture_flow;
+
+typedef struct flow_consumer {
+  void *user;
+  /* A new TCP connection (first packet seen). */
+  void (*on_open)(void *user, capture_flow *f, double ts);
+  /* In-order payload of direction dir, starting at stream offset `offset`
+   * (bytes of that direction delivered before, gaps included). `data` is only
+   * valid during the call: the consumer copies what it must keep. */
+  void (*on_bytes)(void *user, capture_flow *f, int dir, uint64_t offset, const uint8_t *data,
+                   size_t len, double ts);
+  /* `len` bytes at `offset` of direction dir were never captured (a hole that
+   * did not fill, or bytes before the first captured segment of a connection
+   * joined mid-way are NOT reported: offset 0 is the first captured byte). */
+  void (*on_gap)(void *user, capture_flow *f, int dir, uint64_t offset, uint64_t len, double ts);
+  /* The connection ended; f is freed after this call. */
+  void (*on_close)(void *user, capture_flow *f, int reason, double ts);
+  /* Something the user must hear about that is not tied to bytes: a limit
+   * hit, an unsupported link type, a truncated packet... f may be NULL. `kind`
+   * is a stable identifier ("limit-connections", "unsupported-linktype"). */
+  void (*on_notice)(void *user, capture_flow *f, const char *kind, const char *message, double ts);
+} flow_consumer;
+
+#endif
