@@ -1,0 +1,358 @@
+/* hpack_decoder.c — the HPACK decoder (RFC 7541 §3, §6): turns one complete
+ * header block into fields handed to a callback, keeping the dynamic table in
+ * step with the peer's encoder. No allocation while decoding: literal strings
+ * point into the input, Huffman strings are decoded into the decoder's scratch
+ * area, indexed fields point into the tables.
+ *
+ * State-unknown mode (captures that start mid-connection): the table we never
+ * saw may hold entries we cannot name. Entries inserted after decoding started
+ * are exact and are always the newest, so indexes 62..61+count still resolve;
+ * anything beyond is reported as an unknown field instead of an error. The
+ * state is known again when a size update to 0 empties the table, or when the
+ * entries we know already fill it so that even a smallest older entry (32
+ * octets, §4.1) could not still be there (size + 32 > max). An insertion whose
+ * name is itself unknown has an unknown size, so our view is dropped (the
+ * table is cleared, still unknown) rather than risking a wrong answer later. */
+#include <string.h>
+
+#include "hpack_internal.h"
+#include "hpack_static_table.h"
+#include "h2/huffman.h"
+
+static h2_status fail(h2_error *err, h2_status st, size_t offset) {
+  return h2_error_set(err, st, offset, 0);
+}
+
+h2_status h2_hpack_decoder_init(h2_hpack_decoder *d, const h2_hpack_decoder_config *cfg) {
+  h2_hpack_decoder_config def = {0};
+  if (!cfg)
+    cfg = &def;
+  memset(d, 0, sizeof *d);
+  if (cfg->allocator)
+    d->alloc = *cfg->allocator;
+  d->protocol_max = cfg->max_table_size ? cfg->max_table_size : H2_HPACK_DEFAULT_TABLE_SIZE;
+  d->max_list = cfg->max_header_list_size ? cfg->max_header_list_size : H2_HPACK_DEFAULT_MAX_LIST;
+  d->max_string = cfg->max_string_len ? cfg->max_string_len : H2_HPACK_DEFAULT_MAX_STRING;
+  /* The table starts at the protocol maximum (§4.2: the encoder's initial
+   * maximum is the SETTINGS value); name and value may both be Huffman coded
+   * in one literal, so the scratch area holds two strings. */
+  if (hpack_table_init(&d->table, d->protocol_max, &d->alloc) != H2_OK)
+    return H2_E_NO_MEMORY;
+  d->scratch = hpack_alloc(&d->alloc, (size_t)d->max_string * 2);
+  if (!d->scratch) {
+    hpack_table_free(&d->table, &d->alloc);
+    return H2_E_NO_MEMORY;
+  }
+  return H2_OK;
+}
+
+void h2_hpack_decoder_free(h2_hpack_decoder *d) {
+  hpack_table_free(&d->table, &d->alloc);
+  hpack_free(&d->alloc, d->scratch);
+  d->scratch = NULL;
+}
+
+h2_status h2_hpack_decoder_set_max_table_size(h2_hpack_decoder *d, uint32_t size) {
+  if (hpack_table_reserve(&d->table, size, &d->alloc) != H2_OK)
+    return H2_E_NO_MEMORY;
+  /* §4.2: a lowered limit must be acknowledged by a size update at the start
+   * of the next block. A raised one takes effect when the encoder sends one. */
+  if (size < d->table.max_size)
+    d->update_required = true;
+  d->protocol_max = size;
+  return H2_OK;
+}
+
+void h2_hpack_decoder_set_state_unknown(h2_hpack_decoder *d) {
+  d->state_unknown = true;
+  d->known_count = 0;
+  d->table.count = 0;
+  d->table.size = 0;
+  d->table.ring_head = d->table.ring_tail = 0;
+  d->table.max_size = d->protocol_max; /* assumed until an update says otherwise */
+  d->update_required = false;
+}
+
+bool h2_hpack_decoder_state_known(const h2_hpack_decoder *d) { return !d->state_unknown; }
+
+static void recheck_known(h2_hpack_decoder *d) {
+  if (d->state_unknown && (uint64_t)d->table.size + H2_HPACK_ENTRY_OVERHEAD > d->table.max_size)
+    d->state_unknown = false;
+}
+
+uint32_t h2_hpack_decoder_table_count(const h2_hpack_decoder *d) { return d->table.count; }
+uint32_t h2_hpack_decoder_table_size(const h2_hpack_decoder *d) { return d->table.size; }
+uint32_t h2_hpack_decoder_table_max_size(const h2_hpack_decoder *d) { return d->table.max_size; }
+bool h2_hpack_decoder_table_entry(const h2_hpack_decoder *d, uint32_t i, h2_header *out) {
+  if (i >= d->table.count)
+    return false;
+  hpack_table_get(&d->table, i, out);
+  return true;
+}
+
+/* Resolves index (≥ 1) to a field; *unknown when it names state we never saw. */
+static h2_status lookup(const h2_hpack_decoder *d, uint32_t index, h2_header *out, bool *unknown) {
+  *unknown = false;
+  if (index <= H2_HPACK_STATIC_COUNT) {
+    const h2_hpack_static_entry *e = &h2_hpack_static_entries[index];
+    out->name = e->name;
+    out->name_len = e->name_len;
+    out->value = e->value;
+    out->value_len = e->value_len;
+    out->flags = 0;
+    return H2_OK;
+  }
+  uint32_t i = index - H2_HPACK_STATIC_COUNT - 1;
+  if (i < d->table.count) {
+    hpack_table_get(&d->table, i, out);
+    return H2_OK;
+  }
+  if (d->state_unknown) {
+    *unknown = true;
+    out->name = out->value = NULL;
+    out->name_len = out->value_len = 0;
+    out->flags = 0;
+    return H2_OK;
+  }
+  return H2_E_HPACK_INDEX_RANGE; /* §2.3.3 */
+}
+
+/* §5.2 string literal at in[*pos]. Huffman output goes to scratch. */
+static h2_status read_string(h2_hpack_decoder *d, const uint8_t *in, size_t len, size_t *pos,
+                             uint8_t *scratch, const char **out, size_t *out_len, bool *huffman) {
+  uint32_t slen;
+  size_t used;
+  h2_status st = hpack_int_decode_inline(in + *pos, len - *pos, 7, &slen, &used);
+  if (st != H2_OK)
+    return st;
+  *huffman = (in[*pos] & 0x80) != 0;
+  *pos += used;
+  if (slen > len - *pos)
+    return H2_E_HPACK_TRUNCATED;
+  const uint8_t *s = in + *pos;
+  *pos += slen;
+  if (!*huffman) {
+    if (slen > d->max_string)
+      return H2_E_HPACK_STRING_TOO_LONG;
+    *out = (const char *)s;
+    *out_len = slen;
+    return H2_OK;
+  }
+  size_t n;
+  st = h2_huffman_decode(s, slen, scratch, d->max_string, &n);
+  if (st == H2_E_BUFFER_TOO_SMALL)
+    return H2_E_HPACK_STRING_TOO_LONG;
+  if (st != H2_OK)
+    return st;
+  *out = (const char *)scratch;
+  *out_len = n;
+  return H2_OK;
+}
+
+typedef struct block_state {
+  uint64_t list_size;
+  bool over_limit;
+  size_t over_offset;
+} block_state;
+
+static void emit(h2_hpack_decoder *d, const h2_hpack_decode_callbacks *cb, block_state *bs,
+                 const h2_header *h, const h2_hpack_field_info *info) {
+  /* RFC 9113 §6.5.2: the size of a field is name + value + 32. */
+  bs->list_size += h->name_len + h->value_len + H2_HPACK_ENTRY_OVERHEAD;
+  if (bs->list_size > d->max_list) {
+    if (!bs->over_limit) {
+      bs->over_limit = true;
+      bs->over_offset = info->offset;
+    }
+    return;
+  }
+  if (cb && cb->on_field)
+    cb->on_field(cb->user, h, info);
+}
+
+h2_status h2_hpack_decode_block(h2_hpack_decoder *d, const uint8_t *in, size_t len,
+                                const h2_hpack_decode_callbacks *cb, h2_error *err) {
+  size_t pos = 0;
+  bool seen_field = false;
+  block_state bs = {0};
+  if (d->update_required && (len == 0 || (in[0] & 0xe0) != 0x20))
+    return fail(err, H2_E_HPACK_SIZE_UPDATE_MISSING, 0); /* §4.2 */
+  while (pos < len) {
+    size_t start = pos;
+    uint8_t b = in[pos];
+    uint32_t index;
+    size_t used;
+    h2_status st;
+    h2_hpack_field_info info = {.offset = start};
+    h2_header h = {0};
+    bool unknown = false;
+
+    if (b & 0x80) {
+      /* §6.1 indexed header field */
+      st = hpack_int_decode_inline(in + pos, len - pos, 7, &index, &used);
+      if (st != H2_OK)
+        return fail(err, st, start);
+      pos += used;
+      if (index == 0)
+        return fail(err, H2_E_HPACK_INDEX_ZERO, start);
+      st = lookup(d, index, &h, &unknown);
+      if (st != H2_OK)
+        return fail(err, st, start);
+      info.rep = H2_HPACK_INDEXED;
+      info.index = index;
+      info.unknown = unknown;
+      info.wire_len = pos - start;
+      info.table_size = d->table.size;
+      seen_field = true;
+      emit(d, cb, &bs, &h, &info);
+      continue;
+    }
+    if ((b & 0xe0) == 0x20) {
+      /* §6.3 dynamic table size update: only before the first field (§4.2),
+       * and not above the protocol limit. */
+      uint32_t size;
+      st = hpack_int_decode_inline(in + pos, len - pos, 5, &size, &used);
+      if (st != H2_OK)
+        return fail(err, st, start);
+      if (seen_field)
+        return fail(err, H2_E_HPACK_SIZE_UPDATE_POSITION, start);
+      if (size > d->protocol_max)
+        return fail(err, H2_E_HPACK_SIZE_UPDATE_TOO_LARGE, start);
+      pos += used;
+      uint32_t evicted = hpack_table_set_max(&d->table, size);
+      d->update_required = false;
+      if (size == 0)
+        d->state_unknown = false; /* an empty table is a known table */
+      recheck_known(d);
+      if (cb && cb->on_size_update)
+        cb->on_size_update(cb->user, size, start, evicted);
+      continue;
+    }
+    /* §6.2 literals: 01 incremental (6-bit index), 0001 never indexed,
+     * 0000 without indexing (4-bit index). */
+    unsigned prefix;
+    if ((b & 0xc0) == 0x40) {
+      info.rep = H2_HPACK_LITERAL_INCREMENTAL;
+      prefix = 6;
+    } else if ((b & 0xf0) == 0x10) {
+      info.rep = H2_HPACK_LITERAL_NEVER_INDEX;
+      prefix = 4;
+      h.flags = H2_HEADER_NEVER_INDEX;
+    } else {
+      info.rep = H2_HPACK_LITERAL_NO_INDEX;
+      prefix = 4;
+    }
+    st = hpack_int_decode_inline(in + pos, len - pos, prefix, &index, &used);
+    if (st != H2_OK)
+      return fail(err, st, start);
+    pos += used;
+    uint8_t *name_scratch = d->scratch, *value_scratch = d->scratch + d->max_string;
+    bool name_unknown = false;
+    if (index) {
+      h2_header named;
+      st = lookup(d, index, &named, &name_unknown);
+      if (st != H2_OK)
+        return fail(err, st, start);
+      h.name = named.name;
+      h.name_len = named.name_len;
+    } else {
+      if (pos >= len)
+        return fail(err, H2_E_HPACK_TRUNCATED, start);
+      st = read_string(d, in, len, &pos, name_scratch, &h.name, &h.name_len, &info.name_huffman);
+      if (st != H2_OK)
+        return fail(err, st, start);
+    }
+    if (pos >= len)
+      return fail(err, H2_E_HPACK_TRUNCATED, start);
+    st = read_string(d, in, len, &pos, value_scratch, &h.value, &h.value_len, &info.value_huffman);
+    if (st != H2_OK)
+      return fail(err, st, start);
+    info.index = index;
+    info.unknown = name_unknown;
+    info.wire_len = pos - start;
+    seen_field = true;
+    if (info.rep == H2_HPACK_LITERAL_INCREMENTAL) {
+      if (name_unknown) {
+        /* Unknown size: forget our view of the table (see the top comment). */
+        d->table.count = 0;
+        d->table.size = 0;
+        d->table.ring_head = d->table.ring_tail = 0;
+        emit(d, cb, &bs, &h, &info);
+        continue;
+      }
+      /* The name may point into the table, which the insertion can move or
+       * evict: copy it to the scratch area first (free when the name was
+       * indexed). */
+      if (hpack_table_owns(&d->table, h.name)) {
+        memcpy(name_scratch, h.name, h.name_len);
+        h.name = (const char *)name_scratch;
+      }
+      bool inserted;
+      info.evicted = hpack_table_insert(&d->table, h.name, h.name_len, h.value, h.value_len,
+                                        &inserted);
+      if (inserted)
+        hpack_table_get(&d->table, 0, &h); /* stable copies for the callback */
+      h.flags = 0;
+      recheck_known(d);
+    }
+    info.table_size = d->table.size;
+    emit(d, cb, &bs, &h, &info);
+  }
+  if (bs.over_limit)
+    return fail(err, H2_E_HPACK_HEADER_LIST_TOO_LARGE, bs.over_offset);
+  return H2_OK;
+}
+
+/* ---- h2_hpack_decode_list: copies into the caller's arena ---- */
+
+typedef struct list_sink {
+  h2_header *out;
+  h2_hpack_field_info *infos;
+  size_t max, n;
+  char *arena;
+  size_t cap, used;
+  bool overflow;
+} list_sink;
+
+static const char *copy_str(list_sink *s, const char *p, size_t len) {
+  if (!p)
+    return NULL;
+  if (len > s->cap - s->used) {
+    s->overflow = true;
+    return NULL;
+  }
+  char *dst = s->arena + s->used;
+  if (len)
+    memcpy(dst, p, len);
+  s->used += len;
+  return dst;
+}
+
+static void list_on_field(void *user, const h2_header *h, const h2_hpack_field_info *info) {
+  list_sink *s = user;
+  if (s->overflow)
+    return;
+  if (s->n == s->max) {
+    s->overflow = true;
+    return;
+  }
+  h2_header *o = &s->out[s->n];
+  *o = *h;
+  o->name = copy_str(s, h->name, h->name_len);
+  o->value = copy_str(s, h->value, h->value_len);
+  if (s->infos)
+    s->infos[s->n] = *info;
+  s->n++;
+}
+
+h2_status h2_hpack_decode_list(h2_hpack_decoder *d, const uint8_t *in, size_t len, h2_header *out,
+                               h2_hpack_field_info *infos, size_t max_fields, size_t *n,
+                               char *arena, size_t arena_cap, h2_error *err) {
+  list_sink s = {.out = out, .infos = infos, .max = max_fields, .arena = arena, .cap = arena_cap};
+  h2_hpack_decode_callbacks cb = {.on_field = list_on_field, .user = &s};
+  h2_status st = h2_hpack_decode_block(d, in, len, &cb, err);
+  *n = s.n;
+  if (st == H2_OK && s.overflow)
+    return h2_error_set(err, H2_E_BUFFER_TOO_SMALL, 0, 0);
+  return st;
+}

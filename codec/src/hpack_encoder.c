@@ -1,0 +1,365 @@
+/* hpack_encoder.c — the HPACK encoder (RFC 7541 §4, §6): static and dynamic
+ * table references, literals with/without/never indexing, Huffman when it is
+ * shorter, sensitive fields never indexed (§7.1.3), and table size changes
+ * announced at the start of the next block (§4.2, §6.3).
+ *
+ * Dynamic-table lookups never scan: an open-addressing hash over
+ * (name, value) and one over name map to the insertion sequence number of the
+ * newest matching entry; an entry's HPACK index follows from its sequence
+ * number. Slots of evicted entries are recognised by their sequence number and
+ * reused; the hash is rebuilt when stale slots pile up. */
+#include <string.h>
+
+#include "h2/huffman.h"
+#include "hpack_internal.h"
+
+typedef struct hash_slot {
+  uint32_t hash; /* 0 = empty */
+  uint32_t seq;  /* insertion number of the entry */
+} hash_slot;
+
+struct h2_hpack_encoder {
+  hpack_table table;
+  h2_allocator alloc;
+  uint8_t huffman;
+  uint8_t indexing;
+  bool index_sensitive;
+  uint32_t inserted;     /* entries ever inserted: the newest has seq inserted-1 */
+  hash_slot *field_hash; /* (name, value) → newest seq */
+  hash_slot *name_hash;  /* name → newest seq */
+  uint32_t hash_cap;     /* power of two, ≥ 4 × max entries */
+  uint32_t hash_used;    /* occupied slots (live or stale) in field_hash */
+  uint32_t name_used;
+  /* §4.2 pending size change: smallest value since the last block, and the final one. */
+  bool update_pending;
+  uint32_t update_min;
+  uint32_t update_final;
+};
+
+static uint32_t hash_bytes(uint32_t h, const char *p, size_t n) {
+  /* FNV-1a, 32-bit. */
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ (uint8_t)p[i]) * 16777619u;
+  return h;
+}
+
+static uint32_t name_hash_of(const char *name, size_t nlen) {
+  uint32_t h = hash_bytes(2166136261u, name, nlen);
+  return h ? h : 1;
+}
+
+static uint32_t field_hash_of(uint32_t name_h, const char *value, size_t vlen) {
+  uint32_t h = hash_bytes(name_h ^ 0x9e3779b9u, value, vlen);
+  return h ? h : 1;
+}
+
+/* Live when the entry with this seq is still in the table. */
+static bool seq_live(const h2_hpack_encoder *e, uint32_t seq) {
+  return e->inserted - seq <= e->table.count && e->inserted - seq >= 1;
+}
+
+static void seq_entry(const h2_hpack_encoder *e, uint32_t seq, h2_header *out) {
+  hpack_table_get(&e->table, e->inserted - 1 - seq, out);
+}
+
+static h2_status alloc_hash(h2_hpack_encoder *e, uint32_t max_size) {
+  uint32_t entries = max_size / H2_HPACK_ENTRY_OVERHEAD + 1, cap = 16;
+  while (cap < entries * 4)
+    cap <<= 1;
+  hash_slot *f = hpack_alloc(&e->alloc, (size_t)cap * sizeof *f);
+  hash_slot *n = hpack_alloc(&e->alloc, (size_t)cap * sizeof *n);
+  if (!f || !n) {
+    hpack_free(&e->alloc, f);
+    hpack_free(&e->alloc, n);
+    return H2_E_NO_MEMORY;
+  }
+  hpack_free(&e->alloc, e->field_hash);
+  hpack_free(&e->alloc, e->name_hash);
+  e->field_hash = f;
+  e->name_hash = n;
+  e->hash_cap = cap;
+  return H2_OK;
+}
+
+static void hash_put(h2_hpack_encoder *e, hash_slot *tab, uint32_t *used, uint32_t h,
+                     uint32_t seq, bool by_name, const h2_header *f) {
+  uint32_t mask = e->hash_cap - 1;
+  for (uint32_t i = h & mask;; i = (i + 1) & mask) {
+    hash_slot *s = &tab[i];
+    if (s->hash == 0) {
+      s->hash = h;
+      s->seq = seq;
+      (*used)++;
+      return;
+    }
+    if (!seq_live(e, s->seq)) {
+      s->hash = h; /* reuse a stale slot */
+      s->seq = seq;
+      return;
+    }
+    if (s->hash == h) {
+      h2_header x;
+      seq_entry(e, s->seq, &x);
+      if (x.name_len == f->name_len && memcmp(x.name, f->name, f->name_len) == 0 &&
+          (by_name || (x.value_len == f->value_len &&
+                       (f->value_len == 0 || memcmp(x.value, f->value, f->value_len) == 0)))) {
+        s->seq = seq; /* the newer duplicate has the smaller index */
+        return;
+      }
+    }
+  }
+}
+
+static void rebuild_hash(h2_hpack_encoder *e) {
+  memset(e->field_hash, 0, (size_t)e->hash_cap * sizeof *e->field_hash);
+  memset(e->name_hash, 0, (size_t)e->hash_cap * sizeof *e->name_hash);
+  e->hash_used = e->name_used = 0;
+  for (uint32_t k = e->table.count; k-- > 0;) { /* oldest first: newest wins */
+    h2_header f;
+    hpack_table_get(&e->table, k, &f);
+    uint32_t seq = e->inserted - 1 - k, nh = name_hash_of(f.name, f.name_len);
+    hash_put(e, e->field_hash, &e->hash_used, field_hash_of(nh, f.value, f.value_len), seq, false,
+             &f);
+    hash_put(e, e->name_hash, &e->name_used, nh, seq, true, &f);
+  }
+}
+
+/* Newest live entry matching; returns its seq + 1, or 0. */
+static uint32_t hash_find(const h2_hpack_encoder *e, const hash_slot *tab, uint32_t h,
+                          const h2_header *f, bool by_name) {
+  uint32_t mask = e->hash_cap - 1;
+  for (uint32_t i = h & mask;; i = (i + 1) & mask) {
+    const hash_slot *s = &tab[i];
+    if (s->hash == 0)
+      return 0;
+    if (s->hash != h || !seq_live(e, s->seq))
+      continue;
+    h2_header x;
+    seq_entry(e, s->seq, &x);
+    if (x.name_len != f->name_len || memcmp(x.name, f->name, f->name_len) != 0)
+      continue;
+    if (by_name || (x.value_len == f->value_len &&
+                    (f->value_len == 0 || memcmp(x.value, f->value, f->value_len) == 0)))
+      return s->seq + 1;
+  }
+}
+
+h2_hpack_encoder *h2_hpack_encoder_new(const h2_hpack_encoder_config *cfg) {
+  h2_hpack_encoder_config def = {0};
+  if (!cfg)
+    cfg = &def;
+  h2_allocator a = {0};
+  if (cfg->allocator)
+    a = *cfg->allocator;
+  h2_hpack_encoder *e = hpack_alloc(&a, sizeof *e);
+  if (!e)
+    return NULL;
+  memset(e, 0, sizeof *e);
+  e->alloc = a;
+  e->huffman = cfg->huffman;
+  e->indexing = cfg->indexing;
+  e->index_sensitive = cfg->index_sensitive;
+  uint32_t max = cfg->max_table_size ? cfg->max_table_size : H2_HPACK_DEFAULT_TABLE_SIZE;
+  if (hpack_table_init(&e->table, max, &e->alloc) != H2_OK || alloc_hash(e, max) != H2_OK) {
+    h2_hpack_encoder_free(e);
+    return NULL;
+  }
+  memset(e->field_hash, 0, (size_t)e->hash_cap * sizeof *e->field_hash);
+  memset(e->name_hash, 0, (size_t)e->hash_cap * sizeof *e->name_hash);
+  return e;
+}
+
+void h2_hpack_encoder_free(h2_hpack_encoder *e) {
+  if (!e)
+    return;
+  h2_allocator a = e->alloc;
+  hpack_table_free(&e->table, &a);
+  hpack_free(&a, e->field_hash);
+  hpack_free(&a, e->name_hash);
+  hpack_free(&a, e);
+}
+
+h2_status h2_hpack_encoder_set_max_table_size(h2_hpack_encoder *e, uint32_t size) {
+  if (hpack_table_reserve(&e->table, size, &e->alloc) != H2_OK)
+    return H2_E_NO_MEMORY;
+  if (size / H2_HPACK_ENTRY_OVERHEAD + 1 > e->hash_cap / 4) {
+    if (alloc_hash(e, size) != H2_OK)
+      return H2_E_NO_MEMORY;
+    rebuild_hash(e);
+  }
+  if (!e->update_pending || size < e->update_min)
+    e->update_min = size;
+  e->update_final = size;
+  e->update_pending = true;
+  /* Evict now so lookups made before the next block stay valid. */
+  hpack_table_set_max(&e->table, e->update_min);
+  return H2_OK;
+}
+
+uint32_t h2_hpack_encoder_table_count(const h2_hpack_encoder *e) { return e->table.count; }
+uint32_t h2_hpack_encoder_table_size(const h2_hpack_encoder *e) { return e->table.size; }
+bool h2_hpack_encoder_table_entry(const h2_hpack_encoder *e, uint32_t i, h2_header *out) {
+  if (i >= e->table.count)
+    return false;
+  hpack_table_get(&e->table, i, out);
+  return true;
+}
+
+size_t h2_hpack_encode_bound(const h2_header *list, size_t n) {
+  size_t b = 2 * 6; /* two size updates */
+  for (size_t i = 0; i < n; i++)
+    b += 1 + 6 + 6 + list[i].name_len + 6 + list[i].value_len;
+  return b;
+}
+
+typedef struct out_buf {
+  uint8_t *p;
+  size_t cap, len;
+  bool short_;
+} out_buf;
+
+static void put_int(out_buf *o, uint32_t v, unsigned prefix, uint8_t pattern) {
+  size_t n = h2_hpack_int_encode(v, prefix, pattern, o->p + o->len, o->cap - o->len);
+  if (n == 0)
+    o->short_ = true;
+  o->len += n;
+}
+
+static void put_string(h2_hpack_encoder *e, out_buf *o, const char *s, size_t len) {
+  if (o->short_)
+    return;
+  const uint8_t *u = (const uint8_t *)s;
+  bool huff = false;
+  size_t hlen = 0;
+  if (e->huffman != H2_HUFFMAN_NEVER && len > 0) {
+    hlen = h2_huffman_encoded_len(u, len);
+    huff = e->huffman == H2_HUFFMAN_ALWAYS || hlen < len;
+  }
+  size_t body = huff ? hlen : len;
+  put_int(o, (uint32_t)body, 7, huff ? 0x80 : 0x00);
+  if (o->short_ || o->cap - o->len < body) {
+    o->short_ = true;
+    return;
+  }
+  if (huff)
+    h2_huffman_encode(u, len, o->p + o->len, body);
+  else if (len)
+    memcpy(o->p + o->len, s, len);
+  o->len += body;
+}
+
+static bool name_is(const h2_header *h, const char *lit, size_t n) {
+  return h->name_len == n && memcmp(h->name, lit, n) == 0;
+}
+#define NAME_IS(h, lit) name_is(h, lit, sizeof(lit) - 1)
+
+/* §7.1.3: values an attacker could guess through compression stay out of the table. */
+static bool sensitive(const h2_hpack_encoder *e, const h2_header *h) {
+  if (e->index_sensitive)
+    return false;
+  return NAME_IS(h, "authorization") || NAME_IS(h, "proxy-authorization") ||
+         (NAME_IS(h, "cookie") && h->value_len < 20);
+}
+
+/* Default policy: fields whose values rarely repeat would only push reusable
+ * entries out of the table, so they are sent without indexing. */
+static bool worth_indexing(const h2_hpack_encoder *e, const h2_header *h) {
+  uint64_t size = (uint64_t)h->name_len + h->value_len + H2_HPACK_ENTRY_OVERHEAD;
+  if (size > (uint64_t)e->table.max_size * 3 / 4)
+    return false;
+  switch (h->name_len) {
+  case 3:
+    return !NAME_IS(h, "age");
+  case 4:
+    return !NAME_IS(h, "date") && !NAME_IS(h, "etag");
+  case 5:
+    return !NAME_IS(h, ":path");
+  case 8:
+    return !NAME_IS(h, "location");
+  case 12:
+    return !NAME_IS(h, "x-request-id");
+  case 13:
+    return !NAME_IS(h, "if-none-match") && !NAME_IS(h, "last-modified");
+  case 14:
+    return !NAME_IS(h, "content-length");
+  case 17:
+    return !NAME_IS(h, "if-modified-since");
+  default:
+    return true;
+  }
+}
+
+h2_status h2_hpack_encode(h2_hpack_encoder *e, const h2_header *list, size_t n, uint8_t *out,
+                          size_t cap, size_t *written, h2_error *err) {
+  out_buf o = {.p = out, .cap = cap};
+  *written = 0;
+  if (e->update_pending) {
+    /* §4.2: the smallest size since the last block, then the final one. */
+    if (e->update_min < e->update_final)
+      put_int(&o, e->update_min, 5, 0x20);
+    put_int(&o, e->update_final, 5, 0x20);
+    hpack_table_set_max(&e->table, e->update_final);
+    e->update_pending = false;
+  }
+  for (size_t i = 0; i < n && !o.short_; i++) {
+    const h2_header *h = &list[i];
+    bool never = (h->flags & H2_HEADER_NEVER_INDEX) || sensitive(e, h);
+    bool value_match = false;
+    uint32_t index = h2_hpack_static_find(h->name, h->name_len, h->value, h->value_len,
+                                          &value_match);
+    uint32_t nh = name_hash_of(h->name, h->name_len), fh = 0;
+    if (!value_match && !never) {
+      fh = field_hash_of(nh, h->value, h->value_len);
+      uint32_t seq1 = hash_find(e, e->field_hash, fh, h, false);
+      if (seq1) {
+        index = H2_HPACK_STATIC_COUNT + (e->inserted - (seq1 - 1));
+        value_match = true;
+      }
+    }
+    if (value_match && !never) {
+      put_int(&o, index, 7, 0x80); /* §6.1 */
+      continue;
+    }
+    if (index == 0) {
+      uint32_t seq1 = hash_find(e, e->name_hash, nh, h, true);
+      if (seq1)
+        index = H2_HPACK_STATIC_COUNT + (e->inserted - (seq1 - 1));
+    }
+    bool incremental = false;
+    if (!never && !(h->flags & H2_HEADER_NO_INDEX)) {
+      if (e->indexing == H2_INDEXING_ALL)
+        incremental = (uint64_t)h->name_len + h->value_len + H2_HPACK_ENTRY_OVERHEAD <=
+                      e->table.max_size;
+      else if (e->indexing == H2_INDEXING_DEFAULT)
+        incremental = worth_indexing(e, h);
+    }
+    if (incremental)
+      put_int(&o, index, 6, 0x40); /* §6.2.1 */
+    else if (never)
+      put_int(&o, index, 4, 0x10); /* §6.2.3 */
+    else
+      put_int(&o, index, 4, 0x00); /* §6.2.2 */
+    if (index == 0)
+      put_string(e, &o, h->name, h->name_len);
+    put_string(e, &o, h->value, h->value_len);
+    if (incremental && !o.short_) {
+      bool inserted;
+      hpack_table_insert(&e->table, h->name, h->name_len, h->value, h->value_len, &inserted);
+      if (inserted) {
+        uint32_t seq = e->inserted++;
+        h2_header f;
+        hpack_table_get(&e->table, 0, &f);
+        if (!fh)
+          fh = field_hash_of(nh, h->value, h->value_len);
+        hash_put(e, e->field_hash, &e->hash_used, fh, seq, false, &f);
+        hash_put(e, e->name_hash, &e->name_used, nh, seq, true, &f);
+        if (e->hash_used > e->hash_cap / 2 || e->name_used > e->hash_cap / 2)
+          rebuild_hash(e);
+      }
+    }
+  }
+  if (o.short_)
+    return h2_error_set(err, H2_E_BUFFER_TOO_SMALL, o.len, 0);
+  *written = o.len;
+  return H2_OK;
+}

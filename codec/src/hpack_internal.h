@@ -1,0 +1,81 @@
+/* hpack_internal.h — pieces shared by the HPACK decoder and encoder: the
+ * inline integer decoder and the dynamic table (RFC 7541 §2.3.2, §4). */
+#ifndef H2_HPACK_INTERNAL_H
+#define H2_HPACK_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "h2/hpack.h"
+
+/* §5.1. A 32-bit value needs at most 5 continuation bytes (7 bits each, the
+ * prefix absorbing up to 255); more bytes — even zero-valued ones — or a value
+ * above 2^32-1 is H2_E_HPACK_INTEGER_OVERFLOW. */
+static inline h2_status hpack_int_decode_inline(const uint8_t *buf, size_t len,
+                                                unsigned prefix_bits, uint32_t *value,
+                                                size_t *consumed) {
+  if (len == 0)
+    return H2_E_HPACK_TRUNCATED;
+  uint32_t max_prefix = (1u << prefix_bits) - 1;
+  uint32_t v = buf[0] & max_prefix;
+  if (v < max_prefix) {
+    *value = v;
+    *consumed = 1;
+    return H2_OK;
+  }
+  uint64_t acc = v;
+  unsigned shift = 0;
+  for (size_t i = 1;; i++) {
+    if (i >= len)
+      return H2_E_HPACK_TRUNCATED;
+    if (i > 5)
+      return H2_E_HPACK_INTEGER_OVERFLOW;
+    uint8_t b = buf[i];
+    acc += (uint64_t)(b & 0x7f) << shift;
+    shift += 7;
+    if (acc > UINT32_MAX)
+      return H2_E_HPACK_INTEGER_OVERFLOW;
+    if (!(b & 0x80)) {
+      *value = (uint32_t)acc;
+      *consumed = i + 1;
+      return H2_OK;
+    }
+  }
+}
+
+typedef struct h2_hpack_table_private hpack_table;
+
+/* Allocates room for a table of at most max_size octets. */
+h2_status hpack_table_init(hpack_table *t, uint32_t max_size, const h2_allocator *a);
+void hpack_table_free(hpack_table *t, const h2_allocator *a);
+/* Grows the allocation so max_size octets fit (entries kept). */
+h2_status hpack_table_reserve(hpack_table *t, uint32_t max_size, const h2_allocator *a);
+/* §4.3 size update: evicts down to new_max. Returns entries evicted. */
+uint32_t hpack_table_set_max(hpack_table *t, uint32_t new_max);
+/* §4.4: evicts until the entry fits, then inserts it; an entry larger than
+ * the maximum empties the table and is not inserted (*inserted = false).
+ * name/value must not point into the table (copy them first). Returns the
+ * number of entries evicted. */
+uint32_t hpack_table_insert(hpack_table *t, const char *name, size_t name_len, const char *value,
+                            size_t value_len, bool *inserted);
+/* Entry i, 0 = newest (HPACK index 62 + i). */
+static inline void hpack_table_get(const hpack_table *t, uint32_t i, h2_header *out) {
+  uint32_t slot = (t->ent_head - i) & (t->ent_cap - 1);
+  const char *base = (const char *)t->ring + t->ent_off[slot];
+  out->name = base;
+  out->name_len = t->ent_nlen[slot];
+  out->value = base + t->ent_nlen[slot];
+  out->value_len = t->ent_vlen[slot];
+  out->flags = 0;
+}
+/* True when p lies inside the table's byte storage. */
+static inline bool hpack_table_owns(const hpack_table *t, const void *p) {
+  const uint8_t *q = p;
+  return t->ring && q >= t->ring && q < t->ring + t->ring_cap;
+}
+
+void *hpack_alloc(const h2_allocator *a, size_t n);
+void hpack_free(const h2_allocator *a, void *p);
+
+#endif
