@@ -48,34 +48,63 @@ h2_status h2_huffman_decode(const uint8_t *src, size_t len, uint8_t *dst, size_t
   size_t in = 0, out = 0;
   *out_len = 0;
   for (;;) {
-    while (nbits <= 56 && in < len) {
-      acc |= (uint64_t)src[in++] << (56 - nbits);
-      nbits += 8;
+    if (nbits <= 32 && len - in >= 4) {
+      /* Refill 32 bits at once; then at least one symbol (≤ 30 bits) is whole. */
+      uint32_t w = (uint32_t)src[in] << 24 | (uint32_t)src[in + 1] << 16 |
+                   (uint32_t)src[in + 2] << 8 | src[in + 3];
+      acc |= (uint64_t)w << (32 - nbits);
+      in += 4;
+      nbits += 32;
+    } else {
+      while (nbits <= 56 && in < len) {
+        acc |= (uint64_t)src[in++] << (56 - nbits);
+        nbits += 8;
+      }
     }
     if (nbits == 0)
       break;
-    uint32_t window = (uint32_t)(acc >> 32);
-    if (nbits < 32)
-      window |= 0xffffffffu >> nbits; /* past the end: ones, i.e. EOS bits */
-    const h2_huffman_length_row *row = h2_huffman_lengths;
-    while (window > row->last)
-      row++; /* the last row's limit is 0xffffffff: always stops */
-    if (row->bits > nbits) {
-      /* The rest is a strict prefix of a code. §5.2: valid only as padding —
-       * fewer than 8 bits, all ones (the EOS prefix). */
-      if (nbits > 7 || (acc >> (64 - nbits)) != (1u << nbits) - 1)
-        return H2_E_HPACK_HUFFMAN;
-      break;
+    /* Decode while a whole longest code fits: no end-of-input checks needed. */
+    while (nbits >= 30) {
+      uint32_t window = (uint32_t)(acc >> 32);
+      const h2_huffman_length_row *row = h2_huffman_lengths;
+      while (window > row->last)
+        row++;
+      uint16_t sym = h2_huffman_sorted_symbols[row->first_index +
+                                               ((window >> (32 - row->bits)) - row->first_code)];
+      if (sym == 256)
+        return H2_E_HPACK_HUFFMAN; /* §5.2: an encoded EOS MUST be treated as an error */
+      if (out == cap)
+        return H2_E_BUFFER_TOO_SMALL;
+      dst[out++] = (uint8_t)sym;
+      acc <<= row->bits;
+      nbits -= row->bits;
     }
-    uint16_t sym = h2_huffman_sorted_symbols[row->first_index +
-                                             ((window >> (32 - row->bits)) - row->first_code)];
-    if (sym == 256)
-      return H2_E_HPACK_HUFFMAN; /* §5.2: an encoded EOS MUST be treated as an error */
-    if (out == cap)
-      return H2_E_BUFFER_TOO_SMALL;
-    dst[out++] = (uint8_t)sym;
-    acc <<= row->bits;
-    nbits -= row->bits;
+    if (in < len)
+      continue;
+    /* The tail: fewer than 30 bits left and no more input. */
+    while (nbits > 0) {
+      uint32_t window = (uint32_t)(acc >> 32) | (0xffffffffu >> nbits); /* ones past the end */
+      const h2_huffman_length_row *row = h2_huffman_lengths;
+      while (window > row->last)
+        row++; /* the last row's limit is 0xffffffff: always stops */
+      if (row->bits > nbits) {
+        /* The rest is a strict prefix of a code. §5.2: valid only as padding —
+         * fewer than 8 bits, all ones (the EOS prefix). */
+        if (nbits > 7 || (acc >> (64 - nbits)) != (1u << nbits) - 1)
+          return H2_E_HPACK_HUFFMAN;
+        break;
+      }
+      uint16_t sym = h2_huffman_sorted_symbols[row->first_index +
+                                               ((window >> (32 - row->bits)) - row->first_code)];
+      if (sym == 256)
+        return H2_E_HPACK_HUFFMAN;
+      if (out == cap)
+        return H2_E_BUFFER_TOO_SMALL;
+      dst[out++] = (uint8_t)sym;
+      acc <<= row->bits;
+      nbits -= row->bits;
+    }
+    break;
   }
   *out_len = out;
   return H2_OK;
