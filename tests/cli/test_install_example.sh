@@ -25,11 +25,11 @@ test -e "$work/prefix/include/h2/frame.h" || { echo "headers not installed"; exi
 # with incremental indexing, indexed name :authority (1), value "example.com".
 printf 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n' >"$work/in.bin"
 printf '\x00\x00\x06\x04\x00\x00\x00\x00\x00\x00\x03\x00\x00\x00\x64' >>"$work/in.bin"
-printf '\x00\x00\x0f\x01\x05\x00\x00\x00\x01\x82\x86\x84\x41\x0bexample.com' >>"$work/in.bin"
+printf '\x00\x00\x10\x01\x05\x00\x00\x00\x01\x82\x86\x84\x41\x0bexample.com' >>"$work/in.bin"
 cat >"$work/expected" <<'OUT'
 preface
 SETTINGS stream=0 length=6 flags=
-HEADERS stream=1 length=15 flags=END_STREAM|END_HEADERS
+HEADERS stream=1 length=16 flags=END_STREAM|END_HEADERS
     :method: GET
     :scheme: http
     :path: /
@@ -41,7 +41,8 @@ cc -std=c11 -Wall -Werror "$src/examples/decode_frames.c" $(pkg-config --cflags 
   -Wl,-rpath,"$work/prefix/$libdir" -o "$work/decode_frames"
 "$work/decode_frames" <"$work/in.bin" >"$work/out1"
 diff -u "$work/expected" "$work/out1"
-ldd "$work/decode_frames" | grep -q 'libh2scope-codec.so.0' || { echo "not linked to the shared codec"; exit 1; }
+deps=$(ldd "$work/decode_frames")
+grep -q "libh2scope-codec.so.0" <<<"$deps" || { echo "not linked to the shared codec"; exit 1; }
 
 mkdir -p "$work/proj"
 cat >"$work/proj/CMakeLists.txt" <<CM

@@ -1,0 +1,339 @@
+/* cmd_hpack.c — `h2scope hpack decode|encode`: HPACK header blocks as hex
+ * lines to JSON header lists and back, sharing one dynamic table across the
+ * lines of a run (one connection direction), and hpack-test-case stories. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli_args.h"
+#include "commands.h"
+#include "h2/hpack.h"
+#include "hex_read.h"
+#include "json_read.h"
+#include "json_write.h"
+#include "out_buf.h"
+
+static const char usage[] =
+    "usage: h2scope hpack decode [--table-size N] [--max-header-list N]\n"
+    "       h2scope hpack encode [--table-size N] [--no-huffman] [--story FILE|-]\n"
+    "\n"
+    "decode: reads one header block per line of hex from stdin (whitespace allowed,\n"
+    "  blank lines skipped); all lines share one dynamic table. Prints one JSON line\n"
+    "  per block: {\"headers\":[[\"name\",\"value\"],...]} or\n"
+    "  {\"error\":\"...\",\"offset\":N,\"code\":\"...\",\"section\":\"...\"}.\n"
+    "  Exit status 1 if any block failed.\n"
+    "encode: reads one JSON header list per line ([[\"name\",\"value\"],...], the decode\n"
+    "  output {\"headers\":[...]}, or [{\"name\":\"value\"},...]) and prints one hex block\n"
+    "  per line. --story reads an hpack-test-case story and writes it back with\n"
+    "  h2scope's wire encoding.\n"
+    "\n"
+    "  --table-size N       SETTINGS_HEADER_TABLE_SIZE (default 4096)\n"
+    "  --max-header-list N  decode: header list limit in octets (default 262144)\n"
+    "  --no-huffman         encode: never Huffman-code strings\n";
+
+/* ---- decode ---- */
+
+static int hpack_decode(uint32_t table_size, uint32_t max_list) {
+  h2_hpack_decoder_config cfg = {.max_header_list_size = max_list, .max_string_len = max_list};
+  h2_hpack_decoder dec;
+  if (h2_hpack_decoder_init(&dec, &cfg) != H2_OK)
+    return EXIT_INPUT;
+  if (table_size != H2_HPACK_DEFAULT_TABLE_SIZE)
+    h2_hpack_decoder_set_max_table_size(&dec, table_size);
+  size_t max_fields = (max_list ? max_list : H2_HPACK_DEFAULT_MAX_LIST) / 32 + 1;
+  size_t arena_cap = max_list ? max_list : H2_HPACK_DEFAULT_MAX_LIST;
+  h2_header *fields = malloc(max_fields * sizeof *fields);
+  char *arena = malloc(arena_cap);
+  static out_buf out;
+  out_init(&out, STDOUT_FILENO);
+  char *line = NULL;
+  size_t cap = 0;
+  uint8_t *bin = NULL;
+  size_t bin_cap = 0;
+  ssize_t n;
+  int status = EXIT_OK;
+  unsigned long lineno = 0;
+  if (!fields || !arena)
+    status = EXIT_INPUT;
+  while (status != EXIT_INPUT && (n = getline(&line, &cap, stdin)) >= 0) {
+    lineno++;
+    size_t len = (size_t)n, bad;
+    if (len / 2 + 1 > bin_cap) {
+      bin_cap = len / 2 + 1;
+      uint8_t *b = realloc(bin, bin_cap);
+      if (!b) {
+        status = EXIT_INPUT;
+        break;
+      }
+      bin = b;
+    }
+    bool blank = true;
+    for (size_t i = 0; i < len && blank; i++)
+      blank = line[i] == ' ' || line[i] == '\t' || line[i] == '\n' || line[i] == '\r';
+    if (blank)
+      continue;
+    long got = hex_decode(line, len, bin, bin_cap, &bad);
+    if (got < 0) {
+      out_puts(&out, "{\"error\":\"not hex: unexpected character\",\"offset\":");
+      out_u64(&out, bad);
+      out_puts(&out, ",\"code\":\"bad-hex\",\"line\":");
+      out_u64(&out, lineno);
+      out_puts(&out, "}\n");
+      status = EXIT_FINDINGS;
+      continue;
+    }
+    size_t count = 0;
+    h2_error err = {0};
+    h2_status st = h2_hpack_decode_list(&dec, bin, (size_t)got, fields, NULL, max_fields, &count,
+                                        arena, arena_cap, &err);
+    if (st != H2_OK) {
+      out_puts(&out, "{\"error\":");
+      json_cstr(&out, h2_strerror(st));
+      out_puts(&out, ",\"offset\":");
+      out_u64(&out, err.offset);
+      out_puts(&out, ",\"code\":");
+      json_cstr(&out, h2_status_name(st));
+      out_puts(&out, ",\"section\":");
+      json_cstr(&out, err.section ? err.section : "");
+      out_puts(&out, "}\n");
+      status = EXIT_FINDINGS;
+      continue;
+    }
+    out_puts(&out, "{\"headers\":[");
+    for (size_t i = 0; i < count; i++) {
+      out_puts(&out, i ? ",[" : "[");
+      json_str(&out, fields[i].name, fields[i].name_len);
+      out_putc(&out, ',');
+      json_str(&out, fields[i].value, fields[i].value_len);
+      out_putc(&out, ']');
+    }
+    out_puts(&out, "]}\n");
+  }
+  out_flush(&out);
+  free(line);
+  free(bin);
+  free(fields);
+  free(arena);
+  h2_hpack_decoder_free(&dec);
+  return status;
+}
+
+/* ---- encode ---- */
+
+/* Accepts [["n","v"],...], {"headers":[...]} and [{"n":"v"},...]. */
+static int list_from_json(const json_value *v, h2_header *out, size_t max, size_t *n) {
+  if (v->type == JSON_OBJECT)
+    v = json_object_get(v, "headers");
+  if (!v || v->type != JSON_ARRAY)
+    return -1;
+  size_t k = 0;
+  for (const json_value *item = v->first; item; item = item->next) {
+    if (k == max)
+      return -1;
+    const json_value *name, *value;
+    if (item->type == JSON_ARRAY && item->count == 2) {
+      name = item->first;
+      value = item->first->next;
+      if (name->type != JSON_STRING || value->type != JSON_STRING)
+        return -1;
+      out[k++] = (h2_header){name->str, name->str_len, value->str, value->str_len, 0};
+    } else if (item->type == JSON_OBJECT && item->count == 1 && item->first->type == JSON_STRING) {
+      value = item->first;
+      out[k++] = (h2_header){value->key, value->key_len, value->str, value->str_len, 0};
+    } else {
+      return -1;
+    }
+  }
+  *n = k;
+  return 0;
+}
+
+static h2_hpack_encoder *make_encoder(uint32_t table_size, bool no_huffman) {
+  h2_hpack_encoder_config cfg = {.huffman = no_huffman ? H2_HUFFMAN_NEVER : H2_HUFFMAN_AUTO};
+  h2_hpack_encoder *e = h2_hpack_encoder_new(&cfg);
+  if (e && table_size != H2_HPACK_DEFAULT_TABLE_SIZE)
+    h2_hpack_encoder_set_max_table_size(e, table_size);
+  return e;
+}
+
+static int encode_one(out_buf *out, h2_hpack_encoder *e, const h2_header *list, size_t n) {
+  size_t bound = h2_hpack_encode_bound(list, n), written;
+  uint8_t *buf = malloc(bound);
+  h2_error err;
+  if (!buf || h2_hpack_encode(e, list, n, buf, bound, &written, &err) != H2_OK) {
+    free(buf);
+    return -1;
+  }
+  out_hex(out, buf, written);
+  free(buf);
+  return 0;
+}
+
+#define MAX_FIELDS 4096
+
+static int hpack_encode_lines(uint32_t table_size, bool no_huffman) {
+  static out_buf out;
+  out_init(&out, STDOUT_FILENO);
+  h2_hpack_encoder *e = make_encoder(table_size, no_huffman);
+  h2_header *list = malloc(MAX_FIELDS * sizeof *list);
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t n;
+  int status = EXIT_OK;
+  unsigned long lineno = 0;
+  if (!e || !list)
+    status = EXIT_INPUT;
+  while (status != EXIT_INPUT && (n = getline(&line, &cap, stdin)) >= 0) {
+    lineno++;
+    bool blank = true;
+    for (ssize_t i = 0; i < n && blank; i++)
+      blank = line[i] == ' ' || line[i] == '\t' || line[i] == '\n' || line[i] == '\r';
+    if (blank)
+      continue;
+    char err[200];
+    json_doc *doc = json_parse(line, (size_t)n, err, sizeof err);
+    size_t count;
+    if (!doc || list_from_json(json_doc_root(doc), list, MAX_FIELDS, &count) != 0) {
+      out_flush(&out);
+      fprintf(stderr, "h2scope hpack encode: line %lu: %s\n", lineno,
+              doc ? "expected a header list ([[\"name\",\"value\"],...])" : err);
+      json_doc_free(doc);
+      status = EXIT_FINDINGS;
+      continue;
+    }
+    if (encode_one(&out, e, list, count) != 0)
+      status = EXIT_INPUT;
+    out_putc(&out, '\n');
+    json_doc_free(doc);
+  }
+  out_flush(&out);
+  free(line);
+  free(list);
+  h2_hpack_encoder_free(e);
+  return status;
+}
+
+static char *slurp_stream(FILE *f, size_t *len) {
+  size_t cap = 1 << 16, n = 0, r;
+  char *buf = malloc(cap);
+  while (buf && (r = fread(buf + n, 1, cap - n, f)) > 0) {
+    n += r;
+    if (n == cap) {
+      char *b = realloc(buf, cap *= 2);
+      if (!b) {
+        free(buf);
+        return NULL;
+      }
+      buf = b;
+    }
+  }
+  *len = n;
+  return buf;
+}
+
+static int hpack_encode_story(const char *path, uint32_t table_size, bool no_huffman) {
+  FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+  if (!f) {
+    fprintf(stderr, "h2scope hpack encode: cannot open %s: %s\n", path, strerror(errno));
+    return EXIT_INPUT;
+  }
+  size_t len = 0;
+  char *text = slurp_stream(f, &len);
+  if (f != stdin)
+    fclose(f);
+  char err[200] = "out of memory";
+  json_doc *doc = text ? json_parse(text, len, err, sizeof err) : NULL;
+  free(text);
+  const json_value *cases = doc ? json_object_get(json_doc_root(doc), "cases") : NULL;
+  if (!cases || cases->type != JSON_ARRAY) {
+    fprintf(stderr, "h2scope hpack encode: %s: %s\n", path,
+            doc ? "not an hpack-test-case story (no \"cases\" array)" : err);
+    json_doc_free(doc);
+    return EXIT_INPUT;
+  }
+  static out_buf out;
+  out_init(&out, STDOUT_FILENO);
+  h2_hpack_encoder *e = make_encoder(table_size, no_huffman);
+  h2_header *list = malloc(MAX_FIELDS * sizeof *list);
+  int status = e && list ? EXIT_OK : EXIT_INPUT;
+  out_puts(&out, "{\n  \"description\": ");
+  json_cstr(&out, no_huffman ? "h2scope HPACK encoder: default indexing policy, no Huffman coding"
+                             : "h2scope HPACK encoder: default indexing policy, Huffman coding "
+                               "when shorter");
+  out_puts(&out, ",\n  \"cases\": [");
+  size_t seqno = 0;
+  for (const json_value *c = cases->first; c && status == EXIT_OK; c = c->next, seqno++) {
+    size_t count;
+    if (list_from_json(json_object_get(c, "headers"), list, MAX_FIELDS, &count) != 0) {
+      fprintf(stderr, "h2scope hpack encode: %s: case %zu has no header list\n", path, seqno);
+      status = EXIT_INPUT;
+      break;
+    }
+    out_puts(&out, seqno ? ",\n    {\n      \"seqno\": " : "\n    {\n      \"seqno\": ");
+    out_u64(&out, seqno);
+    if (seqno == 0) {
+      out_puts(&out, ",\n      \"header_table_size\": ");
+      out_u64(&out, table_size);
+    }
+    out_puts(&out, ",\n      \"wire\": \"");
+    if (encode_one(&out, e, list, count) != 0)
+      status = EXIT_INPUT;
+    out_puts(&out, "\",\n      \"headers\": [");
+    for (size_t i = 0; i < count; i++) {
+      out_puts(&out, i ? ",\n        { " : "\n        { ");
+      json_str(&out, list[i].name, list[i].name_len);
+      out_puts(&out, ": ");
+      json_str(&out, list[i].value, list[i].value_len);
+      out_puts(&out, " }");
+    }
+    out_puts(&out, "\n      ]\n    }");
+  }
+  out_puts(&out, "\n  ]\n}\n");
+  out_flush(&out);
+  free(list);
+  h2_hpack_encoder_free(e);
+  json_doc_free(doc);
+  return status;
+}
+
+int cmd_hpack(int argc, char **argv) {
+  const char *prog = "h2scope hpack";
+  if (argc < 2)
+    return cli_usage_error(prog, "decode or encode expected");
+  if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+    fputs(usage, stdout);
+    return EXIT_OK;
+  }
+  bool decode = !strcmp(argv[1], "decode");
+  if (!decode && strcmp(argv[1], "encode") != 0)
+    return cli_usage_error(prog, "unknown action '%s' (decode or encode)", argv[1]);
+  uint32_t table_size = H2_HPACK_DEFAULT_TABLE_SIZE, max_list = 0;
+  bool no_huffman = false;
+  const char *story = NULL;
+  for (int i = 2; i < argc; i++) {
+    const char *a = argv[i];
+    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+      fputs(usage, stdout);
+      return EXIT_OK;
+    } else if (!strcmp(a, "--table-size") && i + 1 < argc) {
+      if (!cli_parse_u32(prog, a, argv[++i], 0, UINT32_MAX, &table_size))
+        return EXIT_USAGE;
+    } else if (decode && !strcmp(a, "--max-header-list") && i + 1 < argc) {
+      if (!cli_parse_u32(prog, a, argv[++i], 64, 1u << 30, &max_list))
+        return EXIT_USAGE;
+    } else if (!decode && !strcmp(a, "--no-huffman")) {
+      no_huffman = true;
+    } else if (!decode && !strcmp(a, "--story") && i + 1 < argc) {
+      story = argv[++i];
+    } else {
+      return cli_usage_error(prog, "unknown option or missing value '%s'", a);
+    }
+  }
+  if (decode)
+    return hpack_decode(table_size, max_list);
+  if (story)
+    return hpack_encode_story(story, table_size, no_huffman);
+  return hpack_encode_lines(table_size, no_huffman);
+}

@@ -1,0 +1,13 @@
+/* commands.h — the subcommands of h2scope, one function each (main.c only
+ * dispatches). Exit status conventions (docs/exit-status.md):
+ *   0 ok, 1 findings (errors in the input, failed checks), 2 usage error,
+ *   3 input unusable (cannot open or read). */
+#ifndef H2SCOPE_COMMANDS_H
+#define H2SCOPE_COMMANDS_H
+
+enum { EXIT_OK = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2, EXIT_INPUT = 3 };
+
+int cmd_frames(int argc, char **argv);
+int cmd_hpack(int argc, char **argv);
+
+#endif

@@ -1,0 +1,58 @@
+/* frame_print.h — renders one decoded HTTP/2 frame (all its fields, the
+ * header list of a field block it completed, any rule it broke) and
+ * connection-level events, as aligned text or as one JSON object per line.
+ * Shared by `h2scope frames` (one raw byte stream) and `h2scope read`
+ * (captures: the optional frame_meta adds connection, time, endpoints,
+ * direction). Everything goes through out_buf; no printf per field. */
+#ifndef H2SCOPE_FRAME_PRINT_H
+#define H2SCOPE_FRAME_PRINT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "h2/frame.h"
+#include "h2/hpack.h"
+#include "out_buf.h"
+
+/* A frame as the decoders hand it to the printer. */
+typedef struct decoded_frame {
+  uint64_t offset;           /* of the frame's first byte in its direction's stream */
+  h2_frame frame;            /* hd always valid; fields valid as far as decoding got */
+  h2_status frame_status;    /* H2_OK or the rule the frame broke (frame_err) */
+  h2_error frame_err;
+  bool payload_skipped;      /* too large: only the header was decoded */
+  /* Set on the frame that completed a field block (END_HEADERS). */
+  bool block_complete;
+  const h2_header *headers;
+  const h2_hpack_field_info *infos;
+  size_t header_count;
+  h2_status block_status;    /* H2_OK or the HPACK/field-block error (block_err) */
+  h2_error block_err;
+  uint32_t table_size;       /* decoder's dynamic table size after the block */
+} decoded_frame;
+
+/* Capture context of a frame or event (`read`); NULL for `frames`. */
+typedef struct frame_meta {
+  uint32_t conn;
+  double ts;       /* seconds (absolute epoch, or relative: see ts_relative) */
+  const char *src; /* "ip:port" of the sender */
+  const char *dst;
+  int dir;         /* FLOW_DIR_C2S / FLOW_DIR_S2C */
+} frame_meta;
+
+typedef struct print_options {
+  bool json;
+  bool color;      /* ANSI colours in text mode */
+  bool hpack;      /* per-field representation details */
+  int ts_decimals; /* digits of the timestamp (default 6) */
+} print_options;
+
+void frame_print(out_buf *o, const print_options *po, const frame_meta *m, const decoded_frame *d);
+
+/* An event that is not a frame ("preface", "truncated", "gap", ...): text is
+ * one line "<event> <message>"; JSON is {"v":1,<meta>,"event":...,"offset":N,
+ * "message":...} plus `extra_json` (pre-rendered ,"k":v pairs, may be NULL). */
+void event_print(out_buf *o, const print_options *po, const frame_meta *m, const char *event,
+                 uint64_t offset, const char *message, const char *extra_json);
+
+#endif

@@ -1,0 +1,64 @@
+/* json_write.c — JSON string escaping with UTF-8 validation (RFC 8259 §7,
+ * RFC 3629 §4 for what valid UTF-8 is). */
+#include "json_write.h"
+
+/* Length of the valid UTF-8 sequence at s (≤ n bytes), 0 if invalid. */
+static size_t utf8_len(const uint8_t *s, size_t n) {
+  uint8_t c = s[0];
+  if (c >= 0xc2 && c <= 0xdf)
+    return n >= 2 && (s[1] & 0xc0) == 0x80 ? 2 : 0;
+  if (c >= 0xe0 && c <= 0xef) {
+    if (n < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
+      return 0;
+    if (c == 0xe0 && s[1] < 0xa0)
+      return 0; /* overlong */
+    if (c == 0xed && s[1] >= 0xa0)
+      return 0; /* UTF-16 surrogate */
+    return 3;
+  }
+  if (c >= 0xf0 && c <= 0xf4) {
+    if (n < 4 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80)
+      return 0;
+    if (c == 0xf0 && s[1] < 0x90)
+      return 0; /* overlong */
+    if (c == 0xf4 && s[1] >= 0x90)
+      return 0; /* above U+10FFFF */
+    return 4;
+  }
+  return 0; /* 0x80..0xc1 (continuation, overlong lead), 0xf5..0xff */
+}
+
+void json_str(out_buf *o, const char *str, size_t n) {
+  static const char hex[] = "0123456789abcdef";
+  const uint8_t *s = (const uint8_t *)str;
+  size_t run = 0; /* start of the pending run of bytes copied as they are */
+  out_putc(o, '"');
+  for (size_t i = 0; i < n;) {
+    uint8_t c = s[i];
+    if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+      i++;
+      continue;
+    }
+    size_t ulen = c >= 0x80 ? utf8_len(s + i, n - i) : 0;
+    if (ulen) {
+      i += ulen;
+      continue;
+    }
+    out_write(o, s + run, i - run);
+    switch (c) {
+    case '"': out_write(o, "\\\"", 2); break;
+    case '\\': out_write(o, "\\\\", 2); break;
+    case '\n': out_write(o, "\\n", 2); break;
+    case '\r': out_write(o, "\\r", 2); break;
+    case '\t': out_write(o, "\\t", 2); break;
+    default: {
+      char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+      out_write(o, esc, 6);
+    }
+    }
+    i++;
+    run = i;
+  }
+  out_write(o, s + run, n - run);
+  out_putc(o, '"');
+}

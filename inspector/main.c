@@ -1,0 +1,54 @@
+/* main.c — h2scope's entry point: dispatches to the subcommands (commands.h). */
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+
+#ifndef H2SCOPE_VERSION
+#define H2SCOPE_VERSION "0.0.0"
+#endif
+
+static const char usage[] =
+    "usage: h2scope COMMAND [ARGS...]\n"
+    "A frame-level HTTP/2 inspector and codec toolkit (RFC 9113, RFC 7541).\n"
+    "\n"
+    "Commands:\n"
+    "  frames    decode a raw HTTP/2 byte stream of one direction\n"
+    "  hpack     decode or encode HPACK header blocks (hex lines / JSON lists)\n"
+    "\n"
+    "  h2scope COMMAND --help   shows the options of a command\n"
+    "  h2scope --version        shows the version and the libraries linked\n"
+    "\n"
+    "Exit status: 0 ok, 1 findings (protocol errors in the input, failed checks),\n"
+    "2 usage error, 3 input cannot be read.\n";
+
+typedef struct command {
+  const char *name;
+  int (*run)(int argc, char **argv);
+} command;
+
+static const command commands[] = {
+    {"frames", cmd_frames},
+    {"hpack", cmd_hpack},
+};
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    fputs(usage, stderr);
+    return EXIT_USAGE;
+  }
+  if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+    fputs(usage, stdout);
+    return EXIT_OK;
+  }
+  if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
+    printf("h2scope %s\n%s\n", H2SCOPE_VERSION, pcap_lib_version());
+    return EXIT_OK;
+  }
+  for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+    if (!strcmp(argv[1], commands[i].name))
+      return commands[i].run(argc - 1, argv + 1);
+  fprintf(stderr, "h2scope: unknown command '%s' (try 'h2scope --help')\n", argv[1]);
+  return EXIT_USAGE;
+}

@@ -1,0 +1,51 @@
+/* out_buf.h — the one way h2scope writes output: a large buffer flushed to a
+ * file descriptor, with hand-rolled number formatting (no printf per field).
+ * A write error (e.g. a closed pipe) is remembered and stops further output. */
+#ifndef H2SCOPE_OUT_BUF_H
+#define H2SCOPE_OUT_BUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#define OUT_BUF_SIZE (64 * 1024)
+
+typedef struct out_buf {
+  int fd;
+  size_t len;
+  bool failed; /* a write failed: output is discarded from then on */
+  char data[OUT_BUF_SIZE];
+} out_buf;
+
+void out_init(out_buf *o, int fd);
+/* Writes everything buffered; false once a write has failed. */
+bool out_flush(out_buf *o);
+void out_write_slow(out_buf *o, const void *p, size_t n);
+
+static inline void out_write(out_buf *o, const void *p, size_t n) {
+  if (n <= OUT_BUF_SIZE - o->len) {
+    memcpy(o->data + o->len, p, n);
+    o->len += n;
+  } else {
+    out_write_slow(o, p, n);
+  }
+}
+static inline void out_puts(out_buf *o, const char *s) { out_write(o, s, strlen(s)); }
+static inline void out_putc(out_buf *o, char c) {
+  if (o->len == OUT_BUF_SIZE)
+    out_flush(o);
+  o->data[o->len++] = c;
+}
+void out_u64(out_buf *o, uint64_t v);
+void out_i64(out_buf *o, int64_t v);
+/* v right-aligned in `width` columns (spaces). */
+void out_u64_pad(out_buf *o, uint64_t v, int width);
+/* Fixed-point: v with `decimals` digits after the point (e.g. timestamps). */
+void out_fixed(out_buf *o, double v, int decimals);
+/* Two lowercase hex digits per byte. */
+void out_hex(out_buf *o, const uint8_t *p, size_t n);
+void out_hex_u32(out_buf *o, uint32_t v); /* "0x1f" */
+void out_spaces(out_buf *o, int n);
+
+#endif

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# test_frames_cli.sh — `h2scope frames` end to end on the recorded sample
+# streams (corpus/samples, recorded from nghttp/nghttpd by
+# scripts/record-samples.sh) and hand-made invalid frames
+# (corpus/samples/errors): exact frame lines, header values, JSON fields,
+# truncation offsets, error names and sections, exit statuses.
+set -euo pipefail
+H=${H2SCOPE:?}
+S=${H2_SOURCE_DIR:?}/corpus/samples
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+has() { grep -qxF -- "$2" "$1" || fail "$1 lacks line: $2"; }
+run() { # expected-status args...
+  local want=$1
+  shift
+  set +e
+  "$H" "$@" >"$work/out" 2>"$work/err"
+  local rc=$?
+  set -e
+  [ $rc = "$want" ] || fail "h2scope $* exited $rc, expected $want: $(cat "$work/err")"
+}
+
+# Every sample decodes cleanly.
+for f in "$S"/*.bin; do
+  run 0 frames "$f"
+  run 0 frames --json "$f"
+  python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$work/out" ||
+    fail "$f: invalid JSON"
+done
+
+# A simple GET, client side: preface, SETTINGS, nghttp's PRIORITY tree, the request.
+run 0 frames --client "$S/get-client.bin"
+has "$work/out" "preface (24 bytes)"
+has "$work/out" "[24] SETTINGS stream=0 length=12 flags=0x0"
+has "$work/out" "    SETTINGS_MAX_CONCURRENT_STREAMS = 100"
+has "$work/out" "    SETTINGS_INITIAL_WINDOW_SIZE = 65535"
+has "$work/out" "[45] PRIORITY stream=3 length=5 flags=0x0"
+has "$work/out" "    priority: weight=201 depends_on=0 exclusive=0"
+has "$work/out" "[115] HEADERS stream=13 length=39 flags=END_STREAM|END_HEADERS|PRIORITY (0x25)"
+has "$work/out" "    :method: GET"
+has "$work/out" "    :path: /index.html"
+has "$work/out" "    user-agent: nghttp2/1.52.0"
+has "$work/out" "[163] SETTINGS stream=0 length=0 flags=ACK (0x1)"
+has "$work/out" "    last_stream: 2 error_code: NO_ERROR (0x0)"
+
+# The server side of the push sample: PUSH_PROMISE with its request headers.
+run 0 frames --server "$S/push-server.bin"
+has "$work/out" "[24] PUSH_PROMISE stream=13 length=28 flags=END_HEADERS (0x4)"
+has "$work/out" "    promised_stream: 2"
+has "$work/out" "    :path: /style.css"
+has "$work/out" "[164] HEADERS stream=2 length=18 flags=END_HEADERS (0x4)"
+has "$work/out" "    content-type: text/css"
+has "$work/out" "[240] DATA stream=2 length=22 flags=END_STREAM (0x1)"
+
+# JSON fields.
+run 0 frames --json "$S/push-server.bin"
+python3 - "$work/out" <<'PY'
+import json, sys
+frames = [json.loads(l) for l in open(sys.argv[1])]
+assert all(f["v"] == 1 for f in frames)
+pp = [f for f in frames if f.get("type") == "PUSH_PROMISE"][0]
+assert pp["stream"] == 13 and pp["promised_stream"] == 2 and pp["flags"] == 4, pp
+assert pp["flag_names"] == ["END_HEADERS"], pp
+assert [":path", "/style.css"] in pp["headers"], pp
+s = frames[0]
+assert s["type"] == "SETTINGS" and s["settings"] == [
+    {"id": 3, "name": "SETTINGS_MAX_CONCURRENT_STREAMS", "value": 100}], s
+print("json ok")
+PY
+
+# Padding, CONTINUATION and a POST body.
+run 0 frames "$S/padding-client.bin"
+has "$work/out" "[115] HEADERS stream=13 length=54 flags=END_STREAM|END_HEADERS|PADDED|PRIORITY (0x2d)"
+has "$work/out" "    padding: 6 bytes"
+run 0 frames "$S/continuation-client.bin"
+grep -q "CONTINUATION stream=13 length=" "$work/out" || fail "no CONTINUATION frame"
+grep -q "flags=END_HEADERS (0x4)" "$work/out" || fail "no END_HEADERS on the CONTINUATION"
+run 0 frames "$S/post-client.bin"
+grep -qE "^\[[0-9]+\] DATA stream=13 length=320 flags=END_STREAM \(0x1\)$" "$work/out" ||
+  fail "POST body DATA frame"
+
+# Truncated input: cut a sample inside a frame header and inside a payload.
+head -c 50 "$S/get-client.bin" >"$work/cut1"
+run 1 frames "$work/cut1"
+has "$work/out" "truncated frame at offset 45: need 9 more bytes"
+head -c 30 "$S/get-client.bin" >"$work/cut2"
+run 1 frames "$work/cut2"
+has "$work/out" "truncated frame at offset 24: need 15 more bytes"
+head -c 26 "$S/get-client.bin" >"$work/cut4"
+run 1 frames "$work/cut4"
+has "$work/out" "truncated frame at offset 24: need 7 more bytes"
+head -c 10 "$S/get-client.bin" >"$work/cut3"
+run 1 frames "$work/cut3"
+has "$work/out" "truncated connection preface at offset 0: need 14 more bytes"
+run 1 frames --json "$work/cut1"
+grep -q '"event":"truncated","offset":45' "$work/out" || fail "JSON truncation event"
+
+# Invalid frames: error name, RFC code, scope and section.
+E=$S/errors
+run 1 frames --hex "$E/settings-ack-with-payload.hex"
+grep -q "error: .*\[settings-ack-length\] connection error FRAME_SIZE_ERROR (RFC 9113 §6.5)" "$work/out" ||
+  fail "SETTINGS ACK with payload: $(cat "$work/out")"
+run 1 frames --hex "$E/window-update-zero.hex"
+grep -q "\[window-update-zero\] stream error PROTOCOL_ERROR (RFC 9113 §6.9)" "$work/out" ||
+  fail "WINDOW_UPDATE 0: $(cat "$work/out")"
+run 1 frames --hex "$E/ping-length-7.hex"
+grep -q "connection error FRAME_SIZE_ERROR (RFC 9113 §6.7)" "$work/out" || fail "PING 7: $(cat "$work/out")"
+run 1 frames --hex "$E/data-bad-padding.hex"
+grep -q "\[padding-too-long\] connection error PROTOCOL_ERROR (RFC 9113 §6.1)" "$work/out" ||
+  fail "DATA padding: $(cat "$work/out")"
+run 1 frames --hex "$E/goaway-on-stream.hex"
+grep -q "connection error PROTOCOL_ERROR (RFC 9113 §6.8)" "$work/out" || fail "GOAWAY: $(cat "$work/out")"
+run 1 frames --hex "$E/headers-truncated-block.hex"
+grep -q "header block error: .*\[hpack-truncated\] connection error COMPRESSION_ERROR" "$work/out" ||
+  fail "truncated block: $(cat "$work/out")"
+grep -qx "    :method: GET" "$work/out" || fail "fields before the broken one are shown"
+
+# --hex reads the same stream as binary; stdin works.
+xxd -p "$S/get-client.bin" >"$work/get.hex"
+"$H" frames "$S/get-client.bin" >"$work/a"
+"$H" frames --hex - <"$work/get.hex" >"$work/b"
+diff -u "$work/a" "$work/b" || fail "--hex differs from binary"
+run 3 frames --hex "$E/../get-client.bin"
+
+# Usage errors exit 2, unreadable input 3.
+run 2 frames --bogus
+run 2 frames --max-frame-size 5
+run 2 frames a b
+run 3 frames "$work/does-not-exist"
+grep -q "cannot open" "$work/err" || fail "open error message"
+run 0 frames --help
+run 2
+run 0 --help
+run 0 --version
+grep -q "^h2scope " "$work/out" || fail "--version"
+echo ok
