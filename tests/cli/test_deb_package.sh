@@ -9,12 +9,12 @@ if [ "$(id -u)" != 0 ] || ! command -v dpkg >/dev/null; then
   echo "skip: needs root and dpkg"
   exit 0
 fi
-if dpkg -s h2scope >/dev/null 2>&1; then
+if [ "$(dpkg-query -W -f='${Status}' h2scope 2>/dev/null)" = "install ok installed" ]; then
   echo "skip: an h2scope package is already installed"
   exit 0
 fi
 work=$(mktemp -d)
-trap 'dpkg -r h2scope >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+trap 'dpkg -P h2scope >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 cmake -S "$src" -B "$work/build" -DCMAKE_BUILD_TYPE=Release -DH2_BUILD_TESTS=OFF \
   -DCMAKE_INSTALL_PREFIX=/usr >"$work/log" 2>&1 || { cat "$work/log"; exit 1; }
 cmake --build "$work/build" -j2 --target h2scope h2codec h2codec_shared >>"$work/log" 2>&1 ||
@@ -29,6 +29,6 @@ version=$(/usr/bin/h2scope --version)
 grep -q "^h2scope " <<<"$version" || { echo "installed h2scope does not run"; exit 1; }
 pkg-config --modversion h2scope-codec | grep -q . || { echo "pkg-config file missing"; exit 1; }
 test -e /usr/include/h2/frame.h
-dpkg -r h2scope >/dev/null
+dpkg -P h2scope >/dev/null
 test ! -e /usr/bin/h2scope || { echo "h2scope left behind after removal"; exit 1; }
 echo "ok: $(basename "$deb") installs, runs and removes cleanly"
