@@ -9,5 +9,6 @@ enum { EXIT_OK = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2, EXIT_INPUT = 3 };
 
 int cmd_frames(int argc, char **argv);
 int cmd_hpack(int argc, char **argv);
+int cmd_read(int argc, char **argv);
 
 #endif

@@ -29,6 +29,28 @@ static const char *rep_name(uint8_t rep) {
   }
 }
 
+/* --redact: credentials and fields the sender marked never-indexed (RFC
+ * 7541 §7.1.3) are hidden so a trace can be shared. */
+static bool redacted(const print_options *po, const h2_header *h,
+                     const h2_hpack_field_info *info) {
+  if (!po->redact || !h->name)
+    return false;
+  static const char *const names[] = {"authorization", "cookie", "set-cookie",
+                                      "proxy-authorization"};
+  for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+    if (h->name_len == strlen(names[i]) && !memcmp(h->name, names[i], h->name_len))
+      return true;
+  return (info && info->rep == H2_HPACK_LITERAL_NEVER_INDEX) ||
+         (h->flags & H2_HEADER_NEVER_INDEX);
+}
+
+#define REDACTED "[redacted]"
+
+static size_t data_preview_len(const print_options *po, const h2_frame *f) {
+  uint32_t max = po->data_max ? po->data_max : 64;
+  return f->u.data.len < max ? f->u.data.len : max;
+}
+
 /* ---- JSON ---- */
 
 static void json_meta(out_buf *o, const print_options *po, const frame_meta *m) {
@@ -82,7 +104,7 @@ static bool fields_valid(const decoded_frame *d) {
   return !d->payload_skipped && (d->frame_status == H2_OK || d->frame_err.offset != 0);
 }
 
-static void json_fields(out_buf *o, const decoded_frame *d) {
+static void json_fields(out_buf *o, const print_options *po, const decoded_frame *d) {
   const h2_frame *f = &d->frame;
   if (!fields_valid(d))
     return;
@@ -95,6 +117,19 @@ static void json_fields(out_buf *o, const decoded_frame *d) {
   case H2_DATA:
     out_puts(o, ",\"data_length\":");
     out_u64(o, f->u.data.len);
+    if (po->data != PRINT_DATA_NONE && f->u.data.len) {
+      size_t n = data_preview_len(po, f);
+      json_key(o, "data", 0);
+      if (po->data == PRINT_DATA_HEX) {
+        out_putc(o, '"');
+        out_hex(o, f->u.data.data, n);
+        out_putc(o, '"');
+      } else {
+        json_str(o, (const char *)f->u.data.data, n);
+      }
+      if (n < f->u.data.len)
+        out_puts(o, ",\"data_truncated\":true");
+    }
     break;
   case H2_HEADERS:
     if (f->hd.flags & H2_FLAG_PRIORITY)
@@ -174,7 +209,9 @@ static void json_headers(out_buf *o, const print_options *po, const decoded_fram
     else
       out_puts(o, "null");
     out_putc(o, ',');
-    if (h->value)
+    if (redacted(po, h, d->infos ? &d->infos[i] : NULL))
+      json_cstr(o, REDACTED);
+    else if (h->value)
       json_str(o, h->value, h->value_len);
     else
       out_puts(o, "null");
@@ -245,7 +282,7 @@ static void frame_json(out_buf *o, const print_options *po, const frame_meta *m,
   out_u64(o, f->hd.length);
   if (f->hd.reserved)
     out_puts(o, ",\"reserved_bit\":1");
-  json_fields(o, d);
+  json_fields(o, po, d);
   if (d->block_complete)
     json_headers(o, po, d);
   if (d->frame_status != H2_OK)
@@ -326,7 +363,7 @@ static void text_escaped(out_buf *o, const char *s, size_t n) {
   out_write(o, s + run, n - run);
 }
 
-static void text_fields(out_buf *o, const decoded_frame *d) {
+static void text_fields(out_buf *o, const print_options *po, const decoded_frame *d) {
   const h2_frame *f = &d->frame;
   if (!fields_valid(d))
     return;
@@ -338,6 +375,20 @@ static void text_fields(out_buf *o, const decoded_frame *d) {
     out_puts(o, " bytes\n");
   }
   switch (f->hd.type) {
+  case H2_DATA:
+    if (po->data != PRINT_DATA_NONE && f->u.data.len) {
+      size_t n = data_preview_len(po, f);
+      out_spaces(o, INDENT);
+      out_puts(o, "data: ");
+      if (po->data == PRINT_DATA_HEX)
+        out_hex(o, f->u.data.data, n);
+      else
+        text_escaped(o, (const char *)f->u.data.data, n);
+      if (n < f->u.data.len)
+        out_puts(o, "...");
+      out_putc(o, '\n');
+    }
+    break;
   case H2_HEADERS:
     if (f->hd.flags & H2_FLAG_PRIORITY)
       text_priority(o, &f->u.headers.priority);
@@ -427,7 +478,9 @@ static void text_headers(out_buf *o, const print_options *po, const decoded_fram
     out_puts(o, ": ");
     if (po->color)
       out_puts(o, C_RESET);
-    if (h->value)
+    if (redacted(po, h, in))
+      out_puts(o, REDACTED);
+    else if (h->value)
       text_escaped(o, h->value, h->value_len);
     else if (in && in->unknown)
       out_puts(o, "(undecodable: dynamic table state unknown)");
@@ -491,7 +544,7 @@ static void frame_text(out_buf *o, const print_options *po, const frame_meta *m,
   if (f->hd.reserved)
     out_puts(o, " R=1");
   out_putc(o, '\n');
-  text_fields(o, d);
+  text_fields(o, po, d);
   if (d->block_complete)
     text_headers(o, po, d);
   if (d->frame_status != H2_OK)

@@ -45,7 +45,12 @@ typedef struct print_options {
   bool color;      /* ANSI colours in text mode */
   bool hpack;      /* per-field representation details */
   int ts_decimals; /* digits of the timestamp (default 6) */
+  uint8_t data;    /* enum print_data: DATA payload preview */
+  uint32_t data_max; /* preview bytes (default 64) */
+  bool redact;     /* values of credentials and never-indexed fields → "[redacted]" */
 } print_options;
+
+enum print_data { PRINT_DATA_NONE = 0, PRINT_DATA_TEXT = 1, PRINT_DATA_HEX = 2 };
 
 void frame_print(out_buf *o, const print_options *po, const frame_meta *m, const decoded_frame *d);
 

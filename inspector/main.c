@@ -14,6 +14,7 @@ static const char usage[] =
     "A frame-level HTTP/2 inspector and codec toolkit (RFC 9113, RFC 7541).\n"
     "\n"
     "Commands:\n"
+    "  read      decode every HTTP/2 connection of a capture (pcap, pcapng, live)\n"
     "  frames    decode a raw HTTP/2 byte stream of one direction\n"
     "  hpack     decode or encode HPACK header blocks (hex lines / JSON lists)\n"
     "\n"
@@ -31,6 +32,7 @@ typedef struct command {
 static const command commands[] = {
     {"frames", cmd_frames},
     {"hpack", cmd_hpack},
+    {"read", cmd_read},
 };
 
 int main(int argc, char **argv) {

@@ -30,8 +30,9 @@ record() { # name nghttp-args...
   shift
   tcpdump -i lo -s 0 -U --immediate-mode -w "$work/$name.pcap" "tcp port $port" 2>/dev/null &
   local t=$!
+  pids+=("$t")
   sleep 0.5
-  nghttp "$@" >/dev/null
+  nghttp "$@" >/dev/null || echo "warning: nghttp $* failed" >&2
   sleep 0.3
   kill -INT $t
   wait $t 2>/dev/null || true

@@ -1,0 +1,351 @@
+/* cmd_read.c — `h2scope read`: every HTTP/2 conversation in a capture (pcap,
+ * pcapng, stdin, live interface), both directions, frame by frame, as text
+ * or JSON Lines, with filters, HPACK details, redaction and a summary. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "capture_run.h"
+#include "cli_args.h"
+#include "commands.h"
+#include "frame_print.h"
+#include "h2_conn.h"
+#include "json_write.h"
+#include "out_buf.h"
+#include "summary.h"
+
+static const char usage[] =
+    "usage: h2scope read FILE|- [options]\n"
+    "       h2scope read -i IFACE [BPF filter] [options]\n"
+    "Decodes every HTTP/2 connection of a pcap/pcapng capture (or a live capture):\n"
+    "TCP reassembly, HTTP/2 detection (prior-knowledge preface on any port,\n"
+    "HTTP/1.1 Upgrade: h2c, CONNECT tunnels, mid-connection starts), every frame of\n"
+    "both directions with its fields and decoded header lists.\n"
+    "\n"
+    "Output:\n"
+    "  --json               JSON Lines: one object per frame or event (\"v\":1)\n"
+    "  -q, --quiet          no per-frame output (still decodes everything)\n"
+    "  --summary            a per-connection table at the end (JSON with --json)\n"
+    "  --hpack              per header field: representation, index, table changes\n"
+    "  --data none|text|hex DATA payload preview (default none); --data-max N bytes (64)\n"
+    "  --redact             hide authorization, cookie, set-cookie, proxy-authorization\n"
+    "                       and never-indexed values\n"
+    "  -t a, --abs-time     absolute timestamps in text output (default: relative)\n"
+    "  --color / --no-color colour text output (default: when stdout is a terminal)\n"
+    "Filters (output only; everything is still decoded):\n"
+    "  --conn N             only connection N (1-based, in order of first packet)\n"
+    "  --stream N           only frames of stream N\n"
+    "  --type T1,T2,...     only these frame types (names as in RFC 9113, e.g. HEADERS)\n"
+    "Detection:\n"
+    "  --port N             treat TCP port N as HTTP/2 even without a preface (repeatable)\n"
+    "Limits:\n"
+    "  --max-connections N  connections tracked at once (default 65536)\n"
+    "  --max-ooo-bytes N    out-of-order bytes buffered per direction (default 4194304)\n"
+    "  --idle-timeout S     seconds of capture time before a silent connection is closed\n"
+    "                       (default 300)\n"
+    "  --max-header-list N  decoded header list limit in octets (default 262144)\n"
+    "  --max-packets N      stop after N packets\n"
+    "\n"
+    "Exit status: 0 ok (protocol errors in the capture are output, not failures),\n"
+    "2 usage error, 3 the capture cannot be read.\n";
+
+#define MAX_PORTS 32
+
+typedef struct read_opts {
+  print_options po;
+  bool quiet, summary, abs_time;
+  uint32_t conn_filter, stream_filter;
+  bool stream_filter_set;
+  uint32_t type_mask; /* bit t: type t (bit 10: extension types); 0 = all */
+  uint16_t ports[MAX_PORTS];
+  int nports;
+  uint32_t max_header_list;
+} read_opts;
+
+typedef struct read_state {
+  read_opts o;
+  out_buf *out;
+  header_scratch scratch;
+  double first_ts;
+  bool have_first_ts;
+  summary_table summary;
+  uint64_t notices;
+} read_state;
+
+static bool port_forced(const read_state *rs, const capture_flow *f) {
+  for (int i = 0; i < rs->o.nports; i++)
+    if (f->port[0] == rs->o.ports[i] || f->port[1] == rs->o.ports[i])
+      return true;
+  return false;
+}
+
+static void meta_for(const read_state *rs, const h2_conn *c, int dir, frame_meta *m) {
+  m->conn = c->flow->id;
+  m->ts = rs->o.po.json || rs->o.abs_time ? c->ts : c->ts - rs->first_ts;
+  m->src = c->flow->endpoint[dir];
+  m->dst = c->flow->endpoint[!dir];
+  m->dir = dir;
+}
+
+static bool conn_shown(const read_state *rs, const h2_conn *c) {
+  return !rs->o.quiet && (!rs->o.conn_filter || rs->o.conn_filter == c->flow->id);
+}
+
+static void on_frame(void *user, h2_conn *c, int dir, const decoded_frame *d) {
+  read_state *rs = user;
+  if (!conn_shown(rs, c))
+    return;
+  if (rs->o.stream_filter_set && d->frame.hd.stream_id != rs->o.stream_filter)
+    return;
+  uint8_t t = d->frame.hd.type <= H2_CONTINUATION ? d->frame.hd.type : 10;
+  if (rs->o.type_mask && !(rs->o.type_mask & (1u << t)))
+    return;
+  frame_meta m;
+  meta_for(rs, c, dir, &m);
+  frame_print(rs->out, &rs->o.po, &m, d);
+}
+
+static void on_event(void *user, h2_conn *c, int dir, const char *ev, uint64_t offset,
+                     const char *msg, const char *extra_json, const char *text_extra) {
+  read_state *rs = user;
+  if (!conn_shown(rs, c) || rs->o.stream_filter_set || rs->o.type_mask)
+    return;
+  frame_meta m;
+  meta_for(rs, c, dir, &m);
+  event_print(rs->out, &rs->o.po, &m, ev, offset, msg, extra_json);
+  if (!rs->o.po.json && text_extra) {
+    out_puts(rs->out, text_extra);
+    out_putc(rs->out, '\n');
+  }
+}
+
+/* ---- flow consumer ---- */
+
+static void flow_open(void *user, capture_flow *f, double ts) {
+  read_state *rs = user;
+  if (!rs->have_first_ts) {
+    rs->first_ts = ts;
+    rs->have_first_ts = true;
+  }
+  conn_options co = {.force_h2 = port_forced(rs, f),
+                     .max_header_list = rs->o.max_header_list,
+                     .scratch = &rs->scratch};
+  read_sink sink = {.on_frame = on_frame, .on_event = on_event, .user = rs};
+  h2_conn *c = h2_conn_new(f, &co, &sink, ts);
+  f->user = c;
+  if (c && conn_shown(rs, c) && !rs->o.stream_filter_set && !rs->o.type_mask) {
+    frame_meta m;
+    meta_for(rs, c, FLOW_DIR_C2S, &m);
+    char msg[200];
+    snprintf(msg, sizeof msg, "%s -> %s%s", f->endpoint[0], f->endpoint[1],
+             f->syn_seen ? "" : " (handshake not captured)");
+    event_print(rs->out, &rs->o.po, &m, "connection", 0, msg, NULL);
+  }
+}
+
+static void flow_bytes(void *user, capture_flow *f, int dir, uint64_t offset, const uint8_t *data,
+                       size_t len, double ts) {
+  (void)user;
+  if (f->user)
+    h2_conn_bytes(f->user, dir, offset, data, len, ts);
+}
+
+static void flow_gap(void *user, capture_flow *f, int dir, uint64_t offset, uint64_t len,
+                     double ts) {
+  (void)user;
+  if (f->user)
+    h2_conn_gap(f->user, dir, offset, len, ts);
+}
+
+static const char *close_name(int reason) {
+  switch (reason) {
+  case FLOW_CLOSE_FIN: return "fin";
+  case FLOW_CLOSE_RST: return "rst";
+  case FLOW_CLOSE_IDLE: return "idle-timeout";
+  case FLOW_CLOSE_EVICTED: return "evicted";
+  case FLOW_CLOSE_REUSED: return "port-reused";
+  default: return "end-of-capture";
+  }
+}
+
+static void flow_close(void *user, capture_flow *f, int reason, double ts) {
+  read_state *rs = user;
+  h2_conn *c = f->user;
+  if (!c)
+    return;
+  c->ts = ts;
+  h2_conn_finish(c, ts);
+  c->close_reason = close_name(reason);
+  if (conn_shown(rs, c) && !rs->o.stream_filter_set && !rs->o.type_mask) {
+    frame_meta m;
+    meta_for(rs, c, FLOW_DIR_C2S, &m);
+    char extra[96];
+    snprintf(extra, sizeof extra, ",\"reason\":\"%s\"", c->close_reason);
+    char msg[256];
+    snprintf(msg, sizeof msg, "(%s) %llu+%llu bytes, %llu+%llu frames, %u gaps",
+             c->close_reason, (unsigned long long)f->bytes[0], (unsigned long long)f->bytes[1],
+             (unsigned long long)c->dir[0].frames, (unsigned long long)c->dir[1].frames, c->gaps);
+    event_print(rs->out, &rs->o.po, &m, "close", 0, msg, extra);
+  }
+  if (rs->o.summary)
+    summary_add(&rs->summary, c);
+  h2_conn_free(c);
+  f->user = NULL;
+}
+
+static void flow_notice(void *user, capture_flow *f, const char *kind, const char *message,
+                        double ts) {
+  read_state *rs = user;
+  rs->notices++;
+  if (rs->o.quiet && !rs->o.summary)
+    return;
+  frame_meta m = {.conn = f ? f->id : 0, .ts = ts, .src = f ? f->endpoint[0] : "",
+                  .dst = f ? f->endpoint[1] : ""};
+  if (!rs->o.po.json && !rs->o.abs_time && rs->have_first_ts)
+    m.ts = ts - rs->first_ts;
+  char extra[96];
+  snprintf(extra, sizeof extra, ",\"kind\":\"%s\"", kind);
+  bool is_limit = !strncmp(kind, "limit-", 6);
+  event_print(rs->out, &rs->o.po, f ? &m : NULL, is_limit ? "limit" : "notice", 0, message,
+              extra);
+}
+
+/* ---- options ---- */
+
+static int parse_types(const char *prog, const char *list, uint32_t *mask) {
+  char buf[256];
+  snprintf(buf, sizeof buf, "%s", list);
+  for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+    int t = h2_frame_type_from_name(tok);
+    if (t < 0 && !strcasecmp(tok, "UNKNOWN"))
+      t = 10;
+    if (t < 0)
+      return cli_usage_error(prog, "unknown frame type '%s'", tok);
+    *mask |= 1u << t;
+  }
+  return 0;
+}
+
+int cmd_read(int argc, char **argv) {
+  const char *prog = "h2scope read";
+  static read_state rs;
+  memset(&rs, 0, sizeof rs);
+  capture_options co;
+  capture_options_default(&co);
+  bool color_set = false;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+    uint32_t v;
+    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+      fputs(usage, stdout);
+      return EXIT_OK;
+    } else if (!strcmp(a, "--json")) {
+      rs.o.po.json = true;
+    } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+      rs.o.quiet = true;
+    } else if (!strcmp(a, "--summary")) {
+      rs.o.summary = true;
+    } else if (!strcmp(a, "--hpack")) {
+      rs.o.po.hpack = true;
+    } else if (!strcmp(a, "--redact")) {
+      rs.o.po.redact = true;
+    } else if (!strcmp(a, "--abs-time")) {
+      rs.o.abs_time = true;
+    } else if (!strcmp(a, "-t") && val) {
+      i++;
+      if (strcmp(val, "a") && strcmp(val, "r"))
+        return cli_usage_error(prog, "-t takes a (absolute) or r (relative)");
+      rs.o.abs_time = !strcmp(val, "a");
+    } else if (!strcmp(a, "--color") || !strcmp(a, "--no-color")) {
+      rs.o.po.color = !strcmp(a, "--color");
+      color_set = true;
+    } else if (!strcmp(a, "--data") && val) {
+      i++;
+      if (!strcmp(val, "none"))
+        rs.o.po.data = PRINT_DATA_NONE;
+      else if (!strcmp(val, "text"))
+        rs.o.po.data = PRINT_DATA_TEXT;
+      else if (!strcmp(val, "hex"))
+        rs.o.po.data = PRINT_DATA_HEX;
+      else
+        return cli_usage_error(prog, "--data takes none, text or hex");
+    } else if (!strcmp(a, "--data-max") && val) {
+      if (!cli_parse_u32(prog, a, argv[++i], 1, 1u << 24, &rs.o.po.data_max))
+        return EXIT_USAGE;
+    } else if (!strcmp(a, "--conn") && val) {
+      if (!cli_parse_u32(prog, a, argv[++i], 1, UINT32_MAX, &rs.o.conn_filter))
+        return EXIT_USAGE;
+    } else if (!strcmp(a, "--stream") && val) {
+      if (!cli_parse_u32(prog, a, argv[++i], 0, 0x7fffffff, &rs.o.stream_filter))
+        return EXIT_USAGE;
+      rs.o.stream_filter_set = true;
+    } else if (!strcmp(a, "--type") && val) {
+      i++;
+      if (parse_types(prog, val, &rs.o.type_mask))
+        return EXIT_USAGE;
+    } else if (!strcmp(a, "--port") && val) {
+      if (!cli_parse_u32(prog, a, argv[++i], 1, 65535, &v))
+        return EXIT_USAGE;
+      if (rs.o.nports == MAX_PORTS)
+        return cli_usage_error(prog, "at most %d --port options", MAX_PORTS);
+      rs.o.ports[rs.o.nports++] = (uint16_t)v;
+    } else if (!strcmp(a, "--max-connections") && val) {
+      if (!cli_parse_u32(prog, a, argv[++i], 1, 1u << 24, &co.limits.max_connections))
+        return EXIT_USAGE;
+    } else if (!strcmp(a, "--max-ooo-bytes") && val) {
+      if (!cli_parse_u32(prog, a, argv[++i], 0, 1u << 30, &co.limits.max_ooo_bytes))
+        return EXIT_USAGE;
+    } else if (!strcmp(a, "--idle-timeout") && val) {
+      if (!cli_parse_u32(prog, a, argv[++i], 1, 1u << 30, &v))
+        return EXIT_USAGE;
+      co.limits.idle_timeout = v;
+    } else if (!strcmp(a, "--max-header-list") && val) {
+      if (!cli_parse_u32(prog, a, argv[++i], 64, 1u << 28, &rs.o.max_header_list))
+        return EXIT_USAGE;
+    } else if (!strcmp(a, "--max-packets") && val) {
+      if (!cli_parse_u32(prog, a, argv[++i], 1, UINT32_MAX, &v))
+        return EXIT_USAGE;
+      co.max_packets = v;
+    } else if (!strcmp(a, "-i") && val) {
+      co.iface = argv[++i];
+    } else if (a[0] == '-' && a[1] != '\0') {
+      return cli_usage_error(prog, "unknown option or missing value '%s'", a);
+    } else if (!co.iface && !co.file) {
+      co.file = a;
+    } else if (co.iface && !co.bpf) {
+      co.bpf = a;
+    } else {
+      return cli_usage_error(prog, "unexpected argument '%s'", a);
+    }
+  }
+  if (!co.file && !co.iface)
+    return cli_usage_error(prog, "a capture file, - for stdin, or -i IFACE is needed");
+  if (!color_set)
+    rs.o.po.color = !rs.o.po.json && cli_stdout_is_tty();
+  if (header_scratch_init(&rs.scratch, rs.o.max_header_list) != 0) {
+    fprintf(stderr, "%s: out of memory\n", prog);
+    return EXIT_INPUT;
+  }
+  static out_buf out;
+  out_init(&out, STDOUT_FILENO);
+  rs.out = &out;
+  summary_init(&rs.summary);
+  flow_consumer fc = {.user = &rs, .on_open = flow_open, .on_bytes = flow_bytes,
+                      .on_gap = flow_gap, .on_close = flow_close, .on_notice = flow_notice};
+  capture_stats stats;
+  char err[512] = "";
+  int rc = capture_run(&co, &fc, &stats, err, sizeof err);
+  if (rs.o.summary)
+    summary_print(&rs.summary, &out, rs.o.po.json, &stats);
+  out_flush(&out);
+  summary_free(&rs.summary);
+  header_scratch_free(&rs.scratch);
+  if (rc != 0) {
+    fprintf(stderr, "%s: %s\n", prog, err);
+    return EXIT_INPUT;
+  }
+  return EXIT_OK;
+}

@@ -1,0 +1,493 @@
+/* h2_conn.c — HTTP/2 detection and per-direction decoding of one captured
+ * connection (h2_conn.h). */
+#include "h2_conn.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture_run.h"
+#include "h2_detect.h"
+#include "json_write.h"
+
+#define HOLD_LIMIT (64 * 1024) /* bytes held per direction while deciding */
+
+typedef struct dir_ctx {
+  h2_conn *c;
+  int dir;
+} dir_ctx;
+
+/* The stream decoders' callbacks need to know their connection and direction;
+ * two small contexts live right after the h2_conn. */
+typedef struct conn_alloc {
+  h2_conn conn;
+  dir_ctx ctx[2];
+  char upgrade_extra[8192]; /* the Upgrade request, rendered when the 101 arrives */
+  char upgrade_text[8192];
+} conn_alloc;
+
+static void event(h2_conn *c, int dir, const char *ev, uint64_t offset, const char *msg,
+                  const char *extra_json, const char *text_extra) {
+  if (c->sink.on_event)
+    c->sink.on_event(c->sink.user, c, dir, ev, offset, msg, extra_json, text_extra);
+}
+
+static void sd_on_frame(void *user, const decoded_frame *d0) {
+  dir_ctx *x = user;
+  h2_conn *c = x->c;
+  conn_dir *d = &c->dir[x->dir];
+  decoded_frame d1 = *d0;
+  d1.offset += d->base;
+  const h2_frame *f = &d1.frame;
+  d->frames++;
+  d->frames_by_type[f->hd.type <= H2_CONTINUATION ? f->hd.type : 10]++;
+  if (d1.frame_status != H2_OK || (d1.block_complete && d1.block_status != H2_OK))
+    d->errors++;
+  if (d1.frame_status == H2_OK) {
+    if (f->hd.type == H2_SETTINGS && !(f->hd.flags & H2_FLAG_ACK)) {
+      for (uint32_t i = 0; i < f->u.settings.count; i++) {
+        h2_setting s = h2_settings_at(f, i);
+        if (s.id == H2_SETTINGS_HEADER_TABLE_SIZE) {
+          d->pending_has_table = true;
+          d->pending_table = s.value;
+        } else if (s.id == H2_SETTINGS_MAX_FRAME_SIZE) {
+          d->pending_has_frame = true;
+          d->pending_frame = s.value;
+        }
+      }
+      d->settings_pending = true;
+    } else if (f->hd.type == H2_SETTINGS) {
+      /* The ACK from this direction: the other side's settings now bind what
+       * this direction sends (§6.5.3). */
+      conn_dir *o = &c->dir[!x->dir];
+      if (o->settings_pending && d->sd) {
+        if (o->pending_has_table)
+          h2_hpack_decoder_set_max_table_size(stream_decoder_hpack(d->sd), o->pending_table);
+        if (o->pending_has_frame)
+          stream_decoder_set_max_frame_size(d->sd, o->pending_frame);
+        o->settings_pending = o->pending_has_table = o->pending_has_frame = false;
+      }
+    } else if (f->hd.type == H2_HEADERS) {
+      uint32_t sid = f->hd.stream_id;
+      if (sid > c->max_stream[sid & 1]) {
+        c->max_stream[sid & 1] = sid;
+        c->streams++;
+      }
+    } else if (f->hd.type == H2_PUSH_PROMISE) {
+      uint32_t sid = f->u.push_promise.promised_stream_id;
+      if (sid > c->max_stream[sid & 1]) {
+        c->max_stream[sid & 1] = sid;
+        c->streams++;
+      }
+    }
+  }
+  if (c->sink.on_frame)
+    c->sink.on_frame(c->sink.user, c, x->dir, &d1);
+}
+
+static void sd_on_event(void *user, const char *ev, uint64_t offset, const char *msg) {
+  dir_ctx *x = user;
+  conn_dir *d = &x->c->dir[x->dir];
+  if (strcmp(ev, "preface") != 0)
+    d->errors++;
+  event(x->c, x->dir, ev, offset + d->base, msg, NULL, NULL);
+}
+
+static void hold(conn_dir *d, const uint8_t *data, size_t len) {
+  if (d->len + len > d->cap) {
+    size_t cap = d->cap ? d->cap : 4096;
+    while (cap < d->len + len)
+      cap *= 2;
+    uint8_t *b = realloc(d->buf, cap);
+    if (!b)
+      return; /* dropped; the caller reports held bytes it could not keep */
+    d->buf = b;
+    d->cap = cap;
+  }
+  memcpy(d->buf + d->len, data, len);
+  d->len += len;
+}
+
+/* Removes n bytes from the front of the held buffer. */
+static void consume(conn_dir *d, size_t n) {
+  memmove(d->buf, d->buf + n, d->len - n);
+  d->len -= n;
+  d->buf_offset += n;
+}
+
+static void start_h2(h2_conn *c, int dir, uint8_t preface, bool state_unknown) {
+  conn_dir *d = &c->dir[dir];
+  conn_alloc *a = (conn_alloc *)c;
+  stream_decoder_config cfg = {.preface = preface,
+                               .sender = dir == FLOW_DIR_C2S ? H2_SENDER_CLIENT : H2_SENDER_SERVER,
+                               .max_header_list = c->opt.max_header_list,
+                               .scratch = c->opt.scratch};
+  if (c->midstream && !c->upgrade)
+    cfg.sender = H2_SENDER_UNKNOWN; /* roles are a guess without a handshake */
+  stream_decoder_callbacks cb = {.on_frame = sd_on_frame, .on_event = sd_on_event,
+                                 .user = &a->ctx[dir]};
+  if (d->sd)
+    stream_decoder_free(d->sd);
+  d->sd = stream_decoder_new(&cfg, &cb);
+  if (!d->sd) {
+    event(c, dir, "decode-error", d->buf_offset, "out of memory", NULL, NULL);
+    d->state = DIR_IGNORE;
+    return;
+  }
+  if (state_unknown)
+    h2_hpack_decoder_set_state_unknown(stream_decoder_hpack(d->sd));
+  d->state = DIR_H2;
+  d->base = d->buf_offset;
+  c->is_h2 = true;
+  size_t n = d->len;
+  d->len = 0;
+  d->buf_offset += n;
+  if (n)
+    stream_decoder_feed(d->sd, d->buf, n);
+}
+
+static void ignore_dir(h2_conn *c, int dir) {
+  conn_dir *d = &c->dir[dir];
+  d->ignored += d->len;
+  d->buf_offset += d->len;
+  d->len = 0;
+  d->state = DIR_IGNORE;
+  (void)c;
+}
+
+static void not_http2(h2_conn *c, int dir, const char *why) {
+  char msg[200];
+  snprintf(msg, sizeof msg, "%s; its bytes are counted, not decoded", why);
+  event(c, dir, "not-http2", c->dir[dir].buf_offset, msg, NULL, NULL);
+  ignore_dir(c, 0);
+  ignore_dir(c, 1);
+}
+
+static void swap_dirs(h2_conn *c) {
+  capture_flow_swap_roles(c->flow);
+  conn_dir t = c->dir[0];
+  c->dir[0] = c->dir[1];
+  c->dir[1] = t;
+  uint32_t m = c->max_stream[0];
+  c->max_stream[0] = c->max_stream[1];
+  c->max_stream[1] = m;
+}
+
+/* Renders the HTTP/1.1 Upgrade request as the headers of stream 1 (RFC 7540
+ * §3.2: the request that carried the upgrade is stream 1, half-closed from
+ * the client), plus the HTTP2-Settings it carried. */
+static void render_upgrade(conn_alloc *a, const http1_head *h) {
+  out_buf *o = malloc(sizeof *o);
+  if (!o)
+    return;
+  out_init(o, -1);
+  out_puts(o, ",\"stream\":1,\"headers\":[[\":method\",");
+  json_cstr(o, h->method);
+  out_puts(o, "],[\":path\",");
+  json_cstr(o, h->target);
+  out_puts(o, "],[\":scheme\",\"http\"]");
+  for (unsigned i = 0; i < h->field_count; i++) {
+    char name[128];
+    size_t n = h->fields[i].name_len < sizeof name ? h->fields[i].name_len : sizeof name - 1;
+    for (size_t k = 0; k < n; k++) {
+      char ch = h->fields[i].name[k];
+      name[k] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+    }
+    out_puts(o, ",[");
+    json_str(o, name, n);
+    out_putc(o, ',');
+    json_str(o, h->fields[i].value, h->fields[i].value_len);
+    out_putc(o, ']');
+  }
+  out_putc(o, ']');
+  uint8_t settings[192];
+  long sn = h->has_http2_settings
+                ? base64url_decode(h->http2_settings, strlen(h->http2_settings), settings,
+                                   sizeof settings)
+                : -1;
+  if (sn >= 0) {
+    out_puts(o, ",\"http2_settings\":[");
+    for (long i = 0; i + 6 <= sn; i += 6) {
+      uint16_t id = (uint16_t)(settings[i] << 8 | settings[i + 1]);
+      uint32_t v = (uint32_t)settings[i + 2] << 24 | (uint32_t)settings[i + 3] << 16 |
+                   (uint32_t)settings[i + 4] << 8 | settings[i + 5];
+      const char *name = h2_settings_name(id);
+      out_puts(o, i ? ",{\"id\":" : "{\"id\":");
+      out_u64(o, id);
+      out_puts(o, ",\"name\":");
+      json_cstr(o, name ? name : "UNKNOWN");
+      out_puts(o, ",\"value\":");
+      out_u64(o, v);
+      out_putc(o, '}');
+    }
+    out_putc(o, ']');
+  }
+  size_t len = o->len < sizeof a->upgrade_extra - 1 ? o->len : 0;
+  memcpy(a->upgrade_extra, o->data, len);
+  a->upgrade_extra[len] = '\0';
+  /* Text: the request as stream 1's header list. */
+  out_init(o, -1);
+  out_puts(o, "    stream 1 (the upgraded HTTP/1.1 request, RFC 7540 §3.2)\n    :method: ");
+  out_puts(o, h->method);
+  out_puts(o, "\n    :path: ");
+  out_puts(o, h->target);
+  out_puts(o, "\n");
+  for (unsigned i = 0; i < h->field_count && o->len < sizeof a->upgrade_text - 600; i++) {
+    out_puts(o, "    ");
+    out_write(o, h->fields[i].name, h->fields[i].name_len);
+    out_puts(o, ": ");
+    out_write(o, h->fields[i].value,
+              h->fields[i].value_len < 400 ? h->fields[i].value_len : 400);
+    out_putc(o, '\n');
+  }
+  len = o->len < sizeof a->upgrade_text - 1 ? o->len : 0;
+  memcpy(a->upgrade_text, o->data, len);
+  if (len && a->upgrade_text[len - 1] == '\n')
+    len--;
+  a->upgrade_text[len] = '\0';
+  free(o);
+}
+
+static void decide(h2_conn *c, int dir, bool final);
+
+/* An HTTP/1.x head in direction dir. */
+static void on_http1(h2_conn *c, int dir, bool final) {
+  conn_dir *d = &c->dir[dir];
+  conn_alloc *a = (conn_alloc *)c;
+  http1_head h;
+  int r = http1_parse_head(d->buf, d->len, &h);
+  if (r == 0) {
+    if (final || d->len >= HOLD_LIMIT)
+      not_http2(c, dir, "an HTTP/1.x head that never ends");
+    return;
+  }
+  if (r < 0) {
+    not_http2(c, dir, "neither HTTP/2 nor HTTP/1.x");
+    return;
+  }
+  if (dir == FLOW_DIR_C2S && h.is_request) {
+    if (h.upgrade_h2c || !strcmp(h.method, "CONNECT")) {
+      if (h.upgrade_h2c)
+        render_upgrade(a, &h);
+      c->upgrade = h.upgrade_h2c;
+      size_t body = h.content_length < d->len - h.head_len ? (size_t)h.content_length
+                                                            : d->len - h.head_len;
+      d->ignored += h.head_len + body;
+      consume(d, h.head_len + body);
+      d->state = DIR_AWAIT;
+      if (c->dir[1].state == DIR_START && c->dir[1].len)
+        decide(c, 1, final);
+      return;
+    }
+    not_http2(c, dir, "HTTP/1.1 without Upgrade: h2c");
+    return;
+  }
+  if (dir == FLOW_DIR_S2C && !h.is_request && c->dir[0].state == DIR_AWAIT) {
+    d->ignored += h.head_len;
+    consume(d, h.head_len);
+    if (c->upgrade && h.status == 101) {
+      char msg[160];
+      snprintf(msg, sizeof msg,
+               "HTTP/1.1 Upgrade: h2c accepted (101); HTTP/2 starts at offset %llu "
+               "of the server direction",
+               (unsigned long long)d->buf_offset);
+      event(c, dir, "upgrade", d->buf_offset, msg, a->upgrade_extra, a->upgrade_text);
+      /* Stream 1 exists, half-closed (local) for the client. */
+      c->max_stream[1] = 1;
+      c->streams = 1;
+      start_h2(c, FLOW_DIR_S2C, STREAM_PREFACE_FORBID, false);
+      start_h2(c, FLOW_DIR_C2S, STREAM_PREFACE_REQUIRE, false);
+      return;
+    }
+    if (!c->upgrade && h.status >= 200 && h.status < 300) {
+      /* CONNECT tunnel: the tunnelled bytes are a new conversation. */
+      event(c, dir, "detect", d->buf_offset,
+            "HTTP/1.1 CONNECT tunnel established; looking for HTTP/2 inside", NULL, NULL);
+      c->dir[0].state = DIR_START;
+      d->state = DIR_START;
+      decide(c, 0, final);
+      if (d->state == DIR_START)
+        decide(c, 1, final);
+      return;
+    }
+    not_http2(c, dir, c->upgrade ? "the server refused Upgrade: h2c"
+                                 : "the CONNECT request was not accepted");
+    return;
+  }
+  not_http2(c, dir, "HTTP/1.x traffic");
+}
+
+static void decide(h2_conn *c, int dir, bool final) {
+  conn_dir *d = &c->dir[dir];
+  size_t off = 0;
+  if (d->state == DIR_AWAIT) {
+    if (d->len >= HOLD_LIMIT || final)
+      not_http2(c, dir, "HTTP/1.1 request never answered with an upgrade");
+    return;
+  }
+  bool full = final || d->len >= HOLD_LIMIT;
+  unsigned chain = c->opt.force_h2 ? 1 : (d->state == DIR_SYNC ? 2 : 3);
+  detect_result r = h2_detect(d->buf, d->len, full, chain, &off);
+  if (d->state == DIR_SYNC && r == DETECT_HTTP1)
+    r = DETECT_NO; /* text after a gap is just bytes until a frame boundary */
+  switch (r) {
+  case DETECT_NEED_MORE:
+    return;
+  case DETECT_PREFACE:
+    if (dir == FLOW_DIR_S2C) {
+      /* The side we took for the server sent the preface: it is the client. */
+      swap_dirs(c);
+      dir = FLOW_DIR_C2S;
+    }
+    if (d->state != DIR_SYNC)
+      event(c, dir, "detect", c->dir[dir].buf_offset, "HTTP/2 with prior knowledge (preface)",
+            NULL, NULL);
+    start_h2(c, dir, STREAM_PREFACE_REQUIRE, false);
+    if (c->dir[!dir].state == DIR_START) {
+      if (c->dir[!dir].len)
+        start_h2(c, !dir, STREAM_PREFACE_FORBID, false);
+      else
+        c->dir[!dir].state = DIR_START;
+    }
+    return;
+  case DETECT_HTTP1:
+    if (d->state == DIR_START) {
+      on_http1(c, dir, final);
+      return;
+    }
+    /* fall through: HTTP/1 text inside a resync is just bytes */
+    /* FALLTHROUGH */
+  case DETECT_NO:
+    if (c->opt.force_h2 || d->state == DIR_SYNC || c->is_h2) {
+      if (d->len >= HOLD_LIMIT || final) {
+        /* Keep the last 8 bytes: a frame header may straddle. */
+        size_t drop = final ? d->len : d->len - 8;
+        char msg[160];
+        snprintf(msg, sizeof msg, "%zu bytes without a plausible frame boundary skipped", drop);
+        event(c, dir, "skipped", d->buf_offset, msg, NULL, NULL);
+        d->ignored += drop;
+        consume(d, drop);
+        d->state = DIR_SYNC;
+      }
+      return;
+    }
+    not_http2(c, dir, "no HTTP/2 preface, HTTP/1.1 upgrade or frame sequence found");
+    return;
+  case DETECT_FRAMES: {
+    bool resync = d->state == DIR_SYNC;
+    if (off > 0) {
+      char msg[160];
+      snprintf(msg, sizeof msg, "%zu bytes before the first frame boundary skipped", off);
+      event(c, dir, "skipped", d->buf_offset, msg, NULL, NULL);
+      d->ignored += off;
+      consume(d, off);
+    }
+    if (!resync) {
+      c->midstream = true;
+      event(c, dir, "detect", d->buf_offset,
+            c->opt.force_h2 ? "HTTP/2 forced by --port: decoding from a frame boundary"
+                            : "HTTP/2 found mid-connection (a consistent chain of frames); "
+                              "header fields that need the dynamic table from before are "
+                              "undecodable",
+            NULL, NULL);
+    } else {
+      event(c, dir, "resync", d->buf_offset, "frame boundary found again", NULL, NULL);
+    }
+    start_h2(c, dir, STREAM_PREFACE_AUTO, true);
+    return;
+  }
+  }
+}
+
+h2_conn *h2_conn_new(capture_flow *f, const conn_options *opt, const read_sink *sink, double ts) {
+  conn_alloc *a = calloc(1, sizeof *a);
+  if (!a)
+    return NULL;
+  h2_conn *c = &a->conn;
+  c->flow = f;
+  c->opt = *opt;
+  c->sink = *sink;
+  c->first_ts = c->last_ts = c->ts = ts;
+  for (int i = 0; i < 2; i++) {
+    a->ctx[i].c = c;
+    a->ctx[i].dir = i;
+  }
+  return c;
+}
+
+void h2_conn_free(h2_conn *c) {
+  if (!c)
+    return;
+  for (int i = 0; i < 2; i++) {
+    stream_decoder_free(c->dir[i].sd);
+    free(c->dir[i].buf);
+  }
+  free((conn_alloc *)c);
+}
+
+void h2_conn_bytes(h2_conn *c, int dir, uint64_t offset, const uint8_t *data, size_t len,
+                   double ts) {
+  (void)offset;
+  c->ts = c->last_ts = ts;
+  conn_dir *d = &c->dir[dir];
+  d->bytes += len;
+  switch (d->state) {
+  case DIR_H2:
+    stream_decoder_feed(d->sd, data, len);
+    return;
+  case DIR_IGNORE:
+    d->ignored += len;
+    return;
+  default:
+    hold(d, data, len);
+    decide(c, dir, false);
+  }
+}
+
+void h2_conn_gap(h2_conn *c, int dir, uint64_t offset, uint64_t len, double ts) {
+  c->ts = c->last_ts = ts;
+  c->gaps++;
+  c->gap_bytes += len;
+  conn_dir *d = &c->dir[dir];
+  char msg[160];
+  snprintf(msg, sizeof msg, "%llu bytes at offset %llu were not captured",
+           (unsigned long long)len, (unsigned long long)offset);
+  event(c, dir, "gap", offset, msg, NULL, NULL);
+  if (d->state == DIR_IGNORE)
+    return;
+  if (d->state == DIR_H2) {
+    /* What was cut off is reported; decoding resumes at a frame boundary,
+     * with the dynamic table state unknown. */
+    stream_decoder_finish(d->sd);
+    stream_decoder_free(d->sd);
+    d->sd = NULL;
+    d->state = DIR_SYNC;
+  } else if (d->len) {
+    snprintf(msg, sizeof msg, "%zu bytes held before the gap could not be classified", d->len);
+    event(c, dir, "skipped", d->buf_offset, msg, NULL, NULL);
+    d->ignored += d->len;
+    d->len = 0;
+  }
+  d->buf_offset = offset + len;
+}
+
+void h2_conn_finish(h2_conn *c, double ts) {
+  c->last_ts = ts;
+  for (int i = 0; i < 2; i++) {
+    conn_dir *d = &c->dir[i];
+    if (d->state == DIR_H2) {
+      stream_decoder_finish(d->sd);
+    } else if (d->len && d->state != DIR_IGNORE) {
+      decide(c, i, true);
+      if (d->state == DIR_H2) {
+        stream_decoder_finish(d->sd);
+      } else if (d->len) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "%zu bytes at the end were not decoded", d->len);
+        event(c, i, "skipped", d->buf_offset, msg, NULL, NULL);
+        d->ignored += d->len;
+        d->len = 0;
+      }
+    }
+  }
+}

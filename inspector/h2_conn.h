@@ -1,0 +1,87 @@
+/* h2_conn.h — one captured TCP connection seen as HTTP/2: finds where the
+ * HTTP/2 bytes start in each direction (prior-knowledge preface, HTTP/1.1
+ * Upgrade: h2c with its 101 answer, CONNECT tunnels, mid-connection starts
+ * and resynchronisation after gaps), runs a stream_decoder per direction,
+ * follows SETTINGS (HEADER_TABLE_SIZE and MAX_FRAME_SIZE apply to the peer's
+ * decoder once acknowledged, RFC 9113 §6.5.3) and hands every frame and
+ * event, with its capture metadata, to the read_sink. */
+#ifndef H2SCOPE_H2_CONN_H
+#define H2SCOPE_H2_CONN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "flow_events.h"
+#include "frame_print.h"
+#include "stream_decoder.h"
+
+struct h2_conn;
+
+/* Where frames and events go (cmd_read: filters, printing, summary). */
+typedef struct read_sink {
+  void (*on_frame)(void *user, struct h2_conn *c, int dir, const decoded_frame *d);
+  /* event: "connection", "detect", "preface", "upgrade", "gap", "skipped",
+   * "close", "limit", "decode-error", "not-http2", "truncated", ...
+   * extra_json: pre-rendered ,"k":v pairs or NULL; text_extra: extra text
+   * lines (already indented) or NULL. */
+  void (*on_event)(void *user, struct h2_conn *c, int dir, const char *event, uint64_t offset,
+                   const char *message, const char *extra_json, const char *text_extra);
+  void *user;
+} read_sink;
+
+typedef struct conn_options {
+  bool force_h2;             /* --port matched: HTTP/2 from the first plausible frame */
+  uint32_t max_header_list;  /* decoder limit */
+  header_scratch *scratch;   /* shared */
+} conn_options;
+
+enum conn_dir_state {
+  DIR_START = 0, /* deciding what this direction carries */
+  DIR_AWAIT,     /* HTTP/1.1 head seen: waiting for the answer (Upgrade, CONNECT) */
+  DIR_SYNC,      /* HTTP/2 without a known frame boundary: looking for one */
+  DIR_H2,        /* decoding frames */
+  DIR_IGNORE,    /* not HTTP/2 */
+};
+
+typedef struct conn_dir {
+  uint8_t state;
+  stream_decoder *sd;
+  uint64_t base;      /* stream offset where this direction's HTTP/2 bytes start */
+  uint8_t *buf;       /* bytes held while deciding or resynchronising */
+  size_t len, cap;
+  uint64_t buf_offset; /* stream offset of buf[0] */
+  uint64_t ignored;    /* bytes not decoded (not HTTP/2, or skipped) */
+  /* SETTINGS this direction sent, applied to the other direction's decoder
+   * when the other side acknowledges them (§6.5.3). */
+  bool settings_pending;
+  bool pending_has_table, pending_has_frame;
+  uint32_t pending_table, pending_frame;
+  uint64_t frames, errors, bytes;
+  uint64_t frames_by_type[11]; /* 0..9, 10 = extension types */
+} conn_dir;
+
+typedef struct h2_conn {
+  capture_flow *flow;
+  conn_options opt;
+  read_sink sink;
+  double first_ts, last_ts, ts; /* ts: of the bytes being processed */
+  bool is_h2;                   /* HTTP/2 was found */
+  bool upgrade;                 /* via HTTP/1.1 Upgrade */
+  bool midstream;               /* started without a preface */
+  uint32_t gaps;
+  uint64_t gap_bytes;
+  uint32_t streams;             /* client/server streams opened (HEADERS/PUSH_PROMISE seen) */
+  uint32_t max_stream[2];
+  const char *close_reason;
+  conn_dir dir[2];
+} h2_conn;
+
+h2_conn *h2_conn_new(capture_flow *f, const conn_options *opt, const read_sink *sink, double ts);
+void h2_conn_free(h2_conn *c);
+void h2_conn_bytes(h2_conn *c, int dir, uint64_t offset, const uint8_t *data, size_t len,
+                   double ts);
+void h2_conn_gap(h2_conn *c, int dir, uint64_t offset, uint64_t len, double ts);
+/* End of the connection (or capture): reports partial frames. */
+void h2_conn_finish(h2_conn *c, double ts);
+
+#endif

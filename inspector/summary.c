@@ -1,0 +1,201 @@
+/* summary.c — collecting and printing the --summary table (summary.h). */
+#include "summary.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "h2/frame.h"
+#include "json_write.h"
+
+void summary_init(summary_table *t) { memset(t, 0, sizeof *t); }
+void summary_free(summary_table *t) {
+  free(t->rows);
+  memset(t, 0, sizeof *t);
+}
+
+static void accumulate(summary_row *sum, const summary_row *r) {
+  for (int d = 0; d < 2; d++) {
+    sum->bytes[d] += r->bytes[d];
+    sum->frames[d] += r->frames[d];
+  }
+  for (int i = 0; i < 11; i++)
+    sum->by_type[i] += r->by_type[i];
+  sum->errors += r->errors;
+  sum->ignored += r->ignored;
+  sum->streams += r->streams;
+  sum->gaps += r->gaps;
+}
+
+void summary_add(summary_table *t, const h2_conn *c) {
+  summary_row r;
+  memset(&r, 0, sizeof r);
+  r.conn = c->flow->id;
+  snprintf(r.client, sizeof r.client, "%s", c->flow->endpoint[0]);
+  snprintf(r.server, sizeof r.server, "%s", c->flow->endpoint[1]);
+  r.start = c->first_ts;
+  r.duration = c->last_ts - c->first_ts;
+  r.h2 = c->is_h2;
+  r.upgrade = c->upgrade;
+  r.midstream = c->midstream;
+  for (int d = 0; d < 2; d++) {
+    r.bytes[d] = c->flow->bytes[d];
+    r.frames[d] = c->dir[d].frames;
+    r.errors += c->dir[d].errors;
+    r.ignored += c->dir[d].ignored;
+    for (int i = 0; i < 11; i++)
+      r.by_type[i] += c->dir[d].frames_by_type[i];
+  }
+  r.streams = c->streams;
+  r.gaps = c->gaps;
+  r.close_reason = c->close_reason;
+  t->connections++;
+  t->h2_connections += r.h2;
+  accumulate(&t->total, &r);
+  if (t->count == SUMMARY_MAX_ROWS) {
+    t->dropped_rows++;
+    return;
+  }
+  if (t->count == t->cap) {
+    uint32_t cap = t->cap ? t->cap * 2 : 64;
+    summary_row *rows = realloc(t->rows, cap * sizeof *rows);
+    if (!rows) {
+      t->dropped_rows++;
+      return;
+    }
+    t->rows = rows;
+    t->cap = cap;
+  }
+  t->rows[t->count++] = r;
+}
+
+static const char *const type_names[11] = {"DATA",     "HEADERS", "PRIORITY", "RST_STREAM",
+                                           "SETTINGS", "PUSH_PROMISE", "PING", "GOAWAY",
+                                           "WINDOW_UPDATE", "CONTINUATION", "UNKNOWN"};
+
+static void json_row(out_buf *o, const summary_row *r, bool total) {
+  if (total) {
+    out_puts(o, "{\"v\":1,\"summary\":\"total\"");
+  } else {
+    out_puts(o, "{\"v\":1,\"summary\":\"connection\",\"conn\":");
+    out_u64(o, r->conn);
+    out_puts(o, ",\"client\":");
+    json_cstr(o, r->client);
+    out_puts(o, ",\"server\":");
+    json_cstr(o, r->server);
+    out_puts(o, ",\"start\":");
+    out_fixed(o, r->start, 6);
+    out_puts(o, ",\"duration\":");
+    out_fixed(o, r->duration, 6);
+    out_puts(o, r->h2 ? ",\"http2\":true" : ",\"http2\":false");
+    out_puts(o, ",\"detected\":");
+    json_cstr(o, !r->h2 ? "none" : r->upgrade ? "upgrade" : r->midstream ? "mid-stream"
+                                                                         : "preface");
+    out_puts(o, ",\"close\":");
+    json_cstr(o, r->close_reason ? r->close_reason : "");
+  }
+  out_puts(o, ",\"bytes\":[");
+  out_u64(o, r->bytes[0]);
+  out_putc(o, ',');
+  out_u64(o, r->bytes[1]);
+  out_puts(o, "],\"frames\":");
+  out_u64(o, r->frames[0] + r->frames[1]);
+  out_puts(o, ",\"frames_by_type\":{");
+  bool first = true;
+  for (int i = 0; i < 11; i++) {
+    if (!r->by_type[i])
+      continue;
+    json_key(o, type_names[i], first);
+    out_u64(o, r->by_type[i]);
+    first = false;
+  }
+  out_puts(o, "},\"streams\":");
+  out_u64(o, r->streams);
+  out_puts(o, ",\"errors\":");
+  out_u64(o, r->errors);
+  out_puts(o, ",\"gaps\":");
+  out_u64(o, r->gaps);
+  out_puts(o, ",\"undecoded_bytes\":");
+  out_u64(o, r->ignored);
+  out_puts(o, "}\n");
+}
+
+static void text_types(out_buf *o, const summary_row *r) {
+  bool first = true;
+  for (int i = 0; i < 11; i++) {
+    if (!r->by_type[i])
+      continue;
+    if (!first)
+      out_putc(o, ' ');
+    out_puts(o, type_names[i]);
+    out_putc(o, '=');
+    out_u64(o, r->by_type[i]);
+    first = false;
+  }
+  if (first)
+    out_putc(o, '-');
+}
+
+void summary_print(const summary_table *t, out_buf *o, bool json, const capture_stats *s) {
+  if (json) {
+    for (uint32_t i = 0; i < t->count; i++)
+      json_row(o, &t->rows[i], false);
+    json_row(o, &t->total, true);
+    out_puts(o, "{\"v\":1,\"summary\":\"capture\",\"packets\":");
+    out_u64(o, s->packets);
+    out_puts(o, ",\"connections\":");
+    out_u64(o, t->connections);
+    out_puts(o, ",\"http2_connections\":");
+    out_u64(o, t->h2_connections);
+    out_puts(o, ",\"frames\":");
+    out_u64(o, t->total.frames[0] + t->total.frames[1]);
+    out_puts(o, ",\"gaps\":");
+    out_u64(o, s->gaps);
+    out_puts(o, ",\"gap_bytes\":");
+    out_u64(o, s->gap_bytes);
+    out_puts(o, ",\"non_tcp\":");
+    out_u64(o, s->non_tcp + s->non_ip);
+    out_puts(o, ",\"truncated_packets\":");
+    out_u64(o, s->truncated);
+    out_puts(o, ",\"rows_omitted\":");
+    out_u64(o, t->dropped_rows);
+    out_puts(o, "}\n");
+    return;
+  }
+  out_puts(o, "\nconn  client -> server                              duration  http2     "
+              "streams  frames(c2s/s2c)  bytes(c2s/s2c)      errors gaps  frames by type\n");
+  for (uint32_t i = 0; i < t->count; i++) {
+    const summary_row *r = &t->rows[i];
+    char ends[140];
+    snprintf(ends, sizeof ends, "%s -> %s", r->client, r->server);
+    char line[400];
+    snprintf(line, sizeof line, "%4u  %-44s %8.3fs  %-9s %7u  %7llu/%-7llu  %9llu/%-9llu %6llu %4u  ",
+             r->conn, ends, r->duration,
+             !r->h2 ? "no" : r->upgrade ? "upgrade" : r->midstream ? "mid" : "preface", r->streams,
+             (unsigned long long)r->frames[0], (unsigned long long)r->frames[1],
+             (unsigned long long)r->bytes[0], (unsigned long long)r->bytes[1],
+             (unsigned long long)r->errors, r->gaps);
+    out_puts(o, line);
+    text_types(o, r);
+    out_putc(o, '\n');
+  }
+  if (t->dropped_rows) {
+    char line[120];
+    snprintf(line, sizeof line, "... %llu more connections (counted in the totals)\n",
+             (unsigned long long)t->dropped_rows);
+    out_puts(o, line);
+  }
+  char line[400];
+  snprintf(line, sizeof line,
+           "total: %llu packets, %llu connections (%llu HTTP/2), %llu frames, %u streams, "
+           "%llu errors, %llu gaps (%llu bytes)\n",
+           (unsigned long long)s->packets, (unsigned long long)t->connections,
+           (unsigned long long)t->h2_connections,
+           (unsigned long long)(t->total.frames[0] + t->total.frames[1]), t->total.streams,
+           (unsigned long long)t->total.errors, (unsigned long long)s->gaps,
+           (unsigned long long)s->gap_bytes);
+  out_puts(o, line);
+  out_puts(o, "frames by type: ");
+  text_types(o, &t->total);
+  out_putc(o, '\n');
+}

@@ -1,0 +1,40 @@
+/* summary.h — the per-connection table `h2scope read --summary` prints at the
+ * end: endpoints, duration, frames by type, streams, bytes per direction,
+ * errors, gaps. Rows are kept for at most SUMMARY_MAX_ROWS connections (the
+ * totals cover all of them), so memory stays bounded on any capture. */
+#ifndef H2SCOPE_SUMMARY_H
+#define H2SCOPE_SUMMARY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "capture_run.h"
+#include "h2_conn.h"
+#include "out_buf.h"
+
+#define SUMMARY_MAX_ROWS 10000
+
+typedef struct summary_row {
+  uint32_t conn;
+  char client[64], server[64];
+  double start, duration;
+  bool h2, upgrade, midstream;
+  uint64_t bytes[2], frames[2], errors, ignored;
+  uint64_t by_type[11];
+  uint32_t streams, gaps;
+  const char *close_reason;
+} summary_row;
+
+typedef struct summary_table {
+  summary_row *rows;
+  uint32_t count, cap;
+  uint64_t connections, h2_connections, dropped_rows;
+  summary_row total;
+} summary_table;
+
+void summary_init(summary_table *t);
+void summary_free(summary_table *t);
+void summary_add(summary_table *t, const h2_conn *c);
+void summary_print(const summary_table *t, out_buf *o, bool json, const capture_stats *stats);
+
+#endif
