@@ -3,6 +3,8 @@
  * leading zeros, no control characters inside strings, valid escapes only. */
 #include "json_read.h"
 
+#include "json_utf8.h"
+
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -141,6 +143,17 @@ static int parse_string(parser *p, const char **out, size_t *out_len) {
     if (c < 0x20) {
       fail(p, "control character in string");
       return -1;
+    }
+    if (c >= 0x80) {
+      size_t u = json_utf8_len((const uint8_t *)p->s + p->pos, end - p->pos);
+      if (!u) {
+        fail(p, "invalid UTF-8 in string");
+        return -1;
+      }
+      memcpy(buf + n, p->s + p->pos, u);
+      n += u;
+      p->pos += u;
+      continue;
     }
     if (c != '\\') {
       buf[n++] = (char)c;

@@ -2,36 +2,16 @@
  * RFC 3629 §4 for what valid UTF-8 is). */
 #include "json_write.h"
 
-/* Length of the valid UTF-8 sequence at s (≤ n bytes), 0 if invalid. */
-static size_t utf8_len(const uint8_t *s, size_t n) {
-  uint8_t c = s[0];
-  if (c >= 0xc2 && c <= 0xdf)
-    return n >= 2 && (s[1] & 0xc0) == 0x80 ? 2 : 0;
-  if (c >= 0xe0 && c <= 0xef) {
-    if (n < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
-      return 0;
-    if (c == 0xe0 && s[1] < 0xa0)
-      return 0; /* overlong */
-    if (c == 0xed && s[1] >= 0xa0)
-      return 0; /* UTF-16 surrogate */
-    return 3;
-  }
-  if (c >= 0xf0 && c <= 0xf4) {
-    if (n < 4 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80)
-      return 0;
-    if (c == 0xf0 && s[1] < 0x90)
-      return 0; /* overlong */
-    if (c == 0xf4 && s[1] >= 0x90)
-      return 0; /* above U+10FFFF */
-    return 4;
-  }
-  return 0; /* 0x80..0xc1 (continuation, overlong lead), 0xf5..0xff */
-}
+#include "json_utf8.h"
 
 void json_str(out_buf *o, const char *str, size_t n) {
   static const char hex[] = "0123456789abcdef";
   const uint8_t *s = (const uint8_t *)str;
   size_t run = 0; /* start of the pending run of bytes copied as they are */
+  if (n == 0) { /* also covers s == NULL */
+    out_write(o, "\"\"", 2);
+    return;
+  }
   out_putc(o, '"');
   for (size_t i = 0; i < n;) {
     uint8_t c = s[i];
@@ -39,7 +19,7 @@ void json_str(out_buf *o, const char *str, size_t n) {
       i++;
       continue;
     }
-    size_t ulen = c >= 0x80 ? utf8_len(s + i, n - i) : 0;
+    size_t ulen = c >= 0x80 ? json_utf8_len(s + i, n - i) : 0;
     if (ulen) {
       i += ulen;
       continue;

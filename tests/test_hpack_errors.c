@@ -91,6 +91,13 @@ START_TEST(lowered_limit_requires_update) {
   ck_assert_int_eq(DECODE(0x3f, 0x45, 0x82), H2_OK);                          /* 100 */
   ck_assert_uint_eq(h2_hpack_decoder_table_max_size(&dec), 100);
   ck_assert_int_eq(DECODE(0x82), H2_OK); /* only the first block needs it */
+  /* §4.2: limit lowered to 0 then raised to 2048 before the next block: the
+   * smallest (0) must be signalled first. */
+  ck_assert_int_eq(h2_hpack_decoder_set_max_table_size(&dec, 0), H2_OK);
+  ck_assert_int_eq(h2_hpack_decoder_set_max_table_size(&dec, 2048), H2_OK);
+  ck_assert_int_eq(DECODE(0x3f, 0x05, 0x82), H2_E_HPACK_SIZE_UPDATE_MISSING); /* 36 > 0 */
+  ck_assert_int_eq(DECODE(0x20, 0x3f, 0x05, 0x82), H2_OK);
+  ck_assert_uint_eq(h2_hpack_decoder_table_max_size(&dec), 36);
 }
 END_TEST
 

@@ -19,6 +19,21 @@
 #include "hpack_static_table.h"
 #include "h2/huffman.h"
 
+/* The scratch area holds a Huffman-decoded value (max_string bytes) and a
+ * name: a decoded literal name, or a copy of a table entry's name that an
+ * insertion is about to evict — which can be as long as the table allows, so
+ * the name part follows the table's capacity. */
+static size_t name_cap(const h2_hpack_decoder *d) {
+  size_t table = (d->table.ring_cap - 64) / 2;
+  return table > d->max_string ? table : d->max_string;
+}
+
+static h2_status alloc_scratch(h2_hpack_decoder *d) {
+  hpack_free(&d->alloc, d->scratch);
+  d->scratch = hpack_alloc(&d->alloc, name_cap(d) + d->max_string);
+  return d->scratch ? H2_OK : H2_E_NO_MEMORY;
+}
+
 static h2_status fail(h2_error *err, h2_status st, size_t offset) {
   return h2_error_set(err, st, offset, 0);
 }
@@ -38,8 +53,7 @@ h2_status h2_hpack_decoder_init(h2_hpack_decoder *d, const h2_hpack_decoder_conf
    * in one literal, so the scratch area holds two strings. */
   if (hpack_table_init(&d->table, d->protocol_max, &d->alloc) != H2_OK)
     return H2_E_NO_MEMORY;
-  d->scratch = hpack_alloc(&d->alloc, (size_t)d->max_string * 2);
-  if (!d->scratch) {
+  if (alloc_scratch(d) != H2_OK) {
     hpack_table_free(&d->table, &d->alloc);
     return H2_E_NO_MEMORY;
   }
@@ -53,12 +67,20 @@ void h2_hpack_decoder_free(h2_hpack_decoder *d) {
 }
 
 h2_status h2_hpack_decoder_set_max_table_size(h2_hpack_decoder *d, uint32_t size) {
+  size_t before = name_cap(d);
   if (hpack_table_reserve(&d->table, size, &d->alloc) != H2_OK)
+    return H2_E_NO_MEMORY;
+  if (name_cap(d) > before && alloc_scratch(d) != H2_OK)
     return H2_E_NO_MEMORY;
   /* §4.2: a lowered limit must be acknowledged by a size update at the start
    * of the next block. A raised one takes effect when the encoder sends one. */
-  if (size < d->table.max_size)
+  if (size < d->table.max_size) {
+    /* §4.2: several changes before the next block: the smallest one must be
+     * signalled first. */
+    if (!d->update_required || size < d->required_max)
+      d->required_max = size;
     d->update_required = true;
+  }
   d->protocol_max = size;
   return H2_OK;
 }
@@ -175,6 +197,8 @@ h2_status h2_hpack_decode_block(h2_hpack_decoder *d, const uint8_t *in, size_t l
   size_t pos = 0;
   bool seen_field = false;
   block_state bs = {0};
+  if (!d->scratch) /* a table-size change could not allocate: the decoder is unusable */
+    return fail(err, H2_E_NO_MEMORY, 0);
   if (d->update_required && (len == 0 || (in[0] & 0xe0) != 0x20))
     return fail(err, H2_E_HPACK_SIZE_UPDATE_MISSING, 0); /* §4.2 */
   while (pos < len) {
@@ -218,6 +242,8 @@ h2_status h2_hpack_decode_block(h2_hpack_decoder *d, const uint8_t *in, size_t l
         return fail(err, H2_E_HPACK_SIZE_UPDATE_POSITION, start);
       if (size > d->protocol_max)
         return fail(err, H2_E_HPACK_SIZE_UPDATE_TOO_LARGE, start);
+      if (d->update_required && size > d->required_max)
+        return fail(err, H2_E_HPACK_SIZE_UPDATE_MISSING, start); /* not the smallest limit */
       pos += used;
       uint32_t evicted = hpack_table_set_max(&d->table, size);
       d->update_required = false;
@@ -246,7 +272,7 @@ h2_status h2_hpack_decode_block(h2_hpack_decoder *d, const uint8_t *in, size_t l
     if (st != H2_OK)
       return fail(err, st, start);
     pos += used;
-    uint8_t *name_scratch = d->scratch, *value_scratch = d->scratch + d->max_string;
+    uint8_t *name_scratch = d->scratch, *value_scratch = d->scratch + name_cap(d);
     bool name_unknown = false;
     if (index) {
       h2_header named;

@@ -24,6 +24,7 @@ struct h2_hpack_encoder {
   uint8_t huffman;
   uint8_t indexing;
   bool index_sensitive;
+  uint32_t peer_limit;   /* peer's SETTINGS_HEADER_TABLE_SIZE */
   uint32_t inserted;     /* entries ever inserted: the newest has seq inserted-1 */
   hash_slot *field_hash; /* (name, value) → newest seq */
   hash_slot *name_hash;  /* name → newest seq */
@@ -65,6 +66,10 @@ static uint32_t name_hash_of(const char *name, size_t nlen) {
 static uint32_t field_hash_of(uint32_t name_h, const char *value, size_t vlen) {
   uint32_t h = hash_bytes(name_h ^ 0x9e3779b9u, value, vlen);
   return h ? h : 1;
+}
+
+static bool bytes_eq(const char *a, const char *b, size_t n) {
+  return n == 0 || memcmp(a, b, n) == 0;
 }
 
 /* Live when the entry with this seq is still in the table. */
@@ -114,9 +119,8 @@ static void hash_put(h2_hpack_encoder *e, hash_slot *tab, uint32_t *used, uint32
     if (s->hash == h) {
       h2_header x;
       seq_entry(e, s->seq, &x);
-      if (x.name_len == f->name_len && memcmp(x.name, f->name, f->name_len) == 0 &&
-          (by_name || (x.value_len == f->value_len &&
-                       (f->value_len == 0 || memcmp(x.value, f->value, f->value_len) == 0)))) {
+      if (x.name_len == f->name_len && bytes_eq(x.name, f->name, f->name_len) &&
+          (by_name || (x.value_len == f->value_len && bytes_eq(x.value, f->value, f->value_len)))) {
         s->seq = seq; /* the newer duplicate has the smaller index */
         return;
       }
@@ -150,10 +154,9 @@ static uint32_t hash_find(const h2_hpack_encoder *e, const hash_slot *tab, uint3
       continue;
     h2_header x;
     seq_entry(e, s->seq, &x);
-    if (x.name_len != f->name_len || memcmp(x.name, f->name, f->name_len) != 0)
+    if (x.name_len != f->name_len || !bytes_eq(x.name, f->name, f->name_len))
       continue;
-    if (by_name || (x.value_len == f->value_len &&
-                    (f->value_len == 0 || memcmp(x.value, f->value, f->value_len) == 0)))
+    if (by_name || (x.value_len == f->value_len && bytes_eq(x.value, f->value, f->value_len)))
       return s->seq + 1;
   }
 }
@@ -174,6 +177,7 @@ h2_hpack_encoder *h2_hpack_encoder_new(const h2_hpack_encoder_config *cfg) {
   e->indexing = cfg->indexing;
   e->index_sensitive = cfg->index_sensitive;
   uint32_t max = cfg->max_table_size ? cfg->max_table_size : H2_HPACK_DEFAULT_TABLE_SIZE;
+  e->peer_limit = max;
   if (hpack_table_init(&e->table, max, &e->alloc) != H2_OK || alloc_hash(e, max) != H2_OK) {
     h2_hpack_encoder_free(e);
     return NULL;
@@ -194,6 +198,8 @@ void h2_hpack_encoder_free(h2_hpack_encoder *e) {
 }
 
 h2_status h2_hpack_encoder_set_max_table_size(h2_hpack_encoder *e, uint32_t size) {
+  if (size > e->peer_limit)
+    return H2_E_INVALID_ARGUMENT; /* §6.3: never above the decoder's setting */
   if (hpack_table_reserve(&e->table, size, &e->alloc) != H2_OK)
     return H2_E_NO_MEMORY;
   if (size / H2_HPACK_ENTRY_OVERHEAD + 1 > e->hash_cap / 4) {
@@ -208,6 +214,12 @@ h2_status h2_hpack_encoder_set_max_table_size(h2_hpack_encoder *e, uint32_t size
   /* Evict now so lookups made before the next block stay valid. */
   hpack_table_set_max(&e->table, e->update_min);
   return H2_OK;
+}
+
+h2_status h2_hpack_encoder_set_peer_limit(h2_hpack_encoder *e, uint32_t limit) {
+  e->peer_limit = limit;
+  uint32_t current = e->update_pending ? e->update_final : e->table.max_size;
+  return current > limit ? h2_hpack_encoder_set_max_table_size(e, limit) : H2_OK;
 }
 
 uint32_t h2_hpack_encoder_table_count(const h2_hpack_encoder *e) { return e->table.count; }
@@ -263,7 +275,7 @@ static void put_string(h2_hpack_encoder *e, out_buf *o, const char *s, size_t le
 }
 
 static bool name_is(const h2_header *h, const char *lit, size_t n) {
-  return h->name_len == n && memcmp(h->name, lit, n) == 0;
+  return h->name_len == n && bytes_eq(h->name, lit, n);
 }
 #define NAME_IS(h, lit) name_is(h, lit, sizeof(lit) - 1)
 

@@ -55,7 +55,7 @@ uint32_t h2_hpack_static_find(const char *name, size_t name_len, const char *val
   for (unsigned i = 0; i < b->count; i++) {
     uint32_t first = b->index[i];
     const h2_hpack_static_entry *e = &h2_hpack_static_entries[first];
-    if (memcmp(e->name, name, name_len) != 0)
+    if (memcmp(e->name, name, name_len) != 0) /* name_len ≥ 1 here */
       continue;
     /* Same-name entries follow each other (e.g. :status 8..14). */
     for (uint32_t k = first; k <= H2_HPACK_STATIC_COUNT; k++) {

@@ -134,6 +134,7 @@ typedef struct h2_hpack_decoder {
   uint32_t max_string;
   uint8_t *scratch;        /* Huffman output, max_string bytes */
   bool update_required;    /* the limit went below max_size: next block must start with an update */
+  uint32_t required_max;   /* ...no larger than the smallest limit since the last block (§4.2) */
   bool state_unknown;      /* started mid-connection */
   uint32_t known_count;    /* entries inserted since the state became unknown */
   h2_allocator alloc;
@@ -204,7 +205,13 @@ typedef struct h2_hpack_encoder h2_hpack_encoder; /* defined in codec/src; opaqu
 h2_hpack_encoder *h2_hpack_encoder_new(const h2_hpack_encoder_config *cfg);
 void h2_hpack_encoder_free(h2_hpack_encoder *e);
 
-/* Changes the table size the encoder uses (≤ the peer's limit). The next
+/* The peer's SETTINGS_HEADER_TABLE_SIZE changed (acknowledged): the encoder
+ * may use up to `limit` from now on; a table larger than the new limit is
+ * shrunk (and announced at the start of the next block). May allocate. */
+h2_status h2_hpack_encoder_set_peer_limit(h2_hpack_encoder *e, uint32_t limit);
+
+/* Changes the table size the encoder uses (≤ the peer's limit, else
+ * H2_E_INVALID_ARGUMENT). The next
  * block starts with the size update(s) §4.2 requires (the smallest value
  * since the last block, then the final one). */
 h2_status h2_hpack_encoder_set_max_table_size(h2_hpack_encoder *e, uint32_t size);

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# make-seeds.sh — (re)builds the small seed corpora in corpus/<target>/ from
+# the project's own samples and the RFC 7541 Appendix C blocks. Seeds are
+# inputs in each target's format (see the comment at the top of each target).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+c=$root/corpus
+s=$c/samples
+mk() { mkdir -p "$c/$1"; }
+for t in frame_decode frames_stream hpack_decode hpack_differential hpack_roundtrip \
+  huffman_roundtrip json_read; do mk $t; done
+# frame_decode: option byte (bit 4: preface first; 0x01 client sender) + stream.
+for f in get push multi continuation padding post; do
+  { printf '\x11'; cat "$s/$f-client.bin"; } >"$c/frame_decode/$f-client"
+  { printf '\x02'; cat "$s/$f-server.bin"; } >"$c/frame_decode/$f-server"
+  { printf '\x01\x05'; cat "$s/$f-client.bin"; } >"$c/frames_stream/$f-client"
+  { printf '\x23\x03'; cat "$s/$f-server.bin"; } >"$c/frames_stream/$f-server"
+done
+for f in "$s"/errors/*.hex; do
+  { printf '\x00'; xxd -r -p "$f"; } >"$c/frame_decode/err-$(basename "$f" .hex)"
+  { printf '\x00\x01'; xxd -r -p "$f"; } >"$c/frames_stream/err-$(basename "$f" .hex)"
+done
+# hpack_decode / hpack_differential: settings byte, then records (ctl, u16 length, block).
+rec() { # hex-block
+  local n=$((${#1} / 2))
+  printf '00%04x%s' "$n" "$1"
+}
+c3="$(rec 828684410f7777772e6578616d706c652e636f6d)$(rec 828684be58086e6f2d6361636865)$(rec 828785bf400a637573746f6d2d6b65790c637573746f6d2d76616c7565)"
+c4="$(rec 828684418cf1e3c2e5f23a6ba0ab90f4ff)$(rec 828684be5886a8eb10649cbf)$(rec 828785bf408825a849e95ba97d7f8925a849e95bb8e8b4bf)"
+c5="$(rec 4803333032580770726976617465611d4d6f6e2c203231204f637420323031332032303a31333a323120474d546e1768747470733a2f2f7777772e6578616d706c652e636f6d)$(rec 4803333037c1c0bf)"
+for t in hpack_decode hpack_differential; do
+  printf '00%s' "$c3" | xxd -r -p >"$c/$t/rfc-c3"
+  printf '00%s' "$c4" | xxd -r -p >"$c/$t/rfc-c4"
+  printf '01%s' "$c5" | xxd -r -p >"$c/$t/rfc-c5-table-256"
+  printf '10%s' "$c3" | xxd -r -p >"$c/$t/state-unknown"
+  printf '00%s' "$(rec 3fe11f82)$(rec 2082be)" | xxd -r -p >"$c/$t/size-updates"
+done
+# hpack_roundtrip: mode byte, then per block: ctl (count, size change), fields.
+printf '\x00\x05\x03\x01\x00\x03\x04abc\x09\x04\x00\x11\x05v=1;x' >"$c/hpack_roundtrip/basic"
+printf '\x16\xc3\x01\x00\x00\x40\x03\x02ab\x03xyz\x07\x06Bearer\x41\x03k\x02\x01v' >"$c/hpack_roundtrip/sizes"
+# huffman_roundtrip: any bytes.
+printf 'www.example.com' >"$c/huffman_roundtrip/ascii"
+printf '\xff\x00\x80\x7f\xfe' >"$c/huffman_roundtrip/binary"
+printf '\xf1\xe3\xc2\xe5\xf2\x3a\x6b\xa0\xab\x90\xf4\xff' >"$c/huffman_roundtrip/rfc-c4"
+# json_read: small documents.
+printf '[[":method","GET"],[":path","/\\u00e9\\ud83d\\ude00"]]' >"$c/json_read/list"
+printf '{"cases":[{"seqno":0,"wire":"82","headers":[{":method":"GET"}]}],"n":-1.5e3}' >"$c/json_read/story"
+printf '"\\u0000\\t\\\\x"' >"$c/json_read/string"
+echo "seeds written under $c"

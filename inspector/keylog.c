@@ -1,0 +1,208 @@
+/* keylog.c — parses NSS key log text into (label, client_random) → secret
+ * entries and finds them again (sorted array, binary search). */
+#include "keylog.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const label_names[KEYLOG_LABEL_COUNT] = {
+    [KEYLOG_CLIENT_RANDOM] = "CLIENT_RANDOM",
+    [KEYLOG_CLIENT_HANDSHAKE_TRAFFIC_SECRET] = "CLIENT_HANDSHAKE_TRAFFIC_SECRET",
+    [KEYLOG_SERVER_HANDSHAKE_TRAFFIC_SECRET] = "SERVER_HANDSHAKE_TRAFFIC_SECRET",
+    [KEYLOG_CLIENT_TRAFFIC_SECRET_0] = "CLIENT_TRAFFIC_SECRET_0",
+    [KEYLOG_SERVER_TRAFFIC_SECRET_0] = "SERVER_TRAFFIC_SECRET_0",
+    [KEYLOG_CLIENT_EARLY_TRAFFIC_SECRET] = "CLIENT_EARLY_TRAFFIC_SECRET",
+    [KEYLOG_EXPORTER_SECRET] = "EXPORTER_SECRET",
+    [KEYLOG_EARLY_EXPORTER_SECRET] = "EARLY_EXPORTER_SECRET",
+};
+
+const char *keylog_label_name(keylog_label label) {
+  return (unsigned)label < KEYLOG_LABEL_COUNT ? label_names[label] : NULL;
+}
+
+void keylog_init(keylog *k) {
+  memset(k, 0, sizeof *k);
+  k->sorted = true;
+}
+
+void keylog_free(keylog *k) {
+  free(k->entries);
+  keylog_init(k);
+}
+
+static int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+/* Decodes exactly `digits` hex digits into out; false on a non-hex digit. */
+static bool hex_decode(const char *s, size_t digits, uint8_t *out) {
+  for (size_t i = 0; i < digits / 2; i++) {
+    int hi = hex_value(s[2 * i]), lo = hex_value(s[2 * i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    out[i] = (uint8_t)(hi << 4 | lo);
+  }
+  return true;
+}
+
+static bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* Splits line into at most 4 whitespace-separated fields; returns the count. */
+static int split_fields(const char *line, size_t len, const char *start[4], size_t flen[4]) {
+  int n = 0;
+  size_t i = 0;
+  while (i < len) {
+    while (i < len && is_space(line[i])) i++;
+    if (i == len) break;
+    if (n == 4) return 5;
+    start[n] = line + i;
+    size_t b = i;
+    while (i < len && !is_space(line[i])) i++;
+    flen[n++] = i - b;
+  }
+  return n;
+}
+
+keylog_line_result keylog_add_line(keylog *k, const char *line, size_t len) {
+  const char *f[4];
+  size_t fl[4];
+  int n = split_fields(line, len, f, fl);
+  if (n == 0 || f[0][0] == '#') return KEYLOG_LINE_COMMENT;
+  if (n != 3) {
+    k->bad++;
+    return KEYLOG_LINE_BAD;
+  }
+  int label = -1;
+  for (int i = 0; i < KEYLOG_LABEL_COUNT; i++)
+    if (strlen(label_names[i]) == fl[0] && !memcmp(label_names[i], f[0], fl[0])) label = i;
+  keylog_entry e;
+  memset(&e, 0, sizeof e);
+  /* The random and secret must be well-formed even for labels we skip, so a
+   * garbled line is reported as bad rather than silently ignored. */
+  if (fl[1] != 2 * KEYLOG_RANDOM_LEN || !hex_decode(f[1], fl[1], e.client_random) ||
+      fl[2] % 2 != 0 || fl[2] == 0) {
+    k->bad++;
+    return KEYLOG_LINE_BAD;
+  }
+  if (label < 0) {
+    k->ignored++;
+    return KEYLOG_LINE_IGNORED;
+  }
+  /* CLIENT_RANDOM carries the 48-byte TLS 1.2 master secret (RFC 5246 §8.1);
+   * TLS 1.3 secrets are Hash.length long (32 or 48 for the suites we know). */
+  size_t slen = fl[2] / 2;
+  bool len_ok = label == KEYLOG_CLIENT_RANDOM ? slen == 48 : (slen >= 32 && slen <= 64);
+  if (!len_ok || !hex_decode(f[2], fl[2], e.secret)) {
+    k->bad++;
+    return KEYLOG_LINE_BAD;
+  }
+  e.secret_len = (uint8_t)slen;
+  e.label = (uint8_t)label;
+  e.order = (uint32_t)(k->count + k->dropped);
+  if (k->count == k->cap) {
+    size_t ncap = k->cap ? k->cap * 2 : 64;
+    if (ncap > KEYLOG_MAX_ENTRIES) ncap = KEYLOG_MAX_ENTRIES;
+    keylog_entry *ne = k->count < ncap ? realloc(k->entries, ncap * sizeof *ne) : NULL;
+    if (!ne) {
+      k->dropped++;
+      return KEYLOG_LINE_DROPPED;
+    }
+    k->entries = ne;
+    k->cap = ncap;
+  }
+  k->entries[k->count++] = e;
+  k->sorted = false;
+  return KEYLOG_LINE_ADDED;
+}
+
+size_t keylog_add_text(keylog *k, const char *text, size_t len) {
+  size_t added = 0, i = 0;
+  while (i < len) {
+    const char *nl = memchr(text + i, '\n', len - i);
+    size_t end = nl ? (size_t)(nl - text) : len;
+    if (keylog_add_line(k, text + i, end - i) == KEYLOG_LINE_ADDED) added++;
+    i = end + 1;
+  }
+  return added;
+}
+
+int keylog_load_file(keylog *k, const char *path, char *err, size_t errcap) {
+  FILE *fp = fopen(path, "rb");
+  if (!fp) {
+    snprintf(err, errcap, "cannot open key log %s: %s", path, strerror(errno));
+    return -1;
+  }
+  /* Line by line with a fixed buffer: a key log line is < 300 bytes; longer
+   * lines are consumed to their end and counted as bad. */
+  char line[1024];
+  size_t used = 0;
+  bool overlong = false;
+  int c;
+  while ((c = fgetc(fp)) != EOF) {
+    if (c == '\n') {
+      if (overlong)
+        k->bad++;
+      else
+        keylog_add_line(k, line, used);
+      used = 0;
+      overlong = false;
+    } else if (used < sizeof line) {
+      line[used++] = (char)c;
+    } else {
+      overlong = true;
+    }
+  }
+  if (overlong)
+    k->bad++;
+  else if (used)
+    keylog_add_line(k, line, used);
+  bool failed = ferror(fp) != 0;
+  fclose(fp);
+  if (failed) {
+    snprintf(err, errcap, "error reading key log %s", path);
+    return -1;
+  }
+  return 0;
+}
+
+/* Sort key: label, random, then insertion order so the last added entry of a
+ * key is the rightmost one. */
+static int entry_cmp(const void *a, const void *b) {
+  const keylog_entry *x = a, *y = b;
+  if (x->label != y->label) return x->label < y->label ? -1 : 1;
+  int c = memcmp(x->client_random, y->client_random, KEYLOG_RANDOM_LEN);
+  if (c) return c;
+  return x->order < y->order ? -1 : (x->order > y->order ? 1 : 0);
+}
+
+static void sort_entries(keylog *k) {
+  if (k->count > 1) qsort(k->entries, k->count, sizeof *k->entries, entry_cmp);
+  k->sorted = true;
+}
+
+const uint8_t *keylog_find(keylog *k, keylog_label label,
+                           const uint8_t client_random[KEYLOG_RANDOM_LEN], size_t *len) {
+  if (!k->sorted) sort_entries(k);
+  size_t lo = 0, hi = k->count;
+  const keylog_entry *hit = NULL;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    const keylog_entry *e = &k->entries[mid];
+    int c = e->label != label ? (e->label < label ? -1 : 1)
+                              : memcmp(e->client_random, client_random, KEYLOG_RANDOM_LEN);
+    if (c == 0) hit = e;
+    if (c <= 0)
+      lo = mid + 1; /* keep going right: the last equal entry */
+    else
+      hi = mid;
+  }
+  if (!hit) return NULL;
+  *len = hit->secret_len;
+  return hit->secret;
+}
