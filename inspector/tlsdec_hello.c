@@ -78,8 +78,8 @@ static bool parse_versions(h2_cursor ext, bool client, tls_hello *h) {
   h2_cursor list;
   if (!get_vec8(&ext, &list) || ext.left || list.left % 2) return false;
   while (list.left) {
-    uint16_t v;
-    h2_cursor_get_u16(&list, &v);
+    uint16_t v = 0;
+    if (!h2_cursor_get_u16(&list, &v)) return false;
     if (!is_grease(v) && v > h->version) h->version = v;
   }
   return true;

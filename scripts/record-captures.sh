@@ -8,7 +8,11 @@
 #   flowcontrol.pcap    a 300 KB body needing WINDOW_UPDATEs
 #   concurrent.pcap     h2load: 2 connections x 20 concurrent streams
 #   midstream.pcap      flowcontrol.pcap without its first 14 packets (no preface)
-# Needs nghttp2-client, nghttp2-server, curl, tcpdump, tshark (editcap).
+#   upgrade.pcap        HTTP/1.1 Upgrade: h2c (nghttp -u, curl --http2) against h2o
+#   rst_stream.pcap     a request with "te: gzip": nghttpd answers RST_STREAM
+#                       PROTOCOL_ERROR (RFC 9113 §8.2.2)
+# Usage: record-captures.sh [FILE...]   (default: all of them)
+# Needs nghttp2-client, nghttp2-server, curl, h2o, tcpdump, tshark (editcap).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=$root/corpus/captures
@@ -21,6 +25,7 @@ cleanup() {
 }
 trap cleanup EXIT
 mkdir -p "$out" "$work/www"
+chmod 755 "$work" # h2o serves files as nobody
 printf '<html><body>hello h2scope</body></html>\n' >"$work/www/index.html"
 printf 'body { color: #123; }\n' >"$work/www/style.css"
 head -c 300000 /dev/zero | tr '\0' 'd' >"$work/www/big.bin"
@@ -30,12 +35,29 @@ nghttpd --no-tls -p /index.html=/style.css -d "$work/www" "$port" >/dev/null 2>&
 pids+=($!)
 nghttpd --no-tls -b 16 -d "$work/www" "$pport" >/dev/null 2>&1 &
 pids+=($!)
-sleep 0.5
+hport=$((port + 2))
+cat >"$work/h2o.conf" <<EOF
+listen:
+  host: 127.0.0.1
+  port: $hport
+error-log: $work/h2o.log
+hosts:
+  default:
+    paths:
+      /:
+        file.dir: $work/www
+EOF
+h2o -c "$work/h2o.conf" >/dev/null 2>&1 &
+pids+=($!)
+sleep 0.8
 
+wanted() { [ ${#only[@]} -eq 0 ] || [[ " ${only[*]} " == *" $1 "* ]]; }
+only=("$@")
 record() { # file command...
   local file=$1
   shift
-  tcpdump -i lo -s 0 -U --immediate-mode -w "$work/cap.pcap" "tcp port $port or tcp port $pport" 2>/dev/null &
+  wanted "$file" || return 0
+  tcpdump -i lo -s 0 -U --immediate-mode -w "$work/cap.pcap" "tcp port $port or tcp port $pport or tcp port $hport" 2>/dev/null &
   local t=$!
   pids+=("$t")
   sleep 0.5
@@ -56,5 +78,11 @@ record continuation.pcap nghttp -n --continuation "$base/style.css"
 record padding.pcap nghttp -n -b 7 "http://127.0.0.1:$pport/index.html"
 record flowcontrol.pcap nghttp -n -w 16 -W 16 "$base/big.bin"
 record concurrent.pcap h2load -n 40 -c 2 -m 20 "$base/style.css"
-editcap -r "$out/flowcontrol.pcap" "$out/midstream.pcap" 15-100000
-ls -l "$out/midstream.pcap"
+if wanted midstream.pcap; then
+  editcap -r "$out/flowcontrol.pcap" "$out/midstream.pcap" 15-100000
+  ls -l "$out/midstream.pcap"
+fi
+hbase=http://127.0.0.1:$hport
+record upgrade.pcap sh -c "nghttp -nu '$hbase/index.html' '$hbase/style.css' &&
+  curl -s --http2 -o /dev/null '$hbase/index.html'"
+record rst_stream.pcap nghttp -n -H 'te: gzip' "$base/index.html"

@@ -16,14 +16,19 @@ frames_only = "--frames-only" in sys.argv
 ours_frames = defaultdict(list)
 ours_headers = defaultdict(list)
 ports = set()
+upgraded = set()
 out = subprocess.run([h2scope, "read", "--json", capture], capture_output=True, check=True)
 for line in out.stdout.decode().splitlines():
     o = json.loads(line)
     assert o["v"] == 1
+    if o.get("event") == "upgrade":
+        upgraded.add(o["conn"])
     if "type" not in o:
         continue
     key = (o["conn"] - 1, int(o["src"].rsplit(":", 1)[1]))
-    if o["dir"] == "c2s":
+    if o["dir"] == "c2s" and o["conn"] not in upgraded:
+        # tshark's HTTP dissector follows Upgrade: h2c itself; forcing http2
+        # on such a port would make it parse the HTTP/1.1 head as frames.
         ports.add(int(o["dst"].rsplit(":", 1)[1]))
     ours_frames[key].append((o["stream"], o["type_id"], o["flags"], o["length"]))
     for name, value in o.get("headers", []):
