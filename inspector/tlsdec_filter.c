@@ -163,6 +163,8 @@ static void inner_gap(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i, uin
 }
 
 static void note(tlsdec_filter *t, tls_flow *s, capture_flow *f, unsigned bit, const char *kind,
+                 double ts, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+static void note(tlsdec_filter *t, tls_flow *s, capture_flow *f, unsigned bit, const char *kind,
                  double ts, const char *fmt, ...) {
   if (s->noted & bit) return;
   s->noted |= bit;
@@ -426,8 +428,9 @@ static void record_done(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i, c
   uint16_t version = (uint16_t)(hdr[1] << 8 | hdr[2]);
   bool tls13 = s->suite && s->suite->tls13;
   if (type == CT_CHANGE_CIPHER_SPEC) {
-    /* TLS 1.3 sends it only for middlebox compatibility (RFC 8446 §D.4). */
-    if (!tls13 && !d->encrypted) {
+    /* TLS 1.3 sends it only for middlebox compatibility (RFC 8446 §D.4),
+     * also right after a HelloRetryRequest, before the real ServerHello. */
+    if (s->info.version && !tls13 && !d->encrypted) {
       d->encrypted = true;
       if (d->have_pending12 && install(&d->cipher, &d->pending12)) d->have_pending12 = false;
     }
