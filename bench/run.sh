@@ -44,14 +44,17 @@ fi
 port=$(sed -n 's/^port=//p' "$captures/port")
 runs=${INSPECTOR_RUNS:-5}
 h2scope=$bin/h2scope
+timefile=$(mktemp)
+trap 'rm -f "$timefile"' EXIT
 
 # measure NAME CMD... → sets med_time (median wall seconds) and max_rss (MiB)
 measure() {
   local times=() rss=0 t m
   for _ in $(seq "$runs"); do
-    read -r t m < <({ /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+    /usr/bin/time -o "$timefile" -f '%e %M' "$@" >/dev/null 2>&1
+    read -r t m <"$timefile"
     times+=("$t")
-    [ "$m" -gt "$rss" ] && rss=$m
+    if [ "$m" -gt "$rss" ]; then rss=$m; fi
   done
   med_time=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}')
   max_rss=$((rss / 1024))
@@ -76,7 +79,7 @@ report() { # name what ours_time ref_time ref_name frames bytes rss
 for cap in headers-heavy data-heavy; do
   f=$captures/$cap.pcap
   bytes=$(stat -c %s "$f")
-  frames=$("$h2scope" read -q --summary --json "$f" 2>/dev/null | grep -o '"frames":[0-9]*' | head -1 | cut -d: -f2 || true)
+  frames=$("$h2scope" read -q --summary --json "$f" 2>/dev/null | grep '"summary":"capture"' | grep -o '"frames":[0-9]*' | cut -d: -f2 || true)
   frames=${frames:-0}
   measure cat "$f"; t_cat=$med_time
   if [ $cap = headers-heavy ]; then

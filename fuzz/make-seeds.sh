@@ -46,4 +46,47 @@ printf '\xf1\xe3\xc2\xe5\xf2\x3a\x6b\xa0\xab\x90\xf4\xff' >"$c/huffman_roundtrip
 printf '[[":method","GET"],[":path","/\\u00e9\\ud83d\\ude00"]]' >"$c/json_read/list"
 printf '{"cases":[{"seqno":0,"wire":"82","headers":[{":method":"GET"}]}],"n":-1.5e3}' >"$c/json_read/story"
 printf '"\\u0000\\t\\\\x"' >"$c/json_read/string"
+# tcp_reassembly: u32 first seq, u16 ooo byte limit, u8 segment limit, u8 salt, then
+# 6-byte ops (op, u16 offset, u16 length, u8 captured); see fuzz/tcp_reassembly.c.
+mk tcp_reassembly
+seg() { printf '%02x%04x%04x%02x' "$1" "$2" "$3" "${4:-0}"; }
+tr_seed() { # name first-seq ops...
+  local name=$1 seq=$2
+  shift 2
+  printf '%08x%04x%02x%02x%s' "$seq" 4096 16 7 "$(printf '%s' "$@")" | xxd -r -p >"$c/tcp_reassembly/$name"
+}
+tr_seed in-order 1000 "$(seg 0 0 100)" "$(seg 0 100 100)" "$(seg 8 200 50)"
+tr_seed reordered 1000 "$(seg 0 200 100)" "$(seg 0 100 100)" "$(seg 0 0 100)" "$(seg 0 300 10)"
+tr_seed overlap-conflict 1000 "$(seg 0 50 100)" "$(seg 32 80 100)" "$(seg 0 0 60)" "$(seg 0 0 300)"
+tr_seed wrap 4294967200 "$(seg 0 0 200)" "$(seg 0 300 100)" "$(seg 0 200 100)"
+tr_seed snap-cut 1 "$(seg 16 0 1000 8)" "$(seg 0 1000 10)"
+tr_seed ack-gap 1 "$(seg 0 500 100)" "$(seg 3 600 0)" "$(seg 4 0 100)" "$(seg 0 1 1)"
+tr_seed fin-early 1 "$(seg 0 300 100)" "$(seg 8 0 100)" "$(seg 0 100 300)"
+printf '%08x%04x%02x%02x%s%s%s%s' 7 64 2 0 "$(seg 0 100 50)" "$(seg 0 200 50)" \
+  "$(seg 0 300 50)" "$(seg 0 0 400)" | xxd -r -p >"$c/tcp_reassembly/limit"
+# pcap_read: whole capture files (the small ones of corpus/captures/).
+mk pcap_read
+for f in padding.pcap rst_stream.pcap sample.pcapng upgrade.pcap concurrent.pcap; do
+  cp "$c/captures/$f" "$c/pcap_read/$f"
+done
+# Hand-written frames, one file per type (RFC 9113 §6), for frame_decode and
+# frames_stream: option byte(s) + frames.
+frame() { # type flags stream payload-hex
+  printf '%06x%02x%02x%08x%s' $((${#4} / 2)) "$1" "$2" "$3" "$4"
+}
+hand() { # name frames-hex
+  printf '00%s' "$2" | xxd -r -p >"$c/frame_decode/type-$1"
+  printf '0001%s' "$2" | xxd -r -p >"$c/frames_stream/type-$1"
+}
+hand data "$(frame 0 0 1 68656c6c6f)$(frame 0 9 3 03616263000000)"
+hand headers "$(frame 1 4 1 828684)$(frame 1 0x2d 3 0280000001ff8286840000)"
+hand priority "$(frame 2 0 3 8000000110)$(frame 2 0 3 000000030f)"
+hand rst-stream "$(frame 3 0 1 00000008)$(frame 3 0 5 000000ff)"
+hand settings "$(frame 4 0 0 000100001000000300000064000400010000000500004000000600002000000800000001)$(frame 4 1 0 '')"
+hand push-promise "$(frame 1 4 1 828684)$(frame 5 4 1 00000002828784)$(frame 5 0xc 3 010000000482870000)"
+hand ping "$(frame 6 0 0 0102030405060708)$(frame 6 1 0 0102030405060708)"
+hand goaway "$(frame 7 0 0 0000000300000000)$(frame 7 0 0 7fffffff0000000264656275672064617461)"
+hand window-update "$(frame 8 0 0 00010000)$(frame 8 0 1 7fffffff)"
+hand continuation "$(frame 1 0 1 8286)$(frame 9 0 1 84)$(frame 9 4 1 418cf1e3c2e5f23a6ba0ab90f4ff)"
+hand unknown "$(frame 0xfa 0xff 7 0001020304)$(frame 0x0a 0 0 000368322e6578616d706c652e636f6d)"
 echo "seeds written under $c"

@@ -15,8 +15,7 @@ bool cli_parse_u32(const char *prog, const char *opt, const char *text, uint32_t
   errno = 0;
   unsigned long long v = strtoull(text, &end, 10);
   if (errno || end == text || *end || text[0] == '-' || v < min || v > max) {
-    fprintf(stderr, "%s: %s needs a number from %u to %u, not '%s'\n", prog, opt, min, max,
-            text);
+    fprintf(stderr, "%s: %s needs a number from %u to %u, not '%s'\n", prog, opt, min, max, text);
     return false;
   }
   *out = (uint32_t)v;
@@ -33,4 +32,6 @@ int cli_usage_error(const char *prog, const char *fmt, ...) {
   return EXIT_USAGE;
 }
 
-bool cli_stdout_is_tty(void) { return isatty(STDOUT_FILENO) == 1; }
+bool cli_stdout_is_tty(void) {
+  return isatty(STDOUT_FILENO) == 1;
+}

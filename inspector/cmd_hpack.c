@@ -20,9 +20,10 @@ static const char usage[] =
     "       h2scope hpack encode [--table-size N] [--no-huffman] [--story FILE|-]\n"
     "\n"
     "decode: reads one header block per line of hex from stdin (whitespace allowed,\n"
-    "  blank lines skipped); all lines share one dynamic table. Prints one JSON line\n"
-    "  per block: {\"headers\":[[\"name\",\"value\"],...]} or\n"
-    "  {\"error\":\"...\",\"offset\":N,\"code\":\"...\",\"section\":\"...\"}.\n"
+    "  '#' starts a comment, blank lines skipped); all lines share one dynamic\n"
+    "  table. Prints one JSON line per block:\n"
+    "  {\"v\":1,\"headers\":[[\"name\",\"value\"],...]} or\n"
+    "  {\"v\":1,\"error\":\"...\",\"offset\":N,\"code\":\"...\",\"section\":\"...\"}.\n"
     "  Exit status 1 if any block failed.\n"
     "encode: reads one JSON header list per line ([[\"name\",\"value\"],...], the decode\n"
     "  output {\"headers\":[...]}, or [{\"name\":\"value\"},...]) and prints one hex block\n"
@@ -38,8 +39,7 @@ static const char usage[] =
 static int hpack_decode(uint32_t table_size, uint32_t max_list) {
   h2_hpack_decoder_config cfg = {.max_header_list_size = max_list, .max_string_len = max_list};
   h2_hpack_decoder dec;
-  if (h2_hpack_decoder_init(&dec, &cfg) != H2_OK)
-    return EXIT_INPUT;
+  if (h2_hpack_decoder_init(&dec, &cfg) != H2_OK) return EXIT_INPUT;
   if (table_size != H2_HPACK_DEFAULT_TABLE_SIZE)
     h2_hpack_decoder_set_max_table_size(&dec, table_size);
   size_t max_fields = (max_list ? max_list : H2_HPACK_DEFAULT_MAX_LIST) / 32 + 1;
@@ -55,8 +55,7 @@ static int hpack_decode(uint32_t table_size, uint32_t max_list) {
   ssize_t n;
   int status = EXIT_OK;
   unsigned long lineno = 0;
-  if (!fields || !arena)
-    status = EXIT_INPUT;
+  if (!fields || !arena) status = EXIT_INPUT;
   while (status != EXIT_INPUT && (n = getline(&line, &cap, stdin)) >= 0) {
     lineno++;
     size_t len = (size_t)n, bad;
@@ -69,14 +68,12 @@ static int hpack_decode(uint32_t table_size, uint32_t max_list) {
       }
       bin = b;
     }
-    bool blank = true;
-    for (size_t i = 0; i < len && blank; i++)
-      blank = line[i] == ' ' || line[i] == '\t' || line[i] == '\n' || line[i] == '\r';
-    if (blank)
-      continue;
     long got = hex_decode(line, len, bin, bin_cap, &bad);
+    if (got == 0) continue; /* blank or comment-only line */
     if (got < 0) {
-      out_puts(&out, "{\"error\":\"not hex: unexpected character\",\"offset\":");
+      out_puts(&out, bad == len ? "{\"v\":1,\"error\":\"not hex: odd number of digits\""
+                                : "{\"v\":1,\"error\":\"not hex: unexpected character\"");
+      out_puts(&out, ",\"offset\":");
       out_u64(&out, bad);
       out_puts(&out, ",\"code\":\"bad-hex\",\"line\":");
       out_u64(&out, lineno);
@@ -89,7 +86,7 @@ static int hpack_decode(uint32_t table_size, uint32_t max_list) {
     h2_status st = h2_hpack_decode_list(&dec, bin, (size_t)got, fields, NULL, max_fields, &count,
                                         arena, arena_cap, &err);
     if (st != H2_OK) {
-      out_puts(&out, "{\"error\":");
+      out_puts(&out, "{\"v\":1,\"error\":");
       json_cstr(&out, h2_strerror(st));
       out_puts(&out, ",\"offset\":");
       out_u64(&out, err.offset);
@@ -101,7 +98,7 @@ static int hpack_decode(uint32_t table_size, uint32_t max_list) {
       status = EXIT_FINDINGS;
       continue;
     }
-    out_puts(&out, "{\"headers\":[");
+    out_puts(&out, "{\"v\":1,\"headers\":[");
     for (size_t i = 0; i < count; i++) {
       out_puts(&out, i ? ",[" : "[");
       json_str(&out, fields[i].name, fields[i].name_len);
@@ -124,20 +121,16 @@ static int hpack_decode(uint32_t table_size, uint32_t max_list) {
 
 /* Accepts [["n","v"],...], {"headers":[...]} and [{"n":"v"},...]. */
 static int list_from_json(const json_value *v, h2_header *out, size_t max, size_t *n) {
-  if (v->type == JSON_OBJECT)
-    v = json_object_get(v, "headers");
-  if (!v || v->type != JSON_ARRAY)
-    return -1;
+  if (v->type == JSON_OBJECT) v = json_object_get(v, "headers");
+  if (!v || v->type != JSON_ARRAY) return -1;
   size_t k = 0;
   for (const json_value *item = v->first; item; item = item->next) {
-    if (k == max)
-      return -1;
+    if (k == max) return -2; /* more fields than MAX_FIELDS */
     const json_value *name, *value;
     if (item->type == JSON_ARRAY && item->count == 2) {
       name = item->first;
       value = item->first->next;
-      if (name->type != JSON_STRING || value->type != JSON_STRING)
-        return -1;
+      if (name->type != JSON_STRING || value->type != JSON_STRING) return -1;
       out[k++] = (h2_header){name->str, name->str_len, value->str, value->str_len, 0};
     } else if (item->type == JSON_OBJECT && item->count == 1 && item->first->type == JSON_STRING) {
       value = item->first;
@@ -183,28 +176,28 @@ static int hpack_encode_lines(uint32_t table_size, bool no_huffman) {
   ssize_t n;
   int status = EXIT_OK;
   unsigned long lineno = 0;
-  if (!e || !list)
-    status = EXIT_INPUT;
+  if (!e || !list) status = EXIT_INPUT;
   while (status != EXIT_INPUT && (n = getline(&line, &cap, stdin)) >= 0) {
     lineno++;
     bool blank = true;
     for (ssize_t i = 0; i < n && blank; i++)
       blank = line[i] == ' ' || line[i] == '\t' || line[i] == '\n' || line[i] == '\r';
-    if (blank)
-      continue;
+    if (blank) continue;
     char err[200];
     json_doc *doc = json_parse(line, (size_t)n, err, sizeof err);
     size_t count;
-    if (!doc || list_from_json(json_doc_root(doc), list, MAX_FIELDS, &count) != 0) {
+    int got = doc ? list_from_json(json_doc_root(doc), list, MAX_FIELDS, &count) : -1;
+    if (got != 0) {
       out_flush(&out);
       fprintf(stderr, "h2scope hpack encode: line %lu: %s\n", lineno,
-              doc ? "expected a header list ([[\"name\",\"value\"],...])" : err);
+              !doc        ? err
+              : got == -2 ? "more than 4096 header fields"
+                          : "expected a header list ([[\"name\",\"value\"],...])");
       json_doc_free(doc);
       status = EXIT_FINDINGS;
       continue;
     }
-    if (encode_one(&out, e, list, count) != 0)
-      status = EXIT_INPUT;
+    if (encode_one(&out, e, list, count) != 0) status = EXIT_INPUT;
     out_putc(&out, '\n');
     json_doc_free(doc);
   }
@@ -241,8 +234,7 @@ static int hpack_encode_story(const char *path, uint32_t table_size, bool no_huf
   }
   size_t len = 0;
   char *text = slurp_stream(f, &len);
-  if (f != stdin)
-    fclose(f);
+  if (f != stdin) fclose(f);
   char err[200] = "out of memory";
   json_doc *doc = text ? json_parse(text, len, err, sizeof err) : NULL;
   free(text);
@@ -278,8 +270,7 @@ static int hpack_encode_story(const char *path, uint32_t table_size, bool no_huf
       out_u64(&out, table_size);
     }
     out_puts(&out, ",\n      \"wire\": \"");
-    if (encode_one(&out, e, list, count) != 0)
-      status = EXIT_INPUT;
+    if (encode_one(&out, e, list, count) != 0) status = EXIT_INPUT;
     out_puts(&out, "\",\n      \"headers\": [");
     for (size_t i = 0; i < count; i++) {
       out_puts(&out, i ? ",\n        { " : "\n        { ");
@@ -300,8 +291,7 @@ static int hpack_encode_story(const char *path, uint32_t table_size, bool no_huf
 
 int cmd_hpack(int argc, char **argv) {
   const char *prog = "h2scope hpack";
-  if (argc < 2)
-    return cli_usage_error(prog, "decode or encode expected");
+  if (argc < 2) return cli_usage_error(prog, "decode or encode expected");
   if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
     fputs(usage, stdout);
     return EXIT_OK;
@@ -318,11 +308,9 @@ int cmd_hpack(int argc, char **argv) {
       fputs(usage, stdout);
       return EXIT_OK;
     } else if (!strcmp(a, "--table-size") && i + 1 < argc) {
-      if (!cli_parse_u32(prog, a, argv[++i], 0, UINT32_MAX, &table_size))
-        return EXIT_USAGE;
+      if (!cli_parse_u32(prog, a, argv[++i], 0, UINT32_MAX, &table_size)) return EXIT_USAGE;
     } else if (decode && !strcmp(a, "--max-header-list") && i + 1 < argc) {
-      if (!cli_parse_u32(prog, a, argv[++i], 64, 1u << 30, &max_list))
-        return EXIT_USAGE;
+      if (!cli_parse_u32(prog, a, argv[++i], 64, 1u << 30, &max_list)) return EXIT_USAGE;
     } else if (!decode && !strcmp(a, "--no-huffman")) {
       no_huffman = true;
     } else if (!decode && !strcmp(a, "--story") && i + 1 < argc) {
@@ -331,9 +319,7 @@ int cmd_hpack(int argc, char **argv) {
       return cli_usage_error(prog, "unknown option or missing value '%s'", a);
     }
   }
-  if (decode)
-    return hpack_decode(table_size, max_list);
-  if (story)
-    return hpack_encode_story(story, table_size, no_huffman);
+  if (decode) return hpack_decode(table_size, max_list);
+  if (story) return hpack_encode_story(story, table_size, no_huffman);
   return hpack_encode_lines(table_size, no_huffman);
 }

@@ -12,9 +12,13 @@
 #include "commands.h"
 #include "frame_print.h"
 #include "h2_conn.h"
+#include "keylog.h"
+#include "har_write.h"
 #include "json_write.h"
 #include "out_buf.h"
 #include "summary.h"
+#include "tlsdec_filter.h"
+#include "tlsdec_pcapng.h"
 
 static const char usage[] =
     "usage: h2scope read FILE|- [options]\n"
@@ -30,6 +34,7 @@ static const char usage[] =
     "  --summary            a per-connection table at the end (JSON with --json)\n"
     "  --hpack              per header field: representation, index, table changes\n"
     "  --data none|text|hex DATA payload preview (default none); --data-max N bytes (64)\n"
+    "  --har FILE           write the request/response exchanges as HAR 1.2 to FILE\n"
     "  --redact             hide authorization, cookie, set-cookie, proxy-authorization\n"
     "                       and never-indexed values\n"
     "  -t a, --abs-time     absolute timestamps in text output (default: relative)\n"
@@ -40,6 +45,9 @@ static const char usage[] =
     "  --type T1,T2,...     only these frame types (names as in RFC 9113, e.g. HEADERS)\n"
     "Detection:\n"
     "  --port N             treat TCP port N as HTTP/2 even without a preface (repeatable)\n"
+    "TLS (detected on any port; decrypted when the key log has the secrets):\n"
+    "  --keylog FILE        NSS key log (SSLKEYLOGFILE) with TLS 1.2/1.3 secrets (repeatable);\n"
+    "                       keys in pcapng Decryption Secrets Blocks are used as well\n"
     "Limits:\n"
     "  --max-connections N  connections tracked at once (default 65536)\n"
     "  --max-ooo-bytes N    out-of-order bytes buffered per direction (default 4194304)\n"
@@ -72,6 +80,8 @@ typedef struct read_state {
   bool have_first_ts;
   summary_table summary;
   uint64_t notices;
+  tlsdec_filter *tls; /* TLS detection/decryption in front of the HTTP/2 layer */
+  har_writer *har;
 } read_state;
 
 static bool port_forced(const read_state *rs, const capture_flow *f) {
@@ -95,6 +105,8 @@ static bool conn_shown(const read_state *rs, const h2_conn *c) {
 
 static void on_frame(void *user, h2_conn *c, int dir, const decoded_frame *d) {
   read_state *rs = user;
+  if (rs->har)
+    har_frame(rs->har, c, dir, d);
   if (!conn_shown(rs, c))
     return;
   if (rs->o.stream_filter_set && d->frame.hd.stream_id != rs->o.stream_filter)
@@ -121,6 +133,12 @@ static void on_event(void *user, h2_conn *c, int dir, const char *ev, uint64_t o
   }
 }
 
+static void on_upgrade_request(void *user, h2_conn *c, const h2_header *fields, size_t count) {
+  read_state *rs = user;
+  if (rs->har)
+    har_upgrade_request(rs->har, c, fields, count);
+}
+
 /* ---- flow consumer ---- */
 
 static void flow_open(void *user, capture_flow *f, double ts) {
@@ -132,7 +150,8 @@ static void flow_open(void *user, capture_flow *f, double ts) {
   conn_options co = {.force_h2 = port_forced(rs, f),
                      .max_header_list = rs->o.max_header_list,
                      .scratch = &rs->scratch};
-  read_sink sink = {.on_frame = on_frame, .on_event = on_event, .user = rs};
+  read_sink sink = {.on_frame = on_frame, .on_event = on_event,
+                    .on_upgrade_request = on_upgrade_request, .user = rs};
   h2_conn *c = h2_conn_new(f, &co, &sink, ts);
   f->user = c;
   if (c && conn_shown(rs, c) && !rs->o.stream_filter_set && !rs->o.type_mask) {
@@ -181,16 +200,26 @@ static void flow_close(void *user, capture_flow *f, int reason, double ts) {
   if (conn_shown(rs, c) && !rs->o.stream_filter_set && !rs->o.type_mask) {
     frame_meta m;
     meta_for(rs, c, FLOW_DIR_C2S, &m);
-    char extra[96];
-    snprintf(extra, sizeof extra, ",\"reason\":\"%s\"", c->close_reason);
-    char msg[256];
-    snprintf(msg, sizeof msg, "(%s) %llu+%llu bytes, %llu+%llu frames, %u gaps",
+    const tls_conn_info *tls = rs->tls ? tlsdec_flow_info(rs->tls, f) : NULL;
+    char tls_text[256] = "", tls_json[512] = "";
+    if (tls) {
+      tls_text[0] = ',';
+      tls_text[1] = ' ';
+      tls_conn_info_describe(tls, tls_text + 2, sizeof tls_text - 2, tls_json, sizeof tls_json);
+    }
+    char extra[640];
+    snprintf(extra, sizeof extra, ",\"reason\":\"%s\"%s", c->close_reason, tls_json);
+    char msg[512];
+    snprintf(msg, sizeof msg, "(%s) %llu+%llu bytes, %llu+%llu frames, %u gaps%s",
              c->close_reason, (unsigned long long)f->bytes[0], (unsigned long long)f->bytes[1],
-             (unsigned long long)c->dir[0].frames, (unsigned long long)c->dir[1].frames, c->gaps);
+             (unsigned long long)c->dir[0].frames, (unsigned long long)c->dir[1].frames, c->gaps,
+             tls_text);
     event_print(rs->out, &rs->o.po, &m, "close", 0, msg, extra);
   }
   if (rs->o.summary)
     summary_add(&rs->summary, c);
+  if (rs->har)
+    har_conn_close(rs->har, c);
   h2_conn_free(c);
   f->user = NULL;
 }
@@ -235,6 +264,9 @@ int cmd_read(int argc, char **argv) {
   capture_options co;
   capture_options_default(&co);
   bool color_set = false;
+  static keylog keys;
+  keylog_init(&keys);
+  const char *har_path = NULL;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     const char *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -250,6 +282,8 @@ int cmd_read(int argc, char **argv) {
       rs.o.summary = true;
     } else if (!strcmp(a, "--hpack")) {
       rs.o.po.hpack = true;
+    } else if (!strcmp(a, "--har") && val) {
+      har_path = argv[++i];
     } else if (!strcmp(a, "--redact")) {
       rs.o.po.redact = true;
     } else if (!strcmp(a, "--abs-time")) {
@@ -309,6 +343,13 @@ int cmd_read(int argc, char **argv) {
       if (!cli_parse_u32(prog, a, argv[++i], 1, UINT32_MAX, &v))
         return EXIT_USAGE;
       co.max_packets = v;
+    } else if (!strcmp(a, "--keylog") && val) {
+      char kerr[512];
+      if (keylog_load_file(&keys, argv[++i], kerr, sizeof kerr) != 0) {
+        fprintf(stderr, "%s: %s\n", prog, kerr);
+        keylog_free(&keys);
+        return EXIT_INPUT;
+      }
     } else if (!strcmp(a, "-i") && val) {
       co.iface = argv[++i];
     } else if (a[0] == '-' && a[1] != '\0') {
@@ -329,6 +370,16 @@ int cmd_read(int argc, char **argv) {
     fprintf(stderr, "%s: out of memory\n", prog);
     return EXIT_INPUT;
   }
+  if (har_path) {
+    char herr[256];
+    rs.har = har_open(har_path, rs.o.po.redact, herr, sizeof herr);
+    if (!rs.har) {
+      fprintf(stderr, "%s: %s\n", prog, herr);
+      header_scratch_free(&rs.scratch);
+      keylog_free(&keys);
+      return EXIT_INPUT;
+    }
+  }
   static out_buf out;
   out_init(&out, STDOUT_FILENO);
   rs.out = &out;
@@ -337,12 +388,28 @@ int cmd_read(int argc, char **argv) {
                       .on_gap = flow_gap, .on_close = flow_close, .on_notice = flow_notice};
   capture_stats stats;
   char err[512] = "";
-  int rc = capture_run(&co, &fc, &stats, err, sizeof err);
+  size_t dsb_blocks = 0;
+  if (co.file) /* keys a pcapng file carries itself (libpcap skips those blocks) */
+    (void)tlsdec_pcapng_read_secrets(co.file, &keys, &dsb_blocks, err, sizeof err);
+  err[0] = '\0';
+  rs.tls = tlsdec_filter_new(&keys, &fc);
+  int rc = capture_run(&co, rs.tls ? tlsdec_filter_consumer(rs.tls) : &fc, &stats, err,
+                       sizeof err);
+  tlsdec_filter_free(rs.tls);
+  rs.tls = NULL;
+  keylog_free(&keys);
   if (rs.o.summary)
     summary_print(&rs.summary, &out, rs.o.po.json, &stats);
   out_flush(&out);
   summary_free(&rs.summary);
   header_scratch_free(&rs.scratch);
+  if (rs.har && har_close(rs.har, NULL) != 0) {
+    fprintf(stderr, "%s: writing %s failed\n", prog, har_path);
+    if (rc == 0) {
+      rc = -1;
+      snprintf(err, sizeof err, "the HAR file is incomplete");
+    }
+  }
   if (rc != 0) {
     fprintf(stderr, "%s: %s\n", prog, err);
     return EXIT_INPUT;

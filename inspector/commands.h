@@ -1,5 +1,5 @@
 /* commands.h — the subcommands of h2scope, one function each (main.c only
- * dispatches). Exit status conventions (docs/exit-status.md):
+ * dispatches). Exit status conventions, the same for every command:
  *   0 ok, 1 findings (errors in the input, failed checks), 2 usage error,
  *   3 input unusable (cannot open or read). */
 #ifndef H2SCOPE_COMMANDS_H

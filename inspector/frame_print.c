@@ -12,36 +12,40 @@
 #define C_HDR "\x1b[34m"
 #define C_ERR "\x1b[1;31m"
 
-static const char *dir_name(int dir) { return dir == FLOW_DIR_S2C ? "s2c" : "c2s"; }
+static const char *dir_name(int dir) {
+  return dir == FLOW_DIR_S2C ? "s2c" : "c2s";
+}
 
 static const char *scope_name(uint8_t scope) {
-  return scope == H2_SCOPE_STREAM       ? "stream"
-         : scope == H2_SCOPE_CONNECTION ? "connection"
-                                        : "none";
+  return scope == H2_SCOPE_STREAM ? "stream" : scope == H2_SCOPE_CONNECTION ? "connection" : "none";
 }
 
 static const char *rep_name(uint8_t rep) {
   switch (rep) {
-  case H2_HPACK_INDEXED: return "indexed";
-  case H2_HPACK_LITERAL_INCREMENTAL: return "literal-incremental";
-  case H2_HPACK_LITERAL_NO_INDEX: return "literal-without-indexing";
-  default: return "literal-never-indexed";
+  case H2_HPACK_INDEXED:
+    return "indexed";
+  case H2_HPACK_LITERAL_INCREMENTAL:
+    return "literal-incremental";
+  case H2_HPACK_LITERAL_NO_INDEX:
+    return "literal-without-indexing";
+  default:
+    return "literal-never-indexed";
   }
 }
 
 /* --redact: credentials and fields the sender marked never-indexed (RFC
  * 7541 §7.1.3) are hidden so a trace can be shared. */
-static bool redacted(const print_options *po, const h2_header *h,
-                     const h2_hpack_field_info *info) {
-  if (!po->redact || !h->name)
-    return false;
+static bool redacted(const print_options *po, const h2_header *h, const h2_hpack_field_info *info) {
+  if (!po->redact || !h->name) return false;
   static const char *const names[] = {"authorization", "cookie", "set-cookie",
                                       "proxy-authorization"};
   for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-    if (h->name_len == strlen(names[i]) && !memcmp(h->name, names[i], h->name_len))
-      return true;
-  return (info && info->rep == H2_HPACK_LITERAL_NEVER_INDEX) ||
-         (h->flags & H2_HEADER_NEVER_INDEX);
+    if (h->name_len == strlen(names[i]) && !memcmp(h->name, names[i], h->name_len)) return true;
+  return (info && info->rep == H2_HPACK_LITERAL_NEVER_INDEX) || (h->flags & H2_HEADER_NEVER_INDEX);
+}
+
+bool print_redacts(const print_options *po, const h2_header *h, const h2_hpack_field_info *info) {
+  return redacted(po, h, info);
 }
 
 #define REDACTED "[redacted]"
@@ -55,8 +59,7 @@ static size_t data_preview_len(const print_options *po, const h2_frame *f) {
 
 static void json_meta(out_buf *o, const print_options *po, const frame_meta *m) {
   out_puts(o, "{\"v\":1");
-  if (!m)
-    return;
+  if (!m) return;
   out_puts(o, ",\"conn\":");
   out_u64(o, m->conn);
   out_puts(o, ",\"ts\":");
@@ -106,8 +109,7 @@ static bool fields_valid(const decoded_frame *d) {
 
 static void json_fields(out_buf *o, const print_options *po, const decoded_frame *d) {
   const h2_frame *f = &d->frame;
-  if (!fields_valid(d))
-    return;
+  if (!fields_valid(d)) return;
   if ((f->hd.type == H2_DATA || f->hd.type == H2_HEADERS || f->hd.type == H2_PUSH_PROMISE) &&
       (f->hd.flags & H2_FLAG_PADDED)) {
     out_puts(o, ",\"pad_length\":");
@@ -127,13 +129,11 @@ static void json_fields(out_buf *o, const print_options *po, const decoded_frame
       } else {
         json_str(o, (const char *)f->u.data.data, n);
       }
-      if (n < f->u.data.len)
-        out_puts(o, ",\"data_truncated\":true");
+      if (n < f->u.data.len) out_puts(o, ",\"data_truncated\":true");
     }
     break;
   case H2_HEADERS:
-    if (f->hd.flags & H2_FLAG_PRIORITY)
-      json_priority(o, &f->u.headers.priority);
+    if (f->hd.flags & H2_FLAG_PRIORITY) json_priority(o, &f->u.headers.priority);
     out_puts(o, ",\"fragment_length\":");
     out_u64(o, f->u.headers.fragment_len);
     break;
@@ -142,8 +142,8 @@ static void json_fields(out_buf *o, const print_options *po, const decoded_frame
     break;
   case H2_RST_STREAM:
   case H2_GOAWAY: {
-    uint32_t code = f->hd.type == H2_RST_STREAM ? f->u.rst_stream.error_code
-                                                : f->u.goaway.error_code;
+    uint32_t code =
+        f->hd.type == H2_RST_STREAM ? f->u.rst_stream.error_code : f->u.goaway.error_code;
     const char *name = h2_error_code_name(code);
     if (f->hd.type == H2_GOAWAY) {
       out_puts(o, ",\"last_stream\":");
@@ -221,8 +221,7 @@ static void json_headers(out_buf *o, const print_options *po, const decoded_fram
   bool unknown = false;
   for (size_t i = 0; d->infos && i < d->header_count; i++)
     unknown |= d->infos[i].unknown;
-  if (unknown)
-    out_puts(o, ",\"undecodable\":\"dynamic table state unknown\"");
+  if (unknown) out_puts(o, ",\"undecodable\":\"dynamic table state unknown\"");
   if (po->hpack && d->infos) {
     out_puts(o, ",\"hpack\":[");
     for (size_t i = 0; i < d->header_count; i++) {
@@ -241,8 +240,7 @@ static void json_headers(out_buf *o, const print_options *po, const decoded_fram
       out_u64(o, in->evicted);
       out_puts(o, ",\"table_size\":");
       out_u64(o, in->table_size);
-      if (in->unknown)
-        out_puts(o, ",\"unknown\":true");
+      if (in->unknown) out_puts(o, ",\"unknown\":true");
       out_putc(o, '}');
     }
     out_puts(o, "],\"table_size\":");
@@ -270,25 +268,34 @@ static void frame_json(out_buf *o, const print_options *po, const frame_meta *m,
   h2_frame_flags_str(f->hd.type, f->hd.flags, flags, sizeof flags);
   for (char *p = flags, *start = flags; *start; p++) {
     if (*p == '|' || *p == '\0') {
-      if (start != flags)
-        out_putc(o, ',');
+      if (start != flags) out_putc(o, ',');
       json_str(o, start, (size_t)(p - start));
-      if (*p == '\0')
-        break;
+      if (*p == '\0') break;
       start = p + 1;
     }
   }
   out_puts(o, "],\"length\":");
   out_u64(o, f->hd.length);
-  if (f->hd.reserved)
-    out_puts(o, ",\"reserved_bit\":1");
+  if (f->hd.reserved) out_puts(o, ",\"reserved_bit\":1");
   json_fields(o, po, d);
-  if (d->block_complete)
-    json_headers(o, po, d);
+  if (d->block_complete) json_headers(o, po, d);
   if (d->frame_status != H2_OK)
     json_error(o, "error", d->frame_status, &d->frame_err, d->offset);
   else if (d->block_complete && d->block_status != H2_OK)
     json_error(o, "error", d->block_status, &d->block_err, 0);
+  if (d->note_count) {
+    out_puts(o, ",\"notes\":[");
+    for (size_t i = 0; i < d->note_count; i++) {
+      out_puts(o, i ? ",{\"rule\":" : "{\"rule\":");
+      json_cstr(o, d->notes[i].rule);
+      json_key(o, "message", 0);
+      json_cstr(o, d->notes[i].message);
+      json_key(o, "section", 0);
+      json_cstr(o, d->notes[i].section);
+      out_putc(o, '}');
+    }
+    out_putc(o, ']');
+  }
   out_puts(o, "}\n");
 }
 
@@ -297,8 +304,7 @@ static void frame_json(out_buf *o, const print_options *po, const frame_meta *m,
 #define INDENT 4
 
 static void text_prefix(out_buf *o, const print_options *po, const frame_meta *m) {
-  if (!m)
-    return;
+  if (!m) return;
   out_putc(o, '#');
   out_u64(o, m->conn);
   out_putc(o, ' ');
@@ -314,8 +320,7 @@ static void text_error(out_buf *o, const print_options *po, const char *what, h2
                        const h2_error *e, uint64_t base, const char *where) {
   const char *rfc = h2_error_code_name(e->code);
   out_spaces(o, INDENT);
-  if (po->color)
-    out_puts(o, C_ERR);
+  if (po->color) out_puts(o, C_ERR);
   out_puts(o, what);
   out_puts(o, h2_strerror(st));
   out_puts(o, " [");
@@ -331,8 +336,7 @@ static void text_error(out_buf *o, const print_options *po, const char *what, h2
   }
   out_puts(o, where);
   out_u64(o, base + e->offset);
-  if (po->color)
-    out_puts(o, C_RESET);
+  if (po->color) out_puts(o, C_RESET);
   out_putc(o, '\n');
 }
 
@@ -353,8 +357,7 @@ static void text_escaped(out_buf *o, const char *s, size_t n) {
   size_t run = 0;
   for (size_t i = 0; i < n; i++) {
     uint8_t c = (uint8_t)s[i];
-    if (c >= 0x20 && c < 0x7f && c != '\\')
-      continue;
+    if (c >= 0x20 && c < 0x7f && c != '\\') continue;
     out_write(o, s + run, i - run);
     char esc[4] = {'\\', 'x', hex[c >> 4], hex[c & 15]};
     out_write(o, esc, 4);
@@ -365,8 +368,7 @@ static void text_escaped(out_buf *o, const char *s, size_t n) {
 
 static void text_fields(out_buf *o, const print_options *po, const decoded_frame *d) {
   const h2_frame *f = &d->frame;
-  if (!fields_valid(d))
-    return;
+  if (!fields_valid(d)) return;
   if ((f->hd.type == H2_DATA || f->hd.type == H2_HEADERS || f->hd.type == H2_PUSH_PROMISE) &&
       (f->hd.flags & H2_FLAG_PADDED)) {
     out_spaces(o, INDENT);
@@ -384,14 +386,12 @@ static void text_fields(out_buf *o, const print_options *po, const decoded_frame
         out_hex(o, f->u.data.data, n);
       else
         text_escaped(o, (const char *)f->u.data.data, n);
-      if (n < f->u.data.len)
-        out_puts(o, "...");
+      if (n < f->u.data.len) out_puts(o, "...");
       out_putc(o, '\n');
     }
     break;
   case H2_HEADERS:
-    if (f->hd.flags & H2_FLAG_PRIORITY)
-      text_priority(o, &f->u.headers.priority);
+    if (f->hd.flags & H2_FLAG_PRIORITY) text_priority(o, &f->u.headers.priority);
     break;
   case H2_PRIORITY:
     text_priority(o, &f->u.priority);
@@ -469,15 +469,13 @@ static void text_headers(out_buf *o, const print_options *po, const decoded_fram
     const h2_header *h = &d->headers[i];
     const h2_hpack_field_info *in = d->infos ? &d->infos[i] : NULL;
     out_spaces(o, INDENT);
-    if (po->color)
-      out_puts(o, C_HDR);
+    if (po->color) out_puts(o, C_HDR);
     if (in && in->unknown && !h->name)
       out_puts(o, "(undecodable: dynamic table state unknown)");
     else
       text_escaped(o, h->name, h->name_len);
     out_puts(o, ": ");
-    if (po->color)
-      out_puts(o, C_RESET);
+    if (po->color) out_puts(o, C_RESET);
     if (redacted(po, h, in))
       out_puts(o, REDACTED);
     else if (h->value)
@@ -491,8 +489,7 @@ static void text_headers(out_buf *o, const print_options *po, const decoded_fram
         out_puts(o, in->rep == H2_HPACK_INDEXED ? " index=" : " name_index=");
         out_u64(o, in->index);
       }
-      if (in->name_huffman || in->value_huffman)
-        out_puts(o, " huffman");
+      if (in->name_huffman || in->value_huffman) out_puts(o, " huffman");
       out_puts(o, " wire=");
       out_u64(o, in->wire_len);
       if (in->evicted) {
@@ -516,8 +513,7 @@ static void frame_text(out_buf *o, const print_options *po, const frame_meta *m,
   out_putc(o, '[');
   out_u64(o, d->offset);
   out_puts(o, "] ");
-  if (po->color)
-    out_puts(o, C_TYPE);
+  if (po->color) out_puts(o, C_TYPE);
   if (type) {
     out_puts(o, type);
   } else {
@@ -525,15 +521,14 @@ static void frame_text(out_buf *o, const print_options *po, const frame_meta *m,
     out_hex_u32(o, f->hd.type);
     out_putc(o, ')');
   }
-  if (po->color)
-    out_puts(o, C_RESET);
+  if (po->color) out_puts(o, C_RESET);
   out_puts(o, " stream=");
   out_u64(o, f->hd.stream_id);
   out_puts(o, " length=");
   out_u64(o, f->hd.length);
   out_puts(o, " flags=");
   h2_frame_flags_str(f->hd.type, f->hd.flags, flags, sizeof flags);
-  if (flags[0]) {
+  if (flags[0] && flags[0] != '0') { /* names; only undefined bits ("0x05") → the hex alone */
     out_puts(o, flags);
     out_puts(o, " (");
     out_hex_u32(o, f->hd.flags);
@@ -541,21 +536,31 @@ static void frame_text(out_buf *o, const print_options *po, const frame_meta *m,
   } else {
     out_hex_u32(o, f->hd.flags);
   }
-  if (f->hd.reserved)
-    out_puts(o, " R=1");
+  if (f->hd.reserved) out_puts(o, " R=1");
   out_putc(o, '\n');
   text_fields(o, po, d);
-  if (d->block_complete)
-    text_headers(o, po, d);
+  if (d->block_complete) text_headers(o, po, d);
   if (d->frame_status != H2_OK)
     text_error(o, po, "error: ", d->frame_status, &d->frame_err, d->offset, " at offset ");
   else if (d->block_complete && d->block_status != H2_OK)
     text_error(o, po, "header block error: ", d->block_status, &d->block_err, 0,
                " at field block offset ");
+  for (size_t i = 0; i < d->note_count; i++) {
+    out_spaces(o, INDENT);
+    if (po->color) out_puts(o, C_ERR);
+    out_puts(o, "violation: ");
+    out_puts(o, d->notes[i].message);
+    out_puts(o, " (");
+    out_puts(o, d->notes[i].section);
+    out_puts(o, ") [");
+    out_puts(o, d->notes[i].rule);
+    out_putc(o, ']');
+    if (po->color) out_puts(o, C_RESET);
+    out_putc(o, '\n');
+  }
 }
 
-void frame_print(out_buf *o, const print_options *po, const frame_meta *m,
-                 const decoded_frame *d) {
+void frame_print(out_buf *o, const print_options *po, const frame_meta *m, const decoded_frame *d) {
   if (po->json)
     frame_json(o, po, m, d);
   else
@@ -574,8 +579,7 @@ void event_print(out_buf *o, const print_options *po, const frame_meta *m, const
       json_key(o, "message", 0);
       json_cstr(o, message);
     }
-    if (extra_json)
-      out_puts(o, extra_json);
+    if (extra_json) out_puts(o, extra_json);
     out_puts(o, "}\n");
     return;
   }
@@ -585,12 +589,9 @@ void event_print(out_buf *o, const print_options *po, const frame_meta *m, const
   /* A message that already starts with the event's name stands alone. */
   if (!message || strncmp(message, event, strlen(event)) != 0) {
     out_puts(o, event);
-    if (message)
-      out_putc(o, ' ');
+    if (message) out_putc(o, ' ');
   }
-  if (message)
-    out_puts(o, message);
-  if (po->color)
-    out_puts(o, C_RESET);
+  if (message) out_puts(o, message);
+  if (po->color) out_puts(o, C_RESET);
   out_putc(o, '\n');
 }

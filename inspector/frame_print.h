@@ -14,21 +14,31 @@
 #include "h2/hpack.h"
 #include "out_buf.h"
 
+/* A rule the frame broke that only connection context shows (`read`: stream
+ * states, RFC 9113 §5.1; field validity, §8.2/§8.3). Strings are static. */
+typedef struct frame_note {
+  const char *rule;    /* short id, e.g. "closed-stream" */
+  const char *message; /* one sentence */
+  const char *section; /* "RFC 9113 §5.1" */
+} frame_note;
+
 /* A frame as the decoders hand it to the printer. */
 typedef struct decoded_frame {
-  uint64_t offset;           /* of the frame's first byte in its direction's stream */
-  h2_frame frame;            /* hd always valid; fields valid as far as decoding got */
-  h2_status frame_status;    /* H2_OK or the rule the frame broke (frame_err) */
+  uint64_t offset;        /* of the frame's first byte in its direction's stream */
+  h2_frame frame;         /* hd always valid; fields valid as far as decoding got */
+  h2_status frame_status; /* H2_OK or the rule the frame broke (frame_err) */
   h2_error frame_err;
-  bool payload_skipped;      /* too large: only the header was decoded */
+  bool payload_skipped; /* too large: only the header was decoded */
   /* Set on the frame that completed a field block (END_HEADERS). */
   bool block_complete;
   const h2_header *headers;
   const h2_hpack_field_info *infos;
   size_t header_count;
-  h2_status block_status;    /* H2_OK or the HPACK/field-block error (block_err) */
+  h2_status block_status; /* H2_OK or the HPACK/field-block error (block_err) */
   h2_error block_err;
-  uint32_t table_size;       /* decoder's dynamic table size after the block */
+  uint32_t table_size;     /* decoder's dynamic table size after the block */
+  const frame_note *notes; /* connection-context rule notes (NULL for `frames`) */
+  size_t note_count;
 } decoded_frame;
 
 /* Capture context of a frame or event (`read`); NULL for `frames`. */
@@ -37,20 +47,24 @@ typedef struct frame_meta {
   double ts;       /* seconds (absolute epoch, or relative: see ts_relative) */
   const char *src; /* "ip:port" of the sender */
   const char *dst;
-  int dir;         /* FLOW_DIR_C2S / FLOW_DIR_S2C */
+  int dir; /* FLOW_DIR_C2S / FLOW_DIR_S2C */
 } frame_meta;
 
 typedef struct print_options {
   bool json;
-  bool color;      /* ANSI colours in text mode */
-  bool hpack;      /* per-field representation details */
-  int ts_decimals; /* digits of the timestamp (default 6) */
-  uint8_t data;    /* enum print_data: DATA payload preview */
+  bool color;        /* ANSI colours in text mode */
+  bool hpack;        /* per-field representation details */
+  int ts_decimals;   /* digits of the timestamp (default 6) */
+  uint8_t data;      /* enum print_data: DATA payload preview */
   uint32_t data_max; /* preview bytes (default 64) */
-  bool redact;     /* values of credentials and never-indexed fields → "[redacted]" */
+  bool redact;       /* values of credentials and never-indexed fields → "[redacted]" */
 } print_options;
 
 enum print_data { PRINT_DATA_NONE = 0, PRINT_DATA_TEXT = 1, PRINT_DATA_HEX = 2 };
+
+/* True when --redact hides this field's value (credentials, and fields the
+ * sender marked never-indexed, RFC 7541 §7.1.3); info may be NULL. */
+bool print_redacts(const print_options *po, const h2_header *h, const h2_hpack_field_info *info);
 
 void frame_print(out_buf *o, const print_options *po, const frame_meta *m, const decoded_frame *d);
 

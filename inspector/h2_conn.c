@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "capture_run.h"
+#include "field_rules.h"
 #include "h2_detect.h"
 #include "json_write.h"
 
@@ -19,17 +20,62 @@ typedef struct dir_ctx {
 
 /* The stream decoders' callbacks need to know their connection and direction;
  * two small contexts live right after the h2_conn. */
+/* The HTTP/1.1 request of an Upgrade: h2c, kept until the 101 arrives:
+ * rendered as JSON and text for the "upgrade" event, and as a header list
+ * (names lowercased) for read_sink.on_upgrade_request. */
+typedef struct upgrade_request {
+  char extra[8192];
+  char text[8192];
+  h2_header fields[48];
+  size_t count;
+  char bytes[4096];
+} upgrade_request;
+
 typedef struct conn_alloc {
   h2_conn conn;
   dir_ctx ctx[2];
-  char upgrade_extra[8192]; /* the Upgrade request, rendered when the 101 arrives */
-  char upgrade_text[8192];
+  struct upgrade_request *up; /* only for connections that ask for Upgrade: h2c */
 } conn_alloc;
 
 static void event(h2_conn *c, int dir, const char *ev, uint64_t offset, const char *msg,
                   const char *extra_json, const char *text_extra) {
   if (c->sink.on_event)
     c->sink.on_event(c->sink.user, c, dir, ev, offset, msg, extra_json, text_extra);
+}
+
+/* Connection-context rules for a well-formed frame: the field list against
+ * §8.2/§8.3 (as a request, response or trailers, which the stream states
+ * tell) and the frame against the observed stream states (§5.1). */
+static size_t check_rules(h2_conn *c, int dir, const decoded_frame *d, frame_note *notes,
+                          size_t cap) {
+  const h2_frame *f = &d->frame;
+  size_t n = 0;
+  /* Without the handshake, which side is the client is a guess: only the
+   * rules that do not depend on roles or history are applied. */
+  bool roles_known = !c->midstream || c->upgrade;
+  if (f->hd.type == H2_HEADERS) {
+    c->block_stream[dir] = f->hd.stream_id;
+    c->block_push[dir] = false;
+  } else if (f->hd.type == H2_PUSH_PROMISE) {
+    c->block_stream[dir] = f->u.push_promise.promised_stream_id;
+    c->block_push[dir] = true;
+  }
+  int kind = FIELD_BLOCK_UNKNOWN;
+  if (d->block_complete && d->block_status == H2_OK) {
+    if (roles_known)
+      kind = stream_states_block_kind(&c->states, dir, c->block_stream[dir], c->block_push[dir]);
+    int status = 0;
+    field_rules_check(kind, d->headers, d->infos, d->header_count, notes, &n, cap, &status);
+    if (kind == FIELD_BLOCK_RESPONSE && status >= 100 && status < 200)
+      kind = FIELD_BLOCK_UNKNOWN; /* informational: the final response is still to come */
+  }
+  if (roles_known)
+    stream_states_observe(&c->states, dir, f, notes, &n, cap);
+  /* A PUSH_PROMISE's request is the client's side of the promised stream,
+   * which stream_states already marks; the server's response is to come. */
+  if ((kind == FIELD_BLOCK_REQUEST || kind == FIELD_BLOCK_RESPONSE) && !c->block_push[dir])
+    stream_states_block_final(&c->states, dir, c->block_stream[dir]);
+  return n;
 }
 
 static void sd_on_frame(void *user, const decoded_frame *d0) {
@@ -41,7 +87,13 @@ static void sd_on_frame(void *user, const decoded_frame *d0) {
   const h2_frame *f = &d1.frame;
   d->frames++;
   d->frames_by_type[f->hd.type <= H2_CONTINUATION ? f->hd.type : 10]++;
-  if (d1.frame_status != H2_OK || (d1.block_complete && d1.block_status != H2_OK))
+  frame_note notes[8];
+  if (d1.frame_status == H2_OK) {
+    d1.notes = notes;
+    d1.note_count = check_rules(c, x->dir, &d1, notes, sizeof notes / sizeof *notes);
+  }
+  if (d1.frame_status != H2_OK || (d1.block_complete && d1.block_status != H2_OK) ||
+      d1.note_count)
     d->errors++;
   if (d1.frame_status == H2_OK) {
     if (f->hd.type == H2_SETTINGS && !(f->hd.flags & H2_FLAG_ACK)) {
@@ -177,9 +229,14 @@ static void swap_dirs(h2_conn *c) {
  * §3.2: the request that carried the upgrade is stream 1, half-closed from
  * the client), plus the HTTP2-Settings it carried. */
 static void render_upgrade(conn_alloc *a, const http1_head *h) {
+  if (!a->up)
+    a->up = calloc(1, sizeof *a->up);
+  upgrade_request *u = a->up;
   out_buf *o = malloc(sizeof *o);
-  if (!o)
+  if (!o || !u) {
+    free(o);
     return;
+  }
   out_init(o, -1);
   out_puts(o, ",\"stream\":1,\"headers\":[[\":method\",");
   json_cstr(o, h->method);
@@ -222,9 +279,29 @@ static void render_upgrade(conn_alloc *a, const http1_head *h) {
     }
     out_putc(o, ']');
   }
-  size_t len = o->len < sizeof a->upgrade_extra - 1 ? o->len : 0;
-  memcpy(a->upgrade_extra, o->data, len);
-  a->upgrade_extra[len] = '\0';
+  /* The same list, copied (names lowercased) for the sink. */
+  u->count = 0;
+  size_t used = 0;
+  const char *pairs[3][2] = {{":method", h->method}, {":path", h->target}, {":scheme", "http"}};
+  for (unsigned i = 0; i < 3 + h->field_count; i++) {
+    const char *nm = i < 3 ? pairs[i][0] : h->fields[i - 3].name;
+    size_t nl = i < 3 ? strlen(nm) : h->fields[i - 3].name_len;
+    const char *vv = i < 3 ? pairs[i][1] : h->fields[i - 3].value;
+    size_t vl = i < 3 ? strlen(vv) : h->fields[i - 3].value_len;
+    if (u->count == sizeof u->fields / sizeof *u->fields ||
+        used + nl + vl > sizeof u->bytes)
+      break;
+    char *dst = u->bytes + used;
+    for (size_t k = 0; k < nl; k++)
+      dst[k] = (char)(nm[k] >= 'A' && nm[k] <= 'Z' ? nm[k] + 32 : nm[k]);
+    memcpy(dst + nl, vv, vl);
+    u->fields[u->count++] =
+        (h2_header){.name = dst, .name_len = nl, .value = dst + nl, .value_len = vl};
+    used += nl + vl;
+  }
+  size_t len = o->len < sizeof u->extra - 1 ? o->len : 0;
+  memcpy(u->extra, o->data, len);
+  u->extra[len] = '\0';
   /* Text: the request as stream 1's header list. */
   out_init(o, -1);
   out_puts(o, "    stream 1 (the upgraded HTTP/1.1 request, RFC 7540 §3.2)\n    :method: ");
@@ -232,7 +309,7 @@ static void render_upgrade(conn_alloc *a, const http1_head *h) {
   out_puts(o, "\n    :path: ");
   out_puts(o, h->target);
   out_puts(o, "\n");
-  for (unsigned i = 0; i < h->field_count && o->len < sizeof a->upgrade_text - 600; i++) {
+  for (unsigned i = 0; i < h->field_count && o->len < sizeof u->text - 600; i++) {
     out_puts(o, "    ");
     out_write(o, h->fields[i].name, h->fields[i].name_len);
     out_puts(o, ": ");
@@ -240,11 +317,11 @@ static void render_upgrade(conn_alloc *a, const http1_head *h) {
               h->fields[i].value_len < 400 ? h->fields[i].value_len : 400);
     out_putc(o, '\n');
   }
-  len = o->len < sizeof a->upgrade_text - 1 ? o->len : 0;
-  memcpy(a->upgrade_text, o->data, len);
-  if (len && a->upgrade_text[len - 1] == '\n')
+  len = o->len < sizeof u->text - 1 ? o->len : 0;
+  memcpy(u->text, o->data, len);
+  if (len && u->text[len - 1] == '\n')
     len--;
-  a->upgrade_text[len] = '\0';
+  u->text[len] = '\0';
   free(o);
 }
 
@@ -291,10 +368,14 @@ static void on_http1(h2_conn *c, int dir, bool final) {
                "HTTP/1.1 Upgrade: h2c accepted (101); HTTP/2 starts at offset %llu "
                "of the server direction",
                (unsigned long long)d->buf_offset);
-      event(c, dir, "upgrade", d->buf_offset, msg, a->upgrade_extra, a->upgrade_text);
+      event(c, dir, "upgrade", d->buf_offset, msg, a->up ? a->up->extra : NULL,
+            a->up ? a->up->text : NULL);
+      if (c->sink.on_upgrade_request && a->up)
+        c->sink.on_upgrade_request(c->sink.user, c, a->up->fields, a->up->count);
       /* Stream 1 exists, half-closed (local) for the client. */
       c->max_stream[1] = 1;
       c->streams = 1;
+      stream_states_upgrade(&c->states);
       start_h2(c, FLOW_DIR_S2C, STREAM_PREFACE_FORBID, false);
       start_h2(c, FLOW_DIR_C2S, STREAM_PREFACE_REQUIRE, false);
       return;
@@ -339,16 +420,16 @@ static void decide(h2_conn *c, int dir, bool final) {
       swap_dirs(c);
       dir = FLOW_DIR_C2S;
     }
-    if (d->state != DIR_SYNC)
+    if (c->dir[dir].state != DIR_SYNC)
       event(c, dir, "detect", c->dir[dir].buf_offset, "HTTP/2 with prior knowledge (preface)",
             NULL, NULL);
+    /* The server side is HTTP/2 too, from its first byte (§3.4). Bytes it
+     * sent before the preface arrived (servers often send SETTINGS at once)
+     * are decoded first: they came first, and a SETTINGS among them must be
+     * pending when the client's ACK is decoded (§6.5.3). */
+    if (c->dir[!dir].state == DIR_START)
+      start_h2(c, !dir, STREAM_PREFACE_FORBID, false);
     start_h2(c, dir, STREAM_PREFACE_REQUIRE, false);
-    if (c->dir[!dir].state == DIR_START) {
-      if (c->dir[!dir].len)
-        start_h2(c, !dir, STREAM_PREFACE_FORBID, false);
-      else
-        c->dir[!dir].state = DIR_START;
-    }
     return;
   case DETECT_HTTP1:
     if (d->state == DIR_START) {
@@ -422,6 +503,8 @@ void h2_conn_free(h2_conn *c) {
     stream_decoder_free(c->dir[i].sd);
     free(c->dir[i].buf);
   }
+  stream_states_free(&c->states);
+  free(((conn_alloc *)c)->up);
   free((conn_alloc *)c);
 }
 
@@ -455,6 +538,8 @@ void h2_conn_gap(h2_conn *c, int dir, uint64_t offset, uint64_t len, double ts) 
   event(c, dir, "gap", offset, msg, NULL, NULL);
   if (d->state == DIR_IGNORE)
     return;
+  /* Frames were lost: which streams opened or closed in them is unknown. */
+  c->states.history_unknown = true;
   if (d->state == DIR_H2) {
     /* What was cut off is reported; decoding resumes at a frame boundary,
      * with the dynamic table state unknown. */

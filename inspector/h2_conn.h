@@ -14,6 +14,7 @@
 #include "flow_events.h"
 #include "frame_print.h"
 #include "stream_decoder.h"
+#include "stream_states.h"
 
 struct h2_conn;
 
@@ -26,6 +27,10 @@ typedef struct read_sink {
    * lines (already indented) or NULL. */
   void (*on_event)(void *user, struct h2_conn *c, int dir, const char *event, uint64_t offset,
                    const char *message, const char *extra_json, const char *text_extra);
+  /* Optional: the HTTP/1.1 request an Upgrade: h2c made stream 1 (RFC 7540
+   * §3.2), as a header list with :method/:path/:scheme first. */
+  void (*on_upgrade_request)(void *user, struct h2_conn *c, const h2_header *fields,
+                             size_t count);
   void *user;
 } read_sink;
 
@@ -73,6 +78,12 @@ typedef struct h2_conn {
   uint32_t streams;             /* client/server streams opened (HEADERS/PUSH_PROMISE seen) */
   uint32_t max_stream[2];
   const char *close_reason;
+  /* The stream whose header list the field block open in each direction
+   * carries: the HEADERS stream, or the promised stream of a PUSH_PROMISE. */
+  uint32_t block_stream[2];
+  bool block_push[2];
+  /* Observed stream states (§5.1) for the notes on frames they forbid. */
+  stream_states states;
   conn_dir dir[2];
 } h2_conn;
 

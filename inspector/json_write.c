@@ -8,7 +8,7 @@ void json_str(out_buf *o, const char *str, size_t n) {
   static const char hex[] = "0123456789abcdef";
   const uint8_t *s = (const uint8_t *)str;
   size_t run = 0; /* start of the pending run of bytes copied as they are */
-  if (n == 0) { /* also covers s == NULL */
+  if (n == 0) {   /* also covers s == NULL */
     out_write(o, "\"\"", 2);
     return;
   }
@@ -26,11 +26,21 @@ void json_str(out_buf *o, const char *str, size_t n) {
     }
     out_write(o, s + run, i - run);
     switch (c) {
-    case '"': out_write(o, "\\\"", 2); break;
-    case '\\': out_write(o, "\\\\", 2); break;
-    case '\n': out_write(o, "\\n", 2); break;
-    case '\r': out_write(o, "\\r", 2); break;
-    case '\t': out_write(o, "\\t", 2); break;
+    case '"':
+      out_write(o, "\\\"", 2);
+      break;
+    case '\\':
+      out_write(o, "\\\\", 2);
+      break;
+    case '\n':
+      out_write(o, "\\n", 2);
+      break;
+    case '\r':
+      out_write(o, "\\r", 2);
+      break;
+    case '\t':
+      out_write(o, "\\t", 2);
+      break;
     default: {
       char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
       out_write(o, esc, 6);

@@ -13,11 +13,12 @@
 
 /* A quoted JSON string of the bytes s[0..n). */
 void json_str(out_buf *o, const char *s, size_t n);
-static inline void json_cstr(out_buf *o, const char *s) { json_str(o, s, strlen(s)); }
+static inline void json_cstr(out_buf *o, const char *s) {
+  json_str(o, s, strlen(s));
+}
 /* ,"key": — `first` suppresses the comma. Keys are trusted ASCII. */
 static inline void json_key(out_buf *o, const char *key, int first) {
-  if (!first)
-    out_putc(o, ',');
+  if (!first) out_putc(o, ',');
   out_putc(o, '"');
   out_puts(o, key);
   out_write(o, "\":", 2);

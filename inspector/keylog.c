@@ -58,12 +58,14 @@ static int split_fields(const char *line, size_t len, const char *start[4], size
   int n = 0;
   size_t i = 0;
   while (i < len) {
-    while (i < len && is_space(line[i])) i++;
+    while (i < len && is_space(line[i]))
+      i++;
     if (i == len) break;
     if (n == 4) return 5;
     start[n] = line + i;
     size_t b = i;
-    while (i < len && !is_space(line[i])) i++;
+    while (i < len && !is_space(line[i]))
+      i++;
     flen[n++] = i - b;
   }
   return n;

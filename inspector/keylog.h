@@ -47,19 +47,19 @@ typedef struct keylog_entry {
 typedef struct keylog {
   keylog_entry *entries;
   size_t count, cap;
-  bool sorted;     /* entries sorted for binary search (done lazily by keylog_find) */
-  size_t ignored;  /* well-formed lines with a label we do not use */
-  size_t bad;      /* malformed lines */
-  size_t dropped;  /* lines over KEYLOG_MAX_ENTRIES or when out of memory */
+  bool sorted;    /* entries sorted for binary search (done lazily by keylog_find) */
+  size_t ignored; /* well-formed lines with a label we do not use */
+  size_t bad;     /* malformed lines */
+  size_t dropped; /* lines over KEYLOG_MAX_ENTRIES or when out of memory */
 } keylog;
 
 /* What keylog_add_line did with one line. */
 typedef enum keylog_line_result {
   KEYLOG_LINE_ADDED = 0,
-  KEYLOG_LINE_COMMENT,  /* blank or '#' */
-  KEYLOG_LINE_IGNORED,  /* a label we do not use */
-  KEYLOG_LINE_BAD,      /* wrong number of fields, bad hex, wrong lengths */
-  KEYLOG_LINE_DROPPED,  /* limit reached or out of memory */
+  KEYLOG_LINE_COMMENT, /* blank or '#' */
+  KEYLOG_LINE_IGNORED, /* a label we do not use */
+  KEYLOG_LINE_BAD,     /* wrong number of fields, bad hex, wrong lengths */
+  KEYLOG_LINE_DROPPED, /* limit reached or out of memory */
 } keylog_line_result;
 
 void keylog_init(keylog *k);

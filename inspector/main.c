@@ -37,7 +37,7 @@ static const command commands[] = {
 
 int main(int argc, char **argv) {
   if (argc < 2) {
-    fputs(usage, stderr);
+    fputs("h2scope: a command is needed: read, frames or hpack (try 'h2scope --help')\n", stderr);
     return EXIT_USAGE;
   }
   if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
@@ -49,8 +49,7 @@ int main(int argc, char **argv) {
     return EXIT_OK;
   }
   for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-    if (!strcmp(argv[1], commands[i].name))
-      return commands[i].run(argc - 1, argv + 1);
+    if (!strcmp(argv[1], commands[i].name)) return commands[i].run(argc - 1, argv + 1);
   fprintf(stderr, "h2scope: unknown command '%s' (try 'h2scope --help')\n", argv[1]);
   return EXIT_USAGE;
 }

@@ -15,8 +15,7 @@ bool out_flush(out_buf *o) {
   size_t off = 0;
   while (!o->failed && off < o->len) {
     ssize_t n = write(o->fd, o->data + off, o->len - off);
-    if (n < 0 && errno == EINTR)
-      continue;
+    if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       o->failed = true;
       break;
@@ -30,8 +29,7 @@ bool out_flush(out_buf *o) {
 void out_write_slow(out_buf *o, const void *p, size_t n) {
   const char *s = p;
   while (n > 0) {
-    if (o->len == OUT_BUF_SIZE)
-      out_flush(o);
+    if (o->len == OUT_BUF_SIZE) out_flush(o);
     size_t room = OUT_BUF_SIZE - o->len, k = n < room ? n : room;
     memcpy(o->data + o->len, s, k);
     o->len += k;

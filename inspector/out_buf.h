@@ -31,10 +31,11 @@ static inline void out_write(out_buf *o, const void *p, size_t n) {
     out_write_slow(o, p, n);
   }
 }
-static inline void out_puts(out_buf *o, const char *s) { out_write(o, s, strlen(s)); }
+static inline void out_puts(out_buf *o, const char *s) {
+  out_write(o, s, strlen(s));
+}
 static inline void out_putc(out_buf *o, char c) {
-  if (o->len == OUT_BUF_SIZE)
-    out_flush(o);
+  if (o->len == OUT_BUF_SIZE) out_flush(o);
   o->data[o->len++] = c;
 }
 void out_u64(out_buf *o, uint64_t v);

@@ -9,14 +9,14 @@
 struct stream_decoder {
   stream_decoder_config cfg;
   stream_decoder_callbacks cb;
-  uint64_t offset;        /* stream offset of the next unconsumed byte */
+  uint64_t offset; /* stream offset of the next unconsumed byte */
   bool preface_done;
   uint8_t preface_buf[H2_PREFACE_LEN];
   size_t preface_len;
-  uint8_t *pend;          /* a frame straddling chunks */
+  uint8_t *pend; /* a frame straddling chunks */
   size_t pend_len, pend_cap;
   uint64_t pend_offset;
-  uint64_t skip;          /* payload bytes of an oversized frame still to skip */
+  uint64_t skip; /* payload bytes of an oversized frame still to skip */
   h2_field_block block;
   uint8_t *block_buf;
   h2_hpack_decoder hpack;
@@ -26,8 +26,7 @@ struct stream_decoder {
 };
 
 int header_scratch_init(header_scratch *s, uint32_t max_header_list) {
-  if (!max_header_list)
-    max_header_list = H2_HPACK_DEFAULT_MAX_LIST;
+  if (!max_header_list) max_header_list = H2_HPACK_DEFAULT_MAX_LIST;
   s->max_fields = max_header_list / H2_HPACK_ENTRY_OVERHEAD + 1;
   s->arena_cap = max_header_list;
   s->fields = malloc(s->max_fields * sizeof *s->fields);
@@ -50,16 +49,12 @@ void header_scratch_free(header_scratch *s) {
 stream_decoder *stream_decoder_new(const stream_decoder_config *cfg,
                                    const stream_decoder_callbacks *cb) {
   stream_decoder *sd = calloc(1, sizeof *sd);
-  if (!sd)
-    return NULL;
+  if (!sd) return NULL;
   sd->cfg = *cfg;
   sd->cb = *cb;
-  if (!sd->cfg.max_frame_size)
-    sd->cfg.max_frame_size = H2_DEFAULT_MAX_FRAME_SIZE;
-  if (!sd->cfg.max_block)
-    sd->cfg.max_block = 1u << 20;
-  if (!sd->cfg.max_header_list)
-    sd->cfg.max_header_list = H2_HPACK_DEFAULT_MAX_LIST;
+  if (!sd->cfg.max_frame_size) sd->cfg.max_frame_size = H2_DEFAULT_MAX_FRAME_SIZE;
+  if (!sd->cfg.max_block) sd->cfg.max_block = 1u << 20;
+  if (!sd->cfg.max_header_list) sd->cfg.max_header_list = H2_HPACK_DEFAULT_MAX_LIST;
   sd->block_buf = malloc(sd->cfg.max_block);
   h2_hpack_decoder_config hc = {.max_table_size = sd->cfg.table_size,
                                 .max_header_list_size = sd->cfg.max_header_list,
@@ -82,8 +77,7 @@ stream_decoder *stream_decoder_new(const stream_decoder_config *cfg,
 }
 
 void stream_decoder_free(stream_decoder *sd) {
-  if (!sd)
-    return;
+  if (!sd) return;
   h2_hpack_decoder_free(&sd->hpack);
   header_scratch_free(&sd->own_scratch);
   free(sd->block_buf);
@@ -91,17 +85,24 @@ void stream_decoder_free(stream_decoder *sd) {
   free(sd);
 }
 
-uint64_t stream_decoder_offset(const stream_decoder *sd) { return sd->offset; }
-uint64_t stream_decoder_frames(const stream_decoder *sd) { return sd->frames; }
-uint64_t stream_decoder_errors(const stream_decoder *sd) { return sd->errors; }
-h2_hpack_decoder *stream_decoder_hpack(stream_decoder *sd) { return &sd->hpack; }
+uint64_t stream_decoder_offset(const stream_decoder *sd) {
+  return sd->offset;
+}
+uint64_t stream_decoder_frames(const stream_decoder *sd) {
+  return sd->frames;
+}
+uint64_t stream_decoder_errors(const stream_decoder *sd) {
+  return sd->errors;
+}
+h2_hpack_decoder *stream_decoder_hpack(stream_decoder *sd) {
+  return &sd->hpack;
+}
 void stream_decoder_set_max_frame_size(stream_decoder *sd, uint32_t size) {
   sd->cfg.max_frame_size = size;
 }
 
 static void event(stream_decoder *sd, const char *name, uint64_t offset, const char *msg) {
-  if (sd->cb.on_event)
-    sd->cb.on_event(sd->cb.user, name, offset, msg);
+  if (sd->cb.on_event) sd->cb.on_event(sd->cb.user, name, offset, msg);
 }
 
 /* Field block assembly and HPACK for a well-formed frame. */
@@ -115,26 +116,22 @@ static void follow_block(stream_decoder *sd, decoded_frame *d) {
     d->frame_err.offset = 3; /* the Type field: not the frame this block needs */
     return;
   }
-  if (!complete)
-    return;
+  if (!complete) return;
   header_scratch *s = sd->scratch;
   d->block_complete = true;
   d->headers = s->fields;
   d->infos = s->infos;
-  d->block_status = h2_hpack_decode_list(&sd->hpack, sd->block.buf, sd->block.len, s->fields,
-                                         s->infos, s->max_fields, &d->header_count, s->arena,
-                                         s->arena_cap, &d->block_err);
+  d->block_status =
+      h2_hpack_decode_list(&sd->hpack, sd->block.buf, sd->block.len, s->fields, s->infos,
+                           s->max_fields, &d->header_count, s->arena, s->arena_cap, &d->block_err);
   d->table_size = h2_hpack_decoder_table_size(&sd->hpack);
 }
 
 static void deliver(stream_decoder *sd, decoded_frame *d) {
   sd->frames++;
-  if (d->frame_status == H2_OK)
-    follow_block(sd, d);
-  if (d->frame_status != H2_OK || (d->block_complete && d->block_status != H2_OK))
-    sd->errors++;
-  if (sd->cb.on_frame)
-    sd->cb.on_frame(sd->cb.user, d);
+  if (d->frame_status == H2_OK) follow_block(sd, d);
+  if (d->frame_status != H2_OK || (d->block_complete && d->block_status != H2_OK)) sd->errors++;
+  if (sd->cb.on_frame) sd->cb.on_frame(sd->cb.user, d);
 }
 
 /* Decodes one frame at buf (len bytes available). Returns bytes consumed, 0
@@ -147,8 +144,7 @@ static size_t decode_one(stream_decoder *sd, const uint8_t *buf, size_t len, uin
                                   .sender = sd->cfg.sender};
   size_t consumed = 0;
   h2_status st = h2_frame_decode(buf, len, &opts, &d.frame, &consumed, &d.frame_err);
-  if (st == H2_NEED_MORE)
-    return 0;
+  if (st == H2_NEED_MORE) return 0;
   if (st == H2_E_FRAME_TOO_LARGE) {
     /* §4.2: the header alone tells; the payload is skipped unread. */
     d.frame_status = st;
@@ -167,14 +163,12 @@ static size_t frame_total(const uint8_t *hdr) {
 }
 
 static int pend_reserve(stream_decoder *sd, size_t need) {
-  if (need <= sd->pend_cap)
-    return 0;
+  if (need <= sd->pend_cap) return 0;
   size_t cap = sd->pend_cap ? sd->pend_cap : 4096;
   while (cap < need)
     cap *= 2;
   uint8_t *p = realloc(sd->pend, cap);
-  if (!p)
-    return -1;
+  if (!p) return -1;
   sd->pend = p;
   sd->pend_cap = cap;
   return 0;
@@ -182,14 +176,12 @@ static int pend_reserve(stream_decoder *sd, size_t need) {
 
 static size_t feed_preface(stream_decoder *sd, const uint8_t *data, size_t len) {
   size_t take = H2_PREFACE_LEN - sd->preface_len;
-  if (take > len)
-    take = len;
+  if (take > len) take = len;
   memcpy(sd->preface_buf + sd->preface_len, data, take);
   sd->preface_len += take;
   h2_error err;
   h2_status st = h2_preface_check(sd->preface_buf, sd->preface_len, &err);
-  if (st == H2_NEED_MORE)
-    return take; /* all of it is a preface prefix so far */
+  if (st == H2_NEED_MORE) return take; /* all of it is a preface prefix so far */
   if (st == H2_OK) {
     sd->preface_done = true;
     if (sd->cfg.preface == STREAM_PREFACE_FORBID) {
@@ -245,8 +237,8 @@ void stream_decoder_feed(stream_decoder *sd, const uint8_t *data, size_t len) {
     }
     if (sd->pend_len) {
       /* Complete the straddling frame: header first, then its payload. */
-      size_t want = sd->pend_len < H2_FRAME_HEADER_LEN ? H2_FRAME_HEADER_LEN
-                                                      : frame_total(sd->pend);
+      size_t want =
+          sd->pend_len < H2_FRAME_HEADER_LEN ? H2_FRAME_HEADER_LEN : frame_total(sd->pend);
       if (sd->pend_len >= H2_FRAME_HEADER_LEN &&
           want - H2_FRAME_HEADER_LEN > sd->cfg.max_frame_size)
         want = H2_FRAME_HEADER_LEN; /* oversized: decode_one reports and skips */
@@ -259,8 +251,7 @@ void stream_decoder_feed(stream_decoder *sd, const uint8_t *data, size_t len) {
       sd->pend_len += k;
       data += k;
       len -= k;
-      if (sd->pend_len < want)
-        continue;
+      if (sd->pend_len < want) continue;
       if (want == H2_FRAME_HEADER_LEN && frame_total(sd->pend) > want &&
           frame_total(sd->pend) - H2_FRAME_HEADER_LEN <= sd->cfg.max_frame_size)
         continue; /* header complete; now the payload */
@@ -287,28 +278,29 @@ void stream_decoder_feed(stream_decoder *sd, const uint8_t *data, size_t len) {
   }
 }
 
+uint64_t stream_decoder_missing(const stream_decoder *sd) {
+  if (!sd->preface_done && sd->preface_len > 0) return H2_PREFACE_LEN - sd->preface_len;
+  if (sd->skip) return sd->skip;
+  if (sd->pend_len) /* once the 3-byte Length is there, the whole frame is known */
+    return (sd->pend_len < 3 ? H2_FRAME_HEADER_LEN : frame_total(sd->pend)) - sd->pend_len;
+  return 0;
+}
+
 bool stream_decoder_finish(stream_decoder *sd) {
   char msg[160];
+  unsigned long long need = stream_decoder_missing(sd);
   if (!sd->preface_done && sd->preface_len > 0) {
-    snprintf(msg, sizeof msg, "truncated connection preface at offset 0: need %zu more bytes",
-             (size_t)(H2_PREFACE_LEN - sd->preface_len));
+    snprintf(msg, sizeof msg, "truncated connection preface at offset 0: need %llu more bytes",
+             need);
     event(sd, "truncated", 0, msg);
     sd->errors++;
     return false;
   }
-  if (sd->skip) {
-    snprintf(msg, sizeof msg, "truncated frame payload at offset %llu: need %llu more bytes",
-             (unsigned long long)sd->offset, (unsigned long long)sd->skip);
-    event(sd, "truncated", sd->offset, msg);
-    sd->errors++;
-    return false;
-  }
-  if (sd->pend_len) {
-    /* Once the 3-byte Length is there, the whole frame is what is missing. */
-    size_t want = sd->pend_len < 3 ? H2_FRAME_HEADER_LEN : frame_total(sd->pend);
-    snprintf(msg, sizeof msg, "truncated frame at offset %llu: need %zu more bytes",
-             (unsigned long long)sd->pend_offset, want - sd->pend_len);
-    event(sd, "truncated", sd->pend_offset, msg);
+  if (sd->skip || sd->pend_len) {
+    uint64_t at = sd->skip ? sd->offset : sd->pend_offset;
+    snprintf(msg, sizeof msg, "truncated frame%s at offset %llu: need %llu more bytes",
+             sd->skip ? " payload" : "", (unsigned long long)at, need);
+    event(sd, "truncated", at, msg);
     sd->errors++;
     return false;
   }

@@ -61,6 +61,10 @@ void stream_decoder_feed(stream_decoder *sd, const uint8_t *data, size_t len);
 /* End of input: reports a partial frame or preface ("truncated"). Returns
  * true when the input ended cleanly on a frame boundary. */
 bool stream_decoder_finish(stream_decoder *sd);
+/* Bytes still missing to complete the partial preface or frame held at the
+ * end of the input so far (0 when the input ends on a frame boundary); what
+ * a "truncated" event reports as "need". */
+uint64_t stream_decoder_missing(const stream_decoder *sd);
 /* Bytes consumed so far (the offset of the next byte). */
 uint64_t stream_decoder_offset(const stream_decoder *sd);
 /* Frames and errors seen. */

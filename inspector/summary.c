@@ -66,7 +66,14 @@ void summary_add(summary_table *t, const h2_conn *c) {
     t->rows = rows;
     t->cap = cap;
   }
-  t->rows[t->count++] = r;
+  /* Rows in connection order (connections close in any order; usually
+   * nearly sorted, so the insertion is short). */
+  uint32_t i = t->count++;
+  while (i > 0 && t->rows[i - 1].conn > r.conn) {
+    t->rows[i] = t->rows[i - 1];
+    i--;
+  }
+  t->rows[i] = r;
 }
 
 static const char *const type_names[11] = {"DATA",     "HEADERS", "PRIORITY", "RST_STREAM",

@@ -23,8 +23,7 @@ static const tls_suite_info suites[] = {
     {0xC02C, "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", TLS_AEAD_AES_256_GCM, 48, false},
     {0xC02F, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", TLS_AEAD_AES_128_GCM, 32, false},
     {0xC030, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", TLS_AEAD_AES_256_GCM, 48, false},
-    {0xCCA8, "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", TLS_AEAD_CHACHA20_POLY1305, 32,
-     false},
+    {0xCCA8, "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", TLS_AEAD_CHACHA20_POLY1305, 32, false},
     {0xCCA9, "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", TLS_AEAD_CHACHA20_POLY1305, 32,
      false},
     {0xCCAA, "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256", TLS_AEAD_CHACHA20_POLY1305, 32, false},
@@ -46,12 +45,18 @@ const tls_suite_info *tls_suite_lookup(uint16_t id) {
 
 const char *tls_version_name(uint16_t version) {
   switch (version) {
-  case 0x0300: return "SSL 3.0";
-  case 0x0301: return "TLS 1.0";
-  case 0x0302: return "TLS 1.1";
-  case 0x0303: return "TLS 1.2";
-  case 0x0304: return "TLS 1.3";
-  default: return "unknown";
+  case 0x0300:
+    return "SSL 3.0";
+  case 0x0301:
+    return "TLS 1.0";
+  case 0x0302:
+    return "TLS 1.1";
+  case 0x0303:
+    return "TLS 1.2";
+  case 0x0304:
+    return "TLS 1.3";
+  default:
+    return "unknown";
   }
 }
 
@@ -123,8 +128,7 @@ int tls13_traffic_keys(const tls_suite_info *suite, const uint8_t *secret, size_
 }
 
 int tls13_next_traffic_secret(uint8_t hash_len, const uint8_t *secret, uint8_t *out) {
-  return tls13_hkdf_expand_label(hash_len, secret, hash_len, "traffic upd", NULL, 0, out,
-                                 hash_len);
+  return tls13_hkdf_expand_label(hash_len, secret, hash_len, "traffic upd", NULL, 0, out, hash_len);
 }
 
 int tls12_traffic_keys(const tls_suite_info *suite, const uint8_t master_secret[48],
@@ -146,8 +150,8 @@ int tls12_traffic_keys(const tls_suite_info *suite, const uint8_t master_secret[
   uint8_t block[2 * 32 + 2 * 12];
   size_t need = 2u * key_len + 2u * iv_len;
   OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST,
-                                       (char *)digest_name(suite->hash_len), 0),
+      OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)digest_name(suite->hash_len),
+                                       0),
       OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SECRET, (void *)master_secret, 48),
       OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SEED, seed, sizeof seed),
       OSSL_PARAM_construct_end(),
@@ -166,10 +170,14 @@ int tls12_traffic_keys(const tls_suite_info *suite, const uint8_t master_secret[
 
 static const EVP_CIPHER *cipher_of(tls_aead a) {
   switch (a) {
-  case TLS_AEAD_AES_128_GCM: return EVP_aes_128_gcm();
-  case TLS_AEAD_AES_256_GCM: return EVP_aes_256_gcm();
-  case TLS_AEAD_CHACHA20_POLY1305: return EVP_chacha20_poly1305();
-  default: return NULL;
+  case TLS_AEAD_AES_128_GCM:
+    return EVP_aes_128_gcm();
+  case TLS_AEAD_AES_256_GCM:
+    return EVP_aes_256_gcm();
+  case TLS_AEAD_CHACHA20_POLY1305:
+    return EVP_chacha20_poly1305();
+  default:
+    return NULL;
   }
 }
 
@@ -208,7 +216,8 @@ static void record_nonce(const tls_record_cipher *c, const uint8_t *explicit_non
     return;
   }
   memcpy(nonce, c->keys.iv, 12);
-  for (int i = 0; i < 8; i++) nonce[4 + i] ^= (uint8_t)(c->seq >> (56 - 8 * i));
+  for (int i = 0; i < 8; i++)
+    nonce[4 + i] ^= (uint8_t)(c->seq >> (56 - 8 * i));
 }
 
 /* Additional data: TLS 1.2 seq_num || type || version || plaintext length
@@ -217,7 +226,8 @@ static size_t record_aad(const tls_record_cipher *c, uint8_t type, uint16_t vers
                          size_t length_field, uint8_t aad[13]) {
   size_t n = 0;
   if (!c->keys.tls13)
-    for (int i = 0; i < 8; i++) aad[n++] = (uint8_t)(c->seq >> (56 - 8 * i));
+    for (int i = 0; i < 8; i++)
+      aad[n++] = (uint8_t)(c->seq >> (56 - 8 * i));
   aad[n++] = type;
   aad[n++] = (uint8_t)(version >> 8);
   aad[n++] = (uint8_t)version;
@@ -226,9 +236,8 @@ static size_t record_aad(const tls_record_cipher *c, uint8_t type, uint16_t vers
   return n;
 }
 
-long tls_record_open(tls_record_cipher *c, uint8_t type, uint16_t version,
-                     const uint8_t *fragment, size_t len, uint8_t *out, size_t outcap,
-                     uint8_t *inner_type) {
+long tls_record_open(tls_record_cipher *c, uint8_t type, uint16_t version, const uint8_t *fragment,
+                     size_t len, uint8_t *out, size_t outcap, uint8_t *inner_type) {
   if (!c->evp || c->encrypt) return -1;
   size_t explicit_len = c->keys.iv_len == 4 ? 8 : 0;
   if (len < explicit_len + TLS_AEAD_TAG_LEN || len > (size_t)INT32_MAX) return -1;
@@ -249,7 +258,8 @@ long tls_record_open(tls_record_cipher *c, uint8_t type, uint16_t version,
   size_t plain = (size_t)outl + (size_t)finl;
   if (c->keys.tls13) {
     /* TLSInnerPlaintext: content || ContentType || zeros (RFC 8446 §5.2). */
-    while (plain > 0 && out[plain - 1] == 0) plain--;
+    while (plain > 0 && out[plain - 1] == 0)
+      plain--;
     if (plain == 0) return -1; /* all zeros: unexpected_message */
     *inner_type = out[--plain];
   } else {
@@ -267,7 +277,8 @@ long tls_record_seal(tls_record_cipher *c, uint8_t type, uint16_t version, const
   size_t total = explicit_len + ct_len + TLS_AEAD_TAG_LEN;
   if (outcap < total) return -1;
   uint8_t explicit_nonce[8];
-  for (int i = 0; i < 8; i++) explicit_nonce[i] = (uint8_t)(c->seq >> (56 - 8 * i));
+  for (int i = 0; i < 8; i++)
+    explicit_nonce[i] = (uint8_t)(c->seq >> (56 - 8 * i));
   memcpy(out, explicit_nonce, explicit_len);
   uint8_t nonce[12], aad[13];
   record_nonce(c, explicit_nonce, nonce);

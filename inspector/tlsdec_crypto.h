@@ -82,9 +82,8 @@ void tls_record_cipher_free(tls_record_cipher *c);
  * type (RFC 8446 §5.2); TLS 1.2: *inner_type = type. Advances seq only on
  * success. Returns the plaintext length, or -1: too short, authentication
  * failed, or (TLS 1.3) no non-zero content type. */
-long tls_record_open(tls_record_cipher *c, uint8_t type, uint16_t version,
-                     const uint8_t *fragment, size_t len, uint8_t *out, size_t outcap,
-                     uint8_t *inner_type);
+long tls_record_open(tls_record_cipher *c, uint8_t type, uint16_t version, const uint8_t *fragment,
+                     size_t len, uint8_t *out, size_t outcap, uint8_t *inner_type);
 
 /* The inverse, for tests and benches: writes the record fragment (explicit
  * nonce for TLS 1.2 GCM = the sequence number; TLS 1.3: inner type appended,

@@ -52,9 +52,9 @@ typedef struct tls_dir {
   uint8_t *hs_buf;
   size_t hs_cap;
   /* protection */
-  bool encrypted;    /* records of this direction are protected from now on */
-  bool dead;         /* stopped after a gap, failure or malformed record */
-  int stage;         /* TLS 1.3: STAGE_* */
+  bool encrypted;                /* records of this direction are protected from now on */
+  bool dead;                     /* stopped after a gap, failure or malformed record */
+  int stage;                     /* TLS 1.3: STAGE_* */
   tls_record_cipher cipher;      /* current keys (evp NULL: none) */
   tls_record_cipher next_cipher; /* TLS 1.3: application keys waiting for Finished */
   tls_record_keys pending12;     /* TLS 1.2: keys that start with this side's CCS */
@@ -129,7 +129,8 @@ static void dir_release(tls_dir *d) {
 
 static void flow_release(tlsdec_filter *t, tls_flow *s) {
   tls_flow **pp = &t->buckets[bucket_of(t, s->id)];
-  while (*pp && *pp != s) pp = &(*pp)->next;
+  while (*pp && *pp != s)
+    pp = &(*pp)->next;
   if (*pp) *pp = s->next;
   t->count--;
   dir_release(&s->dir[0]);
@@ -349,8 +350,8 @@ static bool keep_body(uint8_t type) {
 
 /* The handshake byte stream of direction i (RFC 8446 §5.1: messages may span
  * records and records may hold several messages). */
-static void handshake_feed(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i,
-                           const uint8_t *p, size_t n, double ts) {
+static void handshake_feed(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i, const uint8_t *p,
+                           size_t n, double ts) {
   tls_dir *d = &s->dir[i];
   while (n > 0 && !d->dead) {
     if (d->hs_hdr_len < 4) {
@@ -373,14 +374,13 @@ static void handshake_feed(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i
     }
     size_t take = d->hs_len - d->hs_got;
     if (take > n) take = n;
-    if (d->hs_keep) memcpy(d->hs_buf + d->hs_got, p, take);
+    if (d->hs_keep && take) memcpy(d->hs_buf + d->hs_got, p, take);
     d->hs_got += (uint32_t)take;
     p += take;
     n -= take;
     if (d->hs_got == d->hs_len) {
       d->hs_hdr_len = 0;
-      on_handshake_message(t, s, f, i, d->hs_type, d->hs_keep ? d->hs_buf : NULL, d->hs_len,
-                           ts);
+      on_handshake_message(t, s, f, i, d->hs_type, d->hs_keep ? d->hs_buf : NULL, d->hs_len, ts);
       if (d->hs_buf && d->hs_cap > 4096) { /* a big hello: do not hold it for the connection */
         free(d->hs_buf);
         d->hs_buf = NULL;
@@ -596,8 +596,8 @@ static void filter_open(void *user, capture_flow *f, double ts) {
   if (s) sync_roles(s, f);
 }
 
-static void filter_bytes(void *user, capture_flow *f, int dir, uint64_t offset,
-                         const uint8_t *data, size_t len, double ts) {
+static void filter_bytes(void *user, capture_flow *f, int dir, uint64_t offset, const uint8_t *data,
+                         size_t len, double ts) {
   tlsdec_filter *t = user;
   tls_flow *s = flow_find(t, f);
   if (!s || s->mode == MODE_PASSTHROUGH) {
@@ -618,13 +618,17 @@ static void filter_bytes(void *user, capture_flow *f, int dir, uint64_t offset,
   d->sniff_len = (uint8_t)(d->sniff_len + take);
   if (d->sniff_len < TLS_HEADER_LEN) return;
   decide(t, s, f, i, looks_like_tls(d->sniff), ts);
+  /* i stays this side's internal index even if the inner consumer swapped
+   * roles meanwhile (inner_bytes maps it to the current numbering). */
   if (len > take) {
-    i = dir ^ s->flip; /* the inner consumer may have swapped roles */
     if (s->mode == MODE_TLS)
       tls_feed(t, s, f, i, data + take, len - take, ts);
     else
       inner_bytes(t, s, f, i, offset + take, data + take, len - take, ts);
   }
+  /* A plain connection needs no state any more: later callbacks find none
+   * and pass straight through. */
+  if (s->mode == MODE_PASSTHROUGH) flow_release(t, s);
 }
 
 static void filter_gap(void *user, capture_flow *f, int dir, uint64_t offset, uint64_t len,
@@ -632,8 +636,13 @@ static void filter_gap(void *user, capture_flow *f, int dir, uint64_t offset, ui
   tlsdec_filter *t = user;
   tls_flow *s = flow_find(t, f);
   if (s && s->mode == MODE_UNDECIDED) {
+    /* A hole before 5 bytes were seen: too little to call it TLS. */
     sync_roles(s, f);
-    decide(t, s, f, dir ^ s->flip, false, ts);
+    int i = dir ^ s->flip;
+    decide(t, s, f, i, false, ts);
+    inner_gap(t, s, f, i, offset, len, ts);
+    flow_release(t, s);
+    return;
   }
   if (!s || s->mode == MODE_PASSTHROUGH) {
     if (t->inner.on_gap) t->inner.on_gap(t->inner.user, f, dir, offset, len, ts);
@@ -697,7 +706,8 @@ tlsdec_filter *tlsdec_filter_new(keylog *keys, const flow_consumer *inner) {
 void tlsdec_filter_free(tlsdec_filter *t) {
   if (!t) return;
   for (size_t b = 0; b < t->nbuckets; b++)
-    while (t->buckets[b]) flow_release(t, t->buckets[b]);
+    while (t->buckets[b])
+      flow_release(t, t->buckets[b]);
   free(t->buckets);
   free(t);
 }
@@ -709,4 +719,35 @@ const flow_consumer *tlsdec_filter_consumer(const tlsdec_filter *t) {
 const tls_conn_info *tlsdec_flow_info(const tlsdec_filter *t, const capture_flow *f) {
   const tls_flow *s = flow_find(t, f);
   return s && s->mode == MODE_TLS ? &s->info : NULL;
+}
+
+/* Wire text for JSON: printable ASCII without '"' and '\\'. */
+static void json_safe(char *dst, size_t cap, const char *src) {
+  size_t n = 0;
+  for (; *src && n + 1 < cap; src++)
+    dst[n++] = (*src == '"' || *src == '\\' || *src < 0x20 || *src > 0x7e) ? '?' : *src;
+  dst[n] = '\0';
+}
+
+void tls_conn_info_describe(const tls_conn_info *info, char *text, size_t text_cap, char *json,
+                            size_t json_cap) {
+  const char *version = info->version ? info->version_name : "TLS";
+  const char *suite = info->cipher_suite ? info->suite_name : "";
+  if (text)
+    snprintf(text, text_cap, "%s%s%s%s%s %s%s%s", version, suite[0] ? " " : "", suite,
+             info->alpn[0] ? " alpn=" : "", info->alpn,
+             info->decrypted ? "decrypted" : "not decrypted",
+             info->problem ? (info->decrypted ? " with problems: " : ": ") : "",
+             info->problem ? info->problem : "");
+  if (json) {
+    char alpn[64], sni[128];
+    json_safe(alpn, sizeof alpn, info->alpn);
+    json_safe(sni, sizeof sni, info->server_name);
+    snprintf(json, json_cap,
+             ",\"tls\":{\"version\":\"%s\",\"suite\":\"%s\",\"alpn\":\"%s\",\"sni\":\"%s\","
+             "\"decrypted\":%s,\"problem\":%s%s%s}",
+             info->version ? info->version_name : "unknown", info->cipher_suite ? suite : "unknown",
+             alpn, sni, info->decrypted ? "true" : "false", info->problem ? "\"" : "",
+             info->problem ? info->problem : "null", info->problem ? "\"" : "");
+  }
 }

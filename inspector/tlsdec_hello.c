@@ -99,10 +99,17 @@ static bool parse_extensions(h2_cursor *c, bool client, tls_hello *h) {
     case EXT_SERVER_NAME:
       if (client) ok = parse_server_name(ext, h);
       break;
-    case EXT_ALPN: ok = parse_alpn(ext, h); break;
-    case EXT_EXTENDED_MASTER_SECRET: h->extended_master_secret = true; break;
-    case EXT_SUPPORTED_VERSIONS: ok = parse_versions(ext, client, h); break;
-    default: break;
+    case EXT_ALPN:
+      ok = parse_alpn(ext, h);
+      break;
+    case EXT_EXTENDED_MASTER_SECRET:
+      h->extended_master_secret = true;
+      break;
+    case EXT_SUPPORTED_VERSIONS:
+      ok = parse_versions(ext, client, h);
+      break;
+    default:
+      break;
     }
     if (!ok) return false;
   }

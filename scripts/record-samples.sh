@@ -6,7 +6,9 @@
 # Needs nghttp2-client, nghttp2-server, tcpdump, tshark. Loopback only.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-out=$root/corpus/samples
+# H2_SAMPLES_OUT: another directory (e.g. to compare a re-recording first).
+out=${H2_SAMPLES_OUT:-$root/corpus/samples}
+mkdir -p "$out"
 work=$(mktemp -d)
 pids=()
 cleanup() {
@@ -37,7 +39,7 @@ record() { # name nghttp-args...
   kill -INT $t
   wait $t 2>/dev/null || true
   # follow,tcp,raw: client bytes unindented, server bytes indented by a tab.
-  tshark -r "$work/$name.pcap" -q -z follow,tcp,raw,0 | sed -n '/^Node 1:/,/^=====/p' |
+  tshark -r "$work/$name.pcap" -q -z follow,tcp,raw,0 2>/dev/null | sed -n '/^Node 1:/,/^=====/p' |
     sed '1d;$d' >"$work/$name.follow"
   grep -v $'^\t' "$work/$name.follow" | xxd -r -p >"$out/$name-client.bin"
   grep $'^\t' "$work/$name.follow" | tr -d '\t' | xxd -r -p >"$out/$name-server.bin"

@@ -87,3 +87,36 @@ rm -f "$out/h2c-same.keylog"
 timeout 30 editcap --inject-secrets "tls,$out/h2-tls13-aes128gcm.keylog" \
   "$out/h2-tls13-aes128gcm.pcap" "$out/h2-tls13-dsb.pcapng"
 ls -l "$out/h2-tls13-dsb.pcapng"
+
+# Fuzz seeds for fuzz/tlsdec_records.c: u16 key log length + key log, then the
+# TCP payloads as segments (u8 direction, u16 length, bytes).
+seeds=$root/corpus/tlsdec_records
+mkdir -p "$seeds"
+python3 - "$out" "$seeds" <<'PY'
+import os, struct, sys
+src, dst = sys.argv[1], sys.argv[2]
+for name in sorted(os.listdir(src)):
+    if not name.endswith(".pcap") or not os.path.exists(os.path.join(src, name[:-5] + ".keylog")):
+        continue
+    data = open(os.path.join(src, name), "rb").read()
+    keys = open(os.path.join(src, name[:-5] + ".keylog"), "rb").read()
+    endian = "<" if data[:4] == b"\xd4\xc3\xb2\xa1" else ">"
+    at, client, segs = 24, None, []
+    while at + 16 <= len(data):
+        incl = struct.unpack(endian + "I", data[at + 8:at + 12])[0]
+        pkt = data[at + 16:at + 16 + incl]
+        at += 16 + incl
+        ip = pkt[14:]  # Ethernet (tcpdump -i lo)
+        if len(ip) < 20 or ip[0] >> 4 != 4 or ip[9] != 6:
+            continue
+        tcp = ip[(ip[0] & 15) * 4:]
+        sport = struct.unpack(">H", tcp[0:2])[0]
+        payload = tcp[(tcp[12] >> 4) * 4:]
+        if client is None and tcp[13] & 0x02:
+            client = sport
+        if payload:
+            segs.append(struct.pack(">BH", 0 if sport == client else 1, len(payload)) + payload)
+    with open(os.path.join(dst, name[:-5]), "wb") as f:
+        f.write(struct.pack(">H", len(keys)) + keys + b"".join(segs))
+PY
+ls -l "$seeds"

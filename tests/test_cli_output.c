@@ -1,6 +1,7 @@
 /* test_cli_output.c — the inspector's output pieces: JSON string escaping
  * (every byte class, invalid UTF-8 → \u00XX), hex reading, number
- * formatting, and the stream decoder's independence from chunking (every
+ * formatting (escaping also exhaustively against a reference over short
+ * strings), and the stream decoder's independence from chunking (every
  * sample decoded whole and one byte at a time prints the same JSON). */
 #include <check.h>
 #include <dirent.h>
@@ -47,16 +48,109 @@ START_TEST(json_escaping) {
   expect_json("a\"b\\c", 5, "\"a\\\"b\\\\c\"");
   expect_json("\n\r\t\x01\x1f\x7f", 6, "\"\\n\\r\\t\\u0001\\u001f\\u007f\"");
   expect_json("\0x", 2, "\"\\u0000x\"");
-  expect_json("caf\xc3\xa9", 5, "\"caf\xc3\xa9\"");             /* valid 2-byte */
-  expect_json("\xe2\x82\xac", 3, "\"\xe2\x82\xac\"");           /* valid 3-byte (euro) */
-  expect_json("\xf0\x9f\x98\x80", 4, "\"\xf0\x9f\x98\x80\"");   /* valid 4-byte */
-  expect_json("\xc0\xaf", 2, "\"\\u00c0\\u00af\"");             /* overlong '/' */
-  expect_json("\xe0\x80\xaf", 3, "\"\\u00e0\\u0080\\u00af\"");  /* overlong 3-byte */
-  expect_json("\xed\xa0\x80", 3, "\"\\u00ed\\u00a0\\u0080\"");  /* surrogate D800 */
+  expect_json("caf\xc3\xa9", 5, "\"caf\xc3\xa9\"");                       /* valid 2-byte */
+  expect_json("\xe2\x82\xac", 3, "\"\xe2\x82\xac\"");                     /* valid 3-byte (euro) */
+  expect_json("\xf0\x9f\x98\x80", 4, "\"\xf0\x9f\x98\x80\"");             /* valid 4-byte */
+  expect_json("\xc0\xaf", 2, "\"\\u00c0\\u00af\"");                       /* overlong '/' */
+  expect_json("\xe0\x80\xaf", 3, "\"\\u00e0\\u0080\\u00af\"");            /* overlong 3-byte */
+  expect_json("\xed\xa0\x80", 3, "\"\\u00ed\\u00a0\\u0080\"");            /* surrogate D800 */
   expect_json("\xf4\x90\x80\x80", 4, "\"\\u00f4\\u0090\\u0080\\u0080\""); /* > U+10FFFF */
-  expect_json("\xc3", 1, "\"\\u00c3\"");                        /* truncated */
-  expect_json("\x80x", 2, "\"\\u0080x\"");                      /* stray continuation */
+  expect_json("\xc3", 1, "\"\\u00c3\"");                                  /* truncated */
+  expect_json("\x80x", 2, "\"\\u0080x\"");                                /* stray continuation */
   expect_json("\xff\xfe", 2, "\"\\u00ff\\u00fe\"");
+}
+END_TEST
+
+/* Reference for the writer: the length of a valid UTF-8 sequence at s,
+ * computed from the code point (RFC 3629 §3/§4: shortest form, no
+ * surrogates, at most U+10FFFF) rather than from lead-byte special cases. */
+static size_t ref_utf8_len(const uint8_t *s, size_t n) {
+  size_t len;
+  uint32_t cp, min;
+  if (s[0] < 0x80) return 1;
+  if ((s[0] & 0xe0) == 0xc0)
+    len = 2, cp = s[0] & 0x1fu, min = 0x80;
+  else if ((s[0] & 0xf0) == 0xe0)
+    len = 3, cp = s[0] & 0x0fu, min = 0x800;
+  else if ((s[0] & 0xf8) == 0xf0)
+    len = 4, cp = s[0] & 0x07u, min = 0x10000;
+  else
+    return 0;
+  if (n < len) return 0;
+  for (size_t i = 1; i < len; i++) {
+    if ((s[i] & 0xc0) != 0x80) return 0;
+    cp = cp << 6 | (s[i] & 0x3fu);
+  }
+  if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+  return len;
+}
+
+/* Reference escaping of one byte that is not part of a valid sequence. */
+static size_t ref_escape(uint8_t c, char *o) {
+  if (c == '"' || c == '\\') return (size_t)sprintf(o, "\\%c", c);
+  if (c == '\n') return (size_t)sprintf(o, "\\n");
+  if (c == '\r') return (size_t)sprintf(o, "\\r");
+  if (c == '\t') return (size_t)sprintf(o, "\\t");
+  if (c >= 0x20 && c < 0x7f) return (size_t)sprintf(o, "%c", c);
+  return (size_t)sprintf(o, "\\u00%02x", c);
+}
+
+static size_t ref_json(const uint8_t *s, size_t n, char *o) {
+  size_t k = 0;
+  o[k++] = '"';
+  for (size_t i = 0; i < n;) {
+    size_t v = s[i] >= 0x80 ? ref_utf8_len(s + i, n - i) : 0;
+    if (v) {
+      memcpy(o + k, s + i, v);
+      k += v;
+      i += v;
+    } else {
+      k += ref_escape(s[i++], o + k);
+    }
+  }
+  o[k++] = '"';
+  return k;
+}
+
+static void check_against_ref(const uint8_t *in, size_t n) {
+  char want[64];
+  size_t want_len = ref_json(in, n, want);
+  out.len = 0;
+  json_str(&out, (const char *)in, n);
+  ck_assert_msg(out.len == want_len && memcmp(out.data, want, want_len) == 0,
+                "json_str of %zu bytes %02x %02x %02x %02x differs from the reference", n, in[0],
+                n > 1 ? in[1] : 0, n > 2 ? in[2] : 0, n > 3 ? in[3] : 0);
+}
+
+/* Every 1- and 2-byte string, every 3-byte string with a 3-byte lead, and
+ * every 4-byte lead with all second bytes (the byte that decides overlong /
+ * out of range) against the reference. */
+START_TEST(json_escaping_exhaustive) {
+  out_init(&out, -1);
+  uint8_t b[4];
+  for (unsigned x = 0; x < 256; x++) {
+    b[0] = (uint8_t)x;
+    check_against_ref(b, 1);
+    for (unsigned y = 0; y < 256; y++) {
+      b[1] = (uint8_t)y;
+      check_against_ref(b, 2);
+    }
+  }
+  for (unsigned x = 0xe0; x <= 0xef; x++)
+    for (unsigned y = 0; y < 256; y++)
+      for (unsigned z = 0; z < 256; z++) {
+        b[0] = (uint8_t)x, b[1] = (uint8_t)y, b[2] = (uint8_t)z;
+        check_against_ref(b, 3);
+      }
+  static const uint8_t tails[] = {0x00, 0x41, 0x80, 0x9f, 0xbf, 0xc0, 0xff};
+  for (unsigned x = 0xf0; x < 0x100; x++)
+    for (unsigned y = 0; y < 256; y++)
+      for (size_t t = 0; t < sizeof tails; t++) {
+        b[0] = (uint8_t)x, b[1] = (uint8_t)y, b[2] = 0x80, b[3] = tails[t];
+        check_against_ref(b, 4);
+        b[2] = tails[t], b[3] = 0xbf;
+        check_against_ref(b, 4);
+      }
 }
 END_TEST
 
@@ -87,6 +181,32 @@ START_TEST(numbers_and_hex) {
   ck_assert_int_eq(hex_decode("0g", 2, bin, sizeof bin, &bad), -1);
   ck_assert_uint_eq(bad, 1);
   ck_assert_int_eq(hex_decode("000000", 6, bin, 2, &bad), -2);
+  /* '#' comments run to the end of the line, hex-looking words included. */
+  static const char commented[] = "# deadbeef\n0a # be ef\n\t0B#cafe";
+  ck_assert_int_eq(hex_decode(commented, strlen(commented), bin, sizeof bin, &bad), 2);
+  ck_assert_mem_eq(bin, "\x0a\x0b", 2);
+  ck_assert_int_eq(hex_decode("# only\n", 7, bin, sizeof bin, &bad), 0);
+  ck_assert_int_eq(hex_decode("0a #x\n z", 8, bin, sizeof bin, &bad), -1);
+  ck_assert_uint_eq(bad, 7);
+
+  /* Streaming: digits, comments and errors split across feeds. */
+  hex_reader h;
+  hex_reader_init(&h);
+  uint64_t at = 0;
+  static const char *const parts[] = {"0", "a#c", "omment 12", "\n", "b", "c  d", "e"};
+  uint8_t dec[8];
+  size_t total = 0;
+  for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
+    long k = hex_reader_feed(&h, parts[i], strlen(parts[i]), dec + total, &at);
+    ck_assert_int_ge(k, 0);
+    total += (size_t)k;
+    ck_assert(hex_reader_complete(&h) == (i != 0 && i != 4 && i != 5));
+  }
+  ck_assert_uint_eq(total, 3);
+  ck_assert_mem_eq(dec, "\x0a\xbc\xde", 3);
+  ck_assert_int_eq(hex_reader_feed(&h, "00", 2, dec, &at), 1);
+  ck_assert_int_eq(hex_reader_feed(&h, " 0x", 3, dec, &at), -1);
+  ck_assert_uint_eq(at, 24); /* 22 characters before this feed, then " 0" */
 }
 END_TEST
 
@@ -118,8 +238,7 @@ START_TEST(chunking_does_not_matter) {
   struct dirent *e;
   int files = 0;
   while ((e = readdir(d)) != NULL) {
-    if (!strstr(e->d_name, ".bin"))
-      continue;
+    if (!strstr(e->d_name, ".bin")) continue;
     char path[512];
     snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
     size_t len;
@@ -150,6 +269,7 @@ static Suite *suite(void) {
   TCase *t = tcase_create("output");
   tcase_set_timeout(t, 300);
   tcase_add_test(t, json_escaping);
+  tcase_add_test(t, json_escaping_exhaustive);
   tcase_add_test(t, numbers_and_hex);
   tcase_add_test(t, chunking_does_not_matter);
   suite_add_tcase(s, t);

@@ -12,7 +12,9 @@
 
 #define CR1 "0101010101010101010101010101010101010101010101010101010101010101"
 #define CR2 "ABABABABABABABABABABABABABABABABABABABABABABABABABABABABABABABAB"
-#define MS48 "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f"
+#define MS48                                                                                       \
+  "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e" \
+  "2f"
 #define S32 "f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff000102030405060708090a0b0c0d0e0f"
 
 static void fill_random(uint8_t r[32], uint8_t v) {
@@ -63,14 +65,14 @@ START_TEST(comments_bad_lines_and_unknown_labels) {
                       "\n"
                       "   \t\r\n"
                       "CLIENT_RANDOM " CR2 " " MS48 "\r\n"     /* CRLF and upper-case hex */
-                      "RSA 0011223344556677 " MS48 "\n"         /* bad: random too short */
-                      "UNKNOWN_LABEL " CR1 " " S32 "\n"         /* ignored */
-                      "CLIENT_RANDOM " CR1 "\n"                 /* bad: 2 fields */
-                      "CLIENT_RANDOM " CR1 " " S32 "\n"         /* bad: master secret != 48 */
-                      "CLIENT_RANDOM " CR1 " " MS48 " extra\n"  /* bad: 4 fields */
-                      "CLIENT_TRAFFIC_SECRET_0 " CR1 " 0g\n"    /* bad: hex */
-                      "SERVER_TRAFFIC_SECRET_0 " CR1 " 0011\n"  /* bad: too short */
-                      "CLIENT_TRAFFIC_SECRET_0 " CR1 " " S32;   /* no final newline */
+                      "RSA 0011223344556677 " MS48 "\n"        /* bad: random too short */
+                      "UNKNOWN_LABEL " CR1 " " S32 "\n"        /* ignored */
+                      "CLIENT_RANDOM " CR1 "\n"                /* bad: 2 fields */
+                      "CLIENT_RANDOM " CR1 " " S32 "\n"        /* bad: master secret != 48 */
+                      "CLIENT_RANDOM " CR1 " " MS48 " extra\n" /* bad: 4 fields */
+                      "CLIENT_TRAFFIC_SECRET_0 " CR1 " 0g\n"   /* bad: hex */
+                      "SERVER_TRAFFIC_SECRET_0 " CR1 " 0011\n" /* bad: too short */
+                      "CLIENT_TRAFFIC_SECRET_0 " CR1 " " S32;  /* no final newline */
   ck_assert_uint_eq(keylog_add_text(&k, text, strlen(text)), 2);
   ck_assert_uint_eq(k.count, 2);
   ck_assert_uint_eq(k.bad, 6);
@@ -122,7 +124,8 @@ START_TEST(load_file_and_missing_file) {
   FILE *fp = fopen(path, "w");
   ck_assert_ptr_nonnull(fp);
   fprintf(fp, "# comment\nCLIENT_RANDOM " CR1 " " MS48 "\n");
-  for (int i = 0; i < 2000; i++) fputc('x', fp); /* an over-long line */
+  for (int i = 0; i < 2000; i++)
+    fputc('x', fp); /* an over-long line */
   fprintf(fp, "\nSERVER_HANDSHAKE_TRAFFIC_SECRET " CR1 " " S32);
   fclose(fp);
   keylog k;
@@ -142,7 +145,8 @@ END_TEST
 
 static void put32(FILE *fp, uint32_t v, bool be) {
   uint8_t b[4];
-  for (int i = 0; i < 4; i++) b[i] = (uint8_t)(be ? v >> (24 - 8 * i) : v >> (8 * i));
+  for (int i = 0; i < 4; i++)
+    b[i] = (uint8_t)(be ? v >> (24 - 8 * i) : v >> (8 * i));
   fwrite(b, 1, 4, fp);
 }
 
@@ -177,7 +181,8 @@ static void write_pcapng(const char *path, const char *text, bool be, bool trunc
   put32(fp, (uint32_t)len, be);
   fwrite(text, 1, truncate ? len / 2 : len, fp);
   if (!truncate) {
-    for (size_t i = len; i < padded; i++) fputc(0, fp);
+    for (size_t i = len; i < padded; i++)
+      fputc(0, fp);
     put32(fp, total, be);
   }
   fclose(fp);
@@ -227,9 +232,9 @@ START_TEST(pcapng_recorded_capture) {
   keylog_init(&k);
   size_t blocks = 0;
   char err[256];
-  ck_assert_int_eq(tlsdec_pcapng_read_secrets(
-                       H2_SOURCE_DIR "/corpus/captures/tls/h2-tls13-dsb.pcapng", &k, &blocks,
-                       err, sizeof err),
+  ck_assert_int_eq(tlsdec_pcapng_read_secrets(H2_SOURCE_DIR
+                                              "/corpus/captures/tls/h2-tls13-dsb.pcapng",
+                                              &k, &blocks, err, sizeof err),
                    0);
   ck_assert_uint_eq(blocks, 1);
   /* curl's TLS 1.3 key log: 2 handshake + 2 traffic + exporter secrets. */

@@ -100,8 +100,8 @@ static h2_status alloc_hash(h2_hpack_encoder *e, uint32_t max_size) {
   return H2_OK;
 }
 
-static void hash_put(h2_hpack_encoder *e, hash_slot *tab, uint32_t *used, uint32_t h,
-                     uint32_t seq, bool by_name, const h2_header *f) {
+static void hash_put(h2_hpack_encoder *e, hash_slot *tab, uint32_t *used, uint32_t h, uint32_t seq,
+                     bool by_name, const h2_header *f) {
   uint32_t mask = e->hash_cap - 1;
   for (uint32_t i = h & mask;; i = (i + 1) & mask) {
     hash_slot *s = &tab[i];
@@ -148,14 +148,11 @@ static uint32_t hash_find(const h2_hpack_encoder *e, const hash_slot *tab, uint3
   uint32_t mask = e->hash_cap - 1;
   for (uint32_t i = h & mask;; i = (i + 1) & mask) {
     const hash_slot *s = &tab[i];
-    if (s->hash == 0)
-      return 0;
-    if (s->hash != h || !seq_live(e, s->seq))
-      continue;
+    if (s->hash == 0) return 0;
+    if (s->hash != h || !seq_live(e, s->seq)) continue;
     h2_header x;
     seq_entry(e, s->seq, &x);
-    if (x.name_len != f->name_len || !bytes_eq(x.name, f->name, f->name_len))
-      continue;
+    if (x.name_len != f->name_len || !bytes_eq(x.name, f->name, f->name_len)) continue;
     if (by_name || (x.value_len == f->value_len && bytes_eq(x.value, f->value, f->value_len)))
       return s->seq + 1;
   }
@@ -163,14 +160,11 @@ static uint32_t hash_find(const h2_hpack_encoder *e, const hash_slot *tab, uint3
 
 h2_hpack_encoder *h2_hpack_encoder_new(const h2_hpack_encoder_config *cfg) {
   h2_hpack_encoder_config def = {0};
-  if (!cfg)
-    cfg = &def;
+  if (!cfg) cfg = &def;
   h2_allocator a = {0};
-  if (cfg->allocator)
-    a = *cfg->allocator;
+  if (cfg->allocator) a = *cfg->allocator;
   h2_hpack_encoder *e = hpack_alloc(&a, sizeof *e);
-  if (!e)
-    return NULL;
+  if (!e) return NULL;
   memset(e, 0, sizeof *e);
   e->alloc = a;
   e->huffman = cfg->huffman;
@@ -188,8 +182,7 @@ h2_hpack_encoder *h2_hpack_encoder_new(const h2_hpack_encoder_config *cfg) {
 }
 
 void h2_hpack_encoder_free(h2_hpack_encoder *e) {
-  if (!e)
-    return;
+  if (!e) return;
   h2_allocator a = e->alloc;
   hpack_table_free(&e->table, &a);
   hpack_free(&a, e->field_hash);
@@ -200,15 +193,12 @@ void h2_hpack_encoder_free(h2_hpack_encoder *e) {
 h2_status h2_hpack_encoder_set_max_table_size(h2_hpack_encoder *e, uint32_t size) {
   if (size > e->peer_limit)
     return H2_E_INVALID_ARGUMENT; /* §6.3: never above the decoder's setting */
-  if (hpack_table_reserve(&e->table, size, &e->alloc) != H2_OK)
-    return H2_E_NO_MEMORY;
+  if (hpack_table_reserve(&e->table, size, &e->alloc) != H2_OK) return H2_E_NO_MEMORY;
   if (size / H2_HPACK_ENTRY_OVERHEAD + 1 > e->hash_cap / 4) {
-    if (alloc_hash(e, size) != H2_OK)
-      return H2_E_NO_MEMORY;
+    if (alloc_hash(e, size) != H2_OK) return H2_E_NO_MEMORY;
     rebuild_hash(e);
   }
-  if (!e->update_pending || size < e->update_min)
-    e->update_min = size;
+  if (!e->update_pending || size < e->update_min) e->update_min = size;
   e->update_final = size;
   e->update_pending = true;
   /* Evict now so lookups made before the next block stay valid. */
@@ -222,19 +212,46 @@ h2_status h2_hpack_encoder_set_peer_limit(h2_hpack_encoder *e, uint32_t limit) {
   return current > limit ? h2_hpack_encoder_set_max_table_size(e, limit) : H2_OK;
 }
 
-uint32_t h2_hpack_encoder_table_count(const h2_hpack_encoder *e) { return e->table.count; }
-uint32_t h2_hpack_encoder_table_size(const h2_hpack_encoder *e) { return e->table.size; }
+uint32_t h2_hpack_encoder_table_count(const h2_hpack_encoder *e) {
+  return e->table.count;
+}
+uint32_t h2_hpack_encoder_table_size(const h2_hpack_encoder *e) {
+  return e->table.size;
+}
 bool h2_hpack_encoder_table_entry(const h2_hpack_encoder *e, uint32_t i, h2_header *out) {
-  if (i >= e->table.count)
-    return false;
+  if (i >= e->table.count) return false;
   hpack_table_get(&e->table, i, out);
   return true;
 }
 
-size_t h2_hpack_encode_bound(const h2_header *list, size_t n) {
-  size_t b = 2 * 6; /* two size updates */
+/* Bytes a string literal can take: its length prefix (≤ 6 bytes for a 32-bit
+ * length, §5.1) and either the raw bytes or, when Huffman coding is forced,
+ * the code (up to 30 bits per octet, Appendix B). */
+static size_t string_bound(size_t len, bool huffman_forced) {
+  return 6 + (huffman_forced ? (len * 30 + 7) / 8 : len);
+}
+
+/* Two size updates (§4.2), then per field the representation byte with its
+ * index (≤ 6 bytes) and the two strings. */
+static size_t list_bound(const h2_header *list, size_t n, bool huffman_forced) {
+  size_t b = 2 * 6;
   for (size_t i = 0; i < n; i++)
-    b += 1 + 6 + 6 + list[i].name_len + 6 + list[i].value_len;
+    b += 6 + string_bound(list[i].name_len, huffman_forced) +
+         string_bound(list[i].value_len, huffman_forced);
+  return b;
+}
+
+size_t h2_hpack_encode_bound(const h2_header *list, size_t n) {
+  return list_bound(list, n, true);
+}
+
+size_t h2_hpack_encoder_bound(const h2_hpack_encoder *e, const h2_header *list, size_t n) {
+  if (e->huffman != H2_HUFFMAN_ALWAYS)
+    return list_bound(list, n, false); /* AUTO only picks Huffman when it is shorter */
+  size_t b = 2 * 6;
+  for (size_t i = 0; i < n; i++)
+    b += 6 + 6 + h2_huffman_encoded_len((const uint8_t *)list[i].name, list[i].name_len) + 6 +
+         h2_huffman_encoded_len((const uint8_t *)list[i].value, list[i].value_len);
   return b;
 }
 
@@ -246,14 +263,12 @@ typedef struct out_buf {
 
 static void put_int(out_buf *o, uint32_t v, unsigned prefix, uint8_t pattern) {
   size_t n = h2_hpack_int_encode(v, prefix, pattern, o->p + o->len, o->cap - o->len);
-  if (n == 0)
-    o->short_ = true;
+  if (n == 0) o->short_ = true;
   o->len += n;
 }
 
 static void put_string(h2_hpack_encoder *e, out_buf *o, const char *s, size_t len) {
-  if (o->short_)
-    return;
+  if (o->short_) return;
   const uint8_t *u = (const uint8_t *)s;
   bool huff = false;
   size_t hlen = 0;
@@ -281,8 +296,7 @@ static bool name_is(const h2_header *h, const char *lit, size_t n) {
 
 /* §7.1.3: values an attacker could guess through compression stay out of the table. */
 static bool sensitive(const h2_hpack_encoder *e, const h2_header *h) {
-  if (e->index_sensitive)
-    return false;
+  if (e->index_sensitive) return false;
   return NAME_IS(h, "authorization") || NAME_IS(h, "proxy-authorization") ||
          (NAME_IS(h, "cookie") && h->value_len < 20);
 }
@@ -291,8 +305,7 @@ static bool sensitive(const h2_hpack_encoder *e, const h2_header *h) {
  * entries out of the table, so they are sent without indexing. */
 static bool worth_indexing(const h2_hpack_encoder *e, const h2_header *h) {
   uint64_t size = (uint64_t)h->name_len + h->value_len + H2_HPACK_ENTRY_OVERHEAD;
-  if (size > (uint64_t)e->table.max_size * 3 / 4)
-    return false;
+  if (size > (uint64_t)e->table.max_size * 3 / 4) return false;
   switch (h->name_len) {
   case 3:
     return !NAME_IS(h, "age");
@@ -319,10 +332,14 @@ h2_status h2_hpack_encode(h2_hpack_encoder *e, const h2_header *list, size_t n, 
                           size_t cap, size_t *written, h2_error *err) {
   out_buf o = {.p = out, .cap = cap};
   *written = 0;
+  /* Encoding changes the table as it goes; running out of room half-way
+   * would leave it ahead of the peer's. So refuse up front, state untouched,
+   * unless the worst case fits. */
+  if (cap < h2_hpack_encoder_bound(e, list, n))
+    return h2_error_set(err, H2_E_BUFFER_TOO_SMALL, 0, 0);
   if (e->update_pending) {
     /* §4.2: the smallest size since the last block, then the final one. */
-    if (e->update_min < e->update_final)
-      put_int(&o, e->update_min, 5, 0x20);
+    if (e->update_min < e->update_final) put_int(&o, e->update_min, 5, 0x20);
     put_int(&o, e->update_final, 5, 0x20);
     hpack_table_set_max(&e->table, e->update_final);
     e->update_pending = false;
@@ -331,8 +348,8 @@ h2_status h2_hpack_encode(h2_hpack_encoder *e, const h2_header *list, size_t n, 
     const h2_header *h = &list[i];
     bool never = (h->flags & H2_HEADER_NEVER_INDEX) || sensitive(e, h);
     bool value_match = false;
-    uint32_t index = h2_hpack_static_find(h->name, h->name_len, h->value, h->value_len,
-                                          &value_match);
+    uint32_t index =
+        h2_hpack_static_find(h->name, h->name_len, h->value, h->value_len, &value_match);
     uint32_t nh = name_hash_of(h->name, h->name_len), fh = 0;
     if (!value_match && !never) {
       fh = field_hash_of(nh, h->value, h->value_len);
@@ -348,14 +365,13 @@ h2_status h2_hpack_encode(h2_hpack_encoder *e, const h2_header *list, size_t n, 
     }
     if (index == 0) {
       uint32_t seq1 = hash_find(e, e->name_hash, nh, h, true);
-      if (seq1)
-        index = H2_HPACK_STATIC_COUNT + (e->inserted - (seq1 - 1));
+      if (seq1) index = H2_HPACK_STATIC_COUNT + (e->inserted - (seq1 - 1));
     }
     bool incremental = false;
     if (!never && !(h->flags & H2_HEADER_NO_INDEX)) {
       if (e->indexing == H2_INDEXING_ALL)
-        incremental = (uint64_t)h->name_len + h->value_len + H2_HPACK_ENTRY_OVERHEAD <=
-                      e->table.max_size;
+        incremental =
+            (uint64_t)h->name_len + h->value_len + H2_HPACK_ENTRY_OVERHEAD <= e->table.max_size;
       else if (e->indexing == H2_INDEXING_DEFAULT)
         incremental = worth_indexing(e, h);
     }
@@ -365,8 +381,7 @@ h2_status h2_hpack_encode(h2_hpack_encoder *e, const h2_header *list, size_t n, 
       put_int(&o, index, 4, 0x10); /* §6.2.3 */
     else
       put_int(&o, index, 4, 0x00); /* §6.2.2 */
-    if (index == 0)
-      put_string(e, &o, h->name, h->name_len);
+    if (index == 0) put_string(e, &o, h->name, h->name_len);
     put_string(e, &o, h->value, h->value_len);
     if (incremental && !o.short_) {
       bool inserted;
@@ -375,17 +390,14 @@ h2_status h2_hpack_encode(h2_hpack_encoder *e, const h2_header *list, size_t n, 
         uint32_t seq = e->inserted++;
         h2_header f;
         hpack_table_get(&e->table, 0, &f);
-        if (!fh)
-          fh = field_hash_of(nh, h->value, h->value_len);
+        if (!fh) fh = field_hash_of(nh, h->value, h->value_len);
         hash_put(e, e->field_hash, &e->hash_used, fh, seq, false, &f);
         hash_put(e, e->name_hash, &e->name_used, nh, seq, true, &f);
-        if (e->hash_used > e->hash_cap / 2 || e->name_used > e->hash_cap / 2)
-          rebuild_hash(e);
+        if (e->hash_used > e->hash_cap / 2 || e->name_used > e->hash_cap / 2) rebuild_hash(e);
       }
     }
   }
-  if (o.short_)
-    return h2_error_set(err, H2_E_BUFFER_TOO_SMALL, o.len, 0);
+  if (o.short_) return h2_error_set(err, H2_E_BUFFER_TOO_SMALL, o.len, 0);
   *written = o.len;
   return H2_OK;
 }

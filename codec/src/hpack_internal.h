@@ -15,8 +15,7 @@
 static inline h2_status hpack_int_decode_inline(const uint8_t *buf, size_t len,
                                                 unsigned prefix_bits, uint32_t *value,
                                                 size_t *consumed) {
-  if (len == 0)
-    return H2_E_HPACK_TRUNCATED;
+  if (len == 0) return H2_E_HPACK_TRUNCATED;
   uint32_t max_prefix = (1u << prefix_bits) - 1;
   uint32_t v = buf[0] & max_prefix;
   if (v < max_prefix) {
@@ -27,15 +26,12 @@ static inline h2_status hpack_int_decode_inline(const uint8_t *buf, size_t len,
   uint64_t acc = v;
   unsigned shift = 0;
   for (size_t i = 1;; i++) {
-    if (i >= len)
-      return H2_E_HPACK_TRUNCATED;
-    if (i > 5)
-      return H2_E_HPACK_INTEGER_OVERFLOW;
+    if (i > 5) return H2_E_HPACK_INTEGER_OVERFLOW; /* known without reading further */
+    if (i >= len) return H2_E_HPACK_TRUNCATED;
     uint8_t b = buf[i];
     acc += (uint64_t)(b & 0x7f) << shift;
     shift += 7;
-    if (acc > UINT32_MAX)
-      return H2_E_HPACK_INTEGER_OVERFLOW;
+    if (acc > UINT32_MAX) return H2_E_HPACK_INTEGER_OVERFLOW;
     if (!(b & 0x80)) {
       *value = (uint32_t)acc;
       *consumed = i + 1;

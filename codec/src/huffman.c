@@ -1,9 +1,15 @@
 /* huffman.c — HPACK Huffman encoding and decoding (RFC 7541 §5.2, Appendix B).
- * The code itself is data in huffman_table.c. Decoding exploits that the code
- * is canonical (codes of one length are consecutive, lengths sorted): a 64-bit
- * bit window is compared against one left-aligned limit per code length
- * (huffman_decode_table.c), so a symbol costs a few compares, not one branch
- * per bit. Encoding packs codes into a 64-bit accumulator. */
+ * The code itself is data in huffman_table.c. Decoding is table-driven on a
+ * 64-bit bit window (tables generated into huffman_decode_table.c by
+ * codec/tools/gen_hpack_tables.py): the next 12 bits index a lookup table
+ * that yields up to two whole symbols with their lengths at once (every code
+ * of up to 12 bits: letters, digits, common punctuation); longer codes use
+ * that the code is canonical (codes of one length are consecutive, lengths
+ * sorted) and compare the window against one left-aligned limit per longer
+ * length. So a lookup yields one or two symbols, a rare long code a few
+ * compares more, never a branch per bit. Encoding packs codes into a 64-bit
+ * accumulator. */
+#include <stdbool.h>
 #include <string.h>
 
 #include "h2/huffman.h"
@@ -25,86 +31,108 @@ size_t h2_huffman_encode(const uint8_t *src, size_t len, uint8_t *dst, size_t ca
     acc = (acc << c.bits) | c.code;
     nbits += c.bits;
     while (nbits >= 8) {
-      if (out == cap)
-        return 0;
+      if (out == cap) return 0;
       nbits -= 8;
       dst[out++] = (uint8_t)(acc >> nbits);
     }
   }
   if (nbits > 0) {
     /* §5.2: pad with the most significant bits of EOS (all ones). */
-    if (out == cap)
-      return 0;
+    if (out == cap) return 0;
     unsigned pad = 8 - nbits;
     dst[out++] = (uint8_t)((acc << pad) | ((1u << pad) - 1));
   }
   return out;
 }
 
+/* The symbol whose code starts at the top of a left-aligned 32-bit window;
+ * *bits gets the code's length. */
+static inline uint16_t decode_symbol(uint32_t window, unsigned *bits) {
+  uint32_t fast = h2_huffman_fast[window >> (32 - H2_HUFFMAN_FAST_BITS)];
+  if (fast) {
+    *bits = H2_HUFFMAN_FAST_LEN1(fast);
+    return (uint16_t)H2_HUFFMAN_FAST_SYM1(fast);
+  }
+  const h2_huffman_length_row *row = h2_huffman_lengths + H2_HUFFMAN_FIRST_SLOW_ROW;
+  while (window > row->last)
+    row++; /* the last row's limit is 0xffffffff: always stops */
+  *bits = row->bits;
+  return h2_huffman_sorted_symbols[row->first_index +
+                                   ((window >> (32 - row->bits)) - row->first_code)];
+}
+
+/* §5.2: what is left after the last whole code must be padding — fewer than
+ * 8 bits, all ones (the most significant bits of EOS). */
+static inline bool valid_padding(uint64_t acc, unsigned nbits) {
+  return nbits <= 7 && (acc >> (64 - nbits)) == (1u << nbits) - 1;
+}
+
 h2_status h2_huffman_decode(const uint8_t *src, size_t len, uint8_t *dst, size_t cap,
                             size_t *out_len) {
-  uint64_t acc = 0; /* unread bits, left-aligned */
-  unsigned nbits = 0;
+  uint64_t acc = 0; /* unread bits, left-aligned (past nbits: zeros or the next input bits) */
+  unsigned nbits = 0, bits;
   size_t in = 0, out = 0;
   *out_len = 0;
   for (;;) {
-    if (nbits <= 32 && len - in >= 4) {
-      /* Refill 32 bits at once; then at least one symbol (≤ 30 bits) is whole. */
-      uint32_t w = (uint32_t)src[in] << 24 | (uint32_t)src[in + 1] << 16 |
-                   (uint32_t)src[in + 2] << 8 | src[in + 3];
-      acc |= (uint64_t)w << (32 - nbits);
-      in += 4;
-      nbits += 32;
+    /* Refill to at least 57 bits while input lasts. */
+    if (len - in >= 8) {
+      uint64_t w = 0;
+      for (int k = 0; k < 8; k++) /* compilers turn this into one load + bswap */
+        w = w << 8 | src[in + k];
+      acc |= w >> nbits;
+      in += (63 - nbits) >> 3;
+      nbits |= 56;
     } else {
       while (nbits <= 56 && in < len) {
         acc |= (uint64_t)src[in++] << (56 - nbits);
         nbits += 8;
       }
     }
-    if (nbits == 0)
-      break;
-    /* Decode while a whole longest code fits: no end-of-input checks needed. */
-    while (nbits >= 30) {
+    if (nbits < 30) break; /* all input read: the tail below */
+    /* A whole longest code (30 bits) is buffered: no end checks per symbol. */
+    do {
       uint32_t window = (uint32_t)(acc >> 32);
-      const h2_huffman_length_row *row = h2_huffman_lengths;
-      while (window > row->last)
-        row++;
-      uint16_t sym = h2_huffman_sorted_symbols[row->first_index +
-                                               ((window >> (32 - row->bits)) - row->first_code)];
-      if (sym == 256)
-        return H2_E_HPACK_HUFFMAN; /* §5.2: an encoded EOS MUST be treated as an error */
-      if (out == cap)
-        return H2_E_BUFFER_TOO_SMALL;
-      dst[out++] = (uint8_t)sym;
-      acc <<= row->bits;
-      nbits -= row->bits;
-    }
-    if (in < len)
-      continue;
-    /* The tail: fewer than 30 bits left and no more input. */
-    while (nbits > 0) {
-      uint32_t window = (uint32_t)(acc >> 32) | (0xffffffffu >> nbits); /* ones past the end */
-      const h2_huffman_length_row *row = h2_huffman_lengths;
-      while (window > row->last)
-        row++; /* the last row's limit is 0xffffffff: always stops */
-      if (row->bits > nbits) {
-        /* The rest is a strict prefix of a code. §5.2: valid only as padding —
-         * fewer than 8 bits, all ones (the EOS prefix). */
-        if (nbits > 7 || (acc >> (64 - nbits)) != (1u << nbits) - 1)
-          return H2_E_HPACK_HUFFMAN;
+      uint32_t fast = h2_huffman_fast[window >> (32 - H2_HUFFMAN_FAST_BITS)];
+      if (fast && cap - out >= 2) {
+        /* One or two short codes: store both bytes, keep as many as decoded. */
+        dst[out] = (uint8_t)H2_HUFFMAN_FAST_SYM1(fast);
+        dst[out + 1] = (uint8_t)H2_HUFFMAN_FAST_SYM2(fast);
+        out += H2_HUFFMAN_FAST_COUNT(fast);
+        bits = H2_HUFFMAN_FAST_TOTAL_LEN(fast);
+      } else {
+        uint16_t sym = decode_symbol(window, &bits);
+        if (sym == 256)
+          return H2_E_HPACK_HUFFMAN; /* §5.2: an encoded EOS MUST be treated as an error */
+        if (out == cap) return H2_E_BUFFER_TOO_SMALL;
+        dst[out++] = (uint8_t)sym;
+      }
+      acc <<= bits;
+      nbits -= bits;
+    } while (nbits >= 30);
+  }
+  /* The tail: fewer than 30 bits and no more input. Ones past the end make a
+   * strict prefix of a code look like the longest code it starts, which is
+   * then longer than what is left: the padding case. */
+  while (nbits > 0) {
+    uint32_t window = (uint32_t)(acc >> 32) | (0xffffffffu >> nbits);
+    uint32_t fast = h2_huffman_fast[window >> (32 - H2_HUFFMAN_FAST_BITS)];
+    if (fast && H2_HUFFMAN_FAST_TOTAL_LEN(fast) <= nbits && cap - out >= 2) {
+      dst[out] = (uint8_t)H2_HUFFMAN_FAST_SYM1(fast);
+      dst[out + 1] = (uint8_t)H2_HUFFMAN_FAST_SYM2(fast);
+      out += H2_HUFFMAN_FAST_COUNT(fast);
+      bits = H2_HUFFMAN_FAST_TOTAL_LEN(fast);
+    } else {
+      uint16_t sym = decode_symbol(window, &bits);
+      if (bits > nbits) {
+        if (!valid_padding(acc, nbits)) return H2_E_HPACK_HUFFMAN;
         break;
       }
-      uint16_t sym = h2_huffman_sorted_symbols[row->first_index +
-                                               ((window >> (32 - row->bits)) - row->first_code)];
-      if (sym == 256)
-        return H2_E_HPACK_HUFFMAN;
-      if (out == cap)
-        return H2_E_BUFFER_TOO_SMALL;
+      if (sym == 256) return H2_E_HPACK_HUFFMAN;
+      if (out == cap) return H2_E_BUFFER_TOO_SMALL;
       dst[out++] = (uint8_t)sym;
-      acc <<= row->bits;
-      nbits -= row->bits;
     }
-    break;
+    acc <<= bits;
+    nbits -= bits;
   }
   *out_len = out;
   return H2_OK;

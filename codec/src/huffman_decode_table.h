@@ -15,6 +15,18 @@ typedef struct h2_huffman_length_row {
 } h2_huffman_length_row;
 
 #define H2_HUFFMAN_LENGTH_ROWS 21
+/* First row whose codes are longer than H2_HUFFMAN_FAST_BITS. */
+#define H2_HUFFMAN_FIRST_SLOW_ROW 7
 extern const h2_huffman_length_row h2_huffman_lengths[H2_HUFFMAN_LENGTH_ROWS];
 extern const uint16_t h2_huffman_sorted_symbols[257];
+
+/* Indexed by the next H2_HUFFMAN_FAST_BITS bits: the whole codes of at most
+ * that many bits that start there, up to two. 0 when the first code is longer. */
+#define H2_HUFFMAN_FAST_BITS 12
+#define H2_HUFFMAN_FAST_SYM1(e) ((e) & 0xffu)
+#define H2_HUFFMAN_FAST_SYM2(e) (((e) >> 8) & 0xffu)
+#define H2_HUFFMAN_FAST_LEN1(e) (((e) >> 16) & 0xfu)
+#define H2_HUFFMAN_FAST_TOTAL_LEN(e) (((e) >> 20) & 0xfu)
+#define H2_HUFFMAN_FAST_COUNT(e) ((e) >> 24)
+extern const uint32_t h2_huffman_fast[1u << H2_HUFFMAN_FAST_BITS];
 #endif

@@ -69,6 +69,20 @@ assert s["type"] == "SETTINGS" and s["settings"] == [
 print("json ok")
 PY
 
+# DATA previews and --redact.
+run 0 frames --data text --data-max 16 "$S/get-server.bin"
+has "$work/out" "    data: <html><body>hell..."
+run 0 frames --data hex --json "$S/get-server.bin"
+grep -qF '"length":40,"data_length":40,"data":"3c68746d6c3e3c626f64793e68656c6c6f20683273636f70653c2f626f64793e3c2f68746d6c3e0a"}' \
+  "$work/out" || fail "--data hex JSON"
+run 2 frames --data bogus "$S/get-server.bin"
+printf '00000b 01 05 00000001 82 0f2b 07 73656372657421' >"$work/ua.hex" # user-agent: secret!
+run 0 frames --hex "$work/ua.hex"
+has "$work/out" "    user-agent: secret!"
+printf '00000a 01 05 00000001 82 60 07 73656372657421' >"$work/cookie.hex" # cookie (32): secret!
+run 0 frames --hex --redact "$work/cookie.hex"
+has "$work/out" "    cookie: [redacted]"
+
 # Padding, CONTINUATION and a POST body.
 run 0 frames "$S/padding-client.bin"
 has "$work/out" "[115] HEADERS stream=13 length=54 flags=END_STREAM|END_HEADERS|PADDED|PRIORITY (0x2d)"
@@ -94,7 +108,7 @@ head -c 10 "$S/get-client.bin" >"$work/cut3"
 run 1 frames "$work/cut3"
 has "$work/out" "truncated connection preface at offset 0: need 14 more bytes"
 run 1 frames --json "$work/cut1"
-grep -q '"event":"truncated","offset":45' "$work/out" || fail "JSON truncation event"
+has "$work/out" '{"v":1,"event":"truncated","offset":45,"message":"truncated frame at offset 45: need 9 more bytes","need":9}'
 
 # Invalid frames: error name, RFC code, scope and section.
 E=$S/errors
@@ -122,15 +136,93 @@ xxd -p "$S/get-client.bin" >"$work/get.hex"
 "$H" frames --hex - <"$work/get.hex" >"$work/b"
 diff -u "$work/a" "$work/b" || fail "--hex differs from binary"
 run 3 frames --hex "$E/../get-client.bin"
+grep -q "not a hex dump: unexpected character at offset 0" "$work/err" || fail "hex error: $(cat "$work/err")"
+# '#' comments (with hex-looking words) are skipped, also when a read splits them.
+{
+  echo "# deadbeef: a SETTINGS ACK, then a PING"
+  echo "000000 04 01 00000000 # ack"
+  echo "000008 06 00 00000000 0102030405060708"
+} >"$work/commented.hex"
+run 0 frames --hex "$work/commented.hex"
+has "$work/out" "[0] SETTINGS stream=0 length=0 flags=ACK (0x1)"
+has "$work/out" "[9] PING stream=0 length=8 flags=0x0"
+printf '000000 04 01 00000000 0' >"$work/odd.hex"
+run 3 frames --hex "$work/odd.hex"
+grep -q "odd number of hex digits" "$work/err" || fail "odd digits: $(cat "$work/err")"
+
+# Cross-check with tshark: each sample wrapped into a one-packet TCP capture
+# (text2pcap) and dissected as HTTP/2 gives the same frame types, streams,
+# lengths, flags and decoded header fields as h2scope's JSON.
+if command -v tshark >/dev/null && command -v text2pcap >/dev/null; then
+  for f in "$S"/*.bin; do
+    od -Ax -tx1 -v "$f" >"$work/od.txt"
+    text2pcap -q -T 40000,8080 "$work/od.txt" "$work/s.pcap" 2>/dev/null
+    tshark -r "$work/s.pcap" -d tcp.port==8080,http2 -T json -e http2.type -e http2.streamid \
+      -e http2.length -e http2.flags -e http2.header.name -e http2.header.value \
+      2>/dev/null >"$work/tshark.json"
+    "$H" frames --json "$f" >"$work/ours.json"
+    python3 - "$work/tshark.json" "$work/ours.json" "$f" <<'PY' || fail "$f differs from tshark"
+import json, sys
+layers = json.load(open(sys.argv[1]))[0]["_source"]["layers"]
+ours = [json.loads(l) for l in open(sys.argv[2])]
+frames = [o for o in ours if "type" in o]
+theirs = list(zip(*[[int(x, 0) for x in layers[k]]
+                    for k in ("http2.type", "http2.streamid", "http2.length", "http2.flags")]))
+mine = [(o["type_id"], o["stream"], o["length"], o["flags"]) for o in frames]
+assert mine == theirs, (sys.argv[3], mine, theirs)
+assert len(mine) >= 3, mine
+names = layers.get("http2.header.name", [])
+values = layers.get("http2.header.value", [])
+fields = [tuple(h) for o in frames for h in o.get("headers", [])]
+assert fields == list(zip(names, values)), (sys.argv[3], fields, names, values)
+assert len(fields) >= 4, fields
+PY
+  done
+else
+  echo "skip: tshark or text2pcap not installed"
+fi
+
+# Preface modes: --client needs the preface (§3.4), --server must not see one.
+run 1 frames --client "$S/get-server.bin"
+has "$work/out" "bad-preface the client connection preface is missing or wrong at offset 0 (RFC 9113 §3.4)"
+has "$work/out" "[0] SETTINGS stream=0 length=6 flags=0x0"
+run 1 frames --server "$S/get-client.bin"
+has "$work/out" "unexpected-preface a client connection preface in a stream decoded as the server side"
+has "$work/out" "[24] SETTINGS stream=0 length=12 flags=0x0"
+run 0 frames --server "$S/get-server.bin"
+
+# An extension frame type, an undefined flag, and a frame over the size
+# limit (§4.2) that is skipped so the next frame still decodes.
+printf '000003ff0500000003aabbcc 000000004100000001\n' >"$work/ext.hex"
+run 0 frames --hex "$work/ext.hex"
+has "$work/out" "[0] UNKNOWN(0xff) stream=3 length=3 flags=0x5"
+has "$work/out" "[12] DATA stream=1 length=0 flags=END_STREAM|0x40 (0x41)"
+{
+  printf '004001000000000001'
+  head -c 16385 /dev/zero | xxd -p
+  printf '000008060000000000 0102030405060708\n'
+} >"$work/big.hex"
+run 1 frames --hex "$work/big.hex"
+grep -q "^    error: .*\[frame-too-large\] stream error FRAME_SIZE_ERROR (RFC 9113 §4.2) at offset 0$" \
+  "$work/out" || fail "oversized frame: $(head -3 "$work/out")"
+has "$work/out" "[16394] PING stream=0 length=8 flags=0x0"
+run 0 frames --hex --max-frame-size 16385 "$work/big.hex"
+has "$work/out" "[0] DATA stream=1 length=16385 flags=0x0"
 
 # Usage errors exit 2, unreadable input 3.
 run 2 frames --bogus
 run 2 frames --max-frame-size 5
 run 2 frames a b
+run 2 frames --client --server "$S/get-client.bin"
+grep -q "exclude each other" "$work/err" || fail "--client --server message"
+run 0 frames --client --client "$S/get-client.bin"
 run 3 frames "$work/does-not-exist"
 grep -q "cannot open" "$work/err" || fail "open error message"
+run 3 frames "$work"
+grep -q "read error" "$work/err" || fail "read error message"
 run 0 frames --help
 run 2
+[ "$(wc -l <"$work/err")" = 1 ] || fail "no command: one line on stderr"
 run 0 --help
 run 0 --version
 grep -q "^h2scope " "$work/out" || fail "--version"

@@ -13,9 +13,9 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # RFC 7541 C.3.1-C.3.3 (no Huffman) and C.4.1-C.4.3 (Huffman): same lists.
 cat >"$work/expected" <<'OUT'
-{"headers":[[":method","GET"],[":scheme","http"],[":path","/"],[":authority","www.example.com"]]}
-{"headers":[[":method","GET"],[":scheme","http"],[":path","/"],[":authority","www.example.com"],["cache-control","no-cache"]]}
-{"headers":[[":method","GET"],[":scheme","https"],[":path","/index.html"],[":authority","www.example.com"],["custom-key","custom-value"]]}
+{"v":1,"headers":[[":method","GET"],[":scheme","http"],[":path","/"],[":authority","www.example.com"]]}
+{"v":1,"headers":[[":method","GET"],[":scheme","http"],[":path","/"],[":authority","www.example.com"],["cache-control","no-cache"]]}
+{"v":1,"headers":[[":method","GET"],[":scheme","https"],[":path","/index.html"],[":authority","www.example.com"],["custom-key","custom-value"]]}
 OUT
 printf '8286 8441 0f77 7777 2e65 7861 6d70 6c65 2e63 6f6d\n\n8286 84be 5808 6e6f 2d63 6163 6865\n8287 85bf 400a 6375 7374 6f6d 2d6b 6579 0c63 7573 746f 6d2d 7661 6c75 65\n' |
   "$H" hpack decode >"$work/c3"
@@ -30,25 +30,40 @@ printf '82\n80\n' | "$H" hpack decode >"$work/err"
 rc=$?
 set -e
 [ $rc = 1 ] || fail "index 0 must exit 1, got $rc"
-[ "$(sed -n 1p "$work/err")" = '{"headers":[[":method","GET"]]}' ] || fail "first line"
-[ "$(sed -n 2p "$work/err")" = '{"error":"HPACK index 0","offset":0,"code":"hpack-index-zero","section":"RFC 7541 §6.1"}' ] ||
+[ "$(sed -n 1p "$work/err")" = '{"v":1,"headers":[[":method","GET"]]}' ] || fail "first line"
+[ "$(sed -n 2p "$work/err")" = '{"v":1,"error":"HPACK index 0","offset":0,"code":"hpack-index-zero","section":"RFC 7541 §6.1"}' ] ||
   fail "index 0 error line: $(sed -n 2p "$work/err")"
 set +e
-printf 'zz\n' | "$H" hpack decode >/dev/null
+printf '82\n 8 2zz\n' | "$H" hpack decode >"$work/badhex"
 rc=$?
 set -e
 [ $rc = 1 ] || fail "bad hex must exit 1"
+[ "$(sed -n 2p "$work/badhex")" = '{"v":1,"error":"not hex: unexpected character","offset":4,"code":"bad-hex","line":2}' ] ||
+  fail "bad hex line: $(cat "$work/badhex")"
+
+# '#' comments and comment-only lines; an odd digit count is named as such.
+set +e
+printf '# C.3.1 without the :authority\n8286 84 # :method GET, :scheme http, :path /\n  # more\n828\n' |
+  "$H" hpack decode >"$work/comments"
+rc=$?
+set -e
+[ $rc = 1 ] || fail "odd digits must exit 1"
+cat >"$work/comments-expected" <<'OUT'
+{"v":1,"headers":[[":method","GET"],[":scheme","http"],[":path","/"]]}
+{"v":1,"error":"not hex: odd number of digits","offset":4,"code":"bad-hex","line":4}
+OUT
+diff -u "$work/comments-expected" "$work/comments" || fail "comments"
 
 # Encode → decode round trip, with and without Huffman, with a table change.
 cat >"$work/lists" <<'IN'
 [[":method","GET"],[":path","/a?b=c"],["user-agent","h2scope-test/1.0"],["cookie","sid=0123456789abcdef0123"]]
-{"headers":[[":status","200"],["content-type","text/html; charset=utf-8"],["x-empty",""]]}
+{"v":1,"headers":[[":status","200"],["content-type","text/html; charset=utf-8"],["x-empty",""]]}
 [{":method":"POST"},{"user-agent":"h2scope-test/1.0"},{"cookie":"sid=0123456789abcdef0123"}]
 IN
 cat >"$work/lists-expected" <<'OUT'
-{"headers":[[":method","GET"],[":path","/a?b=c"],["user-agent","h2scope-test/1.0"],["cookie","sid=0123456789abcdef0123"]]}
-{"headers":[[":status","200"],["content-type","text/html; charset=utf-8"],["x-empty",""]]}
-{"headers":[[":method","POST"],["user-agent","h2scope-test/1.0"],["cookie","sid=0123456789abcdef0123"]]}
+{"v":1,"headers":[[":method","GET"],[":path","/a?b=c"],["user-agent","h2scope-test/1.0"],["cookie","sid=0123456789abcdef0123"]]}
+{"v":1,"headers":[[":status","200"],["content-type","text/html; charset=utf-8"],["x-empty",""]]}
+{"v":1,"headers":[[":method","POST"],["user-agent","h2scope-test/1.0"],["cookie","sid=0123456789abcdef0123"]]}
 OUT
 for opts in "" "--no-huffman" "--table-size 256"; do
   # shellcheck disable=SC2086
@@ -84,8 +99,19 @@ PY
 
 # Invalid UTF-8 in a value: literal without indexing, name "x", value ff c3 28 41.
 printf '000178 04ffc32841\n' | "$H" hpack decode >"$work/utf8"
-[ "$(cat "$work/utf8")" = '{"headers":[["x","\u00ff\u00c3(A"]]}' ] || fail "utf8: $(cat "$work/utf8")"
+[ "$(cat "$work/utf8")" = '{"v":1,"headers":[["x","\u00ff\u00c3(A"]]}' ] || fail "utf8: $(cat "$work/utf8")"
 python3 -m json.tool "$work/utf8" >/dev/null || fail "not valid JSON"
+
+# Lines that are not header lists: a message naming the line on stderr, exit 1,
+# the other lines still encoded.
+set +e
+printf '[[":method","GET"]]\n{"x":1}\n[[\n' | "$H" hpack encode >"$work/enc" 2>"$work/enc-err"
+rc=$?
+set -e
+[ $rc = 1 ] || fail "bad encode input must exit 1, got $rc"
+[ "$(cat "$work/enc")" = 82 ] || fail "good line still encoded: $(cat "$work/enc")"
+grep -qF 'line 2: expected a header list' "$work/enc-err" || fail "line 2 message"
+grep -qF 'line 3: JSON error at offset 3' "$work/enc-err" || fail "line 3 message"
 
 # Usage errors exit 2.
 set +e

@@ -21,7 +21,7 @@ extern "C" {
 #define H2_HPACK_ENTRY_OVERHEAD 32u              /* RFC 7541 §4.1 */
 #define H2_HPACK_STATIC_COUNT 61u                /* RFC 7541 Appendix A */
 #define H2_HPACK_DEFAULT_MAX_STRING (64u * 1024) /* default limit of one name or value */
-#define H2_HPACK_DEFAULT_MAX_LIST (256u * 1024)  /* default SETTINGS_MAX_HEADER_LIST_SIZE we enforce */
+#define H2_HPACK_DEFAULT_MAX_LIST (256u * 1024)  /* SETTINGS_MAX_HEADER_LIST_SIZE we enforce */
 
 /* A header field. Names and values are bytes (not NUL-terminated). */
 typedef struct h2_header {
@@ -43,8 +43,8 @@ enum h2_header_flag {
  * prefix in the first byte are ignored). Values above 2^32-1, and encodings
  * with more continuation bytes than such a value needs, are
  * H2_E_HPACK_INTEGER_OVERFLOW; a short buffer is H2_E_HPACK_TRUNCATED. */
-h2_status h2_hpack_int_decode(const uint8_t *buf, size_t len, unsigned prefix_bits,
-                              uint32_t *value, size_t *consumed);
+h2_status h2_hpack_int_decode(const uint8_t *buf, size_t len, unsigned prefix_bits, uint32_t *value,
+                              size_t *consumed);
 /* Encodes value with an N-bit prefix; `first` holds the bits above the
  * prefix (pattern bits). Returns bytes written, 0 if cap is too small (≤ 6 needed). */
 size_t h2_hpack_int_encode(uint32_t value, unsigned prefix_bits, uint8_t first, uint8_t *out,
@@ -77,7 +77,7 @@ typedef struct h2_allocator {
 typedef struct h2_hpack_decoder_config {
   uint32_t max_table_size;       /* SETTINGS_HEADER_TABLE_SIZE we announced; 0 → 4096 */
   uint32_t max_header_list_size; /* §6.5.2 sum of (name+value+32); 0 → H2_HPACK_DEFAULT_MAX_LIST */
-  uint32_t max_string_len;       /* limit per name or value (decoded); 0 → H2_HPACK_DEFAULT_MAX_STRING */
+  uint32_t max_string_len; /* per name or value (decoded); 0 → H2_HPACK_DEFAULT_MAX_STRING */
   const h2_allocator *allocator; /* NULL → malloc/free */
 } h2_hpack_decoder_config;
 
@@ -91,16 +91,16 @@ enum h2_hpack_rep {
 
 /* Details of one decoded field, for tools that show the encoding. */
 typedef struct h2_hpack_field_info {
-  uint8_t rep;             /* enum h2_hpack_rep */
-  bool name_huffman;       /* literal name was Huffman coded (false if indexed name) */
+  uint8_t rep;       /* enum h2_hpack_rep */
+  bool name_huffman; /* literal name was Huffman coded (false if indexed name) */
   bool value_huffman;
-  bool unknown;            /* refers to dynamic-table state we never saw (see
-                              h2_hpack_decoder_set_state_unknown); name and/or value are NULL */
-  uint32_t index;          /* index of the field (indexed) or of its name (literal), 0 = new name */
-  size_t offset;           /* offset of the representation in the block */
-  size_t wire_len;         /* its length in bytes */
-  uint32_t evicted;        /* entries evicted by this insertion */
-  uint32_t table_size;     /* dynamic table size (octets) after this field */
+  bool unknown;        /* refers to dynamic-table state we never saw (see
+                          h2_hpack_decoder_set_state_unknown); name and/or value are NULL */
+  uint32_t index;      /* index of the field (indexed) or of its name (literal), 0 = new name */
+  size_t offset;       /* offset of the representation in the block */
+  size_t wire_len;     /* its length in bytes */
+  uint32_t evicted;    /* entries evicted by this insertion */
+  uint32_t table_size; /* dynamic table size (octets) after this field */
 } h2_hpack_field_info;
 
 typedef struct h2_hpack_decode_callbacks {
@@ -116,27 +116,27 @@ typedef struct h2_hpack_decode_callbacks {
  * private to codec/src/hpack_decoder.c. */
 typedef struct h2_hpack_decoder {
   struct h2_hpack_table_private {
-    uint8_t *ring;       /* entry bytes */
+    uint8_t *ring; /* entry bytes */
     size_t ring_cap;
-    uint32_t *ent_off;   /* per-entry offset/len records, circular */
+    uint32_t *ent_off; /* per-entry offset/len records, circular */
     uint32_t *ent_nlen;
     uint32_t *ent_vlen;
-    uint32_t ent_cap;    /* slots in the circular entry arrays */
-    uint32_t ent_head;   /* slot of the newest entry */
-    uint32_t count;      /* entries */
-    uint32_t size;       /* RFC size (octets incl. 32 per entry) */
-    uint32_t max_size;   /* current maximum (last size update) */
-    size_t ring_head;    /* where the next entry's bytes go */
-    size_t ring_tail;    /* start of the oldest entry's bytes */
+    uint32_t ent_cap;  /* slots in the circular entry arrays */
+    uint32_t ent_head; /* slot of the newest entry */
+    uint32_t count;    /* entries */
+    uint32_t size;     /* RFC size (octets incl. 32 per entry) */
+    uint32_t max_size; /* current maximum (last size update) */
+    size_t ring_head;  /* where the next entry's bytes go */
+    size_t ring_tail;  /* start of the oldest entry's bytes */
   } table;
-  uint32_t protocol_max;   /* SETTINGS_HEADER_TABLE_SIZE limit */
+  uint32_t protocol_max; /* SETTINGS_HEADER_TABLE_SIZE limit */
   uint32_t max_list;
   uint32_t max_string;
-  uint8_t *scratch;        /* Huffman output, max_string bytes */
-  bool update_required;    /* the limit went below max_size: next block must start with an update */
-  uint32_t required_max;   /* ...no larger than the smallest limit since the last block (§4.2) */
-  bool state_unknown;      /* started mid-connection */
-  uint32_t known_count;    /* entries inserted since the state became unknown */
+  uint8_t *scratch;      /* Huffman output, max_string bytes */
+  bool update_required;  /* the limit went below max_size: next block must start with an update */
+  uint32_t required_max; /* ...no larger than the smallest limit since the last block (§4.2) */
+  bool state_unknown;    /* started mid-connection */
+  uint32_t known_count;  /* entries inserted since the state became unknown */
   h2_allocator alloc;
 } h2_hpack_decoder;
 
@@ -179,7 +179,7 @@ bool h2_hpack_decoder_table_entry(const h2_hpack_decoder *d, uint32_t i, h2_head
 /* ---- Encoder ---- */
 
 enum h2_hpack_huffman_mode {
-  H2_HUFFMAN_AUTO = 0,   /* Huffman when strictly shorter */
+  H2_HUFFMAN_AUTO = 0, /* Huffman when strictly shorter */
   H2_HUFFMAN_NEVER = 1,
   H2_HUFFMAN_ALWAYS = 2,
 };
@@ -191,11 +191,11 @@ enum h2_hpack_indexing_mode {
 };
 
 typedef struct h2_hpack_encoder_config {
-  uint32_t max_table_size;   /* peer's SETTINGS_HEADER_TABLE_SIZE; 0 → 4096 */
-  uint8_t huffman;           /* enum h2_hpack_huffman_mode */
-  uint8_t indexing;          /* enum h2_hpack_indexing_mode */
-  bool index_sensitive;      /* false (default): authorization, proxy-authorization and
-                                cookies shorter than 20 bytes are sent never-indexed */
+  uint32_t max_table_size; /* peer's SETTINGS_HEADER_TABLE_SIZE; 0 → 4096 */
+  uint8_t huffman;         /* enum h2_hpack_huffman_mode */
+  uint8_t indexing;        /* enum h2_hpack_indexing_mode */
+  bool index_sensitive;    /* false (default): authorization, proxy-authorization and
+                              cookies shorter than 20 bytes are sent never-indexed */
   const h2_allocator *allocator;
 } h2_hpack_encoder_config;
 
@@ -216,11 +216,18 @@ h2_status h2_hpack_encoder_set_peer_limit(h2_hpack_encoder *e, uint32_t limit);
  * since the last block, then the final one). */
 h2_status h2_hpack_encoder_set_max_table_size(h2_hpack_encoder *e, uint32_t size);
 
-/* Upper bound of the encoded size of a list (for sizing `out`). */
+/* Upper bound of the encoded size of a list in any encoder mode (for sizing
+ * `out`; with H2_HUFFMAN_ALWAYS a string can grow to 30 bits per octet). */
 size_t h2_hpack_encode_bound(const h2_header *list, size_t n);
+/* The tighter bound for this encoder's mode: h2_hpack_encode succeeds when
+ * cap is at least this. */
+size_t h2_hpack_encoder_bound(const h2_hpack_encoder *e, const h2_header *list, size_t n);
 
 /* Encodes one header block. Field flags H2_HEADER_NEVER_INDEX /
- * H2_HEADER_NO_INDEX are honoured. */
+ * H2_HEADER_NO_INDEX are honoured. If cap < h2_hpack_encoder_bound(...) it
+ * returns H2_E_BUFFER_TOO_SMALL without writing or changing any state (the
+ * table must stay in step with the peer's decoder), so a retry with a larger
+ * buffer is safe. */
 h2_status h2_hpack_encode(h2_hpack_encoder *e, const h2_header *list, size_t n, uint8_t *out,
                           size_t cap, size_t *written, h2_error *err);
 

@@ -1,0 +1,23 @@
+/* field_rules.h — checks a decoded HTTP/2 header list against the rules of
+ * RFC 9113 §8.2 (field names lowercase, no connection-specific fields, no
+ * CR/LF/NUL in values) and §8.3 (pseudo-header fields: known ones only,
+ * before regular fields, once each, the request set or :status only, none in
+ * trailers), producing frame_notes. Fields the decoder could not resolve
+ * (dynamic table state unknown) are skipped, and the "missing pseudo-header"
+ * checks with them. */
+#ifndef H2SCOPE_FIELD_RULES_H
+#define H2SCOPE_FIELD_RULES_H
+
+#include <stddef.h>
+
+#include "frame_print.h"
+#include "h2/hpack.h"
+
+/* kind: enum field_block_kind (stream_states.h). infos (may be NULL): the
+ * HPACK representation of each field; the octets of indexed fields are not
+ * scanned again (they were checked when sent as literals). *status receives
+ * the :status of a response (0 when absent or not three digits). */
+void field_rules_check(int kind, const h2_header *fields, const h2_hpack_field_info *infos,
+                       size_t count, frame_note *notes, size_t *n, size_t cap, int *status);
+
+#endif

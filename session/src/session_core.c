@@ -1,0 +1,485 @@
+/* session_core.c — the session's memory and bookkeeping: configuration
+ * defaults, creation, the stream table (hash + closed FIFO), the event queue
+ * and its arena, the output queue, connection/stream error reactions (§5.4),
+ * flood counters (§10.5), settings application and window refills (§6.9). */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "session_internal.h"
+
+void h2_session_config_init(h2_session_config *cfg, uint8_t role) {
+  memset(cfg, 0, sizeof *cfg);
+  cfg->role = role;
+}
+
+static uint32_t or_default(uint32_t v, uint32_t d) { return v ? v : d; }
+
+static uint64_t monotonic_ms(void *user) {
+  (void)user;
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void normalize(h2_session_config *c) {
+  c->header_table_size = or_default(c->header_table_size, 4096);
+  c->max_concurrent_streams = or_default(c->max_concurrent_streams, 128);
+  if (c->initial_window_size == 0) c->initial_window_size = 65535;
+  else if (c->initial_window_size == UINT32_MAX) c->initial_window_size = 0;
+  c->max_frame_size = or_default(c->max_frame_size, H2_DEFAULT_MAX_FRAME_SIZE);
+  c->max_header_list_size = or_default(c->max_header_list_size, 65536);
+  c->connection_window = or_default(c->connection_window, 16u << 20);
+  if (c->connection_window < 65535) c->connection_window = 65535;
+  if (c->connection_window > H2_MAX_WINDOW_SIZE) c->connection_window = H2_MAX_WINDOW_SIZE;
+  c->flood.rst_per_sec = or_default(c->flood.rst_per_sec, 1000);
+  c->flood.settings_per_sec = or_default(c->flood.settings_per_sec, 100);
+  c->flood.ping_per_sec = or_default(c->flood.ping_per_sec, 100);
+  c->flood.empty_frames_per_sec = or_default(c->flood.empty_frames_per_sec, 100);
+  c->flood.priority_per_sec = or_default(c->flood.priority_per_sec, 10000);
+  c->flood.continuation_frames = or_default(c->flood.continuation_frames, 64);
+  c->flood.pending_output = or_default(c->flood.pending_output, 1u << 20);
+  c->max_streams = or_default(c->max_streams, 4 * c->max_concurrent_streams + 64);
+  c->event_queue = or_default(c->event_queue, 256);
+  c->output_buffer = or_default(c->output_buffer, 256u << 10);
+  if (!c->now_ms) c->now_ms = monotonic_ms;
+}
+
+static void settings_defaults(uint32_t v[7]) {
+  v[0] = 0;
+  v[H2_SETTINGS_HEADER_TABLE_SIZE] = 4096;
+  v[H2_SETTINGS_ENABLE_PUSH] = 1;
+  v[H2_SETTINGS_MAX_CONCURRENT_STREAMS] = UINT32_MAX; /* unlimited until announced */
+  v[H2_SETTINGS_INITIAL_WINDOW_SIZE] = 65535;
+  v[H2_SETTINGS_MAX_FRAME_SIZE] = H2_DEFAULT_MAX_FRAME_SIZE;
+  v[H2_SETTINGS_MAX_HEADER_LIST_SIZE] = UINT32_MAX;
+}
+
+static void queue_initial_frames(h2_session *s) {
+  const h2_session_config *c = &s->cfg;
+  if (s->role == H2_ROLE_CLIENT && !c->skip_preface)
+    h2s_out_bytes(s, (const uint8_t *)H2_PREFACE, H2_PREFACE_LEN);
+  /* §3.4: the first frame each side sends is SETTINGS. */
+  h2_setting set[6];
+  size_t n = 0;
+  if (c->header_table_size != 4096) set[n++] = (h2_setting){H2_SETTINGS_HEADER_TABLE_SIZE, c->header_table_size};
+  if (s->role == H2_ROLE_CLIENT)
+    set[n++] = (h2_setting){H2_SETTINGS_ENABLE_PUSH, c->enable_push ? 1u : 0u};
+  set[n++] = (h2_setting){H2_SETTINGS_MAX_CONCURRENT_STREAMS, c->max_concurrent_streams};
+  if (c->initial_window_size != 65535)
+    set[n++] = (h2_setting){H2_SETTINGS_INITIAL_WINDOW_SIZE, c->initial_window_size};
+  if (c->max_frame_size != H2_DEFAULT_MAX_FRAME_SIZE)
+    set[n++] = (h2_setting){H2_SETTINGS_MAX_FRAME_SIZE, c->max_frame_size};
+  set[n++] = (h2_setting){H2_SETTINGS_MAX_HEADER_LIST_SIZE, c->max_header_list_size};
+  h2_session_send_settings(s, set, n);
+  if (c->connection_window > 65535) {
+    h2_session_send_window_update(s, 0, c->connection_window - 65535);
+  }
+}
+
+h2_session *h2_session_new(const h2_session_config *cfg_in) {
+  if (!cfg_in || (cfg_in->role != H2_ROLE_CLIENT && cfg_in->role != H2_ROLE_SERVER)) return NULL;
+  h2_session *s = calloc(1, sizeof *s);
+  if (!s) return NULL;
+  s->cfg = *cfg_in;
+  normalize(&s->cfg);
+  h2_session_config *c = &s->cfg;
+  if (c->max_frame_size < H2_DEFAULT_MAX_FRAME_SIZE || c->max_frame_size > H2_MAX_FRAME_SIZE_LIMIT ||
+      c->initial_window_size > H2_MAX_WINDOW_SIZE) {
+    free(s);
+    return NULL;
+  }
+  s->role = c->role;
+  s->peer_role = c->role == H2_ROLE_CLIENT ? H2_ROLE_SERVER : H2_ROLE_CLIENT;
+  settings_defaults(s->local);
+  settings_defaults(s->peer);
+  s->announced_max_frame = c->max_frame_size;
+
+  s->stream_cap = c->max_streams;
+  uint32_t nb = 16;
+  while (nb < s->stream_cap * 2) nb <<= 1;
+  s->bucket_mask = nb - 1;
+  s->streams = calloc(s->stream_cap, sizeof *s->streams);
+  s->buckets = calloc(nb, sizeof *s->buckets);
+  s->closed_fifo = calloc(s->stream_cap, sizeof *s->closed_fifo);
+
+  s->inbuf_cap = H2_FRAME_HEADER_LEN + (size_t)c->max_frame_size;
+  s->inbuf = malloc(s->inbuf_cap);
+  s->block_buf = malloc(c->max_header_list_size);
+  h2_field_block_init(&s->block, s->block_buf, c->max_header_list_size);
+  s->fields = calloc(H2_SESSION_MAX_FIELDS, sizeof *s->fields);
+
+  s->ev_soft_cap = c->event_queue;
+  s->ev_cap = c->event_queue + s->stream_cap + 16; /* headroom for send-side events */
+  s->events = calloc(s->ev_cap, sizeof *s->events);
+  s->arena_reserve = (size_t)c->max_frame_size + 2u * c->max_header_list_size +
+                     H2_SESSION_MAX_FIELDS * sizeof(h2_header) + 64;
+  s->arena_cap = c->event_arena ? c->event_arena : 2 * s->arena_reserve;
+  if (s->arena_cap < s->arena_reserve) s->arena_cap = s->arena_reserve;
+  s->arena = malloc(s->arena_cap);
+
+  s->out_cap = c->output_buffer;
+  s->out = malloc(s->out_cap);
+  s->hpack_cap = 2u * c->max_header_list_size + 1024;
+  s->hpack_buf = malloc(s->hpack_cap);
+
+  h2_hpack_decoder_config dc = {.max_table_size = c->header_table_size,
+                                .max_header_list_size = c->max_header_list_size};
+  s->decoder_ready = h2_hpack_decoder_init(&s->decoder, &dc) == H2_OK;
+  h2_hpack_encoder_config ec = {.max_table_size = 4096};
+  s->encoder = h2_hpack_encoder_new(&ec);
+  if (!s->streams || !s->buckets || !s->closed_fifo || !s->inbuf || !s->block_buf || !s->fields ||
+      !s->events || !s->arena || !s->out || !s->hpack_buf || !s->decoder_ready || !s->encoder) {
+    h2_session_free(s);
+    return NULL;
+  }
+
+  s->conn_send_window = 65535;
+  s->conn_recv_window = 65535;
+  s->conn_window_target = c->connection_window;
+  s->next_local_stream = s->role == H2_ROLE_CLIENT ? 1 : 2;
+  s->preface_needed = s->role == H2_ROLE_SERVER && !c->skip_preface;
+  s->flood_window_start = c->now_ms(c->user);
+
+  queue_initial_frames(s);
+  s->conn_recv_window = c->connection_window;
+
+  if (c->upgraded) {
+    /* RFC 7540 §3.2: the upgrade request is stream 1, its request is complete. */
+    uint8_t st = s->role == H2_ROLE_SERVER ? H2_SS_HALF_CLOSED_REMOTE : H2_SS_HALF_CLOSED_LOCAL;
+    h2_stream *one = h2s_stream_create(s, 1, st);
+    if (one) one->final_headers = s->role == H2_ROLE_SERVER;
+    if (s->role == H2_ROLE_SERVER) s->last_peer_stream = 1;
+    else {
+      s->last_local_stream = 1;
+      s->next_local_stream = 3;
+    }
+  }
+  return s;
+}
+
+void h2_session_free(h2_session *s) {
+  if (!s) return;
+  free(s->streams);
+  free(s->buckets);
+  free(s->closed_fifo);
+  free(s->inbuf);
+  free(s->block_buf);
+  free(s->fields);
+  free(s->events);
+  free(s->arena);
+  free(s->out);
+  free(s->hpack_buf);
+  if (s->decoder_ready) h2_hpack_decoder_free(&s->decoder);
+  h2_hpack_encoder_free(s->encoder);
+  free(s);
+}
+
+/* ---- streams ---- */
+
+static uint32_t hash_id(uint32_t id) { return (id * 2654435761u) >> 7; }
+
+h2_stream *h2s_stream_find(h2_session *s, uint32_t id) {
+  if (id == 0) return NULL;
+  uint32_t i = s->buckets[hash_id(id) & s->bucket_mask];
+  while (i) {
+    h2_stream *st = &s->streams[i - 1];
+    if (st->id == id) return st;
+    i = st->next;
+  }
+  return NULL;
+}
+
+static void stream_unlink(h2_session *s, h2_stream *st) {
+  uint32_t *link = &s->buckets[hash_id(st->id) & s->bucket_mask];
+  uint32_t self = (uint32_t)(st - s->streams) + 1;
+  while (*link && *link != self) link = &s->streams[*link - 1].next;
+  if (*link == self) *link = st->next;
+  memset(st, 0, sizeof *st);
+}
+
+h2_stream *h2s_stream_create(h2_session *s, uint32_t id, uint8_t state) {
+  h2_stream *st = NULL;
+  for (uint32_t i = 0; i < s->stream_cap && !st; i++)
+    if (s->streams[i].id == 0) st = &s->streams[i];
+  if (!st && s->closed_count) { /* forget the oldest closed stream */
+    st = &s->streams[s->closed_fifo[s->closed_head]];
+    s->closed_head = (s->closed_head + 1) % s->stream_cap;
+    s->closed_count--;
+    stream_unlink(s, st);
+  }
+  if (!st) return NULL;
+  memset(st, 0, sizeof *st);
+  st->id = id;
+  st->state = H2_SS_IDLE;
+  st->local = (id & 1) == (s->role == H2_ROLE_CLIENT ? 1u : 0u);
+  st->send_window = s->peer[H2_SETTINGS_INITIAL_WINDOW_SIZE];
+  st->recv_window = s->local[H2_SETTINGS_INITIAL_WINDOW_SIZE];
+  st->content_length = -1;
+  uint32_t *b = &s->buckets[hash_id(id) & s->bucket_mask];
+  st->next = *b;
+  *b = (uint32_t)(st - s->streams) + 1;
+  h2s_stream_set_state(s, st, state, 0);
+  return st;
+}
+
+static bool is_active(uint8_t state) {
+  return state == H2_SS_OPEN || state == H2_SS_HALF_CLOSED_LOCAL ||
+         state == H2_SS_HALF_CLOSED_REMOTE;
+}
+static bool is_closed(uint8_t state) {
+  return state == H2_SS_CLOSED || state == H2_SS_CLOSED_RESET_LOCAL;
+}
+
+uint8_t h2s_stream_state_of(const h2_session *s, uint32_t id) {
+  const h2_stream *st = h2s_stream_find((h2_session *)s, id);
+  if (st) return st->state;
+  bool local = (id & 1) == (s->role == H2_ROLE_CLIENT ? 1u : 0u);
+  uint32_t last = local ? s->last_local_stream : s->last_peer_stream;
+  /* §5.1.1: a stream whose id is below one already used is closed (or was
+   * skipped, which closes it implicitly). */
+  return id != 0 && id <= last ? H2_SS_CLOSED : H2_SS_IDLE;
+}
+
+/* §5.1.2: open and half-closed streams count toward the limit. */
+void h2s_stream_set_state(h2_session *s, h2_stream *st, uint8_t state, uint32_t error_code) {
+  uint8_t old = st->state;
+  st->state = state;
+  bool now_active = is_active(state);
+  if (now_active && !st->counted) {
+    st->counted = true;
+    if (st->local) s->active_local++;
+    else s->active_peer++;
+  } else if (!now_active && st->counted) {
+    st->counted = false;
+    if (st->local) s->active_local--;
+    else s->active_peer--;
+  }
+  if (is_closed(state) && !st->closed_queued) {
+    st->closed_queued = true;
+    st->out_pending = false;
+    s->closed_fifo[(s->closed_head + s->closed_count) % s->stream_cap] =
+        (uint32_t)(st - s->streams);
+    s->closed_count++;
+    if (old != H2_SS_IDLE) {
+      h2_event *ev = h2s_event_push(s, H2_EV_STREAM_CLOSED, st->id);
+      if (ev) ev->error_code = error_code;
+    }
+  }
+}
+
+/* ---- events and arena ---- */
+
+h2_event *h2s_event_push(h2_session *s, uint8_t type, uint32_t stream_id) {
+  if (s->ev_count == s->ev_cap) return NULL;
+  h2_event *ev = &s->events[(s->ev_head + s->ev_count) % s->ev_cap];
+  s->ev_count++;
+  memset(ev, 0, sizeof *ev);
+  ev->type = type;
+  ev->stream_id = stream_id;
+  return ev;
+}
+
+bool h2_session_take_event(h2_session *s, h2_event *ev) {
+  if (s->ev_count == 0) return false;
+  *ev = s->events[s->ev_head];
+  s->ev_head = (s->ev_head + 1) % s->ev_cap;
+  s->ev_count--;
+  return true;
+}
+
+void *h2s_arena_alloc(h2_session *s, size_t n, size_t align) {
+  size_t at = (s->arena_len + align - 1) & ~(align - 1);
+  if (at > s->arena_cap || s->arena_cap - at < n) return NULL;
+  s->arena_len = at + n;
+  return s->arena + at;
+}
+
+/* ---- output queue ---- */
+
+bool h2s_out_bytes(h2_session *s, const uint8_t *p, size_t n) {
+  if (s->out_head && s->out_head + s->out_len + n > s->out_cap) {
+    memmove(s->out, s->out + s->out_head, s->out_len);
+    s->out_head = 0;
+  }
+  if (s->out_cap - s->out_len < n) return false;
+  memcpy(s->out + s->out_head + s->out_len, p, n);
+  s->out_len += n;
+  return true;
+}
+
+bool h2s_out_frame(h2_session *s, const h2_frame *f) {
+  uint8_t buf[H2_FRAME_HEADER_LEN + 512];
+  size_t n = 0;
+  h2_error err;
+  if (h2_frame_encoded_size(f) > sizeof buf) return false;
+  if (h2_frame_encode(f, buf, sizeof buf, &n, &err) != H2_OK) return false;
+  if (!h2s_out_bytes(s, buf, n)) return false;
+  if (s->cfg.on_frame) s->cfg.on_frame(s->cfg.user, 0, buf, n);
+  return true;
+}
+
+/* ---- errors (§5.4) ---- */
+
+void h2s_connection_error(h2_session *s, uint32_t code, h2_status status, const char *section,
+                          const char *rule) {
+  if (s->failed) return;
+  s->failed = true;
+  /* §5.4.1: GOAWAY with the last stream we processed, then close. */
+  h2_frame f = {.hd = {.type = H2_GOAWAY}};
+  f.u.goaway.last_stream_id = s->last_peer_stream;
+  f.u.goaway.error_code = code;
+  f.u.goaway.debug = (const uint8_t *)(rule ? rule : "");
+  f.u.goaway.debug_len = rule ? (uint32_t)strlen(rule) : 0;
+  if (!h2s_out_frame(s, &f)) { /* no room: drop queued output, the GOAWAY matters more */
+    s->out_len = s->out_head = 0;
+    h2s_out_frame(s, &f);
+  }
+  s->goaway_sent = true;
+  s->goaway_last = s->last_peer_stream;
+  h2_event *ev = h2s_event_push(s, H2_EV_CONNECTION_ERROR, 0);
+  if (ev) {
+    ev->error_code = code;
+    ev->status = status;
+    ev->section = section;
+    ev->rule = rule;
+  }
+}
+
+void h2s_stream_error(h2_session *s, uint32_t stream_id, uint32_t code, h2_status status,
+                      const char *section, const char *rule) {
+  if (s->failed) return;
+  if (s->out_len > s->cfg.flood.pending_output) {
+    h2s_connection_error(s, H2_ENHANCE_YOUR_CALM, H2_OK, "RFC 9113 §10.5", "reset-flood");
+    return;
+  }
+  h2_frame f = {.hd = {.type = H2_RST_STREAM, .stream_id = stream_id}};
+  f.u.rst_stream.error_code = code;
+  h2s_out_frame(s, &f);
+  h2_event *ev = h2s_event_push(s, H2_EV_STREAM_ERROR, stream_id);
+  if (ev) {
+    ev->error_code = code;
+    ev->status = status;
+    ev->section = section;
+    ev->rule = rule;
+  }
+  h2_stream *st = h2s_stream_find(s, stream_id);
+  if (!st && h2s_stream_state_of(s, stream_id) == H2_SS_IDLE)
+    st = h2s_stream_create(s, stream_id, H2_SS_IDLE);
+  bool peer_id = (stream_id & 1) == (s->peer_role == H2_ROLE_CLIENT ? 1u : 0u);
+  if (peer_id && stream_id > s->last_peer_stream) s->last_peer_stream = stream_id;
+  if (st && !is_closed(st->state)) h2s_stream_set_state(s, st, H2_SS_CLOSED_RESET_LOCAL, code);
+}
+
+/* §10.5: counts per second; true when the limit is exceeded (error raised). */
+bool h2s_flood_count(h2_session *s, uint32_t *counter, uint32_t limit, const char *rule) {
+  uint64_t now = s->cfg.now_ms(s->cfg.user);
+  if (now - s->flood_window_start >= 1000) {
+    s->flood_window_start = now;
+    s->n_rst = s->n_settings = s->n_ping = s->n_empty = s->n_priority = 0;
+  }
+  if (limit == UINT32_MAX) return false;
+  if (++*counter > limit) {
+    h2s_connection_error(s, H2_ENHANCE_YOUR_CALM, H2_OK, "RFC 9113 §10.5", rule);
+    return true;
+  }
+  return false;
+}
+
+/* §6.5.3: our settings take effect for us when the peer acknowledges them. */
+void h2s_apply_local_settings(h2_session *s, const h2_pending_settings *p) {
+  for (uint32_t i = 0; i < p->count; i++) {
+    uint16_t id = p->entries[i].id;
+    uint32_t v = p->entries[i].value;
+    if (id == H2_SETTINGS_INITIAL_WINDOW_SIZE) {
+      int64_t delta = (int64_t)v - (int64_t)s->local[id];
+      for (uint32_t k = 0; k < s->stream_cap; k++)
+        if (s->streams[k].id && !is_closed(s->streams[k].state)) s->streams[k].recv_window += delta;
+    } else if (id == H2_SETTINGS_HEADER_TABLE_SIZE) {
+      h2_hpack_decoder_set_max_table_size(&s->decoder, v);
+    }
+    if (id >= 1 && id <= 6) s->local[id] = v;
+  }
+}
+
+/* §6.9: give the peer back what it used once half a window is consumed. */
+void h2s_maybe_window_update(h2_session *s, h2_stream *st) {
+  if (s->cfg.manual_window_update || s->failed) return;
+  if (s->conn_recv_unacked >= s->conn_window_target / 2) {
+    h2_frame f = {.hd = {.type = H2_WINDOW_UPDATE}};
+    f.u.window_update.increment = s->conn_recv_unacked;
+    if (h2s_out_frame(s, &f)) {
+      s->conn_recv_window += s->conn_recv_unacked;
+      s->conn_recv_unacked = 0;
+    }
+  }
+  if (st && (st->state == H2_SS_OPEN || st->state == H2_SS_HALF_CLOSED_LOCAL) &&
+      st->recv_unacked >= s->local[H2_SETTINGS_INITIAL_WINDOW_SIZE] / 2 && st->recv_unacked) {
+    h2_frame f = {.hd = {.type = H2_WINDOW_UPDATE, .stream_id = st->id}};
+    f.u.window_update.increment = st->recv_unacked;
+    if (h2s_out_frame(s, &f)) {
+      st->recv_window += st->recv_unacked;
+      st->recv_unacked = 0;
+    }
+  }
+}
+
+void h2_session_consume(h2_session *s, uint32_t stream_id, size_t n) {
+  if (s->failed) return;
+  uint32_t add = n > UINT32_MAX / 2 ? UINT32_MAX / 2 : (uint32_t)n;
+  h2_frame f = {.hd = {.type = H2_WINDOW_UPDATE}};
+  if (add == 0) return;
+  f.u.window_update.increment = add;
+  if (h2s_out_frame(s, &f)) s->conn_recv_window += add;
+  h2_stream *st = h2s_stream_find(s, stream_id);
+  if (st && (st->state == H2_SS_OPEN || st->state == H2_SS_HALF_CLOSED_LOCAL)) {
+    f.hd.stream_id = stream_id;
+    if (h2s_out_frame(s, &f)) st->recv_window += add;
+  }
+}
+
+/* ---- introspection ---- */
+
+uint8_t h2_session_stream_state(const h2_session *s, uint32_t stream_id) {
+  return h2s_stream_state_of(s, stream_id);
+}
+
+int64_t h2_session_send_window(const h2_session *s, uint32_t stream_id) {
+  if (stream_id == 0) return s->conn_send_window;
+  const h2_stream *st = h2s_stream_find((h2_session *)s, stream_id);
+  return st ? st->send_window : 0;
+}
+
+int64_t h2_session_recv_window(const h2_session *s, uint32_t stream_id) {
+  if (stream_id == 0) return s->conn_recv_window;
+  const h2_stream *st = h2s_stream_find((h2_session *)s, stream_id);
+  return st ? st->recv_window : 0;
+}
+
+uint32_t h2_session_peer_setting(const h2_session *s, uint16_t id) {
+  return id >= 1 && id <= 6 ? s->peer[id] : 0;
+}
+
+uint32_t h2_session_open_streams(const h2_session *s, bool peer_initiated) {
+  return peer_initiated ? s->active_peer : s->active_local;
+}
+
+bool h2_session_want_write(const h2_session *s) {
+  if (s->out_len) return true;
+  if (s->failed) return false;
+  for (uint32_t i = 0; i < s->stream_cap; i++) {
+    const h2_stream *st = &s->streams[i];
+    if (st->id && st->out_pending && (st->out_len == 0 || (st->send_window > 0 && s->conn_send_window > 0)))
+      return true;
+  }
+  return false;
+}
+
+bool h2_session_want_read(const h2_session *s) {
+  if (s->failed) return false;
+  if ((s->goaway_sent || s->goaway_received) && s->active_local == 0 && s->active_peer == 0)
+    return false;
+  return true;
+}
+
+bool h2_session_done(const h2_session *s) { return !h2_session_want_read(s) && s->out_len == 0; }

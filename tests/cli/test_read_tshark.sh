@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# test_read_tshark.sh — `h2scope read --json` agrees with Wireshark's HTTP/2
+# dissector on every recorded capture in corpus/captures/: per connection
+# (tshark's tcp.stream) and direction, the sequence of (stream, type, flags,
+# length) frames and the decoded header lists are equal (compare_tshark.py).
+set -euo pipefail
+H=${H2SCOPE:?}
+C=${H2_SOURCE_DIR:?}/corpus/captures
+here=$(cd "$(dirname "$0")" && pwd)
+command -v tshark >/dev/null || { echo "tshark is not installed" >&2; exit 1; }
+n=0
+for f in "$C"/*.pcap "$C"/*.pcapng; do
+  [ -e "$f" ] || continue
+  out=$(python3 "$here/compare_tshark.py" "$H" "$f" 2>&1 | grep -v "Running as user") ||
+    { echo "$out" >&2; echo "FAIL: tshark disagrees on $f" >&2; exit 1; }
+  echo "$out"
+  n=$((n + 1))
+done
+[ "$n" -ge 8 ] || { echo "FAIL: only $n captures found" >&2; exit 1; }
+echo ok

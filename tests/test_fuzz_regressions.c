@@ -1,0 +1,196 @@
+/* test_fuzz_regressions.c — one unit test per bug the fuzz targets found
+ * (fuzz/README.md lists them; each also has an input corpus/<target>/regress-*
+ * that ctest replays through its target). These pin the behaviour at the
+ * API level, so a regression fails here with a readable message. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "h2/hpack.h"
+#include "json_read.h"
+#include "json_write.h"
+#include "out_buf.h"
+
+/* ---- HPACK decoder ---- */
+
+typedef struct collected {
+  size_t n;
+  char name[64], value[64];
+} collected;
+
+static void keep_last(void *user, const h2_header *h, const h2_hpack_field_info *info) {
+  collected *c = user;
+  (void)info;
+  c->n++;
+  ck_assert_uint_lt(h->name_len, sizeof c->name);
+  ck_assert_uint_lt(h->value_len, sizeof c->value);
+  memcpy(c->name, h->name, h->name_len);
+  c->name[h->name_len] = '\0';
+  memcpy(c->value, h->value, h->value_len);
+  c->value[h->value_len] = '\0';
+}
+
+/* hpack_decode, regress-long-table-name-scratch: a dynamic-table entry whose
+ * name came from the static table (not bound by the string limit) used as
+ * the name of a new literal with incremental indexing overflowed a name
+ * scratch area sized by the string limit (ASan heap overflow). */
+START_TEST(table_name_longer_than_string_limit) {
+  h2_hpack_decoder d;
+  h2_hpack_decoder_config cfg = {.max_string_len = 4};
+  ck_assert_int_eq(h2_hpack_decoder_init(&d, &cfg), H2_OK);
+  collected c = {0};
+  h2_hpack_decode_callbacks cb = {.on_field = keep_last, .user = &c};
+  h2_error err;
+  /* §6.2.1 with static name 20 (access-control-allow-origin), value "x". */
+  const uint8_t first[] = {0x54, 0x01, 'x'};
+  ck_assert_int_eq(h2_hpack_decode_block(&d, first, sizeof first, &cb, &err), H2_OK);
+  /* §6.2.1 with name index 62: the entry just inserted, value "y". */
+  const uint8_t second[] = {0x7e, 0x01, 'y'};
+  ck_assert_int_eq(h2_hpack_decode_block(&d, second, sizeof second, &cb, &err), H2_OK);
+  ck_assert_uint_eq(c.n, 2);
+  ck_assert_str_eq(c.name, "access-control-allow-origin");
+  ck_assert_str_eq(c.value, "y");
+  ck_assert_uint_eq(h2_hpack_decoder_table_count(&d), 2);
+  /* A literal name longer than the limit is still refused. */
+  const uint8_t long_name[] = {0x40, 0x05, 'a', 'b', 'c', 'd', 'e', 0x00};
+  ck_assert_int_ne(h2_hpack_decode_block(&d, long_name, sizeof long_name, &cb, &err), H2_OK);
+  h2_hpack_decoder_free(&d);
+}
+END_TEST
+
+typedef struct budget_alloc {
+  long live, budget;
+} budget_alloc;
+
+static void *budget_malloc(void *ctx, size_t size) {
+  budget_alloc *b = ctx;
+  if (b->budget == 0) return NULL;
+  b->budget--;
+  void *p = malloc(size);
+  if (p) b->live++;
+  return p;
+}
+
+static void budget_free(void *ctx, void *ptr) {
+  budget_alloc *b = ctx;
+  if (ptr) b->live--;
+  free(ptr);
+}
+
+/* hpack_decode, regress-decode-after-failed-resize: after a table-size
+ * change whose allocation failed, decoding used a NULL scratch area. Every
+ * allocation is made to fail in turn: each step either works or reports
+ * H2_E_NO_MEMORY, and nothing leaks. */
+START_TEST(decode_after_failed_resize) {
+  int saw_failure = 0;
+  for (long budget = 0; budget < 16; budget++) {
+    budget_alloc b = {.budget = budget};
+    h2_allocator a = {.alloc = budget_malloc, .free = budget_free, .ctx = &b};
+    h2_hpack_decoder_config cfg = {.max_table_size = 256, .allocator = &a};
+    h2_hpack_decoder d;
+    h2_status st = h2_hpack_decoder_init(&d, &cfg);
+    if (st != H2_OK) {
+      ck_assert_int_eq(st, H2_E_NO_MEMORY);
+      ck_assert_int_eq(b.live, 0);
+      saw_failure = 1;
+      continue;
+    }
+    st = h2_hpack_decoder_set_max_table_size(&d, 65536);
+    ck_assert(st == H2_OK || st == H2_E_NO_MEMORY);
+    saw_failure |= st == H2_E_NO_MEMORY;
+    collected c = {0};
+    h2_hpack_decode_callbacks cb = {.on_field = keep_last, .user = &c};
+    h2_error err;
+    /* Size update to 65535 (RFC 7541 §6.3), then a literal with
+     * incremental indexing "abc: def" (§6.2.1). */
+    const uint8_t block[] = {0x3f, 0xe0, 0xff, 0x03, 0x40, 0x03, 'a', 'b',
+                             'c',  0x03, 'd',  'e',  'f'};
+    st = h2_hpack_decode_block(&d, block, sizeof block, &cb, &err);
+    ck_assert_msg(st == H2_OK || st == H2_E_NO_MEMORY || st == H2_E_HPACK_SIZE_UPDATE_TOO_LARGE,
+                  "budget %ld: %s", budget, h2_strerror(st));
+    if (st == H2_OK) {
+      ck_assert_str_eq(c.name, "abc");
+      ck_assert_str_eq(c.value, "def");
+    }
+    saw_failure |= st == H2_E_NO_MEMORY;
+    h2_hpack_decoder_free(&d);
+    ck_assert_int_eq(b.live, 0);
+  }
+  ck_assert(saw_failure); /* the loop did reach the failure paths */
+}
+END_TEST
+
+/* hpack_roundtrip, regress-size-above-peer-limit: the encoder accepted a
+ * table size above the peer's SETTINGS_HEADER_TABLE_SIZE (RFC 7541 §4.2:
+ * the size must stay within the decoder's limit). */
+START_TEST(encoder_size_within_peer_limit) {
+  h2_hpack_encoder_config cfg = {.max_table_size = 256};
+  h2_hpack_encoder *e = h2_hpack_encoder_new(&cfg);
+  ck_assert_ptr_nonnull(e);
+  ck_assert_int_eq(h2_hpack_encoder_set_max_table_size(e, 257), H2_E_INVALID_ARGUMENT);
+  ck_assert_int_eq(h2_hpack_encoder_set_max_table_size(e, 256), H2_OK);
+  ck_assert_int_eq(h2_hpack_encoder_set_peer_limit(e, 100), H2_OK);
+  ck_assert_int_eq(h2_hpack_encoder_set_max_table_size(e, 101), H2_E_INVALID_ARGUMENT);
+  ck_assert_int_eq(h2_hpack_encoder_set_max_table_size(e, 100), H2_OK);
+  ck_assert_int_eq(h2_hpack_encoder_set_peer_limit(e, 4096), H2_OK);
+  ck_assert_int_eq(h2_hpack_encoder_set_max_table_size(e, 4096), H2_OK);
+  h2_hpack_encoder_free(e);
+}
+END_TEST
+
+/* ---- JSON ---- */
+
+/* frames_stream, regress-null-empty-string: an empty GOAWAY debug string
+ * reached the JSON writer as (NULL, 0) and memcpy (UBSan: null pointer
+ * passed as argument declared nonnull). */
+START_TEST(json_writer_null_empty_string) {
+  static out_buf o;
+  out_init(&o, -1);
+  json_str(&o, NULL, 0);
+  ck_assert_uint_eq(o.len, 2);
+  ck_assert_int_eq(memcmp(o.data, "\"\"", 2), 0);
+}
+END_TEST
+
+/* json_read, regress-invalid-utf8-in-string: raw invalid UTF-8 inside a
+ * string was accepted; RFC 8259 §8.1 requires UTF-8. */
+START_TEST(json_reader_rejects_invalid_utf8) {
+  char err[128];
+  static const char *const bad[] = {"\"\xff\"", "\"\xc3\"", "\"\xc0\xaf\"", "\"\xed\xa0\x80\"",
+                                    "[\"a\x80\"]"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    json_doc *doc = json_parse(bad[i], strlen(bad[i]), err, sizeof err);
+    ck_assert_msg(doc == NULL, "case %zu accepted", i);
+    ck_assert_str_ne(err, "");
+  }
+  const char good[] = "\"\xc3\xa9\xf0\x9f\x98\x80\"";
+  json_doc *doc = json_parse(good, strlen(good), err, sizeof err);
+  ck_assert_ptr_nonnull(doc);
+  const json_value *v = json_doc_root(doc);
+  ck_assert_int_eq(v->type, JSON_STRING);
+  ck_assert_uint_eq(v->str_len, 6);
+  ck_assert_int_eq(memcmp(v->str, "\xc3\xa9\xf0\x9f\x98\x80", 6), 0);
+  json_doc_free(doc);
+}
+END_TEST
+
+static Suite *suite(void) {
+  Suite *s = suite_create("fuzz_regressions");
+  TCase *t = tcase_create("regressions");
+  tcase_set_timeout(t, 60);
+  tcase_add_test(t, table_name_longer_than_string_limit);
+  tcase_add_test(t, decode_after_failed_resize);
+  tcase_add_test(t, encoder_size_within_peer_limit);
+  tcase_add_test(t, json_writer_null_empty_string);
+  tcase_add_test(t, json_reader_rejects_invalid_utf8);
+  suite_add_tcase(s, t);
+  return s;
+}
+
+int main(void) {
+  SRunner *r = srunner_create(suite());
+  srunner_run_all(r, CK_NORMAL);
+  int failed = srunner_ntests_failed(r);
+  srunner_free(r);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
