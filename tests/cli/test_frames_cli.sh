@@ -29,6 +29,50 @@ for f in "$S"/*.bin; do
     fail "$f: invalid JSON"
 done
 
+# The whole text of the simple GET (client side) and the whole JSON of its
+# server side, exactly.
+cat >"$work/get-client.txt" <<'OUT'
+preface (24 bytes)
+[24] SETTINGS stream=0 length=12 flags=0x0
+    SETTINGS_MAX_CONCURRENT_STREAMS = 100
+    SETTINGS_INITIAL_WINDOW_SIZE = 65535
+[45] PRIORITY stream=3 length=5 flags=0x0
+    priority: weight=201 depends_on=0 exclusive=0
+[59] PRIORITY stream=5 length=5 flags=0x0
+    priority: weight=101 depends_on=0 exclusive=0
+[73] PRIORITY stream=7 length=5 flags=0x0
+    priority: weight=1 depends_on=0 exclusive=0
+[87] PRIORITY stream=9 length=5 flags=0x0
+    priority: weight=1 depends_on=7 exclusive=0
+[101] PRIORITY stream=11 length=5 flags=0x0
+    priority: weight=1 depends_on=3 exclusive=0
+[115] HEADERS stream=13 length=39 flags=END_STREAM|END_HEADERS|PRIORITY (0x25)
+    priority: weight=16 depends_on=11 exclusive=0
+    :method: GET
+    :path: /index.html
+    :scheme: http
+    :authority: 127.0.0.1:39902
+    accept: */*
+    accept-encoding: gzip, deflate
+    user-agent: nghttp2/1.52.0
+[163] SETTINGS stream=0 length=0 flags=ACK (0x1)
+[172] GOAWAY stream=0 length=8 flags=0x0
+    last_stream: 2 error_code: NO_ERROR (0x0)
+OUT
+cat >"$work/get-server.json" <<'OUT'
+{"v":1,"offset":0,"stream":0,"type":"SETTINGS","type_id":4,"flags":0,"flag_names":[],"length":6,"settings":[{"id":3,"name":"SETTINGS_MAX_CONCURRENT_STREAMS","value":100}]}
+{"v":1,"offset":15,"stream":0,"type":"SETTINGS","type_id":4,"flags":1,"flag_names":["ACK"],"length":0,"settings":[]}
+{"v":1,"offset":24,"stream":13,"type":"PUSH_PROMISE","type_id":5,"flags":4,"flag_names":["END_HEADERS"],"length":28,"promised_stream":2,"fragment_length":24,"headers":[[":method","GET"],[":path","/style.css"],[":scheme","http"],[":authority","127.0.0.1:39902"]]}
+{"v":1,"offset":61,"stream":13,"type":"HEADERS","type_id":1,"flags":4,"flag_names":["END_HEADERS"],"length":94,"fragment_length":94,"headers":[[":status","200"],["server","nghttpd nghttp2/1.52.0"],["cache-control","max-age=3600"],["date","Wed, 25 Nov 2026 07:39:47 GMT"],["content-length","40"],["last-modified","Wed, 25 Nov 2026 07:39:46 GMT"],["content-type","text/html"]]}
+{"v":1,"offset":164,"stream":2,"type":"HEADERS","type_id":1,"flags":4,"flag_names":["END_HEADERS"],"length":18,"fragment_length":18,"headers":[[":status","200"],["server","nghttpd nghttp2/1.52.0"],["cache-control","max-age=3600"],["date","Wed, 25 Nov 2026 07:39:47 GMT"],["content-length","22"],["last-modified","Wed, 25 Nov 2026 07:39:46 GMT"],["content-type","text/css"]]}
+{"v":1,"offset":191,"stream":13,"type":"DATA","type_id":0,"flags":1,"flag_names":["END_STREAM"],"length":40,"data_length":40}
+{"v":1,"offset":240,"stream":2,"type":"DATA","type_id":0,"flags":1,"flag_names":["END_STREAM"],"length":22,"data_length":22}
+OUT
+run 0 frames "$S/get-client.bin"
+diff -u "$work/get-client.txt" "$work/out" || fail "get-client text"
+run 0 frames --json --server "$S/get-server.bin"
+diff -u "$work/get-server.json" "$work/out" || fail "get-server JSON"
+
 # A simple GET, client side: preface, SETTINGS, nghttp's PRIORITY tree, the request.
 run 0 frames --client "$S/get-client.bin"
 has "$work/out" "preface (24 bytes)"
