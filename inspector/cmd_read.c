@@ -82,6 +82,7 @@ typedef struct read_state {
   uint64_t notices;
   tlsdec_filter *tls; /* TLS detection/decryption in front of the HTTP/2 layer */
   har_writer *har;
+  bool live; /* live capture: output is flushed as it comes, not at the end */
 } read_state;
 
 static bool port_forced(const read_state *rs, const capture_flow *f) {
@@ -166,9 +167,11 @@ static void flow_open(void *user, capture_flow *f, double ts) {
 
 static void flow_bytes(void *user, capture_flow *f, int dir, uint64_t offset, const uint8_t *data,
                        size_t len, double ts) {
-  (void)user;
+  read_state *rs = user;
   if (f->user)
     h2_conn_bytes(f->user, dir, offset, data, len, ts);
+  if (rs->live && rs->out->len)
+    out_flush(rs->out); /* someone is watching: a segment's frames appear at once */
 }
 
 static void flow_gap(void *user, capture_flow *f, int dir, uint64_t offset, uint64_t len,
@@ -393,6 +396,7 @@ int cmd_read(int argc, char **argv) {
     (void)tlsdec_pcapng_read_secrets(co.file, &keys, &dsb_blocks, err, sizeof err);
   err[0] = '\0';
   rs.tls = tlsdec_filter_new(&keys, &fc);
+  rs.live = co.iface != NULL;
   int rc = capture_run(&co, rs.tls ? tlsdec_filter_consumer(rs.tls) : &fc, &stats, err,
                        sizeof err);
   tlsdec_filter_free(rs.tls);
