@@ -37,8 +37,7 @@ static void *arena_alloc(json_doc *d, size_t n) {
   if (!b || b->cap - b->used < n) {
     size_t cap = n > 65536 ? n : 65536;
     b = malloc(sizeof *b + cap);
-    if (!b)
-      return NULL;
+    if (!b) return NULL;
     b->next = d->blocks;
     b->used = 0;
     b->cap = cap;
@@ -51,11 +50,9 @@ static void *arena_alloc(json_doc *d, size_t n) {
 
 static void fail(parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void fail(parser *p, const char *fmt, ...) {
-  if (p->failed)
-    return;
+  if (p->failed) return;
   p->failed = 1;
-  if (!p->err || p->errcap == 0)
-    return;
+  if (!p->err || p->errcap == 0) return;
   char msg[160];
   va_list ap;
   va_start(ap, fmt);
@@ -67,8 +64,7 @@ static void fail(parser *p, const char *fmt, ...) {
 static void skip_ws(parser *p) {
   while (p->pos < p->len) {
     char c = p->s[p->pos];
-    if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
-      break;
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') break;
     p->pos++;
   }
 }
@@ -124,8 +120,7 @@ static size_t put_utf8(char *o, uint32_t cp) {
 static int parse_string(parser *p, const char **out, size_t *out_len) {
   size_t start = ++p->pos, end = start;
   while (end < p->len && p->s[end] != '"') {
-    if (p->s[end] == '\\')
-      end++;
+    if (p->s[end] == '\\') end++;
     end++;
   }
   if (end >= p->len) {
@@ -163,18 +158,33 @@ static int parse_string(parser *p, const char **out, size_t *out_len) {
     p->pos++;
     char e = p->s[p->pos++];
     switch (e) {
-    case '"': buf[n++] = '"'; break;
-    case '\\': buf[n++] = '\\'; break;
-    case '/': buf[n++] = '/'; break;
-    case 'b': buf[n++] = '\b'; break;
-    case 'f': buf[n++] = '\f'; break;
-    case 'n': buf[n++] = '\n'; break;
-    case 'r': buf[n++] = '\r'; break;
-    case 't': buf[n++] = '\t'; break;
+    case '"':
+      buf[n++] = '"';
+      break;
+    case '\\':
+      buf[n++] = '\\';
+      break;
+    case '/':
+      buf[n++] = '/';
+      break;
+    case 'b':
+      buf[n++] = '\b';
+      break;
+    case 'f':
+      buf[n++] = '\f';
+      break;
+    case 'n':
+      buf[n++] = '\n';
+      break;
+    case 'r':
+      buf[n++] = '\r';
+      break;
+    case 't':
+      buf[n++] = '\t';
+      break;
     case 'u': {
       uint32_t cp;
-      if (hex4(p, &cp) != 0)
-        return -1;
+      if (hex4(p, &cp) != 0) return -1;
       if (cp >= 0xd800 && cp <= 0xdbff) {
         uint32_t lo;
         if (p->pos + 2 > end || p->s[p->pos] != '\\' || p->s[p->pos + 1] != 'u') {
@@ -182,8 +192,7 @@ static int parse_string(parser *p, const char **out, size_t *out_len) {
           return -1;
         }
         p->pos += 2;
-        if (hex4(p, &lo) != 0)
-          return -1;
+        if (hex4(p, &lo) != 0) return -1;
         if (lo < 0xdc00 || lo > 0xdfff) {
           fail(p, "invalid low surrogate");
           return -1;
@@ -211,8 +220,7 @@ static int parse_string(parser *p, const char **out, size_t *out_len) {
 static int parse_number(parser *p, double *out) {
   size_t start = p->pos;
   const char *s = p->s;
-  if (p->pos < p->len && s[p->pos] == '-')
-    p->pos++;
+  if (p->pos < p->len && s[p->pos] == '-') p->pos++;
   if (p->pos >= p->len) {
     fail(p, "truncated number");
     return -1;
@@ -238,8 +246,7 @@ static int parse_number(parser *p, double *out) {
   }
   if (p->pos < p->len && (s[p->pos] == 'e' || s[p->pos] == 'E')) {
     p->pos++;
-    if (p->pos < p->len && (s[p->pos] == '+' || s[p->pos] == '-'))
-      p->pos++;
+    if (p->pos < p->len && (s[p->pos] == '+' || s[p->pos] == '-')) p->pos++;
     size_t d = p->pos;
     while (p->pos < p->len && s[p->pos] >= '0' && s[p->pos] <= '9')
       p->pos++;
@@ -299,8 +306,7 @@ static json_value *parse_container(parser *p, json_value *v, int depth) {
         fail(p, "object key expected");
         return NULL;
       }
-      if (parse_string(p, &key, &key_len) != 0)
-        return NULL;
+      if (parse_string(p, &key, &key_len) != 0) return NULL;
       skip_ws(p);
       if (p->pos >= p->len || p->s[p->pos] != ':') {
         fail(p, "':' expected");
@@ -309,8 +315,7 @@ static json_value *parse_container(parser *p, json_value *v, int depth) {
       p->pos++;
     }
     json_value *item = parse_value(p, depth + 1);
-    if (!item)
-      return NULL;
+    if (!item) return NULL;
     item->key = key;
     item->key_len = key_len;
     *tail = item;
@@ -375,16 +380,14 @@ static json_value *parse_value(parser *p, int depth) {
 json_doc *json_parse(const char *text, size_t len, char *err, size_t errcap) {
   json_doc *d = calloc(1, sizeof *d);
   if (!d) {
-    if (err && errcap)
-      snprintf(err, errcap, "out of memory");
+    if (err && errcap) snprintf(err, errcap, "out of memory");
     return NULL;
   }
   parser p = {.s = text, .len = len, .doc = d, .err = err, .errcap = errcap};
   d->root = parse_value(&p, 0);
   if (d->root) {
     skip_ws(&p);
-    if (p.pos != p.len)
-      fail(&p, "trailing characters after the value");
+    if (p.pos != p.len) fail(&p, "trailing characters after the value");
   }
   if (p.failed || !d->root) {
     json_doc_free(d);
@@ -393,11 +396,12 @@ json_doc *json_parse(const char *text, size_t len, char *err, size_t errcap) {
   return d;
 }
 
-const json_value *json_doc_root(const json_doc *doc) { return doc->root; }
+const json_value *json_doc_root(const json_doc *doc) {
+  return doc->root;
+}
 
 void json_doc_free(json_doc *doc) {
-  if (!doc)
-    return;
+  if (!doc) return;
   for (arena_block *b = doc->blocks, *n; b; b = n) {
     n = b->next;
     free(b);
@@ -406,18 +410,15 @@ void json_doc_free(json_doc *doc) {
 }
 
 const json_value *json_object_get(const json_value *obj, const char *key) {
-  if (!obj || obj->type != JSON_OBJECT)
-    return NULL;
+  if (!obj || obj->type != JSON_OBJECT) return NULL;
   size_t n = strlen(key);
   for (const json_value *m = obj->first; m; m = m->next)
-    if (m->key_len == n && memcmp(m->key, key, n) == 0)
-      return m;
+    if (m->key_len == n && memcmp(m->key, key, n) == 0) return m;
   return NULL;
 }
 
 const json_value *json_array_at(const json_value *arr, size_t i) {
-  if (!arr || arr->type != JSON_ARRAY)
-    return NULL;
+  if (!arr || arr->type != JSON_ARRAY) return NULL;
   const json_value *m = arr->first;
   while (m && i-- > 0)
     m = m->next;

@@ -1,8 +1,8 @@
 /* test_hpack_rfc_examples.c — RFC 7541 Appendix C: integer examples (C.1) and
  * every header block example (C.2–C.6) from ../shared/vectors, checking the
  * decoded list and the dynamic table (entries and size) after each block; the
- * C.3/C.4 request lists re-encoded with the RFC's strategy give the RFC's
- * bytes; and the hex dumps in the RFC text itself match the vector file. */
+ * C.3–C.6 lists re-encoded with the RFC's strategy give the RFC's bytes and
+ * tables; and the hex dumps in the RFC text itself match the vector file. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +16,9 @@ static void load(void) {
   doc = vectors_load_json(H2_SHARED_DIR "/vectors/rfc7541-appendix-c.json");
   ck_assert_ptr_nonnull(doc);
 }
-static void unload(void) { json_doc_free(doc); }
+static void unload(void) {
+  json_doc_free(doc);
+}
 
 static uint8_t *hex_of(const json_value *v, size_t *n) {
   ck_assert_ptr_nonnull(v);
@@ -59,10 +61,9 @@ START_TEST(header_blocks) {
   for (const json_value *e = ex->first; e; e = e->next) {
     const char *id = json_object_get(e, "id")->str;
     if (json_object_get(e, "new_decoding_context")->type == JSON_TRUE) {
-      if (have)
-        h2_hpack_decoder_free(&dec);
-      h2_hpack_decoder_config cfg = {
-          .max_table_size = (uint32_t)json_object_get(e, "header_table_size")->number};
+      if (have) h2_hpack_decoder_free(&dec);
+      h2_hpack_decoder_config cfg = {.max_table_size =
+                                         (uint32_t)json_object_get(e, "header_table_size")->number};
       ck_assert_int_eq(h2_hpack_decoder_init(&dec, &cfg), H2_OK);
       have = true;
     }
@@ -82,8 +83,7 @@ START_TEST(header_blocks) {
       ck_assert_uint_eq(c.list[i].name_len, name->str_len);
       ck_assert_mem_eq(c.list[i].name, name->str, name->str_len);
       ck_assert_uint_eq(c.list[i].value_len, value->str_len);
-      if (value->str_len)
-        ck_assert_mem_eq(c.list[i].value, value->str, value->str_len);
+      if (value->str_len) ck_assert_mem_eq(c.list[i].value, value->str, value->str_len);
     }
     const json_value *never = json_object_get(e, "never_indexed");
     if (never && never->count) {
@@ -106,22 +106,24 @@ START_TEST(header_blocks) {
     }
     free(wire);
   }
-  if (have)
-    h2_hpack_decoder_free(&dec);
+  if (have) h2_hpack_decoder_free(&dec);
 }
 END_TEST
 
-/* C.3 (no Huffman) and C.4 (Huffman): the RFC's encoder indexes every field
- * that is not already in a table; ours in INDEXING_ALL mode does the same. */
-static void encode_sequence(const char *seq, uint8_t huffman) {
+/* C.3/C.5 (no Huffman) and C.4/C.6 (Huffman): the RFC's encoder indexes
+ * every field that is not already in a table, naming fields by their static
+ * index first; ours in INDEXING_ALL mode does the same — including the
+ * evictions of C.5/C.6 with a 256-octet table — and ends up with the same
+ * dynamic table after every block. */
+static void encode_sequence(const char *seq, uint8_t huffman, uint32_t table_size) {
   const json_value *ex = json_object_get(json_doc_root(doc), "examples");
-  h2_hpack_encoder_config cfg = {.huffman = huffman, .indexing = H2_INDEXING_ALL};
+  h2_hpack_encoder_config cfg = {
+      .huffman = huffman, .indexing = H2_INDEXING_ALL, .max_table_size = table_size};
   h2_hpack_encoder *enc = h2_hpack_encoder_new(&cfg);
   ck_assert_ptr_nonnull(enc);
   int blocks = 0;
   for (const json_value *e = ex->first; e; e = e->next) {
-    if (strcmp(json_object_get(e, "sequence")->str, seq) != 0)
-      continue;
+    if (strcmp(json_object_get(e, "sequence")->str, seq) != 0) continue;
     const json_value *headers = json_object_get(e, "headers");
     h2_header list[16];
     size_t n = 0;
@@ -137,15 +139,41 @@ static void encode_sequence(const char *seq, uint8_t huffman) {
     ck_assert_uint_eq(written, wn);
     ck_assert_mem_eq(out, wire, wn);
     free(wire);
+    const json_value *table = json_object_get(e, "dynamic_table_after");
+    ck_assert_uint_eq(h2_hpack_encoder_table_count(enc), table->count);
+    ck_assert_uint_eq(h2_hpack_encoder_table_size(enc),
+                      (uint32_t)json_object_get(e, "dynamic_table_size_after")->number);
+    uint32_t i = 0;
+    for (const json_value *t = table->first; t; t = t->next, i++) {
+      h2_header entry;
+      ck_assert(h2_hpack_encoder_table_entry(enc, i, &entry));
+      const json_value *name = json_object_get(t, "name"), *value = json_object_get(t, "value");
+      ck_assert_uint_eq(entry.name_len, name->str_len);
+      ck_assert_mem_eq(entry.name, name->str, name->str_len);
+      ck_assert_uint_eq(entry.value_len, value->str_len);
+      ck_assert_mem_eq(entry.value, value->str, value->str_len);
+    }
     blocks++;
   }
   ck_assert_int_eq(blocks, 3);
   h2_hpack_encoder_free(enc);
 }
 
-START_TEST(encode_c3) { encode_sequence("C.3", H2_HUFFMAN_NEVER); }
+START_TEST(encode_c3) {
+  encode_sequence("C.3", H2_HUFFMAN_NEVER, 4096);
+}
 END_TEST
-START_TEST(encode_c4) { encode_sequence("C.4", H2_HUFFMAN_ALWAYS); }
+START_TEST(encode_c4) {
+  encode_sequence("C.4", H2_HUFFMAN_ALWAYS, 4096);
+}
+END_TEST
+START_TEST(encode_c5) {
+  encode_sequence("C.5", H2_HUFFMAN_NEVER, 256);
+}
+END_TEST
+START_TEST(encode_c6) {
+  encode_sequence("C.6", H2_HUFFMAN_ALWAYS, 256);
+}
 END_TEST
 
 /* The hex dumps in the RFC text (e.g. "8286 8441 0f77 ...") concatenated per
@@ -192,8 +220,7 @@ START_TEST(rfc_text_dumps) {
           q++;
           continue;
         }
-        if (*q != *g)
-          ok = false;
+        if (*q != *g) ok = false;
         q++;
         g++;
       }
@@ -216,6 +243,8 @@ static Suite *suite(void) {
   tcase_add_test(t, header_blocks);
   tcase_add_test(t, encode_c3);
   tcase_add_test(t, encode_c4);
+  tcase_add_test(t, encode_c5);
+  tcase_add_test(t, encode_c6);
   tcase_add_test(t, rfc_text_dumps);
   suite_add_tcase(s, t);
   return s;

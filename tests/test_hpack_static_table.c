@@ -26,8 +26,7 @@ START_TEST(entries_match_rfc_text) {
     char *c = p;
     while (ncell < 3 && c < end) {
       char *bar = memchr(c, '|', (size_t)(end - c));
-      if (!bar)
-        break;
+      if (!bar) break;
       char *a = c, *b = bar;
       while (a < b && *a == ' ')
         a++;
@@ -36,8 +35,7 @@ START_TEST(entries_match_rfc_text) {
       snprintf(cells[ncell++], sizeof cells[0], "%.*s", (int)(b - a), a);
       c = bar + 1;
     }
-    if (ncell != 3 || (uint32_t)atoi(cells[0]) != next)
-      continue;
+    if (ncell != 3 || (uint32_t)atoi(cells[0]) != next) continue;
     const h2_hpack_static_entry *e = h2_hpack_static_get(next);
     ck_assert_ptr_nonnull(e);
     ck_assert_uint_eq(e->name_len, strlen(cells[1]));
@@ -63,8 +61,7 @@ START_TEST(find_agrees_with_linear_search) {
     uint32_t first = 0;
     for (uint32_t k = 1; k <= 61 && !first; k++) {
       const h2_hpack_static_entry *x = h2_hpack_static_get(k);
-      if (x->name_len == e->name_len && memcmp(x->name, e->name, e->name_len) == 0)
-        first = k;
+      if (x->name_len == e->name_len && memcmp(x->name, e->name, e->name_len) == 0) first = k;
     }
     got = h2_hpack_static_find(e->name, e->name_len, "\x01no-such-value", 14, &exact);
     ck_assert(!exact);

@@ -15,25 +15,21 @@ START_TEST(table_matches_rfc_text) {
   char *text = vectors_read_file(H2_SHARED_DIR "/spec/hpack-rfc7541.txt", &len);
   ck_assert_ptr_nonnull(text);
   int seen[257] = {0}, count = 0;
-  for (char *line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+  for (char *line = text; line && *line;
+       line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
     /* The code column starts at the first '|' after a space (the symbol
      * '|' itself is quoted). */
     char *nl = strchr(line, '\n'), *bar = strstr(line, " |");
-    if (bar)
-      bar++;
-    if (!bar || (nl && bar > nl))
-      continue;
+    if (bar) bar++;
+    if (!bar || (nl && bar > nl)) continue;
     /* The symbol number is in the last '(' before the bar (the symbol
      * itself may be '(' or ')'). */
     char *open = NULL;
     for (char *q = line; q < bar; q++)
-      if (*q == '(')
-        open = q;
-    if (!open)
-      continue;
+      if (*q == '(') open = q;
+    if (!open) continue;
     char *lb = strchr(bar, '['), *rb = lb ? strchr(lb, ']') : NULL;
-    if (!lb || !rb || (nl && rb > nl))
-      continue;
+    if (!lb || !rb || (nl && rb > nl)) continue;
     int sym = atoi(open + 1), bits = atoi(lb + 1);
     /* The hex code is the token right before '['. */
     char *h = lb - 1;
@@ -43,8 +39,7 @@ START_TEST(table_matches_rfc_text) {
     while (hs > bar && *hs != ' ')
       hs--;
     unsigned long code = strtoul(hs + 1, NULL, 16);
-    if (sym < 0 || sym > 256 || bits < 5 || bits > 30)
-      continue;
+    if (sym < 0 || sym > 256 || bits < 5 || bits > 30) continue;
     /* The bit string between the bars must agree with the hex code. */
     unsigned long from_bits = 0;
     int nbits = 0;
@@ -75,12 +70,10 @@ static int slow_decode(const uint8_t *src, size_t len, uint8_t *out, size_t *out
   for (size_t i = 0; i < len * 8; i++) {
     code = code << 1 | ((src[i / 8] >> (7 - i % 8)) & 1);
     bits++;
-    if (bits > 30)
-      return -1;
+    if (bits > 30) return -1;
     for (int s = 0; s < 257; s++) {
       if (h2_huffman_table[s].bits == bits && h2_huffman_table[s].code == code) {
-        if (s == 256)
-          return -1;
+        if (s == 256) return -1;
         out[n++] = (uint8_t)s;
         code = 0;
         bits = 0;
@@ -88,8 +81,7 @@ static int slow_decode(const uint8_t *src, size_t len, uint8_t *out, size_t *out
       }
     }
   }
-  if (bits > 7 || code != (1u << bits) - 1)
-    return -1;
+  if (bits > 7 || code != (1u << bits) - 1) return -1;
   *out_len = n;
   return 0;
 }
@@ -133,8 +125,81 @@ START_TEST(random_round_trips) {
     size_t dlen;
     ck_assert_int_eq(h2_huffman_decode(enc, elen, dec, sizeof dec, &dlen), H2_OK);
     ck_assert_uint_eq(dlen, len);
-    if (len)
-      ck_assert_mem_eq(dec, src, len);
+    if (len) ck_assert_mem_eq(dec, src, len);
+  }
+}
+END_TEST
+
+/* Longer inputs against the reference: valid encodings of random text with
+ * random bit flips, strings heavy in ones (long codes, EOS, bad padding) and
+ * plain random bytes — these reach the decoder's multi-byte refills and
+ * two-symbol lookups, which the exhaustive 1-2 byte check cannot. */
+START_TEST(random_inputs_against_reference) {
+  uint64_t rng = 777;
+  static uint8_t text[128], in[512], a[1024], b[1024];
+  unsigned agreed_ok = 0, agreed_error = 0;
+  for (int round = 0; round < 4000; round++) {
+    rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+    size_t len;
+    unsigned kind = (unsigned)(rng >> 60) % 3;
+    if (kind == 0) {
+      size_t tlen = (size_t)(rng >> 32) % 100;
+      for (size_t i = 0; i < tlen; i++) {
+        rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+        text[i] = (rng >> 40) % 4 ? (uint8_t)(' ' + (rng >> 57)) : (uint8_t)(rng >> 48);
+      }
+      len = h2_huffman_encode(text, tlen, in, sizeof in);
+      rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+      if (len && rng >> 63) /* flip one bit half of the time */
+        in[(rng >> 20) % len] ^= (uint8_t)(1u << ((rng >> 8) % 8));
+    } else {
+      len = 3 + (size_t)(rng >> 32) % 60;
+      for (size_t i = 0; i < len; i++) {
+        rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+        in[i] = kind == 1 ? (uint8_t)(0xf0 | (rng >> 60)) : (uint8_t)(rng >> 56);
+      }
+    }
+    size_t na = 0, nb = 0;
+    int ref = slow_decode(in, len, a, &na);
+    h2_status st = h2_huffman_decode(in, len, b, sizeof b, &nb);
+    ck_assert_msg((ref == 0) == (st == H2_OK), "round %d: reference %d, ours %d", round, ref, st);
+    if (ref == 0) {
+      ck_assert_uint_eq(na, nb);
+      ck_assert_mem_eq(a, b, na);
+      agreed_ok++;
+    } else {
+      ck_assert_int_eq(st, H2_E_HPACK_HUFFMAN);
+      agreed_error++;
+    }
+  }
+  ck_assert_uint_gt(agreed_ok, 1000);
+  ck_assert_uint_gt(agreed_error, 1000);
+}
+END_TEST
+
+/* Exactly sized heap buffers (ASan catches a byte past them), and one byte
+ * short on either side is reported, never overrun. */
+START_TEST(exact_buffers) {
+  uint64_t rng = 99;
+  for (int round = 0; round < 500; round++) {
+    rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+    size_t len = 1 + (size_t)(rng >> 40) % 200;
+    uint8_t *src = malloc(len);
+    for (size_t i = 0; i < len; i++) {
+      rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+      src[i] = round % 3 ? (uint8_t)('a' + (rng >> 59) % 26) : (uint8_t)(rng >> 56);
+    }
+    size_t elen = h2_huffman_encoded_len(src, len), n;
+    uint8_t *enc = malloc(elen), *dec = malloc(len);
+    ck_assert_uint_eq(h2_huffman_encode(src, len, enc, elen), elen);
+    ck_assert_uint_eq(h2_huffman_encode(src, len, enc, elen - 1), 0);
+    ck_assert_int_eq(h2_huffman_decode(enc, elen, dec, len, &n), H2_OK);
+    ck_assert_uint_eq(n, len);
+    ck_assert_mem_eq(dec, src, len);
+    ck_assert_int_eq(h2_huffman_decode(enc, elen, dec, len - 1, &n), H2_E_BUFFER_TOO_SMALL);
+    free(src);
+    free(enc);
+    free(dec);
   }
 }
 END_TEST
@@ -178,6 +243,8 @@ static Suite *suite(void) {
   tcase_add_test(t, exhaustive_short_inputs);
   tcase_add_test(t, random_round_trips);
   tcase_add_test(t, padding_rules);
+  tcase_add_test(t, random_inputs_against_reference);
+  tcase_add_test(t, exact_buffers);
   suite_add_tcase(s, t);
   return s;
 }

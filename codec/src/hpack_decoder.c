@@ -15,9 +15,9 @@
  * table is cleared, still unknown) rather than risking a wrong answer later. */
 #include <string.h>
 
+#include "h2/huffman.h"
 #include "hpack_internal.h"
 #include "hpack_static_table.h"
-#include "h2/huffman.h"
 
 /* The scratch area holds a Huffman-decoded value (max_string bytes) and a
  * name: a decoded literal name, or a copy of a table entry's name that an
@@ -40,19 +40,16 @@ static h2_status fail(h2_error *err, h2_status st, size_t offset) {
 
 h2_status h2_hpack_decoder_init(h2_hpack_decoder *d, const h2_hpack_decoder_config *cfg) {
   h2_hpack_decoder_config def = {0};
-  if (!cfg)
-    cfg = &def;
+  if (!cfg) cfg = &def;
   memset(d, 0, sizeof *d);
-  if (cfg->allocator)
-    d->alloc = *cfg->allocator;
+  if (cfg->allocator) d->alloc = *cfg->allocator;
   d->protocol_max = cfg->max_table_size ? cfg->max_table_size : H2_HPACK_DEFAULT_TABLE_SIZE;
   d->max_list = cfg->max_header_list_size ? cfg->max_header_list_size : H2_HPACK_DEFAULT_MAX_LIST;
   d->max_string = cfg->max_string_len ? cfg->max_string_len : H2_HPACK_DEFAULT_MAX_STRING;
   /* The table starts at the protocol maximum (§4.2: the encoder's initial
    * maximum is the SETTINGS value); name and value may both be Huffman coded
    * in one literal, so the scratch area holds two strings. */
-  if (hpack_table_init(&d->table, d->protocol_max, &d->alloc) != H2_OK)
-    return H2_E_NO_MEMORY;
+  if (hpack_table_init(&d->table, d->protocol_max, &d->alloc) != H2_OK) return H2_E_NO_MEMORY;
   if (alloc_scratch(d) != H2_OK) {
     hpack_table_free(&d->table, &d->alloc);
     return H2_E_NO_MEMORY;
@@ -68,17 +65,14 @@ void h2_hpack_decoder_free(h2_hpack_decoder *d) {
 
 h2_status h2_hpack_decoder_set_max_table_size(h2_hpack_decoder *d, uint32_t size) {
   size_t before = name_cap(d);
-  if (hpack_table_reserve(&d->table, size, &d->alloc) != H2_OK)
-    return H2_E_NO_MEMORY;
-  if (name_cap(d) > before && alloc_scratch(d) != H2_OK)
-    return H2_E_NO_MEMORY;
+  if (hpack_table_reserve(&d->table, size, &d->alloc) != H2_OK) return H2_E_NO_MEMORY;
+  if (name_cap(d) > before && alloc_scratch(d) != H2_OK) return H2_E_NO_MEMORY;
   /* §4.2: a lowered limit must be acknowledged by a size update at the start
    * of the next block. A raised one takes effect when the encoder sends one. */
   if (size < d->table.max_size) {
     /* §4.2: several changes before the next block: the smallest one must be
      * signalled first. */
-    if (!d->update_required || size < d->required_max)
-      d->required_max = size;
+    if (!d->update_required || size < d->required_max) d->required_max = size;
     d->update_required = true;
   }
   d->protocol_max = size;
@@ -87,7 +81,6 @@ h2_status h2_hpack_decoder_set_max_table_size(h2_hpack_decoder *d, uint32_t size
 
 void h2_hpack_decoder_set_state_unknown(h2_hpack_decoder *d) {
   d->state_unknown = true;
-  d->known_count = 0;
   d->table.count = 0;
   d->table.size = 0;
   d->table.ring_head = d->table.ring_tail = 0;
@@ -95,19 +88,26 @@ void h2_hpack_decoder_set_state_unknown(h2_hpack_decoder *d) {
   d->update_required = false;
 }
 
-bool h2_hpack_decoder_state_known(const h2_hpack_decoder *d) { return !d->state_unknown; }
+bool h2_hpack_decoder_state_known(const h2_hpack_decoder *d) {
+  return !d->state_unknown;
+}
 
 static void recheck_known(h2_hpack_decoder *d) {
   if (d->state_unknown && (uint64_t)d->table.size + H2_HPACK_ENTRY_OVERHEAD > d->table.max_size)
     d->state_unknown = false;
 }
 
-uint32_t h2_hpack_decoder_table_count(const h2_hpack_decoder *d) { return d->table.count; }
-uint32_t h2_hpack_decoder_table_size(const h2_hpack_decoder *d) { return d->table.size; }
-uint32_t h2_hpack_decoder_table_max_size(const h2_hpack_decoder *d) { return d->table.max_size; }
+uint32_t h2_hpack_decoder_table_count(const h2_hpack_decoder *d) {
+  return d->table.count;
+}
+uint32_t h2_hpack_decoder_table_size(const h2_hpack_decoder *d) {
+  return d->table.size;
+}
+uint32_t h2_hpack_decoder_table_max_size(const h2_hpack_decoder *d) {
+  return d->table.max_size;
+}
 bool h2_hpack_decoder_table_entry(const h2_hpack_decoder *d, uint32_t i, h2_header *out) {
-  if (i >= d->table.count)
-    return false;
+  if (i >= d->table.count) return false;
   hpack_table_get(&d->table, i, out);
   return true;
 }
@@ -145,27 +145,22 @@ static h2_status read_string(h2_hpack_decoder *d, const uint8_t *in, size_t len,
   uint32_t slen;
   size_t used;
   h2_status st = hpack_int_decode_inline(in + *pos, len - *pos, 7, &slen, &used);
-  if (st != H2_OK)
-    return st;
+  if (st != H2_OK) return st;
   *huffman = (in[*pos] & 0x80) != 0;
   *pos += used;
-  if (slen > len - *pos)
-    return H2_E_HPACK_TRUNCATED;
+  if (slen > len - *pos) return H2_E_HPACK_TRUNCATED;
   const uint8_t *s = in + *pos;
   *pos += slen;
   if (!*huffman) {
-    if (slen > d->max_string)
-      return H2_E_HPACK_STRING_TOO_LONG;
+    if (slen > d->max_string) return H2_E_HPACK_STRING_TOO_LONG;
     *out = (const char *)s;
     *out_len = slen;
     return H2_OK;
   }
   size_t n;
   st = h2_huffman_decode(s, slen, scratch, d->max_string, &n);
-  if (st == H2_E_BUFFER_TOO_SMALL)
-    return H2_E_HPACK_STRING_TOO_LONG;
-  if (st != H2_OK)
-    return st;
+  if (st == H2_E_BUFFER_TOO_SMALL) return H2_E_HPACK_STRING_TOO_LONG;
+  if (st != H2_OK) return st;
   *out = (const char *)scratch;
   *out_len = n;
   return H2_OK;
@@ -188,8 +183,7 @@ static void emit(h2_hpack_decoder *d, const h2_hpack_decode_callbacks *cb, block
     }
     return;
   }
-  if (cb && cb->on_field)
-    cb->on_field(cb->user, h, info);
+  if (cb && cb->on_field) cb->on_field(cb->user, h, info);
 }
 
 h2_status h2_hpack_decode_block(h2_hpack_decoder *d, const uint8_t *in, size_t len,
@@ -214,14 +208,11 @@ h2_status h2_hpack_decode_block(h2_hpack_decoder *d, const uint8_t *in, size_t l
     if (b & 0x80) {
       /* §6.1 indexed header field */
       st = hpack_int_decode_inline(in + pos, len - pos, 7, &index, &used);
-      if (st != H2_OK)
-        return fail(err, st, start);
+      if (st != H2_OK) return fail(err, st, start);
       pos += used;
-      if (index == 0)
-        return fail(err, H2_E_HPACK_INDEX_ZERO, start);
+      if (index == 0) return fail(err, H2_E_HPACK_INDEX_ZERO, start);
       st = lookup(d, index, &h, &unknown);
-      if (st != H2_OK)
-        return fail(err, st, start);
+      if (st != H2_OK) return fail(err, st, start);
       info.rep = H2_HPACK_INDEXED;
       info.index = index;
       info.unknown = unknown;
@@ -236,22 +227,17 @@ h2_status h2_hpack_decode_block(h2_hpack_decoder *d, const uint8_t *in, size_t l
        * and not above the protocol limit. */
       uint32_t size;
       st = hpack_int_decode_inline(in + pos, len - pos, 5, &size, &used);
-      if (st != H2_OK)
-        return fail(err, st, start);
-      if (seen_field)
-        return fail(err, H2_E_HPACK_SIZE_UPDATE_POSITION, start);
-      if (size > d->protocol_max)
-        return fail(err, H2_E_HPACK_SIZE_UPDATE_TOO_LARGE, start);
+      if (st != H2_OK) return fail(err, st, start);
+      if (seen_field) return fail(err, H2_E_HPACK_SIZE_UPDATE_POSITION, start);
+      if (size > d->protocol_max) return fail(err, H2_E_HPACK_SIZE_UPDATE_TOO_LARGE, start);
       if (d->update_required && size > d->required_max)
         return fail(err, H2_E_HPACK_SIZE_UPDATE_MISSING, start); /* not the smallest limit */
       pos += used;
       uint32_t evicted = hpack_table_set_max(&d->table, size);
       d->update_required = false;
-      if (size == 0)
-        d->state_unknown = false; /* an empty table is a known table */
+      if (size == 0) d->state_unknown = false; /* an empty table is a known table */
       recheck_known(d);
-      if (cb && cb->on_size_update)
-        cb->on_size_update(cb->user, size, start, evicted);
+      if (cb && cb->on_size_update) cb->on_size_update(cb->user, size, start, evicted);
       continue;
     }
     /* §6.2 literals: 01 incremental (6-bit index), 0001 never indexed,
@@ -269,30 +255,24 @@ h2_status h2_hpack_decode_block(h2_hpack_decoder *d, const uint8_t *in, size_t l
       prefix = 4;
     }
     st = hpack_int_decode_inline(in + pos, len - pos, prefix, &index, &used);
-    if (st != H2_OK)
-      return fail(err, st, start);
+    if (st != H2_OK) return fail(err, st, start);
     pos += used;
     uint8_t *name_scratch = d->scratch, *value_scratch = d->scratch + name_cap(d);
     bool name_unknown = false;
     if (index) {
       h2_header named;
       st = lookup(d, index, &named, &name_unknown);
-      if (st != H2_OK)
-        return fail(err, st, start);
+      if (st != H2_OK) return fail(err, st, start);
       h.name = named.name;
       h.name_len = named.name_len;
     } else {
-      if (pos >= len)
-        return fail(err, H2_E_HPACK_TRUNCATED, start);
+      if (pos >= len) return fail(err, H2_E_HPACK_TRUNCATED, start);
       st = read_string(d, in, len, &pos, name_scratch, &h.name, &h.name_len, &info.name_huffman);
-      if (st != H2_OK)
-        return fail(err, st, start);
+      if (st != H2_OK) return fail(err, st, start);
     }
-    if (pos >= len)
-      return fail(err, H2_E_HPACK_TRUNCATED, start);
+    if (pos >= len) return fail(err, H2_E_HPACK_TRUNCATED, start);
     st = read_string(d, in, len, &pos, value_scratch, &h.value, &h.value_len, &info.value_huffman);
-    if (st != H2_OK)
-      return fail(err, st, start);
+    if (st != H2_OK) return fail(err, st, start);
     info.index = index;
     info.unknown = name_unknown;
     info.wire_len = pos - start;
@@ -314,18 +294,16 @@ h2_status h2_hpack_decode_block(h2_hpack_decoder *d, const uint8_t *in, size_t l
         h.name = (const char *)name_scratch;
       }
       bool inserted;
-      info.evicted = hpack_table_insert(&d->table, h.name, h.name_len, h.value, h.value_len,
-                                        &inserted);
-      if (inserted)
-        hpack_table_get(&d->table, 0, &h); /* stable copies for the callback */
+      info.evicted =
+          hpack_table_insert(&d->table, h.name, h.name_len, h.value, h.value_len, &inserted);
+      if (inserted) hpack_table_get(&d->table, 0, &h); /* stable copies for the callback */
       h.flags = 0;
       recheck_known(d);
     }
     info.table_size = d->table.size;
     emit(d, cb, &bs, &h, &info);
   }
-  if (bs.over_limit)
-    return fail(err, H2_E_HPACK_HEADER_LIST_TOO_LARGE, bs.over_offset);
+  if (bs.over_limit) return fail(err, H2_E_HPACK_HEADER_LIST_TOO_LARGE, bs.over_offset);
   return H2_OK;
 }
 
@@ -341,23 +319,20 @@ typedef struct list_sink {
 } list_sink;
 
 static const char *copy_str(list_sink *s, const char *p, size_t len) {
-  if (!p)
-    return NULL;
+  if (!p) return NULL;
   if (len > s->cap - s->used) {
     s->overflow = true;
     return NULL;
   }
   char *dst = s->arena + s->used;
-  if (len)
-    memcpy(dst, p, len);
+  if (len) memcpy(dst, p, len);
   s->used += len;
   return dst;
 }
 
 static void list_on_field(void *user, const h2_header *h, const h2_hpack_field_info *info) {
   list_sink *s = user;
-  if (s->overflow)
-    return;
+  if (s->overflow) return;
   if (s->n == s->max) {
     s->overflow = true;
     return;
@@ -366,8 +341,7 @@ static void list_on_field(void *user, const h2_header *h, const h2_hpack_field_i
   *o = *h;
   o->name = copy_str(s, h->name, h->name_len);
   o->value = copy_str(s, h->value, h->value_len);
-  if (s->infos)
-    s->infos[s->n] = *info;
+  if (s->infos) s->infos[s->n] = *info;
   s->n++;
 }
 
@@ -378,7 +352,6 @@ h2_status h2_hpack_decode_list(h2_hpack_decoder *d, const uint8_t *in, size_t le
   h2_hpack_decode_callbacks cb = {.on_field = list_on_field, .user = &s};
   h2_status st = h2_hpack_decode_block(d, in, len, &cb, err);
   *n = s.n;
-  if (st == H2_OK && s.overflow)
-    return h2_error_set(err, H2_E_BUFFER_TOO_SMALL, 0, 0);
+  if (st == H2_OK && s.overflow) return h2_error_set(err, H2_E_BUFFER_TOO_SMALL, 0, 0);
   return st;
 }

@@ -301,8 +301,18 @@ static bool sensitive(const h2_hpack_encoder *e, const h2_header *h) {
          (NAME_IS(h, "cookie") && h->value_len < 20);
 }
 
-/* Default policy: fields whose values rarely repeat would only push reusable
- * entries out of the table, so they are sent without indexing. */
+/* Default policy (H2_INDEXING_DEFAULT): an entry is worth its table space
+ * only if the same field is likely to be sent again on this connection.
+ * Kept simple and cheap (a switch on the name length):
+ *  - entries larger than 3/4 of the table are not inserted: they would evict
+ *    nearly everything else for one probable reuse;
+ *  - names whose values change per request or response are sent without
+ *    indexing: :path (query strings, distinct resources), content-length,
+ *    date, age, etag, last-modified, location, if-none-match,
+ *    if-modified-since, x-request-id;
+ *  - everything else (methods, schemes, authorities, user-agent, accept-*,
+ *    cookies ≥ 20 bytes, content-type, server, ...) is inserted.
+ * Sensitive fields are decided before this (see sensitive()). */
 static bool worth_indexing(const h2_hpack_encoder *e, const h2_header *h) {
   uint64_t size = (uint64_t)h->name_len + h->value_len + H2_HPACK_ENTRY_OVERHEAD;
   if (size > (uint64_t)e->table.max_size * 3 / 4) return false;
@@ -350,8 +360,11 @@ h2_status h2_hpack_encode(h2_hpack_encoder *e, const h2_header *list, size_t n, 
     bool value_match = false;
     uint32_t index =
         h2_hpack_static_find(h->name, h->name_len, h->value, h->value_len, &value_match);
-    uint32_t nh = name_hash_of(h->name, h->name_len), fh = 0;
-    if (!value_match && !never) {
+    /* Hashes are computed only when needed (0 = not yet): not for static
+     * exact matches, nor against an empty dynamic table. */
+    uint32_t nh = 0, fh = 0;
+    if (!value_match && !never && e->table.count) {
+      nh = name_hash_of(h->name, h->name_len);
       fh = field_hash_of(nh, h->value, h->value_len);
       uint32_t seq1 = hash_find(e, e->field_hash, fh, h, false);
       if (seq1) {
@@ -363,7 +376,8 @@ h2_status h2_hpack_encode(h2_hpack_encoder *e, const h2_header *list, size_t n, 
       put_int(&o, index, 7, 0x80); /* §6.1 */
       continue;
     }
-    if (index == 0) {
+    if (index == 0 && e->table.count) {
+      if (!nh) nh = name_hash_of(h->name, h->name_len);
       uint32_t seq1 = hash_find(e, e->name_hash, nh, h, true);
       if (seq1) index = H2_HPACK_STATIC_COUNT + (e->inserted - (seq1 - 1));
     }
@@ -390,6 +404,7 @@ h2_status h2_hpack_encode(h2_hpack_encoder *e, const h2_header *list, size_t n, 
         uint32_t seq = e->inserted++;
         h2_header f;
         hpack_table_get(&e->table, 0, &f);
+        if (!nh) nh = name_hash_of(h->name, h->name_len);
         if (!fh) fh = field_hash_of(nh, h->value, h->value_len);
         hash_put(e, e->field_hash, &e->hash_used, fh, seq, false, &f);
         hash_put(e, e->name_hash, &e->name_used, nh, seq, true, &f);

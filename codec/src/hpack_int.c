@@ -2,8 +2,8 @@
 #include "h2/hpack.h"
 #include "hpack_internal.h"
 
-h2_status h2_hpack_int_decode(const uint8_t *buf, size_t len, unsigned prefix_bits,
-                              uint32_t *value, size_t *consumed) {
+h2_status h2_hpack_int_decode(const uint8_t *buf, size_t len, unsigned prefix_bits, uint32_t *value,
+                              size_t *consumed) {
   return hpack_int_decode_inline(buf, len, prefix_bits, value, consumed);
 }
 
@@ -11,8 +11,7 @@ size_t h2_hpack_int_encode(uint32_t value, unsigned prefix_bits, uint8_t first, 
                            size_t cap) {
   uint32_t max_prefix = (1u << prefix_bits) - 1;
   uint8_t pattern = (uint8_t)(first & ~max_prefix);
-  if (cap == 0)
-    return 0;
+  if (cap == 0) return 0;
   if (value < max_prefix) {
     out[0] = (uint8_t)(pattern | value);
     return 1;
@@ -21,13 +20,11 @@ size_t h2_hpack_int_encode(uint32_t value, unsigned prefix_bits, uint8_t first, 
   value -= max_prefix;
   size_t n = 1;
   while (value >= 128) {
-    if (n == cap)
-      return 0;
+    if (n == cap) return 0;
     out[n++] = (uint8_t)(0x80 | (value & 0x7f));
     value >>= 7;
   }
-  if (n == cap)
-    return 0;
+  if (n == cap) return 0;
   out[n++] = (uint8_t)value;
   return n;
 }

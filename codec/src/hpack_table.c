@@ -24,15 +24,16 @@ void *hpack_alloc(const h2_allocator *a, size_t n) {
   return a && a->alloc ? a->alloc(a->ctx, n) : default_alloc(NULL, n);
 }
 void hpack_free(const h2_allocator *a, void *p) {
-  if (!p)
-    return;
+  if (!p) return;
   if (a && a->free)
     a->free(a->ctx, p);
   else
     default_free(NULL, p);
 }
 
-static size_t ring_cap_for(uint32_t max_size) { return (size_t)max_size * 2 + 64; }
+static size_t ring_cap_for(uint32_t max_size) {
+  return (size_t)max_size * 2 + 64;
+}
 
 static uint32_t ent_cap_for(uint32_t max_size) {
   uint32_t need = max_size / H2_HPACK_ENTRY_OVERHEAD + 1, cap = 4;
@@ -82,16 +83,13 @@ static void evict_oldest(hpack_table *t) {
   uint32_t bytes = t->ent_nlen[slot] + t->ent_vlen[slot];
   t->ring_tail = t->ent_off[slot] + bytes;
   t->size -= bytes + H2_HPACK_ENTRY_OVERHEAD;
-  if (--t->count == 0)
-    t->ring_head = t->ring_tail = 0;
+  if (--t->count == 0) t->ring_head = t->ring_tail = 0;
 }
 
 h2_status hpack_table_reserve(hpack_table *t, uint32_t max_size, const h2_allocator *a) {
-  if (ring_cap_for(max_size) <= t->ring_cap && ent_cap_for(max_size) <= t->ent_cap)
-    return H2_OK;
+  if (ring_cap_for(max_size) <= t->ring_cap && ent_cap_for(max_size) <= t->ent_cap) return H2_OK;
   hpack_table grown = *t;
-  if (alloc_storage(&grown, max_size, a) != H2_OK)
-    return H2_E_NO_MEMORY;
+  if (alloc_storage(&grown, max_size, a) != H2_OK) return H2_E_NO_MEMORY;
   /* Copy the entries oldest first, compacted at the start. */
   size_t at = 0;
   for (uint32_t k = t->count; k-- > 0;) {
@@ -149,10 +147,8 @@ uint32_t hpack_table_insert(hpack_table *t, const char *name, size_t name_len, c
     t->ring_head = live;
   }
   uint8_t *dst = t->ring + t->ring_head;
-  if (name_len)
-    memcpy(dst, name, name_len);
-  if (value_len)
-    memcpy(dst + name_len, value, value_len);
+  if (name_len) memcpy(dst, name, name_len);
+  if (value_len) memcpy(dst + name_len, value, value_len);
   t->ent_head = (t->ent_head + 1) & (t->ent_cap - 1);
   t->ent_off[t->ent_head] = (uint32_t)t->ring_head;
   t->ent_nlen[t->ent_head] = (uint32_t)name_len;

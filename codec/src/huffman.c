@@ -23,18 +23,35 @@ size_t h2_huffman_encoded_len(const uint8_t *src, size_t len) {
 }
 
 size_t h2_huffman_encode(const uint8_t *src, size_t len, uint8_t *dst, size_t cap) {
-  uint64_t acc = 0; /* pending bits, right-aligned; never more than 7 + 30 */
+  uint64_t acc = 0; /* pending bits, right-aligned; fewer than 32 + 30 */
   unsigned nbits = 0;
-  size_t out = 0;
-  for (size_t i = 0; i < len; i++) {
-    const h2_huffman_code c = h2_huffman_table[src[i]];
+  size_t out = 0, i = 0;
+  /* While 4 more bytes certainly fit, flush 32 bits at a time. */
+  while (i < len && cap - out >= 4) {
+    const h2_huffman_code c = h2_huffman_table[src[i++]];
     acc = (acc << c.bits) | c.code;
     nbits += c.bits;
+    if (nbits >= 32) {
+      nbits -= 32;
+      uint32_t w = (uint32_t)(acc >> nbits);
+      dst[out] = (uint8_t)(w >> 24);
+      dst[out + 1] = (uint8_t)(w >> 16);
+      dst[out + 2] = (uint8_t)(w >> 8);
+      dst[out + 3] = (uint8_t)w;
+      out += 4;
+    }
+  }
+  /* Near the end of dst: byte by byte, checking room. */
+  for (;;) {
     while (nbits >= 8) {
       if (out == cap) return 0;
       nbits -= 8;
       dst[out++] = (uint8_t)(acc >> nbits);
     }
+    if (i == len) break;
+    const h2_huffman_code c = h2_huffman_table[src[i++]];
+    acc = (acc << c.bits) | c.code;
+    nbits += c.bits;
   }
   if (nbits > 0) {
     /* §5.2: pad with the most significant bits of EOS (all ones). */

@@ -135,8 +135,7 @@ typedef struct h2_hpack_decoder {
   uint8_t *scratch;      /* Huffman output, max_string bytes */
   bool update_required;  /* the limit went below max_size: next block must start with an update */
   uint32_t required_max; /* ...no larger than the smallest limit since the last block (§4.2) */
-  bool state_unknown;    /* started mid-connection */
-  uint32_t known_count;  /* entries inserted since the state became unknown */
+  bool state_unknown;    /* started mid-connection: the table holds only what we saw */
   h2_allocator alloc;
 } h2_hpack_decoder;
 
