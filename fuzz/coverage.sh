@@ -4,7 +4,7 @@
 # (-fprofile-instr-generate -fcoverage-mapping, no sanitizers, no libFuzzer)
 # in build/fuzzcov, replays corpus/<target>/ through every target, merges the
 # profiles with llvm-profdata and prints llvm-cov's report for codec/ (the
-# number stated in fuzz/README.md), then for inspector/.
+# number stated in fuzz/README.md), then for inspector/ and session/.
 #
 #   fuzz/coverage.sh            # report on stdout
 #   fuzz/coverage.sh --html     # also build/fuzzcov/html/index.html
@@ -44,7 +44,11 @@ for exe in "$build"/fuzz/replay_*; do
   dirs=("$root/corpus/$target")
   [ $work = 1 ] && [ -d "$root/build/fuzz/work/$target" ] && dirs+=("$root/build/fuzz/work/$target")
   [ -d "${dirs[0]}" ] || continue
-  LLVM_PROFILE_FILE="$build/profiles/$target.profraw" "$exe" -q "${dirs[@]}" >/dev/null
+  # A failing input stops that target's replay (and its profile): say so,
+  # and go on with the others.
+  LLVM_PROFILE_FILE="$build/profiles/$target.profraw" "$exe" -q "${dirs[@]}" >/dev/null 2>&1 ||
+    echo "coverage.sh: replay of $target FAILED (run build/fuzzcov/fuzz/replay_$target -v" \
+      "corpus/$target to see which input); its coverage is missing" >&2
   objects+=(-object "$exe")
 done
 "$profdata" merge -sparse "$build"/profiles/*.profraw -o "$build/merged.profdata"
@@ -57,8 +61,9 @@ report() { # label path-regex
   "$cov" report "$main" "${others[@]}" -instr-profile="$build/merged.profdata" \
     -ignore-filename-regex="$2" | sed 's/^/  /'
 }
-report "codec/ (library sources)" '(^|/)(fuzz|inspector|tests|bench|usr)/'
-report "inspector/" '(^|/)(fuzz|codec|tests|bench|usr)/'
+report "codec/ (library sources)" '(^|/)(fuzz|inspector|session|tests|bench|usr)/'
+report "inspector/" '(^|/)(fuzz|codec|session|tests|bench|usr)/'
+if [ -d "$root/session" ]; then report "session/" '(^|/)(fuzz|codec|inspector|tests|bench|usr)/'; fi
 if [ $html = 1 ]; then
   "$cov" show "$main" "${others[@]}" -instr-profile="$build/merged.profdata" -format=html \
     -output-dir="$build/html" -ignore-filename-regex='(^|/)(fuzz|tests|bench|usr)/'

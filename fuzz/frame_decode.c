@@ -91,8 +91,10 @@ static rule_set rule_violations(const uint8_t *frame, uint8_t sender) {
   }
   case H2_PRIORITY: /* §6.3 */
     if (sid == 0) rule_add(&s, H2_E_STREAM_ID_REQUIRED);
-    if (len != 5) rule_add(&s, H2_E_BAD_FIXED_LENGTH);
-    else if ((read_u32(pl) & 0x7fffffffu) == sid) rule_add(&s, H2_E_SELF_DEPENDENCY);
+    if (len != 5)
+      rule_add(&s, H2_E_BAD_FIXED_LENGTH);
+    else if ((read_u32(pl) & 0x7fffffffu) == sid)
+      rule_add(&s, H2_E_SELF_DEPENDENCY);
     break;
   case H2_RST_STREAM: /* §6.4 */
     if (sid == 0) rule_add(&s, H2_E_STREAM_ID_REQUIRED);
@@ -106,8 +108,8 @@ static rule_set rule_violations(const uint8_t *frame, uint8_t sender) {
       break;
     }
     for (uint32_t i = 0; i < len / 6; i++)
-      setting_rules((uint16_t)((pl[6 * i] << 8) | pl[6 * i + 1]), read_u32(pl + 6 * i + 2),
-                    sender, &s);
+      setting_rules((uint16_t)((pl[6 * i] << 8) | pl[6 * i + 1]), read_u32(pl + 6 * i + 2), sender,
+                    &s);
     break;
   case H2_PUSH_PROMISE: { /* §6.6, §8.4 */
     if (sid == 0) rule_add(&s, H2_E_STREAM_ID_REQUIRED);
@@ -129,8 +131,10 @@ static rule_set rule_violations(const uint8_t *frame, uint8_t sender) {
     if (len < 8) rule_add(&s, H2_E_FRAME_TOO_SHORT);
     break;
   case H2_WINDOW_UPDATE: /* §6.9 */
-    if (len != 4) rule_add(&s, H2_E_BAD_FIXED_LENGTH);
-    else if ((read_u32(pl) & 0x7fffffffu) == 0) rule_add(&s, H2_E_WINDOW_UPDATE_ZERO);
+    if (len != 4)
+      rule_add(&s, H2_E_BAD_FIXED_LENGTH);
+    else if ((read_u32(pl) & 0x7fffffffu) == 0)
+      rule_add(&s, H2_E_WINDOW_UPDATE_ZERO);
     break;
   case H2_CONTINUATION: /* §6.10 */
     if (sid == 0) rule_add(&s, H2_E_STREAM_ID_REQUIRED);
@@ -206,7 +210,8 @@ static bool frames_equal(const h2_frame *a, const h2_frame *b, bool compare_padd
   case H2_DATA:
     return a->u.data.len == b->u.data.len && span_eq(a->u.data.data, b->u.data.data, a->u.data.len);
   case H2_HEADERS:
-    if ((a->hd.flags & H2_FLAG_PRIORITY) && !prio_eq(&a->u.headers.priority, &b->u.headers.priority))
+    if ((a->hd.flags & H2_FLAG_PRIORITY) &&
+        !prio_eq(&a->u.headers.priority, &b->u.headers.priority))
       return false;
     return a->u.headers.fragment_len == b->u.headers.fragment_len &&
            span_eq(a->u.headers.fragment, b->u.headers.fragment, a->u.headers.fragment_len);
@@ -276,8 +281,8 @@ static void check_accessors(const h2_frame *f) {
 /* Oracle 2 and 3 for one accepted frame (wire = its bytes). */
 static void check_reencode(const h2_frame *f, const uint8_t *wire, size_t size,
                            const h2_frame_decode_options *opts) {
-  FUZZ_CHECK(h2_frame_encoded_size(f) == size, "encoded size %zu != %zu",
-             h2_frame_encoded_size(f), size);
+  FUZZ_CHECK(h2_frame_encoded_size(f) == size, "encoded size %zu != %zu", h2_frame_encoded_size(f),
+             size);
   uint8_t *out = malloc(size); /* exact size: ASan catches any overrun */
   if (!out) abort();
   size_t written = 99;
@@ -314,6 +319,85 @@ static void check_reencode(const h2_frame *f, const uint8_t *wire, size_t size,
       FUZZ_CHECK(again.padding[i] == 0, "padding byte %zu not zero", i);
   }
   free(out);
+}
+
+/* Oracle 5: the encoder refuses what a receiver must reject. The accepted
+ * frame is changed in one field at a time so that it breaks a rule, and
+ * h2_frame_encode must say H2_E_INVALID_ARGUMENT without writing. Also the
+ * unvalidated writer reproduces the wire bytes. */
+static bool needs_stream(uint8_t type) {
+  return type == H2_DATA || type == H2_HEADERS || type == H2_PRIORITY || type == H2_RST_STREAM ||
+         type == H2_PUSH_PROMISE || type == H2_CONTINUATION;
+}
+
+static bool forbids_stream(uint8_t type) {
+  return type == H2_SETTINGS || type == H2_PING || type == H2_GOAWAY;
+}
+
+static void expect_refused(const h2_frame *bad, size_t size, const char *what) {
+  uint8_t *out = malloc(size + 64);
+  if (!out) abort();
+  size_t written = 99;
+  h2_error err;
+  h2_status st = h2_frame_encode(bad, out, size + 64, &written, &err);
+  FUZZ_CHECK(st == H2_E_INVALID_ARGUMENT && written == 0, "%s: encode gave %s, wrote %zu", what,
+             h2_status_name(st), written);
+  FUZZ_CHECK(err.section != NULL, "%s: refusal without a section", what);
+  free(out);
+}
+
+static void check_refusals(const h2_frame *f, const uint8_t *wire, size_t size) {
+  uint8_t *raw = malloc(size);
+  if (!raw) abort();
+  uint32_t sid_raw = f->hd.stream_id | ((uint32_t)f->hd.reserved << 31);
+  FUZZ_CHECK(h2_frame_write_raw(raw, size, f->hd.length, f->hd.type, f->hd.flags, sid_raw,
+                                wire + H2_FRAME_HEADER_LEN, size - H2_FRAME_HEADER_LEN) == size &&
+                 memcmp(raw, wire, size) == 0,
+             "raw writer differs from the wire");
+  FUZZ_CHECK(h2_frame_write_raw(raw, size - 1, f->hd.length, f->hd.type, f->hd.flags, sid_raw,
+                                wire + H2_FRAME_HEADER_LEN, size - H2_FRAME_HEADER_LEN) == 0,
+             "raw writer ignored cap");
+  free(raw);
+  h2_frame bad = *f;
+  if (needs_stream(f->hd.type)) { /* §6.1-§6.4, §6.6, §6.10 */
+    bad.hd.stream_id = 0;
+    expect_refused(&bad, size, "stream 0");
+  } else if (forbids_stream(f->hd.type)) { /* §6.5, §6.7, §6.8 */
+    bad.hd.stream_id = 1;
+    expect_refused(&bad, size, "stream 1");
+  }
+  bad = *f;
+  bad.hd.stream_id = 0x80000000u | f->hd.stream_id; /* §4.1: 31 bits */
+  expect_refused(&bad, size, "32-bit stream id");
+  bad = *f;
+  switch (f->hd.type) {
+  case H2_PRIORITY: /* RFC 7540 §5.3.1 */
+    bad.u.priority.dependency = f->hd.stream_id;
+    expect_refused(&bad, size, "PRIORITY self-dependency");
+    break;
+  case H2_WINDOW_UPDATE: /* §6.9 */
+    bad.u.window_update.increment = 0;
+    expect_refused(&bad, size, "WINDOW_UPDATE 0");
+    break;
+  case H2_PUSH_PROMISE: /* §6.6, §5.1.1 */
+    bad.u.push_promise.promised_stream_id = 3;
+    expect_refused(&bad, size, "odd promised id");
+    break;
+  case H2_SETTINGS: /* §6.5 */
+    if (f->u.settings.count && !(f->hd.flags & H2_FLAG_ACK)) {
+      bad.hd.flags |= H2_FLAG_ACK;
+      expect_refused(&bad, size, "SETTINGS ACK with entries");
+    }
+    break;
+  case H2_DATA: /* a span without bytes */
+    if (f->u.data.len) {
+      bad.u.data.data = NULL;
+      expect_refused(&bad, size, "DATA without bytes");
+    }
+    break;
+  default:
+    break;
+  }
 }
 
 /* ---- Oracle 4: field block sequencing shadow model ---- */
@@ -411,8 +495,8 @@ static void check_rejection(h2_status st, const h2_error *err, const h2_frame *f
   FUZZ_CHECK(err->code == rule_code(st), "%s carries code %u, RFC says %u", h2_status_name(st),
              err->code, rule_code(st));
   uint8_t scope = rule_scope(st, &f->hd);
-  FUZZ_CHECK(err->scope == H2_SCOPE_STREAM || err->scope == H2_SCOPE_CONNECTION,
-             "%s has scope %u", h2_status_name(st), err->scope);
+  FUZZ_CHECK(err->scope == H2_SCOPE_STREAM || err->scope == H2_SCOPE_CONNECTION, "%s has scope %u",
+             h2_status_name(st), err->scope);
   if (scope != H2_SCOPE_NONE)
     FUZZ_CHECK(err->scope == scope, "%s scope %u, RFC says %u", h2_status_name(st), err->scope,
                scope);
@@ -444,11 +528,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     h2_status st = h2_preface_check(p, left, &err);
     bool match = left >= H2_PREFACE_LEN && memcmp(p, H2_PREFACE, H2_PREFACE_LEN) == 0;
     bool prefix = left < H2_PREFACE_LEN && memcmp(p, H2_PREFACE, left) == 0;
-    FUZZ_CHECK(st == (match ? H2_OK : prefix ? H2_NEED_MORE : H2_E_BAD_PREFACE),
+    FUZZ_CHECK(st == (match    ? H2_OK
+                      : prefix ? H2_NEED_MORE
+                               : H2_E_BAD_PREFACE),
                "preface check %s", h2_status_name(st));
     if (st == H2_E_BAD_PREFACE)
       FUZZ_CHECK(err.offset < left && err.offset < H2_PREFACE_LEN &&
-                     memcmp(p, H2_PREFACE, err.offset) == 0 && p[err.offset] != H2_PREFACE[err.offset],
+                     memcmp(p, H2_PREFACE, err.offset) == 0 &&
+                     p[err.offset] != H2_PREFACE[err.offset],
                  "bad preface offset %zu", err.offset);
     if (st != H2_OK) return 0;
     p += H2_PREFACE_LEN;
@@ -474,8 +561,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       size_t expect_need = H2_FRAME_HEADER_LEN - left;
       if (left >= 3) {
         uint32_t length = ((uint32_t)p[0] << 16) | ((uint32_t)p[1] << 8) | p[2];
-        if (length <= max) expect_need = H2_FRAME_HEADER_LEN + (size_t)length - left;
-        else FUZZ_CHECK(left < H2_FRAME_HEADER_LEN, "oversized frame waited on");
+        if (length <= max)
+          expect_need = H2_FRAME_HEADER_LEN + (size_t)length - left;
+        else
+          FUZZ_CHECK(left < H2_FRAME_HEADER_LEN, "oversized frame waited on");
       }
       FUZZ_CHECK(consumed == 0 && err.status == H2_NEED_MORE && err.need == expect_need,
                  "need more: consumed %zu, need %zu (expected %zu)", consumed, err.need,
@@ -514,6 +603,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       FUZZ_CHECK(consumed == frame_size, "consumed %zu of %zu", consumed, frame_size);
       check_accessors(&f);
       check_reencode(&f, p, frame_size, &opts);
+      check_refusals(&f, p, frame_size);
       uint8_t raw[H2_FRAME_HEADER_LEN];
       h2_frame_header_write(raw, f.hd.length, f.hd.type, f.hd.flags,
                             ((uint32_t)f.hd.reserved << 31) | f.hd.stream_id);

@@ -67,8 +67,7 @@ static uint64_t run(const uint8_t *data, size_t size, uint8_t opts, size_t chunk
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  if (size < 2)
-    return 0;
+  if (size < 2) return 0;
   uint8_t opts = data[0], chunk = data[1];
   data += 2;
   size -= 2;

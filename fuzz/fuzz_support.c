@@ -33,7 +33,8 @@ void fuzz_log_hex(const char *label, const uint8_t *p, size_t n) {
   if (!fuzz_verbose()) return;
   fprintf(stderr, "%s (%zu bytes):", label, n);
   size_t shown = n < 64 ? n : 64;
-  for (size_t i = 0; i < shown; i++) fprintf(stderr, " %02x", p[i]);
+  for (size_t i = 0; i < shown; i++)
+    fprintf(stderr, " %02x", p[i]);
   fprintf(stderr, "%s\n", n > shown ? " ..." : "");
 }
 

@@ -30,9 +30,9 @@ _Noreturn void fuzz_fail(const char *file, int line, const char *cond, const cha
     __attribute__((format(printf, 4, 5)));
 
 /* FUZZ_CHECK(cond, "fmt", ...): stays active in every build type (unlike assert). */
-#define FUZZ_CHECK(cond, ...)                                                                  \
-  do {                                                                                         \
-    if (!(cond)) fuzz_fail(__FILE__, __LINE__, #cond, __VA_ARGS__);                            \
+#define FUZZ_CHECK(cond, ...)                                                                      \
+  do {                                                                                             \
+    if (!(cond)) fuzz_fail(__FILE__, __LINE__, #cond, __VA_ARGS__);                                \
   } while (0)
 
 /* Consumes fuzz input front to back. When the input runs out every getter
@@ -56,9 +56,9 @@ const uint8_t *fuzz_rest(fuzz_reader *r, size_t *got);
  * can be told to fail after a budget of successful allocations, so the
  * targets reach H2_E_NO_MEMORY paths and prove nothing leaks. */
 typedef struct fuzz_alloc_state {
-  long live;        /* blocks allocated and not yet freed */
-  long budget;      /* allocations left before failures start; < 0 = unlimited */
-  long failures;    /* allocations refused */
+  long live;     /* blocks allocated and not yet freed */
+  long budget;   /* allocations left before failures start; < 0 = unlimited */
+  long failures; /* allocations refused */
 } fuzz_alloc_state;
 
 void *fuzz_alloc(void *ctx, size_t size);

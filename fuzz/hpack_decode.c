@@ -30,8 +30,20 @@ static void on_field(void *user, const h2_header *h, const h2_hpack_field_info *
                "literal name longer than the string limit");
   }
   FUZZ_CHECK(!info->unknown || fc->unknown_allowed, "unknown field outside state-unknown mode");
-  FUZZ_CHECK(info->unknown || (h->name != NULL && h->value != NULL), "NULL string in a known field");
+  FUZZ_CHECK(info->unknown || (h->name != NULL && h->value != NULL),
+             "NULL string in a known field");
   FUZZ_CHECK(info->table_size <= h2_hpack_decoder_table_max_size(fc->d), "table over its max");
+  /* RFC 7541 Appendix A: an index of 1..61 is the static table, whose
+   * entries must come out unchanged (a field, or only the name of a literal). */
+  if (!info->unknown && info->index >= 1 && info->index <= 61) {
+    const h2_hpack_static_entry *st = h2_hpack_static_get(info->index);
+    FUZZ_CHECK(st != NULL, "static entry %u missing", info->index);
+    FUZZ_CHECK(h->name_len == st->name_len && !memcmp(h->name, st->name, st->name_len),
+               "static name %u differs", info->index);
+    if (info->rep == H2_HPACK_INDEXED)
+      FUZZ_CHECK(h->value_len == st->value_len && !memcmp(h->value, st->value, st->value_len),
+                 "static value %u differs", info->index);
+  }
 }
 
 static void check_table(const h2_hpack_decoder *d, uint32_t protocol_max) {
@@ -67,8 +79,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   uint32_t protocol_max = 4096;
   if (cfg.table_size != 4096 && h2_hpack_decoder_set_max_table_size(&d, cfg.table_size) == H2_OK)
     protocol_max = cfg.table_size;
-  if (cfg.state_unknown)
-    h2_hpack_decoder_set_state_unknown(&d);
+  if (cfg.state_unknown) h2_hpack_decoder_set_state_unknown(&d);
+  FUZZ_CHECK(h2_hpack_decoder_state_known(&d) == !cfg.state_unknown, "state-unknown mode");
   field_check fc = {.d = &d,
                     .max_string = cfg.max_string ? cfg.max_string : H2_HPACK_DEFAULT_MAX_STRING,
                     .unknown_allowed = cfg.state_unknown};
@@ -85,6 +97,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (st != H2_OK && st != H2_E_HPACK_HEADER_LIST_TOO_LARGE) {
       FUZZ_CHECK(err.offset <= rec.block_len, "error offset past the block");
       FUZZ_CHECK(h2_status_code(st) != 0 || st == H2_E_NO_MEMORY, "rejection without a code");
+      /* RFC 9113 §4.3: a field block that cannot be decoded is a connection
+       * error of type COMPRESSION_ERROR (0x9). */
+      if (st != H2_E_NO_MEMORY) {
+        FUZZ_CHECK(h2_status_code(st) == 0x9 && h2_status_scope(st) == H2_SCOPE_CONNECTION,
+                   "%s: code %u scope %u", h2_status_name(st), h2_status_code(st),
+                   h2_status_scope(st));
+        FUZZ_CHECK(h2_status_section(st) && err.section, "%s without an RFC section",
+                   h2_status_name(st));
+      }
       break; /* a connection error: the table may be out of sync (RFC 9113 §4.3) */
     }
     check_table(&d, protocol_max);

@@ -51,8 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     h2_error err;
     h2_status st = h2_hpack_decode_list(&d, rec.block, rec.block_len, ours, NULL, MAX_FIELDS, &n,
                                         arena, sizeof arena, &err);
-    if (st == H2_E_BUFFER_TOO_SMALL)
-      break; /* our harness limit, not a decoder verdict */
+    if (st == H2_E_BUFFER_TOO_SMALL) break; /* our harness limit, not a decoder verdict */
     /* nghttp2: field by field. */
     const uint8_t *in = rec.block;
     size_t left = rec.block_len, k = 0;
@@ -85,12 +84,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         break;
       }
     }
-    fuzz_log("block %d: h2scope %s, nghttp2 %s\n", blocks, h2_strerror(st),
-             ng_ok ? "ok" : "error");
+    fuzz_log("block %d: h2scope %s, nghttp2 %s\n", blocks, h2_strerror(st), ng_ok ? "ok" : "error");
     FUZZ_CHECK((st == H2_OK) == ng_ok, "verdicts differ: h2scope %s (offset %zu), nghttp2 %s",
                h2_strerror(st), err.offset, ng_ok ? "accepts" : "rejects");
-    if (st != H2_OK)
-      break;
+    if (st != H2_OK) break;
     FUZZ_CHECK(!mismatch && k == n, "decoded lists differ (%zu vs %zu fields)", n, k);
   }
   nghttp2_hd_inflate_del(inf);

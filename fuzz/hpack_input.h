@@ -27,16 +27,16 @@
 #include "fuzz_support.h"
 
 typedef struct hpack_input_config {
-  uint32_t table_size;      /* initial SETTINGS_HEADER_TABLE_SIZE */
-  uint32_t max_list;        /* 0 = the decoder's default */
-  uint32_t max_string;      /* 0 = the decoder's default */
+  uint32_t table_size; /* initial SETTINGS_HEADER_TABLE_SIZE */
+  uint32_t max_list;   /* 0 = the decoder's default */
+  uint32_t max_string; /* 0 = the decoder's default */
   bool state_unknown;
-  long alloc_budget;        /* < 0: unlimited */
+  long alloc_budget; /* < 0: unlimited */
 } hpack_input_config;
 
 typedef struct hpack_input_record {
-  uint32_t settings[2];     /* table size changes before the block, in order */
-  int settings_count;       /* 0..2 */
+  uint32_t settings[2]; /* table size changes before the block, in order */
+  int settings_count;   /* 0..2 */
   const uint8_t *block;
   size_t block_len;
 } hpack_input_record;

@@ -11,8 +11,7 @@
 #include "h2/huffman.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  if (size > 4096)
-    return 0;
+  if (size > 4096) return 0;
   uint8_t *enc = malloc(size * 4 + 8), *dec = malloc(size * 2 + 8);
   FUZZ_CHECK(enc && dec, "out of memory");
   size_t elen = h2_huffman_encoded_len(data, size);

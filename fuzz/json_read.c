@@ -12,8 +12,7 @@
 static size_t walk(const json_value *v, int depth) {
   size_t n = 1;
   FUZZ_CHECK(depth <= JSON_MAX_DEPTH + 1, "depth %d", depth);
-  if (v->type == JSON_STRING)
-    FUZZ_CHECK(v->str[v->str_len] == '\0', "string not terminated");
+  if (v->type == JSON_STRING) FUZZ_CHECK(v->str[v->str_len] == '\0', "string not terminated");
   size_t count = 0;
   for (const json_value *m = v->first; m; m = m->next, count++)
     n += walk(m, depth + 1);

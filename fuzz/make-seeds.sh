@@ -38,6 +38,8 @@ done
 # hpack_roundtrip: mode byte, then per block: ctl (count, size change), fields.
 printf '\x00\x05\x03\x01\x00\x03\x04abc\x09\x04\x00\x11\x05v=1;x' >"$c/hpack_roundtrip/basic"
 printf '\x16\xc3\x01\x00\x00\x40\x03\x02ab\x03xyz\x07\x06Bearer\x41\x03k\x02\x01v' >"$c/hpack_roundtrip/sizes"
+printf '\x00\x23\x01\x00\x01\x03GET\x03\x01/\x00\x03abc\x03xyz\x21\x20\x00\x01\x03GET\xa1\x1f\x40\x0f\xa0\x05\x0bexample.com\x01\x01\x03GET' >"$c/hpack_roundtrip/peer-limit"
+printf '\x20\x03\x23\x20\x00\x01\x03GET\x03\x01/\x00\x03abc\x03xyz\xa1\x1f\x40\x0f\xa0\x05\x0bexample.com' >"$c/hpack_roundtrip/alloc-budget"
 # huffman_roundtrip: any bytes.
 printf 'www.example.com' >"$c/huffman_roundtrip/ascii"
 printf '\xff\x00\x80\x7f\xfe' >"$c/huffman_roundtrip/binary"
@@ -89,4 +91,39 @@ hand goaway "$(frame 7 0 0 0000000300000000)$(frame 7 0 0 7fffffff00000002646562
 hand window-update "$(frame 8 0 0 00010000)$(frame 8 0 1 7fffffff)"
 hand continuation "$(frame 1 0 1 8286)$(frame 9 0 1 84)$(frame 9 4 1 418cf1e3c2e5f23a6ba0ab90f4ff)"
 hand unknown "$(frame 0xfa 0xff 7 0001020304)$(frame 0x0a 0 0 000368322e6578616d706c652e636f6d)"
+# session_server / session_client: option byte 0, then feed steps (ctl 0,
+# u16 length, bytes) carrying a recorded client (server target) or server
+# (client target) stream; one seed also answers with the server's own actions.
+mk session_server
+mk session_client
+feed_seed() { # in out [trailing-hex] [remap: client seed, push allowed]
+  python3 - "$1" "$2" "${3:-}" "${4:-}" <<'PY'
+import struct, sys
+data = bytearray(open(sys.argv[1], "rb").read())
+if sys.argv[4]:
+    # Server streams answer the recorded client's first stream; the client
+    # target opens stream 1, so the first odd stream id becomes 1.
+    pos, first = 0, None
+    while pos + 9 <= len(data):
+        length = int.from_bytes(data[pos:pos + 3], "big")
+        sid = int.from_bytes(data[pos + 5:pos + 9], "big") & 0x7FFFFFFF
+        if sid % 2 == 1 and first is None:
+            first = sid
+        if sid == first:
+            data[pos + 5:pos + 9] = (1).to_bytes(4, "big")
+        pos += 9 + length
+out = bytearray([8 if sys.argv[4] else 0])
+for i in range(0, len(data), 4000):
+    chunk = data[i:i + 4000]
+    out += bytes([0]) + struct.pack(">H", len(chunk)) + chunk
+out += bytes.fromhex(sys.argv[3])
+open(sys.argv[2], "wb").write(out)
+PY
+}
+for f in get post continuation padding; do
+  feed_seed "$s/$f-client.bin" "$c/session_server/$f"
+  feed_seed "$s/$f-server.bin" "$c/session_client/$f" "" remap
+done
+# server: respond on the newest stream with HEADERS then DATA (END_STREAM), then GOAWAY.
+feed_seed "$s/get-client.bin" "$c/session_server/respond" 051604002700
 echo "seeds written under $c"

@@ -81,7 +81,8 @@ static void on_bytes(void *user, capture_flow *f, int dir, uint64_t offset, cons
   FUZZ_CHECK(f->bytes[dir] == rec->data[dir], "flow %u dir %d: f->bytes %llu, delivered %llu",
              f->id, dir, (unsigned long long)f->bytes[dir], (unsigned long long)rec->data[dir]);
   volatile uint8_t sum = 0; /* every byte must be readable during the call */
-  for (size_t i = 0; i < len; i++) sum ^= data[i];
+  for (size_t i = 0; i < len; i++)
+    sum ^= data[i];
   (void)sum;
   /* The HTTP/2 layer swaps the roles when the "client" turns out to be the
    * server (RFC 9113 §3.4: the client sends the preface). */
@@ -92,8 +93,7 @@ static void on_bytes(void *user, capture_flow *f, int dir, uint64_t offset, cons
   }
 }
 
-static void on_gap(void *user, capture_flow *f, int dir, uint64_t offset, uint64_t len,
-                   double ts) {
+static void on_gap(void *user, capture_flow *f, int dir, uint64_t offset, uint64_t len, double ts) {
   (void)user;
   (void)ts;
   flow_record *rec = record_of(f, dir);

@@ -11,7 +11,8 @@
 # growing across runs), with fuzz/h2.dict. Findings (crash-*, leak-*,
 # timeout-*, oom-*) land in build/fuzz/findings/TARGET/ (build/ is ignored by
 # git); the exit status is non-zero when there is one. Pretty-print a finding
-# of a frame target with `h2scope frames --hex` or replay it verbosely with
+# of a frame target with `tail -c +2 FINDING | h2scope frames -` (fuzz/README.md,
+# Triage) or replay it verbosely with
 # `H2_FUZZ_VERBOSE=1 build/fuzz/fuzz/TARGET FINDING`.
 # New interesting inputs stay in the working corpus; fold them into the
 # committed seeds with `fuzz/run.sh TARGET merge` (libFuzzer -merge=1).
@@ -21,7 +22,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${H2_FUZZ_BUILD:-$root/build/fuzz}
-usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 [ $# -ge 1 ] || usage
 target=$1
@@ -68,18 +69,17 @@ mkdir -p "$work" "$findings" "$seeds"
 
 if [ "$mode" = merge ]; then
   # Keeps the committed seeds and adds only the working-corpus inputs that
-  # bring new coverage, named by their SHA-1 like libFuzzer does.
+  # bring new edges (-use_counters=0: hit counts do not count, which keeps
+  # the committed corpus small), named fuzz-<SHA-1>.
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
-  "$exe" -merge=1 -dict="$root/fuzz/h2.dict" "$tmp" "$seeds" "$work" 2>&1 | tail -3
+  cp "$seeds"/* "$tmp"/ 2>/dev/null || true
+  "$exe" -merge=1 -use_counters=0 -dict="$root/fuzz/h2.dict" "$tmp" "$work" 2>&1 |
+    grep -E "MERGE-OUTER: [0-9]+ new" || true
   for f in "$tmp"/*; do
     [ -e "$f" ] || continue
     h=$(basename "$f")
-    found=0
-    for s in "$seeds"/*; do
-      if [ -e "$s" ] && cmp -s "$f" "$s"; then found=1; break; fi
-    done
-    [ $found = 1 ] || cp "$f" "$seeds/fuzz-$h"
+    [ -e "$seeds/$h" ] || cp "$f" "$seeds/fuzz-$h"
   done
   echo "run.sh: $(ls "$seeds" | wc -l) seeds in $seeds"
   exit 0
@@ -99,7 +99,7 @@ echo "run.sh: fuzzing $target for ${seconds}s on $jobs core(s); log $log"
 before=$(ls "$findings" | wc -l)
 set +e
 "$exe" "${flags[@]}" "${extra[@]}" "$work" "$seeds" 2>&1 | tee "$log" |
-  grep --line-buffered -E "^#[0-9]+ +(pulse|DONE)|ERROR|SUMMARY|stat::" | tail -n 40
+  grep --line-buffered -E "^#[0-9]+ +(pulse|DONE)|^#[0-9]+: cov|ERROR|SUMMARY|stat::|INFO: exiting" | tail -n 40
 status=${PIPESTATUS[0]}
 set -e
 after=$(ls "$findings" | wc -l)

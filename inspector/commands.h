@@ -10,5 +10,8 @@ enum { EXIT_OK = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2, EXIT_INPUT = 3 };
 int cmd_frames(int argc, char **argv);
 int cmd_hpack(int argc, char **argv);
 int cmd_read(int argc, char **argv);
+/* HTTP/2 client and server over the session library (cmd_get.c, cmd_serve.c). */
+int cmd_get(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 #endif

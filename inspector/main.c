@@ -17,6 +17,8 @@ static const char usage[] =
     "  read      decode every HTTP/2 connection of a capture (pcap, pcapng, live)\n"
     "  frames    decode a raw HTTP/2 byte stream of one direction\n"
     "  hpack     decode or encode HPACK header blocks (hex lines / JSON lists)\n"
+    "  get       fetch URLs over HTTP/2 (h2c, Upgrade, or TLS with ALPN h2)\n"
+    "  serve     an HTTP/2 server (h2c prior knowledge and Upgrade, or TLS)\n"
     "\n"
     "  h2scope COMMAND --help   shows the options of a command\n"
     "  h2scope --version        shows the version and the libraries linked\n"
@@ -31,13 +33,17 @@ typedef struct command {
 
 static const command commands[] = {
     {"frames", cmd_frames},
+    {"get", cmd_get},
     {"hpack", cmd_hpack},
     {"read", cmd_read},
+    {"serve", cmd_serve},
 };
 
 int main(int argc, char **argv) {
   if (argc < 2) {
-    fputs("h2scope: a command is needed: read, frames or hpack (try 'h2scope --help')\n", stderr);
+    fputs("h2scope: a command is needed: read, frames, hpack, get or serve "
+          "(try 'h2scope --help')\n",
+          stderr);
     return EXIT_USAGE;
   }
   if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {

@@ -5,7 +5,7 @@ set -euo pipefail
 pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev llvm
       check libsubunit-dev libpcap-dev
       libnghttp2-dev nghttp2-client nghttp2-server tcpdump tshark
-      python3 xxd curl h2o
+      python3 xxd curl h2o nginx
       libssl-dev openssl)
 missing=()
 for p in "${pkgs[@]}"; do

@@ -19,11 +19,11 @@
 
 typedef struct hs_frame {
   h2_frame_header hd;
-  uint32_t error_code;      /* RST_STREAM / GOAWAY */
-  uint32_t last_stream_id;  /* GOAWAY */
-  uint32_t increment;       /* WINDOW_UPDATE */
-  uint32_t data_len;        /* DATA payload */
-  char status[4];           /* HEADERS: decoded :status, "" if none */
+  uint32_t error_code;     /* RST_STREAM / GOAWAY */
+  uint32_t last_stream_id; /* GOAWAY */
+  uint32_t increment;      /* WINDOW_UPDATE */
+  uint32_t data_len;       /* DATA payload */
+  char status[4];          /* HEADERS: decoded :status, "" if none */
 } hs_frame;
 
 typedef struct harness {
@@ -36,11 +36,13 @@ typedef struct harness {
   size_t nframes;
   h2_event events[HS_MAX_EVENTS];
   size_t nevents;
-  uint64_t now; /* fake clock for flood limits */
+  uint64_t now;      /* fake clock for flood limits */
   bool auto_respond; /* server: answer complete requests with 200 + "ok" */
 } harness;
 
-static inline uint64_t hs_clock(void *user) { return ((harness *)user)->now; }
+static inline uint64_t hs_clock(void *user) {
+  return ((harness *)user)->now;
+}
 
 static inline void hs_config(harness *h, h2_session_config *cfg, uint8_t role) {
   h2_session_config_init(cfg, role);
@@ -74,7 +76,9 @@ static inline void hs_clear(harness *h) {
   h->nevents = 0;
 }
 
-typedef struct hs_status_cb { char *status; } hs_status_cb;
+typedef struct hs_status_cb {
+  char *status;
+} hs_status_cb;
 static inline void hs_on_field(void *user, const h2_header *hd, const h2_hpack_field_info *info) {
   (void)info;
   hs_status_cb *c = user;

@@ -10,6 +10,10 @@
 #include "json_read.h"
 #include "json_write.h"
 #include "out_buf.h"
+#if __has_include("h2/session.h")
+#include "h2/session.h"
+#define HAVE_SESSION 1
+#endif
 
 /* ---- HPACK decoder ---- */
 
@@ -103,8 +107,8 @@ START_TEST(decode_after_failed_resize) {
     h2_error err;
     /* Size update to 65535 (RFC 7541 §6.3), then a literal with
      * incremental indexing "abc: def" (§6.2.1). */
-    const uint8_t block[] = {0x3f, 0xe0, 0xff, 0x03, 0x40, 0x03, 'a', 'b',
-                             'c',  0x03, 'd',  'e',  'f'};
+    const uint8_t block[] = {0x3f, 0xe0, 0xff, 0x03, 0x40, 0x03, 'a',
+                             'b',  'c',  0x03, 'd',  'e',  'f'};
     st = h2_hpack_decode_block(&d, block, sizeof block, &cb, &err);
     ck_assert_msg(st == H2_OK || st == H2_E_NO_MEMORY || st == H2_E_HPACK_SIZE_UPDATE_TOO_LARGE,
                   "budget %ld: %s", budget, h2_strerror(st));
@@ -174,6 +178,50 @@ START_TEST(json_reader_rejects_invalid_utf8) {
 }
 END_TEST
 
+#ifdef HAVE_SESSION
+/* session_client, regress-stream-closed-before-data: DATA with END_STREAM
+ * on a pushed stream produced H2_EV_STREAM_CLOSED *before* the H2_EV_DATA
+ * of the same frame, so an application that drops a stream at its close
+ * event got DATA for a stream it no longer knew. The close must come last. */
+START_TEST(session_close_event_after_data) {
+  h2_session_config cfg;
+  h2_session_config_init(&cfg, H2_ROLE_CLIENT);
+  cfg.enable_push = true;
+  h2_session *s = h2_session_new(&cfg);
+  ck_assert_ptr_nonnull(s);
+  static const h2_header req[] = {{":method", 7, "GET", 3, 0},
+                                  {":scheme", 7, "https", 5, 0},
+                                  {":path", 5, "/", 1, 0},
+                                  {":authority", 10, "example.com", 11, 0}};
+  uint32_t id = 0;
+  ck_assert_int_eq(h2_session_send_headers(s, 0, req, 4, false, &id), H2_OK);
+  ck_assert_uint_eq(id, 1);
+  /* Server: SETTINGS; PUSH_PROMISE on 1 promising 2 (GET https / example.com);
+   * HEADERS on 2 (:status 200); DATA "hi" on 2 with END_STREAM. */
+  static const uint8_t in[] = {
+      0,    0,    0,  4,   0,   0,   0,   0,   0, /* SETTINGS */
+      0,    0,    20, 5,   4,   0,   0,   0,   1,   0,    0,   0,   2,   0x82, 0x87,
+      0x84, 0x41, 11, 'e', 'x', 'a', 'm', 'p', 'l', 'e',  '.', 'c', 'o', 'm', /* PUSH_PROMISE */
+      0,    0,    1,  1,   4,   0,   0,   0,   2,   0x88,                     /* HEADERS */
+      0,    0,    2,  0,   1,   0,   0,   0,   2,   'h',  'i'};               /* DATA */
+  ck_assert_uint_eq(h2_session_recv(s, in, sizeof in), sizeof in);
+  uint8_t types[16];
+  size_t n = 0;
+  h2_event ev;
+  int data_at = -1, closed_at = -1;
+  while (n < sizeof types && h2_session_take_event(s, &ev)) {
+    if (ev.stream_id == 2 && ev.type == H2_EV_DATA) data_at = (int)n;
+    if (ev.stream_id == 2 && ev.type == H2_EV_STREAM_CLOSED) closed_at = (int)n;
+    types[n++] = ev.type;
+  }
+  ck_assert_int_ge(data_at, 0);
+  ck_assert_int_ge(closed_at, 0);
+  ck_assert_int_gt(closed_at, data_at);
+  h2_session_free(s);
+}
+END_TEST
+#endif
+
 static Suite *suite(void) {
   Suite *s = suite_create("fuzz_regressions");
   TCase *t = tcase_create("regressions");
@@ -183,6 +231,9 @@ static Suite *suite(void) {
   tcase_add_test(t, encoder_size_within_peer_limit);
   tcase_add_test(t, json_writer_null_empty_string);
   tcase_add_test(t, json_reader_rejects_invalid_utf8);
+#ifdef HAVE_SESSION
+  tcase_add_test(t, session_close_event_after_data);
+#endif
   suite_add_tcase(s, t);
   return s;
 }

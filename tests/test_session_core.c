@@ -27,8 +27,10 @@ static void window_update(harness *h, uint32_t sid, uint32_t inc) {
 static harness *new_server(h2_session_config *cfg_or_null) {
   static harness h;
   h2_session_config cfg;
-  if (cfg_or_null) cfg = *cfg_or_null;
-  else hs_config(&h, &cfg, H2_ROLE_SERVER);
+  if (cfg_or_null)
+    cfg = *cfg_or_null;
+  else
+    hs_config(&h, &cfg, H2_ROLE_SERVER);
   cfg.now_ms = hs_clock;
   hs_start(&h, &cfg);
   h.auto_respond = true;
@@ -58,8 +60,10 @@ START_TEST(state_table_complete) {
           ck_assert_uint_eq(t->next, s);
         }
         /* receiving never yields NOT_SENDABLE; sending never an error code */
-        if (d == H2_STREAM_RECV) ck_assert_int_ne(t->verdict, H2_STREAM_NOT_SENDABLE);
-        else ck_assert(t->verdict == H2_STREAM_OK || t->verdict == H2_STREAM_NOT_SENDABLE);
+        if (d == H2_STREAM_RECV)
+          ck_assert_int_ne(t->verdict, H2_STREAM_NOT_SENDABLE);
+        else
+          ck_assert(t->verdict == H2_STREAM_OK || t->verdict == H2_STREAM_NOT_SENDABLE);
       }
   ck_assert_ptr_null(h2_stream_transition_get(H2_SS_COUNT, 0, 0));
   ck_assert_ptr_null(h2_stream_transition_get(0, 2, 0));
@@ -76,46 +80,75 @@ typedef struct tcase_row {
 static const tcase_row rows[] = {
     {H2_SS_IDLE, H2_STREAM_SEND, H2_STREAM_EV_HEADERS, H2_SS_OPEN, H2_STREAM_OK, 0},
     {H2_SS_IDLE, H2_STREAM_RECV, H2_STREAM_EV_HEADERS, H2_SS_OPEN, H2_STREAM_OK, 0},
-    {H2_SS_IDLE, H2_STREAM_SEND, H2_STREAM_EV_HEADERS_END_STREAM, H2_SS_HALF_CLOSED_LOCAL, H2_STREAM_OK, 0},
-    {H2_SS_IDLE, H2_STREAM_RECV, H2_STREAM_EV_HEADERS_END_STREAM, H2_SS_HALF_CLOSED_REMOTE, H2_STREAM_OK, 0},
+    {H2_SS_IDLE, H2_STREAM_SEND, H2_STREAM_EV_HEADERS_END_STREAM, H2_SS_HALF_CLOSED_LOCAL,
+     H2_STREAM_OK, 0},
+    {H2_SS_IDLE, H2_STREAM_RECV, H2_STREAM_EV_HEADERS_END_STREAM, H2_SS_HALF_CLOSED_REMOTE,
+     H2_STREAM_OK, 0},
     {H2_SS_IDLE, H2_STREAM_SEND, H2_STREAM_EV_PUSH_PROMISE, H2_SS_RESERVED_LOCAL, H2_STREAM_OK, 0},
     {H2_SS_IDLE, H2_STREAM_RECV, H2_STREAM_EV_PUSH_PROMISE, H2_SS_RESERVED_REMOTE, H2_STREAM_OK, 0},
-    {H2_SS_IDLE, H2_STREAM_RECV, H2_STREAM_EV_DATA, H2_SS_IDLE, H2_STREAM_CONNECTION_ERROR, H2_PROTOCOL_ERROR},
-    {H2_SS_IDLE, H2_STREAM_RECV, H2_STREAM_EV_RST_STREAM, H2_SS_IDLE, H2_STREAM_CONNECTION_ERROR, H2_PROTOCOL_ERROR},
-    {H2_SS_IDLE, H2_STREAM_RECV, H2_STREAM_EV_WINDOW_UPDATE, H2_SS_IDLE, H2_STREAM_CONNECTION_ERROR, H2_PROTOCOL_ERROR},
+    {H2_SS_IDLE, H2_STREAM_RECV, H2_STREAM_EV_DATA, H2_SS_IDLE, H2_STREAM_CONNECTION_ERROR,
+     H2_PROTOCOL_ERROR},
+    {H2_SS_IDLE, H2_STREAM_RECV, H2_STREAM_EV_RST_STREAM, H2_SS_IDLE, H2_STREAM_CONNECTION_ERROR,
+     H2_PROTOCOL_ERROR},
+    {H2_SS_IDLE, H2_STREAM_RECV, H2_STREAM_EV_WINDOW_UPDATE, H2_SS_IDLE, H2_STREAM_CONNECTION_ERROR,
+     H2_PROTOCOL_ERROR},
     {H2_SS_IDLE, H2_STREAM_SEND, H2_STREAM_EV_DATA, H2_SS_IDLE, H2_STREAM_NOT_SENDABLE, 0},
-    {H2_SS_RESERVED_LOCAL, H2_STREAM_SEND, H2_STREAM_EV_HEADERS, H2_SS_HALF_CLOSED_REMOTE, H2_STREAM_OK, 0},
+    {H2_SS_RESERVED_LOCAL, H2_STREAM_SEND, H2_STREAM_EV_HEADERS, H2_SS_HALF_CLOSED_REMOTE,
+     H2_STREAM_OK, 0},
     {H2_SS_RESERVED_LOCAL, H2_STREAM_SEND, H2_STREAM_EV_RST_STREAM, H2_SS_CLOSED, H2_STREAM_OK, 0},
     {H2_SS_RESERVED_LOCAL, H2_STREAM_RECV, H2_STREAM_EV_RST_STREAM, H2_SS_CLOSED, H2_STREAM_OK, 0},
-    {H2_SS_RESERVED_LOCAL, H2_STREAM_RECV, H2_STREAM_EV_WINDOW_UPDATE, H2_SS_RESERVED_LOCAL, H2_STREAM_OK, 0},
-    {H2_SS_RESERVED_LOCAL, H2_STREAM_RECV, H2_STREAM_EV_DATA, H2_SS_RESERVED_LOCAL, H2_STREAM_CONNECTION_ERROR, H2_PROTOCOL_ERROR},
-    {H2_SS_RESERVED_LOCAL, H2_STREAM_SEND, H2_STREAM_EV_DATA, H2_SS_RESERVED_LOCAL, H2_STREAM_NOT_SENDABLE, 0},
-    {H2_SS_RESERVED_REMOTE, H2_STREAM_RECV, H2_STREAM_EV_HEADERS, H2_SS_HALF_CLOSED_LOCAL, H2_STREAM_OK, 0},
-    {H2_SS_RESERVED_REMOTE, H2_STREAM_SEND, H2_STREAM_EV_RST_STREAM, H2_SS_CLOSED_RESET_LOCAL, H2_STREAM_OK, 0},
+    {H2_SS_RESERVED_LOCAL, H2_STREAM_RECV, H2_STREAM_EV_WINDOW_UPDATE, H2_SS_RESERVED_LOCAL,
+     H2_STREAM_OK, 0},
+    {H2_SS_RESERVED_LOCAL, H2_STREAM_RECV, H2_STREAM_EV_DATA, H2_SS_RESERVED_LOCAL,
+     H2_STREAM_CONNECTION_ERROR, H2_PROTOCOL_ERROR},
+    {H2_SS_RESERVED_LOCAL, H2_STREAM_SEND, H2_STREAM_EV_DATA, H2_SS_RESERVED_LOCAL,
+     H2_STREAM_NOT_SENDABLE, 0},
+    {H2_SS_RESERVED_REMOTE, H2_STREAM_RECV, H2_STREAM_EV_HEADERS, H2_SS_HALF_CLOSED_LOCAL,
+     H2_STREAM_OK, 0},
+    {H2_SS_RESERVED_REMOTE, H2_STREAM_SEND, H2_STREAM_EV_RST_STREAM, H2_SS_CLOSED_RESET_LOCAL,
+     H2_STREAM_OK, 0},
     {H2_SS_RESERVED_REMOTE, H2_STREAM_RECV, H2_STREAM_EV_RST_STREAM, H2_SS_CLOSED, H2_STREAM_OK, 0},
-    {H2_SS_RESERVED_REMOTE, H2_STREAM_SEND, H2_STREAM_EV_WINDOW_UPDATE, H2_SS_RESERVED_REMOTE, H2_STREAM_OK, 0},
-    {H2_SS_RESERVED_REMOTE, H2_STREAM_RECV, H2_STREAM_EV_DATA, H2_SS_RESERVED_REMOTE, H2_STREAM_CONNECTION_ERROR, H2_PROTOCOL_ERROR},
-    {H2_SS_RESERVED_REMOTE, H2_STREAM_RECV, H2_STREAM_EV_WINDOW_UPDATE, H2_SS_RESERVED_REMOTE, H2_STREAM_CONNECTION_ERROR, H2_PROTOCOL_ERROR},
-    {H2_SS_OPEN, H2_STREAM_SEND, H2_STREAM_EV_DATA_END_STREAM, H2_SS_HALF_CLOSED_LOCAL, H2_STREAM_OK, 0},
-    {H2_SS_OPEN, H2_STREAM_RECV, H2_STREAM_EV_DATA_END_STREAM, H2_SS_HALF_CLOSED_REMOTE, H2_STREAM_OK, 0},
-    {H2_SS_OPEN, H2_STREAM_SEND, H2_STREAM_EV_RST_STREAM, H2_SS_CLOSED_RESET_LOCAL, H2_STREAM_OK, 0},
+    {H2_SS_RESERVED_REMOTE, H2_STREAM_SEND, H2_STREAM_EV_WINDOW_UPDATE, H2_SS_RESERVED_REMOTE,
+     H2_STREAM_OK, 0},
+    {H2_SS_RESERVED_REMOTE, H2_STREAM_RECV, H2_STREAM_EV_DATA, H2_SS_RESERVED_REMOTE,
+     H2_STREAM_CONNECTION_ERROR, H2_PROTOCOL_ERROR},
+    {H2_SS_RESERVED_REMOTE, H2_STREAM_RECV, H2_STREAM_EV_WINDOW_UPDATE, H2_SS_RESERVED_REMOTE,
+     H2_STREAM_CONNECTION_ERROR, H2_PROTOCOL_ERROR},
+    {H2_SS_OPEN, H2_STREAM_SEND, H2_STREAM_EV_DATA_END_STREAM, H2_SS_HALF_CLOSED_LOCAL,
+     H2_STREAM_OK, 0},
+    {H2_SS_OPEN, H2_STREAM_RECV, H2_STREAM_EV_DATA_END_STREAM, H2_SS_HALF_CLOSED_REMOTE,
+     H2_STREAM_OK, 0},
+    {H2_SS_OPEN, H2_STREAM_SEND, H2_STREAM_EV_RST_STREAM, H2_SS_CLOSED_RESET_LOCAL, H2_STREAM_OK,
+     0},
     {H2_SS_OPEN, H2_STREAM_RECV, H2_STREAM_EV_RST_STREAM, H2_SS_CLOSED, H2_STREAM_OK, 0},
     {H2_SS_OPEN, H2_STREAM_RECV, H2_STREAM_EV_DATA, H2_SS_OPEN, H2_STREAM_OK, 0},
-    {H2_SS_HALF_CLOSED_LOCAL, H2_STREAM_RECV, H2_STREAM_EV_HEADERS_END_STREAM, H2_SS_CLOSED, H2_STREAM_OK, 0},
-    {H2_SS_HALF_CLOSED_LOCAL, H2_STREAM_RECV, H2_STREAM_EV_DATA_END_STREAM, H2_SS_CLOSED, H2_STREAM_OK, 0},
-    {H2_SS_HALF_CLOSED_LOCAL, H2_STREAM_SEND, H2_STREAM_EV_DATA, H2_SS_HALF_CLOSED_LOCAL, H2_STREAM_NOT_SENDABLE, 0},
-    {H2_SS_HALF_CLOSED_LOCAL, H2_STREAM_SEND, H2_STREAM_EV_WINDOW_UPDATE, H2_SS_HALF_CLOSED_LOCAL, H2_STREAM_OK, 0},
-    {H2_SS_HALF_CLOSED_REMOTE, H2_STREAM_SEND, H2_STREAM_EV_DATA_END_STREAM, H2_SS_CLOSED, H2_STREAM_OK, 0},
-    {H2_SS_HALF_CLOSED_REMOTE, H2_STREAM_RECV, H2_STREAM_EV_DATA, H2_SS_HALF_CLOSED_REMOTE, H2_STREAM_ERROR, H2_STREAM_CLOSED},
-    {H2_SS_HALF_CLOSED_REMOTE, H2_STREAM_RECV, H2_STREAM_EV_HEADERS, H2_SS_HALF_CLOSED_REMOTE, H2_STREAM_ERROR, H2_STREAM_CLOSED},
-    {H2_SS_HALF_CLOSED_REMOTE, H2_STREAM_RECV, H2_STREAM_EV_WINDOW_UPDATE, H2_SS_HALF_CLOSED_REMOTE, H2_STREAM_OK, 0},
-    {H2_SS_HALF_CLOSED_REMOTE, H2_STREAM_RECV, H2_STREAM_EV_RST_STREAM, H2_SS_CLOSED, H2_STREAM_OK, 0},
-    {H2_SS_CLOSED, H2_STREAM_RECV, H2_STREAM_EV_DATA, H2_SS_CLOSED, H2_STREAM_CONNECTION_ERROR, H2_STREAM_CLOSED},
+    {H2_SS_HALF_CLOSED_LOCAL, H2_STREAM_RECV, H2_STREAM_EV_HEADERS_END_STREAM, H2_SS_CLOSED,
+     H2_STREAM_OK, 0},
+    {H2_SS_HALF_CLOSED_LOCAL, H2_STREAM_RECV, H2_STREAM_EV_DATA_END_STREAM, H2_SS_CLOSED,
+     H2_STREAM_OK, 0},
+    {H2_SS_HALF_CLOSED_LOCAL, H2_STREAM_SEND, H2_STREAM_EV_DATA, H2_SS_HALF_CLOSED_LOCAL,
+     H2_STREAM_NOT_SENDABLE, 0},
+    {H2_SS_HALF_CLOSED_LOCAL, H2_STREAM_SEND, H2_STREAM_EV_WINDOW_UPDATE, H2_SS_HALF_CLOSED_LOCAL,
+     H2_STREAM_OK, 0},
+    {H2_SS_HALF_CLOSED_REMOTE, H2_STREAM_SEND, H2_STREAM_EV_DATA_END_STREAM, H2_SS_CLOSED,
+     H2_STREAM_OK, 0},
+    {H2_SS_HALF_CLOSED_REMOTE, H2_STREAM_RECV, H2_STREAM_EV_DATA, H2_SS_HALF_CLOSED_REMOTE,
+     H2_STREAM_ERROR, H2_STREAM_CLOSED},
+    {H2_SS_HALF_CLOSED_REMOTE, H2_STREAM_RECV, H2_STREAM_EV_HEADERS, H2_SS_HALF_CLOSED_REMOTE,
+     H2_STREAM_ERROR, H2_STREAM_CLOSED},
+    {H2_SS_HALF_CLOSED_REMOTE, H2_STREAM_RECV, H2_STREAM_EV_WINDOW_UPDATE, H2_SS_HALF_CLOSED_REMOTE,
+     H2_STREAM_OK, 0},
+    {H2_SS_HALF_CLOSED_REMOTE, H2_STREAM_RECV, H2_STREAM_EV_RST_STREAM, H2_SS_CLOSED, H2_STREAM_OK,
+     0},
+    {H2_SS_CLOSED, H2_STREAM_RECV, H2_STREAM_EV_DATA, H2_SS_CLOSED, H2_STREAM_CONNECTION_ERROR,
+     H2_STREAM_CLOSED},
     {H2_SS_CLOSED, H2_STREAM_RECV, H2_STREAM_EV_WINDOW_UPDATE, H2_SS_CLOSED, H2_STREAM_IGNORE, 0},
     {H2_SS_CLOSED, H2_STREAM_RECV, H2_STREAM_EV_RST_STREAM, H2_SS_CLOSED, H2_STREAM_IGNORE, 0},
     {H2_SS_CLOSED, H2_STREAM_SEND, H2_STREAM_EV_DATA, H2_SS_CLOSED, H2_STREAM_NOT_SENDABLE, 0},
-    {H2_SS_CLOSED_RESET_LOCAL, H2_STREAM_RECV, H2_STREAM_EV_DATA, H2_SS_CLOSED_RESET_LOCAL, H2_STREAM_IGNORE, 0},
-    {H2_SS_CLOSED_RESET_LOCAL, H2_STREAM_RECV, H2_STREAM_EV_HEADERS, H2_SS_CLOSED_RESET_LOCAL, H2_STREAM_IGNORE, 0},
+    {H2_SS_CLOSED_RESET_LOCAL, H2_STREAM_RECV, H2_STREAM_EV_DATA, H2_SS_CLOSED_RESET_LOCAL,
+     H2_STREAM_IGNORE, 0},
+    {H2_SS_CLOSED_RESET_LOCAL, H2_STREAM_RECV, H2_STREAM_EV_HEADERS, H2_SS_CLOSED_RESET_LOCAL,
+     H2_STREAM_IGNORE, 0},
 };
 
 START_TEST(state_table_rows) {
@@ -379,10 +412,11 @@ START_TEST(connection_receive_window_enforced) {
   hs_client_handshake(&h);
   hs_headers(&h, 1, H2_FLAG_END_HEADERS, hs_post);
   static uint8_t big[16384];
-  for (int i = 0; i < 3; i++) hs_frame_send(&h, H2_DATA, 0, 1, big, sizeof big);
+  for (int i = 0; i < 3; i++)
+    hs_frame_send(&h, H2_DATA, 0, 1, big, sizeof big);
   ck_assert_ptr_null(hs_find(&h, H2_GOAWAY, 0));
   ck_assert_ptr_null(hs_find(&h, H2_WINDOW_UPDATE, UINT32_MAX)); /* manual mode */
-  hs_frame_send(&h, H2_DATA, 0, 1, big, 16384); /* 65536 > 65535 */
+  hs_frame_send(&h, H2_DATA, 0, 1, big, 16384);                  /* 65536 > 65535 */
   hs_expect_goaway(&h, H2_FLOW_CONTROL_ERROR);
   hs_stop(&h);
 }
@@ -422,8 +456,10 @@ START_TEST(client_respects_peer_concurrency) {
   hs_start(&h, &cfg);
   hs_drain(&h);
   settings1(&h, H2_SETTINGS_MAX_CONCURRENT_STREAMS, 1);
-  h2_header req[] = {{":method", 7, "GET", 3, 0}, {":scheme", 7, "http", 4, 0},
-                     {":path", 5, "/", 1, 0}, {":authority", 10, "a", 1, 0}};
+  h2_header req[] = {{":method", 7, "GET", 3, 0},
+                     {":scheme", 7, "http", 4, 0},
+                     {":path", 5, "/", 1, 0},
+                     {":authority", 10, "a", 1, 0}};
   uint32_t id = 0;
   ck_assert_int_eq(h2_session_send_headers(h.s, 0, req, 4, true, &id), H2_OK);
   ck_assert_uint_eq(id, 1);
@@ -440,8 +476,10 @@ START_TEST(goaway_received_by_client) {
   hs_start(&h, &cfg);
   hs_drain(&h);
   hs_server_handshake(&h);
-  h2_header req[] = {{":method", 7, "GET", 3, 0}, {":scheme", 7, "http", 4, 0},
-                     {":path", 5, "/", 1, 0}, {":authority", 10, "a", 1, 0}};
+  h2_header req[] = {{":method", 7, "GET", 3, 0},
+                     {":scheme", 7, "http", 4, 0},
+                     {":path", 5, "/", 1, 0},
+                     {":authority", 10, "a", 1, 0}};
   uint32_t a, b;
   ck_assert_int_eq(h2_session_send_headers(h.s, 0, req, 4, true, &a), H2_OK);
   ck_assert_int_eq(h2_session_send_headers(h.s, 0, req, 4, true, &b), H2_OK);
@@ -482,6 +520,9 @@ START_TEST(graceful_close) {
   hs_clear(h);
   hs_headers(h, 3, H2_FLAG_END_HEADERS | H2_FLAG_END_STREAM, hs_get);
   ck_assert_ptr_null(hs_event(h, H2_EV_HEADERS, 3));
+  hs_frame_send(h, H2_DATA, H2_FLAG_END_STREAM, 3, "late", 4); /* ignored too */
+  ck_assert_ptr_null(hs_find(h, H2_GOAWAY, 0));
+  ck_assert_ptr_null(hs_event(h, H2_EV_DATA, 3));
   hs_frame_send(h, H2_DATA, H2_FLAG_END_STREAM, 1, "x", 1);
   ck_assert_ptr_nonnull(hs_find(h, H2_HEADERS, 1));
   ck_assert(!h2_session_want_read(h->s));
@@ -563,9 +604,11 @@ START_TEST(ping_flood) {
   hs_drain(&h);
   hs_client_handshake(&h);
   const uint8_t op[8] = {0};
-  for (int i = 0; i < 5; i++) hs_frame_send(&h, H2_PING, 0, 0, op, 8);
+  for (int i = 0; i < 5; i++)
+    hs_frame_send(&h, H2_PING, 0, 0, op, 8);
   h.now += 1000; /* a new second: the count starts over */
-  for (int i = 0; i < 5; i++) hs_frame_send(&h, H2_PING, 0, 0, op, 8);
+  for (int i = 0; i < 5; i++)
+    hs_frame_send(&h, H2_PING, 0, 0, op, 8);
   ck_assert_ptr_null(hs_find(&h, H2_GOAWAY, 0));
   hs_frame_send(&h, H2_PING, 0, 0, op, 8);
   hs_expect_goaway(&h, H2_ENHANCE_YOUR_CALM);
@@ -617,7 +660,8 @@ START_TEST(empty_data_flood) {
   hs_drain(&h);
   hs_client_handshake(&h);
   hs_headers(&h, 1, H2_FLAG_END_HEADERS, hs_post);
-  for (int i = 0; i < 20; i++) hs_frame_send(&h, H2_DATA, 0, 1, NULL, 0);
+  for (int i = 0; i < 20; i++)
+    hs_frame_send(&h, H2_DATA, 0, 1, NULL, 0);
   ck_assert_ptr_null(hs_find(&h, H2_GOAWAY, 0));
   hs_frame_send(&h, H2_DATA, 0, 1, NULL, 0);
   hs_expect_goaway(&h, H2_ENHANCE_YOUR_CALM);
@@ -637,7 +681,8 @@ START_TEST(continuation_flood) {
   size_t n = hs_block(&h, hs_get, block, sizeof block);
   ck_assert_uint_gt(n, 10);
   hs_frame_send(&h, H2_HEADERS, 0, 1, block, 1);
-  for (int i = 0; i < 8; i++) hs_frame_send(&h, H2_CONTINUATION, 0, 1, block + 1 + i, 1);
+  for (int i = 0; i < 8; i++)
+    hs_frame_send(&h, H2_CONTINUATION, 0, 1, block + 1 + i, 1);
   hs_expect_goaway(&h, H2_ENHANCE_YOUR_CALM);
   hs_stop(&h);
 }
@@ -652,7 +697,8 @@ START_TEST(flood_limits_can_be_disabled) {
   hs_drain(&h);
   hs_client_handshake(&h);
   const uint8_t op[8] = {0};
-  for (int i = 0; i < 300; i++) hs_frame_send(&h, H2_PING, 0, 0, op, 8);
+  for (int i = 0; i < 300; i++)
+    hs_frame_send(&h, H2_PING, 0, 0, op, 8);
   ck_assert_ptr_null(hs_find(&h, H2_GOAWAY, 0));
   hs_stop(&h);
 }
@@ -668,8 +714,10 @@ START_TEST(server_push_to_client) {
   hs_start(&h, &cfg);
   hs_drain(&h);
   hs_server_handshake(&h);
-  h2_header req[] = {{":method", 7, "GET", 3, 0}, {":scheme", 7, "http", 4, 0},
-                     {":path", 5, "/", 1, 0}, {":authority", 10, "a", 1, 0}};
+  h2_header req[] = {{":method", 7, "GET", 3, 0},
+                     {":scheme", 7, "http", 4, 0},
+                     {":path", 5, "/", 1, 0},
+                     {":authority", 10, "a", 1, 0}};
   uint32_t id;
   ck_assert_int_eq(h2_session_send_headers(h.s, 0, req, 4, true, &id), H2_OK);
   hs_drain(&h);
@@ -699,8 +747,10 @@ START_TEST(server_sends_push) {
   hs_drain(&h);
   hs_client_handshake(&h);
   hs_headers(&h, 1, H2_FLAG_END_HEADERS | H2_FLAG_END_STREAM, hs_get);
-  h2_header req[] = {{":method", 7, "GET", 3, 0}, {":scheme", 7, "http", 4, 0},
-                     {":path", 5, "/a", 2, 0}, {":authority", 10, "a", 1, 0}};
+  h2_header req[] = {{":method", 7, "GET", 3, 0},
+                     {":scheme", 7, "http", 4, 0},
+                     {":path", 5, "/a", 2, 0},
+                     {":authority", 10, "a", 1, 0}};
   uint32_t pid = 0;
   ck_assert_int_eq(h2_session_send_push_promise(h.s, 1, req, 4, &pid), H2_OK);
   ck_assert_uint_eq(pid, 2);
@@ -725,7 +775,8 @@ START_TEST(api_refuses_what_rfc_forbids) {
   h->auto_respond = false;
   ck_assert_int_eq(h2_session_send_data(h->s, 1, hs_body, 2, true), H2_E_INVALID_ARGUMENT);
   ck_assert_int_eq(h2_session_send_rst_stream(h->s, 1, 0), H2_E_INVALID_ARGUMENT); /* idle */
-  ck_assert_int_eq(h2_session_send_headers(h->s, 0, hs_response, 1, true, NULL), H2_E_INVALID_ARGUMENT);
+  ck_assert_int_eq(h2_session_send_headers(h->s, 0, hs_response, 1, true, NULL),
+                   H2_E_INVALID_ARGUMENT);
   hs_headers(h, 1, H2_FLAG_END_HEADERS | H2_FLAG_END_STREAM, hs_get);
   ck_assert_int_eq(h2_session_send_window_update(h->s, 1, 0), H2_E_INVALID_ARGUMENT);
   ck_assert_int_eq(h2_session_send_headers(h->s, 1, hs_response, 1, true, NULL), H2_OK);
@@ -750,6 +801,223 @@ START_TEST(rst_stream_then_peer_frames_ignored) {
   ck_assert_uint_eq(h->nframes, 0);
   ck_assert_ptr_null(hs_event(h, H2_EV_DATA, 1));
   ck_assert_int_eq(h2_session_recv_window(h->s, 0), before - 5);
+  hs_stop(h);
+}
+END_TEST
+
+/* ---- more rules ---- */
+
+START_TEST(stream_error_keeps_hpack_in_sync) {
+  harness *h = new_server(NULL);
+  /* HEADERS depending on itself (§5.3.1: stream error) whose block inserts
+   * "x-k: v" into the dynamic table (RFC 7541 §6.2.1)... */
+  uint8_t p[128];
+  size_t n = 0;
+  p[n++] = 0, p[n++] = 0, p[n++] = 0, p[n++] = 1, p[n++] = 16; /* depends on 1 */
+  const uint8_t req[] = {0x82, 0x86, 0x84, 0x01, 0x01, 'a'};   /* GET http / :authority a */
+  memcpy(p + n, req, sizeof req);
+  n += sizeof req;
+  const uint8_t ins[] = {0x40, 3, 'x', '-', 'k', 1, 'v'};
+  memcpy(p + n, ins, sizeof ins);
+  n += sizeof ins;
+  hs_frame_send(h, H2_HEADERS, H2_FLAG_END_HEADERS | H2_FLAG_END_STREAM | H2_FLAG_PRIORITY, 1, p,
+                n);
+  hs_expect_rst(h, 1, H2_PROTOCOL_ERROR);
+  /* ...so the next block can refer to it as index 62 */
+  const uint8_t again[] = {0x82, 0x86, 0x84, 0x01, 0x01, 'a', 0xbe};
+  hs_clear(h);
+  hs_frame_send(h, H2_HEADERS, H2_FLAG_END_HEADERS | H2_FLAG_END_STREAM, 3, again, sizeof again);
+  ck_assert_ptr_null(hs_find(h, H2_GOAWAY, 0));
+  const h2_event *ev = hs_event(h, H2_EV_HEADERS, 3);
+  ck_assert_ptr_nonnull(ev);
+  ck_assert_uint_eq(ev->header_count, 5);
+  ck_assert_str_eq(ev->headers[4].name, "x-k");
+  ck_assert_str_eq(ev->headers[4].value, "v");
+  hs_stop(h);
+}
+END_TEST
+
+static harness *new_client(void) {
+  static harness h;
+  h2_session_config cfg;
+  hs_config(&h, &cfg, H2_ROLE_CLIENT);
+  hs_start(&h, &cfg);
+  hs_drain(&h);
+  hs_server_handshake(&h);
+  hs_clear(&h);
+  return &h;
+}
+
+static uint32_t client_get(harness *h, const char *method) {
+  h2_header req[] = {{":method", 7, method, strlen(method), 0},
+                     {":scheme", 7, "http", 4, 0},
+                     {":path", 5, "/", 1, 0},
+                     {":authority", 10, "a", 1, 0}};
+  uint32_t id = 0;
+  ck_assert_int_eq(h2_session_send_headers(h->s, 0, req, 4, true, &id), H2_OK);
+  hs_drain(h);
+  hs_clear(h);
+  return id;
+}
+
+START_TEST(informational_then_final_response) {
+  harness *h = new_client();
+  uint32_t id = client_get(h, "GET");
+  const char *const early[] = {":status: 103", "link: </s.css>", NULL};
+  const char *const final[] = {":status: 200", "content-length: 2", NULL};
+  hs_headers(h, id, H2_FLAG_END_HEADERS, early);
+  hs_headers(h, id, H2_FLAG_END_HEADERS, final);
+  hs_frame_send(h, H2_DATA, H2_FLAG_END_STREAM, id, "ok", 2);
+  ck_assert_ptr_null(hs_find(h, H2_RST_STREAM, id));
+  ck_assert_int_eq(h2_session_stream_state(h->s, id), H2_SS_CLOSED);
+  hs_stop(h);
+}
+END_TEST
+
+START_TEST(response_content_length_mismatch) {
+  harness *h = new_client();
+  uint32_t id = client_get(h, "GET");
+  const char *const final[] = {":status: 200", "content-length: 5", NULL};
+  hs_headers(h, id, H2_FLAG_END_HEADERS, final);
+  hs_frame_send(h, H2_DATA, H2_FLAG_END_STREAM, id, "ok", 2);
+  hs_expect_rst(h, id, H2_PROTOCOL_ERROR); /* §8.1.1 */
+  hs_stop(h);
+}
+END_TEST
+
+START_TEST(head_response_content_length) {
+  harness *h = new_client();
+  uint32_t id = client_get(h, "HEAD");
+  const char *const final[] = {":status: 200", "content-length: 5000", NULL};
+  hs_headers(h, id, H2_FLAG_END_HEADERS | H2_FLAG_END_STREAM, final);
+  ck_assert_ptr_null(hs_find(h, H2_RST_STREAM, id)); /* no body for HEAD (§8.1.1) */
+  ck_assert_int_eq(h2_session_stream_state(h->s, id), H2_SS_CLOSED);
+  hs_stop(h);
+}
+END_TEST
+
+START_TEST(response_without_status) {
+  harness *h = new_client();
+  uint32_t id = client_get(h, "GET");
+  const char *const bad[] = {"content-length: 0", NULL};
+  hs_headers(h, id, H2_FLAG_END_HEADERS | H2_FLAG_END_STREAM, bad);
+  hs_expect_rst(h, id, H2_PROTOCOL_ERROR); /* §8.3.2 */
+  hs_stop(h);
+}
+END_TEST
+
+START_TEST(server_cannot_open_streams) {
+  harness *h = new_client();
+  const char *const resp[] = {":status: 200", NULL};
+  hs_headers(h, 2, H2_FLAG_END_HEADERS, resp);
+  hs_expect_goaway(h, H2_PROTOCOL_ERROR);
+  hs_stop(h);
+}
+END_TEST
+
+START_TEST(push_when_disabled) {
+  harness *h = new_client();
+  uint32_t id = client_get(h, "GET");
+  uint8_t pp[600];
+  put32(pp, 2);
+  size_t n = hs_block(h, hs_get, pp + 4, sizeof pp - 4);
+  hs_frame_send(h, H2_PUSH_PROMISE, H2_FLAG_END_HEADERS, id, pp, n + 4);
+  hs_expect_goaway(h, H2_PROTOCOL_ERROR); /* §6.6: we announced ENABLE_PUSH 0 */
+  hs_stop(h);
+}
+END_TEST
+
+START_TEST(header_list_too_large) {
+  harness h;
+  h2_session_config cfg;
+  hs_config(&h, &cfg, H2_ROLE_SERVER);
+  cfg.max_header_list_size = 200;
+  hs_start(&h, &cfg);
+  hs_drain(&h);
+  hs_client_handshake(&h);
+  static char big[300];
+  memset(big, 'v', sizeof big - 1);
+  char field[400];
+  snprintf(field, sizeof field, "x-big: %s", big);
+  const char *const req[] = {":method: GET", ":scheme: http", ":path: /", field, NULL};
+  uint8_t block[1024];
+  size_t n = hs_block(&h, req, block, sizeof block);
+  hs_clear(&h);
+  hs_frame_send(&h, H2_HEADERS, H2_FLAG_END_HEADERS | H2_FLAG_END_STREAM, 1, block, n);
+  ck_assert_ptr_nonnull(hs_find(&h, H2_RST_STREAM, 1) ? hs_find(&h, H2_RST_STREAM, 1)
+                                                      : hs_find(&h, H2_GOAWAY, 0));
+  ck_assert_ptr_null(hs_event(&h, H2_EV_HEADERS, 1));
+  hs_stop(&h);
+}
+END_TEST
+
+START_TEST(own_settings_apply_on_ack) {
+  harness *h = new_server(NULL);
+  h->auto_respond = false;
+  hs_headers(h, 1, H2_FLAG_END_HEADERS, hs_post);
+  ck_assert_int_eq(h2_session_recv_window(h->s, 1), 65535);
+  h2_setting set = {H2_SETTINGS_INITIAL_WINDOW_SIZE, 1000};
+  ck_assert_int_eq(h2_session_send_settings(h->s, &set, 1), H2_OK);
+  hs_drain(h);
+  /* §6.5.3: not in force before the ACK... */
+  ck_assert_int_eq(h2_session_recv_window(h->s, 1), 65535);
+  hs_frame_send(h, H2_SETTINGS, H2_FLAG_ACK, 0, NULL, 0);
+  /* ...then applied to open streams as a difference (§6.9.2) */
+  ck_assert_int_eq(h2_session_recv_window(h->s, 1), 1000);
+  hs_stop(h);
+}
+END_TEST
+
+START_TEST(connection_error_then_done) {
+  harness *h = new_server(NULL);
+  hs_frame_send(h, H2_DATA, 0, 0, "x", 1);
+  hs_expect_goaway(h, H2_PROTOCOL_ERROR);
+  const h2_event *ev = hs_event(h, H2_EV_CONNECTION_ERROR, 0);
+  ck_assert_ptr_nonnull(ev);
+  ck_assert_ptr_nonnull(ev->section);
+  ck_assert(h2_session_done(h->s));
+  /* more input is swallowed, nothing more is said */
+  hs_clear(h);
+  uint8_t junk[32] = {0};
+  ck_assert_uint_eq(h2_session_recv(h->s, junk, sizeof junk), sizeof junk);
+  hs_drain(h);
+  ck_assert_uint_eq(h->nframes, 0);
+  ck_assert_int_eq(h2_session_send_ping(h->s, junk), H2_E_INVALID_ARGUMENT);
+  hs_stop(h);
+}
+END_TEST
+
+START_TEST(stream_ids_exhausted) {
+  harness *h = new_client();
+  ck_assert_uint_eq(h2_session_next_stream_id(h->s), 1);
+  /* after GOAWAY from us no stream can be opened */
+  h2_session_close(h->s);
+  ck_assert_uint_eq(h2_session_next_stream_id(h->s), 0);
+  hs_stop(h);
+}
+END_TEST
+
+START_TEST(trailers_after_data) {
+  harness *h = new_server(NULL);
+  h->auto_respond = false;
+  hs_headers(h, 1, H2_FLAG_END_HEADERS | H2_FLAG_END_STREAM, hs_get);
+  ck_assert_int_eq(h2_session_send_headers(h->s, 1, hs_response, 1, false, NULL), H2_OK);
+  ck_assert_int_eq(h2_session_send_data(h->s, 1, hs_body, 2, false), H2_OK);
+  static const h2_header trailer[] = {{"grpc-status", 11, "0", 1, 0}};
+  /* DATA still queued: trailers would overtake it */
+  ck_assert_int_eq(h2_session_send_headers(h->s, 1, trailer, 1, true, NULL), H2_E_INVALID_ARGUMENT);
+  hs_clear(h);
+  hs_drain(h);
+  hs_take_events(h);
+  ck_assert_ptr_nonnull(hs_event(h, H2_EV_DATA_SENT, 1));
+  ck_assert_int_eq(h2_session_send_headers(h->s, 1, trailer, 1, true, NULL), H2_OK);
+  hs_drain(h);
+  ck_assert_uint_eq(h->nframes, 3);
+  ck_assert_uint_eq(h->frames[1].hd.type, H2_DATA);
+  ck_assert_uint_eq(h->frames[1].hd.flags, 0);
+  ck_assert_uint_eq(h->frames[2].hd.type, H2_HEADERS);
+  ck_assert_uint_eq(h->frames[2].hd.flags, H2_FLAG_END_HEADERS | H2_FLAG_END_STREAM);
+  ck_assert_int_eq(h2_session_stream_state(h->s, 1), H2_SS_CLOSED);
   hs_stop(h);
 }
 END_TEST
@@ -814,21 +1082,27 @@ START_TEST(client_server_large_body) {
   h2_session *c = h2_session_new(&cc), *s = h2_session_new(&sc);
   size_t body_len = 3u << 20;
   uint8_t *body = malloc(body_len);
-  for (size_t i = 0; i < body_len; i++) body[i] = (uint8_t)(i * 7 + (i >> 12));
-  h2_header req[] = {{":method", 7, "GET", 3, 0}, {":scheme", 7, "http", 4, 0},
-                     {":path", 5, "/big", 4, 0}, {":authority", 10, "a", 1, 0}};
+  for (size_t i = 0; i < body_len; i++)
+    body[i] = (uint8_t)(i * 7 + (i >> 12));
+  h2_header req[] = {{":method", 7, "GET", 3, 0},
+                     {":scheme", 7, "http", 4, 0},
+                     {":path", 5, "/big", 4, 0},
+                     {":authority", 10, "a", 1, 0}};
   uint32_t ids[4];
-  for (int i = 0; i < 4; i++) ck_assert_int_eq(h2_session_send_headers(c, 0, req, 4, true, &ids[i]), H2_OK);
+  for (int i = 0; i < 4; i++)
+    ck_assert_int_eq(h2_session_send_headers(c, 0, req, 4, true, &ids[i]), H2_OK);
   uint8_t *got[4];
   size_t got_len[4] = {0};
-  for (int i = 0; i < 4; i++) got[i] = malloc(body_len);
+  for (int i = 0; i < 4; i++)
+    got[i] = malloc(body_len);
   int done = 0;
   for (int round = 0; round < 100000 && done < 4; round++) {
     pump(c, s);
     h2_event ev;
     while (h2_session_take_event(s, &ev)) {
       if (ev.type == H2_EV_HEADERS) {
-        ck_assert_int_eq(h2_session_send_headers(s, ev.stream_id, hs_response, 1, false, NULL), H2_OK);
+        ck_assert_int_eq(h2_session_send_headers(s, ev.stream_id, hs_response, 1, false, NULL),
+                         H2_OK);
         ck_assert_int_eq(h2_session_send_data(s, ev.stream_id, body, body_len, true), H2_OK);
       }
     }
@@ -896,6 +1170,18 @@ static Suite *suite(void) {
   tcase_add_test(t, server_sends_push);
   tcase_add_test(t, api_refuses_what_rfc_forbids);
   tcase_add_test(t, rst_stream_then_peer_frames_ignored);
+  tcase_add_test(t, stream_error_keeps_hpack_in_sync);
+  tcase_add_test(t, informational_then_final_response);
+  tcase_add_test(t, response_content_length_mismatch);
+  tcase_add_test(t, head_response_content_length);
+  tcase_add_test(t, response_without_status);
+  tcase_add_test(t, server_cannot_open_streams);
+  tcase_add_test(t, push_when_disabled);
+  tcase_add_test(t, header_list_too_large);
+  tcase_add_test(t, own_settings_apply_on_ack);
+  tcase_add_test(t, connection_error_then_done);
+  tcase_add_test(t, stream_ids_exhausted);
+  tcase_add_test(t, trailers_after_data);
   tcase_add_test(t, small_event_queue_backpressure);
   tcase_add_test(t, client_server_large_body);
   suite_add_tcase(s, t);

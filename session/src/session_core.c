@@ -13,7 +13,9 @@ void h2_session_config_init(h2_session_config *cfg, uint8_t role) {
   cfg->role = role;
 }
 
-static uint32_t or_default(uint32_t v, uint32_t d) { return v ? v : d; }
+static uint32_t or_default(uint32_t v, uint32_t d) {
+  return v ? v : d;
+}
 
 static uint64_t monotonic_ms(void *user) {
   (void)user;
@@ -25,8 +27,10 @@ static uint64_t monotonic_ms(void *user) {
 static void normalize(h2_session_config *c) {
   c->header_table_size = or_default(c->header_table_size, 4096);
   c->max_concurrent_streams = or_default(c->max_concurrent_streams, 128);
-  if (c->initial_window_size == 0) c->initial_window_size = 65535;
-  else if (c->initial_window_size == UINT32_MAX) c->initial_window_size = 0;
+  if (c->initial_window_size == 0)
+    c->initial_window_size = 65535;
+  else if (c->initial_window_size == UINT32_MAX)
+    c->initial_window_size = 0;
   c->max_frame_size = or_default(c->max_frame_size, H2_DEFAULT_MAX_FRAME_SIZE);
   c->max_header_list_size = or_default(c->max_header_list_size, 65536);
   c->connection_window = or_default(c->connection_window, 16u << 20);
@@ -38,10 +42,10 @@ static void normalize(h2_session_config *c) {
   c->flood.empty_frames_per_sec = or_default(c->flood.empty_frames_per_sec, 100);
   c->flood.priority_per_sec = or_default(c->flood.priority_per_sec, 10000);
   c->flood.continuation_frames = or_default(c->flood.continuation_frames, 64);
-  c->flood.pending_output = or_default(c->flood.pending_output, 1u << 20);
+  c->flood.pending_output = or_default(c->flood.pending_output, 64u << 10);
   c->max_streams = or_default(c->max_streams, 4 * c->max_concurrent_streams + 64);
   c->event_queue = or_default(c->event_queue, 256);
-  c->output_buffer = or_default(c->output_buffer, 256u << 10);
+  c->output_buffer = or_default(c->output_buffer, 128u << 10);
   if (!c->now_ms) c->now_ms = monotonic_ms;
 }
 
@@ -62,7 +66,8 @@ static void queue_initial_frames(h2_session *s) {
   /* §3.4: the first frame each side sends is SETTINGS. */
   h2_setting set[6];
   size_t n = 0;
-  if (c->header_table_size != 4096) set[n++] = (h2_setting){H2_SETTINGS_HEADER_TABLE_SIZE, c->header_table_size};
+  if (c->header_table_size != 4096)
+    set[n++] = (h2_setting){H2_SETTINGS_HEADER_TABLE_SIZE, c->header_table_size};
   if (s->role == H2_ROLE_CLIENT)
     set[n++] = (h2_setting){H2_SETTINGS_ENABLE_PUSH, c->enable_push ? 1u : 0u};
   set[n++] = (h2_setting){H2_SETTINGS_MAX_CONCURRENT_STREAMS, c->max_concurrent_streams};
@@ -84,8 +89,8 @@ h2_session *h2_session_new(const h2_session_config *cfg_in) {
   s->cfg = *cfg_in;
   normalize(&s->cfg);
   h2_session_config *c = &s->cfg;
-  if (c->max_frame_size < H2_DEFAULT_MAX_FRAME_SIZE || c->max_frame_size > H2_MAX_FRAME_SIZE_LIMIT ||
-      c->initial_window_size > H2_MAX_WINDOW_SIZE) {
+  if (c->max_frame_size < H2_DEFAULT_MAX_FRAME_SIZE ||
+      c->max_frame_size > H2_MAX_FRAME_SIZE_LIMIT || c->initial_window_size > H2_MAX_WINDOW_SIZE) {
     free(s);
     return NULL;
   }
@@ -97,11 +102,16 @@ h2_session *h2_session_new(const h2_session_config *cfg_in) {
 
   s->stream_cap = c->max_streams;
   uint32_t nb = 16;
-  while (nb < s->stream_cap * 2) nb <<= 1;
+  while (nb < s->stream_cap * 2)
+    nb <<= 1;
   s->bucket_mask = nb - 1;
   s->streams = calloc(s->stream_cap, sizeof *s->streams);
   s->buckets = calloc(nb, sizeof *s->buckets);
   s->closed_fifo = calloc(s->stream_cap, sizeof *s->closed_fifo);
+  s->ready_cap = 2 * s->stream_cap;
+  s->ready = calloc(s->ready_cap, sizeof *s->ready);
+  s->closed_ids = calloc(s->stream_cap + 1, sizeof *s->closed_ids);
+  s->closed_codes = calloc(s->stream_cap + 1, sizeof *s->closed_codes);
 
   s->inbuf_cap = H2_FRAME_HEADER_LEN + (size_t)c->max_frame_size;
   s->inbuf = malloc(s->inbuf_cap);
@@ -112,8 +122,10 @@ h2_session *h2_session_new(const h2_session_config *cfg_in) {
   s->ev_soft_cap = c->event_queue;
   s->ev_cap = c->event_queue + s->stream_cap + 16; /* headroom for send-side events */
   s->events = calloc(s->ev_cap, sizeof *s->events);
-  s->arena_reserve = (size_t)c->max_frame_size + 2u * c->max_header_list_size +
-                     H2_SESSION_MAX_FIELDS * sizeof(h2_header) + 64;
+  /* room for the largest event: a DATA frame, or a header list (its strings
+   * count at most max_header_list_size, each field 32 more, §6.5.2) */
+  s->arena_reserve = (size_t)c->max_frame_size + c->max_header_list_size +
+                     H2_SESSION_MAX_FIELDS * (sizeof(h2_header) + 2) + 64;
   s->arena_cap = c->event_arena ? c->event_arena : 2 * s->arena_reserve;
   if (s->arena_cap < s->arena_reserve) s->arena_cap = s->arena_reserve;
   s->arena = malloc(s->arena_cap);
@@ -128,8 +140,9 @@ h2_session *h2_session_new(const h2_session_config *cfg_in) {
   s->decoder_ready = h2_hpack_decoder_init(&s->decoder, &dc) == H2_OK;
   h2_hpack_encoder_config ec = {.max_table_size = 4096};
   s->encoder = h2_hpack_encoder_new(&ec);
-  if (!s->streams || !s->buckets || !s->closed_fifo || !s->inbuf || !s->block_buf || !s->fields ||
-      !s->events || !s->arena || !s->out || !s->hpack_buf || !s->decoder_ready || !s->encoder) {
+  if (!s->streams || !s->buckets || !s->ready || !s->closed_fifo || !s->closed_ids ||
+      !s->closed_codes || !s->inbuf || !s->block_buf || !s->fields || !s->events || !s->arena ||
+      !s->out || !s->hpack_buf || !s->decoder_ready || !s->encoder) {
     h2_session_free(s);
     return NULL;
   }
@@ -149,7 +162,8 @@ h2_session *h2_session_new(const h2_session_config *cfg_in) {
     uint8_t st = s->role == H2_ROLE_SERVER ? H2_SS_HALF_CLOSED_REMOTE : H2_SS_HALF_CLOSED_LOCAL;
     h2_stream *one = h2s_stream_create(s, 1, st);
     if (one) one->final_headers = s->role == H2_ROLE_SERVER;
-    if (s->role == H2_ROLE_SERVER) s->last_peer_stream = 1;
+    if (s->role == H2_ROLE_SERVER)
+      s->last_peer_stream = 1;
     else {
       s->last_local_stream = 1;
       s->next_local_stream = 3;
@@ -163,6 +177,9 @@ void h2_session_free(h2_session *s) {
   free(s->streams);
   free(s->buckets);
   free(s->closed_fifo);
+  free(s->ready);
+  free(s->closed_ids);
+  free(s->closed_codes);
   free(s->inbuf);
   free(s->block_buf);
   free(s->fields);
@@ -177,7 +194,9 @@ void h2_session_free(h2_session *s) {
 
 /* ---- streams ---- */
 
-static uint32_t hash_id(uint32_t id) { return (id * 2654435761u) >> 7; }
+static uint32_t hash_id(uint32_t id) {
+  return (id * 2654435761u) >> 7;
+}
 
 h2_stream *h2s_stream_find(h2_session *s, uint32_t id) {
   if (id == 0) return NULL;
@@ -193,15 +212,15 @@ h2_stream *h2s_stream_find(h2_session *s, uint32_t id) {
 static void stream_unlink(h2_session *s, h2_stream *st) {
   uint32_t *link = &s->buckets[hash_id(st->id) & s->bucket_mask];
   uint32_t self = (uint32_t)(st - s->streams) + 1;
-  while (*link && *link != self) link = &s->streams[*link - 1].next;
+  while (*link && *link != self)
+    link = &s->streams[*link - 1].next;
   if (*link == self) *link = st->next;
   memset(st, 0, sizeof *st);
 }
 
 h2_stream *h2s_stream_create(h2_session *s, uint32_t id, uint8_t state) {
   h2_stream *st = NULL;
-  for (uint32_t i = 0; i < s->stream_cap && !st; i++)
-    if (s->streams[i].id == 0) st = &s->streams[i];
+  if (s->slots_used < s->stream_cap) st = &s->streams[s->slots_used++];
   if (!st && s->closed_count) { /* forget the oldest closed stream */
     st = &s->streams[s->closed_fifo[s->closed_head]];
     s->closed_head = (s->closed_head + 1) % s->stream_cap;
@@ -248,12 +267,16 @@ void h2s_stream_set_state(h2_session *s, h2_stream *st, uint8_t state, uint32_t 
   bool now_active = is_active(state);
   if (now_active && !st->counted) {
     st->counted = true;
-    if (st->local) s->active_local++;
-    else s->active_peer++;
+    if (st->local)
+      s->active_local++;
+    else
+      s->active_peer++;
   } else if (!now_active && st->counted) {
     st->counted = false;
-    if (st->local) s->active_local--;
-    else s->active_peer--;
+    if (st->local)
+      s->active_local--;
+    else
+      s->active_peer--;
   }
   if (is_closed(state) && !st->closed_queued) {
     st->closed_queued = true;
@@ -262,8 +285,13 @@ void h2s_stream_set_state(h2_session *s, h2_stream *st, uint8_t state, uint32_t 
         (uint32_t)(st - s->streams);
     s->closed_count++;
     if (old != H2_SS_IDLE) {
-      h2_event *ev = h2s_event_push(s, H2_EV_STREAM_CLOSED, st->id);
-      if (ev) ev->error_code = error_code;
+      if (s->in_frame && s->n_closed_deferred <= s->stream_cap) {
+        s->closed_ids[s->n_closed_deferred] = st->id;
+        s->closed_codes[s->n_closed_deferred++] = error_code;
+      } else {
+        h2_event *ev = h2s_event_push(s, H2_EV_STREAM_CLOSED, st->id);
+        if (ev) ev->error_code = error_code;
+      }
     }
   }
 }
@@ -278,6 +306,15 @@ h2_event *h2s_event_push(h2_session *s, uint8_t type, uint32_t stream_id) {
   ev->type = type;
   ev->stream_id = stream_id;
   return ev;
+}
+
+void h2s_flush_closed(h2_session *s) {
+  for (uint32_t i = 0; i < s->n_closed_deferred; i++) {
+    h2_event *ev = h2s_event_push(s, H2_EV_STREAM_CLOSED, s->closed_ids[i]);
+    if (ev) ev->error_code = s->closed_codes[i];
+  }
+  s->n_closed_deferred = 0;
+  s->in_frame = false;
 }
 
 bool h2_session_take_event(h2_session *s, h2_event *ev) {
@@ -467,9 +504,10 @@ uint32_t h2_session_open_streams(const h2_session *s, bool peer_initiated) {
 bool h2_session_want_write(const h2_session *s) {
   if (s->out_len) return true;
   if (s->failed) return false;
-  for (uint32_t i = 0; i < s->stream_cap; i++) {
-    const h2_stream *st = &s->streams[i];
-    if (st->id && st->out_pending && (st->out_len == 0 || (st->send_window > 0 && s->conn_send_window > 0)))
+  for (uint32_t i = 0; i < s->ready_count; i++) {
+    const h2_stream *st = &s->streams[s->ready[i]];
+    if (st->id && st->out_pending &&
+        (st->out_len == 0 || (st->send_window > 0 && s->conn_send_window > 0)))
       return true;
   }
   return false;
@@ -482,4 +520,6 @@ bool h2_session_want_read(const h2_session *s) {
   return true;
 }
 
-bool h2_session_done(const h2_session *s) { return !h2_session_want_read(s) && s->out_len == 0; }
+bool h2_session_done(const h2_session *s) {
+  return !h2_session_want_read(s) && s->out_len == 0;
+}

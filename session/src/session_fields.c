@@ -61,22 +61,31 @@ const char *h2s_fields_check(const h2_header *h, size_t n, int kind, int64_t *co
   for (size_t i = 0; i < n; i++) {
     const h2_header *f = &h[i];
     if (!f->name || !f->value) return "field-unknown";
-    if (!name_ok(f)) return f->name_len && f->name[0] == ':' ? "bad-pseudo-header" : "bad-field-name";
+    if (!name_ok(f))
+      return f->name_len && f->name[0] == ':' ? "bad-pseudo-header" : "bad-field-name";
     if (!value_ok(f)) return "bad-field-value";
     if (f->name[0] == ':') {
       /* §8.3: pseudo-header fields come first, only the defined ones, once each. */
       if (regular_seen) return "pseudo-header-after-regular";
       if (kind == H2S_TRAILERS) return "pseudo-header-in-trailers";
       if (kind == H2S_REQUEST) {
-        if (name_is(f, ":method")) method++, method_h = f;
-        else if (name_is(f, ":scheme")) scheme++, scheme_h = f;
-        else if (name_is(f, ":path")) path++, path_h = f;
-        else if (name_is(f, ":authority")) authority++;
-        else if (name_is(f, ":protocol")) protocol++;
-        else return "unknown-pseudo-header";
+        if (name_is(f, ":method"))
+          method++, method_h = f;
+        else if (name_is(f, ":scheme"))
+          scheme++, scheme_h = f;
+        else if (name_is(f, ":path"))
+          path++, path_h = f;
+        else if (name_is(f, ":authority"))
+          authority++;
+        else if (name_is(f, ":protocol"))
+          protocol++;
+        else
+          return "unknown-pseudo-header";
       } else {
-        if (name_is(f, ":status")) status++;
-        else return "unknown-pseudo-header";
+        if (name_is(f, ":status"))
+          status++;
+        else
+          return "unknown-pseudo-header";
         if (f->value_len != 3) return "bad-status";
         for (int k = 0; k < 3; k++)
           if (f->value[k] < '0' || f->value[k] > '9') return "bad-status";

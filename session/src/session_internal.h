@@ -17,6 +17,7 @@ typedef struct h2_stream {
   bool local;    /* opened by this endpoint (its id parity) */
   bool counted;  /* counts toward a concurrency limit */
   bool closed_queued;
+  bool in_ready;
   int64_t send_window;
   int64_t recv_window;
   uint32_t recv_unacked; /* bytes received not yet returned with WINDOW_UPDATE */
@@ -61,7 +62,10 @@ struct h2_session {
   uint32_t last_local_stream; /* highest id we opened */
   uint32_t next_local_stream;
   uint32_t active_local, active_peer; /* streams counting toward the limits */
-  uint32_t data_rr;            /* round-robin position for DATA */
+  uint32_t slots_used;         /* slots [0, slots_used) have held a stream */
+  uint32_t *ready;             /* slots of streams with DATA to send (may hold stale ones) */
+  uint32_t ready_count, ready_cap;
+  uint32_t data_rr;            /* round-robin position in `ready` */
 
   /* flow control (§6.9) */
   int64_t conn_send_window;
@@ -107,6 +111,13 @@ struct h2_session {
   uint32_t peer_goaway_last;
   bool closing;         /* h2_session_close was called */
 
+  /* STREAM_CLOSED events wait until the frame that closed the stream has
+   * produced its own event (DATA/HEADERS with END_STREAM come first). */
+  bool in_frame;
+  uint32_t *closed_ids;
+  uint32_t *closed_codes;
+  uint32_t n_closed_deferred;
+
   /* flood counters */
   uint64_t flood_window_start;
   uint32_t n_rst, n_settings, n_ping, n_empty, n_priority;
@@ -118,6 +129,7 @@ h2_stream *h2s_stream_create(h2_session *s, uint32_t id, uint8_t state);
 uint8_t h2s_stream_state_of(const h2_session *s, uint32_t id);
 void h2s_stream_set_state(h2_session *s, h2_stream *st, uint8_t state, uint32_t error_code);
 h2_event *h2s_event_push(h2_session *s, uint8_t type, uint32_t stream_id);
+void h2s_flush_closed(h2_session *s);
 void *h2s_arena_alloc(h2_session *s, size_t n, size_t align);
 bool h2s_out_frame(h2_session *s, const h2_frame *f);
 bool h2s_out_bytes(h2_session *s, const uint8_t *p, size_t n);

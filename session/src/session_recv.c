@@ -33,9 +33,16 @@ static bool recv_transition(h2_session *s, uint32_t id, h2_stream **stp, uint8_t
     }
     *stp = st;
     return true;
-  case H2_STREAM_IGNORE: *ignored = true; *stp = st; return false;
-  case H2_STREAM_ERROR: h2s_stream_error(s, id, t->code, H2_OK, t->section, t->rule); return false;
-  default: h2s_connection_error(s, t->code, H2_OK, t->section, t->rule); return false;
+  case H2_STREAM_IGNORE:
+    *ignored = true;
+    *stp = st;
+    return false;
+  case H2_STREAM_ERROR:
+    h2s_stream_error(s, id, t->code, H2_OK, t->section, t->rule);
+    return false;
+  default:
+    h2s_connection_error(s, t->code, H2_OK, t->section, t->rule);
+    return false;
   }
 }
 
@@ -77,10 +84,13 @@ static h2_status decode_block(h2_session *s, const h2_header **list, size_t *n) 
     h2s_connection_error(s, H2_COMPRESSION_ERROR, st, err.section, h2_status_name(st));
     return st;
   }
-  if (st == H2_OK && (s->fields_overflow || s->fields_alloc_failed)) st = H2_E_HPACK_HEADER_LIST_TOO_LARGE;
+  if (st == H2_OK && (s->fields_overflow || s->fields_alloc_failed))
+    st = H2_E_HPACK_HEADER_LIST_TOO_LARGE;
   h2_header *copy = h2s_arena_alloc(s, s->field_count * sizeof(h2_header) + 1, sizeof(void *));
-  if (!copy) st = H2_E_HPACK_HEADER_LIST_TOO_LARGE;
-  else memcpy(copy, s->fields, s->field_count * sizeof(h2_header));
+  if (!copy)
+    st = H2_E_HPACK_HEADER_LIST_TOO_LARGE;
+  else
+    memcpy(copy, s->fields, s->field_count * sizeof(h2_header));
   *list = copy;
   *n = s->field_count;
   return st;
@@ -153,15 +163,16 @@ static void headers_complete(h2_session *s) {
 
   /* §8.1: a request/response header section, 1xx responses, then optionally
    * one trailer section that must end the stream. */
-  int kind = st->final_headers ? H2S_TRAILERS : (s->role == H2_ROLE_SERVER ? H2S_REQUEST : H2S_RESPONSE);
+  int kind =
+      st->final_headers ? H2S_TRAILERS : (s->role == H2_ROLE_SERVER ? H2S_REQUEST : H2S_RESPONSE);
   int64_t cl = -1;
   bool info = false, head = false, connect = false;
   const char *rule = h2s_fields_check(list, n, kind, &cl, &info, &head, &connect);
   if (!rule && kind == H2S_TRAILERS && !end_stream) rule = "trailers-without-end-stream";
   if (!rule && info && end_stream) rule = "informational-with-end-stream";
   if (rule) {
-    h2s_stream_error(s, id, H2_PROTOCOL_ERROR, H2_OK, kind == H2S_TRAILERS ? SEC("8.1") : SEC("8.3"),
-                     rule);
+    h2s_stream_error(s, id, H2_PROTOCOL_ERROR, H2_OK,
+                     kind == H2S_TRAILERS ? SEC("8.1") : SEC("8.3"), rule);
     return;
   }
   if (kind != H2S_TRAILERS && !info) {
@@ -189,7 +200,8 @@ static void recv_data(h2_session *s, const h2_frame *f) {
   uint32_t flow_len = f->hd.length; /* padding included (§6.9.1) */
   /* Connection window first: it counts even when the stream is gone (§5.1, §6.9). */
   if ((int64_t)flow_len > s->conn_recv_window) {
-    h2s_connection_error(s, H2_FLOW_CONTROL_ERROR, H2_OK, SEC("6.9.1"), "connection-window-exceeded");
+    h2s_connection_error(s, H2_FLOW_CONTROL_ERROR, H2_OK, SEC("6.9.1"),
+                         "connection-window-exceeded");
     return;
   }
   s->conn_recv_window -= flow_len;
@@ -216,9 +228,8 @@ static void recv_data(h2_session *s, const h2_frame *f) {
   st->recv_unacked += flow_len;
   st->data_received += f->u.data.len;
   /* §8.1.1: DATA beyond content-length, or short of it at the end, is malformed. */
-  if (st->content_length >= 0 &&
-      (st->data_received > (uint64_t)st->content_length ||
-       (end && st->data_received != (uint64_t)st->content_length))) {
+  if (st->content_length >= 0 && (st->data_received > (uint64_t)st->content_length ||
+                                  (end && st->data_received != (uint64_t)st->content_length))) {
     h2s_stream_error(s, id, H2_PROTOCOL_ERROR, H2_OK, SEC("8.1.1"), "content-length-mismatch");
     h2s_maybe_window_update(s, NULL);
     return;
@@ -256,7 +267,9 @@ static void recv_settings(h2_session *s, const h2_frame *f) {
   for (uint32_t i = 0; i < f->u.settings.count; i++) {
     h2_setting e = h2_settings_at(f, i);
     switch (e.id) {
-    case H2_SETTINGS_HEADER_TABLE_SIZE: h2_hpack_encoder_set_peer_limit(s->encoder, e.value); break;
+    case H2_SETTINGS_HEADER_TABLE_SIZE:
+      h2_hpack_encoder_set_peer_limit(s->encoder, e.value);
+      break;
     case H2_SETTINGS_INITIAL_WINDOW_SIZE: {
       /* §6.9.2: the change applies to every stream's send window, which may
        * go negative; beyond 2^31-1 it is a FLOW_CONTROL_ERROR. */
@@ -273,7 +286,8 @@ static void recv_settings(h2_session *s, const h2_frame *f) {
       }
       break;
     }
-    default: break;
+    default:
+      break;
     }
     if (e.id >= 1 && e.id <= 6) s->peer[e.id] = e.value;
   }
@@ -335,14 +349,30 @@ void h2s_handle_frame(h2_session *s, const uint8_t *bytes, size_t len) {
   size_t used = 0;
   h2_error err;
   memset(&err, 0, sizeof err);
-  h2_frame_decode_options opt = {.max_frame_size = s->local[H2_SETTINGS_MAX_FRAME_SIZE] >
-                                                           s->announced_max_frame
-                                                       ? s->local[H2_SETTINGS_MAX_FRAME_SIZE]
-                                                       : s->announced_max_frame,
+  h2_frame_decode_options opt = {.max_frame_size =
+                                     s->local[H2_SETTINGS_MAX_FRAME_SIZE] > s->announced_max_frame
+                                         ? s->local[H2_SETTINGS_MAX_FRAME_SIZE]
+                                         : s->announced_max_frame,
                                  .sender = s->peer_role};
   h2_status st = h2_frame_decode(bytes, len, &opt, &f, &used, &err);
   if (st == H2_OK) st = h2_field_block_check(&s->block, &f.hd, &err);
   if (st != H2_OK) {
+    if (err.scope == H2_SCOPE_STREAM && err.stream_id && f.hd.type == H2_HEADERS) {
+      /* §4.3: the field block must still go through HPACK, or the tables
+       * drift apart; without END_HEADERS we cannot follow it: close. */
+      if (!(f.hd.flags & H2_FLAG_END_HEADERS) || !f.u.headers.fragment || s->block.open) {
+        h2s_connection_error(s, err.code, st, err.section, h2_status_name(st));
+        return;
+      }
+      h2_hpack_decode_callbacks none = {0};
+      h2_error herr;
+      h2_status hs = h2_hpack_decode_block(&s->decoder, f.u.headers.fragment,
+                                           f.u.headers.fragment_len, &none, &herr);
+      if (hs != H2_OK && hs != H2_E_HPACK_HEADER_LIST_TOO_LARGE) {
+        h2s_connection_error(s, H2_COMPRESSION_ERROR, hs, herr.section, h2_status_name(hs));
+        return;
+      }
+    }
     if (err.scope == H2_SCOPE_STREAM && err.stream_id) {
       /* flow-controlled bytes still count toward the connection window */
       if (f.hd.type == H2_DATA) {
@@ -356,6 +386,24 @@ void h2s_handle_frame(h2_session *s, const uint8_t *bytes, size_t len) {
     }
     return;
   }
+  /* §6.8: after our GOAWAY, frames on streams the peer opened above its
+   * last stream id are ignored (field blocks still go through HPACK below,
+   * DATA still counts toward the connection window). */
+  if (s->goaway_sent && f.hd.stream_id && peer_id(s, f.hd.stream_id) &&
+      f.hd.stream_id > s->goaway_last && f.hd.type != H2_HEADERS && f.hd.type != H2_CONTINUATION &&
+      f.hd.type != H2_PUSH_PROMISE) {
+    if (f.hd.type == H2_DATA) {
+      if ((int64_t)f.hd.length > s->conn_recv_window) {
+        h2s_connection_error(s, H2_FLOW_CONTROL_ERROR, H2_OK, SEC("6.9.1"),
+                             "connection-window-exceeded");
+        return;
+      }
+      s->conn_recv_window -= f.hd.length;
+      s->conn_recv_unacked += f.hd.length;
+      h2s_maybe_window_update(s, NULL);
+    }
+    return;
+  }
   /* §3.4: the peer's preface ends with a SETTINGS frame. */
   if (!s->first_frame_seen) {
     s->first_frame_seen = true;
@@ -365,7 +413,9 @@ void h2s_handle_frame(h2_session *s, const uint8_t *bytes, size_t len) {
     }
   }
   switch (f.hd.type) {
-  case H2_DATA: recv_data(s, &f); break;
+  case H2_DATA:
+    recv_data(s, &f);
+    break;
   case H2_HEADERS:
   case H2_PUSH_PROMISE:
   case H2_CONTINUATION: {
@@ -420,7 +470,9 @@ void h2s_handle_frame(h2_session *s, const uint8_t *bytes, size_t len) {
     if (ev) ev->error_code = f.u.rst_stream.error_code;
     break;
   }
-  case H2_SETTINGS: recv_settings(s, &f); break;
+  case H2_SETTINGS:
+    recv_settings(s, &f);
+    break;
   case H2_PING: {
     if (f.hd.flags & H2_FLAG_ACK) {
       h2_event *ev = h2s_event_push(s, H2_EV_PING_ACK, 0);
@@ -440,8 +492,12 @@ void h2s_handle_frame(h2_session *s, const uint8_t *bytes, size_t len) {
     if (ev) memcpy(ev->opaque, f.u.ping.opaque, 8);
     break;
   }
-  case H2_GOAWAY: recv_goaway(s, &f); break;
-  case H2_WINDOW_UPDATE: recv_window_update(s, &f); break;
+  case H2_GOAWAY:
+    recv_goaway(s, &f);
+    break;
+  case H2_WINDOW_UPDATE:
+    recv_window_update(s, &f);
+    break;
   default: {
     /* §5.5: unknown frame types are ignored. */
     h2_event *ev = h2s_event_push(s, H2_EV_UNKNOWN_FRAME, f.hd.stream_id);
@@ -474,7 +530,7 @@ size_t h2_session_recv(h2_session *s, const uint8_t *buf, size_t len) {
     if (s->inbuf_len < H2_FRAME_HEADER_LEN) {
       size_t take = H2_FRAME_HEADER_LEN - s->inbuf_len;
       if (take > len - used) take = len - used;
-      memcpy(s->inbuf + s->inbuf_len, buf + used, take);
+      if (take) memcpy(s->inbuf + s->inbuf_len, buf + used, take);
       s->inbuf_len += take;
       used += take;
       if (s->inbuf_len < H2_FRAME_HEADER_LEN) break;
@@ -488,11 +544,13 @@ size_t h2_session_recv(h2_session *s, const uint8_t *buf, size_t len) {
     }
     size_t need = H2_FRAME_HEADER_LEN + flen - s->inbuf_len;
     size_t take = need < len - used ? need : len - used;
-    memcpy(s->inbuf + s->inbuf_len, buf + used, take);
+    if (take) memcpy(s->inbuf + s->inbuf_len, buf + used, take);
     s->inbuf_len += take;
     used += take;
     if (s->inbuf_len < H2_FRAME_HEADER_LEN + flen) break;
+    s->in_frame = true;
     h2s_handle_frame(s, s->inbuf, s->inbuf_len);
+    h2s_flush_closed(s);
     s->inbuf_len = 0;
   }
   return s->failed ? len : used;

@@ -6,8 +6,7 @@
 
 #include "session_internal.h"
 
-static bool send_allowed(h2_session *s, h2_stream *st, uint32_t id, uint8_t event,
-                         uint8_t *next) {
+static bool send_allowed(h2_session *s, h2_stream *st, uint32_t id, uint8_t event, uint8_t *next) {
   uint8_t state = st ? st->state : h2s_stream_state_of(s, id);
   const h2_stream_transition *t = h2_stream_transition_get(state, H2_STREAM_SEND, event);
   if (!t || t->verdict != H2_STREAM_OK) return false;
@@ -93,7 +92,8 @@ h2_status h2_session_send_headers(h2_session *s, uint32_t stream_id, const h2_he
     stream_id = h2_session_next_stream_id(s);
     if (stream_id == 0) return H2_E_INVALID_ARGUMENT;
     /* §5.1.2: respect the peer's SETTINGS_MAX_CONCURRENT_STREAMS. */
-    if (s->active_local >= s->peer[H2_SETTINGS_MAX_CONCURRENT_STREAMS]) return H2_E_INVALID_ARGUMENT;
+    if (s->active_local >= s->peer[H2_SETTINGS_MAX_CONCURRENT_STREAMS])
+      return H2_E_INVALID_ARGUMENT;
     opening = true;
   }
   h2_stream *st = h2s_stream_find(s, stream_id);
@@ -132,10 +132,15 @@ h2_status h2_session_send_data(h2_session *s, uint32_t stream_id, const uint8_t 
   uint8_t next;
   if (!st || st->out_pending || !send_allowed(s, st, stream_id, H2_STREAM_EV_DATA, &next))
     return H2_E_INVALID_ARGUMENT;
+  if (!st->in_ready && s->ready_count == s->ready_cap) return H2_E_BUFFER_TOO_SMALL;
   st->out_data = data;
   st->out_len = len;
   st->out_end = end_stream;
   st->out_pending = true;
+  if (!st->in_ready) {
+    st->in_ready = true;
+    s->ready[s->ready_count++] = (uint32_t)(st - s->streams);
+  }
   return H2_OK;
 }
 
@@ -216,7 +221,8 @@ h2_status h2_session_send_settings(h2_session *s, const h2_setting *set, size_t 
   f.u.settings.raw = raw;
   f.u.settings.count = (uint32_t)n;
   if (!h2s_out_frame(s, &f)) return H2_E_INVALID_ARGUMENT;
-  h2_pending_settings *p = &s->pending[(s->pending_head + s->pending_count) % H2_SESSION_PENDING_SETTINGS];
+  h2_pending_settings *p =
+      &s->pending[(s->pending_head + s->pending_count) % H2_SESSION_PENDING_SETTINGS];
   p->count = (uint32_t)n;
   memcpy(p->entries, set, n * sizeof *set);
   s->pending_count++;
@@ -237,8 +243,10 @@ h2_status h2_session_send_window_update(h2_session *s, uint32_t stream_id, uint3
   h2_frame f = {.hd = {.type = H2_WINDOW_UPDATE, .stream_id = stream_id}};
   f.u.window_update.increment = increment;
   if (!h2s_out_frame(s, &f)) return H2_E_BUFFER_TOO_SMALL;
-  if (st) st->recv_window += increment;
-  else s->conn_recv_window += increment;
+  if (st)
+    st->recv_window += increment;
+  else
+    s->conn_recv_window += increment;
   return H2_OK;
 }
 
@@ -284,7 +292,8 @@ static size_t frame_data(h2_session *s, h2_stream *st, uint8_t *buf, size_t cap)
   int64_t allow = st->out_len;
   if (allow > st->send_window) allow = st->send_window;
   if (allow > s->conn_send_window) allow = s->conn_send_window;
-  if (allow > (int64_t)s->peer[H2_SETTINGS_MAX_FRAME_SIZE]) allow = s->peer[H2_SETTINGS_MAX_FRAME_SIZE];
+  if (allow > (int64_t)s->peer[H2_SETTINGS_MAX_FRAME_SIZE])
+    allow = s->peer[H2_SETTINGS_MAX_FRAME_SIZE];
   if (allow > (int64_t)(cap - H2_FRAME_HEADER_LEN)) allow = (int64_t)(cap - H2_FRAME_HEADER_LEN);
   if (allow < 0) allow = 0;
   if (allow == 0 && st->out_len > 0) return 0;
@@ -322,21 +331,26 @@ size_t h2_session_output(h2_session *s, uint8_t *buf, size_t cap) {
     if (s->out_len) return w;
   }
   if (s->failed) return w;
-  /* Round-robin over streams with data: one frame each per pass. */
+  /* Round-robin over the streams with data: one frame each per pass. */
   bool progress = true;
-  while (progress && cap - w > H2_FRAME_HEADER_LEN) {
+  while (progress && s->ready_count && cap - w > H2_FRAME_HEADER_LEN) {
     progress = false;
-    for (uint32_t k = 0; k < s->stream_cap && cap - w > H2_FRAME_HEADER_LEN; k++) {
-      uint32_t i = (s->data_rr + k) % s->stream_cap;
-      h2_stream *st = &s->streams[i];
-      if (!st->id || !st->out_pending) continue;
-      size_t n = frame_data(s, st, buf + w, cap - w);
+    for (uint32_t k = 0; k < s->ready_count && cap - w > H2_FRAME_HEADER_LEN;) {
+      uint32_t pos = (s->data_rr + k) % s->ready_count;
+      h2_stream *st = &s->streams[s->ready[pos]];
+      size_t n = st->id && st->out_pending ? frame_data(s, st, buf + w, cap - w) : 0;
       if (n) {
         w += n;
         progress = true;
-        s->data_rr = i + 1;
       }
+      if (!st->id || !st->out_pending) { /* done or closed: leave the list */
+        st->in_ready = false;
+        s->ready[pos] = s->ready[--s->ready_count];
+        continue; /* the moved entry is looked at next */
+      }
+      k++;
     }
+    if (s->ready_count) s->data_rr = (s->data_rr + 1) % s->ready_count;
   }
   return w;
 }

@@ -34,15 +34,15 @@ typedef struct h2_flood_limits {
                                     and HEADERS fragments without END_HEADERS; default 100 */
   uint32_t priority_per_sec;     /* PRIORITY received; default 10000 */
   uint32_t continuation_frames;  /* CONTINUATION frames in one field block; default 64 */
-  uint32_t pending_output;       /* bytes of owed replies (acks, resets) the peer does not
-                                    read; default 1 MiB */
+  uint32_t pending_output;       /* bytes queued for the peer (acks, resets, HEADERS) above
+                                    which more owed replies are refused; default 64 KiB */
 } h2_flood_limits;
 
 typedef struct h2_session_config {
-  uint8_t role;          /* enum h2_role */
-  bool skip_preface;     /* do not send (client) / expect (server) the 24-byte magic (§3.4) */
-  bool upgraded;         /* HTTP/1.1 Upgrade (RFC 7540 §3.2): stream 1 exists, half-closed
-                            (remote) for a server, half-closed (local) for a client */
+  uint8_t role;      /* enum h2_role */
+  bool skip_preface; /* do not send (client) / expect (server) the 24-byte magic (§3.4) */
+  bool upgraded;     /* HTTP/1.1 Upgrade (RFC 7540 §3.2): stream 1 exists, half-closed
+                        (remote) for a server, half-closed (local) for a client */
   /* Our SETTINGS (§6.5.2); 0 = default. */
   uint32_t header_table_size;      /* 4096 */
   uint32_t max_concurrent_streams; /* 128: streams the peer may open */
@@ -55,13 +55,13 @@ typedef struct h2_session_config {
   bool manual_window_update;       /* false: WINDOW_UPDATE sent automatically once half of a
                                       window is consumed; true: h2_session_consume() */
   h2_flood_limits flood;
-  uint32_t max_streams;      /* stream slots kept (open + recently closed); default 4 *
-                                max_concurrent_streams + 64 */
-  uint32_t event_queue;      /* events kept before recv stops consuming; default 256 */
-  uint32_t event_arena;      /* bytes for header lists and DATA in queued events; default
-                                4 * max_frame_size + 2 * max_header_list_size */
-  uint32_t output_buffer;    /* bytes of encoded frames waiting for h2_session_output;
-                                default 256 KiB */
+  uint32_t max_streams;   /* stream slots kept (open + recently closed); default 4 *
+                             max_concurrent_streams + 64 */
+  uint32_t event_queue;   /* events kept before recv stops consuming; default 256 */
+  uint32_t event_arena;   /* bytes for header lists and DATA in queued events; default
+                             4 * max_frame_size + 2 * max_header_list_size */
+  uint32_t output_buffer; /* bytes of encoded frames waiting for h2_session_output;
+                             default 256 KiB */
   /* Clock for the flood counters, milliseconds; NULL = CLOCK_MONOTONIC. */
   uint64_t (*now_ms)(void *user);
   /* Observer of every frame received (dir 1) and sent (dir 0), whole frame bytes. */
@@ -73,22 +73,22 @@ void h2_session_config_init(h2_session_config *cfg, uint8_t role);
 
 enum h2_event_type {
   H2_EV_NONE = 0,
-  H2_EV_HEADERS,        /* complete validated header list (request, response, trailers) */
-  H2_EV_DATA,           /* DATA payload (flow control already accounted) */
-  H2_EV_PUSH_PROMISE,   /* stream_id = associated stream, promised_id, headers */
-  H2_EV_RST_STREAM,     /* the peer reset stream_id with error_code */
-  H2_EV_GOAWAY,         /* the peer's GOAWAY: last_stream_id, error_code, data = debug */
-  H2_EV_SETTINGS,       /* the peer's SETTINGS applied (and acknowledged) */
-  H2_EV_SETTINGS_ACK,   /* the peer acknowledged our SETTINGS */
-  H2_EV_PING,           /* the peer pinged (answered automatically) */
-  H2_EV_PING_ACK,       /* answer to our PING: opaque */
-  H2_EV_WINDOW_UPDATE,  /* stream_id (0 = connection) got more send window */
-  H2_EV_STREAM_CLOSED,  /* stream_id reached "closed"; error_code if reset */
-  H2_EV_DATA_SENT,      /* the data given to h2_session_send_data for stream_id is framed */
-  H2_EV_STREAM_ERROR,   /* we reset stream_id: error_code, status, section */
+  H2_EV_HEADERS,          /* complete validated header list (request, response, trailers) */
+  H2_EV_DATA,             /* DATA payload (flow control already accounted) */
+  H2_EV_PUSH_PROMISE,     /* stream_id = associated stream, promised_id, headers */
+  H2_EV_RST_STREAM,       /* the peer reset stream_id with error_code */
+  H2_EV_GOAWAY,           /* the peer's GOAWAY: last_stream_id, error_code, data = debug */
+  H2_EV_SETTINGS,         /* the peer's SETTINGS applied (and acknowledged) */
+  H2_EV_SETTINGS_ACK,     /* the peer acknowledged our SETTINGS */
+  H2_EV_PING,             /* the peer pinged (answered automatically) */
+  H2_EV_PING_ACK,         /* answer to our PING: opaque */
+  H2_EV_WINDOW_UPDATE,    /* stream_id (0 = connection) got more send window */
+  H2_EV_STREAM_CLOSED,    /* stream_id reached "closed"; error_code if reset */
+  H2_EV_DATA_SENT,        /* the data given to h2_session_send_data for stream_id is framed */
+  H2_EV_STREAM_ERROR,     /* we reset stream_id: error_code, status, section */
   H2_EV_CONNECTION_ERROR, /* we are closing the connection with GOAWAY: error_code,
                              status, section, rule */
-  H2_EV_UNKNOWN_FRAME,  /* extension frame (§5.5), ignored: frame_type, data */
+  H2_EV_UNKNOWN_FRAME,    /* extension frame (§5.5), ignored: frame_type, data */
 };
 
 typedef struct h2_event {
@@ -99,14 +99,14 @@ typedef struct h2_event {
   uint32_t promised_id;
   uint32_t last_stream_id;
   uint32_t error_code;
-  h2_status status;      /* errors detected by us: the codec status (H2_OK for state rules) */
-  const char *section;   /* errors detected by us: "RFC 9113 §5.1" */
-  const char *rule;      /* errors detected by us: short id ("data-on-half-closed-remote") */
+  h2_status status;         /* errors detected by us: the codec status (H2_OK for state rules) */
+  const char *section;      /* errors detected by us: "RFC 9113 §5.1" */
+  const char *rule;         /* errors detected by us: short id ("data-on-half-closed-remote") */
   const h2_header *headers; /* valid until the next h2_session_recv */
   size_t header_count;
-  const uint8_t *data;   /* DATA payload / GOAWAY debug / unknown payload; same lifetime */
+  const uint8_t *data; /* DATA payload / GOAWAY debug / unknown payload; same lifetime */
   size_t len;
-  uint8_t opaque[8];     /* PING */
+  uint8_t opaque[8]; /* PING */
 } h2_event;
 
 typedef struct h2_session h2_session;
@@ -140,7 +140,8 @@ bool h2_session_done(const h2_session *s);
  * or 0 when exhausted or after GOAWAY. */
 uint32_t h2_session_next_stream_id(const h2_session *s);
 
-/* HEADERS (+ CONTINUATION as needed). stream_id 0 opens the next stream (client);
+/* HEADERS (+ CONTINUATION as needed). Trailers: send_data(..., false), then
+ * after H2_EV_DATA_SENT send_headers(..., true). stream_id 0 opens the next stream (client);
  * *stream_id_out gets the id. Refused (H2_E_INVALID_ARGUMENT) when §5.1 does not
  * allow it, when data is still pending on the stream, or beyond the peer's
  * MAX_CONCURRENT_STREAMS (H2_E_... REFUSED as INVALID_ARGUMENT). */

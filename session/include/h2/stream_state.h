@@ -45,11 +45,11 @@ enum h2_stream_event {
 enum h2_stream_dir { H2_STREAM_SEND = 0, H2_STREAM_RECV = 1 };
 
 enum h2_stream_verdict {
-  H2_STREAM_OK = 0,            /* allowed; go to `next` */
-  H2_STREAM_IGNORE,            /* allowed to arrive but discarded after minimal processing */
-  H2_STREAM_ERROR,             /* stream error (§5.4.2): RST_STREAM `code` */
-  H2_STREAM_CONNECTION_ERROR,  /* connection error (§5.4.1): GOAWAY `code` */
-  H2_STREAM_NOT_SENDABLE,      /* the endpoint itself must not send this (§5.1) */
+  H2_STREAM_OK = 0,           /* allowed; go to `next` */
+  H2_STREAM_IGNORE,           /* allowed to arrive but discarded after minimal processing */
+  H2_STREAM_ERROR,            /* stream error (§5.4.2): RST_STREAM `code` */
+  H2_STREAM_CONNECTION_ERROR, /* connection error (§5.4.1): GOAWAY `code` */
+  H2_STREAM_NOT_SENDABLE,     /* the endpoint itself must not send this (§5.1) */
 };
 
 typedef struct h2_stream_transition {

@@ -1,0 +1,11 @@
+/* session_server.c — fuzz target: an h2_session in the server role fed a
+ * client's bytes, with the server's own actions interleaved (input format
+ * and oracles: fuzz/session_fuzz.c). */
+#include "fuzz_support.h"
+#include "h2/session.h"
+#include "session_fuzz.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  session_fuzz_run(H2_ROLE_SERVER, data, size);
+  return 0;
+}

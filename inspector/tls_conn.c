@@ -1,0 +1,177 @@
+/* tls_conn.c — OpenSSL client and server connections with ALPN "h2"
+ * (RFC 9113 §3.2; RFC 7301), used by `get https://...` and `serve --tls`. */
+#include "tls_conn.h"
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct tls_conn {
+  SSL_CTX *own_ctx; /* client connections own their context */
+  SSL *ssl;
+  bool want_write;
+};
+
+struct tls_server {
+  SSL_CTX *ctx;
+};
+
+static const unsigned char alpn_h2[] = {2, 'h', '2'};
+
+static void ssl_error(char *err, size_t cap, const char *what) {
+  unsigned long e = ERR_get_error();
+  char buf[256] = "";
+  if (e) ERR_error_string_n(e, buf, sizeof buf);
+  snprintf(err, cap, "%s%s%s", what, e ? ": " : "", buf);
+}
+
+tls_conn *tls_client_connect(int fd, const char *host, bool verify, char *err, size_t errcap) {
+  SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+  if (!ctx) {
+    ssl_error(err, errcap, "SSL_CTX_new");
+    return NULL;
+  }
+  /* §9.2: TLS 1.2 or later */
+  SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+  SSL_CTX_set_alpn_protos(ctx, alpn_h2, sizeof alpn_h2);
+  if (verify) {
+    SSL_CTX_set_default_verify_paths(ctx);
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+  }
+  tls_conn *c = calloc(1, sizeof *c);
+  SSL *ssl = c ? SSL_new(ctx) : NULL;
+  if (!ssl) {
+    ssl_error(err, errcap, "SSL_new");
+    free(c);
+    SSL_CTX_free(ctx);
+    return NULL;
+  }
+  c->own_ctx = ctx;
+  c->ssl = ssl;
+  SSL_set_fd(ssl, fd);
+  SSL_set_tlsext_host_name(ssl, host);
+  if (verify) SSL_set1_host(ssl, host);
+  if (SSL_connect(ssl) != 1) {
+    ssl_error(err, errcap, "TLS handshake failed");
+    tls_conn_free(c);
+    return NULL;
+  }
+  char proto[32];
+  if (strcmp(tls_conn_alpn(c, proto, sizeof proto), "h2") != 0) {
+    snprintf(err, errcap, "the server did not select ALPN h2 (got '%s')", proto);
+    tls_conn_free(c);
+    return NULL;
+  }
+  return c;
+}
+
+static int select_h2(SSL *ssl, const unsigned char **out, unsigned char *outlen,
+                     const unsigned char *in, unsigned int inlen, void *arg) {
+  (void)ssl;
+  (void)arg;
+  unsigned char *sel = NULL;
+  if (SSL_select_next_proto(&sel, outlen, alpn_h2, sizeof alpn_h2, in, inlen) ==
+      OPENSSL_NPN_NEGOTIATED) {
+    *out = sel;
+    return SSL_TLSEXT_ERR_OK;
+  }
+  return SSL_TLSEXT_ERR_ALERT_FATAL; /* we speak only h2 */
+}
+
+tls_server *tls_server_new(const char *cert_file, const char *key_file, char *err, size_t errcap) {
+  tls_server *srv = calloc(1, sizeof *srv);
+  if (!srv) return NULL;
+  srv->ctx = SSL_CTX_new(TLS_server_method());
+  if (!srv->ctx) {
+    ssl_error(err, errcap, "SSL_CTX_new");
+    free(srv);
+    return NULL;
+  }
+  SSL_CTX_set_min_proto_version(srv->ctx, TLS1_2_VERSION);
+  if (SSL_CTX_use_certificate_chain_file(srv->ctx, cert_file) != 1) {
+    ssl_error(err, errcap, "cannot load the certificate");
+    tls_server_free(srv);
+    return NULL;
+  }
+  if (SSL_CTX_use_PrivateKey_file(srv->ctx, key_file, SSL_FILETYPE_PEM) != 1) {
+    ssl_error(err, errcap, "cannot load the private key");
+    tls_server_free(srv);
+    return NULL;
+  }
+  SSL_CTX_set_alpn_select_cb(srv->ctx, select_h2, NULL);
+  return srv;
+}
+
+void tls_server_free(tls_server *srv) {
+  if (!srv) return;
+  SSL_CTX_free(srv->ctx);
+  free(srv);
+}
+
+tls_conn *tls_server_accept(tls_server *srv, int fd) {
+  tls_conn *c = calloc(1, sizeof *c);
+  if (!c) return NULL;
+  c->ssl = SSL_new(srv->ctx);
+  if (!c->ssl) {
+    free(c);
+    return NULL;
+  }
+  SSL_set_fd(c->ssl, fd);
+  SSL_set_accept_state(c->ssl);
+  return c;
+}
+
+static int classify(tls_conn *c, int r) {
+  int e = SSL_get_error(c->ssl, r);
+  c->want_write = e == SSL_ERROR_WANT_WRITE;
+  if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) return TLS_AGAIN;
+  if (e == SSL_ERROR_ZERO_RETURN) return 0;
+  ERR_clear_error();
+  return -1;
+}
+
+int tls_conn_handshake(tls_conn *c) {
+  int r = SSL_do_handshake(c->ssl);
+  if (r == 1) return 1;
+  return classify(c, r) == TLS_AGAIN ? 0 : -1;
+}
+
+ssize_t tls_conn_read(void *conn, uint8_t *buf, size_t cap) {
+  tls_conn *c = conn;
+  int n = SSL_read(c->ssl, buf, cap > 1u << 30 ? 1 << 30 : (int)cap);
+  if (n > 0) return n;
+  return classify(c, n);
+}
+
+ssize_t tls_conn_write(void *conn, const uint8_t *buf, size_t len) {
+  tls_conn *c = conn;
+  int n = SSL_write(c->ssl, buf, len > 1u << 30 ? 1 << 30 : (int)len);
+  if (n > 0) return n;
+  return classify(c, n);
+}
+
+bool tls_conn_want_write(const tls_conn *c) {
+  return c->want_write;
+}
+
+const char *tls_conn_alpn(const tls_conn *c, char *buf, size_t cap) {
+  const unsigned char *p = NULL;
+  unsigned int n = 0;
+  SSL_get0_alpn_selected(c->ssl, &p, &n);
+  if (n >= cap) n = (unsigned)cap - 1;
+  if (n) memcpy(buf, p, n);
+  buf[n] = 0;
+  return buf;
+}
+
+void tls_conn_free(tls_conn *c) {
+  if (!c) return;
+  if (c->ssl) {
+    SSL_shutdown(c->ssl);
+    SSL_free(c->ssl);
+  }
+  SSL_CTX_free(c->own_ctx);
+  free(c);
+}

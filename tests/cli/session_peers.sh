@@ -1,0 +1,96 @@
+# session_peers.sh — helpers for test_session_interop.sh (sourced, not a
+# test itself): free ports, starting real HTTP/2 peers on loopback with
+# minimal configs in a temp dir (nghttpd, h2o, nginx, h2scope serve), waiting
+# for them, and killing them on exit.
+
+peer_pids=()
+cleanup_peers() {
+  local p
+  for p in "${peer_pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${peer_pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  peer_pids=()
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# wait_port PORT: until something listens (bounded: 10 s)
+wait_port() {
+  local i
+  for i in $(seq 100); do
+    if python3 -c "import socket,sys; s=socket.socket(); s.settimeout(0.2); s.connect(('127.0.0.1',$1))" 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  echo "nothing listens on port $1" >&2
+  return 1
+}
+
+# start_nghttpd DIR PORT [KEY CERT]
+start_nghttpd() {
+  if [ $# -ge 4 ]; then
+    nghttpd -d "$1" "$2" "$3" "$4" >/dev/null 2>&1 &
+  else
+    nghttpd --no-tls -d "$1" "$2" >/dev/null 2>&1 &
+  fi
+  peer_pids+=($!)
+  wait_port "$2"
+}
+
+# start_h2o DIR PORT WORK: h2c (prior knowledge and Upgrade)
+start_h2o() {
+  local conf=$3/h2o.conf
+  {
+    echo "listen:"
+    echo "  host: 127.0.0.1"
+    echo "  port: $2"
+    [ "$(id -u)" = 0 ] && echo "user: nobody"
+    echo "error-log: $3/h2o.err"
+    echo "access-log: /dev/null"
+    echo "hosts:"
+    echo "  default:"
+    echo "    paths:"
+    echo "      /:"
+    echo "        file.dir: $1"
+  } >"$conf"
+  h2o -c "$conf" >/dev/null 2>&1 &
+  peer_pids+=($!)
+  wait_port "$2"
+}
+
+# start_nginx DIR PORT WORK: h2c with prior knowledge (`listen ... http2`)
+start_nginx() {
+  local w=$3/nginx
+  mkdir -p "$w/tmp"
+  cat >"$w/nginx.conf" <<CONF
+daemon off;
+worker_processes 1;
+pid $w/nginx.pid;
+error_log $w/error.log;
+events { worker_connections 256; }
+http {
+  access_log off;
+  client_body_temp_path $w/tmp/body;
+  proxy_temp_path $w/tmp/proxy;
+  fastcgi_temp_path $w/tmp/fastcgi;
+  uwsgi_temp_path $w/tmp/uwsgi;
+  scgi_temp_path $w/tmp/scgi;
+  server {
+    listen 127.0.0.1:$2 http2;
+    root $1;
+  }
+}
+CONF
+  nginx -p "$w" -e "$w/error.log" -c "$w/nginx.conf" >/dev/null 2>&1 &
+  peer_pids+=($!)
+  wait_port "$2"
+}
+
+# start_serve PORT ARGS...: h2scope serve
+start_serve() {
+  local port=$1
+  shift
+  "$H" serve --port "$port" "$@" 2>/dev/null &
+  peer_pids+=($!)
+  wait_port "$port"
+}
