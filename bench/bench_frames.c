@@ -169,7 +169,7 @@ static int ng_on_frame(nghttp2_session *s, const nghttp2_frame *f, void *user) {
   return 0;
 }
 
-static int run_nghttp2(void *arg) {
+BENCH_CONTENDER static int run_nghttp2(void *arg) {
   run_ctx *c = arg;
   nghttp2_session_callbacks *cbs;
   nghttp2_session *s;
@@ -204,7 +204,7 @@ static void on_field(void *user, const h2_header *h, const h2_hpack_field_info *
   ((run_ctx *)user)->seen.headers++;
 }
 
-static int run_h2scope(void *arg) {
+BENCH_CONTENDER static int run_h2scope(void *arg) {
   run_ctx *c = arg;
   const uint8_t *p = c->stream->p;
   size_t len = c->stream->len, off = H2_PREFACE_LEN;
@@ -253,6 +253,8 @@ static int json_mode;
 
 static int bench_stream(const bench_params *p, const char *name, const char *what,
                         size_t requests, int heavy) {
+  if (!bench_selected(p, name))
+    return 0;
   byte_buf b = {0};
   stream_totals t;
   if (build_stream(&b, requests, heavy, &t) != 0) {

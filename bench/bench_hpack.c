@@ -35,7 +35,7 @@ static void mix(decode_ctx *c, const uint8_t *name, size_t nlen, const uint8_t *
                 (vlen ? value[vlen - 1] : 0);
 }
 
-static int decode_nghttp2(void *arg) {
+BENCH_CONTENDER static int decode_nghttp2(void *arg) {
   decode_ctx *c = arg;
   const wire_set *w = c->w;
   nghttp2_hd_inflater **inf = calloc(w->contexts, sizeof *inf);
@@ -87,7 +87,7 @@ static void on_field(void *user, const h2_header *h, const h2_hpack_field_info *
   mix(user, (const uint8_t *)h->name, h->name_len, (const uint8_t *)h->value, h->value_len);
 }
 
-static int decode_h2scope(void *arg) {
+BENCH_CONTENDER static int decode_h2scope(void *arg) {
   decode_ctx *c = arg;
   const wire_set *w = c->w;
   h2_hpack_decoder *dec = calloc(w->contexts, sizeof *dec);
@@ -133,7 +133,7 @@ typedef struct encode_ctx {
   uint64_t bytes; /* encoded bytes in the last pass */
 } encode_ctx;
 
-static int encode_nghttp2(void *arg) {
+BENCH_CONTENDER static int encode_nghttp2(void *arg) {
   encode_ctx *e = arg;
   nghttp2_hd_deflater *d[2] = {NULL, NULL};
   int rc = -1;
@@ -156,7 +156,7 @@ out:
   return rc;
 }
 
-static int encode_h2scope(void *arg) {
+BENCH_CONTENDER static int encode_h2scope(void *arg) {
   encode_ctx *e = arg;
   h2_hpack_encoder_config cfg = {.max_table_size = 4096};
   h2_hpack_encoder *enc[2] = {h2_hpack_encoder_new(&cfg), h2_hpack_encoder_new(&cfg)};
@@ -185,6 +185,8 @@ static int json_mode;
 
 static int bench_decode(const bench_params *p, const char *name, const char *what,
                         const wire_set *w) {
+  if (!bench_selected(p, name))
+    return 0;
   decode_ctx ref = {.w = w}, ours = {.w = w};
   if (decode_nghttp2(&ref) != 0 || decode_h2scope(&ours) != 0) {
     fprintf(stderr, "bench_hpack: %s: a decoder rejected the input\n", what);
@@ -201,6 +203,8 @@ static int bench_decode(const bench_params *p, const char *name, const char *wha
 }
 
 static int bench_encode(const bench_params *p, const header_corpus *c) {
+  if (!bench_selected(p, "hpack-encode"))
+    return 0;
   encode_ctx ref = {.c = c}, ours = {.c = c};
   nghttp2_nv *nva = calloc(c->field_count, sizeof *nva);
   size_t text = 0;
@@ -270,7 +274,7 @@ int main(int argc, char **argv) {
     printf("| HPACK (median of %d runs ≥ %.1f s) | libnghttp2 | h2scope | h2scope input | "
          "ratio |\n|---|---|---|---|---|\n",
          p.runs, p.min_seconds);
-  if (nstories > 0) {
+  if (nstories > 0 && bench_selected(&p, "hpack-decode-stories")) {
     wire_set w;
     wire_set_init(&w);
     int loaded = 0;
@@ -290,6 +294,8 @@ int main(int argc, char **argv) {
   }
   static const uint32_t sizes[] = {4096, 0};
   for (int i = 0; i < 2; i++) {
+    if (!bench_selected(&p, sizes[i] ? "hpack-decode-4096" : "hpack-decode-0"))
+      continue;
     wire_set w;
     wire_set_init(&w);
     if (wire_set_from_corpus_nghttp2(&w, &corpus, sizes[i]) != 0) {

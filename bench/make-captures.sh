@@ -41,7 +41,7 @@ record() { # name requests url h2load-args...
   local name=$1 n=$2 url=$3
   shift 3
   local pcap="$out/$name.pcap"
-  tcpdump -i lo -B 65536 -s 0 --immediate-mode -w "$pcap" "tcp port $port" 2>"$work/$name.tcpdump" &
+  tcpdump -i lo -B 262144 -s 0 --immediate-mode -w "$pcap" "tcp port $port" 2>"$work/$name.tcpdump" &
   local tpid=$!
   sleep 2 # tcpdump needs a moment before it sees packets; the handshakes must be in
   h2load -n "$n" "$@" "$url" >"$work/$name.h2load" 2>&1 || {

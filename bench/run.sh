@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # run.sh — every h2scope benchmark against its reference, same machine, same run.
-#   bench/run.sh [--json] [--no-build] [--skip-inspector]
+#   bench/run.sh [--json] [--no-build] [--skip-inspector] [--skip-codec]
 # Builds the release preset, then runs the codec benchmarks (bench_hpack,
 # bench_frames: libnghttp2 as reference) and the inspector benchmarks (h2scope
 # read vs tshark and cat on the captures of bench/make-captures.sh, recorded
@@ -10,13 +10,14 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 shared=${H2_SHARED_DIR:-$root/../shared}
-json=0 build=1 inspector=1
+json=0 build=1 inspector=1 codec=1
 for a in "$@"; do
   case $a in
   --json) json=1 ;;
   --no-build) build=0 ;;
   --skip-inspector) inspector=0 ;;
-  *) echo "usage: bench/run.sh [--json] [--no-build] [--skip-inspector]" >&2; exit 2 ;;
+  --skip-codec) codec=0 ;;
+  *) echo "usage: bench/run.sh [--json] [--no-build] [--skip-inspector] [--skip-codec]" >&2; exit 2 ;;
   esac
 done
 bin=$root/build/release
@@ -31,10 +32,12 @@ for d in "$shared"/vectors/hpack-test-case/*/; do
   case $d in */raw-data/) continue ;; esac
   stories+=(--stories "$d")
 done
-"$bin/bench/bench_hpack" "${jflag[@]}" "${stories[@]}"
-[ $json = 0 ] && echo
-"$bin/bench/bench_frames" "${jflag[@]}"
-[ $json = 0 ] && echo
+if [ $codec = 1 ]; then
+  "$bin/bench/bench_hpack" "${jflag[@]}" "${stories[@]}"
+  [ $json = 0 ] && echo
+  "$bin/bench/bench_frames" "${jflag[@]}"
+  [ $json = 0 ] && echo
+fi
 [ $inspector = 1 ] || exit 0
 
 captures=${BENCH_CAPTURES:-$root/bench/captures}

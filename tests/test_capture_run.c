@@ -6,6 +6,8 @@
  * capture on loopback stopped by SIGINT (when allowed to capture). */
 #include <arpa/inet.h>
 #include <check.h>
+
+#include "run_suite.h"
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -541,9 +543,5 @@ static Suite *suite(void) {
 
 int main(void) {
   pw_tempdir(); /* created (and removed at exit) by this process */
-  SRunner *sr = srunner_create(suite());
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return run_suite(suite());
 }

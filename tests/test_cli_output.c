@@ -4,6 +4,8 @@
  * strings), and the stream decoder's independence from chunking (every
  * sample decoded whole and one byte at a time prints the same JSON). */
 #include <check.h>
+
+#include "run_suite.h"
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -276,10 +278,4 @@ static Suite *suite(void) {
   return s;
 }
 
-int main(void) {
-  SRunner *r = srunner_create(suite());
-  srunner_run_all(r, CK_NORMAL);
-  int failed = srunner_ntests_failed(r);
-  srunner_free(r);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+int main(void) { return run_suite(suite()); }

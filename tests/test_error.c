@@ -3,6 +3,8 @@
  * the RFC texts; error code names match RFC 9113 §7; h2_error_set fills every
  * field. */
 #include <check.h>
+
+#include "run_suite.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,9 +208,5 @@ static Suite *error_suite(void) {
 }
 
 int main(void) {
-  SRunner *sr = srunner_create(error_suite());
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return run_suite(error_suite());
 }

@@ -3,6 +3,8 @@
  * only, fragments concatenated into the caller's buffer, END_HEADERS
  * completes, over-size blocks rejected and followed to their end. */
 #include <check.h>
+
+#include "run_suite.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -312,9 +314,5 @@ static Suite *field_block_suite(void) {
 }
 
 int main(void) {
-  SRunner *sr = srunner_create(field_block_suite());
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return run_suite(field_block_suite());
 }

@@ -4,6 +4,8 @@
  * a valid multi-frame stream asks for exactly the missing bytes). Frames are
  * written in hex from the §4.1/§6 layouts. */
 #include <check.h>
+
+#include "run_suite.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -558,9 +560,5 @@ static Suite *errors_suite(void) {
 }
 
 int main(void) {
-  SRunner *sr = srunner_create(errors_suite());
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return run_suite(errors_suite());
 }

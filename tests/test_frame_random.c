@@ -4,6 +4,8 @@
  * are self-consistent, and every frame it accepts re-encodes byte for byte.
  * Random valid frame structs: encode → decode → same fields → same bytes. */
 #include <check.h>
+
+#include "run_suite.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -384,9 +386,5 @@ static Suite *random_suite(void) {
 }
 
 int main(void) {
-  SRunner *sr = srunner_create(random_suite());
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return run_suite(random_suite());
 }

@@ -4,6 +4,8 @@
  * byte-exact checks of hand-written frames against hex laid out from the RFC
  * 9113 §4.1/§6 figures, and the name tables. */
 #include <check.h>
+
+#include "run_suite.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -572,9 +574,5 @@ static Suite *roundtrip_suite(void) {
 }
 
 int main(void) {
-  SRunner *sr = srunner_create(roundtrip_suite());
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return run_suite(roundtrip_suite());
 }

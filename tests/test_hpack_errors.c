@@ -2,6 +2,8 @@
  * (RFC 7541 §4.2, §5.1, §5.2, §6, §2.3.3), the limits, eviction corner cases
  * (§4.4), encoder size updates (§4.2) and the state-unknown mode. */
 #include <check.h>
+
+#include "run_suite.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -379,10 +381,4 @@ static Suite *suite(void) {
   return s;
 }
 
-int main(void) {
-  SRunner *r = srunner_create(suite());
-  srunner_run_all(r, CK_NORMAL);
-  int failed = srunner_ntests_failed(r);
-  srunner_free(r);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+int main(void) { return run_suite(suite()); }

@@ -7,6 +7,8 @@
  * observed stream states (§5.1) and field rules (§8.2/§8.3). Every test
  * compares the full transcript of frames and events with the expected one. */
 #include <check.h>
+
+#include "run_suite.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -602,9 +604,5 @@ static Suite *suite(void) {
 }
 
 int main(void) {
-  SRunner *sr = srunner_create(suite());
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return run_suite(suite());
 }

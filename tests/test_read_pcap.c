@@ -5,6 +5,8 @@
  * HTTP/1.1 (no frames, nothing bogus), filters. cmd_read runs in-process
  * with stdout sent to a file; the JSON Lines are checked line by line. */
 #include <check.h>
+
+#include "run_suite.h"
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -246,9 +248,5 @@ static Suite *suite(void) {
 }
 
 int main(void) {
-  SRunner *sr = srunner_create(suite());
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return run_suite(suite());
 }

@@ -3,6 +3,7 @@
  * (§6.7), flow control incl. negative windows and overflow (§6.9), the
  * concurrency limit (§5.1.2), GOAWAY (§6.8), Upgrade (RFC 7540 §3.2), flood
  * limits (§10.5) and a client and a server session talking to each other. */
+#include "run_suite.h"
 #include "session_harness.h"
 
 static void put32(uint8_t *p, uint32_t v) {
@@ -1188,10 +1189,4 @@ static Suite *suite(void) {
   return s;
 }
 
-int main(void) {
-  SRunner *r = srunner_create(suite());
-  srunner_run_all(r, CK_NORMAL);
-  int failed = srunner_ntests_failed(r);
-  srunner_free(r);
-  return failed ? 1 : 0;
-}
+int main(void) { return run_suite(suite()); }

@@ -3,6 +3,8 @@
  * in a thread on the other end, through the fd transport and through
  * custom read/write callbacks (the shape a TLS library plugs into). */
 #include <check.h>
+
+#include "run_suite.h"
 #include <pthread.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -152,10 +154,4 @@ static Suite *suite(void) {
   return s;
 }
 
-int main(void) {
-  SRunner *r = srunner_create(suite());
-  srunner_run_all(r, CK_NORMAL);
-  int failed = srunner_ntests_failed(r);
-  srunner_free(r);
-  return failed ? 1 : 0;
-}
+int main(void) { return run_suite(suite()); }

@@ -4,6 +4,8 @@
  * roles, reordering, retransmission, overlaps, gaps, wrap-around, FIN/RST,
  * limits, idle timeout, keep-alives, TFO, truncation, 4-tuple reuse). */
 #include <check.h>
+
+#include "run_suite.h"
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -932,9 +934,5 @@ static Suite *suite(void) {
 }
 
 int main(void) {
-  SRunner *sr = srunner_create(suite());
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return run_suite(suite());
 }

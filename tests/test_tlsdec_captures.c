@@ -7,6 +7,8 @@
  * the exchange over h2c. Also: keys from a pcapng Decryption Secrets Block,
  * missing keys, wrong keys. */
 #include <check.h>
+
+#include "run_suite.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -318,9 +320,5 @@ int main(void) {
   tcase_add_test(tc, wrong_keys);
   tcase_add_test(tc, tls13_application_secrets_only);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? 1 : 0;
+  return run_suite(s);
 }

@@ -3,6 +3,8 @@
  * its protected records), TLS 1.2 key blocks against a P_hash computed here
  * with HMAC, records encrypted here with raw EVP calls, tampering. */
 #include <check.h>
+
+#include "run_suite.h"
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <string.h>
@@ -353,9 +355,5 @@ int main(void) {
   tcase_add_test(tc, tls13_padding);
   tcase_add_test(tc, suite_table);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? 1 : 0;
+  return run_suite(s);
 }

@@ -5,6 +5,8 @@
  * unsupported suites, role swaps by the inner consumer, and random bytes. */
 #include <check.h>
 
+#include "run_suite.h"
+
 #include "capture_recorder.h"
 #include "keylog.h"
 #include "tlsdec_build.h"
@@ -569,9 +571,5 @@ int main(void) {
   tcase_add_test(tc, follows_role_swap);
   tcase_add_test(tc, mutations_do_not_crash);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? 1 : 0;
+  return run_suite(s);
 }

@@ -3,6 +3,8 @@
  * and every truncation of a valid hello rejected without over-reads. */
 #include <check.h>
 
+#include "run_suite.h"
+
 #include "tlsdec_build.h"
 #include "tlsdec_hello.h"
 
@@ -159,9 +161,5 @@ int main(void) {
   tcase_add_test(tc, truncations_and_bad_lengths);
   tcase_add_test(tc, random_input);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? 1 : 0;
+  return run_suite(s);
 }

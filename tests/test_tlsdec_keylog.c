@@ -2,6 +2,8 @@
  * lines, duplicates, lookups) and key log lines embedded in pcapng Decryption
  * Secrets Blocks. */
 #include <check.h>
+
+#include "run_suite.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -255,9 +257,5 @@ int main(void) {
   tcase_add_test(tc, pcapng_secrets_block);
   tcase_add_test(tc, pcapng_recorded_capture);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? 1 : 0;
+  return run_suite(s);
 }
