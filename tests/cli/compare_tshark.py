@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""compare_tshark.py H2SCOPE CAPTURE [--frames-only] — asserts that
-`h2scope read --json CAPTURE` and `tshark -Y http2` agree: per connection and
+"""compare_tshark.py H2SCOPE CAPTURE [--frames-only] [--keylog FILE] — asserts
+that `h2scope read --json CAPTURE` and `tshark -Y http2` agree: per connection and
 direction, the sequence of (stream, type, flags, length) frames and the
 concatenated decoded header lists are equal. Connections are matched by
 tshark's tcp.stream (0-based, first-packet order) = our conn - 1, directions
-by the sender's port. Exit 0 when equal, 1 with a diff otherwise."""
+by the sender's port. With --keylog, both decrypt TLS with the same key log
+(tshark -o tls.keylog_file:FILE; tshark finds h2 by ALPN, so no port is
+forced). Exit 0 when equal, 1 with a diff otherwise."""
 import json
 import subprocess
 import sys
@@ -12,12 +14,14 @@ from collections import defaultdict
 
 h2scope, capture = sys.argv[1], sys.argv[2]
 frames_only = "--frames-only" in sys.argv
+keylog = sys.argv[sys.argv.index("--keylog") + 1] if "--keylog" in sys.argv else None
 
 ours_frames = defaultdict(list)
 ours_headers = defaultdict(list)
 ports = set()
 upgraded = set()
-out = subprocess.run([h2scope, "read", "--json", capture], capture_output=True, check=True)
+read_cmd = [h2scope, "read", "--json", capture] + (["--keylog", keylog] if keylog else [])
+out = subprocess.run(read_cmd, capture_output=True, check=True)
 for line in out.stdout.decode().splitlines():
     o = json.loads(line)
     assert o["v"] == 1
@@ -26,7 +30,7 @@ for line in out.stdout.decode().splitlines():
     if "type" not in o:
         continue
     key = (o["conn"] - 1, int(o["src"].rsplit(":", 1)[1]))
-    if o["dir"] == "c2s" and o["conn"] not in upgraded:
+    if o["dir"] == "c2s" and o["conn"] not in upgraded and not keylog:
         # tshark's HTTP dissector follows Upgrade: h2c itself; forcing http2
         # on such a port would make it parse the HTTP/1.1 head as frames.
         ports.add(int(o["dst"].rsplit(":", 1)[1]))
@@ -39,6 +43,8 @@ cmd = ["tshark", "-r", capture, "-Y", "http2", "-T", "json", "-e", "tcp.stream",
        "http2.length", "-e", "http2.header.name", "-e", "http2.header.value"]
 for p in sorted(ports):
     cmd[3:3] = ["-d", "tcp.port==%d,http2" % p]
+if keylog:
+    cmd[3:3] = ["-o", "tls.keylog_file:" + keylog]
 res = subprocess.run(cmd, capture_output=True, check=True)
 theirs_frames = defaultdict(list)
 theirs_headers = defaultdict(list)
