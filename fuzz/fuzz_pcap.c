@@ -58,6 +58,7 @@ void fuzz_pcap_packet(bool from_client, uint32_t seq, uint32_t ack, uint8_t flag
   fwrite(rec, 1, sizeof rec, pcap_out);
   fwrite(h, 1, sizeof h, pcap_out);
   if (captured) fwrite(payload, 1, captured, pcap_out);
+  fflush(pcap_out); /* a broken invariant aborts: what was written must be on disk */
 }
 
 bool fuzz_pcap_begin(uint32_t client_isn, uint32_t server_isn) {

@@ -222,6 +222,29 @@ START_TEST(session_close_event_after_data) {
   h2_session_free(s);
 }
 END_TEST
+
+/* session_server, regress-server-enable-push: the server application asked
+ * for SETTINGS_ENABLE_PUSH = 1 and the session sent it, although RFC 9113
+ * §6.5.2 forbids a server to set it to 1 (the client must treat it as a
+ * PROTOCOL_ERROR). The API refuses it now; 0 stays allowed. */
+START_TEST(session_server_refuses_enable_push) {
+  h2_session_config cfg;
+  h2_session_config_init(&cfg, H2_ROLE_SERVER);
+  h2_session *s = h2_session_new(&cfg);
+  ck_assert_ptr_nonnull(s);
+  h2_setting on = {H2_SETTINGS_ENABLE_PUSH, 1}, off = {H2_SETTINGS_ENABLE_PUSH, 0};
+  ck_assert_int_eq(h2_session_send_settings(s, &on, 1), H2_E_INVALID_ARGUMENT);
+  ck_assert_int_eq(h2_session_send_settings(s, &off, 1), H2_OK);
+  h2_session_free(s);
+  h2_session_config_init(&cfg, H2_ROLE_CLIENT);
+  s = h2_session_new(&cfg);
+  ck_assert_ptr_nonnull(s);
+  h2_setting two = {H2_SETTINGS_ENABLE_PUSH, 2};
+  ck_assert_int_eq(h2_session_send_settings(s, &two, 1), H2_E_INVALID_ARGUMENT);
+  ck_assert_int_eq(h2_session_send_settings(s, &on, 1), H2_OK);
+  h2_session_free(s);
+}
+END_TEST
 #endif
 
 static Suite *suite(void) {
@@ -235,6 +258,7 @@ static Suite *suite(void) {
   tcase_add_test(t, json_reader_rejects_invalid_utf8);
 #ifdef HAVE_SESSION
   tcase_add_test(t, session_close_event_after_data);
+  tcase_add_test(t, session_server_refuses_enable_push);
 #endif
   suite_add_tcase(s, t);
   return s;

@@ -214,6 +214,11 @@ h2_status h2_session_send_settings(h2_session *s, const h2_setting *set, size_t 
       return H2_E_INVALID_ARGUMENT;
     if (set[i].id == H2_SETTINGS_HEADER_TABLE_SIZE && set[i].value > s->cfg.header_table_size)
       return H2_E_INVALID_ARGUMENT;
+    /* RFC 9113 §6.5.2: "A server MUST NOT explicitly set this value to 1"; and
+     * any other value is invalid from either side. */
+    if (set[i].id == H2_SETTINGS_ENABLE_PUSH &&
+        (set[i].value > 1 || (s->cfg.role == H2_ROLE_SERVER && set[i].value != 0)))
+      return H2_E_INVALID_ARGUMENT;
   }
   uint8_t raw[6 * H2_SESSION_MAX_SETTINGS_ENTRIES];
   h2_settings_pack(set, n, raw, sizeof raw);
