@@ -1,6 +1,7 @@
 /* cmd_read.c — `h2scope read`: every HTTP/2 conversation in a capture (pcap,
  * pcapng, stdin, live interface), both directions, frame by frame, as text
- * or JSON Lines, with filters, HPACK details, redaction and a summary. */
+ * or JSON Lines, with filters, HPACK details, redaction and a summary; with
+ * --lint, the findings of the observer (lint_conn.h) instead of the frames. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,13 +13,22 @@
 #include "commands.h"
 #include "frame_print.h"
 #include "h2_conn.h"
-#include "keylog.h"
 #include "har_write.h"
+#include "keylog.h"
+#include "lint_conn.h"
+#include "sarif_write.h"
 #include "json_write.h"
 #include "out_buf.h"
 #include "summary.h"
 #include "tlsdec_filter.h"
 #include "tlsdec_pcapng.h"
+
+/* The h2cli library is built without the project version (main.c has it). */
+#ifdef H2SCOPE_VERSION
+#define H2SCOPE_TOOL_VERSION H2SCOPE_VERSION
+#else
+#define H2SCOPE_TOOL_VERSION "0.1.0"
+#endif
 
 static const char usage[] =
     "usage: h2scope read FILE|- [options]\n"
@@ -38,6 +48,13 @@ static const char usage[] =
     "  --redact             hide authorization, cookie, set-cookie, proxy-authorization\n"
     "                       and never-indexed values\n"
     "  -t a, --abs-time     absolute timestamps in text output (default: relative)\n"
+    "Lint (docs/lint.md):\n"
+    "  --lint               judge every connection: RFC 9113 violations by either peer and\n"
+    "                       abusive patterns (rapid-reset, ...), one finding per line (JSON\n"
+    "                       Lines with --json) instead of the frames; exit 1 on any error\n"
+    "  --lint-threshold NAME=VALUE  a pattern threshold (repeatable; names in docs/lint.md)\n"
+    "  --lint-max N         findings shown per connection (default 1000; all are counted)\n"
+    "  --sarif FILE         also write the findings as SARIF 2.1.0 (implies --lint)\n"
     "  --color / --no-color colour text output (default: when stdout is a terminal)\n"
     "Filters (output only; everything is still decoded):\n"
     "  --conn N             only connection N (1-based, in order of first packet)\n"
@@ -57,7 +74,7 @@ static const char usage[] =
     "  --max-packets N      stop after N packets\n"
     "\n"
     "Exit status: 0 ok (protocol errors in the capture are output, not failures),\n"
-    "2 usage error, 3 the capture cannot be read.\n";
+    "1 with --lint: an error finding, 2 usage error, 3 the capture cannot be read.\n";
 
 #define MAX_PORTS 32
 
@@ -70,6 +87,9 @@ typedef struct read_opts {
   uint16_t ports[MAX_PORTS];
   int nports;
   uint32_t max_header_list;
+  bool lint;
+  h2_observer_limits lint_limits;
+  uint32_t lint_max_findings; /* printed per connection; 0: LINT_MAX_FINDINGS */
 } read_opts;
 
 typedef struct read_state {
@@ -83,6 +103,9 @@ typedef struct read_state {
   tlsdec_filter *tls; /* TLS detection/decryption in front of the HTTP/2 layer */
   har_writer *har;
   bool live; /* live capture: output is flushed as it comes, not at the end */
+  sarif_writer *sarif;
+  const char *capture_name;
+  uint64_t lint_errors; /* error findings over all connections */
 } read_state;
 
 static bool port_forced(const read_state *rs, const capture_flow *f) {
@@ -104,8 +127,37 @@ static bool conn_shown(const read_state *rs, const h2_conn *c) {
   return !rs->o.quiet && (!rs->o.conn_filter || rs->o.conn_filter == c->flow->id);
 }
 
+/* The connection's linter, made at its first frame (roles known by then). */
+static void lint_frame(read_state *rs, h2_conn *c, int dir, const decoded_frame *d) {
+  if (!c->sink_conn && !c->linted) {
+    lint_options lo = {.limits = rs->o.lint_limits,
+                       .json = rs->o.po.json,
+                       .abs_time = rs->o.abs_time,
+                       .first_ts = rs->first_ts,
+                       .max_findings = rs->o.lint_max_findings,
+                       .out = rs->out,
+                       .sarif = rs->sarif,
+                       .artifact = rs->capture_name};
+    c->sink_conn = lint_conn_new(&lo, c);
+    c->linted = true;
+  }
+  if (c->sink_conn)
+    lint_conn_frame(c->sink_conn, c, dir, d);
+}
+
+static void lint_close(read_state *rs, h2_conn *c) {
+  if (!c->sink_conn)
+    return;
+  lint_conn_finish(c->sink_conn, c, c->lint_counts);
+  rs->lint_errors += c->lint_counts[0];
+  lint_conn_free(c->sink_conn);
+  c->sink_conn = NULL;
+}
+
 static void on_frame(void *user, h2_conn *c, int dir, const decoded_frame *d) {
   read_state *rs = user;
+  if (rs->o.lint && (!rs->o.conn_filter || rs->o.conn_filter == c->flow->id))
+    lint_frame(rs, c, dir, d);
   if (rs->har)
     har_frame(rs->har, c, dir, d);
   if (!conn_shown(rs, c))
@@ -123,6 +175,8 @@ static void on_frame(void *user, h2_conn *c, int dir, const decoded_frame *d) {
 static void on_event(void *user, h2_conn *c, int dir, const char *ev, uint64_t offset,
                      const char *msg, const char *extra_json, const char *text_extra) {
   read_state *rs = user;
+  if (rs->o.lint && c->sink_conn && !strcmp(ev, "gap"))
+    lint_conn_gap(c->sink_conn, c, dir);
   if (!conn_shown(rs, c) || rs->o.stream_filter_set || rs->o.type_mask)
     return;
   frame_meta m;
@@ -200,6 +254,8 @@ static void flow_close(void *user, capture_flow *f, int reason, double ts) {
   c->ts = ts;
   h2_conn_finish(c, ts);
   c->close_reason = close_name(reason);
+  if (rs->o.lint)
+    lint_close(rs, c);
   if (conn_shown(rs, c) && !rs->o.stream_filter_set && !rs->o.type_mask) {
     frame_meta m;
     meta_for(rs, c, FLOW_DIR_C2S, &m);
@@ -270,6 +326,8 @@ int cmd_read(int argc, char **argv) {
   static keylog keys;
   keylog_init(&keys);
   const char *har_path = NULL;
+  const char *sarif_path = NULL;
+  h2_observer_limits_default(&rs.o.lint_limits);
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     const char *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -283,6 +341,20 @@ int cmd_read(int argc, char **argv) {
       rs.o.quiet = true;
     } else if (!strcmp(a, "--summary")) {
       rs.o.summary = true;
+    } else if (!strcmp(a, "--lint")) {
+      rs.o.lint = true;
+    } else if (!strcmp(a, "--sarif") && val) {
+      rs.o.lint = true;
+      sarif_path = argv[++i];
+    } else if (!strcmp(a, "--lint-max") && val) {
+      rs.o.lint = true;
+      if (!cli_parse_u32(prog, a, argv[++i], 1, UINT32_MAX, &rs.o.lint_max_findings))
+        return EXIT_USAGE;
+    } else if (!strcmp(a, "--lint-threshold") && val) {
+      char terr[160];
+      rs.o.lint = true;
+      if (!lint_parse_threshold(&rs.o.lint_limits, argv[++i], terr, sizeof terr))
+        return cli_usage_error(prog, "%s", terr);
     } else if (!strcmp(a, "--hpack")) {
       rs.o.po.hpack = true;
     } else if (!strcmp(a, "--har") && val) {
@@ -373,6 +445,19 @@ int cmd_read(int argc, char **argv) {
     fprintf(stderr, "%s: out of memory\n", prog);
     return EXIT_INPUT;
   }
+  if (rs.o.lint)
+    rs.o.quiet = true; /* findings instead of frames */
+  rs.capture_name = co.file ? co.file : co.iface;
+  if (sarif_path) {
+    rs.sarif = sarif_open(sarif_path, H2SCOPE_TOOL_VERSION);
+    if (!rs.sarif) {
+      fprintf(stderr, "%s: %s: %s\n", prog, sarif_path, strerror(errno));
+      header_scratch_free(&rs.scratch);
+      keylog_free(&keys);
+      return EXIT_INPUT;
+    }
+    lint_sarif_rules(rs.sarif);
+  }
   if (har_path) {
     char herr[256];
     rs.har = har_open(har_path, rs.o.po.redact, herr, sizeof herr);
@@ -414,9 +499,17 @@ int cmd_read(int argc, char **argv) {
       snprintf(err, sizeof err, "the HAR file is incomplete");
     }
   }
+  if (rs.sarif && sarif_close(rs.sarif) != 0) {
+    fprintf(stderr, "%s: writing %s failed: %s\n", prog, sarif_path, strerror(errno));
+    if (rc == 0) {
+      rc = -1;
+      snprintf(err, sizeof err, "the SARIF file is incomplete");
+    }
+  }
+  rs.sarif = NULL;
   if (rc != 0) {
     fprintf(stderr, "%s: %s\n", prog, err);
     return EXIT_INPUT;
   }
-  return EXIT_OK;
+  return rs.o.lint && rs.lint_errors ? EXIT_FINDINGS : EXIT_OK;
 }

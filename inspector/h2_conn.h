@@ -85,6 +85,11 @@ typedef struct h2_conn {
   /* Observed stream states (§5.1) for the notes on frames they forbid. */
   stream_states states;
   conn_dir dir[2];
+  /* The sink's own state for this connection (cmd_read: its linter). */
+  void *sink_conn;
+  /* --lint: findings by severity (error, warning, info), set when it closes. */
+  bool linted;
+  uint32_t lint_counts[3];
 } h2_conn;
 
 h2_conn *h2_conn_new(capture_flow *f, const conn_options *opt, const read_sink *sink, double ts);

@@ -25,6 +25,9 @@ static void accumulate(summary_row *sum, const summary_row *r) {
   sum->ignored += r->ignored;
   sum->streams += r->streams;
   sum->gaps += r->gaps;
+  sum->linted |= r->linted;
+  for (int i = 0; i < 3; i++)
+    sum->lint[i] += r->lint[i];
 }
 
 void summary_add(summary_table *t, const h2_conn *c) {
@@ -49,6 +52,9 @@ void summary_add(summary_table *t, const h2_conn *c) {
   r.streams = c->streams;
   r.gaps = c->gaps;
   r.close_reason = c->close_reason;
+  r.linted = c->linted;
+  for (int i = 0; i < 3; i++)
+    r.lint[i] = c->lint_counts[i];
   t->connections++;
   t->h2_connections += r.h2;
   accumulate(&t->total, &r);
@@ -79,6 +85,19 @@ void summary_add(summary_table *t, const h2_conn *c) {
 static const char *const type_names[11] = {"DATA",     "HEADERS", "PRIORITY", "RST_STREAM",
                                            "SETTINGS", "PUSH_PROMISE", "PING", "GOAWAY",
                                            "WINDOW_UPDATE", "CONTINUATION", "UNKNOWN"};
+
+/* --lint verdict of a connection: "fail" with any error finding, "warn"
+ * with warnings only, "pass" otherwise. */
+static const char *lint_verdict(const summary_row *r) {
+  return r->lint[0] ? "fail" : r->lint[1] ? "warn" : "pass";
+}
+
+static void lint_text(out_buf *o, const summary_row *r) {
+  char line[160];
+  snprintf(line, sizeof line, "  lint %s (%u errors, %u warnings, %u info)", lint_verdict(r),
+           r->lint[0], r->lint[1], r->lint[2]);
+  out_puts(o, line);
+}
 
 static void json_row(out_buf *o, const summary_row *r, bool total) {
   if (total) {
@@ -124,6 +143,17 @@ static void json_row(out_buf *o, const summary_row *r, bool total) {
   out_u64(o, r->gaps);
   out_puts(o, ",\"undecoded_bytes\":");
   out_u64(o, r->ignored);
+  if (r->linted) {
+    out_puts(o, ",\"lint\":{\"verdict\":");
+    json_cstr(o, lint_verdict(r));
+    out_puts(o, ",\"errors\":");
+    out_u64(o, r->lint[0]);
+    out_puts(o, ",\"warnings\":");
+    out_u64(o, r->lint[1]);
+    out_puts(o, ",\"info\":");
+    out_u64(o, r->lint[2]);
+    out_putc(o, '}');
+  }
   out_puts(o, "}\n");
 }
 
@@ -184,6 +214,8 @@ void summary_print(const summary_table *t, out_buf *o, bool json, const capture_
              (unsigned long long)r->errors, r->gaps);
     out_puts(o, line);
     text_types(o, r);
+    if (r->linted)
+      lint_text(o, r);
     out_putc(o, '\n');
   }
   if (t->dropped_rows) {
@@ -205,4 +237,9 @@ void summary_print(const summary_table *t, out_buf *o, bool json, const capture_
   out_puts(o, "frames by type: ");
   text_types(o, &t->total);
   out_putc(o, '\n');
+  if (t->total.linted) {
+    out_puts(o, "lint:");
+    lint_text(o, &t->total);
+    out_putc(o, '\n');
+  }
 }

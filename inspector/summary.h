@@ -1,6 +1,6 @@
 /* summary.h — the per-connection table `h2scope read --summary` prints at the
  * end: endpoints, duration, frames by type, streams, bytes per direction,
- * errors, gaps. Rows are kept for at most SUMMARY_MAX_ROWS connections (the
+ * errors, gaps, and with --lint the lint verdict. Rows are kept for at most SUMMARY_MAX_ROWS connections (the
  * totals cover all of them), so memory stays bounded on any capture. */
 #ifndef H2SCOPE_SUMMARY_H
 #define H2SCOPE_SUMMARY_H
@@ -23,6 +23,8 @@ typedef struct summary_row {
   uint64_t by_type[11];
   uint32_t streams, gaps;
   const char *close_reason;
+  bool linted; /* --lint: findings by severity (error, warning, info) */
+  uint32_t lint[3];
 } summary_row;
 
 typedef struct summary_table {

@@ -1,0 +1,346 @@
+/* lint_conn.c — the linter of one captured connection (lint_conn.h). */
+#include "lint_conn.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture_run.h"
+#include "h2/error.h"
+#include "json_write.h"
+
+/* A finding held until the connection ends (see lint_conn_gap). */
+typedef struct held_finding {
+  const char *id, *section; /* static strings */
+  uint8_t severity, dir;
+  uint32_t stream;
+  uint64_t frame;
+  double ts;
+  char message[256];
+} held_finding;
+
+struct lint_conn {
+  lint_options opt;
+  h2_observer *obs;
+  const h2_conn *c;       /* the connection being fed (valid during a call) */
+  uint64_t frame;         /* 1-based number of the current frame, both directions */
+  uint64_t last_frame[2]; /* number of the last frame of each direction */
+  uint32_t gaps;          /* gaps already passed to the observer */
+  /* Frames after this one may have been judged on a state that lost packets
+   * had changed (a loss shows only when its direction's next segment
+   * arrives): their state-dependent findings are discarded. */
+  uint64_t trusted_until;
+  uint32_t discarded;
+  held_finding *held;
+  uint32_t held_count, held_cap;
+  uint32_t counts[3];
+  uint32_t suppressed;
+};
+
+static const char *dir_name(int dir) {
+  return dir == FLOW_DIR_S2C ? "s2c" : "c2s";
+}
+
+/* Writes one finding: a text or JSON line, and a SARIF result. */
+static void write_finding(lint_conn *l, const held_finding *f) {
+  const h2_conn *c = l->c;
+  uint32_t conn = c ? c->flow->id : 0;
+  const char *sev_name = h2_finding_severity_name(f->severity);
+  if (l->opt.sarif) {
+    char loc[320];
+    snprintf(loc, sizeof loc, "connection %u (%s -> %s), %s, stream %u, frame %llu", conn,
+             c ? c->flow->endpoint[0] : "?", c ? c->flow->endpoint[1] : "?", dir_name(f->dir),
+             f->stream, (unsigned long long)f->frame);
+    char msg[400];
+    snprintf(msg, sizeof msg, "%s (%s)", f->message, f->section);
+    sarif_result(l->opt.sarif, f->id,
+                 f->severity == H2_FINDING_ERROR     ? "error"
+                 : f->severity == H2_FINDING_WARNING ? "warning"
+                                                     : "note",
+                 msg, l->opt.artifact, loc);
+  }
+  out_buf *o = l->opt.out;
+  if (!o) return;
+  if (l->opt.json) {
+    out_puts(o, "{\"v\":1,\"lint\":");
+    json_cstr(o, f->id);
+    out_puts(o, ",\"severity\":");
+    json_cstr(o, sev_name);
+    out_puts(o, ",\"conn\":");
+    out_u64(o, conn);
+    out_puts(o, ",\"ts\":");
+    out_fixed(o, f->ts, 6);
+    out_puts(o, ",\"dir\":");
+    json_cstr(o, dir_name(f->dir));
+    out_puts(o, ",\"stream\":");
+    out_u64(o, f->stream);
+    out_puts(o, ",\"frame\":");
+    out_u64(o, f->frame);
+    out_puts(o, ",\"section\":");
+    json_cstr(o, f->section);
+    out_puts(o, ",\"message\":");
+    json_cstr(o, f->message);
+    out_puts(o, "}\n");
+    return;
+  }
+  out_fixed(o, l->opt.abs_time ? f->ts : f->ts - l->opt.first_ts, 6);
+  out_puts(o, " conn ");
+  out_u64(o, conn);
+  out_putc(o, ' ');
+  out_puts(o, dir_name(f->dir));
+  out_puts(o, " stream ");
+  out_u64(o, f->stream);
+  out_puts(o, " frame ");
+  out_u64(o, f->frame);
+  out_putc(o, ' ');
+  out_puts(o, sev_name);
+  out_putc(o, ' ');
+  out_puts(o, f->id);
+  out_puts(o, ": ");
+  out_puts(o, f->message);
+  out_puts(o, " [");
+  out_puts(o, f->section);
+  out_puts(o, "]\n");
+}
+
+/* The abusive patterns that count frames: losing some cannot make one up. */
+static bool state_free(const char *id) {
+  static const char *const ids[] = {"continuation-flood", "settings-flood", "ping-flood",
+                                    "empty-frames-flood", "hpack-bomb",     "data-dribble",
+                                    "reset-flood",        "resource-loop"};
+  for (size_t i = 0; i < sizeof ids / sizeof *ids; i++)
+    if (!strcmp(id, ids[i])) return true;
+  return false;
+}
+
+/* Findings are held until the connection ends, so that those a packet loss
+ * detected later invalidates can be left out; at most max_findings are kept
+ * (the rest are counted). */
+static void emit(lint_conn *l, const h2_finding *f) {
+  uint8_t sev = f->severity <= H2_FINDING_INFO ? f->severity : H2_FINDING_INFO;
+  uint32_t max = l->opt.max_findings ? l->opt.max_findings : LINT_MAX_FINDINGS;
+  if (l->held_count == l->held_cap && l->held_cap < max) {
+    uint32_t cap = l->held_cap ? l->held_cap * 2 : 8;
+    if (cap > max) cap = max;
+    held_finding *n = realloc(l->held, cap * sizeof *n);
+    if (n) {
+      l->held = n;
+      l->held_cap = cap;
+    }
+  }
+  if (l->held_count == l->held_cap) {
+    l->counts[sev]++;
+    l->suppressed++;
+    return;
+  }
+  held_finding *h = &l->held[l->held_count++];
+  h->id = f->id;
+  h->section = f->section;
+  h->severity = sev;
+  h->dir = f->dir;
+  h->stream = f->stream;
+  h->frame = l->frame;
+  h->ts = l->c ? l->c->ts : 0;
+  snprintf(h->message, sizeof h->message, "%s", f->message);
+}
+
+static void on_finding(void *user, const h2_finding *f) {
+  emit(user, f);
+}
+
+static void finding(lint_conn *l, const char *id, uint8_t sev, int dir, uint32_t stream,
+                    const char *section, const char *message) {
+  h2_finding f = {.id = id,
+                  .severity = sev,
+                  .dir = (uint8_t)dir,
+                  .stream = stream,
+                  .section = section,
+                  .message = message};
+  emit(l, &f);
+}
+
+lint_conn *lint_conn_new(const lint_options *opt, const h2_conn *c) {
+  lint_conn *l = calloc(1, sizeof *l);
+  if (!l) return NULL;
+  l->opt = *opt;
+  h2_observer_config cfg = {.limits = opt->limits,
+                            .upgraded = c->upgrade,
+                            .roles_unknown = c->midstream && !c->upgrade,
+                            .on_finding = on_finding,
+                            .user = l};
+  l->obs = h2_observer_new(&cfg);
+  if (!l->obs) {
+    free(l);
+    return NULL;
+  }
+  l->gaps = c->gaps;
+  l->trusted_until = UINT64_MAX;
+  if (c->gaps) h2_observer_lost_history(l->obs); /* bytes were lost before the first frame */
+  return l;
+}
+
+void lint_conn_free(lint_conn *l) {
+  if (!l) return;
+  free(l->held);
+  h2_observer_free(l->obs);
+  free(l);
+}
+
+void lint_conn_gap(lint_conn *l, const h2_conn *c, int dir) {
+  l->c = c;
+  l->gaps = c->gaps;
+  if (l->trusted_until == UINT64_MAX) l->trusted_until = l->last_frame[dir ? 1 : 0];
+  h2_observer_lost_history(l->obs);
+}
+
+/* field_rules notes (§8.2, §8.3) as findings; the stream-state notes of
+ * stream_states.c are left out: the observer judges stream states. */
+static const char *note_finding(const char *rule) {
+  static const char *const pseudo[] = {
+      "pseudo-after-regular", "unknown-pseudo",    "duplicate-pseudo", "status-in-request",
+      "connect-pseudo",       "missing-pseudo",    "empty-path",       "request-pseudo-in-response",
+      "missing-status",       "pseudo-in-trailers"};
+  for (size_t i = 0; i < sizeof pseudo / sizeof *pseudo; i++)
+    if (!strcmp(rule, pseudo[i])) return "pseudo-header-invalid";
+  if (!strcmp(rule, "connection-specific") || !strcmp(rule, "te-not-trailers"))
+    return "connection-specific-field";
+  if (!strcmp(rule, "uppercase-name") || !strcmp(rule, "bad-value")) return "field-invalid";
+  return NULL;
+}
+
+static void frame_error(lint_conn *l, int dir, const decoded_frame *d) {
+  const h2_error *e = &d->frame_err;
+  const char *id = "frame-invalid";
+  switch (d->frame_status) {
+  case H2_E_FRAME_TOO_LARGE:
+    id = "frame-too-large";
+    break;
+  case H2_E_CONTINUATION_EXPECTED:
+  case H2_E_CONTINUATION_UNEXPECTED:
+    id = "continuation-interleaved";
+    break;
+  case H2_E_FIELD_BLOCK_TOO_LARGE:
+    id = "header-list-too-large";
+    break;
+  default:
+    break;
+  }
+  char msg[256];
+  const char *type = h2_frame_type_name(d->frame.hd.type);
+  snprintf(msg, sizeof msg, "%s frame: %s (%s)", type ? type : "unknown",
+           h2_strerror(d->frame_status), h2_status_name(d->frame_status));
+  uint8_t sev =
+      d->frame_status == H2_E_FIELD_BLOCK_TOO_LARGE ? H2_FINDING_WARNING : H2_FINDING_ERROR;
+  finding(l, id, sev, dir, d->frame.hd.stream_id, e->section ? e->section : "RFC 9113", msg);
+}
+
+void lint_conn_frame(lint_conn *l, const h2_conn *c, int dir, const decoded_frame *d) {
+  l->c = c;
+  l->frame++;
+  l->last_frame[dir ? 1 : 0] = l->frame;
+  if (c->gaps != l->gaps) {
+    l->gaps = c->gaps;
+    h2_observer_lost_history(l->obs);
+  }
+  if (d->frame_status != H2_OK) {
+    frame_error(l, dir, d);
+    return;
+  }
+  h2_observer_block block, *bp = NULL;
+  if (d->block_complete) {
+    memset(&block, 0, sizeof block);
+    if (d->block_status == H2_OK) {
+      block.fields = d->headers;
+      block.count = d->header_count;
+      bp = &block;
+    } else if (d->block_status == H2_E_HPACK_HEADER_LIST_TOO_LARGE) {
+      block.too_large = true;
+      block.local_limit = c->opt.max_header_list ? c->opt.max_header_list : 262144;
+      bp = &block;
+    } else {
+      char msg[256];
+      snprintf(msg, sizeof msg, "header block cannot be decoded: %s (%s)",
+               h2_strerror(d->block_status), h2_status_name(d->block_status));
+      finding(l, "hpack-error", H2_FINDING_ERROR, dir, d->frame.hd.stream_id,
+              d->block_err.section ? d->block_err.section : "RFC 7541", msg);
+    }
+  }
+  for (size_t i = 0; i < d->note_count; i++) {
+    const char *id = note_finding(d->notes[i].rule);
+    if (id)
+      finding(l, id, H2_FINDING_ERROR, dir, c->block_stream[dir], d->notes[i].section,
+              d->notes[i].message);
+  }
+  h2_observer_frame(l->obs, dir, &d->frame, bp, c->ts);
+}
+
+/* An info line about the connection, written at once. */
+static void write_info(lint_conn *l, const char *id, const char *message) {
+  held_finding h = {.id = id,
+                    .section = "h2scope",
+                    .severity = H2_FINDING_INFO,
+                    .frame = l->frame,
+                    .ts = l->c ? l->c->ts : 0};
+  snprintf(h.message, sizeof h.message, "%s", message);
+  l->counts[H2_FINDING_INFO]++;
+  write_finding(l, &h);
+}
+
+void lint_conn_finish(lint_conn *l, const h2_conn *c, uint32_t counts[3]) {
+  l->c = c;
+  h2_observer_finish(l->obs);
+  for (uint32_t i = 0; i < l->held_count; i++) {
+    const held_finding *h = &l->held[i];
+    if (h->frame > l->trusted_until && !state_free(h->id)) {
+      l->discarded++;
+      continue;
+    }
+    l->counts[h->severity]++;
+    write_finding(l, h);
+  }
+  char msg[200];
+  if (l->discarded) {
+    snprintf(msg, sizeof msg,
+             "%u findings after packets missing from the capture left out (they may come "
+             "from the loss)",
+             l->discarded);
+    write_info(l, "findings-discarded", msg);
+  }
+  if (l->suppressed) {
+    snprintf(msg, sizeof msg, "%u more findings on this connection not shown (counted)",
+             l->suppressed);
+    write_info(l, "findings-suppressed", msg);
+  }
+  for (int i = 0; i < 3; i++)
+    counts[i] = l->counts[i];
+}
+
+void lint_sarif_rules(sarif_writer *w) {
+  const char *id, *section, *description;
+  for (size_t i = 0; h2_observer_rule_at(i, &id, NULL, &section, &description); i++)
+    sarif_rule(w, id, description, section);
+}
+
+bool lint_parse_threshold(h2_observer_limits *limits, const char *arg, char *err, size_t cap) {
+  const char *eq = strchr(arg, '=');
+  char name[64];
+  if (!eq || eq == arg || (size_t)(eq - arg) >= sizeof name) {
+    snprintf(err, cap, "--lint-threshold takes NAME=VALUE, not '%s'", arg);
+    return false;
+  }
+  memcpy(name, arg, (size_t)(eq - arg));
+  name[eq - arg] = '\0';
+  char *end;
+  errno = 0;
+  unsigned long v = strtoul(eq + 1, &end, 10);
+  if (errno || end == eq + 1 || *end || eq[1] == '-' || v > UINT32_MAX) {
+    snprintf(err, cap, "--lint-threshold %s: '%s' is not a number", name, eq + 1);
+    return false;
+  }
+  if (h2_observer_limit_set(limits, name, (uint32_t)v) != 0) {
+    snprintf(err, cap, "--lint-threshold: unknown name '%s'", name);
+    return false;
+  }
+  return true;
+}

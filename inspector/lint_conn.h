@@ -1,0 +1,51 @@
+/* lint_conn.h — `h2scope read --lint` for one captured connection: feeds its
+ * decoded frames (both directions) to the session's observer (h2/observer.h),
+ * adds what only the decoder knows (malformed frames, HPACK errors, CONTINUATION
+ * interleaving, header-field rules of field_rules.c as findings), and writes
+ * each finding as a text line or JSON line, and to a SARIF log. */
+#ifndef H2SCOPE_LINT_CONN_H
+#define H2SCOPE_LINT_CONN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "frame_print.h"
+#include "h2/observer.h"
+#include "h2_conn.h"
+#include "out_buf.h"
+#include "sarif_write.h"
+
+#define LINT_MAX_FINDINGS 1000 /* default findings kept and printed per connection */
+
+typedef struct lint_options {
+  h2_observer_limits limits;
+  bool json;
+  bool abs_time;         /* text: absolute timestamps (JSON always has them) */
+  double first_ts;       /* for relative text timestamps */
+  uint32_t max_findings; /* printed per connection (all are counted); 0 → LINT_MAX_FINDINGS */
+  out_buf *out;          /* findings output; NULL: counted only */
+  sarif_writer *sarif;   /* may be NULL */
+  const char *artifact;  /* the capture file, for SARIF */
+} lint_options;
+
+typedef struct lint_conn lint_conn;
+
+/* Called at the connection's first frame: roles and history are known then. */
+lint_conn *lint_conn_new(const lint_options *opt, const h2_conn *c);
+void lint_conn_frame(lint_conn *l, const h2_conn *c, int dir, const decoded_frame *d);
+/* Bytes of direction dir were not captured (a gap): from here on only the
+ * patterns that need no state are checked, and the state-dependent findings
+ * since dir's last frame (which the lost frames may explain) are left out.
+ * This is why findings are written when the connection ends. */
+void lint_conn_gap(lint_conn *l, const h2_conn *c, int dir);
+/* End of the connection: final checks; the counts by severity go to counts[3]
+ * (error, warning, info). */
+void lint_conn_finish(lint_conn *l, const h2_conn *c, uint32_t counts[3]);
+void lint_conn_free(lint_conn *l);
+
+/* Declares every finding id of the catalogue as a SARIF rule. */
+void lint_sarif_rules(sarif_writer *w);
+/* Parses NAME=VALUE into limits; false (message in err) when invalid. */
+bool lint_parse_threshold(h2_observer_limits *limits, const char *arg, char *err, size_t cap);
+
+#endif

@@ -1,0 +1,115 @@
+/* observer.h — the connection rules of RFC 9113 in a third role next to
+ * client and server: a passive observer fed the frames of both directions of
+ * one connection (a capture), which reports every rule a peer broke and every
+ * known abusive pattern as a finding instead of reacting. Stream states come
+ * from h2/stream_state.h (one machine per endpoint: a frame is checked against
+ * the receiver's state, so frames in flight across a reset are not blamed);
+ * it adds flow control (connection and stream windows, INITIAL_WINDOW_SIZE
+ * changes, §6.9), SETTINGS and their acknowledgement (§6.5.3), stream id
+ * rules (§5.1.1), concurrency (§5.1.2), GOAWAY (§6.8), content-length
+ * (§8.1.1), header list size (§6.5.2) and flood/attack patterns (§10.5).
+ * Finding identifiers are stable; the stream-state ones are the rule ids of
+ * h2/stream_state.h, so the session, `check` and `read --lint` agree.
+ * Memory is bounded: a small entry per open stream (at most max_open_streams),
+ * and closed streams are forgotten except for a fixed ring of recent ones. */
+#ifndef H2_OBSERVER_H
+#define H2_OBSERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "h2/frame.h"
+#include "h2/hpack.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum h2_finding_severity {
+  H2_FINDING_ERROR = 0,   /* a MUST broken, or an attack pattern */
+  H2_FINDING_WARNING = 1, /* a SHOULD, an advisory limit, or a likely (not certain) violation */
+  H2_FINDING_INFO = 2,    /* worth knowing; nothing wrong */
+};
+
+const char *h2_finding_severity_name(uint8_t severity); /* "error", "warning", "info" */
+
+/* One finding. Strings are static except message (valid during the callback). */
+typedef struct h2_finding {
+  const char *id;      /* stable identifier, e.g. "rapid-reset", "data-on-closed" */
+  uint8_t severity;    /* enum h2_finding_severity */
+  uint8_t dir;         /* the endpoint at fault: 0 client, 1 server */
+  uint32_t stream;     /* 0: the connection */
+  const char *section; /* "RFC 9113 §6.9.1", "CVE-2023-44487 (HTTP/2 Rapid Reset)" */
+  const char *message; /* one line */
+} h2_finding;
+
+/* Thresholds of the abusive patterns. Counts are per endpoint within one
+ * window of window_ms (a fixed window restarting at the first event after it
+ * elapsed); each pattern is reported once per endpoint and connection. */
+typedef struct h2_observer_limits {
+  uint32_t window_ms;          /* 10000 */
+  uint32_t rapid_reset;        /* client resets of streams without a response: 100 */
+  uint32_t reset_flood;        /* RST_STREAM frames from one endpoint: 1000 */
+  uint32_t made_you_reset;     /* server resets with PROTOCOL_ERROR, STREAM_CLOSED,
+                                  FLOW_CONTROL_ERROR or FRAME_SIZE_ERROR: 100 */
+  uint32_t continuation_flood; /* CONTINUATION frames in one field block: 32 */
+  uint32_t settings_flood;     /* SETTINGS (not ACK): 100 */
+  uint32_t ping_flood;         /* PING (not ACK): 100 */
+  uint32_t empty_frames_flood; /* frames that carry nothing: 100 */
+  uint32_t hpack_bomb_ratio;   /* decoded list size / block wire size: 100 */
+  uint32_t hpack_bomb_min;     /* ... for decoded lists of at least this many octets: 65536 */
+  uint32_t data_dribble;       /* tiny WINDOW_UPDATEs from one receiver: 100 */
+  uint32_t dribble_increment;  /* ... "tiny" means at most this increment: 32 */
+  uint32_t resource_loop;      /* PRIORITY frames (and HEADERS that reprioritise): 200 */
+  uint32_t excessive_streams;  /* concurrent streams when no limit was announced: 1000 */
+} h2_observer_limits;
+
+void h2_observer_limits_default(h2_observer_limits *l);
+/* Sets the limit called `name` (the finding id, or "window-ms", "hpack-bomb-min",
+ * "dribble-increment"); -1 for an unknown name. */
+int h2_observer_limit_set(h2_observer_limits *l, const char *name, uint32_t value);
+/* The i-th limit's name, default and meaning; NULL past the end. */
+const char *h2_observer_limit_describe(size_t i, uint32_t *default_value, const char **meaning);
+
+/* The catalogue of finding ids: id, default severity, section, description;
+ * false past the end. For SARIF rules and documentation. */
+bool h2_observer_rule_at(size_t i, const char **id, uint8_t *severity, const char **section,
+                         const char **description);
+
+typedef void (*h2_finding_fn)(void *user, const h2_finding *f);
+
+typedef struct h2_observer_config {
+  h2_observer_limits limits;
+  bool upgraded;             /* HTTP/1.1 Upgrade: stream 1 half-closed by the client */
+  bool roles_unknown;        /* no preface seen: only role-free pattern checks run */
+  uint32_t max_open_streams; /* entries kept; 0 → 16384. Beyond: stream checks stop */
+  h2_finding_fn on_finding;
+  void *user;
+} h2_observer_config;
+
+/* A field block completed by the frame given with it. */
+typedef struct h2_observer_block {
+  const h2_header *fields; /* the decoded list (NULL when it could not be decoded) */
+  size_t count;
+  bool too_large;       /* the decoder stopped at its own list limit */
+  uint32_t local_limit; /* that limit */
+} h2_observer_block;
+
+typedef struct h2_observer h2_observer;
+
+h2_observer *h2_observer_new(const h2_observer_config *cfg);
+void h2_observer_free(h2_observer *o);
+/* A well-formed frame sent by dir (0 client, 1 server) at time ts (seconds);
+ * block (may be NULL) when this frame completed a field block. */
+void h2_observer_frame(h2_observer *o, int dir, const h2_frame *f, const h2_observer_block *block,
+                       double ts);
+/* Frames were lost (a capture gap): state-dependent checks stop from here. */
+void h2_observer_lost_history(h2_observer *o);
+/* End of the connection: reports SETTINGS never acknowledged. */
+void h2_observer_finish(h2_observer *o);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

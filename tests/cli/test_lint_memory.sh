@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# test_lint_memory.sh — memory of `h2scope read --lint` stays bounded with
+# many streams on one connection: synthetic captures (written here) with 1000
+# and 100000 streams, once completed (request and response, each stream closed)
+# and once only opened (never closed); the peak RSS (GNU time) of the large
+# capture may exceed the small one's by a bounded amount only. Findings are
+# checked too: none for the completed streams, excessive-streams (a warning:
+# no limit announced) for the open ones.
+set -euo pipefail
+H=${H2SCOPE:?}
+if [ ! -x /usr/bin/time ]; then
+  echo "skip: needs GNU time (/usr/bin/time)"
+  exit 0
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# gen.py OUT STREAMS MODE (closed|open)
+cat >"$work/gen.py" <<'PY'
+import struct, sys
+out, n, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+f = open(out, "wb")
+f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+seq = [1000, 9000]
+ts = [1700000000.0]
+def packet(side, flags, payload=b""):
+    src, dst = (b"\x0a\x00\x00\x01", b"\x0a\x00\x00\x02") if side == 0 else (b"\x0a\x00\x00\x02", b"\x0a\x00\x00\x01")
+    sp, dp = (41000, 8080) if side == 0 else (8080, 41000)
+    tcp = struct.pack(">HHIIBBHHH", sp, dp, seq[side], seq[1 - side], 5 << 4, flags, 65535, 0, 0)
+    ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp) + len(payload), 0, 0x4000, 64, 6, 0, src, dst)
+    frame = b"\x00\x00\x00\x00\x00\x02" + b"\x00\x00\x00\x00\x00\x01" + b"\x08\x00" + ip + tcp + payload
+    t = ts[0]
+    f.write(struct.pack("<IIII", int(t), int((t - int(t)) * 1e6), len(frame), len(frame)))
+    f.write(frame)
+    ts[0] += 0.00001
+    seq[side] = (seq[side] + len(payload) + (1 if flags & 0x03 else 0)) & 0xffffffff
+def h2frame(t, fl, sid, p):
+    return struct.pack(">I", len(p))[1:] + bytes([t, fl]) + struct.pack(">I", sid) + p
+seq[0] -= 1; packet(0, 0x02); seq[1] -= 1; packet(1, 0x12); packet(0, 0x10)
+packet(0, 0x18, b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + h2frame(4, 0, 0, b""))
+packet(1, 0x18, h2frame(4, 0, 0, b"") + h2frame(4, 1, 0, b""))
+packet(0, 0x18, h2frame(4, 1, 0, b""))
+req = bytes([0x82, 0x86, 0x84, 0x01, 0x03]) + b"a.b"
+cbuf, sbuf = [], []
+for i in range(n):
+    sid = 1 + 2 * i
+    cbuf.append(h2frame(1, 0x5, sid, req))
+    if mode == "closed":
+        sbuf.append(h2frame(1, 0x5, sid, b"\x88"))
+    if len(cbuf) == 200 or i == n - 1:
+        packet(0, 0x18, b"".join(cbuf)); cbuf = []
+        if sbuf:
+            packet(1, 0x18, b"".join(sbuf)); sbuf = []
+packet(0, 0x11); packet(1, 0x11)
+f.close()
+PY
+
+rss() { # rss CAPTURE -> peak RSS in KiB; output in $work/out
+  /usr/bin/time -f '%M' -o "$work/rss" "$H" read --lint --json "$1" >"$work/out" || true
+  tail -n 1 "$work/rss"
+}
+
+for mode in closed open; do
+  python3 "$work/gen.py" "$work/small.pcap" 1000 "$mode"
+  python3 "$work/gen.py" "$work/large.pcap" 100000 "$mode"
+  small=$(rss "$work/small.pcap")
+  large=$(rss "$work/large.pcap")
+  if [ "$mode" = closed ]; then
+    [ ! -s "$work/out" ] || fail "closed streams: findings $(head -c 2000 "$work/out")"
+  else
+    [ "$(cut -d, -f2 "$work/out")" = '"lint":"excessive-streams"' ] ||
+      fail "open streams: $(head -c 2000 "$work/out")"
+    grep -q '"severity":"warning"' "$work/out" || fail "open streams: $(cat "$work/out")"
+  fi
+  echo "$mode: 1000 streams ${small} KiB, 100000 streams ${large} KiB"
+  # 100x the streams: at most 48 MiB more (ASan's shadow and quarantine included).
+  [ $((large - small)) -lt $((48 * 1024)) ] || fail "$mode: peak RSS grew by $((large - small)) KiB"
+done
+echo ok

@@ -1,0 +1,806 @@
+/* test_lint_findings.c — `h2scope read --lint` on synthetic captures, one
+ * per finding: each capture is written with tests/support/pcap_write (a TCP
+ * conversation with the preface and SETTINGS exchange, then the frames that
+ * break one rule or show one abusive pattern), run through cmd_read with
+ * --json, and the exact list of finding ids (in order), their severity,
+ * section and the exit status are checked. A clean exchange reports nothing. */
+#include <check.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "pcap_write.h"
+#include "run_suite.h"
+
+static char output[1 << 20];
+
+/* Runs `h2scope read ARGS...` and keeps its stdout in `output`. */
+static int run_read(int argc, char **argv) {
+  char path[512];
+  pw_temp_path("lint-out.txt", path, sizeof path);
+  fflush(stdout);
+  int saved = dup(STDOUT_FILENO);
+  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  ck_assert_int_ge(fd, 0);
+  dup2(fd, STDOUT_FILENO);
+  close(fd);
+  int rc = cmd_read(argc, argv);
+  fflush(stdout);
+  dup2(saved, STDOUT_FILENO);
+  close(saved);
+  FILE *f = fopen(path, "rb");
+  ck_assert_ptr_nonnull(f);
+  size_t n = fread(output, 1, sizeof output - 1, f);
+  output[n] = '\0';
+  fclose(f);
+  return rc;
+}
+
+/* The "lint" ids of the output lines, space-separated, in order. */
+static const char *ids(void) {
+  static char list[4096];
+  list[0] = '\0';
+  size_t len = 0;
+  for (const char *p = output; (p = strstr(p, "\"lint\":\"")) != NULL;) {
+    p += 8;
+    const char *q = strchr(p, '"');
+    if (!q) break;
+    int n = snprintf(list + len, sizeof list - len, "%s%.*s", len ? " " : "", (int)(q - p), p);
+    if (n < 0 || (size_t)n >= sizeof list - len) break;
+    len += (size_t)n;
+    p = q;
+  }
+  return list;
+}
+
+/* ---- writing captures ---- */
+
+typedef struct capture {
+  char path[512];
+  pw_file file;
+  pw_conv conv;
+  uint8_t buf[65536];
+  size_t len;
+  int side;
+} capture;
+
+static void flush(capture *c) {
+  if (c->len) ck_assert(pw_conv_send(&c->conv, c->side, c->buf, c->len, 0));
+  c->len = 0;
+}
+
+/* Appends raw bytes from side (0 client, 1 server), as one segment per run. */
+static void bytes(capture *c, int side, const void *p, size_t n) {
+  if (side != c->side || c->len + n > 60000) flush(c);
+  c->side = side;
+  ck_assert_uint_le(n, sizeof c->buf);
+  memcpy(c->buf + c->len, p, n);
+  c->len += n;
+}
+
+static void frame(capture *c, int side, uint8_t type, uint8_t flags, uint32_t sid,
+                  const void *payload, size_t len) {
+  uint8_t hd[9] = {
+      (uint8_t)(len >> 16), (uint8_t)(len >> 8),  (uint8_t)len,        type,        flags,
+      (uint8_t)(sid >> 24), (uint8_t)(sid >> 16), (uint8_t)(sid >> 8), (uint8_t)sid};
+  bytes(c, side, hd, 9);
+  if (len) bytes(c, side, payload, len);
+}
+
+enum {
+  DATA = 0,
+  HEADERS = 1,
+  PRIORITY = 2,
+  RST = 3,
+  SETTINGS = 4,
+  PUSH = 5,
+  PING = 6,
+  GOAWAY = 7,
+  WU = 8,
+  CONT = 9
+};
+enum { ES = 0x1, ACK = 0x1, EH = 0x4 };
+
+static void u32be(uint8_t *p, uint32_t v) {
+  p[0] = (uint8_t)(v >> 24);
+  p[1] = (uint8_t)(v >> 16);
+  p[2] = (uint8_t)(v >> 8);
+  p[3] = (uint8_t)v;
+}
+
+static void setting(capture *c, int side, uint16_t id, uint32_t value) {
+  uint8_t p[6] = {(uint8_t)(id >> 8), (uint8_t)id};
+  u32be(p + 2, value);
+  frame(c, side, SETTINGS, 0, 0, p, 6);
+}
+
+static void window_update(capture *c, int side, uint32_t sid, uint32_t inc) {
+  uint8_t p[4];
+  u32be(p, inc);
+  frame(c, side, WU, 0, sid, p, 4);
+}
+
+static void rst(capture *c, int side, uint32_t sid, uint32_t code) {
+  uint8_t p[4];
+  u32be(p, code);
+  frame(c, side, RST, 0, sid, p, 4);
+}
+
+static void goaway(capture *c, int side, uint32_t last) {
+  uint8_t p[8] = {0};
+  u32be(p, last);
+  frame(c, side, GOAWAY, 0, 0, p, 8);
+}
+
+/* GET / http with :authority "a.b" (no dynamic table entries). */
+static const uint8_t REQ[] = {0x82, 0x86, 0x84, 0x01, 0x03, 'a', '.', 'b'};
+/* POST / http, :authority "a.b". */
+static const uint8_t POST[] = {0x83, 0x86, 0x84, 0x01, 0x03, 'a', '.', 'b'};
+static const uint8_t STATUS_200[] = {0x88};
+
+static void request(capture *c, uint32_t sid, bool end_stream) {
+  frame(c, 0, HEADERS, (uint8_t)(EH | (end_stream ? ES : 0)), sid, REQ, sizeof REQ);
+}
+
+/* Handshake, preface, both SETTINGS (empty) and both ACKs. */
+static void open_capture(capture *c, const char *name) {
+  memset(c, 0, sizeof *c);
+  pw_temp_path(name, c->path, sizeof c->path);
+  ck_assert(pw_open_pcap(&c->file, c->path, PW_LINK_ETHERNET, 65535));
+  pw_packet t;
+  memset(&t, 0, sizeof t);
+  t.linktype = PW_LINK_ETHERNET;
+  t.ip_version = 4;
+  t.src = "10.1.0.1";
+  t.dst = "10.1.0.2";
+  t.sport = 40001;
+  t.dport = 8080;
+  pw_conv_init(&c->conv, &c->file, &t, 100, 5000, 1700000000.0);
+  c->conv.ts_step = 0.0001;
+  ck_assert(pw_conv_handshake(&c->conv));
+  bytes(c, 0, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 24);
+  frame(c, 0, SETTINGS, 0, 0, NULL, 0);
+  frame(c, 1, SETTINGS, 0, 0, NULL, 0);
+  frame(c, 1, SETTINGS, ACK, 0, NULL, 0);
+  frame(c, 0, SETTINGS, ACK, 0, NULL, 0);
+}
+
+static void close_capture(capture *c) {
+  flush(c);
+  ck_assert(pw_conv_fin(&c->conv, 0));
+  ck_assert(pw_conv_fin(&c->conv, 1));
+  ck_assert(pw_close(&c->file));
+}
+
+/* Runs --lint --json (plus extra args) and checks the ids and exit status. */
+static void expect(capture *c, const char *want_ids, int want_rc, const char *extra1,
+                   const char *extra2) {
+  char *argv[6] = {"read", "--lint", "--json", c->path};
+  int argc = 4;
+  if (extra1) {
+    argv[argc++] = (char *)extra1;
+    argv[argc++] = (char *)extra2;
+  }
+  int rc = run_read(argc, argv);
+  ck_assert_msg(!strcmp(ids(), want_ids), "ids '%s', want '%s'\n%s", ids(), want_ids, output);
+  ck_assert_int_eq(rc, want_rc);
+}
+
+static void has(const char *needle) {
+  ck_assert_msg(strstr(output, needle) != NULL, "missing %s in\n%s", needle, output);
+}
+
+/* ---- clean ---- */
+
+START_TEST(clean_exchange_reports_nothing) {
+  capture c;
+  open_capture(&c, "clean.pcap");
+  for (uint32_t sid = 1; sid <= 9; sid += 2) {
+    frame(&c, 0, HEADERS, EH, sid, POST, sizeof POST);
+    frame(&c, 0, DATA, ES, sid, "hello", 5);
+    frame(&c, 1, HEADERS, EH, sid, STATUS_200, 1);
+    frame(&c, 1, DATA, ES, sid, "world", 5);
+    window_update(&c, 1, 0, 5);
+  }
+  frame(&c, 0, PING, 0, 0, "12345678", 8);
+  frame(&c, 1, PING, ACK, 0, "12345678", 8);
+  frame(&c, 0, PRIORITY, 0, 11, "\x00\x00\x00\x00\x10", 5); /* PRIORITY on idle: allowed */
+  goaway(&c, 0, 0);
+  close_capture(&c);
+  expect(&c, "", 0, NULL, NULL);
+  /* The summary's verdict. */
+  char *argv[] = {"read", "--lint", "--summary", "--json", c.path};
+  ck_assert_int_eq(run_read(5, argv), 0);
+  has("\"lint\":{\"verdict\":\"pass\",\"errors\":0,\"warnings\":0,\"info\":0}");
+}
+END_TEST
+
+/* ---- abusive patterns ---- */
+
+START_TEST(rapid_reset) {
+  capture c;
+  open_capture(&c, "rapid.pcap");
+  for (uint32_t i = 0; i < 100; i++) {
+    request(&c, 1 + 2 * i, true);
+    rst(&c, 0, 1 + 2 * i, 8 /* CANCEL */);
+  }
+  close_capture(&c);
+  expect(&c, "rapid-reset", 1, NULL, NULL);
+  has("\"lint\":\"rapid-reset\",\"severity\":\"error\",\"conn\":1,");
+  has("\"dir\":\"c2s\",\"stream\":199,\"frame\":204,\"section\":\"CVE-2023-44487 (HTTP/2 Rapid "
+      "Reset)\"");
+  /* A higher threshold: nothing. */
+  expect(&c, "", 0, "--lint-threshold", "rapid-reset=101");
+}
+END_TEST
+
+START_TEST(continuation_flood) {
+  capture c;
+  open_capture(&c, "contflood.pcap");
+  /* REQ, then x-pad: 40 octets, one octet per frame. */
+  uint8_t block[64];
+  memcpy(block, REQ, sizeof REQ);
+  size_t n = sizeof REQ;
+  block[n++] = 0x00;
+  block[n++] = 5;
+  memcpy(block + n, "x-pad", 5);
+  n += 5;
+  block[n++] = 40;
+  memset(block + n, 'p', 40);
+  n += 40;
+  frame(&c, 0, HEADERS, ES, 1, block, 1);
+  for (size_t i = 1; i < n; i++)
+    frame(&c, 0, CONT, i + 1 == n ? EH : 0, 1, block + i, 1);
+  frame(&c, 1, HEADERS, EH | ES, 1, STATUS_200, 1);
+  close_capture(&c);
+  expect(&c, "continuation-flood", 1, NULL, NULL);
+  has("\"section\":\"VU#421644 / CVE-2024-27316 (CONTINUATION flood)\"");
+}
+END_TEST
+
+START_TEST(settings_flood) {
+  capture c;
+  open_capture(&c, "settingsflood.pcap");
+  for (int i = 0; i < 100; i++) {
+    setting(&c, 0, 4, 65535);
+    frame(&c, 1, SETTINGS, ACK, 0, NULL, 0);
+  }
+  close_capture(&c);
+  expect(&c, "settings-flood", 1, NULL, NULL);
+  has("\"lint\":\"settings-flood\",\"severity\":\"error\"");
+  has("\"section\":\"CVE-2019-9515 (Settings Flood)\"");
+}
+END_TEST
+
+START_TEST(ping_flood) {
+  capture c;
+  open_capture(&c, "pingflood.pcap");
+  for (int i = 0; i < 100; i++) {
+    frame(&c, 0, PING, 0, 0, "abcdefgh", 8);
+    frame(&c, 1, PING, ACK, 0, "abcdefgh", 8);
+  }
+  close_capture(&c);
+  expect(&c, "ping-flood", 1, NULL, NULL);
+  has("\"section\":\"CVE-2019-9512 (Ping Flood)\"");
+}
+END_TEST
+
+START_TEST(empty_frames_flood) {
+  capture c;
+  open_capture(&c, "emptyflood.pcap");
+  frame(&c, 0, HEADERS, EH, 1, POST, sizeof POST);
+  for (int i = 0; i < 100; i++)
+    frame(&c, 0, DATA, 0, 1, NULL, 0);
+  frame(&c, 0, DATA, ES, 1, NULL, 0);
+  frame(&c, 1, HEADERS, EH | ES, 1, STATUS_200, 1);
+  close_capture(&c);
+  expect(&c, "empty-frames-flood", 1, NULL, NULL);
+  has("\"section\":\"CVE-2019-9518 (Empty Frames Flood)\"");
+}
+END_TEST
+
+START_TEST(hpack_bomb) {
+  capture c;
+  open_capture(&c, "bomb.pcap");
+  /* Request 1 stores x-big: 4000 octets in the dynamic table (entry 62)... */
+  static uint8_t big[4100];
+  size_t n = 0;
+  memcpy(big, REQ, sizeof REQ);
+  n = sizeof REQ;
+  big[n++] = 0x40; /* literal with incremental indexing, new name */
+  big[n++] = 5;
+  memcpy(big + n, "x-big", 5);
+  n += 5;
+  big[n++] = 0x7f; /* 4000 = 127 + 3873: 0x7f, then 3873 as 7-bit groups */
+  big[n++] = (uint8_t)(0x80 | (3873 & 0x7f));
+  big[n++] = (uint8_t)(3873 >> 7);
+  memset(big + n, 'b', 4000);
+  n += 4000;
+  frame(&c, 0, HEADERS, EH | ES, 1, big, n);
+  frame(&c, 1, HEADERS, EH | ES, 1, STATUS_200, 1);
+  /* ... request 3 refers to it 20 times: 32 octets decode to about 80 KB. */
+  uint8_t small[64];
+  memcpy(small, REQ, sizeof REQ);
+  n = sizeof REQ;
+  for (int i = 0; i < 20; i++)
+    small[n++] = 0xbe;
+  frame(&c, 0, HEADERS, EH | ES, 3, small, n);
+  frame(&c, 1, HEADERS, EH | ES, 3, STATUS_200, 1);
+  close_capture(&c);
+  expect(&c, "hpack-bomb", 1, NULL, NULL);
+  has("\"stream\":3,\"frame\":7,\"section\":\"CVE-2016-6581 / CVE-2016-1544 (HPACK Bomb)\","
+      "\"message\":\"a header block of 28 octets on the wire decodes to 80908 octets\"");
+}
+END_TEST
+
+START_TEST(data_dribble) {
+  capture c;
+  open_capture(&c, "dribble.pcap");
+  request(&c, 1, true);
+  frame(&c, 1, HEADERS, EH, 1, STATUS_200, 1);
+  for (int i = 0; i < 100; i++) {
+    frame(&c, 1, DATA, 0, 1, "x", 1);
+    window_update(&c, 0, 1, 1);
+  }
+  frame(&c, 1, DATA, ES, 1, NULL, 0);
+  close_capture(&c);
+  expect(&c, "data-dribble", 1, NULL, NULL);
+  has("\"lint\":\"data-dribble\",\"severity\":\"error\",\"conn\":1");
+  has("\"section\":\"CVE-2019-9511 (Data Dribble)\"");
+}
+END_TEST
+
+START_TEST(reset_flood) {
+  capture c;
+  open_capture(&c, "resetflood.pcap");
+  for (uint32_t i = 0; i < 50; i++) {
+    request(&c, 1 + 2 * i, true);
+    rst(&c, 1, 1 + 2 * i, 7 /* REFUSED_STREAM */);
+  }
+  close_capture(&c);
+  expect(&c, "reset-flood", 1, "--lint-threshold", "reset-flood=50");
+  has("\"dir\":\"s2c\",\"stream\":99,");
+  has("\"section\":\"CVE-2019-9514 (Reset Flood)\"");
+  expect(&c, "", 0, NULL, NULL); /* default threshold 1000 */
+}
+END_TEST
+
+START_TEST(resource_loop) {
+  capture c;
+  open_capture(&c, "resourceloop.pcap");
+  request(&c, 1, true);
+  for (int i = 0; i < 200; i++)
+    frame(&c, 0, PRIORITY, 0, 1, (uint8_t[]){0, 0, 0, (uint8_t)(i % 2 ? 3 : 5), 16}, 5);
+  frame(&c, 1, HEADERS, EH | ES, 1, STATUS_200, 1);
+  close_capture(&c);
+  expect(&c, "resource-loop", 1, NULL, NULL);
+  has("\"section\":\"CVE-2019-9513 (Resource Loop)\"");
+}
+END_TEST
+
+START_TEST(excessive_streams) {
+  capture c;
+  open_capture(&c, "excessive.pcap");
+  setting(&c, 1, 3, 2); /* MAX_CONCURRENT_STREAMS 2 */
+  frame(&c, 0, SETTINGS, ACK, 0, NULL, 0);
+  request(&c, 1, true);
+  request(&c, 3, true);
+  request(&c, 5, true);
+  for (uint32_t sid = 1; sid <= 5; sid += 2)
+    frame(&c, 1, HEADERS, EH | ES, sid, STATUS_200, 1);
+  close_capture(&c);
+  expect(&c, "excessive-streams", 1, NULL, NULL);
+  has("\"lint\":\"excessive-streams\",\"severity\":\"error\",\"conn\":1");
+  has("\"dir\":\"c2s\",\"stream\":5,\"frame\":9,\"section\":\"RFC 9113 §5.1.2\"");
+  /* Without an announced limit: a warning above the threshold. */
+  capture d;
+  open_capture(&d, "excessive2.pcap");
+  for (uint32_t i = 0; i < 5; i++)
+    request(&d, 1 + 2 * i, true);
+  close_capture(&d);
+  expect(&d, "excessive-streams", 0, "--lint-threshold", "excessive-streams=5");
+  has("\"lint\":\"excessive-streams\",\"severity\":\"warning\"");
+}
+END_TEST
+
+START_TEST(made_you_reset) {
+  capture c;
+  open_capture(&c, "madeyoureset.pcap");
+  /* Each stream: the client ends its side, then sends DATA anyway; the server
+   * answers with RST_STREAM STREAM_CLOSED (§5.1 half-closed (remote)). */
+  for (uint32_t i = 0; i < 10; i++) {
+    uint32_t sid = 1 + 2 * i;
+    request(&c, sid, true);
+    frame(&c, 0, DATA, 0, sid, "x", 1);
+    rst(&c, 1, sid, 5 /* STREAM_CLOSED */);
+  }
+  close_capture(&c);
+  char *argv[] = {"read", "--lint", "--json", "--lint-threshold", "made-you-reset=10", c.path};
+  ck_assert_int_eq(run_read(6, argv), 1);
+  const char *l = ids();
+  ck_assert_msg(strstr(l, "data-on-half-closed-remote made-you-reset") != NULL, "%s", l);
+  has("\"lint\":\"made-you-reset\",\"severity\":\"error\",\"conn\":1");
+  has("\"dir\":\"c2s\",\"stream\":19,\"frame\":34,\"section\":\"CVE-2025-8671 (MadeYouReset)\"");
+}
+END_TEST
+
+/* ---- stream states and ids ---- */
+
+START_TEST(stream_state_violations) {
+  capture c;
+  open_capture(&c, "states.pcap");
+  frame(&c, 0, DATA, 0, 5, "x", 1); /* idle */
+  request(&c, 1, true);
+  frame(&c, 0, DATA, ES, 1, "y", 1); /* after END_STREAM */
+  frame(&c, 1, HEADERS, EH | ES, 1, STATUS_200, 1);
+  frame(&c, 0, DATA, 0, 1, "z", 1); /* closed */
+  window_update(&c, 1, 9, 100);     /* idle */
+  rst(&c, 0, 11, 8);                /* idle */
+  close_capture(&c);
+  expect(&c,
+         "data-on-idle data-on-half-closed-remote data-on-closed window-update-on-idle "
+         "rst-on-idle",
+         1, NULL, NULL);
+  has("\"lint\":\"data-on-idle\",\"severity\":\"error\",\"conn\":1");
+  has("\"dir\":\"c2s\",\"stream\":5,\"frame\":5,\"section\":\"RFC 9113 §5.1\"");
+  has("\"dir\":\"s2c\",\"stream\":9,");
+}
+END_TEST
+
+START_TEST(stream_id_rules) {
+  capture c;
+  open_capture(&c, "ids.pcap");
+  request(&c, 2, true); /* even */
+  request(&c, 5, true);
+  request(&c, 3, true);                             /* lower than 5 */
+  frame(&c, 1, HEADERS, EH | ES, 7, STATUS_200, 1); /* server opening with HEADERS */
+  frame(&c, 1, HEADERS, EH | ES, 5, STATUS_200, 1);
+  close_capture(&c);
+  expect(&c, "stream-id-parity stream-id-order stream-id-parity", 1, NULL, NULL);
+  has("\"dir\":\"c2s\",\"stream\":2,\"frame\":5,\"section\":\"RFC 9113 §5.1.1\"");
+  has("\"dir\":\"c2s\",\"stream\":3,\"frame\":7,\"section\":\"RFC 9113 §5.1.1\"");
+}
+END_TEST
+
+START_TEST(goaway_rules) {
+  capture c;
+  open_capture(&c, "goaway.pcap");
+  request(&c, 1, true);
+  frame(&c, 1, HEADERS, EH | ES, 1, STATUS_200, 1);
+  goaway(&c, 1, 1);
+  request(&c, 3, true);
+  goaway(&c, 1, 3);
+  close_capture(&c);
+  expect(&c, "stream-after-goaway goaway-last-stream-increased", 1, NULL, NULL);
+  has("\"lint\":\"stream-after-goaway\",\"severity\":\"warning\"");
+  has("\"section\":\"RFC 9113 §6.8\"");
+}
+END_TEST
+
+START_TEST(push_rules) {
+  capture c;
+  open_capture(&c, "push.pcap");
+  setting(&c, 0, 2, 0); /* ENABLE_PUSH 0 */
+  frame(&c, 1, SETTINGS, ACK, 0, NULL, 0);
+  request(&c, 1, true);
+  frame(&c, 1, HEADERS, EH | ES, 1, STATUS_200, 1);
+  uint8_t pp[4 + sizeof REQ];
+  u32be(pp, 2);
+  memcpy(pp + 4, REQ, sizeof REQ);
+  frame(&c, 1, PUSH, EH, 1, pp, sizeof pp); /* push disabled, and stream 1 is closed */
+  close_capture(&c);
+  expect(&c, "push-disabled push-on-closed-stream", 1, NULL, NULL);
+  has("\"section\":\"RFC 9113 §8.4\"");
+  has("\"section\":\"RFC 9113 §6.6\"");
+}
+END_TEST
+
+START_TEST(reserved_and_closed_streams) {
+  static const uint8_t trailer[] = {0x00, 3, 'x', '-', 't', 1, '1'}; /* x-t: 1 */
+  capture c;
+  open_capture(&c, "reserved.pcap");
+  request(&c, 1, false);
+  uint8_t pp[4 + sizeof REQ];
+  u32be(pp, 2);
+  memcpy(pp + 4, REQ, sizeof REQ);
+  frame(&c, 1, PUSH, EH, 1, pp, sizeof pp);
+  frame(&c, 1, DATA, 0, 2, "x", 1);                      /* before the pushed response's HEADERS */
+  window_update(&c, 1, 2, 10);                           /* the server on its own reserved stream */
+  frame(&c, 0, HEADERS, EH, 2, trailer, sizeof trailer); /* the client on the server's stream */
+  frame(&c, 1, PUSH, EH, 1, pp, sizeof pp);              /* stream 2 promised again */
+  frame(&c, 0, HEADERS, EH | ES, 1, trailer, sizeof trailer); /* trailers: END_STREAM */
+  frame(&c, 0, HEADERS, EH, 1, trailer, sizeof trailer);      /* more after END_STREAM */
+  frame(&c, 1, HEADERS, EH | ES, 1, STATUS_200, 1);
+  frame(&c, 1, HEADERS, EH | ES, 1, STATUS_200, 1); /* closed */
+  window_update(&c, 0, 0, 0);                       /* a malformed frame (increment 0) */
+  close_capture(&c);
+  expect(&c,
+         "data-on-reserved window-update-on-reserved headers-on-reserved-local "
+         "push-promise-reused-id headers-on-half-closed-remote headers-on-closed frame-invalid",
+         1, NULL, NULL);
+  has("\"dir\":\"s2c\",\"stream\":2,\"frame\":7,\"section\":\"RFC 9113 §5.1\",\"message\":"
+      "\"DATA from the server on stream 2, reserved (remote) for the client (connection error)\"");
+  has("\"lint\":\"frame-invalid\",\"severity\":\"error\",\"conn\":1");
+  has("\"section\":\"RFC 9113 §6.9\",\"message\":\"WINDOW_UPDATE frame: WINDOW_UPDATE with an "
+      "increment of 0 "
+      "(window-update-zero)\"");
+}
+END_TEST
+
+START_TEST(findings_limit) {
+  capture c;
+  open_capture(&c, "many.pcap");
+  for (uint32_t sid = 101; sid <= 109; sid += 2)
+    frame(&c, 0, DATA, 0, sid, "x", 1);
+  close_capture(&c);
+  expect(&c, "data-on-idle data-on-idle findings-suppressed", 1, "--lint-max", "2");
+  has("\"lint\":\"findings-suppressed\",\"severity\":\"info\"");
+  has("\"message\":\"3 more findings on this connection not shown (counted)\"");
+  char *argv[] = {"read", "--lint", "--lint-max", "2", "--summary", "--json", c.path};
+  ck_assert_int_eq(run_read(7, argv), 1);
+  has("\"lint\":{\"verdict\":\"fail\",\"errors\":5,\"warnings\":0,\"info\":1}");
+}
+END_TEST
+
+/* ---- flow control, settings, sizes ---- */
+
+START_TEST(flow_control_overrun) {
+  capture c;
+  open_capture(&c, "overrun.pcap");
+  frame(&c, 0, HEADERS, EH, 1, POST, sizeof POST);
+  static uint8_t chunk[16384];
+  memset(chunk, 'd', sizeof chunk);
+  for (int i = 0; i < 3; i++)
+    frame(&c, 0, DATA, 0, 1, chunk, sizeof chunk);
+  window_update(&c, 1, 0, 40000); /* the connection gets more, the stream does not */
+  frame(&c, 0, DATA, 0, 1, chunk, sizeof chunk);
+  frame(&c, 0, DATA, ES, 1, chunk, 100);
+  frame(&c, 1, HEADERS, EH | ES, 1, STATUS_200, 1);
+  close_capture(&c);
+  expect(&c, "flow-control-overrun", 1, NULL, NULL);
+  has("\"dir\":\"c2s\",\"stream\":1,\"frame\":10,\"section\":\"RFC 9113 §6.9.1\","
+      "\"message\":\"DATA from the client overruns the window of stream 1 by 1 octets\"");
+}
+END_TEST
+
+START_TEST(connection_window_overrun) {
+  /* Two streams of 40000 octets each: each fits its stream window, together
+   * they overrun the connection's 65535. */
+  capture c;
+  open_capture(&c, "connoverrun.pcap");
+  static uint8_t chunk[10000];
+  for (uint32_t sid = 1; sid <= 3; sid += 2) {
+    frame(&c, 0, HEADERS, EH, sid, POST, sizeof POST);
+    for (int i = 0; i < 4; i++)
+      frame(&c, 0, DATA, i == 3 ? ES : 0, sid, chunk, sizeof chunk);
+  }
+  close_capture(&c);
+  expect(&c, "flow-control-overrun", 1, NULL, NULL);
+  has("\"stream\":3,\"frame\":13,\"section\":\"RFC 9113 §6.9.1\",\"message\":\"DATA from the "
+      "client overruns the connection window by 4465 octets\"");
+}
+END_TEST
+
+START_TEST(initial_window_size_change) {
+  /* The server lowers INITIAL_WINDOW_SIZE to 10 with stream 1 open; once the
+   * client acknowledged, 20 octets overrun it (the window went to 10 - 0). */
+  capture c;
+  open_capture(&c, "iws.pcap");
+  frame(&c, 0, HEADERS, EH, 1, POST, sizeof POST);
+  setting(&c, 1, 4, 10);
+  frame(&c, 0, DATA, 0, 1, "0123456789abcdefghij", 20); /* before the ACK: old window */
+  frame(&c, 0, SETTINGS, ACK, 0, NULL, 0);
+  frame(&c, 0, DATA, ES, 1, "x", 1); /* window now 10 - 20 = -10: overrun */
+  frame(&c, 1, HEADERS, EH | ES, 1, STATUS_200, 1);
+  close_capture(&c);
+  expect(&c, "flow-control-overrun", 1, NULL, NULL);
+  has("\"message\":\"DATA from the client overruns the window of stream 1 by 11 octets\"");
+}
+END_TEST
+
+START_TEST(window_overflow) {
+  capture c;
+  open_capture(&c, "wovf.pcap");
+  window_update(&c, 0, 0, 0x7fffffff);
+  close_capture(&c);
+  expect(&c, "window-overflow", 1, NULL, NULL);
+  has("\"section\":\"RFC 9113 §6.9.1\"");
+}
+END_TEST
+
+START_TEST(frame_too_large) {
+  capture c;
+  open_capture(&c, "toolarge.pcap");
+  frame(&c, 0, HEADERS, EH, 1, POST, sizeof POST);
+  static uint8_t chunk[16385];
+  frame(&c, 0, DATA, ES, 1, chunk, sizeof chunk);
+  close_capture(&c);
+  char *argv[] = {"read", "--lint", "--json", c.path};
+  ck_assert_int_eq(run_read(4, argv), 1);
+  ck_assert_msg(!strncmp(ids(), "frame-too-large", 15), "%s", output);
+  has("\"section\":\"RFC 9113 §4.2\"");
+}
+END_TEST
+
+START_TEST(header_list_too_large) {
+  capture c;
+  open_capture(&c, "hlist.pcap");
+  setting(&c, 1, 6, 100); /* MAX_HEADER_LIST_SIZE 100 */
+  frame(&c, 0, SETTINGS, ACK, 0, NULL, 0);
+  uint8_t block[128];
+  memcpy(block, REQ, sizeof REQ);
+  size_t n = sizeof REQ;
+  block[n++] = 0x00;
+  block[n++] = 5;
+  memcpy(block + n, "x-pad", 5);
+  n += 5;
+  block[n++] = 60;
+  memset(block + n, 'p', 60);
+  n += 60;
+  frame(&c, 0, HEADERS, EH | ES, 1, block, n);
+  frame(&c, 1, HEADERS, EH | ES, 1, STATUS_200, 1);
+  close_capture(&c);
+  expect(&c, "header-list-too-large", 0, NULL, NULL); /* advisory: a warning */
+  has("\"lint\":\"header-list-too-large\",\"severity\":\"warning\"");
+  has("\"message\":\"a header list of 265 octets, above the server's "
+      "SETTINGS_MAX_HEADER_LIST_SIZE 100\"");
+}
+END_TEST
+
+START_TEST(settings_ack_rules) {
+  capture c;
+  open_capture(&c, "ack.pcap");
+  setting(&c, 0, 4, 1000);                 /* never acknowledged ... */
+  frame(&c, 1, PING, 0, 0, "abcdefgh", 8); /* ... although the server kept sending */
+  frame(&c, 0, PING, ACK, 0, "abcdefgh", 8);
+  frame(&c, 0, SETTINGS, ACK, 0, NULL, 0); /* nothing of the server's to acknowledge */
+  close_capture(&c);
+  expect(&c, "settings-ack-unexpected settings-ack-missing", 1, NULL, NULL);
+  has("\"lint\":\"settings-ack-missing\",\"severity\":\"warning\",\"conn\":1");
+  has("\"dir\":\"s2c\",\"stream\":0,\"frame\":8,\"section\":\"RFC 9113 §6.5.3\",\"message\":\"the "
+      "server never acknowledged 1 SETTINGS from the client although it kept sending\"");
+  has("\"section\":\"RFC 9113 §6.5.3\"");
+}
+END_TEST
+
+/* ---- field blocks ---- */
+
+START_TEST(field_block_rules) {
+  capture c;
+  open_capture(&c, "fields.pcap");
+  /* 1: HEADERS without END_HEADERS, interrupted by DATA. */
+  frame(&c, 0, HEADERS, ES, 1, REQ, 3);
+  frame(&c, 0, DATA, 0, 1, "x", 1);
+  close_capture(&c);
+  char *argv[] = {"read", "--lint", "--json", c.path};
+  ck_assert_int_eq(run_read(4, argv), 1);
+  ck_assert_msg(!strncmp(ids(), "continuation-interleaved", 24), "%s", output);
+  has("\"section\":\"RFC 9113 §6.10\"");
+
+  capture d;
+  open_capture(&d, "fields2.pcap");
+  /* 1: no :path. */
+  frame(&d, 0, HEADERS, EH | ES, 1, (uint8_t[]){0x82, 0x86, 0x01, 0x01, 'a'}, 5);
+  /* 3: connection: keep-alive (literal, new name). */
+  static const uint8_t conn_field[] = {0x82, 0x86, 0x84, 0x01, 0x01, 'a', 0x00, 10,  'c', 'o',
+                                       'n',  'n',  'e',  'c',  't',  'i', 'o',  'n', 10,  'k',
+                                       'e',  'e',  'p',  '-',  'a',  'l', 'i',  'v', 'e'};
+  frame(&d, 0, HEADERS, EH | ES, 3, conn_field, sizeof conn_field);
+  /* 5: content-length 10 (static name 28), 5 octets of DATA. */
+  static const uint8_t cl[] = {0x83, 0x86, 0x84, 0x01, 0x01, 'a', 0x0f, 0x0d, 2, '1', '0'};
+  frame(&d, 0, HEADERS, EH, 5, cl, sizeof cl);
+  frame(&d, 0, DATA, ES, 5, "12345", 5);
+  /* 7: an uppercase field name. */
+  static const uint8_t upper[] = {0x82, 0x86, 0x84, 0x01, 0x01, 'a', 0x00, 1, 'X', 1, 'y'};
+  frame(&d, 0, HEADERS, EH | ES, 7, upper, sizeof upper);
+  /* 9: HPACK index 0. */
+  frame(&d, 0, HEADERS, EH | ES, 9, (uint8_t[]){0x80}, 1);
+  for (uint32_t sid = 1; sid <= 7; sid += 2)
+    frame(&d, 1, HEADERS, EH | ES, sid, STATUS_200, 1);
+  close_capture(&d);
+  expect(&d,
+         "pseudo-header-invalid connection-specific-field content-length-mismatch "
+         "field-invalid hpack-error",
+         1, NULL, NULL);
+  has("\"stream\":1,\"frame\":5,\"section\":\"RFC 9113 §8.3.1\"");
+  has("\"stream\":3,\"frame\":6,\"section\":\"RFC 9113 §8.2.2\"");
+  has("\"stream\":5,\"frame\":8,\"section\":\"RFC 9113 §8.1.1\",\"message\":\"the client's "
+      "content-length is 10 but the message carried 5 octets of DATA\"");
+  has("\"lint\":\"hpack-error\",\"severity\":\"error\"");
+}
+END_TEST
+
+/* ---- packet loss ---- */
+
+START_TEST(loss_explains_findings) {
+  /* The server's SETTINGS segment is missing from the capture; the client's
+   * ACK for it looks unexpected until the server's next segment shows the
+   * gap: the finding is left out, an info line says so. */
+  capture c;
+  open_capture(&c, "loss.pcap");
+  request(&c, 1, true);
+  flush(&c);
+  c.conv.next_seq[1] += 9 + 6; /* a SETTINGS frame with one setting, never captured */
+  frame(&c, 0, SETTINGS, ACK, 0, NULL, 0);
+  frame(&c, 1, HEADERS, EH | ES, 1, STATUS_200, 1);
+  close_capture(&c);
+  expect(&c, "findings-discarded", 0, NULL, NULL);
+  has("\"lint\":\"findings-discarded\",\"severity\":\"info\"");
+  has("\"message\":\"1 findings after packets missing from the capture left out (they may come "
+      "from the loss)\"");
+}
+END_TEST
+
+/* ---- output forms ---- */
+
+START_TEST(text_output_and_sarif) {
+  capture c;
+  open_capture(&c, "sarif.pcap");
+  frame(&c, 0, DATA, 0, 5, "x", 1);
+  close_capture(&c);
+  char sarif[512];
+  pw_temp_path("out.sarif", sarif, sizeof sarif);
+  char *argv[] = {"read", "--lint", "--sarif", sarif, c.path};
+  ck_assert_int_eq(run_read(5, argv), 1);
+  ck_assert_msg(strstr(output, " conn 1 c2s stream 5 frame 5 error data-on-idle: DATA from the "
+                               "client on stream 5, idle for the server (connection error) "
+                               "[RFC 9113 §5.1]\n") != NULL,
+                "%s", output);
+  FILE *f = fopen(sarif, "rb");
+  ck_assert_ptr_nonnull(f);
+  static char doc[1 << 16];
+  size_t n = fread(doc, 1, sizeof doc - 1, f);
+  doc[n] = '\0';
+  fclose(f);
+  ck_assert_ptr_nonnull(strstr(doc, "\"version\": \"2.1.0\""));
+  ck_assert_ptr_nonnull(strstr(doc, "{\"id\":\"rapid-reset\",\"shortDescription\""));
+  ck_assert_ptr_nonnull(strstr(doc, "{\"ruleId\":\"data-on-idle\",\"ruleIndex\":11,"
+                                    "\"level\":\"error\",\"message\":{\"text\":\"DATA from the "
+                                    "client on stream 5, idle for the server (connection error) "
+                                    "(RFC 9113 §5.1)\"}"));
+  ck_assert_ptr_nonnull(strstr(doc, "\"artifacts\": [{\"location\":{\"uri\":"));
+}
+END_TEST
+
+static Suite *suite(void) {
+  Suite *s = suite_create("lint_findings");
+  TCase *tc = tcase_create("lint");
+  tcase_set_timeout(tc, 120);
+  tcase_add_test(tc, clean_exchange_reports_nothing);
+  tcase_add_test(tc, rapid_reset);
+  tcase_add_test(tc, continuation_flood);
+  tcase_add_test(tc, settings_flood);
+  tcase_add_test(tc, ping_flood);
+  tcase_add_test(tc, empty_frames_flood);
+  tcase_add_test(tc, hpack_bomb);
+  tcase_add_test(tc, data_dribble);
+  tcase_add_test(tc, reset_flood);
+  tcase_add_test(tc, resource_loop);
+  tcase_add_test(tc, excessive_streams);
+  tcase_add_test(tc, made_you_reset);
+  tcase_add_test(tc, stream_state_violations);
+  tcase_add_test(tc, stream_id_rules);
+  tcase_add_test(tc, goaway_rules);
+  tcase_add_test(tc, push_rules);
+  tcase_add_test(tc, reserved_and_closed_streams);
+  tcase_add_test(tc, findings_limit);
+  tcase_add_test(tc, flow_control_overrun);
+  tcase_add_test(tc, connection_window_overrun);
+  tcase_add_test(tc, initial_window_size_change);
+  tcase_add_test(tc, window_overflow);
+  tcase_add_test(tc, frame_too_large);
+  tcase_add_test(tc, header_list_too_large);
+  tcase_add_test(tc, settings_ack_rules);
+  tcase_add_test(tc, field_block_rules);
+  tcase_add_test(tc, loss_explains_findings);
+  tcase_add_test(tc, text_output_and_sarif);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int main(void) {
+  return run_suite(suite());
+}
