@@ -13,5 +13,9 @@ int cmd_read(int argc, char **argv);
 /* HTTP/2 client and server over the session library (cmd_get.c, cmd_serve.c). */
 int cmd_get(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+/* Conformance checker against live servers and clients (cmd_check.c). */
+int cmd_check(int argc, char **argv);
+/* Captured requests re-sent to a live server, responses compared (cmd_replay.c). */
+int cmd_replay(int argc, char **argv);
 
 #endif

@@ -8,6 +8,7 @@
 
 #include "capture_run.h"
 #include "field_rules.h"
+#include "h2/observer.h"
 #include "h2_detect.h"
 #include "json_write.h"
 
@@ -35,12 +36,54 @@ typedef struct conn_alloc {
   h2_conn conn;
   dir_ctx ctx[2];
   struct upgrade_request *up; /* only for connections that ask for Upgrade: h2c */
+  /* The stream-state rules (§5.1, §5.1.1) for the notes: the session's table
+   * in the observer role (h2/observer.h), the one place that knows them;
+   * created at the first frame when the roles are known. While it judges a
+   * frame its findings go to notes[0..*n) (cap). */
+  h2_observer *observer;
+  frame_note *notes;
+  size_t *n, cap;
 } conn_alloc;
 
 static void event(h2_conn *c, int dir, const char *ev, uint64_t offset, const char *msg,
                   const char *extra_json, const char *text_extra) {
   if (c->sink.on_event)
     c->sink.on_event(c->sink.user, c, dir, ev, offset, msg, extra_json, text_extra);
+}
+
+/* Stream-state findings of the observer (§5.1, §5.1.1, §6.6) as notes on
+ * the frame being judged; the message is the catalogue's (static). */
+static void on_state_finding(void *user, const h2_finding *f) {
+  conn_alloc *a = user;
+  if (!a->notes || *a->n >= a->cap) return;
+  if (strcmp(f->section, "RFC 9113 §5.1") != 0 && strcmp(f->section, "RFC 9113 §5.1.1") != 0 &&
+      strcmp(f->id, "push-on-closed-stream") != 0)
+    return;
+  const char *id, *description = NULL;
+  for (size_t i = 0; h2_observer_rule_at(i, &id, NULL, NULL, &description); i++)
+    if (!strcmp(id, f->id)) break;
+  a->notes[(*a->n)++] = (frame_note){
+      .rule = f->id, .message = description ? description : f->id, .section = f->section};
+}
+
+static void observe_states(h2_conn *c, int dir, const h2_frame *f, frame_note *notes, size_t *n,
+                           size_t cap) {
+  conn_alloc *a = (conn_alloc *)c;
+  if (!a->observer) {
+    h2_observer_config cfg;
+    memset(&cfg, 0, sizeof cfg); /* no thresholds: the abusive patterns are --lint's */
+    cfg.upgraded = c->upgrade;
+    cfg.on_finding = on_state_finding;
+    cfg.user = a;
+    a->observer = h2_observer_new(&cfg);
+    if (!a->observer) return;
+    if (c->states.history_unknown) h2_observer_lost_history(a->observer);
+  }
+  a->notes = notes;
+  a->n = n;
+  a->cap = cap;
+  h2_observer_frame(a->observer, dir, f, NULL, c->ts);
+  a->notes = NULL;
 }
 
 /* Connection-context rules for a well-formed frame: the field list against
@@ -69,8 +112,18 @@ static size_t check_rules(h2_conn *c, int dir, const decoded_frame *d, frame_not
     if (kind == FIELD_BLOCK_RESPONSE && status >= 100 && status < 200)
       kind = FIELD_BLOCK_UNKNOWN; /* informational: the final response is still to come */
   }
-  if (roles_known)
-    stream_states_observe(&c->states, dir, f, notes, &n, cap);
+  if (roles_known) {
+    /* stream_states follows the messages (which block is a request, a
+     * response or trailers); of its notes only §8.1's DATA before HEADERS
+     * stays: the observer judges the stream states. */
+    frame_note state_notes[4];
+    size_t state_n = 0;
+    stream_states_observe(&c->states, dir, f, state_notes, &state_n, 4);
+    for (size_t i = 0; i < state_n; i++)
+      if (!strcmp(state_notes[i].rule, "data-before-headers") && n < cap)
+        notes[n++] = state_notes[i];
+    observe_states(c, dir, f, notes, &n, cap);
+  }
   /* A PUSH_PROMISE's request is the client's side of the promised stream,
    * which stream_states already marks; the server's response is to come. */
   if ((kind == FIELD_BLOCK_REQUEST || kind == FIELD_BLOCK_RESPONSE) && !c->block_push[dir])
@@ -504,6 +557,7 @@ void h2_conn_free(h2_conn *c) {
     free(c->dir[i].buf);
   }
   stream_states_free(&c->states);
+  h2_observer_free(((conn_alloc *)c)->observer);
   free(((conn_alloc *)c)->up);
   free((conn_alloc *)c);
 }
@@ -540,6 +594,8 @@ void h2_conn_gap(h2_conn *c, int dir, uint64_t offset, uint64_t len, double ts) 
     return;
   /* Frames were lost: which streams opened or closed in them is unknown. */
   c->states.history_unknown = true;
+  if (((conn_alloc *)c)->observer)
+    h2_observer_lost_history(((conn_alloc *)c)->observer);
   if (d->state == DIR_H2) {
     /* What was cut off is reported; decoding resumes at a frame boundary,
      * with the dynamic table state unknown. */

@@ -194,38 +194,21 @@ void lint_conn_gap(lint_conn *l, const h2_conn *c, int dir) {
   h2_observer_lost_history(l->obs);
 }
 
-/* field_rules notes (§8.2, §8.3) as findings; the stream-state notes of
- * stream_states.c are left out: the observer judges stream states. */
+/* field_rules notes (§8.2, §8.3) as findings, named by the observer's
+ * catalogue; the stream-state notes of stream_states.c are left out: the
+ * observer judges stream states. */
 static const char *note_finding(const char *rule) {
-  static const char *const pseudo[] = {
-      "pseudo-after-regular", "unknown-pseudo",    "duplicate-pseudo", "status-in-request",
-      "connect-pseudo",       "missing-pseudo",    "empty-path",       "request-pseudo-in-response",
-      "missing-status",       "pseudo-in-trailers"};
-  for (size_t i = 0; i < sizeof pseudo / sizeof *pseudo; i++)
-    if (!strcmp(rule, pseudo[i])) return "pseudo-header-invalid";
-  if (!strcmp(rule, "connection-specific") || !strcmp(rule, "te-not-trailers"))
-    return "connection-specific-field";
-  if (!strcmp(rule, "uppercase-name") || !strcmp(rule, "bad-value")) return "field-invalid";
+  const char *id = h2_observer_rule_id(rule);
+  if (id && (!strcmp(id, "pseudo-header-invalid") || !strcmp(id, "connection-specific-field") ||
+             !strcmp(id, "field-invalid")))
+    return id;
   return NULL;
 }
 
 static void frame_error(lint_conn *l, int dir, const decoded_frame *d) {
   const h2_error *e = &d->frame_err;
-  const char *id = "frame-invalid";
-  switch (d->frame_status) {
-  case H2_E_FRAME_TOO_LARGE:
-    id = "frame-too-large";
-    break;
-  case H2_E_CONTINUATION_EXPECTED:
-  case H2_E_CONTINUATION_UNEXPECTED:
-    id = "continuation-interleaved";
-    break;
-  case H2_E_FIELD_BLOCK_TOO_LARGE:
-    id = "header-list-too-large";
-    break;
-  default:
-    break;
-  }
+  const char *id = h2_observer_rule_for_status(d->frame_status);
+  if (!id) id = "frame-invalid";
   char msg[256];
   const char *type = h2_frame_type_name(d->frame.hd.type);
   snprintf(msg, sizeof msg, "%s frame: %s (%s)", type ? type : "unknown",

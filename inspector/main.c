@@ -1,4 +1,5 @@
 /* main.c — h2scope's entry point: dispatches to the subcommands (commands.h). */
+#include <openssl/crypto.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,9 +20,11 @@ static const char usage[] =
     "  hpack     decode or encode HPACK header blocks (hex lines / JSON lists)\n"
     "  get       fetch URLs over HTTP/2 (h2c, Upgrade, or TLS with ALPN h2)\n"
     "  serve     an HTTP/2 server (h2c prior knowledge and Upgrade, or TLS)\n"
+    "  replay    re-send a capture's requests to a live server, compare the responses\n"
+    "  check     RFC 9113 / RFC 7541 conformance cases against a live server or client\n"
     "\n"
     "  h2scope COMMAND --help   shows the options of a command\n"
-    "  h2scope --version        shows the version and the libraries linked\n"
+    "  h2scope -V, --version    shows the version and the libraries linked\n"
     "\n"
     "Exit status: 0 ok, 1 findings (protocol errors in the input, failed checks),\n"
     "2 usage error, 3 input cannot be read.\n";
@@ -32,18 +35,18 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
+    {"check", cmd_check},
     {"frames", cmd_frames},
     {"get", cmd_get},
     {"hpack", cmd_hpack},
     {"read", cmd_read},
+    {"replay", cmd_replay},
     {"serve", cmd_serve},
 };
 
 int main(int argc, char **argv) {
   if (argc < 2) {
-    fputs("h2scope: a command is needed: read, frames, hpack, get or serve "
-          "(try 'h2scope --help')\n",
-          stderr);
+    fputs("h2scope: a command is needed (try 'h2scope --help')\n", stderr);
     return EXIT_USAGE;
   }
   if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
@@ -51,7 +54,9 @@ int main(int argc, char **argv) {
     return EXIT_OK;
   }
   if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
-    printf("h2scope %s\n%s\n", H2SCOPE_VERSION, pcap_lib_version());
+    /* The libraries as linked at run time, not the headers built against. */
+    printf("h2scope %s\n%s\n%s\n", H2SCOPE_VERSION, pcap_lib_version(),
+           OpenSSL_version(OPENSSL_VERSION));
     return EXIT_OK;
   }
   for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)

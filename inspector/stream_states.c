@@ -1,12 +1,11 @@
-/* stream_states.c — observed RFC 9113 §5.1 stream states of one connection
- * and the notes for frames they forbid (stream_states.h). */
+/* stream_states.c — the messages of one captured connection's streams
+ * (stream_states.h): which side sent its request or response and ended its
+ * side, for field_rules' request/response/trailers and §8.1's DATA before
+ * HEADERS. Stream-state violations (§5.1) are judged by the observer. */
 #include "stream_states.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-#define SEC_STATES "RFC 9113 §5.1"
-#define SEC_IDS "RFC 9113 §5.1.1"
 
 static void note(frame_note *notes, size_t *n, size_t cap, const char *rule, const char *message,
                  const char *section) {
@@ -102,62 +101,23 @@ static void end_stream(stream_states *s, stream_entry *e, int dir) {
   if (e->ended == 3) remove_entry(s, e);
 }
 
-/* A frame on a stream that is not open: idle (never opened), closed, or one
- * the other side reset a moment ago (frames in flight are allowed, §5.1
- * "closed"). */
-static void not_open(const stream_states *s, int dir, uint32_t id, const char *type_rule_idle,
-                     const char *msg_idle, const char *rule_closed, const char *msg_closed,
-                     frame_note *notes, size_t *n, size_t cap) {
-  uint8_t by = reset_by(s, id);
-  if (by) {
-    if (by == dir + 1)
-      note(notes, n, cap, "after-own-reset",
-           "frame on a stream this endpoint has already reset with RST_STREAM", SEC_STATES);
-    return;
-  }
-  if (s->history_unknown) return; /* opened or closed in bytes we did not see */
-  if (id > s->max_id[initiator(id)]) {
-    if (msg_idle) note(notes, n, cap, type_rule_idle, msg_idle, SEC_STATES);
-    return;
-  }
-  if (msg_closed) note(notes, n, cap, rule_closed, msg_closed, SEC_STATES);
-}
-
-static void on_headers(stream_states *s, int dir, const h2_frame *f, frame_note *notes, size_t *n,
-                       size_t cap) {
+static void on_headers(stream_states *s, int dir, const h2_frame *f) {
   uint32_t id = f->hd.stream_id;
   stream_entry *e = find(s, id);
   if (e) {
-    if (e->ended & (1u << dir))
-      note(notes, n, cap, "after-end-stream",
-           "HEADERS after this endpoint ended the stream (half-closed)", SEC_STATES);
+    /* (HEADERS after END_STREAM from the same side: the observer's) */
   } else if (id <= s->max_id[initiator(id)] && reset_by(s, id)) {
     /* (an id above the maximum was never opened, so never reset: the common
      * case of a new stream skips the search of recent resets) */
-    not_open(s, dir, id, NULL, NULL, NULL, NULL, notes, n, cap);
     return;
   } else if (id > s->max_id[initiator(id)] || s->history_unknown) {
     /* A new stream. Only clients open streams with HEADERS, with odd ids;
      * a server's streams are reserved by PUSH_PROMISE (§5.1.1, §8.4). */
-    if (!s->history_unknown && dir == 1) {
-      note(notes, n, cap, "stream-not-opened",
-           "a server sent HEADERS on a stream the client did not open and no PUSH_PROMISE "
-           "reserved",
-           SEC_STATES);
-      return;
-    }
-    if (!s->history_unknown && initiator(id) != 0) {
-      note(notes, n, cap, "stream-id-parity", "a client opened a stream with an even id", SEC_IDS);
-      return;
-    }
+    if (!s->history_unknown && (dir == 1 || initiator(id) != 0)) return;
     if (id > s->max_id[initiator(id)]) s->max_id[initiator(id)] = id;
     e = add(s, id);
   } else {
-    if (!s->history_unknown)
-      note(notes, n, cap, "closed-stream",
-           "HEADERS on a closed stream, or a new stream id not greater than all earlier ones",
-           SEC_IDS);
-    return;
+    return; /* a closed stream, or an id going backwards */
   }
   if (!e) return;
   e->headers_sent |= (uint8_t)(1u << dir);
@@ -171,20 +131,11 @@ void stream_states_observe(stream_states *s, int dir, const h2_frame *f, frame_n
   stream_entry *e;
   switch (f->hd.type) {
   case H2_HEADERS:
-    on_headers(s, dir, f, notes, n, cap);
+    on_headers(s, dir, f);
     return;
   case H2_DATA:
     e = find(s, id);
-    if (!e) {
-      not_open(s, dir, id, "idle-stream", "DATA on an idle stream (never opened)", "closed-stream",
-               "DATA on a closed stream", notes, n, cap);
-      return;
-    }
-    if (e->ended & (1u << dir)) {
-      note(notes, n, cap, "after-end-stream",
-           "DATA after this endpoint ended the stream (half-closed)", SEC_STATES);
-      return;
-    }
+    if (!e || (e->ended & (1u << dir))) return; /* not open for dir: the observer's */
     if (!(e->headers_sent & (1u << dir)) && !(e->pushed && dir == 0))
       note(notes, n, cap, "data-before-headers", "DATA before the HEADERS that start the message",
            "RFC 9113 §8.1");
@@ -192,32 +143,16 @@ void stream_states_observe(stream_states *s, int dir, const h2_frame *f, frame_n
     return;
   case H2_RST_STREAM:
     e = find(s, id);
-    if (!e && !reset_by(s, id) && !s->history_unknown && id > s->max_id[initiator(id)]) {
-      note(notes, n, cap, "idle-stream", "RST_STREAM on an idle stream (never opened)",
-           "RFC 9113 §6.4");
-      return;
-    }
+    if (!e && !reset_by(s, id) && !s->history_unknown && id > s->max_id[initiator(id)])
+      return; /* idle: nothing to forget */
     if (e) remove_entry(s, e);
     s->resets[s->reset_next].id = id;
     s->resets[s->reset_next].by = (uint8_t)(dir + 1);
     s->reset_next = (s->reset_next + 1) % STREAM_STATES_RESETS;
     return;
-  case H2_WINDOW_UPDATE:
-    if (!find(s, id) && !reset_by(s, id) && !s->history_unknown && id > s->max_id[initiator(id)])
-      note(notes, n, cap, "idle-stream", "WINDOW_UPDATE on an idle stream (never opened)",
-           SEC_STATES);
-    return;
   case H2_PUSH_PROMISE: {
     uint32_t p = f->u.push_promise.promised_stream_id;
-    if (!find(s, id) && !s->history_unknown && !reset_by(s, id))
-      note(notes, n, cap, "push-on-closed",
-           "PUSH_PROMISE on a stream that is not open or half-closed (remote) for the server",
-           "RFC 9113 §6.6");
-    if (p <= s->max_id[1] && !s->history_unknown) {
-      note(notes, n, cap, "stream-id-order",
-           "promised stream id not greater than all earlier server stream ids", SEC_IDS);
-      return;
-    }
+    if (p <= s->max_id[1] && !s->history_unknown) return; /* not increasing (§5.1.1) */
     if (p > s->max_id[1]) s->max_id[1] = p;
     e = add(s, p);
     if (e) {

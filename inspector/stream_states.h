@@ -1,10 +1,11 @@
-/* stream_states.h — the stream states of one captured connection as far as
- * the capture shows them (RFC 9113 §5.1), seen from outside: which streams
- * are open, which side ended or reset them, the highest id each side opened.
- * It turns frames that the states forbid (DATA on a closed or idle stream,
- * frames after END_STREAM from the same side, stream ids that go backwards,
- * PUSH_PROMISE on a stream that is not open) into frame_notes. Memory is
- * bounded: at most STREAM_STATES_MAX open streams and the last
+/* stream_states.h — the messages on the streams of one captured connection,
+ * seen from outside: which streams are open, which side sent its request or
+ * final response and ended its side, the highest id each side opened. It
+ * tells field_rules whether a header list is a request, a response or
+ * trailers, and notes DATA before the HEADERS that start a message (§8.1).
+ * The stream-state rules themselves (§5.1, §5.1.1) are judged by the
+ * session's table in the observer role (h2/observer.h), in h2_conn.c. Memory
+ * is bounded: at most STREAM_STATES_MAX open streams and the last
  * STREAM_STATES_RESETS resets are remembered; beyond that the checks that
  * need history are switched off rather than guessed. */
 #ifndef H2SCOPE_STREAM_STATES_H

@@ -6,7 +6,8 @@ pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev llvm
       check libsubunit-dev libpcap-dev
       libnghttp2-dev nghttp2-client nghttp2-server tcpdump tshark
       python3 xxd curl h2o nginx
-      libssl-dev openssl)
+      libssl-dev openssl nodejs
+      scdoc man-db python3-jsonschema)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -245,6 +245,43 @@ START_TEST(session_server_refuses_enable_push) {
   h2_session_free(s);
 }
 END_TEST
+
+/* session_server, regress-stream-error-after-close: a PRIORITY frame of the
+ * wrong length (a stream error, RFC 9113 §6.3) on a stream the server had
+ * already reset and reported closed gave an H2_EV_STREAM_ERROR after that
+ * stream's H2_EV_STREAM_CLOSED. The RST_STREAM still goes out; the event
+ * does not. */
+START_TEST(session_no_stream_error_after_close) {
+  h2_session_config cfg;
+  h2_session_config_init(&cfg, H2_ROLE_SERVER);
+  h2_session *s = h2_session_new(&cfg);
+  ck_assert_ptr_nonnull(s);
+  static const uint8_t open[] = {
+      'P', 'R', 'I', ' ', '*', ' ', 'H', 'T', 'T', 'P', '/', '2', '.', '0', '\r', '\n', '\r',
+      '\n', 'S', 'M', '\r', '\n', '\r', '\n', 0, 0, 0, 4, 0, 0, 0, 0, 0, /* SETTINGS */
+      0, 0, 7, 1, 5, 0, 0, 0, 1, 0x82, 0x86, 0x84, 0x41, 2, 'h', 'x'};  /* HEADERS on 1 */
+  ck_assert_uint_eq(h2_session_recv(s, open, sizeof open), sizeof open);
+  ck_assert_int_eq(h2_session_send_rst_stream(s, 1, 8 /* CANCEL */), H2_OK);
+  h2_event ev;
+  bool closed = false;
+  while (h2_session_take_event(s, &ev))
+    if (ev.type == H2_EV_STREAM_CLOSED && ev.stream_id == 1) closed = true;
+  ck_assert(closed);
+  uint8_t out[4096];
+  while (h2_session_output(s, out, sizeof out) > 0) {
+  }
+  static const uint8_t bad_priority[] = {0, 0, 4, 2, 0, 0, 0, 0, 1, 0, 0, 0, 0};
+  ck_assert_uint_eq(h2_session_recv(s, bad_priority, sizeof bad_priority), sizeof bad_priority);
+  while (h2_session_take_event(s, &ev))
+    ck_assert_msg(ev.stream_id != 1, "event %d for stream 1 after its close", ev.type);
+  size_t n = h2_session_output(s, out, sizeof out);
+  ck_assert_uint_ge(n, 13); /* RST_STREAM stream 1 FRAME_SIZE_ERROR still sent */
+  ck_assert_int_eq(out[3], 3);
+  ck_assert_int_eq(out[8], 1);
+  ck_assert_int_eq(out[12], 6);
+  h2_session_free(s);
+}
+END_TEST
 #endif
 
 static Suite *suite(void) {
@@ -259,6 +296,7 @@ static Suite *suite(void) {
 #ifdef HAVE_SESSION
   tcase_add_test(t, session_close_event_after_data);
   tcase_add_test(t, session_server_refuses_enable_push);
+  tcase_add_test(t, session_no_stream_error_after_close);
 #endif
   suite_add_tcase(s, t);
   return s;

@@ -353,6 +353,78 @@ START_TEST(data_dribble) {
 }
 END_TEST
 
+/* A zero-window stall: the server has more of the response to send (no
+ * END_STREAM) but the client keeps the stream window at 0 for longer than
+ * stall-ms of capture time. */
+START_TEST(zero_window_stall) {
+  static uint8_t body[16384];
+  memset(body, 'b', sizeof body);
+  capture c;
+  open_capture(&c, "stall.pcap");
+  window_update(&c, 0, 0, 1 << 20); /* the connection window is not the limit */
+  request(&c, 1, true);
+  frame(&c, 1, HEADERS, EH, 1, STATUS_200, 1);
+  for (int i = 0; i < 3; i++)
+    frame(&c, 1, DATA, 0, 1, body, sizeof body);
+  frame(&c, 1, DATA, 0, 1, body, 16383); /* 65535: the whole stream window */
+  flush(&c);
+  c.conv.ts += 20.0;
+  frame(&c, 0, PING, 0, 0, "12345678", 8); /* 20 s at 0: below the default 30 s */
+  frame(&c, 1, PING, ACK, 0, "12345678", 8);
+  flush(&c);
+  c.conv.ts += 15.0;
+  frame(&c, 0, PING, 0, 0, "abcdefgh", 8); /* 35 s */
+  frame(&c, 1, PING, ACK, 0, "abcdefgh", 8);
+  window_update(&c, 0, 1, 100);
+  frame(&c, 1, DATA, ES, 1, body, 100);
+  close_capture(&c);
+  expect(&c, "data-dribble", 0, NULL, NULL);
+  has("\"lint\":\"data-dribble\",\"severity\":\"warning\",\"conn\":1");
+  has("\"dir\":\"c2s\",\"stream\":1,");
+  has("\"message\":\"the client held the stream window at 0 for 35");
+  has("while the server had DATA pending on stream 1\"");
+  /* A longer allowance: nothing; 0 turns the check off. */
+  expect(&c, "", 0, "--lint-threshold", "stall-ms=40000");
+  expect(&c, "", 0, "--lint-threshold", "stall-ms=0");
+  expect(&c, "data-dribble", 0, "--lint-threshold", "stall-ms=10000");
+}
+END_TEST
+
+/* The window opened in time, or the sender ended the message: no stall. */
+START_TEST(zero_window_no_stall) {
+  static uint8_t body[16384];
+  memset(body, 'b', sizeof body);
+  capture c;
+  open_capture(&c, "nostall.pcap");
+  request(&c, 1, true);
+  request(&c, 3, true);
+  frame(&c, 1, HEADERS, EH, 1, STATUS_200, 1);
+  frame(&c, 1, HEADERS, EH, 3, STATUS_200, 1);
+  for (int i = 0; i < 3; i++)
+    frame(&c, 1, DATA, 0, 1, body, sizeof body);
+  frame(&c, 1, DATA, ES, 1, body, 16383); /* the whole window, and the end of the message */
+  flush(&c);
+  c.conv.ts += 60.0;
+  frame(&c, 0, PING, 0, 0, "12345678", 8);
+  frame(&c, 1, PING, ACK, 0, "12345678", 8);
+  window_update(&c, 0, 0, 65535); /* the connection window back */
+  for (int i = 0; i < 3; i++)
+    frame(&c, 1, DATA, 0, 3, body, sizeof body);
+  frame(&c, 1, DATA, 0, 3, body, 16383); /* stream 3 at 0 ... */
+  flush(&c);
+  c.conv.ts += 5.0;
+  window_update(&c, 0, 3, 1000); /* ... for 5 s only */
+  window_update(&c, 0, 0, 1000);
+  frame(&c, 1, DATA, ES, 3, body, 1000);
+  flush(&c);
+  c.conv.ts += 60.0;
+  frame(&c, 0, PING, 0, 0, "abcdefgh", 8);
+  frame(&c, 1, PING, ACK, 0, "abcdefgh", 8);
+  close_capture(&c);
+  expect(&c, "", 0, NULL, NULL);
+}
+END_TEST
+
 START_TEST(reset_flood) {
   capture c;
   open_capture(&c, "resetflood.pcap");
@@ -378,6 +450,34 @@ START_TEST(resource_loop) {
   close_capture(&c);
   expect(&c, "resource-loop", 1, NULL, NULL);
   has("\"section\":\"CVE-2019-9513 (Resource Loop)\"");
+}
+END_TEST
+
+/* RFC 9218 PRIORITY_UPDATE frames (type 0x10, on stream 0) count too, mixed
+ * with PRIORITY frames; the finding names the stream of the last one. */
+START_TEST(resource_loop_priority_update) {
+  capture c;
+  open_capture(&c, "resourceloop-pu.pcap");
+  request(&c, 1, true);
+  for (int i = 0; i < 150; i++)
+    frame(&c, 0, 0x10, 0, 0, (uint8_t[]){0, 0, 0, 1, 'u', '=', (uint8_t)('0' + i % 8)}, 7);
+  for (int i = 0; i < 49; i++)
+    frame(&c, 0, PRIORITY, 0, 1, (uint8_t[]){0, 0, 0, 0, 16}, 5);
+  close_capture(&c);
+  expect(&c, "", 0, NULL, NULL); /* 199 */
+  open_capture(&c, "resourceloop-pu.pcap");
+  request(&c, 1, true);
+  for (int i = 0; i < 49; i++)
+    frame(&c, 0, PRIORITY, 0, 1, (uint8_t[]){0, 0, 0, 0, 16}, 5);
+  for (int i = 0; i < 151; i++)
+    frame(&c, 0, 0x10, 0, 0, (uint8_t[]){0, 0, 0, 1, 'u', '=', (uint8_t)('0' + i % 8)}, 7);
+  frame(&c, 1, HEADERS, EH | ES, 1, STATUS_200, 1);
+  close_capture(&c);
+  expect(&c, "resource-loop", 1, NULL, NULL); /* the 200th is a PRIORITY_UPDATE */
+  has("\"lint\":\"resource-loop\",\"severity\":\"error\",\"conn\":1");
+  has("\"dir\":\"c2s\",\"stream\":1,\"frame\":205,");
+  has("\"message\":\"200 PRIORITY and PRIORITY_UPDATE frames from the client within 10000 ms\"");
+  expect(&c, "", 0, "--lint-threshold", "resource-loop=201");
 }
 END_TEST
 
@@ -777,8 +877,11 @@ static Suite *suite(void) {
   tcase_add_test(tc, empty_frames_flood);
   tcase_add_test(tc, hpack_bomb);
   tcase_add_test(tc, data_dribble);
+  tcase_add_test(tc, zero_window_stall);
+  tcase_add_test(tc, zero_window_no_stall);
   tcase_add_test(tc, reset_flood);
   tcase_add_test(tc, resource_loop);
+  tcase_add_test(tc, resource_loop_priority_update);
   tcase_add_test(tc, excessive_streams);
   tcase_add_test(tc, made_you_reset);
   tcase_add_test(tc, stream_state_violations);

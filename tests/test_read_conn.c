@@ -447,14 +447,35 @@ START_TEST(stream_state_notes) {
            "c2s SETTINGS 0\n"
            "c2s HEADERS 1 [:method=GET :scheme=http :path=/ :authority=ex.com2]\n"
            "s2c HEADERS 1 [:status=200]\n"
-           "s2c DATA 1 !closed-stream\n"
-           "s2c DATA 7 !idle-stream\n"
-           "s2c HEADERS 2 [:status=200] !stream-not-opened\n"
+           "s2c DATA 1 !data-on-closed\n"
+           "s2c DATA 7 !data-on-idle\n"
+           "s2c HEADERS 2 [:status=200] !stream-id-parity\n"
            "c2s HEADERS 5 [:method=GET :scheme=http :path=/]\n"
            "c2s RST_STREAM 5\n"
-           "c2s DATA 5 !after-own-reset\n"
-           "c2s HEADERS 3 [:method=GET :scheme=http :path=/] !closed-stream\n"
-           "c2s WINDOW_UPDATE 9 !idle-stream\n");
+           "c2s DATA 5 !data-on-closed\n"
+           "c2s HEADERS 3 [:method=GET :scheme=http :path=/] !stream-id-order\n"
+           "c2s WINDOW_UPDATE 9 !window-update-on-idle\n");
+}
+END_TEST
+
+/* §8.1's DATA before HEADERS stays a note of its own next to the observer's
+ * §5.1 ones; a server's DATA on an open stream is no state violation. */
+START_TEST(data_before_headers_note) {
+  conn_start(false);
+  uint8_t c[256], s[256];
+  size_t cl, sl = 0;
+  client_opening(c, &cl);
+  frame(c, &cl, H2_HEADERS, H2_FLAG_END_HEADERS, 1, REQ_GET, sizeof REQ_GET);
+  feed(0, c, cl);
+  frame(s, &sl, H2_DATA, 0, 1, "early", 5);
+  frame(s, &sl, H2_HEADERS, H2_FLAG_END_HEADERS | H2_FLAG_END_STREAM, 1, RESP_200, 1);
+  feed(1, s, sl);
+  conn_end("c2s event detect @0\n"
+           "c2s event preface @0\n"
+           "c2s SETTINGS 0\n"
+           "c2s HEADERS 1 [:method=GET :scheme=http :path=/ :authority=ex.com2]\n"
+           "s2c DATA 1 !data-before-headers\n"
+           "s2c HEADERS 1 [:status=200]\n");
 }
 END_TEST
 
@@ -487,7 +508,7 @@ START_TEST(push_and_trailers_are_not_flagged) {
            "s2c HEADERS 2 [:status=200]\n"
            "s2c DATA 2\n"
            "s2c HEADERS 2 [x=y]\n"
-           "s2c DATA 2 !closed-stream\n");
+           "s2c DATA 2 !data-on-closed\n");
 }
 END_TEST
 
@@ -596,6 +617,7 @@ static Suite *suite(void) {
   tcase_set_timeout(r, 120);
   tcase_add_test(r, table_size_applies_on_ack);
   tcase_add_test(r, stream_state_notes);
+  tcase_add_test(r, data_before_headers_note);
   tcase_add_test(r, push_and_trailers_are_not_flagged);
   tcase_add_test(r, field_rule_notes);
   tcase_add_test(r, field_rules_direct);

@@ -630,7 +630,7 @@ START_TEST(rst_flood) {
     hs_frame_send(&h, H2_RST_STREAM, 0, 1 + 2 * i, "\0\0\0\x08", 4);
   }
   hs_expect_goaway(&h, H2_ENHANCE_YOUR_CALM);
-  ck_assert_str_eq(hs_event(&h, H2_EV_CONNECTION_ERROR, 0)->rule, "rst-flood");
+  ck_assert_str_eq(hs_event(&h, H2_EV_CONNECTION_ERROR, 0)->rule, "reset-flood");
   hs_stop(&h);
 }
 END_TEST

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "h2/cursor.h"
 #include "h2/error.h"
 #include "h2/observer.h"
 #include "h2/stream_state.h"
@@ -15,6 +16,7 @@
 #define SERVER 1
 #define MAX_WINDOW 2147483647LL /* 2^31-1, §6.9.1 */
 #define RING 1024               /* recently closed streams remembered */
+#define PRIORITY_UPDATE 0x10    /* RFC 9218 §7.1 frame type */
 #define PENDING 16              /* unacknowledged SETTINGS remembered per endpoint */
 
 enum stream_flag {
@@ -100,6 +102,11 @@ struct h2_observer {
   uint32_t block_continuations[2];
   bool continuation_reported[2];
   rate rates[2][R_COUNT];
+  /* zero-window stalls, by the sender whose DATA used up a window (§6.9.1):
+   * [0] its stream window, [1] the connection window; stream 0: none */
+  uint32_t stall_stream[2][2];
+  double stall_since[2][2];
+  bool stall_reported[2];
 };
 
 /* ---- findings ---- */
@@ -285,6 +292,19 @@ h2_observer *h2_observer_new(const h2_observer_config *cfg) {
     o->max_id[CLIENT] = 1;
   }
   return o;
+}
+
+size_t h2_observer_memory(const h2_observer *o) {
+  return sizeof *o + (size_t)o->cap * sizeof *o->slots;
+}
+
+size_t h2_observer_memory_limit(const h2_observer_config *cfg) {
+  /* add() keeps count <= limit and grow() doubles while 2 * count > cap. */
+  size_t limit = cfg->max_open_streams ? cfg->max_open_streams : 16384;
+  size_t cap = 64;
+  while (cap < 2 * limit)
+    cap *= 2;
+  return sizeof(h2_observer) + cap * sizeof(obs_stream);
 }
 
 void h2_observer_free(h2_observer *o) {
@@ -524,6 +544,18 @@ static void on_data_flow(h2_observer *o, int dir, obs_stream *s, const h2_frame 
   }
   if (!s || (s->flags & F_WINDOW_UNKNOWN)) return;
   s->window[dir] -= len;
+  /* The message goes on (no END_STREAM) but a window is used up: the
+   * sender has DATA pending until the receiver opens it again. */
+  if (!(f->hd.flags & H2_FLAG_END_STREAM)) {
+    if (s->window[dir] <= 0 && !o->stall_stream[dir][0]) {
+      o->stall_stream[dir][0] = s->id;
+      o->stall_since[dir][0] = o->ts;
+    }
+    if (o->conn_window[dir] <= 0 && !o->stall_stream[dir][1]) {
+      o->stall_stream[dir][1] = s->id;
+      o->stall_since[dir][1] = o->ts;
+    }
+  }
   uint16_t flag = dir == CLIENT ? F_OVERRUN0 : F_OVERRUN1;
   if (s->window[dir] < 0 && !(s->flags & flag)) {
     s->flags |= flag;
@@ -645,6 +677,38 @@ static void check_length(h2_observer *o, int dir, obs_stream *s, bool at_end) {
   }
 }
 
+/* ---- zero-window stall (CVE-2019-9511's other face) ---- */
+
+/* A receiver that keeps a window at 0 while the sender still has DATA for a
+ * stream it has not ended stalls it (§6.9.1 gives the receiver that power;
+ * holding it for long ties up the sender's buffers). Checked at every frame
+ * and at the end in capture time: each stall ends when the window opens or
+ * the stream can no longer carry DATA from the sender; one lasting longer
+ * than stall_ms is reported once per receiver. */
+static void check_stalls(h2_observer *o) {
+  uint32_t limit_ms = o->cfg.limits.stall_ms;
+  for (int d = 0; d < 2; d++) {
+    for (int k = 0; k < 2; k++) {
+      uint32_t id = o->stall_stream[d][k];
+      if (!id) continue;
+      obs_stream *s = o->blind ? NULL : find(o, id);
+      bool sendable = s && (s->state[d] == H2_SS_OPEN || s->state[d] == H2_SS_HALF_CLOSED_REMOTE);
+      int64_t window = !s ? 1 : k == 0 ? s->window[d] : o->conn_window[d];
+      if (!sendable || window > 0) {
+        o->stall_stream[d][k] = 0;
+        continue;
+      }
+      double held_ms = (o->ts - o->stall_since[d][k]) * 1000.0;
+      if (!limit_ms || held_ms <= limit_ms || o->stall_reported[!d]) continue;
+      o->stall_reported[!d] = true;
+      report(o, "data-dribble", H2_FINDING_WARNING, !d, id, NULL,
+             "the %s held the %s window at 0 for %.0f ms while the %s had DATA pending on "
+             "stream %u",
+             who(!d), k == 0 ? "stream" : "connection", held_ms, who(d), id);
+    }
+  }
+}
+
 /* ---- patterns that count frames ---- */
 
 static bool empty_frame(const h2_frame *f) {
@@ -681,10 +745,19 @@ static void count_patterns(h2_observer *o, int dir, const h2_frame *f) {
              "%u PING frames from the %s within %u ms", l->ping_flood, who(dir), l->window_ms);
     break;
   case H2_PRIORITY:
+  case PRIORITY_UPDATE:
+    /* CVE-2019-9513 churns the priority tree; RFC 9218's PRIORITY_UPDATE
+     * (on stream 0, naming the stream in its payload, §7.1) reprioritises
+     * just the same, so both count. */
+    if (f->hd.type == PRIORITY_UPDATE) {
+      h2_cursor c = h2_cursor_make(f->u.unknown.payload, f->u.unknown.len);
+      uint32_t prioritized;
+      if (h2_cursor_get_u32(&c, &prioritized)) sid = prioritized & 0x7fffffffu;
+    }
     if (rate_hit(o, dir, R_PRIORITY, l->resource_loop))
       report(o, "resource-loop", H2_FINDING_ERROR, dir, sid, NULL,
-             "%u PRIORITY frames from the %s within %u ms", l->resource_loop, who(dir),
-             l->window_ms);
+             "%u PRIORITY and PRIORITY_UPDATE frames from the %s within %u ms", l->resource_loop,
+             who(dir), l->window_ms);
     break;
   case H2_RST_STREAM:
     if (rate_hit(o, dir, R_RESET, l->reset_flood))
@@ -826,10 +899,12 @@ void h2_observer_frame(h2_observer *o, int dir, const h2_frame *f, const h2_obse
     if (bs && bs != s) retire_if_closed(o, bs);
   }
   if (s) retire_if_closed(o, s);
+  check_stalls(o);
 }
 
 void h2_observer_finish(h2_observer *o) {
   if (o->blind) return;
+  check_stalls(o);
   for (int d = 0; d < 2; d++) {
     if (o->pending_count[d] && o->peer_sent_after[d])
       report(o, "settings-ack-missing", H2_FINDING_WARNING, !d, 0, NULL,

@@ -13,90 +13,109 @@ typedef struct rule_entry {
   uint8_t severity;
   const char *section;
   const char *description;
+  /* Other names of the same rule, space-separated: the session's and the
+   * inspector's more specific reasons, which report under this id. */
+  const char *aliases;
 } rule_entry;
 
 static const rule_entry rules[] = {
     /* Abusive patterns (names fixed by issue #9). */
     {"rapid-reset", E, "CVE-2023-44487 (HTTP/2 Rapid Reset)",
-     "a client opens streams and resets them before any response, faster than the threshold"},
+     "a client opens streams and resets them before any response, faster than the threshold", NULL},
     {"continuation-flood", E, "VU#421644 / CVE-2024-27316 (CONTINUATION flood)",
-     "a field block split into more CONTINUATION frames than the threshold"},
+     "a field block split into more CONTINUATION frames than the threshold", NULL},
     {"settings-flood", E, "CVE-2019-9515 (Settings Flood)",
-     "more SETTINGS frames from one endpoint than the threshold"},
+     "more SETTINGS frames from one endpoint than the threshold", "settings-ack-backlog"},
     {"ping-flood", E, "CVE-2019-9512 (Ping Flood)",
-     "more PING frames from one endpoint than the threshold"},
+     "more PING frames from one endpoint than the threshold", "ping-ack-backlog"},
     {"empty-frames-flood", E, "CVE-2019-9518 (Empty Frames Flood)",
-     "more frames that carry nothing (empty DATA, HEADERS or CONTINUATION) than the threshold"},
+     "more frames that carry nothing (empty DATA, HEADERS or CONTINUATION) than the threshold",
+     "empty-frame-flood"},
     {"hpack-bomb", E, "CVE-2016-6581 / CVE-2016-1544 (HPACK Bomb)",
-     "a header block that decodes to far more octets than it occupies on the wire"},
+     "a header block that decodes to far more octets than it occupies on the wire", NULL},
     {"data-dribble", E, "CVE-2019-9511 (Data Dribble)",
-     "a receiver opening its window in tiny increments, forcing tiny DATA frames"},
+     "a receiver opening its window in tiny increments, forcing tiny DATA frames, or holding it "
+     "at 0 while the sender has DATA pending (zero-window stall)",
+     NULL},
     {"reset-flood", E, "CVE-2019-9514 (Reset Flood)",
-     "more RST_STREAM frames from one endpoint than the threshold"},
+     "more RST_STREAM frames from one endpoint than the threshold", "rst-flood"},
     {"resource-loop", E, "CVE-2019-9513 (Resource Loop)",
-     "more PRIORITY changes than the threshold (priority tree churn)"},
+     "more PRIORITY and PRIORITY_UPDATE frames than the threshold (priority churn)",
+     "priority-flood"},
     {"excessive-streams", E, "RFC 9113 §5.1.2",
-     "more concurrent streams than SETTINGS_MAX_CONCURRENT_STREAMS (or the threshold)"},
+     "more concurrent streams than SETTINGS_MAX_CONCURRENT_STREAMS (or the threshold)",
+     "too-many-streams"},
     {"made-you-reset", E, "CVE-2025-8671 (MadeYouReset)",
-     "a client provoking the server into resetting streams with stream errors"},
+     "a client provoking the server into resetting streams with stream errors", NULL},
     /* Stream states (rule ids of h2/stream_state.h). */
-    {"data-on-idle", E, "RFC 9113 §5.1", "DATA on a stream that was never opened"},
-    {"rst-on-idle", E, "RFC 9113 §5.1", "RST_STREAM on a stream that was never opened"},
-    {"window-update-on-idle", E, "RFC 9113 §5.1",
-     "WINDOW_UPDATE on a stream that was never opened"},
+    {"data-on-idle", E, "RFC 9113 §5.1", "DATA on a stream that was never opened", NULL},
+    {"rst-on-idle", E, "RFC 9113 §5.1", "RST_STREAM on a stream that was never opened", NULL},
+    {"window-update-on-idle", E, "RFC 9113 §5.1", "WINDOW_UPDATE on a stream that was never opened",
+     NULL},
     {"headers-on-reserved-local", E, "RFC 9113 §5.1",
-     "HEADERS from the client on a stream the server reserved"},
-    {"data-on-reserved", E, "RFC 9113 §5.1", "DATA on a reserved stream"},
+     "HEADERS from the client on a stream the server reserved", NULL},
+    {"data-on-reserved", E, "RFC 9113 §5.1", "DATA on a reserved stream", NULL},
     {"window-update-on-reserved", E, "RFC 9113 §5.1",
-     "WINDOW_UPDATE from the server on a stream it reserved"},
-    {"push-promise-reused-id", E, "RFC 9113 §5.1", "PUSH_PROMISE promising a stream in use"},
+     "WINDOW_UPDATE from the server on a stream it reserved", NULL},
+    {"push-promise-reused-id", E, "RFC 9113 §5.1", "PUSH_PROMISE promising a stream in use", NULL},
     {"headers-on-half-closed-remote", E, "RFC 9113 §5.1",
-     "HEADERS after the sender ended the stream (END_STREAM)"},
+     "HEADERS after the sender ended the stream (END_STREAM)", NULL},
     {"data-on-half-closed-remote", E, "RFC 9113 §5.1",
-     "DATA after the sender ended the stream (END_STREAM)"},
-    {"headers-on-closed", E, "RFC 9113 §5.1", "HEADERS on a closed stream"},
-    {"data-on-closed", E, "RFC 9113 §5.1", "DATA on a closed stream"},
+     "DATA after the sender ended the stream (END_STREAM)", NULL},
+    {"headers-on-closed", E, "RFC 9113 §5.1", "HEADERS on a closed stream", NULL},
+    {"data-on-closed", E, "RFC 9113 §5.1", "DATA on a closed stream", NULL},
     /* Stream ids, GOAWAY, push. */
     {"stream-id-parity", E, "RFC 9113 §5.1.1",
-     "a stream opened with the other endpoint's parity (or by a server with HEADERS)"},
+     "a stream opened with the other endpoint's parity (or by a server with HEADERS)",
+     "bad-stream-id"},
     {"stream-id-order", E, "RFC 9113 §5.1.1",
-     "a new stream id not greater than all the endpoint opened before"},
-    {"stream-after-goaway", W, "RFC 9113 §6.8", "a stream opened after the peer sent GOAWAY"},
+     "a new stream id not greater than all the endpoint opened before", "stream-id-not-increasing"},
+    {"stream-after-goaway", W, "RFC 9113 §6.8", "a stream opened after the peer sent GOAWAY", NULL},
     {"goaway-last-stream-increased", E, "RFC 9113 §6.8",
-     "a GOAWAY with a larger last stream id than an earlier one"},
+     "a GOAWAY with a larger last stream id than an earlier one", NULL},
     {"push-on-closed-stream", E, "RFC 9113 §6.6",
-     "PUSH_PROMISE on a stream not open or half-closed (remote) for the server"},
+     "PUSH_PROMISE on a stream not open or half-closed (remote) for the server",
+     "push-on-bad-stream"},
     {"push-disabled", E, "RFC 9113 §8.4",
-     "PUSH_PROMISE after the client acknowledged SETTINGS_ENABLE_PUSH = 0"},
+     "PUSH_PROMISE after the client acknowledged SETTINGS_ENABLE_PUSH = 0", NULL},
     /* Flow control, settings, sizes. */
     {"flow-control-overrun", E, "RFC 9113 §6.9.1",
-     "DATA beyond the flow-control window the receiver granted"},
-    {"window-overflow", E, "RFC 9113 §6.9.1", "a flow-control window above 2^31-1"},
+     "DATA beyond the flow-control window the receiver granted",
+     "connection-window-exceeded stream-window-exceeded"},
+    {"window-overflow", E, "RFC 9113 §6.9.1", "a flow-control window above 2^31-1",
+     "initial-window-overflow"},
     {"settings-ack-missing", W, "RFC 9113 §6.5.3",
-     "SETTINGS never acknowledged although the peer kept sending"},
+     "SETTINGS never acknowledged although the peer kept sending", NULL},
     {"settings-ack-unexpected", E, "RFC 9113 §6.5.3",
-     "a SETTINGS ACK without SETTINGS to acknowledge"},
+     "a SETTINGS ACK without SETTINGS to acknowledge", NULL},
     {"frame-too-large", E, "RFC 9113 §4.2",
-     "a frame larger than the receiver's SETTINGS_MAX_FRAME_SIZE"},
+     "a frame larger than the receiver's SETTINGS_MAX_FRAME_SIZE", NULL},
     {"header-list-too-large", W, "RFC 9113 §6.5.2",
-     "a header list larger than the receiver's SETTINGS_MAX_HEADER_LIST_SIZE"},
+     "a header list larger than the receiver's SETTINGS_MAX_HEADER_LIST_SIZE", NULL},
     {"content-length-mismatch", E, "RFC 9113 §8.1.1",
-     "DATA payload length different from the content-length header"},
+     "DATA payload length different from the content-length header", "bad-content-length"},
     /* Frame and field-block level (reported by `read --lint` from the decoder). */
     {"continuation-interleaved", E, "RFC 9113 §6.10",
-     "a field block interrupted by another frame, or CONTINUATION without a block"},
-    {"hpack-error", E, "RFC 7541", "a header block that cannot be decoded (COMPRESSION_ERROR)"},
+     "a field block interrupted by another frame, or CONTINUATION without a block", NULL},
+    {"hpack-error", E, "RFC 7541", "a header block that cannot be decoded (COMPRESSION_ERROR)",
+     NULL},
     {"pseudo-header-invalid", E, "RFC 9113 §8.3",
-     "pseudo-header fields missing, unknown, repeated, misplaced or in trailers"},
+     "pseudo-header fields missing, unknown, repeated, misplaced or in trailers",
+     "pseudo-header-after-regular pseudo-header-in-trailers unknown-pseudo-header bad-status "
+     "duplicate-pseudo-header missing-pseudo-header bad-connect-request protocol-without-connect "
+     "empty-path pseudo-after-regular unknown-pseudo duplicate-pseudo status-in-request "
+     "connect-pseudo missing-pseudo request-pseudo-in-response missing-status pseudo-in-trailers"},
     {"connection-specific-field", E, "RFC 9113 §8.2.2",
-     "connection-specific header field (connection, keep-alive, upgrade, te other than trailers)"},
+     "connection-specific header field (connection, keep-alive, upgrade, te other than trailers)",
+     "connection-specific te-not-trailers"},
     {"field-invalid", E, "RFC 9113 §8.2.1",
-     "field name with uppercase letters or value with CR, LF or NUL"},
-    {"frame-invalid", E, "RFC 9113 §4-§6", "a frame that breaks its type's format rules"},
+     "field name with uppercase letters or value with CR, LF or NUL",
+     "bad-field-value uppercase-name bad-value"},
+    {"frame-invalid", E, "RFC 9113 §4-§6", "a frame that breaks its type's format rules", NULL},
     {"findings-discarded", H2_FINDING_INFO, "h2scope",
-     "findings after packets missing from the capture, left out (the loss may explain them)"},
+     "findings after packets missing from the capture, left out (the loss may explain them)", NULL},
     {"findings-suppressed", H2_FINDING_INFO, "h2scope",
-     "more findings on a connection than are shown (all are counted)"},
+     "more findings on a connection than are shown (all are counted)", NULL},
 };
 
 bool h2_observer_rule_at(size_t i, const char **id, uint8_t *severity, const char **section,
@@ -107,6 +126,57 @@ bool h2_observer_rule_at(size_t i, const char **id, uint8_t *severity, const cha
   if (section) *section = rules[i].section;
   if (description) *description = rules[i].description;
   return true;
+}
+
+/* True when name is one of the space-separated words of aliases. */
+static bool alias_of(const char *aliases, const char *name) {
+  size_t n = strlen(name);
+  for (const char *p = aliases; p && *p;) {
+    const char *space = strchr(p, ' ');
+    size_t len = space ? (size_t)(space - p) : strlen(p);
+    if (len == n && !memcmp(p, name, n)) return true;
+    p = space ? space + 1 : NULL;
+  }
+  return false;
+}
+
+const char *h2_observer_rule_id(const char *name) {
+  if (!name || !*name) return NULL;
+  for (size_t i = 0; i < sizeof rules / sizeof *rules; i++)
+    if (!strcmp(rules[i].id, name) || alias_of(rules[i].aliases, name)) return rules[i].id;
+  return NULL;
+}
+
+const char *h2_observer_rule_for_status(h2_status status) {
+  switch (status) {
+  case H2_OK:
+  case H2_NEED_MORE:
+  case H2_E_BUFFER_TOO_SMALL:
+  case H2_E_INVALID_ARGUMENT:
+  case H2_E_NO_MEMORY:
+  case H2_E_BAD_PREFACE:
+    return NULL; /* not a frame a peer got wrong */
+  case H2_E_FRAME_TOO_LARGE:
+    return h2_observer_rule_id("frame-too-large");
+  case H2_E_CONTINUATION_EXPECTED:
+  case H2_E_CONTINUATION_UNEXPECTED:
+    return h2_observer_rule_id("continuation-interleaved");
+  case H2_E_FIELD_BLOCK_TOO_LARGE:
+  case H2_E_HPACK_HEADER_LIST_TOO_LARGE:
+    return h2_observer_rule_id("header-list-too-large");
+  case H2_E_HPACK_TRUNCATED:
+  case H2_E_HPACK_INTEGER_OVERFLOW:
+  case H2_E_HPACK_HUFFMAN:
+  case H2_E_HPACK_INDEX_ZERO:
+  case H2_E_HPACK_INDEX_RANGE:
+  case H2_E_HPACK_SIZE_UPDATE_TOO_LARGE:
+  case H2_E_HPACK_SIZE_UPDATE_POSITION:
+  case H2_E_HPACK_SIZE_UPDATE_MISSING:
+  case H2_E_HPACK_STRING_TOO_LONG:
+    return h2_observer_rule_id("hpack-error");
+  default:
+    return h2_observer_rule_id("frame-invalid");
+  }
 }
 
 const char *h2_finding_severity_name(uint8_t severity) {
@@ -144,7 +214,11 @@ static const limit_entry limits[] = {
     L("hpack-bomb-min", hpack_bomb_min, 65536, "smallest decoded list that can be a bomb"),
     L("data-dribble", data_dribble, 100, "tiny WINDOW_UPDATEs from one receiver, per window"),
     L("dribble-increment", dribble_increment, 32, "largest increment that counts as tiny"),
-    L("resource-loop", resource_loop, 200, "PRIORITY changes from one endpoint, per window"),
+    L("stall-ms", stall_ms, 30000,
+      "ms a receiver may hold a window at 0 while the sender has DATA pending (zero-window "
+      "stall, reported as data-dribble)"),
+    L("resource-loop", resource_loop, 200,
+      "PRIORITY and PRIORITY_UPDATE frames from one endpoint, per window"),
     L("excessive-streams", excessive_streams, 1000,
       "concurrent streams when the peer announced no limit"),
 };

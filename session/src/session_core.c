@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "h2/observer.h"
 #include "session_internal.h"
 
 void h2_session_config_init(h2_session_config *cfg, uint8_t role) {
@@ -358,6 +359,14 @@ bool h2s_out_frame(h2_session *s, const h2_frame *f) {
 
 /* ---- errors (§5.4) ---- */
 
+/* The observer's finding id for a violation the session detected: one
+ * catalogue (observer_rules.c) names the rules for the session, `check` and
+ * `read --lint`. */
+static const char *finding_id(const char *rule, h2_status status) {
+  const char *id = h2_observer_rule_id(rule);
+  return id || status == H2_OK ? id : h2_observer_rule_for_status(status);
+}
+
 void h2s_connection_error(h2_session *s, uint32_t code, h2_status status, const char *section,
                           const char *rule) {
   if (s->failed) return;
@@ -379,7 +388,8 @@ void h2s_connection_error(h2_session *s, uint32_t code, h2_status status, const 
     ev->error_code = code;
     ev->status = status;
     ev->section = section;
-    ev->rule = rule;
+    ev->rule = finding_id(rule, status);
+    ev->detail = rule;
   }
 }
 
@@ -393,16 +403,22 @@ void h2s_stream_error(h2_session *s, uint32_t stream_id, uint32_t code, h2_statu
   h2_frame f = {.hd = {.type = H2_RST_STREAM, .stream_id = stream_id}};
   f.u.rst_stream.error_code = code;
   h2s_out_frame(s, &f);
-  h2_event *ev = h2s_event_push(s, H2_EV_STREAM_ERROR, stream_id);
+  h2_stream *st = h2s_stream_find(s, stream_id);
+  bool idle = !st && h2s_stream_state_of(s, stream_id) == H2_SS_IDLE;
+  /* A stream whose H2_EV_STREAM_CLOSED the application already took gets
+   * its RST_STREAM on the wire (§5.4.2) but no further event: the API
+   * promises nothing about a stream after its close (found by the
+   * session_server fuzz campaign: a bad PRIORITY on a reset stream). */
+  bool reported_closed = st ? is_closed(st->state) : !idle;
+  h2_event *ev = reported_closed ? NULL : h2s_event_push(s, H2_EV_STREAM_ERROR, stream_id);
   if (ev) {
     ev->error_code = code;
     ev->status = status;
     ev->section = section;
-    ev->rule = rule;
+    ev->rule = finding_id(rule, status);
+    ev->detail = rule;
   }
-  h2_stream *st = h2s_stream_find(s, stream_id);
-  if (!st && h2s_stream_state_of(s, stream_id) == H2_SS_IDLE)
-    st = h2s_stream_create(s, stream_id, H2_SS_IDLE);
+  if (idle) st = h2s_stream_create(s, stream_id, H2_SS_IDLE);
   bool peer_id = (stream_id & 1) == (s->peer_role == H2_ROLE_CLIENT ? 1u : 0u);
   if (peer_id && stream_id > s->last_peer_stream) s->last_peer_stream = stream_id;
   if (st && !is_closed(st->state)) h2s_stream_set_state(s, st, H2_SS_CLOSED_RESET_LOCAL, code);

@@ -29,6 +29,13 @@ version=$(/usr/bin/h2scope --version)
 grep -q "^h2scope " <<<"$version" || { echo "installed h2scope does not run"; exit 1; }
 pkg-config --modversion h2scope-codec | grep -q . || { echo "pkg-config file missing"; exit 1; }
 test -e /usr/include/h2/frame.h
+# The man pages, the bash completion and the JSON Schemas are in the package
+# (checked in its file list: slim images tell dpkg not to unpack share/man).
+files=$(dpkg-deb -c "$deb")
+for f in man/man1/h2scope.1 man/man1/h2scope-read.1 man/man1/h2scope-frames.1 \
+  bash-completion/completions/h2scope doc/h2scope/schema/v1/read.schema.json; do
+  grep -q "\./usr/share/$f\$" <<<"$files" || { echo "$f missing from the package"; exit 1; }
+done
 dpkg -P h2scope >/dev/null
 test ! -e /usr/bin/h2scope || { echo "h2scope left behind after removal"; exit 1; }
 echo "ok: $(basename "$deb") installs, runs and removes cleanly"

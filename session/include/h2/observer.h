@@ -61,6 +61,9 @@ typedef struct h2_observer_limits {
   uint32_t hpack_bomb_min;     /* ... for decoded lists of at least this many octets: 65536 */
   uint32_t data_dribble;       /* tiny WINDOW_UPDATEs from one receiver: 100 */
   uint32_t dribble_increment;  /* ... "tiny" means at most this increment: 32 */
+  uint32_t stall_ms;           /* a window held at 0 while the sender has DATA pending
+                                  (zero-window stall, also data-dribble), in ms of capture
+                                  time: 30000; 0 turns the check off */
   uint32_t resource_loop;      /* PRIORITY frames (and HEADERS that reprioritise): 200 */
   uint32_t excessive_streams;  /* concurrent streams when no limit was announced: 1000 */
 } h2_observer_limits;
@@ -76,6 +79,16 @@ const char *h2_observer_limit_describe(size_t i, uint32_t *default_value, const 
  * false past the end. For SARIF rules and documentation. */
 bool h2_observer_rule_at(size_t i, const char **id, uint8_t *severity, const char **section,
                          const char **description);
+
+/* The catalogue id for a rule name: the id itself, or one of the more
+ * specific names the session and the inspector use for the same rule
+ * ("stream-window-exceeded" -> "flow-control-overrun"); NULL when the name is
+ * not a peer violation the catalogue knows. The pointer is the catalogue's. */
+const char *h2_observer_rule_id(const char *name);
+/* The catalogue id for a codec rejection of a peer's frame or field block
+ * ("frame-too-large", "continuation-interleaved", "hpack-error",
+ * "frame-invalid", ...); NULL for statuses that are not a peer's fault. */
+const char *h2_observer_rule_for_status(h2_status status);
 
 typedef void (*h2_finding_fn)(void *user, const h2_finding *f);
 
@@ -104,6 +117,10 @@ void h2_observer_free(h2_observer *o);
  * block (may be NULL) when this frame completed a field block. */
 void h2_observer_frame(h2_observer *o, int dir, const h2_frame *f, const h2_observer_block *block,
                        double ts);
+/* Bytes the observer holds now, and the most it can ever hold with cfg: a
+ * fixed part and the stream table, whose size max_open_streams bounds. */
+size_t h2_observer_memory(const h2_observer *o);
+size_t h2_observer_memory_limit(const h2_observer_config *cfg);
 /* Frames were lost (a capture gap): state-dependent checks stop from here. */
 void h2_observer_lost_history(h2_observer *o);
 /* End of the connection: reports SETTINGS never acknowledged. */

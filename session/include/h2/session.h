@@ -99,9 +99,15 @@ typedef struct h2_event {
   uint32_t promised_id;
   uint32_t last_stream_id;
   uint32_t error_code;
-  h2_status status;         /* errors detected by us: the codec status (H2_OK for state rules) */
-  const char *section;      /* errors detected by us: "RFC 9113 §5.1" */
-  const char *rule;         /* errors detected by us: short id ("data-on-half-closed-remote") */
+  h2_status status;    /* errors detected by us: the codec status (H2_OK for state rules) */
+  const char *section; /* errors detected by us: "RFC 9113 §5.1" */
+  /* Errors detected by us: the finding id of the peer's violation, the same
+   * id `read --lint` reports for it (h2/observer.h's catalogue, e.g.
+   * "data-on-half-closed-remote", "flow-control-overrun"); NULL when the
+   * error is not a rule the catalogue names (e.g. no stream slot left). */
+  const char *rule;
+  const char *detail;       /* errors detected by us: the session's precise reason, also the GOAWAY
+                               debug data ("stream-window-exceeded", "continuation-expected") */
   const h2_header *headers; /* valid until the next h2_session_recv */
   size_t header_count;
   const uint8_t *data; /* DATA payload / GOAWAY debug / unknown payload; same lifetime */

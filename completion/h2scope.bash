@@ -1,0 +1,112 @@
+# h2scope.bash — bash completion for h2scope: subcommands, each subcommand's
+# options, frame type names after --type, hpack modes, and files, directories
+# or interfaces where an option or a capture argument takes one.
+# Installed as share/bash-completion/completions/h2scope; or `source` it.
+# COMPREPLY=($(compgen ...)) is the usual idiom: the words never hold spaces, and
+# file names are split on newlines only (_h2scope_files).
+# shellcheck disable=SC2207
+
+_h2scope_commands="read frames hpack get serve replay check"
+_h2scope_frame_types="DATA HEADERS PRIORITY RST_STREAM SETTINGS PUSH_PROMISE PING GOAWAY
+WINDOW_UPDATE CONTINUATION UNKNOWN"
+
+# The options of each subcommand, as its --help lists them.
+_h2scope_options() {
+  case $1 in
+    read)
+      echo "--json -q --quiet --summary --hpack --data --data-max --har --redact -t --abs-time
+            --lint --lint-threshold --lint-max --sarif --color --no-color --conn --stream
+            --type --port --keylog --max-connections --max-ooo-bytes --idle-timeout
+            --max-header-list --max-packets -i -h --help" ;;
+    frames)
+      echo "--hex --json --client --server --table-size --max-frame-size --max-header-list
+            --hpack --data --data-max --redact --color --no-color -h --help" ;;
+    hpack)
+      echo "--table-size --max-header-list --no-huffman --story -h --help" ;;
+    get)
+      echo "-v --json -i -H -X --data --upgrade -k --insecure -h --help" ;;
+    serve)
+      echo "--port --host --dir --body --tls --max-conns -v --json -h --help" ;;
+    replay)
+      echo "--to --tls -k --insecure --conn --exact --keep-authority --ignore-header
+            --strict-headers --timeout --json -v -h --help" ;;
+    check)
+      echo "--section --exclude --list --tls --path --timeout --robustness --json --junit --sarif -v
+            --color --client --listen -h --help" ;;
+  esac
+}
+
+# Completes files (the capture, key log and output arguments).
+_h2scope_files() {
+  compopt -o filenames 2>/dev/null
+  local IFS=$'\n'
+  COMPREPLY=($(compgen -f -- "$1"))
+}
+
+_h2scope() {
+  local cur=${COMP_WORDS[COMP_CWORD]}
+  local prev=""
+  [ "$COMP_CWORD" -gt 0 ] && prev=${COMP_WORDS[COMP_CWORD - 1]}
+  COMPREPLY=()
+
+  if [ "$COMP_CWORD" -eq 1 ]; then
+    COMPREPLY=($(compgen -W "$_h2scope_commands --help --version" -- "$cur"))
+    return 0
+  fi
+  local cmd=${COMP_WORDS[1]}
+
+  # Arguments of the option just before the cursor.
+  case $cmd:$prev in
+    read:--type)
+      # A comma-separated list: complete the name after the last comma.
+      local done_part="" last=$cur
+      if [[ $cur == *,* ]]; then done_part=${cur%,*},; last=${cur##*,}; fi
+      local t
+      for t in $(compgen -W "$_h2scope_frame_types" -- "${last^^}"); do
+        COMPREPLY+=("$done_part$t")
+      done
+      compopt -o nospace 2>/dev/null
+      return 0 ;;
+    read:--data | frames:--data)
+      COMPREPLY=($(compgen -W "none text hex" -- "$cur")); return 0 ;;
+    read:-t)
+      COMPREPLY=($(compgen -W "a" -- "$cur")); return 0 ;;
+    read:-i)
+      local ifaces
+      ifaces=$(ls /sys/class/net 2>/dev/null)
+      COMPREPLY=($(compgen -W "$ifaces any" -- "$cur")); return 0 ;;
+    read:--har | read:--sarif | read:--keylog | hpack:--story | check:--junit | \
+      check:--sarif | serve:--tls)
+      _h2scope_files "$cur"; return 0 ;;
+    serve:--dir)
+      compopt -o filenames 2>/dev/null
+      local IFS=$'\n'
+      COMPREPLY=($(compgen -d -- "$cur")); return 0 ;;
+    read:--data-max | read:--lint-threshold | read:--lint-max | read:--conn | read:--stream | \
+      read:--port | read:--max-* | read:--idle-timeout | frames:--table-size | \
+      frames:--max-* | frames:--data-max | hpack:--table-size | hpack:--max-header-list | \
+      get:-H | get:-X | get:--data | serve:--port | serve:--host | serve:--body | \
+      serve:--max-conns | replay:--to | replay:--conn | replay:--ignore-header | \
+      replay:--timeout | check:--section | check:--exclude | check:--path | check:--timeout | \
+      check:--listen)
+      return 0 ;; # a value we cannot guess
+  esac
+  # serve --tls CERT KEY: the key file too.
+  if [ "$cmd" = serve ] && [ "$COMP_CWORD" -ge 3 ] &&
+    [ "${COMP_WORDS[COMP_CWORD - 2]}" = --tls ]; then
+    _h2scope_files "$cur"; return 0
+  fi
+
+  if [[ $cur == -* ]]; then
+    COMPREPLY=($(compgen -W "$(_h2scope_options "$cmd")" -- "$cur"))
+    return 0
+  fi
+  case $cmd in
+    hpack)
+      [ "$COMP_CWORD" -eq 2 ] && COMPREPLY=($(compgen -W "decode encode" -- "$cur")) ;;
+    read | frames | replay)
+      _h2scope_files "$cur" ;;
+  esac
+  return 0
+}
+complete -F _h2scope h2scope

@@ -1,0 +1,313 @@
+/* check_build.c — builds the wire bytes of one line of a check case (the
+ * frame language of check_build.h). */
+#include "check_build.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "h2/frame.h"
+
+void check_bytes_put(check_bytes *b, const void *p, size_t n) {
+  if (n > b->cap - b->n) {
+    b->overflow = true;
+    return;
+  }
+  if (n) memcpy(b->p + b->n, p, n);
+  b->n += n;
+}
+
+static void put_be(check_bytes *b, uint64_t v, int n) {
+  for (int i = n - 1; i >= 0; i--) {
+    uint8_t c = (uint8_t)(v >> (8 * i));
+    check_bytes_put(b, &c, 1);
+  }
+}
+
+static bool put_hex(check_bytes *b, const char *hex) {
+  size_t n = strlen(hex);
+  if (n % 2) return false;
+  for (size_t i = 0; i < n; i += 2) {
+    if (!isxdigit((unsigned char)hex[i]) || !isxdigit((unsigned char)hex[i + 1])) return false;
+    char two[3] = {hex[i], hex[i + 1], 0};
+    uint8_t c = (uint8_t)strtoul(two, NULL, 16);
+    check_bytes_put(b, &c, 1);
+  }
+  return true;
+}
+
+/* RFC 7541 §5.1 integer with a 7-bit prefix (string lengths, H = 0). */
+static void put_len7(check_bytes *b, size_t v) {
+  if (v < 127) {
+    put_be(b, v, 1);
+    return;
+  }
+  put_be(b, 127, 1);
+  v -= 127;
+  while (v >= 128) {
+    put_be(b, (v & 0x7f) | 0x80, 1);
+    v >>= 7;
+  }
+  put_be(b, v, 1);
+}
+
+/* Literal field without indexing, new name (RFC 7541 §6.2.2). */
+static void put_literal(check_bytes *b, const char *name, size_t nl, const char *value, size_t vl) {
+  put_be(b, 0, 1);
+  put_len7(b, nl);
+  check_bytes_put(b, name, nl);
+  put_len7(b, vl);
+  check_bytes_put(b, value, vl);
+}
+
+static bool put_fields(check_bytes *b, const char *spec) {
+  while (*spec) {
+    const char *end = strchr(spec, ',');
+    if (!end) end = spec + strlen(spec);
+    if (end == spec) return false;
+    const char *eq = memchr(spec + 1, '=', (size_t)(end - spec - 1));
+    if (!eq) return false;
+    /* "\n" in a value is written as the two characters \ n in the tables */
+    static char value[8192];
+    size_t vl = 0;
+    if (eq[1] == '*') { /* "*N": N octets 'a' */
+      vl = strtoul(eq + 2, NULL, 10);
+      if (vl > sizeof value) return false;
+      memset(value, 'a', vl);
+    }
+    for (const char *p = eq + 1; p < end && vl < sizeof value && eq[1] != '*'; p++) {
+      if (p[0] == '\\' && p + 1 < end && p[1] == 'n') {
+        value[vl++] = '\n';
+        p++;
+      } else {
+        value[vl++] = *p;
+      }
+    }
+    put_literal(b, spec, (size_t)(eq - spec), value, vl);
+    spec = *end ? end + 1 : end;
+  }
+  return true;
+}
+
+static void put_request(check_bytes *b, const check_build_ctx *ctx, const char *method,
+                        const char *path) {
+  const char *auth = ctx && ctx->authority ? ctx->authority : "localhost";
+  put_literal(b, ":method", 7, method, strlen(method));
+  put_literal(b, ":scheme", 7, "http", 4);
+  put_literal(b, ":path", 5, path, strlen(path));
+  put_literal(b, ":authority", 10, auth, strlen(auth));
+}
+
+static bool parse_flags(const char *s, uint8_t *out) {
+  if (!strcmp(s, "-")) {
+    *out = 0;
+    return true;
+  }
+  if (isdigit((unsigned char)s[0])) {
+    *out = (uint8_t)strtoul(s, NULL, 0);
+    return true;
+  }
+  uint8_t f = 0;
+  char tmp[128];
+  snprintf(tmp, sizeof tmp, "%s", s);
+  for (char *save = NULL, *t = strtok_r(tmp, "|", &save); t; t = strtok_r(NULL, "|", &save)) {
+    if (!strcmp(t, "END_STREAM") || !strcmp(t, "ACK"))
+      f |= H2_FLAG_END_STREAM;
+    else if (!strcmp(t, "END_HEADERS"))
+      f |= H2_FLAG_END_HEADERS;
+    else if (!strcmp(t, "PADDED"))
+      f |= H2_FLAG_PADDED;
+    else if (!strcmp(t, "PRIORITY"))
+      f |= H2_FLAG_PRIORITY;
+    else
+      return false;
+  }
+  *out = f;
+  return true;
+}
+
+static bool build_frame(const check_build_ctx *ctx, const char *line_in, uint32_t sid_add,
+                        check_bytes *out, char *err, size_t errcap) {
+  char line[4096];
+  if (strlen(line_in) >= sizeof line) {
+    snprintf(err, errcap, "line too long");
+    return false;
+  }
+  snprintf(line, sizeof line, "%s", line_in);
+  char *save = NULL;
+  char *type_s = strtok_r(line, " ", &save);
+  if (!type_s) {
+    snprintf(err, errcap, "empty line");
+    return false;
+  }
+  static uint8_t payload_buf[1 << 17];
+  check_bytes payload = {payload_buf, 0, sizeof payload_buf, false};
+  long forced_len = -1;
+  unsigned long repeat = 1;
+  bool raw = !strcmp(type_s, "RAW");
+  uint8_t type = 0, flags = 0;
+  uint32_t sid = 0;
+  if (!raw) {
+    int t = isdigit((unsigned char)type_s[0]) ? (int)strtol(type_s, NULL, 0)
+                                              : h2_frame_type_from_name(type_s);
+    if (t < 0 || t > 255) {
+      snprintf(err, errcap, "unknown frame type '%s'", type_s);
+      return false;
+    }
+    type = (uint8_t)t;
+    const char *fl = strtok_r(NULL, " ", &save);
+    if (!fl || !parse_flags(fl, &flags)) {
+      snprintf(err, errcap, "bad flags '%s'", fl ? fl : "");
+      return false;
+    }
+    const char *sid_s = strtok_r(NULL, " ", &save);
+    if (!sid_s || !isdigit((unsigned char)sid_s[0])) {
+      snprintf(err, errcap, "bad stream id");
+      return false;
+    }
+    sid = (uint32_t)strtoul(sid_s, NULL, 10);
+    if (sid == 1 && ctx && ctx->stream1) sid = ctx->stream1;
+    if (sid) sid += sid_add;
+  }
+  const char *path = ctx && ctx->path ? ctx->path : "/";
+  for (char *tok = strtok_r(NULL, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+    bool ok = true;
+    if (!strncmp(tok, "hex:", 4))
+      ok = put_hex(&payload, tok + 4);
+    else if (!strncmp(tok, "u8:", 3))
+      put_be(&payload, strtoull(tok + 3, NULL, 10), 1);
+    else if (!strncmp(tok, "u16:", 4))
+      put_be(&payload, strtoull(tok + 4, NULL, 10), 2);
+    else if (!strncmp(tok, "u24:", 4))
+      put_be(&payload, strtoull(tok + 4, NULL, 10), 3);
+    else if (!strncmp(tok, "u32:", 4))
+      put_be(&payload, strtoull(tok + 4, NULL, 10), 4);
+    else if (!strncmp(tok, "zeros:", 6)) {
+      size_t n = strtoul(tok + 6, NULL, 10);
+      if (n > payload.cap - payload.n) payload.overflow = true;
+      for (size_t i = 0; i < n && !payload.overflow; i++)
+        payload.p[payload.n++] = 0;
+    } else if (!strncmp(tok, "str:", 4))
+      check_bytes_put(&payload, tok + 4, strlen(tok + 4));
+    else if (!strcmp(tok, "req"))
+      put_request(&payload, ctx, "GET", path);
+    else if (!strcmp(tok, "post"))
+      put_request(&payload, ctx, "POST", path);
+    else if (!strcmp(tok, "hold"))
+      put_request(&payload, ctx, "GET", "/hold");
+    else if (!strncmp(tok, "lit:", 4)) { /* a string literal (§5.2), H = 0 */
+      const char *v = tok + 4;
+      size_t n = v[0] == '*' ? strtoul(v + 1, NULL, 10) : strlen(v);
+      put_len7(&payload, n);
+      if (v[0] == '*') {
+        if (n > payload.cap - payload.n) payload.overflow = true;
+        for (size_t i = 0; i < n && !payload.overflow; i++)
+          payload.p[payload.n++] = 'a';
+      } else {
+        check_bytes_put(&payload, v, n);
+      }
+    } else if (!strncmp(tok, "rep:", 4)) { /* rep:N:HEX */
+      char *colon = strchr(tok + 4, ':');
+      unsigned long n = strtoul(tok + 4, NULL, 10);
+      ok = colon && n <= 100000;
+      for (unsigned long i = 0; ok && i < n && !payload.overflow; i++)
+        ok = put_hex(&payload, colon + 1);
+    } else if (!strcmp(tok, "resp"))
+      put_literal(&payload, ":status", 7, "200", 3);
+    else if (!strncmp(tok, "fields:", 7))
+      ok = put_fields(&payload, tok + 7);
+    else if (!strncmp(tok, "len:", 4))
+      forced_len = strtol(tok + 4, NULL, 10);
+    else if (!strncmp(tok, "repeat:", 7)) {
+      repeat = strtoul(tok + 7, NULL, 10);
+      ok = repeat >= 1 && repeat <= 100000;
+    } else
+      ok = false;
+    if (!ok) {
+      snprintf(err, errcap, "bad payload token '%s'", tok);
+      return false;
+    }
+  }
+  if (payload.overflow) {
+    snprintf(err, errcap, "payload too large");
+    return false;
+  }
+  for (unsigned long r = 0; r < repeat; r++) {
+    if (!raw) {
+      uint8_t hd[H2_FRAME_HEADER_LEN];
+      h2_frame_header_write(hd, forced_len >= 0 ? (uint32_t)forced_len : (uint32_t)payload.n, type,
+                            flags, sid);
+      check_bytes_put(out, hd, sizeof hd);
+    }
+    check_bytes_put(out, payload.p, payload.n);
+  }
+  if (out->overflow) {
+    snprintf(err, errcap, "frames too large for the send buffer");
+    return false;
+  }
+  return true;
+}
+
+bool check_build_line(const check_build_ctx *ctx, const char *line, check_bytes *out, char *err,
+                      size_t errcap) {
+  unsigned long loops = 1, step = 0;
+  if (!strncmp(line, "LOOP ", 5)) { /* "LOOP N STEP: frame & frame ..." */
+    char *end = NULL;
+    loops = strtoul(line + 5, &end, 10);
+    step = strtoul(end, &end, 10);
+    if (!end || *end != ':' || loops < 1 || loops > 100000) {
+      snprintf(err, errcap, "bad LOOP prefix");
+      return false;
+    }
+    line = end + 1;
+  }
+  for (unsigned long i = 0; i < loops; i++) {
+    const char *p = line;
+    for (;;) {
+      while (*p == ' ')
+        p++;
+      const char *amp = strchr(p, '&');
+      char one[4096];
+      size_t n = amp ? (size_t)(amp - p) : strlen(p);
+      if (n >= sizeof one) {
+        snprintf(err, errcap, "frame too long");
+        return false;
+      }
+      memcpy(one, p, n);
+      one[n] = 0;
+      if (!build_frame(ctx, one, (uint32_t)(i * step), out, err, errcap)) return false;
+      if (!amp) break;
+      p = amp + 1;
+    }
+  }
+  return true;
+}
+
+bool check_frames_line(const char *frames, size_t index, char *buf, size_t cap) {
+  const char *p = frames;
+  for (size_t i = 0; i < index; i++) {
+    p = strchr(p, ';');
+    if (!p) return false;
+    p++;
+  }
+  while (*p == ' ')
+    p++;
+  const char *end = strchr(p, ';');
+  size_t n = end ? (size_t)(end - p) : strlen(p);
+  while (n && p[n - 1] == ' ')
+    n--;
+  if (n == 0 && !end && index > 0) return false;
+  if (n == 0) return false;
+  if (n >= cap) n = cap - 1;
+  memcpy(buf, p, n);
+  buf[n] = 0;
+  return true;
+}
+
+bool check_line_opens_block(const uint8_t *frame, size_t n) {
+  if (n < H2_FRAME_HEADER_LEN) return false;
+  uint8_t type = frame[3], flags = frame[4];
+  return (type == H2_HEADERS || type == H2_PUSH_PROMISE || type == H2_CONTINUATION) &&
+         !(flags & H2_FLAG_END_HEADERS);
+}

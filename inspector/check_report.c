@@ -1,0 +1,237 @@
+/* check_report.c — prints check results as text or JSON Lines and writes
+ * the JUnit XML file (check_report.h). */
+#include "check_report.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "json_write.h"
+
+#define C_RESET "\033[0m"
+#define C_GREEN "\033[32m"
+#define C_YELLOW "\033[33m"
+#define C_RED "\033[31m"
+#define C_GREY "\033[90m"
+#define C_BOLD "\033[1m"
+
+static const char *const verdict_upper[] = {"PASS", "LENIENT", "FAIL", "SKIP"};
+static const char *const verdict_color[] = {C_GREEN, C_YELLOW, C_RED, C_GREY};
+
+static const char *group_name(int group) {
+  return group == CHECK_GROUP_ROBUST ? "robust" : group == CHECK_GROUP_CLIENT ? "client" : "server";
+}
+
+static void heading(const check_case *c, int group, char *buf, size_t cap) {
+  if (group == CHECK_GROUP_ROBUST)
+    snprintf(buf, cap, "Robustness (not RFC MUSTs)");
+  else
+    snprintf(buf, cap, "%sRFC %u §%s", group == CHECK_GROUP_CLIENT ? "client: " : "", c->rfc,
+             c->section);
+}
+
+static void json_case(check_report *rp, int group, size_t index, const check_case *c,
+                      const check_result *r) {
+  out_buf *o = rp->out;
+  char id[96];
+  check_case_id(group, index, id, sizeof id);
+  out_puts(o, "{\"v\":1,\"id\":");
+  json_cstr(o, id);
+  json_key(o, "group", 0);
+  json_cstr(o, group_name(group));
+  json_key(o, "rfc", 0);
+  if (c->rfc)
+    out_u64(o, c->rfc);
+  else
+    out_puts(o, "null");
+  json_key(o, "section", 0);
+  json_cstr(o, c->section);
+  json_key(o, "title", 0);
+  json_cstr(o, c->title);
+  json_key(o, "verdict", 0);
+  json_cstr(o, check_verdict_name(r->verdict));
+  json_key(o, "expected", 0);
+  json_cstr(o, c->expect);
+  json_key(o, "actual", 0);
+  json_cstr(o, r->actual);
+  json_key(o, "reason", 0);
+  json_cstr(o, r->why);
+  json_key(o, "ms", 0);
+  out_u64(o, (uint64_t)(r->seconds * 1000 + 0.5));
+  out_puts(o, "}\n");
+}
+
+void check_report_case(check_report *rp, int group, size_t index, const check_result *r) {
+  size_t n;
+  const check_case *c = &check_cases(group, &n)[index];
+  int v = r->verdict >= 0 && r->verdict <= 3 ? r->verdict : CHECK_FAIL;
+  rp->counts[v]++;
+  if (rp->json) {
+    json_case(rp, group, index, c, r);
+    out_flush(rp->out);
+    return;
+  }
+  out_buf *o = rp->out;
+  char h[64], id[96];
+  heading(c, group, h, sizeof h);
+  if (strcmp(h, rp->last_heading) != 0) {
+    snprintf(rp->last_heading, sizeof rp->last_heading, "%s", h);
+    out_putc(o, '\n');
+    if (rp->color) out_puts(o, C_BOLD);
+    out_puts(o, h);
+    if (rp->color) out_puts(o, C_RESET);
+    out_putc(o, '\n');
+  }
+  check_case_id(group, index, id, sizeof id);
+  out_puts(o, "  ");
+  if (rp->color) out_puts(o, verdict_color[v]);
+  out_puts(o, verdict_upper[v]);
+  if (rp->color) out_puts(o, C_RESET);
+  out_spaces(o, 9 - (int)strlen(verdict_upper[v]));
+  out_puts(o, id);
+  out_spaces(o, id[0] && strlen(id) < 16 ? 16 - (int)strlen(id) : 1);
+  out_puts(o, c->title);
+  out_putc(o, '\n');
+  if (v != CHECK_PASS || group == CHECK_GROUP_ROBUST) {
+    if (v != CHECK_SKIP) {
+      out_puts(o, "           expected: ");
+      out_puts(o, c->expect);
+      out_puts(o, "\n           actual:   ");
+      out_puts(o, r->actual);
+      out_putc(o, '\n');
+    }
+    if (r->why[0]) {
+      out_puts(o, "           ");
+      out_puts(o, v == CHECK_SKIP               ? "skipped:  "
+                  : group == CHECK_GROUP_ROBUST ? "report:   "
+                                                : "why:      ");
+      out_puts(o, r->why);
+      out_putc(o, '\n');
+    }
+  }
+  out_flush(o);
+}
+
+void check_report_end(check_report *rp, const char *target, double seconds) {
+  out_buf *o = rp->out;
+  if (rp->json) {
+    out_puts(o, "{\"v\":1,\"summary\":{\"target\":");
+    json_cstr(o, target);
+    json_key(o, "passed", 0);
+    out_u64(o, rp->counts[CHECK_PASS]);
+    json_key(o, "lenient", 0);
+    out_u64(o, rp->counts[CHECK_LENIENT]);
+    json_key(o, "failed", 0);
+    out_u64(o, rp->counts[CHECK_FAIL]);
+    json_key(o, "skipped", 0);
+    out_u64(o, rp->counts[CHECK_SKIP]);
+    json_key(o, "seconds", 0);
+    out_fixed(o, seconds, 1);
+    out_puts(o, "}}\n");
+    out_flush(o);
+    return;
+  }
+  out_putc(o, '\n');
+  if (rp->color) out_puts(o, rp->counts[CHECK_FAIL] ? C_RED : C_GREEN);
+  out_u64(o, rp->counts[CHECK_PASS]);
+  out_puts(o, " passed, ");
+  out_u64(o, rp->counts[CHECK_FAIL]);
+  out_puts(o, " failed, ");
+  out_u64(o, rp->counts[CHECK_SKIP]);
+  out_puts(o, " skipped (");
+  out_u64(o, rp->counts[CHECK_LENIENT]);
+  out_puts(o, " lenient)");
+  if (rp->color) out_puts(o, C_RESET);
+  out_puts(o, " against ");
+  out_puts(o, target);
+  out_puts(o, " in ");
+  out_fixed(o, seconds, 1);
+  out_puts(o, " s\n");
+  out_flush(o);
+}
+
+static void xml_text(FILE *f, const char *s) {
+  for (; *s; s++) {
+    unsigned char ch = (unsigned char)*s;
+    if (ch == '<')
+      fputs("&lt;", f);
+    else if (ch == '>')
+      fputs("&gt;", f);
+    else if (ch == '&')
+      fputs("&amp;", f);
+    else if (ch == '"')
+      fputs("&quot;", f);
+    else if (ch < 0x20 && ch != '\n' && ch != '\t')
+      fputc('?', f); /* XML 1.0 cannot carry control characters */
+    else
+      fputc(ch, f);
+  }
+}
+
+int check_junit_write(const char *path, const char *target, const check_report_entry *e, size_t n) {
+  FILE *f = fopen(path, "w");
+  if (!f) return -1;
+  unsigned counts[4] = {0};
+  double total = 0;
+  for (size_t i = 0; i < n; i++) {
+    counts[e[i].result.verdict & 3]++;
+    total += e[i].result.seconds;
+  }
+  fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+  fprintf(f, "<testsuites name=\"h2scope check ");
+  xml_text(f, target);
+  fprintf(f, "\" tests=\"%zu\" failures=\"%u\" skipped=\"%u\" time=\"%.3f\">\n", n,
+          counts[CHECK_FAIL], counts[CHECK_SKIP], total);
+  char open_heading[64] = "";
+  for (size_t i = 0; i < n; i++) {
+    size_t cnt;
+    const check_case *c = &check_cases(e[i].group, &cnt)[e[i].index];
+    const check_result *r = &e[i].result;
+    char h[64], id[96];
+    heading(c, e[i].group, h, sizeof h);
+    if (strcmp(h, open_heading) != 0) {
+      if (open_heading[0]) fprintf(f, "  </testsuite>\n");
+      unsigned st = 0, sf = 0, ss = 0;
+      for (size_t k = i; k < n; k++) {
+        char hk[64];
+        heading(&check_cases(e[k].group, &cnt)[e[k].index], e[k].group, hk, sizeof hk);
+        if (strcmp(hk, h) != 0) break;
+        st++;
+        sf += e[k].result.verdict == CHECK_FAIL;
+        ss += e[k].result.verdict == CHECK_SKIP;
+      }
+      fprintf(f, "  <testsuite name=\"");
+      xml_text(f, h);
+      fprintf(f, "\" tests=\"%u\" failures=\"%u\" skipped=\"%u\">\n", st, sf, ss);
+      snprintf(open_heading, sizeof open_heading, "%s", h);
+    }
+    check_case_id(e[i].group, e[i].index, id, sizeof id);
+    fprintf(f, "    <testcase classname=\"");
+    xml_text(f, h);
+    fprintf(f, "\" name=\"");
+    xml_text(f, id);
+    fprintf(f, " ");
+    xml_text(f, c->title);
+    fprintf(f, "\" time=\"%.3f\">", r->seconds);
+    if (r->verdict == CHECK_FAIL) {
+      fprintf(f, "\n      <failure message=\"");
+      xml_text(f, r->why);
+      fprintf(f, "\">expected: ");
+      xml_text(f, c->expect);
+      fprintf(f, "\nactual: ");
+      xml_text(f, r->actual);
+      fprintf(f, "</failure>\n    ");
+    } else if (r->verdict == CHECK_SKIP) {
+      fprintf(f, "\n      <skipped message=\"");
+      xml_text(f, r->why);
+      fprintf(f, "\"/>\n    ");
+    } else if (r->verdict == CHECK_LENIENT || e[i].group == CHECK_GROUP_ROBUST) {
+      fprintf(f, "\n      <system-out>%s: ", check_verdict_name(r->verdict));
+      xml_text(f, r->why[0] ? r->why : r->actual);
+      fprintf(f, "</system-out>\n    ");
+    }
+    fprintf(f, "</testcase>\n");
+  }
+  if (open_heading[0]) fprintf(f, "  </testsuite>\n");
+  fprintf(f, "</testsuites>\n");
+  return fclose(f) == 0 ? 0 : -1;
+}

@@ -1,0 +1,39 @@
+/* check_report.h — the output of `h2scope check`: coloured text grouped by
+ * section like a test runner (with the summary "N passed, N failed, N
+ * skipped (N lenient)"), or JSON Lines (one object per case, "v":1), and a
+ * JUnit XML file for CI systems. */
+#ifndef H2SCOPE_CHECK_REPORT_H
+#define H2SCOPE_CHECK_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "check_case.h"
+#include "check_run.h"
+#include "out_buf.h"
+
+typedef struct check_report {
+  out_buf *out;
+  bool json;
+  bool color;
+  unsigned counts[4]; /* by enum check_verdict */
+  char last_heading[64];
+} check_report;
+
+/* One case's result (call in run order). */
+void check_report_case(check_report *rp, int group, size_t index, const check_result *r);
+/* The summary line (text) or object (JSON). */
+void check_report_end(check_report *rp, const char *target, double seconds);
+
+typedef struct check_report_entry {
+  int group;
+  size_t index;
+  check_result result;
+} check_report_entry;
+
+/* JUnit XML: one testsuite per section, one testcase per case; fail →
+ * <failure>, skip → <skipped>, lenient → passes with <system-out> saying why.
+ * 0 ok, -1 when the file cannot be written (errno set). */
+int check_junit_write(const char *path, const char *target, const check_report_entry *e, size_t n);
+
+#endif

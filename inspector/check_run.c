@@ -1,0 +1,557 @@
+/* check_run.c — runs a check case against a live server: connection (TCP or
+ * TLS ALPN h2), handshake, the case's lines each followed by a marker PING,
+ * and the wait for the reaction ("eventually, within the timeout"); decodes
+ * everything the peer sends into check_observed and grades it. */
+#include "check_run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "h2/frame.h"
+
+#define RX_CAP (1u << 20)
+#define BLOCK_CAP (1u << 18)
+#define TX_CAP (4u << 20)
+
+double check_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int ms_until(double deadline) {
+  double left = deadline - check_now();
+  if (left <= 0) return 0;
+  return (int)(left * 1000) + 1;
+}
+
+bool check_conn_init(check_conn *c, int fd, uint8_t peer_sender, const check_target *t) {
+  memset(c, 0, sizeof *c);
+  c->fd = fd;
+  c->t = t;
+  c->sender = peer_sender;
+  c->rx = malloc(RX_CAP);
+  c->block = malloc(BLOCK_CAP);
+  c->rx_cap = RX_CAP;
+  for (size_t i = 0; i < sizeof c->settings / sizeof *c->settings; i++)
+    c->settings[i] = UINT32_MAX;
+  h2_hpack_decoder_config dc = {.max_header_list_size = 1u << 24};
+  if (!c->rx || !c->block || h2_hpack_decoder_init(&c->dec, &dc) != H2_OK) {
+    free(c->rx);
+    free(c->block);
+    return false;
+  }
+  return true;
+}
+
+void check_conn_close(check_conn *c) {
+  if (c->tls) tls_conn_free(c->tls);
+  if (c->fd >= 0) close(c->fd);
+  h2_hpack_decoder_free(&c->dec);
+  free(c->rx);
+  free(c->block);
+  c->fd = -1;
+  c->tls = NULL;
+}
+
+static void mark_gone(check_conn *c, int err) {
+  if (!c->obs) return;
+  if (err == ECONNRESET || err == EPIPE)
+    c->obs->reset = true;
+  else
+    c->obs->closed = true;
+}
+
+static void verbose_sent(check_conn *c, const uint8_t *p, size_t n) {
+  out_buf *o = c->t ? c->t->verbose : NULL;
+  if (!o) return;
+  size_t off = 0;
+  while (off < n) {
+    h2_frame_decode_options opts = {.max_frame_size = H2_MAX_FRAME_SIZE_LIMIT};
+    decoded_frame d;
+    memset(&d, 0, sizeof d);
+    size_t used = 0;
+    h2_status st = h2_frame_decode(p + off, n - off, &opts, &d.frame, &used, &d.frame_err);
+    if (off == 0 && n >= H2_PREFACE_LEN && !memcmp(p, H2_PREFACE, H2_PREFACE_LEN)) {
+      out_puts(o, "    > preface\n");
+      off = H2_PREFACE_LEN;
+      continue;
+    }
+    if (st == H2_NEED_MORE || st == H2_E_FRAME_TOO_LARGE || used == 0) {
+      out_puts(o, "    > ");
+      out_u64(o, n - off);
+      out_puts(o, " raw bytes\n");
+      break;
+    }
+    d.offset = c->tx_offset + off;
+    d.frame_status = st;
+    out_puts(o, "    > ");
+    frame_print(o, &c->t->po, NULL, &d);
+    off += used;
+  }
+}
+
+bool check_conn_send(check_conn *c, const uint8_t *p, size_t n, double deadline) {
+  verbose_sent(c, p, n);
+  c->tx_offset += n;
+  while (n) {
+    ssize_t w = c->tls ? tls_conn_write(c->tls, p, n) : send(c->fd, p, n, MSG_NOSIGNAL);
+    if (w > 0) {
+      p += w;
+      n -= (size_t)w;
+      continue;
+    }
+    bool again = c->tls ? w == TLS_AGAIN : (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK));
+    if (!again) {
+      mark_gone(c, w < 0 ? errno : 0);
+      return false;
+    }
+    short ev = c->tls && !tls_conn_want_write(c->tls) ? POLLIN : POLLOUT;
+    struct pollfd pf = {.fd = c->fd, .events = ev};
+    int ms = ms_until(deadline);
+    if (ms == 0 || poll(&pf, 1, ms) <= 0) {
+      if (c->obs) c->obs->timed_out = true;
+      return false;
+    }
+  }
+  return true;
+}
+
+void check_conn_marker(check_conn *c, check_bytes *b) {
+  uint8_t opaque[8] = {0xe2, 0x9c, 0x93, 0x00}; /* no case sends this prefix */
+  uint32_t k = ++c->markers_sent;
+  opaque[4] = (uint8_t)(k >> 24);
+  opaque[5] = (uint8_t)(k >> 16);
+  opaque[6] = (uint8_t)(k >> 8);
+  opaque[7] = (uint8_t)k;
+  uint8_t frame[17];
+  h2_frame_write_raw(frame, sizeof frame, 8, H2_PING, 0, 0, opaque, 8);
+  check_bytes_put(b, frame, sizeof frame);
+}
+
+typedef struct status_cb {
+  char *status;
+} status_cb;
+
+static void on_field(void *user, const h2_header *h, const h2_hpack_field_info *info) {
+  (void)info;
+  status_cb *s = user;
+  if (h->name_len == 7 && !memcmp(h->name, ":status", 7) && h->value_len == 3)
+    memcpy(s->status, h->value, 3);
+}
+
+/* One decoded frame of the peer → check_observed (and -v). */
+static void take_frame(check_conn *c, uint64_t offset, const h2_frame *f, h2_status st,
+                       const h2_error *err) {
+  check_rx rx;
+  memset(&rx, 0, sizeof rx);
+  rx.hd = f->hd;
+  decoded_frame d;
+  memset(&d, 0, sizeof d);
+  d.frame = *f;
+  d.offset = offset;
+  d.frame_status = st;
+  if (err) d.frame_err = *err;
+  if (st == H2_OK) {
+    switch (f->hd.type) {
+    case H2_RST_STREAM:
+      rx.error_code = f->u.rst_stream.error_code;
+      break;
+    case H2_GOAWAY:
+      c->goaway = true;
+      rx.error_code = f->u.goaway.error_code;
+      rx.last_stream_id = f->u.goaway.last_stream_id;
+      break;
+    case H2_WINDOW_UPDATE:
+      rx.increment = f->u.window_update.increment;
+      break;
+    case H2_PING:
+      rx.marker = (f->hd.flags & H2_FLAG_ACK) && !memcmp(f->u.ping.opaque, "\xe2\x9c\x93", 4);
+      if (rx.marker)
+        c->marker_acked = (uint32_t)f->u.ping.opaque[4] << 24 |
+                          (uint32_t)f->u.ping.opaque[5] << 16 | (uint32_t)f->u.ping.opaque[6] << 8 |
+                          f->u.ping.opaque[7];
+      break;
+    case H2_SETTINGS:
+      if (f->hd.flags & H2_FLAG_ACK) {
+        c->got_settings_ack = true;
+      } else {
+        c->got_settings = true;
+        for (uint32_t i = 0; i < f->u.settings.count; i++) {
+          h2_setting s = h2_settings_at(f, i);
+          if (s.id < sizeof c->settings / sizeof *c->settings) c->settings[s.id] = s.value;
+        }
+      }
+      break;
+    case H2_HEADERS:
+    case H2_PUSH_PROMISE:
+    case H2_CONTINUATION: {
+      const uint8_t *frag = f->hd.type == H2_HEADERS        ? f->u.headers.fragment
+                            : f->hd.type == H2_PUSH_PROMISE ? f->u.push_promise.fragment
+                                                            : f->u.continuation.fragment;
+      uint32_t flen = f->hd.type == H2_HEADERS        ? f->u.headers.fragment_len
+                      : f->hd.type == H2_PUSH_PROMISE ? f->u.push_promise.fragment_len
+                                                      : f->u.continuation.fragment_len;
+      if (f->hd.type != H2_CONTINUATION) {
+        c->block_len = 0;
+        c->block_sid = f->hd.stream_id;
+      }
+      if (flen <= BLOCK_CAP - c->block_len) {
+        memcpy(c->block + c->block_len, frag, flen);
+        c->block_len += flen;
+      }
+      c->block_open = !(f->hd.flags & H2_FLAG_END_HEADERS);
+      if (!c->block_open) {
+        char status[4] = "";
+        status_cb s = {status};
+        h2_hpack_decode_callbacks cb = {.on_field = on_field, .user = &s};
+        h2_error e;
+        if (h2_hpack_decode_block(&c->dec, c->block, c->block_len, &cb, &e) != H2_OK) status[0] = 0;
+        /* the status belongs to the HEADERS that opened the block */
+        if (c->obs && f->hd.type == H2_CONTINUATION) {
+          for (size_t i = c->obs->n; i-- > 0;)
+            if (c->obs->rx[i].hd.type == H2_HEADERS && c->obs->rx[i].hd.stream_id == c->block_sid) {
+              memcpy(c->obs->rx[i].status, status, 4);
+              break;
+            }
+        }
+        if (f->hd.type == H2_HEADERS) memcpy(rx.status, status, 4);
+      }
+      break;
+    }
+    default:
+      break;
+    }
+  }
+  if (c->t && c->t->verbose) {
+    out_puts(c->t->verbose, "    < ");
+    frame_print(c->t->verbose, &c->t->po, NULL, &d);
+  }
+  if (c->obs) check_observed_add(c->obs, &rx);
+}
+
+/* Decodes whole frames from c->rx; false when the bytes are not HTTP/2. */
+static bool decode_rx(check_conn *c) {
+  size_t off = 0;
+  while (c->rx_len - off >= H2_FRAME_HEADER_LEN) {
+    h2_frame f;
+    size_t used = 0;
+    h2_error err;
+    h2_frame_decode_options o = {.max_frame_size = H2_MAX_FRAME_SIZE_LIMIT, .sender = c->sender};
+    h2_status st = h2_frame_decode(c->rx + off, c->rx_len - off, &o, &f, &used, &err);
+    if (st == H2_NEED_MORE) break;
+    if (used == 0) return false; /* too large for any frame: not HTTP/2 */
+    /* a frame type above 0x9 with a nonsense length right at the start is
+     * most likely an HTTP/1.1 reply ("HTTP/1.1 400"...) */
+    if (off == 0 && c->rx_len >= 5 && !memcmp(c->rx, "HTTP/", 5)) return false;
+    take_frame(c, c->rx_offset + off, &f, st, st == H2_OK ? NULL : &err);
+    off += used;
+  }
+  memmove(c->rx, c->rx + off, c->rx_len - off);
+  c->rx_len -= off;
+  c->rx_offset += off;
+  return true;
+}
+
+void check_conn_read(check_conn *c, bool (*stop)(check_conn *c, void *arg), void *arg,
+                     double deadline, double quiet) {
+  double last = check_now();
+  for (;;) {
+    if (stop && stop(c, arg)) return;
+    if (c->obs && (c->obs->closed || c->obs->reset || c->obs->not_http2)) return;
+    double until = deadline;
+    if (c->goaway && (quiet <= 0 || quiet > 0.3)) quiet = 0.3;
+    if (quiet > 0 && last + quiet < until) until = last + quiet;
+    int ms = ms_until(until);
+    if (ms == 0) {
+      if (c->obs && until >= deadline) c->obs->timed_out = true;
+      return;
+    }
+    if (c->rx_len == c->rx_cap) c->rx_len = 0; /* a frame larger than 1 MiB: drop */
+    ssize_t n;
+    if (c->tls) {
+      n = tls_conn_read(c->tls, c->rx + c->rx_len, c->rx_cap - c->rx_len);
+      if (n == TLS_AGAIN) {
+        struct pollfd pf = {.fd = c->fd, .events = tls_conn_want_write(c->tls) ? POLLOUT : POLLIN};
+        poll(&pf, 1, ms);
+        continue;
+      }
+    } else {
+      struct pollfd pf = {.fd = c->fd, .events = POLLIN};
+      if (poll(&pf, 1, ms) <= 0) continue;
+      n = recv(c->fd, c->rx + c->rx_len, c->rx_cap - c->rx_len, 0);
+      if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+    }
+    if (n <= 0) {
+      if (c->obs) decode_rx(c);
+      mark_gone(c, n < 0 ? errno : 0);
+      if (!c->obs) return;
+      return;
+    }
+    last = check_now();
+    c->rx_len += (size_t)n;
+    if (!decode_rx(c)) {
+      if (c->obs) c->obs->not_http2 = true;
+      return;
+    }
+  }
+}
+
+/* ---- the case ---- */
+
+static bool stop_marker(check_conn *c, void *arg) {
+  if (c->goaway) return true; /* the peer may not answer after GOAWAY */
+  if (c->marker_acked != *(uint32_t *)arg) return false;
+  c->obs->marker_acked = true;
+  return true;
+}
+
+static bool stop_settled(check_conn *c, void *arg) {
+  return check_grade_settled((const char *)arg, c->obs);
+}
+
+/* Frames in the bytes (as far as their Length fields say). */
+static size_t count_frames(const uint8_t *p, size_t n) {
+  size_t off = 0, count = 0;
+  while (n - off >= H2_FRAME_HEADER_LEN) {
+    uint32_t len = (uint32_t)p[off] << 16 | (uint32_t)p[off + 1] << 8 | p[off + 2];
+    count++;
+    if (len > n - off - H2_FRAME_HEADER_LEN) break;
+    off += H2_FRAME_HEADER_LEN + len;
+  }
+  return count;
+}
+
+/* The highest stream id a HEADERS frame in the bytes opened. */
+static uint32_t max_headers_stream(const uint8_t *p, size_t n, uint32_t max) {
+  size_t off = 0;
+  while (n - off >= H2_FRAME_HEADER_LEN) {
+    uint32_t len = (uint32_t)p[off] << 16 | (uint32_t)p[off + 1] << 8 | p[off + 2];
+    uint32_t sid = ((uint32_t)p[off + 5] << 24 | (uint32_t)p[off + 6] << 16 |
+                    (uint32_t)p[off + 7] << 8 | p[off + 8]) &
+                   H2_STREAM_ID_MASK;
+    if (p[off + 3] == H2_HEADERS && sid > max) max = sid;
+    if (len > n - off - H2_FRAME_HEADER_LEN) break;
+    off += H2_FRAME_HEADER_LEN + len;
+  }
+  return max;
+}
+
+void check_conn_run_lines(check_conn *c, const check_case *cs, double deadline, check_result *r) {
+  check_observed *o = c->obs;
+  static uint8_t tx_buf[TX_CAP];
+  check_build_ctx ctx = {.path = c->t ? c->t->path : NULL,
+                         .authority = c->t ? c->t->host : NULL,
+                         .stream1 = c->stream1};
+  /* "RST_STREAM 1 CODE" names the mapped stream too */
+  char expect[256];
+  unsigned esid;
+  char ecodes[128];
+  if (c->stream1 && sscanf(cs->expect, "RST_STREAM %u %127s", &esid, ecodes) == 2 && esid == 1)
+    snprintf(expect, sizeof expect, "RST_STREAM %u %s", c->stream1, ecodes);
+  else
+    snprintf(expect, sizeof expect, "%s", cs->expect);
+  char line[4096], err[160];
+  bool last_opened = false;
+  for (size_t li = 0; check_frames_line(cs->frames, li, line, sizeof line); li++) {
+    if (o->closed || o->reset || o->not_http2) break;
+    check_bytes wire = {tx_buf, 0, sizeof tx_buf, false};
+    if (!check_build_line(&ctx, line, &wire, err, sizeof err)) {
+      r->verdict = CHECK_FAIL;
+      snprintf(r->why, sizeof r->why, "bad case line '%.80s': %.160s", line, err);
+      return;
+    }
+    o->max_stream = max_headers_stream(wire.p, wire.n, o->max_stream);
+    o->frames_sent += count_frames(wire.p, wire.n);
+    if (strncmp(line, "RAW", 3) != 0 && check_line_opens_block(wire.p, wire.n)) {
+      /* nothing may follow inside an open field block (§4.3): no marker */
+      last_opened = true;
+      check_conn_send(c, wire.p, wire.n, deadline);
+      continue;
+    }
+    last_opened = false;
+    size_t frames_end = wire.n;
+    check_conn_marker(c, &wire);
+    o->marker_acked = false;
+    if (!check_conn_send(c, wire.p, wire.n, deadline)) break;
+    (void)frames_end;
+    uint32_t want = c->markers_sent;
+    check_conn_read(c, stop_marker, &want, deadline, 0);
+  }
+  /* wait for the expected reaction; a NOTHING case also waits a short quiet
+   * period in case a reset was queued behind our marker's ACK */
+  double quiet = c->t && c->t->timeout < 1 ? c->t->timeout / 2 : 0.5;
+  if (!strcmp(expect, "NOTHING") || !strcmp(expect, "ANY") || last_opened)
+    check_conn_read(c, NULL, NULL, deadline, last_opened ? quiet : 0.3);
+  else
+    check_conn_read(c, stop_settled, expect, deadline, o->marker_acked ? quiet : 0);
+  r->verdict = check_grade(expect, o, r->why, sizeof r->why);
+  check_observed_text(o, r->actual, sizeof r->actual);
+  if (!strcmp(expect, "ANY")) /* robustness: how much the peer took */
+    snprintf(r->why, sizeof r->why, "sent %zu frames%s", o->frames_sent,
+             o->marker_acked ? "; the connection still answers PING" : "");
+}
+
+/* ---- server target ---- */
+
+static int connect_to(const check_target *t, double deadline, char *err, size_t cap) {
+  struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
+  int rc = getaddrinfo(t->host, t->port, &hints, &res);
+  if (rc != 0) {
+    snprintf(err, cap, "%s:%s: %s", t->host, t->port, gai_strerror(rc));
+    return -1;
+  }
+  int fd = -1;
+  for (struct addrinfo *a = res; a && fd < 0; a = a->ai_next) {
+    fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol);
+    if (fd < 0) continue;
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    int soerr = 0;
+    if (connect(fd, a->ai_addr, a->ai_addrlen) != 0) {
+      soerr = errno;
+      if (soerr == EINPROGRESS) {
+        struct pollfd pf = {.fd = fd, .events = POLLOUT};
+        socklen_t sl = sizeof soerr;
+        soerr = ETIMEDOUT;
+        if (poll(&pf, 1, ms_until(deadline)) == 1)
+          getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl);
+      }
+    }
+    if (soerr) {
+      snprintf(err, cap, "%s:%s: %s", t->host, t->port, strerror(soerr));
+      close(fd);
+      fd = -1;
+    }
+  }
+  freeaddrinfo(res);
+  return fd;
+}
+
+static bool stop_handshake(check_conn *c, void *arg) {
+  (void)arg;
+  return c->got_settings && c->got_settings_ack;
+}
+
+static bool stop_settings(check_conn *c, void *arg) {
+  (void)arg;
+  return c->got_settings;
+}
+
+/* "max_concurrent_streams<=128": whether the peer's SETTINGS satisfy it. */
+bool check_conn_needs_met(const check_conn *c, const char *needs, char *why, size_t cap) {
+  static const char *const names[] = {"",
+                                      "header_table_size",
+                                      "enable_push",
+                                      "max_concurrent_streams",
+                                      "initial_window_size",
+                                      "max_frame_size",
+                                      "max_header_list_size"};
+  char name[64];
+  unsigned long limit = 0;
+  if (sscanf(needs, "%63[a-z_]<=%lu", name, &limit) != 2) return true;
+  for (size_t id = 1; id < sizeof names / sizeof *names; id++) {
+    if (strcmp(name, names[id]) != 0) continue;
+    uint32_t v = c->settings[id];
+    if (v != UINT32_MAX && v <= limit) return true;
+    char upper[64];
+    size_t k = 0;
+    for (; name[k] && k + 1 < sizeof upper; k++)
+      upper[k] = (char)(name[k] >= 'a' && name[k] <= 'z' ? name[k] - 'a' + 'A' : name[k]);
+    upper[k] = 0;
+    if (v == UINT32_MAX)
+      snprintf(why, cap, "needs SETTINGS_%s <= %lu; the peer did not send it (default applies)",
+               upper, limit);
+    else
+      snprintf(why, cap, "needs SETTINGS_%s <= %lu; the peer announced %u", upper, limit, v);
+    return false;
+  }
+  return true;
+}
+
+void check_run_case(const check_target *t, int group, size_t index, check_result *r) {
+  memset(r, 0, sizeof *r);
+  size_t count;
+  const check_case *cs = &check_cases(group, &count)[index];
+  double start = check_now(), deadline = start + t->timeout;
+  char err[256] = "";
+  int fd = connect_to(t, deadline, err, sizeof err);
+  if (fd < 0) {
+    r->verdict = CHECK_SKIP;
+    r->connect_failed = true;
+    snprintf(r->why, sizeof r->why, "cannot connect: %s", err);
+    snprintf(r->actual, sizeof r->actual, "no connection");
+    return;
+  }
+  check_conn c;
+  check_observed *o = calloc(1, sizeof *o);
+  if (!o || !check_conn_init(&c, fd, H2_SENDER_SERVER, t)) {
+    close(fd);
+    free(o);
+    r->verdict = CHECK_SKIP;
+    snprintf(r->why, sizeof r->why, "out of memory");
+    return;
+  }
+  if (t->tls) {
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    struct timeval tv = {.tv_sec = (long)t->timeout, .tv_usec = 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    c.tls = tls_client_connect(fd, t->host, false, err, sizeof err);
+    if (!c.tls) {
+      r->verdict = CHECK_SKIP;
+      r->connect_failed = true;
+      snprintf(r->why, sizeof r->why, "TLS: %s", err);
+      snprintf(r->actual, sizeof r->actual, "no connection");
+      check_conn_close(&c);
+      free(o);
+      return;
+    }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+  }
+  static check_observed handshake_obs;
+  if (strcmp(cs->handshake, "none") != 0) {
+    memset(&handshake_obs, 0, sizeof handshake_obs);
+    c.obs = &handshake_obs;
+    static uint8_t hs_buf[512];
+    check_bytes b = {hs_buf, 0, sizeof hs_buf, false};
+    check_bytes_put(&b, H2_PREFACE, H2_PREFACE_LEN);
+    char settings_line[256] = "SETTINGS - 0";
+    if (!strncmp(cs->handshake, "settings:", 9))
+      snprintf(settings_line, sizeof settings_line, "SETTINGS - 0 hex:%s", cs->handshake + 9);
+    check_build_line(NULL, settings_line, &b, err, sizeof err);
+    if (check_conn_send(&c, b.p, b.n, deadline))
+      check_conn_read(&c, stop_settings, NULL, deadline, 0);
+    if (c.got_settings) {
+      b.n = 0;
+      check_build_line(NULL, "SETTINGS ACK 0", &b, err, sizeof err);
+      check_conn_send(&c, b.p, b.n, deadline);
+      /* our SETTINGS' ACK belongs to the handshake, not to the case */
+      check_conn_read(&c, stop_handshake, NULL, deadline, 0);
+    }
+    if (!c.got_settings) {
+      r->verdict = CHECK_FAIL;
+      check_observed_text(&handshake_obs, r->actual, sizeof r->actual);
+      snprintf(r->why, sizeof r->why,
+               "no SETTINGS from the server after the preface (RFC 9113 §3.4)");
+      goto done;
+    }
+    if (cs->needs && !check_conn_needs_met(&c, cs->needs, r->why, sizeof r->why)) {
+      r->verdict = CHECK_SKIP;
+      snprintf(r->actual, sizeof r->actual, "not run");
+      goto done;
+    }
+  }
+  c.obs = o;
+  check_conn_run_lines(&c, cs, deadline, r);
+done:
+  check_conn_close(&c);
+  free(o);
+  r->seconds = check_now() - start;
+}

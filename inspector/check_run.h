@@ -1,0 +1,83 @@
+/* check_run.h — runs check cases over real connections: against a server
+ * (connect over TCP or TLS with ALPN h2, handshake, send each line of the
+ * case followed by a marker PING, collect and decode what comes back until
+ * the expectation is met, the connection ends, or the timeout) and, with
+ * check_client.c, against a client that connects to us. */
+#ifndef H2SCOPE_CHECK_RUN_H
+#define H2SCOPE_CHECK_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "check_build.h"
+#include "check_case.h"
+#include "check_grade.h"
+#include "frame_print.h"
+#include "h2/hpack.h"
+#include "out_buf.h"
+#include "tls_conn.h"
+
+typedef struct check_target {
+  const char *host;
+  const char *port;
+  bool tls;         /* TLS with ALPN h2, certificate not verified */
+  const char *path; /* request path of req/post (default "/") */
+  double timeout;   /* seconds per case */
+  out_buf *verbose; /* -v: frames exchanged (NULL: quiet) */
+  print_options po; /* how -v prints them */
+} check_target;
+
+typedef struct check_result {
+  int verdict;   /* enum check_verdict */
+  char why[320]; /* reason for every verdict but pass */
+  char actual[1024];
+  double seconds;
+  bool connect_failed; /* could not connect at all (exit status 3) */
+} check_result;
+
+/* Runs case `index` of `group` against t. */
+void check_run_case(const check_target *t, int group, size_t index, check_result *r);
+
+/* ---- one connection, shared with check_client.c ---- */
+
+typedef struct check_conn {
+  int fd;
+  tls_conn *tls;
+  uint8_t *rx; /* received bytes not decoded yet */
+  size_t rx_len, rx_cap;
+  uint8_t *block; /* a field block gathered over CONTINUATION */
+  size_t block_len;
+  uint32_t block_sid;
+  bool block_open;
+  h2_hpack_decoder dec;  /* the peer's field blocks */
+  uint8_t sender;        /* enum h2_sender of the PEER (decode rules) */
+  uint32_t settings[10]; /* peer's SETTINGS values by id (UINT32_MAX = absent) */
+  bool got_settings, got_settings_ack;
+  bool goaway; /* the peer sent GOAWAY: waits end after a short quiet period */
+  uint32_t markers_sent;
+  uint64_t rx_offset, tx_offset; /* bytes received / sent so far (-v offsets) */
+  uint32_t stream1;              /* client cases: the client's request stream stands for stream 1 */
+  uint32_t marker_acked;         /* counter of the last marker PING the peer acknowledged */
+  const check_target *t;
+  check_observed *obs; /* where frames go (NULL: dropped, e.g. the handshake) */
+} check_conn;
+
+bool check_conn_init(check_conn *c, int fd, uint8_t peer_sender, const check_target *t);
+void check_conn_close(check_conn *c);
+/* Sends all bytes; false when the peer has gone (obs->closed/reset set). */
+bool check_conn_send(check_conn *c, const uint8_t *p, size_t n, double deadline);
+/* Reads and decodes until stop(c) is true, the peer closes, or the deadline
+ * (or `quiet` seconds without bytes, when quiet > 0). */
+void check_conn_read(check_conn *c, bool (*stop)(check_conn *c, void *arg), void *arg,
+                     double deadline, double quiet);
+/* Appends our marker PING (opaque "h2sc" + counter) to b. */
+void check_conn_marker(check_conn *c, check_bytes *b);
+/* Runs the case's lines on an established connection (after the handshake)
+ * and waits for the reaction; fills r. */
+void check_conn_run_lines(check_conn *c, const check_case *cs, double deadline, check_result *r);
+/* Whether the peer's SETTINGS meet a case's `needs`; why says what is missing. */
+bool check_conn_needs_met(const check_conn *c, const char *needs, char *why, size_t cap);
+double check_now(void);
+
+#endif

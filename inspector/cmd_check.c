@@ -1,0 +1,350 @@
+/* cmd_check.c — `h2scope check`: option parsing, case selection and the run
+ * loop of the conformance checker (cases: check_cases_*.c, running:
+ * check_run.c / check_client.c, output: check_report.c). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "check_client.h"
+#include "check_report.h"
+#include "check_run.h"
+#include "cli_args.h"
+#include "commands.h"
+#include "sarif_write.h"
+
+static const char usage[] =
+    "usage: h2scope check HOST:PORT [options] [SECTION|ID ...]\n"
+    "       h2scope check --client --listen PORT [options] [ID ...] [-- COMMAND ...]\n"
+    "       h2scope check --list [--robustness] [--client]\n"
+    "Runs RFC 9113 / RFC 7541 conformance cases against a live HTTP/2 server\n"
+    "(or client): sends well-formed and deliberately malformed frames and grades\n"
+    "the reaction: pass, lenient (acceptable but weaker, e.g. a bare close where\n"
+    "GOAWAY was required), fail (expected vs actual frames) or skip.\n"
+    "\n"
+    "  SECTION|ID            run only these: \"6.5\" (every 6.5.x case), \"9113/5.1\",\n"
+    "                        \"7541\", an id \"9113/6.5.3/2\", or \"robust\"\n"
+    "  --section S           the same as a positional SECTION (repeatable)\n"
+    "  --exclude ID[,ID...]  skip these cases (repeatable; sections work too)\n"
+    "  --list                print every case id and title, run nothing\n"
+    "  --tls                 TLS with ALPN h2 (the certificate is not verified)\n"
+    "  --path P              request path of the cases' requests (default /)\n"
+    "  --timeout S           seconds per case (default 2; decimals allowed)\n"
+    "  --robustness          also run the robustness group (floods, HPACK bomb,\n"
+    "                        zero-window stall: not RFC MUSTs, loopback peers only)\n"
+    "  --json                JSON Lines: one object per case, then a summary\n"
+    "  --junit FILE          also write JUnit XML\n"
+    "  --sarif FILE          also write failed cases as SARIF 2.1.0 results\n"
+    "  -v                    print the frames exchanged in each case\n"
+    "  --color[=always|never|auto]  colour (default: when stdout is a terminal)\n"
+    "  --client              check a client: listen on --listen PORT, run COMMAND\n"
+    "                        (after --) once per case, or wait for connections\n"
+    "  -h, --help            this help\n"
+    "\n"
+    "Exit status: 0 every case passed, was lenient or skipped; 1 a case failed;\n"
+    "2 usage error; 3 the target cannot be reached.\n";
+
+#define MAX_SELECT 64
+
+typedef struct check_opts {
+  const char *target;
+  const char *select[MAX_SELECT];
+  size_t nselect;
+  const char *exclude[MAX_SELECT];
+  size_t nexclude;
+  bool list, robustness, client, json, verbose;
+  int color; /* -1 auto, 0 never, 1 always */
+  const char *junit, *sarif;
+  int listen_port;
+  char **command;
+  check_target t;
+} check_opts;
+
+static bool excluded(const check_opts *op, int group, size_t i) {
+  for (size_t k = 0; k < op->nexclude; k++)
+    if (check_case_selected(group, i, op->exclude[k])) return true;
+  return false;
+}
+
+/* Whether case i of the group runs: selected (or no selector, and the group
+ * is wanted by default) and not excluded. */
+static bool wanted(const check_opts *op, int group, size_t i) {
+  if (excluded(op, group, i)) return false;
+  if (op->nselect == 0)
+    return group == (op->client ? CHECK_GROUP_CLIENT : CHECK_GROUP_SERVER) ||
+           (group == CHECK_GROUP_ROBUST && op->robustness && !op->client);
+  for (size_t k = 0; k < op->nselect; k++)
+    if (check_case_selected(group, i, op->select[k])) return true;
+  return false;
+}
+
+static int parse_args(int argc, char **argv, check_opts *op) {
+  const char *prog = "h2scope check";
+  op->color = -1;
+  op->t.timeout = 2.0;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+      fputs(usage, stdout);
+      return EXIT_OK + 100;
+    } else if (!strcmp(a, "--")) {
+      op->command = argv + i + 1;
+      if (!op->command[0]) return cli_usage_error(prog, "-- needs a COMMAND");
+      break;
+    } else if (!strcmp(a, "--list")) {
+      op->list = true;
+    } else if (!strcmp(a, "--tls")) {
+      op->t.tls = true;
+    } else if (!strcmp(a, "--json")) {
+      op->json = true;
+    } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+      op->verbose = true;
+    } else if (!strcmp(a, "--robustness")) {
+      op->robustness = true;
+    } else if (!strcmp(a, "--client")) {
+      op->client = true;
+    } else if (!strcmp(a, "--color") || !strcmp(a, "--color=always")) {
+      op->color = 1;
+    } else if (!strcmp(a, "--color=never") || !strcmp(a, "--no-color")) {
+      op->color = 0;
+    } else if (!strcmp(a, "--color=auto")) {
+      op->color = -1;
+    } else if (!strcmp(a, "--path") || !strcmp(a, "--timeout") || !strcmp(a, "--junit") ||
+               !strcmp(a, "--sarif") || !strcmp(a, "--exclude") || !strcmp(a, "--listen") ||
+               !strcmp(a, "--section")) {
+      if (i + 1 >= argc) return cli_usage_error(prog, "%s needs a value", a);
+      const char *v = argv[++i];
+      if (!strcmp(a, "--path")) {
+        if (v[0] != '/') return cli_usage_error(prog, "--path must start with '/'");
+        op->t.path = v;
+      } else if (!strcmp(a, "--timeout")) {
+        char *end = NULL;
+        op->t.timeout = strtod(v, &end);
+        if (!end || *end || op->t.timeout <= 0 || op->t.timeout > 600)
+          return cli_usage_error(prog, "--timeout wants seconds in (0, 600], not '%s'", v);
+      } else if (!strcmp(a, "--junit")) {
+        op->junit = v;
+      } else if (!strcmp(a, "--sarif")) {
+        op->sarif = v;
+      } else if (!strcmp(a, "--section")) {
+        if (op->nselect == MAX_SELECT) return cli_usage_error(prog, "too many selectors");
+        op->select[op->nselect++] = v;
+      } else if (!strcmp(a, "--listen")) {
+        uint32_t port;
+        if (!cli_parse_u32(prog, "--listen", v, 0, 65535, &port)) return EXIT_USAGE;
+        op->listen_port = (int)port;
+      } else {
+        /* comma-separated ids; the strings stay in argv */
+        char *s = argv[i];
+        for (char *save = NULL, *tok = strtok_r(s, ",", &save); tok;
+             tok = strtok_r(NULL, ",", &save)) {
+          if (op->nexclude == MAX_SELECT) return cli_usage_error(prog, "too many --exclude");
+          op->exclude[op->nexclude++] = tok;
+        }
+      }
+    } else if (a[0] == '-') {
+      return cli_usage_error(prog, "unknown option '%s' (try --help)", a);
+    } else if (!op->target && strchr(a, ':') && !op->client) {
+      op->target = a;
+    } else {
+      if (op->nselect == MAX_SELECT) return cli_usage_error(prog, "too many selectors");
+      op->select[op->nselect++] = a;
+    }
+  }
+  if (op->list) return EXIT_OK;
+  if (op->client) {
+    bool listen_given = false;
+    for (int i = 1; i < argc; i++)
+      if (!strcmp(argv[i], "--listen")) listen_given = true;
+    if (!listen_given) return cli_usage_error(prog, "--client needs --listen PORT");
+    if (op->t.tls) return cli_usage_error(prog, "--client runs over h2c only");
+    return EXIT_OK;
+  }
+  if (op->command) return cli_usage_error(prog, "-- COMMAND is for --client");
+  if (!op->target) return cli_usage_error(prog, "a target HOST:PORT is needed");
+  return EXIT_OK;
+}
+
+/* Splits "host:port" / "[v6]:port" into t (pointing into buf). */
+static bool split_target(const char *target, char *buf, size_t cap, check_target *t) {
+  snprintf(buf, cap, "%s", target);
+  char *colon = strrchr(buf, ':');
+  if (!colon || !colon[1]) return false;
+  *colon = 0;
+  t->port = colon + 1;
+  t->host = buf;
+  if (buf[0] == '[') {
+    size_t n = strlen(buf);
+    if (n < 2 || buf[n - 1] != ']') return false;
+    buf[n - 1] = 0;
+    t->host = buf + 1;
+  }
+  return t->host[0] != 0;
+}
+
+static void list_cases(const check_opts *op, out_buf *o) {
+  for (int g = 0; g < 3; g++) {
+    size_t n;
+    const check_case *t = check_cases(g, &n);
+    if ((g == CHECK_GROUP_CLIENT) != op->client) continue;
+    for (size_t i = 0; i < n; i++) {
+      if (!wanted(op, g, i)) continue;
+      char id[96];
+      check_case_id(g, i, id, sizeof id);
+      out_puts(o, id);
+      out_spaces(o, strlen(id) < 18 ? 18 - (int)strlen(id) : 1);
+      out_puts(o, t[i].title);
+      out_putc(o, '\n');
+    }
+  }
+  out_flush(o);
+}
+
+static int listen_on(int port, int *bound) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return -1;
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 || listen(fd, 16) != 0) {
+    close(fd);
+    return -1;
+  }
+  socklen_t sl = sizeof sa;
+  getsockname(fd, (struct sockaddr *)&sa, &sl);
+  *bound = ntohs(sa.sin_port);
+  return fd;
+}
+
+static void sarif_case(sarif_writer *sw, int group, size_t i, const check_result *r) {
+  size_t n;
+  const check_case *c = &check_cases(group, &n)[i];
+  char id[96], rule[112], section[48], msg[1600];
+  check_case_id(group, i, id, sizeof id);
+  snprintf(rule, sizeof rule, "check/%s", id);
+  snprintf(section, sizeof section, "RFC %u §%s", c->rfc, c->section);
+  sarif_rule(sw, rule, c->title, c->rfc ? section : NULL);
+  snprintf(msg, sizeof msg, "%s: expected %s, actual %s (%s)", c->title, c->expect, r->actual,
+           r->why);
+  sarif_result(sw, rule, r->verdict == CHECK_FAIL ? "error" : "warning", msg, NULL, id);
+}
+
+int cmd_check(int argc, char **argv) {
+  static check_opts op;
+  memset(&op, 0, sizeof op);
+  int rc = parse_args(argc, argv, &op);
+  if (rc == EXIT_OK + 100) return EXIT_OK;
+  if (rc != EXIT_OK) return rc;
+  static out_buf out;
+  out_init(&out, 1);
+  if (op.list) {
+    list_cases(&op, &out);
+    return EXIT_OK;
+  }
+  signal(SIGPIPE, SIG_IGN);
+  bool color = op.color == 1 || (op.color == -1 && cli_stdout_is_tty());
+  op.t.po.color = color && !op.json;
+  op.t.po.json = false;
+  if (op.verbose && !op.json) op.t.verbose = &out;
+  char hostbuf[300], target_text[320];
+  int listen_fd = -1;
+  if (op.client) {
+    int bound = 0;
+    listen_fd = listen_on(op.listen_port, &bound);
+    if (listen_fd < 0) {
+      fprintf(stderr, "h2scope check: cannot listen on 127.0.0.1:%d: %s\n", op.listen_port,
+              strerror(errno));
+      return EXIT_INPUT;
+    }
+    snprintf(target_text, sizeof target_text, "client via 127.0.0.1:%d", bound);
+    op.t.host = "127.0.0.1";
+    if (!op.json) {
+      printf("h2scope check --client: listening on 127.0.0.1:%d\n", bound);
+      fflush(stdout);
+    }
+  } else {
+    if (!split_target(op.target, hostbuf, sizeof hostbuf, &op.t))
+      return cli_usage_error("h2scope check", "bad target '%s' (HOST:PORT)", op.target);
+    snprintf(target_text, sizeof target_text, "%s%s", op.target, op.t.tls ? " (TLS)" : " (h2c)");
+  }
+  sarif_writer *sw = NULL;
+  if (op.sarif) {
+    sw = sarif_open(op.sarif, "h2scope check");
+    if (!sw) {
+      fprintf(stderr, "h2scope check: cannot write %s: %s\n", op.sarif, strerror(errno));
+      if (listen_fd >= 0) close(listen_fd);
+      return EXIT_INPUT;
+    }
+  }
+  size_t total = 0;
+  for (int g = 0; g < 3; g++) {
+    size_t n;
+    check_cases(g, &n);
+    total += n;
+  }
+  check_report_entry *entries = calloc(total ? total : 1, sizeof *entries);
+  if (!entries) return EXIT_INPUT;
+  size_t ne = 0;
+  check_report rp = {.out = &out, .json = op.json, .color = op.t.po.color};
+  if (!op.json) {
+    out_puts(&out, "h2scope check ");
+    out_puts(&out, target_text);
+    out_putc(&out, '\n');
+    out_flush(&out);
+  }
+  double start = check_now();
+  bool any_connected = false, unreachable = false;
+  check_client_opts co = {.listen_fd = listen_fd, .command = op.command, .timeout = op.t.timeout};
+  for (int g = 0; g < 3 && !unreachable; g++) {
+    size_t n;
+    check_cases(g, &n);
+    for (size_t i = 0; i < n; i++) {
+      if (!wanted(&op, g, i)) continue;
+      if ((g == CHECK_GROUP_CLIENT) != op.client) continue;
+      check_report_entry *e = &entries[ne++];
+      e->group = g;
+      e->index = i;
+      if (op.verbose && !op.json) {
+        char id[96];
+        out_puts(&out, "  -- ");
+        out_puts(&out, check_case_id(g, i, id, sizeof id));
+        out_putc(&out, '\n');
+      }
+      if (op.client)
+        check_client_case(&co, &op.t, i, &e->result);
+      else
+        check_run_case(&op.t, g, i, &e->result);
+      if (e->result.connect_failed && !any_connected) {
+        fprintf(stderr, "h2scope check: %s\n", e->result.why);
+        unreachable = true;
+        ne--;
+        break;
+      }
+      any_connected = true;
+      check_report_case(&rp, g, i, &e->result);
+      if (sw && (e->result.verdict == CHECK_FAIL || e->result.verdict == CHECK_LENIENT))
+        sarif_case(sw, g, i, &e->result);
+    }
+  }
+  if (listen_fd >= 0) close(listen_fd);
+  if (sw && sarif_close(sw) != 0)
+    fprintf(stderr, "h2scope check: writing %s failed: %s\n", op.sarif, strerror(errno));
+  if (unreachable) {
+    free(entries);
+    return EXIT_INPUT;
+  }
+  check_report_end(&rp, target_text, check_now() - start);
+  int status = rp.counts[CHECK_FAIL] ? EXIT_FINDINGS : EXIT_OK;
+  if (op.junit && check_junit_write(op.junit, target_text, entries, ne) != 0) {
+    fprintf(stderr, "h2scope check: cannot write %s: %s\n", op.junit, strerror(errno));
+    status = EXIT_INPUT;
+  }
+  free(entries);
+  return status;
+}

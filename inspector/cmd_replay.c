@@ -1,0 +1,161 @@
+/* cmd_replay.c — `h2scope replay CAPTURE --to HOST:PORT`: re-sends the
+ * client's requests of every HTTP/2 connection of a capture to a live
+ * server and reports, per stream, whether the live response matches the
+ * recorded one (docs/replay.md). Options and exit status only; the work is
+ * in replay_capture.c (collect), replay_live.c / replay_exact.c (send),
+ * replay_compare.c (judge) and replay_report.c (print). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli_args.h"
+#include "commands.h"
+#include "replay_capture.h"
+#include "replay_compare.h"
+#include "replay_report.h"
+#include "replay_run.h"
+
+static const char usage[] =
+    "usage: h2scope replay CAPTURE --to HOST:PORT [options]\n"
+    "Re-sends the client's requests of every HTTP/2 connection in CAPTURE (headers,\n"
+    "bodies, trailers; in capture order, overlapping as they overlapped) over a fresh\n"
+    "connection per captured connection, and reports per stream: recorded response vs\n"
+    "live response (status, header fields except volatile ones, body length and\n"
+    "SHA-256), plus any RFC 9113 / RFC 7541 violation by the live server.\n"
+    "  --to HOST:PORT      the live server (required; [v6]:port for IPv6)\n"
+    "  --tls               TLS with ALPN h2; -k / --insecure: no certificate check\n"
+    "  --conn N            only connection N (numbered as `h2scope read` numbers them)\n"
+    "  --exact             send the client's recorded frames byte for byte (HEADERS\n"
+    "                      re-encoded only where the HPACK context requires it)\n"
+    "  --keep-authority    send :authority as recorded (default: the --to address)\n"
+    "  --ignore-header N   also ignore field N when comparing (repeatable)\n"
+    "  --strict-headers    compare the volatile fields too (date, server, etag, ...)\n"
+    "  --timeout MS        no progress for this long ends a connection (default 10000)\n"
+    "  --json              JSON Lines: one object per stream, a summary object last\n"
+    "  -v                  print every frame sent and received to stderr\n"
+    "Exit status: 0 every replayed stream matches, 1 a difference or violation,\n"
+    "2 usage error, 3 unusable capture (no HTTP/2 connection) or cannot connect.\n";
+
+static bool split_target(const char *to, char *host, size_t hcap, char *port, size_t pcap) {
+  const char *colon;
+  if (to[0] == '[') {
+    const char *end = strchr(to, ']');
+    if (!end || end[1] != ':') return false;
+    if ((size_t)(end - to - 1) >= hcap) return false;
+    snprintf(host, hcap, "%.*s", (int)(end - to - 1), to + 1);
+    colon = end + 1;
+  } else {
+    colon = strrchr(to, ':');
+    if (!colon || (size_t)(colon - to) >= hcap || colon == to) return false;
+    snprintf(host, hcap, "%.*s", (int)(colon - to), to);
+  }
+  if (!colon[1] || strlen(colon + 1) >= pcap) return false;
+  for (const char *p = colon + 1; *p; p++)
+    if (*p < '0' || *p > '9') return false;
+  snprintf(port, pcap, "%s", colon + 1);
+  return true;
+}
+
+int cmd_replay(int argc, char **argv) {
+  const char *prog = "h2scope replay";
+  const char *capture = NULL, *to = NULL;
+  bool json = false, exact = false, verbose = false;
+  uint32_t only_conn = 0, timeout_ms = 10000;
+  replay_target t = {.verify = true};
+  replay_compare_options co = {0};
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+      fputs(usage, stdout);
+      return EXIT_OK;
+    } else if (!strcmp(a, "--to") && val) {
+      to = argv[++i];
+    } else if (!strcmp(a, "--tls")) {
+      t.tls = true;
+    } else if (!strcmp(a, "-k") || !strcmp(a, "--insecure")) {
+      t.verify = false;
+    } else if (!strcmp(a, "--conn") && val) {
+      if (!cli_parse_u32(prog, a, argv[++i], 1, UINT32_MAX, &only_conn)) return EXIT_USAGE;
+    } else if (!strcmp(a, "--exact")) {
+      exact = true;
+    } else if (!strcmp(a, "--keep-authority")) {
+      t.keep_authority = true;
+    } else if (!strcmp(a, "--ignore-header") && val) {
+      if (co.nignored == REPLAY_MAX_IGNORED)
+        return cli_usage_error(prog, "at most %d --ignore-header options", REPLAY_MAX_IGNORED);
+      co.ignored[co.nignored++] = argv[++i];
+    } else if (!strcmp(a, "--strict-headers")) {
+      co.no_default_volatile = true;
+    } else if (!strcmp(a, "--timeout") && val) {
+      if (!cli_parse_u32(prog, a, argv[++i], 1, 3600000, &timeout_ms)) return EXIT_USAGE;
+    } else if (!strcmp(a, "--json")) {
+      json = true;
+    } else if (!strcmp(a, "-v")) {
+      verbose = true;
+    } else if (a[0] == '-' && a[1] != '\0') {
+      return cli_usage_error(prog, "unknown option or missing value '%s'", a);
+    } else if (!capture) {
+      capture = a;
+    } else {
+      return cli_usage_error(prog, "unexpected argument '%s'", a);
+    }
+  }
+  if (!capture) return cli_usage_error(prog, "a capture file is needed (try --help)");
+  if (!to) return cli_usage_error(prog, "--to HOST:PORT is needed");
+  char host[256], port[16];
+  if (!split_target(to, host, sizeof host, port, sizeof port))
+    return cli_usage_error(prog, "--to takes HOST:PORT, got '%s'", to);
+  t.host = host;
+  t.port = port;
+  t.authority = to;
+  t.timeout_ms = timeout_ms;
+
+  replay_capture rc;
+  replay_limits limits;
+  replay_limits_default(&limits);
+  char err[512] = "";
+  if (replay_capture_load(&rc, capture, only_conn, exact, &limits, err, sizeof err) != 0) {
+    fprintf(stderr, "%s: %s\n", prog, err);
+    return EXIT_INPUT;
+  }
+  if (rc.n == 0) {
+    if (only_conn)
+      fprintf(stderr, "%s: connection %u of %s is not an HTTP/2 connection\n", prog, only_conn,
+              capture);
+    else
+      fprintf(stderr, "%s: no HTTP/2 connection in %s\n", prog, capture);
+    replay_capture_free(&rc);
+    return EXIT_INPUT;
+  }
+  static out_buf out, trace;
+  out_init(&out, STDOUT_FILENO);
+  out_init(&trace, STDERR_FILENO);
+  if (verbose) {
+    t.trace = &trace;
+    t.trace_json = json;
+  }
+  replay_totals tot = {0};
+  for (size_t i = 0; i < rc.n; i++) {
+    replay_conn_result res;
+    if (!replay_result_init(&res, rc.conns[i], exact)) {
+      fprintf(stderr, "%s: out of memory\n", prog);
+      break;
+    }
+    if (exact)
+      replay_run_exact(&t, rc.conns[i], &res);
+    else
+      replay_run_session(&t, rc.conns[i], &res);
+    replay_report_conn(&out, json, &co, rc.conns[i], &res, &tot);
+    out_flush(&out);
+    replay_result_free(&res);
+  }
+  int rcode = tot.unreachable ? EXIT_INPUT : tot.differ ? EXIT_FINDINGS : EXIT_OK;
+  replay_report_summary(&out, json, &tot, rcode);
+  out_flush(&out);
+  out_flush(&trace);
+  replay_capture_free(&rc);
+  if (tot.unreachable) fprintf(stderr, "%s: cannot connect to %s\n", prog, to);
+  return rcode;
+}

@@ -1,0 +1,204 @@
+/* replay_run.c — what both ways of replaying share (replay_run.h): connecting,
+ * the result lists, the request header list as sent, and the ordering rule. */
+#include "replay_run.h"
+
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+void replay_strings_add(replay_strings *l, const char *fmt, ...) {
+  if (l->n == l->cap) {
+    size_t cap = l->cap ? l->cap * 2 : 4;
+    char **n = realloc(l->s, cap * sizeof *n);
+    if (!n) return;
+    l->s = n;
+    l->cap = cap;
+  }
+  va_list ap;
+  va_start(ap, fmt);
+  char buf[1024];
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  char *d = strdup(buf);
+  if (d) l->s[l->n++] = d;
+}
+
+void replay_strings_free(replay_strings *l) {
+  for (size_t i = 0; i < l->n; i++)
+    free(l->s[i]);
+  free(l->s);
+  memset(l, 0, sizeof *l);
+}
+
+int replay_connect(const replay_target *t, tls_conn **tls, char *err, size_t errcap) {
+  *tls = NULL;
+  struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
+  int gai = getaddrinfo(t->host, t->port, &hints, &res);
+  if (gai != 0) {
+    snprintf(err, errcap, "cannot resolve %s: %s", t->host, gai_strerror(gai));
+    return -1;
+  }
+  int fd = -1;
+  for (struct addrinfo *a = res; a; a = a->ai_next) {
+    fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol);
+    if (fd < 0) continue;
+    if (connect(fd, a->ai_addr, a->ai_addrlen) == 0) break;
+    close(fd);
+    fd = -1;
+  }
+  freeaddrinfo(res);
+  if (fd < 0) {
+    snprintf(err, errcap, "cannot connect to %s:%s", t->host, t->port);
+    return -1;
+  }
+  /* Every blocking read ends after the timeout: a silent peer ends the run. */
+  uint32_t ms = t->timeout_ms ? t->timeout_ms : 10000;
+  struct timeval tv = {.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  if (t->tls) {
+    char terr[512];
+    *tls = tls_client_connect(fd, t->host, t->verify, terr, sizeof terr);
+    if (!*tls) {
+      snprintf(err, errcap, "%s", terr);
+      close(fd);
+      return -1;
+    }
+  }
+  return fd;
+}
+
+bool replay_result_init(replay_conn_result *out, const replay_conn *rc, bool exact) {
+  memset(out, 0, sizeof *out);
+  out->streams = calloc(rc->nex ? rc->nex : 1, sizeof *out->streams);
+  if (!out->streams) return false;
+  out->n = rc->nex;
+  for (size_t i = 0; i < rc->nex; i++) {
+    const replay_exchange *e = &rc->ex[i];
+    replay_stream_result *s = &out->streams[i];
+    if (e->pushed) {
+      s->skipped = true;
+      replay_strings_add(&s->notes, "server push: not replayed (the replay does not enable push)");
+    } else if (!e->have_request) {
+      s->skipped = true;
+      replay_strings_add(&s->notes, "the request header list is not in the capture");
+    } else if (e->undecodable && (!exact || rc->midstream)) {
+      s->skipped = true;
+      replay_strings_add(&s->notes, "the request header list could not be decoded (HPACK "
+                                    "dynamic table state unknown): not replayed");
+    } else if (e->client_reset) {
+      s->skipped = true;
+      replay_strings_add(&s->notes, "the client reset this stream in the capture: not replayed");
+    } else if (e->body_truncated) {
+      s->skipped = true;
+      replay_strings_add(&s->notes, "the request body is larger than the limit: not replayed");
+    }
+  }
+  return true;
+}
+
+void replay_result_free(replay_conn_result *r) {
+  for (size_t i = 0; i < r->n; i++) {
+    replay_response_free(&r->streams[i].live);
+    replay_strings_free(&r->streams[i].violations);
+    replay_strings_free(&r->streams[i].notes);
+  }
+  free(r->streams);
+  replay_strings_free(&r->violations);
+  replay_strings_free(&r->notes);
+  memset(r, 0, sizeof *r);
+}
+
+static bool name_is(const char *name, size_t len, const char *want) {
+  return strlen(want) == len && !memcmp(name, want, len);
+}
+
+/* Connection-specific fields an HTTP/1.1 request may carry and HTTP/2
+ * forbids (RFC 9113 §8.2.2), plus the Upgrade machinery (RFC 7540 §3.2). */
+static bool connection_specific(const char *name, size_t len) {
+  static const char *const names[] = {"connection",
+                                      "keep-alive",
+                                      "proxy-connection",
+                                      "transfer-encoding",
+                                      "upgrade",
+                                      "http2-settings",
+                                      "host",
+                                      NULL};
+  for (size_t i = 0; names[i]; i++)
+    if (name_is(name, len, names[i])) return true;
+  return false;
+}
+
+size_t replay_request_fields(const replay_target *t, const replay_exchange *e, h2_header *out,
+                             size_t cap) {
+  size_t n = 0, pos = 0, nlen, vlen;
+  const char *name, *value;
+  bool have_authority = false;
+  const char *host = NULL;
+  size_t host_len = 0;
+  while (n < cap && packed_next(&e->request, &pos, &name, &nlen, &value, &vlen)) {
+    if (nlen == 0) continue; /* undecodable field */
+    if (e->upgrade && connection_specific(name, nlen)) {
+      if (name_is(name, nlen, "host")) host = value, host_len = vlen;
+      continue;
+    }
+    if (e->upgrade && name_is(name, nlen, "te") && !(vlen == 8 && !memcmp(value, "trailers", 8)))
+      continue;
+    h2_header h = {name, nlen, value, vlen, 0};
+    if (name_is(name, nlen, ":authority")) {
+      have_authority = true;
+      if (!t->keep_authority && t->authority)
+        h.value = t->authority, h.value_len = strlen(t->authority);
+    } else if (name_is(name, nlen, ":scheme")) {
+      h.value = t->tls ? "https" : "http";
+      h.value_len = t->tls ? 5 : 4;
+    }
+    out[n++] = h;
+  }
+  /* An Upgrade request names its authority in Host: it becomes :authority,
+   * placed after the other pseudo-header fields (§8.3). */
+  if (e->upgrade && !have_authority && n < cap && (host || t->authority)) {
+    const char *v = !t->keep_authority && t->authority ? t->authority : host;
+    size_t vl = v == host ? host_len : strlen(v);
+    size_t at = 0;
+    while (at < n && out[at].name_len && out[at].name[0] == ':')
+      at++;
+    memmove(&out[at + 1], &out[at], (n - at) * sizeof *out);
+    out[at] = (h2_header){":authority", 10, v, vl, 0};
+    n++;
+  }
+  return n;
+}
+
+bool replay_order_init(replay_order *o, const replay_conn *rc) {
+  memset(o, 0, sizeof *o);
+  o->rank_to_ex = calloc(rc->nex ? rc->nex : 1, sizeof *o->rank_to_ex);
+  if (!o->rank_to_ex) return false;
+  for (size_t i = 0; i < rc->nex; i++) {
+    uint32_t r = rc->ex[i].completion_rank;
+    if (r != UINT32_MAX && r < rc->nex) {
+      o->rank_to_ex[r] = (uint32_t)i;
+      if (r + 1 > o->nranks) o->nranks = r + 1;
+    }
+  }
+  return true;
+}
+
+uint32_t replay_order_advance(replay_order *o, const replay_conn_result *r) {
+  while (o->prefix < o->nranks) {
+    const replay_stream_result *s = &r->streams[o->rank_to_ex[o->prefix]];
+    if (!s->done && !s->skipped) break;
+    o->prefix++;
+  }
+  return o->prefix;
+}
+
+void replay_order_free(replay_order *o) {
+  free(o->rank_to_ex);
+  memset(o, 0, sizeof *o);
+}
