@@ -330,4 +330,26 @@ rc=0
 [ $rc = 3 ] || fail "cannot connect: exit $rc"
 grep -qx "  note: cannot connect to 127.0.0.1:$dead" "$work/dead.out" || fail "cannot connect: $(cat "$work/dead.out")"
 echo "ok: exit statuses"
+
+# ---- a live peer that breaks the protocol: `check --client` plays a server
+# that sends DATA on stream 0 (RFC 9113 §6.1); the replay must name it ----
+vport=$(free_port)
+"$H" check --client --listen "$vport" client/9113/6.1/1 >"$work/bad-server.out" 2>&1 &
+bad_pid=$!
+wait_port "$vport"
+rc=0
+timeout 30 "$H" replay "$caps/sample.pcapng" --to "127.0.0.1:$vport" >"$work/violation.out" || rc=$?
+wait "$bad_pid" || true
+[ $rc = 1 ] || fail "violating peer: exit $rc"
+grep -qx '  violation: RFC 9113 §6.1: frame-invalid (PROTOCOL_ERROR); the replay closed the connection' \
+  "$work/violation.out" || fail "violation not reported: $(cat "$work/violation.out")"
+grep -q '^replay: 1 connection, 5 streams: 0 match, 3 differ, 2 skipped$' "$work/violation.out" ||
+  fail "violation summary"
+timeout 30 "$H" check --client --listen "$vport" client/9113/6.1/1 >/dev/null 2>&1 &
+bad_pid=$!
+wait_port "$vport"
+"$H" replay --json "$caps/sample.pcapng" --to "127.0.0.1:$vport" >"$work/violation.json" || true
+wait "$bad_pid" || true
+grep -q '"violations":\["RFC 9113 §6.1: frame-invalid (PROTOCOL_ERROR)' "$work/violation.json" || fail "JSON violation: $(head -3 "$work/violation.json")"
+echo "ok: a violating live peer is reported (text and JSON)"
 echo "all replay tests passed"
