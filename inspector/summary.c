@@ -92,9 +92,10 @@ static const char *lint_verdict(const summary_row *r) {
   return r->lint[0] ? "fail" : r->lint[1] ? "warn" : "pass";
 }
 
-static void lint_text(out_buf *o, const summary_row *r) {
+/* "  lint pass (...)" after a connection row; "lint: pass (...)" as the total line. */
+static void lint_text(out_buf *o, const summary_row *r, const char *lead) {
   char line[160];
-  snprintf(line, sizeof line, "  lint %s (%u errors, %u warnings, %u info)", lint_verdict(r),
+  snprintf(line, sizeof line, "%s%s (%u errors, %u warnings, %u info)", lead, lint_verdict(r),
            r->lint[0], r->lint[1], r->lint[2]);
   out_puts(o, line);
 }
@@ -215,7 +216,7 @@ void summary_print(const summary_table *t, out_buf *o, bool json, const capture_
     out_puts(o, line);
     text_types(o, r);
     if (r->linted)
-      lint_text(o, r);
+      lint_text(o, r, "  lint ");
     out_putc(o, '\n');
   }
   if (t->dropped_rows) {
@@ -238,8 +239,7 @@ void summary_print(const summary_table *t, out_buf *o, bool json, const capture_
   text_types(o, &t->total);
   out_putc(o, '\n');
   if (t->total.linted) {
-    out_puts(o, "lint:");
-    lint_text(o, &t->total);
+    lint_text(o, &t->total, "lint: ");
     out_putc(o, '\n');
   }
 }
