@@ -4,6 +4,8 @@
  * everything the peer sends into check_observed and grades it. */
 #include "check_run.h"
 
+#include "tcp_connect.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -403,35 +405,13 @@ void check_conn_run_lines(check_conn *c, const check_case *cs, double deadline, 
 /* ---- server target ---- */
 
 static int connect_to(const check_target *t, double deadline, char *err, size_t cap) {
-  struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
-  int rc = getaddrinfo(t->host, t->port, &hints, &res);
-  if (rc != 0) {
-    snprintf(err, cap, "%s:%s: %s", t->host, t->port, gai_strerror(rc));
+  int gai = 0;
+  int fd = tcp_connect(t->host, t->port, ms_until(deadline), &gai);
+  if (fd < 0) {
+    snprintf(err, cap, "%s:%s: %s", t->host, t->port, gai ? gai_strerror(gai) : strerror(errno));
     return -1;
   }
-  int fd = -1;
-  for (struct addrinfo *a = res; a && fd < 0; a = a->ai_next) {
-    fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol);
-    if (fd < 0) continue;
-    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-    int soerr = 0;
-    if (connect(fd, a->ai_addr, a->ai_addrlen) != 0) {
-      soerr = errno;
-      if (soerr == EINPROGRESS) {
-        struct pollfd pf = {.fd = fd, .events = POLLOUT};
-        socklen_t sl = sizeof soerr;
-        soerr = ETIMEDOUT;
-        if (poll(&pf, 1, ms_until(deadline)) == 1)
-          getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl);
-      }
-    }
-    if (soerr) {
-      snprintf(err, cap, "%s:%s: %s", t->host, t->port, strerror(soerr));
-      close(fd);
-      fd = -1;
-    }
-  }
-  freeaddrinfo(res);
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
   return fd;
 }
 

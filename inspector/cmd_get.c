@@ -4,6 +4,7 @@
  * connection, writes the bodies to stdout in argument order, and with -v
  * prints every frame sent and received to stderr. */
 #include <ctype.h>
+#include <errno.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "h2/session_io.h"
 #include "out_buf.h"
 #include "session_trace.h"
+#include "tcp_connect.h"
 #include "tls_conn.h"
 
 static const char get_usage[] =
@@ -76,21 +78,6 @@ static bool parse_url(const char *s, url *u) {
   }
   snprintf(u->port, sizeof u->port, "%s", colon ? colon + 1 : (u->tls ? "443" : "80"));
   return u->host[0] != 0;
-}
-
-static int connect_to(const char *host, const char *port) {
-  struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
-  if (getaddrinfo(host, port, &hints, &res) != 0) return -1;
-  int fd = -1;
-  for (struct addrinfo *a = res; a; a = a->ai_next) {
-    fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol);
-    if (fd < 0) continue;
-    if (connect(fd, a->ai_addr, a->ai_addrlen) == 0) break;
-    close(fd);
-    fd = -1;
-  }
-  freeaddrinfo(res);
-  return fd;
 }
 
 /* RFC 4648 §5 base64url without padding (HTTP2-Settings, RFC 7540 §3.2.1). */
@@ -334,9 +321,11 @@ int cmd_get(int argc, char **argv) {
   }
 
   int rc = EXIT_OK;
-  int fd = connect_to(urls[0].host, urls[0].port);
+  int gai = 0;
+  int fd = tcp_connect(urls[0].host, urls[0].port, -1, &gai);
   if (fd < 0) {
-    fprintf(stderr, "h2scope get: cannot connect to %s:%s\n", urls[0].host, urls[0].port);
+    fprintf(stderr, "h2scope get: cannot connect to %s:%s: %s\n", urls[0].host, urls[0].port,
+            gai ? gai_strerror(gai) : strerror(errno));
     free(urls);
     free(data);
     return EXIT_INPUT;

@@ -2,6 +2,8 @@
  * the result lists, the request header list as sent, and the ordering rule. */
 #include "replay_run.h"
 
+#include "tcp_connect.h"
+
 #include <netdb.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -37,27 +39,17 @@ void replay_strings_free(replay_strings *l) {
 
 int replay_connect(const replay_target *t, tls_conn **tls, char *err, size_t errcap) {
   *tls = NULL;
-  struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
-  int gai = getaddrinfo(t->host, t->port, &hints, &res);
-  if (gai != 0) {
-    snprintf(err, errcap, "cannot resolve %s: %s", t->host, gai_strerror(gai));
-    return -1;
-  }
-  int fd = -1;
-  for (struct addrinfo *a = res; a; a = a->ai_next) {
-    fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol);
-    if (fd < 0) continue;
-    if (connect(fd, a->ai_addr, a->ai_addrlen) == 0) break;
-    close(fd);
-    fd = -1;
-  }
-  freeaddrinfo(res);
-  if (fd < 0) {
-    snprintf(err, errcap, "cannot connect to %s:%s", t->host, t->port);
-    return -1;
-  }
-  /* Every blocking read ends after the timeout: a silent peer ends the run. */
+  /* Every blocking step ends after the timeout: a silent peer ends the run. */
   uint32_t ms = t->timeout_ms ? t->timeout_ms : 10000;
+  int gai = 0;
+  int fd = tcp_connect(t->host, t->port, (int)ms, &gai);
+  if (fd < 0) {
+    if (gai)
+      snprintf(err, errcap, "cannot resolve %s: %s", t->host, gai_strerror(gai));
+    else
+      snprintf(err, errcap, "cannot connect to %s:%s", t->host, t->port);
+    return -1;
+  }
   struct timeval tv = {.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);

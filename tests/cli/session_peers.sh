@@ -37,13 +37,19 @@ start_nghttpd() {
   wait_port "$2"
 }
 
-# start_h2o DIR PORT WORK: h2c (prior knowledge and Upgrade)
+# start_h2o DIR PORT WORK [KEY CERT]: h2c (prior knowledge and Upgrade), or
+# TLS (ALPN h2) with KEY and CERT
 start_h2o() {
   local conf=$3/h2o.conf
   {
     echo "listen:"
     echo "  host: 127.0.0.1"
     echo "  port: $2"
+    if [ $# -ge 5 ]; then
+      echo "  ssl:"
+      echo "    certificate-file: $5"
+      echo "    key-file: $4"
+    fi
     [ "$(id -u)" = 0 ] && echo "user: nobody"
     echo "error-log: $3/h2o.err"
     echo "access-log: /dev/null"
@@ -58,9 +64,14 @@ start_h2o() {
   wait_port "$2"
 }
 
-# start_nginx DIR PORT WORK: h2c with prior knowledge (`listen ... http2`)
+# start_nginx DIR PORT WORK [KEY CERT]: h2c with prior knowledge
+# (`listen ... http2`), or TLS 1.2/1.3 with KEY and CERT
 start_nginx() {
-  local w=$3/nginx
+  local w=$3/nginx listen="listen 127.0.0.1:$2 http2;"
+  if [ $# -ge 5 ]; then
+    listen="listen 127.0.0.1:$2 ssl http2; ssl_certificate $5; ssl_certificate_key $4;
+    ssl_protocols TLSv1.2 TLSv1.3;"
+  fi
   mkdir -p "$w/tmp"
   cat >"$w/nginx.conf" <<CONF
 daemon off;
@@ -76,7 +87,7 @@ http {
   uwsgi_temp_path $w/tmp/uwsgi;
   scgi_temp_path $w/tmp/scgi;
   server {
-    listen 127.0.0.1:$2 http2;
+    $listen
     root $1;
   }
 }

@@ -36,58 +36,14 @@ ports+=("$p_nghttpd")
 p_h2o= p_nginx=
 if have h2o; then
   p_h2o=$(free_port)
-  cat >"$work/h2o.conf" <<CONF
-listen:
-  host: 127.0.0.1
-  port: $p_h2o
-  ssl:
-    certificate-file: $work/cert.pem
-    key-file: $work/key.pem
-$([ "$(id -u)" = 0 ] && echo "user: nobody")
-error-log: $work/h2o.err
-access-log: /dev/null
-hosts:
-  default:
-    paths:
-      /:
-        file.dir: $www
-CONF
-  h2o -c "$work/h2o.conf" >/dev/null 2>&1 &
-  peer_pids+=($!)
-  wait_port "$p_h2o"
+  start_h2o "$www" "$p_h2o" "$work" "$work/key.pem" "$work/cert.pem"
   ports+=("$p_h2o")
 else
   echo "SKIP: h2o not installed"
 fi
 if have nginx; then
   p_nginx=$(free_port)
-  w=$work/nginx
-  mkdir -p "$w/tmp"
-  cat >"$w/nginx.conf" <<CONF
-daemon off;
-worker_processes 1;
-pid $w/nginx.pid;
-error_log $w/error.log;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path $w/tmp/body;
-  proxy_temp_path $w/tmp/proxy;
-  fastcgi_temp_path $w/tmp/fastcgi;
-  uwsgi_temp_path $w/tmp/uwsgi;
-  scgi_temp_path $w/tmp/scgi;
-  server {
-    listen 127.0.0.1:$p_nginx ssl http2;
-    ssl_certificate $work/cert.pem;
-    ssl_certificate_key $work/key.pem;
-    ssl_protocols TLSv1.2 TLSv1.3;
-    root $www;
-  }
-}
-CONF
-  nginx -p "$w" -e "$w/error.log" -c "$w/nginx.conf" >/dev/null 2>&1 &
-  peer_pids+=($!)
-  wait_port "$p_nginx"
+  start_nginx "$www" "$p_nginx" "$work" "$work/key.pem" "$work/cert.pem"
   ports+=("$p_nginx")
 else
   echo "SKIP: nginx not installed"
