@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "command_output.h"
 #include "pcap_write.h"
 #include "run_suite.h"
 
@@ -19,24 +20,7 @@ static char output[1 << 20];
 
 /* Runs `h2scope read ARGS...` and keeps its stdout in `output`. */
 static int run_read(int argc, char **argv) {
-  char path[512];
-  pw_temp_path("lint-out.txt", path, sizeof path);
-  fflush(stdout);
-  int saved = dup(STDOUT_FILENO);
-  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  ck_assert_int_ge(fd, 0);
-  dup2(fd, STDOUT_FILENO);
-  close(fd);
-  int rc = cmd_read(argc, argv);
-  fflush(stdout);
-  dup2(saved, STDOUT_FILENO);
-  close(saved);
-  FILE *f = fopen(path, "rb");
-  ck_assert_ptr_nonnull(f);
-  size_t n = fread(output, 1, sizeof output - 1, f);
-  output[n] = '\0';
-  fclose(f);
-  return rc;
+  return command_output(cmd_read, argc, argv, "lint-out.txt", output, sizeof output);
 }
 
 /* The "lint" ids of the output lines, space-separated, in order. */

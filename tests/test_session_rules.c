@@ -15,6 +15,7 @@
 #include "h2/observer.h"
 #include "h2/session.h"
 #include "h2/stream_state.h"
+#include "command_output.h"
 #include "pcap_write.h"
 #include "run_suite.h"
 
@@ -138,24 +139,8 @@ static const char *lint_ids(exchange *x) {
   ck_assert(pw_close(&x->file));
   h2_session_free(x->s);
   x->s = NULL;
-  char path[512];
-  pw_temp_path("session-rules-out.txt", path, sizeof path);
-  fflush(stdout);
-  int saved = dup(STDOUT_FILENO);
-  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  ck_assert_int_ge(fd, 0);
-  dup2(fd, STDOUT_FILENO);
-  close(fd);
   char *argv[] = {"read", "--lint", "--json", x->path};
-  cmd_read(4, argv);
-  fflush(stdout);
-  dup2(saved, STDOUT_FILENO);
-  close(saved);
-  FILE *f = fopen(path, "rb");
-  ck_assert_ptr_nonnull(f);
-  size_t n = fread(output, 1, sizeof output - 1, f);
-  output[n] = '\0';
-  fclose(f);
+  command_output(cmd_read, 4, argv, "session-rules-out.txt", output, sizeof output);
   static char list[1024];
   size_t len = 0;
   list[0] = '\0';
