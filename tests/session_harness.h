@@ -209,6 +209,14 @@ static inline void hs_client_handshake(harness *h) {
   hs_frame_send(h, H2_SETTINGS, H2_FLAG_ACK, 0, NULL, 0);
 }
 
+/* A server session from cfg, its own SETTINGS drained, the client's
+ * handshake done: where most server tests start. */
+static inline void hs_start_server(harness *h, const h2_session_config *cfg) {
+  hs_start(h, cfg);
+  hs_drain(h);
+  hs_client_handshake(h);
+}
+
 /* Client under test: server SETTINGS + ACK. */
 static inline void hs_server_handshake(harness *h) {
   hs_frame_send(h, H2_SETTINGS, 0, 0, NULL, 0);

@@ -408,9 +408,7 @@ START_TEST(connection_receive_window_enforced) {
   cfg.connection_window = 65535;
   cfg.manual_window_update = true;
   cfg.initial_window_size = 1u << 20;
-  hs_start(&h, &cfg);
-  hs_drain(&h);
-  hs_client_handshake(&h);
+  hs_start_server(&h, &cfg);
   hs_headers(&h, 1, H2_FLAG_END_HEADERS, hs_post);
   static uint8_t big[16384];
   for (int i = 0; i < 3; i++)
@@ -430,9 +428,7 @@ START_TEST(concurrency_limit) {
   h2_session_config cfg;
   hs_config(&h, &cfg, H2_ROLE_SERVER);
   cfg.max_concurrent_streams = 2;
-  hs_start(&h, &cfg);
-  hs_drain(&h);
-  hs_client_handshake(&h);
+  hs_start_server(&h, &cfg);
   hs_headers(&h, 1, H2_FLAG_END_HEADERS, hs_post);
   hs_headers(&h, 3, H2_FLAG_END_HEADERS, hs_post);
   ck_assert_uint_eq(h2_session_open_streams(h.s, true), 2);
@@ -601,9 +597,7 @@ START_TEST(ping_flood) {
   h2_session_config cfg;
   hs_config(&h, &cfg, H2_ROLE_SERVER);
   cfg.flood.ping_per_sec = 5;
-  hs_start(&h, &cfg);
-  hs_drain(&h);
-  hs_client_handshake(&h);
+  hs_start_server(&h, &cfg);
   const uint8_t op[8] = {0};
   for (int i = 0; i < 5; i++)
     hs_frame_send(&h, H2_PING, 0, 0, op, 8);
@@ -622,9 +616,7 @@ START_TEST(rst_flood) {
   h2_session_config cfg;
   hs_config(&h, &cfg, H2_ROLE_SERVER);
   cfg.flood.rst_per_sec = 10;
-  hs_start(&h, &cfg);
-  hs_drain(&h);
-  hs_client_handshake(&h);
+  hs_start_server(&h, &cfg);
   for (uint32_t i = 0; i < 11; i++) {
     hs_headers(&h, 1 + 2 * i, H2_FLAG_END_HEADERS, hs_post);
     hs_frame_send(&h, H2_RST_STREAM, 0, 1 + 2 * i, "\0\0\0\x08", 4);
@@ -640,9 +632,7 @@ START_TEST(settings_flood) {
   h2_session_config cfg;
   hs_config(&h, &cfg, H2_ROLE_SERVER);
   cfg.flood.settings_per_sec = 3;
-  hs_start(&h, &cfg);
-  hs_drain(&h);
-  hs_client_handshake(&h);
+  hs_start_server(&h, &cfg);
   hs_frame_send(&h, H2_SETTINGS, 0, 0, NULL, 0);
   hs_frame_send(&h, H2_SETTINGS, 0, 0, NULL, 0);
   ck_assert_ptr_null(hs_find(&h, H2_GOAWAY, 0));
@@ -657,9 +647,7 @@ START_TEST(empty_data_flood) {
   h2_session_config cfg;
   hs_config(&h, &cfg, H2_ROLE_SERVER);
   cfg.flood.empty_frames_per_sec = 20;
-  hs_start(&h, &cfg);
-  hs_drain(&h);
-  hs_client_handshake(&h);
+  hs_start_server(&h, &cfg);
   hs_headers(&h, 1, H2_FLAG_END_HEADERS, hs_post);
   for (int i = 0; i < 20; i++)
     hs_frame_send(&h, H2_DATA, 0, 1, NULL, 0);
@@ -675,9 +663,7 @@ START_TEST(continuation_flood) {
   h2_session_config cfg;
   hs_config(&h, &cfg, H2_ROLE_SERVER);
   cfg.flood.continuation_frames = 8;
-  hs_start(&h, &cfg);
-  hs_drain(&h);
-  hs_client_handshake(&h);
+  hs_start_server(&h, &cfg);
   uint8_t block[512];
   size_t n = hs_block(&h, hs_get, block, sizeof block);
   ck_assert_uint_gt(n, 10);
@@ -694,9 +680,7 @@ START_TEST(flood_limits_can_be_disabled) {
   h2_session_config cfg;
   hs_config(&h, &cfg, H2_ROLE_SERVER);
   cfg.flood.ping_per_sec = UINT32_MAX;
-  hs_start(&h, &cfg);
-  hs_drain(&h);
-  hs_client_handshake(&h);
+  hs_start_server(&h, &cfg);
   const uint8_t op[8] = {0};
   for (int i = 0; i < 300; i++)
     hs_frame_send(&h, H2_PING, 0, 0, op, 8);
@@ -744,9 +728,7 @@ START_TEST(server_sends_push) {
   harness h;
   h2_session_config cfg;
   hs_config(&h, &cfg, H2_ROLE_SERVER);
-  hs_start(&h, &cfg);
-  hs_drain(&h);
-  hs_client_handshake(&h);
+  hs_start_server(&h, &cfg);
   hs_headers(&h, 1, H2_FLAG_END_HEADERS | H2_FLAG_END_STREAM, hs_get);
   h2_header req[] = {{":method", 7, "GET", 3, 0},
                      {":scheme", 7, "http", 4, 0},
@@ -933,9 +915,7 @@ START_TEST(header_list_too_large) {
   h2_session_config cfg;
   hs_config(&h, &cfg, H2_ROLE_SERVER);
   cfg.max_header_list_size = 200;
-  hs_start(&h, &cfg);
-  hs_drain(&h);
-  hs_client_handshake(&h);
+  hs_start_server(&h, &cfg);
   static char big[300];
   memset(big, 'v', sizeof big - 1);
   char field[400];
