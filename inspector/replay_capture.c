@@ -441,6 +441,16 @@ static void flow_close(void *user, capture_flow *f, int reason, double ts) {
             : e->completion_rank;
     if (fr->wait_completed > bound) fr->wait_completed = bound;
   }
+  /* Requests and frames go out in their recorded order, so none may wait
+   * for more than one after it: a stream-0 frame (a SETTINGS ACK) recorded
+   * late by a mid-connection start would otherwise wait for a response to a
+   * request that is only sent after it, and the replay would stall. */
+  for (size_t k = rc->nframes; k-- > 1;)
+    if (rc->frames[k - 1].wait_completed > rc->frames[k].wait_completed)
+      rc->frames[k - 1].wait_completed = rc->frames[k].wait_completed;
+  for (size_t i = rc->nex; i-- > 1;)
+    if (rc->ex[i - 1].wait_completed > rc->ex[i].wait_completed)
+      rc->ex[i - 1].wait_completed = rc->ex[i].wait_completed;
   if (rc->raw) {
     side_bytes *sb = rc->raw;
     int client = strcmp(f->endpoint[FLOW_DIR_C2S], sb->side0) ? 1 : 0;

@@ -347,6 +347,102 @@ START_TEST(order_prefix) {
 }
 END_TEST
 
+/* The capture of a sequential client (h2load -m 1) cut to start at the
+ * client's SETTINGS ACK: no handshake, so HTTP/2 is found by the chain of
+ * frames, and the server's direction (the whole response to stream 1, whose
+ * request is not in the capture) is detected before the client's lone ACK.
+ * That ACK must not wait for responses to requests sent after it. */
+static const char *write_midstream_capture(void) {
+  static char path[512];
+  pw_temp_path("replay-midstream.pcap", path, sizeof path);
+  pw_file f;
+  ck_assert(pw_open_pcap(&f, path, PW_LINK_ETHERNET, 65535));
+  pw_packet t = tmpl();
+  pw_conv c;
+  pw_conv_init(&c, &f, &t, 1000, 5000, 1700000000.0);
+  wire w = {.len = 0};
+  put_frame(&w, H2_SETTINGS, H2_FLAG_ACK, 0, NULL, 0);
+  ck_assert(pw_conv_send(&c, 0, w.b, w.len, 0));
+  static const uint32_t sids[] = {1, 3, 5};
+  for (size_t k = 0; k < 3; k++) {
+    wire s = {.len = 0};
+    if (k == 0) put_frame(&s, H2_SETTINGS, H2_FLAG_ACK, 0, NULL, 0);
+    put_headers(&s, sids[k], false, RESP5);
+    put_frame(&s, H2_DATA, H2_FLAG_END_STREAM, sids[k], "abc", 3);
+    ck_assert(pw_conv_send(&c, 1, s.b, s.len, 0));
+    if (k == 2) break;
+    wire q = {.len = 0};
+    put_headers(&q, sids[k + 1], true, REQ5);
+    ck_assert(pw_conv_send(&c, 0, q.b, q.len, 0));
+  }
+  wire g = {.len = 0};
+  put_frame(&g, H2_GOAWAY, 0, 0, "\0\0\0\0\0\0\0\0", 8);
+  ck_assert(pw_conv_send(&c, 0, g.b, g.len, 0));
+  ck_assert(pw_conv_fin(&c, 0));
+  ck_assert(pw_conv_fin(&c, 1));
+  ck_assert(pw_close(&f));
+  return path;
+}
+
+/* Plays the send loops of both replay modes against a peer that answers
+ * every request at once: --exact sends the recorded frames in order, the
+ * default mode the requests in order, each when its wait is over. A wait
+ * that can never be over is a stall. */
+static void assert_never_stalls(const replay_conn *c) {
+  for (int exact = 0; exact < 2; exact++) {
+    replay_conn_result r;
+    ck_assert(replay_result_init(&r, c, exact));
+    replay_order o;
+    ck_assert(replay_order_init(&o, c));
+    size_t n = exact ? c->nframes : c->nex;
+    for (size_t k = 0; k < n; k++) {
+      uint32_t sid = exact ? c->frames[k].stream_id : c->ex[k].stream_id;
+      uint32_t wait = exact ? c->frames[k].wait_completed : c->ex[k].wait_completed;
+      size_t i = SIZE_MAX;
+      for (size_t j = 0; sid && j < c->nex; j++)
+        if (c->ex[j].stream_id == sid) i = j;
+      if (i != SIZE_MAX && r.streams[i].skipped) continue;
+      ck_assert_msg(wait <= replay_order_advance(&o, &r), "%s %zu (stream %u) waits for %u",
+                    exact ? "frame" : "request", k, sid, wait);
+      if (i != SIZE_MAX && (!exact || c->frames[k].type == H2_HEADERS)) r.streams[i].done = true;
+    }
+    replay_order_free(&o);
+    replay_result_free(&r);
+  }
+}
+
+START_TEST(midstream_start_never_stalls) {
+  const char *path = write_midstream_capture();
+  replay_capture rc;
+  char err[256] = "";
+  ck_assert_int_eq(replay_capture_load(&rc, path, 0, true, NULL, err, sizeof err), 0);
+  ck_assert_uint_eq(rc.n, 1);
+  replay_conn *c = rc.conns[0];
+  ck_assert(c->is_h2 && c->midstream);
+  ck_assert_str_eq(c->client, "10.0.0.1:40000");
+  ck_assert_uint_eq(c->nex, 3);
+  ck_assert(!c->ex[0].have_request); /* stream 1: only its response */
+  ck_assert(c->ex[1].have_request && c->ex[2].have_request);
+  ck_assert_uint_eq(c->nframes, 4); /* SETTINGS ACK, HEADERS 3, HEADERS 5, GOAWAY */
+  ck_assert_uint_eq(c->frames[0].type, H2_SETTINGS);
+  ck_assert_uint_le(c->frames[0].wait_completed, c->ex[1].completion_rank);
+  assert_never_stalls(c);
+  replay_capture_free(&rc);
+}
+END_TEST
+
+START_TEST(recorded_captures_never_stall) {
+  for (int push = 0; push < 2; push++) {
+    replay_capture rc;
+    char err[256] = "";
+    ck_assert_int_eq(replay_capture_load(&rc, write_capture(push), 0, true, NULL, err, sizeof err),
+                     0);
+    assert_never_stalls(rc.conns[0]);
+    replay_capture_free(&rc);
+  }
+}
+END_TEST
+
 /* ---- comparison ---- */
 
 static void response_of(replay_response *r, const char *const *kv, const char *body) {
@@ -493,6 +589,8 @@ static Suite *suite(void) {
   tcase_add_test(tc, conn_filter_and_unusable_input);
   tcase_add_test(tc, request_fields_rewrite);
   tcase_add_test(tc, order_prefix);
+  tcase_add_test(tc, midstream_start_never_stalls);
+  tcase_add_test(tc, recorded_captures_never_stall);
   tcase_add_test(tc, compare_ignores_volatile_fields);
   tcase_add_test(tc, compare_reports_differences);
   tcase_add_test(tc, response_informational_and_trailers);

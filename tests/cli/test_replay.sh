@@ -238,7 +238,7 @@ else
 fi
 
 # ---- captures recorded here ----
-if have tcpdump && have nghttp && have h2load && have editcap; then
+if have tcpdump && have nghttp && have h2load && have editcap && have tshark; then
   record() { # FILE PORT COMMAND...
     local file=$1 p=$2
     shift 2
@@ -279,9 +279,11 @@ for _ in range(200):
     peer_pids+=($!)
     wait_port "$p0"
     record "$work/seq.pcap" "$p0" h2load -n 3 -c 1 -m 1 "http://127.0.0.1:$p0/index.html"
-    # cut before the client's second data segment (its second request)
-    cut=$(tcpdump -nn -r "$work/seq.pcap" 2>/dev/null |
-      awk -v p=".$p0:" '{n++} $5 ~ p && / length [1-9]/ {c++; if (c == 2) {print n; exit}}')
+    # cut at the packet that carries the client's second request (HEADERS on
+    # stream 3), whatever the segmentation: its SETTINGS ACK may travel
+    # alone, with the first request or with the second
+    cut=$(tshark -r "$work/seq.pcap" -d "tcp.port==$p0,http2" -T fields -e frame.number \
+      -Y "tcp.dstport==$p0 && http2.type==1 && http2.streamid==3" 2>/dev/null | head -1)
     [ -n "$cut" ] || fail "seq.pcap: no second request segment"
     editcap -r "$work/seq.pcap" "$work/seqmid.pcap" "$cut-100000"
     "$H" replay "$work/seqmid.pcap" --to "$to" --exact >"$work/seqmid.out" || fail "seqmid: $(cat "$work/seqmid.out")"
@@ -304,7 +306,7 @@ OUT
     echo "SKIP: tcpdump cannot capture on lo here"
   fi
 else
-  echo "SKIP: tcpdump / nghttp / h2load / editcap missing"
+  echo "SKIP: tcpdump / nghttp / h2load / editcap / tshark missing"
 fi
 
 # ---- exit statuses ----
