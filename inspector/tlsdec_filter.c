@@ -460,6 +460,7 @@ static void record_done(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i, c
              "a TLS record failed authentication");
     return;
   }
+  s->info.records_opened = true;
   if (inner_type == CT_APPLICATION_DATA) {
     int role = i == s->client ? ROLE_CLIENT : ROLE_SERVER;
     s->info.decrypted = true;
@@ -733,11 +734,16 @@ void tls_conn_info_describe(const tls_conn_info *info, char *text, size_t text_c
                             size_t json_cap) {
   const char *version = info->version ? info->version_name : "TLS";
   const char *suite = info->cipher_suite ? info->suite_name : "";
+  /* A handshake that opened with the keys but no application data after it
+   * (an unused preconnect) is decrypted: there was just nothing more. */
+  bool opened = info->decrypted || info->records_opened;
+  const char *state = info->decrypted ? "decrypted"
+                      : opened        ? "decrypted, no application data"
+                                      : "not decrypted";
   if (text)
     snprintf(text, text_cap, "%s%s%s%s%s %s%s%s", version, suite[0] ? " " : "", suite,
-             info->alpn[0] ? " alpn=" : "", info->alpn,
-             info->decrypted ? "decrypted" : "not decrypted",
-             info->problem ? (info->decrypted ? " with problems: " : ": ") : "",
+             info->alpn[0] ? " alpn=" : "", info->alpn, state,
+             info->problem ? (opened ? " with problems: " : ": ") : "",
              info->problem ? info->problem : "");
   if (json) {
     char alpn[64], sni[128];
@@ -745,9 +751,11 @@ void tls_conn_info_describe(const tls_conn_info *info, char *text, size_t text_c
     json_safe(sni, sizeof sni, info->server_name);
     snprintf(json, json_cap,
              ",\"tls\":{\"version\":\"%s\",\"suite\":\"%s\",\"alpn\":\"%s\",\"sni\":\"%s\","
-             "\"decrypted\":%s,\"problem\":%s%s%s}",
+             "\"decrypted\":%s,\"problem\":%s%s%s,\"app_data_bytes\":[%llu,%llu]}",
              info->version ? info->version_name : "unknown", info->cipher_suite ? suite : "unknown",
-             alpn, sni, info->decrypted ? "true" : "false", info->problem ? "\"" : "",
-             info->problem ? info->problem : "null", info->problem ? "\"" : "");
+             alpn, sni, opened ? "true" : "false", info->problem ? "\"" : "",
+             info->problem ? info->problem : "null", info->problem ? "\"" : "",
+             (unsigned long long)info->app_bytes[ROLE_CLIENT],
+             (unsigned long long)info->app_bytes[ROLE_SERVER]);
   }
 }

@@ -66,6 +66,8 @@ typedef struct tls_conn_info {
   bool extended_master_secret; /* TLS 1.2: both hellos carried the extension */
   bool keys_found;             /* the key log had secrets for it */
   bool decrypted;              /* at least one application_data record was decrypted */
+  bool records_opened;         /* at least one protected record (handshake or application
+                                  data) authenticated with the key log's secrets */
   uint32_t key_updates;        /* TLS 1.3 KeyUpdate messages followed */
   uint64_t app_records[2];     /* application_data records decrypted: [0] client, [1] server */
   uint64_t app_bytes[2];       /* their plaintext bytes */
@@ -94,9 +96,14 @@ const flow_consumer *tlsdec_filter_consumer(const tlsdec_filter *t);
 const tls_conn_info *tlsdec_flow_info(const tlsdec_filter *t, const capture_flow *f);
 
 /* One-line descriptions of info for printers. text: "TLS 1.3
- * TLS_AES_128_GCM_SHA256 alpn=h2 decrypted" (or "not decrypted: tls-no-keys").
- * json: pre-rendered `,"tls":{"version":..,"suite":..,"alpn":..,"sni":..,
- * "decrypted":true|false,"problem":..}` (wire-derived text is made safe for
+ * TLS_AES_128_GCM_SHA256 alpn=h2 decrypted" (or "not decrypted: tls-no-keys",
+ * or "decrypted, no application data" for a connection whose handshake opened
+ * with the keys but which carried nothing else, such as a browser's unused
+ * preconnect). json: pre-rendered `,"tls":{"version":..,"suite":..,"alpn":..,
+ * "sni":..,"decrypted":true|false,"problem":..,"app_data_bytes":[c,s]}`, where
+ * decrypted means the keys opened the connection's protected records and
+ * app_data_bytes counts the decrypted application data of the client and the
+ * server (wire-derived text is made safe for
  * JSON: only printable ASCII, '"' and '\\' replaced by '?'). Either buffer may
  * be NULL. */
 void tls_conn_info_describe(const tls_conn_info *info, char *text, size_t text_cap, char *json,

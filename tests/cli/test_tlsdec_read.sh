@@ -38,7 +38,7 @@ for name in h2-tls12-aes128gcm h2-tls12-aes256gcm h2-tls12-chacha20 \
   sorted_by_side "$T/$name.tshark" >"$work/$name.tshark"
   diff "$work/$name.sides" "$work/$name.tshark" || fail "$name: frames differ from tshark"
   cmp -s "$work/$name.sides" "$work/h2c.sides" || fail "$name: frames differ from h2c"
-  grep -q '"event":"close".*"tls":{"version":"TLS 1\.[23]","suite":"TLS_[A-Z0-9_]*","alpn":"h2","sni":"","decrypted":true,"problem":null}' \
+  grep -q '"event":"close".*"tls":{"version":"TLS 1\.[23]","suite":"TLS_[A-Z0-9_]*","alpn":"h2","sni":"","decrypted":true,"problem":null,"app_data_bytes":\[[1-9][0-9]*,[1-9][0-9]*\]}' \
     "$work/$name.json" || fail "$name: close event without TLS facts"
   if grep -q '"event":"notice"' "$work/$name.json"; then fail "$name: unexpected notice"; fi
 done
@@ -48,6 +48,29 @@ done
   >"$work/text"
 grep -q "close (rst) .*, TLS 1.2 TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256 alpn=h2 decrypted$" "$work/text" ||
   fail "text close line"
+
+# A handshake and nothing after it (a browser's unused preconnect): the
+# captures cut after the last handshake packet (TLS 1.3: the client's
+# Finished is packet 10, after a HelloRetryRequest; TLS 1.2: the server's
+# Finished is packet 9). The keys opened the handshake: "decrypted, no
+# application data", not "not decrypted".
+if command -v editcap >/dev/null; then
+  for cut in h2-tls13-aes128gcm:10:1.3 h2-tls12-aes128gcm:9:1.2; do
+    IFS=: read -r name last v <<<"$cut"
+    editcap -r "$T/$name.pcap" "$work/hs-only.pcap" "1-$last"
+    "$H" read --no-color "$work/hs-only.pcap" --keylog "$T/$name.keylog" >"$work/hs.text"
+    grep -q "close (end-of-capture) .*, TLS $v TLS_[A-Z0-9_]* alpn=h2 decrypted, no application data$" \
+      "$work/hs.text" || fail "TLS $v handshake only: $(tail -1 "$work/hs.text")"
+    "$H" read --json "$work/hs-only.pcap" --keylog "$T/$name.keylog" >"$work/hs.json"
+    grep -q '"decrypted":true,"problem":null,"app_data_bytes":\[0,0\]}' "$work/hs.json" ||
+      fail "TLS $v handshake only (JSON): $(grep '"close"' "$work/hs.json")"
+    # without the keys it is not decrypted
+    "$H" read --no-color "$work/hs-only.pcap" | grep -q " not decrypted: tls-no-keys$" ||
+      fail "TLS $v handshake only, no keys"
+  done
+else
+  echo "SKIP: editcap missing (handshake-only cut)"
+fi
 
 # Keys embedded in pcapng (editcap --inject-secrets): no --keylog needed.
 "$H" read --json "$T/h2-tls13-dsb.pcapng" | frames >"$work/dsb.frames"
