@@ -222,8 +222,15 @@ static void flow_open(void *user, capture_flow *f, double ts) {
 static void flow_bytes(void *user, capture_flow *f, int dir, uint64_t offset, const uint8_t *data,
                        size_t len, double ts) {
   read_state *rs = user;
-  if (f->user)
-    h2_conn_bytes(f->user, dir, offset, data, len, ts);
+  h2_conn *c = f->user;
+  if (c && rs->tls && !c->alpn_checked) {
+    /* Decrypted bytes come after the handshake: ALPN is known by now. */
+    c->alpn_checked = true;
+    const tls_conn_info *tls = tlsdec_flow_info(rs->tls, f);
+    if (tls && !strcmp(tls->alpn, "h2") && tls->client_dir >= 0)
+      h2_conn_alpn_h2(c, tls->client_dir);
+  }
+  if (c) h2_conn_bytes(c, dir, offset, data, len, ts);
   if (rs->live && rs->out->len)
     out_flush(rs->out); /* someone is watching: a segment's frames appear at once */
 }

@@ -459,6 +459,13 @@ static void decide(h2_conn *c, int dir, bool final) {
       not_http2(c, dir, "HTTP/1.1 request never answered with an upgrade");
     return;
   }
+  if (c->alpn_h2 && d->state == DIR_START) {
+    event(c, dir, "detect", d->buf_offset, "HTTP/2 negotiated by TLS ALPN (h2)", NULL, NULL);
+    /* The server's bytes first when both are held: they came first. */
+    start_h2(c, FLOW_DIR_S2C, STREAM_PREFACE_FORBID, false);
+    start_h2(c, FLOW_DIR_C2S, STREAM_PREFACE_REQUIRE, false);
+    return;
+  }
   bool full = final || d->len >= HOLD_LIMIT;
   unsigned chain = c->opt.force_h2 ? 1 : (d->state == DIR_SYNC ? 2 : 3);
   detect_result r = h2_detect(d->buf, d->len, full, chain, &off);
@@ -579,6 +586,14 @@ void h2_conn_bytes(h2_conn *c, int dir, uint64_t offset, const uint8_t *data, si
     hold(d, data, len);
     decide(c, dir, false);
   }
+}
+
+void h2_conn_alpn_h2(h2_conn *c, int client_dir) {
+  if (c->is_h2 || c->dir[0].state != DIR_START || c->dir[1].state != DIR_START || c->dir[0].len ||
+      c->dir[1].len)
+    return;
+  if (client_dir != FLOW_DIR_C2S) swap_dirs(c);
+  c->alpn_h2 = true;
 }
 
 void h2_conn_gap(h2_conn *c, int dir, uint64_t offset, uint64_t len, double ts) {

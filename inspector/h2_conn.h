@@ -73,6 +73,8 @@ typedef struct h2_conn {
   bool is_h2;                   /* HTTP/2 was found */
   bool upgrade;                 /* via HTTP/1.1 Upgrade */
   bool midstream;               /* started without a preface */
+  bool alpn_h2;                 /* TLS with ALPN "h2": HTTP/2 from both sides' first bytes */
+  bool alpn_checked;            /* the TLS layer was asked about ALPN (cmd_read) */
   uint32_t gaps;
   uint64_t gap_bytes;
   uint32_t streams;             /* client/server streams opened (HEADERS/PUSH_PROMISE seen) */
@@ -97,6 +99,13 @@ void h2_conn_free(h2_conn *c);
 void h2_conn_bytes(h2_conn *c, int dir, uint64_t offset, const uint8_t *data, size_t len,
                    double ts);
 void h2_conn_gap(h2_conn *c, int dir, uint64_t offset, uint64_t len, double ts);
+/* The connection is TLS and the server selected ALPN "h2" (RFC 9113 §3.2):
+ * each side's first byte starts HTTP/2 (the client with the preface, the
+ * server with its SETTINGS), so a server that speaks first decodes even when
+ * the client never sends anything (an unused preconnect). client_dir is the
+ * capture direction of the TLS client. Call before the first bytes; ignored
+ * afterwards. */
+void h2_conn_alpn_h2(h2_conn *c, int client_dir);
 /* End of the connection (or capture): reports partial frames. */
 void h2_conn_finish(h2_conn *c, double ts);
 

@@ -41,6 +41,7 @@ void summary_add(summary_table *t, const h2_conn *c) {
   r.h2 = c->is_h2;
   r.upgrade = c->upgrade;
   r.midstream = c->midstream;
+  r.alpn = c->alpn_h2;
   for (int d = 0; d < 2; d++) {
     r.bytes[d] = c->flow->bytes[d];
     r.frames[d] = c->dir[d].frames;
@@ -116,8 +117,11 @@ static void json_row(out_buf *o, const summary_row *r, bool total) {
     out_fixed(o, r->duration, 6);
     out_puts(o, r->h2 ? ",\"http2\":true" : ",\"http2\":false");
     out_puts(o, ",\"detected\":");
-    json_cstr(o, !r->h2 ? "none" : r->upgrade ? "upgrade" : r->midstream ? "mid-stream"
-                                                                         : "preface");
+    json_cstr(o, !r->h2         ? "none"
+                 : r->upgrade   ? "upgrade"
+                 : r->midstream ? "mid-stream"
+                 : r->alpn      ? "alpn"
+                                : "preface");
     out_puts(o, ",\"close\":");
     json_cstr(o, r->close_reason ? r->close_reason : "");
   }
@@ -207,10 +211,15 @@ void summary_print(const summary_table *t, out_buf *o, bool json, const capture_
     char ends[140];
     snprintf(ends, sizeof ends, "%s -> %s", r->client, r->server);
     char line[400];
-    snprintf(line, sizeof line, "%4u  %-44s %8.3fs  %-9s %7u  %7llu/%-7llu  %9llu/%-9llu %6llu %4u  ",
-             r->conn, ends, r->duration,
-             !r->h2 ? "no" : r->upgrade ? "upgrade" : r->midstream ? "mid" : "preface", r->streams,
-             (unsigned long long)r->frames[0], (unsigned long long)r->frames[1],
+    snprintf(line, sizeof line,
+             "%4u  %-44s %8.3fs  %-9s %7u  %7llu/%-7llu  %9llu/%-9llu %6llu %4u  ", r->conn, ends,
+             r->duration,
+             !r->h2         ? "no"
+             : r->upgrade   ? "upgrade"
+             : r->midstream ? "mid"
+             : r->alpn      ? "alpn"
+                            : "preface",
+             r->streams, (unsigned long long)r->frames[0], (unsigned long long)r->frames[1],
              (unsigned long long)r->bytes[0], (unsigned long long)r->bytes[1],
              (unsigned long long)r->errors, r->gaps);
     out_puts(o, line);

@@ -18,7 +18,7 @@ typedef struct summary_row {
   uint32_t conn;
   char client[64], server[64];
   double start, duration;
-  bool h2, upgrade, midstream;
+  bool h2, upgrade, midstream, alpn;
   uint64_t bytes[2], frames[2], errors, ignored;
   uint64_t by_type[11];
   uint32_t streams, gaps;

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what h2scope needs to build and test on Debian 12 (run as root).
-# Skips apt entirely when everything is already there.
+# Skips apt entirely when everything is already there. --browsers adds
+# headless Chromium and Firefox ESR (and NSS's certutil), the real clients of
+# tests/cli/test_tlsdec_browsers.sh; scripts/test.sh asks for them.
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev llvm
       check libsubunit-dev libpcap-dev
@@ -8,6 +10,12 @@ pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev llvm
       python3 xxd curl h2o nginx
       libssl-dev openssl nodejs
       scdoc man-db python3-jsonschema)
+for arg in "$@"; do
+  case $arg in
+  --browsers) pkgs+=(chromium firefox-esr libnss3-tools) ;;
+  *) echo "usage: $0 [--browsers]" >&2; exit 2 ;;
+  esac
+done
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

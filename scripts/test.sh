@@ -5,7 +5,7 @@
 # H2_FUZZ_SECONDS=0 skips the fuzz smoke.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
+scripts/install-deps.sh --browsers
 cmake --workflow --preset test
 if [ -x scripts/fuzz-smoke.sh ] && [ "${H2_FUZZ_SECONDS:-30}" != 0 ]; then
   scripts/fuzz-smoke.sh "${H2_FUZZ_SECONDS:-30}"

@@ -210,6 +210,52 @@ START_TEST(preface_from_side_one_swaps_roles) {
 }
 END_TEST
 
+/* TLS with ALPN "h2" (RFC 9113 §3.2): HTTP/2 from the first byte of each
+ * side, so a server that speaks first is decoded even when the client never
+ * sends its preface (a browser's unused preconnect), which no other rule
+ * would find (two frames are too short a chain to guess on). */
+START_TEST(alpn_h2_decodes_a_server_that_speaks_first) {
+  uint8_t s[64];
+  size_t sl = 0;
+  static const uint8_t increment[] = {0, 0x0f, 0, 1};
+  frame(s, &sl, H2_SETTINGS, 0, 0, NULL, 0);
+  frame(s, &sl, H2_WINDOW_UPDATE, 0, 0, increment, 4);
+  for (int client_dir = 0; client_dir < 2; client_dir++) {
+    conn_start(false);
+    h2_conn_alpn_h2(conn, client_dir);
+    feed(1, s, sl); /* after a swap, 1 is the server in the new numbering too */
+    conn_end("s2c event detect @0\n"
+             "s2c SETTINGS 0\n"
+             "s2c WINDOW_UPDATE 0\n");
+    ck_assert_str_eq(flow.endpoint[0], client_dir ? "10.0.0.2:5555" : "10.0.0.1:40000");
+  }
+  /* Without ALPN the same bytes are not taken for HTTP/2. */
+  conn_start(false);
+  feed(1, s, sl);
+  conn_end("s2c event not-http2 @0\n");
+  /* With ALPN and a client that sends its preface, the server's early
+   * SETTINGS come first, then the client's frames. */
+  conn_start(false);
+  h2_conn_alpn_h2(conn, 0);
+  uint8_t c[128];
+  size_t cl;
+  client_opening(c, &cl);
+  feed(1, s, sl);
+  feed(0, c, cl);
+  conn_end("s2c event detect @0\n"
+           "s2c SETTINGS 0\n"
+           "s2c WINDOW_UPDATE 0\n"
+           "c2s event preface @0\n"
+           "c2s SETTINGS 0\n");
+  /* Too late once bytes were held: detection stays with the bytes. */
+  conn_start(false);
+  feed(1, s, 5);
+  h2_conn_alpn_h2(conn, 0);
+  ck_assert(!conn->alpn_h2);
+  conn_end("s2c event not-http2 @0\n");
+}
+END_TEST
+
 static const char UPGRADE_REQ[] = "GET /page?q=1 HTTP/1.1\r\n"
                                   "Host: ex.com\r\n"
                                   "Connection: Upgrade, HTTP2-Settings\r\n"
@@ -603,6 +649,7 @@ static Suite *suite(void) {
   tcase_set_timeout(d, 120);
   tcase_add_test(d, preface_on_any_port);
   tcase_add_test(d, preface_from_side_one_swaps_roles);
+  tcase_add_test(d, alpn_h2_decodes_a_server_that_speaks_first);
   tcase_add_test(d, upgrade_h2c_makes_stream_one);
   tcase_add_test(d, upgrade_refused_is_not_http2);
   tcase_add_test(d, connect_tunnel_is_examined);

@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# test_tlsdec_browsers.sh — what real browsers send: headless Chromium and
+# Firefox ESR load a page (stylesheet, script, two images, a synchronous
+# 70 kB POST with a custom field) from nginx and h2o over TLS, each writing
+# its key log (Chromium's --ssl-key-log-file, Firefox's SSLKEYLOGFILE), one
+# tcpdump for all. `h2scope read --keylog` must decode the frames and header
+# lists tshark decodes with the same key log, every TLS connection must
+# decrypt (a preconnect that carried nothing is "decrypted, no application
+# data"), the page's requests must be there decoded, and `--lint` must find
+# nothing wrong with either browser or server. Browsers or servers missing
+# from the machine are reported and skipped (scripts/install-deps.sh
+# installs them).
+set -euo pipefail
+H=${H2SCOPE:?}
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d)
+chmod 755 "$work"
+. "$here/session_peers.sh"
+tcpdump_pid=
+trap '[ -n "$tcpdump_pid" ] && kill "$tcpdump_pid" 2>/dev/null; cleanup_peers; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
+fail() {
+  local keep=${TMPDIR:-/tmp}/h2scope-browsers-failure
+  mkdir -p "$keep" && cp "$work"/*.pcap "$work"/*.log "$keep/" 2>/dev/null || true
+  echo "FAIL: $* (capture and key logs kept in $keep)" >&2
+  exit 1
+}
+have() { command -v "$1" >/dev/null 2>&1; }
+for t in tcpdump tshark openssl nginx; do
+  have $t || { echo "SKIP: $t not installed"; exit 0; }
+done
+browsers=()
+have chromium && browsers+=(chromium)
+have firefox-esr && have certutil && browsers+=(firefox)
+[ ${#browsers[@]} -gt 0 ] || { echo "SKIP: neither chromium nor firefox-esr (with certutil) installed"; exit 0; }
+
+# The page: subresources, then a POST that completes before the load event
+# (synchronous XHR), so the browser is done when it reports the page loaded.
+www=$work/www
+mkdir -p "$www"
+cat >"$www/index.html" <<'HTML'
+<!doctype html><html><head><title>h2scope</title><link rel=stylesheet href=a.css>
+<script src=b.js></script>
+<script>
+var x = new XMLHttpRequest();
+x.open('POST', '/api.json', false);
+x.setRequestHeader('x-h2scope-probe', 'browser');
+x.send('x'.repeat(70000));
+</script></head>
+<body><img src=c.png><img src=d.png><p>h2scope</p></body></html>
+HTML
+echo 'body { color: #123 }' >"$www/a.css"
+echo 'document.title = "loaded";' >"$www/b.js"
+head -c 300000 /dev/urandom >"$www/c.png"
+head -c 5000 /dev/urandom >"$www/d.png"
+echo '{"ok":true}' >"$www/api.json"
+chmod -R a+rX "$www"
+
+# A test CA and a server certificate for 127.0.0.1 signed by it (Firefox
+# trusts the CA through its profile; Chromium is told to ignore the error).
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/ca.key" -out "$work/ca.pem" \
+  -days 2 -subj /CN=h2scope-test-ca 2>/dev/null
+openssl req -newkey rsa:2048 -nodes -keyout "$work/key.pem" -out "$work/srv.csr" \
+  -subj /CN=localhost 2>/dev/null
+printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >"$work/ext.cnf"
+openssl x509 -req -in "$work/srv.csr" -CA "$work/ca.pem" -CAkey "$work/ca.key" -CAcreateserial \
+  -out "$work/cert.pem" -days 2 -extfile "$work/ext.cnf" 2>/dev/null
+chmod 644 "$work/key.pem"
+
+ports=()
+p_nginx=$(free_port)
+start_nginx "$www" "$p_nginx" "$work" "$work/key.pem" "$work/cert.pem"
+ports+=("$p_nginx")
+if have h2o; then
+  p_h2o=$(free_port)
+  start_h2o "$www" "$p_h2o" "$work" "$work/key.pem" "$work/cert.pem"
+  ports+=("$p_h2o")
+else
+  echo "SKIP: h2o not installed"
+fi
+
+filter=$(printf 'tcp port %s or ' "${ports[@]}")
+filter=${filter% or }
+tcpdump -i lo -B 262144 -s 0 -U --immediate-mode -w "$work/browsers.pcap" "$filter" \
+  2>"$work/tcpdump.err" &
+tcpdump_pid=$!
+sleep 2 # tcpdump needs a moment before it sees packets
+
+keys=$work/keys.log
+: >"$keys"
+loads=0
+for b in "${browsers[@]}"; do
+  for port in "${ports[@]}"; do
+    url=https://127.0.0.1:$port/index.html
+    case $b in
+    chromium)
+      # root needs --no-sandbox; a fresh profile per run
+      timeout 90 chromium --headless=new --no-sandbox --disable-gpu --no-first-run \
+        --ignore-certificate-errors --user-data-dir="$work/chromium-$port" \
+        --ssl-key-log-file="$work/chromium-$port.log" --dump-dom "$url" \
+        >"$work/chromium-$port.dom" 2>"$work/chromium-$port.err" ||
+        fail "chromium against port $port: $(tail -3 "$work/chromium-$port.err")"
+      grep -q '<p>h2scope</p>' "$work/chromium-$port.dom" || fail "chromium: page not loaded"
+      cat "$work/chromium-$port.log" >>"$keys"
+      ;;
+    firefox)
+      prof=$work/firefox-$port
+      mkdir -p "$prof"
+      certutil -N -d "sql:$prof" --empty-password
+      certutil -A -d "sql:$prof" -n h2scope-test-ca -t "C,," -i "$work/ca.pem"
+      SSLKEYLOGFILE=$work/firefox-$port.log MOZ_HEADLESS=1 timeout 90 firefox-esr --headless \
+        --no-remote --profile "$prof" --screenshot "$work/firefox-$port.png" "$url" \
+        >"$work/firefox-$port.err" 2>&1 || fail "firefox against port $port: $(tail -3 "$work/firefox-$port.err")"
+      [ -s "$work/firefox-$port.png" ] || fail "firefox: no screenshot of the page"
+      cat "$work/firefox-$port.log" >>"$keys"
+      ;;
+    esac
+    loads=$((loads + 1))
+  done
+done
+sleep 1
+kill -INT "$tcpdump_pid"
+wait "$tcpdump_pid" || true
+tcpdump_pid=
+if grep -qE "(^|[^0-9])[1-9][0-9]* packets? dropped by kernel" "$work/tcpdump.err"; then
+  echo "SKIP: tcpdump dropped packets: $(grep dropped "$work/tcpdump.err")"
+  exit 0
+fi
+[ -s "$keys" ] || fail "the browsers wrote no key log"
+
+# Frames and header lists equal tshark's with the same key log.
+out=$(python3 "$here/compare_tshark.py" "$H" "$work/browsers.pcap" --keylog "$keys" 2>&1 |
+  grep -v "Running as user") || fail "h2scope and tshark differ: $out"
+echo "$out"
+
+"$H" read --json --keylog "$keys" "$work/browsers.pcap" >"$work/read.json" || fail "read: exit $?"
+# Every TLS connection opened with the keys; at least one per page load
+# carried HTTP/2.
+tls=$(grep -c '"event":"close".*"tls":' "$work/read.json" || true)
+opened=$(grep -c '"event":"close".*"tls":.*"decrypted":true,"problem":null' "$work/read.json" || true)
+[ "$tls" -gt 0 ] && [ "$tls" = "$opened" ] || {
+  grep '"event":"close".*"tls":' "$work/read.json" | grep -v '"decrypted":true,"problem":null' >&2
+  fail "$opened of $tls TLS connections decrypted"
+}
+h2=$(grep -c '"event":"close".*"alpn":"h2".*"decrypted":true,"problem":null,"app_data_bytes":\[[1-9]' \
+  "$work/read.json" || true)
+[ "$h2" -ge "$loads" ] || fail "$h2 HTTP/2 connections with application data for $loads page loads"
+if grep -q '"event":"notice"' "$work/read.json"; then
+  grep '"event":"notice"' "$work/read.json" >&2
+  fail "unexpected notice"
+fi
+# Each page's requests, decoded: every subresource and the POST's own field,
+# once per page load.
+for path in /index.html /a.css /b.js /c.png /d.png /api.json; do
+  n=$(grep -c "\[\":path\",\"$path\"\]" "$work/read.json" || true)
+  [ "$n" -ge "$loads" ] || fail "$path requested $n times in $loads page loads"
+done
+n=$(grep -c '\["x-h2scope-probe","browser"\]' "$work/read.json" || true)
+[ "$n" -ge "$loads" ] || fail "the POST's x-h2scope-probe field decoded $n times in $loads loads"
+
+# Nothing for lint to find in what browsers and servers send.
+rc=0
+"$H" read --lint -q --keylog "$keys" "$work/browsers.pcap" >"$work/lint.out" 2>&1 || rc=$?
+[ $rc = 0 ] && [ ! -s "$work/lint.out" ] || fail "lint (exit $rc): $(head -20 "$work/lint.out")"
+echo "ok: ${browsers[*]} against ${#ports[@]} TLS servers ($loads page loads, $tls TLS connections): decrypted, equal to tshark, lint clean"
