@@ -130,7 +130,8 @@ static void request(capture *c, uint32_t sid, bool end_stream) {
 }
 
 /* Handshake, preface, both SETTINGS (empty) and both ACKs. */
-static void open_capture(capture *c, const char *name) {
+/* A connection after the TCP handshake, before any HTTP/2 byte. */
+static void open_bare(capture *c, const char *name) {
   memset(c, 0, sizeof *c);
   pw_temp_path(name, c->path, sizeof c->path);
   ck_assert(pw_open_pcap(&c->file, c->path, PW_LINK_ETHERNET, 65535));
@@ -145,6 +146,11 @@ static void open_capture(capture *c, const char *name) {
   pw_conv_init(&c->conv, &c->file, &t, 100, 5000, 1700000000.0);
   c->conv.ts_step = 0.0001;
   ck_assert(pw_conv_handshake(&c->conv));
+}
+
+/* ... and the opening: preface, both SETTINGS, both ACKs. */
+static void open_capture(capture *c, const char *name) {
+  open_bare(c, name);
   bytes(c, 0, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 24);
   frame(c, 0, SETTINGS, 0, 0, NULL, 0);
   frame(c, 1, SETTINGS, 0, 0, NULL, 0);
@@ -747,6 +753,32 @@ START_TEST(settings_ack_rules) {
   has("\"dir\":\"s2c\",\"stream\":0,\"frame\":8,\"section\":\"RFC 9113 §6.5.3\",\"message\":\"the "
       "server never acknowledged 1 SETTINGS from the client although it kept sending\"");
   has("\"section\":\"RFC 9113 §6.5.3\"");
+  /* A browser's unused preconnect: the server's SETTINGS arrive first, the
+   * client writes its opening flight (preface SETTINGS, connection
+   * WINDOW_UPDATE) and a GOAWAY without reading them. Nothing it sent shows
+   * it read the SETTINGS: no finding. */
+  open_bare(&c, "preconnect.pcap");
+  frame(&c, 1, SETTINGS, 0, 0, NULL, 0);
+  window_update(&c, 1, 0, 1 << 20);
+  bytes(&c, 0, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 24);
+  setting(&c, 0, 4, 6291456);
+  window_update(&c, 0, 0, 15663105);
+  goaway(&c, 0, 0);
+  close_capture(&c);
+  expect(&c, "", 0, NULL, NULL);
+  /* The same opening followed by a PING: the client went on without an ACK. */
+  open_bare(&c, "preconnect-ping.pcap");
+  frame(&c, 1, SETTINGS, 0, 0, NULL, 0);
+  bytes(&c, 0, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 24);
+  setting(&c, 0, 4, 6291456);
+  window_update(&c, 0, 0, 15663105);
+  frame(&c, 0, PING, 0, 0, "abcdefgh", 8);
+  frame(&c, 1, PING, ACK, 0, "abcdefgh", 8);
+  frame(&c, 1, SETTINGS, ACK, 0, NULL, 0);
+  close_capture(&c);
+  expect(&c, "settings-ack-missing", 0, NULL, NULL);
+  has("\"message\":\"the client never acknowledged 1 SETTINGS from the server although it kept "
+      "sending\"");
 }
 END_TEST
 

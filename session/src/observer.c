@@ -86,6 +86,7 @@ struct h2_observer {
   pending_settings pending[2][PENDING];
   uint32_t pending_count[2], pending_lost[2];
   bool peer_sent_after[2]; /* the peer sent frames after the oldest unacked SETTINGS */
+  bool past_opening[2];    /* d sent a frame beyond its opening SETTINGS / WINDOW_UPDATE */
   uint32_t iws[2];         /* INITIAL_WINDOW_SIZE of d applied to what the peer sends */
   uint32_t mhls[2];        /* MAX_HEADER_LIST_SIZE of d (UINT32_MAX: none) */
   uint32_t mcs[2];         /* MAX_CONCURRENT_STREAMS of d, acknowledged (UINT32_MAX: none) */
@@ -848,8 +849,17 @@ void h2_observer_frame(h2_observer *o, int dir, const h2_frame *f, const h2_obse
                        double ts) {
   dir = dir ? SERVER : CLIENT;
   o->ts = ts;
-  /* (a GOAWAY on the way out is no sign the SETTINGS were read) */
-  if (o->pending_count[!dir] && f->hd.type != H2_GOAWAY) o->peer_sent_after[!dir] = true;
+  /* Frames that show dir read the peer's SETTINGS and still did not answer:
+   * not a GOAWAY on the way out, and not dir's opening flight (its preface
+   * SETTINGS and a connection WINDOW_UPDATE, written at connection start
+   * whether or not anything was read: a browser's unused preconnect sends
+   * them and a GOAWAY, nothing else). */
+  bool opening = !o->past_opening[dir] &&
+                 ((f->hd.type == H2_SETTINGS && !(f->hd.flags & H2_FLAG_ACK)) ||
+                  (f->hd.type == H2_WINDOW_UPDATE && f->hd.stream_id == 0));
+  if (!opening) o->past_opening[dir] = true;
+  if (o->pending_count[!dir] && f->hd.type != H2_GOAWAY && !opening)
+    o->peer_sent_after[!dir] = true;
   count_patterns(o, dir, f);
   uint8_t ev = h2_stream_event_of(f->hd.type, f->hd.flags);
   obs_stream *s = NULL;

@@ -127,9 +127,10 @@ if grep -qE "(^|[^0-9])[1-9][0-9]* packets? dropped by kernel" "$work/tcpdump.er
 fi
 [ -s "$keys" ] || fail "the browsers wrote no key log"
 
-# Frames and header lists equal tshark's with the same key log.
-out=$(python3 "$here/compare_tshark.py" "$H" "$work/browsers.pcap" --keylog "$keys" 2>&1 |
-  grep -v "Running as user") || fail "h2scope and tshark differ: $out"
+# Frames and header lists equal tshark's with the same key log
+# (compare_decoders in session_peers.sh).
+out=$(compare_decoders "$H" "$work/browsers.pcap" --keylog "$keys") ||
+  fail "h2scope differs: $out"
 echo "$out"
 
 "$H" read --json --keylog "$keys" "$work/browsers.pcap" >"$work/read.json" || fail "read: exit $?"

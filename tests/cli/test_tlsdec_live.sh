@@ -101,9 +101,9 @@ if grep -qE "(^|[^0-9])[1-9][0-9]* packets? dropped by kernel" "$work/tcpdump.er
   exit 0
 fi
 
-# Frames and header lists equal tshark's with the same key log.
-out=$(python3 "$here/compare_tshark.py" "$H" "$work/tls.pcap" --keylog "$SSLKEYLOGFILE" 2>&1 |
-  grep -v "Running as user") || {
+# Frames and header lists equal tshark's with the same key log
+# (compare_decoders in session_peers.sh).
+out=$(compare_decoders "$H" "$work/tls.pcap" --keylog "$SSLKEYLOGFILE") || {
   keep=${TMPDIR:-/tmp}/h2scope-tlsdec-live-failure
   mkdir -p "$keep" && cp "$work/tls.pcap" "$SSLKEYLOGFILE" "$keep/"
   fail "h2scope and tshark differ (capture and key log kept in $keep): $out"
