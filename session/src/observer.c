@@ -854,9 +854,9 @@ void h2_observer_frame(h2_observer *o, int dir, const h2_frame *f, const h2_obse
    * SETTINGS and a connection WINDOW_UPDATE, written at connection start
    * whether or not anything was read: a browser's unused preconnect sends
    * them and a GOAWAY, nothing else). */
-  bool opening = !o->past_opening[dir] &&
-                 ((f->hd.type == H2_SETTINGS && !(f->hd.flags & H2_FLAG_ACK)) ||
-                  (f->hd.type == H2_WINDOW_UPDATE && f->hd.stream_id == 0));
+  bool opening =
+      !o->past_opening[dir] && ((f->hd.type == H2_SETTINGS && !(f->hd.flags & H2_FLAG_ACK)) ||
+                                (f->hd.type == H2_WINDOW_UPDATE && f->hd.stream_id == 0));
   if (!opening) o->past_opening[dir] = true;
   if (o->pending_count[!dir] && f->hd.type != H2_GOAWAY && !opening)
     o->peer_sent_after[!dir] = true;
