@@ -439,6 +439,11 @@ static void flow_close(void *user, capture_flow *f, int reason, double ts) {
         fr->block_start && fr->type == H2_HEADERS && e->wait_completed < e->completion_rank
             ? e->wait_completed
             : e->completion_rank;
+    /* A RST_STREAM sent after its own stream's response (gRPC cancels a
+     * call that ran past its deadline once the answer is in) may wait for
+     * that response: nothing of the request comes after it, and sent early
+     * it would cancel the answer. */
+    if (fr->type == H2_RST_STREAM && e->completion_rank < UINT32_MAX) bound++;
     if (fr->wait_completed > bound) fr->wait_completed = bound;
   }
   /* Requests and frames go out in their recorded order, so none may wait

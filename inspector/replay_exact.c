@@ -343,7 +343,20 @@ int replay_run_exact(const replay_target *t, const replay_conn *rc, replay_conn_
       size_t i = f->stream_id ? exchange_index(rc, f->stream_id) : SIZE_MAX;
       /* frames of streams not replayed stay unsent; frames of streams that
        * have no request (PRIORITY on idle streams) go as recorded */
-      if (i != SIZE_MAX && out->streams[i].skipped) continue;
+      if (i != SIZE_MAX && out->streams[i].skipped) {
+        /* Its header block changed the server's HPACK dynamic table in the
+         * capture (RFC 7541 §2.3.2); without it, the recorded blocks that
+         * follow would index the wrong entries: they are re-encoded. */
+        if (f->type == H2_HEADERS && !reencode) {
+          reencode = true;
+          replay_strings_add(&out->notes,
+                             "request HEADERS after stream %u are re-encoded: its header block "
+                             "is not replayed, so the server's HPACK dynamic table differs from "
+                             "the capture's",
+                             f->stream_id);
+        }
+        continue;
+      }
       /* the replay acknowledges the server's SETTINGS itself: a recorded ACK
        * would be one too many (RFC 9113 §6.5.3) */
       if (x.ack_settings && f->type == H2_SETTINGS && (f->flags & H2_FLAG_ACK)) continue;
@@ -359,7 +372,8 @@ int replay_run_exact(const replay_target *t, const replay_conn *rc, replay_conn_
           if (!trailers)
             replay_strings_add(&out->streams[i].notes, "HEADERS re-encoded (%s)",
                                rc->midstream ? "capture started mid-connection"
-                                             : "HPACK context unknown");
+                               : why         ? "HPACK context unknown"
+                                             : "a header block before it is not replayed");
           x.reencoded++;
         }
       } else {

@@ -431,6 +431,53 @@ START_TEST(midstream_start_never_stalls) {
 }
 END_TEST
 
+/* gRPC's deadline pattern: the answer to stream 1 arrives, then the client
+ * cancels the call anyway (RST_STREAM CANCEL), then sends its next request.
+ * --exact must send that RST_STREAM only after the live answer is in: sent
+ * earlier it would cancel the answer the replay compares. */
+START_TEST(rst_after_own_response_waits_for_it) {
+  static char path[512];
+  pw_temp_path("replay-rst-after.pcap", path, sizeof path);
+  pw_file f;
+  ck_assert(pw_open_pcap(&f, path, PW_LINK_ETHERNET, 65535));
+  pw_packet t = tmpl();
+  pw_conv c;
+  pw_conv_init(&c, &f, &t, 1000, 5000, 1700000000.0);
+  ck_assert(pw_conv_handshake(&c));
+  wire w = {.len = 0};
+  memcpy(w.b, H2_PREFACE, H2_PREFACE_LEN);
+  w.len = H2_PREFACE_LEN;
+  put_frame(&w, H2_SETTINGS, 0, 0, NULL, 0);
+  put_headers(&w, 1, true, REQ1);
+  ck_assert(pw_conv_send(&c, 0, w.b, w.len, 0));
+  wire s = {.len = 0};
+  put_frame(&s, H2_SETTINGS, 0, 0, NULL, 0);
+  put_headers(&s, 1, true, RESP3);
+  ck_assert(pw_conv_send(&c, 1, s.b, s.len, 0));
+  wire w2 = {.len = 0};
+  put_frame(&w2, H2_RST_STREAM, 0, 1, "\0\0\0\x08", 4);
+  put_headers(&w2, 3, true, REQ5);
+  ck_assert(pw_conv_send(&c, 0, w2.b, w2.len, 0));
+  wire s2 = {.len = 0};
+  put_headers(&s2, 3, true, RESP5);
+  ck_assert(pw_conv_send(&c, 1, s2.b, s2.len, 0));
+  ck_assert(pw_conv_fin(&c, 0));
+  ck_assert(pw_conv_fin(&c, 1));
+  ck_assert(pw_close(&f));
+  replay_capture rc;
+  char err[256] = "";
+  ck_assert_int_eq(replay_capture_load(&rc, path, 0, true, NULL, err, sizeof err), 0);
+  replay_conn *cn = rc.conns[0];
+  ck_assert_uint_eq(cn->nframes, 4); /* SETTINGS, HEADERS 1, RST_STREAM 1, HEADERS 3 */
+  ck_assert_uint_eq(cn->frames[2].type, H2_RST_STREAM);
+  ck_assert_uint_eq(cn->frames[2].wait_completed, 1); /* after stream 1's answer */
+  ck_assert_uint_eq(cn->frames[3].wait_completed, 1);
+  ck_assert(!cn->ex[0].client_reset); /* the answer was complete: stream 1 is replayed */
+  assert_never_stalls(cn);
+  replay_capture_free(&rc);
+}
+END_TEST
+
 START_TEST(recorded_captures_never_stall) {
   for (int push = 0; push < 2; push++) {
     replay_capture rc;
@@ -591,6 +638,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, order_prefix);
   tcase_add_test(tc, midstream_start_never_stalls);
   tcase_add_test(tc, recorded_captures_never_stall);
+  tcase_add_test(tc, rst_after_own_response_waits_for_it);
   tcase_add_test(tc, compare_ignores_volatile_fields);
   tcase_add_test(tc, compare_reports_differences);
   tcase_add_test(tc, response_informational_and_trailers);
