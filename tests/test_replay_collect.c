@@ -62,6 +62,31 @@ static pw_packet tmpl(void) {
   return p;
 }
 
+/* A capture file at path (named name in the temp dir) with one connection
+ * from tmpl(); the TCP handshake when handshake. */
+static void open_conv(const char *name, char *path, size_t cap, pw_file *f, pw_conv *c,
+                      bool handshake) {
+  pw_temp_path(name, path, cap);
+  ck_assert(pw_open_pcap(f, path, PW_LINK_ETHERNET, 65535));
+  pw_packet t = tmpl();
+  pw_conv_init(c, f, &t, 1000, 5000, 1700000000.0);
+  if (handshake) ck_assert(pw_conv_handshake(c));
+}
+
+/* Both FINs, and the file closed. */
+static void close_conv(pw_file *f, pw_conv *c) {
+  ck_assert(pw_conv_fin(c, 0));
+  ck_assert(pw_conv_fin(c, 1));
+  ck_assert(pw_close(f));
+}
+
+/* The client's preface and an empty SETTINGS. */
+static void put_opening(wire *w) {
+  memcpy(w->b + w->len, H2_PREFACE, H2_PREFACE_LEN);
+  w->len += H2_PREFACE_LEN;
+  put_frame(w, H2_SETTINGS, 0, 0, NULL, 0);
+}
+
 static const char *const REQ1[] = {":method",    "GET", ":scheme",    "http",
                                    ":path",      "/a",  ":authority", "example.test:8080",
                                    "user-agent", "t",   NULL};
@@ -83,17 +108,11 @@ static const char *const PUSH_REQ[] = {
  * sends GET /c, answered 200 without body. */
 static const char *write_capture(bool with_push) {
   static char path[512];
-  pw_temp_path(with_push ? "replay-push.pcap" : "replay.pcap", path, sizeof path);
   pw_file f;
-  ck_assert(pw_open_pcap(&f, path, PW_LINK_ETHERNET, 65535));
-  pw_packet t = tmpl();
   pw_conv c;
-  pw_conv_init(&c, &f, &t, 1000, 5000, 1700000000.0);
-  ck_assert(pw_conv_handshake(&c));
+  open_conv(with_push ? "replay-push.pcap" : "replay.pcap", path, sizeof path, &f, &c, true);
   wire w = {.len = 0};
-  memcpy(w.b, H2_PREFACE, H2_PREFACE_LEN);
-  w.len = H2_PREFACE_LEN;
-  put_frame(&w, H2_SETTINGS, 0, 0, NULL, 0);
+  put_opening(&w);
   put_headers(&w, 1, true, REQ1);
   put_headers(&w, 3, false, REQ3);
   put_frame(&w, H2_DATA, 0, 3, "hello", 5);
@@ -121,9 +140,7 @@ static const char *write_capture(bool with_push) {
   wire s2 = {.len = 0};
   put_headers(&s2, 5, true, RESP5);
   ck_assert(pw_conv_send(&c, 1, s2.b, s2.len, 0));
-  ck_assert(pw_conv_fin(&c, 0));
-  ck_assert(pw_conv_fin(&c, 1));
-  ck_assert(pw_close(&f));
+  close_conv(&f, &c);
   return path;
 }
 
@@ -354,12 +371,9 @@ END_TEST
  * That ACK must not wait for responses to requests sent after it. */
 static const char *write_midstream_capture(void) {
   static char path[512];
-  pw_temp_path("replay-midstream.pcap", path, sizeof path);
   pw_file f;
-  ck_assert(pw_open_pcap(&f, path, PW_LINK_ETHERNET, 65535));
-  pw_packet t = tmpl();
   pw_conv c;
-  pw_conv_init(&c, &f, &t, 1000, 5000, 1700000000.0);
+  open_conv("replay-midstream.pcap", path, sizeof path, &f, &c, false);
   wire w = {.len = 0};
   put_frame(&w, H2_SETTINGS, H2_FLAG_ACK, 0, NULL, 0);
   ck_assert(pw_conv_send(&c, 0, w.b, w.len, 0));
@@ -378,9 +392,7 @@ static const char *write_midstream_capture(void) {
   wire g = {.len = 0};
   put_frame(&g, H2_GOAWAY, 0, 0, "\0\0\0\0\0\0\0\0", 8);
   ck_assert(pw_conv_send(&c, 0, g.b, g.len, 0));
-  ck_assert(pw_conv_fin(&c, 0));
-  ck_assert(pw_conv_fin(&c, 1));
-  ck_assert(pw_close(&f));
+  close_conv(&f, &c);
   return path;
 }
 
@@ -437,17 +449,11 @@ END_TEST
  * earlier it would cancel the answer the replay compares. */
 START_TEST(rst_after_own_response_waits_for_it) {
   static char path[512];
-  pw_temp_path("replay-rst-after.pcap", path, sizeof path);
   pw_file f;
-  ck_assert(pw_open_pcap(&f, path, PW_LINK_ETHERNET, 65535));
-  pw_packet t = tmpl();
   pw_conv c;
-  pw_conv_init(&c, &f, &t, 1000, 5000, 1700000000.0);
-  ck_assert(pw_conv_handshake(&c));
+  open_conv("replay-rst-after.pcap", path, sizeof path, &f, &c, true);
   wire w = {.len = 0};
-  memcpy(w.b, H2_PREFACE, H2_PREFACE_LEN);
-  w.len = H2_PREFACE_LEN;
-  put_frame(&w, H2_SETTINGS, 0, 0, NULL, 0);
+  put_opening(&w);
   put_headers(&w, 1, true, REQ1);
   ck_assert(pw_conv_send(&c, 0, w.b, w.len, 0));
   wire s = {.len = 0};
@@ -461,9 +467,7 @@ START_TEST(rst_after_own_response_waits_for_it) {
   wire s2 = {.len = 0};
   put_headers(&s2, 3, true, RESP5);
   ck_assert(pw_conv_send(&c, 1, s2.b, s2.len, 0));
-  ck_assert(pw_conv_fin(&c, 0));
-  ck_assert(pw_conv_fin(&c, 1));
-  ck_assert(pw_close(&f));
+  close_conv(&f, &c);
   replay_capture rc;
   char err[256] = "";
   ck_assert_int_eq(replay_capture_load(&rc, path, 0, true, NULL, err, sizeof err), 0);

@@ -1,11 +1,16 @@
-# session_peers.sh — helpers for test_session_interop.sh (sourced, not a
-# test itself): free ports, starting real HTTP/2 peers on loopback with
-# minimal configs in a temp dir (nghttpd, h2o, nginx, h2scope serve), waiting
-# for them, and killing them on exit.
+# session_peers.sh — helpers for the live tests (sourced, not a test
+# itself): free ports, starting real HTTP/2 peers on loopback with minimal
+# configs in a temp dir (nghttpd, h2o, nginx, h2scope serve), waiting for
+# them, recording them with tcpdump, comparing decoders, and killing them on
+# exit (cleanup_peers).
 
 peer_pids=()
+capture_pid=
+capture_err=
 cleanup_peers() {
   local p
+  [ -n "$capture_pid" ] && kill "$capture_pid" 2>/dev/null
+  capture_pid=
   for p in "${peer_pids[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${peer_pids[@]}"; do wait "$p" 2>/dev/null || true; done
   peer_pids=()
@@ -127,4 +132,31 @@ compare_decoders() {
   echo "tshark: $out"
   echo "reference: $ref"
   return 1
+}
+
+# start_capture FILE PORT...: tcpdump on lo for those TCP ports, until
+# stop_capture (cleanup_peers stops it too).
+start_capture() {
+  local file=$1 filter
+  shift
+  filter=$(printf 'tcp port %s or ' "$@")
+  capture_err=$file.err
+  tcpdump -i lo -B 262144 -s 0 -U --immediate-mode -w "$file" "${filter% or }" \
+    2>"$capture_err" &
+  capture_pid=$!
+  sleep 2 # tcpdump needs a moment before it sees packets
+}
+
+# stop_capture: ends it after the last packets are in. A packet the kernel
+# dropped leaves a connection undecodable past it, which is not what these
+# tests are about: the test then ends with SKIP.
+stop_capture() {
+  sleep 0.5
+  kill -INT "$capture_pid"
+  wait "$capture_pid" || true
+  capture_pid=
+  if grep -qE "(^|[^0-9])[1-9][0-9]* packets? dropped by kernel" "$capture_err"; then
+    echo "SKIP: tcpdump dropped packets: $(grep dropped "$capture_err")"
+    exit 0
+  fi
 }

@@ -14,8 +14,7 @@ H=${H2SCOPE:?}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 . "$here/session_peers.sh"
-tcpdump_pid=
-trap '[ -n "$tcpdump_pid" ] && kill "$tcpdump_pid" 2>/dev/null; cleanup_peers; rm -rf "$work"' EXIT
+trap 'cleanup_peers; rm -rf "$work"' EXIT
 fail() {
   local keep=${TMPDIR:-/tmp}/h2scope-grpc-failure
   mkdir -p "$keep" && cp "$work/grpc.pcap" "$keep/" 2>/dev/null || true
@@ -36,21 +35,11 @@ port=$(free_port)
 "$py" "$here/grpc_peer.py" serve "$port" 2>"$work/server.err" &
 peer_pids+=($!)
 wait_port "$port"
-tcpdump -i lo -B 262144 -s 0 -U --immediate-mode -w "$work/grpc.pcap" "tcp port $port" \
-  2>"$work/tcpdump.err" &
-tcpdump_pid=$!
-sleep 2 # tcpdump needs a moment before it sees packets
+start_capture "$work/grpc.pcap" "$port"
 timeout 60 "$py" "$here/grpc_peer.py" client "$port" >"$work/client.out" 2>&1 ||
   fail "gRPC client: $(tail -5 "$work/client.out")"
 grep -qx "client ok" "$work/client.out" || fail "gRPC client: $(cat "$work/client.out")"
-sleep 0.5
-kill -INT "$tcpdump_pid"
-wait "$tcpdump_pid" || true
-tcpdump_pid=
-if grep -qE "(^|[^0-9])[1-9][0-9]* packets? dropped by kernel" "$work/tcpdump.err"; then
-  echo "SKIP: tcpdump dropped packets: $(grep dropped "$work/tcpdump.err")"
-  exit 0
-fi
+stop_capture
 
 # The reference decoding: tshark's TCP reassembly cut into frames and HPACK
 # decoded by python3-hpack (compare_follow.py says why not tshark's HTTP/2

@@ -16,8 +16,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 chmod 755 "$work"
 . "$here/session_peers.sh"
-tcpdump_pid=
-trap '[ -n "$tcpdump_pid" ] && kill "$tcpdump_pid" 2>/dev/null; cleanup_peers; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
+trap 'cleanup_peers; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 fail() {
   local keep=${TMPDIR:-/tmp}/h2scope-browsers-failure
   mkdir -p "$keep" && cp "$work"/*.pcap "$work"/*.log "$keep/" 2>/dev/null || true
@@ -78,12 +77,7 @@ else
   echo "SKIP: h2o not installed"
 fi
 
-filter=$(printf 'tcp port %s or ' "${ports[@]}")
-filter=${filter% or }
-tcpdump -i lo -B 262144 -s 0 -U --immediate-mode -w "$work/browsers.pcap" "$filter" \
-  2>"$work/tcpdump.err" &
-tcpdump_pid=$!
-sleep 2 # tcpdump needs a moment before it sees packets
+start_capture "$work/browsers.pcap" "${ports[@]}"
 
 keys=$work/keys.log
 : >"$keys"
@@ -117,14 +111,7 @@ for b in "${browsers[@]}"; do
     loads=$((loads + 1))
   done
 done
-sleep 1
-kill -INT "$tcpdump_pid"
-wait "$tcpdump_pid" || true
-tcpdump_pid=
-if grep -qE "(^|[^0-9])[1-9][0-9]* packets? dropped by kernel" "$work/tcpdump.err"; then
-  echo "SKIP: tcpdump dropped packets: $(grep dropped "$work/tcpdump.err")"
-  exit 0
-fi
+stop_capture
 [ -s "$keys" ] || fail "the browsers wrote no key log"
 
 # Frames and header lists equal tshark's with the same key log

@@ -13,8 +13,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 chmod 755 "$work"
 . "$here/session_peers.sh"
-tcpdump_pid=
-trap '[ -n "$tcpdump_pid" ] && kill "$tcpdump_pid" 2>/dev/null; cleanup_peers; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
+trap 'cleanup_peers; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 have() { command -v "$1" >/dev/null 2>&1; }
 for t in tcpdump tshark curl openssl; do
@@ -49,11 +48,7 @@ else
   echo "SKIP: nginx not installed"
 fi
 
-filter=$(printf 'tcp port %s or ' "${ports[@]}")
-filter=${filter% or }
-tcpdump -i lo -B 262144 -s 0 -U --immediate-mode -w "$work/tls.pcap" "$filter" 2>"$work/tcpdump.err" &
-tcpdump_pid=$!
-sleep 2 # tcpdump needs a moment before it sees packets
+start_capture "$work/tls.pcap" "${ports[@]}"
 export SSLKEYLOGFILE=$work/keys.log
 big_sum=$(sha256sum <"$www/big.bin" | cut -d' ' -f1)
 conns=0
@@ -91,15 +86,7 @@ JS
 else
   echo "SKIP: node not installed"
 fi
-sleep 1
-kill -INT "$tcpdump_pid"
-wait "$tcpdump_pid" || true
-tcpdump_pid=
-# A dropped packet would leave a connection undecodable past it: not this test's subject.
-if grep -qE "(^|[^0-9])[1-9][0-9]* packets? dropped by kernel" "$work/tcpdump.err"; then
-  echo "SKIP: tcpdump dropped packets: $(grep dropped "$work/tcpdump.err")"
-  exit 0
-fi
+stop_capture
 
 # Frames and header lists equal tshark's with the same key log
 # (compare_decoders in session_peers.sh).
