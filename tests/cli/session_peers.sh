@@ -160,3 +160,26 @@ stop_capture() {
     exit 0
   fi
 }
+
+# start_tls_peers WWW WORK KEY CERT NAME...: each named server (nghttpd, h2o,
+# nginx) that is installed, serving WWW over TLS 1.2/1.3 with KEY and CERT on
+# a free port; their ports are appended to tls_ports, in order; a server that
+# is missing is reported and skipped.
+tls_ports=()
+start_tls_peers() {
+  local www=$1 work=$2 key=$3 cert=$4 name p
+  shift 4
+  for name in "$@"; do
+    if ! command -v "$name" >/dev/null 2>&1; then
+      echo "SKIP: $name not installed"
+      continue
+    fi
+    p=$(free_port)
+    case $name in
+    nghttpd) start_nghttpd "$www" "$p" "$key" "$cert" ;;
+    h2o) start_h2o "$www" "$p" "$work" "$key" "$cert" ;;
+    nginx) start_nginx "$www" "$p" "$work" "$key" "$cert" ;;
+    esac
+    tls_ports+=("$p")
+  done
+}

@@ -65,17 +65,8 @@ openssl x509 -req -in "$work/srv.csr" -CA "$work/ca.pem" -CAkey "$work/ca.key" -
   -out "$work/cert.pem" -days 2 -extfile "$work/ext.cnf" 2>/dev/null
 chmod 644 "$work/key.pem"
 
-ports=()
-p_nginx=$(free_port)
-start_nginx "$www" "$p_nginx" "$work" "$work/key.pem" "$work/cert.pem"
-ports+=("$p_nginx")
-if have h2o; then
-  p_h2o=$(free_port)
-  start_h2o "$www" "$p_h2o" "$work" "$work/key.pem" "$work/cert.pem"
-  ports+=("$p_h2o")
-else
-  echo "SKIP: h2o not installed"
-fi
+start_tls_peers "$www" "$work" "$work/key.pem" "$work/cert.pem" nginx h2o
+ports=("${tls_ports[@]}")
 
 start_capture "$work/browsers.pcap" "${ports[@]}"
 

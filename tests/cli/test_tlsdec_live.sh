@@ -28,25 +28,10 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/key.pem" -out "$work/ce
   -days 2 -subj /CN=localhost 2>/dev/null
 chmod 644 "$work/key.pem"
 
-ports=()
-p_nghttpd=$(free_port)
-start_nghttpd "$www" "$p_nghttpd" "$work/key.pem" "$work/cert.pem"
-ports+=("$p_nghttpd")
-p_h2o= p_nginx=
-if have h2o; then
-  p_h2o=$(free_port)
-  start_h2o "$www" "$p_h2o" "$work" "$work/key.pem" "$work/cert.pem"
-  ports+=("$p_h2o")
-else
-  echo "SKIP: h2o not installed"
-fi
-if have nginx; then
-  p_nginx=$(free_port)
-  start_nginx "$www" "$p_nginx" "$work" "$work/key.pem" "$work/cert.pem"
-  ports+=("$p_nginx")
-else
-  echo "SKIP: nginx not installed"
-fi
+have nghttpd || { echo "SKIP: nghttpd not installed"; exit 0; }
+start_tls_peers "$www" "$work" "$work/key.pem" "$work/cert.pem" nghttpd h2o nginx
+ports=("${tls_ports[@]}")
+p_nghttpd=${ports[0]}
 
 start_capture "$work/tls.pcap" "${ports[@]}"
 export SSLKEYLOGFILE=$work/keys.log
