@@ -153,7 +153,7 @@ static void sync_roles(tls_flow *s, const capture_flow *f) {
 
 static void inner_bytes(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i, uint64_t offset,
                         const uint8_t *data, size_t len, double ts) {
-  s->info.client_dir = s->client < 0 ? -1 : s->client ^ s->flip; /* current for the inner */
+  sync_roles(s, f); /* info.client_dir current for the inner consumer */
   if (t->inner.on_bytes) t->inner.on_bytes(t->inner.user, f, i ^ s->flip, offset, data, len, ts);
   sync_roles(s, f);
 }
