@@ -57,6 +57,7 @@ typedef struct tls_dir {
   int stage;                     /* TLS 1.3: STAGE_* */
   tls_record_cipher cipher;      /* current keys (evp NULL: none) */
   tls_record_cipher next_cipher; /* TLS 1.3: application keys waiting for Finished */
+  bool app_keys_missing;         /* TLS 1.3: the key log has no *_TRAFFIC_SECRET_0 for it */
   tls_record_keys pending12;     /* TLS 1.2: keys that start with this side's CCS */
   bool have_pending12;
   uint8_t app_secret[TLS_MAX_HASH_LEN]; /* TLS 1.3: current application traffic secret */
@@ -221,7 +222,7 @@ static void start_protection(tlsdec_filter *t, tls_flow *s, capture_flow *f, dou
         KEYLOG_CLIENT_HANDSHAKE_TRAFFIC_SECRET, KEYLOG_CLIENT_TRAFFIC_SECRET_0,
         KEYLOG_SERVER_HANDSHAKE_TRAFFIC_SECRET, KEYLOG_SERVER_TRAFFIC_SECRET_0};
     tls_dir *dirs[2] = {cd, sd};
-    bool any = false, all = true;
+    bool any = false;
     for (int r = 0; r < 2; r++) {
       tls_dir *d = dirs[r];
       const uint8_t *hs = find13(t, s, labels[2 * r]);
@@ -234,14 +235,17 @@ static void start_protection(tlsdec_filter *t, tls_flow *s, capture_flow *f, dou
         memcpy(d->app_secret, app, suite->hash_len);
         d->have_app_secret = true;
       }
+      d->app_keys_missing = !ok_app;
       any |= ok_hs || ok_app;
-      all &= ok_app;
     }
     s->info.keys_found = any;
-    if (!all)
+    /* With some of the secrets, what is missing is reported only when a
+     * record needs it: a handshake that was abandoned (or a connection closed
+     * before any application data) needs no application secrets, and key
+     * logs often lack the handshake ones. */
+    if (!any)
       note(t, s, f, NOTE_NO_KEYS, "tls-no-keys", ts,
-           any ? "key log lacks some TLS 1.3 traffic secrets for this connection"
-               : "no TLS 1.3 traffic secrets in the key log for this connection");
+           "no TLS 1.3 traffic secrets in the key log for this connection");
     return;
   }
   /* TLS 1.2: the master secret from CLIENT_RANDOM; each side switches to its
@@ -450,13 +454,22 @@ static void record_done(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i, c
   }
   if (!d->cipher.evp && !d->next_cipher.evp) {
     s->info.skipped_records++;
-    return; /* already reported as tls-no-keys / tls-unsupported */
+    if (d->app_keys_missing) /* else already reported as tls-no-keys / tls-unsupported */
+      stop_dir(t, s, f, i, NOTE_NO_KEYS, "tls-no-keys", ts,
+               "the key log has no TLS 1.3 traffic secrets of this side");
+    return;
   }
   uint8_t inner_type = 0;
   long n = open_record(t, d, type, version, frag, len, &inner_type);
   if (n < 0) {
     s->info.skipped_records++;
     if (d->stage == STAGE_HANDSHAKE && !d->cipher.evp) return; /* no handshake keys: skip */
+    if (d->stage == STAGE_HANDSHAKE && d->app_keys_missing) {
+      /* past this side's Finished, under keys the key log does not have */
+      stop_dir(t, s, f, i, NOTE_NO_KEYS, "tls-no-keys", ts,
+               "the key log has no TLS 1.3 application traffic secret of this side");
+      return;
+    }
     stop_dir(t, s, f, i, NOTE_DECRYPT_FAILED, "tls-decrypt-failed", ts,
              "a TLS record failed authentication");
     return;

@@ -440,6 +440,75 @@ START_TEST(problems_are_reported) {
 }
 END_TEST
 
+/* keylog k from the script's lines whose label starts with one of the
+ * prefixes (NULL-terminated). */
+static void keylog_subset(keylog *k, const script *s, const char *const *prefixes) {
+  keylog_init(k);
+  const char *line = s->keylog;
+  while (*line) {
+    const char *end = strchr(line, '\n');
+    size_t len = end ? (size_t)(end - line + 1) : strlen(line);
+    for (const char *const *p = prefixes; *p; p++)
+      if (!strncmp(line, *p, strlen(*p))) keylog_add_text(k, line, len);
+    line += len;
+  }
+}
+
+/* With part of a connection's TLS 1.3 secrets, what is missing is reported
+ * only when a record needs it. */
+START_TEST(missing_secrets_reported_when_needed) {
+  static const char *const handshake_only[] = {"CLIENT_HANDSHAKE", "SERVER_HANDSHAKE", NULL};
+  static const char *const application_only[] = {"CLIENT_TRAFFIC", "SERVER_TRAFFIC", NULL};
+  script s;
+  build13(&s, 0x1301, false);
+  keylog k;
+  harness h;
+  /* Handshake secrets only, the whole exchange: the application data of
+   * both sides cannot be read, and that is what is said (not a failed
+   * authentication). */
+  keylog_subset(&k, &s, handshake_only);
+  run(&h, &s, &k, 0);
+  ck_assert_ptr_nonnull(strstr(h.rec.log, "\nnotice 1 tls-no-keys\n"));
+  ck_assert_ptr_null(strstr(strstr(h.rec.log, "notice") + 1, "notice")); /* just one */
+  ck_assert_ptr_null(strstr(h.rec.log, "tls-decrypt-failed"));
+  ck_assert_str_eq(h.info.problem, "tls-no-keys");
+  ck_assert(!h.info.decrypted && h.info.records_opened);
+  ck_assert_uint_eq(h.rec.stream[1][0].len + h.rec.stream[1][1].len, 0);
+  rec_free(&h.rec);
+  /* ... the same key log, a handshake abandoned after the server's flight
+   * (ClientHello; ServerHello, CCS and the two protected server records):
+   * all that was sent decrypted, nothing is missing. */
+  script cut = s;
+  cut.n = 2; /* the ClientHello, then the server's piece cut after 4 records */
+  size_t keep = 0;
+  for (int r = 0; r < 4; r++) {
+    const uint8_t *hdr = cut.p[1].bytes.p + keep;
+    keep += 5 + ((size_t)hdr[3] << 8 | hdr[4]);
+  }
+  ck_assert_uint_lt(keep, s.p[1].bytes.len);
+  cut.p[1].bytes.len = keep;
+  run(&h, &cut, &k, 0);
+  cut.p[1].bytes.len = s.p[1].bytes.len;
+  ck_assert_ptr_null(strstr(h.rec.log, "notice"));
+  ck_assert_ptr_null(h.info.problem);
+  ck_assert(h.info.records_opened && !h.info.decrypted);
+  rec_free(&h.rec);
+  keylog_free(&k);
+  /* Application secrets only: the handshake records are skipped, every
+   * application record decrypts, nothing to report. */
+  keylog_subset(&k, &s, application_only);
+  run(&h, &s, &k, 0);
+  ck_assert_ptr_null(strstr(h.rec.log, "notice"));
+  ck_assert_ptr_null(h.info.problem);
+  ck_assert(h.info.decrypted);
+  ck_assert_uint_eq(h.rec.stream[1][0].len, s.plain[0].len);
+  ck_assert_uint_eq(h.rec.stream[1][1].len, s.plain[1].len);
+  rec_free(&h.rec);
+  keylog_free(&k);
+  script_free(&s);
+}
+END_TEST
+
 START_TEST(gap_inside_tls) {
   script s;
   build12(&s, 0xC02F);
@@ -567,6 +636,7 @@ int main(void) {
   tcase_add_test(tc, tls12_all_suites);
   tcase_add_test(tc, not_tls_passes_through);
   tcase_add_test(tc, problems_are_reported);
+  tcase_add_test(tc, missing_secrets_reported_when_needed);
   tcase_add_test(tc, gap_inside_tls);
   tcase_add_test(tc, follows_role_swap);
   tcase_add_test(tc, mutations_do_not_crash);
