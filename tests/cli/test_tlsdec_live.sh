@@ -2,9 +2,10 @@
 # test_tlsdec_live.sh — `h2scope read --keylog` on HTTPS traffic recorded here
 # and now on loopback between real peers: nghttpd, h2o and nginx over TLS 1.2
 # and 1.3, fetched by curl (SSLKEYLOGFILE) and by Node's http2 client (its
-# 'keylog' event), one tcpdump for all. Every connection must decrypt (ALPN
-# h2, the negotiated version), and the frames and decoded header lists must
-# equal what tshark decodes with the same key log (compare_tshark.py).
+# 'keylog' event; a second connection that resumes the TLS session), one
+# tcpdump for all. Every connection must decrypt (ALPN h2, the negotiated
+# version), and the frames and decoded header lists must equal what tshark
+# decodes with the same key log (compare_decoders in session_peers.sh).
 # Peers missing from the machine are reported and skipped
 # (scripts/install-deps.sh installs them).
 set -euo pipefail
@@ -48,26 +49,49 @@ for port in "${ports[@]}"; do
 done
 if have node; then
   cat >"$work/client.js" <<'JS'
-// One HTTP/2 request over TLS, writing the TLS secrets in NSS key log format
-// (the listener is on the TLS socket from the start, before the handshake).
+// HTTP/2 requests over TLS VERSION on two connections, the second resuming
+// the first one's TLS session (an abbreviated TLS 1.2 handshake, a TLS 1.3
+// PSK), as browsers do; the TLS secrets of both go to the key log in NSS
+// format (the listener is on the TLS socket from the start). Prints
+// "resumed" when the second connection did resume.
 const http2 = require('http2');
 const tls = require('tls');
 const fs = require('fs');
-const port = Number(process.argv[2]);
-const c = http2.connect('https://127.0.0.1:' + port, {
-  createConnection: () => {
-    const s = tls.connect({ host: '127.0.0.1', port, ALPNProtocols: ['h2'], rejectUnauthorized: false });
-    s.on('keylog', (line) => fs.appendFileSync(process.env.SSLKEYLOGFILE, line));
-    return s;
-  },
-});
-const r = c.request({ ':path': '/small.txt', 'x-client': 'node' });
-r.on('data', () => {});
-r.on('end', () => c.close());
-r.end();
+const port = Number(process.argv[2]), version = process.argv[3];
+let session;
+function request(n) {
+  return new Promise((resolve, reject) => {
+    let sock;
+    const c = http2.connect('https://127.0.0.1:' + port, {
+      createConnection: () => {
+        sock = tls.connect({ host: '127.0.0.1', port, ALPNProtocols: ['h2'],
+                             rejectUnauthorized: false, minVersion: version,
+                             maxVersion: version, session });
+        sock.on('keylog', (line) => fs.appendFileSync(process.env.SSLKEYLOGFILE, line));
+        sock.on('session', (s) => { session = s; });
+        return sock;
+      },
+    });
+    c.on('error', reject);
+    const r = c.request({ ':path': '/small.txt', 'x-client': 'node', 'x-conn': String(n) });
+    r.on('data', () => {});
+    r.on('end', () => {
+      const resumed = sock.isSessionReused();
+      setTimeout(() => { c.close(); resolve(resumed); }, 100); // the ticket may come late
+    });
+    r.end();
+  });
+}
+(async () => {
+  await request(1);
+  if (await request(2)) console.log('resumed');
+})().catch((e) => { console.error(e); process.exit(1); });
 JS
-  timeout 30 node "$work/client.js" "$p_nghttpd" || fail "node client"
-  conns=$((conns + 1))
+  for v in TLSv1.2 TLSv1.3; do
+    timeout 30 node "$work/client.js" "$p_nghttpd" $v >"$work/node.out" || fail "node client ($v)"
+    grep -qx resumed "$work/node.out" || fail "node did not resume the TLS session ($v)"
+    conns=$((conns + 2))
+  done
 else
   echo "SKIP: node not installed"
 fi
@@ -95,5 +119,9 @@ if grep -q '"event":"notice"' "$work/read.json"; then
 fi
 # The request field sent by each client is there, decrypted and decoded.
 grep -q '\["x-probe","tls"\]' "$work/read.json" || fail "curl's x-probe field not decoded"
-if have node; then grep -q '\["x-client","node"\]' "$work/read.json" || fail "node's field"; fi
-echo "ok: $conns TLS connections (${#ports[@]} servers, TLS 1.2 and 1.3, curl and node) decrypted, equal to tshark"
+if have node; then
+  grep -q '\["x-client","node"\]' "$work/read.json" || fail "node's field"
+  # the requests on the resumed connections (TLS 1.2 and 1.3), decrypted and decoded
+  [ "$(grep -c '\["x-conn","2"\]' "$work/read.json")" = 2 ] || fail "resumed connections"
+fi
+echo "ok: $conns TLS connections (${#ports[@]} servers, TLS 1.2 and 1.3, curl and node, resumed sessions) decrypted, equal to tshark"
