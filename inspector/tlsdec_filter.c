@@ -23,6 +23,10 @@ enum { MODE_UNDECIDED = 0, MODE_PASSTHROUGH, MODE_TLS };
 enum { ROLE_CLIENT = 0, ROLE_SERVER = 1 };
 /* TLS 1.3 key stages of a direction. */
 enum { STAGE_PLAIN = 0, STAGE_HANDSHAKE, STAGE_APPLICATION };
+enum { EARLY_NONE = 0, EARLY_OPEN, EARLY_DONE };
+/* Early plaintext held while the server's verdict is unknown; more is given
+ * on as if accepted (servers cap 0-RTT data far lower: nginx 16 KiB). */
+#define TLS_EARLY_HOLD_MAX (1u << 20)
 
 enum {
   NOTE_NO_KEYS = 1 << 0,
@@ -58,6 +62,20 @@ typedef struct tls_dir {
   tls_record_cipher cipher;      /* current keys (evp NULL: none) */
   tls_record_cipher next_cipher; /* TLS 1.3: application keys waiting for Finished */
   bool app_keys_missing;         /* TLS 1.3: the key log has no *_TRAFFIC_SECRET_0 for it */
+  /* TLS 1.3 0-RTT (RFC 8446 §2.3, §4.2.10), client side: the records right
+   * after a ClientHello that offered early_data may be early data under
+   * CLIENT_EARLY_TRAFFIC_SECRET. Its suite is the resumed session's, known
+   * only from the ServerHello, so the suites of the secret's hash length are
+   * tried. The plaintext is held until the server is known to have accepted
+   * it (EncryptedExtensions early_data, or the client's EndOfEarlyData) or
+   * rejected it (no EndOfEarlyData before the client's Finished, or a
+   * HelloRetryRequest); rejected early data is not part of the connection. */
+  uint8_t early;                     /* EARLY_* */
+  tls_record_cipher early_cipher[2]; /* candidates; [0] once one has opened a record */
+  uint8_t *early_buf;
+  size_t early_len, early_cap;
+  uint64_t early_unread; /* plaintext bound of early records that could not be opened */
+  double early_ts;       /* capture time of the first early plaintext held */
   tls_record_keys pending12;     /* TLS 1.2: keys that start with this side's CCS */
   bool have_pending12;
   uint8_t app_secret[TLS_MAX_HASH_LEN]; /* TLS 1.3: current application traffic secret */
@@ -123,9 +141,12 @@ static void table_grow(tlsdec_filter *t) {
 static void dir_release(tls_dir *d) {
   free(d->rec);
   free(d->hs_buf);
+  free(d->early_buf);
+  tls_record_cipher_free(&d->early_cipher[0]);
+  tls_record_cipher_free(&d->early_cipher[1]);
   tls_record_cipher_free(&d->cipher);
   tls_record_cipher_free(&d->next_cipher);
-  d->rec = d->hs_buf = NULL;
+  d->rec = d->hs_buf = d->early_buf = NULL;
 }
 
 static void flow_release(tlsdec_filter *t, tls_flow *s) {
@@ -266,7 +287,117 @@ static void start_protection(tlsdec_filter *t, tls_flow *s, capture_flow *f, dou
 
 /* ---- handshake messages ---- */
 
-static void on_client_hello(tls_flow *s, int i, const tls_hello *h) {
+/* The client offered 0-RTT: early keys for each suite of the secret's hash
+ * length (none without CLIENT_EARLY_TRAFFIC_SECRET: its records are skipped). */
+static void early_start(tlsdec_filter *t, tls_flow *s, int i) {
+  tls_dir *d = &s->dir[i];
+  d->early = EARLY_OPEN;
+  size_t len = 0;
+  const uint8_t *sec =
+      t->keys ? keylog_find(t->keys, KEYLOG_CLIENT_EARLY_TRAFFIC_SECRET, s->client_random, &len)
+              : NULL;
+  static const uint16_t sha256_suites[2] = {0x1301, 0x1303}, sha384_suites[2] = {0x1302, 0};
+  const uint16_t *ids = !sec ? NULL : len == 32 ? sha256_suites : len == 48 ? sha384_suites : NULL;
+  for (int k = 0; ids && k < 2 && ids[k]; k++) {
+    const tls_suite_info *suite = tls_suite_lookup(ids[k]);
+    tls_record_keys keys;
+    if (suite && tls13_traffic_keys(suite, sec, len, &keys) == 0)
+      install(&d->early_cipher[k], &keys);
+  }
+}
+
+/* The server's verdict on the client's 0-RTT data: accepted early plaintext
+ * becomes the start of the client's stream; rejected, it is dropped (the
+ * server never read it). */
+static void early_decide(tlsdec_filter *t, tls_flow *s, capture_flow *f, bool accepted,
+                         double ts) {
+  if (s->client < 0) return;
+  int i = s->client;
+  tls_dir *d = &s->dir[i];
+  if (d->early == EARLY_NONE || s->info.early_data != 0) return;
+  s->info.early_data = accepted ? 1 : -1;
+  if (accepted && d->early_unread) {
+    note(t, s, f, NOTE_NO_KEYS, "tls-no-keys", ts,
+         "0-RTT early data accepted by the server but not decrypted (no "
+         "CLIENT_EARLY_TRAFFIC_SECRET in the key log): at most %llu bytes missing",
+         (unsigned long long)d->early_unread);
+    uint64_t off = d->plain_offset;
+    d->plain_offset += d->early_unread;
+    inner_gap(t, s, f, i, off, d->early_unread, ts);
+  } else if (accepted && d->early_len) {
+    uint64_t off = d->plain_offset;
+    d->plain_offset += d->early_len;
+    s->info.early_bytes += d->early_len;
+    inner_bytes(t, s, f, i, off, d->early_buf, d->early_len, d->early_ts); /* when it was sent */
+  }
+  free(d->early_buf);
+  d->early_buf = NULL;
+  d->early_len = d->early_cap = 0;
+}
+
+/* Early plaintext of the client: held until the verdict, given on after it. */
+static void early_plaintext(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i,
+                            const uint8_t *p, size_t n, double ts) {
+  tls_dir *d = &s->dir[i];
+  if (s->info.early_data == 0 && d->early_len + n > TLS_EARLY_HOLD_MAX)
+    early_decide(t, s, f, true, ts);
+  if (s->info.early_data == 1) {
+    uint64_t off = d->plain_offset;
+    d->plain_offset += n;
+    s->info.early_bytes += n;
+    inner_bytes(t, s, f, i, off, p, n, ts);
+    return;
+  }
+  if (s->info.early_data == -1 || n == 0) return;
+  if (d->early_len + n > d->early_cap) {
+    size_t cap = d->early_cap ? d->early_cap * 2 : 4096;
+    while (cap < d->early_len + n)
+      cap *= 2;
+    uint8_t *nb = realloc(d->early_buf, cap);
+    if (!nb) {
+      early_decide(t, s, f, true, ts); /* out of memory: give on what is held */
+      early_plaintext(t, s, f, i, p, n, ts);
+      return;
+    }
+    d->early_buf = nb;
+    d->early_cap = cap;
+  }
+  if (!d->early_len) d->early_ts = ts;
+  memcpy(d->early_buf + d->early_len, p, n);
+  d->early_len += n;
+}
+
+static void handshake_feed(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i, const uint8_t *p,
+                           size_t n, double ts);
+
+/* A client application_data record while 0-RTT may be under way: true when
+ * the early keys opened it (its content handled), false otherwise. */
+static bool early_record(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i, uint16_t version,
+                         const uint8_t *frag, size_t len, double ts) {
+  tls_dir *d = &s->dir[i];
+  uint8_t inner_type = 0;
+  long n = -1;
+  for (int k = 0; k < 2 && n < 0; k++) {
+    if (!d->early_cipher[k].evp) continue;
+    n = tls_record_open(&d->early_cipher[k], CT_APPLICATION_DATA, version, frag, len, t->plain,
+                        sizeof t->plain, &inner_type);
+    if (n >= 0 && k == 1) { /* the suite is known now: keep that one */
+      tls_record_cipher c = d->early_cipher[0];
+      d->early_cipher[0] = d->early_cipher[1];
+      d->early_cipher[1] = c;
+    }
+  }
+  if (n < 0) return false;
+  tls_record_cipher_free(&d->early_cipher[1]);
+  s->info.records_opened = true;
+  if (inner_type == CT_APPLICATION_DATA)
+    early_plaintext(t, s, f, i, t->plain, (size_t)n, ts);
+  else if (inner_type == CT_HANDSHAKE) /* EndOfEarlyData */
+    handshake_feed(t, s, f, i, t->plain, (size_t)n, ts);
+  return true;
+}
+
+static void on_client_hello(tlsdec_filter *t, tls_flow *s, int i, const tls_hello *h) {
   if (s->have_client_hello) return; /* the second ClientHello after an HRR keeps the random */
   s->have_client_hello = true;
   s->client = i;
@@ -274,10 +405,13 @@ static void on_client_hello(tls_flow *s, int i, const tls_hello *h) {
   s->client_ems = h->extended_master_secret;
   snprintf(s->info.alpn_offered, sizeof s->info.alpn_offered, "%s", h->alpn);
   snprintf(s->info.server_name, sizeof s->info.server_name, "%s", h->server_name);
+  if (h->early_data) early_start(t, s, i);
 }
 
 static void on_server_hello(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i,
                             const tls_hello *h, double ts) {
+  /* A HelloRetryRequest rejects 0-RTT data (RFC 8446 §4.2.10). */
+  if (h->hello_retry_request) early_decide(t, s, f, false, ts);
   if (s->info.version || h->hello_retry_request) return; /* renegotiation / HRR */
   if (s->client < 0) s->client = i ^ 1;
   s->info.version = h->version;
@@ -305,9 +439,20 @@ static void on_protected_message(tlsdec_filter *t, tls_flow *s, capture_flow *f,
   if (type == TLS_HS_ENCRYPTED_EXTENSIONS && body) {
     tls_hello ee;
     memset(&ee, 0, sizeof ee);
-    if (tls_encrypted_extensions_parse(body, len, &ee) == 0 && ee.alpn[0])
-      snprintf(s->info.alpn, sizeof s->info.alpn, "%s", ee.alpn);
+    if (tls_encrypted_extensions_parse(body, len, &ee) == 0) {
+      if (ee.alpn[0]) snprintf(s->info.alpn, sizeof s->info.alpn, "%s", ee.alpn);
+      if (i != s->client) early_decide(t, s, f, ee.early_data, ts);
+    }
+  } else if (type == TLS_HS_END_OF_EARLY_DATA && i == s->client) {
+    /* sent only when the server accepted the early data (RFC 8446 §4.5) */
+    early_decide(t, s, f, true, ts);
+    d->early = EARLY_DONE;
   } else if (type == TLS_HS_FINISHED && d->stage == STAGE_HANDSHAKE) {
+    /* a client Finished with no EndOfEarlyData before it: rejected */
+    if (i == s->client && d->early == EARLY_OPEN) {
+      early_decide(t, s, f, false, ts);
+      d->early = EARLY_DONE;
+    }
     /* RFC 8446 §7.2: records after a side's Finished use its application
      * traffic secret. */
     tls_record_cipher_free(&d->cipher);
@@ -339,7 +484,7 @@ static void on_handshake_message(tlsdec_filter *t, tls_flow *s, capture_flow *f,
       return;
     }
     if (type == TLS_HS_CLIENT_HELLO)
-      on_client_hello(s, i, &h);
+      on_client_hello(t, s, i, &h);
     else
       on_server_hello(t, s, f, i, &h, ts);
     sync_roles(s, f);
@@ -441,6 +586,14 @@ static void record_done(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i, c
     }
     return;
   }
+  if (d->early == EARLY_OPEN && type == CT_APPLICATION_DATA && i == s->client) {
+    if (early_record(t, s, f, i, version, frag, len, ts)) return;
+    if (!d->encrypted) { /* before the ServerHello: early data without its secret */
+      s->info.skipped_records++;
+      d->early_unread += len > TLS_AEAD_TAG_LEN + 1 ? len - TLS_AEAD_TAG_LEN - 1 : 0;
+      return;
+    }
+  }
   if (!d->encrypted || (tls13 && type != CT_APPLICATION_DATA)) {
     if (type == CT_HANDSHAKE) {
       handshake_feed(t, s, f, i, frag, len, ts);
@@ -464,6 +617,10 @@ static void record_done(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i, c
   if (n < 0) {
     s->info.skipped_records++;
     if (d->stage == STAGE_HANDSHAKE && !d->cipher.evp) return; /* no handshake keys: skip */
+    if (d->early == EARLY_OPEN) { /* early data whose secret the key log lacks */
+      d->early_unread += len > TLS_AEAD_TAG_LEN + 1 ? len - TLS_AEAD_TAG_LEN - 1 : 0;
+      return;
+    }
     if (d->stage == STAGE_HANDSHAKE && d->app_keys_missing) {
       /* past this side's Finished, under keys the key log does not have */
       stop_dir(t, s, f, i, NOTE_NO_KEYS, "tls-no-keys", ts,
@@ -685,7 +842,13 @@ static void filter_close(void *user, capture_flow *f, int reason, double ts) {
     flush_sniff(t, s, f, 0, ts);
     flush_sniff(t, s, f, 1, ts);
   }
-  if (s) sync_roles(s, f);
+  if (s) {
+    sync_roles(s, f);
+    /* The capture ends before the server's verdict on 0-RTT data could be
+     * seen: what the client sent is shown. */
+    const tls_dir *cd = s->client >= 0 ? &s->dir[s->client] : NULL;
+    if (cd && (cd->early_len || cd->early_unread)) early_decide(t, s, f, true, ts);
+  }
   if (t->inner.on_close) t->inner.on_close(t->inner.user, f, reason, ts);
   if (s) flow_release(t, s);
 }
@@ -754,9 +917,14 @@ void tls_conn_info_describe(const tls_conn_info *info, char *text, size_t text_c
   const char *state = info->decrypted ? "decrypted"
                       : opened        ? "decrypted, no application data"
                                       : "not decrypted";
+  char early[48] = "";
+  if (info->early_data > 0)
+    snprintf(early, sizeof early, ", 0-RTT %llu bytes", (unsigned long long)info->early_bytes);
+  else if (info->early_data < 0)
+    snprintf(early, sizeof early, ", 0-RTT rejected");
   if (text)
-    snprintf(text, text_cap, "%s%s%s%s%s %s%s%s", version, suite[0] ? " " : "", suite,
-             info->alpn[0] ? " alpn=" : "", info->alpn, state,
+    snprintf(text, text_cap, "%s%s%s%s%s %s%s%s%s", version, suite[0] ? " " : "", suite,
+             info->alpn[0] ? " alpn=" : "", info->alpn, state, early,
              info->problem ? (opened ? " with problems: " : ": ") : "",
              info->problem ? info->problem : "");
   if (json) {
@@ -765,11 +933,13 @@ void tls_conn_info_describe(const tls_conn_info *info, char *text, size_t text_c
     json_safe(sni, sizeof sni, info->server_name);
     snprintf(json, json_cap,
              ",\"tls\":{\"version\":\"%s\",\"suite\":\"%s\",\"alpn\":\"%s\",\"sni\":\"%s\","
-             "\"decrypted\":%s,\"problem\":%s%s%s,\"app_data_bytes\":[%llu,%llu]}",
+             "\"decrypted\":%s,\"problem\":%s%s%s,\"app_data_bytes\":[%llu,%llu],"
+             "\"early_data\":\"%s\"}",
              info->version ? info->version_name : "unknown", info->cipher_suite ? suite : "unknown",
              alpn, sni, opened ? "true" : "false", info->problem ? "\"" : "",
              info->problem ? info->problem : "null", info->problem ? "\"" : "",
              (unsigned long long)info->app_bytes[ROLE_CLIENT],
-             (unsigned long long)info->app_bytes[ROLE_SERVER]);
+             (unsigned long long)info->app_bytes[ROLE_SERVER],
+             info->early_data > 0 ? "accepted" : info->early_data < 0 ? "rejected" : "none");
   }
 }

@@ -69,6 +69,8 @@ typedef struct tls_conn_info {
   bool records_opened;         /* at least one protected record (handshake or application
                                   data) authenticated with the key log's secrets */
   uint32_t key_updates;        /* TLS 1.3 KeyUpdate messages followed */
+  int early_data;              /* TLS 1.3 0-RTT: 0 none (or undecided), 1 accepted, -1 rejected */
+  uint64_t early_bytes;        /* accepted 0-RTT plaintext given to the inner consumer */
   uint64_t app_records[2];     /* application_data records decrypted: [0] client, [1] server */
   uint64_t app_bytes[2];       /* their plaintext bytes */
   uint64_t skipped_records;    /* records not decrypted (no keys, after a failure...) */
@@ -100,10 +102,12 @@ const tls_conn_info *tlsdec_flow_info(const tlsdec_filter *t, const capture_flow
  * or "decrypted, no application data" for a connection whose handshake opened
  * with the keys but which carried nothing else, such as a browser's unused
  * preconnect). json: pre-rendered `,"tls":{"version":..,"suite":..,"alpn":..,
- * "sni":..,"decrypted":true|false,"problem":..,"app_data_bytes":[c,s]}`, where
- * decrypted means the keys opened the connection's protected records and
- * app_data_bytes counts the decrypted application data of the client and the
- * server (wire-derived text is made safe for
+ * "sni":..,"decrypted":true|false,"problem":..,"app_data_bytes":[c,s],
+ * "early_data":"none"|"accepted"|"rejected"}`, where decrypted means the keys
+ * opened the connection's protected records, app_data_bytes counts the
+ * decrypted application data after the handshake of the client and the server,
+ * and early_data is the fate of TLS 1.3 0-RTT data (the text adds ", 0-RTT N
+ * bytes" or ", 0-RTT rejected") (wire-derived text is made safe for
  * JSON: only printable ASCII, '"' and '\\' replaced by '?'). Either buffer may
  * be NULL. */
 void tls_conn_info_describe(const tls_conn_info *info, char *text, size_t text_cap, char *json,

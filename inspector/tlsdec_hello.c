@@ -9,6 +9,7 @@ enum {
   EXT_SERVER_NAME = 0,
   EXT_ALPN = 16,
   EXT_EXTENDED_MASTER_SECRET = 23,
+  EXT_EARLY_DATA = 42,
   EXT_SUPPORTED_VERSIONS = 43,
 };
 
@@ -105,6 +106,9 @@ static bool parse_extensions(h2_cursor *c, bool client, tls_hello *h) {
     case EXT_EXTENDED_MASTER_SECRET:
       h->extended_master_secret = true;
       break;
+    case EXT_EARLY_DATA:
+      h->early_data = client;
+      break;
     case EXT_SUPPORTED_VERSIONS:
       ok = parse_versions(ext, client, h);
       break;
@@ -154,6 +158,8 @@ int tls_encrypted_extensions_parse(const uint8_t *body, size_t len, tls_hello *o
     if (type == EXT_ALPN) {
       out->alpn[0] = '\0';
       if (!parse_alpn(ext, out)) return -1;
+    } else if (type == EXT_EARLY_DATA) {
+      out->early_data = true; /* the server accepted the client's 0-RTT data */
     }
   }
   return 0;

@@ -175,6 +175,80 @@ static void build13(script *s, uint16_t suite_id, bool hrr) {
   tls_record_cipher_free(&sa);
 }
 
+/* TLS 1.3 with 0-RTT: the client's ClientHello offers early_data and two
+ * early records follow under CLIENT_EARLY_TRAFFIC_SECRET; the server accepts
+ * (EncryptedExtensions early_data; the client then sends EndOfEarlyData under
+ * the early keys) or rejects (the client sends its Finished and starts over).
+ * with_early_secret: the key log has the early secret. The client's expected
+ * plaintext is s->plain[C]. */
+enum { EARLY_ACCEPT, EARLY_REJECT };
+static const char early_text[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\nearly request";
+static void build13_early(script *s, uint16_t suite_id, int verdict, bool with_early_secret) {
+  memset(s, 0, sizeof *s);
+  const tls_suite_info *suite = tls_suite_lookup(suite_id);
+  uint8_t cr[32], sr[32], sec[5][48];
+  for (int i = 0; i < 32; i++) {
+    cr[i] = (uint8_t)(0x20 + i);
+    sr[i] = (uint8_t)(0x90 + i);
+  }
+  for (int k = 0; k < 5; k++)
+    memset(sec[k], 0x21 * (k + 1), 48);
+  static const char *labels[5] = {"CLIENT_HANDSHAKE_TRAFFIC_SECRET",
+                                  "SERVER_HANDSHAKE_TRAFFIC_SECRET", "CLIENT_TRAFFIC_SECRET_0",
+                                  "SERVER_TRAFFIC_SECRET_0", "CLIENT_EARLY_TRAFFIC_SECRET"};
+  strcpy(s->keylog, "# synthetic 0-RTT\n");
+  for (int k = 0; k < (with_early_secret ? 5 : 4); k++)
+    keylog_line(s, labels[k], cr, sec[k], suite->hash_len);
+  tls_record_cipher c[5]; /* ch, sh, ca, sa, early */
+  for (int k = 0; k < 5; k++) {
+    tls_record_keys kk;
+    memset(&c[k], 0, sizeof c[k]);
+    tls13_traffic_keys(suite, sec[k], suite->hash_len, &kk);
+    tls_record_cipher_init(&c[k], &kk, true);
+  }
+  tb_buf m = {0};
+  tb_client_hello_early(&m, cr, true, "h2", "early.test", false, true);
+  tb_record(next_piece(s, C), 22, m.p, m.len);
+  tb_record(next_piece(s, C), 20, "\x01", 1);
+  /* the early data, in two records (only accepted data is the client's) */
+  tb_sealed(next_piece(s, C), &c[4], 23, early_text, 20);
+  tb_sealed(next_piece(s, C), &c[4], 23, early_text + 20, strlen(early_text) - 20);
+  if (verdict == EARLY_ACCEPT) tb_put(&s->plain[C], early_text, strlen(early_text));
+  m.len = 0;
+  tb_server_hello(&m, sr, suite_id, true, NULL, false);
+  tb_record(next_piece(s, S), 22, m.p, m.len);
+  tb_record(next_piece(s, S), 20, "\x01", 1);
+  tb_buf ee = {0}, e = {0}, exts = {0};
+  tb_alpn_body(&e, "h2");
+  tb_ext(&exts, 16, &e);
+  e.len = 0;
+  if (verdict == EARLY_ACCEPT) tb_ext(&exts, 42, &e);
+  tb_u16(&ee, (unsigned)exts.len);
+  tb_put(&ee, exts.p, exts.len);
+  m.len = 0;
+  tb_handshake(&m, 8, ee.p, ee.len);
+  uint8_t verify[48];
+  memset(verify, 0x77, sizeof verify);
+  tb_handshake(&m, 20, verify, suite->hash_len);
+  tb_sealed(next_piece(s, S), &c[1], 22, m.p, m.len);
+  app_data(s, S, &c[3], server_text);
+  if (verdict == EARLY_ACCEPT) {
+    m.len = 0;
+    tb_handshake(&m, 5, "", 0); /* EndOfEarlyData */
+    tb_sealed(next_piece(s, C), &c[4], 22, m.p, m.len);
+  }
+  m.len = 0;
+  tb_handshake(&m, 20, verify, suite->hash_len);
+  tb_sealed(next_piece(s, C), &c[0], 22, m.p, m.len);
+  app_data(s, C, &c[2], verdict == EARLY_ACCEPT ? "after the handshake" : client_text);
+  tb_free(&m);
+  tb_free(&ee);
+  tb_free(&e);
+  tb_free(&exts);
+  for (int k = 0; k < 5; k++)
+    tls_record_cipher_free(&c[k]);
+}
+
 /* TLS 1.2: CLIENT_RANDOM, CCS switches, Finished first under the new keys. */
 static void build12(script *s, uint16_t suite_id) {
   memset(s, 0, sizeof *s);
@@ -509,6 +583,63 @@ START_TEST(missing_secrets_reported_when_needed) {
 }
 END_TEST
 
+/* 0-RTT (RFC 8446 §2.3): accepted early data is the start of the client's
+ * stream, whichever TLS 1.3 suite the resumed session had (the early keys are
+ * tried per suite); rejected early data is not the client's; accepted early
+ * data whose secret the key log lacks is a gap, said once. */
+START_TEST(tls13_early_data) {
+  static const uint16_t suites[] = {0x1301, 0x1302, 0x1303};
+  for (size_t k = 0; k < 3; k++) {
+    for (int verdict = EARLY_ACCEPT; verdict <= EARLY_REJECT; verdict++) {
+      script s;
+      build13_early(&s, suites[k], verdict, true);
+      keylog keys;
+      keylog_init(&keys);
+      keylog_add_text(&keys, s.keylog, strlen(s.keylog));
+      harness h;
+      run(&h, &s, &keys, 7); /* in 7-byte chunks too */
+      ck_assert_msg(strstr(h.rec.log, "notice") == NULL, "%s", h.rec.log);
+      ck_assert_int_eq(h.rec.errors, 0);
+      ck_assert_int_eq(h.info.early_data, verdict == EARLY_ACCEPT ? 1 : -1);
+      ck_assert_uint_eq(h.info.early_bytes, verdict == EARLY_ACCEPT ? strlen(early_text) : 0);
+      ck_assert_uint_eq(h.rec.stream[1][0].len, s.plain[C].len);
+      ck_assert_mem_eq(h.rec.stream[1][0].data, s.plain[C].p, s.plain[C].len);
+      ck_assert_uint_eq(h.rec.stream[1][1].len, s.plain[S].len);
+      char text[256], json[512];
+      tls_conn_info_describe(&h.info, text, sizeof text, json, sizeof json);
+      ck_assert_ptr_nonnull(strstr(text, verdict == EARLY_ACCEPT ? " decrypted, 0-RTT 37 bytes"
+                                                                 : " decrypted, 0-RTT rejected"));
+      ck_assert_ptr_nonnull(strstr(json, verdict == EARLY_ACCEPT ? "\"early_data\":\"accepted\"}"
+                                                                 : "\"early_data\":\"rejected\"}"));
+      rec_free(&h.rec);
+      keylog_free(&keys);
+      script_free(&s);
+    }
+  }
+  /* Accepted, but the key log lacks CLIENT_EARLY_TRAFFIC_SECRET. */
+  script s;
+  build13_early(&s, 0x1301, EARLY_ACCEPT, false);
+  keylog keys;
+  keylog_init(&keys);
+  keylog_add_text(&keys, s.keylog, strlen(s.keylog));
+  harness h;
+  run(&h, &s, &keys, 0);
+  ck_assert_ptr_nonnull(strstr(h.rec.log, "notice 1 tls-no-keys\ngap 1 c2s 0+"));
+  ck_assert_ptr_null(strstr(strstr(h.rec.log, "notice") + 1, "notice"));
+  ck_assert_int_eq(h.rec.errors, 0);
+  ck_assert_int_eq(h.info.early_data, 1);
+  ck_assert_uint_eq(h.info.early_bytes, 0);
+  /* what follows the handshake still decrypts */
+  static const char after[] = "after the handshake";
+  ck_assert_uint_ge(h.rec.stream[1][0].len, strlen(after));
+  ck_assert_mem_eq(h.rec.stream[1][0].data + h.rec.stream[1][0].len - strlen(after), after,
+                   strlen(after));
+  rec_free(&h.rec);
+  keylog_free(&keys);
+  script_free(&s);
+}
+END_TEST
+
 START_TEST(gap_inside_tls) {
   script s;
   build12(&s, 0xC02F);
@@ -633,6 +764,7 @@ int main(void) {
   tcase_set_timeout(tc, 300);
   tcase_add_test(tc, tls13_all_suites_key_update);
   tcase_add_test(tc, tls13_hello_retry_request);
+  tcase_add_test(tc, tls13_early_data);
   tcase_add_test(tc, tls12_all_suites);
   tcase_add_test(tc, not_tls_passes_through);
   tcase_add_test(tc, problems_are_reported);

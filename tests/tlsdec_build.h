@@ -62,9 +62,11 @@ static inline void tb_alpn_body(tb_buf *body, const char *list) {
   tb_free(&names);
 }
 
-/* A ClientHello handshake message (header included). */
-static inline void tb_client_hello(tb_buf *out, const uint8_t random[32], bool tls13,
-                                   const char *alpn, const char *sni, bool ems) {
+/* A ClientHello handshake message (header included); early adds the
+ * early_data extension (a 0-RTT offer, RFC 8446 §4.2.10). */
+static inline void tb_client_hello_early(tb_buf *out, const uint8_t random[32], bool tls13,
+                                         const char *alpn, const char *sni, bool ems,
+                                         bool early) {
   tb_buf m = {0}, exts = {0}, e = {0};
   tb_u16(&m, 0x0303);
   tb_put(&m, random, 32);
@@ -92,6 +94,7 @@ static inline void tb_client_hello(tb_buf *out, const uint8_t random[32], bool t
     e.len = 0;
   }
   if (ems) tb_ext(&exts, 23, &e);
+  if (early) tb_ext(&exts, 42, &e);
   if (tls13) {
     tb_u8(&e, 6);
     tb_u16(&e, 0x3a3a); /* GREASE (RFC 8701) */
@@ -108,6 +111,11 @@ static inline void tb_client_hello(tb_buf *out, const uint8_t random[32], bool t
   tb_free(&m);
   tb_free(&exts);
   tb_free(&e);
+}
+
+static inline void tb_client_hello(tb_buf *out, const uint8_t random[32], bool tls13,
+                                   const char *alpn, const char *sni, bool ems) {
+  tb_client_hello_early(out, random, tls13, alpn, sni, ems, false);
 }
 
 /* A ServerHello (header included); tls13 adds supported_versions 0x0304. */

@@ -70,7 +70,8 @@ start_h2o() {
 }
 
 # start_nginx DIR PORT WORK [KEY CERT]: h2c with prior knowledge
-# (`listen ... http2`), or TLS 1.2/1.3 with KEY and CERT
+# (`listen ... http2`), or TLS 1.2/1.3 with KEY and CERT; NGINX_EXTRA is
+# added to the server block (e.g. "ssl_early_data on;")
 start_nginx() {
   local w=$3/nginx listen="listen 127.0.0.1:$2 http2;"
   if [ $# -ge 5 ]; then
@@ -93,6 +94,7 @@ http {
   scgi_temp_path $w/tmp/scgi;
   server {
     $listen
+    ${NGINX_EXTRA:-}
     root $1;
   }
 }

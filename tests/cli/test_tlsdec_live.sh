@@ -2,7 +2,8 @@
 # test_tlsdec_live.sh — `h2scope read --keylog` on HTTPS traffic recorded here
 # and now on loopback between real peers: nghttpd, h2o and nginx over TLS 1.2
 # and 1.3, fetched by curl (SSLKEYLOGFILE) and by Node's http2 client (its
-# 'keylog' event; a second connection that resumes the TLS session), one
+# 'keylog' event; a second connection that resumes the TLS session) and by
+# openssl's client resuming with TLS 1.3 0-RTT data (nginx accepts it), one
 # tcpdump for all. Every connection must decrypt (ALPN h2, the negotiated
 # version), and the frames and decoded header lists must equal what tshark
 # decodes with the same key log (compare_decoders in session_peers.sh).
@@ -30,7 +31,9 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/key.pem" -out "$work/ce
 chmod 644 "$work/key.pem"
 
 have nghttpd || { echo "SKIP: nghttpd not installed"; exit 0; }
-start_tls_peers "$www" "$work" "$work/key.pem" "$work/cert.pem" nghttpd h2o nginx
+# nginx accepts TLS 1.3 0-RTT data (for the openssl client below)
+NGINX_EXTRA="ssl_early_data on;" start_tls_peers "$www" "$work" "$work/key.pem" "$work/cert.pem" \
+  nghttpd h2o nginx
 ports=("${tls_ports[@]}")
 p_nghttpd=${ports[0]}
 
@@ -95,6 +98,31 @@ JS
 else
   echo "SKIP: node not installed"
 fi
+# TLS 1.3 0-RTT: openssl's client resumes its session with nginx and sends
+# the connection preface, SETTINGS and a request as early data.
+p_nginx=
+for p in "${ports[@]}"; do
+  grep -q "127.0.0.1:$p ssl" "$work/nginx/nginx.conf" 2>/dev/null && p_nginx=$p
+done
+early=0
+if [ -n "$p_nginx" ]; then
+  # HPACK (RFC 7541 Appendix A): GET, https, :path and :authority literals, x-early: yes
+  python3 -c '
+import sys
+block = bytes([0x82, 0x87, 0x04, 10]) + b"/small.txt" + bytes([0x41, 9]) + b"localhost"
+block += bytes([0x40, 7]) + b"x-early" + bytes([3]) + b"yes"
+settings = bytes([0, 0, 0, 4, 0, 0, 0, 0, 0])
+headers = len(block).to_bytes(3, "big") + bytes([1, 5, 0, 0, 0, 1]) + block
+sys.stdout.buffer.write(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + settings + headers)' >"$work/early.bin"
+  (cat "$work/early.bin"; sleep 0.5) | timeout 10 openssl s_client -quiet -tls1_3 -alpn h2 \
+    -connect "127.0.0.1:$p_nginx" -sess_out "$work/sess.pem" -keylogfile "$SSLKEYLOGFILE" \
+    >/dev/null 2>&1 || true
+  (sleep 0.5) | timeout 10 openssl s_client -quiet -tls1_3 -alpn h2 -connect "127.0.0.1:$p_nginx" \
+    -sess_in "$work/sess.pem" -early_data "$work/early.bin" -keylogfile "$SSLKEYLOGFILE" \
+    >/dev/null 2>&1 || true
+  conns=$((conns + 2))
+  early=1
+fi
 stop_capture
 
 # Frames and header lists equal tshark's with the same key log
@@ -105,6 +133,14 @@ out=$(compare_decoders "$H" "$work/tls.pcap" --keylog "$SSLKEYLOGFILE") || {
   fail "h2scope and tshark differ (capture and key log kept in $keep): $out"
 }
 echo "$out"
+# The 0-RTT connection: accepted, its request decoded from the early data.
+if [ $early = 1 ]; then
+  "$H" read --json --keylog "$SSLKEYLOGFILE" "$work/tls.pcap" >"$work/early.json"
+  grep -q '"event":"close".*"early_data":"accepted"' "$work/early.json" ||
+    fail "no connection with accepted 0-RTT data"
+  grep -q '"dir":"c2s".*"type":"HEADERS".*\["x-early","yes"\]' "$work/early.json" ||
+    fail "the 0-RTT request is not decoded"
+fi
 # Every connection decrypted, ALPN h2.
 "$H" read --json --keylog "$SSLKEYLOGFILE" "$work/tls.pcap" >"$work/read.json"
 n_ok=$(grep -c '"event":"close".*"alpn":"h2".*"decrypted":true,"problem":null' "$work/read.json" || true)
@@ -124,4 +160,4 @@ if have node; then
   # the requests on the resumed connections (TLS 1.2 and 1.3), decrypted and decoded
   [ "$(grep -c '\["x-conn","2"\]' "$work/read.json")" = 2 ] || fail "resumed connections"
 fi
-echo "ok: $conns TLS connections (${#ports[@]} servers, TLS 1.2 and 1.3, curl and node, resumed sessions) decrypted, equal to tshark"
+echo "ok: $conns TLS connections (${#ports[@]} servers, TLS 1.2 and 1.3, curl, node and openssl, resumed sessions, 0-RTT) decrypted, equal to tshark"

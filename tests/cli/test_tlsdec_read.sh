@@ -38,7 +38,7 @@ for name in h2-tls12-aes128gcm h2-tls12-aes256gcm h2-tls12-chacha20 \
   sorted_by_side "$T/$name.tshark" >"$work/$name.tshark"
   diff "$work/$name.sides" "$work/$name.tshark" || fail "$name: frames differ from tshark"
   cmp -s "$work/$name.sides" "$work/h2c.sides" || fail "$name: frames differ from h2c"
-  grep -q '"event":"close".*"tls":{"version":"TLS 1\.[23]","suite":"TLS_[A-Z0-9_]*","alpn":"h2","sni":"","decrypted":true,"problem":null,"app_data_bytes":\[[1-9][0-9]*,[1-9][0-9]*\]}' \
+  grep -q '"event":"close".*"tls":{"version":"TLS 1\.[23]","suite":"TLS_[A-Z0-9_]*","alpn":"h2","sni":"","decrypted":true,"problem":null,"app_data_bytes":\[[1-9][0-9]*,[1-9][0-9]*\],"early_data":"none"}' \
     "$work/$name.json" || fail "$name: close event without TLS facts"
   if grep -q '"event":"notice"' "$work/$name.json"; then fail "$name: unexpected notice"; fi
 done
@@ -62,7 +62,7 @@ if command -v editcap >/dev/null; then
     grep -q "close (end-of-capture) .*, TLS $v TLS_[A-Z0-9_]* alpn=h2 decrypted, no application data$" \
       "$work/hs.text" || fail "TLS $v handshake only: $(tail -1 "$work/hs.text")"
     "$H" read --json "$work/hs-only.pcap" --keylog "$T/$name.keylog" >"$work/hs.json"
-    grep -q '"decrypted":true,"problem":null,"app_data_bytes":\[0,0\]}' "$work/hs.json" ||
+    grep -q '"decrypted":true,"problem":null,"app_data_bytes":\[0,0\],"early_data":"none"}' "$work/hs.json" ||
       fail "TLS $v handshake only (JSON): $(grep '"close"' "$work/hs.json")"
     # without the keys it is not decrypted
     "$H" read --no-color "$work/hs-only.pcap" | grep -q " not decrypted: tls-no-keys$" ||
