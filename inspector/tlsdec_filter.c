@@ -316,7 +316,9 @@ static void early_decide(tlsdec_filter *t, tls_flow *s, capture_flow *f, bool ac
   tls_dir *d = &s->dir[i];
   if (d->early == EARLY_NONE || s->info.early_data != 0) return;
   s->info.early_data = accepted ? 1 : -1;
-  if (accepted && d->early_unread) {
+  if (d->dead) {
+    /* the direction stopped (a gap, a failure): nothing more goes inner */
+  } else if (accepted && d->early_unread) {
     note(t, s, f, NOTE_NO_KEYS, "tls-no-keys", ts,
          "0-RTT early data accepted by the server but not decrypted (no "
          "CLIENT_EARLY_TRAFFIC_SECRET in the key log): at most %llu bytes missing",
@@ -342,6 +344,7 @@ static void early_plaintext(tlsdec_filter *t, tls_flow *s, capture_flow *f, int 
   if (s->info.early_data == 0 && d->early_len + n > TLS_EARLY_HOLD_MAX)
     early_decide(t, s, f, true, ts);
   if (s->info.early_data == 1) {
+    if (d->dead) return;
     uint64_t off = d->plain_offset;
     d->plain_offset += n;
     s->info.early_bytes += n;
