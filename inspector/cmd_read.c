@@ -487,8 +487,11 @@ int cmd_read(int argc, char **argv) {
   if (co.file) /* keys a pcapng file carries itself (libpcap skips those blocks) */
     (void)tlsdec_pcapng_read_secrets(co.file, &keys, &dsb_blocks, err, sizeof err);
   err[0] = '\0';
-  rs.tls = tlsdec_filter_new(&keys, &fc);
   rs.live = co.iface != NULL;
+  /* Live (an interface, or a capture streamed on stdin): the programs being
+   * captured write their secrets as they go, so the key log is followed. */
+  keylog_follow(&keys, rs.live || (co.file && !strcmp(co.file, "-")));
+  rs.tls = tlsdec_filter_new(&keys, &fc);
   int rc = capture_run(&co, rs.tls ? tlsdec_filter_consumer(rs.tls) : &fc, &stats, err,
                        sizeof err);
   tlsdec_filter_free(rs.tls);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char *const label_names[KEYLOG_LABEL_COUNT] = {
     [KEYLOG_CLIENT_RANDOM] = "CLIENT_RANDOM",
@@ -29,6 +30,9 @@ void keylog_init(keylog *k) {
 
 void keylog_free(keylog *k) {
   free(k->entries);
+  for (size_t i = 0; i < k->nsources; i++)
+    free(k->sources[i].path);
+  free(k->sources);
   keylog_init(k);
 }
 
@@ -134,19 +138,20 @@ size_t keylog_add_text(keylog *k, const char *text, size_t len) {
   return added;
 }
 
-int keylog_load_file(keylog *k, const char *path, char *err, size_t errcap) {
-  FILE *fp = fopen(path, "rb");
-  if (!fp) {
-    snprintf(err, errcap, "cannot open key log %s: %s", path, strerror(errno));
-    return -1;
-  }
-  /* Line by line with a fixed buffer: a key log line is < 300 bytes; longer
-   * lines are consumed to their end and counted as bad. */
+/* Reads fp from where it stands, line by line with a fixed buffer (a key log
+ * line is < 300 bytes; longer lines are consumed to their end and counted as
+ * bad). *whole gets the bytes up to and including the last '\n'. A last line
+ * without '\n' is added only when tail is set (a file that is complete; in a
+ * file still being written it may be half a line). Returns -1 on a read error. */
+static int read_lines(keylog *k, FILE *fp, bool tail, uint64_t *whole) {
   char line[1024];
   size_t used = 0;
+  uint64_t pos = 0;
   bool overlong = false;
   int c;
+  *whole = 0;
   while ((c = fgetc(fp)) != EOF) {
+    pos++;
     if (c == '\n') {
       if (overlong)
         k->bad++;
@@ -154,23 +159,64 @@ int keylog_load_file(keylog *k, const char *path, char *err, size_t errcap) {
         keylog_add_line(k, line, used);
       used = 0;
       overlong = false;
+      *whole = pos;
     } else if (used < sizeof line) {
       line[used++] = (char)c;
     } else {
       overlong = true;
     }
   }
-  if (overlong)
+  if (tail && overlong)
     k->bad++;
-  else if (used)
+  else if (tail && used)
     keylog_add_line(k, line, used);
-  bool failed = ferror(fp) != 0;
+  return ferror(fp) ? -1 : 0;
+}
+
+int keylog_load_file(keylog *k, const char *path, char *err, size_t errcap) {
+  FILE *fp = fopen(path, "rb");
+  if (!fp) {
+    snprintf(err, errcap, "cannot open key log %s: %s", path, strerror(errno));
+    return -1;
+  }
+  uint64_t whole = 0;
+  int rc = read_lines(k, fp, true, &whole);
   fclose(fp);
-  if (failed) {
+  if (rc != 0) {
     snprintf(err, errcap, "error reading key log %s", path);
     return -1;
   }
+  keylog_source *ns = realloc(k->sources, (k->nsources + 1) * sizeof *ns);
+  char *copy = strdup(path);
+  if (ns) k->sources = ns;
+  if (!ns || !copy) {
+    free(copy);
+    return 0; /* read, but not followed */
+  }
+  k->sources[k->nsources++] = (keylog_source){copy, whole};
   return 0;
+}
+
+void keylog_follow(keylog *k, bool on) {
+  k->follow = on;
+}
+
+bool keylog_refresh(keylog *k) {
+  if (!k->follow) return false;
+  size_t before = k->count + k->dropped;
+  for (size_t i = 0; i < k->nsources; i++) {
+    keylog_source *src = &k->sources[i];
+    struct stat st;
+    if (stat(src->path, &st) != 0 || (uint64_t)st.st_size == src->offset) continue;
+    if ((uint64_t)st.st_size < src->offset) src->offset = 0; /* truncated: read it again */
+    FILE *fp = fopen(src->path, "rb");
+    if (!fp) continue;
+    uint64_t whole = 0;
+    if (fseeko(fp, (off_t)src->offset, SEEK_SET) == 0 && read_lines(k, fp, false, &whole) == 0)
+      src->offset += whole;
+    fclose(fp);
+  }
+  return k->count + k->dropped != before;
 }
 
 /* Sort key: label, random, then insertion order so the last added entry of a

@@ -9,7 +9,8 @@
  *   SERVER_HANDSHAKE_TRAFFIC_SECRET
  *   CLIENT_TRAFFIC_SECRET_0
  *   SERVER_TRAFFIC_SECRET_0
- *   CLIENT_EARLY_TRAFFIC_SECRET, EXPORTER_SECRET, EARLY_EXPORTER_SECRET (kept, unused)
+ *   CLIENT_EARLY_TRAFFIC_SECRET        TLS 1.3 0-RTT data
+ *   EXPORTER_SECRET, EARLY_EXPORTER_SECRET (kept, unused)
  * Other labels (RSA, ...) are counted as ignored, malformed lines as bad; neither
  * stops reading. Memory: entries live in one growing array owned by the keylog,
  * capped at KEYLOG_MAX_ENTRIES. */
@@ -44,6 +45,12 @@ typedef struct keylog_entry {
   uint32_t order; /* insertion number: the latest entry for a key wins */
 } keylog_entry;
 
+/* A file read by keylog_load_file, and how far (whole lines) it was read. */
+typedef struct keylog_source {
+  char *path;
+  uint64_t offset;
+} keylog_source;
+
 typedef struct keylog {
   keylog_entry *entries;
   size_t count, cap;
@@ -51,6 +58,9 @@ typedef struct keylog {
   size_t ignored; /* well-formed lines with a label we do not use */
   size_t bad;     /* malformed lines */
   size_t dropped; /* lines over KEYLOG_MAX_ENTRIES or when out of memory */
+  keylog_source *sources;
+  size_t nsources;
+  bool follow; /* keylog_refresh reads what is appended to the sources */
 } keylog;
 
 /* What keylog_add_line did with one line. */
@@ -72,8 +82,18 @@ keylog_line_result keylog_add_line(keylog *k, const char *line, size_t len);
 /* A whole text, split at '\n'. Returns the number of entries added. */
 size_t keylog_add_text(keylog *k, const char *text, size_t len);
 
-/* Reads a key log file. Returns 0, or -1 with a message in err. */
+/* Reads a key log file. Returns 0, or -1 with a message in err. The file is
+ * remembered as a source for keylog_refresh. */
 int keylog_load_file(keylog *k, const char *path, char *err, size_t errcap);
+
+/* Live captures: the programs being captured (browsers, curl) append their
+ * secrets while the capture runs. With follow on, keylog_refresh reads the
+ * whole lines appended to each source since the last read (a file that
+ * shrank is read again from its start) and returns true when entries were
+ * added; with follow off it does nothing. Cheap when nothing changed (one
+ * stat per source). */
+void keylog_follow(keylog *k, bool on);
+bool keylog_refresh(keylog *k);
 
 /* The secret for (label, client_random), or NULL; *len gets its length. The
  * first call after additions sorts the entries (the keylog is not const for

@@ -27,6 +27,8 @@ enum { EARLY_NONE = 0, EARLY_OPEN, EARLY_DONE };
 /* Early plaintext held while the server's verdict is unknown; more is given
  * on as if accepted (servers cap 0-RTT data far lower: nginx 16 KiB). */
 #define TLS_EARLY_HOLD_MAX (1u << 20)
+/* Records held per connection while a live capture waits for its secrets. */
+#define TLS_PENDING_MAX (1u << 20)
 
 enum {
   NOTE_NO_KEYS = 1 << 0,
@@ -95,6 +97,13 @@ typedef struct tls_flow {
   const tls_suite_info *suite;
   bool client_ems;
   unsigned noted; /* NOTE_* already reported */
+  /* Live capture without the secrets yet (start_protection): the records of
+   * both directions wait here, in capture order, [dir][ts][header][fragment]
+   * each, until the key log has them (wait_for_keys). */
+  bool awaiting_keys;
+  bool waited_in_vain; /* a wait ended without the keys: no more waiting */
+  uint8_t *pending;
+  size_t pending_len, pending_cap;
   tls_conn_info info;
   tls_dir dir[2];
 } tls_flow;
@@ -157,6 +166,7 @@ static void flow_release(tlsdec_filter *t, tls_flow *s) {
   t->count--;
   dir_release(&s->dir[0]);
   dir_release(&s->dir[1]);
+  free(s->pending);
   /* Secrets do not outlive the connection in our memory. */
   memset(s, 0, sizeof *s);
   free(s);
@@ -221,6 +231,10 @@ static bool keys13(tls_flow *s, const uint8_t *secret, tls_record_cipher *c) {
          install(c, &k);
 }
 
+static bool find_keys(tlsdec_filter *t, tls_flow *s);
+static bool may_wait_for_keys(const tlsdec_filter *t, const tls_flow *s);
+static void no_keys_note(tlsdec_filter *t, tls_flow *s, capture_flow *f, double ts);
+
 /* Sets up both directions once the ServerHello fixed version and suite. */
 static void start_protection(tlsdec_filter *t, tls_flow *s, capture_flow *f, double ts) {
   const tls_suite_info *suite = s->suite;
@@ -234,55 +248,84 @@ static void start_protection(tlsdec_filter *t, tls_flow *s, capture_flow *f, dou
          "cipher suite %s (0x%04x) is not decrypted", s->info.suite_name, s->info.cipher_suite);
     return;
   }
-  tls_dir *cd = &s->dir[s->client], *sd = &s->dir[s->client ^ 1];
   if (suite->tls13) {
     /* RFC 8446 §2: everything after the ServerHello is protected, first with
      * handshake traffic keys, then (after each side's Finished) application
      * traffic keys. */
+    for (int r = 0; r < 2; r++) {
+      s->dir[r].encrypted = true;
+      s->dir[r].stage = STAGE_HANDSHAKE;
+    }
+  }
+  bool found = find_keys(t, s);
+  if (!found && t->keys && keylog_refresh(t->keys)) found = find_keys(t, s);
+  if (!found && may_wait_for_keys(t, s)) {
+    /* A live capture: the client may write its secrets just after this
+     * packet. The connection's records wait for them (wait_for_keys). */
+    s->awaiting_keys = true;
+    return;
+  }
+  if (!found) no_keys_note(t, s, f, ts);
+}
+
+/* Looks the connection's secrets up and installs the keys it does not have
+ * yet, for where each direction stands; true when any were installed. Called
+ * at the ServerHello, and again when a live capture's key log grew. */
+static bool find_keys(tlsdec_filter *t, tls_flow *s) {
+  const tls_suite_info *suite = s->suite;
+  tls_dir *cd = &s->dir[s->client], *sd = &s->dir[s->client ^ 1];
+  if (suite->tls13) {
     static const keylog_label labels[4] = {
         KEYLOG_CLIENT_HANDSHAKE_TRAFFIC_SECRET, KEYLOG_CLIENT_TRAFFIC_SECRET_0,
         KEYLOG_SERVER_HANDSHAKE_TRAFFIC_SECRET, KEYLOG_SERVER_TRAFFIC_SECRET_0};
     tls_dir *dirs[2] = {cd, sd};
-    bool any = false;
+    bool installed = false;
     for (int r = 0; r < 2; r++) {
       tls_dir *d = dirs[r];
-      const uint8_t *hs = find13(t, s, labels[2 * r]);
       const uint8_t *app = find13(t, s, labels[2 * r + 1]);
-      d->encrypted = true;
-      d->stage = STAGE_HANDSHAKE;
-      bool ok_hs = keys13(s, hs, &d->cipher);
-      bool ok_app = keys13(s, app, &d->next_cipher);
-      if (ok_app) {
+      /* the application keys go where the next records will need them */
+      tls_record_cipher *app_slot = d->stage == STAGE_APPLICATION ? &d->cipher : &d->next_cipher;
+      if (d->stage == STAGE_HANDSHAKE && !d->cipher.evp)
+        installed |= keys13(s, find13(t, s, labels[2 * r]), &d->cipher);
+      if (!d->have_app_secret && !app_slot->evp && keys13(s, app, app_slot)) {
         memcpy(d->app_secret, app, suite->hash_len);
         d->have_app_secret = true;
+        installed = true;
       }
-      d->app_keys_missing = !ok_app;
-      any |= ok_hs || ok_app;
+      /* With some of the secrets, what is missing is reported only when a
+       * record needs it: a handshake that was abandoned (or a connection
+       * closed before any application data) needs no application secrets,
+       * and key logs often lack the handshake ones. */
+      d->app_keys_missing = !d->have_app_secret;
     }
-    s->info.keys_found = any;
-    /* With some of the secrets, what is missing is reported only when a
-     * record needs it: a handshake that was abandoned (or a connection closed
-     * before any application data) needs no application secrets, and key
-     * logs often lack the handshake ones. */
-    if (!any)
-      note(t, s, f, NOTE_NO_KEYS, "tls-no-keys", ts,
-           "no TLS 1.3 traffic secrets in the key log for this connection");
-    return;
+    if (installed) s->info.keys_found = true;
+    return installed;
   }
   /* TLS 1.2: the master secret from CLIENT_RANDOM; each side switches to its
    * write keys after its ChangeCipherSpec (RFC 5246 §7.1). */
+  if (s->info.keys_found) return false;
   size_t len = 0;
   const uint8_t *ms =
       t->keys ? keylog_find(t->keys, KEYLOG_CLIENT_RANDOM, s->client_random, &len) : NULL;
   if (!ms || len != 48 ||
       tls12_traffic_keys(suite, ms, s->client_random, s->server_random, &cd->pending12,
-                         &sd->pending12) != 0) {
-    note(t, s, f, NOTE_NO_KEYS, "tls-no-keys", ts,
-         "no CLIENT_RANDOM master secret in the key log for this connection");
-    return;
-  }
+                         &sd->pending12) != 0)
+    return false;
   s->info.keys_found = true;
   cd->have_pending12 = sd->have_pending12 = true;
+  return true;
+}
+
+/* A live capture whose key log may still bring the secrets a record needs:
+ * the connection starts to wait for them (wait_for_keys), once. */
+static bool may_wait_for_keys(const tlsdec_filter *t, const tls_flow *s) {
+  return t->keys && t->keys->follow && !s->waited_in_vain;
+}
+
+static void no_keys_note(tlsdec_filter *t, tls_flow *s, capture_flow *f, double ts) {
+  note(t, s, f, NOTE_NO_KEYS, "tls-no-keys", ts,
+       s->suite->tls13 ? "no TLS 1.3 traffic secrets in the key log for this connection"
+                       : "no CLIENT_RANDOM master secret in the key log for this connection");
 }
 
 /* ---- handshake messages ---- */
@@ -575,7 +618,83 @@ static long open_record(tlsdec_filter *t, tls_dir *d, uint8_t type, uint16_t ver
 }
 
 static void record_done(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i, const uint8_t *hdr,
+                        const uint8_t *frag, size_t len, double ts);
+
+/* The records that waited for the keys, in capture order. */
+static void replay_pending(tlsdec_filter *t, tls_flow *s, capture_flow *f) {
+  uint8_t *buf = s->pending;
+  size_t len = s->pending_len;
+  s->pending = NULL;
+  s->pending_len = s->pending_cap = 0;
+  for (size_t at = 0; at + 1 + sizeof(double) + TLS_HEADER_LEN <= len;) {
+    int i = buf[at];
+    double ts;
+    memcpy(&ts, buf + at + 1, sizeof ts);
+    const uint8_t *hdr = buf + at + 1 + sizeof ts;
+    size_t n = (size_t)hdr[3] << 8 | hdr[4];
+    if (!s->dir[i].dead) record_done(t, s, f, i, hdr, hdr + TLS_HEADER_LEN, n, ts);
+    at += 1 + sizeof ts + TLS_HEADER_LEN + n;
+  }
+  free(buf);
+}
+
+/* A record of a connection whose secrets a live capture waits for: when the
+ * key log has them now, the waiting records go first and true is returned
+ * (the record is then processed as usual). Else the record waits too (false),
+ * unless the bound is reached or the connection ends (final, hdr NULL): then
+ * the wait is over without keys, said once, and the records are processed
+ * (skipped) as on any connection without keys. */
+static bool wait_for_keys(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i,
+                          const uint8_t *hdr, const uint8_t *frag, size_t len, double ts) {
+  if (keylog_refresh(t->keys) && find_keys(t, s)) {
+    s->awaiting_keys = false;
+    replay_pending(t, s, f);
+    return true;
+  }
+  size_t need = 1 + sizeof ts + TLS_HEADER_LEN + len;
+  if (hdr && s->pending_len + need <= TLS_PENDING_MAX) {
+    if (s->pending_len + need > s->pending_cap) {
+      size_t cap = s->pending_cap ? s->pending_cap * 2 : 16384;
+      while (cap < s->pending_len + need)
+        cap *= 2;
+      uint8_t *nb = realloc(s->pending, cap);
+      if (nb) {
+        s->pending = nb;
+        s->pending_cap = cap;
+      }
+    }
+    if (s->pending_len + need <= s->pending_cap) {
+      uint8_t *p = s->pending + s->pending_len;
+      p[0] = (uint8_t)i;
+      memcpy(p + 1, &ts, sizeof ts);
+      memcpy(p + 1 + sizeof ts, hdr, TLS_HEADER_LEN);
+      memcpy(p + 1 + sizeof ts + TLS_HEADER_LEN, frag, len);
+      s->pending_len += need;
+      return false;
+    }
+  }
+  s->awaiting_keys = false;
+  s->waited_in_vain = true;
+  no_keys_note(t, s, f, ts);
+  replay_pending(t, s, f);
+  return true;
+}
+
+/* A protected record that needs secrets the key log lacks, in a live
+ * capture: it waits for them with the records after it (true), or — when
+ * they are there now — is processed again with them (true). False: no
+ * waiting here, the caller goes on without the keys. */
+static bool wait_instead(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i,
+                         const uint8_t *hdr, const uint8_t *frag, size_t len, double ts) {
+  if (!may_wait_for_keys(t, s)) return false;
+  s->awaiting_keys = true;
+  if (wait_for_keys(t, s, f, i, hdr, frag, len, ts)) record_done(t, s, f, i, hdr, frag, len, ts);
+  return true;
+}
+
+static void record_done(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i, const uint8_t *hdr,
                         const uint8_t *frag, size_t len, double ts) {
+  if (s->awaiting_keys && !wait_for_keys(t, s, f, i, hdr, frag, len, ts)) return;
   tls_dir *d = &s->dir[i];
   uint8_t type = hdr[0];
   uint16_t version = (uint16_t)(hdr[1] << 8 | hdr[2]);
@@ -609,6 +728,7 @@ static void record_done(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i, c
     return;
   }
   if (!d->cipher.evp && !d->next_cipher.evp) {
+    if (wait_instead(t, s, f, i, hdr, frag, len, ts)) return;
     s->info.skipped_records++;
     if (d->app_keys_missing) /* else already reported as tls-no-keys / tls-unsupported */
       stop_dir(t, s, f, i, NOTE_NO_KEYS, "tls-no-keys", ts,
@@ -625,6 +745,9 @@ static void record_done(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i, c
       return;
     }
     if (d->stage == STAGE_HANDSHAKE && d->app_keys_missing) {
+      s->info.skipped_records--; /* counted again below, or waits */
+      if (wait_instead(t, s, f, i, hdr, frag, len, ts)) return;
+      s->info.skipped_records++;
       /* past this side's Finished, under keys the key log does not have */
       stop_dir(t, s, f, i, NOTE_NO_KEYS, "tls-no-keys", ts,
                "the key log has no TLS 1.3 application traffic secret of this side");
@@ -845,6 +968,7 @@ static void filter_close(void *user, capture_flow *f, int reason, double ts) {
     flush_sniff(t, s, f, 0, ts);
     flush_sniff(t, s, f, 1, ts);
   }
+  if (s && s->awaiting_keys) wait_for_keys(t, s, f, 0, NULL, NULL, 0, ts); /* a last look */
   if (s) {
     sync_roles(s, f);
     /* The capture ends before the server's verdict on 0-RTT data could be

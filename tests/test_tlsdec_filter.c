@@ -4,6 +4,7 @@
  * pass-through of non-TLS connections, gaps, malformed and oversized records,
  * unsupported suites, role swaps by the inner consumer, and random bytes. */
 #include <check.h>
+#include <unistd.h>
 
 #include "run_suite.h"
 
@@ -321,7 +322,22 @@ static void h_notice(void *u, capture_flow *f, const char *k, const char *m, dou
 }
 
 /* Feeds the script in chunks of `chunk` bytes (0: whole pieces). */
+/* Called by run_with between pieces (after piece `after`). */
+typedef struct piece_hook {
+  int after;
+  void (*fn)(void *user);
+  void *user;
+} piece_hook;
+
+static void run_with(harness *h, const script *s, keylog *keys, size_t chunk,
+                     const piece_hook *hook);
+
 static void run(harness *h, const script *s, keylog *keys, size_t chunk) {
+  run_with(h, s, keys, chunk, NULL);
+}
+
+static void run_with(harness *h, const script *s, keylog *keys, size_t chunk,
+                     const piece_hook *hook) {
   memset(h, 0, sizeof *h);
   rec_init(&h->rec);
   flow_consumer inner = {h, h_open, h_bytes, h_gap, h_close, h_notice};
@@ -345,6 +361,7 @@ static void run(harness *h, const script *s, keylog *keys, size_t chunk) {
       fc->on_bytes(fc->user, &f, d, off[d], b->p + at, n, 2.0);
       off[d] += n;
     }
+    if (hook && hook->after == i) hook->fn(hook->user);
   }
   fc->on_close(fc->user, &f, FLOW_CLOSE_FIN, 3.0);
   tlsdec_filter_free(h->filter);
@@ -640,6 +657,68 @@ START_TEST(tls13_early_data) {
 }
 END_TEST
 
+/* Appends text to the file at path. */
+typedef struct append_job {
+  const char *path, *text;
+} append_job;
+
+static void append_text(void *user) {
+  const append_job *j = user;
+  FILE *fp = fopen(j->path, "a");
+  ck_assert_ptr_nonnull(fp);
+  fputs(j->text, fp);
+  fclose(fp);
+}
+
+/* A live capture follows its key log: the secrets are written after the
+ * handshake packets went by (as a client does), and the records that needed
+ * them wait and then decrypt, for TLS 1.3 (secrets written after the
+ * server's first flight) and TLS 1.2 (after the ServerHello). Secrets that
+ * never come end the wait at close, said once. Without follow (a file), the
+ * missing keys are reported at once, as before. */
+START_TEST(follows_a_growing_key_log) {
+  char path[256];
+  snprintf(path, sizeof path, "%s/tlsdec-follow-%d.keys", P_tmpdir, (int)getpid());
+  for (int v = 0; v < 3; v++) {
+    script s;
+    if (v == 1)
+      build12(&s, 0xc02f);
+    else
+      build13(&s, 0x1302, false);
+    FILE *fp = fopen(path, "w");
+    ck_assert_ptr_nonnull(fp);
+    fclose(fp);
+    keylog k;
+    keylog_init(&k);
+    char err[128];
+    ck_assert_int_eq(keylog_load_file(&k, path, err, sizeof err), 0);
+    keylog_follow(&k, true);
+    append_job job = {path, s.keylog};
+    piece_hook hook = {1, append_text, &job}; /* after the server's first piece */
+    harness h;
+    run_with(&h, &s, &k, 0, v == 2 ? NULL : &hook);
+    if (v < 2) {
+      ck_assert_msg(strstr(h.rec.log, "notice") == NULL, "%s", h.rec.log);
+      ck_assert(h.info.decrypted);
+      for (int d = 0; d < 2; d++) {
+        ck_assert_uint_eq(h.rec.stream[1][d].len, s.plain[d].len);
+        if (s.plain[d].len) /* (TLS 1.2's server text is empty) */
+          ck_assert_mem_eq(h.rec.stream[1][d].data, s.plain[d].p, s.plain[d].len);
+      }
+      ck_assert_uint_gt(s.plain[0].len, 0);
+    } else { /* the secrets never come */
+      ck_assert_ptr_nonnull(strstr(h.rec.log, "notice 1 tls-no-keys\nclose"));
+      ck_assert_ptr_null(strstr(strstr(h.rec.log, "notice") + 1, "notice"));
+      ck_assert_uint_eq(h.rec.stream[1][0].len + h.rec.stream[1][1].len, 0);
+    }
+    rec_free(&h.rec);
+    keylog_free(&k);
+    script_free(&s);
+  }
+  remove(path);
+}
+END_TEST
+
 START_TEST(gap_inside_tls) {
   script s;
   build12(&s, 0xC02F);
@@ -769,6 +848,7 @@ int main(void) {
   tcase_add_test(tc, not_tls_passes_through);
   tcase_add_test(tc, problems_are_reported);
   tcase_add_test(tc, missing_secrets_reported_when_needed);
+  tcase_add_test(tc, follows_a_growing_key_log);
   tcase_add_test(tc, gap_inside_tls);
   tcase_add_test(tc, follows_role_swap);
   tcase_add_test(tc, mutations_do_not_crash);

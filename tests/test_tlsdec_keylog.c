@@ -143,6 +143,47 @@ START_TEST(load_file_and_missing_file) {
 }
 END_TEST
 
+/* A live capture follows the key log: lines appended after loading are read
+ * by keylog_refresh, whole lines only (half a line waits for its end), and
+ * only with follow on; a file that shrank is read again. */
+START_TEST(follow_reads_appended_lines) {
+  char path[256];
+  snprintf(path, sizeof path, "%s/tlsdec-keylog-follow-%d.txt", P_tmpdir, (int)getpid());
+  FILE *fp = fopen(path, "w");
+  ck_assert_ptr_nonnull(fp);
+  fclose(fp);
+  keylog k;
+  keylog_init(&k);
+  char err[256] = "";
+  ck_assert_int_eq(keylog_load_file(&k, path, err, sizeof err), 0);
+  ck_assert_uint_eq(k.count, 0);
+  fp = fopen(path, "a");
+  fprintf(fp, "CLIENT_RANDOM " CR1 " " MS48 "\nSERVER_HANDSHAKE_TRAFFIC_SECRET " CR1 " ");
+  fclose(fp);
+  ck_assert(!keylog_refresh(&k)); /* not following */
+  keylog_follow(&k, true);
+  ck_assert(keylog_refresh(&k));
+  ck_assert_uint_eq(k.count, 1); /* the half line waits */
+  ck_assert_uint_eq(k.bad, 0);
+  ck_assert(!keylog_refresh(&k)); /* nothing new */
+  fp = fopen(path, "a");
+  fprintf(fp, S32 "\n");
+  fclose(fp);
+  ck_assert(keylog_refresh(&k));
+  ck_assert_uint_eq(k.count, 2);
+  ck_assert_uint_eq(k.bad, 0);
+  /* shrunk (rotated): read again from the start */
+  fp = fopen(path, "w");
+  fprintf(fp, "CLIENT_TRAFFIC_SECRET_0 " CR1 " " S32 "\n");
+  fclose(fp);
+  ck_assert(keylog_refresh(&k));
+  ck_assert_uint_eq(k.count, 3);
+  remove(path);
+  ck_assert(!keylog_refresh(&k)); /* gone: nothing, no error */
+  keylog_free(&k);
+}
+END_TEST
+
 /* ---- pcapng Decryption Secrets Blocks ---- */
 
 static void put32(FILE *fp, uint32_t v, bool be) {
@@ -254,6 +295,7 @@ int main(void) {
   tcase_add_test(tc, comments_bad_lines_and_unknown_labels);
   tcase_add_test(tc, later_entry_wins_and_many_entries);
   tcase_add_test(tc, load_file_and_missing_file);
+  tcase_add_test(tc, follow_reads_appended_lines);
   tcase_add_test(tc, pcapng_secrets_block);
   tcase_add_test(tc, pcapng_recorded_capture);
   suite_add_tcase(s, tc);

@@ -33,3 +33,40 @@ set -e
 [ $rc = 0 ] || fail "exit status $rc after SIGTERM"
 grep -qE '^total: [0-9]+ packets, [0-9]+ connections \([0-9]+ HTTP/2\)' "$work/out" || fail "no summary"
 echo ok
+
+# TLS, live, with the key log the client writes as it goes (SSLKEYLOGFILE): the
+# secrets of each connection appear after its handshake packets were captured,
+# and the records wait for them (the key log is followed in live captures).
+if command -v curl >/dev/null && command -v openssl >/dev/null; then
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/key.pem" -out "$work/cert.pem" \
+    -days 2 -subj /CN=localhost 2>/dev/null
+  tport=$((20000 + RANDOM % 20000))
+  nghttpd -d "$work" "$tport" "$work/key.pem" "$work/cert.pem" >/dev/null 2>&1 &
+  pids+=($!)
+  : >"$work/keys.log" # the file exists (empty) when the capture starts
+  "$H" read -i lo "tcp port $tport" --keylog "$work/keys.log" --summary --no-color \
+    >"$work/tls.out" 2>"$work/tls.err" &
+  rp=$!
+  pids+=($rp)
+  for _ in $(seq 50); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$tport") 2>/dev/null && break
+    sleep 0.1
+  done
+  sleep 2 # the capture is open
+  for v in 1.2 1.3; do
+    SSLKEYLOGFILE=$work/keys.log curl -sk --http2 --tlsv$v --tls-max $v -H "x-live: tls$v" \
+      "https://127.0.0.1:$tport/a.txt" >/dev/null || fail "curl TLS $v"
+  done
+  for _ in $(seq 50); do grep -q 'x-live: tls1.3' "$work/tls.out" && break; sleep 0.1; done
+  kill -TERM $rp
+  wait $rp || fail "exit status $? after SIGTERM (TLS)"
+  for v in 1.2 1.3; do
+    grep -q "x-live: tls$v" "$work/tls.out" || fail "TLS $v request not decrypted live: $(cat "$work/tls.out")"
+  done
+  [ "$(grep -c 'close .* alpn=h2 decrypted$' "$work/tls.out")" -ge 2 ] ||
+    fail "TLS connections not decrypted: $(grep close "$work/tls.out")"
+  if grep -q 'notice' "$work/tls.out"; then fail "notice: $(grep notice "$work/tls.out")"; fi
+  echo "ok: TLS decrypted live with a key log written during the capture"
+else
+  echo "SKIP: curl or openssl missing (TLS part)"
+fi
