@@ -6,9 +6,11 @@
  * u8 control (bit 0: direction, bit 1: a gap instead of bytes, bits 2-7: chunk
  * size for delivery, 0 = whole), u16 length, the bytes. The same segments are
  * also parsed as ClientHello/ServerHello/EncryptedExtensions bodies.
- * Invariants: the inner consumer sees contiguous offsets per direction and no
- * more plaintext than ciphertext was given; nothing leaks (the filter frees
- * every connection at close). */
+ * Each input runs twice: as a capture file, and as a live capture following
+ * its key log (connections without secrets hold their records while they
+ * wait). Invariants: the inner consumer sees contiguous offsets per direction
+ * and no more plaintext than ciphertext was given; nothing leaks (the filter
+ * frees every connection at close). */
 #include <stdio.h>
 #include <string.h>
 
@@ -64,13 +66,17 @@ static void in_notice(void *u, capture_flow *f, const char *kind, const char *ms
   fuzz_log("notice %s: %s\n", kind, msg);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+/* One pass over the input; follow: as in a live capture, connections
+ * without secrets wait for them (they never come: no file behind the key
+ * log), holding their records until the bound or the close. */
+static void run_once(const uint8_t *data, size_t size, bool follow) {
   fuzz_reader r = fuzz_reader_make(data, size);
   size_t klen = fuzz_u16(&r), got = 0;
   const uint8_t *ktext = fuzz_bytes(&r, klen, &got);
   keylog keys;
   keylog_init(&keys);
   keylog_add_text(&keys, (const char *)ktext, got);
+  keylog_follow(&keys, follow);
 
   inner_state st;
   memset(&st, 0, sizeof st);
@@ -78,7 +84,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   tlsdec_filter *t = tlsdec_filter_new(&keys, &inner);
   if (!t) {
     keylog_free(&keys);
-    return 0;
+    return;
   }
   const flow_consumer *fc = tlsdec_filter_consumer(t);
   capture_flow f;
@@ -124,5 +130,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     FUZZ_CHECK(st.delivered[d] <= given[d], "more plaintext than input in dir %d", d);
   tlsdec_filter_free(t);
   keylog_free(&keys);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  run_once(data, size, false);
+  run_once(data, size, true);
   return 0;
 }

@@ -102,6 +102,7 @@ typedef struct tls_flow {
    * each, until the key log has them (wait_for_keys). */
   bool awaiting_keys;
   bool waited_in_vain; /* a wait ended without the keys: no more waiting */
+  bool keys_sought;    /* start_protection got to the key lookup (supported suite) */
   uint8_t *pending;
   size_t pending_len, pending_cap;
   tls_conn_info info;
@@ -257,6 +258,7 @@ static void start_protection(tlsdec_filter *t, tls_flow *s, capture_flow *f, dou
       s->dir[r].stage = STAGE_HANDSHAKE;
     }
   }
+  s->keys_sought = true;
   bool found = find_keys(t, s);
   if (!found && t->keys && keylog_refresh(t->keys)) found = find_keys(t, s);
   if (!found && may_wait_for_keys(t, s)) {
@@ -319,7 +321,7 @@ static bool find_keys(tlsdec_filter *t, tls_flow *s) {
 /* A live capture whose key log may still bring the secrets a record needs:
  * the connection starts to wait for them (wait_for_keys), once. */
 static bool may_wait_for_keys(const tlsdec_filter *t, const tls_flow *s) {
-  return t->keys && t->keys->follow && !s->waited_in_vain;
+  return s->keys_sought && t->keys && t->keys->follow && !s->waited_in_vain;
 }
 
 static void no_keys_note(tlsdec_filter *t, tls_flow *s, capture_flow *f, double ts) {
