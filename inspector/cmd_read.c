@@ -223,9 +223,9 @@ static void flow_bytes(void *user, capture_flow *f, int dir, uint64_t offset, co
                        size_t len, double ts) {
   read_state *rs = user;
   h2_conn *c = f->user;
-  if (c && rs->tls && !c->alpn_checked) {
-    /* Decrypted bytes come after the handshake: ALPN is known by now. */
-    c->alpn_checked = true;
+  if (c && rs->tls && c->dir[0].bytes + c->dir[1].bytes == 0) {
+    /* The first bytes: decrypted ones come after the handshake, so a TLS
+     * connection's ALPN is known by now. */
     const tls_conn_info *tls = tlsdec_flow_info(rs->tls, f);
     if (tls && !strcmp(tls->alpn, "h2") && tls->client_dir >= 0)
       h2_conn_alpn_h2(c, tls->client_dir);

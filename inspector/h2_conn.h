@@ -74,7 +74,6 @@ typedef struct h2_conn {
   bool upgrade;                 /* via HTTP/1.1 Upgrade */
   bool midstream;               /* started without a preface */
   bool alpn_h2;                 /* TLS with ALPN "h2": HTTP/2 from both sides' first bytes */
-  bool alpn_checked;            /* the TLS layer was asked about ALPN (cmd_read) */
   uint32_t gaps;
   uint64_t gap_bytes;
   uint32_t streams;             /* client/server streams opened (HEADERS/PUSH_PROMISE seen) */

@@ -181,12 +181,10 @@ static void sync_roles(tls_flow *s, const capture_flow *f) {
     s->flip ^= 1;
     snprintf(s->ep0, sizeof s->ep0, "%s", f->endpoint[0]);
   }
-  s->info.client_dir = s->client < 0 ? -1 : s->client ^ s->flip;
 }
 
 static void inner_bytes(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i, uint64_t offset,
                         const uint8_t *data, size_t len, double ts) {
-  sync_roles(s, f); /* info.client_dir current for the inner consumer */
   if (t->inner.on_bytes) t->inner.on_bytes(t->inner.user, f, i ^ s->flip, offset, data, len, ts);
   sync_roles(s, f);
 }
@@ -331,6 +329,12 @@ static void no_keys_note(tlsdec_filter *t, tls_flow *s, capture_flow *f, double 
 }
 
 /* ---- handshake messages ---- */
+
+/* The most plaintext a protected TLS 1.3 record of len bytes can carry (its
+ * tag and content type off; padding unknown). */
+static size_t plaintext_bound(size_t len) {
+  return len > TLS_AEAD_TAG_LEN + 1 ? len - TLS_AEAD_TAG_LEN - 1 : 0;
+}
 
 /* The client offered 0-RTT: early keys for each suite of the secret's hash
  * length (none without CLIENT_EARLY_TRAFFIC_SECRET: its records are skipped). */
@@ -714,7 +718,7 @@ static void record_done(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i, c
     if (early_record(t, s, f, i, version, frag, len, ts)) return;
     if (!d->encrypted) { /* before the ServerHello: early data without its secret */
       s->info.skipped_records++;
-      d->early_unread += len > TLS_AEAD_TAG_LEN + 1 ? len - TLS_AEAD_TAG_LEN - 1 : 0;
+      d->early_unread += plaintext_bound(len);
       return;
     }
   }
@@ -740,17 +744,17 @@ static void record_done(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i, c
   uint8_t inner_type = 0;
   long n = open_record(t, d, type, version, frag, len, &inner_type);
   if (n < 0) {
+    /* past this side's Finished, under keys the key log does not have */
+    bool app_secret_missing = d->stage == STAGE_HANDSHAKE && d->cipher.evp &&
+                              d->early != EARLY_OPEN && d->app_keys_missing;
+    if (app_secret_missing && wait_instead(t, s, f, i, hdr, frag, len, ts)) return;
     s->info.skipped_records++;
     if (d->stage == STAGE_HANDSHAKE && !d->cipher.evp) return; /* no handshake keys: skip */
     if (d->early == EARLY_OPEN) { /* early data whose secret the key log lacks */
-      d->early_unread += len > TLS_AEAD_TAG_LEN + 1 ? len - TLS_AEAD_TAG_LEN - 1 : 0;
+      d->early_unread += plaintext_bound(len);
       return;
     }
-    if (d->stage == STAGE_HANDSHAKE && d->app_keys_missing) {
-      s->info.skipped_records--; /* counted again below, or waits */
-      if (wait_instead(t, s, f, i, hdr, frag, len, ts)) return;
-      s->info.skipped_records++;
-      /* past this side's Finished, under keys the key log does not have */
+    if (app_secret_missing) {
       stop_dir(t, s, f, i, NOTE_NO_KEYS, "tls-no-keys", ts,
                "the key log has no TLS 1.3 application traffic secret of this side");
       return;
@@ -1024,8 +1028,11 @@ const flow_consumer *tlsdec_filter_consumer(const tlsdec_filter *t) {
 }
 
 const tls_conn_info *tlsdec_flow_info(const tlsdec_filter *t, const capture_flow *f) {
-  const tls_flow *s = flow_find(t, f);
-  return s && s->mode == MODE_TLS ? &s->info : NULL;
+  tls_flow *s = flow_find(t, f);
+  if (!s || s->mode != MODE_TLS) return NULL;
+  /* the roles as the inner consumer numbers them now (sync_roles keeps flip) */
+  s->info.client_dir = s->client < 0 ? -1 : s->client ^ s->flip;
+  return &s->info;
 }
 
 /* Wire text for JSON: printable ASCII without '"' and '\\'. */

@@ -122,13 +122,9 @@ static void build13(script *s, uint16_t suite_id, bool hrr) {
   tb_record(next_piece(s, S), 20, "\x01", 1);
   /* EncryptedExtensions with ALPN h2, a Certificate split over two records,
    * Finished. */
-  tb_buf ee = {0}, e = {0}, exts = {0}, cert = {0};
-  tb_alpn_body(&e, "h2");
-  tb_ext(&exts, 16, &e);
-  tb_u16(&ee, (unsigned)exts.len);
-  tb_put(&ee, exts.p, exts.len);
+  tb_buf cert = {0};
   m.len = 0;
-  tb_handshake(&m, 8, ee.p, ee.len);
+  tb_encrypted_extensions(&m, "h2", false);
   uint8_t certbody[3000];
   memset(certbody, 0x30, sizeof certbody);
   tb_handshake(&cert, 11, certbody, sizeof certbody);
@@ -166,9 +162,6 @@ static void build13(script *s, uint16_t suite_id, bool hrr) {
   /* close_notify alert, protected: not application data. */
   tb_sealed(next_piece(s, S), &sa, 21, "\x01\x00", 2);
   tb_free(&m);
-  tb_free(&ee);
-  tb_free(&e);
-  tb_free(&exts);
   tb_free(&cert);
   tls_record_cipher_free(&ch);
   tls_record_cipher_free(&sh);
@@ -219,15 +212,8 @@ static void build13_early(script *s, uint16_t suite_id, int verdict, bool with_e
   tb_server_hello(&m, sr, suite_id, true, NULL, false);
   tb_record(next_piece(s, S), 22, m.p, m.len);
   tb_record(next_piece(s, S), 20, "\x01", 1);
-  tb_buf ee = {0}, e = {0}, exts = {0};
-  tb_alpn_body(&e, "h2");
-  tb_ext(&exts, 16, &e);
-  e.len = 0;
-  if (verdict == EARLY_ACCEPT) tb_ext(&exts, 42, &e);
-  tb_u16(&ee, (unsigned)exts.len);
-  tb_put(&ee, exts.p, exts.len);
   m.len = 0;
-  tb_handshake(&m, 8, ee.p, ee.len);
+  tb_encrypted_extensions(&m, "h2", verdict == EARLY_ACCEPT);
   uint8_t verify[48];
   memset(verify, 0x77, sizeof verify);
   tb_handshake(&m, 20, verify, suite->hash_len);
@@ -243,9 +229,6 @@ static void build13_early(script *s, uint16_t suite_id, int verdict, bool with_e
   tb_sealed(next_piece(s, C), &c[0], 22, m.p, m.len);
   app_data(s, C, &c[2], verdict == EARLY_ACCEPT ? "after the handshake" : client_text);
   tb_free(&m);
-  tb_free(&ee);
-  tb_free(&e);
-  tb_free(&exts);
   for (int k = 0; k < 5; k++)
     tls_record_cipher_free(&c[k]);
 }

@@ -155,6 +155,22 @@ static inline void tb_handshake(tb_buf *out, unsigned type, const void *body, si
   tb_put(out, body, len);
 }
 
+/* A TLS 1.3 EncryptedExtensions message (header included) with the selected
+ * ALPN and, when early_data, the server's acceptance of 0-RTT data. */
+static inline void tb_encrypted_extensions(tb_buf *out, const char *alpn, bool early_data) {
+  tb_buf e = {0}, exts = {0}, ee = {0};
+  tb_alpn_body(&e, alpn);
+  tb_ext(&exts, 16, &e);
+  e.len = 0;
+  if (early_data) tb_ext(&exts, 42, &e);
+  tb_u16(&ee, (unsigned)exts.len);
+  tb_put(&ee, exts.p, exts.len);
+  tb_handshake(out, 8, ee.p, ee.len);
+  tb_free(&e);
+  tb_free(&exts);
+  tb_free(&ee);
+}
+
 /* A plaintext record. */
 static inline void tb_record(tb_buf *out, unsigned type, const void *frag, size_t len) {
   tb_u8(out, type);
