@@ -7,11 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct held {
   uint8_t *mem; /* the first bytes, up to GET_BODY_MEM_MAX */
   size_t len, cap;
-  FILE *file; /* everything once past GET_BODY_MEM_MAX (tmpfile: unlinked) */
+  FILE *file; /* everything, once past GET_BODY_MEM_MAX (unlinked) */
   bool ended;
 } held;
 
@@ -57,6 +58,24 @@ static bool out_ok(get_body *b) {
   return false;
 }
 
+/* An unlinked file under $TMPDIR (else /tmp): gone with get, however it
+ * ends. */
+static FILE *spill_file(void) {
+  const char *dir = getenv("TMPDIR");
+  char path[4096];
+  int n = snprintf(path, sizeof path, "%s/h2scope-get-XXXXXX", dir && *dir ? dir : "/tmp");
+  if (n < 0 || (size_t)n >= sizeof path) {
+    errno = ENAMETOOLONG;
+    return NULL;
+  }
+  int fd = mkstemp(path);
+  if (fd < 0) return NULL;
+  unlink(path);
+  FILE *f = fdopen(fd, "w+b");
+  if (!f) close(fd);
+  return f;
+}
+
 static bool hold(held *h, const void *p, size_t len) {
   if (!h->file && h->len + len <= GET_BODY_MEM_MAX) {
     if (h->len + len > h->cap) {
@@ -76,7 +95,7 @@ static bool hold(held *h, const void *p, size_t len) {
     return true;
   }
   if (!h->file) { /* moves to a file: the memory part first */
-    h->file = tmpfile();
+    h->file = spill_file();
     if (!h->file || (h->len && fwrite(h->mem, 1, h->len, h->file) != h->len)) {
       fprintf(stderr, "h2scope get: cannot hold back a response in a temporary file: %s\n",
               strerror(errno));

@@ -2,7 +2,8 @@
  * head, the body): straight to the output as it arrives for the response
  * whose turn it is (argument order), and held back for the later ones until
  * their turn — in memory up to GET_BODY_MEM_MAX bytes each, then in an
- * unlinked temporary file — so a long body never sits in memory. */
+ * unlinked temporary file under $TMPDIR — so a long body never sits in
+ * memory. */
 #ifndef H2SCOPE_GET_BODY_H
 #define H2SCOPE_GET_BODY_H
 

@@ -76,7 +76,7 @@ done
 echo "ok: --max-body stops a body with RST_STREAM CANCEL"
 
 # 4. Argument order holds when a later response ends first (its body waits,
-# past 64 KiB in a temporary file, while the first one streams).
+# past 64 KiB in a temporary file under $TMPDIR, while the first one streams).
 T "$H" get "$base/body?bytes=$((8 << 20))&c=x" "$base/body?bytes=$((1 << 20))&c=y" "$base/small" \
   >"$work/order.out" || fail "three bodies: exit $?"
 python3 - "$work/order.out" <<'PY' || fail "three bodies: not in argument order"
@@ -84,6 +84,14 @@ import sys
 got = open(sys.argv[1], "rb").read()
 sys.exit(got != b"x" * (8 << 20) + b"y" * (1 << 20) + b"hello\n")
 PY
+# The held-back body went to a file under $TMPDIR: without one, get says so.
+set +e
+TMPDIR=$work/none T "$H" get "$base/body?bytes=$((8 << 20))&c=x" "$base/body?bytes=$((1 << 20))&c=y" \
+  >/dev/null 2>"$work/err"
+rc=$?
+set -e
+[ $rc = 3 ] || fail "held-back body without a \$TMPDIR: exit $rc, expected 3"
+grep -q 'temporary file' "$work/err" || fail "held-back body without a \$TMPDIR: $(cat "$work/err")"
 echo "ok: bodies in argument order"
 
 # 5. A silent server: --timeout ends the wait (h2c: the connection failed, 1;
