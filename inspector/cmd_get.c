@@ -154,8 +154,10 @@ static uint8_t *read_file(const char *path, size_t *len) {
         c *= 2;
       uint8_t *nb = realloc(buf, c);
       if (!nb) {
+        int e = errno;
         free(buf);
         fclose(f);
+        errno = e;
         return NULL;
       }
       buf = nb;
@@ -165,9 +167,11 @@ static uint8_t *read_file(const char *path, size_t *len) {
     *len += n;
   }
   bool failed = ferror(f);
+  int e = errno;
   fclose(f);
   if (failed) {
     free(buf);
+    errno = e;
     return NULL;
   }
   return buf ? buf : malloc(1);
@@ -433,7 +437,7 @@ typedef struct get_options {
 static uint8_t *request_body(const char *arg, size_t *len) {
   if (arg[0] == '@') {
     uint8_t *data = read_file(arg + 1, len);
-    if (!data) fprintf(stderr, "h2scope get: cannot read %s\n", arg + 1);
+    if (!data) fprintf(stderr, "h2scope get: cannot read %s: %s\n", arg + 1, strerror(errno));
     return data;
   }
   *len = strlen(arg);
