@@ -3,9 +3,10 @@
 # (hostile_server.js on loopback): a 65,000-byte header value printed by -i
 # exactly and nothing else; a long body streamed to stdout with a small peak
 # RSS (not kept in memory); --max-body stopping a body at the limit with
-# RST_STREAM CANCEL and exit 1; bodies kept in argument order when a later
-# response finishes first; a silent server ended by --timeout (h2c: exit 1,
-# TLS handshake: exit 3).
+# RST_STREAM CANCEL and exit 1; an unwritable stdout stopping the fetch
+# (exit 3); bodies kept in argument order when a later response finishes
+# first; a silent server ended by --timeout (h2c: exit 1, TLS handshake:
+# exit 3); a failed allocation reported (exit 3).
 set -euo pipefail
 H=${H2SCOPE:?}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -66,6 +67,13 @@ grep -A1 'client -> server .*RST_STREAM stream=1 ' "$work/max.err" | grep -q 'CA
   fail "--max-body: no RST_STREAM CANCEL sent"
 T "$H" get --max-body 2k "$base/small" >"$work/small.out" || fail "a body under --max-body failed"
 [ "$(cat "$work/small.out")" = hello ] || fail "a body under --max-body differs"
+# An output that cannot be written stops the fetch (exit 3), not only the writing.
+set +e
+T "$H" get "$base/body?bytes=$big" >/dev/full 2>"$work/err"
+rc=$?
+set -e
+[ $rc = 3 ] || fail "get >/dev/full: exit $rc, expected 3"
+grep -q 'cannot write the output' "$work/err" || fail "get >/dev/full: $(cat "$work/err")"
 for bad in 1x -1 k 99999999999G; do
   set +e
   "$H" get --max-body "$bad" "$base/small" >/dev/null 2>"$work/err"
