@@ -3,7 +3,7 @@
 //   /bighdr           a 65,000-byte response header value (x-big)
 //   /body?bytes=N&c=X N bytes of body, the letter X repeated, written as fast
 //                     as flow control allows; stops early when the client
-//                     resets the stream, and after 60 s in any case
+//                     resets the stream, and after 100 s in any case
 //   /small            "hello\n"
 // `node hostile_server.js PORT SILENT_PORT`: SILENT_PORT accepts TCP
 // connections and never says a word. The process ends by itself after 300 s.
@@ -26,7 +26,7 @@ server.on('stream', (stream, headers) => {
   } else if (url.pathname === '/body') {
     let left = Number(url.searchParams.get('bytes'));
     const chunk = Buffer.alloc(65536, url.searchParams.get('c') || 'a');
-    const deadline = Date.now() + 60000;
+    const deadline = Date.now() + 100000;
     stream.respond(head);
     const pump = () => {
       while (left > 0 && !stream.destroyed && Date.now() < deadline) {
