@@ -24,7 +24,7 @@ _h2scope_options() {
     hpack)
       echo "--table-size --max-header-list --no-huffman --story -h --help" ;;
     get)
-      echo "-v --json -i -H -X --data --upgrade -k --insecure -h --help" ;;
+      echo "-v --json -i -H -X --data --upgrade -k --insecure --timeout --max-body -h --help" ;;
     serve)
       echo "--port --host --dir --body --tls --max-conns -v --json -h --help" ;;
     replay)
@@ -85,7 +85,7 @@ _h2scope() {
     read:--data-max | read:--lint-threshold | read:--lint-max | read:--conn | read:--stream | \
       read:--port | read:--max-* | read:--idle-timeout | frames:--table-size | \
       frames:--max-* | frames:--data-max | hpack:--table-size | hpack:--max-header-list | \
-      get:-H | get:-X | get:--data | serve:--port | serve:--host | serve:--body | \
+      get:-H | get:-X | get:--data | get:--timeout | get:--max-body | serve:--port | serve:--host | serve:--body | \
       serve:--max-conns | replay:--to | replay:--conn | replay:--ignore-header | \
       replay:--timeout | check:--section | check:--exclude | check:--path | check:--timeout | \
       check:--listen)

@@ -1,23 +1,26 @@
 /* cmd_get.c — `h2scope get URL...`: an HTTP/2 client over h2c (prior
  * knowledge, or HTTP/1.1 Upgrade with --upgrade) or TLS with ALPN h2
  * (https://). Fetches every URL (same origin) concurrently on one
- * connection, writes the bodies to stdout in argument order, and with -v
- * prints every frame sent and received to stderr. */
-#include <ctype.h>
+ * connection, writes the bodies to stdout in argument order as they arrive,
+ * and with -v prints every frame sent and received to stderr. This file
+ * takes the options and connects; the parts: get_request.c (URLs, request),
+ * get_upgrade.c (HTTP/1.1 Upgrade), get_transport.c (idle timeout),
+ * get_session.c (the streams), get_body.c (where bodies go). A server is not
+ * trusted: every wait for it is bounded (--timeout) and so is every body
+ * (--max-body). */
 #include <errno.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
+#include "cli_args.h"
 #include "commands.h"
-#include "h2/session.h"
-#include "h2/session_io.h"
-#include "out_buf.h"
-#include "session_trace.h"
+#include "get_request.h"
+#include "get_session.h"
+#include "get_transport.h"
+#include "get_upgrade.h"
 #include "tcp_connect.h"
 #include "tls_conn.h"
 
@@ -33,189 +36,136 @@ static const char get_usage[] =
     "  --data TEXT     request body (@FILE reads a file)\n"
     "  --upgrade       start with HTTP/1.1 Upgrade: h2c instead of prior knowledge\n"
     "  -k, --insecure  do not verify the server certificate (https)\n"
-    "Exit status: 0 every response complete, 1 a stream or the connection failed,\n"
-    "2 usage error, 3 cannot connect.\n";
+    "  --timeout SECONDS  give up when the server has sent nothing for SECONDS\n"
+    "                  (connecting, TLS, any wait for a frame): 0-86400, default 30,\n"
+    "                  0 never\n"
+    "  --max-body BYTES  reset a response whose body passes BYTES (suffix k, M or G:\n"
+    "                  KiB, MiB, GiB) with CANCEL, after writing its first BYTES;\n"
+    "                  default 0, no limit\n"
+    "Environment: SSLKEYLOGFILE=FILE appends the TLS secrets to FILE (NSS key log).\n"
+    "Exit status: 0 every response complete, 1 a stream or the connection failed\n"
+    "(or timed out, or a body passed --max-body), 2 usage error, 3 cannot connect\n"
+    "(or timed out connecting), or the output cannot be written.\n";
 
-typedef struct url {
-  bool tls;
-  char host[256];
-  char port[8];
-  char authority[300];
-  char path[2048];
-} url;
-
-static bool parse_url(const char *s, url *u) {
-  memset(u, 0, sizeof *u);
-  const char *rest;
-  if (!strncmp(s, "http://", 7))
-    rest = s + 7;
-  else if (!strncmp(s, "https://", 8)) {
-    rest = s + 8;
-    u->tls = true;
-  } else
-    return false;
-  size_t alen = strcspn(rest, "/?#");
-  if (alen == 0 || alen >= sizeof u->authority) return false;
-  memcpy(u->authority, rest, alen);
-  const char *p = rest + alen;
-  size_t plen = strcspn(p, "#");
-  if (plen == 0)
-    snprintf(u->path, sizeof u->path, "/");
-  else if (*p == '?')
-    snprintf(u->path, sizeof u->path, "/%.*s", (int)plen, p);
-  else
-    snprintf(u->path, sizeof u->path, "%.*s", (int)plen, p);
-  const char *host = u->authority, *colon;
-  if (host[0] == '[') { /* [v6]:port */
-    const char *end = strchr(host, ']');
-    if (!end) return false;
-    snprintf(u->host, sizeof u->host, "%.*s", (int)(end - host - 1), host + 1);
-    colon = end[1] == ':' ? end + 1 : NULL;
-  } else {
-    colon = strrchr(host, ':');
-    snprintf(u->host, sizeof u->host, "%.*s", (int)(colon ? (size_t)(colon - host) : strlen(host)),
-             host);
-  }
-  snprintf(u->port, sizeof u->port, "%s", colon ? colon + 1 : (u->tls ? "443" : "80"));
-  return u->host[0] != 0;
-}
-
-/* RFC 4648 §5 base64url without padding (HTTP2-Settings, RFC 7540 §3.2.1). */
-static void base64url(const uint8_t *in, size_t n, char *out) {
-  static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  size_t o = 0;
-  for (size_t i = 0; i < n; i += 3) {
-    uint32_t v = (uint32_t)in[i] << 16 | (i + 1 < n ? (uint32_t)in[i + 1] << 8 : 0) |
-                 (i + 2 < n ? in[i + 2] : 0);
-    out[o++] = a[(v >> 18) & 63];
-    out[o++] = a[(v >> 12) & 63];
-    if (i + 1 < n) out[o++] = a[(v >> 6) & 63];
-    if (i + 2 < n) out[o++] = a[v & 63];
-  }
-  out[o] = 0;
-}
-
-typedef struct response {
-  uint32_t stream_id;
-  int status;
-  bool done, failed;
-  uint8_t *body;
-  size_t len, cap;
-  char *head; /* "-i" text */
-  size_t head_len;
-} response;
-
-typedef struct get_state {
-  h2_session *s;
-  response *resp;
-  size_t n;
-  size_t next_to_send;
-  h2_header *req;
-  size_t req_n;
-  size_t path_index;
-  const url *urls;
-  const uint8_t *data;
-  size_t data_len;
-  bool settings_seen; /* until the server's SETTINGS, its stream limit is unknown */
-} get_state;
-
-static response *by_stream(get_state *g, uint32_t id) {
-  for (size_t i = 0; i < g->n; i++)
-    if (g->resp[i].stream_id == id) return &g->resp[i];
-  return NULL;
-}
-
-static void append(uint8_t **buf, size_t *len, size_t *cap, const void *p, size_t n) {
-  if (*len + n > *cap) {
-    size_t c = *cap ? *cap : 4096;
-    while (c < *len + n)
-      c *= 2;
-    *buf = realloc(*buf, c);
-    *cap = c;
-  }
-  memcpy(*buf + *len, p, n);
-  *len += n;
-}
-
-/* Opens as many of the remaining requests as the peer's concurrency allows. */
-static void send_requests(get_state *g) {
-  while (g->next_to_send < g->n) {
-    if (!g->settings_seen && h2_session_open_streams(g->s, false) >= 1) return;
-    size_t i = g->next_to_send;
-    g->req[g->path_index].value = g->urls[i].path;
-    g->req[g->path_index].value_len = strlen(g->urls[i].path);
-    uint32_t id = 0;
-    bool body = g->data != NULL;
-    if (h2_session_send_headers(g->s, 0, g->req, g->req_n, !body, &id) != H2_OK) return;
-    g->resp[i].stream_id = id;
-    if (body) h2_session_send_data(g->s, id, g->data, g->data_len, true);
-    g->next_to_send++;
-  }
-}
-
-static uint8_t *read_file(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  uint8_t *buf = NULL;
-  size_t cap = 0;
-  *len = 0;
-  uint8_t chunk[65536];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-    append(&buf, len, &cap, chunk, n);
-  fclose(f);
-  if (!buf) buf = malloc(1);
-  return buf;
-}
-
-/* HTTP/1.1 request with Upgrade: h2c; returns the bytes read past the 101
- * response's header in *extra (RFC 7540 §3.2). */
-static bool upgrade(int fd, const url *u, uint8_t *extra, size_t *extra_len) {
-  uint8_t settings[12] = {0, 2, 0, 0, 0, 0, 0, 3, 0, 0, 0, 128};
-  char b64[32];
-  base64url(settings, sizeof settings, b64);
-  char req[4096];
-  int n = snprintf(req, sizeof req,
-                   "GET %s HTTP/1.1\r\nHost: %s\r\nConnection: Upgrade, HTTP2-Settings\r\n"
-                   "Upgrade: h2c\r\nHTTP2-Settings: %s\r\nUser-Agent: h2scope\r\n\r\n",
-                   u->path, u->authority, b64);
-  if (write(fd, req, (size_t)n) != n) return false;
-  char resp[8192];
-  size_t len = 0;
-  char *end = NULL;
-  while (!end) {
-    if (len == sizeof resp - 1) return false;
-    ssize_t r = read(fd, resp + len, sizeof resp - 1 - len);
-    if (r <= 0) {
-      fputs("h2scope get: the connection closed during the HTTP/1.1 upgrade\n", stderr);
-      return false;
-    }
-    len += (size_t)r;
-    resp[len] = 0;
-    end = strstr(resp, "\r\n\r\n");
-  }
-  if (strncmp(resp, "HTTP/1.1 101", 12) != 0) {
-    if (strncmp(resp, "HTTP/", 5) != 0) {
-      fputs("h2scope get: the server did not answer the upgrade in HTTP/1.1\n", stderr);
-      return false;
-    }
-    fprintf(stderr, "h2scope get: the server refused the upgrade: %.*s\n",
-            (int)strcspn(resp, "\r\n"), resp);
+/* Parses BYTES for --max-body: a decimal count with an optional suffix k, M
+ * or G (KiB, MiB, GiB). */
+static bool parse_byte_count(const char *text, uint64_t *out) {
+  char digits[16];
+  size_t n = strspn(text, "0123456789");
+  const char *suffix = text + n;
+  unsigned shift = 0;
+  if (*suffix == 'k' || *suffix == 'K')
+    shift = 10;
+  else if (*suffix == 'M')
+    shift = 20;
+  else if (*suffix == 'G')
+    shift = 30;
+  if ((shift && suffix[1]) || (!shift && *suffix) || n == 0 || n >= sizeof digits) {
+    fprintf(stderr, "h2scope get: --max-body needs a byte count (suffix k, M or G), not '%s'\n",
+            text);
     return false;
   }
-  size_t head = (size_t)(end + 4 - resp);
-  *extra_len = len - head;
-  memcpy(extra, resp + head, *extra_len);
+  memcpy(digits, text, n);
+  digits[n] = 0;
+  uint32_t v;
+  if (!cli_parse_u32("h2scope get", "--max-body", digits, 0, UINT32_MAX, &v)) return false;
+  *out = (uint64_t)v << shift;
   return true;
+}
+
+/* Connects to the origin: TCP (within the timeout), then TLS or the
+ * HTTP/1.1 upgrade. *fd is -1 and the exit status returned when it fails. */
+static int open_origin(const get_url *u, bool use_upgrade, bool insecure, uint32_t timeout_s,
+                       int *fd, tls_conn **tls, uint8_t *extra, size_t *extra_len) {
+  int gai = 0;
+  *fd = tcp_connect(u->host, u->port, timeout_s ? (int)(timeout_s * 1000) : -1, &gai);
+  if (*fd < 0) {
+    fprintf(stderr, "h2scope get: cannot connect to %s:%s: %s\n", u->host, u->port,
+            gai ? gai_strerror(gai) : strerror(errno));
+    return EXIT_INPUT;
+  }
+  if (timeout_s && !get_transport_set_timeout(*fd, timeout_s)) {
+    fprintf(stderr, "h2scope get: cannot set the socket timeout: %s\n", strerror(errno));
+    close(*fd);
+    *fd = -1;
+    return EXIT_INPUT;
+  }
+  bool ok = true;
+  if (u->tls) {
+    char err[512];
+    errno = 0;
+    *tls = tls_client_connect(*fd, u->host, !insecure, err, sizeof err);
+    if (!*tls) {
+      if (timeout_s && get_transport_errno_timed_out())
+        fprintf(stderr, "h2scope get: %s: timed out after %u s without a byte from the server\n",
+                err, timeout_s);
+      else
+        fprintf(stderr, "h2scope get: %s\n", err);
+      ok = false;
+    }
+  } else if (use_upgrade) {
+    ok = get_upgrade(*fd, u->authority, u->path, extra, extra_len);
+  }
+  if (!ok) {
+    close(*fd);
+    *fd = -1;
+    return EXIT_INPUT;
+  }
+  return EXIT_OK;
+}
+
+typedef struct get_options {
+  bool verbose, json, include, use_upgrade, insecure;
+  const char *method, *data_arg;
+  const char *const *hdr_args;
+  size_t nhdr;
+  uint32_t timeout_s; /* idle timeout; 0 none */
+  uint64_t max_body;  /* 0 none */
+} get_options;
+
+/* Builds the request, connects and fetches every URL; the exit status. */
+static int get_fetch(const get_options *o, const get_url *urls, size_t nurl) {
+  uint8_t *data = NULL;
+  size_t data_len = 0;
+  if (o->data_arg && !(data = get_request_body(o->data_arg, &data_len))) return EXIT_INPUT;
+  get_request *req = malloc(sizeof *req);
+  if (!req) {
+    free(data);
+    return fputs("h2scope get: out of memory\n", stderr), EXIT_INPUT;
+  }
+  int rc = EXIT_USAGE;
+  if (get_request_build(req, o->method, &urls[0], o->hdr_args, o->nhdr, data != NULL, data_len)) {
+    get_transport gt = {.fd = -1};
+    uint8_t extra[GET_UPGRADE_EXTRA];
+    size_t extra_len = 0;
+    rc = open_origin(&urls[0], o->use_upgrade, o->insecure, o->timeout_s, &gt.fd, &gt.tls, extra,
+                     &extra_len);
+    if (rc == EXIT_OK) {
+      get_session_options so = {.verbose = o->verbose,
+                                .json = o->json,
+                                .include = o->include,
+                                .upgraded = o->use_upgrade,
+                                .timeout_s = o->timeout_s,
+                                .max_body = o->max_body};
+      rc = get_session_run(&so, urls, nurl, req, data, data_len, &gt, extra, extra_len);
+      tls_conn_free(gt.tls);
+      close(gt.fd);
+    }
+  }
+  free(req);
+  free(data);
+  return rc;
 }
 
 int cmd_get(int argc, char **argv) {
   bool verbose = false, json = false, include = false, use_upgrade = false, insecure = false;
   const char *method = NULL, *data_arg = NULL;
-  const char *hdr_args[64];
+  const char *hdr_args[GET_MAX_HEADERS];
   size_t nhdr = 0;
   const char *url_args[1024];
   size_t nurl = 0;
+  uint32_t timeout_s = 30; /* idle: a silent server must not hold get forever */
+  uint64_t max_body = 0;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -233,12 +183,16 @@ int cmd_get(int argc, char **argv) {
       insecure = true;
     else if ((!strcmp(a, "-H") || !strcmp(a, "-X") || !strcmp(a, "--data")) && i + 1 < argc) {
       if (a[1] == 'H') {
-        if (nhdr == 64) return fputs("h2scope get: too many -H\n", stderr), EXIT_USAGE;
+        if (nhdr == GET_MAX_HEADERS) return fputs("h2scope get: too many -H\n", stderr), EXIT_USAGE;
         hdr_args[nhdr++] = argv[++i];
       } else if (a[1] == 'X')
         method = argv[++i];
       else
         data_arg = argv[++i];
+    } else if (!strcmp(a, "--timeout") && i + 1 < argc) {
+      if (!cli_parse_u32("h2scope get", a, argv[++i], 0, 86400, &timeout_s)) return EXIT_USAGE;
+    } else if (!strcmp(a, "--max-body") && i + 1 < argc) {
+      if (!parse_byte_count(argv[++i], &max_body)) return EXIT_USAGE;
     } else if (a[0] == '-') {
       fprintf(stderr, "h2scope get: unknown option '%s' (try --help)\n", a);
       return EXIT_USAGE;
@@ -251,239 +205,23 @@ int cmd_get(int argc, char **argv) {
     fputs("h2scope get: a URL is needed (try --help)\n", stderr);
     return EXIT_USAGE;
   }
-  url *urls = calloc(nurl, sizeof *urls);
-  for (size_t i = 0; i < nurl; i++) {
-    if (!parse_url(url_args[i], &urls[i])) {
-      fprintf(stderr, "h2scope get: not an http:// or https:// URL: %s\n", url_args[i]);
-      free(urls);
-      return EXIT_USAGE;
-    }
-    if (strcmp(urls[i].authority, urls[0].authority) || urls[i].tls != urls[0].tls) {
-      fprintf(stderr, "h2scope get: all URLs must have the same origin\n");
-      free(urls);
-      return EXIT_USAGE;
-    }
+  get_url *urls = calloc(nurl, sizeof *urls);
+  if (!urls) return fputs("h2scope get: out of memory\n", stderr), EXIT_INPUT;
+  int rc = get_urls_parse(urls, nurl, url_args, use_upgrade, data_arg != NULL);
+  if (rc == EXIT_OK) {
+    get_options o = {.verbose = verbose,
+                     .json = json,
+                     .include = include,
+                     .use_upgrade = use_upgrade,
+                     .insecure = insecure,
+                     .method = method,
+                     .data_arg = data_arg,
+                     .hdr_args = hdr_args,
+                     .nhdr = nhdr,
+                     .timeout_s = timeout_s,
+                     .max_body = max_body};
+    rc = get_fetch(&o, urls, nurl);
   }
-  if (use_upgrade && (urls[0].tls || data_arg)) {
-    fputs("h2scope get: --upgrade is for http:// requests without a body (https uses ALPN)\n",
-          stderr);
-    free(urls);
-    return EXIT_USAGE;
-  }
-  uint8_t *data = NULL;
-  size_t data_len = 0;
-  if (data_arg) {
-    if (data_arg[0] == '@') {
-      data = read_file(data_arg + 1, &data_len);
-      if (!data) {
-        fprintf(stderr, "h2scope get: cannot read %s\n", data_arg + 1);
-        free(urls);
-        return EXIT_INPUT;
-      }
-    } else {
-      data_len = strlen(data_arg);
-      data = malloc(data_len + 1);
-      memcpy(data, data_arg, data_len + 1);
-    }
-  }
-
-  /* request header list: pseudo-headers first (§8.3), then -H fields lowercased (§8.2.1) */
-  char cl[32];
-  h2_header req[72];
-  size_t rn = 0;
-  const char *m = method ? method : (data ? "POST" : "GET");
-  req[rn++] = (h2_header){":method", 7, m, strlen(m), 0};
-  req[rn++] = (h2_header){":scheme", 7, urls[0].tls ? "https" : "http", urls[0].tls ? 5u : 4u, 0};
-  size_t path_index = rn;
-  req[rn++] = (h2_header){":path", 5, "/", 1, 0};
-  req[rn++] = (h2_header){":authority", 10, urls[0].authority, strlen(urls[0].authority), 0};
-  req[rn++] = (h2_header){"user-agent", 10, "h2scope", 7, 0};
-  char names[64][128];
-  for (size_t i = 0; i < nhdr; i++) {
-    const char *colon = strchr(hdr_args[i] + 1, ':');
-    size_t nl = colon ? (size_t)(colon - hdr_args[i]) : 0;
-    if (!colon || nl >= sizeof names[i]) {
-      fprintf(stderr, "h2scope get: -H needs 'name: value', got '%s'\n", hdr_args[i]);
-      free(urls);
-      free(data);
-      return EXIT_USAGE;
-    }
-    for (size_t k = 0; k < nl; k++)
-      names[i][k] = (char)tolower((unsigned char)hdr_args[i][k]);
-    const char *v = colon + 1;
-    while (*v == ' ' || *v == '\t')
-      v++;
-    req[rn++] = (h2_header){names[i], nl, v, strlen(v), 0};
-  }
-  if (data) {
-    snprintf(cl, sizeof cl, "%zu", data_len);
-    req[rn++] = (h2_header){"content-length", 14, cl, strlen(cl), 0};
-  }
-
-  int rc = EXIT_OK;
-  int gai = 0;
-  int fd = tcp_connect(urls[0].host, urls[0].port, -1, &gai);
-  if (fd < 0) {
-    fprintf(stderr, "h2scope get: cannot connect to %s:%s: %s\n", urls[0].host, urls[0].port,
-            gai ? gai_strerror(gai) : strerror(errno));
-    free(urls);
-    free(data);
-    return EXIT_INPUT;
-  }
-  tls_conn *tls = NULL;
-  uint8_t extra[8192];
-  size_t extra_len = 0;
-  if (urls[0].tls) {
-    char err[512];
-    tls = tls_client_connect(fd, urls[0].host, !insecure, err, sizeof err);
-    if (!tls) {
-      fprintf(stderr, "h2scope get: %s\n", err);
-      close(fd);
-      free(urls);
-      free(data);
-      return EXIT_INPUT;
-    }
-  } else if (use_upgrade && !upgrade(fd, &urls[0], extra, &extra_len)) {
-    close(fd);
-    free(urls);
-    free(data);
-    return EXIT_INPUT;
-  }
-
-  out_buf err_out;
-  out_init(&err_out, 2);
-  session_trace *trace = verbose ? session_trace_new(0, true, json, &err_out) : NULL;
-  h2_session_config cfg;
-  h2_session_config_init(&cfg, H2_ROLE_CLIENT);
-  cfg.upgraded = use_upgrade;
-  cfg.initial_window_size = 1u << 20;
-  if (trace) {
-    cfg.on_frame = session_trace_frame;
-    cfg.user = trace;
-  }
-  h2_session *s = h2_session_new(&cfg);
-  h2_session_io *io = NULL;
-  if (tls) {
-    h2_transport t = {tls_conn_read, tls_conn_write, tls};
-    io = h2_session_io_new(s, &t);
-  } else {
-    io = h2_session_io_new_fd(s, fd);
-  }
-  if (extra_len) h2_session_io_push_input(io, extra, extra_len);
-
-  get_state g = {.s = s,
-                 .n = nurl,
-                 .req = req,
-                 .req_n = rn,
-                 .path_index = path_index,
-                 .urls = urls,
-                 .data = data,
-                 .data_len = data_len};
-  g.resp = calloc(nurl, sizeof *g.resp);
-  if (use_upgrade) { /* the upgrade request is stream 1 */
-    g.resp[0].stream_id = 1;
-    g.next_to_send = 1;
-  }
-  send_requests(&g);
-  size_t done = 0;
-  h2_event ev;
-  bool closing = false;
-  while (h2_session_io_take(io, &ev)) {
-    response *r = by_stream(&g, ev.stream_id);
-    switch (ev.type) {
-    case H2_EV_HEADERS:
-      if (!r) break;
-      for (size_t i = 0; i < ev.header_count; i++) {
-        const h2_header *h = &ev.headers[i];
-        if (!strcmp(h->name, ":status")) r->status = atoi(h->value);
-      }
-      if (include && !(r->status >= 100 && r->status < 200)) {
-        for (size_t i = 0; i < ev.header_count; i++) {
-          char line[8192];
-          int n = snprintf(line, sizeof line, "%s: %s\n", ev.headers[i].name, ev.headers[i].value);
-          size_t cap = r->head_len;
-          append((uint8_t **)&r->head, &r->head_len, &cap, line, (size_t)n);
-        }
-        size_t cap = r->head_len;
-        append((uint8_t **)&r->head, &r->head_len, &cap, "\n", 1);
-      }
-      if (ev.end_stream && !r->done) {
-        r->done = true;
-        done++;
-      }
-      break;
-    case H2_EV_DATA:
-      if (!r) break;
-      append(&r->body, &r->len, &r->cap, ev.data, ev.len);
-      if (ev.end_stream && !r->done) {
-        r->done = true;
-        done++;
-      }
-      break;
-    case H2_EV_STREAM_CLOSED:
-      if (r && !r->done) {
-        r->failed = r->done = true;
-        done++;
-        fprintf(stderr, "h2scope get: stream %u closed before the response ended (%s)\n",
-                ev.stream_id,
-                h2_error_code_name(ev.error_code) ? h2_error_code_name(ev.error_code) : "?");
-      }
-      send_requests(&g);
-      break;
-    case H2_EV_RST_STREAM:
-      fprintf(stderr, "h2scope get: stream %u reset by the server: %s\n", ev.stream_id,
-              h2_error_code_name(ev.error_code) ? h2_error_code_name(ev.error_code) : "?");
-      break;
-    case H2_EV_STREAM_ERROR:
-    case H2_EV_CONNECTION_ERROR:
-      fprintf(stderr, "h2scope get: %s error %s on stream %u (%s, %s)\n",
-              ev.type == H2_EV_STREAM_ERROR ? "stream" : "connection",
-              h2_error_code_name(ev.error_code), ev.stream_id, ev.rule ? ev.rule : "",
-              ev.section ? ev.section : "");
-      rc = EXIT_FINDINGS;
-      break;
-    case H2_EV_GOAWAY:
-      if (ev.error_code != H2_NO_ERROR)
-        fprintf(stderr, "h2scope get: GOAWAY %s from the server\n",
-                h2_error_code_name(ev.error_code));
-      break;
-    case H2_EV_SETTINGS:
-      g.settings_seen = true;
-      send_requests(&g);
-      break;
-    default:
-      break;
-    }
-    if (done == nurl && !closing) {
-      closing = true;
-      h2_session_close(s);
-      h2_session_io_flush(io);
-      break;
-    }
-  }
-  if (done < nurl) {
-    fprintf(stderr, "h2scope get: connection ended with %zu of %zu responses\n", done, nurl);
-    rc = EXIT_FINDINGS;
-  }
-  out_buf out;
-  out_init(&out, 1);
-  for (size_t i = 0; i < nurl; i++) {
-    response *r = &g.resp[i];
-    if (r->failed) rc = EXIT_FINDINGS;
-    if (include && r->head) out_write(&out, r->head, r->head_len);
-    if (r->body) out_write(&out, r->body, r->len);
-    free(r->body);
-    free(r->head);
-  }
-  out_flush(&out);
-  out_flush(&err_out);
-  free(g.resp);
-  h2_session_io_free(io);
-  h2_session_free(s);
-  session_trace_free(trace);
-  tls_conn_free(tls);
-  close(fd);
   free(urls);
-  free(data);
   return rc;
 }

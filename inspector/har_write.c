@@ -387,7 +387,9 @@ har_writer *har_open(const char *path, bool redact, char *err, size_t errcap) {
     snprintf(err, errcap, "out of memory");
     return NULL;
   }
-  w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  /* Owner-only: without --redact the entries hold cookies and authorization
+   * fields, decrypted ones with --keylog. */
+  w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (w->fd < 0) {
     snprintf(err, errcap, "cannot create %s", path);
     free(w);

@@ -21,7 +21,8 @@
 
 typedef struct har_writer har_writer;
 
-/* Creates FILE and writes the log header; NULL with a message in err. */
+/* Creates FILE (mode 0600: it may hold credentials) and writes the log
+ * header; NULL with a message in err. */
 har_writer *har_open(const char *path, bool redact, char *err, size_t errcap);
 /* Every decoded frame of connection c (before any output filter). */
 void har_frame(har_writer *w, const h2_conn *c, int dir, const decoded_frame *d);

@@ -1,12 +1,18 @@
 /* tls_conn.c — OpenSSL client and server connections with ALPN "h2"
- * (RFC 9113 §3.2; RFC 7301), used by `get https://...` and `serve --tls`. */
+ * (RFC 9113 §3.2; RFC 7301), used by `get https://...`, `check --tls`,
+ * `replay --tls` and `serve --tls`; every context they create writes the
+ * TLS secrets to $SSLKEYLOGFILE when it is set. */
 #include "tls_conn.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 struct tls_conn {
   SSL_CTX *own_ctx; /* client connections own their context */
@@ -19,6 +25,45 @@ struct tls_server {
 };
 
 static const unsigned char alpn_h2[] = {2, 'h', '2'};
+
+/* The key log file of $SSLKEYLOGFILE: appended to, created readable by its
+ * owner only (the secrets decrypt the traffic). */
+static int keylog_open(const char *path) {
+  return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+}
+
+/* One NSS key log line ("CLIENT_RANDOM ...", "CLIENT_TRAFFIC_SECRET_0 ...")
+ * from OpenSSL. The file is opened for each line, so no descriptor outlives
+ * the context and a file moved away starts anew; one writev per line keeps
+ * lines whole when several processes append (O_APPEND). */
+static void keylog_line(const SSL *ssl, const char *line) {
+  (void)ssl;
+  const char *path = getenv("SSLKEYLOGFILE");
+  if (!path || !*path) return;
+  int fd = keylog_open(path);
+  if (fd < 0) return;
+  struct iovec iov[2] = {{(void *)line, strlen(line)}, {(void *)"\n", 1}};
+  ssize_t w = writev(fd, iov, 2);
+  (void)w; /* a lost line only costs the decryption of that connection */
+  close(fd);
+}
+
+/* SSLKEYLOGFILE=FILE (the convention of curl, browsers and Wireshark):
+ * every handshake of ctx appends its secrets to FILE, so a capture of our
+ * own traffic can be decrypted (`h2scope read --keylog FILE`). A file that
+ * cannot be opened is said once, here, and nothing is logged. */
+static void keylog_enable(SSL_CTX *ctx) {
+  const char *path = getenv("SSLKEYLOGFILE");
+  if (!path || !*path) return;
+  int fd = keylog_open(path);
+  if (fd < 0) {
+    fprintf(stderr, "h2scope: cannot open SSLKEYLOGFILE %s: %s (TLS secrets not logged)\n", path,
+            strerror(errno));
+    return;
+  }
+  close(fd);
+  SSL_CTX_set_keylog_callback(ctx, keylog_line);
+}
 
 static void ssl_error(char *err, size_t cap, const char *what) {
   unsigned long e = ERR_get_error();
@@ -36,6 +81,7 @@ tls_conn *tls_client_connect(int fd, const char *host, bool verify, char *err, s
   /* §9.2: TLS 1.2 or later */
   SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
   SSL_CTX_set_alpn_protos(ctx, alpn_h2, sizeof alpn_h2);
+  keylog_enable(ctx);
   if (verify) {
     SSL_CTX_set_default_verify_paths(ctx);
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
@@ -101,6 +147,7 @@ tls_server *tls_server_new(const char *cert_file, const char *key_file, char *er
     return NULL;
   }
   SSL_CTX_set_alpn_select_cb(srv->ctx, select_h2, NULL);
+  keylog_enable(srv->ctx);
   return srv;
 }
 

@@ -2,7 +2,9 @@
  * connects with SNI and ALPN "h2" (RFC 9113 §3.2), a server context that
  * selects "h2", and read/write functions shaped like h2_transport's so the
  * session wrappers can run over TLS. Works with blocking and non-blocking
- * sockets (TLS_AGAIN tells a poll loop to wait). */
+ * sockets (TLS_AGAIN tells a poll loop to wait). With SSLKEYLOGFILE set,
+ * client and server contexts append their TLS secrets to that file in the
+ * NSS key log format. */
 #ifndef H2SCOPE_TLS_CONN_H
 #define H2SCOPE_TLS_CONN_H
 

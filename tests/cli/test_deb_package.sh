@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # test_deb_package.sh — the Debian package builds from the tree (CPack DEB),
 # installs cleanly with dpkg, its h2scope runs, its codec is found through
-# pkg-config, and it removes cleanly. It installs into the system, so it only
-# runs as root, and it refuses to touch a system that already has h2scope.
+# pkg-config, its binary and shared library are hardened (elf_hardening.sh:
+# PIE, RELRO/BIND_NOW, stack protector, _FORTIFY_SOURCE), and it removes
+# cleanly. It installs into the system, so it only runs as root, and it
+# refuses to touch a system that already has h2scope.
 set -euo pipefail
 src=${H2_SOURCE_DIR:?}
+. "$(dirname "$0")/elf_hardening.sh"
 if [ "$(id -u)" != 0 ] || ! command -v dpkg >/dev/null; then
   echo "skip: needs root and dpkg"
   exit 0
@@ -21,6 +24,14 @@ cmake --build "$work/build" -j2 --target h2scope h2codec h2codec_shared >>"$work
   { cat "$work/log"; exit 1; }
 (cd "$work/build" && cpack -G DEB >>"$work/log" 2>&1) || { cat "$work/log"; exit 1; }
 deb=$(ls "$work"/build/h2scope_*.deb)
+# The release build is hardened, _FORTIFY_SOURCE included (it is optimized).
+if command -v readelf >/dev/null; then
+  dpkg-deb -x "$deb" "$work/root"
+  check_hardening "$work/root/usr/bin/h2scope" fortify || exit 1
+  for lib in "$work"/root/usr/lib/*/libh2scope-codec.so.*; do
+    [ -L "$lib" ] || check_hardening "$lib" || exit 1
+  done
+fi
 info=$(dpkg-deb --info "$deb")
 grep -q "Package: h2scope" <<<"$info" || { echo "wrong package name"; exit 1; }
 grep -q "Depends:.*libpcap" <<<"$info" || { echo "no libpcap dependency"; exit 1; }

@@ -129,6 +129,8 @@ PY
 # the Upgrade request as stream 1, a reset stream marked, --redact applied.
 run 0 read -q --har "$work/s.har" "$C/sample.pcapng"
 [ ! -s "$work/out" ] || fail "--har with -q prints nothing"
+# owner-only: unredacted, a HAR file holds credentials
+[ "$(stat -c %a "$work/s.har")" = 600 ] || fail "--har file mode $(stat -c %a "$work/s.har")"
 run 0 read -q --redact --har "$work/u.har" "$C/upgrade.pcap"
 run 0 read -q --har "$work/r.har" "$C/rst_stream.pcap"
 python3 - "$work/s.har" "$work/u.har" "$work/r.har" <<'PY'

@@ -1,0 +1,33 @@
+/* get_session.h — the HTTP/2 exchanges of `get` over an open connection:
+ * opens a stream per URL as the server's concurrency allows, hands each
+ * response's head (-i) and body to get_body.c as they arrive, bounds each
+ * body (--max-body: RST_STREAM CANCEL), and reports streams and connections
+ * that fail. */
+#ifndef H2SCOPE_GET_SESSION_H
+#define H2SCOPE_GET_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "get_request.h"
+#include "get_transport.h"
+
+typedef struct get_session_options {
+  bool verbose, json; /* -v, --json: every frame to stderr */
+  bool include;       /* -i */
+  bool upgraded;      /* --upgrade done: the request of URL 0 is stream 1 */
+  uint32_t timeout_s; /* --timeout (set on the socket; here for the message) */
+  uint64_t max_body;  /* --max-body; 0 no limit */
+} get_session_options;
+
+/* Fetches the n URLs with req (its :path set per URL) and the request body
+ * data over t, bodies to stdout in URL order. extra: bytes the upgrade read
+ * past the 101 response. The exit status: EXIT_OK every response complete,
+ * EXIT_FINDINGS a stream or the connection failed (or timed out),
+ * EXIT_INPUT stdout cannot be written or memory is short. */
+int get_session_run(const get_session_options *o, const get_url *urls, size_t n, get_request *req,
+                    const uint8_t *data, size_t data_len, get_transport *t, const uint8_t *extra,
+                    size_t extra_len);
+
+#endif
