@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "cli_args.h"
 #include "commands.h"
 #include "h2/session.h"
 #include "h2/session_io.h"
@@ -209,48 +210,63 @@ static bool upgrade(int fd, const url *u, uint8_t *extra, size_t *extra_len) {
   return true;
 }
 
+enum { OPT_JSON = CLI_LONG_ONLY, OPT_DATA, OPT_UPGRADE };
+
+static const struct option get_options[] = {
+    CLI_OPTION_HELP,
+    {"verbose", no_argument, NULL, 'v'},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"include", no_argument, NULL, 'i'},
+    {"header", required_argument, NULL, 'H'},
+    {"request", required_argument, NULL, 'X'},
+    {"data", required_argument, NULL, OPT_DATA},
+    {"upgrade", no_argument, NULL, OPT_UPGRADE},
+    {"insecure", no_argument, NULL, 'k'},
+    {NULL, 0, NULL, 0},
+};
+
 int cmd_get(int argc, char **argv) {
   bool verbose = false, json = false, include = false, use_upgrade = false, insecure = false;
   const char *method = NULL, *data_arg = NULL;
   const char *hdr_args[64];
   size_t nhdr = 0;
-  const char *url_args[1024];
-  size_t nurl = 0;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-      fputs(get_usage, stdout);
-      return EXIT_OK;
-    } else if (!strcmp(a, "-v"))
+  cli_parser p;
+  cli_parser_init(&p, "h2scope get", get_usage, "viH:X:k", get_options, argc, argv);
+  for (int opt; (opt = cli_next(&p)) != CLI_END;) {
+    switch (opt) {
+    case CLI_EXIT:
+      return p.status;
+    case 'v':
       verbose = true;
-    else if (!strcmp(a, "--json"))
+      break;
+    case OPT_JSON:
       json = true;
-    else if (!strcmp(a, "-i"))
+      break;
+    case 'i':
       include = true;
-    else if (!strcmp(a, "--upgrade"))
+      break;
+    case OPT_UPGRADE:
       use_upgrade = true;
-    else if (!strcmp(a, "-k") || !strcmp(a, "--insecure"))
+      break;
+    case 'k':
       insecure = true;
-    else if ((!strcmp(a, "-H") || !strcmp(a, "-X") || !strcmp(a, "--data")) && i + 1 < argc) {
-      if (a[1] == 'H') {
-        if (nhdr == 64) return fputs("h2scope get: too many -H\n", stderr), EXIT_USAGE;
-        hdr_args[nhdr++] = argv[++i];
-      } else if (a[1] == 'X')
-        method = argv[++i];
-      else
-        data_arg = argv[++i];
-    } else if (a[0] == '-') {
-      fprintf(stderr, "h2scope get: unknown option '%s' (try --help)\n", a);
-      return EXIT_USAGE;
-    } else {
-      if (nurl == 1024) return fputs("h2scope get: too many URLs\n", stderr), EXIT_USAGE;
-      url_args[nurl++] = a;
+      break;
+    case 'H':
+      if (nhdr == 64) return cli_error(&p, "at most 64 -H options");
+      hdr_args[nhdr++] = p.arg;
+      break;
+    case 'X':
+      method = p.arg;
+      break;
+    case OPT_DATA:
+      data_arg = p.arg;
+      break;
     }
   }
-  if (nurl == 0) {
-    fputs("h2scope get: a URL is needed (try --help)\n", stderr);
-    return EXIT_USAGE;
-  }
+  const char *const *url_args = (const char *const *)argv + cli_operands(&p);
+  size_t nurl = (size_t)(argc - cli_operands(&p));
+  if (nurl == 0) return cli_error(&p, "a URL is needed");
+  if (nurl > 1024) return cli_error(&p, "at most 1024 URLs");
   url *urls = calloc(nurl, sizeof *urls);
   for (size_t i = 0; i < nurl; i++) {
     if (!parse_url(url_args[i], &urls[i])) {
@@ -352,7 +368,7 @@ int cmd_get(int argc, char **argv) {
 
   out_buf err_out;
   out_init(&err_out, 2);
-  session_trace *trace = verbose ? session_trace_new(0, true, json, &err_out) : NULL;
+  session_trace *trace = verbose ? session_trace_new(1, true, json, &err_out) : NULL;
   h2_session_config cfg;
   h2_session_config_init(&cfg, H2_ROLE_CLIENT);
   cfg.upgraded = use_upgrade;

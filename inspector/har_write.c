@@ -2,6 +2,7 @@
  * (har_write.h). */
 #include "har_write.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -387,9 +388,13 @@ har_writer *har_open(const char *path, bool redact, char *err, size_t errcap) {
     snprintf(err, errcap, "out of memory");
     return NULL;
   }
-  w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  /* "-": standard output (the command prints its own output elsewhere then). */
+  if (!strcmp(path, "-"))
+    w->fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 0);
+  else
+    w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (w->fd < 0) {
-    snprintf(err, errcap, "cannot create %s", path);
+    snprintf(err, errcap, "cannot create %s: %s", path, strerror(errno));
     free(w);
     return NULL;
   }
