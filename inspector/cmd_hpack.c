@@ -16,23 +16,29 @@
 #include "out_buf.h"
 
 static const char usage[] =
-    "usage: h2scope hpack decode [--table-size N] [--max-header-list N]\n"
-    "       h2scope hpack encode [--table-size N] [--no-huffman] [--story FILE|-]\n"
+    "usage: h2scope hpack decode [--table-size SIZE] [--max-header-list SIZE]\n"
+    "       h2scope hpack encode [--table-size SIZE] [--no-huffman] [--story FILE|-]\n"
     "\n"
     "decode: reads one header block per line of hex from stdin (whitespace allowed,\n"
     "  '#' starts a comment, blank lines skipped); all lines share one dynamic\n"
     "  table. Prints one JSON line per block:\n"
     "  {\"v\":1,\"headers\":[[\"name\",\"value\"],...]} or\n"
     "  {\"v\":1,\"error\":\"...\",\"offset\":N,\"code\":\"...\",\"section\":\"...\"}.\n"
-    "  Exit status 1 if any block failed.\n"
     "encode: reads one JSON header list per line ([[\"name\",\"value\"],...], the decode\n"
     "  output {\"headers\":[...]}, or [{\"name\":\"value\"},...]) and prints one hex block\n"
     "  per line. --story reads an hpack-test-case story and writes it back with\n"
     "  h2scope's wire encoding.\n"
     "\n"
-    "  --table-size N       SETTINGS_HEADER_TABLE_SIZE (default 4096)\n"
-    "  --max-header-list N  decode: header list limit in octets (default 262144)\n"
-    "  --no-huffman         encode: never Huffman-code strings\n";
+    "  --table-size SIZE       SETTINGS_HEADER_TABLE_SIZE (default 4096)\n"
+    "  --max-header-list SIZE  decode: header list limit (default 256k)\n"
+    "  --no-huffman            encode: never Huffman-code strings\n"
+    "  --story FILE            encode: an hpack-test-case story (- for stdin)\n"
+    "  -h, --help              this help\n"
+    "\n"
+    "SIZE takes k, M or G (1024-based).\n"
+    "\n"
+    "Exit status: 0 every block decoded/encoded, 1 a block failed, 2 usage error\n"
+    "(a capture file on stdin), 3 the input cannot be read.\n";
 
 /* ---- decode ---- */
 

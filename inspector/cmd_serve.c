@@ -27,17 +27,24 @@
 #include "tls_conn.h"
 
 static const char serve_usage[] =
-    "usage: h2scope serve [OPTIONS]\n"
+    "usage: h2scope serve [options]\n"
     "An HTTP/2 server: h2c (prior knowledge and HTTP/1.1 Upgrade) or TLS.\n"
-    "  --port N          port to listen on (default 8080; 0 picks a free one)\n"
-    "  --host ADDR       address to listen on (default 127.0.0.1)\n"
-    "  --dir D           serve the files under D\n"
-    "  --body TEXT       answer every request with TEXT (default \"hello from h2scope\\n\")\n"
-    "  --tls CERT KEY    TLS with ALPN h2 (PEM files)\n"
-    "  --max-conns N     concurrent connections (default 1024)\n"
-    "  -v                print every frame to stderr\n"
-    "  --json            with -v: one JSON object per frame\n"
-    "The address is printed to stderr as 'listening on HOST:PORT'. SIGINT/SIGTERM stop.\n";
+    "\n"
+    "  --port N              port to listen on (default 8080; 0 picks a free one)\n"
+    "  --host ADDR           address to listen on (default 127.0.0.1)\n"
+    "  --dir D               serve the files under D\n"
+    "  --body TEXT           answer every request with TEXT (default \"hello from h2scope\\n\")\n"
+    "  --tls CERT KEY        TLS with ALPN h2 (PEM files; also --tls CERT --tls-key KEY)\n"
+    "  --tls-key KEY         the private key for --tls CERT\n"
+    "  --max-conns N         concurrent connections (default 1024)\n"
+    "  -v, --verbose         print every frame to stderr\n"
+    "  --json                with -v: one JSON object per frame\n"
+    "  -h, --help            this help\n"
+    "\n"
+    "The address is printed to stderr as 'listening on HOST:PORT'. SIGINT/SIGTERM stop.\n"
+    "\n"
+    "Exit status: 0 stopped by SIGINT/SIGTERM, 2 usage error, 3 the address cannot\n"
+    "be bound or the certificate/key cannot be used.\n";
 
 typedef struct body_ref {
   uint32_t stream_id;
