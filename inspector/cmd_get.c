@@ -273,19 +273,18 @@ int cmd_get(int argc, char **argv) {
   url *urls = calloc(nurl, sizeof *urls);
   for (size_t i = 0; i < nurl; i++) {
     if (!parse_url(url_args[i], &urls[i])) {
-      fprintf(stderr, "h2scope get: not an http:// or https:// URL: %s\n", url_args[i]);
+      cli_error(&p, "not an http:// or https:// URL: %s", url_args[i]);
       free(urls);
       return EXIT_USAGE;
     }
     if (strcmp(urls[i].authority, urls[0].authority) || urls[i].tls != urls[0].tls) {
-      fprintf(stderr, "h2scope get: all URLs must have the same origin\n");
+      cli_error(&p, "all URLs must have the same origin");
       free(urls);
       return EXIT_USAGE;
     }
   }
   if (use_upgrade && (urls[0].tls || data_arg)) {
-    fputs("h2scope get: --upgrade is for http:// requests without a body (https uses ALPN)\n",
-          stderr);
+    cli_error(&p, "--upgrade is for http:// requests without a body (https uses ALPN)");
     free(urls);
     return EXIT_USAGE;
   }
@@ -322,7 +321,7 @@ int cmd_get(int argc, char **argv) {
     const char *colon = strchr(hdr_args[i] + 1, ':');
     size_t nl = colon ? (size_t)(colon - hdr_args[i]) : 0;
     if (!colon || nl >= sizeof names[i]) {
-      fprintf(stderr, "h2scope get: -H needs 'name: value', got '%s'\n", hdr_args[i]);
+      cli_error(&p, "-H needs 'name: value', not '%s'", hdr_args[i]);
       free(urls);
       free(data);
       return EXIT_USAGE;

@@ -564,9 +564,13 @@ int cmd_serve(int argc, char **argv) {
       ok = cli_u32(&p, 0, 65535, &v);
       port = (int)v;
       break;
-    case OPT_HOST:
+    case OPT_HOST: {
+      struct in_addr a;
+      if (inet_pton(AF_INET, p.arg, &a) != 1)
+        return cli_error(&p, "--host needs an IPv4 address, not '%s'", p.arg);
       host = p.arg;
       break;
+    }
     case OPT_DIR:
       sv.dir = p.arg;
       break;

@@ -140,8 +140,7 @@ START_TEST(help_ends_with_status_0) {
 END_TEST
 
 /* Runs one value check for option `name` with value `text`. */
-static bool value_check(int kind, const char *text, uint64_t *u, double *d, char *err,
-                        size_t cap) {
+static bool value_check(int kind, const char *text, uint64_t *u, double *d, char *err, size_t cap) {
   char a0[] = "x";
   char *argv[] = {a0, NULL};
   cli_parser p;

@@ -80,6 +80,7 @@ run 3 get -X GET -vk "http://$dead/"
 usage get "option '-X' needs a value" get "http://$dead/" -X
 usage get "unknown option '--no-such'" get --no-such "http://$dead/"
 usage get "a URL is needed" get -v
+usage get "not an http:// or https:// URL: ftp://x/" get ftp://x/
 # serve: values are accepted, then the missing certificate is named (status 3)
 run 3 serve --port=0 --max-conns=8 --tls "$work/missing.pem" "$work/missing.key"
 grep -qF -- "--tls certificate $work/missing.pem: No such file or directory" "$work/err" ||
@@ -93,6 +94,7 @@ usage serve "--port needs a number from 0 to 65535, not '80x'" serve --port=80x
 usage serve "--port needs a number from 0 to 65535, not '70000'" serve --port 70000
 usage serve "--max-conns needs a number" serve --max-conns 4000000000000000000
 usage serve "unknown option '--no-such'" serve --no-such
+usage serve "--host needs an IPv4 address, not 'nope'" serve --host nope
 usage serve "--tls needs the key too" serve --tls "$src/README.md"
 # replay
 run 3 replay "$cap" --to="$dead" --timeout=2s
