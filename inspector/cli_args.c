@@ -59,6 +59,15 @@ static const char *long_name(const cli_parser *p, int v) {
   return NULL;
 }
 
+/* How many long options start with `name` (getopt_long accepts unique
+ * abbreviations; more than one match is an ambiguous one). */
+static int prefix_matches(const cli_parser *p, const char *name) {
+  int n = 0;
+  for (const struct option *o = p->longopts; o && o->name; o++)
+    n += !strncmp(o->name, name, strlen(name));
+  return n;
+}
+
 /* The argument getopt just looked at, as the user wrote it (up to '='). */
 static void written_name(const cli_parser *p, char *buf, size_t cap) {
   const char *a = optind > 0 && optind <= p->argc ? p->argv[optind - 1] : "";
@@ -84,6 +93,9 @@ int cli_next(cli_parser *p) {
     } else if (was_long && optopt && strchr(p->argv[optind - 1], '=')) {
       const char *ln = long_name(p, optopt);
       cli_error(p, "option '--%s' takes no value", ln ? ln : as_written + 2);
+    } else if (was_long && prefix_matches(p, as_written + 2) > 1) {
+      cli_error(p, "option '%s' is ambiguous (an abbreviation of more than one option)",
+                as_written);
     } else if (was_long) {
       cli_error(p, "unknown option '%s'", as_written);
     } else {

@@ -17,7 +17,7 @@
 #include "cli_args.h"
 #include "commands.h"
 
-enum { OPT_JSON = CLI_LONG_ONLY, OPT_PORT, OPT_COLOR, OPT_SIZE, OPT_TIME };
+enum { OPT_JSON = CLI_LONG_ONLY, OPT_PORT, OPT_COLOR, OPT_SIZE, OPT_SIZE_LIMIT, OPT_TIME };
 
 static const struct option opts[] = {
     CLI_OPTION_HELP,
@@ -25,6 +25,7 @@ static const struct option opts[] = {
     {"port", required_argument, NULL, OPT_PORT},
     {"color", optional_argument, NULL, OPT_COLOR},
     {"size", required_argument, NULL, OPT_SIZE},
+    {"size-limit", required_argument, NULL, OPT_SIZE_LIMIT},
     {"time", required_argument, NULL, OPT_TIME},
     {"quiet", no_argument, NULL, 'q'},
     {NULL, 0, NULL, 0},
@@ -126,6 +127,13 @@ START_TEST(usage_errors) {
   ck_assert_str_eq(r.err, "h2scope test: unknown option '-x'\n" HINT);
   parse(&r, (const char *[]){"--json=yes", NULL});
   ck_assert_str_eq(r.err, "h2scope test: option '--json' takes no value\n" HINT);
+  parse(&r, (const char *[]){"--s", NULL}); /* --size or --size-limit */
+  ck_assert_int_eq(r.status, EXIT_USAGE);
+  ck_assert_str_eq(r.err, "h2scope test: option '--s' is ambiguous (an abbreviation of more "
+                          "than one option)\n" HINT);
+  parse(&r, (const char *[]){"--jso", "--po=1", NULL}); /* unique abbreviations */
+  ck_assert_str_eq(r.seen, "JP");
+  ck_assert_str_eq(r.err, "");
   parse(&r, (const char *[]){"--quiet=1", NULL});
   ck_assert_str_eq(r.err, "h2scope test: option '--quiet' takes no value\n" HINT);
 }
