@@ -294,7 +294,7 @@ int cmd_get(int argc, char **argv) {
     if (data_arg[0] == '@') {
       data = read_file(data_arg + 1, &data_len);
       if (!data) {
-        fprintf(stderr, "h2scope get: cannot read %s\n", data_arg + 1);
+        fprintf(stderr, "h2scope get: --data @%s: %s\n", data_arg + 1, strerror(errno));
         free(urls);
         return EXIT_INPUT;
       }

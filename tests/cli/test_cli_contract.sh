@@ -81,6 +81,9 @@ usage get "option '-X' needs a value" get "http://$dead/" -X
 usage get "unknown option '--no-such'" get --no-such "http://$dead/"
 usage get "a URL is needed" get -v
 usage get "not an http:// or https:// URL: ftp://x/" get ftp://x/
+run 3 get --data "@$work/missing.txt" "http://$dead/"
+grep -qF -- "--data @$work/missing.txt: No such file or directory" "$work/err" ||
+  fail "get --data @missing: $(cat "$work/err")"
 # serve: values are accepted, then the missing certificate is named (status 3)
 run 3 serve --port=0 --max-conns=8 --tls "$work/missing.pem" "$work/missing.key"
 grep -qF -- "--tls certificate $work/missing.pem: No such file or directory" "$work/err" ||
