@@ -242,6 +242,11 @@ static bool split_target(const char *target, char *buf, size_t cap, check_target
   *colon = 0;
   t->port = colon + 1;
   t->host = buf;
+  /* The port is a number like every number on the command line: "80x" is a
+   * usage error here, not a service name for getaddrinfo. */
+  if (strspn(t->port, "0123456789") != strlen(t->port) || strlen(t->port) > 5 ||
+      atoi(t->port) < 1 || atoi(t->port) > 65535)
+    return false;
   if (buf[0] == '[') {
     size_t n = strlen(buf);
     if (n < 2 || buf[n - 1] != ']') return false;
@@ -356,7 +361,8 @@ int cmd_check(int argc, char **argv) {
     }
   } else {
     if (!split_target(op.target, hostbuf, sizeof hostbuf, &op.t))
-      return cli_usage_error("h2scope check", "bad target '%s' (HOST:PORT)", op.target);
+      return cli_usage_error("h2scope check", "bad target '%s' (HOST:PORT, PORT 1 to 65535)",
+                             op.target);
     snprintf(target_text, sizeof target_text, "%s%s", op.target, op.t.tls ? " (TLS)" : " (h2c)");
   }
   sarif_writer *sw = NULL;

@@ -116,6 +116,8 @@ usage check "--timeout needs a duration" check "$dead" --timeout 1x
 usage check "--timeout needs a duration" check "$dead" --timeout 11m
 usage check "--listen needs a number" check --client --listen=http
 usage check "unknown option '--no-such'" check --no-such "$dead"
+usage check "bad target '127.0.0.1:80x'" check 127.0.0.1:80x
+usage check "bad target '127.0.0.1:70000'" check 127.0.0.1:70000
 usage check "--color needs always, never or auto, not 'sometimes'" check "$dead" --color=sometimes
 # help CMD is CMD --help, for every command
 for cmd in read frames hpack get serve replay check; do
