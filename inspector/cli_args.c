@@ -79,27 +79,30 @@ int cli_next(cli_parser *p) {
   int c = getopt_long(p->argc, p->argv, p->shortopts, p->longopts, &idx);
   p->arg = optarg;
   if (c == -1) return CLI_END;
-  char as_written[64];
-  written_name(p, as_written, sizeof as_written);
-  bool was_long = !strncmp(as_written, "--", 2);
   if (c == '?' || c == ':') {
+    /* getopt's optopt says which option: 0 for an unknown long one, a short
+     * option's letter, or the val of a long option given a value it does not
+     * take. A missing value can only be at the end of argv, so there
+     * argv[optind - 1] is the option as written. */
+    char as_written[64];
+    written_name(p, as_written, sizeof as_written);
+    bool short_known = optopt > 0 && optopt < 256 && strchr(p->shortopts + 1, optopt);
     p->status = EXIT_USAGE;
-    if (c == ':') {
-      const char *ln = was_long ? long_name(p, optopt) : NULL;
-      if (ln)
-        cli_error(p, "option '--%s' needs a value", ln);
-      else
-        cli_error(p, "option '-%c' needs a value", optopt);
-    } else if (was_long && optopt && strchr(p->argv[optind - 1], '=')) {
+    if (c == ':' && !strncmp(as_written, "--", 2)) {
       const char *ln = long_name(p, optopt);
-      cli_error(p, "option '--%s' takes no value", ln ? ln : as_written + 2);
-    } else if (was_long && prefix_matches(p, as_written + 2) > 1) {
+      cli_error(p, "option '--%s' needs a value", ln ? ln : as_written + 2);
+    } else if (c == ':') {
+      cli_error(p, "option '-%c' needs a value", optopt);
+    } else if (optopt >= 256 || short_known) {
+      const char *ln = long_name(p, optopt);
+      cli_error(p, "option '--%s' takes no value", ln ? ln : "?");
+    } else if (optopt) {
+      cli_error(p, "unknown option '-%c'", optopt);
+    } else if (prefix_matches(p, as_written + 2) > 1) {
       cli_error(p, "option '%s' is ambiguous (an abbreviation of more than one option)",
                 as_written);
-    } else if (was_long) {
-      cli_error(p, "unknown option '%s'", as_written);
     } else {
-      cli_error(p, "unknown option '-%c'", optopt);
+      cli_error(p, "unknown option '%s'", as_written);
     }
     return CLI_EXIT;
   }

@@ -125,6 +125,11 @@ START_TEST(usage_errors) {
   ck_assert_str_eq(r.err, "h2scope test: unknown option '--bogus'\n" HINT);
   parse(&r, (const char *[]){"-qx", NULL});
   ck_assert_str_eq(r.err, "h2scope test: unknown option '-x'\n" HINT);
+  /* an unknown letter inside a bundle, after a long option */
+  parse(&r, (const char *[]){"--json", "-xq", NULL});
+  ck_assert_str_eq(r.err, "h2scope test: unknown option '-x'\n" HINT);
+  parse(&r, (const char *[]){"--json", "-vt", NULL});
+  ck_assert_str_eq(r.err, "h2scope test: option '-t' needs a value\n" HINT);
   parse(&r, (const char *[]){"--json=yes", NULL});
   ck_assert_str_eq(r.err, "h2scope test: option '--json' takes no value\n" HINT);
   parse(&r, (const char *[]){"--s", NULL}); /* --size or --size-limit */
