@@ -605,7 +605,7 @@ int cmd_serve(int argc, char **argv) {
     char err[512];
     sv.tls = tls_server_new(cert, key, err, sizeof err);
     if (!sv.tls) {
-      fprintf(stderr, "h2scope serve: %s\n", err);
+      fprintf(stderr, "h2scope serve: --tls %s %s: %s\n", cert, key, err);
       return EXIT_INPUT;
     }
   }

@@ -91,6 +91,9 @@ grep -qF -- "--tls certificate $work/missing.pem: No such file or directory" "$w
 run 3 serve --port 0 --tls "$src/README.md" --tls-key "$work/missing.key"
 grep -qF -- "--tls key $work/missing.key: No such file or directory" "$work/err" ||
   fail "serve --tls-key missing: $(cat "$work/err")"
+run 3 serve --port 0 --tls "$src/README.md" "$src/README.md" # readable, not PEM
+grep -qF -- "--tls $src/README.md $src/README.md: cannot load the certificate" "$work/err" ||
+  fail "serve --tls with a file that is not PEM: $(cat "$work/err")"
 usage serve "option '--port' needs a value" serve --port
 usage serve "--port needs a number from 0 to 65535, not 'abc'" serve --port abc
 usage serve "--port needs a number from 0 to 65535, not '80x'" serve --port=80x
