@@ -18,6 +18,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/session_peers.sh"
 work=$(mktemp -d)
 trap 'cleanup_peers; rm -rf "$work"' EXIT
+cd "$work" # whatever a command writes by mistake (a file named "-") lands here
 failed=0
 fail() { echo "FAIL: $*"; failed=1; }
 
