@@ -10,8 +10,8 @@
 # serve -v; a capture given to frames or hpack decode. Loopback only; every
 # peer is bounded in time and killed at exit.
 set -euo pipefail
-H=${H2SCOPE:?}
-src=${H2_SOURCE_DIR:?}
+H=$(realpath "${H2SCOPE:?}")
+src=$(realpath "${H2_SOURCE_DIR:?}")
 C=$src/corpus/captures
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=session_peers.sh
