@@ -1,6 +1,7 @@
-# h2scope.bash — bash completion for h2scope: subcommands, each subcommand's
-# options, frame type names after --type, hpack modes, and files, directories
-# or interfaces where an option or a capture argument takes one.
+# h2scope.bash — bash completion for h2scope: subcommands (also after
+# `help`), each subcommand's options, frame type names after --type, hpack
+# modes, --color values, and files, directories or interfaces where an option
+# or a capture argument takes one; `--opt value` and `--opt=value` alike.
 # Installed as share/bash-completion/completions/h2scope; or `source` it.
 # COMPREPLY=($(compgen ...)) is the usual idiom: the words never hold spaces, and
 # file names are split on newlines only (_h2scope_files).
@@ -24,15 +25,17 @@ _h2scope_options() {
     hpack)
       echo "--table-size --max-header-list --no-huffman --story -h --help" ;;
     get)
-      echo "-v --json -i -H -X --data --upgrade -k --insecure --timeout --max-body -h --help" ;;
+      echo "-v --verbose --json -i --include -H --header -X --request --data --upgrade -k
+            --insecure --timeout --max-body -h --help" ;;
     serve)
-      echo "--port --host --dir --body --tls --max-conns -v --json -h --help" ;;
+      echo "--port --host --dir --body --tls --tls-key --max-conns -v --verbose --json -h
+            --help" ;;
     replay)
       echo "--to --tls -k --insecure --conn --exact --keep-authority --ignore-header
-            --strict-headers --timeout --json -v -h --help" ;;
+            --strict-headers --timeout --json -v --verbose -h --help" ;;
     check)
       echo "--section --exclude --list --tls --path --timeout --robustness --json --junit --sarif -v
-            --color --client --listen -h --help" ;;
+            --verbose --color --no-color --client --listen -h --help" ;;
   esac
 }
 
@@ -50,10 +53,25 @@ _h2scope() {
   COMPREPLY=()
 
   if [ "$COMP_CWORD" -eq 1 ]; then
-    COMPREPLY=($(compgen -W "$_h2scope_commands --help --version" -- "$cur"))
+    COMPREPLY=($(compgen -W "$_h2scope_commands help --help --version" -- "$cur"))
     return 0
   fi
   local cmd=${COMP_WORDS[1]}
+  if [ "$cmd" = help ]; then
+    [ "$COMP_CWORD" -eq 2 ] && COMPREPLY=($(compgen -W "$_h2scope_commands" -- "$cur"))
+    return 0
+  fi
+  # --opt=value: readline splits at '=', so the option is two words back.
+  local eq=""
+  if [ "$prev" = "=" ] && [ "$COMP_CWORD" -ge 3 ]; then
+    prev=${COMP_WORDS[COMP_CWORD - 2]} eq=1
+  elif [ "$cur" = "=" ]; then
+    prev=${COMP_WORDS[COMP_CWORD - 1]} cur="" eq=1
+  fi
+  # --color takes its value only as --color=WHEN (an optional value).
+  if [ -n "$eq" ] && [ "$prev" = --color ]; then
+    COMPREPLY=($(compgen -W "always never auto" -- "$cur")); return 0
+  fi
 
   # Arguments of the option just before the cursor.
   case $cmd:$prev in
@@ -70,13 +88,13 @@ _h2scope() {
     read:--data | frames:--data)
       COMPREPLY=($(compgen -W "none text hex" -- "$cur")); return 0 ;;
     read:-t)
-      COMPREPLY=($(compgen -W "a" -- "$cur")); return 0 ;;
+      COMPREPLY=($(compgen -W "a r" -- "$cur")); return 0 ;;
     read:-i)
       local ifaces
       ifaces=$(ls /sys/class/net 2>/dev/null)
       COMPREPLY=($(compgen -W "$ifaces any" -- "$cur")); return 0 ;;
     read:--har | read:--sarif | read:--keylog | hpack:--story | check:--junit | \
-      check:--sarif | serve:--tls)
+      check:--sarif | serve:--tls | serve:--tls-key)
       _h2scope_files "$cur"; return 0 ;;
     serve:--dir)
       compopt -o filenames 2>/dev/null

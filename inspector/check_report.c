@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "json_write.h"
 
@@ -111,6 +112,28 @@ void check_report_case(check_report *rp, int group, size_t index, const check_re
   out_flush(o);
 }
 
+void check_report_failed(check_report *rp, const check_report_entry *e, size_t n) {
+  if (rp->json || !rp->counts[CHECK_FAIL]) return;
+  out_buf *o = rp->out;
+  out_puts(o, "\n");
+  if (rp->color) out_puts(o, C_BOLD);
+  out_puts(o, "Failed cases:");
+  if (rp->color) out_puts(o, C_RESET);
+  out_putc(o, '\n');
+  for (size_t i = 0; i < n; i++) {
+    if (e[i].result.verdict != CHECK_FAIL) continue;
+    size_t cnt;
+    char id[96];
+    check_case_id(e[i].group, e[i].index, id, sizeof id);
+    out_puts(o, "  ");
+    out_puts(o, id);
+    out_spaces(o, strlen(id) < 18 ? 18 - (int)strlen(id) : 1);
+    out_puts(o, check_cases(e[i].group, &cnt)[e[i].index].title);
+    out_putc(o, '\n');
+  }
+  out_flush(o);
+}
+
 void check_report_end(check_report *rp, const char *target, double seconds) {
   out_buf *o = rp->out;
   if (rp->json) {
@@ -168,8 +191,12 @@ static void xml_text(FILE *f, const char *s) {
 }
 
 int check_junit_write(const char *path, const char *target, const check_report_entry *e, size_t n) {
-  FILE *f = fopen(path, "w");
-  if (!f) return -1;
+  int out_fd = strcmp(path, "-") ? -1 : dup(STDOUT_FILENO); /* "-": standard output */
+  FILE *f = out_fd >= 0 ? fdopen(out_fd, "w") : strcmp(path, "-") ? fopen(path, "w") : NULL;
+  if (!f) {
+    if (out_fd >= 0) close(out_fd);
+    return -1;
+  }
   unsigned counts[4] = {0};
   double total = 0;
   for (size_t i = 0; i < n; i++) {

@@ -31,9 +31,15 @@ typedef struct check_report_entry {
   check_result result;
 } check_report_entry;
 
+/* Text: the failed cases again, id and title, after the run and before the
+ * summary line (as h2spec does), so a long run's failures are in one place.
+ * Nothing when none failed, or with JSON. */
+void check_report_failed(check_report *rp, const check_report_entry *e, size_t n);
+
 /* JUnit XML: one testsuite per section, one testcase per case; fail →
  * <failure>, skip → <skipped>, lenient → passes with <system-out> saying why.
- * 0 ok, -1 when the file cannot be written (errno set). */
+ * path "-" is standard output. 0 ok, -1 when the file cannot be written
+ * (errno set). */
 int check_junit_write(const char *path, const char *target, const check_report_entry *e, size_t n);
 
 #endif

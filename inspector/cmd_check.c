@@ -21,33 +21,42 @@
 static const char usage[] =
     "usage: h2scope check HOST:PORT [options] [SECTION|ID ...]\n"
     "       h2scope check --client --listen PORT [options] [ID ...] [-- COMMAND ...]\n"
-    "       h2scope check --list [--robustness] [--client]\n"
+    "       h2scope check --list [--robustness] [--client] [SECTION|ID ...]\n"
     "Runs RFC 9113 / RFC 7541 conformance cases against a live HTTP/2 server\n"
     "(or client): sends well-formed and deliberately malformed frames and grades\n"
     "the reaction: pass, lenient (acceptable but weaker, e.g. a bare close where\n"
-    "GOAWAY was required), fail (expected vs actual frames) or skip.\n"
+    "GOAWAY was required), fail (expected vs actual frames) or skip. The failed\n"
+    "cases are listed again before the summary line.\n"
     "\n"
     "  SECTION|ID            run only these: \"6.5\" (every 6.5.x case), \"9113/5.1\",\n"
-    "                        \"7541\", an id \"9113/6.5.3/2\", or \"robust\"\n"
+    "                        \"7541\", an id \"9113/6.5.3/2\", or \"robust\"; selectors\n"
+    "                        that match no case are a usage error\n"
     "  --section S           the same as a positional SECTION (repeatable)\n"
     "  --exclude ID[,ID...]  skip these cases (repeatable; sections work too)\n"
     "  --list                print every case id and title, run nothing\n"
     "  --tls                 TLS with ALPN h2 (the certificate is not verified)\n"
     "  --path P              request path of the cases' requests (default /)\n"
-    "  --timeout S           seconds per case (default 2; decimals allowed)\n"
+    "  --timeout DURATION    per case (default 2s; up to 10m)\n"
     "  --robustness          also run the robustness group (floods, HPACK bomb,\n"
     "                        zero-window stall: not RFC MUSTs, loopback peers only)\n"
     "  --json                JSON Lines: one object per case, then a summary\n"
     "  --junit FILE          also write JUnit XML\n"
     "  --sarif FILE          also write failed cases as SARIF 2.1.0 results\n"
-    "  -v                    print the frames exchanged in each case\n"
-    "  --color[=always|never|auto]  colour (default: when stdout is a terminal)\n"
+    "  -v, --verbose         print the frames exchanged in each case\n"
+    "  --color[=WHEN]        colour: always, never or auto (default: auto, when stdout\n"
+    "                        is a terminal and NO_COLOR is not set)\n"
+    "  --no-color            the same as --color=never\n"
     "  --client              check a client: listen on --listen PORT, run COMMAND\n"
     "                        (after --) once per case, or wait for connections\n"
+    "  --listen PORT         the loopback port for --client (0 picks a free one)\n"
     "  -h, --help            this help\n"
     "\n"
+    "DURATION takes ms, s or m (default s). FILE - is standard output; the report\n"
+    "then goes to stderr. Output files are checked before the first case.\n"
+    "\n"
     "Exit status: 0 every case passed, was lenient or skipped; 1 a case failed;\n"
-    "2 usage error; 3 the target cannot be reached.\n";
+    "2 usage error (also: no case matches); 3 the target cannot be reached or an\n"
+    "output file cannot be written.\n";
 
 #define MAX_SELECT 64
 
@@ -83,90 +92,145 @@ static bool wanted(const check_opts *op, int group, size_t i) {
   return false;
 }
 
+enum {
+  OPT_SECTION = CLI_LONG_ONLY,
+  OPT_EXCLUDE,
+  OPT_LIST,
+  OPT_TLS,
+  OPT_PATH,
+  OPT_TIMEOUT,
+  OPT_ROBUSTNESS,
+  OPT_JSON,
+  OPT_JUNIT,
+  OPT_SARIF,
+  OPT_COLOR,
+  OPT_NO_COLOR,
+  OPT_CLIENT,
+  OPT_LISTEN,
+};
+
+static const struct option check_options[] = {
+    CLI_OPTION_HELP,
+    {"section", required_argument, NULL, OPT_SECTION},
+    {"exclude", required_argument, NULL, OPT_EXCLUDE},
+    {"list", no_argument, NULL, OPT_LIST},
+    {"tls", no_argument, NULL, OPT_TLS},
+    {"path", required_argument, NULL, OPT_PATH},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"robustness", no_argument, NULL, OPT_ROBUSTNESS},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"junit", required_argument, NULL, OPT_JUNIT},
+    {"sarif", required_argument, NULL, OPT_SARIF},
+    {"verbose", no_argument, NULL, 'v'},
+    {"color", optional_argument, NULL, OPT_COLOR},
+    {"no-color", no_argument, NULL, OPT_NO_COLOR},
+    {"client", no_argument, NULL, OPT_CLIENT},
+    {"listen", required_argument, NULL, OPT_LISTEN},
+    {NULL, 0, NULL, 0},
+};
+
+static bool add_selector(cli_parser *p, const char **list, size_t *n, const char *s) {
+  if (*n == MAX_SELECT) {
+    p->status = cli_error(p, "at most %d selectors", MAX_SELECT);
+    return false;
+  }
+  list[(*n)++] = s;
+  return true;
+}
+
+/* Returns EXIT_OK to run, or the status to exit with now (p->status). */
 static int parse_args(int argc, char **argv, check_opts *op) {
-  const char *prog = "h2scope check";
   op->color = -1;
   op->t.timeout = 2.0;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-      fputs(usage, stdout);
-      return EXIT_OK + 100;
-    } else if (!strcmp(a, "--")) {
+  /* Everything after the first "--" is the client COMMAND (--client), so
+   * the parser sees only what comes before it. */
+  int nopts = argc;
+  for (int i = 1; i < argc; i++)
+    if (!strcmp(argv[i], "--")) {
+      nopts = i;
       op->command = argv + i + 1;
-      if (!op->command[0]) return cli_usage_error(prog, "-- needs a COMMAND");
       break;
-    } else if (!strcmp(a, "--list")) {
-      op->list = true;
-    } else if (!strcmp(a, "--tls")) {
-      op->t.tls = true;
-    } else if (!strcmp(a, "--json")) {
-      op->json = true;
-    } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
-      op->verbose = true;
-    } else if (!strcmp(a, "--robustness")) {
-      op->robustness = true;
-    } else if (!strcmp(a, "--client")) {
-      op->client = true;
-    } else if (!strcmp(a, "--color") || !strcmp(a, "--color=always")) {
-      op->color = 1;
-    } else if (!strcmp(a, "--color=never") || !strcmp(a, "--no-color")) {
-      op->color = 0;
-    } else if (!strcmp(a, "--color=auto")) {
-      op->color = -1;
-    } else if (!strcmp(a, "--path") || !strcmp(a, "--timeout") || !strcmp(a, "--junit") ||
-               !strcmp(a, "--sarif") || !strcmp(a, "--exclude") || !strcmp(a, "--listen") ||
-               !strcmp(a, "--section")) {
-      if (i + 1 >= argc) return cli_usage_error(prog, "%s needs a value", a);
-      const char *v = argv[++i];
-      if (!strcmp(a, "--path")) {
-        if (v[0] != '/') return cli_usage_error(prog, "--path must start with '/'");
-        op->t.path = v;
-      } else if (!strcmp(a, "--timeout")) {
-        char *end = NULL;
-        op->t.timeout = strtod(v, &end);
-        if (!end || *end || op->t.timeout <= 0 || op->t.timeout > 600)
-          return cli_usage_error(prog, "--timeout wants seconds in (0, 600], not '%s'", v);
-      } else if (!strcmp(a, "--junit")) {
-        op->junit = v;
-      } else if (!strcmp(a, "--sarif")) {
-        op->sarif = v;
-      } else if (!strcmp(a, "--section")) {
-        if (op->nselect == MAX_SELECT) return cli_usage_error(prog, "too many selectors");
-        op->select[op->nselect++] = v;
-      } else if (!strcmp(a, "--listen")) {
-        uint32_t port;
-        if (!cli_parse_u32(prog, "--listen", v, 0, 65535, &port)) return EXIT_USAGE;
-        op->listen_port = (int)port;
-      } else {
-        /* comma-separated ids; the strings stay in argv */
-        char *s = argv[i];
-        for (char *save = NULL, *tok = strtok_r(s, ",", &save); tok;
-             tok = strtok_r(NULL, ",", &save)) {
-          if (op->nexclude == MAX_SELECT) return cli_usage_error(prog, "too many --exclude");
-          op->exclude[op->nexclude++] = tok;
-        }
-      }
-    } else if (a[0] == '-') {
-      return cli_usage_error(prog, "unknown option '%s' (try --help)", a);
-    } else if (!op->target && strchr(a, ':') && !op->client) {
-      op->target = a;
-    } else {
-      if (op->nselect == MAX_SELECT) return cli_usage_error(prog, "too many selectors");
-      op->select[op->nselect++] = a;
     }
+  cli_parser p;
+  cli_parser_init(&p, "h2scope check", usage, "v", check_options, nopts, argv);
+  bool listen_given = false;
+  for (int opt; (opt = cli_next(&p)) != CLI_END;) {
+    bool ok = true;
+    switch (opt) {
+    case CLI_EXIT:
+      return p.status == EXIT_OK ? EXIT_OK + 100 : p.status;
+    case OPT_LIST:
+      op->list = true;
+      break;
+    case OPT_TLS:
+      op->t.tls = true;
+      break;
+    case OPT_JSON:
+      op->json = true;
+      break;
+    case 'v':
+      op->verbose = true;
+      break;
+    case OPT_ROBUSTNESS:
+      op->robustness = true;
+      break;
+    case OPT_CLIENT:
+      op->client = true;
+      break;
+    case OPT_COLOR:
+    case OPT_NO_COLOR:
+      ok = cli_color_when(&p, opt == OPT_NO_COLOR, &op->color);
+      break;
+    case OPT_PATH:
+      if (p.arg[0] != '/') return cli_error(&p, "--path must start with '/', not '%s'", p.arg);
+      op->t.path = p.arg;
+      break;
+    case OPT_TIMEOUT:
+      ok = cli_duration(&p, 0, 600, &op->t.timeout);
+      break;
+    case OPT_JUNIT:
+      op->junit = p.arg;
+      break;
+    case OPT_SARIF:
+      op->sarif = p.arg;
+      break;
+    case OPT_SECTION:
+      ok = add_selector(&p, op->select, &op->nselect, p.arg);
+      break;
+    case OPT_LISTEN: {
+      uint32_t port;
+      ok = cli_u32(&p, 0, 65535, &port);
+      op->listen_port = (int)port;
+      listen_given = true;
+      break;
+    }
+    case OPT_EXCLUDE: {
+      /* comma-separated ids; the strings stay in argv */
+      char *save = NULL;
+      for (char *tok = strtok_r(p.arg, ",", &save); tok && ok; tok = strtok_r(NULL, ",", &save))
+        ok = add_selector(&p, op->exclude, &op->nexclude, tok);
+      break;
+    }
+    }
+    if (!ok) return p.status;
   }
+  for (int i = cli_operands(&p); i < nopts; i++) {
+    if (!op->target && strchr(argv[i], ':') && !op->client)
+      op->target = argv[i];
+    else if (!add_selector(&p, op->select, &op->nselect, argv[i]))
+      return p.status;
+  }
+  if (op->command && !op->command[0]) return cli_error(&p, "-- needs a COMMAND");
+  if (op->junit && op->sarif && !strcmp(op->junit, "-") && !strcmp(op->sarif, "-"))
+    return cli_error(&p, "--junit and --sarif cannot both be '-' (standard output)");
   if (op->list) return EXIT_OK;
   if (op->client) {
-    bool listen_given = false;
-    for (int i = 1; i < argc; i++)
-      if (!strcmp(argv[i], "--listen")) listen_given = true;
-    if (!listen_given) return cli_usage_error(prog, "--client needs --listen PORT");
-    if (op->t.tls) return cli_usage_error(prog, "--client runs over h2c only");
+    if (!listen_given) return cli_error(&p, "--client needs --listen PORT");
+    if (op->t.tls) return cli_error(&p, "--client runs over h2c only");
     return EXIT_OK;
   }
-  if (op->command) return cli_usage_error(prog, "-- COMMAND is for --client");
-  if (!op->target) return cli_usage_error(prog, "a target HOST:PORT is needed");
+  if (op->command) return cli_error(&p, "-- COMMAND is for --client");
+  if (!op->target) return cli_error(&p, "a target HOST:PORT is needed");
   return EXIT_OK;
 }
 
@@ -178,6 +242,11 @@ static bool split_target(const char *target, char *buf, size_t cap, check_target
   *colon = 0;
   t->port = colon + 1;
   t->host = buf;
+  /* The port is a number like every number on the command line: "80x" is a
+   * usage error here, not a service name for getaddrinfo. */
+  if (strspn(t->port, "0123456789") != strlen(t->port) || strlen(t->port) > 5 ||
+      atoi(t->port) < 1 || atoi(t->port) > 65535)
+    return false;
   if (buf[0] == '[') {
     size_t n = strlen(buf);
     if (n < 2 || buf[n - 1] != ']') return false;
@@ -241,15 +310,35 @@ int cmd_check(int argc, char **argv) {
   int rc = parse_args(argc, argv, &op);
   if (rc == EXIT_OK + 100) return EXIT_OK;
   if (rc != EXIT_OK) return rc;
+  /* Selectors that leave nothing to run are a mistake in the command line,
+   * not a clean run ("0 passed, 0 failed" would hide a typo). */
+  size_t nwanted = 0;
+  for (int g = 0; g < 3; g++) {
+    size_t n;
+    check_cases(g, &n);
+    for (size_t i = 0; i < n; i++)
+      nwanted += wanted(&op, g, i) && (g == CHECK_GROUP_CLIENT) == op.client;
+  }
+  if (nwanted == 0)
+    return cli_usage_error("h2scope check", "no %s case matches the selectors (see --list)",
+                           op.client ? "client" : "server");
   static out_buf out;
   out_init(&out, 1);
   if (op.list) {
     list_cases(&op, &out);
     return EXIT_OK;
   }
+  /* Output files are checked before the first case; a file "-" takes
+   * standard output, and the report moves to stderr. */
+  if ((op.junit && !cli_output_writable("h2scope check", "--junit", op.junit)) ||
+      (op.sarif && !cli_output_writable("h2scope check", "--sarif", op.sarif)))
+    return EXIT_INPUT;
+  int report_fd = (op.junit && !strcmp(op.junit, "-")) || (op.sarif && !strcmp(op.sarif, "-"))
+                      ? STDERR_FILENO
+                      : STDOUT_FILENO;
+  out_init(&out, report_fd);
   signal(SIGPIPE, SIG_IGN);
-  bool color = op.color == 1 || (op.color == -1 && cli_stdout_is_tty());
-  op.t.po.color = color && !op.json;
+  op.t.po.color = cli_use_color(op.color, report_fd) && !op.json;
   op.t.po.json = false;
   if (op.verbose && !op.json) op.t.verbose = &out;
   char hostbuf[300], target_text[320];
@@ -265,19 +354,22 @@ int cmd_check(int argc, char **argv) {
     snprintf(target_text, sizeof target_text, "client via 127.0.0.1:%d", bound);
     op.t.host = "127.0.0.1";
     if (!op.json) {
-      printf("h2scope check --client: listening on 127.0.0.1:%d\n", bound);
-      fflush(stdout);
+      char line[96];
+      snprintf(line, sizeof line, "h2scope check --client: listening on 127.0.0.1:%d\n", bound);
+      out_puts(&out, line);
+      out_flush(&out);
     }
   } else {
     if (!split_target(op.target, hostbuf, sizeof hostbuf, &op.t))
-      return cli_usage_error("h2scope check", "bad target '%s' (HOST:PORT)", op.target);
+      return cli_usage_error("h2scope check", "bad target '%s' (HOST:PORT, PORT 1 to 65535)",
+                             op.target);
     snprintf(target_text, sizeof target_text, "%s%s", op.target, op.t.tls ? " (TLS)" : " (h2c)");
   }
   sarif_writer *sw = NULL;
   if (op.sarif) {
     sw = sarif_open(op.sarif, "h2scope check");
     if (!sw) {
-      fprintf(stderr, "h2scope check: cannot write %s: %s\n", op.sarif, strerror(errno));
+      fprintf(stderr, "h2scope check: --sarif %s: %s\n", op.sarif, strerror(errno));
       if (listen_fd >= 0) close(listen_fd);
       return EXIT_INPUT;
     }
@@ -339,10 +431,11 @@ int cmd_check(int argc, char **argv) {
     free(entries);
     return EXIT_INPUT;
   }
+  check_report_failed(&rp, entries, ne);
   check_report_end(&rp, target_text, check_now() - start);
   int status = rp.counts[CHECK_FAIL] ? EXIT_FINDINGS : EXIT_OK;
   if (op.junit && check_junit_write(op.junit, target_text, entries, ne) != 0) {
-    fprintf(stderr, "h2scope check: cannot write %s: %s\n", op.junit, strerror(errno));
+    fprintf(stderr, "h2scope check: --junit %s: %s\n", op.junit, strerror(errno));
     status = EXIT_INPUT;
   }
   free(entries);

@@ -25,53 +25,29 @@
 #include "tls_conn.h"
 
 static const char get_usage[] =
-    "usage: h2scope get [OPTIONS] URL [URL...]\n"
+    "usage: h2scope get [options] URL [URL...]\n"
     "Fetches URLs (one origin, http:// or https://) over one HTTP/2 connection and\n"
     "writes the response bodies to stdout, in argument order.\n"
-    "  -v              print every frame sent and received to stderr\n"
-    "  --json          with -v: one JSON object per frame\n"
-    "  -i              print the response status and headers to stdout before the body\n"
-    "  -H 'name: value'  add a request header (repeatable)\n"
-    "  -X METHOD       request method (default GET, or POST with --data)\n"
-    "  --data TEXT     request body (@FILE reads a file)\n"
-    "  --upgrade       start with HTTP/1.1 Upgrade: h2c instead of prior knowledge\n"
-    "  -k, --insecure  do not verify the server certificate (https)\n"
-    "  --timeout SECONDS  give up when the server has sent nothing for SECONDS\n"
-    "                  (connecting, TLS, any wait for a frame): 0-86400, default 30,\n"
-    "                  0 never\n"
-    "  --max-body BYTES  reset a response whose body passes BYTES (suffix k, M or G:\n"
-    "                  KiB, MiB, GiB) with CANCEL, after writing its first BYTES;\n"
-    "                  default 0, no limit\n"
+    "\n"
+    "  -v, --verbose         print every frame sent and received to stderr\n"
+    "  --json                with -v: one JSON object per frame\n"
+    "  -i, --include         print the response status and headers before the body\n"
+    "  -H, --header 'name: value'  add a request header (repeatable)\n"
+    "  -X, --request METHOD  request method (default GET, or POST with --data)\n"
+    "  --data TEXT           request body (@FILE reads a file)\n"
+    "  --upgrade             start with HTTP/1.1 Upgrade: h2c instead of prior knowledge\n"
+    "  -k, --insecure        do not verify the server certificate (https)\n"
+    "  --timeout DURATION    give up when the server has sent nothing for DURATION\n"
+    "                        (connecting, TLS, any wait for a frame): up to 86400 s,\n"
+    "                        default 30 s, 0 never\n"
+    "  --max-body SIZE       reset a response whose body passes SIZE (k, M or G) with\n"
+    "                        CANCEL, after writing its first SIZE bytes; default 0, no limit\n"
+    "  -h, --help            this help\n"
+    "\n"
     "Environment: SSLKEYLOGFILE=FILE appends the TLS secrets to FILE (NSS key log).\n"
     "Exit status: 0 every response complete, 1 a stream or the connection failed\n"
     "(or timed out, or a body passed --max-body), 2 usage error, 3 cannot connect\n"
     "(or timed out connecting), or the output cannot be written.\n";
-
-/* Parses BYTES for --max-body: a decimal count with an optional suffix k, M
- * or G (KiB, MiB, GiB). */
-static bool parse_byte_count(const char *text, uint64_t *out) {
-  char digits[16];
-  size_t n = strspn(text, "0123456789");
-  const char *suffix = text + n;
-  unsigned shift = 0;
-  if (*suffix == 'k' || *suffix == 'K')
-    shift = 10;
-  else if (*suffix == 'M')
-    shift = 20;
-  else if (*suffix == 'G')
-    shift = 30;
-  if ((shift && suffix[1]) || (!shift && *suffix) || n == 0 || n >= sizeof digits) {
-    fprintf(stderr, "h2scope get: --max-body needs a byte count (suffix k, M or G), not '%s'\n",
-            text);
-    return false;
-  }
-  memcpy(digits, text, n);
-  digits[n] = 0;
-  uint32_t v;
-  if (!cli_parse_u32("h2scope get", "--max-body", digits, 0, UINT32_MAX, &v)) return false;
-  *out = (uint64_t)v << shift;
-  return true;
-}
 
 /* Connects to the origin: TCP (within the timeout), then TLS or the
  * HTTP/1.1 upgrade. *fd is -1 and the exit status returned when it fails. */
@@ -157,54 +133,78 @@ static int get_fetch(const get_options *o, const get_url *urls, size_t nurl) {
   return rc;
 }
 
+enum { OPT_JSON = CLI_LONG_ONLY, OPT_DATA, OPT_UPGRADE, OPT_TIMEOUT, OPT_MAX_BODY };
+static const struct option get_longopts[] = {
+    CLI_OPTION_HELP,
+    {"verbose", no_argument, NULL, 'v'},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"include", no_argument, NULL, 'i'},
+    {"header", required_argument, NULL, 'H'},
+    {"request", required_argument, NULL, 'X'},
+    {"data", required_argument, NULL, OPT_DATA},
+    {"upgrade", no_argument, NULL, OPT_UPGRADE},
+    {"insecure", no_argument, NULL, 'k'},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"max-body", required_argument, NULL, OPT_MAX_BODY},
+    {NULL, 0, NULL, 0},
+};
+
 int cmd_get(int argc, char **argv) {
   bool verbose = false, json = false, include = false, use_upgrade = false, insecure = false;
   const char *method = NULL, *data_arg = NULL;
   const char *hdr_args[GET_MAX_HEADERS];
   size_t nhdr = 0;
-  const char *url_args[1024];
-  size_t nurl = 0;
   uint32_t timeout_s = 30; /* idle: a silent server must not hold get forever */
   uint64_t max_body = 0;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-      fputs(get_usage, stdout);
-      return EXIT_OK;
-    } else if (!strcmp(a, "-v"))
+  double seconds;
+  cli_parser p;
+  cli_parser_init(&p, "h2scope get", get_usage, "viH:X:k", get_longopts, argc, argv);
+  for (int opt; (opt = cli_next(&p)) != CLI_END;) {
+    switch (opt) {
+    case CLI_EXIT:
+      return p.status;
+    case 'v':
       verbose = true;
-    else if (!strcmp(a, "--json"))
+      break;
+    case OPT_JSON:
       json = true;
-    else if (!strcmp(a, "-i"))
+      break;
+    case 'i':
       include = true;
-    else if (!strcmp(a, "--upgrade"))
+      break;
+    case OPT_UPGRADE:
       use_upgrade = true;
-    else if (!strcmp(a, "-k") || !strcmp(a, "--insecure"))
+      break;
+    case 'k':
       insecure = true;
-    else if ((!strcmp(a, "-H") || !strcmp(a, "-X") || !strcmp(a, "--data")) && i + 1 < argc) {
-      if (a[1] == 'H') {
-        if (nhdr == GET_MAX_HEADERS) return fputs("h2scope get: too many -H\n", stderr), EXIT_USAGE;
-        hdr_args[nhdr++] = argv[++i];
-      } else if (a[1] == 'X')
-        method = argv[++i];
+      break;
+    case 'H':
+      if (nhdr == GET_MAX_HEADERS) return cli_error(&p, "at most %d -H options", GET_MAX_HEADERS);
+      hdr_args[nhdr++] = p.arg;
+      break;
+    case 'X':
+      method = p.arg;
+      break;
+    case OPT_DATA:
+      data_arg = p.arg;
+      break;
+    case OPT_TIMEOUT: /* 0: never */
+      if (!strcmp(p.arg, "0"))
+        timeout_s = 0;
+      else if (!cli_duration(&p, 0, 86400, &seconds))
+        return EXIT_USAGE;
       else
-        data_arg = argv[++i];
-    } else if (!strcmp(a, "--timeout") && i + 1 < argc) {
-      if (!cli_parse_u32("h2scope get", a, argv[++i], 0, 86400, &timeout_s)) return EXIT_USAGE;
-    } else if (!strcmp(a, "--max-body") && i + 1 < argc) {
-      if (!parse_byte_count(argv[++i], &max_body)) return EXIT_USAGE;
-    } else if (a[0] == '-') {
-      fprintf(stderr, "h2scope get: unknown option '%s' (try --help)\n", a);
-      return EXIT_USAGE;
-    } else {
-      if (nurl == 1024) return fputs("h2scope get: too many URLs\n", stderr), EXIT_USAGE;
-      url_args[nurl++] = a;
+        timeout_s = seconds < 1 ? 1 : (uint32_t)seconds;
+      break;
+    case OPT_MAX_BODY:
+      if (!cli_size(&p, 0, UINT64_MAX, &max_body)) return EXIT_USAGE;
+      break;
     }
   }
-  if (nurl == 0) {
-    fputs("h2scope get: a URL is needed (try --help)\n", stderr);
-    return EXIT_USAGE;
-  }
+  const char *const *url_args = (const char *const *)argv + cli_operands(&p);
+  size_t nurl = (size_t)(argc - cli_operands(&p));
+  if (nurl == 0) return cli_error(&p, "a URL is needed");
+  if (nurl > 1024) return cli_error(&p, "at most 1024 URLs");
   get_url *urls = calloc(nurl, sizeof *urls);
   if (!urls) return fputs("h2scope get: out of memory\n", stderr), EXIT_INPUT;
   int rc = get_urls_parse(urls, nurl, url_args, use_upgrade, data_arg != NULL);

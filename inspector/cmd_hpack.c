@@ -16,23 +16,29 @@
 #include "out_buf.h"
 
 static const char usage[] =
-    "usage: h2scope hpack decode [--table-size N] [--max-header-list N]\n"
-    "       h2scope hpack encode [--table-size N] [--no-huffman] [--story FILE|-]\n"
+    "usage: h2scope hpack decode [--table-size SIZE] [--max-header-list SIZE]\n"
+    "       h2scope hpack encode [--table-size SIZE] [--no-huffman] [--story FILE|-]\n"
     "\n"
     "decode: reads one header block per line of hex from stdin (whitespace allowed,\n"
     "  '#' starts a comment, blank lines skipped); all lines share one dynamic\n"
     "  table. Prints one JSON line per block:\n"
     "  {\"v\":1,\"headers\":[[\"name\",\"value\"],...]} or\n"
     "  {\"v\":1,\"error\":\"...\",\"offset\":N,\"code\":\"...\",\"section\":\"...\"}.\n"
-    "  Exit status 1 if any block failed.\n"
     "encode: reads one JSON header list per line ([[\"name\",\"value\"],...], the decode\n"
     "  output {\"headers\":[...]}, or [{\"name\":\"value\"},...]) and prints one hex block\n"
     "  per line. --story reads an hpack-test-case story and writes it back with\n"
     "  h2scope's wire encoding.\n"
     "\n"
-    "  --table-size N       SETTINGS_HEADER_TABLE_SIZE (default 4096)\n"
-    "  --max-header-list N  decode: header list limit in octets (default 262144)\n"
-    "  --no-huffman         encode: never Huffman-code strings\n";
+    "  --table-size SIZE       SETTINGS_HEADER_TABLE_SIZE (default 4096)\n"
+    "  --max-header-list SIZE  decode: header list limit (default 256k)\n"
+    "  --no-huffman            encode: never Huffman-code strings\n"
+    "  --story FILE            encode: an hpack-test-case story (- for stdin)\n"
+    "  -h, --help              this help\n"
+    "\n"
+    "SIZE takes k, M or G (1024-based).\n"
+    "\n"
+    "Exit status: 0 every block decoded/encoded, 1 a block failed, 2 usage error\n"
+    "(a capture file on stdin), 3 the input cannot be read.\n";
 
 /* ---- decode ---- */
 
@@ -56,9 +62,22 @@ static int hpack_decode(uint32_t table_size, uint32_t max_list) {
   int status = EXIT_OK;
   unsigned long lineno = 0;
   if (!fields || !arena) status = EXIT_INPUT;
+  char head[4];
+  size_t nhead = 0;
   while (status != EXIT_INPUT && (n = getline(&line, &cap, stdin)) >= 0) {
     lineno++;
     size_t len = (size_t)n, bad;
+    if (nhead < 4) { /* a capture piped in by mistake: say which command reads it */
+      size_t take = len < 4 - nhead ? len : 4 - nhead;
+      memcpy(head + nhead, line, take);
+      nhead += take;
+      if (nhead == 4 && cli_is_capture_file(head, 4)) {
+        cli_usage_error("h2scope hpack", "the input is a capture file (pcap or pcapng): use "
+                                         "'h2scope read FILE'");
+        status = EXIT_USAGE;
+        break;
+      }
+    }
     if (len / 2 + 1 > bin_cap) {
       bin_cap = len / 2 + 1;
       uint8_t *b = realloc(bin, bin_cap);
@@ -289,36 +308,54 @@ static int hpack_encode_story(const char *path, uint32_t table_size, bool no_huf
   return status;
 }
 
+enum { OPT_TABLE_SIZE = CLI_LONG_ONLY, OPT_MAX_HEADER_LIST, OPT_NO_HUFFMAN, OPT_STORY };
+
+static const struct option hpack_options[] = {
+    CLI_OPTION_HELP,
+    {"table-size", required_argument, NULL, OPT_TABLE_SIZE},
+    {"max-header-list", required_argument, NULL, OPT_MAX_HEADER_LIST},
+    {"no-huffman", no_argument, NULL, OPT_NO_HUFFMAN},
+    {"story", required_argument, NULL, OPT_STORY},
+    {NULL, 0, NULL, 0},
+};
+
 int cmd_hpack(int argc, char **argv) {
   const char *prog = "h2scope hpack";
-  if (argc < 2) return cli_usage_error(prog, "decode or encode expected");
-  if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-    fputs(usage, stdout);
-    return EXIT_OK;
-  }
-  bool decode = !strcmp(argv[1], "decode");
-  if (!decode && strcmp(argv[1], "encode") != 0)
-    return cli_usage_error(prog, "unknown action '%s' (decode or encode)", argv[1]);
   uint32_t table_size = H2_HPACK_DEFAULT_TABLE_SIZE, max_list = 0;
-  bool no_huffman = false;
+  bool no_huffman = false, max_list_set = false;
   const char *story = NULL;
-  for (int i = 2; i < argc; i++) {
-    const char *a = argv[i];
-    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-      fputs(usage, stdout);
-      return EXIT_OK;
-    } else if (!strcmp(a, "--table-size") && i + 1 < argc) {
-      if (!cli_parse_u32(prog, a, argv[++i], 0, UINT32_MAX, &table_size)) return EXIT_USAGE;
-    } else if (decode && !strcmp(a, "--max-header-list") && i + 1 < argc) {
-      if (!cli_parse_u32(prog, a, argv[++i], 64, 1u << 30, &max_list)) return EXIT_USAGE;
-    } else if (!decode && !strcmp(a, "--no-huffman")) {
+  cli_parser p;
+  cli_parser_init(&p, prog, usage, "", hpack_options, argc, argv);
+  for (int opt; (opt = cli_next(&p)) != CLI_END;) {
+    bool ok = true;
+    switch (opt) {
+    case CLI_EXIT:
+      return p.status;
+    case OPT_TABLE_SIZE:
+      ok = cli_size32(&p, 0, UINT32_MAX, &table_size);
+      break;
+    case OPT_MAX_HEADER_LIST:
+      ok = cli_size32(&p, 64, 1u << 30, &max_list);
+      max_list_set = true;
+      break;
+    case OPT_NO_HUFFMAN:
       no_huffman = true;
-    } else if (!decode && !strcmp(a, "--story") && i + 1 < argc) {
-      story = argv[++i];
-    } else {
-      return cli_usage_error(prog, "unknown option or missing value '%s'", a);
+      break;
+    case OPT_STORY:
+      story = p.arg;
+      break;
     }
+    if (!ok) return p.status;
   }
+  int first = cli_operands(&p);
+  if (first == argc) return cli_error(&p, "decode or encode expected");
+  if (first + 1 < argc) return cli_error(&p, "unexpected argument '%s'", argv[first + 1]);
+  bool decode = !strcmp(argv[first], "decode");
+  if (!decode && strcmp(argv[first], "encode") != 0)
+    return cli_error(&p, "unknown action '%s' (decode or encode)", argv[first]);
+  if (decode && (no_huffman || story))
+    return cli_error(&p, "%s is for encode", no_huffman ? "--no-huffman" : "--story");
+  if (!decode && max_list_set) return cli_error(&p, "--max-header-list is for decode");
   if (decode) return hpack_decode(table_size, max_list);
   if (story) return hpack_encode_story(story, table_size, no_huffman);
   return hpack_encode_lines(table_size, no_huffman);

@@ -14,11 +14,11 @@
 #include "frame_print.h"
 #include "h2_conn.h"
 #include "har_write.h"
+#include "json_write.h"
 #include "keylog.h"
 #include "lint_conn.h"
-#include "sarif_write.h"
-#include "json_write.h"
 #include "out_buf.h"
+#include "sarif_write.h"
 #include "summary.h"
 #include "tlsdec_filter.h"
 #include "tlsdec_pcapng.h"
@@ -43,11 +43,15 @@ static const char usage[] =
     "  -q, --quiet          no per-frame output (still decodes everything)\n"
     "  --summary            a per-connection table at the end (JSON with --json)\n"
     "  --hpack              per header field: representation, index, table changes\n"
-    "  --data none|text|hex DATA payload preview (default none); --data-max N bytes (64)\n"
+    "  --data none|text|hex DATA payload preview (default none)\n"
+    "  --data-max SIZE      preview bytes (default 64)\n"
     "  --har FILE           write the request/response exchanges as HAR 1.2 to FILE\n"
     "  --redact             hide authorization, cookie, set-cookie, proxy-authorization\n"
     "                       and never-indexed values\n"
-    "  -t a, --abs-time     absolute timestamps in text output (default: relative)\n"
+    "  -t a|r, --abs-time   absolute timestamps in text output (default: relative)\n"
+    "  --color[=WHEN]       colour text output: always, never or auto (default: auto,\n"
+    "                       when stdout is a terminal and NO_COLOR is not set)\n"
+    "  --no-color           the same as --color=never\n"
     "Lint (docs/lint.md):\n"
     "  --lint               judge every connection: RFC 9113 violations by either peer and\n"
     "                       abusive patterns (rapid-reset, ...), one finding per line (JSON\n"
@@ -55,7 +59,6 @@ static const char usage[] =
     "  --lint-threshold NAME=VALUE  a pattern threshold (repeatable; names in docs/lint.md)\n"
     "  --lint-max N         findings shown per connection (default 1000; all are counted)\n"
     "  --sarif FILE         also write the findings as SARIF 2.1.0 (implies --lint)\n"
-    "  --color / --no-color colour text output (default: when stdout is a terminal)\n"
     "Filters (output only; everything is still decoded):\n"
     "  --conn N             only connection N (1-based, in order of first packet)\n"
     "  --stream N           only frames of stream N\n"
@@ -67,14 +70,19 @@ static const char usage[] =
     "                       keys in pcapng Decryption Secrets Blocks are used as well\n"
     "Limits:\n"
     "  --max-connections N  connections tracked at once (default 65536)\n"
-    "  --max-ooo-bytes N    out-of-order bytes buffered per direction (default 4194304)\n"
-    "  --idle-timeout S     seconds of capture time before a silent connection is closed\n"
-    "                       (default 300)\n"
-    "  --max-header-list N  decoded header list limit in octets (default 262144)\n"
+    "  --max-ooo-bytes SIZE out-of-order bytes buffered per direction (default 4M)\n"
+    "  --idle-timeout DURATION  capture time before a silent connection is closed\n"
+    "                       (default 300s)\n"
+    "  --max-header-list SIZE  decoded header list limit (default 256k)\n"
     "  --max-packets N      stop after N packets\n"
+    "  -h, --help           this help\n"
+    "\n"
+    "SIZE takes k, M or G (1024-based); DURATION takes ms, s or m (default s).\n"
+    "FILE - is standard output; the frames (or findings) then go to stderr.\n"
     "\n"
     "Exit status: 0 ok (protocol errors in the capture are output, not failures),\n"
-    "1 with --lint: an error finding, 2 usage error, 3 the capture cannot be read.\n";
+    "1 with --lint: an error finding, 2 usage error, 3 the capture cannot be read\n"
+    "or an output file cannot be written.\n";
 
 #define MAX_PORTS 32
 
@@ -133,6 +141,7 @@ static void lint_frame(read_state *rs, h2_conn *c, int dir, const decoded_frame 
     lint_options lo = {.limits = rs->o.lint_limits,
                        .json = rs->o.po.json,
                        .abs_time = rs->o.abs_time,
+                       .color = rs->o.po.color,
                        .first_ts = rs->first_ts,
                        .max_findings = rs->o.lint_max_findings,
                        .out = rs->out,
@@ -323,131 +332,225 @@ static int parse_types(const char *prog, const char *list, uint32_t *mask) {
   return 0;
 }
 
+/* Options without a short form (cmd_read's switch). */
+enum {
+  OPT_JSON = CLI_LONG_ONLY,
+  OPT_SUMMARY,
+  OPT_LINT,
+  OPT_SARIF,
+  OPT_LINT_MAX,
+  OPT_LINT_THRESHOLD,
+  OPT_HPACK,
+  OPT_HAR,
+  OPT_REDACT,
+  OPT_ABS_TIME,
+  OPT_COLOR,
+  OPT_NO_COLOR,
+  OPT_DATA,
+  OPT_DATA_MAX,
+  OPT_CONN,
+  OPT_STREAM,
+  OPT_TYPE,
+  OPT_PORT,
+  OPT_MAX_CONNECTIONS,
+  OPT_MAX_OOO,
+  OPT_IDLE_TIMEOUT,
+  OPT_MAX_HEADER_LIST,
+  OPT_MAX_PACKETS,
+  OPT_KEYLOG,
+};
+
+static const struct option read_options[] = {
+    CLI_OPTION_HELP,
+    {"json", no_argument, NULL, OPT_JSON},
+    {"quiet", no_argument, NULL, 'q'},
+    {"summary", no_argument, NULL, OPT_SUMMARY},
+    {"lint", no_argument, NULL, OPT_LINT},
+    {"sarif", required_argument, NULL, OPT_SARIF},
+    {"lint-max", required_argument, NULL, OPT_LINT_MAX},
+    {"lint-threshold", required_argument, NULL, OPT_LINT_THRESHOLD},
+    {"hpack", no_argument, NULL, OPT_HPACK},
+    {"har", required_argument, NULL, OPT_HAR},
+    {"redact", no_argument, NULL, OPT_REDACT},
+    {"abs-time", no_argument, NULL, OPT_ABS_TIME},
+    {"color", optional_argument, NULL, OPT_COLOR},
+    {"no-color", no_argument, NULL, OPT_NO_COLOR},
+    {"data", required_argument, NULL, OPT_DATA},
+    {"data-max", required_argument, NULL, OPT_DATA_MAX},
+    {"conn", required_argument, NULL, OPT_CONN},
+    {"stream", required_argument, NULL, OPT_STREAM},
+    {"type", required_argument, NULL, OPT_TYPE},
+    {"port", required_argument, NULL, OPT_PORT},
+    {"max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS},
+    {"max-ooo-bytes", required_argument, NULL, OPT_MAX_OOO},
+    {"idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT},
+    {"max-header-list", required_argument, NULL, OPT_MAX_HEADER_LIST},
+    {"max-packets", required_argument, NULL, OPT_MAX_PACKETS},
+    {"keylog", required_argument, NULL, OPT_KEYLOG},
+    {NULL, 0, NULL, 0},
+};
+
 int cmd_read(int argc, char **argv) {
   const char *prog = "h2scope read";
   static read_state rs;
   memset(&rs, 0, sizeof rs);
   capture_options co;
   capture_options_default(&co);
-  bool color_set = false;
+  int color_when = -1;
   static keylog keys;
   keylog_init(&keys);
   const char *har_path = NULL;
   const char *sarif_path = NULL;
   h2_observer_limits_default(&rs.o.lint_limits);
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+  cli_parser p;
+  cli_parser_init(&p, prog, usage, "qt:i:", read_options, argc, argv);
+  for (int opt; (opt = cli_next(&p)) != CLI_END;) {
     uint32_t v;
-    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-      fputs(usage, stdout);
-      return EXIT_OK;
-    } else if (!strcmp(a, "--json")) {
+    bool ok = true;
+    switch (opt) {
+    case CLI_EXIT:
+      ok = false;
+      break;
+    case OPT_JSON:
       rs.o.po.json = true;
-    } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+      break;
+    case 'q':
       rs.o.quiet = true;
-    } else if (!strcmp(a, "--summary")) {
+      break;
+    case OPT_SUMMARY:
       rs.o.summary = true;
-    } else if (!strcmp(a, "--lint")) {
+      break;
+    case OPT_LINT:
       rs.o.lint = true;
-    } else if (!strcmp(a, "--sarif") && val) {
+      break;
+    case OPT_SARIF:
       rs.o.lint = true;
-      sarif_path = argv[++i];
-    } else if (!strcmp(a, "--lint-max") && val) {
+      sarif_path = p.arg;
+      break;
+    case OPT_LINT_MAX:
       rs.o.lint = true;
-      if (!cli_parse_u32(prog, a, argv[++i], 1, UINT32_MAX, &rs.o.lint_max_findings))
-        return EXIT_USAGE;
-    } else if (!strcmp(a, "--lint-threshold") && val) {
+      ok = cli_u32(&p, 1, UINT32_MAX, &rs.o.lint_max_findings);
+      break;
+    case OPT_LINT_THRESHOLD: {
       char terr[160];
       rs.o.lint = true;
-      if (!lint_parse_threshold(&rs.o.lint_limits, argv[++i], terr, sizeof terr))
-        return cli_usage_error(prog, "%s", terr);
-    } else if (!strcmp(a, "--hpack")) {
+      if (!lint_parse_threshold(&rs.o.lint_limits, p.arg, terr, sizeof terr))
+        ok = false, p.status = cli_error(&p, "%s", terr);
+      break;
+    }
+    case OPT_HPACK:
       rs.o.po.hpack = true;
-    } else if (!strcmp(a, "--har") && val) {
-      har_path = argv[++i];
-    } else if (!strcmp(a, "--redact")) {
+      break;
+    case OPT_HAR:
+      har_path = p.arg;
+      break;
+    case OPT_REDACT:
       rs.o.po.redact = true;
-    } else if (!strcmp(a, "--abs-time")) {
+      break;
+    case OPT_ABS_TIME:
       rs.o.abs_time = true;
-    } else if (!strcmp(a, "-t") && val) {
-      i++;
-      if (strcmp(val, "a") && strcmp(val, "r"))
-        return cli_usage_error(prog, "-t takes a (absolute) or r (relative)");
-      rs.o.abs_time = !strcmp(val, "a");
-    } else if (!strcmp(a, "--color") || !strcmp(a, "--no-color")) {
-      rs.o.po.color = !strcmp(a, "--color");
-      color_set = true;
-    } else if (!strcmp(a, "--data") && val) {
-      i++;
-      if (!strcmp(val, "none"))
+      break;
+    case 't':
+      if (strcmp(p.arg, "a") && strcmp(p.arg, "r"))
+        ok = false,
+        p.status = cli_error(&p, "-t takes a (absolute) or r (relative), not '%s'", p.arg);
+      rs.o.abs_time = !strcmp(p.arg, "a");
+      break;
+    case OPT_COLOR:
+    case OPT_NO_COLOR:
+      ok = cli_color_when(&p, opt == OPT_NO_COLOR, &color_when);
+      break;
+    case OPT_DATA:
+      if (!strcmp(p.arg, "none"))
         rs.o.po.data = PRINT_DATA_NONE;
-      else if (!strcmp(val, "text"))
+      else if (!strcmp(p.arg, "text"))
         rs.o.po.data = PRINT_DATA_TEXT;
-      else if (!strcmp(val, "hex"))
+      else if (!strcmp(p.arg, "hex"))
         rs.o.po.data = PRINT_DATA_HEX;
       else
-        return cli_usage_error(prog, "--data takes none, text or hex");
-    } else if (!strcmp(a, "--data-max") && val) {
-      if (!cli_parse_u32(prog, a, argv[++i], 1, 1u << 24, &rs.o.po.data_max))
-        return EXIT_USAGE;
-    } else if (!strcmp(a, "--conn") && val) {
-      if (!cli_parse_u32(prog, a, argv[++i], 1, UINT32_MAX, &rs.o.conn_filter))
-        return EXIT_USAGE;
-    } else if (!strcmp(a, "--stream") && val) {
-      if (!cli_parse_u32(prog, a, argv[++i], 0, 0x7fffffff, &rs.o.stream_filter))
-        return EXIT_USAGE;
+        ok = false, p.status = cli_error(&p, "--data takes none, text or hex, not '%s'", p.arg);
+      break;
+    case OPT_DATA_MAX:
+      ok = cli_size32(&p, 1, 1u << 24, &rs.o.po.data_max);
+      break;
+    case OPT_CONN:
+      ok = cli_u32(&p, 1, UINT32_MAX, &rs.o.conn_filter);
+      break;
+    case OPT_STREAM:
+      ok = cli_u32(&p, 0, 0x7fffffff, &rs.o.stream_filter);
       rs.o.stream_filter_set = true;
-    } else if (!strcmp(a, "--type") && val) {
-      i++;
-      if (parse_types(prog, val, &rs.o.type_mask))
-        return EXIT_USAGE;
-    } else if (!strcmp(a, "--port") && val) {
-      if (!cli_parse_u32(prog, a, argv[++i], 1, 65535, &v))
-        return EXIT_USAGE;
-      if (rs.o.nports == MAX_PORTS)
-        return cli_usage_error(prog, "at most %d --port options", MAX_PORTS);
-      rs.o.ports[rs.o.nports++] = (uint16_t)v;
-    } else if (!strcmp(a, "--max-connections") && val) {
-      if (!cli_parse_u32(prog, a, argv[++i], 1, 1u << 24, &co.limits.max_connections))
-        return EXIT_USAGE;
-    } else if (!strcmp(a, "--max-ooo-bytes") && val) {
-      if (!cli_parse_u32(prog, a, argv[++i], 0, 1u << 30, &co.limits.max_ooo_bytes))
-        return EXIT_USAGE;
-    } else if (!strcmp(a, "--idle-timeout") && val) {
-      if (!cli_parse_u32(prog, a, argv[++i], 1, 1u << 30, &v))
-        return EXIT_USAGE;
-      co.limits.idle_timeout = v;
-    } else if (!strcmp(a, "--max-header-list") && val) {
-      if (!cli_parse_u32(prog, a, argv[++i], 64, 1u << 28, &rs.o.max_header_list))
-        return EXIT_USAGE;
-    } else if (!strcmp(a, "--max-packets") && val) {
-      if (!cli_parse_u32(prog, a, argv[++i], 1, UINT32_MAX, &v))
-        return EXIT_USAGE;
+      break;
+    case OPT_TYPE:
+      if (parse_types(prog, p.arg, &rs.o.type_mask)) ok = false, p.status = EXIT_USAGE;
+      break;
+    case OPT_PORT:
+      ok = cli_u32(&p, 1, 65535, &v);
+      if (ok && rs.o.nports == MAX_PORTS)
+        ok = false, p.status = cli_error(&p, "at most %d --port options", MAX_PORTS);
+      if (ok) rs.o.ports[rs.o.nports++] = (uint16_t)v;
+      break;
+    case OPT_MAX_CONNECTIONS:
+      ok = cli_u32(&p, 1, 1u << 24, &co.limits.max_connections);
+      break;
+    case OPT_MAX_OOO:
+      ok = cli_size32(&p, 0, 1u << 30, &co.limits.max_ooo_bytes);
+      break;
+    case OPT_IDLE_TIMEOUT:
+      ok = cli_duration(&p, 0.001, 1u << 30, &co.limits.idle_timeout);
+      break;
+    case OPT_MAX_HEADER_LIST:
+      ok = cli_size32(&p, 64, 1u << 28, &rs.o.max_header_list);
+      break;
+    case OPT_MAX_PACKETS:
+      ok = cli_u32(&p, 1, UINT32_MAX, &v);
       co.max_packets = v;
-    } else if (!strcmp(a, "--keylog") && val) {
+      break;
+    case OPT_KEYLOG: {
       char kerr[512];
-      if (keylog_load_file(&keys, argv[++i], kerr, sizeof kerr) != 0) {
+      if (keylog_load_file(&keys, p.arg, kerr, sizeof kerr) != 0) {
         fprintf(stderr, "%s: %s\n", prog, kerr);
-        keylog_free(&keys);
-        return EXIT_INPUT;
+        ok = false;
+        p.status = EXIT_INPUT;
       }
-    } else if (!strcmp(a, "-i") && val) {
-      co.iface = argv[++i];
-    } else if (a[0] == '-' && a[1] != '\0') {
-      return cli_usage_error(prog, "unknown option or missing value '%s'", a);
-    } else if (!co.iface && !co.file) {
-      co.file = a;
-    } else if (co.iface && !co.bpf) {
-      co.bpf = a;
-    } else {
-      return cli_usage_error(prog, "unexpected argument '%s'", a);
+      break;
+    }
+    case 'i':
+      co.iface = p.arg;
+      break;
+    }
+    if (!ok) {
+      keylog_free(&keys);
+      return p.status;
     }
   }
-  if (!co.file && !co.iface)
-    return cli_usage_error(prog, "a capture file, - for stdin, or -i IFACE is needed");
-  if (!color_set)
-    rs.o.po.color = !rs.o.po.json && cli_stdout_is_tty();
+  for (int i = cli_operands(&p); i < argc; i++) {
+    if (!co.iface && !co.file)
+      co.file = argv[i];
+    else if (co.iface && !co.bpf)
+      co.bpf = argv[i];
+    else {
+      keylog_free(&keys);
+      return cli_error(&p, "unexpected argument '%s'", argv[i]);
+    }
+  }
+  if (!co.file && !co.iface) {
+    keylog_free(&keys);
+    return cli_error(&p, "a capture file, - for stdin, or -i IFACE is needed");
+  }
+  /* Output files are checked before the capture is read; "-" is standard
+   * output, and then the frames (or findings, summary) go to stderr. */
+  bool out_taken = (har_path && !strcmp(har_path, "-")) || (sarif_path && !strcmp(sarif_path, "-"));
+  if (har_path && sarif_path && !strcmp(har_path, "-") && !strcmp(sarif_path, "-")) {
+    keylog_free(&keys);
+    return cli_error(&p, "--har and --sarif cannot both be '-' (standard output)");
+  }
+  if ((har_path && !cli_output_writable(prog, "--har", har_path)) ||
+      (sarif_path && !cli_output_writable(prog, "--sarif", sarif_path))) {
+    keylog_free(&keys);
+    return EXIT_INPUT;
+  }
+  int out_fd = out_taken ? STDERR_FILENO : STDOUT_FILENO;
+  rs.o.po.color = !rs.o.po.json && cli_use_color(color_when, out_fd);
   if (header_scratch_init(&rs.scratch, rs.o.max_header_list) != 0) {
     fprintf(stderr, "%s: out of memory\n", prog);
     return EXIT_INPUT;
@@ -476,7 +579,7 @@ int cmd_read(int argc, char **argv) {
     }
   }
   static out_buf out;
-  out_init(&out, STDOUT_FILENO);
+  out_init(&out, out_fd);
   rs.out = &out;
   summary_init(&rs.summary);
   flow_consumer fc = {.user = &rs, .on_open = flow_open, .on_bytes = flow_bytes,

@@ -23,17 +23,24 @@ static const char usage[] =
     "connection per captured connection, and reports per stream: recorded response vs\n"
     "live response (status, header fields except volatile ones, body length and\n"
     "SHA-256), plus any RFC 9113 / RFC 7541 violation by the live server.\n"
-    "  --to HOST:PORT      the live server (required; [v6]:port for IPv6)\n"
-    "  --tls               TLS with ALPN h2; -k / --insecure: no certificate check\n"
-    "  --conn N            only connection N (numbered as `h2scope read` numbers them)\n"
-    "  --exact             send the client's recorded frames byte for byte (HEADERS\n"
-    "                      re-encoded only where the HPACK context requires it)\n"
-    "  --keep-authority    send :authority as recorded (default: the --to address)\n"
-    "  --ignore-header N   also ignore field N when comparing (repeatable)\n"
-    "  --strict-headers    compare the volatile fields too (date, server, etag, ...)\n"
-    "  --timeout MS        no progress for this long ends a connection (default 10000)\n"
-    "  --json              JSON Lines: one object per stream, a summary object last\n"
-    "  -v                  print every frame sent and received to stderr\n"
+    "\n"
+    "  --to HOST:PORT        the live server (required; [v6]:port for IPv6)\n"
+    "  --tls                 TLS with ALPN h2\n"
+    "  -k, --insecure        with --tls: no certificate check\n"
+    "  --conn N              only connection N (numbered as `h2scope read` numbers them)\n"
+    "  --exact               send the client's recorded frames byte for byte (HEADERS\n"
+    "                        re-encoded only where the HPACK context requires it)\n"
+    "  --keep-authority      send :authority as recorded (default: the --to address)\n"
+    "  --ignore-header NAME  also ignore field NAME when comparing (repeatable)\n"
+    "  --strict-headers      compare the volatile fields too (date, server, etag, ...)\n"
+    "  --timeout DURATION    no progress for this long ends a connection (default 10s;\n"
+    "                        a bare number above 600 is read as milliseconds, the old unit)\n"
+    "  --json                JSON Lines: one object per stream, a summary object last\n"
+    "  -v, --verbose         print every frame sent and received to stderr\n"
+    "  -h, --help            this help\n"
+    "\n"
+    "DURATION takes ms, s or m (default s).\n"
+    "\n"
     "Exit status: 0 every replayed stream matches, 1 a difference or violation,\n"
     "2 usage error, 3 unusable capture (no HTTP/2 connection) or cannot connect.\n";
 
@@ -57,6 +64,52 @@ static bool split_target(const char *to, char *host, size_t hcap, char *port, si
   return true;
 }
 
+enum {
+  OPT_TO = CLI_LONG_ONLY,
+  OPT_TLS,
+  OPT_CONN,
+  OPT_EXACT,
+  OPT_KEEP_AUTHORITY,
+  OPT_IGNORE_HEADER,
+  OPT_STRICT_HEADERS,
+  OPT_TIMEOUT,
+  OPT_JSON,
+};
+
+static const struct option replay_options[] = {
+    CLI_OPTION_HELP,
+    {"to", required_argument, NULL, OPT_TO},
+    {"tls", no_argument, NULL, OPT_TLS},
+    {"insecure", no_argument, NULL, 'k'},
+    {"conn", required_argument, NULL, OPT_CONN},
+    {"exact", no_argument, NULL, OPT_EXACT},
+    {"keep-authority", no_argument, NULL, OPT_KEEP_AUTHORITY},
+    {"ignore-header", required_argument, NULL, OPT_IGNORE_HEADER},
+    {"strict-headers", no_argument, NULL, OPT_STRICT_HEADERS},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"verbose", no_argument, NULL, 'v'},
+    {NULL, 0, NULL, 0},
+};
+
+/* --timeout: seconds, like every duration of h2scope. Older versions read a
+ * bare number here as milliseconds; one above the 600 s limit can only be
+ * that old spelling, so scripts keep working: it is still read as
+ * milliseconds, with a note on stderr. */
+static bool replay_timeout(cli_parser *p, uint32_t *ms) {
+  double s;
+  bool unit;
+  if (cli_parse_duration(p->arg, &s, &unit) && !unit && s > 600 && s <= 3600000) {
+    fprintf(stderr, "%s: --timeout %s: read as milliseconds (the old unit); write %sms\n", p->prog,
+            p->arg, p->arg);
+    *ms = (uint32_t)s;
+    return true;
+  }
+  if (!cli_duration(p, 0.001, 600, &s)) return false;
+  *ms = (uint32_t)(s * 1000 + 0.5);
+  return true;
+}
+
 int cmd_replay(int argc, char **argv) {
   const char *prog = "h2scope replay";
   const char *capture = NULL, *to = NULL;
@@ -64,49 +117,60 @@ int cmd_replay(int argc, char **argv) {
   uint32_t only_conn = 0, timeout_ms = 10000;
   replay_target t = {.verify = true};
   replay_compare_options co = {0};
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-      fputs(usage, stdout);
-      return EXIT_OK;
-    } else if (!strcmp(a, "--to") && val) {
-      to = argv[++i];
-    } else if (!strcmp(a, "--tls")) {
+  cli_parser p;
+  cli_parser_init(&p, prog, usage, "kv", replay_options, argc, argv);
+  for (int opt; (opt = cli_next(&p)) != CLI_END;) {
+    bool ok = true;
+    switch (opt) {
+    case CLI_EXIT:
+      return p.status;
+    case OPT_TO:
+      to = p.arg;
+      break;
+    case OPT_TLS:
       t.tls = true;
-    } else if (!strcmp(a, "-k") || !strcmp(a, "--insecure")) {
+      break;
+    case 'k':
       t.verify = false;
-    } else if (!strcmp(a, "--conn") && val) {
-      if (!cli_parse_u32(prog, a, argv[++i], 1, UINT32_MAX, &only_conn)) return EXIT_USAGE;
-    } else if (!strcmp(a, "--exact")) {
+      break;
+    case OPT_CONN:
+      ok = cli_u32(&p, 1, UINT32_MAX, &only_conn);
+      break;
+    case OPT_EXACT:
       exact = true;
-    } else if (!strcmp(a, "--keep-authority")) {
+      break;
+    case OPT_KEEP_AUTHORITY:
       t.keep_authority = true;
-    } else if (!strcmp(a, "--ignore-header") && val) {
+      break;
+    case OPT_IGNORE_HEADER:
       if (co.nignored == REPLAY_MAX_IGNORED)
-        return cli_usage_error(prog, "at most %d --ignore-header options", REPLAY_MAX_IGNORED);
-      co.ignored[co.nignored++] = argv[++i];
-    } else if (!strcmp(a, "--strict-headers")) {
+        return cli_error(&p, "at most %d --ignore-header options", REPLAY_MAX_IGNORED);
+      co.ignored[co.nignored++] = p.arg;
+      break;
+    case OPT_STRICT_HEADERS:
       co.no_default_volatile = true;
-    } else if (!strcmp(a, "--timeout") && val) {
-      if (!cli_parse_u32(prog, a, argv[++i], 1, 3600000, &timeout_ms)) return EXIT_USAGE;
-    } else if (!strcmp(a, "--json")) {
+      break;
+    case OPT_TIMEOUT:
+      ok = replay_timeout(&p, &timeout_ms);
+      break;
+    case OPT_JSON:
       json = true;
-    } else if (!strcmp(a, "-v")) {
+      break;
+    case 'v':
       verbose = true;
-    } else if (a[0] == '-' && a[1] != '\0') {
-      return cli_usage_error(prog, "unknown option or missing value '%s'", a);
-    } else if (!capture) {
-      capture = a;
-    } else {
-      return cli_usage_error(prog, "unexpected argument '%s'", a);
+      break;
     }
+    if (!ok) return p.status;
   }
-  if (!capture) return cli_usage_error(prog, "a capture file is needed (try --help)");
-  if (!to) return cli_usage_error(prog, "--to HOST:PORT is needed");
+  for (int i = cli_operands(&p); i < argc; i++) {
+    if (capture) return cli_error(&p, "unexpected argument '%s'", argv[i]);
+    capture = argv[i];
+  }
+  if (!capture) return cli_error(&p, "a capture file is needed");
+  if (!to) return cli_error(&p, "--to HOST:PORT is needed");
   char host[256], port[16];
   if (!split_target(to, host, sizeof host, port, sizeof port))
-    return cli_usage_error(prog, "--to takes HOST:PORT, got '%s'", to);
+    return cli_error(&p, "--to takes HOST:PORT, not '%s'", to);
   t.host = host;
   t.port = port;
   t.authority = to;

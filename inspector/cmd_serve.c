@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli_args.h"
 #include "commands.h"
 #include "h2/session.h"
 #include "out_buf.h"
@@ -26,17 +27,24 @@
 #include "tls_conn.h"
 
 static const char serve_usage[] =
-    "usage: h2scope serve [OPTIONS]\n"
+    "usage: h2scope serve [options]\n"
     "An HTTP/2 server: h2c (prior knowledge and HTTP/1.1 Upgrade) or TLS.\n"
-    "  --port N          port to listen on (default 8080; 0 picks a free one)\n"
-    "  --host ADDR       address to listen on (default 127.0.0.1)\n"
-    "  --dir D           serve the files under D\n"
-    "  --body TEXT       answer every request with TEXT (default \"hello from h2scope\\n\")\n"
-    "  --tls CERT KEY    TLS with ALPN h2 (PEM files)\n"
-    "  --max-conns N     concurrent connections (default 1024)\n"
-    "  -v                print every frame to stderr\n"
-    "  --json            with -v: one JSON object per frame\n"
-    "The address is printed to stderr as 'listening on HOST:PORT'. SIGINT/SIGTERM stop.\n";
+    "\n"
+    "  --port N              port to listen on (default 8080; 0 picks a free one)\n"
+    "  --host ADDR           address to listen on (default 127.0.0.1)\n"
+    "  --dir D               serve the files under D\n"
+    "  --body TEXT           answer every request with TEXT (default \"hello from h2scope\\n\")\n"
+    "  --tls CERT KEY        TLS with ALPN h2 (PEM files; also --tls CERT --tls-key KEY)\n"
+    "  --tls-key KEY         the private key for --tls CERT\n"
+    "  --max-conns N         concurrent connections (default 1024)\n"
+    "  -v, --verbose         print every frame to stderr\n"
+    "  --json                with -v: one JSON object per frame\n"
+    "  -h, --help            this help\n"
+    "\n"
+    "The address is printed to stderr as 'listening on HOST:PORT'. SIGINT/SIGTERM stop.\n"
+    "\n"
+    "Exit status: 0 stopped by SIGINT/SIGTERM, 2 usage error, 3 the address cannot\n"
+    "be bound or the certificate/key cannot be used.\n";
 
 typedef struct body_ref {
   uint32_t stream_id;
@@ -506,49 +514,98 @@ static int listen_on(const char *host, int port, int *bound_port) {
   return fd;
 }
 
+enum {
+  OPT_JSON = CLI_LONG_ONLY,
+  OPT_PORT,
+  OPT_HOST,
+  OPT_DIR,
+  OPT_BODY,
+  OPT_TLS,
+  OPT_TLS_KEY,
+  OPT_MAX_CONNS,
+};
+
+static const struct option serve_options[] = {
+    CLI_OPTION_HELP,
+    {"verbose", no_argument, NULL, 'v'},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"port", required_argument, NULL, OPT_PORT},
+    {"host", required_argument, NULL, OPT_HOST},
+    {"dir", required_argument, NULL, OPT_DIR},
+    {"body", required_argument, NULL, OPT_BODY},
+    {"tls", required_argument, NULL, OPT_TLS},
+    {"tls-key", required_argument, NULL, OPT_TLS_KEY},
+    {"max-conns", required_argument, NULL, OPT_MAX_CONNS},
+    {NULL, 0, NULL, 0},
+};
+
 int cmd_serve(int argc, char **argv) {
   static server sv; /* large (file cache): not on the stack */
   sv.body = "hello from h2scope\n";
+  sv.next_id = 1; /* connections are numbered from 1, as `read` numbers them */
   int port = 8080;
-  const char *host = "127.0.0.1", *cert = NULL, *key = NULL;
   size_t max_conns = 1024;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-      fputs(serve_usage, stdout);
-      return EXIT_OK;
-    } else if (!strcmp(a, "-v"))
+  const char *host = "127.0.0.1", *cert = NULL, *key = NULL;
+  cli_parser p;
+  cli_parser_init(&p, "h2scope serve", serve_usage, "v", serve_options, argc, argv);
+  for (int opt; (opt = cli_next(&p)) != CLI_END;) {
+    bool ok = true;
+    uint32_t v;
+    switch (opt) {
+    case CLI_EXIT:
+      return p.status;
+    case 'v':
       sv.verbose = true;
-    else if (!strcmp(a, "--json"))
+      break;
+    case OPT_JSON:
       sv.json = true;
-    else if (!strcmp(a, "--port") && i + 1 < argc)
-      port = atoi(argv[++i]);
-    else if (!strcmp(a, "--host") && i + 1 < argc)
-      host = argv[++i];
-    else if (!strcmp(a, "--dir") && i + 1 < argc)
-      sv.dir = argv[++i];
-    else if (!strcmp(a, "--body") && i + 1 < argc)
-      sv.body = argv[++i];
-    else if (!strcmp(a, "--max-conns") && i + 1 < argc)
-      max_conns = (size_t)atol(argv[++i]);
-    else if (!strcmp(a, "--tls") && i + 2 < argc) {
-      cert = argv[++i];
-      key = argv[++i];
-    } else {
-      fprintf(stderr, "h2scope serve: unknown option '%s' (try --help)\n", a);
-      return EXIT_USAGE;
+      break;
+    case OPT_PORT:
+      ok = cli_u32(&p, 0, 65535, &v);
+      port = (int)v;
+      break;
+    case OPT_HOST: {
+      struct in_addr a;
+      if (inet_pton(AF_INET, p.arg, &a) != 1)
+        return cli_error(&p, "--host needs an IPv4 address, not '%s'", p.arg);
+      host = p.arg;
+      break;
     }
+    case OPT_DIR:
+      sv.dir = p.arg;
+      break;
+    case OPT_BODY:
+      sv.body = p.arg;
+      break;
+    case OPT_TLS:
+      cert = p.arg;
+      break;
+    case OPT_TLS_KEY:
+      key = p.arg;
+      break;
+    case OPT_MAX_CONNS:
+      ok = cli_u32(&p, 1, 1u << 20, &v);
+      max_conns = v;
+      break;
+    }
+    if (!ok) return p.status;
   }
-  if (port < 0 || port > 65535 || max_conns == 0) {
-    fputs("h2scope serve: bad --port or --max-conns\n", stderr);
-    return EXIT_USAGE;
-  }
+  /* --tls CERT KEY (the two-value form) leaves KEY as the one operand. */
+  int first = cli_operands(&p);
+  if (first < argc && cert && !key) key = argv[first++];
+  if (first < argc) return cli_error(&p, "unexpected argument '%s'", argv[first]);
+  if (key && !cert) return cli_error(&p, "--tls-key needs --tls CERT");
+  if (cert && !key) return cli_error(&p, "--tls needs the key too: --tls CERT KEY");
+  /* The files are named here: past this point OpenSSL's message would not. */
+  if (cert && (!cli_input_readable("h2scope serve", "--tls certificate", cert) ||
+               !cli_input_readable("h2scope serve", "--tls key", key)))
+    return EXIT_INPUT;
   sv.body_len = strlen(sv.body);
   if (cert) {
     char err[512];
     sv.tls = tls_server_new(cert, key, err, sizeof err);
     if (!sv.tls) {
-      fprintf(stderr, "h2scope serve: %s\n", err);
+      fprintf(stderr, "h2scope serve: --tls %s %s: %s\n", cert, key, err);
       return EXIT_INPUT;
     }
   }

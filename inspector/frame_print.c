@@ -584,14 +584,16 @@ void event_print(out_buf *o, const print_options *po, const frame_meta *m, const
     return;
   }
   text_prefix(o, po, m);
-  if (po->color && (!strcmp(event, "truncated") || !strcmp(event, "decode-error")))
-    out_puts(o, C_ERR);
+  /* Only a line that was coloured is reset: no stray escape sequence at the
+   * end of the others. */
+  bool colored = po->color && (!strcmp(event, "truncated") || !strcmp(event, "decode-error"));
+  if (colored) out_puts(o, C_ERR);
   /* A message that already starts with the event's name stands alone. */
   if (!message || strncmp(message, event, strlen(event)) != 0) {
     out_puts(o, event);
     if (message) out_putc(o, ' ');
   }
   if (message) out_puts(o, message);
-  if (po->color) out_puts(o, C_RESET);
+  if (colored) out_puts(o, C_RESET);
   out_putc(o, '\n');
 }

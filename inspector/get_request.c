@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_args.h"
 #include "commands.h"
 
 static bool parse_url(const char *s, get_url *u) {
@@ -49,17 +50,17 @@ static bool parse_url(const char *s, get_url *u) {
 int get_urls_parse(get_url *urls, size_t n, const char *const *args, bool upgrade, bool has_body) {
   for (size_t i = 0; i < n; i++) {
     if (!parse_url(args[i], &urls[i])) {
-      fprintf(stderr, "h2scope get: not an http:// or https:// URL: %s\n", args[i]);
+      cli_usage_error("h2scope get", "not an http:// or https:// URL: %s", args[i]);
       return EXIT_USAGE;
     }
     if (strcmp(urls[i].authority, urls[0].authority) || urls[i].tls != urls[0].tls) {
-      fprintf(stderr, "h2scope get: all URLs must have the same origin\n");
+      cli_usage_error("h2scope get", "all URLs must have the same origin");
       return EXIT_USAGE;
     }
   }
   if (upgrade && (urls[0].tls || has_body)) {
-    fputs("h2scope get: --upgrade is for http:// requests without a body (https uses ALPN)\n",
-          stderr);
+    cli_usage_error("h2scope get",
+                    "--upgrade is for http:// requests without a body (https uses ALPN)");
     return EXIT_USAGE;
   }
   return EXIT_OK;
@@ -86,7 +87,7 @@ bool get_request_build(get_request *r, const char *method, const get_url *u,
     const char *colon = strchr(hdr_args[i] + 1, ':');
     size_t nl = colon ? (size_t)(colon - hdr_args[i]) : 0;
     if (!colon || nl >= sizeof r->names[i]) {
-      fprintf(stderr, "h2scope get: -H needs 'name: value', got '%s'\n", hdr_args[i]);
+      cli_usage_error("h2scope get", "-H needs 'name: value', not '%s'", hdr_args[i]);
       return false;
     }
     for (size_t k = 0; k < nl; k++)

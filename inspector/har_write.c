@@ -2,6 +2,7 @@
  * (har_write.h). */
 #include "har_write.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -387,11 +388,15 @@ har_writer *har_open(const char *path, bool redact, char *err, size_t errcap) {
     snprintf(err, errcap, "out of memory");
     return NULL;
   }
-  /* Owner-only: without --redact the entries hold cookies and authorization
-   * fields, decrypted ones with --keylog. */
-  w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  /* "-": standard output (the command prints its own output elsewhere then).
+   * A file is owner-only: without --redact the entries hold cookies and
+   * authorization fields, decrypted ones with --keylog. */
+  if (!strcmp(path, "-"))
+    w->fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 0);
+  else
+    w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (w->fd < 0) {
-    snprintf(err, errcap, "cannot create %s", path);
+    snprintf(err, errcap, "cannot create %s: %s", path, strerror(errno));
     free(w);
     return NULL;
   }

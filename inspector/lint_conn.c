@@ -94,7 +94,14 @@ static void write_finding(lint_conn *l, const held_finding *f) {
   out_puts(o, " frame ");
   out_u64(o, f->frame);
   out_putc(o, ' ');
+  /* Colour marks the severity only, and every coloured span is closed. */
+  const char *sev_color = !l->opt.color                       ? NULL
+                          : f->severity == H2_FINDING_ERROR   ? "\x1b[1;31m"
+                          : f->severity == H2_FINDING_WARNING ? "\x1b[33m"
+                                                              : "\x1b[36m";
+  if (sev_color) out_puts(o, sev_color);
   out_puts(o, sev_name);
+  if (sev_color) out_puts(o, "\x1b[0m");
   out_putc(o, ' ');
   out_puts(o, f->id);
   out_puts(o, ": ");

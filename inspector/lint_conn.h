@@ -21,6 +21,7 @@ typedef struct lint_options {
   h2_observer_limits limits;
   bool json;
   bool abs_time;         /* text: absolute timestamps (JSON always has them) */
+  bool color;            /* text: the severity coloured (error red, warning yellow) */
   double first_ts;       /* for relative text timestamps */
   uint32_t max_findings; /* printed per connection (all are counted); 0 → LINT_MAX_FINDINGS */
   out_buf *out;          /* findings output; NULL: counted only */

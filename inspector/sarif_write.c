@@ -49,7 +49,10 @@ sarif_writer *sarif_open(const char *path, const char *tool_version) {
     errno = e;
     return NULL;
   }
-  w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (!strcmp(path, "-")) /* standard output */
+    w->fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 0);
+  else
+    w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (w->fd < 0) {
     int e = errno;
     fclose(w->tmp);

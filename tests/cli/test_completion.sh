@@ -2,8 +2,9 @@
 # test_completion.sh — the bash completion (completion/h2scope.bash): sourced in
 # bash, _h2scope is called with COMP_WORDS/COMP_CWORD set like readline would,
 # and COMPREPLY must be exactly the expected words: subcommands, options (every
-# option a subcommand's --help prints must be offered), frame type names after
-# --type (also after a comma), hpack modes, and files for capture arguments.
+# option a subcommand's --help prints must be offered), `help COMMAND`, frame
+# type names after --type (also after a comma, and in the --type=T form),
+# --color=WHEN, hpack modes, and files for capture arguments.
 set -euo pipefail
 src=${H2_SOURCE_DIR:?}
 h2scope=${H2SCOPE:?}
@@ -30,8 +31,14 @@ expect() { # expect "EXPECTED" WORDS...
   fi
 }
 
-expect "--help --version check frames get hpack read replay serve" h2scope ""
+expect "--help --version check frames get help hpack read replay serve" h2scope ""
 expect "read replay" h2scope re
+expect "read replay" h2scope help re
+# --opt=value: readline hands over "--type" "=" "HE"; --color's values only after '='.
+expect "HEADERS" h2scope read x.pcap --type = HE
+expect "always auto never" h2scope read --color = ""
+expect "never" h2scope check --color = n
+expect "a r" h2scope read -t ""
 expect "--version" h2scope --v
 expect "decode encode" h2scope hpack ""
 expect "encode" h2scope hpack e
@@ -62,6 +69,8 @@ mkdir "$work/certs"
   expect "keys.txt" h2scope read a.pcap --keylog k
   expect "certs" h2scope serve --dir ""
   expect "keys.txt" h2scope serve --tls certs/x.pem k
+  expect "keys.txt" h2scope serve --tls certs/x.pem --tls-key k
+  expect "a.pcap" h2scope read --color a
   expect "a.pcap" h2scope replay a
   exit $fail
 ) || fail=1

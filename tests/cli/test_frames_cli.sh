@@ -266,7 +266,9 @@ run 3 frames "$work"
 grep -q "read error" "$work/err" || fail "read error message"
 run 0 frames --help
 run 2
-[ "$(wc -l <"$work/err")" = 1 ] || fail "no command: one line on stderr"
+# A usage error: one line naming the problem, then exactly one hint line.
+[ "$(wc -l <"$work/err")" = 2 ] || fail "no command: two lines on stderr"
+[ "$(sed -n 2p "$work/err")" = "Try 'h2scope --help'." ] || fail "no command: hint line"
 run 0 --help
 run 0 --version
 grep -q "^h2scope " "$work/out" || fail "--version"

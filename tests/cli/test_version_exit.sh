@@ -46,8 +46,13 @@ expect_status 2 ""
 expect_status 2 "" no-such-command
 for cmd in read frames hpack get serve replay check; do
   expect_status 0 "" "$cmd" --help
+  expect_status 0 "" help "$cmd"
   expect_status 2 "" "$cmd" --no-such-option
+  # a usage error: the problem, then exactly one hint line
+  [ "$(sed -n 2p "$work/err")" = "Try 'h2scope $cmd --help'." ] && [ "$(wc -l <"$work/err")" = 2 ] ||
+    { echo "FAIL: h2scope $cmd --no-such-option: $(cat "$work/err")"; fail=1; }
 done
+expect_status 2 "" help no-such-command
 expect_status 0 "" read "$cap"
 expect_status 0 "" read --lint "$cap"
 expect_status 1 "" read --lint "$src/corpus/captures/rst_stream.pcap"
@@ -55,6 +60,8 @@ expect_status 0 "" read "$src/corpus/captures/rst_stream.pcap"
 expect_status 3 "" read "$work/missing.pcap"
 expect_status 3 "" read /etc/hostname
 expect_status 3 "" read "$cap" --har "$work/missing-dir/x.har"
+expect_status 3 "" read "$cap" --sarif "$work"
+expect_status 2 "" frames "$cap"
 expect_status 0 "" frames "$src/corpus/samples/get-client.bin"
 expect_status 1 "" frames --hex "$src/corpus/samples/errors/ping-length-7.hex"
 expect_status 3 "" frames "$work/missing.bin"
@@ -64,12 +71,17 @@ expect_status 2 "" hpack
 expect_status 3 "" hpack encode --story "$work/missing.json"
 expect_status 3 "" get http://127.0.0.1:1/
 expect_status 2 "" get
+expect_status 2 "" get ftp://127.0.0.1/
+expect_status 2 "" serve --port abc
+expect_status 2 "" serve --host not-an-address
 expect_status 3 "" serve --tls "$work/missing.pem" "$work/missing.key" --port 0
 expect_status 3 "" check 127.0.0.1:1 --timeout 0.5
 expect_status 3 "" replay "$work/missing.pcap" --to 127.0.0.1:1
-expect_status 3 "" replay "$cap" --to 127.0.0.1:1 --timeout 500
+expect_status 3 "" replay "$cap" --to 127.0.0.1:1 --timeout 500ms
 expect_status 2 "" replay "$cap"
 expect_status 2 "" check
+expect_status 2 "" check 127.0.0.1:1 no-such-section
+expect_status 3 "" check 127.0.0.1:1 --junit "$work/missing-dir/j.xml"
 
 [ $fail = 0 ] && echo "ok: --version ($line2; $line3) and exit statuses 0/1/2/3"
 exit $fail
