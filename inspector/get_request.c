@@ -147,7 +147,8 @@ static uint8_t *read_file(const char *path, size_t *len) {
 uint8_t *get_request_body(const char *arg, size_t *len) {
   if (arg[0] == '@') {
     uint8_t *data = read_file(arg + 1, len);
-    if (!data) fprintf(stderr, "h2scope get: cannot read %s: %s\n", arg + 1, strerror(errno));
+    if (!data)
+      fprintf(stderr, "h2scope get: cannot read --data @%s: %s\n", arg + 1, strerror(errno));
     return data;
   }
   *len = strlen(arg);

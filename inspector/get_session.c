@@ -187,7 +187,7 @@ int get_session_run(const get_session_options *o, const get_url *urls, size_t nu
   out_buf err_out, out;
   out_init(&err_out, 2);
   out_init(&out, 1);
-  session_trace *trace = o->verbose ? session_trace_new(0, true, o->json, &err_out) : NULL;
+  session_trace *trace = o->verbose ? session_trace_new(1, true, o->json, &err_out) : NULL;
   h2_session_config cfg;
   h2_session_config_init(&cfg, H2_ROLE_CLIENT);
   cfg.upgraded = o->upgraded;
