@@ -53,7 +53,8 @@ static const char usage[] =
     "                       abusive patterns (rapid-reset, ...), one finding per line (JSON\n"
     "                       Lines with --json) instead of the frames; exit 1 on any error\n"
     "  --lint-threshold NAME=VALUE  a pattern threshold (repeatable; names in docs/lint.md)\n"
-    "  --lint-max N         findings shown per connection (default 1000; all are counted)\n"
+    "  --lint-max N         findings of each id shown per connection (default 1000; all\n"
+    "                       are counted; attack patterns are always shown)\n"
     "  --sarif FILE         also write the findings as SARIF 2.1.0 (implies --lint)\n"
     "  --color / --no-color colour text output (default: when stdout is a terminal)\n"
     "Filters (output only; everything is still decoded):\n"
@@ -106,6 +107,9 @@ typedef struct read_state {
   sarif_writer *sarif;
   const char *capture_name;
   uint64_t lint_errors; /* error findings over all connections */
+  /* The findings by catalogue index of the connection being closed, for
+   * its summary row. */
+  uint32_t lint_by_id[H2_OBSERVER_RULE_MAX + 1];
 } read_state;
 
 static bool port_forced(const read_state *rs, const capture_flow *f) {
@@ -146,9 +150,10 @@ static void lint_frame(read_state *rs, h2_conn *c, int dir, const decoded_frame 
 }
 
 static void lint_close(read_state *rs, h2_conn *c) {
+  memset(rs->lint_by_id, 0, sizeof rs->lint_by_id);
   if (!c->sink_conn)
     return;
-  lint_conn_finish(c->sink_conn, c, c->lint_counts);
+  lint_conn_finish(c->sink_conn, c, c->lint_counts, rs->lint_by_id);
   rs->lint_errors += c->lint_counts[0];
   lint_conn_free(c->sink_conn);
   c->sink_conn = NULL;
@@ -282,8 +287,7 @@ static void flow_close(void *user, capture_flow *f, int reason, double ts) {
              tls_text);
     event_print(rs->out, &rs->o.po, &m, "close", 0, msg, extra);
   }
-  if (rs->o.summary)
-    summary_add(&rs->summary, c);
+  if (rs->o.summary) summary_add(&rs->summary, c, rs->o.lint ? rs->lint_by_id : NULL);
   if (rs->har)
     har_conn_close(rs->har, c);
   h2_conn_free(c);

@@ -61,6 +61,10 @@ typedef struct conn_dir {
   bool settings_pending;
   bool pending_has_table, pending_has_frame;
   uint32_t pending_table, pending_frame;
+  /* The SETTINGS_MAX_HEADER_LIST_SIZE this direction advertised (last
+   * value), for the messages about the other direction's header lists. */
+  bool max_list_set;
+  uint32_t max_list;
   uint64_t frames, errors, bytes;
   uint64_t frames_by_type[11]; /* 0..9, 10 = extension types */
 } conn_dir;

@@ -28,9 +28,11 @@ static void accumulate(summary_row *sum, const summary_row *r) {
   sum->linted |= r->linted;
   for (int i = 0; i < 3; i++)
     sum->lint[i] += r->lint[i];
+  for (size_t i = 0; i <= H2_OBSERVER_RULE_MAX; i++)
+    sum->lint_by_id[i] += r->lint_by_id[i];
 }
 
-void summary_add(summary_table *t, const h2_conn *c) {
+void summary_add(summary_table *t, const h2_conn *c, const uint32_t *lint_by_id) {
   summary_row r;
   memset(&r, 0, sizeof r);
   r.conn = c->flow->id;
@@ -56,6 +58,7 @@ void summary_add(summary_table *t, const h2_conn *c) {
   r.linted = c->linted;
   for (int i = 0; i < 3; i++)
     r.lint[i] = c->lint_counts[i];
+  if (r.linted && lint_by_id) memcpy(r.lint_by_id, lint_by_id, sizeof r.lint_by_id);
   t->connections++;
   t->h2_connections += r.h2;
   accumulate(&t->total, &r);
@@ -93,12 +96,27 @@ static const char *lint_verdict(const summary_row *r) {
   return r->lint[0] ? "fail" : r->lint[1] ? "warn" : "pass";
 }
 
-/* "  lint pass (...)" after a connection row; "lint: pass (...)" as the total line. */
-static void lint_text(out_buf *o, const summary_row *r, const char *lead) {
+static const char *rule_name(size_t i) {
+  const char *id;
+  return h2_observer_rule_at(i, &id, NULL, NULL, NULL) ? id : "unlisted";
+}
+
+/* "  lint pass (...)" after a connection row; "lint: pass (...)" as the total
+ * line; then the findings by id ("data-on-idle=5 reset-flood=1"). */
+static void lint_text(out_buf *o, const summary_row *r, const char *lead, const char *ids_lead) {
   char line[160];
   snprintf(line, sizeof line, "%s%s (%u errors, %u warnings, %u info)", lead, lint_verdict(r),
            r->lint[0], r->lint[1], r->lint[2]);
   out_puts(o, line);
+  bool first = true;
+  for (size_t i = 0; i <= H2_OBSERVER_RULE_MAX; i++) {
+    if (!r->lint_by_id[i]) continue;
+    out_puts(o, first ? ids_lead : " ");
+    out_puts(o, rule_name(i));
+    out_putc(o, '=');
+    out_u64(o, r->lint_by_id[i]);
+    first = false;
+  }
 }
 
 static void json_row(out_buf *o, const summary_row *r, bool total) {
@@ -157,7 +175,15 @@ static void json_row(out_buf *o, const summary_row *r, bool total) {
     out_u64(o, r->lint[1]);
     out_puts(o, ",\"info\":");
     out_u64(o, r->lint[2]);
-    out_putc(o, '}');
+    out_puts(o, ",\"by_id\":{");
+    bool first_id = true;
+    for (size_t i = 0; i <= H2_OBSERVER_RULE_MAX; i++) {
+      if (!r->lint_by_id[i]) continue;
+      json_key(o, rule_name(i), first_id);
+      out_u64(o, r->lint_by_id[i]);
+      first_id = false;
+    }
+    out_puts(o, "}}");
   }
   out_puts(o, "}\n");
 }
@@ -224,8 +250,7 @@ void summary_print(const summary_table *t, out_buf *o, bool json, const capture_
              (unsigned long long)r->errors, r->gaps);
     out_puts(o, line);
     text_types(o, r);
-    if (r->linted)
-      lint_text(o, r, "  lint ");
+    if (r->linted) lint_text(o, r, "  lint ", " ");
     out_putc(o, '\n');
   }
   if (t->dropped_rows) {
@@ -248,7 +273,7 @@ void summary_print(const summary_table *t, out_buf *o, bool json, const capture_
   text_types(o, &t->total);
   out_putc(o, '\n');
   if (t->total.linted) {
-    lint_text(o, &t->total, "lint: ");
+    lint_text(o, &t->total, "lint: ", "\nlint findings by id: ");
     out_putc(o, '\n');
   }
 }

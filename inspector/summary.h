@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "capture_run.h"
+#include "h2/observer.h"
 #include "h2_conn.h"
 #include "out_buf.h"
 
@@ -25,6 +26,9 @@ typedef struct summary_row {
   const char *close_reason;
   bool linted; /* --lint: findings by severity (error, warning, info) */
   uint32_t lint[3];
+  /* --lint: findings by catalogue index (h2_observer_rule_at; the last slot:
+   * ids the catalogue lacks) */
+  uint32_t lint_by_id[H2_OBSERVER_RULE_MAX + 1];
 } summary_row;
 
 typedef struct summary_table {
@@ -36,7 +40,8 @@ typedef struct summary_table {
 
 void summary_init(summary_table *t);
 void summary_free(summary_table *t);
-void summary_add(summary_table *t, const h2_conn *c);
+/* lint_by_id: the connection's findings by catalogue index (lint_conn_finish), or NULL. */
+void summary_add(summary_table *t, const h2_conn *c, const uint32_t *lint_by_id);
 void summary_print(const summary_table *t, out_buf *o, bool json, const capture_stats *stats);
 
 #endif

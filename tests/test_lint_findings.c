@@ -179,6 +179,16 @@ static void expect(capture *c, const char *want_ids, int want_rc, const char *ex
   ck_assert_int_eq(rc, want_rc);
 }
 
+/* How many output lines have "lint":"<id>". */
+static int count_id(const char *id) {
+  char needle[96];
+  snprintf(needle, sizeof needle, "\"lint\":\"%s\"", id);
+  int n = 0;
+  for (const char *p = output; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+    n++;
+  return n;
+}
+
 static void has(const char *needle) {
   ck_assert_msg(strstr(output, needle) != NULL, "missing %s in\n%s", needle, output);
 }
@@ -204,7 +214,7 @@ START_TEST(clean_exchange_reports_nothing) {
   /* The summary's verdict. */
   char *argv[] = {"read", "--lint", "--summary", "--json", c.path};
   ck_assert_int_eq(run_read(5, argv), 0);
-  has("\"lint\":{\"verdict\":\"pass\",\"errors\":0,\"warnings\":0,\"info\":0}");
+  has("\"lint\":{\"verdict\":\"pass\",\"errors\":0,\"warnings\":0,\"info\":0,\"by_id\":{}}");
 }
 END_TEST
 
@@ -323,6 +333,71 @@ START_TEST(hpack_bomb) {
   expect(&c, "hpack-bomb", 1, NULL, NULL);
   has("\"stream\":3,\"frame\":7,\"section\":\"CVE-2016-6581 / CVE-2016-1544 (HPACK Bomb)\","
       "\"message\":\"a header block of 28 octets on the wire decodes to 80908 octets\"");
+}
+END_TEST
+
+/* The classic bomb: one dynamic-table entry of 4037 octets (RFC 7541 §4.1
+ * size), referred to 4000 times in one block of 4008 octets, about 16 MB.
+ * The decoder stops handing out fields at its own 256 KiB list limit (256 KiB
+ * / 4 KB is below the ratio 100); the size the whole block decodes to is
+ * measured without expanding it, and that is judged. */
+static void write_classic_bomb(capture *c, const char *name, bool server_limit) {
+  open_capture(c, name);
+  if (server_limit) {
+    setting(c, 1, 6, 8192); /* MAX_HEADER_LIST_SIZE 8192 */
+    frame(c, 0, SETTINGS, ACK, 0, NULL, 0);
+  }
+  static uint8_t big[4100];
+  memcpy(big, REQ, sizeof REQ);
+  size_t n = sizeof REQ;
+  big[n++] = 0x40; /* literal with incremental indexing, new name */
+  big[n++] = 5;
+  memcpy(big + n, "x-big", 5);
+  n += 5;
+  big[n++] = 0x7f; /* 4000 = 127 + 3873 */
+  big[n++] = (uint8_t)(0x80 | (3873 & 0x7f));
+  big[n++] = (uint8_t)(3873 >> 7);
+  memset(big + n, 'b', 4000);
+  n += 4000;
+  frame(c, 0, HEADERS, EH | ES, 1, big, n);
+  frame(c, 1, HEADERS, EH | ES, 1, STATUS_200, 1);
+  static uint8_t bomb[sizeof REQ + 4000];
+  memcpy(bomb, REQ, sizeof REQ);
+  memset(bomb + sizeof REQ, 0xbe, 4000); /* index 62: x-big */
+  frame(c, 0, HEADERS, EH | ES, 3, bomb, sizeof bomb);
+  frame(c, 1, HEADERS, EH | ES, 3, STATUS_200, 1);
+  close_capture(c);
+}
+
+START_TEST(hpack_bomb_past_decoder_limit) {
+  capture c;
+  write_classic_bomb(&c, "bomb-classic.pcap", false);
+  /* 168 octets of request fields + 4000 x (5 + 4000 + 32). */
+  expect(&c, "hpack-bomb", 1, NULL, NULL);
+  has("\"stream\":3,\"frame\":7,\"section\":\"CVE-2016-6581 / CVE-2016-1544 (HPACK Bomb)\","
+      "\"message\":\"a header block of 4008 octets on the wire decodes to 16148168 octets "
+      "(measured past the decoder's limit, not expanded)\"");
+  /* A ratio above the real one (4029): nothing. */
+  expect(&c, "", 0, "--lint-threshold", "hpack-bomb=4100");
+  /* The plain read names the limit that stopped the decoder: h2scope's own,
+   * since the server advertised none. */
+  char *argv[] = {"read", c.path};
+  ck_assert_int_eq(run_read(2, argv), 0);
+  has("header block error: header list of 16148168 octets (name + value + 32 per field), larger "
+      "than h2scope's --max-header-list limit (262144 bytes) [header-list-too-large]");
+  ck_assert_ptr_null(strstr(output, "SETTINGS_MAX_HEADER_LIST_SIZE"));
+  char *argv2[] = {"read", "--json", "--max-header-list", "100000", c.path};
+  ck_assert_int_eq(run_read(5, argv2), 0);
+  has("\"message\":\"header list of 16148168 octets (name + value + 32 per field), larger than "
+      "h2scope's --max-header-list limit (100000 bytes)\"");
+  /* The server advertised a limit: named too, and the lint warning says it. */
+  write_classic_bomb(&c, "bomb-classic-limit.pcap", true);
+  ck_assert_int_eq(run_read(2, argv), 0);
+  has("larger than h2scope's --max-header-list limit (262144 bytes) and the receiver's "
+      "SETTINGS_MAX_HEADER_LIST_SIZE (8192) [header-list-too-large]");
+  expect(&c, "hpack-bomb header-list-too-large", 1, NULL, NULL);
+  has("\"message\":\"a header list of 16148168 octets, above the server's "
+      "SETTINGS_MAX_HEADER_LIST_SIZE 8192\"");
 }
 END_TEST
 
@@ -628,10 +703,54 @@ START_TEST(findings_limit) {
   close_capture(&c);
   expect(&c, "data-on-idle data-on-idle findings-suppressed", 1, "--lint-max", "2");
   has("\"lint\":\"findings-suppressed\",\"severity\":\"info\"");
-  has("\"message\":\"3 more findings on this connection not shown (counted)\"");
+  has("\"message\":\"3 more data-on-idle findings on this connection not shown (counted)\"");
   char *argv[] = {"read", "--lint", "--lint-max", "2", "--summary", "--json", c.path};
   ck_assert_int_eq(run_read(7, argv), 1);
-  has("\"lint\":{\"verdict\":\"fail\",\"errors\":5,\"warnings\":0,\"info\":1}");
+  has("\"lint\":{\"verdict\":\"fail\",\"errors\":5,\"warnings\":0,\"info\":1,"
+      "\"by_id\":{\"data-on-idle\":5,\"findings-suppressed\":1}}");
+}
+END_TEST
+
+/* 4000 requests without :path, each reset by the server with PROTOCOL_ERROR:
+ * the flood of pseudo-header-invalid findings must not hide the attack
+ * patterns it carries (made-you-reset at the 100th reset, reset-flood at the
+ * 1000th). The cap is per id, and patterns are never suppressed. */
+START_TEST(findings_limit_keeps_patterns) {
+  static const uint8_t no_path[] = {0x82, 0x86, 0x01, 0x01, 'a'};
+  capture c;
+  open_capture(&c, "malformed-flood.pcap");
+  for (uint32_t i = 0; i < 4000; i++) {
+    frame(&c, 0, HEADERS, EH | ES, 1 + 2 * i, no_path, sizeof no_path);
+    rst(&c, 1, 1 + 2 * i, 1 /* PROTOCOL_ERROR */);
+  }
+  close_capture(&c);
+  char *argv[] = {"read", "--lint", "--json", "--summary", c.path};
+  ck_assert_int_eq(run_read(5, argv), 1);
+  ck_assert_int_eq(count_id("pseudo-header-invalid"), 1000);
+  ck_assert_int_eq(count_id("made-you-reset"), 1);
+  ck_assert_int_eq(count_id("reset-flood"), 1);
+  ck_assert_int_eq(count_id("findings-suppressed"), 1);
+  has("\"lint\":\"reset-flood\",\"severity\":\"error\",\"conn\":1,");
+  has("\"dir\":\"s2c\",\"stream\":1999,");
+  has("\"message\":\"3000 more pseudo-header-invalid findings on this connection not shown "
+      "(counted)\"");
+  /* The summary counts every finding, shown or not, by id. */
+  has("\"lint\":{\"verdict\":\"fail\",\"errors\":4002,\"warnings\":0,\"info\":1,\"by_id\":{"
+      "\"reset-flood\":1,\"made-you-reset\":1,\"pseudo-header-invalid\":4000,"
+      "\"findings-suppressed\":1}}");
+  /* A smaller cap: still both patterns. */
+  char *argv2[] = {"read", "--lint", "--json", "--lint-max", "10", c.path};
+  ck_assert_int_eq(run_read(6, argv2), 1);
+  ck_assert_int_eq(count_id("pseudo-header-invalid"), 10);
+  ck_assert_int_eq(count_id("made-you-reset"), 1);
+  ck_assert_int_eq(count_id("reset-flood"), 1);
+  has("\"message\":\"3990 more pseudo-header-invalid findings on this connection not shown "
+      "(counted)\"");
+  /* Text summary: the counts by id after the verdict. */
+  char *argv3[] = {"read", "--lint", "--summary", c.path};
+  ck_assert_int_eq(run_read(4, argv3), 1);
+  has("\nlint: fail (4002 errors, 0 warnings, 1 info)\nlint findings by id: reset-flood=1 "
+      "made-you-reset=1 pseudo-header-invalid=4000 findings-suppressed=1\n");
 }
 END_TEST
 
@@ -892,6 +1011,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, ping_flood);
   tcase_add_test(tc, empty_frames_flood);
   tcase_add_test(tc, hpack_bomb);
+  tcase_add_test(tc, hpack_bomb_past_decoder_limit);
   tcase_add_test(tc, data_dribble);
   tcase_add_test(tc, zero_window_stall);
   tcase_add_test(tc, zero_window_no_stall);
@@ -906,6 +1026,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, push_rules);
   tcase_add_test(tc, reserved_and_closed_streams);
   tcase_add_test(tc, findings_limit);
+  tcase_add_test(tc, findings_limit_keeps_patterns);
   tcase_add_test(tc, flow_control_overrun);
   tcase_add_test(tc, connection_window_overrun);
   tcase_add_test(tc, initial_window_size_change);

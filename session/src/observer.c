@@ -631,25 +631,29 @@ static void on_block(h2_observer *o, int dir, obs_stream *s, const h2_observer_b
     else if (name_is(h, ":method") && h->value_len == 4 && !memcmp(h->value, "HEAD", 4))
       head = true;
   }
+  /* What the list decodes to: summed here, or measured by the decoder past
+   * its own limit (an HPACK bomb stops the decoder long before its real
+   * size: judged by that, not by the limit); unmeasured, only "more than
+   * the limit" is known. */
+  bool at_least = b->too_large && !b->list_size;
+  if (b->too_large) size = b->list_size ? b->list_size : b->local_limit;
   const h2_observer_limits *l = &o->cfg.limits;
   bool bomb = false;
-  if (b->fields && l->hpack_bomb_ratio && size >= l->hpack_bomb_min &&
+  if ((b->fields || b->too_large) && l->hpack_bomb_ratio && size >= l->hpack_bomb_min &&
       size >= (uint64_t)l->hpack_bomb_ratio * wire)
     bomb = true;
-  if (b->too_large && l->hpack_bomb_ratio && (uint64_t)l->hpack_bomb_ratio * wire <= b->local_limit)
-    bomb = true;
+  if (at_least && l->hpack_bomb_ratio && (uint64_t)l->hpack_bomb_ratio * wire <= size) bomb = true;
   if (bomb)
     report(o, "hpack-bomb", H2_FINDING_ERROR, dir, sid, NULL,
-           "a header block of %llu octets on the wire decodes to %s%llu octets",
-           (unsigned long long)wire, b->too_large ? "more than " : "",
-           (unsigned long long)(b->too_large ? b->local_limit : size));
+           "a header block of %llu octets on the wire decodes to %s%llu octets%s",
+           (unsigned long long)wire, at_least ? "more than " : "", (unsigned long long)size,
+           b->too_large && !at_least ? " (measured past the decoder's limit, not expanded)" : "");
   uint32_t limit = o->mhls[!dir];
-  if (limit != UINT32_MAX &&
-      ((b->fields && size > limit) || (b->too_large && b->local_limit >= limit)))
+  if (limit != UINT32_MAX && (b->fields || b->too_large) &&
+      (at_least ? size >= limit : size > limit))
     report(o, "header-list-too-large", H2_FINDING_WARNING, dir, sid, NULL,
            "a header list of %s%llu octets, above the %s's SETTINGS_MAX_HEADER_LIST_SIZE %u",
-           b->too_large ? "more than " : "",
-           (unsigned long long)(b->too_large ? b->local_limit : size), who(!dir), limit);
+           at_least ? "more than " : "", (unsigned long long)size, who(!dir), limit);
   if (!s || !b->fields || o->block_push[dir]) return;
   if (dir == CLIENT && !(s->flags & F_REQUEST)) {
     s->flags |= F_REQUEST;

@@ -80,6 +80,23 @@ const char *h2_observer_limit_describe(size_t i, uint32_t *default_value, const 
 bool h2_observer_rule_at(size_t i, const char **id, uint8_t *severity, const char **section,
                          const char **description);
 
+/* Upper bound of the catalogue's size (checked at compile time), for arrays
+ * of counts by catalogue index. */
+#define H2_OBSERVER_RULE_MAX 64
+
+/* What kind of finding a catalogue entry is. */
+enum h2_observer_rule_kind {
+  H2_RULE_CHECK = 0,            /* a rule of RFC 9113 / RFC 7541, or a note of h2scope */
+  H2_RULE_PATTERN = 1,          /* an abusive pattern (§10.5) that needs the connection's state */
+  H2_RULE_COUNTING_PATTERN = 2, /* an abusive pattern that only counts frames: frames lost
+                                   from a capture cannot make it up */
+};
+
+/* The catalogue index of id (exactly as listed, not an alias), or -1. */
+int h2_observer_rule_index(const char *id);
+/* The kind (enum h2_observer_rule_kind) of the i-th entry; H2_RULE_CHECK past the end. */
+uint8_t h2_observer_rule_kind(size_t i);
+
 /* The catalogue id for a rule name: the id itself, or one of the more
  * specific names the session and the inspector use for the same rule
  * ("stream-window-exceeded" -> "flow-control-overrun"); NULL when the name is
@@ -107,6 +124,10 @@ typedef struct h2_observer_block {
   size_t count;
   bool too_large;       /* the decoder stopped at its own list limit */
   uint32_t local_limit; /* that limit */
+  /* With too_large: the size the whole list decodes to (RFC 9113 §6.5.2:
+   * name + value + 32 per field), as h2_hpack_decoder_last_list_size
+   * measures it; 0 when not measured (then only "more than local_limit"). */
+  uint64_t list_size;
 } h2_observer_block;
 
 typedef struct h2_observer h2_observer;
