@@ -505,6 +505,152 @@ START_TEST(reset_flood) {
 }
 END_TEST
 
+/* WINDOW_UPDATEs beyond what the traffic explains (two per DATA frame
+ * received, one per stream opened): 10 DATA frames and one stream explain 21,
+ * so the 1021st WINDOW_UPDATE is the 1000th unexplained one. */
+static void write_window_updates(capture *c, const char *name, int updates) {
+  open_capture(c, name);
+  request(c, 1, true);
+  frame(c, 1, HEADERS, EH, 1, STATUS_200, 1);
+  for (int i = 0; i < 10; i++)
+    frame(c, 1, DATA, 0, 1, "x", 1);
+  for (int i = 0; i < updates; i++)
+    window_update(c, 0, 0, 1000);
+  frame(c, 1, DATA, ES, 1, NULL, 0);
+  close_capture(c);
+}
+
+START_TEST(window_update_flood) {
+  capture c;
+  write_window_updates(&c, "wuflood.pcap", 1021);
+  expect(&c, "window-update-flood", 1, NULL, NULL);
+  has("\"lint\":\"window-update-flood\",\"severity\":\"error\",\"conn\":1,");
+  has("\"dir\":\"c2s\",\"stream\":0,\"frame\":1037,\"section\":\"RFC 9113 §10.5 (WINDOW_UPDATE "
+      "flood)\",\"message\":\"1021 WINDOW_UPDATE frames from the client within 10000 ms, 1000 "
+      "more than the DATA frames it received and the streams it opened explain\"");
+  expect(&c, "", 0, "--lint-threshold", "window-update-flood=1001");
+  write_window_updates(&c, "wuflood-below.pcap", 1020);
+  expect(&c, "", 0, NULL, NULL);
+  /* A download read with a stream and a connection WINDOW_UPDATE per DATA
+   * frame: 4000 WINDOW_UPDATEs, all explained. */
+  static uint8_t body[1000];
+  open_capture(&c, "wu-download.pcap");
+  request(&c, 1, true);
+  frame(&c, 1, HEADERS, EH, 1, STATUS_200, 1);
+  for (int i = 0; i < 2000; i++) {
+    frame(&c, 1, DATA, 0, 1, body, sizeof body);
+    window_update(&c, 0, 1, sizeof body);
+    window_update(&c, 0, 0, sizeof body);
+  }
+  frame(&c, 1, DATA, ES, 1, NULL, 0);
+  close_capture(&c);
+  expect(&c, "", 0, NULL, NULL);
+}
+END_TEST
+
+/* CVE-2019-9516: a request with 100 fields of empty name and value (3
+ * octets each on the wire); 99 is below the threshold. */
+static void write_empty_fields(capture *c, const char *name, int fields) {
+  static uint8_t block[sizeof REQ + 3 * 200];
+  memcpy(block, REQ, sizeof REQ);
+  size_t n = sizeof REQ;
+  for (int i = 0; i < fields; i++) {
+    block[n++] = 0x00; /* literal without indexing, new name */
+    block[n++] = 0x00; /* name: 0 octets */
+    block[n++] = 0x00; /* value: 0 octets */
+  }
+  open_capture(c, name);
+  frame(c, 0, HEADERS, EH | ES, 1, block, n);
+  frame(c, 1, HEADERS, EH | ES, 1, STATUS_200, 1);
+  close_capture(c);
+}
+
+START_TEST(zero_length_headers) {
+  capture c;
+  write_empty_fields(&c, "emptyfields.pcap", 100);
+  expect(&c, "zero-length-headers", 1, NULL, NULL);
+  has("\"lint\":\"zero-length-headers\",\"severity\":\"error\",\"conn\":1,");
+  has("\"dir\":\"c2s\",\"stream\":1,\"frame\":5,\"section\":\"CVE-2019-9516 (0-Length Headers "
+      "Leak)\",\"message\":\"a field block from the client with 100 fields of empty name or "
+      "value (of 104)\"");
+  expect(&c, "", 0, "--lint-threshold", "zero-length-headers=101");
+  write_empty_fields(&c, "emptyfields-below.pcap", 99);
+  expect(&c, "", 0, NULL, NULL);
+}
+END_TEST
+
+/* CVE-2019-9517: the client sets INITIAL_WINDOW_SIZE 0 and asks for 100
+ * responses; the server sends their HEADERS and can send no DATA: all 100
+ * are blocked for 35 s of capture time. */
+static void write_buffering(capture *c, const char *name, uint32_t streams) {
+  open_capture(c, name);
+  setting(c, 0, 4, 0); /* INITIAL_WINDOW_SIZE 0 */
+  frame(c, 1, SETTINGS, ACK, 0, NULL, 0);
+  for (uint32_t i = 0; i < streams; i++)
+    request(c, 1 + 2 * i, true);
+  for (uint32_t i = 0; i < streams; i++)
+    frame(c, 1, HEADERS, EH, 1 + 2 * i, STATUS_200, 1);
+  flush(c);
+  c->conv.ts += 35.0;
+  frame(c, 0, PING, 0, 0, "12345678", 8);
+  frame(c, 1, PING, ACK, 0, "12345678", 8);
+  close_capture(c);
+}
+
+START_TEST(internal_data_buffering) {
+  capture c;
+  write_buffering(&c, "buffering.pcap", 100);
+  expect(&c, "internal-data-buffering", 1, NULL, NULL);
+  has("\"lint\":\"internal-data-buffering\",\"severity\":\"error\",\"conn\":1,");
+  has("\"dir\":\"c2s\",\"stream\":0,\"frame\":207,\"section\":\"CVE-2019-9517 (Internal Data "
+      "Buffering)\",\"message\":\"the client held 100 streams at a zero stream window for 35");
+  has(" ms while the server had DATA pending on them\"");
+  expect(&c, "", 0, "--lint-threshold", "internal-data-buffering=101");
+  expect(&c, "", 0, "--lint-threshold", "buffering-ms=40000");
+  expect(&c, "", 0, "--lint-threshold", "internal-data-buffering=0");
+  write_buffering(&c, "buffering-below.pcap", 99);
+  expect(&c, "", 0, NULL, NULL);
+  /* The connection window: 100 responses under way, 655 octets each use it
+   * up (65535), none ended; the client does not open it for 35 s. The one
+   * stream that used up the window last also shows as a zero-window stall. */
+  static uint8_t body[700];
+  open_capture(&c, "buffering-conn.pcap");
+  for (uint32_t i = 0; i < 100; i++)
+    request(&c, 1 + 2 * i, true);
+  for (uint32_t i = 0; i < 100; i++) {
+    frame(&c, 1, HEADERS, EH, 1 + 2 * i, STATUS_200, 1);
+    frame(&c, 1, DATA, 0, 1 + 2 * i, body, i < 99 ? 655 : 690);
+  }
+  flush(&c);
+  c.conv.ts += 35.0;
+  frame(&c, 0, PING, 0, 0, "12345678", 8);
+  frame(&c, 1, PING, ACK, 0, "12345678", 8);
+  close_capture(&c);
+  expect(&c, "data-dribble internal-data-buffering", 1, NULL, NULL);
+  has("\"message\":\"the client held 100 streams at a zero connection window for 35");
+  /* Windows opened in time: nothing. */
+  open_capture(&c, "buffering-open.pcap");
+  setting(&c, 0, 4, 0);
+  frame(&c, 1, SETTINGS, ACK, 0, NULL, 0);
+  for (uint32_t i = 0; i < 100; i++)
+    request(&c, 1 + 2 * i, true);
+  for (uint32_t i = 0; i < 100; i++)
+    frame(&c, 1, HEADERS, EH, 1 + 2 * i, STATUS_200, 1);
+  flush(&c);
+  c.conv.ts += 5.0;
+  for (uint32_t i = 0; i < 100; i++) {
+    window_update(&c, 0, 1 + 2 * i, 600);
+    frame(&c, 1, DATA, ES, 1 + 2 * i, body, 600);
+  }
+  flush(&c);
+  c.conv.ts += 60.0;
+  frame(&c, 0, PING, 0, 0, "12345678", 8);
+  frame(&c, 1, PING, ACK, 0, "12345678", 8);
+  close_capture(&c);
+  expect(&c, "", 0, NULL, NULL);
+}
+END_TEST
+
 START_TEST(resource_loop) {
   capture c;
   open_capture(&c, "resourceloop.pcap");
@@ -992,7 +1138,7 @@ START_TEST(text_output_and_sarif) {
   fclose(f);
   ck_assert_ptr_nonnull(strstr(doc, "\"version\": \"2.1.0\""));
   ck_assert_ptr_nonnull(strstr(doc, "{\"id\":\"rapid-reset\",\"shortDescription\""));
-  ck_assert_ptr_nonnull(strstr(doc, "{\"ruleId\":\"data-on-idle\",\"ruleIndex\":11,"
+  ck_assert_ptr_nonnull(strstr(doc, "{\"ruleId\":\"data-on-idle\",\"ruleIndex\":14,"
                                     "\"level\":\"error\",\"message\":{\"text\":\"DATA from the "
                                     "client on stream 5, idle for the server (connection error) "
                                     "(RFC 9113 §5.1)\"}"));
@@ -1016,6 +1162,9 @@ static Suite *suite(void) {
   tcase_add_test(tc, zero_window_stall);
   tcase_add_test(tc, zero_window_no_stall);
   tcase_add_test(tc, reset_flood);
+  tcase_add_test(tc, window_update_flood);
+  tcase_add_test(tc, zero_length_headers);
+  tcase_add_test(tc, internal_data_buffering);
   tcase_add_test(tc, resource_loop);
   tcase_add_test(tc, resource_loop_priority_update);
   tcase_add_test(tc, excessive_streams);

@@ -53,6 +53,16 @@ static const rule_entry rules[] = {
      "too-many-streams", P},
     {"made-you-reset", E, "CVE-2025-8671 (MadeYouReset)",
      "a client provoking the server into resetting streams with stream errors", NULL, P},
+    {"window-update-flood", E, "RFC 9113 §10.5 (WINDOW_UPDATE flood)",
+     "more WINDOW_UPDATE frames from one endpoint than the DATA it received and the streams it "
+     "opened explain",
+     NULL, C},
+    {"zero-length-headers", E, "CVE-2019-9516 (0-Length Headers Leak)",
+     "a field block full of fields with an empty name or value", NULL, C},
+    {"internal-data-buffering", E, "CVE-2019-9517 (Internal Data Buffering)",
+     "a receiver holding the windows of many streams at 0 while the sender has their DATA "
+     "pending, for long: the sender buffers it all",
+     NULL, P},
     /* Stream states (rule ids of h2/stream_state.h). */
     {"data-on-idle", E, "RFC 9113 §5.1", "DATA on a stream that was never opened", NULL, K},
     {"rst-on-idle", E, "RFC 9113 §5.1", "RST_STREAM on a stream that was never opened", NULL, K},
@@ -247,6 +257,15 @@ static const limit_entry limits[] = {
       "PRIORITY and PRIORITY_UPDATE frames from one endpoint, per window"),
     L("excessive-streams", excessive_streams, 1000,
       "concurrent streams when the peer announced no limit"),
+    L("window-update-flood", window_update_flood, 1000,
+      "WINDOW_UPDATE frames from one endpoint, per window, beyond two per DATA frame it received "
+      "and one per stream it opened"),
+    L("zero-length-headers", zero_length_headers, 100,
+      "fields with an empty name or value in one field block"),
+    L("internal-data-buffering", data_buffering, 100,
+      "streams with DATA pending behind a window at 0 at the same time, held for buffering-ms"),
+    L("buffering-ms", buffering_ms, 30000,
+      "ms those streams must stay blocked, in capture time (internal-data-buffering)"),
 };
 
 void h2_observer_limits_default(h2_observer_limits *l) {

@@ -48,29 +48,35 @@ typedef struct h2_finding {
  * window of window_ms (a fixed window restarting at the first event after it
  * elapsed); each pattern is reported once per endpoint and connection. */
 typedef struct h2_observer_limits {
-  uint32_t window_ms;          /* 10000 */
-  uint32_t rapid_reset;        /* client resets of streams without a response: 100 */
-  uint32_t reset_flood;        /* RST_STREAM frames from one endpoint: 1000 */
-  uint32_t made_you_reset;     /* server resets with PROTOCOL_ERROR, STREAM_CLOSED,
-                                  FLOW_CONTROL_ERROR or FRAME_SIZE_ERROR: 100 */
-  uint32_t continuation_flood; /* CONTINUATION frames in one field block: 32 */
-  uint32_t settings_flood;     /* SETTINGS (not ACK): 100 */
-  uint32_t ping_flood;         /* PING (not ACK): 100 */
-  uint32_t empty_frames_flood; /* frames that carry nothing: 100 */
-  uint32_t hpack_bomb_ratio;   /* decoded list size / block wire size: 100 */
-  uint32_t hpack_bomb_min;     /* ... for decoded lists of at least this many octets: 65536 */
-  uint32_t data_dribble;       /* tiny WINDOW_UPDATEs from one receiver: 100 */
-  uint32_t dribble_increment;  /* ... "tiny" means at most this increment: 32 */
-  uint32_t stall_ms;           /* a window held at 0 while the sender has DATA pending
-                                  (zero-window stall, also data-dribble), in ms of capture
-                                  time: 30000; 0 turns the check off */
-  uint32_t resource_loop;      /* PRIORITY frames (and HEADERS that reprioritise): 200 */
-  uint32_t excessive_streams;  /* concurrent streams when no limit was announced: 1000 */
+  uint32_t window_ms;           /* 10000 */
+  uint32_t rapid_reset;         /* client resets of streams without a response: 100 */
+  uint32_t reset_flood;         /* RST_STREAM frames from one endpoint: 1000 */
+  uint32_t made_you_reset;      /* server resets with PROTOCOL_ERROR, STREAM_CLOSED,
+                                   FLOW_CONTROL_ERROR or FRAME_SIZE_ERROR: 100 */
+  uint32_t continuation_flood;  /* CONTINUATION frames in one field block: 32 */
+  uint32_t settings_flood;      /* SETTINGS (not ACK): 100 */
+  uint32_t ping_flood;          /* PING (not ACK): 100 */
+  uint32_t empty_frames_flood;  /* frames that carry nothing: 100 */
+  uint32_t hpack_bomb_ratio;    /* decoded list size / block wire size: 100 */
+  uint32_t hpack_bomb_min;      /* ... for decoded lists of at least this many octets: 65536 */
+  uint32_t data_dribble;        /* tiny WINDOW_UPDATEs from one receiver: 100 */
+  uint32_t dribble_increment;   /* ... "tiny" means at most this increment: 32 */
+  uint32_t stall_ms;            /* a window held at 0 while the sender has DATA pending
+                                   (zero-window stall, also data-dribble), in ms of capture
+                                   time: 30000; 0 turns the check off */
+  uint32_t resource_loop;       /* PRIORITY frames (and HEADERS that reprioritise): 200 */
+  uint32_t excessive_streams;   /* concurrent streams when no limit was announced: 1000 */
+  uint32_t window_update_flood; /* WINDOW_UPDATEs from one endpoint beyond what the DATA it
+                                   received and the streams it opened explain: 1000 */
+  uint32_t zero_length_headers; /* fields with an empty name or value in one field block: 100 */
+  uint32_t data_buffering;      /* internal-data-buffering: streams on which one sender has
+                                   DATA pending behind a window at 0, at the same time: 100 */
+  uint32_t buffering_ms;        /* ... held for longer than this, in ms of capture time: 30000 */
 } h2_observer_limits;
 
 void h2_observer_limits_default(h2_observer_limits *l);
 /* Sets the limit called `name` (the finding id, or "window-ms", "hpack-bomb-min",
- * "dribble-increment"); -1 for an unknown name. */
+ * "dribble-increment", "stall-ms", "buffering-ms"); -1 for an unknown name. */
 int h2_observer_limit_set(h2_observer_limits *l, const char *name, uint32_t value);
 /* The i-th limit's name, default and meaning; NULL past the end. */
 const char *h2_observer_limit_describe(size_t i, uint32_t *default_value, const char **meaning);
