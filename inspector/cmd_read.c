@@ -82,6 +82,7 @@ static const char usage[] =
 typedef struct read_opts {
   print_options po;
   bool quiet, summary, abs_time;
+  bool quiet_asked; /* -q itself (--lint also sets quiet: findings instead of frames) */
   uint32_t conn_filter, stream_filter;
   bool stream_filter_set;
   uint32_t type_mask; /* bit t: type t (bit 10: extension types); 0 = all */
@@ -90,8 +91,22 @@ typedef struct read_opts {
   uint32_t max_header_list;
   bool lint;
   h2_observer_limits lint_limits;
-  uint32_t lint_max_findings; /* printed per connection; 0: LINT_MAX_FINDINGS */
+  uint32_t lint_max_findings; /* printed per id and connection; 0: LINT_MAX_FINDINGS */
 } read_opts;
+
+/* Notices after which the output means less than it seems to (packets,
+ * bytes or connections were not analysed: "0 connections" may only mean
+ * "link type not supported"). -q and --lint hide notices from the output;
+ * these still go to stderr. A trailing * matches a prefix. */
+static const char *const result_notices[] = {
+    "unsupported-linktype", "truncated-packet", "capture-file-error", "capture-error",
+    "capture-dropped",      "limit-*",          "tls-no-keys",        "tls-decrypt-failed"};
+#define RESULT_NOTICES (sizeof result_notices / sizeof *result_notices)
+
+static bool notice_kind_is(const char *kind, const char *pattern) {
+  size_t n = strlen(pattern);
+  return pattern[n - 1] == '*' ? !strncmp(kind, pattern, n - 1) : !strcmp(kind, pattern);
+}
 
 typedef struct read_state {
   read_opts o;
@@ -110,6 +125,10 @@ typedef struct read_state {
   /* The findings by catalogue index of the connection being closed, for
    * its summary row. */
   uint32_t lint_by_id[H2_OBSERVER_RULE_MAX + 1];
+  uint64_t lint_conns, lint_frames, lint_findings; /* for "no findings (...)" */
+  /* Notices that change what the output means, written to stderr when the
+   * output hides notices: how many of each kind (the first is written). */
+  uint64_t hidden_notices[RESULT_NOTICES];
 } read_state;
 
 static bool port_forced(const read_state *rs, const capture_flow *f) {
@@ -154,6 +173,9 @@ static void lint_close(read_state *rs, h2_conn *c) {
   if (!c->sink_conn)
     return;
   lint_conn_finish(c->sink_conn, c, c->lint_counts, rs->lint_by_id);
+  rs->lint_conns++;
+  rs->lint_frames += c->dir[0].frames + c->dir[1].frames;
+  rs->lint_findings += (uint64_t)c->lint_counts[0] + c->lint_counts[1] + c->lint_counts[2];
   rs->lint_errors += c->lint_counts[0];
   lint_conn_free(c->sink_conn);
   c->sink_conn = NULL;
@@ -298,8 +320,14 @@ static void flow_notice(void *user, capture_flow *f, const char *kind, const cha
                         double ts) {
   read_state *rs = user;
   rs->notices++;
-  if (rs->o.quiet && !rs->o.summary)
+  if (rs->o.quiet && !rs->o.summary) {
+    for (size_t i = 0; i < RESULT_NOTICES; i++) {
+      if (!notice_kind_is(kind, result_notices[i])) continue;
+      if (rs->hidden_notices[i]++ == 0) fprintf(stderr, "h2scope read: notice: %s\n", message);
+      break;
+    }
     return;
+  }
   frame_meta m = {.conn = f ? f->id : 0, .ts = ts, .src = f ? f->endpoint[0] : "",
                   .dst = f ? f->endpoint[1] : ""};
   if (!rs->o.po.json && !rs->o.abs_time && rs->have_first_ts)
@@ -349,7 +377,7 @@ int cmd_read(int argc, char **argv) {
     } else if (!strcmp(a, "--json")) {
       rs.o.po.json = true;
     } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-      rs.o.quiet = true;
+      rs.o.quiet = rs.o.quiet_asked = true;
     } else if (!strcmp(a, "--summary")) {
       rs.o.summary = true;
     } else if (!strcmp(a, "--lint")) {
@@ -501,6 +529,18 @@ int cmd_read(int argc, char **argv) {
   tlsdec_filter_free(rs.tls);
   rs.tls = NULL;
   keylog_free(&keys);
+  if (rs.o.lint && !rs.o.quiet_asked && !rs.o.po.json && !rs.o.summary && rs.lint_findings == 0) {
+    /* A clean run says so (and on what), rather than printing nothing. */
+    char line[160];
+    snprintf(line, sizeof line, "no findings (%llu HTTP/2 connection%s, %llu frames)\n",
+             (unsigned long long)rs.lint_conns, rs.lint_conns == 1 ? "" : "s",
+             (unsigned long long)rs.lint_frames);
+    out_puts(&out, line);
+  }
+  for (size_t i = 0; i < RESULT_NOTICES; i++)
+    if (rs.hidden_notices[i] > 1)
+      fprintf(stderr, "h2scope read: %llu more %s notices\n",
+              (unsigned long long)rs.hidden_notices[i] - 1, result_notices[i]);
   if (rs.o.summary)
     summary_print(&rs.summary, &out, rs.o.po.json, &stats);
   out_flush(&out);

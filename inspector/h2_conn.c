@@ -198,7 +198,11 @@ static void sd_on_frame(void *user, const decoded_frame *d0) {
 static void sd_on_event(void *user, const char *ev, uint64_t offset, const char *msg) {
   dir_ctx *x = user;
   conn_dir *d = &x->c->dir[x->dir];
-  if (strcmp(ev, "preface") != 0)
+  /* A frame or preface cut off (at a gap or at the end of the capture) is
+   * capture loss, not something a peer got wrong. */
+  if (!strcmp(ev, "truncated"))
+    d->truncated++;
+  else if (strcmp(ev, "preface") != 0)
     d->errors++;
   event(x->c, x->dir, ev, offset + d->base, msg, NULL, NULL);
 }
@@ -537,6 +541,7 @@ static void decide(h2_conn *c, int dir, bool final) {
                               "undecodable",
             NULL, NULL);
     } else {
+      c->resyncs++;
       event(c, dir, "resync", d->buf_offset, "frame boundary found again", NULL, NULL);
     }
     start_h2(c, dir, STREAM_PREFACE_AUTO, true);

@@ -1,7 +1,8 @@
 /* summary.h — the per-connection table `h2scope read --summary` prints at the
  * end: endpoints, duration, frames by type, streams, bytes per direction,
- * errors, gaps, and with --lint the lint verdict. Rows are kept for at most SUMMARY_MAX_ROWS connections (the
- * totals cover all of them), so memory stays bounded on any capture. */
+ * protocol errors, capture loss (gaps, resyncs, cut frames), and with --lint
+ * the lint verdict and finding counts by id. Rows are kept for at most SUMMARY_MAX_ROWS connections
+ * (the totals cover all of them), so memory stays bounded on any capture. */
 #ifndef H2SCOPE_SUMMARY_H
 #define H2SCOPE_SUMMARY_H
 
@@ -23,6 +24,10 @@ typedef struct summary_row {
   uint64_t bytes[2], frames[2], errors, ignored;
   uint64_t by_type[11];
   uint32_t streams, gaps;
+  /* Capture loss, apart from the protocol errors: resynchronisations after
+   * gaps, frames cut off by a gap or the capture's end. */
+  uint32_t resyncs;
+  uint64_t truncated;
   const char *close_reason;
   bool linted; /* --lint: findings by severity (error, warning, info) */
   uint32_t lint[3];
