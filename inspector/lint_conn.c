@@ -310,6 +310,9 @@ void lint_conn_finish(lint_conn *l, const h2_conn *c, uint32_t counts[3], uint32
   for (int i = 0; i < 3; i++)
     counts[i] = l->counts[i];
   if (by_id) memcpy(by_id, l->by_id, sizeof l->by_id);
+  for (size_t i = 0; l->opt.sarif && i < H2_OBSERVER_RULE_MAX; i++)
+    if (l->by_id[i] && h2_observer_rule_at(i, &id, NULL, NULL, NULL))
+      sarif_count(l->opt.sarif, id, l->by_id[i]);
 }
 
 void lint_sarif_rules(sarif_writer *w) {

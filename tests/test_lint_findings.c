@@ -850,10 +850,23 @@ START_TEST(findings_limit) {
   expect(&c, "data-on-idle data-on-idle findings-suppressed", 1, "--lint-max", "2");
   has("\"lint\":\"findings-suppressed\",\"severity\":\"info\"");
   has("\"message\":\"3 more data-on-idle findings on this connection not shown (counted)\"");
-  char *argv[] = {"read", "--lint", "--lint-max", "2", "--summary", "--json", c.path};
-  ck_assert_int_eq(run_read(7, argv), 1);
+  char sarif[512];
+  pw_temp_path("many.sarif", sarif, sizeof sarif);
+  char *argv[] = {"read",   "--lint",  "--lint-max", "2",   "--summary",
+                  "--json", "--sarif", sarif,        c.path};
+  ck_assert_int_eq(run_read(9, argv), 1);
   has("\"lint\":{\"verdict\":\"fail\",\"errors\":5,\"warnings\":0,\"info\":1,"
       "\"by_id\":{\"data-on-idle\":5,\"findings-suppressed\":1}}");
+  /* SARIF: two results of data-on-idle, the count of all five in the run. */
+  FILE *f = fopen(sarif, "rb");
+  ck_assert_ptr_nonnull(f);
+  static char doc[1 << 16];
+  size_t n = fread(doc, 1, sizeof doc - 1, f);
+  doc[n] = '\0';
+  fclose(f);
+  ck_assert_msg(strstr(doc, "\"properties\": {\"findingCounts\": {\"data-on-idle\":5,"
+                            "\"findings-suppressed\":1}}") != NULL,
+                "%s", doc);
 }
 END_TEST
 
