@@ -116,7 +116,10 @@ struct h2_observer {
   bool block_push[2], block_end_stream[2];
   uint64_t block_wire[2];
   uint32_t block_continuations[2];
-  bool continuation_reported[2];
+  /* Patterns are reported once per endpoint and connection, also those
+   * judged per field block: `read --lint` never suppresses a pattern, so
+   * this keeps what it holds bounded. */
+  bool continuation_reported[2], bomb_reported[2];
   rate rates[2][R_COUNT];
   /* zero-window stalls, by the sender whose DATA used up a window (§6.9.1):
    * [0] its stream window, [1] the connection window; stream 0: none */
@@ -711,11 +714,13 @@ static void on_block(h2_observer *o, int dir, obs_stream *s, const h2_observer_b
       size >= (uint64_t)l->hpack_bomb_ratio * wire)
     bomb = true;
   if (at_least && l->hpack_bomb_ratio && (uint64_t)l->hpack_bomb_ratio * wire <= size) bomb = true;
-  if (bomb)
+  if (bomb && !o->bomb_reported[dir]) {
+    o->bomb_reported[dir] = true;
     report(o, "hpack-bomb", H2_FINDING_ERROR, dir, sid, NULL,
            "a header block of %llu octets on the wire decodes to %s%llu octets%s",
            (unsigned long long)wire, at_least ? "more than " : "", (unsigned long long)size,
            b->too_large && !at_least ? " (measured past the decoder's limit, not expanded)" : "");
+  }
   uint32_t limit = o->mhls[!dir];
   if (limit != UINT32_MAX && (b->fields || b->too_large) &&
       (at_least ? size >= limit : size > limit))
@@ -903,7 +908,6 @@ static void count_patterns(h2_observer *o, int dir, const h2_frame *f) {
   case H2_PUSH_PROMISE:
     window_update_count(o, dir, 1, false);
     o->block_continuations[dir] = 0;
-    o->continuation_reported[dir] = false;
     o->block_wire[dir] =
         f->hd.type == H2_HEADERS ? f->u.headers.fragment_len : f->u.push_promise.fragment_len;
     o->block_stream[dir] = f->hd.type == H2_HEADERS ? sid : f->u.push_promise.promised_stream_id;
