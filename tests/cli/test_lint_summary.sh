@@ -84,7 +84,7 @@ grep -q 'link type 147 is not supported' "$work/out" || fail "linktype: $(cat "$
 row=$(grep '^   1  ' "$work/out") || fail "loss: no row: $(cat "$work/out")"
 # columns: ... errors lost  frames-by-type ... lint ...
 read -r -a f <<<"${row#*preface}"
-[ "${f[3]}" = 0 ] && [ "${f[4]}" = 3 ] || fail "loss: errors ${f[3]}, lost ${f[4]}: $row"
+if [ "${f[3]}" != 0 ] || [ "${f[4]}" != 3 ]; then fail "loss: errors ${f[3]}, lost ${f[4]}: $row"; fi
 grep -q '^total: .*, 0 protocol errors$' "$work/out" || fail "loss: $(cat "$work/out")"
 grep -q '^capture loss: 1 gaps (50 bytes), 1 resyncs, 1 cut-off frames, 0 truncated packets$' \
   "$work/out" || fail "loss: $(cat "$work/out")"
