@@ -147,6 +147,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       } else if (hs == H2_E_HPACK_HEADER_LIST_TOO_LARGE) {
         block.too_large = true;
         block.local_limit = 65536;
+        /* measured past the limit, unless the block itself was too long */
+        block.list_size = b->overflow ? 0 : h2_hpack_decoder_last_list_size(&dec[dir]);
         bp = &block;
       }
     }

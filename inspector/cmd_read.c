@@ -57,7 +57,8 @@ static const char usage[] =
     "                       abusive patterns (rapid-reset, ...), one finding per line (JSON\n"
     "                       Lines with --json) instead of the frames; exit 1 on any error\n"
     "  --lint-threshold NAME=VALUE  a pattern threshold (repeatable; names in docs/lint.md)\n"
-    "  --lint-max N         findings shown per connection (default 1000; all are counted)\n"
+    "  --lint-max N         findings of each id shown per connection (default 1000; all\n"
+    "                       are counted; attack patterns are always shown)\n"
     "  --sarif FILE         also write the findings as SARIF 2.1.0 (implies --lint)\n"
     "Filters (output only; everything is still decoded):\n"
     "  --conn N             only connection N (1-based, in order of first packet)\n"
@@ -89,6 +90,7 @@ static const char usage[] =
 typedef struct read_opts {
   print_options po;
   bool quiet, summary, abs_time;
+  bool quiet_asked; /* -q itself (--lint also sets quiet: findings instead of frames) */
   uint32_t conn_filter, stream_filter;
   bool stream_filter_set;
   uint32_t type_mask; /* bit t: type t (bit 10: extension types); 0 = all */
@@ -97,8 +99,22 @@ typedef struct read_opts {
   uint32_t max_header_list;
   bool lint;
   h2_observer_limits lint_limits;
-  uint32_t lint_max_findings; /* printed per connection; 0: LINT_MAX_FINDINGS */
+  uint32_t lint_max_findings; /* printed per id and connection; 0: LINT_MAX_FINDINGS */
 } read_opts;
+
+/* Notices after which the output means less than it seems to (packets,
+ * bytes or connections were not analysed: "0 connections" may only mean
+ * "link type not supported"). -q and --lint hide notices from the output;
+ * these still go to stderr. A trailing * matches a prefix. */
+static const char *const result_notices[] = {
+    "unsupported-linktype", "truncated-packet", "capture-file-error", "capture-error",
+    "capture-dropped",      "limit-*",          "tls-no-keys",        "tls-decrypt-failed"};
+#define RESULT_NOTICES (sizeof result_notices / sizeof *result_notices)
+
+static bool notice_kind_is(const char *kind, const char *pattern) {
+  size_t n = strlen(pattern);
+  return pattern[n - 1] == '*' ? !strncmp(kind, pattern, n - 1) : !strcmp(kind, pattern);
+}
 
 typedef struct read_state {
   read_opts o;
@@ -114,6 +130,13 @@ typedef struct read_state {
   sarif_writer *sarif;
   const char *capture_name;
   uint64_t lint_errors; /* error findings over all connections */
+  /* The findings by catalogue index of the connection being closed, for
+   * its summary row. */
+  uint32_t lint_by_id[H2_OBSERVER_RULE_MAX + 1];
+  uint64_t lint_conns, lint_frames, lint_findings; /* for "no findings (...)" */
+  /* Notices that change what the output means, written to stderr when the
+   * output hides notices: how many of each kind (the first is written). */
+  uint64_t hidden_notices[RESULT_NOTICES];
 } read_state;
 
 static bool port_forced(const read_state *rs, const capture_flow *f) {
@@ -155,9 +178,13 @@ static void lint_frame(read_state *rs, h2_conn *c, int dir, const decoded_frame 
 }
 
 static void lint_close(read_state *rs, h2_conn *c) {
+  memset(rs->lint_by_id, 0, sizeof rs->lint_by_id);
   if (!c->sink_conn)
     return;
-  lint_conn_finish(c->sink_conn, c, c->lint_counts);
+  lint_conn_finish(c->sink_conn, c, c->lint_counts, rs->lint_by_id);
+  rs->lint_conns++;
+  rs->lint_frames += c->dir[0].frames + c->dir[1].frames;
+  rs->lint_findings += (uint64_t)c->lint_counts[0] + c->lint_counts[1] + c->lint_counts[2];
   rs->lint_errors += c->lint_counts[0];
   lint_conn_free(c->sink_conn);
   c->sink_conn = NULL;
@@ -291,8 +318,7 @@ static void flow_close(void *user, capture_flow *f, int reason, double ts) {
              tls_text);
     event_print(rs->out, &rs->o.po, &m, "close", 0, msg, extra);
   }
-  if (rs->o.summary)
-    summary_add(&rs->summary, c);
+  if (rs->o.summary) summary_add(&rs->summary, c, rs->o.lint ? rs->lint_by_id : NULL);
   if (rs->har)
     har_conn_close(rs->har, c);
   h2_conn_free(c);
@@ -303,8 +329,14 @@ static void flow_notice(void *user, capture_flow *f, const char *kind, const cha
                         double ts) {
   read_state *rs = user;
   rs->notices++;
-  if (rs->o.quiet && !rs->o.summary)
+  if (rs->o.quiet && !rs->o.summary) {
+    for (size_t i = 0; i < RESULT_NOTICES; i++) {
+      if (!notice_kind_is(kind, result_notices[i])) continue;
+      if (rs->hidden_notices[i]++ == 0) fprintf(stderr, "h2scope read: notice: %s\n", message);
+      break;
+    }
     return;
+  }
   frame_meta m = {.conn = f ? f->id : 0, .ts = ts, .src = f ? f->endpoint[0] : "",
                   .dst = f ? f->endpoint[1] : ""};
   if (!rs->o.po.json && !rs->o.abs_time && rs->have_first_ts)
@@ -415,7 +447,7 @@ int cmd_read(int argc, char **argv) {
       rs.o.po.json = true;
       break;
     case 'q':
-      rs.o.quiet = true;
+      rs.o.quiet = rs.o.quiet_asked = true;
       break;
     case OPT_SUMMARY:
       rs.o.summary = true;
@@ -600,6 +632,18 @@ int cmd_read(int argc, char **argv) {
   tlsdec_filter_free(rs.tls);
   rs.tls = NULL;
   keylog_free(&keys);
+  if (rs.o.lint && !rs.o.quiet_asked && !rs.o.po.json && !rs.o.summary && rs.lint_findings == 0) {
+    /* A clean run says so (and on what), rather than printing nothing. */
+    char line[160];
+    snprintf(line, sizeof line, "no findings (%llu HTTP/2 connection%s, %llu frames)\n",
+             (unsigned long long)rs.lint_conns, rs.lint_conns == 1 ? "" : "s",
+             (unsigned long long)rs.lint_frames);
+    out_puts(&out, line);
+  }
+  for (size_t i = 0; i < RESULT_NOTICES; i++)
+    if (rs.hidden_notices[i] > 1)
+      fprintf(stderr, "h2scope read: %llu more %s notices\n",
+              (unsigned long long)rs.hidden_notices[i] - 1, result_notices[i]);
   if (rs.o.summary)
     summary_print(&rs.summary, &out, rs.o.po.json, &stats);
   out_flush(&out);

@@ -2,6 +2,7 @@
  * (frame_print.h). */
 #include "frame_print.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "flow_events.h"
@@ -72,13 +73,33 @@ static void json_meta(out_buf *o, const print_options *po, const frame_meta *m) 
   json_cstr(o, dir_name(m->dir));
 }
 
-static void json_error(out_buf *o, const char *key, h2_status st, const h2_error *e,
-                       uint64_t base) {
+/* The words for a field-block error: a list past the decoder's limit names
+ * that limit (h2scope's own, not a peer's) and the size the block decodes
+ * to; the receiver's SETTINGS_MAX_HEADER_LIST_SIZE only when it advertised
+ * one (RFC 9113 §6.5.2: without it the list size is unlimited). */
+static const char *block_error_text(const decoded_frame *d, char *buf, size_t cap) {
+  if (d->block_status != H2_E_HPACK_HEADER_LIST_TOO_LARGE || !d->list_limit)
+    return h2_strerror(d->block_status);
+  int n = snprintf(buf, cap,
+                   "header list of %llu octets (name + value + 32 per field), larger than "
+                   "h2scope's --max-header-list limit (%u bytes)",
+                   (unsigned long long)d->list_size, d->list_limit);
+  if (n > 0 && (size_t)n < cap && d->peer_list_limit_set)
+    snprintf(buf + n, cap - (size_t)n,
+             d->list_size > d->peer_list_limit
+                 ? " and the receiver's SETTINGS_MAX_HEADER_LIST_SIZE (%u)"
+                 : "; the receiver's SETTINGS_MAX_HEADER_LIST_SIZE is %u",
+             d->peer_list_limit);
+  return buf;
+}
+
+static void json_error(out_buf *o, const char *key, h2_status st, const h2_error *e, uint64_t base,
+                       const char *message) {
   json_key(o, key, 0);
   out_puts(o, "{\"code\":");
   json_cstr(o, h2_status_name(st));
   json_key(o, "message", 0);
-  json_cstr(o, h2_strerror(st));
+  json_cstr(o, message ? message : h2_strerror(st));
   const char *rfc = h2_error_code_name(e->code);
   json_key(o, "rfc_code", 0);
   json_cstr(o, rfc ? rfc : "UNKNOWN");
@@ -253,6 +274,7 @@ static void frame_json(out_buf *o, const print_options *po, const frame_meta *m,
   const h2_frame *f = &d->frame;
   const char *type = h2_frame_type_name(f->hd.type);
   char flags[96];
+  char block_msg[256];
   json_meta(o, po, m);
   out_puts(o, ",\"offset\":");
   out_u64(o, d->offset);
@@ -280,9 +302,10 @@ static void frame_json(out_buf *o, const print_options *po, const frame_meta *m,
   json_fields(o, po, d);
   if (d->block_complete) json_headers(o, po, d);
   if (d->frame_status != H2_OK)
-    json_error(o, "error", d->frame_status, &d->frame_err, d->offset);
+    json_error(o, "error", d->frame_status, &d->frame_err, d->offset, NULL);
   else if (d->block_complete && d->block_status != H2_OK)
-    json_error(o, "error", d->block_status, &d->block_err, 0);
+    json_error(o, "error", d->block_status, &d->block_err, 0,
+               block_error_text(d, block_msg, sizeof block_msg));
   if (d->note_count) {
     out_puts(o, ",\"notes\":[");
     for (size_t i = 0; i < d->note_count; i++) {
@@ -317,12 +340,12 @@ static void text_prefix(out_buf *o, const print_options *po, const frame_meta *m
 }
 
 static void text_error(out_buf *o, const print_options *po, const char *what, h2_status st,
-                       const h2_error *e, uint64_t base, const char *where) {
+                       const h2_error *e, uint64_t base, const char *where, const char *message) {
   const char *rfc = h2_error_code_name(e->code);
   out_spaces(o, INDENT);
   if (po->color) out_puts(o, C_ERR);
   out_puts(o, what);
-  out_puts(o, h2_strerror(st));
+  out_puts(o, message ? message : h2_strerror(st));
   out_puts(o, " [");
   out_puts(o, h2_status_name(st));
   out_puts(o, "] ");
@@ -509,6 +532,7 @@ static void frame_text(out_buf *o, const print_options *po, const frame_meta *m,
   const h2_frame *f = &d->frame;
   const char *type = h2_frame_type_name(f->hd.type);
   char flags[96];
+  char block_msg[256];
   text_prefix(o, po, m);
   out_putc(o, '[');
   out_u64(o, d->offset);
@@ -541,10 +565,10 @@ static void frame_text(out_buf *o, const print_options *po, const frame_meta *m,
   text_fields(o, po, d);
   if (d->block_complete) text_headers(o, po, d);
   if (d->frame_status != H2_OK)
-    text_error(o, po, "error: ", d->frame_status, &d->frame_err, d->offset, " at offset ");
+    text_error(o, po, "error: ", d->frame_status, &d->frame_err, d->offset, " at offset ", NULL);
   else if (d->block_complete && d->block_status != H2_OK)
     text_error(o, po, "header block error: ", d->block_status, &d->block_err, 0,
-               " at field block offset ");
+               " at field block offset ", block_error_text(d, block_msg, sizeof block_msg));
   for (size_t i = 0; i < d->note_count; i++) {
     out_spaces(o, INDENT);
     if (po->color) out_puts(o, C_ERR);

@@ -36,6 +36,15 @@ typedef struct decoded_frame {
   size_t header_count;
   h2_status block_status; /* H2_OK or the HPACK/field-block error (block_err) */
   h2_error block_err;
+  /* The list's size (RFC 9113 §6.5.2: name + value + 32 per field), also
+   * past the decoder's own limit list_limit (--max-header-list), where
+   * block_status is H2_E_HPACK_HEADER_LIST_TOO_LARGE: what it decodes to. */
+  uint64_t list_size;
+  uint32_t list_limit;
+  /* `read`: the SETTINGS_MAX_HEADER_LIST_SIZE the block's receiver
+   * advertised, when it advertised one. */
+  bool peer_list_limit_set;
+  uint32_t peer_list_limit;
   uint32_t table_size;     /* decoder's dynamic table size after the block */
   const frame_note *notes; /* connection-context rule notes (NULL for `frames`) */
   size_t note_count;

@@ -141,6 +141,8 @@ static void sd_on_frame(void *user, const decoded_frame *d0) {
   d->frames++;
   d->frames_by_type[f->hd.type <= H2_CONTINUATION ? f->hd.type : 10]++;
   frame_note notes[8];
+  d1.peer_list_limit_set = c->dir[!x->dir].max_list_set;
+  d1.peer_list_limit = c->dir[!x->dir].max_list;
   if (d1.frame_status == H2_OK) {
     d1.notes = notes;
     d1.note_count = check_rules(c, x->dir, &d1, notes, sizeof notes / sizeof *notes);
@@ -158,6 +160,9 @@ static void sd_on_frame(void *user, const decoded_frame *d0) {
         } else if (s.id == H2_SETTINGS_MAX_FRAME_SIZE) {
           d->pending_has_frame = true;
           d->pending_frame = s.value;
+        } else if (s.id == H2_SETTINGS_MAX_HEADER_LIST_SIZE) {
+          d->max_list_set = true;
+          d->max_list = s.value;
         }
       }
       d->settings_pending = true;
@@ -193,7 +198,11 @@ static void sd_on_frame(void *user, const decoded_frame *d0) {
 static void sd_on_event(void *user, const char *ev, uint64_t offset, const char *msg) {
   dir_ctx *x = user;
   conn_dir *d = &x->c->dir[x->dir];
-  if (strcmp(ev, "preface") != 0)
+  /* A frame or preface cut off (at a gap or at the end of the capture) is
+   * capture loss, not something a peer got wrong. */
+  if (!strcmp(ev, "truncated"))
+    d->truncated++;
+  else if (strcmp(ev, "preface") != 0)
     d->errors++;
   event(x->c, x->dir, ev, offset + d->base, msg, NULL, NULL);
 }
@@ -532,6 +541,7 @@ static void decide(h2_conn *c, int dir, bool final) {
                               "undecodable",
             NULL, NULL);
     } else {
+      c->resyncs++;
       event(c, dir, "resync", d->buf_offset, "frame boundary found again", NULL, NULL);
     }
     start_h2(c, dir, STREAM_PREFACE_AUTO, true);

@@ -61,7 +61,12 @@ typedef struct conn_dir {
   bool settings_pending;
   bool pending_has_table, pending_has_frame;
   uint32_t pending_table, pending_frame;
+  /* The SETTINGS_MAX_HEADER_LIST_SIZE this direction advertised (last
+   * value), for the messages about the other direction's header lists. */
+  bool max_list_set;
+  uint32_t max_list;
   uint64_t frames, errors, bytes;
+  uint64_t truncated;          /* frames or prefaces cut off by a gap or the capture's end */
   uint64_t frames_by_type[11]; /* 0..9, 10 = extension types */
 } conn_dir;
 
@@ -76,6 +81,7 @@ typedef struct h2_conn {
   bool alpn_h2;                 /* TLS with ALPN "h2": HTTP/2 from both sides' first bytes */
   uint32_t gaps;
   uint64_t gap_bytes;
+  uint32_t resyncs;             /* frame boundaries found again after a gap */
   uint32_t streams;             /* client/server streams opened (HEADERS/PUSH_PROMISE seen) */
   uint32_t max_stream[2];
   const char *close_reason;

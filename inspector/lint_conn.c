@@ -35,8 +35,18 @@ struct lint_conn {
   held_finding *held;
   uint32_t held_count, held_cap;
   uint32_t counts[3];
-  uint32_t suppressed;
+  /* By catalogue index (h2_observer_rule_index; the last slot for an id the
+   * catalogue lacks): findings counted, held to be shown, and not shown
+   * because their id reached max_findings. */
+  uint32_t by_id[H2_OBSERVER_RULE_MAX + 1];
+  uint32_t held_by_id[H2_OBSERVER_RULE_MAX + 1];
+  uint32_t suppressed_by_id[H2_OBSERVER_RULE_MAX + 1];
 };
+
+static size_t id_slot(const char *id) {
+  int i = h2_observer_rule_index(id);
+  return i < 0 ? H2_OBSERVER_RULE_MAX : (size_t)i;
+}
 
 static const char *dir_name(int dir) {
   return dir == FLOW_DIR_S2C ? "s2c" : "c2s";
@@ -111,36 +121,31 @@ static void write_finding(lint_conn *l, const held_finding *f) {
   out_puts(o, "]\n");
 }
 
-/* The abusive patterns that count frames: losing some cannot make one up. */
-static bool state_free(const char *id) {
-  static const char *const ids[] = {"continuation-flood", "settings-flood", "ping-flood",
-                                    "empty-frames-flood", "hpack-bomb",     "data-dribble",
-                                    "reset-flood",        "resource-loop"};
-  for (size_t i = 0; i < sizeof ids / sizeof *ids; i++)
-    if (!strcmp(id, ids[i])) return true;
-  return false;
-}
-
 /* Findings are held until the connection ends, so that those a packet loss
- * detected later invalidates can be left out; at most max_findings are kept
- * (the rest are counted). */
+ * detected later invalidates can be left out. At most max_findings of each id
+ * are kept (the rest are counted), so a flood of one rule's findings cannot
+ * push out the others; attack patterns, reported at most once per endpoint
+ * and pattern, are always kept: they are what the reader is looking for. */
 static void emit(lint_conn *l, const h2_finding *f) {
   uint8_t sev = f->severity <= H2_FINDING_INFO ? f->severity : H2_FINDING_INFO;
   uint32_t max = l->opt.max_findings ? l->opt.max_findings : LINT_MAX_FINDINGS;
-  if (l->held_count == l->held_cap && l->held_cap < max) {
+  size_t slot = id_slot(f->id);
+  bool pattern = h2_observer_rule_kind(slot) != H2_RULE_CHECK;
+  if (l->held_count == l->held_cap && (pattern || l->held_by_id[slot] < max)) {
     uint32_t cap = l->held_cap ? l->held_cap * 2 : 8;
-    if (cap > max) cap = max;
-    held_finding *n = realloc(l->held, cap * sizeof *n);
+    held_finding *n = cap > l->held_cap ? realloc(l->held, cap * sizeof *n) : NULL;
     if (n) {
       l->held = n;
       l->held_cap = cap;
     }
   }
-  if (l->held_count == l->held_cap) {
+  if (l->held_count == l->held_cap || (!pattern && l->held_by_id[slot] >= max)) {
     l->counts[sev]++;
-    l->suppressed++;
+    l->by_id[slot]++;
+    l->suppressed_by_id[slot]++;
     return;
   }
+  l->held_by_id[slot]++;
   held_finding *h = &l->held[l->held_count++];
   h->id = f->id;
   h->section = f->section;
@@ -246,7 +251,8 @@ void lint_conn_frame(lint_conn *l, const h2_conn *c, int dir, const decoded_fram
       bp = &block;
     } else if (d->block_status == H2_E_HPACK_HEADER_LIST_TOO_LARGE) {
       block.too_large = true;
-      block.local_limit = c->opt.max_header_list ? c->opt.max_header_list : 262144;
+      block.local_limit = d->list_limit;
+      block.list_size = d->list_size;
       bp = &block;
     } else {
       char msg[256];
@@ -274,19 +280,22 @@ static void write_info(lint_conn *l, const char *id, const char *message) {
                     .ts = l->c ? l->c->ts : 0};
   snprintf(h.message, sizeof h.message, "%s", message);
   l->counts[H2_FINDING_INFO]++;
+  l->by_id[id_slot(id)]++;
   write_finding(l, &h);
 }
 
-void lint_conn_finish(lint_conn *l, const h2_conn *c, uint32_t counts[3]) {
+void lint_conn_finish(lint_conn *l, const h2_conn *c, uint32_t counts[3], uint32_t *by_id) {
   l->c = c;
   h2_observer_finish(l->obs);
   for (uint32_t i = 0; i < l->held_count; i++) {
     const held_finding *h = &l->held[i];
-    if (h->frame > l->trusted_until && !state_free(h->id)) {
+    if (h->frame > l->trusted_until &&
+        h2_observer_rule_kind(id_slot(h->id)) != H2_RULE_COUNTING_PATTERN) {
       l->discarded++;
       continue;
     }
     l->counts[h->severity]++;
+    l->by_id[id_slot(h->id)]++;
     write_finding(l, h);
   }
   char msg[200];
@@ -297,13 +306,20 @@ void lint_conn_finish(lint_conn *l, const h2_conn *c, uint32_t counts[3]) {
              l->discarded);
     write_info(l, "findings-discarded", msg);
   }
-  if (l->suppressed) {
-    snprintf(msg, sizeof msg, "%u more findings on this connection not shown (counted)",
-             l->suppressed);
+  const char *id;
+  for (size_t i = 0; i <= H2_OBSERVER_RULE_MAX; i++) {
+    if (!l->suppressed_by_id[i]) continue;
+    if (!h2_observer_rule_at(i, &id, NULL, NULL, NULL)) id = "unlisted";
+    snprintf(msg, sizeof msg, "%u more %s findings on this connection not shown (counted)",
+             l->suppressed_by_id[i], id);
     write_info(l, "findings-suppressed", msg);
   }
   for (int i = 0; i < 3; i++)
     counts[i] = l->counts[i];
+  if (by_id) memcpy(by_id, l->by_id, sizeof l->by_id);
+  for (size_t i = 0; l->opt.sarif && i < H2_OBSERVER_RULE_MAX; i++)
+    if (l->by_id[i] && h2_observer_rule_at(i, &id, NULL, NULL, NULL))
+      sarif_count(l->opt.sarif, id, l->by_id[i]);
 }
 
 void lint_sarif_rules(sarif_writer *w) {

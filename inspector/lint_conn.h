@@ -15,7 +15,7 @@
 #include "out_buf.h"
 #include "sarif_write.h"
 
-#define LINT_MAX_FINDINGS 1000 /* default findings kept and printed per connection */
+#define LINT_MAX_FINDINGS 1000 /* default findings of one id kept and printed per connection */
 
 typedef struct lint_options {
   h2_observer_limits limits;
@@ -23,7 +23,8 @@ typedef struct lint_options {
   bool abs_time;         /* text: absolute timestamps (JSON always has them) */
   bool color;            /* text: the severity coloured (error red, warning yellow) */
   double first_ts;       /* for relative text timestamps */
-  uint32_t max_findings; /* printed per connection (all are counted); 0 → LINT_MAX_FINDINGS */
+  uint32_t max_findings; /* printed per id and connection (all are counted; attack patterns
+                            are always printed); 0 → LINT_MAX_FINDINGS */
   out_buf *out;          /* findings output; NULL: counted only */
   sarif_writer *sarif;   /* may be NULL */
   const char *artifact;  /* the capture file, for SARIF */
@@ -40,8 +41,10 @@ void lint_conn_frame(lint_conn *l, const h2_conn *c, int dir, const decoded_fram
  * This is why findings are written when the connection ends. */
 void lint_conn_gap(lint_conn *l, const h2_conn *c, int dir);
 /* End of the connection: final checks; the counts by severity go to counts[3]
- * (error, warning, info). */
-void lint_conn_finish(lint_conn *l, const h2_conn *c, uint32_t counts[3]);
+ * (error, warning, info) and, when by_id is not NULL, the counts by catalogue
+ * index (h2_observer_rule_at) to by_id[0..H2_OBSERVER_RULE_MAX] (the last slot:
+ * ids the catalogue lacks). */
+void lint_conn_finish(lint_conn *l, const h2_conn *c, uint32_t counts[3], uint32_t *by_id);
 void lint_conn_free(lint_conn *l);
 
 /* Declares every finding id of the catalogue as a SARIF rule. */

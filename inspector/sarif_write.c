@@ -16,6 +16,7 @@
 
 typedef struct sarif_rule_entry {
   char *id, *description, *section;
+  uint64_t count; /* sarif_count */
 } sarif_rule_entry;
 
 struct sarif_writer {
@@ -23,6 +24,7 @@ struct sarif_writer {
   FILE *tmp;    /* results, streamed */
   out_buf *res; /* buffered writes to tmp */
   bool any_result;
+  bool any_count;
   bool failed;
   char *tool_version;
   char *artifact; /* the first artifact named: the run's artifacts[0] */
@@ -90,6 +92,7 @@ static size_t rule_index(sarif_writer *w, const char *id, const char *descriptio
   r->id = dup_or_empty(id);
   r->description = dup_or_empty(description ? description : id);
   r->section = section ? strdup(section) : NULL;
+  r->count = 0;
   if (!r->id || !r->description) {
     free(r->id);
     free(r->description);
@@ -102,6 +105,27 @@ static size_t rule_index(sarif_writer *w, const char *id, const char *descriptio
 
 void sarif_rule(sarif_writer *w, const char *id, const char *description, const char *section) {
   if (w && id) (void)rule_index(w, id, description, section);
+}
+
+void sarif_count(sarif_writer *w, const char *rule_id, uint64_t n) {
+  if (!w || !rule_id || !n) return;
+  size_t idx = rule_index(w, rule_id, NULL, NULL);
+  if (idx == (size_t)-1) return;
+  w->rules[idx].count += n;
+  w->any_count = true;
+}
+
+/* The run's properties: findingCounts by rule, in rule order. */
+static void write_counts(sarif_writer *w, out_buf *o) {
+  out_puts(o, ",\n      \"properties\": {\"findingCounts\": {");
+  bool first = true;
+  for (size_t i = 0; i < w->rule_count; i++) {
+    if (!w->rules[i].count) continue;
+    json_key(o, w->rules[i].id, first);
+    out_u64(o, w->rules[i].count);
+    first = false;
+  }
+  out_puts(o, "}}");
 }
 
 void sarif_result(sarif_writer *w, const char *rule_id, const char *level, const char *message,
@@ -230,7 +254,9 @@ int sarif_close(sarif_writer *w) {
   }
   out_puts(o, "],\n      \"results\": [");
   bool ok = copy_results(w, o) && !w->failed;
-  out_puts(o, w->any_result ? "\n      ]\n    }\n  ]\n}\n" : "]\n    }\n  ]\n}\n");
+  out_puts(o, w->any_result ? "\n      ]" : "]");
+  if (w->any_count) write_counts(w, o);
+  out_puts(o, "\n    }\n  ]\n}\n");
   ok = out_flush(o) && ok;
   int e = errno;
   if (close(w->fd) != 0) ok = false;

@@ -8,6 +8,8 @@
 #ifndef H2SCOPE_SARIF_WRITE_H
 #define H2SCOPE_SARIF_WRITE_H
 
+#include <stdint.h>
+
 typedef struct sarif_writer sarif_writer;
 
 /* Creates path (truncated); NULL with errno set when it cannot be written. */
@@ -18,6 +20,11 @@ void sarif_rule(sarif_writer *w, const char *id, const char *description, const 
 /* level: "error", "warning" or "note"; artifact_uri and location may be NULL. */
 void sarif_result(sarif_writer *w, const char *rule_id, const char *level, const char *message,
                   const char *artifact_uri, const char *location);
+/* Adds n to the count of findings of rule id (declared if new), for the
+ * run's properties.findingCounts: how many there were, also of those not
+ * written as results (read --lint --lint-max). Without counts, the run has
+ * no properties. */
+void sarif_count(sarif_writer *w, const char *rule_id, uint64_t n);
 /* Writes the log and frees the writer; 0 ok, -1 (errno set) when writing failed. */
 int sarif_close(sarif_writer *w);
 

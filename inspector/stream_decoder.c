@@ -125,6 +125,8 @@ static void follow_block(stream_decoder *sd, decoded_frame *d) {
       h2_hpack_decode_list(&sd->hpack, sd->block.buf, sd->block.len, s->fields, s->infos,
                            s->max_fields, &d->header_count, s->arena, s->arena_cap, &d->block_err);
   d->table_size = h2_hpack_decoder_table_size(&sd->hpack);
+  d->list_size = h2_hpack_decoder_last_list_size(&sd->hpack);
+  d->list_limit = sd->cfg.max_header_list;
 }
 
 static void deliver(stream_decoder *sd, decoded_frame *d) {

@@ -25,12 +25,16 @@ static void accumulate(summary_row *sum, const summary_row *r) {
   sum->ignored += r->ignored;
   sum->streams += r->streams;
   sum->gaps += r->gaps;
+  sum->resyncs += r->resyncs;
+  sum->truncated += r->truncated;
   sum->linted |= r->linted;
   for (int i = 0; i < 3; i++)
     sum->lint[i] += r->lint[i];
+  for (size_t i = 0; i <= H2_OBSERVER_RULE_MAX; i++)
+    sum->lint_by_id[i] += r->lint_by_id[i];
 }
 
-void summary_add(summary_table *t, const h2_conn *c) {
+void summary_add(summary_table *t, const h2_conn *c, const uint32_t *lint_by_id) {
   summary_row r;
   memset(&r, 0, sizeof r);
   r.conn = c->flow->id;
@@ -46,16 +50,19 @@ void summary_add(summary_table *t, const h2_conn *c) {
     r.bytes[d] = c->flow->bytes[d];
     r.frames[d] = c->dir[d].frames;
     r.errors += c->dir[d].errors;
+    r.truncated += c->dir[d].truncated;
     r.ignored += c->dir[d].ignored;
     for (int i = 0; i < 11; i++)
       r.by_type[i] += c->dir[d].frames_by_type[i];
   }
   r.streams = c->streams;
   r.gaps = c->gaps;
+  r.resyncs = c->resyncs;
   r.close_reason = c->close_reason;
   r.linted = c->linted;
   for (int i = 0; i < 3; i++)
     r.lint[i] = c->lint_counts[i];
+  if (r.linted && lint_by_id) memcpy(r.lint_by_id, lint_by_id, sizeof r.lint_by_id);
   t->connections++;
   t->h2_connections += r.h2;
   accumulate(&t->total, &r);
@@ -83,6 +90,11 @@ void summary_add(summary_table *t, const h2_conn *c) {
   t->rows[i] = r;
 }
 
+/* Capture loss of a row: what the capture missed, not what a peer did. */
+static unsigned long long lost(const summary_row *r) {
+  return (unsigned long long)r->gaps + r->resyncs + r->truncated;
+}
+
 static const char *const type_names[11] = {"DATA",     "HEADERS", "PRIORITY", "RST_STREAM",
                                            "SETTINGS", "PUSH_PROMISE", "PING", "GOAWAY",
                                            "WINDOW_UPDATE", "CONTINUATION", "UNKNOWN"};
@@ -93,12 +105,27 @@ static const char *lint_verdict(const summary_row *r) {
   return r->lint[0] ? "fail" : r->lint[1] ? "warn" : "pass";
 }
 
-/* "  lint pass (...)" after a connection row; "lint: pass (...)" as the total line. */
-static void lint_text(out_buf *o, const summary_row *r, const char *lead) {
+static const char *rule_name(size_t i) {
+  const char *id;
+  return h2_observer_rule_at(i, &id, NULL, NULL, NULL) ? id : "unlisted";
+}
+
+/* "  lint pass (...)" after a connection row; "lint: pass (...)" as the total
+ * line; then the findings by id ("data-on-idle=5 reset-flood=1"). */
+static void lint_text(out_buf *o, const summary_row *r, const char *lead, const char *ids_lead) {
   char line[160];
   snprintf(line, sizeof line, "%s%s (%u errors, %u warnings, %u info)", lead, lint_verdict(r),
            r->lint[0], r->lint[1], r->lint[2]);
   out_puts(o, line);
+  bool first = true;
+  for (size_t i = 0; i <= H2_OBSERVER_RULE_MAX; i++) {
+    if (!r->lint_by_id[i]) continue;
+    out_puts(o, first ? ids_lead : " ");
+    out_puts(o, rule_name(i));
+    out_putc(o, '=');
+    out_u64(o, r->lint_by_id[i]);
+    first = false;
+  }
 }
 
 static void json_row(out_buf *o, const summary_row *r, bool total) {
@@ -146,7 +173,13 @@ static void json_row(out_buf *o, const summary_row *r, bool total) {
   out_u64(o, r->errors);
   out_puts(o, ",\"gaps\":");
   out_u64(o, r->gaps);
-  out_puts(o, ",\"undecoded_bytes\":");
+  out_puts(o, ",\"lost\":{\"gaps\":");
+  out_u64(o, r->gaps);
+  out_puts(o, ",\"resyncs\":");
+  out_u64(o, r->resyncs);
+  out_puts(o, ",\"truncated\":");
+  out_u64(o, r->truncated);
+  out_puts(o, "},\"undecoded_bytes\":");
   out_u64(o, r->ignored);
   if (r->linted) {
     out_puts(o, ",\"lint\":{\"verdict\":");
@@ -157,7 +190,15 @@ static void json_row(out_buf *o, const summary_row *r, bool total) {
     out_u64(o, r->lint[1]);
     out_puts(o, ",\"info\":");
     out_u64(o, r->lint[2]);
-    out_putc(o, '}');
+    out_puts(o, ",\"by_id\":{");
+    bool first_id = true;
+    for (size_t i = 0; i <= H2_OBSERVER_RULE_MAX; i++) {
+      if (!r->lint_by_id[i]) continue;
+      json_key(o, rule_name(i), first_id);
+      out_u64(o, r->lint_by_id[i]);
+      first_id = false;
+    }
+    out_puts(o, "}}");
   }
   out_puts(o, "}\n");
 }
@@ -205,14 +246,14 @@ void summary_print(const summary_table *t, out_buf *o, bool json, const capture_
     return;
   }
   out_puts(o, "\nconn  client -> server                              duration  http2     "
-              "streams  frames(c2s/s2c)  bytes(c2s/s2c)      errors gaps  frames by type\n");
+              "streams  frames(c2s/s2c)  bytes(c2s/s2c)      errors lost  frames by type\n");
   for (uint32_t i = 0; i < t->count; i++) {
     const summary_row *r = &t->rows[i];
     char ends[140];
     snprintf(ends, sizeof ends, "%s -> %s", r->client, r->server);
     char line[400];
     snprintf(line, sizeof line,
-             "%4u  %-44s %8.3fs  %-9s %7u  %7llu/%-7llu  %9llu/%-9llu %6llu %4u  ", r->conn, ends,
+             "%4u  %-44s %8.3fs  %-9s %7u  %7llu/%-7llu  %9llu/%-9llu %6llu %4llu  ", r->conn, ends,
              r->duration,
              !r->h2         ? "no"
              : r->upgrade   ? "upgrade"
@@ -221,11 +262,10 @@ void summary_print(const summary_table *t, out_buf *o, bool json, const capture_
                             : "preface",
              r->streams, (unsigned long long)r->frames[0], (unsigned long long)r->frames[1],
              (unsigned long long)r->bytes[0], (unsigned long long)r->bytes[1],
-             (unsigned long long)r->errors, r->gaps);
+             (unsigned long long)r->errors, lost(r));
     out_puts(o, line);
     text_types(o, r);
-    if (r->linted)
-      lint_text(o, r, "  lint ");
+    if (r->linted) lint_text(o, r, "  lint ", " ");
     out_putc(o, '\n');
   }
   if (t->dropped_rows) {
@@ -237,18 +277,21 @@ void summary_print(const summary_table *t, out_buf *o, bool json, const capture_
   char line[400];
   snprintf(line, sizeof line,
            "total: %llu packets, %llu connections (%llu HTTP/2), %llu frames, %u streams, "
-           "%llu errors, %llu gaps (%llu bytes)\n",
+           "%llu protocol errors\n"
+           "capture loss: %llu gaps (%llu bytes), %u resyncs, %llu cut-off frames, %llu "
+           "truncated packets\n",
            (unsigned long long)s->packets, (unsigned long long)t->connections,
            (unsigned long long)t->h2_connections,
            (unsigned long long)(t->total.frames[0] + t->total.frames[1]), t->total.streams,
            (unsigned long long)t->total.errors, (unsigned long long)s->gaps,
-           (unsigned long long)s->gap_bytes);
+           (unsigned long long)s->gap_bytes, t->total.resyncs,
+           (unsigned long long)t->total.truncated, (unsigned long long)s->truncated);
   out_puts(o, line);
   out_puts(o, "frames by type: ");
   text_types(o, &t->total);
   out_putc(o, '\n');
   if (t->total.linted) {
-    lint_text(o, &t->total, "lint: ");
+    lint_text(o, &t->total, "lint: ", "\nlint findings by id: ");
     out_putc(o, '\n');
   }
 }

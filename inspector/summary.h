@@ -1,7 +1,8 @@
 /* summary.h — the per-connection table `h2scope read --summary` prints at the
  * end: endpoints, duration, frames by type, streams, bytes per direction,
- * errors, gaps, and with --lint the lint verdict. Rows are kept for at most SUMMARY_MAX_ROWS connections (the
- * totals cover all of them), so memory stays bounded on any capture. */
+ * protocol errors, capture loss (gaps, resyncs, cut frames), and with --lint
+ * the lint verdict and finding counts by id. Rows are kept for at most SUMMARY_MAX_ROWS connections
+ * (the totals cover all of them), so memory stays bounded on any capture. */
 #ifndef H2SCOPE_SUMMARY_H
 #define H2SCOPE_SUMMARY_H
 
@@ -9,6 +10,7 @@
 #include <stdint.h>
 
 #include "capture_run.h"
+#include "h2/observer.h"
 #include "h2_conn.h"
 #include "out_buf.h"
 
@@ -22,9 +24,16 @@ typedef struct summary_row {
   uint64_t bytes[2], frames[2], errors, ignored;
   uint64_t by_type[11];
   uint32_t streams, gaps;
+  /* Capture loss, apart from the protocol errors: resynchronisations after
+   * gaps, frames cut off by a gap or the capture's end. */
+  uint32_t resyncs;
+  uint64_t truncated;
   const char *close_reason;
   bool linted; /* --lint: findings by severity (error, warning, info) */
   uint32_t lint[3];
+  /* --lint: findings by catalogue index (h2_observer_rule_at; the last slot:
+   * ids the catalogue lacks) */
+  uint32_t lint_by_id[H2_OBSERVER_RULE_MAX + 1];
 } summary_row;
 
 typedef struct summary_table {
@@ -36,7 +45,8 @@ typedef struct summary_table {
 
 void summary_init(summary_table *t);
 void summary_free(summary_table *t);
-void summary_add(summary_table *t, const h2_conn *c);
+/* lint_by_id: the connection's findings by catalogue index (lint_conn_finish), or NULL. */
+void summary_add(summary_table *t, const h2_conn *c, const uint32_t *lint_by_id);
 void summary_print(const summary_table *t, out_buf *o, bool json, const capture_stats *stats);
 
 #endif

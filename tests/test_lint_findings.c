@@ -179,8 +179,19 @@ static void expect(capture *c, const char *want_ids, int want_rc, const char *ex
   ck_assert_int_eq(rc, want_rc);
 }
 
+/* How many output lines have "lint":"<id>". */
+static int count_id(const char *id) {
+  char needle[96];
+  snprintf(needle, sizeof needle, "\"lint\":\"%s\"", id);
+  int n = 0;
+  for (const char *p = output; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+    n++;
+  return n;
+}
+
 static void has(const char *needle) {
-  ck_assert_msg(strstr(output, needle) != NULL, "missing %s in\n%s", needle, output);
+  /* (Check cannot pass messages of more than a few KB: the start is enough.) */
+  ck_assert_msg(strstr(output, needle) != NULL, "missing %s in\n%.3000s", needle, output);
 }
 
 /* ---- clean ---- */
@@ -204,7 +215,7 @@ START_TEST(clean_exchange_reports_nothing) {
   /* The summary's verdict. */
   char *argv[] = {"read", "--lint", "--summary", "--json", c.path};
   ck_assert_int_eq(run_read(5, argv), 0);
-  has("\"lint\":{\"verdict\":\"pass\",\"errors\":0,\"warnings\":0,\"info\":0}");
+  has("\"lint\":{\"verdict\":\"pass\",\"errors\":0,\"warnings\":0,\"info\":0,\"by_id\":{}}");
 }
 END_TEST
 
@@ -241,10 +252,13 @@ START_TEST(continuation_flood) {
   block[n++] = 40;
   memset(block + n, 'p', 40);
   n += 40;
-  frame(&c, 0, HEADERS, ES, 1, block, 1);
-  for (size_t i = 1; i < n; i++)
-    frame(&c, 0, CONT, i + 1 == n ? EH : 0, 1, block + i, 1);
-  frame(&c, 1, HEADERS, EH | ES, 1, STATUS_200, 1);
+  /* Two such blocks: reported once per endpoint, like every pattern. */
+  for (uint32_t sid = 1; sid <= 3; sid += 2) {
+    frame(&c, 0, HEADERS, ES, sid, block, 1);
+    for (size_t i = 1; i < n; i++)
+      frame(&c, 0, CONT, i + 1 == n ? EH : 0, sid, block + i, 1);
+    frame(&c, 1, HEADERS, EH | ES, sid, STATUS_200, 1);
+  }
   close_capture(&c);
   expect(&c, "continuation-flood", 1, NULL, NULL);
   has("\"section\":\"VU#421644 / CVE-2024-27316 (CONTINUATION flood)\"");
@@ -323,6 +337,82 @@ START_TEST(hpack_bomb) {
   expect(&c, "hpack-bomb", 1, NULL, NULL);
   has("\"stream\":3,\"frame\":7,\"section\":\"CVE-2016-6581 / CVE-2016-1544 (HPACK Bomb)\","
       "\"message\":\"a header block of 28 octets on the wire decodes to 80908 octets\"");
+}
+END_TEST
+
+/* The classic bomb: one dynamic-table entry of 4037 octets (RFC 7541 §4.1
+ * size), referred to 4000 times in one block of 4008 octets, about 16 MB.
+ * The decoder stops handing out fields at its own 256 KiB list limit (256 KiB
+ * / 4 KB is below the ratio 100); the size the whole block decodes to is
+ * measured without expanding it, and that is judged. */
+static void write_classic_bomb(capture *c, const char *name, uint32_t server_limit, int bombs) {
+  open_capture(c, name);
+  if (server_limit) {
+    setting(c, 1, 6, server_limit); /* MAX_HEADER_LIST_SIZE */
+    frame(c, 0, SETTINGS, ACK, 0, NULL, 0);
+  }
+  static uint8_t big[4100];
+  memcpy(big, REQ, sizeof REQ);
+  size_t n = sizeof REQ;
+  big[n++] = 0x40; /* literal with incremental indexing, new name */
+  big[n++] = 5;
+  memcpy(big + n, "x-big", 5);
+  n += 5;
+  big[n++] = 0x7f; /* 4000 = 127 + 3873 */
+  big[n++] = (uint8_t)(0x80 | (3873 & 0x7f));
+  big[n++] = (uint8_t)(3873 >> 7);
+  memset(big + n, 'b', 4000);
+  n += 4000;
+  frame(c, 0, HEADERS, EH | ES, 1, big, n);
+  frame(c, 1, HEADERS, EH | ES, 1, STATUS_200, 1);
+  static uint8_t bomb[sizeof REQ + 4000];
+  memcpy(bomb, REQ, sizeof REQ);
+  memset(bomb + sizeof REQ, 0xbe, 4000); /* index 62: x-big */
+  for (int i = 0; i < bombs; i++) {
+    frame(c, 0, HEADERS, EH | ES, 3 + 2 * (uint32_t)i, bomb, sizeof bomb);
+    frame(c, 1, HEADERS, EH | ES, 3 + 2 * (uint32_t)i, STATUS_200, 1);
+  }
+  close_capture(c);
+}
+
+START_TEST(hpack_bomb_past_decoder_limit) {
+  capture c;
+  write_classic_bomb(&c, "bomb-classic.pcap", 0, 1);
+  /* 168 octets of request fields + 4000 x (5 + 4000 + 32). */
+  expect(&c, "hpack-bomb", 1, NULL, NULL);
+  has("\"stream\":3,\"frame\":7,\"section\":\"CVE-2016-6581 / CVE-2016-1544 (HPACK Bomb)\","
+      "\"message\":\"a header block of 4008 octets on the wire decodes to 16148168 octets "
+      "(measured past the decoder's limit, not expanded)\"");
+  /* A ratio above the real one (4029): nothing. */
+  expect(&c, "", 0, "--lint-threshold", "hpack-bomb=4100");
+  /* The plain read names the limit that stopped the decoder: h2scope's own,
+   * since the server advertised none. */
+  char *argv[] = {"read", c.path};
+  ck_assert_int_eq(run_read(2, argv), 0);
+  has("header block error: header list of 16148168 octets (name + value + 32 per field), larger "
+      "than h2scope's --max-header-list limit (262144 bytes) [header-list-too-large]");
+  ck_assert_ptr_null(strstr(output, "SETTINGS_MAX_HEADER_LIST_SIZE"));
+  char *argv2[] = {"read", "--json", "--max-header-list", "100000", c.path};
+  ck_assert_int_eq(run_read(5, argv2), 0);
+  has("\"message\":\"header list of 16148168 octets (name + value + 32 per field), larger than "
+      "h2scope's --max-header-list limit (100000 bytes)\"");
+  /* The server advertised a limit: named too, and the lint warning says it. */
+  write_classic_bomb(&c, "bomb-classic-limit.pcap", 8192, 1);
+  ck_assert_int_eq(run_read(2, argv), 0);
+  has("larger than h2scope's --max-header-list limit (262144 bytes) and the receiver's "
+      "SETTINGS_MAX_HEADER_LIST_SIZE (8192) [header-list-too-large]");
+  expect(&c, "hpack-bomb header-list-too-large", 1, NULL, NULL);
+  has("\"message\":\"a header list of 16148168 octets, above the server's "
+      "SETTINGS_MAX_HEADER_LIST_SIZE 8192\"");
+  /* A receiver's limit above the list: only h2scope's own was passed. */
+  write_classic_bomb(&c, "bomb-classic-biglimit.pcap", 20000000, 1);
+  ck_assert_int_eq(run_read(2, argv), 0);
+  has("larger than h2scope's --max-header-list limit (262144 bytes); the receiver's "
+      "SETTINGS_MAX_HEADER_LIST_SIZE is 20000000 [header-list-too-large]");
+  /* Like every pattern, reported once per endpoint: --lint never suppresses
+   * patterns, so a connection of many bombs must not hold a finding each. */
+  write_classic_bomb(&c, "bomb-classic-many.pcap", 0, 50);
+  expect(&c, "hpack-bomb", 1, NULL, NULL);
 }
 END_TEST
 
@@ -427,6 +517,152 @@ START_TEST(reset_flood) {
   has("\"dir\":\"s2c\",\"stream\":99,");
   has("\"section\":\"CVE-2019-9514 (Reset Flood)\"");
   expect(&c, "", 0, NULL, NULL); /* default threshold 1000 */
+}
+END_TEST
+
+/* WINDOW_UPDATEs beyond what the traffic explains (two per DATA frame
+ * received, one per stream opened): 10 DATA frames and one stream explain 21,
+ * so the 1021st WINDOW_UPDATE is the 1000th unexplained one. */
+static void write_window_updates(capture *c, const char *name, int updates) {
+  open_capture(c, name);
+  request(c, 1, true);
+  frame(c, 1, HEADERS, EH, 1, STATUS_200, 1);
+  for (int i = 0; i < 10; i++)
+    frame(c, 1, DATA, 0, 1, "x", 1);
+  for (int i = 0; i < updates; i++)
+    window_update(c, 0, 0, 1000);
+  frame(c, 1, DATA, ES, 1, NULL, 0);
+  close_capture(c);
+}
+
+START_TEST(window_update_flood) {
+  capture c;
+  write_window_updates(&c, "wuflood.pcap", 1021);
+  expect(&c, "window-update-flood", 1, NULL, NULL);
+  has("\"lint\":\"window-update-flood\",\"severity\":\"error\",\"conn\":1,");
+  has("\"dir\":\"c2s\",\"stream\":0,\"frame\":1037,\"section\":\"RFC 9113 §10.5 (WINDOW_UPDATE "
+      "flood)\",\"message\":\"1021 WINDOW_UPDATE frames from the client within 10000 ms, 1000 "
+      "more than the DATA frames it received and the streams it opened explain\"");
+  expect(&c, "", 0, "--lint-threshold", "window-update-flood=1001");
+  write_window_updates(&c, "wuflood-below.pcap", 1020);
+  expect(&c, "", 0, NULL, NULL);
+  /* A download read with a stream and a connection WINDOW_UPDATE per DATA
+   * frame: 4000 WINDOW_UPDATEs, all explained. */
+  static uint8_t body[1000];
+  open_capture(&c, "wu-download.pcap");
+  request(&c, 1, true);
+  frame(&c, 1, HEADERS, EH, 1, STATUS_200, 1);
+  for (int i = 0; i < 2000; i++) {
+    frame(&c, 1, DATA, 0, 1, body, sizeof body);
+    window_update(&c, 0, 1, sizeof body);
+    window_update(&c, 0, 0, sizeof body);
+  }
+  frame(&c, 1, DATA, ES, 1, NULL, 0);
+  close_capture(&c);
+  expect(&c, "", 0, NULL, NULL);
+}
+END_TEST
+
+/* CVE-2019-9516: a request with 100 fields of empty name and value (3
+ * octets each on the wire); 99 is below the threshold. */
+static void write_empty_fields(capture *c, const char *name, int fields) {
+  static uint8_t block[sizeof REQ + 3 * 200];
+  memcpy(block, REQ, sizeof REQ);
+  size_t n = sizeof REQ;
+  for (int i = 0; i < fields; i++) {
+    block[n++] = 0x00; /* literal without indexing, new name */
+    block[n++] = 0x00; /* name: 0 octets */
+    block[n++] = 0x00; /* value: 0 octets */
+  }
+  open_capture(c, name);
+  frame(c, 0, HEADERS, EH | ES, 1, block, n);
+  frame(c, 1, HEADERS, EH | ES, 1, STATUS_200, 1);
+  close_capture(c);
+}
+
+START_TEST(zero_length_headers) {
+  capture c;
+  write_empty_fields(&c, "emptyfields.pcap", 100);
+  expect(&c, "zero-length-headers", 1, NULL, NULL);
+  has("\"lint\":\"zero-length-headers\",\"severity\":\"error\",\"conn\":1,");
+  has("\"dir\":\"c2s\",\"stream\":1,\"frame\":5,\"section\":\"CVE-2019-9516 (0-Length Headers "
+      "Leak)\",\"message\":\"a field block from the client with 100 fields of empty name or "
+      "value (of 104)\"");
+  expect(&c, "", 0, "--lint-threshold", "zero-length-headers=101");
+  write_empty_fields(&c, "emptyfields-below.pcap", 99);
+  expect(&c, "", 0, NULL, NULL);
+}
+END_TEST
+
+/* CVE-2019-9517: the client sets INITIAL_WINDOW_SIZE 0 and asks for 100
+ * responses; the server sends their HEADERS and can send no DATA: all 100
+ * are blocked for 35 s of capture time. */
+static void write_buffering(capture *c, const char *name, uint32_t streams) {
+  open_capture(c, name);
+  setting(c, 0, 4, 0); /* INITIAL_WINDOW_SIZE 0 */
+  frame(c, 1, SETTINGS, ACK, 0, NULL, 0);
+  for (uint32_t i = 0; i < streams; i++)
+    request(c, 1 + 2 * i, true);
+  for (uint32_t i = 0; i < streams; i++)
+    frame(c, 1, HEADERS, EH, 1 + 2 * i, STATUS_200, 1);
+  flush(c);
+  c->conv.ts += 35.0;
+  frame(c, 0, PING, 0, 0, "12345678", 8);
+  frame(c, 1, PING, ACK, 0, "12345678", 8);
+  close_capture(c);
+}
+
+START_TEST(internal_data_buffering) {
+  capture c;
+  write_buffering(&c, "buffering.pcap", 100);
+  expect(&c, "internal-data-buffering", 1, NULL, NULL);
+  has("\"lint\":\"internal-data-buffering\",\"severity\":\"error\",\"conn\":1,");
+  has("\"dir\":\"c2s\",\"stream\":0,\"frame\":207,\"section\":\"CVE-2019-9517 (Internal Data "
+      "Buffering)\",\"message\":\"the client held 100 streams at a zero stream window for 35");
+  has(" ms while the server had DATA pending on them\"");
+  expect(&c, "", 0, "--lint-threshold", "internal-data-buffering=101");
+  expect(&c, "", 0, "--lint-threshold", "buffering-ms=40000");
+  expect(&c, "", 0, "--lint-threshold", "internal-data-buffering=0");
+  write_buffering(&c, "buffering-below.pcap", 99);
+  expect(&c, "", 0, NULL, NULL);
+  /* The connection window: 100 responses under way, 655 octets each use it
+   * up (65535), none ended; the client does not open it for 35 s. The one
+   * stream that used up the window last also shows as a zero-window stall. */
+  static uint8_t body[700];
+  open_capture(&c, "buffering-conn.pcap");
+  for (uint32_t i = 0; i < 100; i++)
+    request(&c, 1 + 2 * i, true);
+  for (uint32_t i = 0; i < 100; i++) {
+    frame(&c, 1, HEADERS, EH, 1 + 2 * i, STATUS_200, 1);
+    frame(&c, 1, DATA, 0, 1 + 2 * i, body, i < 99 ? 655 : 690);
+  }
+  flush(&c);
+  c.conv.ts += 35.0;
+  frame(&c, 0, PING, 0, 0, "12345678", 8);
+  frame(&c, 1, PING, ACK, 0, "12345678", 8);
+  close_capture(&c);
+  expect(&c, "data-dribble internal-data-buffering", 1, NULL, NULL);
+  has("\"message\":\"the client held 100 streams at a zero connection window for 35");
+  /* Windows opened in time: nothing. */
+  open_capture(&c, "buffering-open.pcap");
+  setting(&c, 0, 4, 0);
+  frame(&c, 1, SETTINGS, ACK, 0, NULL, 0);
+  for (uint32_t i = 0; i < 100; i++)
+    request(&c, 1 + 2 * i, true);
+  for (uint32_t i = 0; i < 100; i++)
+    frame(&c, 1, HEADERS, EH, 1 + 2 * i, STATUS_200, 1);
+  flush(&c);
+  c.conv.ts += 5.0;
+  for (uint32_t i = 0; i < 100; i++) {
+    window_update(&c, 0, 1 + 2 * i, 600);
+    frame(&c, 1, DATA, ES, 1 + 2 * i, body, 600);
+  }
+  flush(&c);
+  c.conv.ts += 60.0;
+  frame(&c, 0, PING, 0, 0, "12345678", 8);
+  frame(&c, 1, PING, ACK, 0, "12345678", 8);
+  close_capture(&c);
+  expect(&c, "", 0, NULL, NULL);
 }
 END_TEST
 
@@ -628,10 +864,67 @@ START_TEST(findings_limit) {
   close_capture(&c);
   expect(&c, "data-on-idle data-on-idle findings-suppressed", 1, "--lint-max", "2");
   has("\"lint\":\"findings-suppressed\",\"severity\":\"info\"");
-  has("\"message\":\"3 more findings on this connection not shown (counted)\"");
-  char *argv[] = {"read", "--lint", "--lint-max", "2", "--summary", "--json", c.path};
-  ck_assert_int_eq(run_read(7, argv), 1);
-  has("\"lint\":{\"verdict\":\"fail\",\"errors\":5,\"warnings\":0,\"info\":1}");
+  has("\"message\":\"3 more data-on-idle findings on this connection not shown (counted)\"");
+  char sarif[512];
+  pw_temp_path("many.sarif", sarif, sizeof sarif);
+  char *argv[] = {"read",   "--lint",  "--lint-max", "2",   "--summary",
+                  "--json", "--sarif", sarif,        c.path};
+  ck_assert_int_eq(run_read(9, argv), 1);
+  has("\"lint\":{\"verdict\":\"fail\",\"errors\":5,\"warnings\":0,\"info\":1,"
+      "\"by_id\":{\"data-on-idle\":5,\"findings-suppressed\":1}}");
+  /* SARIF: two results of data-on-idle, the count of all five in the run. */
+  FILE *f = fopen(sarif, "rb");
+  ck_assert_ptr_nonnull(f);
+  static char doc[1 << 16];
+  size_t n = fread(doc, 1, sizeof doc - 1, f);
+  doc[n] = '\0';
+  fclose(f);
+  ck_assert_msg(strstr(doc, "\"properties\": {\"findingCounts\": {\"data-on-idle\":5,"
+                            "\"findings-suppressed\":1}}") != NULL,
+                "%s", doc);
+}
+END_TEST
+
+/* 4000 requests without :path, each reset by the server with PROTOCOL_ERROR:
+ * the flood of pseudo-header-invalid findings must not hide the attack
+ * patterns it carries (made-you-reset at the 100th reset, reset-flood at the
+ * 1000th). The cap is per id, and patterns are never suppressed. */
+START_TEST(findings_limit_keeps_patterns) {
+  static const uint8_t no_path[] = {0x82, 0x86, 0x01, 0x01, 'a'};
+  capture c;
+  open_capture(&c, "malformed-flood.pcap");
+  for (uint32_t i = 0; i < 4000; i++) {
+    frame(&c, 0, HEADERS, EH | ES, 1 + 2 * i, no_path, sizeof no_path);
+    rst(&c, 1, 1 + 2 * i, 1 /* PROTOCOL_ERROR */);
+  }
+  close_capture(&c);
+  char *argv[] = {"read", "--lint", "--json", "--summary", c.path};
+  ck_assert_int_eq(run_read(5, argv), 1);
+  ck_assert_int_eq(count_id("pseudo-header-invalid"), 1000);
+  ck_assert_int_eq(count_id("made-you-reset"), 1);
+  ck_assert_int_eq(count_id("reset-flood"), 1);
+  ck_assert_int_eq(count_id("findings-suppressed"), 1);
+  has("\"lint\":\"reset-flood\",\"severity\":\"error\",\"conn\":1,");
+  has("\"dir\":\"s2c\",\"stream\":1999,");
+  has("\"message\":\"3000 more pseudo-header-invalid findings on this connection not shown "
+      "(counted)\"");
+  /* The summary counts every finding, shown or not, by id. */
+  has("\"lint\":{\"verdict\":\"fail\",\"errors\":4002,\"warnings\":0,\"info\":1,\"by_id\":{"
+      "\"reset-flood\":1,\"made-you-reset\":1,\"pseudo-header-invalid\":4000,"
+      "\"findings-suppressed\":1}}");
+  /* A smaller cap: still both patterns. */
+  char *argv2[] = {"read", "--lint", "--json", "--lint-max", "10", c.path};
+  ck_assert_int_eq(run_read(6, argv2), 1);
+  ck_assert_int_eq(count_id("pseudo-header-invalid"), 10);
+  ck_assert_int_eq(count_id("made-you-reset"), 1);
+  ck_assert_int_eq(count_id("reset-flood"), 1);
+  has("\"message\":\"3990 more pseudo-header-invalid findings on this connection not shown "
+      "(counted)\"");
+  /* Text summary: the counts by id after the verdict. */
+  char *argv3[] = {"read", "--lint", "--summary", c.path};
+  ck_assert_int_eq(run_read(4, argv3), 1);
+  has("\nlint: fail (4002 errors, 0 warnings, 1 info)\nlint findings by id: reset-flood=1 "
+      "made-you-reset=1 pseudo-header-invalid=4000 findings-suppressed=1\n");
 }
 END_TEST
 
@@ -873,7 +1166,7 @@ START_TEST(text_output_and_sarif) {
   fclose(f);
   ck_assert_ptr_nonnull(strstr(doc, "\"version\": \"2.1.0\""));
   ck_assert_ptr_nonnull(strstr(doc, "{\"id\":\"rapid-reset\",\"shortDescription\""));
-  ck_assert_ptr_nonnull(strstr(doc, "{\"ruleId\":\"data-on-idle\",\"ruleIndex\":11,"
+  ck_assert_ptr_nonnull(strstr(doc, "{\"ruleId\":\"data-on-idle\",\"ruleIndex\":14,"
                                     "\"level\":\"error\",\"message\":{\"text\":\"DATA from the "
                                     "client on stream 5, idle for the server (connection error) "
                                     "(RFC 9113 §5.1)\"}"));
@@ -892,10 +1185,14 @@ static Suite *suite(void) {
   tcase_add_test(tc, ping_flood);
   tcase_add_test(tc, empty_frames_flood);
   tcase_add_test(tc, hpack_bomb);
+  tcase_add_test(tc, hpack_bomb_past_decoder_limit);
   tcase_add_test(tc, data_dribble);
   tcase_add_test(tc, zero_window_stall);
   tcase_add_test(tc, zero_window_no_stall);
   tcase_add_test(tc, reset_flood);
+  tcase_add_test(tc, window_update_flood);
+  tcase_add_test(tc, zero_length_headers);
+  tcase_add_test(tc, internal_data_buffering);
   tcase_add_test(tc, resource_loop);
   tcase_add_test(tc, resource_loop_priority_update);
   tcase_add_test(tc, excessive_streams);
@@ -906,6 +1203,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, push_rules);
   tcase_add_test(tc, reserved_and_closed_streams);
   tcase_add_test(tc, findings_limit);
+  tcase_add_test(tc, findings_limit_keeps_patterns);
   tcase_add_test(tc, flow_control_overrun);
   tcase_add_test(tc, connection_window_overrun);
   tcase_add_test(tc, initial_window_size_change);

@@ -71,6 +71,33 @@ START_TEST(rules_and_results) {
 }
 END_TEST
 
+/* Finding counts (also of findings not written as results) go to the run's
+ * properties, in rule order; a count for an undeclared rule declares it. */
+START_TEST(finding_counts) {
+  char path[512];
+  pw_temp_path("counts.sarif", path, sizeof path);
+  sarif_writer *w = sarif_open(path, "9.9");
+  ck_assert_ptr_nonnull(w);
+  sarif_rule(w, "a", "rule a", NULL);
+  sarif_rule(w, "b", "rule b", NULL);
+  sarif_result(w, "b", "error", "m", NULL, NULL);
+  sarif_count(w, "b", 3000);
+  sarif_count(w, "c", 1);
+  sarif_count(w, "a", 0); /* nothing */
+  sarif_count(w, "b", 2);
+  ck_assert_int_eq(sarif_close(w), 0);
+  ck_assert_str_eq(
+      slurp(path),
+      HEAD "[\n            {\"id\":\"a\",\"shortDescription\":{\"text\":\"rule a\"}},\n"
+           "            {\"id\":\"b\",\"shortDescription\":{\"text\":\"rule b\"}},\n"
+           "            {\"id\":\"c\",\"shortDescription\":{\"text\":\"c\"}}\n"
+           "          ]\n        }\n      },\n      \"artifacts\": [],\n      \"results\": [\n"
+           "        {\"ruleId\":\"b\",\"ruleIndex\":1,\"level\":\"error\",\"message\":{\"text\":"
+           "\"m\"}}\n      ],\n      \"properties\": {\"findingCounts\": {\"b\":3002,\"c\":1}}\n"
+           "    }\n  ]\n}\n");
+}
+END_TEST
+
 START_TEST(many_results_stream_through) {
   char path[512];
   pw_temp_path("many.sarif", path, sizeof path);
@@ -112,6 +139,7 @@ int main(void) {
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, empty_log);
   tcase_add_test(tc, rules_and_results);
+  tcase_add_test(tc, finding_counts);
   tcase_add_test(tc, many_results_stream_through);
   tcase_add_test(tc, open_error);
   suite_add_tcase(s, tc);

@@ -38,6 +38,10 @@ static h2_status fail(h2_error *err, h2_status st, size_t offset) {
   return h2_error_set(err, st, offset, 0);
 }
 
+uint64_t h2_hpack_decoder_last_list_size(const h2_hpack_decoder *d) {
+  return d->last_list_size;
+}
+
 h2_status h2_hpack_decoder_init(h2_hpack_decoder *d, const h2_hpack_decoder_config *cfg) {
   h2_hpack_decoder_config def = {0};
   if (!cfg) cfg = &def;
@@ -174,7 +178,9 @@ typedef struct block_state {
 
 static void emit(h2_hpack_decoder *d, const h2_hpack_decode_callbacks *cb, block_state *bs,
                  const h2_header *h, const h2_hpack_field_info *info) {
-  /* RFC 9113 §6.5.2: the size of a field is name + value + 32. */
+  /* RFC 9113 §6.5.2: the size of a field is name + value + 32. Past the
+   * limit the sum goes on (h2_hpack_decoder_last_list_size); nothing is
+   * handed out or copied. */
   bs->list_size += h->name_len + h->value_len + H2_HPACK_ENTRY_OVERHEAD;
   if (bs->list_size > d->max_list) {
     if (!bs->over_limit) {
@@ -191,6 +197,7 @@ h2_status h2_hpack_decode_block(h2_hpack_decoder *d, const uint8_t *in, size_t l
   size_t pos = 0;
   bool seen_field = false;
   block_state bs = {0};
+  d->last_list_size = 0;
   if (!d->scratch) /* a table-size change could not allocate: the decoder is unusable */
     return fail(err, H2_E_NO_MEMORY, 0);
   if (d->update_required && (len == 0 || (in[0] & 0xe0) != 0x20))
@@ -303,6 +310,7 @@ h2_status h2_hpack_decode_block(h2_hpack_decoder *d, const uint8_t *in, size_t l
     info.table_size = d->table.size;
     emit(d, cb, &bs, &h, &info);
   }
+  d->last_list_size = bs.list_size;
   if (bs.over_limit) return fail(err, H2_E_HPACK_HEADER_LIST_TOO_LARGE, bs.over_offset);
   return H2_OK;
 }

@@ -31,6 +31,13 @@ enum stream_flag {
   F_CL_REPORTED0 = 1 << 8,
   F_CL_REPORTED1 = 1 << 9,
   F_PROVOKED = 1 << 10, /* the client sent a frame the server must answer with a stream error */
+  /* Internal data buffering: the client's / the server's message on this
+   * stream is under way (its HEADERS sent, DATA still allowed) ... */
+  F_SENDING0 = 1 << 11,
+  F_SENDING1 = 1 << 12,
+  /* ... and the stream window leaves it nothing to send. */
+  F_BLOCKED0 = 1 << 13,
+  F_BLOCKED1 = 1 << 14,
 };
 
 typedef struct obs_stream {
@@ -51,6 +58,14 @@ typedef struct pending_settings {
   bool has_iws, has_mhls, has_mcs, has_push;
   uint32_t iws, mhls, mcs, push;
 } pending_settings;
+
+/* WINDOW_UPDATEs of one endpoint in the current window, and how many of
+ * them its traffic explains. */
+typedef struct wu_count {
+  double start;
+  uint32_t updates, explained;
+  bool reported;
+} wu_count;
 
 typedef struct rate {
   double start;
@@ -101,13 +116,24 @@ struct h2_observer {
   bool block_push[2], block_end_stream[2];
   uint64_t block_wire[2];
   uint32_t block_continuations[2];
-  bool continuation_reported[2];
+  /* Patterns are reported once per endpoint and connection, also those
+   * judged per field block: `read --lint` never suppresses a pattern, so
+   * this keeps what it holds bounded. */
+  bool continuation_reported[2], bomb_reported[2];
   rate rates[2][R_COUNT];
   /* zero-window stalls, by the sender whose DATA used up a window (§6.9.1):
    * [0] its stream window, [1] the connection window; stream 0: none */
   uint32_t stall_stream[2][2];
   double stall_since[2][2];
   bool stall_reported[2];
+  wu_count wu[2]; /* WINDOW_UPDATE flood, by the endpoint sending them */
+  bool zero_length_reported[2];
+  /* Internal data buffering, by sender: streams with its message under way
+   * (F_SENDING*) and of those, blocked by their stream window (F_BLOCKED*);
+   * since when the blocked ones have been at least the threshold. */
+  uint32_t sending[2], blocked[2];
+  bool buffering_held[2], buffering_reported[2];
+  double buffering_since[2];
 };
 
 /* ---- findings ---- */
@@ -253,9 +279,40 @@ static const closed_stream *ring_find(const h2_observer *o, uint32_t id) {
   return NULL;
 }
 
+/* Keeps the internal-data-buffering counts in step with s: a sender's
+ * message is under way once its HEADERS are out (the request; the final
+ * response) while its own machine still lets it send DATA (§5.1: open or
+ * half-closed (remote)); it is blocked while the stream window is at 0 or
+ * below (§6.9.1). Called whenever a stream's state, flags or windows change. */
+static void track_sending(h2_observer *o, obs_stream *s) {
+  for (int d = 0; d < 2; d++) {
+    uint16_t fs = d == CLIENT ? F_SENDING0 : F_SENDING1;
+    uint16_t fb = d == CLIENT ? F_BLOCKED0 : F_BLOCKED1;
+    bool started = (s->flags & (d == CLIENT ? F_REQUEST : F_RESPONSE)) != 0;
+    bool sending = started && !(s->flags & F_WINDOW_UNKNOWN) &&
+                   (s->state[d] == H2_SS_OPEN || s->state[d] == H2_SS_HALF_CLOSED_REMOTE);
+    bool blocked = sending && s->window[d] <= 0;
+    if (sending != ((s->flags & fs) != 0)) {
+      if (sending)
+        o->sending[d]++;
+      else
+        o->sending[d]--;
+      s->flags ^= fs;
+    }
+    if (blocked != ((s->flags & fb) != 0)) {
+      if (blocked)
+        o->blocked[d]++;
+      else
+        o->blocked[d]--;
+      s->flags ^= fb;
+    }
+  }
+}
+
 /* A stream both machines consider closed moves to the ring. */
 static void retire_if_closed(h2_observer *o, obs_stream *s) {
   if (!s || !is_closed(s->state[0]) || !is_closed(s->state[1])) return;
+  track_sending(o, s);
   if (s->flags & F_COUNTED) o->active[initiator(s->id)]--;
   closed_stream *r = &o->ring[o->ring_next];
   if (r->id && r->id > o->evicted_max[initiator(r->id)]) o->evicted_max[initiator(r->id)] = r->id;
@@ -331,6 +388,7 @@ static void apply_iws(h2_observer *o, int setter, uint32_t value) {
     obs_stream *s = &o->slots[i];
     if (!s->id) continue;
     s->window[sender] += delta;
+    track_sending(o, s);
     if (s->window[sender] > MAX_WINDOW && !(s->flags & F_WINDOW_UNKNOWN))
       report(o, "window-overflow", H2_FINDING_ERROR, setter, s->id, NULL,
              "SETTINGS_INITIAL_WINDOW_SIZE %u makes the window of stream %u exceed 2^31-1", value,
@@ -595,6 +653,7 @@ static void on_window_update(h2_observer *o, int dir, const h2_frame *f) {
            s->id);
     s->window[sender] = MAX_WINDOW;
   }
+  track_sending(o, s);
 }
 
 /* ---- field blocks ---- */
@@ -621,9 +680,11 @@ static void on_block(h2_observer *o, int dir, obs_stream *s, const h2_observer_b
   int64_t cl = -1;
   int status = 0;
   bool head = false;
+  uint32_t empty = 0;
   for (size_t i = 0; b->fields && i < b->count; i++) {
     const h2_header *h = &b->fields[i];
     size += h->name_len + h->value_len + 32; /* §6.5.2 / RFC 7541 §4.1 */
+    if (!h->name_len || !h->value_len) empty++;
     if (name_is(h, "content-length"))
       cl = parse_length(h);
     else if (name_is(h, ":status") && h->value_len == 3)
@@ -631,25 +692,41 @@ static void on_block(h2_observer *o, int dir, obs_stream *s, const h2_observer_b
     else if (name_is(h, ":method") && h->value_len == 4 && !memcmp(h->value, "HEAD", 4))
       head = true;
   }
+  /* What the list decodes to: summed here, or measured by the decoder past
+   * its own limit (an HPACK bomb stops the decoder long before its real
+   * size: judged by that, not by the limit); unmeasured, only "more than
+   * the limit" is known. */
+  bool at_least = b->too_large && !b->list_size;
+  if (b->too_large) size = b->list_size ? b->list_size : b->local_limit;
   const h2_observer_limits *l = &o->cfg.limits;
+  /* CVE-2019-9516: fields of no length cost a receiver that keeps them per
+   * field (32 octets of accounting each, §6.5.2, and its own allocation)
+   * while the block stays small on the wire (3 octets each, 1 when indexed
+   * from the table). */
+  if (l->zero_length_headers && empty >= l->zero_length_headers && !o->zero_length_reported[dir]) {
+    o->zero_length_reported[dir] = true;
+    report(o, "zero-length-headers", H2_FINDING_ERROR, dir, sid, NULL,
+           "a field block from the %s with %u fields of empty name or value (of %zu)", who(dir),
+           empty, b->count);
+  }
   bool bomb = false;
-  if (b->fields && l->hpack_bomb_ratio && size >= l->hpack_bomb_min &&
+  if ((b->fields || b->too_large) && l->hpack_bomb_ratio && size >= l->hpack_bomb_min &&
       size >= (uint64_t)l->hpack_bomb_ratio * wire)
     bomb = true;
-  if (b->too_large && l->hpack_bomb_ratio && (uint64_t)l->hpack_bomb_ratio * wire <= b->local_limit)
-    bomb = true;
-  if (bomb)
+  if (at_least && l->hpack_bomb_ratio && (uint64_t)l->hpack_bomb_ratio * wire <= size) bomb = true;
+  if (bomb && !o->bomb_reported[dir]) {
+    o->bomb_reported[dir] = true;
     report(o, "hpack-bomb", H2_FINDING_ERROR, dir, sid, NULL,
-           "a header block of %llu octets on the wire decodes to %s%llu octets",
-           (unsigned long long)wire, b->too_large ? "more than " : "",
-           (unsigned long long)(b->too_large ? b->local_limit : size));
+           "a header block of %llu octets on the wire decodes to %s%llu octets%s",
+           (unsigned long long)wire, at_least ? "more than " : "", (unsigned long long)size,
+           b->too_large && !at_least ? " (measured past the decoder's limit, not expanded)" : "");
+  }
   uint32_t limit = o->mhls[!dir];
-  if (limit != UINT32_MAX &&
-      ((b->fields && size > limit) || (b->too_large && b->local_limit >= limit)))
+  if (limit != UINT32_MAX && (b->fields || b->too_large) &&
+      (at_least ? size >= limit : size > limit))
     report(o, "header-list-too-large", H2_FINDING_WARNING, dir, sid, NULL,
            "a header list of %s%llu octets, above the %s's SETTINGS_MAX_HEADER_LIST_SIZE %u",
-           b->too_large ? "more than " : "",
-           (unsigned long long)(b->too_large ? b->local_limit : size), who(!dir), limit);
+           at_least ? "more than " : "", (unsigned long long)size, who(!dir), limit);
   if (!s || !b->fields || o->block_push[dir]) return;
   if (dir == CLIENT && !(s->flags & F_REQUEST)) {
     s->flags |= F_REQUEST;
@@ -710,7 +787,62 @@ static void check_stalls(h2_observer *o) {
   }
 }
 
+/* ---- internal data buffering (CVE-2019-9517) ---- */
+
+/* A receiver that asks for many messages (requests large responses) and
+ * keeps their windows at 0 makes the sender hold all that DATA: every
+ * stream whose message is under way is blocked while the connection window
+ * is at 0, else those whose stream window is. Reported once per receiver
+ * when at least data_buffering streams stay blocked for buffering_ms of
+ * capture time; checked at every frame and at the end. */
+static void check_buffering(h2_observer *o) {
+  const h2_observer_limits *l = &o->cfg.limits;
+  if (o->blind || !l->data_buffering) return;
+  for (int d = 0; d < 2; d++) {
+    uint32_t n = o->conn_window[d] <= 0 ? o->sending[d] : o->blocked[d];
+    if (n < l->data_buffering) {
+      o->buffering_held[d] = false;
+      continue;
+    }
+    if (!o->buffering_held[d]) {
+      o->buffering_held[d] = true;
+      o->buffering_since[d] = o->ts;
+      continue;
+    }
+    double held_ms = (o->ts - o->buffering_since[d]) * 1000.0;
+    if (held_ms <= l->buffering_ms || o->buffering_reported[!d]) continue;
+    o->buffering_reported[!d] = true;
+    report(o, "internal-data-buffering", H2_FINDING_ERROR, !d, 0, NULL,
+           "the %s held %u streams at a zero %s window for %.0f ms while the %s had DATA "
+           "pending on them",
+           who(!d), n, o->conn_window[d] <= 0 ? "connection" : "stream", held_ms, who(d));
+  }
+}
+
 /* ---- patterns that count frames ---- */
+
+/* WINDOW_UPDATE flood (§10.5): a receiver legitimately sends about one
+ * stream and one connection WINDOW_UPDATE per DATA frame it read, and one
+ * per stream it opened (some clients enlarge each new stream's window at
+ * once). Per endpoint and window, the WINDOW_UPDATEs beyond that count;
+ * explained is what its traffic adds, update whether this is one. */
+static void window_update_count(h2_observer *o, int dir, uint32_t explained, bool update) {
+  const h2_observer_limits *l = &o->cfg.limits;
+  wu_count *w = &o->wu[dir];
+  if (!l->window_update_flood || w->reported) return;
+  if ((w->updates == 0 && w->explained == 0) || (o->ts - w->start) * 1000.0 > l->window_ms) {
+    w->start = o->ts;
+    w->updates = w->explained = 0;
+  }
+  w->explained += explained;
+  if (!update || ++w->updates <= w->explained || w->updates - w->explained < l->window_update_flood)
+    return;
+  w->reported = true;
+  report(o, "window-update-flood", H2_FINDING_ERROR, dir, 0, NULL,
+         "%u WINDOW_UPDATE frames from the %s within %u ms, %u more than the DATA frames it "
+         "received and the streams it opened explain",
+         w->updates, who(dir), l->window_ms, w->updates - w->explained);
+}
 
 static bool empty_frame(const h2_frame *f) {
   switch (f->hd.type) {
@@ -734,6 +866,12 @@ static void count_patterns(h2_observer *o, int dir, const h2_frame *f) {
            "%u frames without content from the %s within %u ms", l->empty_frames_flood, who(dir),
            l->window_ms);
   switch (f->hd.type) {
+  case H2_DATA:
+    window_update_count(o, !dir, 2, false);
+    break;
+  case H2_WINDOW_UPDATE:
+    window_update_count(o, dir, 0, true);
+    break;
   case H2_SETTINGS:
     if (!(f->hd.flags & H2_FLAG_ACK) && rate_hit(o, dir, R_SETTINGS, l->settings_flood))
       report(o, "settings-flood", H2_FINDING_ERROR, dir, 0, NULL,
@@ -768,8 +906,8 @@ static void count_patterns(h2_observer *o, int dir, const h2_frame *f) {
     break;
   case H2_HEADERS:
   case H2_PUSH_PROMISE:
+    window_update_count(o, dir, 1, false);
     o->block_continuations[dir] = 0;
-    o->continuation_reported[dir] = false;
     o->block_wire[dir] =
         f->hd.type == H2_HEADERS ? f->u.headers.fragment_len : f->u.push_promise.fragment_len;
     o->block_stream[dir] = f->hd.type == H2_HEADERS ? sid : f->u.push_promise.promised_stream_id;
@@ -906,15 +1044,23 @@ void h2_observer_frame(h2_observer *o, int dir, const h2_frame *f, const h2_obse
     obs_stream *bs = f->hd.type == H2_PUSH_PROMISE ? NULL : (s ? s : find(o, o->block_stream[dir]));
     on_block(o, dir, o->blind ? NULL : bs, block);
     if (o->block_end_stream[dir] && bs) check_length(o, dir, bs, true);
-    if (bs && bs != s) retire_if_closed(o, bs);
+    if (bs && bs != s) {
+      track_sending(o, bs);
+      retire_if_closed(o, bs);
+    }
   }
-  if (s) retire_if_closed(o, s);
+  if (s) {
+    track_sending(o, s);
+    retire_if_closed(o, s);
+  }
   check_stalls(o);
+  check_buffering(o);
 }
 
 void h2_observer_finish(h2_observer *o) {
   if (o->blind) return;
   check_stalls(o);
+  check_buffering(o);
   for (int d = 0; d < 2; d++) {
     if (o->pending_count[d] && o->peer_sent_after[d])
       report(o, "settings-ack-missing", H2_FINDING_WARNING, !d, 0, NULL,

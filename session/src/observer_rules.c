@@ -16,107 +16,133 @@ typedef struct rule_entry {
   /* Other names of the same rule, space-separated: the session's and the
    * inspector's more specific reasons, which report under this id. */
   const char *aliases;
+  uint8_t kind; /* enum h2_observer_rule_kind (0: a rule) */
 } rule_entry;
+
+#define P H2_RULE_PATTERN
+#define C H2_RULE_COUNTING_PATTERN
+#define K H2_RULE_CHECK
 
 static const rule_entry rules[] = {
     /* Abusive patterns (names fixed by issue #9). */
     {"rapid-reset", E, "CVE-2023-44487 (HTTP/2 Rapid Reset)",
-     "a client opens streams and resets them before any response, faster than the threshold", NULL},
+     "a client opens streams and resets them before any response, faster than the threshold", NULL,
+     P},
     {"continuation-flood", E, "VU#421644 / CVE-2024-27316 (CONTINUATION flood)",
-     "a field block split into more CONTINUATION frames than the threshold", NULL},
+     "a field block split into more CONTINUATION frames than the threshold", NULL, C},
     {"settings-flood", E, "CVE-2019-9515 (Settings Flood)",
-     "more SETTINGS frames from one endpoint than the threshold", "settings-ack-backlog"},
+     "more SETTINGS frames from one endpoint than the threshold", "settings-ack-backlog", C},
     {"ping-flood", E, "CVE-2019-9512 (Ping Flood)",
-     "more PING frames from one endpoint than the threshold", "ping-ack-backlog"},
+     "more PING frames from one endpoint than the threshold", "ping-ack-backlog", C},
     {"empty-frames-flood", E, "CVE-2019-9518 (Empty Frames Flood)",
      "more frames that carry nothing (empty DATA, HEADERS or CONTINUATION) than the threshold",
-     "empty-frame-flood"},
+     "empty-frame-flood", C},
     {"hpack-bomb", E, "CVE-2016-6581 / CVE-2016-1544 (HPACK Bomb)",
-     "a header block that decodes to far more octets than it occupies on the wire", NULL},
+     "a header block that decodes to far more octets than it occupies on the wire", NULL, C},
     {"data-dribble", E, "CVE-2019-9511 (Data Dribble)",
      "a receiver opening its window in tiny increments, forcing tiny DATA frames, or holding it "
      "at 0 while the sender has DATA pending (zero-window stall)",
-     NULL},
+     NULL, C},
     {"reset-flood", E, "CVE-2019-9514 (Reset Flood)",
-     "more RST_STREAM frames from one endpoint than the threshold", "rst-flood"},
+     "more RST_STREAM frames from one endpoint than the threshold", "rst-flood", C},
     {"resource-loop", E, "CVE-2019-9513 (Resource Loop)",
      "more PRIORITY and PRIORITY_UPDATE frames than the threshold (priority churn)",
-     "priority-flood"},
+     "priority-flood", C},
     {"excessive-streams", E, "RFC 9113 §5.1.2",
      "more concurrent streams than SETTINGS_MAX_CONCURRENT_STREAMS (or the threshold)",
-     "too-many-streams"},
+     "too-many-streams", P},
     {"made-you-reset", E, "CVE-2025-8671 (MadeYouReset)",
-     "a client provoking the server into resetting streams with stream errors", NULL},
+     "a client provoking the server into resetting streams with stream errors", NULL, P},
+    {"window-update-flood", E, "RFC 9113 §10.5 (WINDOW_UPDATE flood)",
+     "more WINDOW_UPDATE frames from one endpoint than the DATA it received and the streams it "
+     "opened explain",
+     NULL, C},
+    {"zero-length-headers", E, "CVE-2019-9516 (0-Length Headers Leak)",
+     "a field block full of fields with an empty name or value", NULL, C},
+    {"internal-data-buffering", E, "CVE-2019-9517 (Internal Data Buffering)",
+     "a receiver holding the windows of many streams at 0 while the sender has their DATA "
+     "pending, for long: the sender buffers it all",
+     NULL, P},
     /* Stream states (rule ids of h2/stream_state.h). */
-    {"data-on-idle", E, "RFC 9113 §5.1", "DATA on a stream that was never opened", NULL},
-    {"rst-on-idle", E, "RFC 9113 §5.1", "RST_STREAM on a stream that was never opened", NULL},
+    {"data-on-idle", E, "RFC 9113 §5.1", "DATA on a stream that was never opened", NULL, K},
+    {"rst-on-idle", E, "RFC 9113 §5.1", "RST_STREAM on a stream that was never opened", NULL, K},
     {"window-update-on-idle", E, "RFC 9113 §5.1", "WINDOW_UPDATE on a stream that was never opened",
-     NULL},
+     NULL, K},
     {"headers-on-reserved-local", E, "RFC 9113 §5.1",
-     "HEADERS from the client on a stream the server reserved", NULL},
-    {"data-on-reserved", E, "RFC 9113 §5.1", "DATA on a reserved stream", NULL},
+     "HEADERS from the client on a stream the server reserved", NULL, K},
+    {"data-on-reserved", E, "RFC 9113 §5.1", "DATA on a reserved stream", NULL, K},
     {"window-update-on-reserved", E, "RFC 9113 §5.1",
-     "WINDOW_UPDATE from the server on a stream it reserved", NULL},
-    {"push-promise-reused-id", E, "RFC 9113 §5.1", "PUSH_PROMISE promising a stream in use", NULL},
+     "WINDOW_UPDATE from the server on a stream it reserved", NULL, K},
+    {"push-promise-reused-id", E, "RFC 9113 §5.1", "PUSH_PROMISE promising a stream in use", NULL,
+     K},
     {"headers-on-half-closed-remote", E, "RFC 9113 §5.1",
-     "HEADERS after the sender ended the stream (END_STREAM)", NULL},
+     "HEADERS after the sender ended the stream (END_STREAM)", NULL, K},
     {"data-on-half-closed-remote", E, "RFC 9113 §5.1",
-     "DATA after the sender ended the stream (END_STREAM)", NULL},
-    {"headers-on-closed", E, "RFC 9113 §5.1", "HEADERS on a closed stream", NULL},
-    {"data-on-closed", E, "RFC 9113 §5.1", "DATA on a closed stream", NULL},
+     "DATA after the sender ended the stream (END_STREAM)", NULL, K},
+    {"headers-on-closed", E, "RFC 9113 §5.1", "HEADERS on a closed stream", NULL, K},
+    {"data-on-closed", E, "RFC 9113 §5.1", "DATA on a closed stream", NULL, K},
     /* Stream ids, GOAWAY, push. */
     {"stream-id-parity", E, "RFC 9113 §5.1.1",
      "a stream opened with the other endpoint's parity (or by a server with HEADERS)",
-     "bad-stream-id"},
+     "bad-stream-id", K},
     {"stream-id-order", E, "RFC 9113 §5.1.1",
-     "a new stream id not greater than all the endpoint opened before", "stream-id-not-increasing"},
-    {"stream-after-goaway", W, "RFC 9113 §6.8", "a stream opened after the peer sent GOAWAY", NULL},
+     "a new stream id not greater than all the endpoint opened before", "stream-id-not-increasing",
+     K},
+    {"stream-after-goaway", W, "RFC 9113 §6.8", "a stream opened after the peer sent GOAWAY", NULL,
+     K},
     {"goaway-last-stream-increased", E, "RFC 9113 §6.8",
-     "a GOAWAY with a larger last stream id than an earlier one", NULL},
+     "a GOAWAY with a larger last stream id than an earlier one", NULL, K},
     {"push-on-closed-stream", E, "RFC 9113 §6.6",
      "PUSH_PROMISE on a stream not open or half-closed (remote) for the server",
-     "push-on-bad-stream"},
+     "push-on-bad-stream", K},
     {"push-disabled", E, "RFC 9113 §8.4",
-     "PUSH_PROMISE after the client acknowledged SETTINGS_ENABLE_PUSH = 0", NULL},
+     "PUSH_PROMISE after the client acknowledged SETTINGS_ENABLE_PUSH = 0", NULL, K},
     /* Flow control, settings, sizes. */
     {"flow-control-overrun", E, "RFC 9113 §6.9.1",
      "DATA beyond the flow-control window the receiver granted",
-     "connection-window-exceeded stream-window-exceeded"},
+     "connection-window-exceeded stream-window-exceeded", K},
     {"window-overflow", E, "RFC 9113 §6.9.1", "a flow-control window above 2^31-1",
-     "initial-window-overflow"},
+     "initial-window-overflow", K},
     {"settings-ack-missing", W, "RFC 9113 §6.5.3",
-     "SETTINGS never acknowledged although the peer kept sending", NULL},
+     "SETTINGS never acknowledged although the peer kept sending", NULL, K},
     {"settings-ack-unexpected", E, "RFC 9113 §6.5.3",
-     "a SETTINGS ACK without SETTINGS to acknowledge", NULL},
+     "a SETTINGS ACK without SETTINGS to acknowledge", NULL, K},
     {"frame-too-large", E, "RFC 9113 §4.2",
-     "a frame larger than the receiver's SETTINGS_MAX_FRAME_SIZE", NULL},
+     "a frame larger than the receiver's SETTINGS_MAX_FRAME_SIZE", NULL, K},
     {"header-list-too-large", W, "RFC 9113 §6.5.2",
-     "a header list larger than the receiver's SETTINGS_MAX_HEADER_LIST_SIZE", NULL},
+     "a header list larger than the receiver's SETTINGS_MAX_HEADER_LIST_SIZE", NULL, K},
     {"content-length-mismatch", E, "RFC 9113 §8.1.1",
-     "DATA payload length different from the content-length header", "bad-content-length"},
+     "DATA payload length different from the content-length header", "bad-content-length", K},
     /* Frame and field-block level (reported by `read --lint` from the decoder). */
     {"continuation-interleaved", E, "RFC 9113 §6.10",
-     "a field block interrupted by another frame, or CONTINUATION without a block", NULL},
+     "a field block interrupted by another frame, or CONTINUATION without a block", NULL, K},
     {"hpack-error", E, "RFC 7541", "a header block that cannot be decoded (COMPRESSION_ERROR)",
-     NULL},
+     NULL, K},
     {"pseudo-header-invalid", E, "RFC 9113 §8.3",
      "pseudo-header fields missing, unknown, repeated, misplaced or in trailers",
      "pseudo-header-after-regular pseudo-header-in-trailers unknown-pseudo-header bad-status "
      "duplicate-pseudo-header missing-pseudo-header bad-connect-request protocol-without-connect "
      "empty-path pseudo-after-regular unknown-pseudo duplicate-pseudo status-in-request "
-     "connect-pseudo missing-pseudo request-pseudo-in-response missing-status pseudo-in-trailers"},
+     "connect-pseudo missing-pseudo request-pseudo-in-response missing-status pseudo-in-trailers",
+     K},
     {"connection-specific-field", E, "RFC 9113 §8.2.2",
      "connection-specific header field (connection, keep-alive, upgrade, te other than trailers)",
-     "connection-specific te-not-trailers"},
+     "connection-specific te-not-trailers", K},
     {"field-invalid", E, "RFC 9113 §8.2.1",
      "field name with uppercase letters or value with CR, LF or NUL",
-     "bad-field-value uppercase-name bad-value"},
-    {"frame-invalid", E, "RFC 9113 §4-§6", "a frame that breaks its type's format rules", NULL},
+     "bad-field-value uppercase-name bad-value", K},
+    {"frame-invalid", E, "RFC 9113 §4-§6", "a frame that breaks its type's format rules", NULL, K},
     {"findings-discarded", H2_FINDING_INFO, "h2scope",
-     "findings after packets missing from the capture, left out (the loss may explain them)", NULL},
+     "findings after packets missing from the capture, left out (the loss may explain them)", NULL,
+     K},
     {"findings-suppressed", H2_FINDING_INFO, "h2scope",
-     "more findings on a connection than are shown (all are counted)", NULL},
+     "more findings of one id on a connection than are shown (all are counted; attack patterns "
+     "are always shown)",
+     NULL, K},
 };
+
+_Static_assert(sizeof rules / sizeof *rules <= H2_OBSERVER_RULE_MAX,
+               "H2_OBSERVER_RULE_MAX is smaller than the catalogue");
 
 bool h2_observer_rule_at(size_t i, const char **id, uint8_t *severity, const char **section,
                          const char **description) {
@@ -126,6 +152,16 @@ bool h2_observer_rule_at(size_t i, const char **id, uint8_t *severity, const cha
   if (section) *section = rules[i].section;
   if (description) *description = rules[i].description;
   return true;
+}
+
+int h2_observer_rule_index(const char *id) {
+  for (size_t i = 0; id && i < sizeof rules / sizeof *rules; i++)
+    if (!strcmp(rules[i].id, id)) return (int)i;
+  return -1;
+}
+
+uint8_t h2_observer_rule_kind(size_t i) {
+  return i < sizeof rules / sizeof *rules ? rules[i].kind : H2_RULE_CHECK;
 }
 
 /* True when name is one of the space-separated words of aliases. */
@@ -221,6 +257,15 @@ static const limit_entry limits[] = {
       "PRIORITY and PRIORITY_UPDATE frames from one endpoint, per window"),
     L("excessive-streams", excessive_streams, 1000,
       "concurrent streams when the peer announced no limit"),
+    L("window-update-flood", window_update_flood, 1000,
+      "WINDOW_UPDATE frames from one endpoint, per window, beyond two per DATA frame it received "
+      "and one per stream it opened"),
+    L("zero-length-headers", zero_length_headers, 100,
+      "fields with an empty name or value in one field block"),
+    L("internal-data-buffering", data_buffering, 100,
+      "streams with DATA pending behind a window at 0 at the same time, held for buffering-ms"),
+    L("buffering-ms", buffering_ms, 30000,
+      "ms those streams must stay blocked, in capture time (internal-data-buffering)"),
 };
 
 void h2_observer_limits_default(h2_observer_limits *l) {

@@ -54,7 +54,8 @@ assert run["tool"]["driver"]["name"] == "h2scope"
 ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
 for want in ["rapid-reset", "continuation-flood", "settings-flood", "ping-flood",
              "empty-frames-flood", "hpack-bomb", "data-dribble", "reset-flood", "resource-loop",
-             "excessive-streams", "made-you-reset", "flow-control-overrun",
+             "excessive-streams", "made-you-reset", "window-update-flood",
+             "zero-length-headers", "internal-data-buffering", "flow-control-overrun",
              "connection-specific-field"]:
     assert want in ids, want
 assert len(ids) == len(set(ids))

@@ -155,6 +155,20 @@ ${frame/\}/,\"surprise\":true\}}
 {"v":1,"conn":1,"ts":1.5,"src":"a:1","dst":"b:2","dir":"c2s","event":"close","offset":0}
 {"v":1,"summary":"capture","packets":1}
 EOF
+# Summary rows: capture loss ("lost") and the lint counts by id are required.
+run_ok "$h2scope" read "$src/corpus/captures/concurrent.pcap" --json --lint --summary >"$work/out"
+grep '"summary":"connection"' "$work/out" | head -1 >"$work/row"
+validate read.schema.json "a summary row with lost and lint.by_id (control)" --min 1 <"$work/row"
+python3 -c 'import json, sys
+row = json.loads(open(sys.argv[1]).read())
+for change in ("no-lost", "lost-string", "no-by-id", "by-id-zero"):
+    r = json.loads(json.dumps(row))
+    if change == "no-lost": del r["lost"]
+    if change == "lost-string": r["lost"]["gaps"] = "0"
+    if change == "no-by-id": del r["lint"]["by_id"]
+    if change == "by-id-zero": r["lint"]["by_id"]["rapid-reset"] = 0
+    print(json.dumps(r, separators=(",", ":")))' "$work/row" |
+  validate read.schema.json "broken summary rows" --expect-invalid
 validate frames.schema.json "broken frames lines" --expect-invalid <<'EOF'
 {"v":1,"offset":0,"stream":0,"type":"SETTINGS","type_id":4,"flags":0,"flag_names":[],"length":6,"settings":[{"id":3,"name":"SETTINGS_MAX_CONCURRENT_STREAMS"}]}
 {"v":1,"offset":0,"stream":0,"type":"PING","type_id":6,"flags":1,"flag_names":["ACK"],"length":8,"opaque":"xyz"}

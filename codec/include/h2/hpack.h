@@ -132,10 +132,11 @@ typedef struct h2_hpack_decoder {
   uint32_t protocol_max; /* SETTINGS_HEADER_TABLE_SIZE limit */
   uint32_t max_list;
   uint32_t max_string;
-  uint8_t *scratch;      /* Huffman output, max_string bytes */
-  bool update_required;  /* the limit went below max_size: next block must start with an update */
-  uint32_t required_max; /* ...no larger than the smallest limit since the last block (§4.2) */
-  bool state_unknown;    /* started mid-connection: the table holds only what we saw */
+  uint8_t *scratch;        /* Huffman output, max_string bytes */
+  bool update_required;    /* the limit went below max_size: next block must start with an update */
+  uint32_t required_max;   /* ...no larger than the smallest limit since the last block (§4.2) */
+  bool state_unknown;      /* started mid-connection: the table holds only what we saw */
+  uint64_t last_list_size; /* of the last block, also past max_list */
   h2_allocator alloc;
 } h2_hpack_decoder;
 
@@ -161,6 +162,15 @@ bool h2_hpack_decoder_state_known(const h2_hpack_decoder *d);
  * table kept in sync, fields past the limit are not passed to on_field. */
 h2_status h2_hpack_decode_block(h2_hpack_decoder *d, const uint8_t *in, size_t len,
                                 const h2_hpack_decode_callbacks *cb, h2_error *err);
+
+/* The header list size of the last block decoded, counted as RFC 9113
+ * §6.5.2 counts it (RFC 7541 §4.1: name + value + 32 octets per field).
+ * After H2_E_HPACK_HEADER_LIST_TOO_LARGE it is the size the whole block
+ * decodes to: the fields past the limit are still resolved (the table must
+ * stay in sync) and their sizes summed, but neither handed out nor copied,
+ * so a block referring to one large entry many times (an HPACK bomb) is
+ * measured without being expanded. 0 after other errors. */
+uint64_t h2_hpack_decoder_last_list_size(const h2_hpack_decoder *d);
 
 /* Convenience: decodes a block into out[0..*n) with every name and value
  * copied into arena (so they outlive the call). H2_E_BUFFER_TOO_SMALL if

@@ -48,29 +48,35 @@ typedef struct h2_finding {
  * window of window_ms (a fixed window restarting at the first event after it
  * elapsed); each pattern is reported once per endpoint and connection. */
 typedef struct h2_observer_limits {
-  uint32_t window_ms;          /* 10000 */
-  uint32_t rapid_reset;        /* client resets of streams without a response: 100 */
-  uint32_t reset_flood;        /* RST_STREAM frames from one endpoint: 1000 */
-  uint32_t made_you_reset;     /* server resets with PROTOCOL_ERROR, STREAM_CLOSED,
-                                  FLOW_CONTROL_ERROR or FRAME_SIZE_ERROR: 100 */
-  uint32_t continuation_flood; /* CONTINUATION frames in one field block: 32 */
-  uint32_t settings_flood;     /* SETTINGS (not ACK): 100 */
-  uint32_t ping_flood;         /* PING (not ACK): 100 */
-  uint32_t empty_frames_flood; /* frames that carry nothing: 100 */
-  uint32_t hpack_bomb_ratio;   /* decoded list size / block wire size: 100 */
-  uint32_t hpack_bomb_min;     /* ... for decoded lists of at least this many octets: 65536 */
-  uint32_t data_dribble;       /* tiny WINDOW_UPDATEs from one receiver: 100 */
-  uint32_t dribble_increment;  /* ... "tiny" means at most this increment: 32 */
-  uint32_t stall_ms;           /* a window held at 0 while the sender has DATA pending
-                                  (zero-window stall, also data-dribble), in ms of capture
-                                  time: 30000; 0 turns the check off */
-  uint32_t resource_loop;      /* PRIORITY frames (and HEADERS that reprioritise): 200 */
-  uint32_t excessive_streams;  /* concurrent streams when no limit was announced: 1000 */
+  uint32_t window_ms;           /* 10000 */
+  uint32_t rapid_reset;         /* client resets of streams without a response: 100 */
+  uint32_t reset_flood;         /* RST_STREAM frames from one endpoint: 1000 */
+  uint32_t made_you_reset;      /* server resets with PROTOCOL_ERROR, STREAM_CLOSED,
+                                   FLOW_CONTROL_ERROR or FRAME_SIZE_ERROR: 100 */
+  uint32_t continuation_flood;  /* CONTINUATION frames in one field block: 32 */
+  uint32_t settings_flood;      /* SETTINGS (not ACK): 100 */
+  uint32_t ping_flood;          /* PING (not ACK): 100 */
+  uint32_t empty_frames_flood;  /* frames that carry nothing: 100 */
+  uint32_t hpack_bomb_ratio;    /* decoded list size / block wire size: 100 */
+  uint32_t hpack_bomb_min;      /* ... for decoded lists of at least this many octets: 65536 */
+  uint32_t data_dribble;        /* tiny WINDOW_UPDATEs from one receiver: 100 */
+  uint32_t dribble_increment;   /* ... "tiny" means at most this increment: 32 */
+  uint32_t stall_ms;            /* a window held at 0 while the sender has DATA pending
+                                   (zero-window stall, also data-dribble), in ms of capture
+                                   time: 30000; 0 turns the check off */
+  uint32_t resource_loop;       /* PRIORITY frames (and HEADERS that reprioritise): 200 */
+  uint32_t excessive_streams;   /* concurrent streams when no limit was announced: 1000 */
+  uint32_t window_update_flood; /* WINDOW_UPDATEs from one endpoint beyond what the DATA it
+                                   received and the streams it opened explain: 1000 */
+  uint32_t zero_length_headers; /* fields with an empty name or value in one field block: 100 */
+  uint32_t data_buffering;      /* internal-data-buffering: streams on which one sender has
+                                   DATA pending behind a window at 0, at the same time: 100 */
+  uint32_t buffering_ms;        /* ... held for longer than this, in ms of capture time: 30000 */
 } h2_observer_limits;
 
 void h2_observer_limits_default(h2_observer_limits *l);
 /* Sets the limit called `name` (the finding id, or "window-ms", "hpack-bomb-min",
- * "dribble-increment"); -1 for an unknown name. */
+ * "dribble-increment", "stall-ms", "buffering-ms"); -1 for an unknown name. */
 int h2_observer_limit_set(h2_observer_limits *l, const char *name, uint32_t value);
 /* The i-th limit's name, default and meaning; NULL past the end. */
 const char *h2_observer_limit_describe(size_t i, uint32_t *default_value, const char **meaning);
@@ -79,6 +85,23 @@ const char *h2_observer_limit_describe(size_t i, uint32_t *default_value, const 
  * false past the end. For SARIF rules and documentation. */
 bool h2_observer_rule_at(size_t i, const char **id, uint8_t *severity, const char **section,
                          const char **description);
+
+/* Upper bound of the catalogue's size (checked at compile time), for arrays
+ * of counts by catalogue index. */
+#define H2_OBSERVER_RULE_MAX 64
+
+/* What kind of finding a catalogue entry is. */
+enum h2_observer_rule_kind {
+  H2_RULE_CHECK = 0,            /* a rule of RFC 9113 / RFC 7541, or a note of h2scope */
+  H2_RULE_PATTERN = 1,          /* an abusive pattern (§10.5) that needs the connection's state */
+  H2_RULE_COUNTING_PATTERN = 2, /* an abusive pattern that only counts frames: frames lost
+                                   from a capture cannot make it up */
+};
+
+/* The catalogue index of id (exactly as listed, not an alias), or -1. */
+int h2_observer_rule_index(const char *id);
+/* The kind (enum h2_observer_rule_kind) of the i-th entry; H2_RULE_CHECK past the end. */
+uint8_t h2_observer_rule_kind(size_t i);
 
 /* The catalogue id for a rule name: the id itself, or one of the more
  * specific names the session and the inspector use for the same rule
@@ -107,6 +130,10 @@ typedef struct h2_observer_block {
   size_t count;
   bool too_large;       /* the decoder stopped at its own list limit */
   uint32_t local_limit; /* that limit */
+  /* With too_large: the size the whole list decodes to (RFC 9113 §6.5.2:
+   * name + value + 32 per field), as h2_hpack_decoder_last_list_size
+   * measures it; 0 when not measured (then only "more than local_limit"). */
+  uint64_t list_size;
 } h2_observer_block;
 
 typedef struct h2_observer h2_observer;
