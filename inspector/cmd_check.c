@@ -1,6 +1,7 @@
 /* cmd_check.c — `h2scope check`: option parsing, case selection and the run
  * loop of the conformance checker (cases: check_cases_*.c, running:
- * check_run.c / check_client.c, output: check_report.c). */
+ * check_run.c / check_client.c, several at once: check_pool.c, output:
+ * check_report.c). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "check_client.h"
+#include "check_pool.h"
 #include "check_report.h"
 #include "check_run.h"
 #include "cli_args.h"
@@ -35,6 +37,9 @@ static const char usage[] =
     "  --tls                 TLS with ALPN h2 (the certificate is not verified)\n"
     "  --path P              request path of the cases' requests (default /)\n"
     "  --timeout S           seconds per case (default 2; decimals allowed)\n"
+    "  -j, --jobs N          run N cases at a time, each on its own connection\n"
+    "                        (default 4; the report keeps case order; -v and\n"
+    "                        --client run one at a time)\n"
     "  --robustness          also run the robustness group (floods, HPACK bomb,\n"
     "                        zero-window stall: not RFC MUSTs, loopback peers only)\n"
     "  --json                JSON Lines: one object per case, then a summary\n"
@@ -61,6 +66,7 @@ typedef struct check_opts {
   int color; /* -1 auto, 0 never, 1 always */
   const char *junit, *sarif;
   int listen_port;
+  unsigned jobs; /* cases at a time (-j) */
   char **command;
   check_target t;
 } check_opts;
@@ -87,6 +93,7 @@ static int parse_args(int argc, char **argv, check_opts *op) {
   const char *prog = "h2scope check";
   op->color = -1;
   op->t.timeout = 2.0;
+  op->jobs = 4;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -116,7 +123,7 @@ static int parse_args(int argc, char **argv, check_opts *op) {
       op->color = -1;
     } else if (!strcmp(a, "--path") || !strcmp(a, "--timeout") || !strcmp(a, "--junit") ||
                !strcmp(a, "--sarif") || !strcmp(a, "--exclude") || !strcmp(a, "--listen") ||
-               !strcmp(a, "--section")) {
+               !strcmp(a, "--section") || !strcmp(a, "-j") || !strcmp(a, "--jobs")) {
       if (i + 1 >= argc) return cli_usage_error(prog, "%s needs a value", a);
       const char *v = argv[++i];
       if (!strcmp(a, "--path")) {
@@ -134,6 +141,10 @@ static int parse_args(int argc, char **argv, check_opts *op) {
       } else if (!strcmp(a, "--section")) {
         if (op->nselect == MAX_SELECT) return cli_usage_error(prog, "too many selectors");
         op->select[op->nselect++] = v;
+      } else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
+        uint32_t jobs;
+        if (!cli_parse_u32(prog, "--jobs", v, 1, 64, &jobs)) return EXIT_USAGE;
+        op->jobs = jobs;
       } else if (!strcmp(a, "--listen")) {
         uint32_t port;
         if (!cli_parse_u32(prog, "--listen", v, 0, 65535, &port)) return EXIT_USAGE;
@@ -222,6 +233,33 @@ static int listen_on(int port, int *bound) {
   return fd;
 }
 
+static void sarif_case(sarif_writer *sw, int group, size_t i, const check_result *r);
+
+/* The run's state as results come in, in case order. */
+typedef struct run_state {
+  check_report rp;
+  sarif_writer *sw;
+  bool any_connected, unreachable;
+  size_t taken; /* results reported */
+} run_state;
+
+/* One case's result: reported, or the end of the run when the very first
+ * case could not connect (the target is unreachable: exit status 3). */
+static bool take_result(void *user, check_report_entry *e) {
+  run_state *rs = user;
+  if (e->result.connect_failed && !rs->any_connected) {
+    fprintf(stderr, "h2scope check: %s\n", e->result.why);
+    rs->unreachable = true;
+    return false;
+  }
+  rs->any_connected = true;
+  rs->taken++;
+  check_report_case(&rs->rp, e->group, e->index, &e->result);
+  if (rs->sw && (e->result.verdict == CHECK_FAIL || e->result.verdict == CHECK_LENIENT))
+    sarif_case(rs->sw, e->group, e->index, &e->result);
+  return true;
+}
+
 static void sarif_case(sarif_writer *sw, int group, size_t i, const check_result *r) {
   size_t n;
   const check_case *c = &check_cases(group, &n)[i];
@@ -291,7 +329,16 @@ int cmd_check(int argc, char **argv) {
   check_report_entry *entries = calloc(total ? total : 1, sizeof *entries);
   if (!entries) return EXIT_INPUT;
   size_t ne = 0;
-  check_report rp = {.out = &out, .json = op.json, .color = op.t.po.color};
+  for (int g = 0; g < 3; g++) {
+    size_t n;
+    check_cases(g, &n);
+    for (size_t i = 0; i < n; i++) {
+      if (!wanted(&op, g, i) || (g == CHECK_GROUP_CLIENT) != op.client) continue;
+      entries[ne].group = g;
+      entries[ne++].index = i;
+    }
+  }
+  run_state rs = {.rp = {.out = &out, .json = op.json, .color = op.t.po.color}, .sw = sw};
   if (!op.json) {
     out_puts(&out, "h2scope check ");
     out_puts(&out, target_text);
@@ -299,48 +346,37 @@ int cmd_check(int argc, char **argv) {
     out_flush(&out);
   }
   double start = check_now();
-  bool any_connected = false, unreachable = false;
   check_client_opts co = {.listen_fd = listen_fd, .command = op.command, .timeout = op.t.timeout};
-  for (int g = 0; g < 3 && !unreachable; g++) {
-    size_t n;
-    check_cases(g, &n);
-    for (size_t i = 0; i < n; i++) {
-      if (!wanted(&op, g, i)) continue;
-      if ((g == CHECK_GROUP_CLIENT) != op.client) continue;
-      check_report_entry *e = &entries[ne++];
-      e->group = g;
-      e->index = i;
-      if (op.verbose && !op.json) {
+  if (op.client || op.t.verbose) {
+    /* one at a time: a client is run once per case on one listening port,
+     * and -v prints each case's frames as they go */
+    for (size_t k = 0; k < ne; k++) {
+      check_report_entry *e = &entries[k];
+      if (op.t.verbose) {
         char id[96];
         out_puts(&out, "  -- ");
-        out_puts(&out, check_case_id(g, i, id, sizeof id));
+        out_puts(&out, check_case_id(e->group, e->index, id, sizeof id));
         out_putc(&out, '\n');
       }
       if (op.client)
-        check_client_case(&co, &op.t, i, &e->result);
+        check_client_case(&co, &op.t, e->index, &e->result);
       else
-        check_run_case(&op.t, g, i, &e->result);
-      if (e->result.connect_failed && !any_connected) {
-        fprintf(stderr, "h2scope check: %s\n", e->result.why);
-        unreachable = true;
-        ne--;
-        break;
-      }
-      any_connected = true;
-      check_report_case(&rp, g, i, &e->result);
-      if (sw && (e->result.verdict == CHECK_FAIL || e->result.verdict == CHECK_LENIENT))
-        sarif_case(sw, g, i, &e->result);
+        check_run_case(&op.t, e->group, e->index, &e->result);
+      if (!take_result(&rs, e)) break;
     }
+  } else {
+    check_pool_run(&op.t, entries, ne, op.jobs, take_result, &rs);
   }
+  ne = rs.taken;
   if (listen_fd >= 0) close(listen_fd);
   if (sw && sarif_close(sw) != 0)
     fprintf(stderr, "h2scope check: writing %s failed: %s\n", op.sarif, strerror(errno));
-  if (unreachable) {
+  if (rs.unreachable) {
     free(entries);
     return EXIT_INPUT;
   }
-  check_report_end(&rp, target_text, check_now() - start);
-  int status = rp.counts[CHECK_FAIL] ? EXIT_FINDINGS : EXIT_OK;
+  check_report_end(&rs.rp, target_text, check_now() - start);
+  int status = rs.rp.counts[CHECK_FAIL] ? EXIT_FINDINGS : EXIT_OK;
   if (op.junit && check_junit_write(op.junit, target_text, entries, ne) != 0) {
     fprintf(stderr, "h2scope check: cannot write %s: %s\n", op.junit, strerror(errno));
     status = EXIT_INPUT;
