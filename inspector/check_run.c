@@ -476,10 +476,8 @@ void check_conn_run_lines(check_conn *c, const check_case *cs, double deadline, 
   double quiet = c->t && c->t->timeout < 1 ? c->t->timeout / 2 : 0.5;
   bool report_only = !strcmp(expect, "NOTHING") || !strcmp(expect, "ANY");
   final_wait w = {expect, !report_only, last_opened ? 0 : c->markers_sent};
-  if (report_only || last_opened)
-    check_conn_read(c, stop_decided, &w, deadline, last_opened ? quiet : 0.3);
-  else
-    check_conn_read(c, stop_decided, &w, deadline, o->marker_acked ? quiet : 0);
+  double fallback = last_opened ? quiet : report_only ? 0.3 : o->marker_acked ? quiet : 0;
+  check_conn_read(c, stop_decided, &w, deadline, fallback);
   r->verdict = check_grade(expect, o, r->why, sizeof r->why);
   check_observed_text(o, r->actual, sizeof r->actual);
   if (!strcmp(expect, "ANY")) /* robustness: how much the peer took */

@@ -233,7 +233,18 @@ static int listen_on(int port, int *bound) {
   return fd;
 }
 
-static void sarif_case(sarif_writer *sw, int group, size_t i, const check_result *r);
+static void sarif_case(sarif_writer *sw, int group, size_t i, const check_result *r) {
+  size_t n;
+  const check_case *c = &check_cases(group, &n)[i];
+  char id[96], rule[112], section[48], msg[1600];
+  check_case_id(group, i, id, sizeof id);
+  snprintf(rule, sizeof rule, "check/%s", id);
+  snprintf(section, sizeof section, "RFC %u §%s", c->rfc, c->section);
+  sarif_rule(sw, rule, c->title, c->rfc ? section : NULL);
+  snprintf(msg, sizeof msg, "%s: expected %s, actual %s (%s)", c->title, c->expect, r->actual,
+           r->why);
+  sarif_result(sw, rule, r->verdict == CHECK_FAIL ? "error" : "warning", msg, NULL, id);
+}
 
 /* The run's state as results come in, in case order. */
 typedef struct run_state {
@@ -258,19 +269,6 @@ static bool take_result(void *user, check_report_entry *e) {
   if (rs->sw && (e->result.verdict == CHECK_FAIL || e->result.verdict == CHECK_LENIENT))
     sarif_case(rs->sw, e->group, e->index, &e->result);
   return true;
-}
-
-static void sarif_case(sarif_writer *sw, int group, size_t i, const check_result *r) {
-  size_t n;
-  const check_case *c = &check_cases(group, &n)[i];
-  char id[96], rule[112], section[48], msg[1600];
-  check_case_id(group, i, id, sizeof id);
-  snprintf(rule, sizeof rule, "check/%s", id);
-  snprintf(section, sizeof section, "RFC %u §%s", c->rfc, c->section);
-  sarif_rule(sw, rule, c->title, c->rfc ? section : NULL);
-  snprintf(msg, sizeof msg, "%s: expected %s, actual %s (%s)", c->title, c->expect, r->actual,
-           r->why);
-  sarif_result(sw, rule, r->verdict == CHECK_FAIL ? "error" : "warning", msg, NULL, id);
 }
 
 int cmd_check(int argc, char **argv) {
