@@ -34,8 +34,8 @@ _h2scope_options() {
       echo "--to --tls -k --insecure --conn --exact --keep-authority --ignore-header
             --strict-headers --timeout --json -v --verbose -h --help" ;;
     check)
-      echo "--section --exclude --list --tls --path --timeout --robustness --json --junit --sarif -v
-            --verbose --color --no-color --client --listen -h --help" ;;
+      echo "--section --exclude --list --tls --path --timeout -j --jobs --robustness --json --junit
+            --sarif -v --verbose --color --no-color --client --listen -h --help" ;;
   esac
 }
 
@@ -106,7 +106,7 @@ _h2scope() {
       get:-H | get:-X | get:--data | get:--timeout | get:--max-body | serve:--port | serve:--host | serve:--body | \
       serve:--max-conns | replay:--to | replay:--conn | replay:--ignore-header | \
       replay:--timeout | check:--section | check:--exclude | check:--path | check:--timeout | \
-      check:--listen)
+      check:-j | check:--jobs | check:--listen)
       return 0 ;; # a value we cannot guess
   esac
   # serve --tls CERT KEY: the key file too.

@@ -69,7 +69,7 @@ static bool put_fields(check_bytes *b, const char *spec) {
     const char *eq = memchr(spec + 1, '=', (size_t)(end - spec - 1));
     if (!eq) return false;
     /* "\n" in a value is written as the two characters \ n in the tables */
-    static char value[8192];
+    char value[8192];
     size_t vl = 0;
     if (eq[1] == '*') { /* "*N": N octets 'a' */
       vl = strtoul(eq + 2, NULL, 10);
@@ -127,8 +127,9 @@ static bool parse_flags(const char *s, uint8_t *out) {
   return true;
 }
 
+/* One frame (repeat:N times) into out; payload is the scratch for it. */
 static bool build_frame(const check_build_ctx *ctx, const char *line_in, uint32_t sid_add,
-                        check_bytes *out, char *err, size_t errcap) {
+                        check_bytes *out, check_bytes payload, char *err, size_t errcap) {
   char line[4096];
   if (strlen(line_in) >= sizeof line) {
     snprintf(err, errcap, "line too long");
@@ -141,8 +142,6 @@ static bool build_frame(const check_build_ctx *ctx, const char *line_in, uint32_
     snprintf(err, errcap, "empty line");
     return false;
   }
-  static uint8_t payload_buf[1 << 17];
-  check_bytes payload = {payload_buf, 0, sizeof payload_buf, false};
   long forced_len = -1;
   unsigned long repeat = 1;
   bool raw = !strcmp(type_s, "RAW");
@@ -262,7 +261,15 @@ bool check_build_line(const check_build_ctx *ctx, const char *line, check_bytes 
     }
     line = end + 1;
   }
-  for (unsigned long i = 0; i < loops; i++) {
+  /* the payload scratch is per call: cases run on several threads at once */
+  size_t cap = 1u << 17;
+  uint8_t *scratch = malloc(cap);
+  if (!scratch) {
+    snprintf(err, errcap, "out of memory");
+    return false;
+  }
+  bool ok = true;
+  for (unsigned long i = 0; ok && i < loops; i++) {
     const char *p = line;
     for (;;) {
       while (*p == ' ')
@@ -272,16 +279,19 @@ bool check_build_line(const check_build_ctx *ctx, const char *line, check_bytes 
       size_t n = amp ? (size_t)(amp - p) : strlen(p);
       if (n >= sizeof one) {
         snprintf(err, errcap, "frame too long");
-        return false;
+        ok = false;
+        break;
       }
       memcpy(one, p, n);
       one[n] = 0;
-      if (!build_frame(ctx, one, (uint32_t)(i * step), out, err, errcap)) return false;
-      if (!amp) break;
+      check_bytes payload = {scratch, 0, cap, false};
+      ok = build_frame(ctx, one, (uint32_t)(i * step), out, payload, err, errcap);
+      if (!ok || !amp) break;
       p = amp + 1;
     }
   }
-  return true;
+  free(scratch);
+  return ok;
 }
 
 bool check_frames_line(const char *frames, size_t index, char *buf, size_t cap) {

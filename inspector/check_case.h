@@ -41,6 +41,10 @@ typedef struct check_case {
    * "max_concurrent_streams<=128" (names as in §6.5.2 without SETTINGS_,
    * lowercase; an absent setting counts as unlimited). */
   const char *needs;
+  /* The case measures the server as a whole (floods, resource limits): it
+   * runs after the others, with no other case on the server at the same
+   * time (check -j, check_pool.h). */
+  bool alone;
 } check_case;
 
 enum check_group { CHECK_GROUP_SERVER = 0, CHECK_GROUP_ROBUST = 1, CHECK_GROUP_CLIENT = 2 };

@@ -7,6 +7,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -82,22 +84,25 @@ void check_client_case(const check_client_opts *co, const check_target *t, size_
   pid_t pid = co->command ? start_command(co->command) : 0;
   check_conn c;
   check_observed *o = calloc(1, sizeof *o);
-  static check_observed handshake_obs;
+  /* what the client sends before the case starts is not part of the reaction */
+  check_observed *handshake_obs = calloc(1, sizeof *handshake_obs);
   bool have_conn = false;
   /* a connection that sends no preface (a port probe, an HTTP/1.1 client)
    * does not use up the case: wait for the next one */
-  while (o && !have_conn) {
+  while (o && handshake_obs && !have_conn) {
     struct pollfd pf = {.fd = co->listen_fd, .events = POLLIN};
     int ms = (int)((deadline - check_now()) * 1000);
     int fd = ms > 0 && poll(&pf, 1, ms) == 1 ? accept(co->listen_fd, NULL, NULL) : -1;
     if (fd < 0) break;
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    int one = 1; /* each line at once, not held back by Nagle (check_run.c) */
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     if (!check_conn_init(&c, fd, H2_SENDER_CLIENT, t)) {
       close(fd);
       break;
     }
-    memset(&handshake_obs, 0, sizeof handshake_obs);
-    c.obs = &handshake_obs;
+    memset(handshake_obs, 0, sizeof *handshake_obs);
+    c.obs = handshake_obs;
     if (read_preface(&c, check_now() + t->timeout)) {
       have_conn = true;
     } else {
@@ -110,6 +115,7 @@ void check_client_case(const check_client_opts *co, const check_target *t, size_
              "no client connected and sent the HTTP/2 preface (h2c prior knowledge) in time");
     snprintf(r->actual, sizeof r->actual, "no connection");
     free(o);
+    free(handshake_obs);
     stop_command(pid);
     r->seconds = check_now() - start;
     return;
@@ -127,10 +133,10 @@ void check_client_case(const check_client_opts *co, const check_target *t, size_
     check_conn_send(&c, b.p, b.n, deadline);
   }
   check_conn_read(&c, stop_request, NULL, deadline, 0);
-  const check_rx *req = request_headers(&handshake_obs);
+  const check_rx *req = request_headers(handshake_obs);
   if (!c.got_settings || !req) {
     r->verdict = CHECK_SKIP;
-    check_observed_text(&handshake_obs, r->actual, sizeof r->actual);
+    check_observed_text(handshake_obs, r->actual, sizeof r->actual);
     snprintf(r->why, sizeof r->why, "the client sent no SETTINGS and request");
     goto done;
   }
@@ -146,6 +152,7 @@ void check_client_case(const check_client_opts *co, const check_target *t, size_
 done:
   check_conn_close(&c);
   free(o);
+  free(handshake_obs);
   stop_command(pid);
   r->seconds = check_now() - start;
 }

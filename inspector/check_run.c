@@ -1,6 +1,6 @@
 /* check_run.c — runs a check case against a live server: connection (TCP or
  * TLS ALPN h2), handshake, the case's lines each followed by a marker PING,
- * and the wait for the reaction ("eventually, within the timeout"); decodes
+ * and the wait for the reaction until it is decided (check_run.h); decodes
  * everything the peer sends into check_observed and grades it. */
 #include "check_run.h"
 
@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,13 +44,15 @@ bool check_conn_init(check_conn *c, int fd, uint8_t peer_sender, const check_tar
   c->sender = peer_sender;
   c->rx = malloc(RX_CAP);
   c->block = malloc(BLOCK_CAP);
+  c->tx = malloc(TX_CAP);
   c->rx_cap = RX_CAP;
   for (size_t i = 0; i < sizeof c->settings / sizeof *c->settings; i++)
     c->settings[i] = UINT32_MAX;
   h2_hpack_decoder_config dc = {.max_header_list_size = 1u << 24};
-  if (!c->rx || !c->block || h2_hpack_decoder_init(&c->dec, &dc) != H2_OK) {
+  if (!c->rx || !c->block || !c->tx || h2_hpack_decoder_init(&c->dec, &dc) != H2_OK) {
     free(c->rx);
     free(c->block);
+    free(c->tx);
     return false;
   }
   return true;
@@ -60,6 +64,7 @@ void check_conn_close(check_conn *c) {
   h2_hpack_decoder_free(&c->dec);
   free(c->rx);
   free(c->block);
+  free(c->tx);
   c->fd = -1;
   c->tls = NULL;
 }
@@ -139,6 +144,72 @@ void check_conn_marker(check_conn *c, check_bytes *b) {
   check_bytes_put(b, frame, sizeof frame);
 }
 
+/* ---- requests the peer still owes an answer ---- */
+
+static check_stream *stream_find(check_conn *c, uint32_t sid) {
+  for (size_t i = 0; i < c->n_streams; i++)
+    if (c->streams[i].id == sid) return &c->streams[i];
+  return NULL;
+}
+
+static void stream_drop(check_conn *c, uint32_t sid) {
+  check_stream *s = stream_find(c, sid);
+  if (s) *s = c->streams[--c->n_streams];
+}
+
+/* Whether the peer owes the response to a complete request. */
+static bool answer_owed(const check_conn *c) {
+  for (size_t i = 0; i < c->n_streams; i++)
+    if (c->streams[i].complete) return true;
+  return c->streams_overflow;
+}
+
+/* A frame of the peer that settles what it owes: its END_STREAM or
+ * RST_STREAM ends a stream; GOAWAY gives up every stream above its last
+ * stream id (RFC 9113 §6.8: those were not and will not be processed). */
+static void streams_received(check_conn *c, const h2_frame *f) {
+  if (c->sender != H2_SENDER_SERVER) return; /* a client owes us nothing */
+  switch (f->hd.type) {
+  case H2_HEADERS:
+  case H2_DATA:
+    if (f->hd.flags & H2_FLAG_END_STREAM) stream_drop(c, f->hd.stream_id);
+    break;
+  case H2_RST_STREAM:
+    stream_drop(c, f->hd.stream_id);
+    break;
+  case H2_GOAWAY:
+    for (size_t i = c->n_streams; i-- > 0;)
+      if (c->streams[i].id > f->u.goaway.last_stream_id) stream_drop(c, c->streams[i].id);
+    break;
+  default:
+    break;
+  }
+}
+
+/* One frame we sent. Only a HEADERS on a new odd stream id opens a request
+ * the peer will answer (§5.1.1: a lower, reused or even id is a violation it
+ * owes nothing for); END_STREAM completes it, our RST_STREAM cancels it. A
+ * `hold` request is left unanswered on purpose: it is not tracked. */
+static void streams_sent(check_conn *c, uint8_t type, uint8_t flags, uint32_t sid,
+                         uint32_t max_before, bool hold) {
+  if (c->sender != H2_SENDER_SERVER || sid == 0) return;
+  check_stream *s = stream_find(c, sid);
+  if (type == H2_HEADERS && !s && sid > max_before && (sid & 1) && !hold) {
+    if (c->n_streams == CHECK_MAX_STREAMS) {
+      c->streams_overflow = true;
+      return;
+    }
+    s = &c->streams[c->n_streams++];
+    s->id = sid;
+    s->complete = false;
+  }
+  if (!s) return;
+  if (type == H2_RST_STREAM)
+    stream_drop(c, sid);
+  else if ((type == H2_HEADERS || type == H2_DATA) && (flags & H2_FLAG_END_STREAM))
+    s->complete = true;
+}
+
 typedef struct status_cb {
   char *status;
 } status_cb;
@@ -163,6 +234,7 @@ static void take_frame(check_conn *c, uint64_t offset, const h2_frame *f, h2_sta
   d.frame_status = st;
   if (err) d.frame_err = *err;
   if (st == H2_OK) {
+    streams_received(c, f);
     switch (f->hd.type) {
     case H2_RST_STREAM:
       rx.error_code = f->u.rst_stream.error_code;
@@ -316,40 +388,52 @@ static bool stop_marker(check_conn *c, void *arg) {
   return true;
 }
 
-static bool stop_settled(check_conn *c, void *arg) {
-  return check_grade_settled((const char *)arg, c->obs);
-}
-
-/* Frames in the bytes (as far as their Length fields say). */
-static size_t count_frames(const uint8_t *p, size_t n) {
-  size_t off = 0, count = 0;
-  while (n - off >= H2_FRAME_HEADER_LEN) {
-    uint32_t len = (uint32_t)p[off] << 16 | (uint32_t)p[off + 1] << 8 | p[off + 2];
-    count++;
-    if (len > n - off - H2_FRAME_HEADER_LEN) break;
-    off += H2_FRAME_HEADER_LEN + len;
-  }
-  return count;
-}
-
-/* The highest stream id a HEADERS frame in the bytes opened. */
-static uint32_t max_headers_stream(const uint8_t *p, size_t n, uint32_t max) {
+/* Our own bytes of a case line, frame by frame as far as their Length
+ * fields say (a RAW line need not be frames): counts them, notes the highest
+ * stream a HEADERS opened and the requests the peer owes an answer. */
+static void note_sent(check_conn *c, const uint8_t *p, size_t n, bool hold) {
+  check_observed *o = c->obs;
   size_t off = 0;
   while (n - off >= H2_FRAME_HEADER_LEN) {
     uint32_t len = (uint32_t)p[off] << 16 | (uint32_t)p[off + 1] << 8 | p[off + 2];
+    uint8_t type = p[off + 3], flags = p[off + 4];
     uint32_t sid = ((uint32_t)p[off + 5] << 24 | (uint32_t)p[off + 6] << 16 |
                     (uint32_t)p[off + 7] << 8 | p[off + 8]) &
                    H2_STREAM_ID_MASK;
-    if (p[off + 3] == H2_HEADERS && sid > max) max = sid;
+    o->frames_sent++;
+    streams_sent(c, type, flags, sid, o->max_stream, hold);
+    if (type == H2_HEADERS && sid > o->max_stream) o->max_stream = sid;
     if (len > n - off - H2_FRAME_HEADER_LEN) break;
     off += H2_FRAME_HEADER_LEN + len;
   }
-  return max;
+}
+
+/* Whether a case line has the token (a whole word). */
+static bool line_has_word(const char *line, const char *word) {
+  size_t n = strlen(word);
+  for (const char *p = strstr(line, word); p; p = strstr(p + 1, word))
+    if ((p == line || p[-1] == ' ') && (p[n] == 0 || p[n] == ' ')) return true;
+  return false;
+}
+
+/* The final wait of a case: over as soon as the reaction is decided. */
+typedef struct final_wait {
+  const char *expect;
+  bool settle;     /* the expectation can be met early (not NOTHING/ANY) */
+  uint32_t marker; /* the marker sent after the last line; 0: none */
+} final_wait;
+
+static bool stop_decided(check_conn *c, void *arg) {
+  const final_wait *w = arg;
+  if (w->settle && check_grade_settled(w->expect, c->obs)) return true;
+  /* the barrier: the peer answered the PING sent after our last frames, so
+   * it has sent every reaction to them (§6.7, frames are processed in
+   * order); what is left are the responses to complete requests */
+  return w->marker && c->marker_acked == w->marker && !answer_owed(c);
 }
 
 void check_conn_run_lines(check_conn *c, const check_case *cs, double deadline, check_result *r) {
   check_observed *o = c->obs;
-  static uint8_t tx_buf[TX_CAP];
   check_build_ctx ctx = {.path = c->t ? c->t->path : NULL,
                          .authority = c->t ? c->t->host : NULL,
                          .stream1 = c->stream1};
@@ -365,14 +449,13 @@ void check_conn_run_lines(check_conn *c, const check_case *cs, double deadline, 
   bool last_opened = false;
   for (size_t li = 0; check_frames_line(cs->frames, li, line, sizeof line); li++) {
     if (o->closed || o->reset || o->not_http2) break;
-    check_bytes wire = {tx_buf, 0, sizeof tx_buf, false};
+    check_bytes wire = {c->tx, 0, TX_CAP, false};
     if (!check_build_line(&ctx, line, &wire, err, sizeof err)) {
       r->verdict = CHECK_FAIL;
       snprintf(r->why, sizeof r->why, "bad case line '%.80s': %.160s", line, err);
       return;
     }
-    o->max_stream = max_headers_stream(wire.p, wire.n, o->max_stream);
-    o->frames_sent += count_frames(wire.p, wire.n);
+    note_sent(c, wire.p, wire.n, line_has_word(line, "hold"));
     if (strncmp(line, "RAW", 3) != 0 && check_line_opens_block(wire.p, wire.n)) {
       /* nothing may follow inside an open field block (§4.3): no marker */
       last_opened = true;
@@ -380,21 +463,21 @@ void check_conn_run_lines(check_conn *c, const check_case *cs, double deadline, 
       continue;
     }
     last_opened = false;
-    size_t frames_end = wire.n;
     check_conn_marker(c, &wire);
     o->marker_acked = false;
     if (!check_conn_send(c, wire.p, wire.n, deadline)) break;
-    (void)frames_end;
     uint32_t want = c->markers_sent;
     check_conn_read(c, stop_marker, &want, deadline, 0);
   }
-  /* wait for the expected reaction; a NOTHING case also waits a short quiet
-   * period in case a reset was queued behind our marker's ACK */
+  /* wait until the reaction is decided (stop_decided); a quiet period ends
+   * the wait only where no barrier can: the last line left a field block
+   * open (no PING may follow, §4.3), a request is still unanswered, or the
+   * peer ignores PING */
   double quiet = c->t && c->t->timeout < 1 ? c->t->timeout / 2 : 0.5;
-  if (!strcmp(expect, "NOTHING") || !strcmp(expect, "ANY") || last_opened)
-    check_conn_read(c, NULL, NULL, deadline, last_opened ? quiet : 0.3);
-  else
-    check_conn_read(c, stop_settled, expect, deadline, o->marker_acked ? quiet : 0);
+  bool report_only = !strcmp(expect, "NOTHING") || !strcmp(expect, "ANY");
+  final_wait w = {expect, !report_only, last_opened ? 0 : c->markers_sent};
+  double fallback = last_opened ? quiet : report_only ? 0.3 : o->marker_acked ? quiet : 0;
+  check_conn_read(c, stop_decided, &w, deadline, fallback);
   r->verdict = check_grade(expect, o, r->why, sizeof r->why);
   check_observed_text(o, r->actual, sizeof r->actual);
   if (!strcmp(expect, "ANY")) /* robustness: how much the peer took */
@@ -412,6 +495,10 @@ static int connect_to(const check_target *t, double deadline, char *err, size_t 
     return -1;
   }
   fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+  /* each line goes out at once: Nagle would hold it until the peer ACKs
+   * the previous one, and its delayed ACK costs tens of ms per case */
+  int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   return fd;
 }
 
@@ -471,10 +558,13 @@ void check_run_case(const check_target *t, int group, size_t index, check_result
     return;
   }
   check_conn c;
+  /* what the peer sends during the handshake is not part of the reaction */
+  check_observed *handshake_obs = calloc(1, sizeof *handshake_obs);
   check_observed *o = calloc(1, sizeof *o);
-  if (!o || !check_conn_init(&c, fd, H2_SENDER_SERVER, t)) {
+  if (!o || !handshake_obs || !check_conn_init(&c, fd, H2_SENDER_SERVER, t)) {
     close(fd);
     free(o);
+    free(handshake_obs);
     r->verdict = CHECK_SKIP;
     snprintf(r->why, sizeof r->why, "out of memory");
     return;
@@ -491,15 +581,14 @@ void check_run_case(const check_target *t, int group, size_t index, check_result
       snprintf(r->actual, sizeof r->actual, "no connection");
       check_conn_close(&c);
       free(o);
+      free(handshake_obs);
       return;
     }
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
   }
-  static check_observed handshake_obs;
   if (strcmp(cs->handshake, "none") != 0) {
-    memset(&handshake_obs, 0, sizeof handshake_obs);
-    c.obs = &handshake_obs;
-    static uint8_t hs_buf[512];
+    c.obs = handshake_obs;
+    uint8_t hs_buf[512];
     check_bytes b = {hs_buf, 0, sizeof hs_buf, false};
     check_bytes_put(&b, H2_PREFACE, H2_PREFACE_LEN);
     char settings_line[256] = "SETTINGS - 0";
@@ -517,7 +606,7 @@ void check_run_case(const check_target *t, int group, size_t index, check_result
     }
     if (!c.got_settings) {
       r->verdict = CHECK_FAIL;
-      check_observed_text(&handshake_obs, r->actual, sizeof r->actual);
+      check_observed_text(handshake_obs, r->actual, sizeof r->actual);
       snprintf(r->why, sizeof r->why,
                "no SETTINGS from the server after the preface (RFC 9113 §3.4)");
       goto done;
@@ -533,5 +622,6 @@ void check_run_case(const check_target *t, int group, size_t index, check_result
 done:
   check_conn_close(&c);
   free(o);
+  free(handshake_obs);
   r->seconds = check_now() - start;
 }

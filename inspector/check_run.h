@@ -1,8 +1,12 @@
 /* check_run.h — runs check cases over real connections: against a server
  * (connect over TCP or TLS with ALPN h2, handshake, send each line of the
  * case followed by a marker PING, collect and decode what comes back until
- * the expectation is met, the connection ends, or the timeout) and, with
- * check_client.c, against a client that connects to us. */
+ * the reaction is decided: the expectation is met, the connection ends, or
+ * the marker's ACK arrived with every request answered; a quiet period or
+ * the timeout only for peers that do not answer) and, with check_client.c,
+ * against a client that connects to us. Each call works on its own
+ * connection and buffers, so cases can run on several threads at once
+ * (check_pool.h). */
 #ifndef H2SCOPE_CHECK_RUN_H
 #define H2SCOPE_CHECK_RUN_H
 
@@ -41,6 +45,17 @@ void check_run_case(const check_target *t, int group, size_t index, check_result
 
 /* ---- one connection, shared with check_client.c ---- */
 
+/* Requests the peer still owes an answer to, tracked past the barrier: a
+ * server processes frames in order and acknowledges our PING only after
+ * every reaction to the frames before it (RFC 9113 §6.7), but the response
+ * to a complete request may come later from its application. */
+#define CHECK_MAX_STREAMS 256
+
+typedef struct check_stream {
+  uint32_t id;
+  bool complete; /* we sent END_STREAM: the peer owes the response */
+} check_stream;
+
 typedef struct check_conn {
   int fd;
   tls_conn *tls;
@@ -59,6 +74,13 @@ typedef struct check_conn {
   uint64_t rx_offset, tx_offset; /* bytes received / sent so far (-v offsets) */
   uint32_t stream1;              /* client cases: the client's request stream stands for stream 1 */
   uint32_t marker_acked;         /* counter of the last marker PING the peer acknowledged */
+  /* streams of the case we opened with a request (not `hold`) that the
+   * peer has neither ended nor reset nor given up with GOAWAY, and we did
+   * not reset */
+  check_stream streams[CHECK_MAX_STREAMS];
+  size_t n_streams;
+  bool streams_overflow; /* more than CHECK_MAX_STREAMS: the barrier cannot decide */
+  uint8_t *tx;           /* the bytes of one case line (TX_CAP) */
   const check_target *t;
   check_observed *obs; /* where frames go (NULL: dropped, e.g. the handshake) */
 } check_conn;

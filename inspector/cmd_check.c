@@ -1,6 +1,7 @@
 /* cmd_check.c — `h2scope check`: option parsing, case selection and the run
  * loop of the conformance checker (cases: check_cases_*.c, running:
- * check_run.c / check_client.c, output: check_report.c). */
+ * check_run.c / check_client.c, several at once: check_pool.c, output:
+ * check_report.c). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "check_client.h"
+#include "check_pool.h"
 #include "check_report.h"
 #include "check_run.h"
 #include "cli_args.h"
@@ -37,6 +39,9 @@ static const char usage[] =
     "  --tls                 TLS with ALPN h2 (the certificate is not verified)\n"
     "  --path P              request path of the cases' requests (default /)\n"
     "  --timeout DURATION    per case (default 2s; up to 10m)\n"
+    "  -j, --jobs N          run N cases at a time, each on its own connection\n"
+    "                        (default 4; the report keeps case order; -v and\n"
+    "                        --client run one at a time)\n"
     "  --robustness          also run the robustness group (floods, HPACK bomb,\n"
     "                        zero-window stall: not RFC MUSTs, loopback peers only)\n"
     "  --json                JSON Lines: one object per case, then a summary\n"
@@ -70,6 +75,7 @@ typedef struct check_opts {
   int color; /* -1 auto, 0 never, 1 always */
   const char *junit, *sarif;
   int listen_port;
+  unsigned jobs; /* cases at a time (-j) */
   char **command;
   check_target t;
 } check_opts;
@@ -126,6 +132,7 @@ static const struct option check_options[] = {
     {"no-color", no_argument, NULL, OPT_NO_COLOR},
     {"client", no_argument, NULL, OPT_CLIENT},
     {"listen", required_argument, NULL, OPT_LISTEN},
+    {"jobs", required_argument, NULL, 'j'},
     {NULL, 0, NULL, 0},
 };
 
@@ -142,6 +149,7 @@ static bool add_selector(cli_parser *p, const char **list, size_t *n, const char
 static int parse_args(int argc, char **argv, check_opts *op) {
   op->color = -1;
   op->t.timeout = 2.0;
+  op->jobs = 4;
   /* Everything after the first "--" is the client COMMAND (--client), so
    * the parser sees only what comes before it. */
   int nopts = argc;
@@ -152,7 +160,7 @@ static int parse_args(int argc, char **argv, check_opts *op) {
       break;
     }
   cli_parser p;
-  cli_parser_init(&p, "h2scope check", usage, "v", check_options, nopts, argv);
+  cli_parser_init(&p, "h2scope check", usage, "vj:", check_options, nopts, argv);
   bool listen_given = false;
   for (int opt; (opt = cli_next(&p)) != CLI_END;) {
     bool ok = true;
@@ -197,6 +205,12 @@ static int parse_args(int argc, char **argv, check_opts *op) {
     case OPT_SECTION:
       ok = add_selector(&p, op->select, &op->nselect, p.arg);
       break;
+    case 'j': {
+      uint32_t jobs = 0;
+      ok = cli_u32(&p, 1, 64, &jobs);
+      op->jobs = jobs;
+      break;
+    }
     case OPT_LISTEN: {
       uint32_t port;
       ok = cli_u32(&p, 0, 65535, &port);
@@ -304,6 +318,31 @@ static void sarif_case(sarif_writer *sw, int group, size_t i, const check_result
   sarif_result(sw, rule, r->verdict == CHECK_FAIL ? "error" : "warning", msg, NULL, id);
 }
 
+/* The run's state as results come in, in case order. */
+typedef struct run_state {
+  check_report rp;
+  sarif_writer *sw;
+  bool any_connected, unreachable;
+  size_t taken; /* results reported */
+} run_state;
+
+/* One case's result: reported, or the end of the run when the very first
+ * case could not connect (the target is unreachable: exit status 3). */
+static bool take_result(void *user, check_report_entry *e) {
+  run_state *rs = user;
+  if (e->result.connect_failed && !rs->any_connected) {
+    fprintf(stderr, "h2scope check: %s\n", e->result.why);
+    rs->unreachable = true;
+    return false;
+  }
+  rs->any_connected = true;
+  rs->taken++;
+  check_report_case(&rs->rp, e->group, e->index, &e->result);
+  if (rs->sw && (e->result.verdict == CHECK_FAIL || e->result.verdict == CHECK_LENIENT))
+    sarif_case(rs->sw, e->group, e->index, &e->result);
+  return true;
+}
+
 int cmd_check(int argc, char **argv) {
   static check_opts op;
   memset(&op, 0, sizeof op);
@@ -383,7 +422,16 @@ int cmd_check(int argc, char **argv) {
   check_report_entry *entries = calloc(total ? total : 1, sizeof *entries);
   if (!entries) return EXIT_INPUT;
   size_t ne = 0;
-  check_report rp = {.out = &out, .json = op.json, .color = op.t.po.color};
+  for (int g = 0; g < 3; g++) {
+    size_t n;
+    check_cases(g, &n);
+    for (size_t i = 0; i < n; i++) {
+      if (!wanted(&op, g, i) || (g == CHECK_GROUP_CLIENT) != op.client) continue;
+      entries[ne].group = g;
+      entries[ne++].index = i;
+    }
+  }
+  run_state rs = {.rp = {.out = &out, .json = op.json, .color = op.t.po.color}, .sw = sw};
   if (!op.json) {
     out_puts(&out, "h2scope check ");
     out_puts(&out, target_text);
@@ -391,49 +439,38 @@ int cmd_check(int argc, char **argv) {
     out_flush(&out);
   }
   double start = check_now();
-  bool any_connected = false, unreachable = false;
   check_client_opts co = {.listen_fd = listen_fd, .command = op.command, .timeout = op.t.timeout};
-  for (int g = 0; g < 3 && !unreachable; g++) {
-    size_t n;
-    check_cases(g, &n);
-    for (size_t i = 0; i < n; i++) {
-      if (!wanted(&op, g, i)) continue;
-      if ((g == CHECK_GROUP_CLIENT) != op.client) continue;
-      check_report_entry *e = &entries[ne++];
-      e->group = g;
-      e->index = i;
-      if (op.verbose && !op.json) {
+  if (op.client || op.t.verbose) {
+    /* one at a time: a client is run once per case on one listening port,
+     * and -v prints each case's frames as they go */
+    for (size_t k = 0; k < ne; k++) {
+      check_report_entry *e = &entries[k];
+      if (op.t.verbose) {
         char id[96];
         out_puts(&out, "  -- ");
-        out_puts(&out, check_case_id(g, i, id, sizeof id));
+        out_puts(&out, check_case_id(e->group, e->index, id, sizeof id));
         out_putc(&out, '\n');
       }
       if (op.client)
-        check_client_case(&co, &op.t, i, &e->result);
+        check_client_case(&co, &op.t, e->index, &e->result);
       else
-        check_run_case(&op.t, g, i, &e->result);
-      if (e->result.connect_failed && !any_connected) {
-        fprintf(stderr, "h2scope check: %s\n", e->result.why);
-        unreachable = true;
-        ne--;
-        break;
-      }
-      any_connected = true;
-      check_report_case(&rp, g, i, &e->result);
-      if (sw && (e->result.verdict == CHECK_FAIL || e->result.verdict == CHECK_LENIENT))
-        sarif_case(sw, g, i, &e->result);
+        check_run_case(&op.t, e->group, e->index, &e->result);
+      if (!take_result(&rs, e)) break;
     }
+  } else {
+    check_pool_run(&op.t, entries, ne, op.jobs, take_result, &rs);
   }
+  ne = rs.taken;
   if (listen_fd >= 0) close(listen_fd);
   if (sw && sarif_close(sw) != 0)
     fprintf(stderr, "h2scope check: writing %s failed: %s\n", op.sarif, strerror(errno));
-  if (unreachable) {
+  if (rs.unreachable) {
     free(entries);
     return EXIT_INPUT;
   }
-  check_report_failed(&rp, entries, ne);
-  check_report_end(&rp, target_text, check_now() - start);
-  int status = rp.counts[CHECK_FAIL] ? EXIT_FINDINGS : EXIT_OK;
+  check_report_failed(&rs.rp, entries, ne);
+  check_report_end(&rs.rp, target_text, check_now() - start);
+  int status = rs.rp.counts[CHECK_FAIL] ? EXIT_FINDINGS : EXIT_OK;
   if (op.junit && check_junit_write(op.junit, target_text, entries, ne) != 0) {
     fprintf(stderr, "h2scope check: --junit %s: %s\n", op.junit, strerror(errno));
     status = EXIT_INPUT;
