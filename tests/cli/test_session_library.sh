@@ -5,7 +5,8 @@
 # is installed, then builds examples/simple_server.c and simple_client.c with
 # nothing but `pkg-config --cflags --libs h2scope-session openssl` (shared
 # libraries) and simple_client.c once more through
-# find_package(h2scope COMPONENTS session) against the static ones. Then, on
+# find_package(h2scope COMPONENTS session) against the static ones, and
+# compiles each public header alone as C11 and C++. Then, on
 # loopback, over h2c and over TLS with ALPN h2:
 #   - the server against curl --http2-prior-knowledge / curl --http2, nghttp
 #     (which gets /style.css pushed with /, RFC 9113 §8.4) and h2load (every
@@ -51,6 +52,19 @@ export LD_LIBRARY_PATH=$prefix/$libdir
 [ "$(pkg-config --modversion h2scope-session)" = "$(pkg-config --modversion h2scope-codec)" ] ||
   fail "h2scope-session and h2scope-codec versions differ"
 echo "ok: installed: libraries, headers, pkg-config and CMake files"
+
+# ---- each public header stands alone, in strict C11 and in C++ ----
+for h in session.h session_io.h stream_state.h; do
+  printf '#include <h2/%s>\nint main(void) { return 0; }\n' "$h" |
+    cc -std=c11 -pedantic -Wall -Wextra -Werror -x c - $(pkg-config --cflags h2scope-session) \
+      -fsyntax-only || fail "<h2/$h> does not compile alone as C11"
+  if have c++; then
+    printf '#include <h2/%s>\nint main() { return 0; }\n' "$h" |
+      c++ -std=c++11 -pedantic -Wall -Wextra -Werror -x c++ - \
+        $(pkg-config --cflags h2scope-session) -fsyntax-only || fail "<h2/$h> is not C++-clean"
+  fi
+done
+echo "ok: the public headers compile alone (C11, C++11)"
 
 # ---- the examples, through pkg-config only ----
 flags=$(pkg-config --cflags --libs h2scope-session openssl)
@@ -109,6 +123,10 @@ check_server() {
     grep -qE '^ *[0-9]+ .*\* .* 200 +34 /style.css$' "$work/nghttp" ||
       { cat "$work/nghttp"; fail "nghttp $base/: /style.css not pushed"; }
     grep -qE ' 200 +19 /$' "$work/nghttp" || fail "nghttp $base/: no 200 for /"
+    # ... and not when the client said SETTINGS_ENABLE_PUSH = 0 (§6.5.2)
+    T nghttp -ns --no-push "$base/" >"$work/nghttp" 2>/dev/null
+    grep -qE ' 200 +19 /$' "$work/nghttp" || fail "nghttp --no-push $base/: no 200 for /"
+    if grep -q style.css "$work/nghttp"; then fail "nghttp --no-push $base/: pushed anyway"; fi
     [ "$(T nghttp "$base/" 2>/dev/null | sort)" = "$(printf '%s\n%s\n' "$style" "$body" | sort)" ] ||
       fail "nghttp $base/: bodies differ"
     T nghttp -n -s -m 20 "$base/x" >"$work/nghttp" 2>/dev/null

@@ -76,6 +76,8 @@ typedef struct h2_session_config {
  * "the default". */
 H2_SESSION_API void h2_session_config_init(h2_session_config *cfg, uint8_t role);
 
+/* What an event is. Later compatible versions may add types at the end:
+ * skip a type you do not know (docs/api.md, versioning). */
 enum h2_event_type {
   H2_EV_NONE = 0,
   H2_EV_HEADERS,          /* complete validated header list (request, response, trailers) */
