@@ -75,6 +75,14 @@ for e in simple_server simple_client; do
     fail "$e does not use the installed libh2scope-session.so.0"
 done
 echo "ok: examples built with pkg-config --cflags --libs h2scope-session openssl"
+# static archives through pkg-config --static (the linker picks the .a files)
+cc -std=c11 -Wall -Werror "$src/examples/simple_server.c" $(pkg-config --cflags h2scope-session) \
+  -Wl,-Bstatic $(pkg-config --static --libs h2scope-session) -Wl,-Bdynamic \
+  $(pkg-config --libs openssl) -o "$work/simple_server_static"
+if grep -q libh2scope <<<"$(ldd "$work/simple_server_static")"; then
+  fail "pkg-config --static: the server still links a shared h2scope"
+fi
+echo "ok: the server linked statically with pkg-config --static --libs h2scope-session"
 
 # ---- the client again, through find_package against the static library ----
 mkdir -p "$work/proj"
@@ -147,6 +155,15 @@ port=$(free_port)
 start_example_server "$port"
 check_server "http://127.0.0.1:$port" 20000 --http2-prior-knowledge
 echo "ok: simple_server (h2c) with curl, nghttp (push) and h2load (20000 requests, 0 failed)"
+cleanup_peers
+# the statically linked server answers too
+port=$(free_port)
+"$work/simple_server_static" "$port" 2>/dev/null &
+peer_pids+=($!)
+wait_port "$port"
+[ "$(T curl -s --http2-prior-knowledge "http://127.0.0.1:$port/")" = "$body" ] ||
+  fail "the statically linked server"
+echo "ok: the statically linked server answers curl"
 cleanup_peers
 port=$(free_port)
 start_example_server "$port" "$work/cert.pem" "$work/key.pem"

@@ -21,7 +21,8 @@
 extern "C" {
 #endif
 
-/* Same values as enum h2_sender. */
+/* Which end of the connection this session is (§3); the same values as
+ * the codec's enum h2_sender. */
 enum h2_role { H2_ROLE_CLIENT = 1, H2_ROLE_SERVER = 2 };
 
 /* Flood limits (RFC 9113 §10.5): counts per second of peer behaviour that
@@ -39,6 +40,9 @@ typedef struct h2_flood_limits {
                                     which more owed replies are refused; default 64 KiB */
 } h2_flood_limits;
 
+/* How h2_session_new builds a session: the role, how the connection started,
+ * our SETTINGS and the memory limits (docs/api.md, Limits). Fill it with
+ * h2_session_config_init, then change fields; 0 means the default. */
 typedef struct h2_session_config {
   uint8_t role;      /* enum h2_role */
   bool skip_preface; /* do not send (client) / expect (server) the 24-byte magic (§3.4) */
@@ -128,6 +132,7 @@ typedef struct h2_event {
   uint8_t opaque[8]; /* PING */
 } h2_event;
 
+/* One HTTP/2 connection; opaque. Not thread-safe: one thread at a time. */
 typedef struct h2_session h2_session;
 
 /* A new connection with the limits of cfg (copied; cfg need not outlive the

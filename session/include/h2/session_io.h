@@ -27,6 +27,7 @@ typedef struct h2_transport {
   void *ctx; /* passed to both; the caller's */
 } h2_transport;
 
+/* The wrapper: a session, a transport and their buffers; opaque. */
 typedef struct h2_session_io h2_session_io;
 
 /* A wrapper over s and the transport *t (copied). It does not own the

@@ -15,6 +15,7 @@
 extern "C" {
 #endif
 
+/* The states of §5.1's diagram, from one endpoint's point of view. */
 enum h2_stream_state {
   H2_SS_IDLE = 0,
   H2_SS_RESERVED_LOCAL,
@@ -44,8 +45,10 @@ enum h2_stream_event {
   H2_STREAM_EVENT_COUNT
 };
 
+/* Whether the endpoint sends or receives the frame. */
 enum h2_stream_dir { H2_STREAM_SEND = 0, H2_STREAM_RECV = 1 };
 
+/* What §5.1 says about a frame in a state. */
 enum h2_stream_verdict {
   H2_STREAM_OK = 0,           /* allowed; go to `next` */
   H2_STREAM_IGNORE,           /* allowed to arrive but discarded after minimal processing */
@@ -54,6 +57,8 @@ enum h2_stream_verdict {
   H2_STREAM_NOT_SENDABLE,     /* the endpoint itself must not send this (§5.1) */
 };
 
+/* One cell of the table: the verdict, the next state, and for errors the
+ * code, a stable rule id and the RFC section. */
 typedef struct h2_stream_transition {
   uint8_t next;        /* enum h2_stream_state (unchanged on errors) */
   uint8_t verdict;     /* enum h2_stream_verdict */
