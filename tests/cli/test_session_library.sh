@@ -4,8 +4,8 @@
 # release mode, installs both components into a temporary prefix, checks what
 # is installed, then builds examples/simple_server.c and simple_client.c with
 # nothing but `pkg-config --cflags --libs h2scope-session openssl` (shared
-# libraries) and simple_client.c once more through
-# find_package(h2scope COMPONENTS session) against the static ones, and
+# libraries), the server once more with `pkg-config --static` and both through
+# find_package(h2scope COMPONENTS session) (client static, server shared), and
 # compiles each public header alone as C11 and C++. Then, on
 # loopback, over h2c and over TLS with ALPN h2:
 #   - the server against curl --http2-prior-knowledge / curl --http2, nghttp
@@ -93,18 +93,22 @@ find_package(h2scope 0.1 REQUIRED COMPONENTS session)
 find_package(OpenSSL REQUIRED)
 add_executable(simple_client "$src/examples/simple_client.c")
 target_link_libraries(simple_client PRIVATE h2scope::session_static OpenSSL::SSL)
+add_executable(simple_server "$src/examples/simple_server.c")
+target_link_libraries(simple_server PRIVATE h2scope::session OpenSSL::SSL)
 CM
 cmake -S "$work/proj" -B "$work/proj/build" -DCMAKE_PREFIX_PATH="$prefix" >"$work/proj.log" 2>&1 ||
   { cat "$work/proj.log"; fail "find_package(h2scope COMPONENTS session)"; }
 cmake --build "$work/proj/build" >>"$work/proj.log" 2>&1 || { cat "$work/proj.log"; exit 1; }
 static_client=$work/proj/build/simple_client
 if grep -q libh2scope <<<"$(ldd "$static_client")"; then fail "the static client links a shared h2scope"; fi
+grep -q "libh2scope-session.so.0 => $prefix" <<<"$(ldd "$work/proj/build/simple_server")" ||
+  fail "h2scope::session is not the installed shared library"
 # a component that does not exist is an error, not a silent success
 sed -i 's/COMPONENTS session/COMPONENTS session nosuchpart/' "$work/proj/CMakeLists.txt"
 if cmake -S "$work/proj" -B "$work/proj/build2" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null 2>&1; then
   fail "find_package accepted an unknown component"
 fi
-echo "ok: find_package(h2scope COMPONENTS session) links the static library"
+echo "ok: find_package(h2scope COMPONENTS session): h2scope::session and h2scope::session_static"
 
 # ---- the server, against curl, nghttp and h2load ----
 body='hello from h2scope'
