@@ -72,21 +72,20 @@ static void reply(h2_session *s, uint32_t id, const char *type, const char *body
     h2_session_send_data(s, id, (const uint8_t *)body, strlen(body), true);
 }
 
-/* A request (not trailers: those have no :path) gets its response; "/" also
- * gets a PUSH_PROMISE first, so the client knows of the pushed stream before
- * it could ask for it (§8.4.1), then that stream's response. */
-static void respond(h2_session *s, const h2_event *req, const char *scheme) {
+/* With a request for "/", a PUSH_PROMISE for /style.css goes out first, so
+ * the client knows of the pushed stream before it could ask for it (§8.4.1),
+ * then that stream's response. Push needs the request's stream still open
+ * from the client's side: this is done as soon as its header list arrives. */
+static void push_for(h2_session *s, const h2_event *req, const char *scheme) {
   const h2_header *path = find(req, ":path"), *authority = find(req, ":authority");
-  if (!path) return;
-  if (path->value_len == 1 && path->value[0] == '/' && authority &&
-      h2_session_peer_setting(s, H2_SETTINGS_ENABLE_PUSH)) {
-    const h2_header promise[] = {FIELD(":method", "GET"), FIELD(":scheme", scheme), *authority,
-                                 FIELD(":path", "/style.css")};
-    uint32_t pushed;
-    if (h2_session_send_push_promise(s, req->stream_id, promise, 4, &pushed) == H2_OK)
-      reply(s, pushed, "text/css", STYLE);
-  }
-  reply(s, req->stream_id, "text/plain", BODY);
+  if (!path || path->value_len != 1 || path->value[0] != '/' || !authority ||
+      !h2_session_peer_setting(s, H2_SETTINGS_ENABLE_PUSH))
+    return;
+  const h2_header promise[] = {FIELD(":method", "GET"), FIELD(":scheme", scheme), *authority,
+                               FIELD(":path", "/style.css")};
+  uint32_t pushed;
+  if (h2_session_send_push_promise(s, req->stream_id, promise, 4, &pushed) == H2_OK)
+    reply(s, pushed, "text/css", STYLE);
 }
 
 static void serve(int fd, SSL_CTX *tls_ctx) {
@@ -101,10 +100,16 @@ static void serve(int fd, SSL_CTX *tls_ctx) {
   h2_transport t = {tls_read, tls_write, ssl};
   h2_session_io *io = !s ? NULL : ssl ? h2_session_io_new(s, &t) : h2_session_io_new_fd(s, fd);
   h2_event ev;
-  /* Until the client closes or says GOAWAY and its streams are done; request
-   * bodies (DATA) are dropped, their flow control is the session's job. */
-  while (io && h2_session_io_take(io, &ev))
-    if (ev.type == H2_EV_HEADERS) respond(s, &ev, ssl ? "https" : "http");
+  /* Until the client closes, or says GOAWAY and its streams are done. The
+   * response goes out once the request is complete (END_STREAM on its
+   * HEADERS, last DATA or trailers): a body is read and dropped first (its
+   * flow control is the session's job), so the client is never left
+   * uploading to a stream that was already answered (§8.1). */
+  while (io && h2_session_io_take(io, &ev)) {
+    if (ev.type == H2_EV_HEADERS) push_for(s, &ev, ssl ? "https" : "http");
+    if ((ev.type == H2_EV_HEADERS || ev.type == H2_EV_DATA) && ev.end_stream)
+      reply(s, ev.stream_id, "text/plain", BODY);
+  }
   h2_session_io_free(io);
   h2_session_free(s);
   SSL_free(ssl);
