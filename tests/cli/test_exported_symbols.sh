@@ -1,21 +1,28 @@
 #!/usr/bin/env bash
 # test_exported_symbols.sh — the ABI of the installed shared libraries is what
-# is committed: builds libh2scope-codec.so and libh2scope-session.so in
-# release mode (the sanitizer build has no shared libraries) and compares
-# their exported symbols (`nm -D --defined-only`, sorted) with
-# codec/exported-symbols.txt and session/exported-symbols.txt. For the
-# session, the list must also equal the functions its public headers declare
-# with H2_SESSION_API, so nothing is exported by accident (a helper without
-# `static`, the observer) and nothing declared is hidden by mistake. Also
-# checks the sonames (libh2scope-*.so.<major>) and that the session links the
-# shared codec rather than a copy of it.
+# is committed: builds libh2scope-codec.so and libh2scope-session.so with
+# -O2 -g (as scripts/update-abi.sh does; the sanitizer build has no shared
+# libraries) and
+#   - compares their exported symbols (`nm -D --defined-only`, sorted) with
+#     codec/exported-symbols.txt and session/exported-symbols.txt;
+#   - for the session, checks that list against the functions its public
+#     headers declare with H2_SESSION_API, so nothing is exported by accident
+#     (a helper without `static`, the observer) and nothing declared is hidden;
+#   - compares the types and functions of the public headers (sizes and
+#     layouts of h2_session_config, h2_event, h2_transport, ... and every
+#     signature) with codec/h2scope-codec.abi and session/h2scope-session.abi
+#     using libabigail's abidiff, so adding a field to a public struct fails
+#     too, while the session's private structs may change freely;
+#   - checks the sonames (libh2scope-*.so.<major>) and that the session links
+#     the shared codec rather than a copy of it.
+# After a deliberate change (docs/api.md, versioning): scripts/update-abi.sh.
 set -euo pipefail
 src=${H2_SOURCE_DIR:?}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-cmake -S "$src" -B "$work/build" -DCMAKE_BUILD_TYPE=Release -DH2_BUILD_TESTS=OFF \
+cmake -S "$src" -B "$work/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DH2_BUILD_TESTS=OFF \
   -DH2_SANITIZE=OFF >"$work/configure.log" 2>&1 || { cat "$work/configure.log"; exit 1; }
 cmake --build "$work/build" -j2 --target h2codec_shared h2session_shared >"$work/build.log" 2>&1 ||
   { cat "$work/build.log"; exit 1; }
@@ -31,8 +38,7 @@ compare() {
   if ! diff -u <(listed "$list") <(exported "$so") >"$work/$name.diff"; then
     cat "$work/$name.diff"
     echo "the exported symbols of $name differ from ${list#$src/} (- committed, + built)." >&2
-    echo "If the change is intended (docs/api.md, versioning), regenerate the list with:" >&2
-    echo "  nm -D --defined-only $(basename "$so") | awk '{print \$3}' | LC_ALL=C sort" >&2
+    echo "If the change is intended (docs/api.md, versioning): scripts/update-abi.sh" >&2
     exit 1
   fi
   soname=$(readelf -d "$so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
@@ -58,3 +64,19 @@ if nm --defined-only "$work/build/session/libh2scope-session.so" | grep -q ' [Tt
   fail "libh2scope-session.so carries its own copy of the codec"
 fi
 echo "ok: libh2scope-session.so links the shared codec"
+
+# Types and signatures of the public headers, against the committed ABI.
+if command -v abidiff >/dev/null 2>&1; then
+  for lib in codec session; do
+    if ! abidiff "$src/$lib/h2scope-$lib.abi" "$work/build/$lib/libh2scope-$lib.so" \
+      >"$work/abidiff" 2>&1; then
+      cat "$work/abidiff"
+      echo "the ABI of libh2scope-$lib.so differs from $lib/h2scope-$lib.abi." >&2
+      echo "If the change is intended (docs/api.md, versioning): scripts/update-abi.sh" >&2
+      exit 1
+    fi
+  done
+  echo "ok: the public types and functions equal codec/h2scope-codec.abi and session/h2scope-session.abi"
+else
+  echo "SKIP: abigail-tools not installed (scripts/install-deps.sh): layouts not compared"
+fi
