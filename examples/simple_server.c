@@ -92,7 +92,10 @@ static void serve(int fd, SSL_CTX *tls_ctx) {
   SSL *ssl = NULL;
   if (tls_ctx) {
     ssl = SSL_new(tls_ctx);
-    if (!ssl || !SSL_set_fd(ssl, fd) || SSL_accept(ssl) != 1) return;
+    if (!ssl || !SSL_set_fd(ssl, fd) || SSL_accept(ssl) != 1) {
+      SSL_free(ssl);
+      return;
+    }
   }
   h2_session_config cfg;
   h2_session_config_init(&cfg, H2_ROLE_SERVER);
