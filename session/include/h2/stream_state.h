@@ -9,10 +9,13 @@
 
 #include <stdint.h>
 
+#include "h2/session_api.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
+/* The states of §5.1's diagram, from one endpoint's point of view. */
 enum h2_stream_state {
   H2_SS_IDLE = 0,
   H2_SS_RESERVED_LOCAL,
@@ -42,8 +45,10 @@ enum h2_stream_event {
   H2_STREAM_EVENT_COUNT
 };
 
+/* Whether the endpoint sends or receives the frame. */
 enum h2_stream_dir { H2_STREAM_SEND = 0, H2_STREAM_RECV = 1 };
 
+/* What §5.1 says about a frame in a state. */
 enum h2_stream_verdict {
   H2_STREAM_OK = 0,           /* allowed; go to `next` */
   H2_STREAM_IGNORE,           /* allowed to arrive but discarded after minimal processing */
@@ -52,6 +57,8 @@ enum h2_stream_verdict {
   H2_STREAM_NOT_SENDABLE,     /* the endpoint itself must not send this (§5.1) */
 };
 
+/* One cell of the table: the verdict, the next state, and for errors the
+ * code, a stable rule id and the RFC section. */
 typedef struct h2_stream_transition {
   uint8_t next;        /* enum h2_stream_state (unchanged on errors) */
   uint8_t verdict;     /* enum h2_stream_verdict */
@@ -60,16 +67,22 @@ typedef struct h2_stream_transition {
   const char *section; /* "RFC 9113 §5.1" */
 } h2_stream_transition;
 
-/* The transition for (state, dir, event); never NULL for in-range arguments,
- * NULL otherwise. */
-const h2_stream_transition *h2_stream_transition_get(uint8_t state, uint8_t dir, uint8_t event);
+/* The transition for (state, dir, event): a pointer into a constant table
+ * (valid for the life of the program); never NULL for in-range arguments
+ * (state < H2_SS_COUNT, dir 0/1, event < H2_STREAM_EVENT_COUNT), NULL
+ * otherwise. */
+H2_SESSION_API const h2_stream_transition *h2_stream_transition_get(uint8_t state, uint8_t dir,
+                                                                    uint8_t event);
 
-/* Convenience for the frame being sent/received: maps a frame type + END_STREAM. */
-uint8_t h2_stream_event_of(uint8_t frame_type, uint8_t flags);
+/* Convenience for the frame being sent/received: maps a frame type and its
+ * flags (END_STREAM) to an enum h2_stream_event; H2_STREAM_EVENT_COUNT for a
+ * frame type that does not act on a stream's state. */
+H2_SESSION_API uint8_t h2_stream_event_of(uint8_t frame_type, uint8_t flags);
 
-/* "half-closed (remote)" etc., as §5.1 spells them. */
-const char *h2_stream_state_name(uint8_t state);
-const char *h2_stream_event_name(uint8_t event);
+/* "half-closed (remote)" etc., as §5.1 spells them; "HEADERS+END_STREAM" etc.
+ * for events. Static strings; "?" for a value out of range. */
+H2_SESSION_API const char *h2_stream_state_name(uint8_t state);
+H2_SESSION_API const char *h2_stream_event_name(uint8_t event);
 
 #ifdef __cplusplus
 }
