@@ -8,17 +8,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "capture_files.h"
 #include "capture_run.h"
 #include "cli_args.h"
 #include "commands.h"
 #include "frame_print.h"
 #include "h2_conn.h"
 #include "har_write.h"
+#include "json_write.h"
 #include "keylog.h"
 #include "lint_conn.h"
-#include "sarif_write.h"
-#include "json_write.h"
 #include "out_buf.h"
+#include "sarif_write.h"
 #include "summary.h"
 #include "tlsdec_filter.h"
 #include "tlsdec_pcapng.h"
@@ -31,12 +32,15 @@
 #endif
 
 static const char usage[] =
-    "usage: h2scope read FILE|- [options]\n"
+    "usage: h2scope read FILE...|DIR|- [options]\n"
     "       h2scope read -i IFACE [BPF filter] [options]\n"
     "Decodes every HTTP/2 connection of a pcap/pcapng capture (or a live capture):\n"
     "TCP reassembly, HTTP/2 detection (prior-knowledge preface on any port,\n"
     "HTTP/1.1 Upgrade: h2c, CONNECT tunnels, mid-connection starts), every frame of\n"
     "both directions with its fields and decoded header lists.\n"
+    "Several files (or a directory of them: a rotating set from tcpdump -C/-G/-W,\n"
+    "dumpcap -b, editcap -c) are read in the time order of their first packets as\n"
+    "one capture.\n"
     "\n"
     "Output:\n"
     "  --json               JSON Lines: one object per frame or event (\"v\":1)\n"
@@ -72,6 +76,11 @@ static const char usage[] =
     "                       (default 300)\n"
     "  --max-header-list N  decoded header list limit in octets (default 262144)\n"
     "  --max-packets N      stop after N packets\n"
+    "Live capture (-i):\n"
+    "  -B N, --buffer-size N  kernel capture buffer in KiB, or with a suffix k, m, g\n"
+    "                       (default 32m)\n"
+    "  --immediate          hand over every packet at once (default: when stdout is a\n"
+    "                       terminal and not -q); otherwise in blocks, output every 200 ms\n"
     "\n"
     "Exit status: 0 ok (protocol errors in the capture are output, not failures),\n"
     "1 with --lint: an error finding, 2 usage error, 3 the capture cannot be read.\n";
@@ -102,7 +111,7 @@ typedef struct read_state {
   uint64_t notices;
   tlsdec_filter *tls; /* TLS detection/decryption in front of the HTTP/2 layer */
   har_writer *har;
-  bool live; /* live capture: output is flushed as it comes, not at the end */
+  bool live; /* live capture: output is flushed on capture_run's timer */
   sarif_writer *sarif;
   const char *capture_name;
   uint64_t lint_errors; /* error findings over all connections */
@@ -231,8 +240,6 @@ static void flow_bytes(void *user, capture_flow *f, int dir, uint64_t offset, co
       h2_conn_alpn_h2(c, tls->client_dir);
   }
   if (c) h2_conn_bytes(c, dir, offset, data, len, ts);
-  if (rs->live && rs->out->len)
-    out_flush(rs->out); /* someone is watching: a segment's frames appear at once */
 }
 
 static void flow_gap(void *user, capture_flow *f, int dir, uint64_t offset, uint64_t len,
@@ -307,6 +314,30 @@ static void flow_notice(void *user, capture_flow *f, const char *kind, const cha
               extra);
 }
 
+/* ---- live capture ---- */
+
+static void live_flush(void *user) {
+  read_state *rs = user;
+  if (rs->out->len) out_flush(rs->out);
+}
+
+/* The kernel dropped packets: said on stderr (seen even with -q or output
+ * in a file) and, with --json, as an event in the stream. */
+static void live_drops(void *user, uint64_t dropped, uint64_t if_dropped, uint64_t added,
+                       double ts) {
+  read_state *rs = user;
+  fprintf(stderr,
+          "h2scope read: the kernel dropped %llu packets (%llu by the interface), %llu new: "
+          "expect gaps (a larger -B helps)\n",
+          (unsigned long long)dropped, (unsigned long long)if_dropped, (unsigned long long)added);
+  if (!rs->o.po.json || (rs->o.quiet && !rs->o.summary)) return;
+  char extra[200];
+  snprintf(extra, sizeof extra,
+           ",\"ts\":%.6f,\"dropped\":%llu,\"interface_dropped\":%llu,\"new\":%llu", ts,
+           (unsigned long long)dropped, (unsigned long long)if_dropped, (unsigned long long)added);
+  event_print(rs->out, &rs->o.po, NULL, "capture-drops", 0, "the kernel dropped packets", extra);
+}
+
 /* ---- options ---- */
 
 static int parse_types(const char *prog, const char *list, uint32_t *mask) {
@@ -335,6 +366,11 @@ int cmd_read(int argc, char **argv) {
   const char *har_path = NULL;
   const char *sarif_path = NULL;
   h2_observer_limits_default(&rs.o.lint_limits);
+  bool immediate = false;
+  /* Positional arguments (capture files, any number, or -i's filter) are
+   * gathered at the front of argv, after argv[0], as getopt permutes them:
+   * the slot written is never one still to be read. */
+  size_t ninputs = 0;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     const char *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -434,33 +470,52 @@ int cmd_read(int argc, char **argv) {
       }
     } else if (!strcmp(a, "-i") && val) {
       co.iface = argv[++i];
+    } else if ((!strcmp(a, "-B") || !strcmp(a, "--buffer-size")) && val) {
+      if (!capture_parse_buffer_size(argv[++i], &co.buffer_size))
+        return cli_usage_error(prog, "%s takes KiB or a size with k, m or g (64k to 1g)", a);
+    } else if (!strcmp(a, "--immediate")) {
+      immediate = true;
     } else if (a[0] == '-' && a[1] != '\0') {
       return cli_usage_error(prog, "unknown option or missing value '%s'", a);
-    } else if (!co.iface && !co.file) {
-      co.file = a;
-    } else if (co.iface && !co.bpf) {
-      co.bpf = a;
     } else {
-      return cli_usage_error(prog, "unexpected argument '%s'", a);
+      argv[1 + ninputs++] = argv[i];
     }
   }
-  if (!co.file && !co.iface)
+  const char *const *inputs = (const char *const *)argv + 1;
+  if (co.iface && ninputs > 1) return cli_usage_error(prog, "unexpected argument '%s'", inputs[1]);
+  if (co.iface && ninputs == 1) co.bpf = inputs[0];
+  if (!co.iface && ninputs == 0)
     return cli_usage_error(prog, "a capture file, - for stdin, or -i IFACE is needed");
+  capture_file_set files = {0};
+  if (!co.iface) {
+    char ferr[1024];
+    if (capture_file_set_build(&files, inputs, ninputs, ferr, sizeof ferr) != 0) {
+      fprintf(stderr, "%s: %s\n", prog, ferr);
+      return EXIT_INPUT;
+    }
+    co.files = (const char *const *)files.paths;
+    co.nfiles = files.count;
+  }
+  /* Frames as they come only for a person watching; a busy capture gets
+   * its packets in blocks (capture_run.h). */
+  co.immediate = immediate || (co.iface && !rs.o.quiet && cli_stdout_is_tty());
   if (!color_set)
     rs.o.po.color = !rs.o.po.json && cli_stdout_is_tty();
   if (header_scratch_init(&rs.scratch, rs.o.max_header_list) != 0) {
     fprintf(stderr, "%s: out of memory\n", prog);
+    capture_file_set_free(&files);
     return EXIT_INPUT;
   }
   if (rs.o.lint)
     rs.o.quiet = true; /* findings instead of frames */
-  rs.capture_name = co.file ? co.file : co.iface;
+  rs.capture_name = co.iface ? co.iface : inputs[0];
   if (sarif_path) {
     rs.sarif = sarif_open(sarif_path, H2SCOPE_TOOL_VERSION);
     if (!rs.sarif) {
       fprintf(stderr, "%s: %s: %s\n", prog, sarif_path, strerror(errno));
       header_scratch_free(&rs.scratch);
       keylog_free(&keys);
+      capture_file_set_free(&files);
       return EXIT_INPUT;
     }
     lint_sarif_rules(rs.sarif);
@@ -472,6 +527,7 @@ int cmd_read(int argc, char **argv) {
       fprintf(stderr, "%s: %s\n", prog, herr);
       header_scratch_free(&rs.scratch);
       keylog_free(&keys);
+      capture_file_set_free(&files);
       return EXIT_INPUT;
     }
   }
@@ -484,18 +540,22 @@ int cmd_read(int argc, char **argv) {
   capture_stats stats;
   char err[512] = "";
   size_t dsb_blocks = 0;
-  if (co.file) /* keys a pcapng file carries itself (libpcap skips those blocks) */
-    (void)tlsdec_pcapng_read_secrets(co.file, &keys, &dsb_blocks, err, sizeof err);
+  /* keys a pcapng file carries itself (libpcap skips those blocks) */
+  for (size_t f = 0; f < files.count; f++)
+    (void)tlsdec_pcapng_read_secrets(files.paths[f], &keys, &dsb_blocks, err, sizeof err);
   err[0] = '\0';
   rs.live = co.iface != NULL;
+  bool from_stdin = files.count == 1 && !strcmp(files.paths[0], "-");
   /* Live (an interface, or a capture streamed on stdin): the programs being
    * captured write their secrets as they go, so the key log is followed. */
-  keylog_follow(&keys, rs.live || (co.file && !strcmp(co.file, "-")));
+  keylog_follow(&keys, rs.live || from_stdin);
+  co.hooks = (capture_live_hooks){.user = &rs, .on_flush = live_flush, .on_drops = live_drops};
   rs.tls = tlsdec_filter_new(&keys, &fc);
   int rc = capture_run(&co, rs.tls ? tlsdec_filter_consumer(rs.tls) : &fc, &stats, err,
                        sizeof err);
   tlsdec_filter_free(rs.tls);
   rs.tls = NULL;
+  capture_file_set_free(&files);
   keylog_free(&keys);
   if (rs.o.summary)
     summary_print(&rs.summary, &out, rs.o.po.json, &stats);
