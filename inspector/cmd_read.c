@@ -331,11 +331,13 @@ static void live_drops(void *user, uint64_t dropped, uint64_t if_dropped, uint64
           "expect gaps (a larger -B helps)\n",
           (unsigned long long)dropped, (unsigned long long)if_dropped, (unsigned long long)added);
   if (!rs->o.po.json || (rs->o.quiet && !rs->o.summary)) return;
-  char extra[200];
+  char extra[200], msg[160];
   snprintf(extra, sizeof extra,
            ",\"ts\":%.6f,\"dropped\":%llu,\"interface_dropped\":%llu,\"new\":%llu", ts,
            (unsigned long long)dropped, (unsigned long long)if_dropped, (unsigned long long)added);
-  event_print(rs->out, &rs->o.po, NULL, "capture-drops", 0, "the kernel dropped packets", extra);
+  snprintf(msg, sizeof msg, "the kernel dropped %llu packets since the start: expect gaps",
+           (unsigned long long)(dropped + if_dropped));
+  event_print(rs->out, &rs->o.po, NULL, "capture-drops", 0, msg, extra);
 }
 
 /* ---- options ---- */

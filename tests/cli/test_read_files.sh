@@ -66,8 +66,12 @@ echo "ok: $n captures read as sets of 3-packet files equal the whole (text, --js
 "$H" read -q --summary "$work/concurrent" >"$work/sum.out"
 nf=$(find "$work/concurrent" -type f | wc -l)
 grep -q "^files: $nf, read as one capture$" "$work/sum.out" || fail "no files line: $(cat "$work/sum.out")"
-"$H" read -q --summary --json "$work/concurrent" | grep -q "\"files\":$nf[,}]" ||
-  fail "no files key in the JSON summary"
+"$H" read -q --summary --json "$work/concurrent" >"$work/sum.json"
+grep -q "\"files\":$nf[,}]" "$work/sum.json" || fail "no files key in the JSON summary"
+if python3 -c 'import jsonschema' 2>/dev/null; then
+  python3 "$src/tests/cli/validate_json.py" "$src/docs/schema/v1" read.schema.json --min 3 \
+    <"$work/sum.json" || fail "the summary of a set does not validate"
+fi
 
 # A middle file missing: the gap is reported and the files around it named.
 mid=$(find "$work/concurrent" -type f | sort | sed -n 3p)
@@ -76,7 +80,12 @@ rm "$mid"
 grep -q ' gap .* were not captured' "$work/gap.out" || fail "no gap without $mid"
 grep -qE 'notice .* bytes missing at offset [0-9]+ between files .*/part_0000[0-2]_[^ ]* and .*/part_0000[3-9]_[^ ]* \(a file of the set may be missing\)' \
   "$work/gap.out" || fail "no file-gap notice: $(grep -E 'gap|notice' "$work/gap.out")"
-"$H" read --json "$work/concurrent" | grep -q '"kind":"file-gap"' || fail "no file-gap kind in JSON"
+"$H" read --json "$work/concurrent" >"$work/gap.json"
+grep -q '"kind":"file-gap"' "$work/gap.json" || fail "no file-gap kind in JSON"
+if python3 -c 'import jsonschema' 2>/dev/null; then
+  python3 "$src/tests/cli/validate_json.py" "$src/docs/schema/v1" read.schema.json --min 10 \
+    <"$work/gap.json" || fail "the output of a set with a gap does not validate"
+fi
 echo "ok: a missing middle file is a gap naming the files around it"
 
 # A directory's other files are skipped; a named non-capture is refused.
