@@ -8,7 +8,8 @@
 # the commands of bench/README.md.
 # usage: bench/live_drops.sh [H2SCOPE_BINARY] [REQUESTS] [CLIENTS] [STREAMS]
 #   defaults: build/release/h2scope 100000 20 10 (h2load -n -c -m)
-#   H2SCOPE_ARGS: extra arguments for h2scope read (e.g. "-B 2048")
+#   H2SCOPE_ARGS: extra arguments for h2scope read (e.g. "-B 2048 --immediate")
+#   H2LOAD_ARGS: extra arguments for h2load (e.g. "--rps 100" for a gentle load)
 set -euo pipefail
 H=${1:-build/release/h2scope}
 N=${2:-100000}
@@ -33,7 +34,8 @@ tp=$!
 "$H" read -i lo -q --summary ${H2SCOPE_ARGS:-} >"$work/h2scope.out" 2>"$work/h2scope.err" &
 hp=$!
 sleep 2 # both are capturing
-h2load -n "$N" -c "$C" -m "$M" "http://127.0.0.1:$port/index.html" 2>&1 |
+# shellcheck disable=SC2086 # H2LOAD_ARGS is a list of words
+h2load -n "$N" -c "$C" -m "$M" ${H2LOAD_ARGS:-} "http://127.0.0.1:$port/index.html" 2>&1 |
   grep -E '^finished in|^requests:' | sed 's/^/h2load: /'
 sleep 1 # the last packets are in
 kill -INT $tp
