@@ -21,7 +21,7 @@ done
 work=$(mktemp -d)
 chmod 755 "$work"
 . "$(dirname "$0")/../tests/cli/session_peers.sh"
-tp= hp=
+tp="" hp=""
 trap '[ -n "$tp" ] && kill $tp 2>/dev/null; [ -n "$hp" ] && kill $hp 2>/dev/null; cleanup_peers; rm -rf "$work"' EXIT
 mkdir "$work/www"
 head -c 1000 /dev/urandom >"$work/www/index.html"
@@ -42,7 +42,7 @@ kill -INT $tp
 kill -TERM $hp # a background job ignores SIGINT
 wait $tp || true
 wait $hp || true
-tp= hp=
+tp="" hp=""
 td=$(sed -n 's/^\([0-9]*\) packets\{0,1\} dropped by kernel.*/\1/p' "$work/tcpdump.err")
 tc=$(sed -n 's/^\([0-9]*\) packets\{0,1\} captured.*/\1/p' "$work/tcpdump.err")
 hd=$(sed -n 's/^kernel drops: \([0-9]*\).*/\1/p' "$work/h2scope.out")

@@ -16,7 +16,7 @@ done
 work=$(mktemp -d)
 chmod 755 "$work"
 . "$(dirname "$0")/../tests/cli/session_peers.sh"
-rp= lp=
+rp="" lp=""
 trap '[ -n "$lp" ] && kill $lp 2>/dev/null; [ -n "$rp" ] && kill $rp 2>/dev/null; cleanup_peers; rm -rf "$work"' EXIT
 mkdir "$work/www"
 head -c 1000 /dev/urandom >"$work/www/index.html"

@@ -67,7 +67,7 @@ echo "ok: $n captures read as sets of 3-packet files equal the whole (text, --js
 nf=$(find "$work/concurrent" -type f | wc -l)
 grep -q "^files: $nf, read as one capture$" "$work/sum.out" || fail "no files line: $(cat "$work/sum.out")"
 "$H" read -q --summary --json "$work/concurrent" >"$work/sum.json"
-grep -q "\"files\":$nf[,}]" "$work/sum.json" || fail "no files key in the JSON summary"
+grep -q "\"files\":${nf}[,}]" "$work/sum.json" || fail "no files key in the JSON summary"
 if python3 -c 'import jsonschema' 2>/dev/null; then
   python3 "$src/tests/cli/validate_json.py" "$src/docs/schema/v1" read.schema.json --min 3 \
     <"$work/sum.json" || fail "the summary of a set does not validate"
@@ -103,7 +103,7 @@ set +e
 "$H" read "$work/empty" 2>"$work/empty.err"
 rc=$?
 set -e
-[ $rc = 3 ] && grep -q "no capture files" "$work/empty.err" || fail "empty directory: exit $rc $(cat "$work/empty.err")"
+{ [ $rc = 3 ] && grep -q "no capture files" "$work/empty.err"; } || fail "empty directory: exit $rc $(cat "$work/empty.err")"
 echo "ok: non-captures skipped in a directory, refused by name"
 
 # Files recorded at the same time are not a rotating set: said, not merged.

@@ -43,7 +43,7 @@ if command -v h2load >/dev/null; then
   head -c 200000 /dev/urandom >"$work/big.bin"
   "$H" read -i lo "tcp port $port" -B 64 --json --summary >"$work/drops.out" 2>"$work/drops.err" &
   rp=$!
-  pids+=($rp)
+  pids+=("$rp")
   sleep 2
   kill -STOP $rp
   h2load -n 200 -c 4 -m 10 "http://127.0.0.1:$port/big.bin" >"$work/h2load.out" 2>&1 || true

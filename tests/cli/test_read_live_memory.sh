@@ -37,8 +37,8 @@ rss() {
 "$H" read -i lo "tcp port $port" -q --summary >"$work/out" 2>"$work/err" &
 rp=$!
 sleep 2 # the capture is open
-first= last=
-for b in $(seq 15); do
+first="" last=""
+for _ in $(seq 15); do
   h2load -n 200 -c 20 -m 1 "http://127.0.0.1:$port/a.txt" >"$work/h2load" 2>&1 ||
     fail "h2load: $(cat "$work/h2load")"
   sleep 0.3 # the FINs are in
