@@ -18,7 +18,7 @@ _h2scope_options() {
       echo "--json -q --quiet --summary --hpack --data --data-max --har --redact -t --abs-time
             --lint --lint-threshold --lint-max --sarif --color --no-color --conn --stream
             --type --port --keylog --max-connections --max-ooo-bytes --idle-timeout
-            --max-header-list --max-packets -i -h --help" ;;
+            --max-header-list --max-packets -i -B --buffer-size --immediate -h --help" ;;
     frames)
       echo "--hex --json --client --server --table-size --max-frame-size --max-header-list
             --hpack --data --data-max --redact --color --no-color -h --help" ;;
@@ -101,7 +101,8 @@ _h2scope() {
       local IFS=$'\n'
       COMPREPLY=($(compgen -d -- "$cur")); return 0 ;;
     read:--data-max | read:--lint-threshold | read:--lint-max | read:--conn | read:--stream | \
-      read:--port | read:--max-* | read:--idle-timeout | frames:--table-size | \
+      read:--port | read:--max-* | read:--idle-timeout | read:-B | read:--buffer-size | \
+      frames:--table-size | \
       frames:--max-* | frames:--data-max | hpack:--table-size | hpack:--max-header-list | \
       get:-H | get:-X | get:--data | get:--timeout | get:--max-body | serve:--port | serve:--host | serve:--body | \
       serve:--max-conns | replay:--to | replay:--conn | replay:--ignore-header | \

@@ -50,12 +50,32 @@ static void sink_on_data(void *ctx, uint64_t offset, const uint8_t *data, size_t
   const flow_consumer *fc = c->engine->consumer;
   int dir = dir_of_side(c->flow, c->side);
   c->flow->pub.bytes[dir] += len;
+  c->flow->data_file[c->side] = c->engine->file_index + 1;
   if (fc->on_bytes) fc->on_bytes(fc->user, &c->flow->pub, dir, offset, data, len, c->ts);
+}
+
+/* Several files read as one: a gap whose direction last delivered bytes in
+ * an earlier file lies across a file boundary, where a file of a rotating
+ * set may be missing; the notice names both files. */
+static void note_file_gap(const dir_ctx *c, uint64_t offset, uint64_t len) {
+  const capture_engine *e = c->engine;
+  uint32_t before = c->flow->data_file[c->side];
+  if (e->nfiles < 2 || before == 0 || before - 1 == e->file_index) return;
+  if (!e->consumer->on_notice) return;
+  int dir = dir_of_side(c->flow, c->side);
+  char msg[1024];
+  snprintf(msg, sizeof msg,
+           "%s -> %s: %" PRIu64 " bytes missing at offset %" PRIu64
+           " between files %s and %s (a file of the set may be missing)",
+           c->flow->pub.endpoint[dir], c->flow->pub.endpoint[1 - dir], len, offset,
+           e->files[before - 1], e->files[e->file_index]);
+  e->consumer->on_notice(e->consumer->user, &c->flow->pub, "file-gap", msg, c->ts);
 }
 
 static void sink_on_gap(void *ctx, uint64_t offset, uint64_t len) {
   dir_ctx *c = ctx;
   const flow_consumer *fc = c->engine->consumer;
+  note_file_gap(c, offset, len);
   if (fc->on_gap)
     fc->on_gap(fc->user, &c->flow->pub, dir_of_side(c->flow, c->side), offset, len, c->ts);
 }
@@ -77,8 +97,8 @@ static tcp_stream_sink make_sink(capture_engine *e, dir_ctx *ctx, flow_entry *f,
   ctx->flow = f;
   ctx->side = side;
   ctx->ts = ts;
-  tcp_stream_sink sink = {ctx, sink_on_data, sink_on_gap, sink_on_notice,
-                          &e->reassembly_limits, &e->counters};
+  tcp_stream_sink sink = {
+      ctx, sink_on_data, sink_on_gap, sink_on_notice, &e->reassembly_limits, &e->counters};
   return sink;
 }
 
@@ -89,7 +109,8 @@ static void notice_once(capture_engine *e, uint32_t bit, const char *kind, const
 }
 
 void capture_engine_notice(capture_engine *e, const char *kind, const char *message) {
-  if (e->consumer->on_notice) e->consumer->on_notice(e->consumer->user, NULL, kind, message, e->now);
+  if (e->consumer->on_notice)
+    e->consumer->on_notice(e->consumer->user, NULL, kind, message, e->now);
 }
 
 bool capture_engine_init(capture_engine *e, const capture_limits *limits,
@@ -165,8 +186,10 @@ static void close_flow(capture_engine *e, flow_entry *f, int reason, double ts, 
   }
   if (e->consumer->on_close) e->consumer->on_close(e->consumer->user, &f->pub, reason, ts);
   f->pub.user = NULL;
-  if (tombstone) flow_table_bury(&e->table, f, ts);
-  else flow_table_remove(&e->table, f);
+  if (tombstone)
+    flow_table_bury(&e->table, f, ts);
+  else
+    flow_table_remove(&e->table, f);
 }
 
 static double tombstone_ttl(const capture_engine *e) {
@@ -222,8 +245,10 @@ static void note_handshake(flow_entry *f, int side, const packet_info *p) {
       tcp_reassembler_start(r, first);
       return;
     }
-    if (r->started && r->base_seq != first) tcp_reassembler_restart(r, first);
-    else tcp_reassembler_start(r, first);
+    if (r->started && r->base_seq != first)
+      tcp_reassembler_restart(r, first);
+    else
+      tcp_reassembler_start(r, first);
     set_roles(f, side);
     f->pub.syn_seen = true;
     return;
@@ -259,8 +284,7 @@ static void after_close(capture_engine *e, flow_entry *f, int side, const packet
   if (!e->consumer->on_notice) return;
   int dir = dir_of_side(f, side);
   char msg[384];
-  snprintf(msg, sizeof msg,
-           "%s -> %s: payload after connection %" PRIu32 " was closed was ignored",
+  snprintf(msg, sizeof msg, "%s -> %s: payload after connection %" PRIu32 " was closed was ignored",
            f->pub.endpoint[dir], f->pub.endpoint[1 - dir], f->pub.id);
   e->consumer->on_notice(e->consumer->user, NULL, "data-after-close", msg, e->now);
 }
@@ -301,7 +325,10 @@ static void handle_tcp(capture_engine *e, const packet_info *p, double ts) {
     set_roles(f, guess_client_side(f));
     opened = true;
   }
-  if (syn && !rst) note_handshake(f, side, p);
+  if (syn && !rst) {
+    note_handshake(f, side, p);
+    f->data_file[side] = e->file_index + 1; /* the stream's start: a reference for gaps */
+  }
   if (opened) {
     e->stats->connections++;
     if (e->consumer->on_open) e->consumer->on_open(e->consumer->user, &f->pub, ts);
@@ -335,12 +362,37 @@ static void handle_tcp(capture_engine *e, const packet_info *p, double ts) {
   if (f->dir[0].finished && f->dir[1].finished) close_flow(e, f, FLOW_CLOSE_FIN, ts, true);
 }
 
+void capture_engine_begin_file(capture_engine *e, const char *const *files, size_t nfiles,
+                               uint32_t index) {
+  e->files = files;
+  e->nfiles = nfiles;
+  e->file_index = index;
+  e->file_last_ts = e->now;
+  e->file_has_packets = !e->have_now; /* the first file overlaps nothing */
+}
+
+/* Files of a rotating set follow each other; one that starts before the
+ * previous ended was recorded in parallel (another interface, another
+ * machine) and would need merging packet by packet (mergecap). */
+static void check_file_overlap(capture_engine *e, double ts) {
+  e->file_has_packets = true;
+  if (ts >= e->file_last_ts || !e->files || !e->consumer->on_notice) return;
+  char msg[1024];
+  snprintf(msg, sizeof msg,
+           "%s starts %.6f s before the end of %s: the files are read one after the other, "
+           "not interleaved (mergecap merges files recorded at the same time)",
+           e->files[e->file_index], e->file_last_ts - ts,
+           e->file_index ? e->files[e->file_index - 1] : "the previous file");
+  e->consumer->on_notice(e->consumer->user, NULL, "file-overlap", msg, ts);
+}
+
 void capture_engine_packet(capture_engine *e, int linktype, const uint8_t *data, size_t caplen,
                            size_t wirelen, double ts) {
   capture_stats *st = e->stats;
   st->packets++;
   st->bytes += wirelen;
   st->captured_bytes += caplen;
+  if (!e->file_has_packets) check_file_overlap(e, ts);
   if (!e->have_now || ts > e->now) e->now = ts;
   e->have_now = true;
   expire(e, e->now);
@@ -367,8 +419,8 @@ void capture_engine_packet(capture_engine *e, int linktype, const uint8_t *data,
     return;
   case PACKET_UNSUPPORTED_LINK:
     st->unsupported_link++;
-    snprintf(msg, sizeof msg,
-             "link type %d is not supported: its packets are counted and skipped", linktype);
+    snprintf(msg, sizeof msg, "link type %d is not supported: its packets are counted and skipped",
+             linktype);
     notice_once(e, ONCE_UNSUPPORTED_LINK, "unsupported-linktype", msg);
     return;
   case PACKET_TRUNCATED:
@@ -419,12 +471,15 @@ void capture_engine_finish(capture_engine *e) {
   flow_entry **order = n ? malloc(n * sizeof *order) : NULL;
   if (order) {
     uint32_t i = 0;
-    for (flow_entry *f = e->table.live.head; f; f = f->list_next) order[i++] = f;
+    for (flow_entry *f = e->table.live.head; f; f = f->list_next)
+      order[i++] = f;
     qsort(order, n, sizeof *order, compare_flow_id);
-    for (i = 0; i < n; i++) close_flow(e, order[i], FLOW_CLOSE_END, e->now, false);
+    for (i = 0; i < n; i++)
+      close_flow(e, order[i], FLOW_CLOSE_END, e->now, false);
     free(order);
   } else {
-    while (e->table.live.head) close_flow(e, e->table.live.head, FLOW_CLOSE_END, e->now, false);
+    while (e->table.live.head)
+      close_flow(e, e->table.live.head, FLOW_CLOSE_END, e->now, false);
   }
   capture_stats *st = e->stats;
   st->gaps += e->counters.gaps;

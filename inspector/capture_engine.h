@@ -26,6 +26,13 @@ typedef struct capture_engine {
   double now; /* latest capture time seen */
   bool have_now;
   uint32_t notices_sent; /* capture-wide notices already given */
+  /* Several files read as one capture: their names (in reading order) and
+   * the one being read. */
+  const char *const *files;
+  size_t nfiles;
+  uint32_t file_index;
+  double file_last_ts; /* the latest packet time of the files before */
+  bool file_has_packets;
 } capture_engine;
 
 /* limits with zero fields get the defaults. stats must outlive the engine
@@ -36,6 +43,12 @@ bool capture_engine_init(capture_engine *e, const capture_limits *limits,
 /* One captured record of the given link type (DLT_ value). */
 void capture_engine_packet(capture_engine *e, int linktype, const uint8_t *data, size_t caplen,
                            size_t wirelen, double ts);
+
+/* The next packets come from file `index` of `files` (nfiles names that
+ * outlive the engine). Reports a file that starts before the previous one
+ * ended ("file-overlap"); gaps after a boundary name both files. */
+void capture_engine_begin_file(capture_engine *e, const char *const *files, size_t nfiles,
+                               uint32_t index);
 
 /* Time passes without packets (live capture): expire idle flows. */
 void capture_engine_tick(capture_engine *e, double now);

@@ -4,9 +4,12 @@
  * capture_stop() through pcap_breakloop(). */
 #include "capture_run.h"
 
+#include <errno.h>
+#include <malloc.h>
 #include <pcap/pcap.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -30,6 +33,39 @@ static void on_signal(int sig) {
   capture_stop();
 }
 
+bool capture_parse_buffer_size(const char *text, uint32_t *bytes) {
+  char *end = NULL;
+  errno = 0;
+  unsigned long long v = strtoull(text, &end, 10);
+  if (errno || end == text || text[0] == '-' || text[0] == '+') return false;
+  unsigned long long unit = 1024;
+  switch (*end) {
+  case '\0':
+    break;
+  case 'k':
+  case 'K':
+    end++;
+    break;
+  case 'm':
+  case 'M':
+    unit <<= 10;
+    end++;
+    break;
+  case 'g':
+  case 'G':
+    unit <<= 20;
+    end++;
+    break;
+  default:
+    return false;
+  }
+  if (*end != '\0' || v > (1ull << 30) / unit) return false;
+  v *= unit;
+  if (v < 64 * 1024) return false;
+  *bytes = (uint32_t)v;
+  return true;
+}
+
 void capture_options_default(capture_options *o) {
   memset(o, 0, sizeof *o);
   capture_limits_default(&o->limits);
@@ -37,18 +73,24 @@ void capture_options_default(capture_options *o) {
 
 typedef struct run_state {
   capture_engine engine;
+  pcap_t *p;
   int linktype;
   int ts_divisor; /* ts.tv_usec units per second: 1e6 or 1e9 */
   uint64_t max_packets;
   uint64_t seen;
+  uint64_t drops_reported; /* kernel + interface drops already reported */
 } run_state;
+
+/* Live packets are handed over in batches of at most this many, so the
+ * output timer and the drop check run between them even under full load. */
+enum { LIVE_BATCH = 1024, FILE_BATCH = 4096 };
 
 static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes) {
   run_state *rs = (run_state *)user;
   double ts = (double)h->ts.tv_sec + (double)h->ts.tv_usec / rs->ts_divisor;
   capture_engine_packet(&rs->engine, rs->linktype, bytes, h->caplen, h->len, ts);
   rs->seen++;
-  if (g_stop || (rs->max_packets && rs->seen >= rs->max_packets)) pcap_breakloop(g_active);
+  if (g_stop || (rs->max_packets && rs->seen >= rs->max_packets)) pcap_breakloop(rs->p);
 }
 
 static pcap_t *open_file(const char *path, char *err, size_t errcap) {
@@ -71,8 +113,13 @@ static pcap_t *open_live(const capture_options *o, capture_engine *engine, char 
   }
   (void)pcap_set_snaplen(p, o->snaplen > 0 ? o->snaplen : 262144);
   (void)pcap_set_promisc(p, o->no_promisc ? 0 : 1);
-  (void)pcap_set_timeout(p, 200);
-  (void)pcap_set_immediate_mode(p, 1); /* show frames as they come, not per buffer */
+  /* The block timeout bounds how long a quiet capture holds packets back. */
+  (void)pcap_set_timeout(p, CAPTURE_FLUSH_MS);
+  /* A large kernel buffer rides out the moments this process is not
+   * scheduled (libpcap's 2 MiB default lost most packets of a busy
+   * loopback on a loaded machine). */
+  (void)pcap_set_buffer_size(p, o->buffer_size ? (int)o->buffer_size : CAPTURE_DEFAULT_BUFFER);
+  (void)pcap_set_immediate_mode(p, o->immediate ? 1 : 0);
   (void)pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO);
   int rc = pcap_activate(p);
   if (rc < 0) {
@@ -104,31 +151,127 @@ static bool apply_filter(pcap_t *p, const char *bpf, char *err, size_t errcap) {
   return true;
 }
 
-static double wall_clock(void) {
+static double clock_seconds(clockid_t id) {
   struct timespec t;
-  clock_gettime(CLOCK_REALTIME, &t);
+  clock_gettime(id, &t);
   return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-/* Reads records until the end, an error, a stop request or max_packets. A
- * read error (a file cut in the middle of a record) becomes a notice: what
- * came before it was processed. */
-static void run_loop(pcap_t *p, run_state *rs, bool live) {
+/* A live capture runs for hours while connections come and go, each with
+ * large buffers (the 1 MiB field-block buffer and the HPACK scratch of both
+ * directions). glibc raises its mmap threshold each time such a mapped
+ * block is freed, after which the next ones come from the heap, where the
+ * pages a closed connection touched stay resident: the process grew by
+ * about 20 KiB per connection. A fixed threshold keeps them mapped, so a
+ * closed connection's buffers go back to the system whole. */
+static void keep_big_buffers_mapped(void) {
+  (void)mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+}
+
+/* Makes rs read from p: its link type and timestamp unit. */
+static void use_handle(run_state *rs, pcap_t *p) {
+  rs->p = p;
+  g_active = p;
+  rs->linktype = pcap_datalink(p);
+  rs->ts_divisor =
+      pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO ? 1000000000 : 1000000;
+}
+
+/* Reads the records of a file until its end, an error, a stop request or
+ * max_packets. A read error (a file cut in the middle of a record) becomes a
+ * notice: what came before it was processed. Returns false to stop. */
+static bool read_file(run_state *rs) {
+  for (;;) {
+    if (g_stop) return false;
+    int n = pcap_dispatch(rs->p, FILE_BATCH, on_packet, (u_char *)rs);
+    if (n == PCAP_ERROR_BREAK) return false;
+    if (n == PCAP_ERROR) {
+      char msg[PCAP_ERRBUF_SIZE + 96];
+      snprintf(msg, sizeof msg, "%s (packets before this point were processed)",
+               pcap_geterr(rs->p));
+      capture_engine_notice(&rs->engine, "capture-file-error", msg);
+      return true;
+    }
+    if (rs->max_packets && rs->seen >= rs->max_packets) return false;
+    if (n == 0) return true; /* end of file */
+  }
+}
+
+/* The kernel's drop counters (pcap_stats: cumulative since activation);
+ * growth goes to the on_drops hook. */
+static void check_drops(run_state *rs, const capture_options *o) {
+  struct pcap_stat ps;
+  if (pcap_stats(rs->p, &ps) != 0) return;
+  capture_stats *st = rs->engine.stats;
+  st->kernel_dropped = ps.ps_drop;
+  st->interface_dropped = ps.ps_ifdrop;
+  uint64_t total = (uint64_t)ps.ps_drop + ps.ps_ifdrop;
+  if (total <= rs->drops_reported) return;
+  uint64_t added = total - rs->drops_reported;
+  rs->drops_reported = total;
+  if (o->hooks.on_drops)
+    o->hooks.on_drops(o->hooks.user, ps.ps_drop, ps.ps_ifdrop, added,
+                      clock_seconds(CLOCK_REALTIME));
+}
+
+/* Live: batches of packets until a stop request, an error or max_packets;
+ * between batches, idle expiry (wall clock), the output timer and, about
+ * once a second, the drop counters. */
+static void read_live(run_state *rs, const capture_options *o) {
+  double last_flush = clock_seconds(CLOCK_MONOTONIC), last_stats = last_flush;
   for (;;) {
     if (g_stop) break;
-    int n = pcap_dispatch(p, live ? -1 : 4096, on_packet, (u_char *)rs);
+    int n = pcap_dispatch(rs->p, LIVE_BATCH, on_packet, (u_char *)rs);
     if (n == PCAP_ERROR_BREAK) break;
     if (n == PCAP_ERROR) {
       char msg[PCAP_ERRBUF_SIZE + 96];
       snprintf(msg, sizeof msg, "%s (packets before this point were processed)",
-               pcap_geterr(p));
-      capture_engine_notice(&rs->engine, live ? "capture-error" : "capture-file-error", msg);
+               pcap_geterr(rs->p));
+      capture_engine_notice(&rs->engine, "capture-error", msg);
       break;
     }
     if (rs->max_packets && rs->seen >= rs->max_packets) break;
-    if (live) capture_engine_tick(&rs->engine, wall_clock());
-    else if (n == 0) break; /* end of file */
+    capture_engine_tick(&rs->engine, clock_seconds(CLOCK_REALTIME));
+    double now = clock_seconds(CLOCK_MONOTONIC);
+    if (o->hooks.on_flush &&
+        (o->immediate || n == 0 || now - last_flush >= CAPTURE_FLUSH_MS / 1000.0)) {
+      o->hooks.on_flush(o->hooks.user);
+      last_flush = now;
+    }
+    if (now - last_stats >= 1.0) {
+      check_drops(rs, o);
+      last_stats = now;
+    }
   }
+  check_drops(rs, o);
+}
+
+/* Every file in turn, as one capture. A file that cannot be opened any more
+ * (it was there when the set was put in order) is reported and skipped.
+ * Returns false (with err) only when the filter is unusable. */
+static bool read_files(run_state *rs, const capture_options *o, const char *const *files,
+                       size_t nfiles, char *err, size_t errcap) {
+  for (size_t i = 0; i < nfiles; i++) {
+    char ferr[1024];
+    pcap_t *p = open_file(files[i], ferr, sizeof ferr);
+    if (!p) {
+      capture_engine_notice(&rs->engine, "capture-file-error", ferr);
+      continue;
+    }
+    if (o->bpf && o->bpf[0] && !apply_filter(p, o->bpf, err, errcap)) {
+      pcap_close(p);
+      return false;
+    }
+    use_handle(rs, p);
+    if (nfiles > 1) capture_engine_begin_file(&rs->engine, files, nfiles, (uint32_t)i);
+    rs->engine.stats->files++;
+    bool go_on = read_file(rs);
+    g_active = NULL;
+    rs->p = NULL;
+    pcap_close(p);
+    if (!go_on) break;
+  }
+  return true;
 }
 
 int capture_run(const capture_options *opts, const flow_consumer *consumer, capture_stats *stats,
@@ -137,7 +280,7 @@ int capture_run(const capture_options *opts, const flow_consumer *consumer, capt
   if (!stats) stats = &local_stats;
   memset(stats, 0, sizeof *stats);
   if (errcap) err[0] = '\0';
-  bool live = opts->file == NULL;
+  bool live = opts->file == NULL && opts->nfiles == 0;
   if (live && !opts->iface) {
     snprintf(err, errcap, "no capture file or interface given");
     return 1;
@@ -148,20 +291,25 @@ int capture_run(const capture_options *opts, const flow_consumer *consumer, capt
     snprintf(err, errcap, "out of memory");
     return 1;
   }
-  pcap_t *p = live ? open_live(opts, &rs.engine, err, errcap) : open_file(opts->file, err, errcap);
-  if (!p) {
-    capture_engine_free(&rs.engine);
-    return 1;
-  }
-  if (opts->bpf && opts->bpf[0] && !apply_filter(p, opts->bpf, err, errcap)) {
-    pcap_close(p);
-    capture_engine_free(&rs.engine);
-    return 1;
-  }
-  rs.linktype = pcap_datalink(p);
-  rs.ts_divisor =
-      pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO ? 1000000000 : 1000000;
   rs.max_packets = opts->max_packets;
+  stats->live = live;
+  /* One file (or stdin) keeps its open errors fatal; a set was checked
+   * when it was put in order. */
+  const char *const *files = opts->nfiles ? opts->files : &opts->file;
+  size_t nfiles = opts->nfiles ? opts->nfiles : 1;
+  pcap_t *p = NULL;
+  if (live || nfiles == 1) {
+    p = live ? open_live(opts, &rs.engine, err, errcap) : open_file(files[0], err, errcap);
+    if (!p) {
+      capture_engine_free(&rs.engine);
+      return 1;
+    }
+    if (opts->bpf && opts->bpf[0] && !apply_filter(p, opts->bpf, err, errcap)) {
+      pcap_close(p);
+      capture_engine_free(&rs.engine);
+      return 1;
+    }
+  }
 
   struct sigaction old_int, old_term, sa;
   memset(&sa, 0, sizeof sa);
@@ -169,7 +317,6 @@ int capture_run(const capture_options *opts, const flow_consumer *consumer, capt
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = 0; /* no SA_RESTART: a blocked read returns */
   g_stop = 0;
-  g_active = p;
   if (!opts->no_signal_handler) {
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
@@ -178,18 +325,21 @@ int capture_run(const capture_options *opts, const flow_consumer *consumer, capt
     if (old_term.sa_handler == SIG_IGN) sigaction(SIGTERM, &old_term, NULL);
   }
 
-  run_loop(p, &rs, live);
+  bool ok = true;
+  if (p) {
+    use_handle(&rs, p);
+    if (live) {
+      keep_big_buffers_mapped();
+      read_live(&rs, opts);
+    } else {
+      stats->files = 1;
+      (void)read_file(&rs);
+    }
+  } else {
+    ok = read_files(&rs, opts, files, nfiles, err, errcap);
+  }
   stats->interrupted = g_stop != 0;
 
-  if (live) {
-    struct pcap_stat ps;
-    if (pcap_stats(p, &ps) == 0 && ps.ps_drop > 0) {
-      stats->kernel_dropped = ps.ps_drop;
-      char msg[128];
-      snprintf(msg, sizeof msg, "the kernel dropped %u packets: expect gaps", ps.ps_drop);
-      capture_engine_notice(&rs.engine, "capture-dropped", msg);
-    }
-  }
   if (!opts->no_signal_handler) {
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
@@ -198,6 +348,6 @@ int capture_run(const capture_options *opts, const flow_consumer *consumer, capt
   g_stop = 0;
   capture_engine_finish(&rs.engine);
   capture_engine_free(&rs.engine);
-  pcap_close(p);
-  return 0;
+  if (p) pcap_close(p);
+  return ok ? 0 : 1;
 }

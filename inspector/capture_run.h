@@ -19,7 +19,10 @@
  *   "data-before-start", "data-after-fin", "data-after-close" (at most once
  *   per flow and direction); "capture-file-error" (the file ended in a broken
  *   record: what came before was processed), "capture-warning" (libpcap
- *   warning on activation), "capture-dropped" (live: kernel dropped packets). */
+ *   warning on activation), "capture-error" (live: libpcap failed),
+ *   "file-gap" (several files: bytes missing after a file boundary, naming
+ *   both files), "file-overlap" (several files: a file starts before the
+ *   previous one ended). Kernel drops (live) go to capture_live_hooks. */
 #ifndef H2SCOPE_CAPTURE_RUN_H
 #define H2SCOPE_CAPTURE_RUN_H
 
@@ -36,28 +39,59 @@ typedef struct capture_limits {
   double idle_timeout;       /* seconds of capture time; default 300 */
 } capture_limits;
 
+/* Live capture: what the caller hears besides the flow events. */
+typedef struct capture_live_hooks {
+  void *user;
+  /* Output may be written out now: after every batch of packets in
+   * immediate mode, otherwise at most every CAPTURE_FLUSH_MS (and when the
+   * capture is idle), so a busy capture does not pay a write per packet. */
+  void (*on_flush)(void *user);
+  /* The kernel's drop count grew (checked about once a second and at the
+   * end): `dropped` packets lost to a full capture buffer (ps_drop) and
+   * `if_dropped` by the interface (ps_ifdrop), both since the start; `added`
+   * is their growth since the last call. */
+  void (*on_drops)(void *user, uint64_t dropped, uint64_t if_dropped, uint64_t added, double ts);
+} capture_live_hooks;
+
+enum {
+  CAPTURE_DEFAULT_BUFFER = 32 * 1024 * 1024, /* bytes; tcpdump's default is 2 MiB */
+  CAPTURE_FLUSH_MS = 200,
+};
+
 typedef struct capture_options {
-  const char *file;  /* path, "-" for stdin; or NULL with iface */
+  const char *file; /* path, "-" for stdin; or NULL with files or iface */
+  /* Several files read as one capture, in this order (capture_files.h puts
+   * a rotating set in time order): connections, reassembly and everything
+   * above carry across the file boundaries. */
+  const char *const *files;
+  size_t nfiles;
   const char *iface; /* live capture */
   const char *bpf;   /* optional filter (live and files) */
   capture_limits limits;
-  int snaplen;             /* live: bytes kept per packet; 0 → 262144 */
-  bool no_promisc;         /* live: do not put the interface in promiscuous mode */
-  uint64_t max_packets;    /* stop after this many packets (0 = no limit) */
-  bool no_signal_handler;  /* do not install the SIGINT/SIGTERM handler while running */
+  int snaplen;          /* live: bytes kept per packet; 0 → 262144 */
+  bool no_promisc;      /* live: do not put the interface in promiscuous mode */
+  uint32_t buffer_size; /* live: kernel capture buffer in bytes; 0 → CAPTURE_DEFAULT_BUFFER */
+  /* live: hand over each packet as it arrives (someone is watching) instead
+   * of in blocks filled or timed out after CAPTURE_FLUSH_MS. Immediate mode
+   * costs a wake-up per packet and, in libpcap on Linux, a ring of
+   * snaplen-sized slots, so it is not the default. */
+  bool immediate;
+  capture_live_hooks hooks;
+  uint64_t max_packets;   /* stop after this many packets (0 = no limit) */
+  bool no_signal_handler; /* do not install the SIGINT/SIGTERM handler while running */
 } capture_options;
 
 typedef struct capture_stats {
-  uint64_t packets;          /* records read (after the BPF filter) */
-  uint64_t bytes;            /* their original (wire) lengths */
-  uint64_t captured_bytes;   /* their captured lengths */
-  uint64_t non_ip;           /* link payload that is not IPv4/IPv6 (ARP, LLC, ...) */
-  uint64_t non_tcp;          /* IP packets that do not carry TCP (UDP, ICMP, ESP, ...) */
-  uint64_t unsupported_link; /* packets of a link type we do not decode */
-  uint64_t truncated;        /* caplen < len, or headers cut short */
-  uint64_t malformed;        /* impossible IP/TCP headers (bad version, lengths) */
-  uint64_t ip_fragments;     /* IPv4/IPv6 fragments (not reassembled) */
-  uint64_t tcp_segments;     /* TCP packets handed to the flow table */
+  uint64_t packets;             /* records read (after the BPF filter) */
+  uint64_t bytes;               /* their original (wire) lengths */
+  uint64_t captured_bytes;      /* their captured lengths */
+  uint64_t non_ip;              /* link payload that is not IPv4/IPv6 (ARP, LLC, ...) */
+  uint64_t non_tcp;             /* IP packets that do not carry TCP (UDP, ICMP, ESP, ...) */
+  uint64_t unsupported_link;    /* packets of a link type we do not decode */
+  uint64_t truncated;           /* caplen < len, or headers cut short */
+  uint64_t malformed;           /* impossible IP/TCP headers (bad version, lengths) */
+  uint64_t ip_fragments;        /* IPv4/IPv6 fragments (not reassembled) */
+  uint64_t tcp_segments;        /* TCP packets handed to the flow table */
   uint64_t tcp_payload_bytes;   /* TCP payload bytes captured */
   uint64_t connections;         /* flows opened (on_open calls) */
   uint64_t connections_evicted; /* closed because the table was full */
@@ -69,9 +103,16 @@ typedef struct capture_stats {
   uint64_t ooo_limit_hits;      /* out-of-order limit forced a gap */
   uint64_t keepalives;          /* TCP keep-alives ignored */
   uint64_t ignored_bytes;       /* payload before stream start, after FIN or after close */
-  uint64_t kernel_dropped;      /* live: packets the kernel dropped (pcap_stats) */
+  uint64_t kernel_dropped;      /* live: packets the kernel dropped (pcap_stats ps_drop) */
+  uint64_t interface_dropped;   /* live: packets the interface dropped (ps_ifdrop) */
+  uint32_t files;               /* capture files read (0 for a live capture) */
+  bool live;                    /* a live capture */
   bool interrupted;             /* stopped by SIGINT/SIGTERM or capture_stop() */
 } capture_stats;
+
+/* A buffer size as tcpdump's -B takes it: KiB, or a number with a suffix k,
+ * m or g (KiB, MiB, GiB). Between 64 KiB and 1 GiB. False if not. */
+bool capture_parse_buffer_size(const char *text, uint32_t *bytes);
 
 /* Fills the defaults listed above. */
 void capture_limits_default(capture_limits *l);

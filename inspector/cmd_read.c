@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "capture_files.h"
 #include "capture_run.h"
 #include "cli_args.h"
 #include "commands.h"
@@ -31,12 +32,15 @@
 #endif
 
 static const char usage[] =
-    "usage: h2scope read FILE|- [options]\n"
+    "usage: h2scope read FILE...|DIR|- [options]\n"
     "       h2scope read -i IFACE [BPF filter] [options]\n"
     "Decodes every HTTP/2 connection of a pcap/pcapng capture (or a live capture):\n"
     "TCP reassembly, HTTP/2 detection (prior-knowledge preface on any port,\n"
     "HTTP/1.1 Upgrade: h2c, CONNECT tunnels, mid-connection starts), every frame of\n"
     "both directions with its fields and decoded header lists.\n"
+    "Several files (or a directory of them: a rotating set written by tcpdump,\n"
+    "dumpcap or editcap) are read in the time order of their first packets as one\n"
+    "capture.\n"
     "\n"
     "Output:\n"
     "  --json               JSON Lines: one object per frame or event (\"v\":1)\n"
@@ -76,6 +80,11 @@ static const char usage[] =
     "                       (default 300s)\n"
     "  --max-header-list SIZE  decoded header list limit (default 256k)\n"
     "  --max-packets N      stop after N packets\n"
+    "Live capture (-i):\n"
+    "  -B, --buffer-size SIZE  kernel capture buffer in KiB, or with a suffix k, M, G\n"
+    "                       (64k to 1g; default 32M)\n"
+    "  --immediate          hand over every packet at once (default: when stdout is a\n"
+    "                       terminal and not -q); otherwise in blocks, output every 200 ms\n"
     "  -h, --help           this help\n"
     "\n"
     "SIZE takes k, M or G (1024-based); DURATION takes ms, s or m (default s).\n"
@@ -126,7 +135,7 @@ typedef struct read_state {
   uint64_t notices;
   tlsdec_filter *tls; /* TLS detection/decryption in front of the HTTP/2 layer */
   har_writer *har;
-  bool live; /* live capture: output is flushed as it comes, not at the end */
+  bool live; /* live capture: output is flushed on capture_run's timer */
   sarif_writer *sarif;
   const char *capture_name;
   uint64_t lint_errors; /* error findings over all connections */
@@ -141,8 +150,7 @@ typedef struct read_state {
 
 static bool port_forced(const read_state *rs, const capture_flow *f) {
   for (int i = 0; i < rs->o.nports; i++)
-    if (f->port[0] == rs->o.ports[i] || f->port[1] == rs->o.ports[i])
-      return true;
+    if (f->port[0] == rs->o.ports[i] || f->port[1] == rs->o.ports[i]) return true;
   return false;
 }
 
@@ -173,14 +181,12 @@ static void lint_frame(read_state *rs, h2_conn *c, int dir, const decoded_frame 
     c->sink_conn = lint_conn_new(&lo, c);
     c->linted = true;
   }
-  if (c->sink_conn)
-    lint_conn_frame(c->sink_conn, c, dir, d);
+  if (c->sink_conn) lint_conn_frame(c->sink_conn, c, dir, d);
 }
 
 static void lint_close(read_state *rs, h2_conn *c) {
   memset(rs->lint_by_id, 0, sizeof rs->lint_by_id);
-  if (!c->sink_conn)
-    return;
+  if (!c->sink_conn) return;
   lint_conn_finish(c->sink_conn, c, c->lint_counts, rs->lint_by_id);
   rs->lint_conns++;
   rs->lint_frames += c->dir[0].frames + c->dir[1].frames;
@@ -194,15 +200,11 @@ static void on_frame(void *user, h2_conn *c, int dir, const decoded_frame *d) {
   read_state *rs = user;
   if (rs->o.lint && (!rs->o.conn_filter || rs->o.conn_filter == c->flow->id))
     lint_frame(rs, c, dir, d);
-  if (rs->har)
-    har_frame(rs->har, c, dir, d);
-  if (!conn_shown(rs, c))
-    return;
-  if (rs->o.stream_filter_set && d->frame.hd.stream_id != rs->o.stream_filter)
-    return;
+  if (rs->har) har_frame(rs->har, c, dir, d);
+  if (!conn_shown(rs, c)) return;
+  if (rs->o.stream_filter_set && d->frame.hd.stream_id != rs->o.stream_filter) return;
   uint8_t t = d->frame.hd.type <= H2_CONTINUATION ? d->frame.hd.type : 10;
-  if (rs->o.type_mask && !(rs->o.type_mask & (1u << t)))
-    return;
+  if (rs->o.type_mask && !(rs->o.type_mask & (1u << t))) return;
   frame_meta m;
   meta_for(rs, c, dir, &m);
   frame_print(rs->out, &rs->o.po, &m, d);
@@ -211,10 +213,8 @@ static void on_frame(void *user, h2_conn *c, int dir, const decoded_frame *d) {
 static void on_event(void *user, h2_conn *c, int dir, const char *ev, uint64_t offset,
                      const char *msg, const char *extra_json, const char *text_extra) {
   read_state *rs = user;
-  if (rs->o.lint && c->sink_conn && !strcmp(ev, "gap"))
-    lint_conn_gap(c->sink_conn, c, dir);
-  if (!conn_shown(rs, c) || rs->o.stream_filter_set || rs->o.type_mask)
-    return;
+  if (rs->o.lint && c->sink_conn && !strcmp(ev, "gap")) lint_conn_gap(c->sink_conn, c, dir);
+  if (!conn_shown(rs, c) || rs->o.stream_filter_set || rs->o.type_mask) return;
   frame_meta m;
   meta_for(rs, c, dir, &m);
   event_print(rs->out, &rs->o.po, &m, ev, offset, msg, extra_json);
@@ -226,8 +226,7 @@ static void on_event(void *user, h2_conn *c, int dir, const char *ev, uint64_t o
 
 static void on_upgrade_request(void *user, h2_conn *c, const h2_header *fields, size_t count) {
   read_state *rs = user;
-  if (rs->har)
-    har_upgrade_request(rs->har, c, fields, count);
+  if (rs->har) har_upgrade_request(rs->har, c, fields, count);
 }
 
 /* ---- flow consumer ---- */
@@ -241,8 +240,10 @@ static void flow_open(void *user, capture_flow *f, double ts) {
   conn_options co = {.force_h2 = port_forced(rs, f),
                      .max_header_list = rs->o.max_header_list,
                      .scratch = &rs->scratch};
-  read_sink sink = {.on_frame = on_frame, .on_event = on_event,
-                    .on_upgrade_request = on_upgrade_request, .user = rs};
+  read_sink sink = {.on_frame = on_frame,
+                    .on_event = on_event,
+                    .on_upgrade_request = on_upgrade_request,
+                    .user = rs};
   h2_conn *c = h2_conn_new(f, &co, &sink, ts);
   f->user = c;
   if (c && conn_shown(rs, c) && !rs->o.stream_filter_set && !rs->o.type_mask) {
@@ -267,38 +268,39 @@ static void flow_bytes(void *user, capture_flow *f, int dir, uint64_t offset, co
       h2_conn_alpn_h2(c, tls->client_dir);
   }
   if (c) h2_conn_bytes(c, dir, offset, data, len, ts);
-  if (rs->live && rs->out->len)
-    out_flush(rs->out); /* someone is watching: a segment's frames appear at once */
 }
 
 static void flow_gap(void *user, capture_flow *f, int dir, uint64_t offset, uint64_t len,
                      double ts) {
   (void)user;
-  if (f->user)
-    h2_conn_gap(f->user, dir, offset, len, ts);
+  if (f->user) h2_conn_gap(f->user, dir, offset, len, ts);
 }
 
 static const char *close_name(int reason) {
   switch (reason) {
-  case FLOW_CLOSE_FIN: return "fin";
-  case FLOW_CLOSE_RST: return "rst";
-  case FLOW_CLOSE_IDLE: return "idle-timeout";
-  case FLOW_CLOSE_EVICTED: return "evicted";
-  case FLOW_CLOSE_REUSED: return "port-reused";
-  default: return "end-of-capture";
+  case FLOW_CLOSE_FIN:
+    return "fin";
+  case FLOW_CLOSE_RST:
+    return "rst";
+  case FLOW_CLOSE_IDLE:
+    return "idle-timeout";
+  case FLOW_CLOSE_EVICTED:
+    return "evicted";
+  case FLOW_CLOSE_REUSED:
+    return "port-reused";
+  default:
+    return "end-of-capture";
   }
 }
 
 static void flow_close(void *user, capture_flow *f, int reason, double ts) {
   read_state *rs = user;
   h2_conn *c = f->user;
-  if (!c)
-    return;
+  if (!c) return;
   c->ts = ts;
   h2_conn_finish(c, ts);
   c->close_reason = close_name(reason);
-  if (rs->o.lint)
-    lint_close(rs, c);
+  if (rs->o.lint) lint_close(rs, c);
   if (conn_shown(rs, c) && !rs->o.stream_filter_set && !rs->o.type_mask) {
     frame_meta m;
     meta_for(rs, c, FLOW_DIR_C2S, &m);
@@ -312,15 +314,14 @@ static void flow_close(void *user, capture_flow *f, int reason, double ts) {
     char extra[640];
     snprintf(extra, sizeof extra, ",\"reason\":\"%s\"%s", c->close_reason, tls_json);
     char msg[512];
-    snprintf(msg, sizeof msg, "(%s) %llu+%llu bytes, %llu+%llu frames, %u gaps%s",
-             c->close_reason, (unsigned long long)f->bytes[0], (unsigned long long)f->bytes[1],
+    snprintf(msg, sizeof msg, "(%s) %llu+%llu bytes, %llu+%llu frames, %u gaps%s", c->close_reason,
+             (unsigned long long)f->bytes[0], (unsigned long long)f->bytes[1],
              (unsigned long long)c->dir[0].frames, (unsigned long long)c->dir[1].frames, c->gaps,
              tls_text);
     event_print(rs->out, &rs->o.po, &m, "close", 0, msg, extra);
   }
   if (rs->o.summary) summary_add(&rs->summary, c, rs->o.lint ? rs->lint_by_id : NULL);
-  if (rs->har)
-    har_conn_close(rs->har, c);
+  if (rs->har) har_conn_close(rs->har, c);
   h2_conn_free(c);
   f->user = NULL;
 }
@@ -337,15 +338,41 @@ static void flow_notice(void *user, capture_flow *f, const char *kind, const cha
     }
     return;
   }
-  frame_meta m = {.conn = f ? f->id : 0, .ts = ts, .src = f ? f->endpoint[0] : "",
+  frame_meta m = {.conn = f ? f->id : 0,
+                  .ts = ts,
+                  .src = f ? f->endpoint[0] : "",
                   .dst = f ? f->endpoint[1] : ""};
-  if (!rs->o.po.json && !rs->o.abs_time && rs->have_first_ts)
-    m.ts = ts - rs->first_ts;
+  if (!rs->o.po.json && !rs->o.abs_time && rs->have_first_ts) m.ts = ts - rs->first_ts;
   char extra[96];
   snprintf(extra, sizeof extra, ",\"kind\":\"%s\"", kind);
   bool is_limit = !strncmp(kind, "limit-", 6);
-  event_print(rs->out, &rs->o.po, f ? &m : NULL, is_limit ? "limit" : "notice", 0, message,
-              extra);
+  event_print(rs->out, &rs->o.po, f ? &m : NULL, is_limit ? "limit" : "notice", 0, message, extra);
+}
+
+/* ---- live capture ---- */
+
+static void live_flush(void *user) {
+  read_state *rs = user;
+  if (rs->out->len) out_flush(rs->out);
+}
+
+/* The kernel dropped packets: said on stderr (seen even with -q or output
+ * in a file) and, with --json, as an event in the stream. */
+static void live_drops(void *user, uint64_t dropped, uint64_t if_dropped, uint64_t added,
+                       double ts) {
+  read_state *rs = user;
+  fprintf(stderr,
+          "h2scope read: the kernel dropped %llu packets (%llu by the interface), %llu new: "
+          "expect gaps (a larger -B helps)\n",
+          (unsigned long long)dropped, (unsigned long long)if_dropped, (unsigned long long)added);
+  if (!rs->o.po.json || (rs->o.quiet && !rs->o.summary)) return;
+  char extra[200], msg[160];
+  snprintf(extra, sizeof extra,
+           ",\"ts\":%.6f,\"dropped\":%llu,\"interface_dropped\":%llu,\"new\":%llu", ts,
+           (unsigned long long)dropped, (unsigned long long)if_dropped, (unsigned long long)added);
+  snprintf(msg, sizeof msg, "the kernel dropped %llu packets since the start: expect gaps",
+           (unsigned long long)(dropped + if_dropped));
+  event_print(rs->out, &rs->o.po, NULL, "capture-drops", 0, msg, extra);
 }
 
 /* ---- options ---- */
@@ -355,10 +382,8 @@ static int parse_types(const char *prog, const char *list, uint32_t *mask) {
   snprintf(buf, sizeof buf, "%s", list);
   for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
     int t = h2_frame_type_from_name(tok);
-    if (t < 0 && !strcasecmp(tok, "UNKNOWN"))
-      t = 10;
-    if (t < 0)
-      return cli_usage_error(prog, "unknown frame type '%s'", tok);
+    if (t < 0 && !strcasecmp(tok, "UNKNOWN")) t = 10;
+    if (t < 0) return cli_usage_error(prog, "unknown frame type '%s'", tok);
     *mask |= 1u << t;
   }
   return 0;
@@ -390,6 +415,7 @@ enum {
   OPT_MAX_HEADER_LIST,
   OPT_MAX_PACKETS,
   OPT_KEYLOG,
+  OPT_IMMEDIATE,
 };
 
 static const struct option read_options[] = {
@@ -419,6 +445,8 @@ static const struct option read_options[] = {
     {"max-header-list", required_argument, NULL, OPT_MAX_HEADER_LIST},
     {"max-packets", required_argument, NULL, OPT_MAX_PACKETS},
     {"keylog", required_argument, NULL, OPT_KEYLOG},
+    {"buffer-size", required_argument, NULL, 'B'},
+    {"immediate", no_argument, NULL, OPT_IMMEDIATE},
     {NULL, 0, NULL, 0},
 };
 
@@ -434,8 +462,9 @@ int cmd_read(int argc, char **argv) {
   const char *har_path = NULL;
   const char *sarif_path = NULL;
   h2_observer_limits_default(&rs.o.lint_limits);
+  bool immediate = false;
   cli_parser p;
-  cli_parser_init(&p, prog, usage, "qt:i:", read_options, argc, argv);
+  cli_parser_init(&p, prog, usage, "qt:i:B:", read_options, argc, argv);
   for (int opt; (opt = cli_next(&p)) != CLI_END;) {
     uint32_t v;
     bool ok = true;
@@ -549,26 +578,31 @@ int cmd_read(int argc, char **argv) {
     case 'i':
       co.iface = p.arg;
       break;
+    case 'B':
+      if (!capture_parse_buffer_size(p.arg, &co.buffer_size))
+        ok = false,
+        p.status = cli_error(&p, "%s takes KiB or a size with k, M or G (64k to 1g), not '%s'",
+                             p.name, p.arg);
+      break;
+    case OPT_IMMEDIATE:
+      immediate = true;
+      break;
     }
     if (!ok) {
       keylog_free(&keys);
       return p.status;
     }
   }
-  for (int i = cli_operands(&p); i < argc; i++) {
-    if (!co.iface && !co.file)
-      co.file = argv[i];
-    else if (co.iface && !co.bpf)
-      co.bpf = argv[i];
-    else {
-      keylog_free(&keys);
-      return cli_error(&p, "unexpected argument '%s'", argv[i]);
-    }
-  }
-  if (!co.file && !co.iface) {
+  /* Operands: capture files (any number, or a directory of them), or -i's
+   * filter. */
+  const char *const *inputs = (const char *const *)argv + cli_operands(&p);
+  size_t ninputs = (size_t)(argc - cli_operands(&p));
+  if ((co.iface && ninputs > 1) || (!co.iface && ninputs == 0)) {
     keylog_free(&keys);
+    if (co.iface) return cli_error(&p, "unexpected argument '%s'", inputs[1]);
     return cli_error(&p, "a capture file, - for stdin, or -i IFACE is needed");
   }
+  if (co.iface && ninputs == 1) co.bpf = inputs[0];
   /* Output files are checked before the capture is read; "-" is standard
    * output, and then the frames (or findings, summary) go to stderr. */
   bool out_taken = (har_path && !strcmp(har_path, "-")) || (sarif_path && !strcmp(sarif_path, "-"));
@@ -583,19 +617,34 @@ int cmd_read(int argc, char **argv) {
   }
   int out_fd = out_taken ? STDERR_FILENO : STDOUT_FILENO;
   rs.o.po.color = !rs.o.po.json && cli_use_color(color_when, out_fd);
+  capture_file_set files = {0};
+  if (!co.iface) {
+    char ferr[1024];
+    if (capture_file_set_build(&files, inputs, ninputs, ferr, sizeof ferr) != 0) {
+      fprintf(stderr, "%s: %s\n", prog, ferr);
+      keylog_free(&keys);
+      return EXIT_INPUT;
+    }
+    co.files = (const char *const *)files.paths;
+    co.nfiles = files.count;
+  }
+  /* Frames as they come only for a person watching; a busy capture gets
+   * its packets in blocks (capture_run.h). */
+  co.immediate = immediate || (co.iface && !rs.o.quiet && isatty(STDOUT_FILENO));
   if (header_scratch_init(&rs.scratch, rs.o.max_header_list) != 0) {
     fprintf(stderr, "%s: out of memory\n", prog);
+    capture_file_set_free(&files);
     return EXIT_INPUT;
   }
-  if (rs.o.lint)
-    rs.o.quiet = true; /* findings instead of frames */
-  rs.capture_name = co.file ? co.file : co.iface;
+  if (rs.o.lint) rs.o.quiet = true; /* findings instead of frames */
+  rs.capture_name = co.iface ? co.iface : inputs[0];
   if (sarif_path) {
     rs.sarif = sarif_open(sarif_path, H2SCOPE_TOOL_VERSION);
     if (!rs.sarif) {
       fprintf(stderr, "%s: %s: %s\n", prog, sarif_path, strerror(errno));
       header_scratch_free(&rs.scratch);
       keylog_free(&keys);
+      capture_file_set_free(&files);
       return EXIT_INPUT;
     }
     lint_sarif_rules(rs.sarif);
@@ -607,6 +656,7 @@ int cmd_read(int argc, char **argv) {
       fprintf(stderr, "%s: %s\n", prog, herr);
       header_scratch_free(&rs.scratch);
       keylog_free(&keys);
+      capture_file_set_free(&files);
       return EXIT_INPUT;
     }
   }
@@ -614,23 +664,30 @@ int cmd_read(int argc, char **argv) {
   out_init(&out, out_fd);
   rs.out = &out;
   summary_init(&rs.summary);
-  flow_consumer fc = {.user = &rs, .on_open = flow_open, .on_bytes = flow_bytes,
-                      .on_gap = flow_gap, .on_close = flow_close, .on_notice = flow_notice};
+  flow_consumer fc = {.user = &rs,
+                      .on_open = flow_open,
+                      .on_bytes = flow_bytes,
+                      .on_gap = flow_gap,
+                      .on_close = flow_close,
+                      .on_notice = flow_notice};
   capture_stats stats;
   char err[512] = "";
   size_t dsb_blocks = 0;
-  if (co.file) /* keys a pcapng file carries itself (libpcap skips those blocks) */
-    (void)tlsdec_pcapng_read_secrets(co.file, &keys, &dsb_blocks, err, sizeof err);
+  /* keys a pcapng file carries itself (libpcap skips those blocks) */
+  for (size_t f = 0; f < files.count; f++)
+    (void)tlsdec_pcapng_read_secrets(files.paths[f], &keys, &dsb_blocks, err, sizeof err);
   err[0] = '\0';
   rs.live = co.iface != NULL;
+  bool from_stdin = files.count == 1 && !strcmp(files.paths[0], "-");
   /* Live (an interface, or a capture streamed on stdin): the programs being
    * captured write their secrets as they go, so the key log is followed. */
-  keylog_follow(&keys, rs.live || (co.file && !strcmp(co.file, "-")));
+  keylog_follow(&keys, rs.live || from_stdin);
+  co.hooks = (capture_live_hooks){.user = &rs, .on_flush = live_flush, .on_drops = live_drops};
   rs.tls = tlsdec_filter_new(&keys, &fc);
-  int rc = capture_run(&co, rs.tls ? tlsdec_filter_consumer(rs.tls) : &fc, &stats, err,
-                       sizeof err);
+  int rc = capture_run(&co, rs.tls ? tlsdec_filter_consumer(rs.tls) : &fc, &stats, err, sizeof err);
   tlsdec_filter_free(rs.tls);
   rs.tls = NULL;
+  capture_file_set_free(&files);
   keylog_free(&keys);
   if (rs.o.lint && !rs.o.quiet_asked && !rs.o.po.json && !rs.o.summary && rs.lint_findings == 0) {
     /* A clean run says so (and on what), rather than printing nothing. */
@@ -644,8 +701,7 @@ int cmd_read(int argc, char **argv) {
     if (rs.hidden_notices[i] > 1)
       fprintf(stderr, "h2scope read: %llu more %s notices\n",
               (unsigned long long)rs.hidden_notices[i] - 1, result_notices[i]);
-  if (rs.o.summary)
-    summary_print(&rs.summary, &out, rs.o.po.json, &stats);
+  if (rs.o.summary) summary_print(&rs.summary, &out, rs.o.po.json, &stats);
   out_flush(&out);
   summary_free(&rs.summary);
   header_scratch_free(&rs.scratch);

@@ -27,10 +27,14 @@ typedef struct flow_entry {
   capture_flow pub; /* first member: a capture_flow * is a flow_entry * */
   flow_key key;
   uint32_t hash;
-  uint8_t client_side;   /* key side that is direction 0 (FLOW_DIR_C2S) */
-  bool closed;           /* a tombstone: on_close was called */
-  uint8_t notices_sent;  /* per-flow notices already given */
+  uint8_t client_side;  /* key side that is direction 0 (FLOW_DIR_C2S) */
+  bool closed;          /* a tombstone: on_close was called */
+  uint8_t notices_sent; /* per-flow notices already given */
   double first_ts, last_ts, closed_ts;
+  /* per key side: 1 + index of the capture file whose packet delivered the
+   * side's latest in-order bytes or its SYN (0: none yet), to name the files
+   * around a gap when several files are read as one capture */
+  uint32_t data_file[2];
   tcp_reassembler dir[2]; /* indexed by key side */
   struct flow_entry *list_prev, *list_next;
 } flow_entry;

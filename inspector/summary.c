@@ -242,6 +242,16 @@ void summary_print(const summary_table *t, out_buf *o, bool json, const capture_
     out_u64(o, s->truncated);
     out_puts(o, ",\"rows_omitted\":");
     out_u64(o, t->dropped_rows);
+    if (s->files > 1) {
+      out_puts(o, ",\"files\":");
+      out_u64(o, s->files);
+    }
+    if (s->live) {
+      out_puts(o, ",\"kernel_dropped\":");
+      out_u64(o, s->kernel_dropped);
+      out_puts(o, ",\"interface_dropped\":");
+      out_u64(o, s->interface_dropped);
+    }
     out_puts(o, "}\n");
     return;
   }
@@ -287,6 +297,16 @@ void summary_print(const summary_table *t, out_buf *o, bool json, const capture_
            (unsigned long long)s->gap_bytes, t->total.resyncs,
            (unsigned long long)t->total.truncated, (unsigned long long)s->truncated);
   out_puts(o, line);
+  if (s->files > 1) {
+    snprintf(line, sizeof line, "files: %u, read as one capture\n", s->files);
+    out_puts(o, line);
+  }
+  if (s->live) {
+    /* pcap_stats: packets lost to a full capture buffer, and by the interface */
+    snprintf(line, sizeof line, "kernel drops: %llu packets (%llu by the interface)\n",
+             (unsigned long long)s->kernel_dropped, (unsigned long long)s->interface_dropped);
+    out_puts(o, line);
+  }
   out_puts(o, "frames by type: ");
   text_types(o, &t->total);
   out_putc(o, '\n');

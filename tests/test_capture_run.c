@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "capture_files.h"
 #include "capture_recorder.h"
 #include "capture_run.h"
 #include "pcap_write.h"
@@ -139,8 +140,10 @@ START_TEST(every_link_type_in_pcap_and_pcapng) {
       ck_assert(pw_close(&w));
       run_result r;
       run_file(&r, path, NULL);
-      if (ipv == 6) check_exchange(&r, "[fd00::10]:43210", "[fd00::20]:8080");
-      else check_exchange(&r, "10.1.1.10:43210", "10.1.1.20:8080");
+      if (ipv == 6)
+        check_exchange(&r, "[fd00::10]:43210", "[fd00::20]:8080");
+      else
+        check_exchange(&r, "10.1.1.10:43210", "10.1.1.20:8080");
       rec_free(&r.rec);
     }
   }
@@ -249,8 +252,7 @@ START_TEST(unusable_inputs) {
   run_result r;
   run_file(&r, "/nonexistent/dir/x.pcap", NULL);
   ck_assert_int_ne(r.rc, 0);
-  ck_assert_msg(strstr(r.err, "cannot read capture /nonexistent/dir/x.pcap") == r.err, "%s",
-                r.err);
+  ck_assert_msg(strstr(r.err, "cannot read capture /nonexistent/dir/x.pcap") == r.err, "%s", r.err);
   ck_assert_str_eq(r.rec.log, "");
   rec_free(&r.rec);
 
@@ -385,7 +387,8 @@ START_TEST(unsupported_linktype_file) {
   pw_file w;
   ck_assert(pw_open_pcap(&w, path, 147, 0)); /* LINKTYPE_USER0 */
   uint8_t junk[40] = {1, 2, 3};
-  for (int i = 0; i < 5; i++) ck_assert(pw_write(&w, 1.0 + i, junk, sizeof junk, 0));
+  for (int i = 0; i < 5; i++)
+    ck_assert(pw_write(&w, 1.0 + i, junk, sizeof junk, 0));
   ck_assert(pw_close(&w));
   run_result r;
   run_file(&r, path, NULL);
@@ -516,6 +519,90 @@ START_TEST(live_loopback_sigint) {
 }
 END_TEST
 
+/* One exchange cut into two files of different formats and link types,
+ * named so that name order is the wrong order, plus an empty file: the set
+ * is put in time order (the empty file last) and read as one capture gives
+ * the whole exchange, reassembled across the boundary. */
+START_TEST(file_set_in_time_order_as_one_capture) {
+  char first[256], second[256], empty[256];
+  pw_temp_path("set_z_first.pcap", first, sizeof first);
+  pw_temp_path("set_a_second.pcapng", second, sizeof second);
+  pw_temp_path("set_0_empty.pcap", empty, sizeof empty);
+  pw_file w1, w2, w3;
+  ck_assert(pw_open_pcap(&w1, first, PW_LINK_ETHERNET, 0));
+  ck_assert(pw_open_pcapng(&w2, second, PW_LINK_SLL2, 0));
+  ck_assert(pw_open_pcap(&w3, empty, PW_LINK_ETHERNET, 0));
+  ck_assert(pw_close(&w3));
+  pw_packet t = tmpl_of(PW_LINK_ETHERNET, 4, 0);
+  pw_conv c;
+  pw_conv_init(&c, &w1, &t, 1000, 0xfffffff0u, 1700000300.0);
+  ck_assert(pw_conv_handshake(&c));
+  ck_assert(pw_conv_send_at(&c, 0, 10, REQUEST + 10, sizeof REQUEST - 1 - 10, 0x18));
+  c.file = &w2; /* the rotation: the rest is in the next file */
+  c.tmpl.linktype = PW_LINK_SLL2;
+  ck_assert(pw_conv_send_at(&c, 0, 0, REQUEST, 10, 0x18));
+  c.next_seq[0] += sizeof REQUEST - 1;
+  ck_assert(pw_conv_send(&c, 1, RESPONSE, sizeof RESPONSE - 1, 0));
+  ck_assert(pw_conv_fin(&c, 0));
+  ck_assert(pw_conv_fin(&c, 1));
+  ck_assert(pw_close(&w1));
+  ck_assert(pw_close(&w2));
+
+  const char *args[] = {empty, second, first};
+  capture_file_set set;
+  char err[256];
+  ck_assert_msg(capture_file_set_build(&set, args, 3, err, sizeof err) == 0, "%s", err);
+  ck_assert_uint_eq(set.count, 3);
+  ck_assert_str_eq(set.paths[0], first);
+  ck_assert_str_eq(set.paths[1], second);
+  ck_assert_str_eq(set.paths[2], empty);
+
+  run_result r;
+  rec_init(&r.rec);
+  flow_consumer fc = rec_consumer(&r.rec);
+  capture_options o;
+  capture_options_default(&o);
+  o.files = (const char *const *)set.paths;
+  o.nfiles = set.count;
+  r.rc = capture_run(&o, &fc, &r.stats, r.err, sizeof r.err);
+  check_exchange(&r, "10.1.1.10:43210", "10.1.1.20:8080");
+  ck_assert_uint_eq(r.stats.files, 3);
+  rec_free(&r.rec);
+
+  /* The same files in name order are not one capture: the second half
+   * comes first and the handshake after it. */
+  const char *by_name[] = {second, first};
+  rec_init(&r.rec);
+  fc = rec_consumer(&r.rec);
+  o.files = by_name;
+  o.nfiles = 2;
+  r.rc = capture_run(&o, &fc, &r.stats, r.err, sizeof r.err);
+  ck_assert_int_eq(r.rc, 0);
+  ck_assert_msg(strstr(r.rec.log, "file-overlap") != NULL, "%s", r.rec.log);
+  rec_free(&r.rec);
+  capture_file_set_free(&set);
+
+  /* A named file that is not a capture, and stdin among files, are refused. */
+  const char *bad[] = {first, "/nonexistent/x.pcap"};
+  ck_assert_int_ne(capture_file_set_build(&set, bad, 2, err, sizeof err), 0);
+  ck_assert_msg(strstr(err, "/nonexistent/x.pcap") != NULL, "%s", err);
+  const char *with_stdin[] = {first, "-"};
+  ck_assert_int_ne(capture_file_set_build(&set, with_stdin, 2, err, sizeof err), 0);
+}
+END_TEST
+
+START_TEST(buffer_size_like_tcpdump) {
+  uint32_t b = 0;
+  ck_assert(capture_parse_buffer_size("2048", &b) && b == 2048u * 1024);
+  ck_assert(capture_parse_buffer_size("64k", &b) && b == 64u * 1024);
+  ck_assert(capture_parse_buffer_size("32m", &b) && b == 32u * 1024 * 1024);
+  ck_assert(capture_parse_buffer_size("1G", &b) && b == 1024u * 1024 * 1024);
+  const char *bad[] = {"", "m", "63", "2g", "-5", "+5", "12q", "1mb", "99999999999999999999"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    ck_assert_msg(!capture_parse_buffer_size(bad[i], &b), "accepted '%s'", bad[i]);
+}
+END_TEST
+
 static Suite *suite(void) {
   Suite *s = suite_create("capture_run");
   TCase *t = tcase_create("files");
@@ -533,6 +620,8 @@ static Suite *suite(void) {
   tcase_add_test(t, unsupported_linktype_file);
   tcase_add_test(t, max_packets_option);
   tcase_add_test(t, capture_stop_from_callback);
+  tcase_add_test(t, file_set_in_time_order_as_one_capture);
+  tcase_add_test(t, buffer_size_like_tcpdump);
   suite_add_tcase(s, t);
   TCase *l = tcase_create("live");
   tcase_set_timeout(l, 60);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test_read_live.sh — `h2scope read -i lo BPF` on a live loopback capture:
-# frames appear while the capture runs (output is flushed per segment), and
-# SIGTERM (like Ctrl-C) ends it cleanly with the summary. Needs root (packet
+# frames appear while the capture runs (output not to a terminal is flushed
+# on a 200 ms timer), SIGTERM (like Ctrl-C) ends it cleanly with the summary,
+# and packets the kernel dropped are reported as they grow. Needs root (packet
 # capture) and nghttpd/nghttp; skipped otherwise.
 set -euo pipefail
 H=${H2SCOPE:?}
@@ -33,6 +34,37 @@ set -e
 [ $rc = 0 ] || fail "exit status $rc after SIGTERM"
 grep -qE '^total: [0-9]+ packets, [0-9]+ connections \([0-9]+ HTTP/2\)' "$work/out" || fail "no summary"
 echo ok
+
+# A capture that cannot keep up says so as the drops grow: the reader is
+# stopped (SIGSTOP) with a 64 KiB buffer while 200 responses of 200 KB go by,
+# so the kernel must drop; after SIGCONT the drops are on stderr, in a
+# capture-drops event and in the summary (all valid against the schema).
+if command -v h2load >/dev/null; then
+  head -c 200000 /dev/urandom >"$work/big.bin"
+  "$H" read -i lo "tcp port $port" -B 64 --json --summary >"$work/drops.out" 2>"$work/drops.err" &
+  rp=$!
+  pids+=("$rp")
+  sleep 2
+  kill -STOP $rp
+  h2load -n 200 -c 4 -m 10 "http://127.0.0.1:$port/big.bin" >"$work/h2load.out" 2>&1 || true
+  kill -CONT $rp
+  sleep 2 # the drop counters are read about once a second
+  kill -TERM $rp
+  wait $rp || fail "exit status $? after SIGTERM (drops)"
+  grep -qE '^h2scope read: the kernel dropped [1-9][0-9]* packets' "$work/drops.err" ||
+    fail "no drop notice on stderr: $(cat "$work/drops.err")"
+  grep -qE '"event":"capture-drops",.*"dropped":[1-9]' "$work/drops.out" ||
+    fail "no capture-drops event: $(grep -v '"type"' "$work/drops.out" | head)"
+  grep -qE '"summary":"capture",.*"kernel_dropped":[1-9]' "$work/drops.out" ||
+    fail "no kernel_dropped in the summary"
+  if [ -n "${H2_SOURCE_DIR:-}" ] && python3 -c 'import jsonschema' 2>/dev/null; then
+    python3 "$H2_SOURCE_DIR/tests/cli/validate_json.py" "$H2_SOURCE_DIR/docs/schema/v1" \
+      read.schema.json --min 2 <"$work/drops.out" || fail "drops output does not validate"
+  fi
+  echo "ok: kernel drops reported ($(head -1 "$work/drops.err"))"
+else
+  echo "SKIP: h2load missing (drops part)"
+fi
 
 # TLS, live, with the key log the client writes as it goes (SSLKEYLOGFILE): the
 # secrets of each connection appear after its handshake packets were captured,
