@@ -26,7 +26,8 @@ _h2scope_options() {
     get)
       echo "-v --json -i -H -X --data --upgrade -k --insecure -h --help" ;;
     serve)
-      echo "--port --host --dir --body --tls --max-conns -v --json -h --help" ;;
+      echo "--port --host --dir --body --tls --max-conns --max-conns-per-addr --idle-timeout
+            --preface-timeout --handshake-timeout -v --json -h --help" ;;
     replay)
       echo "--to --tls -k --insecure --conn --exact --keep-authority --ignore-header
             --strict-headers --timeout --json -v -h --help" ;;
@@ -86,7 +87,8 @@ _h2scope() {
       read:--port | read:--max-* | read:--idle-timeout | frames:--table-size | \
       frames:--max-* | frames:--data-max | hpack:--table-size | hpack:--max-header-list | \
       get:-H | get:-X | get:--data | serve:--port | serve:--host | serve:--body | \
-      serve:--max-conns | replay:--to | replay:--conn | replay:--ignore-header | \
+      serve:--max-conns | serve:--max-conns-per-addr | serve:--*-timeout | \
+      replay:--to | replay:--conn | replay:--ignore-header | \
       replay:--timeout | check:--section | check:--exclude | check:--path | check:--timeout | \
       check:--listen)
       return 0 ;; # a value we cannot guess

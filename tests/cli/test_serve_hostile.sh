@@ -2,8 +2,8 @@
 # test_serve_hostile.sh — `h2scope serve` against hostile peers (every attack
 # of docs/serve-security.md that needs a live server): option validation;
 # slowloris (idle connections up to --max-conns, and beyond the per-address
-# limit) while a normal request is still served within a second; idle and
-# preface timeouts; EMFILE (a small `ulimit -n`: --max-conns lowered, low CPU,
+# limit) while a normal request is still served within a second; idle,
+# preface and TLS handshake timeouts; EMFILE (a small `ulimit -n`: --max-conns lowered, low CPU,
 # still serving); --dir: index.html, dotfiles, symbolic links, a FIFO, long
 # paths, a file truncated during a transfer, a missing --dir; an invalid
 # preface answered with GOAWAY PROTOCOL_ERROR (and Upgrade still working);
@@ -70,6 +70,17 @@ wait "$holder"
 grep -q "^closed 40 of 40" "$work/idle" || fail "silent connections left open: $(cat "$work/idle")"
 # idle timeout after the preface: GOAWAY(NO_ERROR), then close
 [ "$(hostile h2idle "$port" 6)" = "goaway 0" ] || fail "no GOAWAY NO_ERROR after --idle-timeout"
+cleanup_peers
+
+# TLS: a handshake that never starts is closed after --handshake-timeout
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/key.pem" -out "$work/cert.pem" \
+  -days 2 -subj /CN=localhost >/dev/null 2>&1
+port=$(free_port)
+start_serve "$port" --tls "$work/cert.pem" "$work/key.pem" --handshake-timeout 1 --idle-timeout 60
+hostile idle "$port" 3 2.5 >"$work/idle"
+grep -q "^closed 3 of 3" "$work/idle" || fail "TLS handshake timeout: $(cat "$work/idle")"
+r=$(curl -sk -m 5 --http2 -o /dev/null -w '%{http_code} %{http_version}' "https://127.0.0.1:$port/" || true)
+[ "$r" = "200 2" ] || fail "TLS request: '$r'"
 cleanup_peers
 
 # per-address limit: one address's extra connections evict its own idlest;
