@@ -101,6 +101,7 @@ static bool fit_fd_limit(serve_limits *l) {
 int cmd_serve(int argc, char **argv) {
   serve_ctx sv = {.dirfd = -1, .body = "hello from h2scope\n"};
   serve_limits_init(&sv.limits);
+  serve_cache_init(&sv.cache, SERVE_CACHE_BYTES);
   int port = 8080;
   const char *host = "127.0.0.1", *cert = NULL, *key = NULL, *dir = NULL;
   uint32_t idle_s = SERVE_DEFAULT_IDLE_TIMEOUT_S, preface_s = SERVE_DEFAULT_PREFACE_TIMEOUT_S,
@@ -190,6 +191,7 @@ int cmd_serve(int argc, char **argv) {
   out_flush(&sv.err);
 out:
   tls_server_free(sv.tls);
+  serve_cache_free(&sv.cache);
   if (sv.dirfd >= 0) close(sv.dirfd);
   return rc;
 }

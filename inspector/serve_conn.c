@@ -2,7 +2,8 @@
  * handshake, sniffing an h2c client's first bytes (preface, HTTP/1.1
  * Upgrade, or an invalid preface answered with GOAWAY), feeding the session
  * and writing its output. Buffers exist only while needed: the sniffing
- * buffer until the preface, the output buffer while output waits. */
+ * buffer until the preface, the output buffer while the connection is in
+ * use. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,8 +119,14 @@ void serve_conn_flush(serve_ctx *sv, serve_conn *c) {
     c->out_off += (size_t)w;
     c->out_len -= (size_t)w;
   }
-  /* Drained: a connection with no response in flight keeps no buffer. */
-  if (c->nbodies == 0) {
+}
+
+void serve_conn_trim(serve_ctx *sv, serve_conn *c) {
+  /* An idle connection keeps no output buffer: 1,000 idle clients cost no
+   * 256 MiB. Kept for a moment so a busy connection does not allocate it
+   * for every response. */
+  if (c->out && c->out_len == 0 && c->nbodies == 0 &&
+      sv->now_ms - c->t.last_active_ms >= SERVE_OUT_KEEP_MS) {
     free(c->out);
     c->out = NULL;
   }

@@ -11,12 +11,16 @@
 
 #include "h2/session.h"
 #include "out_buf.h"
+#include "serve_cache.h"
 #include "serve_limits.h"
 #include "session_trace.h"
 #include "tls_conn.h"
 
-/* Bytes handed to the socket per write; allocated while output waits. */
-#define SERVE_OUT_CAP (64u * 1024u)
+/* Bytes handed to the socket per write (large writes keep big responses
+ * fast); allocated when output waits, freed once the connection has had
+ * nothing in flight for SERVE_OUT_KEEP_MS (serve_conn_trim). */
+#define SERVE_OUT_CAP (256u * 1024u)
+#define SERVE_OUT_KEEP_MS 1000u
 
 /* What every connection shares. */
 typedef struct serve_ctx {
@@ -30,13 +34,15 @@ typedef struct serve_ctx {
   serve_limits limits;
   uint64_t now_ms;     /* the loop's clock, read once per round */
   uint32_t open_files; /* files being streamed, at most SERVE_MAX_OPEN_FILES */
+  serve_cache cache;   /* small files */
 } serve_ctx;
 
-/* One response body in flight: the fixed body, or a file read in chunks. */
+/* One file response in flight: from the cache, or read in chunks. */
 typedef struct serve_body {
   uint32_t stream_id;
-  int fd;             /* -1: the fixed body (no buffer) */
-  uint64_t off, size; /* next file offset to read; the size announced in content-length */
+  serve_cached *cached; /* the whole file from the cache (fd -1, no buffer) */
+  int fd;               /* streamed: the file until its last chunk is read, then -1 */
+  uint64_t off, size;   /* next file offset to read; the size announced in content-length */
   uint8_t *buf;
   size_t cap;
 } serve_body;
@@ -51,7 +57,7 @@ typedef struct serve_conn {
   size_t head_len;
   h2_session *s;
   session_trace *trace;
-  uint8_t *out; /* SERVE_OUT_CAP bytes while output waits, else NULL */
+  uint8_t *out; /* SERVE_OUT_CAP bytes while the connection is in use, else NULL */
   size_t out_off, out_len;
   serve_body *bodies;
   size_t nbodies, cap_bodies;
@@ -76,6 +82,8 @@ void serve_conn_readable(serve_ctx *sv, serve_conn *c);
 void serve_conn_flush(serve_ctx *sv, serve_conn *c);
 /* Ends the connection: GOAWAY(NO_ERROR, reason) when it speaks HTTP/2. */
 void serve_conn_shut(serve_ctx *sv, serve_conn *c, const char *reason);
+/* Frees the output buffer of a connection quiet for SERVE_OUT_KEEP_MS. */
+void serve_conn_trim(serve_ctx *sv, serve_conn *c);
 /* Whether poll should wait for POLLOUT. */
 bool serve_conn_wants_write(const serve_conn *c);
 

@@ -124,6 +124,7 @@ void serve_file_open(int dirfd, const char *path, serve_file *out) {
     return;
   }
   out->status = 200;
+  out->st = st;
   out->size = (uint64_t)st.st_size;
   out->ctype = content_type(name, name_len);
 }

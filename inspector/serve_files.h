@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 /* Longest :path (without query) looked up; longer ones get 414. */
 #define SERVE_PATH_MAX 4096u
@@ -17,6 +18,7 @@ typedef struct serve_file {
   int fd;            /* status 200: the open file (O_NONBLOCK, O_NOFOLLOW), else -1 */
   uint64_t size;     /* status 200: its size when opened */
   const char *ctype; /* content-type for its name */
+  struct stat st;    /* status 200: fstat of fd (the cache's key) */
 } serve_file;
 
 /* Opens the file :path names under dirfd. A directory's index.html is

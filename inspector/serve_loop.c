@@ -127,12 +127,14 @@ static const char *expiry_reason(const serve_conn *c) {
   return "idle timeout";
 }
 
-/* Ends connections past their deadline; the poll timeout until the next. */
+/* Ends connections past their deadline (and frees the output buffer of
+ * quiet ones); the poll timeout until the next deadline. */
 static int expire(serve_ctx *sv, serve_table *tb) {
   uint64_t next = sv->now_ms + 1000;
   for (size_t i = 0; i < tb->n; i++) {
     serve_conn *c = tb->conns[i];
     if (c->closed) continue;
+    serve_conn_trim(sv, c);
     uint64_t at = serve_expiry(&sv->limits, &c->t);
     if (at <= sv->now_ms)
       serve_conn_shut(sv, c, expiry_reason(c));

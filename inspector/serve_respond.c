@@ -1,6 +1,7 @@
 /* serve_respond.c — `serve`'s answers: the fixed --body, or a file under
- * --dir read with pread in chunks of at most SERVE_CHUNK bytes, the next one
- * when the session has framed the last (H2_EV_DATA_SENT). */
+ * --dir: a small one from the cache (serve_cache.h), a larger one read with
+ * pread in chunks of at most SERVE_CHUNK bytes, the next one when the
+ * session has framed the last (H2_EV_DATA_SENT). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@ void serve_body_release(serve_ctx *sv, serve_conn *c, size_t i) {
     sv->open_files--;
   }
   free(b->buf);
+  serve_cache_put(b->cached);
   c->bodies[i] = c->bodies[--c->nbodies];
 }
 
@@ -90,9 +92,19 @@ static void file_start(serve_ctx *sv, serve_conn *c, uint32_t stream_id, const s
     c->bodies = nb;
     c->cap_bodies = cap;
   }
+  serve_body *b = &c->bodies[c->nbodies];
+  serve_cached *e = serve_cache_get(&sv->cache, f->fd, &f->st);
+  if (e) { /* one copy in memory for every response that sends it */
+    close(f->fd);
+    *b = (serve_body){
+        .stream_id = stream_id, .cached = e, .fd = -1, .off = e->size, .size = e->size};
+    c->nbodies++;
+    if (h2_session_send_data(c->s, stream_id, e->data, (size_t)e->size, true) != H2_OK)
+      reset_stream(sv, c, c->nbodies - 1, stream_id);
+    return;
+  }
   size_t cap = conn_body_bytes(c) < SERVE_CONN_BODY_BUDGET ? SERVE_CHUNK : SERVE_SMALL_CHUNK;
   if (f->size < cap) cap = (size_t)f->size;
-  serve_body *b = &c->bodies[c->nbodies];
   *b = (serve_body){.stream_id = stream_id, .fd = f->fd, .size = f->size, .cap = cap};
   b->buf = malloc(cap);
   if (!b->buf) {

@@ -3,7 +3,8 @@
  * Upgrade request (RFC 7540 §3.2), the timeouts and eviction order against
  * slowloris, fitting --max-conns into the open-file limit, and mapping
  * :path to files under --dir (dotfiles, dot-segments, symbolic links,
- * FIFOs, directories and index.html, long paths). */
+ * FIFOs, directories and index.html, long paths), and the small-file
+ * cache (keyed on the file, not its path; bounded by bytes). */
 #include <check.h>
 
 #include "run_suite.h"
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "h2/frame.h"
+#include "serve_cache.h"
 #include "serve_files.h"
 #include "serve_limits.h"
 #include "serve_preface.h"
@@ -281,6 +283,95 @@ START_TEST(dir_open_refuses_files) {
 }
 END_TEST
 
+/* ---- the small-file cache ---- */
+
+static int open_file(const char *dir, const char *name, struct stat *st) {
+  char p[256];
+  snprintf(p, sizeof p, "%s/%s", dir, name);
+  int fd = open(p, O_RDONLY);
+  ck_assert_int_ge(fd, 0);
+  ck_assert_int_eq(fstat(fd, st), 0);
+  return fd;
+}
+
+/* Many spellings of one file (the path is not the key) share one entry. */
+START_TEST(cache_keyed_on_the_file) {
+  make_tree();
+  int d = serve_dir_open(root);
+  serve_cache c;
+  serve_cache_init(&c, 1000);
+  const char *spellings[] = {"/a.txt", "//a.txt", "/a.txt?1", "/a.txt?2", "///a.txt#x"};
+  serve_cached *first = NULL;
+  for (size_t i = 0; i < 5; i++) {
+    serve_file f;
+    serve_file_open(d, spellings[i], &f);
+    ck_assert_int_eq(f.status, 200);
+    serve_cached *e = serve_cache_get(&c, f.fd, &f.st);
+    close(f.fd);
+    ck_assert_ptr_nonnull(e);
+    ck_assert(!memcmp(e->data, "hello", 5));
+    if (!first) first = e;
+    ck_assert_ptr_eq(e, first);
+    serve_cache_put(e);
+  }
+  ck_assert_uint_eq(c.n, 1);
+  ck_assert_uint_eq(c.bytes, 5);
+  /* rewritten: a new entry with the new bytes; the stale one goes when room is needed */
+  write_file(root, "a.txt", "HELLO!");
+  struct stat st;
+  int fd = open_file(root, "a.txt", &st);
+  serve_cached *e = serve_cache_get(&c, fd, &st);
+  close(fd);
+  ck_assert_ptr_nonnull(e);
+  ck_assert(!memcmp(e->data, "HELLO!", 6));
+  serve_cache_put(e);
+  serve_cache_free(&c);
+  close(d);
+  remove_tree();
+}
+END_TEST
+
+/* Bounded by bytes: the least recently used unreferenced entry goes first;
+ * entries a response still uses stay, and a file that does not fit beside
+ * them is not cached (it is streamed). */
+START_TEST(cache_bounded_by_bytes) {
+  make_tree();
+  char big[401];
+  memset(big, 'x', 400);
+  big[400] = 0;
+  write_file(root, "f1", big);
+  write_file(root, "f2", big);
+  write_file(root, "f3", big);
+  serve_cache c;
+  serve_cache_init(&c, 1000);
+  struct stat s1, s2, s3;
+  int f1 = open_file(root, "f1", &s1), f2 = open_file(root, "f2", &s2),
+      f3 = open_file(root, "f3", &s3);
+  serve_cached *e1 = serve_cache_get(&c, f1, &s1), *e2 = serve_cache_get(&c, f2, &s2);
+  ck_assert_ptr_nonnull(e1);
+  ck_assert_ptr_nonnull(e2);
+  ck_assert_ptr_null(serve_cache_get(&c, f3, &s3)); /* both in use: no room */
+  ck_assert_uint_eq(c.bytes, 800);
+  serve_cache_put(e2);
+  serve_cache_put(e1); /* f1 used last: f2 is evicted */
+  ck_assert_ptr_eq(serve_cache_get(&c, f1, &s1), e1);
+  serve_cache_put(e1);
+  serve_cached *e3 = serve_cache_get(&c, f3, &s3);
+  ck_assert_ptr_nonnull(e3);
+  ck_assert_uint_eq(c.bytes, 800);
+  ck_assert_uint_eq(c.n, 2);
+  ck_assert_ptr_eq(serve_cache_get(&c, f1, &s1), e1); /* e1 stayed where it was */
+  serve_cache_put(e1);
+  serve_cache_put(e3);
+  ck_assert_uint_le(c.bytes, 1000);
+  close(f1);
+  close(f2);
+  close(f3);
+  serve_cache_free(&c);
+  remove_tree();
+}
+END_TEST
+
 static Suite *suite(void) {
   Suite *s = suite_create("serve");
   TCase *t = tcase_create("preface");
@@ -299,6 +390,8 @@ static Suite *suite(void) {
   tcase_add_test(f, files_refused);
   tcase_add_test(f, files_long_path);
   tcase_add_test(f, dir_open_refuses_files);
+  tcase_add_test(f, cache_keyed_on_the_file);
+  tcase_add_test(f, cache_bounded_by_bytes);
   suite_add_tcase(s, f);
   return s;
 }
