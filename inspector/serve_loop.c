@@ -81,6 +81,7 @@ static void evict(serve_ctx *sv, serve_table *tb, size_t i, const char *reason) 
 }
 
 static void accept_clients(serve_ctx *sv, serve_table *tb, int lfd) {
+  bool evicted = false; /* for want of a descriptor, since the last accept */
   for (int k = 0; k < SERVE_ACCEPTS_PER_ROUND; k++) {
     struct sockaddr_storage ss;
     socklen_t sl = sizeof ss;
@@ -88,13 +89,19 @@ static void accept_clients(serve_ctx *sv, serve_table *tb, int lfd) {
     if (fd < 0) {
       if (errno == EINTR || errno == ECONNABORTED) continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK) return;
-      /* EMFILE, ENFILE, ENOBUFS, ENOMEM: free a descriptor by evicting the
-       * idlest connection, and pause accepting for a moment. */
-      size_t v = pick_victim(tb, NULL);
-      if (v != SIZE_MAX) evict(sv, tb, v, "server out of descriptors");
+      /* EMFILE, ENFILE, ENOBUFS, ENOMEM: the client stays queued and the
+       * listener readable. Evicting the most evictable connection frees a
+       * descriptor for it; when that does not help, accepting pauses. */
+      size_t v = evicted ? SIZE_MAX : pick_victim(tb, NULL);
+      if (v != SIZE_MAX) {
+        evict(sv, tb, v, "server out of descriptors");
+        evicted = true;
+        continue;
+      }
       tb->accept_resume_ms = sv->now_ms + SERVE_ACCEPT_PAUSE_MS;
       return;
     }
+    evicted = false;
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
     fcntl(fd, F_SETFD, FD_CLOEXEC);
     int one = 1;

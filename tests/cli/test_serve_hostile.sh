@@ -3,13 +3,14 @@
 # of docs/serve-security.md that needs a live server): option validation;
 # slowloris (idle connections up to --max-conns, and beyond the per-address
 # limit) while a normal request is still served within a second; idle,
-# preface and TLS handshake timeouts; EMFILE (a small `ulimit -n`: --max-conns lowered, low CPU,
-# still serving); --dir: index.html, dotfiles, symbolic links, a FIFO, long
-# paths, a file truncated during a transfer, a missing --dir; an invalid
-# preface answered with GOAWAY PROTOCOL_ERROR (and Upgrade still working);
-# MadeYouReset; `check`'s robustness group with a canary request answered
-# throughout; and memory returning after 600 clients that filled their
-# buffers closed (strict bound with a non-ASan binary:
+# preface and TLS handshake timeouts; EMFILE (a small `ulimit -n`:
+# --max-conns lowered; and the limit lowered under a running server with
+# prlimit: low CPU, still serving); --dir: index.html, dotfiles, symbolic
+# links, a FIFO, long paths, a file truncated during a transfer, a missing
+# --dir; an invalid preface answered with GOAWAY PROTOCOL_ERROR (and Upgrade
+# still working); MadeYouReset; `check`'s robustness group with a canary
+# request answered throughout; and memory returning after 600 clients that
+# filled their buffers closed (strict bound with a non-ASan binary:
 # H2SCOPE=build/release/h2scope bash tests/cli/test_serve_hostile.sh).
 set -euo pipefail
 H=${H2SCOPE:?}
@@ -117,6 +118,29 @@ c1=$(cpu_ticks "$spid")
 [ $((c1 - c0)) -lt 50 ] || fail "serve used $((c1 - c0)) ticks of CPU in 2 s with 150 clients"
 wait "$holder"
 cleanup_peers
+
+# accept itself failing with EMFILE: the limit lowered under a running
+# server (prlimit), then more clients; the old connections make room
+if command -v prlimit >/dev/null; then
+  port=$(free_port)
+  start_serve "$port" --max-conns 200
+  spid=${peer_pids[-1]}
+  hostile idle "$port" 30 6 >"$work/idle1" &
+  holder=$!
+  wait_line "$work/idle1" open
+  prlimit --pid "$spid" --nofile=45:45
+  hostile idle "$port" 30 4 >"$work/idle2" &
+  holder2=$!
+  wait_line "$work/idle2" open
+  c0=$(cpu_ticks "$spid")
+  served_fast "$port" /
+  sleep 2
+  c1=$(cpu_ticks "$spid")
+  [ $((c1 - c0)) -lt 50 ] || fail "serve used $((c1 - c0)) ticks of CPU in 2 s at EMFILE"
+  wait "$holder" "$holder2"
+  grep -q "^closed 0 of" "$work/idle1" && fail "no connection evicted at EMFILE"
+  cleanup_peers
+fi
 
 # ---- --dir ----
 www=$work/www
