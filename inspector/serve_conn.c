@@ -191,10 +191,9 @@ static void sniff(serve_ctx *sv, serve_conn *c, const uint8_t *p, size_t n) {
   switch (serve_sniff(c->head, c->head_len, &head_len)) {
   case SERVE_SNIFF_MORE:
     return;
-  case SERVE_SNIFF_TOO_LONG: {
+  case SERVE_SNIFF_TOO_LONG:
     http1_reply(c, "431 Request Header Fields Too Large");
     return;
-  }
   case SERVE_SNIFF_HTTP1:
     upgrade(sv, c, head_len);
     from = head_len; /* what follows the request: the client preface */

@@ -72,10 +72,8 @@ void serve_file_open(int dirfd, const char *path, serve_file *out) {
      * names starting with '.' (.git, .htpasswd, .env) are not served. */
     if (seg[0] == '.') {
       if (cur >= 0) close(cur);
-      {
-        fail(out, (sl == 1 || (sl == 2 && seg[1] == '.')) ? 400 : 404);
-        return;
-      }
+      fail(out, (sl == 1 || (sl == 2 && seg[1] == '.')) ? 400 : 404);
+      return;
     }
     /* a name followed by '/' must be a directory ("/a.txt/" is not a.txt) */
     bool dir = p < end;

@@ -84,10 +84,8 @@ static void file_start(serve_ctx *sv, serve_conn *c, uint32_t stream_id, const s
     serve_body *nb = realloc(c->bodies, cap * sizeof *nb);
     if (!nb) {
       close(f->fd);
-      {
-        reset_stream(sv, c, SIZE_MAX, stream_id);
-        return;
-      }
+      reset_stream(sv, c, SIZE_MAX, stream_id);
+      return;
     }
     c->bodies = nb;
     c->cap_bodies = cap;
@@ -109,10 +107,8 @@ static void file_start(serve_ctx *sv, serve_conn *c, uint32_t stream_id, const s
   b->buf = malloc(cap);
   if (!b->buf) {
     close(f->fd);
-    {
-      reset_stream(sv, c, SIZE_MAX, stream_id);
-      return;
-    }
+    reset_stream(sv, c, SIZE_MAX, stream_id);
+    return;
   }
   c->nbodies++;
   sv->open_files++;
