@@ -191,6 +191,13 @@ bool serve_run(serve_ctx *sv, int lfd, volatile sig_atomic_t *stopping) {
     }
     int r = poll(tb.pfd, tb.n + 1, timeout);
     sv->now_ms = monotonic_ms();
+    if (r < 0 && errno == EINVAL && tb.n) {
+      /* More descriptors than RLIMIT_NOFILE (lowered while running, e.g.
+       * by prlimit): shed the most evictable connection and poll again. */
+      evict(sv, &tb, pick_victim(&tb, NULL), "server out of descriptors");
+      timeout = 0;
+      continue;
+    }
     if (r < 0 && errno != EINTR) break;
     size_t polled = r > 0 ? tb.n : 0;
     for (size_t i = 0; i < polled; i++) {

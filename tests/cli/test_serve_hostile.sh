@@ -139,6 +139,14 @@ if command -v prlimit >/dev/null; then
   [ $((c1 - c0)) -lt 50 ] || fail "serve used $((c1 - c0)) ticks of CPU in 2 s at EMFILE"
   wait "$holder" "$holder2"
   grep -q "^closed 0 of" "$work/idle1" && fail "no connection evicted at EMFILE"
+  # a limit below the connections open: poll refuses them all (EINVAL)
+  hostile idle "$port" 30 3 >"$work/idle1" &
+  holder=$!
+  wait_line "$work/idle1" open
+  prlimit --pid "$spid" --nofile=20:20
+  sleep 0.3
+  served_fast "$port" /
+  wait "$holder"
   cleanup_peers
 fi
 
