@@ -9,7 +9,8 @@ pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev llvm
       libnghttp2-dev nghttp2-client nghttp2-server tcpdump tshark
       python3 xxd curl h2o nginx
       libssl-dev openssl nodejs
-      scdoc man-db file time python3-jsonschema python3-grpcio python3-hpack)
+      scdoc man-db file time python3-jsonschema python3-grpcio python3-hpack
+      util-linux)
 for arg in "$@"; do
   case $arg in
   --browsers) pkgs+=(chromium firefox-esr libnss3-tools) ;;
