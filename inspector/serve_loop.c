@@ -191,10 +191,11 @@ bool serve_run(serve_ctx *sv, int lfd, volatile sig_atomic_t *stopping) {
     }
     int r = poll(tb.pfd, tb.n + 1, timeout);
     sv->now_ms = monotonic_ms();
-    if (r < 0 && errno == EINVAL && tb.n) {
+    size_t shed = r < 0 && errno == EINVAL ? pick_victim(&tb, NULL) : SIZE_MAX;
+    if (shed != SIZE_MAX) {
       /* More descriptors than RLIMIT_NOFILE (lowered while running, e.g.
        * by prlimit): shed the most evictable connection and poll again. */
-      evict(sv, &tb, pick_victim(&tb, NULL), "server out of descriptors");
+      evict(sv, &tb, shed, "server out of descriptors");
       timeout = 0;
       continue;
     }
