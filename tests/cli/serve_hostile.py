@@ -5,6 +5,8 @@
   idle PORT N HOLD [SRC]     open N silent connections (from SRC, default
                              127.0.0.1), print "open N", hold them HOLD seconds;
                              print how many the server closed: "closed K of N"
+  trickle PORT SECS          send the preface one byte every 0.3 s (slowloris);
+                             print "closed after T s" or, after SECS, "open"
   h2idle PORT WAIT           preface + SETTINGS, then silence; print the GOAWAY
                              error code the server sent within WAIT s, or "none"
   raw PORT HEX               send bytes, print everything received (hex) until
@@ -97,6 +99,24 @@ def mode_idle(port, n, hold, src="127.0.0.1"):
     while time.time() < end:
         time.sleep(0.1)
     print("closed %d of %d" % (sum(is_closed(s) for s in socks), len(socks)))
+
+
+def mode_trickle(port, secs):
+    s = connect(int(port))
+    start, i = time.time(), 0
+    while time.time() - start < float(secs):
+        try:
+            s.send(PREFACE[i % len(PREFACE):i % len(PREFACE) + 1])
+        except (BrokenPipeError, ConnectionResetError):
+            break
+        i += 1
+        if is_closed(s):
+            break
+        time.sleep(0.3)
+    else:
+        print("open")
+        return
+    print("closed after %.1f s" % (time.time() - start))
 
 
 def mode_h2idle(port, wait):
@@ -213,6 +233,6 @@ def mode_fill(port, n, batch, path):
 
 
 if __name__ == "__main__":
-    modes = {"idle": mode_idle, "h2idle": mode_h2idle, "raw": mode_raw, "truncate": mode_truncate,
-             "madeyoureset": mode_madeyoureset, "fill": mode_fill}
+    modes = {"idle": mode_idle, "trickle": mode_trickle, "h2idle": mode_h2idle, "raw": mode_raw,
+             "truncate": mode_truncate, "madeyoureset": mode_madeyoureset, "fill": mode_fill}
     modes[sys.argv[1]](*sys.argv[2:])

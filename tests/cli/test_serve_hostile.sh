@@ -69,6 +69,10 @@ served_fast "$port" /
 served_fast "$port" /
 wait "$holder"
 grep -q "^closed 40 of 40" "$work/idle" || fail "silent connections left open: $(cat "$work/idle")"
+# a preface trickled byte by byte keeps the idle timer fresh but not the
+# preface deadline (2 s)
+r=$(hostile trickle "$port" 8)
+case $r in "closed after "[234].*) ;; *) fail "trickled preface: $r" ;; esac
 # idle timeout after the preface: GOAWAY(NO_ERROR), then close
 [ "$(hostile h2idle "$port" 6)" = "goaway 0" ] || fail "no GOAWAY NO_ERROR after --idle-timeout"
 cleanup_peers
