@@ -28,8 +28,8 @@ _h2scope_options() {
       echo "-v --verbose --json -i --include -H --header -X --request --data --upgrade -k
             --insecure --timeout --max-body -h --help" ;;
     serve)
-      echo "--port --host --dir --body --tls --tls-key --max-conns -v --verbose --json -h
-            --help" ;;
+      echo "--port --host --dir --body --tls --tls-key --max-conns --max-conns-per-addr
+            --idle-timeout --preface-timeout --handshake-timeout -v --verbose --json -h --help" ;;
     replay)
       echo "--to --tls -k --insecure --conn --exact --keep-authority --ignore-header
             --strict-headers --timeout --json -v --verbose -h --help" ;;
@@ -105,7 +105,8 @@ _h2scope() {
       frames:--table-size | \
       frames:--max-* | frames:--data-max | hpack:--table-size | hpack:--max-header-list | \
       get:-H | get:-X | get:--data | get:--timeout | get:--max-body | serve:--port | serve:--host | serve:--body | \
-      serve:--max-conns | replay:--to | replay:--conn | replay:--ignore-header | \
+      serve:--max-conns | serve:--max-conns-per-addr | serve:--*-timeout | \
+      replay:--to | replay:--conn | replay:--ignore-header | \
       replay:--timeout | check:--section | check:--exclude | check:--path | check:--timeout | \
       check:-j | check:--jobs | check:--listen)
       return 0 ;; # a value we cannot guess

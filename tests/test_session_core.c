@@ -627,6 +627,48 @@ START_TEST(rst_flood) {
 }
 END_TEST
 
+/* MadeYouReset (CVE-2025-8671): the peer never sends RST_STREAM but makes
+ * us reset each stream it opens with a zero-increment WINDOW_UPDATE (a
+ * stream error, §6.9); those resets count against rst_per_sec too. */
+START_TEST(made_you_reset_flood) {
+  harness h;
+  h2_session_config cfg;
+  hs_config(&h, &cfg, H2_ROLE_SERVER);
+  cfg.flood.rst_per_sec = 10;
+  hs_start_server(&h, &cfg);
+  for (uint32_t i = 0; i < 10; i++) {
+    hs_headers(&h, 1 + 2 * i, H2_FLAG_END_HEADERS, hs_post);
+    window_update(&h, 1 + 2 * i, 0);
+  }
+  hs_expect_rst(&h, 19, H2_PROTOCOL_ERROR);
+  ck_assert_ptr_null(hs_find(&h, H2_GOAWAY, 0));
+  hs_headers(&h, 21, H2_FLAG_END_HEADERS, hs_post);
+  window_update(&h, 21, 0);
+  hs_expect_goaway(&h, H2_ENHANCE_YOUR_CALM);
+  ck_assert_str_eq(hs_event(&h, H2_EV_CONNECTION_ERROR, 0)->detail, "made-you-reset");
+  hs_stop(&h);
+}
+END_TEST
+
+/* A new second starts the count over: 10 provoked resets per second for
+ * three seconds stay under a limit of 10. */
+START_TEST(made_you_reset_under_limit) {
+  harness h;
+  h2_session_config cfg;
+  hs_config(&h, &cfg, H2_ROLE_SERVER);
+  cfg.flood.rst_per_sec = 10;
+  hs_start_server(&h, &cfg);
+  uint32_t id = 1;
+  for (int sec = 0; sec < 3; sec++, h.now += 1000)
+    for (int i = 0; i < 10; i++, id += 2) {
+      hs_headers(&h, id, H2_FLAG_END_HEADERS, hs_post);
+      window_update(&h, id, 0);
+    }
+  ck_assert_ptr_null(hs_find(&h, H2_GOAWAY, 0));
+  hs_stop(&h);
+}
+END_TEST
+
 START_TEST(settings_flood) {
   harness h;
   h2_session_config cfg;
@@ -1143,6 +1185,8 @@ static Suite *suite(void) {
   tcase_add_test(t, skip_preface);
   tcase_add_test(t, ping_flood);
   tcase_add_test(t, rst_flood);
+  tcase_add_test(t, made_you_reset_flood);
+  tcase_add_test(t, made_you_reset_under_limit);
   tcase_add_test(t, settings_flood);
   tcase_add_test(t, empty_data_flood);
   tcase_add_test(t, continuation_flood);
@@ -1169,4 +1213,6 @@ static Suite *suite(void) {
   return s;
 }
 
-int main(void) { return run_suite(suite()); }
+int main(void) {
+  return run_suite(suite());
+}

@@ -396,6 +396,12 @@ void h2s_connection_error(h2_session *s, uint32_t code, h2_status status, const 
 void h2s_stream_error(h2_session *s, uint32_t stream_id, uint32_t code, h2_status status,
                       const char *section, const char *rule) {
   if (s->failed) return;
+  /* MadeYouReset (CVE-2025-8671): every stream error here is provoked by a
+   * peer frame (a zero-increment WINDOW_UPDATE, a window overflow, a bad
+   * field), so a peer can make us reset its streams as cheaply as it resets
+   * them itself (Rapid Reset, CVE-2023-44487). Both kinds count against the
+   * same rst_per_sec budget (§10.5), or alternating them would double it. */
+  if (h2s_flood_count(s, &s->n_rst, s->cfg.flood.rst_per_sec, "made-you-reset")) return;
   if (s->out_len > s->cfg.flood.pending_output) {
     h2s_connection_error(s, H2_ENHANCE_YOUR_CALM, H2_OK, "RFC 9113 §10.5", "reset-flood");
     return;

@@ -53,6 +53,8 @@ expect "hex none text" h2scope frames --data ""
 expect "--data --data-max" h2scope read --da
 expect "--lint --lint-max --lint-threshold" h2scope read --lint
 expect "--insecure" h2scope get --ins
+expect "--max-conns --max-conns-per-addr" h2scope serve --max
+expect "" h2scope serve --preface-timeout ""
 expect "" h2scope read --conn ""
 
 # Files for capture arguments and file-taking options.

@@ -29,7 +29,8 @@ enum h2_role { H2_ROLE_CLIENT = 1, H2_ROLE_SERVER = 2 };
  * costs us work without progress. 0 = the default, UINT32_MAX = no limit.
  * Exceeding one is a connection error ENHANCE_YOUR_CALM. */
 typedef struct h2_flood_limits {
-  uint32_t rst_per_sec;          /* RST_STREAM received (rapid reset); default 1000 */
+  uint32_t rst_per_sec;          /* RST_STREAM received (rapid reset) plus RST_STREAM we send
+                                    for a peer's stream error (MadeYouReset); default 1000 */
   uint32_t settings_per_sec;     /* SETTINGS received; default 100 */
   uint32_t ping_per_sec;         /* PING received (non-ACK); default 100 */
   uint32_t empty_frames_per_sec; /* DATA without payload nor END_STREAM, empty CONTINUATION
