@@ -6,6 +6,8 @@
 # of the -B size). Prints one line per sample, then the capture's totals.
 # usage: bench/live_rss.sh [SECONDS] [H2SCOPE_BINARY] [INTERVAL]
 #   defaults: 300 build/release/h2scope 10 (one hour: bench/live_rss.sh 3600)
+# H2LOAD_ARGS replaces the batch's h2load options (default "-n 400 -c 20 -m 2"),
+# e.g. "-n 400 -c 20 -m 1 --rps 5" for steady, gentler traffic.
 set -euo pipefail
 duration=${1:-300}
 H=${2:-build/release/h2scope}
@@ -33,7 +35,8 @@ sleep 2
 end=$((SECONDS + duration))
 (
   while [ $SECONDS -lt $end ]; do
-    h2load -n 400 -c 20 -m 2 "http://127.0.0.1:$port/index.html" >/dev/null 2>&1 || true
+    # shellcheck disable=SC2086 # H2LOAD_ARGS is a list of options
+    h2load ${H2LOAD_ARGS:--n 400 -c 20 -m 2} "http://127.0.0.1:$port/index.html" >/dev/null 2>&1 || true
   done
 ) &
 lp=$!
