@@ -12,10 +12,6 @@
 #define C_HDR "\x1b[34m"
 #define C_ERR "\x1b[1;31m"
 
-static const char *dir_name(int dir) {
-  return dir == FLOW_DIR_S2C ? "s2c" : "c2s";
-}
-
 static const char *scope_name(uint8_t scope) {
   return scope == H2_SCOPE_STREAM ? "stream" : scope == H2_SCOPE_CONNECTION ? "connection" : "none";
 }
@@ -68,8 +64,7 @@ static void json_meta(out_buf *o, const print_options *po, const frame_meta *m) 
   json_cstr(o, m->src ? m->src : "");
   json_key(o, "dst", 0);
   json_cstr(o, m->dst ? m->dst : "");
-  json_key(o, "dir", 0);
-  json_cstr(o, dir_name(m->dir));
+  out_puts(o, m->dir == FLOW_DIR_S2C ? ",\"dir\":\"s2c\"" : ",\"dir\":\"c2s\"");
 }
 
 static void json_error(out_buf *o, const char *key, h2_status st, const h2_error *e,
@@ -269,7 +264,10 @@ static void frame_json(out_buf *o, const print_options *po, const frame_meta *m,
   for (char *p = flags, *start = flags; *start; p++) {
     if (*p == '|' || *p == '\0') {
       if (start != flags) out_putc(o, ',');
-      json_str(o, start, (size_t)(p - start));
+      /* Names from the codec's table or "0x.." for undefined bits: nothing to escape. */
+      out_putc(o, '"');
+      out_write(o, start, (size_t)(p - start));
+      out_putc(o, '"');
       if (*p == '\0') break;
       start = p + 1;
     }

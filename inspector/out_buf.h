@@ -38,7 +38,14 @@ static inline void out_putc(out_buf *o, char c) {
   if (o->len == OUT_BUF_SIZE) out_flush(o);
   o->data[o->len++] = c;
 }
-void out_u64(out_buf *o, uint64_t v);
+void out_u64_slow(out_buf *o, uint64_t v);
+/* Decimal digits of v; a single digit (flags, types, small ids) inline. */
+static inline void out_u64(out_buf *o, uint64_t v) {
+  if (v < 10 && o->len < OUT_BUF_SIZE)
+    o->data[o->len++] = (char)('0' + v);
+  else
+    out_u64_slow(o, v);
+}
 void out_i64(out_buf *o, int64_t v);
 /* v right-aligned in `width` columns (spaces). */
 void out_u64_pad(out_buf *o, uint64_t v, int width);
