@@ -46,6 +46,8 @@ bool print_redacts(const print_options *po, const h2_header *h, const h2_hpack_f
 
 #define REDACTED "[redacted]"
 
+enum { MEMO_META = 0, MEMO_FLAGS = 1 }; /* out_buf memo slots (OUT_MEMOS) */
+
 static size_t data_preview_len(const print_options *po, const h2_frame *f) {
   uint32_t max = po->data_max ? po->data_max : 64;
   return f->u.data.len < max ? f->u.data.len : max;
@@ -53,9 +55,7 @@ static size_t data_preview_len(const print_options *po, const h2_frame *f) {
 
 /* ---- JSON ---- */
 
-static void json_meta(out_buf *o, const print_options *po, const frame_meta *m) {
-  out_puts(o, "{\"v\":1");
-  if (!m) return;
+static void json_meta_render(out_buf *o, const print_options *po, const frame_meta *m) {
   out_puts(o, ",\"conn\":");
   out_u64(o, m->conn);
   out_puts(o, ",\"ts\":");
@@ -65,6 +65,34 @@ static void json_meta(out_buf *o, const print_options *po, const frame_meta *m) 
   json_key(o, "dst", 0);
   json_cstr(o, m->dst ? m->dst : "");
   out_puts(o, m->dir == FLOW_DIR_S2C ? ",\"dir\":\"s2c\"" : ",\"dir\":\"c2s\"");
+}
+
+/* The capture context is the same for every frame of a segment: rendered
+ * once into the buffer's memo, keyed by everything it is made of (the
+ * endpoint texts by content), and copied for the frames after. */
+static void json_meta(out_buf *o, const print_options *po, const frame_meta *m) {
+  out_puts(o, "{\"v\":1");
+  if (!m) return;
+  struct {
+    char tag[4];
+    uint32_t conn;
+    int32_t dir, decimals;
+    double ts;
+  } head = {{'m', 'e', 't', 'a'}, m->conn, m->dir, po->ts_decimals, m->ts};
+  const char *src = m->src ? m->src : "", *dst = m->dst ? m->dst : "";
+  size_t sn = strlen(src) + 1, dn = strlen(dst) + 1; /* with the NULs: "a","bc" ≠ "ab","c" */
+  unsigned char key[OUT_MEMO_KEY];
+  size_t kn = 0;
+  if (sizeof head + sn + dn <= sizeof key) {
+    memcpy(key, &head, sizeof head);
+    memcpy(key + sizeof head, src, sn);
+    memcpy(key + sizeof head + sn, dst, dn);
+    kn = sizeof head + sn + dn;
+    if (out_memo_repeat(o, MEMO_META, key, kn)) return;
+  }
+  uint64_t begin = out_memo_begin(o);
+  json_meta_render(o, po, m);
+  out_memo_end(o, MEMO_META, begin, key, kn);
 }
 
 static void json_error(out_buf *o, const char *key, h2_status st, const h2_error *e,
@@ -260,17 +288,22 @@ static void frame_json(out_buf *o, const print_options *po, const frame_meta *m,
   out_puts(o, ",\"flags\":");
   out_u64(o, f->hd.flags);
   out_puts(o, ",\"flag_names\":[");
-  h2_frame_flags_str(f->hd.type, f->hd.flags, flags, sizeof flags);
-  for (char *p = flags, *start = flags; *start; p++) {
-    if (*p == '|' || *p == '\0') {
-      if (start != flags) out_putc(o, ',');
-      /* Names from the codec's table or "0x.." for undefined bits: nothing to escape. */
-      out_putc(o, '"');
-      out_write(o, start, (size_t)(p - start));
-      out_putc(o, '"');
-      if (*p == '\0') break;
-      start = p + 1;
+  const uint8_t flag_key[2] = {f->hd.type, f->hd.flags}; /* runs of frames share these */
+  if (!out_memo_repeat(o, MEMO_FLAGS, flag_key, 2)) {
+    uint64_t begin = out_memo_begin(o);
+    h2_frame_flags_str(f->hd.type, f->hd.flags, flags, sizeof flags);
+    for (char *p = flags, *start = flags; *start; p++) {
+      if (*p == '|' || *p == '\0') {
+        if (start != flags) out_putc(o, ',');
+        /* Names from the codec's table or "0x.." for undefined bits: nothing to escape. */
+        out_putc(o, '"');
+        out_write(o, start, (size_t)(p - start));
+        out_putc(o, '"');
+        if (*p == '\0') break;
+        start = p + 1;
+      }
     }
+    out_memo_end(o, MEMO_FLAGS, begin, flag_key, 2);
   }
   out_puts(o, "],\"length\":");
   out_u64(o, f->hd.length);

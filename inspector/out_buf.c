@@ -9,6 +9,34 @@ void out_init(out_buf *o, int fd) {
   o->fd = fd;
   o->len = 0;
   o->failed = false;
+  o->pushed = 0;
+  for (int i = 0; i < OUT_MEMOS; i++)
+    o->memo[i].key_len = 0;
+}
+
+bool out_memo_repeat(out_buf *o, int slot, const void *key, size_t n) {
+  const out_memo *m = &o->memo[slot];
+  if (n == 0 || n != m->key_len || memcmp(m->key, key, n) != 0) return false;
+  out_write(o, m->text, m->text_len);
+  return true;
+}
+
+uint64_t out_memo_begin(const out_buf *o) {
+  return o->pushed + o->len;
+}
+
+void out_memo_end(out_buf *o, int slot, uint64_t begin, const void *key, size_t n) {
+  out_memo *m = &o->memo[slot];
+  m->key_len = 0;
+  /* Kept only when the text is still whole in the buffer (no flush since
+   * begin) and both fit. */
+  if (n == 0 || n > OUT_MEMO_KEY || begin < o->pushed) return;
+  size_t from = (size_t)(begin - o->pushed), len = o->len - from;
+  if (len > OUT_MEMO_TEXT) return;
+  memcpy(m->text, o->data + from, len);
+  m->text_len = len;
+  memcpy(m->key, key, n);
+  m->key_len = n;
 }
 
 bool out_flush(out_buf *o) {
@@ -22,6 +50,7 @@ bool out_flush(out_buf *o) {
     }
     off += (size_t)n;
   }
+  o->pushed += o->len;
   o->len = 0;
   return !o->failed;
 }

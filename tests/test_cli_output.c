@@ -246,6 +246,85 @@ START_TEST(number_widths) {
 }
 END_TEST
 
+static const print_options memo_opts = {.json = true};
+
+/* One frame (or, d NULL, an event) alone, into a buffer whose memos are empty. */
+static size_t render_fresh(const frame_meta *m, const decoded_frame *d, char *dst) {
+  out_buf *fresh = malloc(sizeof *fresh);
+  ck_assert_ptr_nonnull(fresh);
+  out_init(fresh, -1);
+  if (d)
+    frame_print(fresh, &memo_opts, m, d);
+  else
+    event_print(fresh, &memo_opts, m, "gap", 7, "lost", NULL);
+  size_t n = fresh->len;
+  memcpy(dst, fresh->data, n);
+  free(fresh);
+  return n;
+}
+
+/* frame_print repeats the JSON capture context and flag names from the
+ * buffer's memos while their inputs are unchanged. A sequence that changes
+ * one input at a time — connection, time, direction, an endpoint's text in
+ * the same storage (the key holds the text, not the pointer), frame type and
+ * flags, an event in between — must print what each frame prints alone,
+ * also when the first one straddles a flush (nothing may be kept from it). */
+START_TEST(memoized_context_follows_its_inputs) {
+  for (int straddle = 0; straddle < 2; straddle++) {
+    char src[32] = "10.0.0.1:443", dst[32] = "10.0.0.2:5000";
+    frame_meta m = {.conn = 1, .ts = 1.5, .src = src, .dst = dst, .dir = 0};
+    decoded_frame d = {.offset = 9};
+    d.frame.hd = (h2_frame_header){.length = 0, .type = H2_SETTINGS, .flags = H2_FLAG_ACK};
+    static char want[1 << 14];
+    size_t wn = 0, pad = straddle ? OUT_BUF_SIZE - 40 : 0;
+    begin();
+    memset(out.data, '.', pad);
+    out.len = pad;
+    for (int step = 0; step < 12; step++) {
+      switch (step) {
+      case 2:
+        m.conn = 2;
+        break;
+      case 3:
+        m.ts = 2.25;
+        break;
+      case 4:
+        m.dir = 1;
+        break;
+      case 5:
+        src[1] = '1';
+        break;
+      case 6:
+        snprintf(dst, sizeof dst, "10.0.0.2:5");
+        break;
+      case 7:
+        d.frame.hd.type = H2_PING;
+        break;
+      case 8:
+        d.frame.hd.flags = 0;
+        break;
+      case 9:
+        m.src = NULL;
+        break;
+      default:
+        break;
+      }
+      const decoded_frame *dp = step == 10 ? NULL : &d;
+      if (dp)
+        frame_print(&out, &memo_opts, &m, dp);
+      else
+        event_print(&out, &memo_opts, &m, "gap", 7, "lost", NULL);
+      wn += render_fresh(&m, dp, want + wn);
+    }
+    want[wn] = '\0';
+    char *got = end();
+    ck_assert_uint_eq(strlen(got), pad + wn);
+    ck_assert_str_eq(got + pad, want);
+    free(got);
+  }
+}
+END_TEST
+
 START_TEST(numbers_and_hex) {
   begin();
   out_u64(&out, 0);
@@ -365,6 +444,7 @@ static Suite *suite(void) {
   tcase_add_test(t, json_escaping_every_position);
   tcase_add_test(t, writes_across_a_flush);
   tcase_add_test(t, number_widths);
+  tcase_add_test(t, memoized_context_follows_its_inputs);
   tcase_add_test(t, numbers_and_hex);
   tcase_add_test(t, chunking_does_not_matter);
   suite_add_tcase(s, t);
