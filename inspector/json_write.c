@@ -8,6 +8,12 @@
 #include <emmintrin.h>
 #endif
 
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
+
 #define ONES UINT64_C(0x0101010101010101)
 #define HIGHS UINT64_C(0x8080808080808080)
 
@@ -98,22 +104,12 @@ static bool copy_plain(char *d, const uint8_t *s, size_t n) {
   return true;
 }
 
-void json_str(out_buf *o, const char *str, size_t n) {
+/* Strings with bytes to escape or check as UTF-8, or that do not fit in
+ * the buffer: byte by byte (whole plain words skipped). Kept out of line so
+ * the common path of json_str stays small. */
+static NOINLINE void json_str_escaped(out_buf *o, const uint8_t *s, size_t n) {
   static const char hex[] = "0123456789abcdef";
-  const uint8_t *s = (const uint8_t *)str;
   size_t run = 0; /* start of the pending run of bytes copied as they are */
-  if (n == 0) {   /* also covers s == NULL */
-    out_write(o, "\"\"", 2);
-    return;
-  }
-  /* The common case: every byte plain and room in the buffer, so the
-   * string goes straight in between its quotes. */
-  if (n + 2 <= OUT_BUF_SIZE - o->len && copy_plain(o->data + o->len + 1, s, n)) {
-    o->data[o->len] = '"';
-    o->data[o->len + n + 1] = '"';
-    o->len += n + 2;
-    return;
-  }
   out_putc(o, '"');
   for (size_t i = 0; i < n;) {
     if (n - i >= 8) {
@@ -161,4 +157,21 @@ void json_str(out_buf *o, const char *str, size_t n) {
   }
   out_write(o, s + run, n - run);
   out_putc(o, '"');
+}
+
+void json_str(out_buf *o, const char *str, size_t n) {
+  const uint8_t *s = (const uint8_t *)str;
+  if (n == 0) { /* also covers s == NULL */
+    out_write(o, "\"\"", 2);
+    return;
+  }
+  /* The common case: every byte plain and room in the buffer, so the
+   * string goes straight in between its quotes. */
+  if (n + 2 <= OUT_BUF_SIZE - o->len && copy_plain(o->data + o->len + 1, s, n)) {
+    o->data[o->len] = '"';
+    o->data[o->len + n + 1] = '"';
+    o->len += n + 2;
+    return;
+  }
+  json_str_escaped(o, s, n);
 }
