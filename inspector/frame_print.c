@@ -223,27 +223,27 @@ static void json_fields(out_buf *o, const print_options *po, const decoded_frame
 }
 
 static void json_headers(out_buf *o, const print_options *po, const decoded_frame *d) {
+  bool unknown = false;
   out_puts(o, ",\"headers\":[");
   for (size_t i = 0; i < d->header_count; i++) {
     const h2_header *h = &d->headers[i];
+    const h2_hpack_field_info *in = d->infos ? &d->infos[i] : NULL;
     out_puts(o, i ? ",[" : "[");
     if (h->name)
       json_str(o, h->name, h->name_len);
     else
       out_puts(o, "null");
     out_putc(o, ',');
-    if (redacted(po, h, d->infos ? &d->infos[i] : NULL))
+    if (po->redact && redacted(po, h, in))
       json_cstr(o, REDACTED);
     else if (h->value)
       json_str(o, h->value, h->value_len);
     else
       out_puts(o, "null");
     out_putc(o, ']');
+    if (in) unknown |= in->unknown;
   }
   out_putc(o, ']');
-  bool unknown = false;
-  for (size_t i = 0; d->infos && i < d->header_count; i++)
-    unknown |= d->infos[i].unknown;
   if (unknown) out_puts(o, ",\"undecodable\":\"dynamic table state unknown\"");
   if (po->hpack && d->infos) {
     out_puts(o, ",\"hpack\":[");
