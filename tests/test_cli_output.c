@@ -170,7 +170,7 @@ START_TEST(json_escaping_every_position) {
     check_against_ref(b, n);
     for (size_t at = 0; at < n; at++)
       for (size_t k = 0; k < sizeof odd; k++) {
-        memset(b, ' ' + (int)(at % 90), n); /* plain bytes of several values, '~' included */
+        memset(b, ' ' + (int)(at % 90), n); /* fillers 0x20..0x79 ('"' and '\\' among them) */
         b[at] = odd[k];
         check_against_ref(b, n);
         b[n - 1 - at] = odd[sizeof odd - 1 - k];
