@@ -228,7 +228,13 @@ static void json_headers(out_buf *o, const print_options *po, const decoded_fram
   for (size_t i = 0; i < d->header_count; i++) {
     const h2_header *h = &d->headers[i];
     const h2_hpack_field_info *in = d->infos ? &d->infos[i] : NULL;
-    out_puts(o, i ? ",[" : "[");
+    if (i) out_putc(o, ',');
+    if (h->name && h->value && !(po->redact && redacted(po, h, in))) {
+      json_str_pair(o, h->name, h->name_len, h->value, h->value_len);
+      if (in) unknown |= in->unknown;
+      continue;
+    }
+    out_putc(o, '[');
     if (h->name)
       json_str(o, h->name, h->name_len);
     else

@@ -175,3 +175,21 @@ void json_str(out_buf *o, const char *str, size_t n) {
   }
   json_str_escaped(o, s, n);
 }
+
+void json_str_pair(out_buf *o, const char *a, size_t an, const char *b, size_t bn) {
+  /* ["a","b"]: one room check and no calls when both are plain and non-empty. */
+  char *d = o->data + o->len;
+  if (an && bn && an + bn + 7 <= OUT_BUF_SIZE - o->len &&
+      copy_plain(d + 2, (const uint8_t *)a, an) && copy_plain(d + an + 5, (const uint8_t *)b, bn)) {
+    memcpy(d, "[\"", 2);
+    memcpy(d + 2 + an, "\",\"", 3);
+    memcpy(d + 5 + an + bn, "\"]", 2);
+    o->len += an + bn + 7;
+    return;
+  }
+  out_putc(o, '[');
+  json_str(o, a, an);
+  out_putc(o, ',');
+  json_str(o, b, bn);
+  out_putc(o, ']');
+}

@@ -187,6 +187,43 @@ START_TEST(json_escaping_every_position) {
 }
 END_TEST
 
+/* json_str_pair (a header field, ["name","value"]) writes what the two
+ * strings written one by one would, at every pair of lengths up to 40, with
+ * plain bytes or a byte to escape in either string, and near a full buffer. */
+START_TEST(json_pairs_match_single_strings) {
+  static const char fill[] = "accept-encoding: gzip, deflate, br; q=0.9";
+  static const char odd[] = {'x', '"', '\x80'};
+  char a[48], b[48], want[512];
+  for (size_t an = 0; an <= 40; an++)
+    for (size_t bn = 0; bn <= 40; bn++)
+      for (size_t k = 0; k < 3 * 3; k++) {
+        memcpy(a, fill, an);
+        memcpy(b, fill + 1, bn);
+        if (an) a[an / 2] = odd[k % 3];
+        if (bn) b[bn - 1] = odd[k / 3];
+        size_t wn = 0;
+        want[wn++] = '[';
+        wn += ref_json((const uint8_t *)a, an, want + wn);
+        want[wn++] = ',';
+        wn += ref_json((const uint8_t *)b, bn, want + wn);
+        want[wn++] = ']';
+        out_init(&out, -1);
+        json_str_pair(&out, a, an, b, bn);
+        ck_assert_msg(out.len == wn && memcmp(out.data, want, wn) == 0,
+                      "pair of %zu and %zu bytes (case %zu) differs", an, bn, k);
+      }
+  for (size_t left = 0; left < 40; left++) {
+    begin();
+    memset(out.data, '.', OUT_BUF_SIZE - left);
+    out.len = OUT_BUF_SIZE - left;
+    json_str_pair(&out, "user-agent", 10, "curl/8.5.0", 10);
+    char *got = end();
+    ck_assert_str_eq(got + OUT_BUF_SIZE - left, "[\"user-agent\",\"curl/8.5.0\"]");
+    free(got);
+  }
+}
+END_TEST
+
 /* Strings and numbers that do not fit in what is left of the buffer take
  * the other path (through a flush); the bytes written are the same. */
 START_TEST(writes_across_a_flush) {
@@ -443,6 +480,7 @@ static Suite *suite(void) {
   tcase_add_test(t, json_escaping_exhaustive);
   tcase_add_test(t, json_escaping_every_position);
   tcase_add_test(t, writes_across_a_flush);
+  tcase_add_test(t, json_pairs_match_single_strings);
   tcase_add_test(t, number_widths);
   tcase_add_test(t, memoized_context_follows_its_inputs);
   tcase_add_test(t, numbers_and_hex);
