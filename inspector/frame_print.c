@@ -13,10 +13,6 @@
 #define C_HDR "\x1b[34m"
 #define C_ERR "\x1b[1;31m"
 
-static const char *dir_name(int dir) {
-  return dir == FLOW_DIR_S2C ? "s2c" : "c2s";
-}
-
 static const char *scope_name(uint8_t scope) {
   return scope == H2_SCOPE_STREAM ? "stream" : scope == H2_SCOPE_CONNECTION ? "connection" : "none";
 }
@@ -51,6 +47,8 @@ bool print_redacts(const print_options *po, const h2_header *h, const h2_hpack_f
 
 #define REDACTED "[redacted]"
 
+enum { MEMO_META = 0, MEMO_FLAGS = 1 }; /* out_buf memo slots (OUT_MEMOS) */
+
 static size_t data_preview_len(const print_options *po, const h2_frame *f) {
   uint32_t max = po->data_max ? po->data_max : 64;
   return f->u.data.len < max ? f->u.data.len : max;
@@ -58,9 +56,7 @@ static size_t data_preview_len(const print_options *po, const h2_frame *f) {
 
 /* ---- JSON ---- */
 
-static void json_meta(out_buf *o, const print_options *po, const frame_meta *m) {
-  out_puts(o, "{\"v\":1");
-  if (!m) return;
+static void json_meta_render(out_buf *o, const print_options *po, const frame_meta *m) {
   out_puts(o, ",\"conn\":");
   out_u64(o, m->conn);
   out_puts(o, ",\"ts\":");
@@ -69,8 +65,35 @@ static void json_meta(out_buf *o, const print_options *po, const frame_meta *m) 
   json_cstr(o, m->src ? m->src : "");
   json_key(o, "dst", 0);
   json_cstr(o, m->dst ? m->dst : "");
-  json_key(o, "dir", 0);
-  json_cstr(o, dir_name(m->dir));
+  out_puts(o, m->dir == FLOW_DIR_S2C ? ",\"dir\":\"s2c\"" : ",\"dir\":\"c2s\"");
+}
+
+/* The capture context is the same for every frame of a segment: rendered
+ * once into the buffer's memo, keyed by everything it is made of (the
+ * endpoint texts by content), and copied for the frames after. */
+static void json_meta(out_buf *o, const print_options *po, const frame_meta *m) {
+  out_puts(o, "{\"v\":1");
+  if (!m) return;
+  struct {
+    char tag[4];
+    uint32_t conn;
+    int32_t dir, decimals;
+    double ts;
+  } head = {{'m', 'e', 't', 'a'}, m->conn, m->dir, po->ts_decimals, m->ts};
+  const char *src = m->src ? m->src : "", *dst = m->dst ? m->dst : "";
+  size_t sn = strlen(src) + 1, dn = strlen(dst) + 1; /* with the NULs: "a","bc" ≠ "ab","c" */
+  unsigned char key[OUT_MEMO_KEY];
+  size_t kn = 0;
+  if (sizeof head + sn + dn <= sizeof key) {
+    memcpy(key, &head, sizeof head);
+    memcpy(key + sizeof head, src, sn);
+    memcpy(key + sizeof head + sn, dst, dn);
+    kn = sizeof head + sn + dn;
+    if (out_memo_repeat(o, MEMO_META, key, kn)) return;
+  }
+  uint64_t begin = out_memo_begin(o);
+  json_meta_render(o, po, m);
+  out_memo_end(o, MEMO_META, begin, key, kn);
 }
 
 /* The words for a field-block error: a list past the decoder's limit names
@@ -221,27 +244,33 @@ static void json_fields(out_buf *o, const print_options *po, const decoded_frame
 }
 
 static void json_headers(out_buf *o, const print_options *po, const decoded_frame *d) {
+  bool unknown = false;
   out_puts(o, ",\"headers\":[");
   for (size_t i = 0; i < d->header_count; i++) {
     const h2_header *h = &d->headers[i];
-    out_puts(o, i ? ",[" : "[");
+    const h2_hpack_field_info *in = d->infos ? &d->infos[i] : NULL;
+    if (i) out_putc(o, ',');
+    if (h->name && h->value && !(po->redact && redacted(po, h, in))) {
+      json_str_pair(o, h->name, h->name_len, h->value, h->value_len);
+      if (in) unknown |= in->unknown;
+      continue;
+    }
+    out_putc(o, '[');
     if (h->name)
       json_str(o, h->name, h->name_len);
     else
       out_puts(o, "null");
     out_putc(o, ',');
-    if (redacted(po, h, d->infos ? &d->infos[i] : NULL))
+    if (po->redact && redacted(po, h, in))
       json_cstr(o, REDACTED);
     else if (h->value)
       json_str(o, h->value, h->value_len);
     else
       out_puts(o, "null");
     out_putc(o, ']');
+    if (in) unknown |= in->unknown;
   }
   out_putc(o, ']');
-  bool unknown = false;
-  for (size_t i = 0; d->infos && i < d->header_count; i++)
-    unknown |= d->infos[i].unknown;
   if (unknown) out_puts(o, ",\"undecodable\":\"dynamic table state unknown\"");
   if (po->hpack && d->infos) {
     out_puts(o, ",\"hpack\":[");
@@ -287,14 +316,22 @@ static void frame_json(out_buf *o, const print_options *po, const frame_meta *m,
   out_puts(o, ",\"flags\":");
   out_u64(o, f->hd.flags);
   out_puts(o, ",\"flag_names\":[");
-  h2_frame_flags_str(f->hd.type, f->hd.flags, flags, sizeof flags);
-  for (char *p = flags, *start = flags; *start; p++) {
-    if (*p == '|' || *p == '\0') {
-      if (start != flags) out_putc(o, ',');
-      json_str(o, start, (size_t)(p - start));
-      if (*p == '\0') break;
-      start = p + 1;
+  const uint8_t flag_key[2] = {f->hd.type, f->hd.flags}; /* runs of frames share these */
+  if (!out_memo_repeat(o, MEMO_FLAGS, flag_key, 2)) {
+    uint64_t begin = out_memo_begin(o);
+    h2_frame_flags_str(f->hd.type, f->hd.flags, flags, sizeof flags);
+    for (char *p = flags, *start = flags; *start; p++) {
+      if (*p == '|' || *p == '\0') {
+        if (start != flags) out_putc(o, ',');
+        /* Names from the codec's table or "0x.." for undefined bits: nothing to escape. */
+        out_putc(o, '"');
+        out_write(o, start, (size_t)(p - start));
+        out_putc(o, '"');
+        if (*p == '\0') break;
+        start = p + 1;
+      }
     }
+    out_memo_end(o, MEMO_FLAGS, begin, flag_key, 2);
   }
   out_puts(o, "],\"length\":");
   out_u64(o, f->hd.length);

@@ -13,6 +13,8 @@
 
 /* A quoted JSON string of the bytes s[0..n). */
 void json_str(out_buf *o, const char *s, size_t n);
+/* ["a","b"], both strings as json_str writes them (a header field). */
+void json_str_pair(out_buf *o, const char *a, size_t an, const char *b, size_t bn);
 static inline void json_cstr(out_buf *o, const char *s) {
   json_str(o, s, strlen(s));
 }

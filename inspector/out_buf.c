@@ -9,6 +9,34 @@ void out_init(out_buf *o, int fd) {
   o->fd = fd;
   o->len = 0;
   o->failed = false;
+  o->pushed = 0;
+  for (int i = 0; i < OUT_MEMOS; i++)
+    o->memo[i].key_len = 0;
+}
+
+bool out_memo_repeat(out_buf *o, int slot, const void *key, size_t n) {
+  const out_memo *m = &o->memo[slot];
+  if (n == 0 || n != m->key_len || memcmp(m->key, key, n) != 0) return false;
+  out_write(o, m->text, m->text_len);
+  return true;
+}
+
+uint64_t out_memo_begin(const out_buf *o) {
+  return o->pushed + o->len;
+}
+
+void out_memo_end(out_buf *o, int slot, uint64_t begin, const void *key, size_t n) {
+  out_memo *m = &o->memo[slot];
+  m->key_len = 0;
+  /* Kept only when the text is still whole in the buffer (no flush since
+   * begin) and both fit. */
+  if (n == 0 || n > OUT_MEMO_KEY || begin < o->pushed) return;
+  size_t from = (size_t)(begin - o->pushed), len = o->len - from;
+  if (len > OUT_MEMO_TEXT) return;
+  memcpy(m->text, o->data + from, len);
+  m->text_len = len;
+  memcpy(m->key, key, n);
+  m->key_len = n;
 }
 
 bool out_flush(out_buf *o) {
@@ -22,6 +50,7 @@ bool out_flush(out_buf *o) {
     }
     off += (size_t)n;
   }
+  o->pushed += o->len;
   o->len = 0;
   return !o->failed;
 }
@@ -38,14 +67,52 @@ void out_write_slow(out_buf *o, const void *p, size_t n) {
   }
 }
 
-void out_u64(out_buf *o, uint64_t v) {
+/* "00".."99": two digits per division, half the dependent divides of a
+ * digit-at-a-time loop (numbers are most of a JSON line's fields). */
+static const char two_digits[200] = "00010203040506070809"
+                                    "10111213141516171819"
+                                    "20212223242526272829"
+                                    "30313233343536373839"
+                                    "40414243444546474849"
+                                    "50515253545556575859"
+                                    "60616263646566676869"
+                                    "70717273747576777879"
+                                    "80818283848586878889"
+                                    "90919293949596979899";
+
+/* Writes v's digits ending just before `end`; returns where they start. */
+static char *digits_before(char *end, uint64_t v) {
+  while (v >= 100) {
+    end -= 2;
+    memcpy(end, two_digits + 2 * (v % 100), 2);
+    v /= 100;
+  }
+  if (v >= 10) {
+    end -= 2;
+    memcpy(end, two_digits + 2 * v, 2);
+  } else {
+    *--end = (char)('0' + v);
+  }
+  return end;
+}
+
+static unsigned digit_count(uint64_t v) {
+  unsigned n = 1;
+  for (; v >= 10000; v /= 10000)
+    n += 4;
+  return n + (v >= 10) + (v >= 100) + (v >= 1000);
+}
+
+void out_u64_slow(out_buf *o, uint64_t v) {
+  if (OUT_BUF_SIZE - o->len >= 20) { /* straight into the buffer */
+    unsigned n = digit_count(v);
+    digits_before(o->data + o->len + n, v);
+    o->len += n;
+    return;
+  }
   char tmp[20];
-  int i = 20;
-  do {
-    tmp[--i] = (char)('0' + v % 10);
-    v /= 10;
-  } while (v);
-  out_write(o, tmp + i, (size_t)(20 - i));
+  char *start = digits_before(tmp + sizeof tmp, v);
+  out_write(o, start, (size_t)(tmp + sizeof tmp - start));
 }
 
 void out_i64(out_buf *o, int64_t v) {
@@ -74,6 +141,7 @@ void out_fixed(out_buf *o, double v, int decimals) {
     out_putc(o, '-');
     v = -v;
   }
+  if (decimals > 19) decimals = 19; /* 10^19 is the last power of ten a uint64_t holds */
   uint64_t scale = 1;
   for (int i = 0; i < decimals; i++)
     scale *= 10;
@@ -83,16 +151,23 @@ void out_fixed(out_buf *o, double v, int decimals) {
     whole++;
     frac -= scale;
   }
-  out_u64(o, whole);
+  /* whole, '.', then frac zero-padded to `decimals` digits (≤ 19: scale
+   * fits), written back to front; straight into the buffer when it has room. */
+  unsigned len = digit_count(whole) + (decimals > 0 ? 1 + (unsigned)decimals : 0);
+  char tmp[44];
+  bool direct = OUT_BUF_SIZE - o->len >= len; /* len ≤ 20 + 1 + 19 < sizeof tmp */
+  char *end = (direct ? o->data + o->len : tmp) + len, *start = end;
   if (decimals > 0) {
-    out_putc(o, '.');
-    char tmp[20];
-    for (int i = decimals - 1; i >= 0; i--) {
-      tmp[i] = (char)('0' + frac % 10);
-      frac /= 10;
-    }
-    out_write(o, tmp, (size_t)decimals);
+    start = digits_before(end, frac);
+    while (start > end - decimals)
+      *--start = '0';
+    *--start = '.';
   }
+  digits_before(start, whole);
+  if (direct)
+    o->len += len;
+  else
+    out_write(o, tmp, len);
 }
 
 void out_hex(out_buf *o, const uint8_t *p, size_t n) {

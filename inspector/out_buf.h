@@ -11,10 +11,27 @@
 
 #define OUT_BUF_SIZE (64 * 1024)
 
+/* A piece of output rendered once and repeated while what it was rendered
+ * from (the key, whose bytes the writer chooses) is unchanged: frame_print
+ * keeps the JSON capture context of a frame in one (connection, time,
+ * endpoints, direction: the same for every frame of a segment) and a frame's
+ * flag names in the other. */
+#define OUT_MEMOS 2
+#define OUT_MEMO_KEY 160
+#define OUT_MEMO_TEXT 256
+typedef struct out_memo {
+  size_t key_len; /* 0: empty */
+  size_t text_len;
+  unsigned char key[OUT_MEMO_KEY];
+  char text[OUT_MEMO_TEXT];
+} out_memo;
+
 typedef struct out_buf {
   int fd;
   size_t len;
-  bool failed; /* a write failed: output is discarded from then on */
+  bool failed;     /* a write failed: output is discarded from then on */
+  uint64_t pushed; /* bytes handed to the fd so far: where data[0] sits in the output */
+  out_memo memo[OUT_MEMOS];
   char data[OUT_BUF_SIZE];
 } out_buf;
 
@@ -38,7 +55,21 @@ static inline void out_putc(out_buf *o, char c) {
   if (o->len == OUT_BUF_SIZE) out_flush(o);
   o->data[o->len++] = c;
 }
-void out_u64(out_buf *o, uint64_t v);
+/* Memo `slot`: writes its text and returns true when its key is key[0..n);
+ * otherwise returns false and the caller renders, between out_memo_begin and
+ * out_memo_end (which keeps what was rendered, under the key, when it fits). */
+bool out_memo_repeat(out_buf *o, int slot, const void *key, size_t n);
+uint64_t out_memo_begin(const out_buf *o);
+void out_memo_end(out_buf *o, int slot, uint64_t begin, const void *key, size_t n);
+
+void out_u64_slow(out_buf *o, uint64_t v);
+/* Decimal digits of v; a single digit (flags, types, small ids) inline. */
+static inline void out_u64(out_buf *o, uint64_t v) {
+  if (v < 10 && o->len < OUT_BUF_SIZE)
+    o->data[o->len++] = (char)('0' + v);
+  else
+    out_u64_slow(o, v);
+}
 void out_i64(out_buf *o, int64_t v);
 /* v right-aligned in `width` columns (spaces). */
 void out_u64_pad(out_buf *o, uint64_t v, int width);

@@ -1,8 +1,9 @@
 /* test_cli_output.c — the inspector's output pieces: JSON string escaping
  * (every byte class, invalid UTF-8 → \u00XX), hex reading, number
  * formatting (escaping also exhaustively against a reference over short
- * strings), and the stream decoder's independence from chunking (every
- * sample decoded whole and one byte at a time prints the same JSON). */
+ * strings and at every position of longer ones, numbers of every width
+ * against printf, writes that straddle a flush), and the stream decoder's independence from
+ * chunking (every sample decoded whole and one byte at a time prints the same JSON). */
 #include <check.h>
 
 #include "run_suite.h"
@@ -115,7 +116,7 @@ static size_t ref_json(const uint8_t *s, size_t n, char *o) {
 }
 
 static void check_against_ref(const uint8_t *in, size_t n) {
-  char want[64];
+  char want[512];
   size_t want_len = ref_json(in, n, want);
   out.len = 0;
   json_str(&out, (const char *)in, n);
@@ -153,6 +154,211 @@ START_TEST(json_escaping_exhaustive) {
         b[2] = tails[t], b[3] = 0xbf;
         check_against_ref(b, 4);
       }
+}
+END_TEST
+
+/* The writer checks and copies whole words (16 and 8 bytes, the last one
+ * overlapping, two halves under 8, three bytes under 4): one byte of every
+ * class at every position of plain strings of every length up to 48, and
+ * two such bytes, so no word, half or tail position goes unchecked. */
+START_TEST(json_escaping_every_position) {
+  out_init(&out, -1);
+  static const uint8_t odd[] = {0x00, 0x09, 0x0a, 0x1f, '"', '\\', 0x7f, 0x80, 0xbf, 0xc3, 0xff};
+  uint8_t b[48];
+  for (size_t n = 1; n <= sizeof b; n++) {
+    memset(b, 'x', n);
+    check_against_ref(b, n);
+    for (size_t at = 0; at < n; at++)
+      for (size_t k = 0; k < sizeof odd; k++) {
+        memset(b, ' ' + (int)(at % 90), n); /* fillers 0x20..0x79 ('"' and '\\' among them) */
+        b[at] = odd[k];
+        check_against_ref(b, n);
+        b[n - 1 - at] = odd[sizeof odd - 1 - k];
+        check_against_ref(b, n);
+      }
+  }
+  /* A valid 2-byte sequence (é) straddling every word boundary. */
+  for (size_t n = 2; n <= sizeof b; n++)
+    for (size_t at = 0; at + 1 < n; at++) {
+      memset(b, 'y', n);
+      b[at] = 0xc3, b[at + 1] = 0xa9;
+      check_against_ref(b, n);
+    }
+}
+END_TEST
+
+/* json_str_pair (a header field, ["name","value"]) writes what the two
+ * strings written one by one would, at every pair of lengths up to 40, with
+ * plain bytes or a byte to escape in either string, and near a full buffer. */
+START_TEST(json_pairs_match_single_strings) {
+  static const char fill[] = "accept-encoding: gzip, deflate, br; q=0.9";
+  static const char odd[] = {'x', '"', '\x80'};
+  char a[48], b[48], want[512];
+  for (size_t an = 0; an <= 40; an++)
+    for (size_t bn = 0; bn <= 40; bn++)
+      for (size_t k = 0; k < 3 * 3; k++) {
+        memcpy(a, fill, an);
+        memcpy(b, fill + 1, bn);
+        if (an) a[an / 2] = odd[k % 3];
+        if (bn) b[bn - 1] = odd[k / 3];
+        size_t wn = 0;
+        want[wn++] = '[';
+        wn += ref_json((const uint8_t *)a, an, want + wn);
+        want[wn++] = ',';
+        wn += ref_json((const uint8_t *)b, bn, want + wn);
+        want[wn++] = ']';
+        out_init(&out, -1);
+        json_str_pair(&out, a, an, b, bn);
+        ck_assert_msg(out.len == wn && memcmp(out.data, want, wn) == 0,
+                      "pair of %zu and %zu bytes (case %zu) differs", an, bn, k);
+      }
+  for (size_t left = 0; left < 40; left++) {
+    begin();
+    memset(out.data, '.', OUT_BUF_SIZE - left);
+    out.len = OUT_BUF_SIZE - left;
+    json_str_pair(&out, "user-agent", 10, "curl/8.5.0", 10);
+    char *got = end();
+    ck_assert_str_eq(got + OUT_BUF_SIZE - left, "[\"user-agent\",\"curl/8.5.0\"]");
+    free(got);
+  }
+}
+END_TEST
+
+/* Strings and numbers that do not fit in what is left of the buffer take
+ * the other path (through a flush); the bytes written are the same. */
+START_TEST(writes_across_a_flush) {
+  static const char *const strs[] = {"plain-value", "with \"quote\"", "x"};
+  for (size_t s = 0; s < sizeof strs / sizeof *strs; s++)
+    for (size_t left = 0; left < 24; left++) {
+      begin();
+      memset(out.data, '.', OUT_BUF_SIZE - left);
+      out.len = OUT_BUF_SIZE - left;
+      json_cstr(&out, strs[s]);
+      out_u64(&out, 12345678901234567890u);
+      out_fixed(&out, 1732521600.000042, 6);
+      char *got = end();
+      char want[128];
+      size_t k = ref_json((const uint8_t *)strs[s], strlen(strs[s]), want);
+      snprintf(want + k, sizeof want - k, "%s", "123456789012345678901732521600.000042");
+      ck_assert_uint_eq(strlen(got), OUT_BUF_SIZE - left + strlen(want));
+      ck_assert_str_eq(got + OUT_BUF_SIZE - left, want);
+      free(got);
+    }
+}
+END_TEST
+
+/* Every digit count of out_u64 (10^k - 1 and 10^k) and out_fixed's padding
+ * of small fractions, against printf. */
+START_TEST(number_widths) {
+  char want[64], *got;
+  uint64_t p = 1;
+  for (int k = 0; k < 20; k++, p *= 10) {
+    uint64_t vals[] = {p - 1, p, p + 7, p * 3 + 1};
+    for (size_t i = 0; i < 4; i++) {
+      if (vals[i] < p - 1) continue; /* 3p wrapped past 2^64 */
+      begin();
+      out_u64(&out, vals[i]);
+      got = end();
+      snprintf(want, sizeof want, "%llu", (unsigned long long)vals[i]);
+      ck_assert_str_eq(got, want);
+      free(got);
+    }
+  }
+  /* Fractions exact in binary, so printf's rounding and ours agree. */
+  static const double fixed[] = {0.0, 0.5, 7.25, 1732521600.125, 0.0001220703125, 99.0625};
+  for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
+    for (int dec = 0; dec <= 9; dec++) {
+      double t = fixed[i];
+      for (int k = 0; k < dec; k++)
+        t *= 10;
+      if (t - (double)(uint64_t)t == 0.5) continue; /* a tie: printf rounds to even, we up */
+      begin();
+      out_fixed(&out, fixed[i], dec);
+      got = end();
+      snprintf(want, sizeof want, "%.*f", dec, fixed[i]);
+      ck_assert_msg(strcmp(got, want) == 0, "out_fixed(%.17g, %d) = %s, printf %s", fixed[i], dec,
+                    got, want);
+      free(got);
+    }
+}
+END_TEST
+
+static const print_options memo_opts = {.json = true};
+
+/* One frame (or, d NULL, an event) alone, into a buffer whose memos are empty. */
+static size_t render_fresh(const frame_meta *m, const decoded_frame *d, char *dst) {
+  out_buf *fresh = malloc(sizeof *fresh);
+  ck_assert_ptr_nonnull(fresh);
+  out_init(fresh, -1);
+  if (d)
+    frame_print(fresh, &memo_opts, m, d);
+  else
+    event_print(fresh, &memo_opts, m, "gap", 7, "lost", NULL);
+  size_t n = fresh->len;
+  memcpy(dst, fresh->data, n);
+  free(fresh);
+  return n;
+}
+
+/* frame_print repeats the JSON capture context and flag names from the
+ * buffer's memos while their inputs are unchanged. A sequence that changes
+ * one input at a time — connection, time, direction, an endpoint's text in
+ * the same storage (the key holds the text, not the pointer), frame type and
+ * flags, an event in between — must print what each frame prints alone,
+ * also when the first one straddles a flush (nothing may be kept from it). */
+START_TEST(memoized_context_follows_its_inputs) {
+  for (int straddle = 0; straddle < 2; straddle++) {
+    char src[32] = "10.0.0.1:443", dst[32] = "10.0.0.2:5000";
+    frame_meta m = {.conn = 1, .ts = 1.5, .src = src, .dst = dst, .dir = 0};
+    decoded_frame d = {.offset = 9};
+    d.frame.hd = (h2_frame_header){.length = 0, .type = H2_SETTINGS, .flags = H2_FLAG_ACK};
+    static char want[1 << 14];
+    size_t wn = 0, pad = straddle ? OUT_BUF_SIZE - 40 : 0;
+    begin();
+    memset(out.data, '.', pad);
+    out.len = pad;
+    for (int step = 0; step < 12; step++) {
+      switch (step) {
+      case 2:
+        m.conn = 2;
+        break;
+      case 3:
+        m.ts = 2.25;
+        break;
+      case 4:
+        m.dir = 1;
+        break;
+      case 5:
+        src[1] = '1';
+        break;
+      case 6:
+        snprintf(dst, sizeof dst, "10.0.0.2:5");
+        break;
+      case 7:
+        d.frame.hd.type = H2_PING;
+        break;
+      case 8:
+        d.frame.hd.flags = 0;
+        break;
+      case 9:
+        m.src = NULL;
+        break;
+      default:
+        break;
+      }
+      const decoded_frame *dp = step == 10 ? NULL : &d;
+      if (dp)
+        frame_print(&out, &memo_opts, &m, dp);
+      else
+        event_print(&out, &memo_opts, &m, "gap", 7, "lost", NULL);
+      wn += render_fresh(&m, dp, want + wn);
+    }
+    want[wn] = '\0';
+    char *got = end();
+    ck_assert_uint_eq(strlen(got), pad + wn);
+    ck_assert_str_eq(got + pad, want);
+    free(got);
+  }
 }
 END_TEST
 
@@ -272,10 +478,17 @@ static Suite *suite(void) {
   tcase_set_timeout(t, 300);
   tcase_add_test(t, json_escaping);
   tcase_add_test(t, json_escaping_exhaustive);
+  tcase_add_test(t, json_escaping_every_position);
+  tcase_add_test(t, writes_across_a_flush);
+  tcase_add_test(t, json_pairs_match_single_strings);
+  tcase_add_test(t, number_widths);
+  tcase_add_test(t, memoized_context_follows_its_inputs);
   tcase_add_test(t, numbers_and_hex);
   tcase_add_test(t, chunking_does_not_matter);
   suite_add_tcase(s, t);
   return s;
 }
 
-int main(void) { return run_suite(suite()); }
+int main(void) {
+  return run_suite(suite());
+}

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "h2/hpack.h"
+#include "h2/huffman.h"
 
 /* xorshift64*: a fixed seed gives the same run everywhere. */
 typedef struct rng {
@@ -248,14 +249,65 @@ START_TEST(decode_from_copied_wire) {
 }
 END_TEST
 
+/* H2_HUFFMAN_AUTO uses the code exactly when it is strictly shorter (the
+ * encoder tries it within the raw length, no separate measuring pass): one
+ * value per length up to 300 and per mix of 5-bit ('a') and 8-bit ('&')
+ * symbols, so the code is shorter, as long (tie: raw) or longer (binary
+ * bytes); lengths ≥ 127 whose code is under 127 octets take a shorter length
+ * prefix than the raw string would. The wire size and the decoded value and
+ * representation are checked for each. */
+START_TEST(auto_huffman_exactly_when_shorter) {
+  h2_hpack_encoder_config ec = {.huffman = H2_HUFFMAN_AUTO, .indexing = H2_INDEXING_NONE};
+  h2_hpack_encoder *enc = h2_hpack_encoder_new(&ec);
+  ck_assert_ptr_nonnull(enc);
+  h2_hpack_decoder dec;
+  ck_assert_int_eq(h2_hpack_decoder_init(&dec, NULL), H2_OK);
+  static char value[300];
+  unsigned huffman = 0, raw = 0, shorter_prefix = 0;
+  for (size_t len = 1; len <= sizeof value; len++)
+    for (size_t fives = 0; fives <= 12; fives++)
+      for (int binary = 0; binary < 2; binary++) {
+        for (size_t k = 0; k < len; k++)
+          value[k] = binary ? (char)(0x80 + (k * 7 + fives) % 128) : k < fives ? 'a' : '&';
+        h2_header h = {.name = "x-v", .name_len = 3, .value = value, .value_len = len};
+        size_t written, n;
+        h2_error err;
+        ck_assert_int_eq(h2_hpack_encode(enc, &h, 1, wire, sizeof wire, &written, &err), H2_OK);
+        size_t hlen = h2_huffman_encoded_len((const uint8_t *)value, len);
+        bool want_huffman = hlen < len;
+        size_t body = want_huffman ? hlen : len;
+        size_t prefix = body < 127 ? 1 : body - 127 < 128 ? 2 : 3;
+        /* representation byte, name "x-v" (3 octets, raw or Huffman), value */
+        ck_assert_uint_eq(written, 1 + 1 + 3 + prefix + body);
+        ck_assert_int_eq(h2_hpack_decode_list(&dec, wire, written, got, infos, MAX_FIELDS, &n,
+                                              arena, sizeof arena, &err),
+                         H2_OK);
+        ck_assert_uint_eq(n, 1);
+        ck_assert_uint_eq(got[0].value_len, len);
+        ck_assert_mem_eq(got[0].value, value, len);
+        ck_assert(infos[0].value_huffman == want_huffman);
+        want_huffman ? huffman++ : raw++;
+        if (want_huffman && len >= 127 && hlen < 127) shorter_prefix++;
+      }
+  ck_assert_uint_gt(huffman, 100);
+  ck_assert_uint_gt(raw, 100);
+  ck_assert_uint_gt(shorter_prefix, 10);
+  h2_hpack_encoder_free(enc);
+  h2_hpack_decoder_free(&dec);
+}
+END_TEST
+
 static Suite *suite(void) {
   Suite *s = suite_create("hpack_random");
   TCase *t = tcase_create("random");
   tcase_set_timeout(t, 300);
   tcase_add_loop_test(t, random_round_trips, 0, 18);
   tcase_add_test(t, decode_from_copied_wire);
+  tcase_add_test(t, auto_huffman_exactly_when_shorter);
   suite_add_tcase(s, t);
   return s;
 }
 
-int main(void) { return run_suite(suite()); }
+int main(void) {
+  return run_suite(suite());
+}

@@ -1,5 +1,6 @@
 /* test_hpack_static_table.c — the static table (RFC 7541 Appendix A) against
- * the RFC text, and h2_hpack_static_find against a linear search. */
+ * the RFC text, and h2_hpack_static_find against a linear search (also for
+ * near misses of every name). */
 #include <check.h>
 
 #include "run_suite.h"
@@ -76,13 +77,53 @@ START_TEST(find_agrees_with_linear_search) {
 }
 END_TEST
 
+/* The first index with this name by scanning Appendix A, 0 if none. */
+static uint32_t linear_name_find(const char *name, size_t len) {
+  for (uint32_t k = 1; k <= 61; k++) {
+    const h2_hpack_static_entry *x = h2_hpack_static_get(k);
+    if (x->name_len == len && memcmp(x->name, name, len) == 0) return k;
+  }
+  return 0;
+}
+
+/* The lookup hashes a name's length, second and last byte to one candidate:
+ * names that land on a static name's slot without being it (one byte changed
+ * anywhere — in the middle the hash cannot see it —, one byte more or less,
+ * one byte long) must not be taken for it. */
+START_TEST(find_rejects_near_names) {
+  static const char repl[] = {'a', 'x', '-', ':', 'E', '\0', '\xff'};
+  char buf[64];
+  bool exact;
+  for (uint32_t i = 1; i <= 61; i++) {
+    const h2_hpack_static_entry *e = h2_hpack_static_get(i);
+    for (size_t at = 0; at < e->name_len; at++)
+      for (size_t r = 0; r < sizeof repl; r++) {
+        memcpy(buf, e->name, e->name_len);
+        buf[at] = repl[r];
+        ck_assert_uint_eq(h2_hpack_static_find(buf, e->name_len, "", 0, &exact),
+                          linear_name_find(buf, e->name_len));
+      }
+    memcpy(buf, e->name, e->name_len);
+    buf[e->name_len] = 's';
+    ck_assert_uint_eq(h2_hpack_static_find(buf, e->name_len + 1, "", 0, &exact),
+                      linear_name_find(buf, e->name_len + 1));
+    ck_assert_uint_eq(h2_hpack_static_find(buf, e->name_len - 1, "", 0, &exact),
+                      linear_name_find(buf, e->name_len - 1));
+    ck_assert_uint_eq(h2_hpack_static_find(e->name, 1, "", 0, &exact), 0);
+  }
+}
+END_TEST
+
 static Suite *suite(void) {
   Suite *s = suite_create("hpack_static_table");
   TCase *t = tcase_create("static");
   tcase_add_test(t, entries_match_rfc_text);
   tcase_add_test(t, find_agrees_with_linear_search);
+  tcase_add_test(t, find_rejects_near_names);
   suite_add_tcase(s, t);
   return s;
 }
 
-int main(void) { return run_suite(suite()); }
+int main(void) {
+  return run_suite(suite());
+}

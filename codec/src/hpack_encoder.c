@@ -8,6 +8,7 @@
  * newest matching entry; an entry's HPACK index follows from its sequence
  * number. Slots of evicted entries are recognised by their sequence number and
  * reused; the hash is rebuilt when stale slots pile up. */
+#include <stddef.h>
 #include <string.h>
 
 #include "h2/huffman.h"
@@ -40,6 +41,7 @@ struct h2_hpack_encoder {
 /* A multiply-xorshift hash taking 8 bytes per step (not for adversaries: a
  * colliding peer only costs probe steps in a table bounded by its size). */
 static uint32_t hash_bytes(uint32_t seed, const char *p, size_t n) {
+  const char *start = p;
   uint64_t h = seed ^ (n * 0x9e3779b97f4a7c15ULL);
   while (n >= 8) {
     uint64_t w;
@@ -50,17 +52,42 @@ static uint32_t hash_bytes(uint32_t seed, const char *p, size_t n) {
     n -= 8;
   }
   if (n) {
-    uint64_t w = 0;
-    memcpy(&w, p, n);
+    /* The tail as fixed-size loads (a variable-length copy is a call):
+     * the last 8 bytes when the string had a whole word (overlapping it),
+     * else two overlapping halves or the first, middle and last bytes. The
+     * length is already in h, so overlap loses nothing that matters. */
+    uint64_t w;
+    if (p - start >= 8 - (ptrdiff_t)n) {
+      memcpy(&w, p + n - 8, 8);
+    } else if (n >= 4) {
+      uint32_t lo, hi;
+      memcpy(&lo, p, 4);
+      memcpy(&hi, p + n - 4, 4);
+      w = (uint64_t)hi << 32 | lo;
+    } else {
+      w = (uint64_t)(uint8_t)p[0] | (uint64_t)(uint8_t)p[n >> 1] << 8 |
+          (uint64_t)(uint8_t)p[n - 1] << 16;
+    }
     h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
     h ^= h >> 29;
   }
   return (uint32_t)(h ^ (h >> 32));
 }
 
-static uint32_t name_hash_of(const char *name, size_t nlen) {
-  uint32_t h = hash_bytes(2166136261u, name, nlen);
+/* A name Appendix A has is keyed by its first static index (static_index,
+ * which the encoder has looked up anyway) instead of by hashing its bytes:
+ * most names are such. Other names hash their bytes. Either way a match is
+ * confirmed by comparing the entry. */
+static uint32_t name_hash_of(uint32_t static_index, const char *name, size_t nlen) {
+  uint32_t h = static_index ? static_index * 0x9e3779b1u : hash_bytes(2166136261u, name, nlen);
   return h ? h : 1;
+}
+
+/* First Appendix A index with this name, 0 if none (no value is SIZE_MAX
+ * octets long, so the lookup never stops at a value match). */
+static uint32_t static_name_index(const char *name, size_t nlen) {
+  bool exact;
+  return h2_hpack_static_find(name, nlen, NULL, SIZE_MAX, &exact);
 }
 
 static uint32_t field_hash_of(uint32_t name_h, const char *value, size_t vlen) {
@@ -69,7 +96,7 @@ static uint32_t field_hash_of(uint32_t name_h, const char *value, size_t vlen) {
 }
 
 static bool bytes_eq(const char *a, const char *b, size_t n) {
-  return n == 0 || memcmp(a, b, n) == 0;
+  return hpack_bytes_eq(a, b, n);
 }
 
 /* Live when the entry with this seq is still in the table. */
@@ -135,7 +162,8 @@ static void rebuild_hash(h2_hpack_encoder *e) {
   for (uint32_t k = e->table.count; k-- > 0;) { /* oldest first: newest wins */
     h2_header f;
     hpack_table_get(&e->table, k, &f);
-    uint32_t seq = e->inserted - 1 - k, nh = name_hash_of(f.name, f.name_len);
+    uint32_t seq = e->inserted - 1 - k,
+             nh = name_hash_of(static_name_index(f.name, f.name_len), f.name, f.name_len);
     hash_put(e, e->field_hash, &e->hash_used, field_hash_of(nh, f.value, f.value_len), seq, false,
              &f);
     hash_put(e, e->name_hash, &e->name_used, nh, seq, true, &f);
@@ -261,10 +289,23 @@ typedef struct out_buf {
   bool short_;
 } out_buf;
 
-static void put_int(out_buf *o, uint32_t v, unsigned prefix, uint8_t pattern) {
+static inline void put_int(out_buf *o, uint32_t v, unsigned prefix, uint8_t pattern) {
+  if (v < (1u << prefix) - 1 && o->len < o->cap) { /* §5.1: fits the prefix (most indexes) */
+    o->p[o->len++] = (uint8_t)(pattern | v);
+    return;
+  }
   size_t n = h2_hpack_int_encode(v, prefix, pattern, o->p + o->len, o->cap - o->len);
   if (n == 0) o->short_ = true;
   o->len += n;
+}
+
+/* Octets of an HPACK integer with a 7-bit prefix (§5.1). */
+static size_t int7_len(size_t v) {
+  size_t n = 1;
+  if (v >= 127)
+    for (v -= 127, n++; v >= 128; v >>= 7)
+      n++;
+  return n;
 }
 
 static void put_string(h2_hpack_encoder *e, out_buf *o, const char *s, size_t len) {
@@ -272,9 +313,27 @@ static void put_string(h2_hpack_encoder *e, out_buf *o, const char *s, size_t le
   const uint8_t *u = (const uint8_t *)s;
   bool huff = false;
   size_t hlen = 0;
-  if (e->huffman != H2_HUFFMAN_NEVER && len > 0) {
+  if (e->huffman == H2_HUFFMAN_AUTO && len > 0) {
+    /* One pass instead of measuring the code first: encode after a length
+     * prefix sized for the raw string into at most len - 1 octets, which
+     * h2_huffman_encode refuses (0) exactly when the code is not shorter —
+     * then the raw string is written over it. A shorter code never needs a
+     * longer prefix; a shorter prefix moves the code back. The up-front
+     * bound (raw sizes in AUTO mode) leaves room for prefix + len. */
+    size_t pre = int7_len(len), at = o->len + pre;
+    if (o->cap - o->len >= pre + len) {
+      hlen = h2_huffman_encode(u, len, o->p + at, len - 1);
+      if (hlen) {
+        size_t hpre = int7_len(hlen);
+        if (hpre < pre) memmove(o->p + o->len + hpre, o->p + at, hlen);
+        put_int(o, (uint32_t)hlen, 7, 0x80);
+        o->len += hlen;
+        return;
+      }
+    }
+  } else if (e->huffman == H2_HUFFMAN_ALWAYS && len > 0) {
     hlen = h2_huffman_encoded_len(u, len);
-    huff = e->huffman == H2_HUFFMAN_ALWAYS || hlen < len;
+    huff = true;
   }
   size_t body = huff ? hlen : len;
   put_int(o, (uint32_t)body, 7, huff ? 0x80 : 0x00);
@@ -360,11 +419,14 @@ h2_status h2_hpack_encode(h2_hpack_encoder *e, const h2_header *list, size_t n, 
     bool value_match = false;
     uint32_t index =
         h2_hpack_static_find(h->name, h->name_len, h->value, h->value_len, &value_match);
+    uint32_t static_index = value_match ? 0 : index; /* the name's first entry, or 0 */
+    /* Hashes are computed only when needed (0 = not yet): not for static
+     * exact matches, nor against an empty dynamic table. */
     /* Hashes are computed only when needed (0 = not yet): not for static
      * exact matches, nor against an empty dynamic table. */
     uint32_t nh = 0, fh = 0;
     if (!value_match && !never && e->table.count) {
-      nh = name_hash_of(h->name, h->name_len);
+      nh = name_hash_of(static_index, h->name, h->name_len);
       fh = field_hash_of(nh, h->value, h->value_len);
       uint32_t seq1 = hash_find(e, e->field_hash, fh, h, false);
       if (seq1) {
@@ -377,7 +439,7 @@ h2_status h2_hpack_encode(h2_hpack_encoder *e, const h2_header *list, size_t n, 
       continue;
     }
     if (index == 0 && e->table.count) {
-      if (!nh) nh = name_hash_of(h->name, h->name_len);
+      if (!nh) nh = name_hash_of(static_index, h->name, h->name_len);
       uint32_t seq1 = hash_find(e, e->name_hash, nh, h, true);
       if (seq1) index = H2_HPACK_STATIC_COUNT + (e->inserted - (seq1 - 1));
     }
@@ -404,7 +466,7 @@ h2_status h2_hpack_encode(h2_hpack_encoder *e, const h2_header *list, size_t n, 
         uint32_t seq = e->inserted++;
         h2_header f;
         hpack_table_get(&e->table, 0, &f);
-        if (!nh) nh = name_hash_of(h->name, h->name_len);
+        if (!nh) nh = name_hash_of(static_index, h->name, h->name_len);
         if (!fh) fh = field_hash_of(nh, h->value, h->value_len);
         hash_put(e, e->field_hash, &e->hash_used, fh, seq, false, &f);
         hash_put(e, e->name_hash, &e->name_used, nh, seq, true, &f);

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "h2/hpack.h"
 
@@ -38,6 +39,30 @@ static inline h2_status hpack_int_decode_inline(const uint8_t *buf, size_t len,
       return H2_OK;
     }
   }
+}
+
+/* a[0..n) == b[0..n). Names and most values compared by the encoder's
+ * lookups are short: up to 16 bytes take two overlapping word compares (or
+ * three bytes under 4) instead of a call to memcmp. */
+static inline bool hpack_bytes_eq(const char *a, const char *b, size_t n) {
+  if (n >= 8) {
+    if (n > 16) return memcmp(a, b, n) == 0;
+    uint64_t a0, b0, a1, b1;
+    memcpy(&a0, a, 8);
+    memcpy(&b0, b, 8);
+    memcpy(&a1, a + n - 8, 8);
+    memcpy(&b1, b + n - 8, 8);
+    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+  }
+  if (n >= 4) {
+    uint32_t a0, b0, a1, b1;
+    memcpy(&a0, a, 4);
+    memcpy(&b0, b, 4);
+    memcpy(&a1, a + n - 4, 4);
+    memcpy(&b1, b + n - 4, 4);
+    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+  }
+  return n == 0 || (a[0] == b[0] && a[n >> 1] == b[n >> 1] && a[n - 1] == b[n - 1]);
 }
 
 typedef struct h2_hpack_table_private hpack_table;

@@ -9,15 +9,15 @@
 /* Index 0 is a placeholder; 1..61 are Appendix A. */
 extern const h2_hpack_static_entry h2_hpack_static_entries[H2_HPACK_STATIC_COUNT + 1];
 
-/* Name lookup: for each name length, the first index of each distinct name
- * of that length (entries sharing a name are adjacent in Appendix A). The
- * generator checks both limits. */
-#define H2_HPACK_STATIC_MAX_NAME 27 /* access-control-allow-origin */
-#define H2_HPACK_STATIC_MAX_PER_LEN 8
-typedef struct h2_hpack_static_bucket {
-  uint8_t count;
-  uint8_t first[H2_HPACK_STATIC_MAX_PER_LEN];
-} h2_hpack_static_bucket;
-extern const h2_hpack_static_bucket h2_hpack_static_by_len[H2_HPACK_STATIC_MAX_NAME + 1];
+#define H2_HPACK_STATIC_MAX_NAME 27 /* access-control-allow-origin (the generator checks) */
+
+/* Name lookup in one step: a perfect hash of the distinct names (length, last
+ * and second character; the generator uses the same multipliers 5 and 51, checks
+ * that no two names share a slot, and writes the slot → first index table;
+ * 0 = no name there). A name of another length or text that lands in a slot
+ * is told apart by comparing it with the slot's name. Names ≥ 2 bytes. */
+#define H2_HPACK_STATIC_HASH(len, second, last)                                                    \
+  (((len)*5u + (uint8_t)(last)*51u + (uint8_t)(second)) & 255u)
+extern const uint8_t h2_hpack_static_by_hash[256];
 
 #endif

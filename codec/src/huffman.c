@@ -22,36 +22,62 @@ size_t h2_huffman_encoded_len(const uint8_t *src, size_t len) {
   return (size_t)((bits + 7) / 8);
 }
 
+/* Appends one code to the accumulator. */
+static inline void push_code(uint64_t *acc, unsigned *nbits, h2_huffman_code c) {
+  *acc = (*acc << c.bits) | c.code;
+  *nbits += c.bits;
+}
+
+/* Writes the oldest 32 pending bits when there are that many. They are
+ * output whatever follows, so when they do not fit the code does not either:
+ * false, and the room is checked once per 4 octets, not per symbol (the
+ * encoder relies on the early refusal to try Huffman within the raw length). */
+static inline bool flush32(uint64_t acc, unsigned *nbits, uint8_t *dst, size_t cap, size_t *out) {
+  if (*nbits < 32) return true;
+  if (cap - *out < 4) return false;
+  *nbits -= 32;
+  uint32_t w = (uint32_t)(acc >> *nbits);
+  dst[*out] = (uint8_t)(w >> 24);
+  dst[*out + 1] = (uint8_t)(w >> 16);
+  dst[*out + 2] = (uint8_t)(w >> 8);
+  dst[*out + 3] = (uint8_t)w;
+  *out += 4;
+  return true;
+}
+
 size_t h2_huffman_encode(const uint8_t *src, size_t len, uint8_t *dst, size_t cap) {
-  uint64_t acc = 0; /* pending bits, right-aligned; fewer than 32 + 30 */
+  uint64_t acc = 0; /* pending bits, right-aligned; fewer than 32 between steps */
   unsigned nbits = 0;
   size_t out = 0, i = 0;
-  /* While 4 more bytes certainly fit, flush 32 bits at a time. */
-  while (i < len && cap - out >= 4) {
-    const h2_huffman_code c = h2_huffman_table[src[i++]];
-    acc = (acc << c.bits) | c.code;
-    nbits += c.bits;
-    if (nbits >= 32) {
-      nbits -= 32;
-      uint32_t w = (uint32_t)(acc >> nbits);
-      dst[out] = (uint8_t)(w >> 24);
-      dst[out + 1] = (uint8_t)(w >> 16);
-      dst[out + 2] = (uint8_t)(w >> 8);
-      dst[out + 3] = (uint8_t)w;
-      out += 4;
+  /* Four symbols per step when their codes add up to at most 32 bits (any
+   * four letters, digits or common punctuation: 5 to 8 bits each), so the
+   * accumulator stays under 64 bits with one flush; otherwise one by one. */
+  for (; i + 4 <= len; i += 4) {
+    const h2_huffman_code a = h2_huffman_table[src[i]], b = h2_huffman_table[src[i + 1]],
+                          c = h2_huffman_table[src[i + 2]], d = h2_huffman_table[src[i + 3]];
+    unsigned sum = (unsigned)a.bits + b.bits + c.bits + d.bits;
+    if (sum <= 32) {
+      acc =
+          (((((acc << a.bits) | a.code) << b.bits | b.code) << c.bits | c.code) << d.bits) | d.code;
+      nbits += sum;
+      if (!flush32(acc, &nbits, dst, cap, &out)) return 0;
+    } else {
+      const h2_huffman_code q[4] = {a, b, c, d};
+      for (int k = 0; k < 4; k++) {
+        push_code(&acc, &nbits, q[k]);
+        if (!flush32(acc, &nbits, dst, cap, &out)) return 0;
+      }
     }
   }
-  /* Near the end of dst: byte by byte, checking room. */
-  for (;;) {
-    while (nbits >= 8) {
-      if (out == cap) return 0;
-      nbits -= 8;
-      dst[out++] = (uint8_t)(acc >> nbits);
-    }
-    if (i == len) break;
-    const h2_huffman_code c = h2_huffman_table[src[i++]];
-    acc = (acc << c.bits) | c.code;
-    nbits += c.bits;
+  for (; i < len; i++) {
+    push_code(&acc, &nbits, h2_huffman_table[src[i]]);
+    if (!flush32(acc, &nbits, dst, cap, &out)) return 0;
+  }
+  /* The last whole octets (fewer than 32 bits are pending). */
+  while (nbits >= 8) {
+    if (out == cap) return 0;
+    nbits -= 8;
+    dst[out++] = (uint8_t)(acc >> nbits);
   }
   if (nbits > 0) {
     /* §5.2: pad with the most significant bits of EOS (all ones). */

@@ -7,7 +7,8 @@ RFC 7541 text (../shared/spec/hpack-rfc7541.txt):
                           table on the next FAST_BITS bits for the short codes
                           and canonical per-length limits for the long ones
   huffman_decode_table.h  their declarations
-  hpack_static_table.c    Appendix A: the 61 static entries
+  hpack_static_table.c    Appendix A: the 61 static entries, with a lookup by a
+                          perfect hash of the names
 
 Run from the repository root:  python3 codec/tools/gen_hpack_tables.py [RFC [OUTDIR]]
 (OUTDIR defaults to codec/src). The outputs are committed;
@@ -20,6 +21,10 @@ import sys
 rfc = sys.argv[1] if len(sys.argv) > 1 else "../shared/spec/hpack-rfc7541.txt"
 outdir = sys.argv[2] if len(sys.argv) > 2 else "codec/src"
 FAST_BITS = 12  # 2^12 four-byte entries: up to two codes of up to 12 bits per lookup
+# Multipliers of the static-name perfect hash (H2_HPACK_STATIC_HASH in
+# hpack_static_table.h must use the same; the generator fails on a collision).
+HASH_LEN_MUL = 5
+HASH_LAST_MUL = 51
 text = open(rfc, encoding="utf-8").read()
 
 codes = {}
@@ -158,9 +163,9 @@ with open(outdir + "/hpack_static_table.c", "w") as f:
     for i, n, v in static:
         f.write("    {%s, %d, %s, %d}, /* %d */\n" % (cstr(n), len(n), cstr(v), len(v), i))
     f.write("};\n\n")
-    # Lookup by name for the encoder (hpack_static.c): per name length, the
-    # first index of each distinct name. Entries sharing a name are adjacent
-    # in Appendix A, so the first index leads to all of them.
+    # Lookup by name for the encoder (hpack_static.c): the first index of each
+    # distinct name. Entries sharing a name are adjacent in Appendix A, so the
+    # first index leads to all of them.
     firsts = {}
     for i, n, v in static:
         if n not in firsts:
@@ -168,18 +173,18 @@ with open(outdir + "/hpack_static_table.c", "w") as f:
         else:
             assert static[i - 2][1] == n, ("same-name entries not adjacent", n)
     max_name = max(len(n) for n in firsts)
-    by_len = {}
-    for n, i in sorted(firsts.items(), key=lambda x: x[1]):
-        by_len.setdefault(len(n), []).append((i, n))
-    assert max_name == 27 and max(len(b) for b in by_len.values()) <= 8  # hpack_static_table.h
-    f.write("const h2_hpack_static_bucket h2_hpack_static_by_len[H2_HPACK_STATIC_MAX_NAME + 1] = {\n")
-    for L in sorted(by_len):
-        b = by_len[L]
-        line = "    [%d] = {%d, {%s}}," % (L, len(b), ", ".join(str(i) for i, n in b))
-        note = " /* %s */" % " ".join(n for i, n in b)
-        if len(line + note) <= 100:
-            f.write(line + note + "\n")
-        else:
-            f.write("    /*%s */\n%s\n" % (note[3:-3], line))
+    assert max_name == 27  # H2_HPACK_STATIC_MAX_NAME in hpack_static_table.h
+    # A perfect hash of the 52 distinct names: one candidate per name. The function (length, last
+    # and second character, see H2_HPACK_STATIC_HASH in hpack_static_table.h,
+    # whose multipliers must be these) puts every name in a slot of its own.
+    def static_hash(n):
+        return (len(n) * HASH_LEN_MUL + ord(n[-1]) * HASH_LAST_MUL + ord(n[1])) & 255
+    slots = {}
+    for n, i in firsts.items():
+        assert len(n) >= 2 and static_hash(n) not in slots, ("static hash collides", n)
+        slots[static_hash(n)] = (i, n)
+    f.write("const uint8_t h2_hpack_static_by_hash[256] = {\n")
+    for k in sorted(slots):
+        f.write("    [%d] = %d, /* %s */\n" % (k, slots[k][0], slots[k][1]))
     f.write("};\n")
 print("ok: %d codes, %d length rows, %d static entries" % (len(codes), len(rows), len(static)))
