@@ -1,5 +1,5 @@
 /* bench_tlsdec.c — decryption throughput of the TLS capture filter
- * (inspector/tlsdec_filter.h): one client direction of 64 full-size (16 KiB)
+ * (inspector/tls/tlsdec_filter.h): one client direction of 64 full-size (16 KiB)
  * application_data records behind a synthetic handshake, fed through the
  * filter into a counting consumer, against the same records opened with raw
  * EVP AEAD calls (the floor: what libcrypto alone costs). Ratio near 1 means

@@ -1,4 +1,4 @@
-/* json_read.c — fuzz target for the strict JSON reader (inspector/json_read.h):
+/* json_read.c — fuzz target for the strict JSON reader (inspector/cli/json_read.h):
  * any bytes give a tree or an error naming an offset, never a crash; a parsed
  * tree's strings are written back through json_write and must parse again to
  * the same strings (escaping and UTF-8 handling agree with the reader). */

@@ -1,5 +1,5 @@
 /* serve_preface.c — fuzz target for what `serve` makes of an h2c client's
- * first bytes (inspector/serve_preface.h): the input is those bytes.
+ * first bytes (inspector/serve/serve_preface.h): the input is those bytes.
  * Oracles: the verdict on a prefix never contradicts the verdict on the
  * whole (an invalid prefix stays invalid; a preface or a complete HTTP/1.x
  * head found in a prefix is found, with the same length, in the whole); a

@@ -1,5 +1,5 @@
 /* tcp_reassembly.c — fuzz target for one TCP direction's reassembler
- * (inspector/tcp_reassembly.h): an input-chosen list of segments (reordered,
+ * (inspector/capture/tcp_reassembly.h): an input-chosen list of segments (reordered,
  * overlapping, retransmitted, cut by the snap length, before the start,
  * around the 2^32 sequence wrap, with FINs) and ACKs, cut from one original
  * byte stream, then a flush.

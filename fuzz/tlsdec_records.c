@@ -1,5 +1,5 @@
 /* tlsdec_records.c — fuzz target for the TLS record/handshake parser of the
- * capture decryption filter (inspector/tlsdec_filter.h) and the hello parser.
+ * capture decryption filter (inspector/tls/tlsdec_filter.h) and the hello parser.
  *
  * Input: u16 key log length, that much NSS key log text (so seeds made from
  * real captures reach the decryption paths), then segments of one connection:

@@ -1,4 +1,4 @@
-/* test_cli_args.c — the shared option parser (inspector/cli_args.c): both
+/* test_cli_args.c — the shared option parser (inspector/cli/cli_args.c): both
  * spellings of a value (--opt=value, --opt value), bundled short flags,
  * options after operands, "--", the usage errors (missing value, unknown
  * option, a value given to a flag) with their message and one hint line,

@@ -1,5 +1,5 @@
 /* test_session_conformance.c — runs every server case of `h2scope check`
- * (inspector/check_cases_*.c) in-process against the project's own sans-I/O
+ * (inspector/check/check_cases_*.c) in-process against the project's own sans-I/O
  * server session: builds each line with check_build, feeds it, lets a tiny
  * application answer complete requests (except /hold), then grades the
  * frames the session sent with check_grade. The client cases run the same

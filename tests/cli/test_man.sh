@@ -2,7 +2,7 @@
 # test_man.sh — the man pages (docs/man/*.scd): each builds with scdoc, `man -l`
 # renders it with no warnings, every option that `h2scope [SUB] --help` prints
 # appears in that page, every command of `h2scope --help` has a page, the exit
-# statuses of inspector/commands.h are the ones h2scope(1) and
+# statuses of inspector/cli/commands.h are the ones h2scope(1) and
 # docs/exit-status.md document, and `cmake --install` puts the pages, the
 # completion and the schemas where man, bash-completion and users look.
 set -euo pipefail
@@ -69,7 +69,7 @@ for cmd in $commands; do
 done
 
 # Exit statuses: the enum in commands.h, documented in h2scope(1) and exit-status.md.
-statuses=$(grep -oE 'EXIT_[A-Z]+ = [0-9]+' "$src/inspector/commands.h" | awk '{print $3}')
+statuses=$(grep -oE 'EXIT_[A-Z]+ = [0-9]+' "$src/inspector/cli/commands.h" | awk '{print $3}')
 [ "$(wc -w <<<"$statuses")" -ge 4 ] ||
   { echo "FAIL: exit statuses not found in commands.h"; fail=1; }
 exit_section=$(render "$work/h2scope.1" | sed -n '/^EXIT STATUS/,/^[A-Z]/p')

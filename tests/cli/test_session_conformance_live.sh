@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # test_session_conformance_live.sh — the server cases of `h2scope check`
-# (inspector/check_cases_*.c, also run in-process by test_session_conformance)
+# (inspector/check/check_cases_*.c, also run in-process by test_session_conformance)
 # sent over TCP to a running `h2scope serve`: the server must react to each
 # violation exactly as the RFC requires (every case "pass", none lenient).
 set -euo pipefail

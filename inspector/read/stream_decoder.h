@@ -1,7 +1,7 @@
 /* stream_decoder.h — one direction of an HTTP/2 connection, decoded
  * incrementally: bytes in (any chunking), connection preface, frames, field
  * blocks (HEADERS/PUSH_PROMISE + CONTINUATION) and HPACK out, as
- * decoded_frame values for frame_print. Frames are decoded in place from the
+ * decoded_frame values (decoded_frame.h). Frames are decoded in place from the
  * caller's chunk; only a frame that straddles chunks is copied (bounded by
  * the maximum frame size). Used by `h2scope frames` and, per connection
  * direction, by `h2scope read`. */
@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "frame_print.h"
+#include "decoded_frame.h"
 #include "h2/frame.h"
 #include "h2/hpack.h"
 

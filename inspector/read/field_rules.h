@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "frame_print.h"
+#include "decoded_frame.h"
 #include "h2/hpack.h"
 
 /* kind: enum field_block_kind (stream_states.h). infos (may be NULL): the

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "flow_events.h"
-#include "frame_print.h"
+#include "decoded_frame.h"
 #include "stream_decoder.h"
 #include "stream_states.h"
 

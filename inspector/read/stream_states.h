@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "frame_print.h"
+#include "decoded_frame.h"
 #include "h2/frame.h"
 
 #define STREAM_STATES_MAX 4096

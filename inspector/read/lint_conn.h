@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "frame_print.h"
+#include "decoded_frame.h"
 #include "h2/observer.h"
 #include "h2_conn.h"
 #include "out_buf.h"

@@ -289,7 +289,14 @@ static void swap_dirs(h2_conn *c) {
 
 /* Renders the HTTP/1.1 Upgrade request as the headers of stream 1 (RFC 7540
  * §3.2: the request that carried the upgrade is stream 1, half-closed from
- * the client), plus the HTTP2-Settings it carried. */
+ * the client), plus the HTTP2-Settings it carried.
+ *
+ * Known up-call (docs/architecture.md): this renders JSON, the out wing's
+ * job, because read_sink.on_event takes the upgrade as pre-rendered
+ * `,"k":v` pairs (extra_json). It goes once the upgrade travels to the sink
+ * as data (the header list on_upgrade_request already gets, plus the parsed
+ * HTTP2-Settings) and out renders it; until then h2_conn.c includes
+ * json_write.h. */
 static void render_upgrade(conn_alloc *a, const http1_head *h) {
   if (!a->up)
     a->up = calloc(1, sizeof *a->up);
