@@ -1,4 +1,4 @@
-/* test_lint_sarif.c — the SARIF 2.1.0 writer (inspector/out/sarif_write.h) on
+/* test_lint_sarif.c — the SARIF 2.1.0 writer (inspector/render/sarif_write.h) on
  * its own, as `read --lint` and `check` use it: rules declared once (again
  * ignored), results before and after their rule, rules only named by a
  * result, escaping of hostile strings, an empty log, and open errors. The

@@ -110,7 +110,11 @@ static int get_fetch(const get_options *o, const get_url *urls, size_t nurl) {
     return fputs("h2scope get: out of memory\n", stderr), EXIT_INPUT;
   }
   int rc = EXIT_USAGE;
-  if (get_request_build(req, o->method, &urls[0], o->hdr_args, o->nhdr, data != NULL, data_len)) {
+  char err[2200];
+  if (!get_request_build(req, o->method, &urls[0], o->hdr_args, o->nhdr, data != NULL, data_len,
+                         err, sizeof err))
+    cli_usage_error("h2scope get", "%s", err);
+  else {
     get_transport gt = {.fd = -1};
     uint8_t extra[GET_UPGRADE_EXTRA];
     size_t extra_len = 0;
@@ -123,7 +127,9 @@ static int get_fetch(const get_options *o, const get_url *urls, size_t nurl) {
                                 .upgraded = o->use_upgrade,
                                 .timeout_s = o->timeout_s,
                                 .max_body = o->max_body};
-      rc = get_session_run(&so, urls, nurl, req, data, data_len, &gt, extra, extra_len);
+      get_outcome out =
+          get_session_run(&so, urls, nurl, req, data, data_len, &gt, extra, extra_len);
+      rc = out == GET_COMPLETE ? EXIT_OK : out == GET_FAILED ? EXIT_FINDINGS : EXIT_INPUT;
       tls_conn_free(gt.tls);
       close(gt.fd);
     }
@@ -207,8 +213,11 @@ int cmd_get(int argc, char **argv) {
   if (nurl > 1024) return cli_error(&p, "at most 1024 URLs");
   get_url *urls = calloc(nurl, sizeof *urls);
   if (!urls) return fputs("h2scope get: out of memory\n", stderr), EXIT_INPUT;
-  int rc = get_urls_parse(urls, nurl, url_args, use_upgrade, data_arg != NULL);
-  if (rc == EXIT_OK) {
+  char err[2200];
+  int rc = EXIT_OK;
+  if (!get_urls_parse(urls, nurl, url_args, use_upgrade, data_arg != NULL, err, sizeof err))
+    rc = cli_error(&p, "%s", err);
+  else {
     get_options o = {.verbose = verbose,
                      .json = json,
                      .include = include,

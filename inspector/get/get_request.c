@@ -8,9 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli_args.h"
-#include "commands.h"
-
 static bool parse_url(const char *s, get_url *u) {
   memset(u, 0, sizeof *u);
   const char *rest;
@@ -47,31 +44,32 @@ static bool parse_url(const char *s, get_url *u) {
   return u->host[0] != 0;
 }
 
-int get_urls_parse(get_url *urls, size_t n, const char *const *args, bool upgrade, bool has_body) {
+bool get_urls_parse(get_url *urls, size_t n, const char *const *args, bool upgrade, bool has_body,
+                    char *err, size_t errcap) {
   for (size_t i = 0; i < n; i++) {
     if (!parse_url(args[i], &urls[i])) {
-      cli_usage_error("h2scope get", "not an http:// or https:// URL: %s", args[i]);
-      return EXIT_USAGE;
+      snprintf(err, errcap, "not an http:// or https:// URL: %s", args[i]);
+      return false;
     }
     if (strcmp(urls[i].authority, urls[0].authority) || urls[i].tls != urls[0].tls) {
-      cli_usage_error("h2scope get", "all URLs must have the same origin");
-      return EXIT_USAGE;
+      snprintf(err, errcap, "all URLs must have the same origin");
+      return false;
     }
   }
   if (upgrade && (urls[0].tls || has_body)) {
-    cli_usage_error("h2scope get",
-                    "--upgrade is for http:// requests without a body (https uses ALPN)");
-    return EXIT_USAGE;
+    snprintf(err, errcap, "--upgrade is for http:// requests without a body (https uses ALPN)");
+    return false;
   }
-  return EXIT_OK;
+  return true;
 }
 
 /* Pseudo-headers first (RFC 9113 §8.3), then the -H fields with lowercase
  * names (§8.2.1), then content-length for a body. */
 bool get_request_build(get_request *r, const char *method, const get_url *u,
-                       const char *const *hdr_args, size_t nhdr, bool has_body, size_t body_len) {
+                       const char *const *hdr_args, size_t nhdr, bool has_body, size_t body_len,
+                       char *err, size_t errcap) {
   if (nhdr > GET_MAX_HEADERS) {
-    fputs("h2scope get: too many -H\n", stderr);
+    snprintf(err, errcap, "at most %d -H options", GET_MAX_HEADERS);
     return false;
   }
   h2_header *req = r->fields;
@@ -87,7 +85,7 @@ bool get_request_build(get_request *r, const char *method, const get_url *u,
     const char *colon = strchr(hdr_args[i] + 1, ':');
     size_t nl = colon ? (size_t)(colon - hdr_args[i]) : 0;
     if (!colon || nl >= sizeof r->names[i]) {
-      cli_usage_error("h2scope get", "-H needs 'name: value', not '%s'", hdr_args[i]);
+      snprintf(err, errcap, "-H needs 'name: value', not '%s'", hdr_args[i]);
       return false;
     }
     for (size_t k = 0; k < nl; k++)

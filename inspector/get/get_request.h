@@ -20,9 +20,10 @@ typedef struct get_url {
 } get_url;
 
 /* Parses and checks the URLs: all http:// or https:// with one origin; a
- * request with a body or over TLS cannot start with an upgrade. The exit
- * status (EXIT_USAGE with a message on stderr). */
-int get_urls_parse(get_url *urls, size_t n, const char *const *args, bool upgrade, bool has_body);
+ * request with a body or over TLS cannot start with an upgrade. false with
+ * the reason in err (the command reports it as a usage error). */
+bool get_urls_parse(get_url *urls, size_t n, const char *const *args, bool upgrade, bool has_body,
+                    char *err, size_t errcap);
 
 /* The header list: pseudo-headers, user-agent, the -H fields, content-length.
  * It points into itself (names, content_length): build it in place. */
@@ -34,10 +35,11 @@ typedef struct get_request {
   char content_length[24];
 } get_request;
 
-/* method NULL: GET, or POST with a body. false (with a message on stderr)
+/* method NULL: GET, or POST with a body. false (with the reason in err)
  * when an -H argument is not 'name: value' or nhdr > GET_MAX_HEADERS. */
 bool get_request_build(get_request *r, const char *method, const get_url *u,
-                       const char *const *hdr_args, size_t nhdr, bool has_body, size_t body_len);
+                       const char *const *hdr_args, size_t nhdr, bool has_body, size_t body_len,
+                       char *err, size_t errcap);
 
 /* The body of --data: TEXT, or @FILE's bytes (malloc'd). NULL (with a
  * message on stderr) when the file cannot be read or memory is short. */

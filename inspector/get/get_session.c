@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "commands.h"
 #include "get_body.h"
 #include "h2/session.h"
 #include "h2/session_io.h"
@@ -34,7 +33,7 @@ typedef struct get_state {
   uint64_t max_body;  /* 0: no limit */
   bool settings_seen; /* until the server's SETTINGS, its stream limit is unknown */
   bool output_failed; /* stdout cannot be written (or a body cannot be held back) */
-  int rc;
+  get_outcome rc;
 } get_state;
 
 static response *by_stream(get_state *g, uint32_t id) {
@@ -112,7 +111,7 @@ static void on_data(get_state *g, response *r, const h2_event *ev) {
             "cancelled\n",
             r->stream_id, (unsigned long long)g->max_body);
     h2_session_send_rst_stream(g->s, r->stream_id, H2_CANCEL);
-    g->rc = EXIT_FINDINGS;
+    g->rc = GET_FAILED;
     finish(g, r, true);
   } else if (ev->end_stream) {
     finish(g, r, false);
@@ -151,7 +150,7 @@ static void on_event(get_state *g, const h2_event *ev) {
     fprintf(stderr, "h2scope get: %s error %s on stream %u (%s, %s)\n",
             ev->type == H2_EV_STREAM_ERROR ? "stream" : "connection", code_name(ev->error_code),
             ev->stream_id, ev->rule ? ev->rule : "", ev->section ? ev->section : "");
-    g->rc = EXIT_FINDINGS;
+    g->rc = GET_FAILED;
     break;
   case H2_EV_GOAWAY:
     if (ev->error_code != H2_NO_ERROR)
@@ -181,9 +180,9 @@ static void run_session(get_state *g, h2_session_io *io) {
   }
 }
 
-int get_session_run(const get_session_options *o, const get_url *urls, size_t nurl,
-                    get_request *req, const uint8_t *data, size_t data_len, get_transport *gt,
-                    const uint8_t *extra, size_t extra_len) {
+get_outcome get_session_run(const get_session_options *o, const get_url *urls, size_t nurl,
+                            get_request *req, const uint8_t *data, size_t data_len,
+                            get_transport *gt, const uint8_t *extra, size_t extra_len) {
   out_buf err_out, out;
   out_init(&err_out, 2);
   out_init(&out, 1);
@@ -208,12 +207,12 @@ int get_session_run(const get_session_options *o, const get_url *urls, size_t nu
                  .data_len = data_len,
                  .include = o->include,
                  .max_body = o->max_body,
-                 .rc = EXIT_OK};
+                 .rc = GET_COMPLETE};
   g.resp = io ? calloc(nurl, sizeof *g.resp) : NULL;
   g.out = g.resp ? get_body_new(nurl, &out) : NULL;
   if (!g.out || (extra_len && !h2_session_io_push_input(io, extra, extra_len))) {
     fputs("h2scope get: out of memory\n", stderr);
-    g.rc = EXIT_INPUT;
+    g.rc = GET_OUTPUT_ERROR;
   } else {
     if (o->upgraded) { /* the upgrade request is stream 1 */
       g.resp[0].stream_id = 1;
@@ -222,20 +221,20 @@ int get_session_run(const get_session_options *o, const get_url *urls, size_t nu
     send_requests(&g);
     run_session(&g, io);
     if (g.output_failed) {
-      g.rc = EXIT_INPUT;
+      g.rc = GET_OUTPUT_ERROR;
     } else {
       if (gt->timed_out)
         fprintf(stderr, "h2scope get: timed out: nothing from the server for %u s\n", o->timeout_s);
       if (g.done < nurl) {
         fprintf(stderr, "h2scope get: connection ended with %zu of %zu responses\n", g.done, nurl);
-        g.rc = EXIT_FINDINGS;
+        g.rc = GET_FAILED;
       }
       /* what the unfinished ones received still goes out, in order */
       for (size_t i = 0; i < nurl; i++) {
         if (!g.resp[i].done) get_body_end(g.out, i);
-        if (g.resp[i].failed) g.rc = EXIT_FINDINGS;
+        if (g.resp[i].failed) g.rc = GET_FAILED;
       }
-      if (!get_body_flush(g.out)) g.rc = EXIT_INPUT;
+      if (!get_body_flush(g.out)) g.rc = GET_OUTPUT_ERROR;
     }
   }
   out_flush(&err_out);

@@ -23,11 +23,15 @@ typedef struct get_session_options {
 
 /* Fetches the n URLs with req (its :path set per URL) and the request body
  * data over t, bodies to stdout in URL order. extra: bytes the upgrade read
- * past the 101 response. The exit status: EXIT_OK every response complete,
- * EXIT_FINDINGS a stream or the connection failed (or timed out),
- * EXIT_INPUT stdout cannot be written or memory is short. */
-int get_session_run(const get_session_options *o, const get_url *urls, size_t n, get_request *req,
-                    const uint8_t *data, size_t data_len, get_transport *t, const uint8_t *extra,
-                    size_t extra_len);
+ * past the 101 response. The outcome (the command maps it to its exit
+ * status, docs/exit-status.md). */
+typedef enum get_outcome {
+  GET_COMPLETE = 0,     /* every response complete */
+  GET_FAILED = 1,       /* a stream or the connection failed (or timed out) */
+  GET_OUTPUT_ERROR = 3, /* stdout cannot be written, or memory is short */
+} get_outcome;
+get_outcome get_session_run(const get_session_options *o, const get_url *urls, size_t n,
+                            get_request *req, const uint8_t *data, size_t data_len,
+                            get_transport *t, const uint8_t *extra, size_t extra_len);
 
 #endif

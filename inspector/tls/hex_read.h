@@ -1,6 +1,7 @@
-/* hex_read.h — hex text to bytes, for --hex inputs and `hpack decode` lines.
- * Whitespace anywhere is ignored and '#' starts a comment that runs to the
- * end of the line, so hand-made samples can say what they are. */
+/* hex_read.h — hex text to bytes: key log secrets (keylog.c), and the --hex
+ * inputs and `hpack decode` lines of the commands. Whitespace anywhere is
+ * ignored and '#' starts a comment that runs to the end of the line, so
+ * hand-made samples can say what they are. */
 #ifndef H2SCOPE_HEX_READ_H
 #define H2SCOPE_HEX_READ_H
 
