@@ -1,4 +1,7 @@
-/* lint_conn.c — the linter of one captured connection (lint_conn.h). */
+/* lint_conn.c — the linter of one captured connection (lint_conn.h): its frames
+ * go to the session's observer, which judges them (RFC rules, attack patterns);
+ * this file keeps the findings and writes them as text, JSON Lines or SARIF,
+ * so it sits with the other writers and consumes what read decoded. */
 #include "lint_conn.h"
 
 #include <errno.h>
