@@ -14,7 +14,8 @@
 
 #include "commands.h"
 
-static void vusage_error(const char *prog, const char *fmt, va_list ap) {
+__attribute__((format(printf, 2, 0))) static void vusage_error(const char *prog, const char *fmt,
+                                                               va_list ap) {
   fprintf(stderr, "%s: ", prog);
   vfprintf(stderr, fmt, ap);
   /* Exactly one hint line, the same for every command. */
