@@ -224,6 +224,15 @@ static void on_event(void *user, h2_conn *c, int dir, const char *ev, uint64_t o
   }
 }
 
+static void on_upgrade(void *user, h2_conn *c, int dir, uint64_t offset, const char *msg,
+                       const h2_upgrade_request *u) {
+  read_state *rs = user;
+  if (!conn_shown(rs, c) || rs->o.stream_filter_set || rs->o.type_mask) return;
+  frame_meta m;
+  meta_for(rs, c, dir, &m);
+  upgrade_event_print(rs->out, &rs->o.po, &m, offset, msg, u);
+}
+
 static void on_upgrade_request(void *user, h2_conn *c, const h2_header *fields, size_t count) {
   read_state *rs = user;
   if (rs->har) har_upgrade_request(rs->har, c, fields, count);
@@ -242,6 +251,7 @@ static void flow_open(void *user, capture_flow *f, double ts) {
                      .scratch = &rs->scratch};
   read_sink sink = {.on_frame = on_frame,
                     .on_event = on_event,
+                    .on_upgrade = on_upgrade,
                     .on_upgrade_request = on_upgrade_request,
                     .user = rs};
   h2_conn *c = h2_conn_new(f, &co, &sink, ts);

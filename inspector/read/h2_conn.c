@@ -8,9 +8,9 @@
 
 #include "capture_run.h"
 #include "field_rules.h"
+#include "h2/cursor.h"
 #include "h2/observer.h"
 #include "h2_detect.h"
-#include "json_write.h"
 
 #define HOLD_LIMIT (64 * 1024) /* bytes held per direction while deciding */
 
@@ -21,12 +21,16 @@ typedef struct dir_ctx {
 
 /* The stream decoders' callbacks need to know their connection and direction;
  * two small contexts live right after the h2_conn. */
-/* The HTTP/1.1 request of an Upgrade: h2c, kept until the 101 arrives:
- * rendered as JSON and text for the "upgrade" event, and as a header list
- * (names lowercased) for read_sink.on_upgrade_request. */
+/* The HTTP/1.1 request of an Upgrade: h2c, kept until the 101 arrives: as
+ * data for the "upgrade" event (the fields as sent, the HTTP2-Settings) and
+ * as a header list (names lowercased) for read_sink.on_upgrade_request. */
 typedef struct upgrade_request {
-  char extra[8192];
-  char text[8192];
+  h2_upgrade_request req; /* points into the arrays below */
+  char method[16];
+  char target[512];
+  h2_header sent[64];
+  char sent_bytes[8192];
+  h2_upgrade_setting settings[32];
   h2_header fields[48];
   size_t count;
   char bytes[4096];
@@ -147,8 +151,7 @@ static void sd_on_frame(void *user, const decoded_frame *d0) {
     d1.notes = notes;
     d1.note_count = check_rules(c, x->dir, &d1, notes, sizeof notes / sizeof *notes);
   }
-  if (d1.frame_status != H2_OK || (d1.block_complete && d1.block_status != H2_OK) ||
-      d1.note_count)
+  if (d1.frame_status != H2_OK || (d1.block_complete && d1.block_status != H2_OK) || d1.note_count)
     d->errors++;
   if (d1.frame_status == H2_OK) {
     if (f->hd.type == H2_SETTINGS && !(f->hd.flags & H2_FLAG_ACK)) {
@@ -173,8 +176,7 @@ static void sd_on_frame(void *user, const decoded_frame *d0) {
       if (o->settings_pending && d->sd) {
         if (o->pending_has_table)
           h2_hpack_decoder_set_max_table_size(stream_decoder_hpack(d->sd), o->pending_table);
-        if (o->pending_has_frame)
-          stream_decoder_set_max_frame_size(d->sd, o->pending_frame);
+        if (o->pending_has_frame) stream_decoder_set_max_frame_size(d->sd, o->pending_frame);
         o->settings_pending = o->pending_has_table = o->pending_has_frame = false;
       }
     } else if (f->hd.type == H2_HEADERS) {
@@ -191,8 +193,7 @@ static void sd_on_frame(void *user, const decoded_frame *d0) {
       }
     }
   }
-  if (c->sink.on_frame)
-    c->sink.on_frame(c->sink.user, c, x->dir, &d1);
+  if (c->sink.on_frame) c->sink.on_frame(c->sink.user, c, x->dir, &d1);
 }
 
 static void sd_on_event(void *user, const char *ev, uint64_t offset, const char *msg) {
@@ -213,8 +214,7 @@ static void hold(conn_dir *d, const uint8_t *data, size_t len) {
     while (cap < d->len + len)
       cap *= 2;
     uint8_t *b = realloc(d->buf, cap);
-    if (!b)
-      return; /* dropped; the caller reports held bytes it could not keep */
+    if (!b) return; /* dropped; the caller reports held bytes it could not keep */
     d->buf = b;
     d->cap = cap;
   }
@@ -238,26 +238,23 @@ static void start_h2(h2_conn *c, int dir, uint8_t preface, bool state_unknown) {
                                .scratch = c->opt.scratch};
   if (c->midstream && !c->upgrade)
     cfg.sender = H2_SENDER_UNKNOWN; /* roles are a guess without a handshake */
-  stream_decoder_callbacks cb = {.on_frame = sd_on_frame, .on_event = sd_on_event,
-                                 .user = &a->ctx[dir]};
-  if (d->sd)
-    stream_decoder_free(d->sd);
+  stream_decoder_callbacks cb = {
+      .on_frame = sd_on_frame, .on_event = sd_on_event, .user = &a->ctx[dir]};
+  if (d->sd) stream_decoder_free(d->sd);
   d->sd = stream_decoder_new(&cfg, &cb);
   if (!d->sd) {
     event(c, dir, "decode-error", d->buf_offset, "out of memory", NULL, NULL);
     d->state = DIR_IGNORE;
     return;
   }
-  if (state_unknown)
-    h2_hpack_decoder_set_state_unknown(stream_decoder_hpack(d->sd));
+  if (state_unknown) h2_hpack_decoder_set_state_unknown(stream_decoder_hpack(d->sd));
   d->state = DIR_H2;
   d->base = d->buf_offset;
   c->is_h2 = true;
   size_t n = d->len;
   d->len = 0;
   d->buf_offset += n;
-  if (n)
-    stream_decoder_feed(d->sd, d->buf, n);
+  if (n) stream_decoder_feed(d->sd, d->buf, n);
 }
 
 static void ignore_dir(h2_conn *c, int dir) {
@@ -287,79 +284,55 @@ static void swap_dirs(h2_conn *c) {
   c->max_stream[1] = m;
 }
 
-/* Renders the HTTP/1.1 Upgrade request as the headers of stream 1 (RFC 7540
- * §3.2: the request that carried the upgrade is stream 1, half-closed from
- * the client), plus the HTTP2-Settings it carried.
- *
- * Known up-call (docs/architecture.md): this renders JSON, the out wing's
- * job, because read_sink.on_event takes the upgrade as pre-rendered
- * `,"k":v` pairs (extra_json). It goes once the upgrade travels to the sink
- * as data (the header list on_upgrade_request already gets, plus the parsed
- * HTTP2-Settings) and out renders it; until then h2_conn.c includes
- * json_write.h. */
-static void render_upgrade(conn_alloc *a, const http1_head *h) {
-  if (!a->up)
-    a->up = calloc(1, sizeof *a->up);
+/* Keeps the HTTP/1.1 Upgrade request (RFC 7540 §3.2: the request that
+ * carried the upgrade is stream 1, half-closed from the client) and the
+ * HTTP2-Settings it carried, as data: the sink renders them. */
+static void keep_upgrade(conn_alloc *a, const http1_head *h) {
+  if (!a->up) a->up = calloc(1, sizeof *a->up);
   upgrade_request *u = a->up;
-  out_buf *o = malloc(sizeof *o);
-  if (!o || !u) {
-    free(o);
-    return;
+  if (!u) return;
+  snprintf(u->method, sizeof u->method, "%s", h->method);
+  snprintf(u->target, sizeof u->target, "%s", h->target);
+  /* The fields as sent (what fits: a head is at most HOLD_LIMIT bytes). */
+  size_t nsent = 0, used = 0;
+  for (unsigned i = 0; i < h->field_count && nsent < sizeof u->sent / sizeof *u->sent; i++) {
+    size_t nl = h->fields[i].name_len, vl = h->fields[i].value_len;
+    if (used + nl + vl > sizeof u->sent_bytes) break;
+    char *dst = u->sent_bytes + used;
+    memcpy(dst, h->fields[i].name, nl);
+    memcpy(dst + nl, h->fields[i].value, vl);
+    u->sent[nsent++] = (h2_header){.name = dst, .name_len = nl, .value = dst + nl, .value_len = vl};
+    used += nl + vl;
   }
-  out_init(o, -1);
-  out_puts(o, ",\"stream\":1,\"headers\":[[\":method\",");
-  json_cstr(o, h->method);
-  out_puts(o, "],[\":path\",");
-  json_cstr(o, h->target);
-  out_puts(o, "],[\":scheme\",\"http\"]");
-  for (unsigned i = 0; i < h->field_count; i++) {
-    char name[128];
-    size_t n = h->fields[i].name_len < sizeof name ? h->fields[i].name_len : sizeof name - 1;
-    for (size_t k = 0; k < n; k++) {
-      char ch = h->fields[i].name[k];
-      name[k] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
-    }
-    out_puts(o, ",[");
-    json_str(o, name, n);
-    out_putc(o, ',');
-    json_str(o, h->fields[i].value, h->fields[i].value_len);
-    out_putc(o, ']');
-  }
-  out_putc(o, ']');
-  uint8_t settings[192];
-  long sn = h->has_http2_settings
-                ? base64url_decode(h->http2_settings, strlen(h->http2_settings), settings,
-                                   sizeof settings)
-                : -1;
-  if (sn >= 0) {
-    out_puts(o, ",\"http2_settings\":[");
-    for (long i = 0; i + 6 <= sn; i += 6) {
-      uint16_t id = (uint16_t)(settings[i] << 8 | settings[i + 1]);
-      uint32_t v = (uint32_t)settings[i + 2] << 24 | (uint32_t)settings[i + 3] << 16 |
-                   (uint32_t)settings[i + 4] << 8 | settings[i + 5];
-      const char *name = h2_settings_name(id);
-      out_puts(o, i ? ",{\"id\":" : "{\"id\":");
-      out_u64(o, id);
-      out_puts(o, ",\"name\":");
-      json_cstr(o, name ? name : "UNKNOWN");
-      out_puts(o, ",\"value\":");
-      out_u64(o, v);
-      out_putc(o, '}');
-    }
-    out_putc(o, ']');
-  }
+  /* HTTP2-Settings: a SETTINGS payload in base64url (RFC 7540 §3.2.1). */
+  uint8_t settings[6 * 32];
+  long sn = h->has_http2_settings ? base64url_decode(h->http2_settings, strlen(h->http2_settings),
+                                                     settings, sizeof settings)
+                                  : -1;
+  size_t nset = 0;
+  h2_cursor cur = h2_cursor_make(settings, sn > 0 ? (size_t)sn : 0);
+  uint16_t id;
+  uint32_t v;
+  while (nset < sizeof u->settings / sizeof *u->settings && h2_cursor_get_u16(&cur, &id) &&
+         h2_cursor_get_u32(&cur, &v))
+    u->settings[nset++] = (h2_upgrade_setting){.id = id, .value = v};
+  u->req = (h2_upgrade_request){.method = u->method,
+                                .target = u->target,
+                                .fields = u->sent,
+                                .count = nsent,
+                                .settings = u->settings,
+                                .nsettings = nset,
+                                .has_settings = sn >= 0};
   /* The same list, copied (names lowercased) for the sink. */
   u->count = 0;
-  size_t used = 0;
+  used = 0;
   const char *pairs[3][2] = {{":method", h->method}, {":path", h->target}, {":scheme", "http"}};
   for (unsigned i = 0; i < 3 + h->field_count; i++) {
     const char *nm = i < 3 ? pairs[i][0] : h->fields[i - 3].name;
     size_t nl = i < 3 ? strlen(nm) : h->fields[i - 3].name_len;
     const char *vv = i < 3 ? pairs[i][1] : h->fields[i - 3].value;
     size_t vl = i < 3 ? strlen(vv) : h->fields[i - 3].value_len;
-    if (u->count == sizeof u->fields / sizeof *u->fields ||
-        used + nl + vl > sizeof u->bytes)
-      break;
+    if (u->count == sizeof u->fields / sizeof *u->fields || used + nl + vl > sizeof u->bytes) break;
     char *dst = u->bytes + used;
     for (size_t k = 0; k < nl; k++)
       dst[k] = (char)(nm[k] >= 'A' && nm[k] <= 'Z' ? nm[k] + 32 : nm[k]);
@@ -368,30 +341,6 @@ static void render_upgrade(conn_alloc *a, const http1_head *h) {
         (h2_header){.name = dst, .name_len = nl, .value = dst + nl, .value_len = vl};
     used += nl + vl;
   }
-  size_t len = o->len < sizeof u->extra - 1 ? o->len : 0;
-  memcpy(u->extra, o->data, len);
-  u->extra[len] = '\0';
-  /* Text: the request as stream 1's header list. */
-  out_init(o, -1);
-  out_puts(o, "    stream 1 (the upgraded HTTP/1.1 request, RFC 7540 §3.2)\n    :method: ");
-  out_puts(o, h->method);
-  out_puts(o, "\n    :path: ");
-  out_puts(o, h->target);
-  out_puts(o, "\n");
-  for (unsigned i = 0; i < h->field_count && o->len < sizeof u->text - 600; i++) {
-    out_puts(o, "    ");
-    out_write(o, h->fields[i].name, h->fields[i].name_len);
-    out_puts(o, ": ");
-    out_write(o, h->fields[i].value,
-              h->fields[i].value_len < 400 ? h->fields[i].value_len : 400);
-    out_putc(o, '\n');
-  }
-  len = o->len < sizeof u->text - 1 ? o->len : 0;
-  memcpy(u->text, o->data, len);
-  if (len && u->text[len - 1] == '\n')
-    len--;
-  u->text[len] = '\0';
-  free(o);
 }
 
 static void decide(h2_conn *c, int dir, bool final);
@@ -403,8 +352,7 @@ static void on_http1(h2_conn *c, int dir, bool final) {
   http1_head h;
   int r = http1_parse_head(d->buf, d->len, &h);
   if (r == 0) {
-    if (final || d->len >= HOLD_LIMIT)
-      not_http2(c, dir, "an HTTP/1.x head that never ends");
+    if (final || d->len >= HOLD_LIMIT) not_http2(c, dir, "an HTTP/1.x head that never ends");
     return;
   }
   if (r < 0) {
@@ -413,16 +361,14 @@ static void on_http1(h2_conn *c, int dir, bool final) {
   }
   if (dir == FLOW_DIR_C2S && h.is_request) {
     if (h.upgrade_h2c || !strcmp(h.method, "CONNECT")) {
-      if (h.upgrade_h2c)
-        render_upgrade(a, &h);
+      if (h.upgrade_h2c) keep_upgrade(a, &h);
       c->upgrade = h.upgrade_h2c;
-      size_t body = h.content_length < d->len - h.head_len ? (size_t)h.content_length
-                                                            : d->len - h.head_len;
+      size_t body =
+          h.content_length < d->len - h.head_len ? (size_t)h.content_length : d->len - h.head_len;
       d->ignored += h.head_len + body;
       consume(d, h.head_len + body);
       d->state = DIR_AWAIT;
-      if (c->dir[1].state == DIR_START && c->dir[1].len)
-        decide(c, 1, final);
+      if (c->dir[1].state == DIR_START && c->dir[1].len) decide(c, 1, final);
       return;
     }
     not_http2(c, dir, "HTTP/1.1 without Upgrade: h2c");
@@ -437,8 +383,10 @@ static void on_http1(h2_conn *c, int dir, bool final) {
                "HTTP/1.1 Upgrade: h2c accepted (101); HTTP/2 starts at offset %llu "
                "of the server direction",
                (unsigned long long)d->buf_offset);
-      event(c, dir, "upgrade", d->buf_offset, msg, a->up ? a->up->extra : NULL,
-            a->up ? a->up->text : NULL);
+      if (c->sink.on_upgrade && a->up)
+        c->sink.on_upgrade(c->sink.user, c, dir, d->buf_offset, msg, &a->up->req);
+      else
+        event(c, dir, "upgrade", d->buf_offset, msg, NULL, NULL);
       if (c->sink.on_upgrade_request && a->up)
         c->sink.on_upgrade_request(c->sink.user, c, a->up->fields, a->up->count);
       /* Stream 1 exists, half-closed (local) for the client. */
@@ -456,12 +404,12 @@ static void on_http1(h2_conn *c, int dir, bool final) {
       c->dir[0].state = DIR_START;
       d->state = DIR_START;
       decide(c, 0, final);
-      if (d->state == DIR_START)
-        decide(c, 1, final);
+      if (d->state == DIR_START) decide(c, 1, final);
       return;
     }
-    not_http2(c, dir, c->upgrade ? "the server refused Upgrade: h2c"
-                                 : "the CONNECT request was not accepted");
+    not_http2(c, dir,
+              c->upgrade ? "the server refused Upgrade: h2c"
+                         : "the CONNECT request was not accepted");
     return;
   }
   not_http2(c, dir, "HTTP/1.x traffic");
@@ -497,14 +445,13 @@ static void decide(h2_conn *c, int dir, bool final) {
       dir = FLOW_DIR_C2S;
     }
     if (c->dir[dir].state != DIR_SYNC)
-      event(c, dir, "detect", c->dir[dir].buf_offset, "HTTP/2 with prior knowledge (preface)",
-            NULL, NULL);
+      event(c, dir, "detect", c->dir[dir].buf_offset, "HTTP/2 with prior knowledge (preface)", NULL,
+            NULL);
     /* The server side is HTTP/2 too, from its first byte (§3.4). Bytes it
      * sent before the preface arrived (servers often send SETTINGS at once)
      * are decoded first: they came first, and a SETTINGS among them must be
      * pending when the client's ACK is decoded (§6.5.3). */
-    if (c->dir[!dir].state == DIR_START)
-      start_h2(c, !dir, STREAM_PREFACE_FORBID, false);
+    if (c->dir[!dir].state == DIR_START) start_h2(c, !dir, STREAM_PREFACE_FORBID, false);
     start_h2(c, dir, STREAM_PREFACE_REQUIRE, false);
     return;
   case DETECT_HTTP1:
@@ -559,8 +506,7 @@ static void decide(h2_conn *c, int dir, bool final) {
 
 h2_conn *h2_conn_new(capture_flow *f, const conn_options *opt, const read_sink *sink, double ts) {
   conn_alloc *a = calloc(1, sizeof *a);
-  if (!a)
-    return NULL;
+  if (!a) return NULL;
   h2_conn *c = &a->conn;
   c->flow = f;
   c->opt = *opt;
@@ -574,8 +520,7 @@ h2_conn *h2_conn_new(capture_flow *f, const conn_options *opt, const read_sink *
 }
 
 void h2_conn_free(h2_conn *c) {
-  if (!c)
-    return;
+  if (!c) return;
   for (int i = 0; i < 2; i++) {
     stream_decoder_free(c->dir[i].sd);
     free(c->dir[i].buf);
@@ -619,15 +564,13 @@ void h2_conn_gap(h2_conn *c, int dir, uint64_t offset, uint64_t len, double ts) 
   c->gap_bytes += len;
   conn_dir *d = &c->dir[dir];
   char msg[160];
-  snprintf(msg, sizeof msg, "%llu bytes at offset %llu were not captured",
-           (unsigned long long)len, (unsigned long long)offset);
+  snprintf(msg, sizeof msg, "%llu bytes at offset %llu were not captured", (unsigned long long)len,
+           (unsigned long long)offset);
   event(c, dir, "gap", offset, msg, NULL, NULL);
-  if (d->state == DIR_IGNORE)
-    return;
+  if (d->state == DIR_IGNORE) return;
   /* Frames were lost: which streams opened or closed in them is unknown. */
   c->states.history_unknown = true;
-  if (((conn_alloc *)c)->observer)
-    h2_observer_lost_history(((conn_alloc *)c)->observer);
+  if (((conn_alloc *)c)->observer) h2_observer_lost_history(((conn_alloc *)c)->observer);
   if (d->state == DIR_H2) {
     /* What was cut off is reported; decoding resumes at a frame boundary,
      * with the dynamic table state unknown. */

@@ -11,12 +11,32 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "flow_events.h"
 #include "decoded_frame.h"
+#include "flow_events.h"
 #include "stream_decoder.h"
 #include "stream_states.h"
 
 struct h2_conn;
+
+/* One setting of an HTTP2-Settings header (RFC 7540 §3.2.1). */
+typedef struct h2_upgrade_setting {
+  uint16_t id;
+  uint32_t value;
+} h2_upgrade_setting;
+
+/* The HTTP/1.1 request of an accepted Upgrade: h2c (RFC 7540 §3.2: it becomes
+ * stream 1, half-closed from the client), as data for the "upgrade" event:
+ * the request line, the header fields as sent (names in their own case),
+ * and the settings of its HTTP2-Settings header (has_settings false when it
+ * had none, or one that is not base64url). */
+typedef struct h2_upgrade_request {
+  const char *method, *target;
+  const h2_header *fields;
+  size_t count;
+  const h2_upgrade_setting *settings;
+  size_t nsettings;
+  bool has_settings;
+} h2_upgrade_request;
 
 /* Where frames and events go (cmd_read: filters, printing, summary). */
 typedef struct read_sink {
@@ -27,17 +47,20 @@ typedef struct read_sink {
    * lines (already indented) or NULL. */
   void (*on_event)(void *user, struct h2_conn *c, int dir, const char *event, uint64_t offset,
                    const char *message, const char *extra_json, const char *text_extra);
+  /* Optional: the "upgrade" event with its request as data (without it,
+   * on_event gets the event alone). */
+  void (*on_upgrade)(void *user, struct h2_conn *c, int dir, uint64_t offset, const char *message,
+                     const h2_upgrade_request *u);
   /* Optional: the HTTP/1.1 request an Upgrade: h2c made stream 1 (RFC 7540
    * §3.2), as a header list with :method/:path/:scheme first. */
-  void (*on_upgrade_request)(void *user, struct h2_conn *c, const h2_header *fields,
-                             size_t count);
+  void (*on_upgrade_request)(void *user, struct h2_conn *c, const h2_header *fields, size_t count);
   void *user;
 } read_sink;
 
 typedef struct conn_options {
-  bool force_h2;             /* --port matched: HTTP/2 from the first plausible frame */
-  uint32_t max_header_list;  /* decoder limit */
-  header_scratch *scratch;   /* shared */
+  bool force_h2;            /* --port matched: HTTP/2 from the first plausible frame */
+  uint32_t max_header_list; /* decoder limit */
+  header_scratch *scratch;  /* shared */
 } conn_options;
 
 enum conn_dir_state {
@@ -51,8 +74,8 @@ enum conn_dir_state {
 typedef struct conn_dir {
   uint8_t state;
   stream_decoder *sd;
-  uint64_t base;      /* stream offset where this direction's HTTP/2 bytes start */
-  uint8_t *buf;       /* bytes held while deciding or resynchronising */
+  uint64_t base; /* stream offset where this direction's HTTP/2 bytes start */
+  uint8_t *buf;  /* bytes held while deciding or resynchronising */
   size_t len, cap;
   uint64_t buf_offset; /* stream offset of buf[0] */
   uint64_t ignored;    /* bytes not decoded (not HTTP/2, or skipped) */
@@ -81,8 +104,8 @@ typedef struct h2_conn {
   bool alpn_h2;                 /* TLS with ALPN "h2": HTTP/2 from both sides' first bytes */
   uint32_t gaps;
   uint64_t gap_bytes;
-  uint32_t resyncs;             /* frame boundaries found again after a gap */
-  uint32_t streams;             /* client/server streams opened (HEADERS/PUSH_PROMISE seen) */
+  uint32_t resyncs; /* frame boundaries found again after a gap */
+  uint32_t streams; /* client/server streams opened (HEADERS/PUSH_PROMISE seen) */
   uint32_t max_stream[2];
   const char *close_reason;
   /* The stream whose header list the field block open in each direction

@@ -48,5 +48,12 @@ void frame_print(out_buf *o, const print_options *po, const frame_meta *m, const
  * "message":...} plus `extra_json` (pre-rendered ,"k":v pairs, may be NULL). */
 void event_print(out_buf *o, const print_options *po, const frame_meta *m, const char *event,
                  uint64_t offset, const char *message, const char *extra_json);
+/* The "upgrade" event (an accepted Upgrade: h2c) with its request, which
+ * became stream 1, and the settings of its HTTP2-Settings header: in JSON
+ * the keys stream, headers (names lowercased) and http2_settings; in text
+ * indented lines under the event. */
+struct h2_upgrade_request;
+void upgrade_event_print(out_buf *o, const print_options *po, const frame_meta *m, uint64_t offset,
+                         const char *message, const struct h2_upgrade_request *u);
 
 #endif
