@@ -143,7 +143,6 @@ static void set_roles(flow_entry *f, int client_side) {
 }
 
 void capture_flow_swap_roles(capture_flow *pub) {
-  flow_entry *f = (flow_entry *)pub;
   char endpoint[sizeof pub->endpoint[0]];
   memcpy(endpoint, pub->endpoint[0], sizeof endpoint);
   memcpy(pub->endpoint[0], pub->endpoint[1], sizeof endpoint);
@@ -154,7 +153,8 @@ void capture_flow_swap_roles(capture_flow *pub) {
   uint64_t bytes = pub->bytes[0];
   pub->bytes[0] = pub->bytes[1];
   pub->bytes[1] = bytes;
-  f->client_side ^= 1;
+  pub->roles_swapped ^= 1;
+  if (!pub->detached) ((flow_entry *)pub)->client_side ^= 1;
 }
 
 /* Without a handshake: the side with the higher port is the client (an

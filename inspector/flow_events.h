@@ -30,6 +30,12 @@ typedef struct capture_flow {
   char endpoint[2][64];   /* "ip:port" of side 0 and side 1 ("[v6]:port" for IPv6) */
   uint16_t port[2];
   bool syn_seen;          /* the handshake was captured */
+  /* A copy outside the flow table (read_jobs.h decodes a connection on a
+   * worker thread): capture_flow_swap_roles() swaps only the fields above and
+   * counts the swap in roles_swapped, which the owner of the copy uses to
+   * renumber the directions the capture side keeps sending. */
+  bool detached;
+  uint8_t roles_swapped;
   uint64_t bytes[2];      /* in-order payload bytes delivered per direction */
   void *user;             /* owned by the consumer */
 } capture_flow;

@@ -15,6 +15,11 @@ typedef struct out_buf {
   int fd;
   size_t len;
   bool failed; /* a write failed: output is discarded from then on */
+  /* Instead of the fd: out_flush hands the bytes to spill (read_jobs.c
+   * collects a worker's output in memory this way); it returns false when
+   * it could not keep them. NULL: write to fd. */
+  bool (*spill)(void *ctx, const char *p, size_t n);
+  void *spill_ctx;
   char data[OUT_BUF_SIZE];
 } out_buf;
 

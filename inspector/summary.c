@@ -36,6 +36,12 @@ static void accumulate(summary_row *sum, const summary_row *r) {
 
 void summary_add(summary_table *t, const h2_conn *c, const uint32_t *lint_by_id) {
   summary_row r;
+  summary_row_of(&r, c, lint_by_id);
+  summary_add_row(t, &r);
+}
+
+void summary_row_of(summary_row *row, const h2_conn *c, const uint32_t *lint_by_id) {
+  summary_row r;
   memset(&r, 0, sizeof r);
   r.conn = c->flow->id;
   snprintf(r.client, sizeof r.client, "%s", c->flow->endpoint[0]);
@@ -63,6 +69,11 @@ void summary_add(summary_table *t, const h2_conn *c, const uint32_t *lint_by_id)
   for (int i = 0; i < 3; i++)
     r.lint[i] = c->lint_counts[i];
   if (r.linted && lint_by_id) memcpy(r.lint_by_id, lint_by_id, sizeof r.lint_by_id);
+  *row = r;
+}
+
+void summary_add_row(summary_table *t, const summary_row *row) {
+  const summary_row r = *row;
   t->connections++;
   t->h2_connections += r.h2;
   accumulate(&t->total, &r);
