@@ -820,7 +820,8 @@ int cmd_read(int argc, char **argv) {
   rs.tls = tlsdec_filter_new(&keys, workers.jobs ? read_jobs_consumer(workers.jobs) : &fc);
   if (workers.jobs && rs.tls) read_jobs_set_tls(workers.jobs, rs.tls);
   const flow_consumer *first = workers.jobs ? read_jobs_consumer(workers.jobs) : &fc;
-  int rc = capture_run(&co, rs.tls ? tlsdec_filter_consumer(rs.tls) : first, &stats, err, sizeof err);
+  int rc =
+      capture_run(&co, rs.tls ? tlsdec_filter_consumer(rs.tls) : first, &stats, err, sizeof err);
   if (workers.jobs) {
     if (!read_jobs_finish(workers.jobs) && rc == 0) {
       rc = -1;

@@ -17,7 +17,7 @@
 enum { FLOW_DIR_C2S = 0, FLOW_DIR_S2C = 1 };
 
 enum flow_close_reason {
-  FLOW_CLOSE_FIN = 1,     /* both directions finished */
+  FLOW_CLOSE_FIN = 1, /* both directions finished */
   FLOW_CLOSE_RST = 2,
   FLOW_CLOSE_IDLE = 3,    /* idle timeout in capture time */
   FLOW_CLOSE_EVICTED = 4, /* connection table full */
@@ -26,18 +26,18 @@ enum flow_close_reason {
 };
 
 typedef struct capture_flow {
-  uint32_t id;            /* 1-based, in order of first packet */
-  char endpoint[2][64];   /* "ip:port" of side 0 and side 1 ("[v6]:port" for IPv6) */
+  uint32_t id;          /* 1-based, in order of first packet */
+  char endpoint[2][64]; /* "ip:port" of side 0 and side 1 ("[v6]:port" for IPv6) */
   uint16_t port[2];
-  bool syn_seen;          /* the handshake was captured */
+  bool syn_seen; /* the handshake was captured */
   /* A copy outside the flow table (read_jobs.h decodes a connection on a
    * worker thread): capture_flow_swap_roles() swaps only the fields above and
    * counts the swap in roles_swapped, which the owner of the copy uses to
    * renumber the directions the capture side keeps sending. */
   bool detached;
   uint8_t roles_swapped;
-  uint64_t bytes[2];      /* in-order payload bytes delivered per direction */
-  void *user;             /* owned by the consumer */
+  uint64_t bytes[2]; /* in-order payload bytes delivered per direction */
+  void *user;        /* owned by the consumer */
 } capture_flow;
 
 typedef struct flow_consumer {

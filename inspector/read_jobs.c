@@ -133,7 +133,9 @@ const tls_conn_info *read_jobs_flow_tls(const capture_flow *f) {
   return jf->has_tls ? &jf->tls : NULL;
 }
 
-double read_jobs_first_ts(const capture_flow *f) { return ((const job_flow *)f)->first_ts; }
+double read_jobs_first_ts(const capture_flow *f) {
+  return ((const job_flow *)f)->first_ts;
+}
 
 /* The capture side numbers directions as before any swap by the consumer. */
 static int take_counts(job_flow *jf, const rec *r) {
@@ -388,8 +390,7 @@ static void on_bytes(void *user, capture_flow *f, int dir, uint64_t offset, cons
   record_done(j);
 }
 
-static void on_gap(void *user, capture_flow *f, int dir, uint64_t offset, uint64_t len,
-                   double ts) {
+static void on_gap(void *user, capture_flow *f, int dir, uint64_t offset, uint64_t len, double ts) {
   read_jobs *j = user;
   job_flow *jf = f->user;
   if (!jf) return;
@@ -505,9 +506,13 @@ read_jobs *read_jobs_new(unsigned n, const read_jobs_worker *workers, const read
   return j;
 }
 
-void read_jobs_set_tls(read_jobs *j, const tlsdec_filter *tls) { j->tls = tls; }
+void read_jobs_set_tls(read_jobs *j, const tlsdec_filter *tls) {
+  j->tls = tls;
+}
 
-const flow_consumer *read_jobs_consumer(read_jobs *j) { return &j->consumer; }
+const flow_consumer *read_jobs_consumer(read_jobs *j) {
+  return &j->consumer;
+}
 
 bool read_jobs_finish(read_jobs *j) {
   publish(j);

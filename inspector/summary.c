@@ -8,7 +8,9 @@
 #include "h2/frame.h"
 #include "json_write.h"
 
-void summary_init(summary_table *t) { memset(t, 0, sizeof *t); }
+void summary_init(summary_table *t) {
+  memset(t, 0, sizeof *t);
+}
 void summary_free(summary_table *t) {
   free(t->rows);
   memset(t, 0, sizeof *t);
@@ -106,9 +108,9 @@ static unsigned long long lost(const summary_row *r) {
   return (unsigned long long)r->gaps + r->resyncs + r->truncated;
 }
 
-static const char *const type_names[11] = {"DATA",     "HEADERS", "PRIORITY", "RST_STREAM",
-                                           "SETTINGS", "PUSH_PROMISE", "PING", "GOAWAY",
-                                           "WINDOW_UPDATE", "CONTINUATION", "UNKNOWN"};
+static const char *const type_names[11] = {
+    "DATA", "HEADERS", "PRIORITY",      "RST_STREAM",   "SETTINGS", "PUSH_PROMISE",
+    "PING", "GOAWAY",  "WINDOW_UPDATE", "CONTINUATION", "UNKNOWN"};
 
 /* --lint verdict of a connection: "fail" with any error finding, "warn"
  * with warnings only, "pass" otherwise. */
@@ -172,8 +174,7 @@ static void json_row(out_buf *o, const summary_row *r, bool total) {
   out_puts(o, ",\"frames_by_type\":{");
   bool first = true;
   for (int i = 0; i < 11; i++) {
-    if (!r->by_type[i])
-      continue;
+    if (!r->by_type[i]) continue;
     json_key(o, type_names[i], first);
     out_u64(o, r->by_type[i]);
     first = false;
@@ -217,17 +218,14 @@ static void json_row(out_buf *o, const summary_row *r, bool total) {
 static void text_types(out_buf *o, const summary_row *r) {
   bool first = true;
   for (int i = 0; i < 11; i++) {
-    if (!r->by_type[i])
-      continue;
-    if (!first)
-      out_putc(o, ' ');
+    if (!r->by_type[i]) continue;
+    if (!first) out_putc(o, ' ');
     out_puts(o, type_names[i]);
     out_putc(o, '=');
     out_u64(o, r->by_type[i]);
     first = false;
   }
-  if (first)
-    out_putc(o, '-');
+  if (first) out_putc(o, '-');
 }
 
 void summary_print(const summary_table *t, out_buf *o, bool json, const capture_stats *s) {
