@@ -134,6 +134,7 @@ bool capture_engine_init(capture_engine *e, const capture_limits *limits,
 /* Side 0 of the capture_flow is key side client_side. */
 static void set_roles(flow_entry *f, int client_side) {
   f->client_side = (uint8_t)client_side;
+  f->flush_first = (uint8_t)client_side;
   for (int dir = 0; dir < 2; dir++) {
     int side = dir == 0 ? client_side : 1 - client_side;
     f->pub.port[dir] = f->key.port[side];
@@ -178,8 +179,8 @@ static bool flow_has_data(const flow_entry *f) {
 /* Delivers what is buffered (gaps for holes) in both directions, calls
  * on_close, then keeps a tombstone or frees the entry. */
 static void close_flow(capture_engine *e, flow_entry *f, int reason, double ts, bool tombstone) {
-  for (int dir = 0; dir < 2; dir++) {
-    int side = dir == 0 ? f->client_side : 1 - f->client_side;
+  for (int i = 0; i < 2; i++) {
+    int side = i == 0 ? f->flush_first : 1 - f->flush_first;
     dir_ctx ctx;
     tcp_stream_sink sink = make_sink(e, &ctx, f, side, ts);
     tcp_reassembler_flush(&f->dir[side], &sink);

@@ -11,9 +11,11 @@
 /* A batch is handed over when it holds this many bytes or records: large
  * enough that the lock is rare, small enough that READ_JOBS_BATCHES of them
  * (and their output) stay a few MiB. */
-enum { BATCH_BYTES = 256 * 1024, BATCH_RECORDS = 4096, MERGER = UINT32_MAX };
+enum { BATCH_BYTES = 64 * 1024, BATCH_RECORDS = 1024, MERGER = UINT32_MAX };
 
-enum rec_kind { REC_OPEN, REC_BYTES, REC_GAP, REC_CLOSE, REC_NOTICE };
+/* REC_ROLES: the capture side set the roles again after the open (a SYN
+ * seen after the first packet): the new endpoints, ports and syn_seen. */
+enum rec_kind { REC_OPEN, REC_ROLES, REC_BYTES, REC_GAP, REC_CLOSE, REC_NOTICE };
 
 struct job_worker;
 
@@ -26,7 +28,11 @@ typedef struct job_flow {
   double first_ts;
   bool has_tls;
   tls_conn_info tls;
-  bool recorded_bytes; /* capture thread: an on_bytes was recorded */
+  /* The capture thread's own: an on_bytes was recorded; the roles the
+   * worker was last told of. */
+  bool recorded_bytes;
+  bool told_syn;
+  char told_endpoint0[sizeof(((capture_flow *)0)->endpoint[0])];
 } job_flow;
 
 /* A recorded callback; its payload follows (8-byte aligned): the flow for
@@ -164,6 +170,16 @@ static void replay(job_worker *w, const rec *r) {
     jf->first_ts = r->first_ts;
     if (c->on_open) c->on_open(c->user, &jf->pub, r->ts);
     break;
+  case REC_ROLES: {
+    const capture_flow *snap = (const capture_flow *)payload;
+    int s = jf->pub.roles_swapped;
+    jf->pub.syn_seen = snap->syn_seen;
+    for (int d = 0; d < 2; d++) {
+      memcpy(jf->pub.endpoint[d ^ s], snap->endpoint[d], sizeof snap->endpoint[d]);
+      jf->pub.port[d ^ s] = snap->port[d];
+    }
+    break;
+  }
   case REC_BYTES: {
     int dir = take_counts(jf, r);
     if (c->on_bytes)
@@ -339,6 +355,16 @@ static const tls_conn_info *tls_of(const read_jobs *j, const capture_flow *f) {
   return j->tls ? tlsdec_flow_info(j->tls, f) : NULL;
 }
 
+/* Tells the worker when the capture side set f's roles again since. */
+static void follow_roles(read_jobs *j, const capture_flow *f, job_flow *jf) {
+  if (f->syn_seen == jf->told_syn && !strcmp(f->endpoint[0], jf->told_endpoint0)) return;
+  rec *r = record(j, REC_ROLES, jf, sizeof *f, 0);
+  if (!r) return;
+  memcpy((uint8_t *)r + REC_HEAD, f, sizeof *f);
+  jf->told_syn = f->syn_seen;
+  memcpy(jf->told_endpoint0, f->endpoint[0], sizeof jf->told_endpoint0);
+}
+
 static void counted(rec *r, const capture_flow *f, int dir, const tls_conn_info *tls) {
   r->dir = (uint8_t)dir;
   r->bytes[0] = f->bytes[0];
@@ -362,6 +388,8 @@ static void on_open(void *user, capture_flow *f, double ts) {
     return;
   }
   jf->worker = &j->w[f->id % j->n];
+  jf->told_syn = f->syn_seen;
+  memcpy(jf->told_endpoint0, f->endpoint[0], sizeof jf->told_endpoint0);
   rec *r = record(j, REC_OPEN, jf, sizeof *f, ts);
   if (!r) {
     free(jf);
@@ -377,6 +405,7 @@ static void on_bytes(void *user, capture_flow *f, int dir, uint64_t offset, cons
   read_jobs *j = user;
   job_flow *jf = f->user;
   if (!jf) return;
+  follow_roles(j, f, jf);
   /* The first bytes carry the TLS facts known by then (the ALPN). */
   const tls_conn_info *tls = jf->recorded_bytes ? NULL : tls_of(j, f);
   size_t tls_len = tls ? ALIGN8(sizeof *tls) : 0;
@@ -394,6 +423,7 @@ static void on_gap(void *user, capture_flow *f, int dir, uint64_t offset, uint64
   read_jobs *j = user;
   job_flow *jf = f->user;
   if (!jf) return;
+  follow_roles(j, f, jf);
   rec *r = record(j, REC_GAP, jf, 0, ts);
   if (!r) return;
   counted(r, f, dir, NULL);
@@ -406,6 +436,7 @@ static void on_close(void *user, capture_flow *f, int reason, double ts) {
   read_jobs *j = user;
   job_flow *jf = f->user;
   if (!jf) return;
+  follow_roles(j, f, jf);
   f->user = NULL;
   const tls_conn_info *tls = tls_of(j, f);
   rec *r = record(j, REC_CLOSE, jf, tls ? sizeof *tls : 0, ts);
@@ -423,6 +454,7 @@ static void on_notice(void *user, capture_flow *f, const char *kind, const char 
                       double ts) {
   read_jobs *j = user;
   job_flow *jf = f ? f->user : NULL;
+  if (jf) follow_roles(j, f, jf);
   size_t kl = strlen(kind) + 1, ml = strlen(message) + 1;
   rec *r = record(j, REC_NOTICE, jf, kl + ml, ts);
   if (!r) return;
