@@ -81,6 +81,10 @@ static const char usage[] =
     "                       (default 300s)\n"
     "  --max-header-list SIZE  decoded header list limit (default 256k)\n"
     "  --max-packets N      stop after N packets\n"
+    "Speed:\n"
+    "  -j N, --jobs N       decode connections on N threads (1 to 64; default: the\n"
+    "                       cores available); the output is the same as with -j 1.\n"
+    "                       One thread for -i, stdin, --har and --sarif\n"
     "Live capture (-i):\n"
     "  -B, --buffer-size SIZE  kernel capture buffer in KiB, or with a suffix k, M, G\n"
     "                       (64k to 1g; default 32M)\n"
@@ -471,6 +475,14 @@ static void read_workers_totals(const read_workers *w, read_state *rs) {
   }
 }
 
+/* -j's default: one worker per core available (the capture thread takes
+ * little: reading and reassembly are a tenth of the work). */
+static uint32_t default_jobs(void) {
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  if (n < 1) return 1;
+  return n > READ_JOBS_MAX ? READ_JOBS_MAX : (uint32_t)n;
+}
+
 /* ---- live capture ---- */
 
 static void live_flush(void *user) {
@@ -586,7 +598,7 @@ int cmd_read(int argc, char **argv) {
   const char *sarif_path = NULL;
   h2_observer_limits_default(&rs.o.lint_limits);
   bool immediate = false;
-  uint32_t jobs = 1;
+  uint32_t jobs = 0; /* 0: the cores available */
   cli_parser p;
   cli_parser_init(&p, prog, usage, "qt:i:B:j:", read_options, argc, argv);
   for (int opt; (opt = cli_next(&p)) != CLI_END;) {
@@ -813,6 +825,7 @@ int cmd_read(int argc, char **argv) {
   /* -j: connections decoded on worker threads. Sequential where output goes
    * out as it comes (live, stdin: the key log is followed) and where one
    * writer takes every connection's exchanges or findings (HAR, SARIF). */
+  if (jobs == 0) jobs = default_jobs();
   read_workers workers = {0};
   if (jobs > 1 && !rs.live && !from_stdin && !rs.har && !rs.sarif &&
       !read_workers_start(&workers, jobs, &rs))
