@@ -49,6 +49,16 @@ for m in "${modes[@]}"; do
   done
   echo "same with -j 2/3/4: ${m:-text} ($(wc -l <"$work/one") lines)"
 done
+# A capture cut short: the notice (stderr with -q) and what came before it.
+head -c 30000 "$work/many.pcap" >"$work/cut.pcap"
+for m in "-q" "" "--json" "--max-connections 3"; do
+  read -r -a opts <<<"$m"
+  "$H" read -j 1 "${opts[@]}" "$work/cut.pcap" >"$work/one" 2>&1
+  "$H" read -j 2 "${opts[@]}" "$work/cut.pcap" >"$work/par" 2>&1
+  cmp "$work/one" "$work/par" || { echo "FAIL: cut capture, read -j 2 $m differs" >&2; exit 1; }
+done
+grep -q "truncated dump file" "$work/one" || { echo "FAIL: no truncation notice" >&2; exit 1; }
+echo "same with -j 2: a capture cut short"
 for j in 1 4; do
   "$H" read -j "$j" -q --har "$work/har$j" "${keys[@]}" "$work/many.pcap"
   "$H" read -j "$j" -q --sarif "$work/sarif$j" "${keys[@]}" "$work/many.pcap" >/dev/null || true
