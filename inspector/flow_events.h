@@ -29,15 +29,16 @@ typedef struct capture_flow {
   uint32_t id;          /* 1-based, in order of first packet */
   char endpoint[2][64]; /* "ip:port" of side 0 and side 1 ("[v6]:port" for IPv6) */
   uint16_t port[2];
-  bool syn_seen; /* the handshake was captured */
-  /* A copy outside the flow table (read_jobs.h decodes a connection on a
-   * worker thread): capture_flow_swap_roles() swaps only the fields above and
-   * counts the swap in roles_swapped, which the owner of the copy uses to
-   * renumber the directions the capture side keeps sending. */
+  bool syn_seen;     /* the handshake was captured */
+  uint64_t bytes[2]; /* in-order payload bytes delivered per direction */
+  /* detached: a copy outside the flow table (read_jobs.h decodes a
+   * connection on a worker thread), where capture_flow_swap_roles() swaps
+   * only endpoint, port and bytes. roles_swapped: every swap flips it; the
+   * owner of a copy renumbers by it the directions the capture side, which
+   * did not see the swap, keeps sending. */
   bool detached;
   uint8_t roles_swapped;
-  uint64_t bytes[2]; /* in-order payload bytes delivered per direction */
-  void *user;        /* owned by the consumer */
+  void *user; /* owned by the consumer */
 } capture_flow;
 
 typedef struct flow_consumer {

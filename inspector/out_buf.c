@@ -14,10 +14,12 @@ void out_init(out_buf *o, int fd) {
 }
 
 bool out_flush(out_buf *o) {
+  if (o->spill) {
+    if (!o->failed && o->len && !o->spill(o->spill_ctx, o->data, o->len)) o->failed = true;
+    o->len = 0;
+    return !o->failed;
+  }
   size_t off = 0;
-  if (o->spill && !o->failed && o->len && !o->spill(o->spill_ctx, o->data, o->len))
-    o->failed = true;
-  if (o->spill) off = o->len;
   while (!o->failed && off < o->len) {
     ssize_t n = write(o->fd, o->data + off, o->len - off);
     if (n < 0 && errno == EINTR) continue;
