@@ -83,8 +83,8 @@ static const char usage[] =
     "  --max-packets N      stop after N packets\n"
     "Speed:\n"
     "  -j N, --jobs N       decode connections on N threads (1 to 64; default: the\n"
-    "                       cores available); the output is the same as with -j 1.\n"
-    "                       One thread for -i, stdin, --har and --sarif\n"
+    "                       cores available, at most 8); the output is the same as\n"
+    "                       with -j 1. One thread for -i, stdin, --har and --sarif\n"
     "Live capture (-i):\n"
     "  -B, --buffer-size SIZE  kernel capture buffer in KiB, or with a suffix k, M, G\n"
     "                       (64k to 1g; default 32M)\n"
@@ -475,12 +475,14 @@ static void read_workers_totals(const read_workers *w, read_state *rs) {
   }
 }
 
-/* -j's default: one worker per core available (the capture thread takes
- * little: reading and reassembly are a tenth of the work). */
+/* -j's default: one worker per core available, at most READ_DEFAULT_JOBS:
+ * reading, reassembly and writing stay on one thread and take a tenth of
+ * the work or more, so beyond about eight workers that thread is the limit. */
+enum { READ_DEFAULT_JOBS = 8 };
 static uint32_t default_jobs(void) {
   long n = sysconf(_SC_NPROCESSORS_ONLN);
   if (n < 1) return 1;
-  return n > READ_JOBS_MAX ? READ_JOBS_MAX : (uint32_t)n;
+  return n > READ_DEFAULT_JOBS ? READ_DEFAULT_JOBS : (uint32_t)n;
 }
 
 /* ---- live capture ---- */
