@@ -73,8 +73,14 @@ typedef struct batch {
   uint8_t *data;
   size_t len, cap;
   uint32_t nrec;
-  unsigned pending; /* workers still working on it (under the lock) */
-  worker_out *wo;   /* per worker */
+  /* Under the lock: the batch's number while it is handed over (UINT64_MAX
+   * once written out), and how many workers are still working on it. Only
+   * the workers with records in it count: one with none skips the batch
+   * without touching it, so an idle worker never holds the window up. */
+  uint64_t index;
+  unsigned pending;
+  bool has[READ_JOBS_MAX]; /* workers with records in it */
+  worker_out *wo;          /* per worker */
 } batch;
 
 typedef struct job_worker {
@@ -232,22 +238,26 @@ static void run_batch(job_worker *w, batch *b) {
 static void *worker_main(void *arg) {
   job_worker *w = arg;
   read_jobs *j = w->j;
+  pthread_mutex_lock(&j->mu);
   for (;;) {
-    pthread_mutex_lock(&j->mu);
     while (w->next == j->published && !j->closing)
       pthread_cond_wait(&j->work_cv, &j->mu);
-    if (w->next == j->published) {
-      pthread_mutex_unlock(&j->mu);
-      return NULL;
-    }
+    if (w->next == j->published) break;
     batch *b = &j->ring[w->next % READ_JOBS_BATCHES];
+    /* Nothing for this worker (the batch may even be written out already,
+     * its slot reused). */
+    if (b->index != w->next || !b->has[w->index]) {
+      w->next++;
+      continue;
+    }
     pthread_mutex_unlock(&j->mu);
     run_batch(w, b);
     pthread_mutex_lock(&j->mu);
     if (--b->pending == 0) pthread_cond_signal(&j->done_cv);
     w->next++;
-    pthread_mutex_unlock(&j->mu);
   }
+  pthread_mutex_unlock(&j->mu);
+  return NULL;
 }
 
 /* ---- merging (the capture thread) ---- */
@@ -259,6 +269,7 @@ static void merge_oldest(read_jobs *j) {
   pthread_mutex_lock(&j->mu);
   while (b->pending)
     pthread_cond_wait(&j->done_cv, &j->mu);
+  b->index = UINT64_MAX; /* a worker that comes late finds nothing for it */
   pthread_mutex_unlock(&j->mu);
   size_t next_mark[READ_JOBS_MAX] = {0}, out_pos[READ_JOBS_MAX] = {0}, att_pos[READ_JOBS_MAX] = {0};
   for (size_t off = 0; off < b->len;) {
@@ -282,8 +293,10 @@ static void merge_oldest(read_jobs *j) {
   }
   b->len = 0;
   b->nrec = 0;
-  for (unsigned i = 0; i < j->n; i++)
+  for (unsigned i = 0; i < j->n; i++) {
     b->wo[i].out.len = b->wo[i].att.len = b->wo[i].nmarks = 0;
+    b->has[i] = false;
+  }
   j->merged++;
 }
 
@@ -301,7 +314,10 @@ static void publish(read_jobs *j) {
   batch *b = &j->ring[j->published % READ_JOBS_BATCHES];
   if (b->nrec == 0) return;
   pthread_mutex_lock(&j->mu);
-  b->pending = j->n;
+  b->index = j->published;
+  b->pending = 0;
+  for (unsigned i = 0; i < j->n; i++)
+    b->pending += b->has[i];
   j->published++;
   pthread_cond_broadcast(&j->work_cv);
   pthread_mutex_unlock(&j->mu);
@@ -337,6 +353,7 @@ static rec *record(read_jobs *j, uint8_t kind, job_flow *jf, size_t payload, dou
   r->kind = kind;
   r->jf = jf;
   r->worker = jf ? jf->worker->index : MERGER;
+  if (jf) b->has[r->worker] = true;
   r->ts = ts;
   r->have_first_ts = j->have_first_ts;
   r->first_ts = j->first_ts;
@@ -514,6 +531,7 @@ read_jobs *read_jobs_new(unsigned n, const read_jobs_worker *workers, const read
   pthread_cond_init(&j->work_cv, NULL);
   pthread_cond_init(&j->done_cv, NULL);
   for (size_t b = 0; b < READ_JOBS_BATCHES; b++) {
+    j->ring[b].index = UINT64_MAX;
     j->ring[b].wo = calloc(n, sizeof *j->ring[b].wo);
     if (!j->ring[b].wo) {
       read_jobs_free(j);
