@@ -2,15 +2,21 @@
 # make-captures.sh — records the inspector benchmark captures on loopback:
 #   headers-heavy.pcap  many small requests (h2load → nghttpd, h2c prior knowledge)
 #   data-heavy.pcap     64 KiB responses
+#   many-conns.pcap     the headers-heavy requests over 200 connections (read -j)
+#   one-conn.pcap       the headers-heavy requests over one connection (read -j)
 # into $BENCH_CAPTURES (default bench/captures/, git-ignored). Loopback only,
 # bounded, kills its server on exit, warns when tcpdump dropped packets (a
 # capture with drops has gaps, which h2scope reports and tshark may not).
-#   HEADERS_REQUESTS (default 600000) and DATA_REQUESTS (default 4800) size them.
+#   HEADERS_REQUESTS (default 600000), DATA_REQUESTS (default 4800) and
+#   JOBS_REQUESTS (default 300000, the last two) size them; CAPTURES (default:
+#   all four names) picks which are recorded.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${BENCH_CAPTURES:-$here/captures}
 headers_requests=${HEADERS_REQUESTS:-600000}
 data_requests=${DATA_REQUESTS:-4800}
+jobs_requests=${JOBS_REQUESTS:-300000}
+wanted=" ${CAPTURES:-headers-heavy data-heavy many-conns one-conn} "
 mkdir -p "$out"
 work=$(mktemp -d)
 pids=()
@@ -40,6 +46,7 @@ done
 record() { # name requests url h2load-args...
   local name=$1 n=$2 url=$3
   shift 3
+  case $wanted in *" $name "*) ;; *) return 0 ;; esac
   local pcap="$out/$name.pcap"
   tcpdump -i lo -B 262144 -s 0 --immediate-mode -w "$pcap" "tcp port $port" 2>"$work/$name.tcpdump" &
   local tpid=$!
@@ -65,4 +72,10 @@ record headers-heavy "$headers_requests" "http://127.0.0.1:$port/small.txt" -c 4
   -H 'accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' \
   -H 'cookie: sid=0123456789abcdef; theme=dark'
 record data-heavy "$data_requests" "http://127.0.0.1:$port/64k.bin" -c 2 -m 8
-echo "port=$port" >"$out/port"
+browser=(-H 'user-agent: Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0'
+  -H 'accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8'
+  -H 'cookie: sid=0123456789abcdef; theme=dark')
+record many-conns "$jobs_requests" "http://127.0.0.1:$port/small.txt" -c 200 -m 4 "${browser[@]}"
+record one-conn "$jobs_requests" "http://127.0.0.1:$port/small.txt" -c 1 -m 16 "${browser[@]}"
+# the port tshark is told is HTTP/2 (run.sh), for the captures it reads
+case $wanted in *" headers-heavy "* | *" data-heavy "*) echo "port=$port" >"$out/port" ;; esac

@@ -18,7 +18,7 @@ _h2scope_options() {
       echo "--json -q --quiet --summary --hpack --data --data-max --har --redact -t --abs-time
             --lint --lint-threshold --lint-max --sarif --color --no-color --conn --stream
             --type --port --keylog --max-connections --max-ooo-bytes --idle-timeout
-            --max-header-list --max-packets -i -B --buffer-size --immediate -h --help" ;;
+            --max-header-list --max-packets -i -B --buffer-size --immediate -j --jobs -h --help" ;;
     frames)
       echo "--hex --json --client --server --table-size --max-frame-size --max-header-list
             --hpack --data --data-max --redact --color --no-color -h --help" ;;
@@ -108,7 +108,7 @@ _h2scope() {
       serve:--max-conns | serve:--max-conns-per-addr | serve:--*-timeout | \
       replay:--to | replay:--conn | replay:--ignore-header | \
       replay:--timeout | check:--section | check:--exclude | check:--path | check:--timeout | \
-      check:-j | check:--jobs | check:--listen)
+      check:-j | check:--jobs | read:-j | read:--jobs | check:--listen)
       return 0 ;; # a value we cannot guess
   esac
   # serve --tls CERT KEY: the key file too.

@@ -5,6 +5,8 @@
 # output, and review the result with `git diff tests/golden`.
 #   scripts/golden.sh [H2SCOPE]    (default: build/release/h2scope)
 #   scripts/golden.sh --check DIR  write into DIR instead (used by the test)
+# H2_GOLDEN_READ_OPTS adds read options to every run (e.g. "-j 4": the tests
+# check that decoding on several threads prints the same files).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=$root/tests/golden
@@ -13,6 +15,7 @@ if [ "${1:-}" = --check ]; then
   shift 2
 fi
 H=${1:-$root/build/release/h2scope}
+read -r -a extra <<<"${H2_GOLDEN_READ_OPTS:-}"
 case $H in /*) ;; *) H=$PWD/$H ;; esac
 [ -x "$H" ] || { echo "golden: no h2scope binary at $H (build it first)" >&2; exit 2; }
 mkdir -p "$out"
@@ -41,10 +44,10 @@ for cap in "${captures[@]}"; do
     suffix=${m%%|*}
     read -r -a opts <<<"${m#*|}"
     rc=0
-    "$H" read "${opts[@]}" "${key[@]}" "$cap" >"$out/$name.$suffix" 2>&1 || rc=$?
+    "$H" read "${extra[@]}" "${opts[@]}" "${key[@]}" "$cap" >"$out/$name.$suffix" 2>&1 || rc=$?
     echo "exit $rc" >>"$out/$name.$suffix"
   done
   rc=0
-  "$H" read -q "${key[@]}" --lint --sarif "$out/$name.sarif" "$cap" >/dev/null 2>&1 || rc=$?
-  "$H" read -q "${key[@]}" --har "$out/$name.har" "$cap" >/dev/null 2>&1 || rc=$?
+  "$H" read "${extra[@]}" -q "${key[@]}" --lint --sarif "$out/$name.sarif" "$cap" >/dev/null 2>&1 || rc=$?
+  "$H" read "${extra[@]}" -q "${key[@]}" --har "$out/$name.har" "$cap" >/dev/null 2>&1 || rc=$?
 done

@@ -134,6 +134,7 @@ bool capture_engine_init(capture_engine *e, const capture_limits *limits,
 /* Side 0 of the capture_flow is key side client_side. */
 static void set_roles(flow_entry *f, int client_side) {
   f->client_side = (uint8_t)client_side;
+  f->flush_first = (uint8_t)client_side;
   for (int dir = 0; dir < 2; dir++) {
     int side = dir == 0 ? client_side : 1 - client_side;
     f->pub.port[dir] = f->key.port[side];
@@ -143,7 +144,6 @@ static void set_roles(flow_entry *f, int client_side) {
 }
 
 void capture_flow_swap_roles(capture_flow *pub) {
-  flow_entry *f = (flow_entry *)pub;
   char endpoint[sizeof pub->endpoint[0]];
   memcpy(endpoint, pub->endpoint[0], sizeof endpoint);
   memcpy(pub->endpoint[0], pub->endpoint[1], sizeof endpoint);
@@ -154,7 +154,8 @@ void capture_flow_swap_roles(capture_flow *pub) {
   uint64_t bytes = pub->bytes[0];
   pub->bytes[0] = pub->bytes[1];
   pub->bytes[1] = bytes;
-  f->client_side ^= 1;
+  pub->roles_swapped ^= 1;
+  if (!pub->detached) ((flow_entry *)pub)->client_side ^= 1;
 }
 
 /* Without a handshake: the side with the higher port is the client (an
@@ -178,8 +179,8 @@ static bool flow_has_data(const flow_entry *f) {
 /* Delivers what is buffered (gaps for holes) in both directions, calls
  * on_close, then keeps a tombstone or frees the entry. */
 static void close_flow(capture_engine *e, flow_entry *f, int reason, double ts, bool tombstone) {
-  for (int dir = 0; dir < 2; dir++) {
-    int side = dir == 0 ? f->client_side : 1 - f->client_side;
+  for (int i = 0; i < 2; i++) {
+    int side = i == 0 ? f->flush_first : 1 - f->flush_first;
     dir_ctx ctx;
     tcp_stream_sink sink = make_sink(e, &ctx, f, side, ts);
     tcp_reassembler_flush(&f->dir[side], &sink);

@@ -134,7 +134,8 @@ int capture_run(const capture_options *opts, const flow_consumer *consumer, capt
 void capture_stop(void);
 
 /* Swaps side 0 and side 1 of f: endpoint, port, bytes and the internal
- * direction mapping, so later callbacks use the new numbering. */
+ * direction mapping, so later callbacks use the new numbering (for a
+ * detached copy, flow_events.h, only the public fields). */
 void capture_flow_swap_roles(capture_flow *f);
 
 #endif

@@ -17,7 +17,7 @@
 enum { FLOW_DIR_C2S = 0, FLOW_DIR_S2C = 1 };
 
 enum flow_close_reason {
-  FLOW_CLOSE_FIN = 1,     /* both directions finished */
+  FLOW_CLOSE_FIN = 1, /* both directions finished */
   FLOW_CLOSE_RST = 2,
   FLOW_CLOSE_IDLE = 3,    /* idle timeout in capture time */
   FLOW_CLOSE_EVICTED = 4, /* connection table full */
@@ -26,12 +26,19 @@ enum flow_close_reason {
 };
 
 typedef struct capture_flow {
-  uint32_t id;            /* 1-based, in order of first packet */
-  char endpoint[2][64];   /* "ip:port" of side 0 and side 1 ("[v6]:port" for IPv6) */
+  uint32_t id;          /* 1-based, in order of first packet */
+  char endpoint[2][64]; /* "ip:port" of side 0 and side 1 ("[v6]:port" for IPv6) */
   uint16_t port[2];
-  bool syn_seen;          /* the handshake was captured */
-  uint64_t bytes[2];      /* in-order payload bytes delivered per direction */
-  void *user;             /* owned by the consumer */
+  bool syn_seen;     /* the handshake was captured */
+  uint64_t bytes[2]; /* in-order payload bytes delivered per direction */
+  /* detached: a copy outside the flow table (read_jobs.h decodes a
+   * connection on a worker thread), where capture_flow_swap_roles() swaps
+   * only endpoint, port and bytes. roles_swapped: every swap flips it; the
+   * owner of a copy renumbers by it the directions the capture side, which
+   * did not see the swap, keeps sending. */
+  bool detached;
+  uint8_t roles_swapped;
+  void *user; /* owned by the consumer */
 } capture_flow;
 
 typedef struct flow_consumer {

@@ -19,6 +19,7 @@
 #include "keylog.h"
 #include "lint_conn.h"
 #include "out_buf.h"
+#include "read_jobs.h"
 #include "sarif_write.h"
 #include "summary.h"
 #include "tlsdec_filter.h"
@@ -80,6 +81,10 @@ static const char usage[] =
     "                       (default 300s)\n"
     "  --max-header-list SIZE  decoded header list limit (default 256k)\n"
     "  --max-packets N      stop after N packets\n"
+    "Speed:\n"
+    "  -j N, --jobs N       decode connections on N threads (1 to 64; default: the\n"
+    "                       cores available, at most 8); the output is the same as\n"
+    "                       with -j 1. One thread for -i, stdin, --har and --sarif\n"
     "Live capture (-i):\n"
     "  -B, --buffer-size SIZE  kernel capture buffer in KiB, or with a suffix k, M, G\n"
     "                       (64k to 1g; default 32M)\n"
@@ -146,7 +151,18 @@ typedef struct read_state {
   /* Notices that change what the output means, written to stderr when the
    * output hides notices: how many of each kind (the first is written). */
   uint64_t hidden_notices[RESULT_NOTICES];
+  /* -j: this state is a worker's (read_jobs.h): its flows are detached
+   * copies, notices are counted and summary rows added by the merging
+   * thread, in capture order. */
+  bool job_worker;
 } read_state;
+
+/* What the TLS filter knows about f: asked directly, or as a worker got it
+ * with the record. */
+static const tls_conn_info *flow_tls(const read_state *rs, const capture_flow *f) {
+  if (rs->tls) return tlsdec_flow_info(rs->tls, f);
+  return rs->job_worker ? read_jobs_flow_tls(f) : NULL;
+}
 
 static bool port_forced(const read_state *rs, const capture_flow *f) {
   for (int i = 0; i < rs->o.nports; i++)
@@ -242,7 +258,10 @@ static void on_upgrade_request(void *user, h2_conn *c, const h2_header *fields, 
 
 static void flow_open(void *user, capture_flow *f, double ts) {
   read_state *rs = user;
-  if (!rs->have_first_ts) {
+  if (rs->job_worker) {
+    rs->first_ts = read_jobs_first_ts(f);
+    rs->have_first_ts = true;
+  } else if (!rs->have_first_ts) {
     rs->first_ts = ts;
     rs->have_first_ts = true;
   }
@@ -270,10 +289,10 @@ static void flow_bytes(void *user, capture_flow *f, int dir, uint64_t offset, co
                        size_t len, double ts) {
   read_state *rs = user;
   h2_conn *c = f->user;
-  if (c && rs->tls && c->dir[0].bytes + c->dir[1].bytes == 0) {
+  if (c && c->dir[0].bytes + c->dir[1].bytes == 0) {
     /* The first bytes: decrypted ones come after the handshake, so a TLS
      * connection's ALPN is known by now. */
-    const tls_conn_info *tls = tlsdec_flow_info(rs->tls, f);
+    const tls_conn_info *tls = flow_tls(rs, f);
     if (tls && !strcmp(tls->alpn, "h2") && tls->client_dir >= 0)
       h2_conn_alpn_h2(c, tls->client_dir);
   }
@@ -314,7 +333,7 @@ static void flow_close(void *user, capture_flow *f, int reason, double ts) {
   if (conn_shown(rs, c) && !rs->o.stream_filter_set && !rs->o.type_mask) {
     frame_meta m;
     meta_for(rs, c, FLOW_DIR_C2S, &m);
-    const tls_conn_info *tls = rs->tls ? tlsdec_flow_info(rs->tls, f) : NULL;
+    const tls_conn_info *tls = flow_tls(rs, f);
     char tls_text[256] = "", tls_json[512] = "";
     if (tls) {
       tls_text[0] = ',';
@@ -330,24 +349,33 @@ static void flow_close(void *user, capture_flow *f, int reason, double ts) {
              tls_text);
     event_print(rs->out, &rs->o.po, &m, "close", 0, msg, extra);
   }
-  if (rs->o.summary) summary_add(&rs->summary, c, rs->o.lint ? rs->lint_by_id : NULL);
+  if (rs->o.summary && rs->job_worker) {
+    summary_row row;
+    summary_row_of(&row, c, rs->o.lint ? rs->lint_by_id : NULL);
+    read_jobs_attach(f, &row, sizeof row);
+  } else if (rs->o.summary) {
+    summary_add(&rs->summary, c, rs->o.lint ? rs->lint_by_id : NULL);
+  }
   if (rs->har) har_conn_close(rs->har, c);
   h2_conn_free(c);
   f->user = NULL;
 }
 
-static void flow_notice(void *user, capture_flow *f, const char *kind, const char *message,
-                        double ts) {
-  read_state *rs = user;
+/* Counts a notice; false when the output hides it (the result notices then
+ * go to stderr, the first of each kind). */
+static bool notice_count(read_state *rs, const char *kind, const char *message) {
   rs->notices++;
-  if (rs->o.quiet && !rs->o.summary) {
-    for (size_t i = 0; i < RESULT_NOTICES; i++) {
-      if (!notice_kind_is(kind, result_notices[i])) continue;
-      if (rs->hidden_notices[i]++ == 0) fprintf(stderr, "h2scope read: notice: %s\n", message);
-      break;
-    }
-    return;
+  if (!rs->o.quiet || rs->o.summary) return true;
+  for (size_t i = 0; i < RESULT_NOTICES; i++) {
+    if (!notice_kind_is(kind, result_notices[i])) continue;
+    if (rs->hidden_notices[i]++ == 0) fprintf(stderr, "h2scope read: notice: %s\n", message);
+    break;
   }
+  return false;
+}
+
+static void notice_print(read_state *rs, capture_flow *f, const char *kind, const char *message,
+                         double ts) {
   frame_meta m = {.conn = f ? f->id : 0,
                   .ts = ts,
                   .src = f ? f->endpoint[0] : "",
@@ -357,6 +385,114 @@ static void flow_notice(void *user, capture_flow *f, const char *kind, const cha
   snprintf(extra, sizeof extra, ",\"kind\":\"%s\"", kind);
   bool is_limit = !strncmp(kind, "limit-", 6);
   event_print(rs->out, &rs->o.po, f ? &m : NULL, is_limit ? "limit" : "notice", 0, message, extra);
+}
+
+static void flow_notice(void *user, capture_flow *f, const char *kind, const char *message,
+                        double ts) {
+  read_state *rs = user;
+  if (rs->job_worker) {
+    /* Counted by the merging thread (jobs_notice). */
+    if (!rs->o.quiet || rs->o.summary) notice_print(rs, f, kind, message, ts);
+    return;
+  }
+  if (notice_count(rs, kind, message)) notice_print(rs, f, kind, message, ts);
+}
+
+/* ---- -j: what the merging thread does for the workers (read_jobs.h) ---- */
+
+static void jobs_notice(void *user, const char *kind, const char *message, double ts,
+                        bool rendered_by_worker, bool have_first_ts, double first_ts) {
+  read_state *rs = user;
+  if (!notice_count(rs, kind, message) || rendered_by_worker) return;
+  rs->have_first_ts = have_first_ts;
+  rs->first_ts = first_ts;
+  notice_print(rs, NULL, kind, message, ts);
+}
+
+/* A worker's attachment is the summary row of a connection it closed. */
+static void jobs_summary_row(void *user, const void *data, size_t len) {
+  read_state *rs = user;
+  if (len != sizeof(summary_row)) return;
+  summary_row row;
+  memcpy(&row, data, sizeof row);
+  summary_add_row(&rs->summary, &row);
+}
+
+/* The worker states of -j N: each a copy of the options with its own
+ * output, header scratch and lint totals. */
+typedef struct read_workers {
+  unsigned n;
+  read_state *rs;
+  out_buf *out;
+  read_jobs *jobs;
+} read_workers;
+
+static void read_workers_free(read_workers *w) {
+  read_jobs_free(w->jobs);
+  for (unsigned i = 0; w->rs && i < w->n; i++)
+    header_scratch_free(&w->rs[i].scratch);
+  free(w->rs);
+  free(w->out);
+  memset(w, 0, sizeof *w);
+}
+
+static bool read_workers_start(read_workers *w, unsigned n, read_state *main_rs) {
+  memset(w, 0, sizeof *w);
+  w->rs = calloc(n, sizeof *w->rs);
+  w->out = calloc(n, sizeof *w->out);
+  if (!w->rs || !w->out) {
+    read_workers_free(w);
+    return false;
+  }
+  w->n = n;
+  read_jobs_worker specs[READ_JOBS_MAX];
+  for (unsigned i = 0; i < n; i++) {
+    read_state *rs = &w->rs[i];
+    rs->o = main_rs->o;
+    rs->job_worker = true;
+    rs->capture_name = main_rs->capture_name;
+    out_init(&w->out[i], -1);
+    rs->out = &w->out[i];
+    if (header_scratch_init(&rs->scratch, rs->o.max_header_list) != 0) {
+      read_workers_free(w);
+      return false;
+    }
+    specs[i] = (read_jobs_worker){.consumer = {.user = rs,
+                                               .on_open = flow_open,
+                                               .on_bytes = flow_bytes,
+                                               .on_gap = flow_gap,
+                                               .on_close = flow_close,
+                                               .on_notice = flow_notice},
+                                  .out = &w->out[i]};
+  }
+  read_jobs_hooks hooks = {
+      .user = main_rs, .on_notice = jobs_notice, .on_attachment = jobs_summary_row};
+  w->jobs = read_jobs_new(n, specs, &hooks, main_rs->out);
+  if (!w->jobs) {
+    read_workers_free(w);
+    return false;
+  }
+  return true;
+}
+
+/* The lint totals of the workers (sums: the order does not matter). */
+static void read_workers_totals(const read_workers *w, read_state *rs) {
+  for (unsigned i = 0; i < w->n; i++) {
+    rs->lint_conns += w->rs[i].lint_conns;
+    rs->lint_frames += w->rs[i].lint_frames;
+    rs->lint_findings += w->rs[i].lint_findings;
+    rs->lint_errors += w->rs[i].lint_errors;
+  }
+}
+
+/* -j's default: one worker per core available, at most READ_DEFAULT_JOBS:
+ * reading, reassembly and writing stay on one thread and take a tenth of
+ * the work or more, so beyond about eight workers that thread is the limit. */
+enum { READ_DEFAULT_JOBS = 8 };
+static uint32_t default_jobs(void) {
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  if (n < 1) return 1;
+  return n > READ_DEFAULT_JOBS ? READ_DEFAULT_JOBS : (uint32_t)n;
 }
 
 /* ---- live capture ---- */
@@ -457,6 +593,7 @@ static const struct option read_options[] = {
     {"keylog", required_argument, NULL, OPT_KEYLOG},
     {"buffer-size", required_argument, NULL, 'B'},
     {"immediate", no_argument, NULL, OPT_IMMEDIATE},
+    {"jobs", required_argument, NULL, 'j'},
     {NULL, 0, NULL, 0},
 };
 
@@ -473,8 +610,9 @@ int cmd_read(int argc, char **argv) {
   const char *sarif_path = NULL;
   h2_observer_limits_default(&rs.o.lint_limits);
   bool immediate = false;
+  uint32_t jobs = 0; /* 0: the cores available */
   cli_parser p;
-  cli_parser_init(&p, prog, usage, "qt:i:B:", read_options, argc, argv);
+  cli_parser_init(&p, prog, usage, "qt:i:B:j:", read_options, argc, argv);
   for (int opt; (opt = cli_next(&p)) != CLI_END;) {
     uint32_t v;
     bool ok = true;
@@ -597,6 +735,9 @@ int cmd_read(int argc, char **argv) {
     case OPT_IMMEDIATE:
       immediate = true;
       break;
+    case 'j':
+      ok = cli_u32(&p, 1, READ_JOBS_MAX, &jobs);
+      break;
     }
     if (!ok) {
       keylog_free(&keys);
@@ -693,8 +834,27 @@ int cmd_read(int argc, char **argv) {
    * captured write their secrets as they go, so the key log is followed. */
   keylog_follow(&keys, rs.live || from_stdin);
   co.hooks = (capture_live_hooks){.user = &rs, .on_flush = live_flush, .on_drops = live_drops};
-  rs.tls = tlsdec_filter_new(&keys, &fc);
-  int rc = capture_run(&co, rs.tls ? tlsdec_filter_consumer(rs.tls) : &fc, &stats, err, sizeof err);
+  /* -j: connections decoded on worker threads. Sequential where output goes
+   * out as it comes (live, stdin: the key log is followed) and where one
+   * writer takes every connection's exchanges or findings (HAR, SARIF). */
+  if (jobs == 0) jobs = default_jobs();
+  read_workers workers = {0};
+  if (jobs > 1 && !rs.live && !from_stdin && !rs.har && !rs.sarif &&
+      !read_workers_start(&workers, jobs, &rs))
+    fprintf(stderr, "%s: out of memory for -j %u: decoding on one thread\n", prog, jobs);
+  rs.tls = tlsdec_filter_new(&keys, workers.jobs ? read_jobs_consumer(workers.jobs) : &fc);
+  if (workers.jobs && rs.tls) read_jobs_set_tls(workers.jobs, rs.tls);
+  const flow_consumer *first = workers.jobs ? read_jobs_consumer(workers.jobs) : &fc;
+  int rc =
+      capture_run(&co, rs.tls ? tlsdec_filter_consumer(rs.tls) : first, &stats, err, sizeof err);
+  if (workers.jobs) {
+    if (!read_jobs_finish(workers.jobs) && rc == 0) {
+      rc = -1;
+      snprintf(err, sizeof err, "out of memory: the output is incomplete");
+    }
+    read_workers_totals(&workers, &rs);
+    read_workers_free(&workers);
+  }
   tlsdec_filter_free(rs.tls);
   rs.tls = NULL;
   capture_file_set_free(&files);

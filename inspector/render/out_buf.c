@@ -10,6 +10,8 @@ void out_init(out_buf *o, int fd) {
   o->len = 0;
   o->failed = false;
   o->pushed = 0;
+  o->spill = NULL;
+  o->spill_ctx = NULL;
   for (int i = 0; i < OUT_MEMOS; i++)
     o->memo[i].key_len = 0;
 }
@@ -40,6 +42,12 @@ void out_memo_end(out_buf *o, int slot, uint64_t begin, const void *key, size_t 
 }
 
 bool out_flush(out_buf *o) {
+  if (o->spill) {
+    if (!o->failed && o->len && !o->spill(o->spill_ctx, o->data, o->len)) o->failed = true;
+    o->pushed += o->len;
+    o->len = 0;
+    return !o->failed;
+  }
   size_t off = 0;
   while (!o->failed && off < o->len) {
     ssize_t n = write(o->fd, o->data + off, o->len - off);

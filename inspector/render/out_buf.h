@@ -32,6 +32,11 @@ typedef struct out_buf {
   bool failed;     /* a write failed: output is discarded from then on */
   uint64_t pushed; /* bytes handed to the fd so far: where data[0] sits in the output */
   out_memo memo[OUT_MEMOS];
+  /* Instead of the fd: out_flush hands the bytes to spill (read_jobs.c
+   * collects a worker's output in memory this way); it returns false when
+   * it could not keep them. NULL: write to fd. */
+  bool (*spill)(void *ctx, const char *p, size_t n);
+  void *spill_ctx;
   char data[OUT_BUF_SIZE];
 } out_buf;
 

@@ -8,7 +8,9 @@
 #include "h2/frame.h"
 #include "json_write.h"
 
-void summary_init(summary_table *t) { memset(t, 0, sizeof *t); }
+void summary_init(summary_table *t) {
+  memset(t, 0, sizeof *t);
+}
 void summary_free(summary_table *t) {
   free(t->rows);
   memset(t, 0, sizeof *t);
@@ -35,6 +37,12 @@ static void accumulate(summary_row *sum, const summary_row *r) {
 }
 
 void summary_add(summary_table *t, const h2_conn *c, const uint32_t *lint_by_id) {
+  summary_row r;
+  summary_row_of(&r, c, lint_by_id);
+  summary_add_row(t, &r);
+}
+
+void summary_row_of(summary_row *row, const h2_conn *c, const uint32_t *lint_by_id) {
   summary_row r;
   memset(&r, 0, sizeof r);
   r.conn = c->flow->id;
@@ -63,6 +71,11 @@ void summary_add(summary_table *t, const h2_conn *c, const uint32_t *lint_by_id)
   for (int i = 0; i < 3; i++)
     r.lint[i] = c->lint_counts[i];
   if (r.linted && lint_by_id) memcpy(r.lint_by_id, lint_by_id, sizeof r.lint_by_id);
+  *row = r;
+}
+
+void summary_add_row(summary_table *t, const summary_row *row) {
+  const summary_row r = *row;
   t->connections++;
   t->h2_connections += r.h2;
   accumulate(&t->total, &r);
@@ -95,9 +108,9 @@ static unsigned long long lost(const summary_row *r) {
   return (unsigned long long)r->gaps + r->resyncs + r->truncated;
 }
 
-static const char *const type_names[11] = {"DATA",     "HEADERS", "PRIORITY", "RST_STREAM",
-                                           "SETTINGS", "PUSH_PROMISE", "PING", "GOAWAY",
-                                           "WINDOW_UPDATE", "CONTINUATION", "UNKNOWN"};
+static const char *const type_names[11] = {
+    "DATA", "HEADERS", "PRIORITY",      "RST_STREAM",   "SETTINGS", "PUSH_PROMISE",
+    "PING", "GOAWAY",  "WINDOW_UPDATE", "CONTINUATION", "UNKNOWN"};
 
 /* --lint verdict of a connection: "fail" with any error finding, "warn"
  * with warnings only, "pass" otherwise. */
@@ -161,8 +174,7 @@ static void json_row(out_buf *o, const summary_row *r, bool total) {
   out_puts(o, ",\"frames_by_type\":{");
   bool first = true;
   for (int i = 0; i < 11; i++) {
-    if (!r->by_type[i])
-      continue;
+    if (!r->by_type[i]) continue;
     json_key(o, type_names[i], first);
     out_u64(o, r->by_type[i]);
     first = false;
@@ -206,17 +218,14 @@ static void json_row(out_buf *o, const summary_row *r, bool total) {
 static void text_types(out_buf *o, const summary_row *r) {
   bool first = true;
   for (int i = 0; i < 11; i++) {
-    if (!r->by_type[i])
-      continue;
-    if (!first)
-      out_putc(o, ' ');
+    if (!r->by_type[i]) continue;
+    if (!first) out_putc(o, ' ');
     out_puts(o, type_names[i]);
     out_putc(o, '=');
     out_u64(o, r->by_type[i]);
     first = false;
   }
-  if (first)
-    out_putc(o, '-');
+  if (first) out_putc(o, '-');
 }
 
 void summary_print(const summary_table *t, out_buf *o, bool json, const capture_stats *s) {

@@ -47,6 +47,10 @@ void summary_init(summary_table *t);
 void summary_free(summary_table *t);
 /* lint_by_id: the connection's findings by catalogue index (lint_conn_finish), or NULL. */
 void summary_add(summary_table *t, const h2_conn *c, const uint32_t *lint_by_id);
+/* The same in two steps: the row of a closed connection (on the thread that
+ * decoded it, read_jobs.h), then its place in the table (in close order). */
+void summary_row_of(summary_row *r, const h2_conn *c, const uint32_t *lint_by_id);
+void summary_add_row(summary_table *t, const summary_row *r);
 void summary_print(const summary_table *t, out_buf *o, bool json, const capture_stats *stats);
 
 #endif

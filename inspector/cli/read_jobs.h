@@ -1,0 +1,76 @@
+/* read_jobs.h — `read -j N`: a flow_consumer that decodes the connections of
+ * a capture on N worker threads and still writes their output in capture
+ * order, byte for byte what one thread writes.
+ *
+ * The capture thread (capture_run, the TLS filter) calls this consumer as
+ * usual. Each callback becomes a small record (the bytes copied) appended to
+ * the current batch; a full batch is handed to every worker, and each worker
+ * replays the records of its own connections (flow id mod N) into its own
+ * flow_consumer (cmd_read's callbacks on a read_state of its own), whose
+ * out_buf spills into memory kept per record. The capture thread then writes
+ * the batch's output record by record, in the order the callbacks came. At
+ * most READ_JOBS_BATCHES batches are in flight, so memory stays flat
+ * whatever the size of the capture.
+ *
+ * A worker sees a detached copy of each capture_flow (flow_events.h): a
+ * consumer that swaps the roles swaps only the copy, and the records the
+ * capture side keeps sending in its old numbering are renumbered here.
+ * What a worker cannot compute alone goes back through the merging thread in
+ * record order: notices are counted there (hooks.on_notice), and a worker may
+ * attach bytes to the record it is processing (read_jobs_attach, e.g. the
+ * connection's summary row) that hooks.on_attachment receives in order. */
+#ifndef H2SCOPE_READ_JOBS_H
+#define H2SCOPE_READ_JOBS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "flow_events.h"
+#include "out_buf.h"
+#include "tlsdec_filter.h"
+
+enum { READ_JOBS_MAX = 64, READ_JOBS_BATCHES = 8 };
+
+typedef struct read_jobs_worker {
+  flow_consumer consumer; /* called on the worker's thread, with detached flows */
+  out_buf *out;           /* where that consumer writes (its spill is set here) */
+} read_jobs_worker;
+
+typedef struct read_jobs_hooks {
+  void *user;
+  /* On the merging thread, in capture order, for every notice. rendered_by_worker:
+   * the notice named a connection and its worker wrote what it prints; otherwise
+   * (f was NULL) the hook prints it too. first_ts/have_first_ts: the time of the
+   * first connection as it was when the notice came. */
+  void (*on_notice)(void *user, const char *kind, const char *message, double ts,
+                    bool rendered_by_worker, bool have_first_ts, double first_ts);
+  /* On the merging thread, in capture order: bytes a worker attached. */
+  void (*on_attachment)(void *user, const void *data, size_t len);
+} read_jobs_hooks;
+
+typedef struct read_jobs read_jobs;
+
+/* n workers (2..READ_JOBS_MAX), each with its consumer and out_buf; out is
+ * the real output. NULL when out of memory or a thread cannot start. */
+read_jobs *read_jobs_new(unsigned n, const read_jobs_worker *workers, const read_jobs_hooks *hooks,
+                         out_buf *out);
+/* The TLS filter in front of this consumer, whose per-connection facts are
+ * copied for the workers (read_jobs_flow_tls). */
+void read_jobs_set_tls(read_jobs *j, const tlsdec_filter *tls);
+const flow_consumer *read_jobs_consumer(read_jobs *j);
+/* After capture_run: waits for the workers and writes everything left.
+ * False when memory ran out on the way (output is then incomplete). */
+bool read_jobs_finish(read_jobs *j);
+void read_jobs_free(read_jobs *j);
+
+/* For a worker's consumer, with a flow it was given: the TLS facts the filter
+ * had when the record was made (at the first bytes and the close), or NULL. */
+const tls_conn_info *read_jobs_flow_tls(const capture_flow *f);
+/* For a worker's consumer: the time of the capture's first connection (what
+ * a single consumer learns at its first on_open). */
+double read_jobs_first_ts(const capture_flow *f);
+/* For a worker's consumer: bytes delivered to hooks.on_attachment when the
+ * record being processed is written out. */
+void read_jobs_attach(const capture_flow *f, const void *data, size_t len);
+
+#endif

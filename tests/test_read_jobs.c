@@ -1,0 +1,337 @@
+/* test_read_jobs.c — read_jobs (read -j N) against one consumer on one
+ * thread: a made-up capture of hundreds of interleaved connections (enough
+ * records for many batches, so the window wraps and waits) is fed once
+ * straight into a transcript consumer and once through read_jobs with 2, 3
+ * and 4 workers; the transcripts, the notices the merging thread counts and
+ * the attachments must come out identical and in the same order. Some
+ * connections swap their roles on the worker, as h2_conn does when side 1
+ * sends the preface, and the capture side keeps its numbering; others get
+ * their roles set again by a late SYN on the capture side. */
+#include <check.h>
+
+#include "run_suite.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture_run.h"
+#include "read_jobs.h"
+
+enum { FLOWS = 3000, EVENTS = 100000 };
+
+typedef struct text {
+  char *p;
+  size_t len, cap;
+} text;
+
+static bool text_add(void *ctx, const char *p, size_t n) {
+  text *t = ctx;
+  if (t->len + n > t->cap) {
+    size_t cap = t->cap ? t->cap : 1 << 16;
+    while (cap < t->len + n)
+      cap *= 2;
+    char *q = realloc(t->p, cap);
+    if (!q) return false;
+    t->p = q;
+    t->cap = cap;
+  }
+  memcpy(t->p + t->len, p, n);
+  t->len += n;
+  return true;
+}
+
+/* ---- the consumer: a transcript line per callback ---- */
+
+typedef struct transcript {
+  out_buf *out;
+  bool jobs; /* a worker: notices are counted by the merging thread */
+  text *notices;
+} transcript;
+
+static void line(out_buf *o, const char *what, const capture_flow *f) {
+  out_puts(o, what);
+  if (!f) return;
+  out_putc(o, ' ');
+  out_u64(o, f->id);
+  out_putc(o, ' ');
+  out_puts(o, f->endpoint[0]);
+  out_puts(o, f->syn_seen ? " syn " : " ");
+  out_u64(o, f->bytes[0]);
+  out_putc(o, '+');
+  out_u64(o, f->bytes[1]);
+}
+
+static void t_open(void *user, capture_flow *f, double ts) {
+  transcript *t = user;
+  line(t->out, "open", f);
+  out_putc(t->out, ' ');
+  out_fixed(t->out, ts, 6);
+  out_putc(t->out, '\n');
+}
+
+static void t_bytes(void *user, capture_flow *f, int dir, uint64_t offset, const uint8_t *data,
+                    size_t len, double ts) {
+  transcript *t = user;
+  (void)ts;
+  /* The consumer finds the roles the other way round: side 1 "sent the
+   * preface" of every 7th connection. */
+  if (f->id % 7 == 0 && dir == 1 && offset == 0 && !f->roles_swapped) {
+    capture_flow_swap_roles(f);
+    dir = 0;
+  }
+  line(t->out, "bytes", f);
+  out_putc(t->out, ' ');
+  out_u64(t->out, (uint64_t)dir);
+  out_putc(t->out, ' ');
+  out_u64(t->out, offset);
+  out_putc(t->out, ' ');
+  out_hex(t->out, data, len < 8 ? len : 8);
+  out_putc(t->out, ' ');
+  out_u64(t->out, len);
+  out_putc(t->out, '\n');
+}
+
+static void t_gap(void *user, capture_flow *f, int dir, uint64_t offset, uint64_t len, double ts) {
+  transcript *t = user;
+  (void)ts;
+  line(t->out, "gap", f);
+  out_putc(t->out, ' ');
+  out_u64(t->out, (uint64_t)dir);
+  out_putc(t->out, ' ');
+  out_u64(t->out, offset);
+  out_putc(t->out, ' ');
+  out_u64(t->out, len);
+  out_putc(t->out, '\n');
+}
+
+static void t_close(void *user, capture_flow *f, int reason, double ts) {
+  transcript *t = user;
+  (void)ts;
+  line(t->out, "close", f);
+  out_putc(t->out, ' ');
+  out_u64(t->out, (uint64_t)reason);
+  out_putc(t->out, '\n');
+  char row[32];
+  int n = snprintf(row, sizeof row, "row %u;", f->id);
+  if (t->jobs)
+    read_jobs_attach(f, row, (size_t)n);
+  else
+    text_add(t->notices, row, (size_t)n);
+}
+
+static void t_notice(void *user, capture_flow *f, const char *kind, const char *message,
+                     double ts) {
+  transcript *t = user;
+  (void)ts;
+  if (!t->jobs) {
+    text_add(t->notices, kind, strlen(kind));
+    text_add(t->notices, ";", 1);
+  }
+  line(t->out, "notice", f);
+  out_putc(t->out, ' ');
+  out_puts(t->out, message);
+  out_putc(t->out, '\n');
+}
+
+/* The merging thread's side of the notices and attachments. */
+static void m_notice(void *user, const char *kind, const char *message, double ts,
+                     bool rendered_by_worker, bool have_first_ts, double first_ts) {
+  transcript *t = user;
+  (void)ts, (void)have_first_ts, (void)first_ts;
+  text_add(t->notices, kind, strlen(kind));
+  text_add(t->notices, ";", 1);
+  if (rendered_by_worker) return;
+  out_puts(t->out, "notice ");
+  out_puts(t->out, message);
+  out_putc(t->out, '\n');
+}
+
+static void m_attach(void *user, const void *data, size_t len) {
+  transcript *t = user;
+  text_add(t->notices, data, len);
+}
+
+static flow_consumer consumer_of(transcript *t) {
+  return (flow_consumer){.user = t,
+                         .on_open = t_open,
+                         .on_bytes = t_bytes,
+                         .on_gap = t_gap,
+                         .on_close = t_close,
+                         .on_notice = t_notice};
+}
+
+/* ---- the made-up capture ---- */
+
+typedef struct fake_flow {
+  capture_flow f;
+  bool open, closed;
+  uint64_t next[2]; /* per physical side */
+} fake_flow;
+
+static uint32_t rnd(uint64_t *s) {
+  *s = *s * 6364136223846793005ull + 1442695040888963407ull;
+  return (uint32_t)(*s >> 33);
+}
+
+/* Plays the same capture into c. The capture side numbers directions as the
+ * engine does: after a swap of its own flow, by the new roles. */
+static int play(const flow_consumer *c) {
+  int calls = 0;
+  fake_flow *flows = calloc(FLOWS, sizeof *flows);
+  ck_assert_ptr_nonnull(flows);
+  uint8_t data[4096 + 64];
+  for (size_t i = 0; i < sizeof data; i++)
+    data[i] = (uint8_t)(i * 31 + 7);
+  uint64_t seed = 42;
+  double ts = 1000.0;
+  uint32_t opened = 0;
+  for (int e = 0; e < EVENTS; e++, calls++) {
+    ts += 0.0001;
+    uint32_t r = rnd(&seed);
+    if (r % 97 == 0) {
+      c->on_notice(c->user, NULL, "truncated-packet", "a packet was cut short", ts);
+      continue;
+    }
+    /* Connections open in order, a window of ~40 of them active at once. */
+    uint32_t k = opened < 40 ? opened : opened - 40 + rnd(&seed) % 41;
+    if (k >= FLOWS) k = FLOWS - 1 - rnd(&seed) % 40;
+    fake_flow *ff = &flows[k];
+    capture_flow *f = &ff->f;
+    if (ff->closed) {
+      calls--;
+      continue;
+    }
+    if (!ff->open) {
+      ff->open = true;
+      opened = k + 1 > opened ? k + 1 : opened;
+      f->id = k + 1;
+      f->detached = true; /* its swaps touch only the public fields */
+      snprintf(f->endpoint[0], sizeof f->endpoint[0], "10.0.%u.%u:%u", k / 250, k % 250, 40000 + k);
+      snprintf(f->endpoint[1], sizeof f->endpoint[1], "10.1.0.1:80");
+      c->on_open(c->user, f, ts);
+      continue;
+    }
+    if (f->id % 11 == 0 && !f->syn_seen && ff->next[0] + ff->next[1] == 0) {
+      /* A late SYN: the capture side sets the roles again after the open. */
+      char ep[sizeof f->endpoint[0]];
+      memcpy(ep, f->endpoint[0], sizeof ep);
+      memcpy(f->endpoint[0], f->endpoint[1], sizeof ep);
+      memcpy(f->endpoint[1], ep, sizeof ep);
+      f->syn_seen = true;
+    }
+    int side = (int)(rnd(&seed) % 2);
+    int dir = side ^ f->roles_swapped;
+    uint32_t what = rnd(&seed) % 100;
+    if (what < 3 || (opened >= FLOWS && what < 30)) {
+      c->on_close(c->user, f, 1 + (int)(what % 5), ts);
+      ff->closed = true;
+    } else if (what < 6) {
+      uint64_t len = 1 + rnd(&seed) % 500;
+      c->on_gap(c->user, f, dir, ff->next[side], len, ts);
+      ff->next[side] += len;
+    } else if (what < 8) {
+      c->on_notice(c->user, f, "overlap-conflict", "bytes differed", ts);
+    } else {
+      size_t len = 1 + rnd(&seed) % (what < 20 ? 4096 : 200);
+      f->bytes[dir] += len;
+      c->on_bytes(c->user, f, dir, ff->next[side], data + ff->next[side] % 64, len, ts);
+      ff->next[side] += len;
+    }
+  }
+  for (uint32_t k = 0; k < FLOWS; k++)
+    if (flows[k].open && !flows[k].closed) c->on_close(c->user, &flows[k].f, FLOW_CLOSE_END, ts);
+  free(flows);
+  return calls;
+}
+
+static void expect_same_with(unsigned n) {
+  /* One thread. */
+  out_buf one;
+  text want = {0}, want_side = {0};
+  out_init(&one, -1);
+  one.spill = text_add;
+  one.spill_ctx = &want;
+  transcript t1 = {.out = &one, .notices = &want_side};
+  flow_consumer c1 = consumer_of(&t1);
+  play(&c1);
+  out_flush(&one);
+
+  /* n workers. */
+  out_buf *outs = calloc(READ_JOBS_MAX + 1, sizeof *outs);
+  ck_assert_ptr_nonnull(outs);
+  text got = {0}, got_side = {0};
+  out_buf *main_out = &outs[n];
+  out_init(main_out, -1);
+  main_out->spill = text_add;
+  main_out->spill_ctx = &got;
+  transcript tw[READ_JOBS_MAX];
+  read_jobs_worker specs[READ_JOBS_MAX];
+  for (unsigned i = 0; i < n; i++) {
+    out_init(&outs[i], -1);
+    tw[i] = (transcript){.out = &outs[i], .jobs = true};
+    specs[i] = (read_jobs_worker){.consumer = consumer_of(&tw[i]), .out = &outs[i]};
+  }
+  transcript tm = {.out = main_out, .notices = &got_side};
+  read_jobs_hooks hooks = {.user = &tm, .on_notice = m_notice, .on_attachment = m_attach};
+  read_jobs *j = read_jobs_new(n, specs, &hooks, main_out);
+  ck_assert_ptr_nonnull(j);
+  /* enough records for many batches: the window fills and wraps */
+  ck_assert_int_gt(play(read_jobs_consumer(j)), 60000);
+  ck_assert(read_jobs_finish(j));
+  read_jobs_free(j);
+  out_flush(main_out);
+
+  ck_assert_uint_eq(got.len, want.len);
+  ck_assert(memcmp(got.p, want.p, want.len) == 0);
+  ck_assert_uint_eq(got_side.len, want_side.len);
+  ck_assert(memcmp(got_side.p, want_side.p, want_side.len) == 0);
+  /* the swapped connections were really swapped (their endpoint printed
+   * first), and so were the late SYN's */
+  ck_assert_ptr_nonnull(strstr(want.p, "bytes 7 10.1.0.1:80 "));
+  ck_assert_ptr_nonnull(strstr(want.p, "bytes 11 10.1.0.1:80 syn "));
+  free(want.p);
+  free(want_side.p);
+  free(got.p);
+  free(got_side.p);
+  free(outs);
+}
+
+START_TEST(two_workers_same_output) {
+  expect_same_with(2);
+}
+END_TEST
+
+START_TEST(three_workers_same_output) {
+  expect_same_with(3);
+}
+END_TEST
+
+START_TEST(four_workers_same_output) {
+  expect_same_with(4);
+}
+END_TEST
+
+START_TEST(bad_worker_counts_are_refused) {
+  read_jobs_hooks hooks = {0};
+  out_buf o;
+  out_init(&o, -1);
+  ck_assert_ptr_null(read_jobs_new(1, NULL, &hooks, &o));
+  ck_assert_ptr_null(read_jobs_new(READ_JOBS_MAX + 1, NULL, &hooks, &o));
+}
+END_TEST
+
+static Suite *suite(void) {
+  Suite *s = suite_create("read_jobs");
+  TCase *t = tcase_create("order");
+  tcase_set_timeout(t, 120);
+  tcase_add_test(t, two_workers_same_output);
+  tcase_add_test(t, three_workers_same_output);
+  tcase_add_test(t, four_workers_same_output);
+  tcase_add_test(t, bad_worker_counts_are_refused);
+  suite_add_tcase(s, t);
+  return s;
+}
+
+int main(void) {
+  return run_suite(suite());
+}
