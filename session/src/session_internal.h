@@ -1,17 +1,19 @@
 /* session_internal.h — the session's private state, shared by the session_*.c
- * files (core, receive path, send path, field rules). Not installed. */
+ * files (creation, core, receive path, send path, field rules). Not installed.
+ * session_new.c calls both session_core.c and session_send.c; session_core.c
+ * calls neither the send nor the receive path. */
 #ifndef H2_SESSION_INTERNAL_H
 #define H2_SESSION_INTERNAL_H
 
 #include "h2/session.h"
 #include "h2/stream_state.h"
 
-#define H2_SESSION_MAX_FIELDS 256u  /* fields in one header list we keep */
+#define H2_SESSION_MAX_FIELDS 256u /* fields in one header list we keep */
 #define H2_SESSION_PENDING_SETTINGS 8u
 #define H2_SESSION_MAX_SETTINGS_ENTRIES 16u
 
 typedef struct h2_stream {
-  uint32_t id; /* 0 = free slot */
+  uint32_t id;   /* 0 = free slot */
   uint32_t next; /* hash chain: slot index + 1, 0 = end */
   uint8_t state; /* enum h2_stream_state */
   bool local;    /* opened by this endpoint (its id parity) */
@@ -27,11 +29,11 @@ typedef struct h2_stream {
   bool out_pending;
   bool out_end;
   /* message framing (§8.1) */
-  uint8_t header_blocks;   /* complete non-informational HEADERS received */
-  bool final_headers;      /* response with final status (or request) received */
-  int64_t content_length;  /* -1 = none */
+  uint8_t header_blocks;  /* complete non-informational HEADERS received */
+  bool final_headers;     /* response with final status (or request) received */
+  int64_t content_length; /* -1 = none */
   uint64_t data_received;
-  bool is_head_request;    /* client: response to HEAD has no body to check */
+  bool is_head_request; /* client: response to HEAD has no body to check */
 } h2_stream;
 
 typedef struct h2_pending_settings {
@@ -45,8 +47,8 @@ struct h2_session {
   uint8_t peer_role;
 
   /* settings */
-  uint32_t local[7];  /* acknowledged values of our settings, index = id (1..6) */
-  uint32_t peer[7];   /* the peer's values in force */
+  uint32_t local[7]; /* acknowledged values of our settings, index = id (1..6) */
+  uint32_t peer[7];  /* the peer's values in force */
   h2_pending_settings pending[H2_SESSION_PENDING_SETTINGS];
   uint32_t pending_head, pending_count;
   uint32_t announced_max_frame; /* the largest SETTINGS_MAX_FRAME_SIZE we may announce */
@@ -62,10 +64,10 @@ struct h2_session {
   uint32_t last_local_stream; /* highest id we opened */
   uint32_t next_local_stream;
   uint32_t active_local, active_peer; /* streams counting toward the limits */
-  uint32_t slots_used;         /* slots [0, slots_used) have held a stream */
-  uint32_t *ready;             /* slots of streams with DATA to send (may hold stale ones) */
+  uint32_t slots_used;                /* slots [0, slots_used) have held a stream */
+  uint32_t *ready;                    /* slots of streams with DATA to send (may hold stale ones) */
   uint32_t ready_count, ready_cap;
-  uint32_t data_rr;            /* round-robin position in `ready` */
+  uint32_t data_rr; /* round-robin position in `ready` */
 
   /* flow control (§6.9) */
   int64_t conn_send_window;
@@ -104,12 +106,12 @@ struct h2_session {
   size_t hpack_cap;
 
   /* connection end */
-  bool failed;          /* connection error: GOAWAY queued, nothing more read */
+  bool failed; /* connection error: GOAWAY queued, nothing more read */
   bool goaway_sent;
   uint32_t goaway_last; /* last stream id we announced */
   bool goaway_received;
   uint32_t peer_goaway_last;
-  bool closing;         /* h2_session_close was called */
+  bool closing; /* h2_session_close was called */
 
   /* STREAM_CLOSED events wait until the frame that closed the stream has
    * produced its own event (DATA/HEADERS with END_STREAM come first). */
@@ -123,7 +125,7 @@ struct h2_session {
   uint32_t n_rst, n_settings, n_ping, n_empty, n_priority;
 };
 
-/* session_core.c */
+/* session_core.c: the primitives every other session file uses */
 h2_stream *h2s_stream_find(h2_session *s, uint32_t id);
 h2_stream *h2s_stream_create(h2_session *s, uint32_t id, uint8_t state);
 uint8_t h2s_stream_state_of(const h2_session *s, uint32_t id);

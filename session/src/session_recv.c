@@ -343,6 +343,128 @@ static void recv_goaway(h2_session *s, const h2_frame *f) {
   }
 }
 
+/* A frame the codec or the field-block tracker rejected: a stream error
+ * resets that stream, anything else ends the connection (§5.4). */
+static void recv_rejected(h2_session *s, const h2_frame *f, h2_status st, const h2_error *err) {
+  if (err->scope == H2_SCOPE_STREAM && err->stream_id && f->hd.type == H2_HEADERS) {
+    /* §4.3: the field block must still go through HPACK, or the tables
+     * drift apart; without END_HEADERS we cannot follow it: close. */
+    if (!(f->hd.flags & H2_FLAG_END_HEADERS) || !f->u.headers.fragment || s->block.open) {
+      h2s_connection_error(s, err->code, st, err->section, h2_status_name(st));
+      return;
+    }
+    h2_hpack_decode_callbacks none = {0};
+    h2_error herr;
+    h2_status hs = h2_hpack_decode_block(&s->decoder, f->u.headers.fragment,
+                                         f->u.headers.fragment_len, &none, &herr);
+    if (hs != H2_OK && hs != H2_E_HPACK_HEADER_LIST_TOO_LARGE) {
+      h2s_connection_error(s, H2_COMPRESSION_ERROR, hs, herr.section, h2_status_name(hs));
+      return;
+    }
+  }
+  if (err->scope == H2_SCOPE_STREAM && err->stream_id) {
+    /* flow-controlled bytes still count toward the connection window */
+    if (f->hd.type == H2_DATA) {
+      s->conn_recv_window -= f->hd.length;
+      s->conn_recv_unacked += f->hd.length;
+    }
+    h2s_stream_error(s, err->stream_id, err->code, st, err->section, h2_status_name(st));
+  } else {
+    h2s_connection_error(s, err->code ? err->code : H2_PROTOCOL_ERROR, st, err->section,
+                         h2_status_name(st));
+  }
+}
+
+/* §6.8: after our GOAWAY, frames on streams the peer opened above its
+ * last stream id are ignored (field blocks still go through HPACK below,
+ * DATA still counts toward the connection window). Returns true when the
+ * frame was consumed here. */
+static bool ignored_after_goaway(h2_session *s, const h2_frame *f) {
+  if (!(s->goaway_sent && f->hd.stream_id && peer_id(s, f->hd.stream_id) &&
+        f->hd.stream_id > s->goaway_last && f->hd.type != H2_HEADERS &&
+        f->hd.type != H2_CONTINUATION && f->hd.type != H2_PUSH_PROMISE))
+    return false;
+  if (f->hd.type == H2_DATA) {
+    if ((int64_t)f->hd.length > s->conn_recv_window) {
+      h2s_connection_error(s, H2_FLOW_CONTROL_ERROR, H2_OK, SEC("6.9.1"),
+                           "connection-window-exceeded");
+      return true;
+    }
+    s->conn_recv_window -= f->hd.length;
+    s->conn_recv_unacked += f->hd.length;
+    h2s_maybe_window_update(s, NULL);
+  }
+  return true;
+}
+
+/* HEADERS, PUSH_PROMISE and CONTINUATION: one field block (§4.3, §6.2,
+ * §6.6, §6.10), fed to the tracker and decoded once complete; err is the
+ * decode's record, reused for the tracker's verdict. */
+static void recv_field_block_frame(h2_session *s, const h2_frame *f, h2_error *err) {
+  if (f->hd.type == H2_PUSH_PROMISE) {
+    /* §6.6/§8.4: push must be enabled, on a stream the client opened and
+     * that is open or half-closed (local) from the client's view. */
+    if (!s->cfg.enable_push) {
+      h2s_connection_error(s, H2_PROTOCOL_ERROR, H2_OK, SEC("6.6"), "push-disabled");
+      return;
+    }
+    uint8_t as = h2s_stream_state_of(s, f->hd.stream_id);
+    if (as != H2_SS_OPEN && as != H2_SS_HALF_CLOSED_LOCAL) {
+      h2s_connection_error(s, H2_PROTOCOL_ERROR, H2_OK, SEC("6.6"), "push-on-bad-stream");
+      return;
+    }
+  }
+  if (f->hd.type == H2_CONTINUATION) {
+    if (s->block.frames + 1 > s->cfg.flood.continuation_frames) {
+      h2s_connection_error(s, H2_ENHANCE_YOUR_CALM, H2_OK, SEC("10.5"), "continuation-flood");
+      return;
+    }
+    if (!(f->hd.flags & H2_FLAG_END_HEADERS) && f->u.continuation.fragment_len == 0 &&
+        h2s_flood_count(s, &s->n_empty, s->cfg.flood.empty_frames_per_sec, "empty-frame-flood"))
+      return;
+  }
+  if (f->hd.type == H2_HEADERS && !(f->hd.flags & H2_FLAG_END_HEADERS) &&
+      f->u.headers.fragment_len == 0 &&
+      h2s_flood_count(s, &s->n_empty, s->cfg.flood.empty_frames_per_sec, "empty-frame-flood"))
+    return;
+  bool complete = false;
+  h2_status bs = h2_field_block_feed(&s->block, f, &complete, err);
+  if (bs != H2_OK) {
+    h2s_connection_error(s, err->code ? err->code : H2_COMPRESSION_ERROR, bs, err->section,
+                         h2_status_name(bs));
+    return;
+  }
+  if (complete) headers_complete(s);
+}
+
+static void recv_rst_stream(h2_session *s, const h2_frame *f) {
+  if (h2s_flood_count(s, &s->n_rst, s->cfg.flood.rst_per_sec, "rst-flood")) return;
+  h2_stream *stp = NULL;
+  bool ignored;
+  if (!recv_transition(s, f->hd.stream_id, &stp, H2_STREAM_EV_RST_STREAM, &ignored)) return;
+  h2_event *ev = h2s_event_push(s, H2_EV_RST_STREAM, f->hd.stream_id);
+  if (ev) ev->error_code = f->u.rst_stream.error_code;
+}
+
+static void recv_ping(h2_session *s, const h2_frame *f) {
+  if (f->hd.flags & H2_FLAG_ACK) {
+    h2_event *ev = h2s_event_push(s, H2_EV_PING_ACK, 0);
+    if (ev) memcpy(ev->opaque, f->u.ping.opaque, 8);
+    return;
+  }
+  if (h2s_flood_count(s, &s->n_ping, s->cfg.flood.ping_per_sec, "ping-flood")) return;
+  if (s->out_len > s->cfg.flood.pending_output) {
+    h2s_connection_error(s, H2_ENHANCE_YOUR_CALM, H2_OK, SEC("10.5"), "ping-ack-backlog");
+    return;
+  }
+  /* §6.7: answer with the same opaque data and ACK. */
+  h2_frame ack = {.hd = {.type = H2_PING, .flags = H2_FLAG_ACK}};
+  memcpy(ack.u.ping.opaque, f->u.ping.opaque, 8);
+  h2s_out_frame(s, &ack);
+  h2_event *ev = h2s_event_push(s, H2_EV_PING, 0);
+  if (ev) memcpy(ev->opaque, f->u.ping.opaque, 8);
+}
+
 void h2s_handle_frame(h2_session *s, const uint8_t *bytes, size_t len) {
   if (s->cfg.on_frame) s->cfg.on_frame(s->cfg.user, 1, bytes, len);
   h2_frame f;
@@ -357,53 +479,10 @@ void h2s_handle_frame(h2_session *s, const uint8_t *bytes, size_t len) {
   h2_status st = h2_frame_decode(bytes, len, &opt, &f, &used, &err);
   if (st == H2_OK) st = h2_field_block_check(&s->block, &f.hd, &err);
   if (st != H2_OK) {
-    if (err.scope == H2_SCOPE_STREAM && err.stream_id && f.hd.type == H2_HEADERS) {
-      /* §4.3: the field block must still go through HPACK, or the tables
-       * drift apart; without END_HEADERS we cannot follow it: close. */
-      if (!(f.hd.flags & H2_FLAG_END_HEADERS) || !f.u.headers.fragment || s->block.open) {
-        h2s_connection_error(s, err.code, st, err.section, h2_status_name(st));
-        return;
-      }
-      h2_hpack_decode_callbacks none = {0};
-      h2_error herr;
-      h2_status hs = h2_hpack_decode_block(&s->decoder, f.u.headers.fragment,
-                                           f.u.headers.fragment_len, &none, &herr);
-      if (hs != H2_OK && hs != H2_E_HPACK_HEADER_LIST_TOO_LARGE) {
-        h2s_connection_error(s, H2_COMPRESSION_ERROR, hs, herr.section, h2_status_name(hs));
-        return;
-      }
-    }
-    if (err.scope == H2_SCOPE_STREAM && err.stream_id) {
-      /* flow-controlled bytes still count toward the connection window */
-      if (f.hd.type == H2_DATA) {
-        s->conn_recv_window -= f.hd.length;
-        s->conn_recv_unacked += f.hd.length;
-      }
-      h2s_stream_error(s, err.stream_id, err.code, st, err.section, h2_status_name(st));
-    } else {
-      h2s_connection_error(s, err.code ? err.code : H2_PROTOCOL_ERROR, st, err.section,
-                           h2_status_name(st));
-    }
+    recv_rejected(s, &f, st, &err);
     return;
   }
-  /* §6.8: after our GOAWAY, frames on streams the peer opened above its
-   * last stream id are ignored (field blocks still go through HPACK below,
-   * DATA still counts toward the connection window). */
-  if (s->goaway_sent && f.hd.stream_id && peer_id(s, f.hd.stream_id) &&
-      f.hd.stream_id > s->goaway_last && f.hd.type != H2_HEADERS && f.hd.type != H2_CONTINUATION &&
-      f.hd.type != H2_PUSH_PROMISE) {
-    if (f.hd.type == H2_DATA) {
-      if ((int64_t)f.hd.length > s->conn_recv_window) {
-        h2s_connection_error(s, H2_FLOW_CONTROL_ERROR, H2_OK, SEC("6.9.1"),
-                             "connection-window-exceeded");
-        return;
-      }
-      s->conn_recv_window -= f.hd.length;
-      s->conn_recv_unacked += f.hd.length;
-      h2s_maybe_window_update(s, NULL);
-    }
-    return;
-  }
+  if (ignored_after_goaway(s, &f)) return;
   /* §3.4: the peer's preface ends with a SETTINGS frame. */
   if (!s->first_frame_seen) {
     s->first_frame_seen = true;
@@ -418,80 +497,22 @@ void h2s_handle_frame(h2_session *s, const uint8_t *bytes, size_t len) {
     break;
   case H2_HEADERS:
   case H2_PUSH_PROMISE:
-  case H2_CONTINUATION: {
-    if (f.hd.type == H2_PUSH_PROMISE) {
-      /* §6.6/§8.4: push must be enabled, on a stream the client opened and
-       * that is open or half-closed (local) from the client's view. */
-      if (!s->cfg.enable_push) {
-        h2s_connection_error(s, H2_PROTOCOL_ERROR, H2_OK, SEC("6.6"), "push-disabled");
-        return;
-      }
-      uint8_t as = h2s_stream_state_of(s, f.hd.stream_id);
-      if (as != H2_SS_OPEN && as != H2_SS_HALF_CLOSED_LOCAL) {
-        h2s_connection_error(s, H2_PROTOCOL_ERROR, H2_OK, SEC("6.6"), "push-on-bad-stream");
-        return;
-      }
-    }
-    if (f.hd.type == H2_CONTINUATION) {
-      if (s->block.frames + 1 > s->cfg.flood.continuation_frames) {
-        h2s_connection_error(s, H2_ENHANCE_YOUR_CALM, H2_OK, SEC("10.5"), "continuation-flood");
-        return;
-      }
-      if (!(f.hd.flags & H2_FLAG_END_HEADERS) && f.u.continuation.fragment_len == 0 &&
-          h2s_flood_count(s, &s->n_empty, s->cfg.flood.empty_frames_per_sec, "empty-frame-flood"))
-        return;
-    }
-    if (f.hd.type == H2_HEADERS && !(f.hd.flags & H2_FLAG_END_HEADERS) &&
-        f.u.headers.fragment_len == 0 &&
-        h2s_flood_count(s, &s->n_empty, s->cfg.flood.empty_frames_per_sec, "empty-frame-flood"))
-      return;
-    bool complete = false;
-    h2_status bs = h2_field_block_feed(&s->block, &f, &complete, &err);
-    if (bs != H2_OK) {
-      h2s_connection_error(s, err.code ? err.code : H2_COMPRESSION_ERROR, bs, err.section,
-                           h2_status_name(bs));
-      return;
-    }
-    if (complete) headers_complete(s);
+  case H2_CONTINUATION:
+    recv_field_block_frame(s, &f, &err);
     break;
-  }
-  case H2_PRIORITY: {
-    if (h2s_flood_count(s, &s->n_priority, s->cfg.flood.priority_per_sec, "priority-flood")) return;
-    break; /* allowed in every state (§5.1), creates nothing; deprecated signal (§5.3.2) */
-  }
-  case H2_RST_STREAM: {
-    if (h2s_flood_count(s, &s->n_rst, s->cfg.flood.rst_per_sec, "rst-flood")) return;
-    h2_stream *stp = NULL;
-    bool ignored;
-    uint8_t prev = h2s_stream_state_of(s, f.hd.stream_id);
-    if (!recv_transition(s, f.hd.stream_id, &stp, H2_STREAM_EV_RST_STREAM, &ignored)) return;
-    (void)prev;
-    h2_event *ev = h2s_event_push(s, H2_EV_RST_STREAM, f.hd.stream_id);
-    if (ev) ev->error_code = f.u.rst_stream.error_code;
+  case H2_PRIORITY:
+    /* allowed in every state (§5.1), creates nothing; deprecated signal (§5.3.2) */
+    (void)h2s_flood_count(s, &s->n_priority, s->cfg.flood.priority_per_sec, "priority-flood");
     break;
-  }
+  case H2_RST_STREAM:
+    recv_rst_stream(s, &f);
+    break;
   case H2_SETTINGS:
     recv_settings(s, &f);
     break;
-  case H2_PING: {
-    if (f.hd.flags & H2_FLAG_ACK) {
-      h2_event *ev = h2s_event_push(s, H2_EV_PING_ACK, 0);
-      if (ev) memcpy(ev->opaque, f.u.ping.opaque, 8);
-      break;
-    }
-    if (h2s_flood_count(s, &s->n_ping, s->cfg.flood.ping_per_sec, "ping-flood")) return;
-    if (s->out_len > s->cfg.flood.pending_output) {
-      h2s_connection_error(s, H2_ENHANCE_YOUR_CALM, H2_OK, SEC("10.5"), "ping-ack-backlog");
-      return;
-    }
-    /* §6.7: answer with the same opaque data and ACK. */
-    h2_frame ack = {.hd = {.type = H2_PING, .flags = H2_FLAG_ACK}};
-    memcpy(ack.u.ping.opaque, f.u.ping.opaque, 8);
-    h2s_out_frame(s, &ack);
-    h2_event *ev = h2s_event_push(s, H2_EV_PING, 0);
-    if (ev) memcpy(ev->opaque, f.u.ping.opaque, 8);
+  case H2_PING:
+    recv_ping(s, &f);
     break;
-  }
   case H2_GOAWAY:
     recv_goaway(s, &f);
     break;
