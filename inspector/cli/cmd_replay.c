@@ -193,11 +193,19 @@ int cmd_replay(int argc, char **argv) {
     replay_capture_free(&rc);
     return EXIT_INPUT;
   }
-  static out_buf out, trace;
-  out_init(&out, STDOUT_FILENO);
-  out_init(&trace, STDERR_FILENO);
+  /* The output buffers are large: on the heap, not the stack. */
+  out_buf *out = malloc(sizeof *out), *trace = malloc(sizeof *trace);
+  if (!out || !trace) {
+    fprintf(stderr, "%s: out of memory\n", prog);
+    free(out);
+    free(trace);
+    replay_capture_free(&rc);
+    return EXIT_INPUT;
+  }
+  out_init(out, STDOUT_FILENO);
+  out_init(trace, STDERR_FILENO);
   if (verbose) {
-    t.trace = &trace;
+    t.trace = trace;
     t.trace_json = json;
   }
   replay_totals tot = {0};
@@ -211,14 +219,16 @@ int cmd_replay(int argc, char **argv) {
       replay_run_exact(&t, rc.conns[i], &res);
     else
       replay_run_session(&t, rc.conns[i], &res);
-    replay_report_conn(&out, json, &co, rc.conns[i], &res, &tot);
-    out_flush(&out);
+    replay_report_conn(out, json, &co, rc.conns[i], &res, &tot);
+    out_flush(out);
     replay_result_free(&res);
   }
   int rcode = tot.unreachable ? EXIT_INPUT : tot.differ ? EXIT_FINDINGS : EXIT_OK;
-  replay_report_summary(&out, json, &tot, rcode);
-  out_flush(&out);
-  out_flush(&trace);
+  replay_report_summary(out, json, &tot, rcode);
+  out_flush(out);
+  out_flush(trace);
+  free(out);
+  free(trace);
   replay_capture_free(&rc);
   if (tot.unreachable) fprintf(stderr, "%s: cannot connect to %s\n", prog, to);
   return rcode;
