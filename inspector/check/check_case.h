@@ -49,8 +49,10 @@ typedef struct check_case {
 
 enum check_group { CHECK_GROUP_SERVER = 0, CHECK_GROUP_ROBUST = 1, CHECK_GROUP_CLIENT = 2 };
 
-/* Cases of a group, in table order. */
-const check_case *check_cases(int group, size_t *count);
+/* The number of cases of a group, and case i of it in table order (NULL
+ * past the end); the tables are const, shared by check -j workers. */
+size_t check_case_count(int group);
+const check_case *check_case_at(int group, size_t i);
 /* The stable id of case i of a group into buf ("9113/6.5.3/2"). Returns buf. */
 const char *check_case_id(int group, size_t i, char *buf, size_t cap);
 /* Whether a selector picks case i: an exact id, a section prefix of the case's

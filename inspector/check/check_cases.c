@@ -7,49 +7,56 @@
 
 #include "check_case.h"
 
-#define CHECK_MAX_CASES 512
+/* The server group is the per-area tables one after the other, in this
+ * order; a case is found by walking the parts (no table is copied, so
+ * check -j workers read nothing that is ever written). */
+typedef struct case_table {
+  const check_case *cases;
+  const size_t *count;
+} case_table;
 
-static check_case server_cases[CHECK_MAX_CASES];
-static size_t server_count;
+static const case_table server_parts[] = {
+    {check_cases_frames, &check_cases_frames_count},
+    {check_cases_http, &check_cases_http_count},
+    {check_cases_hpack, &check_cases_hpack_count},
+};
 
-static void concat(const check_case *t, size_t n) {
-  for (size_t i = 0; i < n && server_count < CHECK_MAX_CASES; i++)
-    server_cases[server_count++] = t[i];
+size_t check_case_count(int group) {
+  if (group == CHECK_GROUP_ROBUST) return check_cases_robust_count;
+  if (group == CHECK_GROUP_CLIENT) return check_cases_client_count;
+  size_t n = 0;
+  for (size_t p = 0; p < sizeof server_parts / sizeof *server_parts; p++)
+    n += *server_parts[p].count;
+  return n;
 }
 
-const check_case *check_cases(int group, size_t *count) {
-  if (group == CHECK_GROUP_ROBUST) {
-    *count = check_cases_robust_count;
-    return check_cases_robust;
+const check_case *check_case_at(int group, size_t i) {
+  if (group == CHECK_GROUP_ROBUST)
+    return i < check_cases_robust_count ? &check_cases_robust[i] : NULL;
+  if (group == CHECK_GROUP_CLIENT)
+    return i < check_cases_client_count ? &check_cases_client[i] : NULL;
+  for (size_t p = 0; p < sizeof server_parts / sizeof *server_parts; p++) {
+    if (i < *server_parts[p].count) return &server_parts[p].cases[i];
+    i -= *server_parts[p].count;
   }
-  if (group == CHECK_GROUP_CLIENT) {
-    *count = check_cases_client_count;
-    return check_cases_client;
-  }
-  if (!server_count) {
-    concat(check_cases_frames, check_cases_frames_count);
-    concat(check_cases_http, check_cases_http_count);
-    concat(check_cases_hpack, check_cases_hpack_count);
-  }
-  *count = server_count;
-  return server_cases;
+  return NULL;
 }
 
 const char *check_case_id(int group, size_t i, char *buf, size_t cap) {
-  size_t n;
-  const check_case *t = check_cases(group, &n);
-  if (i >= n) {
+  const check_case *c = check_case_at(group, i);
+  if (!c) {
     snprintf(buf, cap, "?");
     return buf;
   }
-  const check_case *c = &t[i];
   if (group == CHECK_GROUP_ROBUST) {
     snprintf(buf, cap, "robust/%s", c->section);
     return buf;
   }
   unsigned ordinal = 1;
-  for (size_t k = 0; k < i; k++)
-    if (t[k].rfc == c->rfc && !strcmp(t[k].section, c->section)) ordinal++;
+  for (size_t k = 0; k < i; k++) {
+    const check_case *e = check_case_at(group, k);
+    if (e->rfc == c->rfc && !strcmp(e->section, c->section)) ordinal++;
+  }
   snprintf(buf, cap, "%s%u/%s/%u", group == CHECK_GROUP_CLIENT ? "client/" : "", c->rfc, c->section,
            ordinal);
   return buf;
@@ -62,9 +69,8 @@ static bool section_prefix(const char *prefix, const char *section) {
 }
 
 bool check_case_selected(int group, size_t i, const char *sel) {
-  size_t n;
-  const check_case *t = check_cases(group, &n);
-  if (i >= n) return false;
+  const check_case *c = check_case_at(group, i);
+  if (!c) return false;
   char id[96];
   check_case_id(group, i, id, sizeof id);
   if (!strcmp(sel, id)) return true;
@@ -75,11 +81,11 @@ bool check_case_selected(int group, size_t i, const char *sel) {
   if (!strcmp(sel, "robust")) return group == CHECK_GROUP_ROBUST;
   if (group == CHECK_GROUP_ROBUST) return false;
   char rfc[8];
-  snprintf(rfc, sizeof rfc, "%u", t[i].rfc);
+  snprintf(rfc, sizeof rfc, "%u", c->rfc);
   size_t rl = strlen(rfc);
   if (!strncmp(sel, rfc, rl) && (sel[rl] == 0 || sel[rl] == '/')) {
     if (sel[rl] == 0) return true;
     sel += rl + 1;
   }
-  return section_prefix(sel, t[i].section);
+  return section_prefix(sel, c->section);
 }

@@ -20,8 +20,7 @@ typedef struct pool {
 } pool;
 
 static bool runs_alone(const check_report_entry *e) {
-  size_t count;
-  return check_cases(e->group, &count)[e->index].alone;
+  return check_case_at(e->group, e->index)->alone;
 }
 
 /* The next case to run (NULL: nothing is left, or the run stops); called

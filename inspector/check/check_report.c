@@ -62,8 +62,7 @@ static void json_case(check_report *rp, int group, size_t index, const check_cas
 }
 
 void check_report_case(check_report *rp, int group, size_t index, const check_result *r) {
-  size_t n;
-  const check_case *c = &check_cases(group, &n)[index];
+  const check_case *c = check_case_at(group, index);
   int v = r->verdict >= 0 && r->verdict <= 3 ? r->verdict : CHECK_FAIL;
   rp->counts[v]++;
   if (rp->json) {
@@ -122,13 +121,12 @@ void check_report_failed(check_report *rp, const check_report_entry *e, size_t n
   out_putc(o, '\n');
   for (size_t i = 0; i < n; i++) {
     if (e[i].result.verdict != CHECK_FAIL) continue;
-    size_t cnt;
     char id[96];
     check_case_id(e[i].group, e[i].index, id, sizeof id);
     out_puts(o, "  ");
     out_puts(o, id);
     out_spaces(o, strlen(id) < 18 ? 18 - (int)strlen(id) : 1);
-    out_puts(o, check_cases(e[i].group, &cnt)[e[i].index].title);
+    out_puts(o, check_case_at(e[i].group, e[i].index)->title);
     out_putc(o, '\n');
   }
   out_flush(o);
@@ -210,8 +208,7 @@ int check_junit_write(const char *path, const char *target, const check_report_e
           counts[CHECK_FAIL], counts[CHECK_SKIP], total);
   char open_heading[64] = "";
   for (size_t i = 0; i < n; i++) {
-    size_t cnt;
-    const check_case *c = &check_cases(e[i].group, &cnt)[e[i].index];
+    const check_case *c = check_case_at(e[i].group, e[i].index);
     const check_result *r = &e[i].result;
     char h[64], id[96];
     heading(c, e[i].group, h, sizeof h);
@@ -220,7 +217,7 @@ int check_junit_write(const char *path, const char *target, const check_report_e
       unsigned st = 0, sf = 0, ss = 0;
       for (size_t k = i; k < n; k++) {
         char hk[64];
-        heading(&check_cases(e[k].group, &cnt)[e[k].index], e[k].group, hk, sizeof hk);
+        heading(check_case_at(e[k].group, e[k].index), e[k].group, hk, sizeof hk);
         if (strcmp(hk, h) != 0) break;
         st++;
         sf += e[k].result.verdict == CHECK_FAIL;

@@ -545,8 +545,7 @@ bool check_conn_needs_met(const check_conn *c, const char *needs, char *why, siz
 
 void check_run_case(const check_target *t, int group, size_t index, check_result *r) {
   memset(r, 0, sizeof *r);
-  size_t count;
-  const check_case *cs = &check_cases(group, &count)[index];
+  const check_case *cs = check_case_at(group, index);
   double start = check_now(), deadline = start + t->timeout;
   char err[256] = "";
   int fd = connect_to(t, deadline, err, sizeof err);

@@ -272,8 +272,7 @@ static bool split_target(const char *target, char *buf, size_t cap, check_target
 
 static void list_cases(const check_opts *op, out_buf *o) {
   for (int g = 0; g < 3; g++) {
-    size_t n;
-    const check_case *t = check_cases(g, &n);
+    size_t n = check_case_count(g);
     if ((g == CHECK_GROUP_CLIENT) != op->client) continue;
     for (size_t i = 0; i < n; i++) {
       if (!wanted(op, g, i)) continue;
@@ -281,7 +280,7 @@ static void list_cases(const check_opts *op, out_buf *o) {
       check_case_id(g, i, id, sizeof id);
       out_puts(o, id);
       out_spaces(o, strlen(id) < 18 ? 18 - (int)strlen(id) : 1);
-      out_puts(o, t[i].title);
+      out_puts(o, check_case_at(g, i)->title);
       out_putc(o, '\n');
     }
   }
@@ -306,8 +305,7 @@ static int listen_on(int port, int *bound) {
 }
 
 static void sarif_case(sarif_writer *sw, int group, size_t i, const check_result *r) {
-  size_t n;
-  const check_case *c = &check_cases(group, &n)[i];
+  const check_case *c = check_case_at(group, i);
   char id[96], rule[112], section[48], msg[1600];
   check_case_id(group, i, id, sizeof id);
   snprintf(rule, sizeof rule, "check/%s", id);
@@ -343,127 +341,148 @@ static bool take_result(void *user, check_report_entry *e) {
   return true;
 }
 
-int cmd_check(int argc, char **argv) {
-  static check_opts op;
-  memset(&op, 0, sizeof op);
-  int rc = parse_args(argc, argv, &op);
-  if (rc == EXIT_OK + 100) return EXIT_OK;
-  if (rc != EXIT_OK) return rc;
-  /* Selectors that leave nothing to run are a mistake in the command line,
-   * not a clean run ("0 passed, 0 failed" would hide a typo). */
+/* Cases the selectors pick in the run's mode (server or client). */
+static size_t count_wanted(const check_opts *op) {
   size_t nwanted = 0;
   for (int g = 0; g < 3; g++) {
-    size_t n;
-    check_cases(g, &n);
+    size_t n = check_case_count(g);
     for (size_t i = 0; i < n; i++)
-      nwanted += wanted(&op, g, i) && (g == CHECK_GROUP_CLIENT) == op.client;
+      nwanted += wanted(op, g, i) && (g == CHECK_GROUP_CLIENT) == op->client;
   }
-  if (nwanted == 0)
+  return nwanted;
+}
+
+/* The peer to check: with --client a listening port the client is run
+ * against (*listen_fd), else the HOST:PORT target (its host copied into
+ * hostbuf). target_text names it in the report. */
+static int open_target(check_opts *op, out_buf *out, char *hostbuf, size_t hostcap,
+                       char *target_text, size_t textcap, int *listen_fd) {
+  if (op->client) {
+    int bound = 0;
+    *listen_fd = listen_on(op->listen_port, &bound);
+    if (*listen_fd < 0) {
+      fprintf(stderr, "h2scope check: cannot listen on 127.0.0.1:%d: %s\n", op->listen_port,
+              strerror(errno));
+      return EXIT_INPUT;
+    }
+    snprintf(target_text, textcap, "client via 127.0.0.1:%d", bound);
+    op->t.host = "127.0.0.1";
+    if (!op->json) {
+      char line[96];
+      snprintf(line, sizeof line, "h2scope check --client: listening on 127.0.0.1:%d\n", bound);
+      out_puts(out, line);
+      out_flush(out);
+    }
+    return EXIT_OK;
+  }
+  if (!split_target(op->target, hostbuf, hostcap, &op->t))
+    return cli_usage_error("h2scope check", "bad target '%s' (HOST:PORT, PORT 1 to 65535)",
+                           op->target);
+  snprintf(target_text, textcap, "%s%s", op->target, op->t.tls ? " (TLS)" : " (h2c)");
+  return EXIT_OK;
+}
+
+/* The entries of the wanted cases, in case order (*ne of them); NULL when
+ * the allocation fails. */
+static check_report_entry *select_entries(const check_opts *op, size_t *ne) {
+  size_t total = 0;
+  for (int g = 0; g < 3; g++)
+    total += check_case_count(g);
+  check_report_entry *entries = calloc(total ? total : 1, sizeof *entries);
+  if (!entries) return NULL;
+  *ne = 0;
+  for (int g = 0; g < 3; g++) {
+    size_t n = check_case_count(g);
+    for (size_t i = 0; i < n; i++) {
+      if (!wanted(op, g, i) || (g == CHECK_GROUP_CLIENT) != op->client) continue;
+      entries[*ne].group = g;
+      entries[(*ne)++].index = i;
+    }
+  }
+  return entries;
+}
+
+/* Runs the cases, reporting each result through take_result. */
+static void run_cases(const check_opts *op, out_buf *out, check_report_entry *entries, size_t ne,
+                      int listen_fd, run_state *rs) {
+  check_client_opts co = {.listen_fd = listen_fd, .command = op->command, .timeout = op->t.timeout};
+  if (!op->client && !op->t.verbose) {
+    check_pool_run(&op->t, entries, ne, op->jobs, take_result, rs);
+    return;
+  }
+  /* one at a time: a client is run once per case on one listening port,
+   * and -v prints each case's frames as they go */
+  for (size_t k = 0; k < ne; k++) {
+    check_report_entry *e = &entries[k];
+    if (op->t.verbose) {
+      char id[96];
+      out_puts(out, "  -- ");
+      out_puts(out, check_case_id(e->group, e->index, id, sizeof id));
+      out_putc(out, '\n');
+    }
+    if (op->client)
+      check_client_case(&co, &op->t, e->index, &e->result);
+    else
+      check_run_case(&op->t, e->group, e->index, &e->result);
+    if (!take_result(rs, e)) break;
+  }
+}
+
+/* The run after the options: target, output files, cases, report. */
+static int check_main(check_opts *op, out_buf *out) {
+  /* Selectors that leave nothing to run are a mistake in the command line,
+   * not a clean run ("0 passed, 0 failed" would hide a typo). */
+  if (count_wanted(op) == 0)
     return cli_usage_error("h2scope check", "no %s case matches the selectors (see --list)",
-                           op.client ? "client" : "server");
-  static out_buf out;
-  out_init(&out, 1);
-  if (op.list) {
-    list_cases(&op, &out);
+                           op->client ? "client" : "server");
+  out_init(out, 1);
+  if (op->list) {
+    list_cases(op, out);
     return EXIT_OK;
   }
   /* Output files are checked before the first case; a file "-" takes
    * standard output, and the report moves to stderr. */
-  if ((op.junit && !cli_output_writable("h2scope check", "--junit", op.junit)) ||
-      (op.sarif && !cli_output_writable("h2scope check", "--sarif", op.sarif)))
+  if ((op->junit && !cli_output_writable("h2scope check", "--junit", op->junit)) ||
+      (op->sarif && !cli_output_writable("h2scope check", "--sarif", op->sarif)))
     return EXIT_INPUT;
-  int report_fd = (op.junit && !strcmp(op.junit, "-")) || (op.sarif && !strcmp(op.sarif, "-"))
+  int report_fd = (op->junit && !strcmp(op->junit, "-")) || (op->sarif && !strcmp(op->sarif, "-"))
                       ? STDERR_FILENO
                       : STDOUT_FILENO;
-  out_init(&out, report_fd);
+  out_init(out, report_fd);
   signal(SIGPIPE, SIG_IGN);
-  op.t.po.color = cli_use_color(op.color, report_fd) && !op.json;
-  op.t.po.json = false;
-  if (op.verbose && !op.json) op.t.verbose = &out;
+  op->t.po.color = cli_use_color(op->color, report_fd) && !op->json;
+  op->t.po.json = false;
+  if (op->verbose && !op->json) op->t.verbose = out;
   char hostbuf[300], target_text[320];
   int listen_fd = -1;
-  if (op.client) {
-    int bound = 0;
-    listen_fd = listen_on(op.listen_port, &bound);
-    if (listen_fd < 0) {
-      fprintf(stderr, "h2scope check: cannot listen on 127.0.0.1:%d: %s\n", op.listen_port,
-              strerror(errno));
-      return EXIT_INPUT;
-    }
-    snprintf(target_text, sizeof target_text, "client via 127.0.0.1:%d", bound);
-    op.t.host = "127.0.0.1";
-    if (!op.json) {
-      char line[96];
-      snprintf(line, sizeof line, "h2scope check --client: listening on 127.0.0.1:%d\n", bound);
-      out_puts(&out, line);
-      out_flush(&out);
-    }
-  } else {
-    if (!split_target(op.target, hostbuf, sizeof hostbuf, &op.t))
-      return cli_usage_error("h2scope check", "bad target '%s' (HOST:PORT, PORT 1 to 65535)",
-                             op.target);
-    snprintf(target_text, sizeof target_text, "%s%s", op.target, op.t.tls ? " (TLS)" : " (h2c)");
-  }
+  int rc =
+      open_target(op, out, hostbuf, sizeof hostbuf, target_text, sizeof target_text, &listen_fd);
+  if (rc != EXIT_OK) return rc;
   sarif_writer *sw = NULL;
-  if (op.sarif) {
-    sw = sarif_open(op.sarif, "h2scope check");
+  if (op->sarif) {
+    sw = sarif_open(op->sarif, "h2scope check");
     if (!sw) {
-      fprintf(stderr, "h2scope check: --sarif %s: %s\n", op.sarif, strerror(errno));
+      fprintf(stderr, "h2scope check: --sarif %s: %s\n", op->sarif, strerror(errno));
       if (listen_fd >= 0) close(listen_fd);
       return EXIT_INPUT;
     }
   }
-  size_t total = 0;
-  for (int g = 0; g < 3; g++) {
-    size_t n;
-    check_cases(g, &n);
-    total += n;
-  }
-  check_report_entry *entries = calloc(total ? total : 1, sizeof *entries);
-  if (!entries) return EXIT_INPUT;
   size_t ne = 0;
-  for (int g = 0; g < 3; g++) {
-    size_t n;
-    check_cases(g, &n);
-    for (size_t i = 0; i < n; i++) {
-      if (!wanted(&op, g, i) || (g == CHECK_GROUP_CLIENT) != op.client) continue;
-      entries[ne].group = g;
-      entries[ne++].index = i;
-    }
-  }
-  run_state rs = {.rp = {.out = &out, .json = op.json, .color = op.t.po.color}, .sw = sw};
-  if (!op.json) {
-    out_puts(&out, "h2scope check ");
-    out_puts(&out, target_text);
-    out_putc(&out, '\n');
-    out_flush(&out);
+  check_report_entry *entries = select_entries(op, &ne);
+  if (!entries) return EXIT_INPUT;
+  run_state rs = {.rp = {.out = out, .json = op->json, .color = op->t.po.color}, .sw = sw};
+  if (!op->json) {
+    out_puts(out, "h2scope check ");
+    out_puts(out, target_text);
+    out_putc(out, '\n');
+    out_flush(out);
   }
   double start = check_now();
-  check_client_opts co = {.listen_fd = listen_fd, .command = op.command, .timeout = op.t.timeout};
-  if (op.client || op.t.verbose) {
-    /* one at a time: a client is run once per case on one listening port,
-     * and -v prints each case's frames as they go */
-    for (size_t k = 0; k < ne; k++) {
-      check_report_entry *e = &entries[k];
-      if (op.t.verbose) {
-        char id[96];
-        out_puts(&out, "  -- ");
-        out_puts(&out, check_case_id(e->group, e->index, id, sizeof id));
-        out_putc(&out, '\n');
-      }
-      if (op.client)
-        check_client_case(&co, &op.t, e->index, &e->result);
-      else
-        check_run_case(&op.t, e->group, e->index, &e->result);
-      if (!take_result(&rs, e)) break;
-    }
-  } else {
-    check_pool_run(&op.t, entries, ne, op.jobs, take_result, &rs);
-  }
+  run_cases(op, out, entries, ne, listen_fd, &rs);
   ne = rs.taken;
   if (listen_fd >= 0) close(listen_fd);
   if (sw && sarif_close(sw) != 0)
-    fprintf(stderr, "h2scope check: writing %s failed: %s\n", op.sarif, strerror(errno));
+    fprintf(stderr, "h2scope check: writing %s failed: %s\n", op->sarif, strerror(errno));
   if (rs.unreachable) {
     free(entries);
     return EXIT_INPUT;
@@ -471,10 +490,30 @@ int cmd_check(int argc, char **argv) {
   check_report_failed(&rs.rp, entries, ne);
   check_report_end(&rs.rp, target_text, check_now() - start);
   int status = rs.rp.counts[CHECK_FAIL] ? EXIT_FINDINGS : EXIT_OK;
-  if (op.junit && check_junit_write(op.junit, target_text, entries, ne) != 0) {
-    fprintf(stderr, "h2scope check: --junit %s: %s\n", op.junit, strerror(errno));
+  if (op->junit && check_junit_write(op->junit, target_text, entries, ne) != 0) {
+    fprintf(stderr, "h2scope check: --junit %s: %s\n", op->junit, strerror(errno));
     status = EXIT_INPUT;
   }
   free(entries);
   return status;
+}
+
+int cmd_check(int argc, char **argv) {
+  /* The options (selector lists) and the output buffer are large: on the
+   * heap, not the stack. */
+  check_opts *op = calloc(1, sizeof *op);
+  out_buf *out = malloc(sizeof *out);
+  int rc = EXIT_INPUT;
+  if (!op || !out) {
+    fprintf(stderr, "h2scope check: out of memory\n");
+  } else {
+    rc = parse_args(argc, argv, op);
+    if (rc == EXIT_OK + 100)
+      rc = EXIT_OK;
+    else if (rc == EXIT_OK)
+      rc = check_main(op, out);
+  }
+  free(out);
+  free(op);
+  return rc;
 }

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -111,137 +112,177 @@ static ssize_t read_head(int fd, char *buf, size_t cap, size_t want) {
   return (ssize_t)got;
 }
 
-int cmd_frames(int argc, char **argv) {
-  const char *prog = "h2scope frames", *path = NULL;
-  bool hex = false;
-  int color_when = -1;
-  stream_decoder_config cfg = {0};
-  frames_ctx ctx = {0};
-  cli_parser p;
-  cli_parser_init(&p, prog, usage, "", frames_options, argc, argv);
-  for (int opt; (opt = cli_next(&p)) != CLI_END;) {
+/* What the options ask for, besides the print options. */
+typedef struct frames_args {
+  const char *path;
+  bool hex;
+  int color_when;
+  stream_decoder_config cfg;
+  print_options *po;
+} frames_args;
+
+enum { FRAMES_RUN = -1 }; /* parse_frames_args: go on and decode */
+
+/* The options and the input file operand; FRAMES_RUN, or the exit status
+ * (help, usage error). */
+static int parse_frames_args(cli_parser *p, frames_args *a) {
+  for (int opt; (opt = cli_next(p)) != CLI_END;) {
     bool ok = true;
     switch (opt) {
     case CLI_EXIT:
-      return p.status;
+      return p->status;
     case OPT_HEX:
-      hex = true;
+      a->hex = true;
       break;
     case OPT_JSON:
-      ctx.po.json = true;
+      a->po->json = true;
       break;
     case OPT_CLIENT:
     case OPT_SERVER: {
       uint8_t s = opt == OPT_CLIENT ? H2_SENDER_CLIENT : H2_SENDER_SERVER;
-      if (cfg.sender && cfg.sender != s)
-        return cli_error(&p, "--client and --server exclude each other");
-      cfg.sender = s;
-      cfg.preface = opt == OPT_CLIENT ? STREAM_PREFACE_REQUIRE : STREAM_PREFACE_FORBID;
+      if (a->cfg.sender && a->cfg.sender != s)
+        return cli_error(p, "--client and --server exclude each other");
+      a->cfg.sender = s;
+      a->cfg.preface = opt == OPT_CLIENT ? STREAM_PREFACE_REQUIRE : STREAM_PREFACE_FORBID;
       break;
     }
     case OPT_HPACK:
-      ctx.po.hpack = true;
+      a->po->hpack = true;
       break;
     case OPT_REDACT:
-      ctx.po.redact = true;
+      a->po->redact = true;
       break;
     case OPT_DATA:
-      if (!strcmp(p.arg, "none") || !strcmp(p.arg, "text") || !strcmp(p.arg, "hex"))
-        ctx.po.data = !strcmp(p.arg, "none")   ? PRINT_DATA_NONE
-                      : !strcmp(p.arg, "text") ? PRINT_DATA_TEXT
-                                               : PRINT_DATA_HEX;
+      if (!strcmp(p->arg, "none") || !strcmp(p->arg, "text") || !strcmp(p->arg, "hex"))
+        a->po->data = !strcmp(p->arg, "none")   ? PRINT_DATA_NONE
+                      : !strcmp(p->arg, "text") ? PRINT_DATA_TEXT
+                                                : PRINT_DATA_HEX;
       else
-        return cli_error(&p, "--data takes none, text or hex, not '%s'", p.arg);
+        return cli_error(p, "--data takes none, text or hex, not '%s'", p->arg);
       break;
     case OPT_DATA_MAX:
-      ok = cli_size32(&p, 1, 1u << 24, &ctx.po.data_max);
+      ok = cli_size32(p, 1, 1u << 24, &a->po->data_max);
       break;
     case OPT_COLOR:
     case OPT_NO_COLOR:
-      ok = cli_color_when(&p, opt == OPT_NO_COLOR, &color_when);
+      ok = cli_color_when(p, opt == OPT_NO_COLOR, &a->color_when);
       break;
     case OPT_TABLE_SIZE:
-      ok = cli_size32(&p, 0, UINT32_MAX, &cfg.table_size);
+      ok = cli_size32(p, 0, UINT32_MAX, &a->cfg.table_size);
       break;
     case OPT_MAX_FRAME_SIZE:
-      ok = cli_size32(&p, 16384, H2_MAX_FRAME_SIZE_LIMIT, &cfg.max_frame_size);
+      ok = cli_size32(p, 16384, H2_MAX_FRAME_SIZE_LIMIT, &a->cfg.max_frame_size);
       break;
     case OPT_MAX_HEADER_LIST:
-      ok = cli_size32(&p, 64, 1u << 30, &cfg.max_header_list);
+      ok = cli_size32(p, 64, 1u << 30, &a->cfg.max_header_list);
       break;
     }
-    if (!ok) return p.status;
+    if (!ok) return p->status;
   }
-  for (int i = cli_operands(&p); i < argc; i++) {
-    if (path) return cli_error(&p, "only one input file, not '%s' too", argv[i]);
-    path = argv[i];
+  for (int i = cli_operands(p); i < p->argc; i++) {
+    if (a->path) return cli_error(p, "only one input file, not '%s' too", p->argv[i]);
+    a->path = p->argv[i];
   }
-  ctx.po.color = !ctx.po.json && cli_use_color(color_when, STDOUT_FILENO);
-  int fd = STDIN_FILENO;
-  if (path && strcmp(path, "-") != 0) {
-    fd = open(path, O_RDONLY);
-    if (fd < 0) {
-      fprintf(stderr, "%s: cannot open %s: %s\n", prog, path, strerror(errno));
+  return FRAMES_RUN;
+}
+
+/* The large buffers of one run, on the heap: input, hex-decoded bytes,
+ * output. */
+typedef struct frames_io {
+  char buf[1 << 16];
+  uint8_t bin[(1 << 15) + 1];
+  out_buf out;
+} frames_io;
+
+/* Feeds the input to the decoder, its first n bytes already in io->buf
+ * (hex text decoded first with --hex); the exit status so far. */
+static int feed_input(const char *prog, int fd, ssize_t n, bool hex, frames_io *io,
+                      stream_decoder *sd) {
+  hex_reader hs;
+  hex_reader_init(&hs);
+  for (;; n = read(fd, io->buf, sizeof io->buf)) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      out_flush(&io->out);
+      fprintf(stderr, "%s: read error: %s\n", prog, strerror(errno));
       return EXIT_INPUT;
     }
+    if (n == 0) break;
+    if (!hex) {
+      stream_decoder_feed(sd, (const uint8_t *)io->buf, (size_t)n);
+      continue;
+    }
+    uint64_t bad = 0;
+    long got = hex_reader_feed(&hs, io->buf, (size_t)n, io->bin, &bad);
+    if (got < 0) {
+      out_flush(&io->out);
+      fprintf(stderr, "%s: not a hex dump: unexpected character at offset %llu\n", prog,
+              (unsigned long long)bad);
+      return EXIT_INPUT;
+    }
+    stream_decoder_feed(sd, io->bin, (size_t)got);
   }
-  static char buf[1 << 16];
-  ssize_t n = read_head(fd, buf, sizeof buf, 4);
-  if (n >= 4 && cli_is_capture_file(buf, (size_t)n)) {
+  if (hex && !hex_reader_complete(&hs)) {
+    out_flush(&io->out);
+    fprintf(stderr, "%s: not a hex dump: odd number of hex digits\n", prog);
+    return EXIT_INPUT;
+  }
+  return EXIT_OK;
+}
+
+/* Decodes the opened input (fd) and prints it; the exit status. */
+static int decode_input(cli_parser *p, const frames_args *a, frames_ctx *ctx, int fd,
+                        frames_io *io) {
+  const char *prog = "h2scope frames", *path = a->path;
+  ssize_t n = read_head(fd, io->buf, sizeof io->buf, 4);
+  if (n >= 4 && cli_is_capture_file(io->buf, (size_t)n)) {
     const char *name = path && strcmp(path, "-") ? path : "-";
-    if (fd != STDIN_FILENO) close(fd);
-    return cli_error(&p, "%s is a capture file (pcap or pcapng): use 'h2scope read %s'",
+    return cli_error(p, "%s is a capture file (pcap or pcapng): use 'h2scope read %s'",
                      path && strcmp(path, "-") ? path : "the input", name);
   }
-  static out_buf out;
-  out_init(&out, STDOUT_FILENO);
-  ctx.out = &out;
-  stream_decoder_callbacks cb = {.on_frame = on_frame, .on_event = on_event, .user = &ctx};
-  stream_decoder *sd = stream_decoder_new(&cfg, &cb);
-  ctx.sd = sd;
+  out_init(&io->out, STDOUT_FILENO);
+  ctx->out = &io->out;
+  stream_decoder_callbacks cb = {.on_frame = on_frame, .on_event = on_event, .user = ctx};
+  stream_decoder *sd = stream_decoder_new(&a->cfg, &cb);
+  ctx->sd = sd;
   if (!sd) {
     fprintf(stderr, "%s: out of memory\n", prog);
     return EXIT_INPUT;
   }
-  static uint8_t bin[(1 << 15) + 1];
-  hex_reader hs;
-  hex_reader_init(&hs);
-  int status = EXIT_OK;
-  for (;; n = read(fd, buf, sizeof buf)) {
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      out_flush(&out);
-      fprintf(stderr, "%s: read error: %s\n", prog, strerror(errno));
-      status = EXIT_INPUT;
-      break;
-    }
-    if (n == 0) break;
-    if (!hex) {
-      stream_decoder_feed(sd, (const uint8_t *)buf, (size_t)n);
-      continue;
-    }
-    uint64_t bad = 0;
-    long got = hex_reader_feed(&hs, buf, (size_t)n, bin, &bad);
-    if (got < 0) {
-      out_flush(&out);
-      fprintf(stderr, "%s: not a hex dump: unexpected character at offset %llu\n", prog,
-              (unsigned long long)bad);
-      status = EXIT_INPUT;
-      break;
-    }
-    stream_decoder_feed(sd, bin, (size_t)got);
-  }
-  if (status == EXIT_OK && hex && !hex_reader_complete(&hs)) {
-    out_flush(&out);
-    fprintf(stderr, "%s: not a hex dump: odd number of hex digits\n", prog);
-    status = EXIT_INPUT;
-  }
+  int status = feed_input(prog, fd, n, a->hex, io, sd);
   if (status == EXIT_OK) {
     stream_decoder_finish(sd);
     if (stream_decoder_errors(sd)) status = EXIT_FINDINGS;
   }
-  out_flush(&out);
+  out_flush(&io->out);
   stream_decoder_free(sd);
+  return status;
+}
+
+int cmd_frames(int argc, char **argv) {
+  const char *prog = "h2scope frames";
+  frames_ctx ctx = {0};
+  frames_args a = {.color_when = -1, .po = &ctx.po};
+  cli_parser p;
+  cli_parser_init(&p, prog, usage, "", frames_options, argc, argv);
+  int rc = parse_frames_args(&p, &a);
+  if (rc != FRAMES_RUN) return rc;
+  ctx.po.color = !ctx.po.json && cli_use_color(a.color_when, STDOUT_FILENO);
+  int fd = STDIN_FILENO;
+  if (a.path && strcmp(a.path, "-") != 0) {
+    fd = open(a.path, O_RDONLY);
+    if (fd < 0) {
+      fprintf(stderr, "%s: cannot open %s: %s\n", prog, a.path, strerror(errno));
+      return EXIT_INPUT;
+    }
+  }
+  frames_io *io = malloc(sizeof *io);
+  int status = EXIT_INPUT;
+  if (!io)
+    fprintf(stderr, "%s: out of memory\n", prog);
+  else
+    status = decode_input(&p, &a, &ctx, fd, io);
+  free(io);
   if (fd != STDIN_FILENO) close(fd);
   return status;
 }

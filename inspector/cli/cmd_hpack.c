@@ -42,7 +42,7 @@ static const char usage[] =
 
 /* ---- decode ---- */
 
-static int hpack_decode(uint32_t table_size, uint32_t max_list) {
+static int hpack_decode(out_buf *out, uint32_t table_size, uint32_t max_list) {
   h2_hpack_decoder_config cfg = {.max_header_list_size = max_list, .max_string_len = max_list};
   h2_hpack_decoder dec;
   if (h2_hpack_decoder_init(&dec, &cfg) != H2_OK) return EXIT_INPUT;
@@ -52,8 +52,7 @@ static int hpack_decode(uint32_t table_size, uint32_t max_list) {
   size_t arena_cap = max_list ? max_list : H2_HPACK_DEFAULT_MAX_LIST;
   h2_header *fields = malloc(max_fields * sizeof *fields);
   char *arena = malloc(arena_cap);
-  static out_buf out;
-  out_init(&out, STDOUT_FILENO);
+  out_init(out, STDOUT_FILENO);
   char *line = NULL;
   size_t cap = 0;
   uint8_t *bin = NULL;
@@ -90,13 +89,13 @@ static int hpack_decode(uint32_t table_size, uint32_t max_list) {
     long got = hex_decode(line, len, bin, bin_cap, &bad);
     if (got == 0) continue; /* blank or comment-only line */
     if (got < 0) {
-      out_puts(&out, bad == len ? "{\"v\":1,\"error\":\"not hex: odd number of digits\""
-                                : "{\"v\":1,\"error\":\"not hex: unexpected character\"");
-      out_puts(&out, ",\"offset\":");
-      out_u64(&out, bad);
-      out_puts(&out, ",\"code\":\"bad-hex\",\"line\":");
-      out_u64(&out, lineno);
-      out_puts(&out, "}\n");
+      out_puts(out, bad == len ? "{\"v\":1,\"error\":\"not hex: odd number of digits\""
+                               : "{\"v\":1,\"error\":\"not hex: unexpected character\"");
+      out_puts(out, ",\"offset\":");
+      out_u64(out, bad);
+      out_puts(out, ",\"code\":\"bad-hex\",\"line\":");
+      out_u64(out, lineno);
+      out_puts(out, "}\n");
       status = EXIT_FINDINGS;
       continue;
     }
@@ -105,29 +104,29 @@ static int hpack_decode(uint32_t table_size, uint32_t max_list) {
     h2_status st = h2_hpack_decode_list(&dec, bin, (size_t)got, fields, NULL, max_fields, &count,
                                         arena, arena_cap, &err);
     if (st != H2_OK) {
-      out_puts(&out, "{\"v\":1,\"error\":");
-      json_cstr(&out, h2_strerror(st));
-      out_puts(&out, ",\"offset\":");
-      out_u64(&out, err.offset);
-      out_puts(&out, ",\"code\":");
-      json_cstr(&out, h2_status_name(st));
-      out_puts(&out, ",\"section\":");
-      json_cstr(&out, err.section ? err.section : "");
-      out_puts(&out, "}\n");
+      out_puts(out, "{\"v\":1,\"error\":");
+      json_cstr(out, h2_strerror(st));
+      out_puts(out, ",\"offset\":");
+      out_u64(out, err.offset);
+      out_puts(out, ",\"code\":");
+      json_cstr(out, h2_status_name(st));
+      out_puts(out, ",\"section\":");
+      json_cstr(out, err.section ? err.section : "");
+      out_puts(out, "}\n");
       status = EXIT_FINDINGS;
       continue;
     }
-    out_puts(&out, "{\"v\":1,\"headers\":[");
+    out_puts(out, "{\"v\":1,\"headers\":[");
     for (size_t i = 0; i < count; i++) {
-      out_puts(&out, i ? ",[" : "[");
-      json_str(&out, fields[i].name, fields[i].name_len);
-      out_putc(&out, ',');
-      json_str(&out, fields[i].value, fields[i].value_len);
-      out_putc(&out, ']');
+      out_puts(out, i ? ",[" : "[");
+      json_str(out, fields[i].name, fields[i].name_len);
+      out_putc(out, ',');
+      json_str(out, fields[i].value, fields[i].value_len);
+      out_putc(out, ']');
     }
-    out_puts(&out, "]}\n");
+    out_puts(out, "]}\n");
   }
-  out_flush(&out);
+  out_flush(out);
   free(line);
   free(bin);
   free(fields);
@@ -185,9 +184,8 @@ static int encode_one(out_buf *out, h2_hpack_encoder *e, const h2_header *list, 
 
 #define MAX_FIELDS 4096
 
-static int hpack_encode_lines(uint32_t table_size, bool no_huffman) {
-  static out_buf out;
-  out_init(&out, STDOUT_FILENO);
+static int hpack_encode_lines(out_buf *out, uint32_t table_size, bool no_huffman) {
+  out_init(out, STDOUT_FILENO);
   h2_hpack_encoder *e = make_encoder(table_size, no_huffman);
   h2_header *list = malloc(MAX_FIELDS * sizeof *list);
   char *line = NULL;
@@ -207,7 +205,7 @@ static int hpack_encode_lines(uint32_t table_size, bool no_huffman) {
     size_t count;
     int got = doc ? list_from_json(json_doc_root(doc), list, MAX_FIELDS, &count) : -1;
     if (got != 0) {
-      out_flush(&out);
+      out_flush(out);
       fprintf(stderr, "h2scope hpack encode: line %lu: %s\n", lineno,
               !doc        ? err
               : got == -2 ? "more than 4096 header fields"
@@ -216,11 +214,11 @@ static int hpack_encode_lines(uint32_t table_size, bool no_huffman) {
       status = EXIT_FINDINGS;
       continue;
     }
-    if (encode_one(&out, e, list, count) != 0) status = EXIT_INPUT;
-    out_putc(&out, '\n');
+    if (encode_one(out, e, list, count) != 0) status = EXIT_INPUT;
+    out_putc(out, '\n');
     json_doc_free(doc);
   }
-  out_flush(&out);
+  out_flush(out);
   free(line);
   free(list);
   h2_hpack_encoder_free(e);
@@ -245,7 +243,8 @@ static char *slurp_stream(FILE *f, size_t *len) {
   return buf;
 }
 
-static int hpack_encode_story(const char *path, uint32_t table_size, bool no_huffman) {
+static int hpack_encode_story(out_buf *out, const char *path, uint32_t table_size,
+                              bool no_huffman) {
   FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
   if (!f) {
     fprintf(stderr, "h2scope hpack encode: cannot open %s: %s\n", path, strerror(errno));
@@ -264,16 +263,15 @@ static int hpack_encode_story(const char *path, uint32_t table_size, bool no_huf
     json_doc_free(doc);
     return EXIT_INPUT;
   }
-  static out_buf out;
-  out_init(&out, STDOUT_FILENO);
+  out_init(out, STDOUT_FILENO);
   h2_hpack_encoder *e = make_encoder(table_size, no_huffman);
   h2_header *list = malloc(MAX_FIELDS * sizeof *list);
   int status = e && list ? EXIT_OK : EXIT_INPUT;
-  out_puts(&out, "{\n  \"description\": ");
-  json_cstr(&out, no_huffman ? "h2scope HPACK encoder: default indexing policy, no Huffman coding"
-                             : "h2scope HPACK encoder: default indexing policy, Huffman coding "
-                               "when shorter");
-  out_puts(&out, ",\n  \"cases\": [");
+  out_puts(out, "{\n  \"description\": ");
+  json_cstr(out, no_huffman ? "h2scope HPACK encoder: default indexing policy, no Huffman coding"
+                            : "h2scope HPACK encoder: default indexing policy, Huffman coding "
+                              "when shorter");
+  out_puts(out, ",\n  \"cases\": [");
   size_t seqno = 0;
   for (const json_value *c = cases->first; c && status == EXIT_OK; c = c->next, seqno++) {
     size_t count;
@@ -282,26 +280,26 @@ static int hpack_encode_story(const char *path, uint32_t table_size, bool no_huf
       status = EXIT_INPUT;
       break;
     }
-    out_puts(&out, seqno ? ",\n    {\n      \"seqno\": " : "\n    {\n      \"seqno\": ");
-    out_u64(&out, seqno);
+    out_puts(out, seqno ? ",\n    {\n      \"seqno\": " : "\n    {\n      \"seqno\": ");
+    out_u64(out, seqno);
     if (seqno == 0) {
-      out_puts(&out, ",\n      \"header_table_size\": ");
-      out_u64(&out, table_size);
+      out_puts(out, ",\n      \"header_table_size\": ");
+      out_u64(out, table_size);
     }
-    out_puts(&out, ",\n      \"wire\": \"");
-    if (encode_one(&out, e, list, count) != 0) status = EXIT_INPUT;
-    out_puts(&out, "\",\n      \"headers\": [");
+    out_puts(out, ",\n      \"wire\": \"");
+    if (encode_one(out, e, list, count) != 0) status = EXIT_INPUT;
+    out_puts(out, "\",\n      \"headers\": [");
     for (size_t i = 0; i < count; i++) {
-      out_puts(&out, i ? ",\n        { " : "\n        { ");
-      json_str(&out, list[i].name, list[i].name_len);
-      out_puts(&out, ": ");
-      json_str(&out, list[i].value, list[i].value_len);
-      out_puts(&out, " }");
+      out_puts(out, i ? ",\n        { " : "\n        { ");
+      json_str(out, list[i].name, list[i].name_len);
+      out_puts(out, ": ");
+      json_str(out, list[i].value, list[i].value_len);
+      out_puts(out, " }");
     }
-    out_puts(&out, "\n      ]\n    }");
+    out_puts(out, "\n      ]\n    }");
   }
-  out_puts(&out, "\n  ]\n}\n");
-  out_flush(&out);
+  out_puts(out, "\n  ]\n}\n");
+  out_flush(out);
   free(list);
   h2_hpack_encoder_free(e);
   json_doc_free(doc);
@@ -356,7 +354,15 @@ int cmd_hpack(int argc, char **argv) {
   if (decode && (no_huffman || story))
     return cli_error(&p, "%s is for encode", no_huffman ? "--no-huffman" : "--story");
   if (!decode && max_list_set) return cli_error(&p, "--max-header-list is for decode");
-  if (decode) return hpack_decode(table_size, max_list);
-  if (story) return hpack_encode_story(story, table_size, no_huffman);
-  return hpack_encode_lines(table_size, no_huffman);
+  /* The output buffer is large: on the heap, not the stack. */
+  out_buf *out = malloc(sizeof *out);
+  if (!out) {
+    fprintf(stderr, "%s: out of memory\n", prog);
+    return EXIT_INPUT;
+  }
+  int status = decode  ? hpack_decode(out, table_size, max_list)
+               : story ? hpack_encode_story(out, story, table_size, no_huffman)
+                       : hpack_encode_lines(out, table_size, no_huffman);
+  free(out);
+  return status;
 }

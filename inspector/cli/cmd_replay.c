@@ -110,6 +110,50 @@ static bool replay_timeout(cli_parser *p, uint32_t *ms) {
   return true;
 }
 
+/* Replays each connection of the capture against the target and reports
+ * it; the exit status (*unreachable: the target could not be reached). */
+static int replay_conns(replay_target *t, const replay_capture *rc, bool exact, bool json,
+                        bool verbose, const replay_compare_options *co, bool *unreachable) {
+  const char *prog = "h2scope replay";
+  /* The output buffers are large: on the heap, not the stack. */
+  out_buf *out = malloc(sizeof *out), *trace = malloc(sizeof *trace);
+  if (!out || !trace) {
+    fprintf(stderr, "%s: out of memory\n", prog);
+    free(out);
+    free(trace);
+    return EXIT_INPUT;
+  }
+  out_init(out, STDOUT_FILENO);
+  out_init(trace, STDERR_FILENO);
+  if (verbose) {
+    t->trace = trace;
+    t->trace_json = json;
+  }
+  replay_totals tot = {0};
+  for (size_t i = 0; i < rc->n; i++) {
+    replay_conn_result res;
+    if (!replay_result_init(&res, rc->conns[i], exact)) {
+      fprintf(stderr, "%s: out of memory\n", prog);
+      break;
+    }
+    if (exact)
+      replay_run_exact(t, rc->conns[i], &res);
+    else
+      replay_run_session(t, rc->conns[i], &res);
+    replay_report_conn(out, json, co, rc->conns[i], &res, &tot);
+    out_flush(out);
+    replay_result_free(&res);
+  }
+  int rcode = tot.unreachable ? EXIT_INPUT : tot.differ ? EXIT_FINDINGS : EXIT_OK;
+  replay_report_summary(out, json, &tot, rcode);
+  out_flush(out);
+  out_flush(trace);
+  free(out);
+  free(trace);
+  *unreachable = tot.unreachable;
+  return rcode;
+}
+
 int cmd_replay(int argc, char **argv) {
   const char *prog = "h2scope replay";
   const char *capture = NULL, *to = NULL;
@@ -193,33 +237,9 @@ int cmd_replay(int argc, char **argv) {
     replay_capture_free(&rc);
     return EXIT_INPUT;
   }
-  static out_buf out, trace;
-  out_init(&out, STDOUT_FILENO);
-  out_init(&trace, STDERR_FILENO);
-  if (verbose) {
-    t.trace = &trace;
-    t.trace_json = json;
-  }
-  replay_totals tot = {0};
-  for (size_t i = 0; i < rc.n; i++) {
-    replay_conn_result res;
-    if (!replay_result_init(&res, rc.conns[i], exact)) {
-      fprintf(stderr, "%s: out of memory\n", prog);
-      break;
-    }
-    if (exact)
-      replay_run_exact(&t, rc.conns[i], &res);
-    else
-      replay_run_session(&t, rc.conns[i], &res);
-    replay_report_conn(&out, json, &co, rc.conns[i], &res, &tot);
-    out_flush(&out);
-    replay_result_free(&res);
-  }
-  int rcode = tot.unreachable ? EXIT_INPUT : tot.differ ? EXIT_FINDINGS : EXIT_OK;
-  replay_report_summary(&out, json, &tot, rcode);
-  out_flush(&out);
-  out_flush(&trace);
+  bool unreachable = false;
+  int rcode = replay_conns(&t, &rc, exact, json, verbose, &co, &unreachable);
   replay_capture_free(&rc);
-  if (tot.unreachable) fprintf(stderr, "%s: cannot connect to %s\n", prog, to);
+  if (unreachable) fprintf(stderr, "%s: cannot connect to %s\n", prog, to);
   return rcode;
 }

@@ -277,6 +277,148 @@ static const char *reencode_reason(const replay_conn *rc) {
   return NULL;
 }
 
+/* The connection preface, an empty SETTINGS when the capture has none, and
+ * an Upgrade's stream 1; the index of the first recorded frame not sent. */
+static size_t send_opening(exact_state *x) {
+  const replay_conn *rc = x->rc;
+  replay_conn_result *out = x->out;
+  send_bytes(x, (const uint8_t *)H2_PREFACE, H2_PREFACE_LEN);
+  if (!rc->client_settings_seen) {
+    uint8_t settings[H2_FRAME_HEADER_LEN];
+    h2_frame_header_write(settings, 0, H2_SETTINGS, 0, 0);
+    send_frame(x, settings, sizeof settings);
+    replay_strings_add(&out->notes, "no client SETTINGS in the capture: an empty one was sent, "
+                                    "and the server's SETTINGS are acknowledged");
+    x->ack_settings = true;
+  }
+  /* Which streams' frames go out: those of replayable exchanges (and stream 0). */
+  size_t next = 0;
+  if (rc->upgrade) {
+    /* Stream 1 of the Upgrade goes first, as HEADERS after the client's
+     * SETTINGS (§3.4: the preface is the magic and a SETTINGS frame); in the
+     * capture it was the HTTP/1.1 request, answered before any frame. */
+    if (rc->nframes && rc->frames[0].type == H2_SETTINGS &&
+        rc->frames[0].offset + rc->frames[0].len <= rc->client_len) {
+      send_recorded(x, rc->client_bytes + rc->frames[0].offset, rc->frames[0].len);
+      next = 1;
+    }
+    size_t i = exchange_index(rc, 1);
+    if (i != SIZE_MAX && !out->streams[i].skipped) {
+      reencode_request(x, i, true);
+      stream_sent(x, i);
+      replay_strings_add(&out->streams[i].notes,
+                         "HTTP/1.1 Upgrade request sent as a HEADERS frame");
+    }
+  }
+  return next;
+}
+
+/* The client's SETTINGS_MAX_FRAME_SIZE binds what the server sends (§6.5.2). */
+static void follow_client_settings(stream_decoder *sd, const replay_conn *rc,
+                                   const replay_frame *f) {
+  h2_frame fr;
+  size_t used;
+  h2_error ferr;
+  if (h2_frame_decode(rc->client_bytes + f->offset, f->len, NULL, &fr, &used, &ferr) == H2_OK)
+    for (uint32_t k = 0; k < fr.u.settings.count; k++) {
+      h2_setting s = h2_settings_at(&fr, k);
+      if (s.id == H2_SETTINGS_MAX_FRAME_SIZE) stream_decoder_set_max_frame_size(sd, s.value);
+    }
+}
+
+/* One recorded client frame: sent as it is, re-encoded (*reencode: the
+ * recorded blocks cannot be used; why: the reason known before the start),
+ * or left out. */
+static void send_client_frame(exact_state *x, stream_decoder *sd, const replay_frame *f,
+                              const char *why, bool *reencode) {
+  const replay_conn *rc = x->rc;
+  replay_conn_result *out = x->out;
+  size_t i = f->stream_id ? exchange_index(rc, f->stream_id) : SIZE_MAX;
+  /* frames of streams not replayed stay unsent; frames of streams that
+   * have no request (PRIORITY on idle streams) go as recorded */
+  if (i != SIZE_MAX && out->streams[i].skipped) {
+    /* Its header block changed the server's HPACK dynamic table in the
+     * capture (RFC 7541 §2.3.2); without it, the recorded blocks that
+     * follow would index the wrong entries: they are re-encoded. */
+    if (f->type == H2_HEADERS && !*reencode) {
+      *reencode = true;
+      replay_strings_add(&out->notes,
+                         "request HEADERS after stream %u are re-encoded: its header block "
+                         "is not replayed, so the server's HPACK dynamic table differs from "
+                         "the capture's",
+                         f->stream_id);
+    }
+    return;
+  }
+  /* the replay acknowledges the server's SETTINGS itself: a recorded ACK
+   * would be one too many (RFC 9113 §6.5.3) */
+  if (x->ack_settings && f->type == H2_SETTINGS && (f->flags & H2_FLAG_ACK)) return;
+  if (f->offset + f->len > rc->client_len) return;
+  bool block_frame = f->type == H2_HEADERS || f->type == H2_CONTINUATION;
+  if (*reencode && block_frame && i != SIZE_MAX) {
+    if (f->type == H2_HEADERS) {
+      bool trailers = out->streams[i].sent;
+      if (trailers)
+        reencode_trailers(x, i);
+      else
+        reencode_request(x, i, (f->flags & H2_FLAG_END_STREAM) != 0);
+      if (!trailers)
+        replay_strings_add(&out->streams[i].notes, "HEADERS re-encoded (%s)",
+                           rc->midstream ? "capture started mid-connection"
+                           : why         ? "HPACK context unknown"
+                                         : "a header block before it is not replayed");
+      x->reencoded++;
+    }
+  } else {
+    send_recorded(x, rc->client_bytes + f->offset, f->len);
+  }
+  if (i != SIZE_MAX && f->type == H2_HEADERS) stream_sent(x, i);
+  if (f->type == H2_SETTINGS && !(f->flags & H2_FLAG_ACK)) follow_client_settings(sd, rc, f);
+}
+
+/* Sends the recorded frames from `next` on, each once the responses it
+ * waited for in the capture have completed, and decodes what the server
+ * sends, until every frame is out and every response is in, or the
+ * connection ends. */
+static void exchange_frames(exact_state *x, stream_decoder *sd, size_t next, const char *why) {
+  const replay_conn *rc = x->rc;
+  bool reencode = why != NULL;
+  uint8_t buf[65536];
+  while (!x->write_failed) {
+    uint32_t prefix = replay_order_advance(&x->order, x->out);
+    while (next < rc->nframes && !x->write_failed) {
+      const replay_frame *f = &rc->frames[next];
+      if (f->wait_completed > prefix) break;
+      next++;
+      send_client_frame(x, sd, f, why, &reencode);
+    }
+    if (next >= rc->nframes && x->outstanding == 0) break;
+    ssize_t n = x->tls ? tls_conn_read(x->tls, buf, sizeof buf) : read(x->fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break; /* closed, error or timeout */
+    trace_received(x, buf, (size_t)n);
+    stream_decoder_feed(sd, buf, (size_t)n);
+  }
+}
+
+/* The run's counts, and why each stream without a complete response has
+ * none. */
+static void note_unfinished(exact_state *x) {
+  replay_conn_result *out = x->out;
+  replay_strings_add(&out->notes,
+                     "exact: %llu recorded frames sent as they are, %llu HEADERS re-encoded",
+                     (unsigned long long)x->frames_sent, (unsigned long long)x->reencoded);
+  for (size_t i = 0; i < out->n; i++) {
+    replay_stream_result *r = &out->streams[i];
+    if (r->skipped) continue;
+    if (!r->sent)
+      replay_strings_add(&r->notes, "not sent: the connection ended first");
+    else if (!r->done)
+      replay_strings_add(&r->notes, "no complete response before the connection ended");
+    mark_done(x, r);
+  }
+}
+
 int replay_run_exact(const replay_target *t, const replay_conn *rc, replay_conn_result *out) {
   if (!rc->frames_kept) {
     replay_strings_add(&out->notes, "the client's bytes were not kept (over the limit)");
@@ -299,120 +441,14 @@ int replay_run_exact(const replay_target *t, const replay_conn *rc, replay_conn_
   stream_decoder *sd = stream_decoder_new(&dc, &cb);
   if (!x.enc || !sd || !replay_order_init(&x.order, rc)) {
     replay_strings_add(&out->notes, "out of memory");
-    goto done;
+  } else {
+    const char *why = reencode_reason(rc);
+    if (why) replay_strings_add(&out->notes, "request HEADERS are re-encoded: %s", why);
+    size_t next = send_opening(&x);
+    exchange_frames(&x, sd, next, why);
+    stream_decoder_finish(sd);
+    note_unfinished(&x);
   }
-  const char *why = reencode_reason(rc);
-  bool reencode = why != NULL;
-  if (why) replay_strings_add(&out->notes, "request HEADERS are re-encoded: %s", why);
-
-  send_bytes(&x, (const uint8_t *)H2_PREFACE, H2_PREFACE_LEN);
-  if (!rc->client_settings_seen) {
-    uint8_t settings[H2_FRAME_HEADER_LEN];
-    h2_frame_header_write(settings, 0, H2_SETTINGS, 0, 0);
-    send_frame(&x, settings, sizeof settings);
-    replay_strings_add(&out->notes, "no client SETTINGS in the capture: an empty one was sent, "
-                                    "and the server's SETTINGS are acknowledged");
-    x.ack_settings = true;
-  }
-  /* Which streams' frames go out: those of replayable exchanges (and stream 0). */
-  size_t next = 0;
-  if (rc->upgrade) {
-    /* Stream 1 of the Upgrade goes first, as HEADERS after the client's
-     * SETTINGS (§3.4: the preface is the magic and a SETTINGS frame); in the
-     * capture it was the HTTP/1.1 request, answered before any frame. */
-    if (rc->nframes && rc->frames[0].type == H2_SETTINGS &&
-        rc->frames[0].offset + rc->frames[0].len <= rc->client_len) {
-      send_recorded(&x, rc->client_bytes + rc->frames[0].offset, rc->frames[0].len);
-      next = 1;
-    }
-    size_t i = exchange_index(rc, 1);
-    if (i != SIZE_MAX && !out->streams[i].skipped) {
-      reencode_request(&x, i, true);
-      stream_sent(&x, i);
-      replay_strings_add(&out->streams[i].notes,
-                         "HTTP/1.1 Upgrade request sent as a HEADERS frame");
-    }
-  }
-  uint8_t buf[65536];
-  while (!x.write_failed) {
-    uint32_t prefix = replay_order_advance(&x.order, out);
-    while (next < rc->nframes && !x.write_failed) {
-      const replay_frame *f = &rc->frames[next];
-      if (f->wait_completed > prefix) break;
-      next++;
-      size_t i = f->stream_id ? exchange_index(rc, f->stream_id) : SIZE_MAX;
-      /* frames of streams not replayed stay unsent; frames of streams that
-       * have no request (PRIORITY on idle streams) go as recorded */
-      if (i != SIZE_MAX && out->streams[i].skipped) {
-        /* Its header block changed the server's HPACK dynamic table in the
-         * capture (RFC 7541 §2.3.2); without it, the recorded blocks that
-         * follow would index the wrong entries: they are re-encoded. */
-        if (f->type == H2_HEADERS && !reencode) {
-          reencode = true;
-          replay_strings_add(&out->notes,
-                             "request HEADERS after stream %u are re-encoded: its header block "
-                             "is not replayed, so the server's HPACK dynamic table differs from "
-                             "the capture's",
-                             f->stream_id);
-        }
-        continue;
-      }
-      /* the replay acknowledges the server's SETTINGS itself: a recorded ACK
-       * would be one too many (RFC 9113 §6.5.3) */
-      if (x.ack_settings && f->type == H2_SETTINGS && (f->flags & H2_FLAG_ACK)) continue;
-      if (f->offset + f->len > rc->client_len) continue;
-      bool block_frame = f->type == H2_HEADERS || f->type == H2_CONTINUATION;
-      if (reencode && block_frame && i != SIZE_MAX) {
-        if (f->type == H2_HEADERS) {
-          bool trailers = out->streams[i].sent;
-          if (trailers)
-            reencode_trailers(&x, i);
-          else
-            reencode_request(&x, i, (f->flags & H2_FLAG_END_STREAM) != 0);
-          if (!trailers)
-            replay_strings_add(&out->streams[i].notes, "HEADERS re-encoded (%s)",
-                               rc->midstream ? "capture started mid-connection"
-                               : why         ? "HPACK context unknown"
-                                             : "a header block before it is not replayed");
-          x.reencoded++;
-        }
-      } else {
-        send_recorded(&x, rc->client_bytes + f->offset, f->len);
-      }
-      if (i != SIZE_MAX && f->type == H2_HEADERS) stream_sent(&x, i);
-      if (f->type == H2_SETTINGS && !(f->flags & H2_FLAG_ACK)) {
-        /* The client's SETTINGS_MAX_FRAME_SIZE binds what the server sends (§6.5.2). */
-        h2_frame fr;
-        size_t used;
-        h2_error ferr;
-        if (h2_frame_decode(rc->client_bytes + f->offset, f->len, NULL, &fr, &used, &ferr) == H2_OK)
-          for (uint32_t k = 0; k < fr.u.settings.count; k++) {
-            h2_setting s = h2_settings_at(&fr, k);
-            if (s.id == H2_SETTINGS_MAX_FRAME_SIZE) stream_decoder_set_max_frame_size(sd, s.value);
-          }
-      }
-    }
-    if (next >= rc->nframes && x.outstanding == 0) break;
-    ssize_t n = x.tls ? tls_conn_read(x.tls, buf, sizeof buf) : read(x.fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break; /* closed, error or timeout */
-    trace_received(&x, buf, (size_t)n);
-    stream_decoder_feed(sd, buf, (size_t)n);
-  }
-  if (sd) stream_decoder_finish(sd);
-  replay_strings_add(&out->notes,
-                     "exact: %llu recorded frames sent as they are, %llu HEADERS re-encoded",
-                     (unsigned long long)x.frames_sent, (unsigned long long)x.reencoded);
-  for (size_t i = 0; i < out->n; i++) {
-    replay_stream_result *r = &out->streams[i];
-    if (r->skipped) continue;
-    if (!r->sent)
-      replay_strings_add(&r->notes, "not sent: the connection ended first");
-    else if (!r->done)
-      replay_strings_add(&r->notes, "no complete response before the connection ended");
-    mark_done(&x, r);
-  }
-done:
   replay_order_free(&x.order);
   stream_decoder_free(sd);
   h2_hpack_encoder_free(x.enc);
