@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "h2/connection_fields.h"
 #include "stream_states.h"
 
 static void note(frame_note *notes, size_t *n, size_t cap, const char *rule, const char *message,
@@ -54,22 +55,6 @@ static int pseudo_of(const h2_header *h) {
     return -1;
   }
   return is(h, pseudo_names[p]) ? p : -1;
-}
-
-/* §8.2.2: HTTP/1.1 connection-specific fields have no meaning in HTTP/2. */
-static bool connection_specific(const h2_header *h) {
-  switch (h->name_len) {
-  case 7:
-    return is(h, "upgrade");
-  case 10:
-    return is(h, "connection") || is(h, "keep-alive");
-  case 16:
-    return is(h, "proxy-connection");
-  case 17:
-    return is(h, "transfer-encoding");
-  default:
-    return false;
-  }
 }
 
 void field_rules_check(int kind, const h2_header *fields, const h2_hpack_field_info *infos,
@@ -125,13 +110,12 @@ void field_rules_check(int kind, const h2_header *fields, const h2_hpack_field_i
     }
     regular_seen = true;
     /* §8.2.2: HTTP/1.1 connection-specific fields have no meaning in HTTP/2. */
-    if (connection_specific(h))
+    if (h2_field_connection_specific(h->name, h->name_len))
       note(notes, n, cap, "connection-specific",
            "connection-specific field (connection, keep-alive, proxy-connection, "
            "transfer-encoding, upgrade) (malformed)",
            "RFC 9113 §8.2.2");
-    else if (h->name_len == 2 && is(h, "te") &&
-             !(h->value_len == 8 && !memcmp(h->value, "trailers", 8)))
+    else if (h2_field_te_forbidden(h->name, h->name_len, h->value, h->value_len))
       note(notes, n, cap, "te-not-trailers", "te field with a value other than \"trailers\"",
            "RFC 9113 §8.2.2");
   }
