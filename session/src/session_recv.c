@@ -208,7 +208,7 @@ static void recv_data(h2_session *s, const h2_frame *f) {
   s->conn_recv_unacked += flow_len;
   bool end = (f->hd.flags & H2_FLAG_END_STREAM) != 0;
   if (!end && f->u.data.len == 0 &&
-      h2s_flood_count(s, &s->n_empty, s->cfg.flood.empty_frames_per_sec, "empty-frame-flood"))
+      h2s_flood_count(s, &s->n_empty, s->cfg.flood.empty_frames_per_sec, "empty-frames-flood"))
     return;
   h2_stream *st = NULL;
   bool ignored;
@@ -438,12 +438,12 @@ void h2s_handle_frame(h2_session *s, const uint8_t *bytes, size_t len) {
         return;
       }
       if (!(f.hd.flags & H2_FLAG_END_HEADERS) && f.u.continuation.fragment_len == 0 &&
-          h2s_flood_count(s, &s->n_empty, s->cfg.flood.empty_frames_per_sec, "empty-frame-flood"))
+          h2s_flood_count(s, &s->n_empty, s->cfg.flood.empty_frames_per_sec, "empty-frames-flood"))
         return;
     }
     if (f.hd.type == H2_HEADERS && !(f.hd.flags & H2_FLAG_END_HEADERS) &&
         f.u.headers.fragment_len == 0 &&
-        h2s_flood_count(s, &s->n_empty, s->cfg.flood.empty_frames_per_sec, "empty-frame-flood"))
+        h2s_flood_count(s, &s->n_empty, s->cfg.flood.empty_frames_per_sec, "empty-frames-flood"))
       return;
     bool complete = false;
     h2_status bs = h2_field_block_feed(&s->block, &f, &complete, &err);
@@ -460,7 +460,7 @@ void h2s_handle_frame(h2_session *s, const uint8_t *bytes, size_t len) {
     break; /* allowed in every state (§5.1), creates nothing; deprecated signal (§5.3.2) */
   }
   case H2_RST_STREAM: {
-    if (h2s_flood_count(s, &s->n_rst, s->cfg.flood.rst_per_sec, "rst-flood")) return;
+    if (h2s_flood_count(s, &s->n_rst, s->cfg.flood.rst_per_sec, "reset-flood")) return;
     h2_stream *stp = NULL;
     bool ignored;
     uint8_t prev = h2s_stream_state_of(s, f.hd.stream_id);
