@@ -578,13 +578,14 @@ START_TEST(field_rule_notes) {
   static const uint8_t FINAL[] = {0x88, 0x84};
   frame(s, &sl, H2_HEADERS, H2_FLAG_END_HEADERS | H2_FLAG_END_STREAM, 1, FINAL, sizeof FINAL);
   feed(1, s, sl);
-  conn_end("c2s event detect @0\n"
-           "c2s event preface @0\n"
-           "c2s SETTINGS 0\n"
-           "c2s HEADERS 1 [:method=GET :scheme=http Te=gzip] !uppercase-name !missing-pseudo\n"
-           "c2s HEADERS 1 [:path=/ connection=close] !connection-specific !pseudo-in-trailers\n"
-           "s2c HEADERS 1 [:status=103]\n"
-           "s2c HEADERS 1 [:status=200 :path=/] !request-pseudo-in-response\n");
+  conn_end(
+      "c2s event detect @0\n"
+      "c2s event preface @0\n"
+      "c2s SETTINGS 0\n"
+      "c2s HEADERS 1 [:method=GET :scheme=http Te=gzip] !field-invalid !pseudo-header-invalid\n"
+      "c2s HEADERS 1 [:path=/ connection=close] !connection-specific-field !pseudo-header-invalid\n"
+      "s2c HEADERS 1 [:status=103]\n"
+      "s2c HEADERS 1 [:status=200 :path=/] !pseudo-header-invalid\n");
 }
 END_TEST
 
@@ -603,10 +604,15 @@ START_TEST(field_rules_direct) {
                      {"x-a", 3, "a\r\nb", 4, 0}};
   field_rules_check(FIELD_BLOCK_RESPONSE, bad, NULL, 5, notes, &n, 8, &status);
   ck_assert_uint_eq(n, 4);
-  ck_assert_str_eq(notes[0].rule, "pseudo-after-regular");
-  ck_assert_str_eq(notes[1].rule, "duplicate-pseudo");
-  ck_assert_str_eq(notes[2].rule, "unknown-pseudo");
-  ck_assert_str_eq(notes[3].rule, "bad-value");
+  /* One note per violation, under the catalogue's id (docs/lint.md). */
+  ck_assert_str_eq(notes[0].rule, "pseudo-header-invalid");
+  ck_assert_str_eq(notes[0].message, "pseudo-header field after a regular field (malformed)");
+  ck_assert_str_eq(notes[1].rule, "pseudo-header-invalid");
+  ck_assert_str_eq(notes[1].message, "pseudo-header field repeated (malformed)");
+  ck_assert_str_eq(notes[2].rule, "pseudo-header-invalid");
+  ck_assert_str_eq(notes[2].message, "unknown pseudo-header field (malformed)");
+  ck_assert_str_eq(notes[3].rule, "field-invalid");
+  ck_assert_str_eq(notes[3].message, "field value with CR, LF or NUL (malformed)");
   ck_assert_str_eq(notes[0].section, "RFC 9113 §8.3");
   /* CONNECT: :authority only (§8.5); an undecodable field stops "missing" checks. */
   n = 0;
@@ -618,7 +624,8 @@ START_TEST(field_rules_direct) {
   ck_assert_uint_eq(n, 0);
   field_rules_check(FIELD_BLOCK_REQUEST, unknown, NULL, 1, notes, &n, 8, &status);
   ck_assert_uint_eq(n, 1);
-  ck_assert_str_eq(notes[0].rule, "missing-pseudo");
+  ck_assert_str_eq(notes[0].rule, "pseudo-header-invalid");
+  ck_assert_str_eq(notes[0].message, "request without one of :method, :scheme, :path (malformed)");
 }
 END_TEST
 

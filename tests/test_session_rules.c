@@ -11,11 +11,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "command_output.h"
 #include "commands.h"
 #include "h2/observer.h"
 #include "h2/session.h"
 #include "h2/stream_state.h"
-#include "command_output.h"
 #include "pcap_write.h"
 #include "run_suite.h"
 
@@ -282,10 +282,12 @@ START_TEST(stream_state_rules_are_catalogued) {
     }
   }
   /* Aliases and statuses resolve; unknown names do not. */
-  ck_assert_str_eq(h2_observer_rule_id("rst-flood"), "reset-flood");
+  ck_assert_str_eq(h2_observer_rule_id("reset-flood"), "reset-flood");
+  ck_assert_ptr_null(h2_observer_rule_id("rst-flood")); /* renamed: the session says reset-flood */
   ck_assert_str_eq(h2_observer_rule_id("priority-flood"), "resource-loop");
   ck_assert_str_eq(h2_observer_rule_id("stream-id-not-increasing"), "stream-id-order");
-  ck_assert_str_eq(h2_observer_rule_id("unknown-pseudo"), "pseudo-header-invalid");
+  ck_assert_str_eq(h2_observer_rule_id("unknown-pseudo-header"), "pseudo-header-invalid");
+  ck_assert_ptr_null(h2_observer_rule_id("unknown-pseudo")); /* read's old note id */
   ck_assert_ptr_null(h2_observer_rule_id("no-stream-slot"));
   ck_assert_ptr_null(h2_observer_rule_id("pseudo"));
   ck_assert_ptr_null(h2_observer_rule_id(NULL));

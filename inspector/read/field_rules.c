@@ -5,12 +5,13 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "h2/connection_fields.h"
 #include "stream_states.h"
 
 static void note(frame_note *notes, size_t *n, size_t cap, const char *rule, const char *message,
                  const char *section) {
   for (size_t i = 0; i < *n; i++)
-    if (notes[i].message == message) return; /* one note per rule and frame */
+    if (notes[i].message == message) return; /* one note per violation and frame */
   if (*n < cap) notes[(*n)++] = (frame_note){.rule = rule, .message = message, .section = section};
 }
 
@@ -56,22 +57,6 @@ static int pseudo_of(const h2_header *h) {
   return is(h, pseudo_names[p]) ? p : -1;
 }
 
-/* §8.2.2: HTTP/1.1 connection-specific fields have no meaning in HTTP/2. */
-static bool connection_specific(const h2_header *h) {
-  switch (h->name_len) {
-  case 7:
-    return is(h, "upgrade");
-  case 10:
-    return is(h, "connection") || is(h, "keep-alive");
-  case 16:
-    return is(h, "proxy-connection");
-  case 17:
-    return is(h, "transfer-encoding");
-  default:
-    return false;
-  }
-}
-
 void field_rules_check(int kind, const h2_header *fields, const h2_hpack_field_info *infos,
                        size_t count, frame_note *notes, size_t *n, size_t cap, int *status) {
   bool regular_seen = false, unknown_field = false;
@@ -93,27 +78,27 @@ void field_rules_check(int kind, const h2_header *fields, const h2_hpack_field_i
       for (size_t k = 0; k < h->name_len; k++)
         acc |= byte_class[(unsigned char)h->name[k]];
     if (acc & CLASS_UPPER)
-      note(notes, n, cap, "uppercase-name", "field name with uppercase characters (malformed)",
+      note(notes, n, cap, "field-invalid", "field name with uppercase characters (malformed)",
            "RFC 9113 §8.2.1");
     acc = 0;
     if (literal)
       for (size_t k = 0; k < h->value_len; k++)
         acc |= byte_class[(unsigned char)h->value[k]];
     if (acc & CLASS_CTL)
-      note(notes, n, cap, "bad-value", "field value with CR, LF or NUL (malformed)",
+      note(notes, n, cap, "field-invalid", "field value with CR, LF or NUL (malformed)",
            "RFC 9113 §8.2.1");
     if (h->name_len && h->name[0] == ':') {
       if (regular_seen)
-        note(notes, n, cap, "pseudo-after-regular",
+        note(notes, n, cap, "pseudo-header-invalid",
              "pseudo-header field after a regular field (malformed)", "RFC 9113 §8.3");
       int p = pseudo_of(h);
       if (p < 0) {
-        note(notes, n, cap, "unknown-pseudo", "unknown pseudo-header field (malformed)",
+        note(notes, n, cap, "pseudo-header-invalid", "unknown pseudo-header field (malformed)",
              "RFC 9113 §8.3");
         continue;
       }
       if (seen[p]++)
-        note(notes, n, cap, "duplicate-pseudo", "pseudo-header field repeated (malformed)",
+        note(notes, n, cap, "pseudo-header-invalid", "pseudo-header field repeated (malformed)",
              "RFC 9113 §8.3.1");
       if (p == P_METHOD)
         method = h;
@@ -125,15 +110,14 @@ void field_rules_check(int kind, const h2_header *fields, const h2_hpack_field_i
     }
     regular_seen = true;
     /* §8.2.2: HTTP/1.1 connection-specific fields have no meaning in HTTP/2. */
-    if (connection_specific(h))
-      note(notes, n, cap, "connection-specific",
+    if (h2_field_connection_specific(h->name, h->name_len))
+      note(notes, n, cap, "connection-specific-field",
            "connection-specific field (connection, keep-alive, proxy-connection, "
            "transfer-encoding, upgrade) (malformed)",
            "RFC 9113 §8.2.2");
-    else if (h->name_len == 2 && is(h, "te") &&
-             !(h->value_len == 8 && !memcmp(h->value, "trailers", 8)))
-      note(notes, n, cap, "te-not-trailers", "te field with a value other than \"trailers\"",
-           "RFC 9113 §8.2.2");
+    else if (h2_field_te_forbidden(h->name, h->name_len, h->value, h->value_len))
+      note(notes, n, cap, "connection-specific-field",
+           "te field with a value other than \"trailers\"", "RFC 9113 §8.2.2");
   }
   if (status_field && status_field->value_len == 3) {
     int v = 0;
@@ -149,35 +133,35 @@ void field_rules_check(int kind, const h2_header *fields, const h2_hpack_field_i
   switch (kind) {
   case FIELD_BLOCK_REQUEST: {
     if (seen[P_STATUS])
-      note(notes, n, cap, "status-in-request", ":status in a request (malformed)",
+      note(notes, n, cap, "pseudo-header-invalid", ":status in a request (malformed)",
            "RFC 9113 §8.3.2");
     bool connect = method && method->value_len == 7 && !memcmp(method->value, "CONNECT", 7);
     if (unknown_field) break;
     if (connect && !seen[P_PROTOCOL]) {
       /* §8.5: CONNECT carries :method and :authority only. */
       if (seen[P_SCHEME] || seen[P_PATH] || !seen[P_AUTHORITY])
-        note(notes, n, cap, "connect-pseudo",
+        note(notes, n, cap, "pseudo-header-invalid",
              "CONNECT request needs :authority and no :scheme or :path (malformed)",
              "RFC 9113 §8.5");
     } else if (!seen[P_METHOD] || !seen[P_SCHEME] || !seen[P_PATH]) {
-      note(notes, n, cap, "missing-pseudo",
+      note(notes, n, cap, "pseudo-header-invalid",
            "request without one of :method, :scheme, :path (malformed)", "RFC 9113 §8.3.1");
     } else if (path && path->value_len == 0) {
-      note(notes, n, cap, "empty-path", "empty :path (malformed)", "RFC 9113 §8.3.1");
+      note(notes, n, cap, "pseudo-header-invalid", "empty :path (malformed)", "RFC 9113 §8.3.1");
     }
     break;
   }
   case FIELD_BLOCK_RESPONSE:
     if (seen[P_METHOD] || seen[P_SCHEME] || seen[P_AUTHORITY] || seen[P_PATH] || seen[P_PROTOCOL])
-      note(notes, n, cap, "request-pseudo-in-response",
+      note(notes, n, cap, "pseudo-header-invalid",
            "request pseudo-header field in a response (malformed)", "RFC 9113 §8.3.2");
     if (!unknown_field && (!status_field || *status == 0))
-      note(notes, n, cap, "missing-status", "response without a valid :status (malformed)",
+      note(notes, n, cap, "pseudo-header-invalid", "response without a valid :status (malformed)",
            "RFC 9113 §8.3.2");
     break;
   case FIELD_BLOCK_TRAILERS:
     if (any_pseudo)
-      note(notes, n, cap, "pseudo-in-trailers", "pseudo-header field in trailers (malformed)",
+      note(notes, n, cap, "pseudo-header-invalid", "pseudo-header field in trailers (malformed)",
            "RFC 9113 §8.1");
     break;
   default:

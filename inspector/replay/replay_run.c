@@ -2,6 +2,7 @@
  * the result lists, the request header list as sent, and the ordering rule. */
 #include "replay_run.h"
 
+#include "h2/connection_fields.h"
 #include "tcp_connect.h"
 
 #include <netdb.h>
@@ -110,20 +111,12 @@ static bool name_is(const char *name, size_t len, const char *want) {
   return strlen(want) == len && !memcmp(name, want, len);
 }
 
-/* Connection-specific fields an HTTP/1.1 request may carry and HTTP/2
- * forbids (RFC 9113 §8.2.2), plus the Upgrade machinery (RFC 7540 §3.2). */
-static bool connection_specific(const char *name, size_t len) {
-  static const char *const names[] = {"connection",
-                                      "keep-alive",
-                                      "proxy-connection",
-                                      "transfer-encoding",
-                                      "upgrade",
-                                      "http2-settings",
-                                      "host",
-                                      NULL};
-  for (size_t i = 0; names[i]; i++)
-    if (name_is(name, len, names[i])) return true;
-  return false;
+/* Fields of an HTTP/1.1 Upgrade request that do not travel in HTTP/2: the
+ * connection-specific ones (RFC 9113 §8.2.2) and the Upgrade machinery
+ * (HTTP2-Settings, RFC 7540 §3.2; Host becomes :authority). */
+static bool upgrade_only_field(const char *name, size_t len) {
+  return h2_field_connection_specific(name, len) || name_is(name, len, "http2-settings") ||
+         name_is(name, len, "host");
 }
 
 size_t replay_request_fields(const replay_target *t, const replay_exchange *e, h2_header *out,
@@ -135,12 +128,11 @@ size_t replay_request_fields(const replay_target *t, const replay_exchange *e, h
   size_t host_len = 0;
   while (n < cap && packed_next(&e->request, &pos, &name, &nlen, &value, &vlen)) {
     if (nlen == 0) continue; /* undecodable field */
-    if (e->upgrade && connection_specific(name, nlen)) {
+    if (e->upgrade && upgrade_only_field(name, nlen)) {
       if (name_is(name, nlen, "host")) host = value, host_len = vlen;
       continue;
     }
-    if (e->upgrade && name_is(name, nlen, "te") && !(vlen == 8 && !memcmp(value, "trailers", 8)))
-      continue;
+    if (e->upgrade && h2_field_te_forbidden(name, nlen, value, vlen)) continue;
     h2_header h = {name, nlen, value, vlen, 0};
     if (name_is(name, nlen, ":authority")) {
       have_authority = true;

@@ -4,6 +4,7 @@
  * malformed: a stream error PROTOCOL_ERROR. */
 #include <string.h>
 
+#include "h2/connection_fields.h"
 #include "session_internal.h"
 
 static bool name_is(const h2_header *h, const char *s) {
@@ -97,10 +98,9 @@ const char *h2s_fields_check(const h2_header *h, size_t n, int kind, int64_t *co
     }
     regular_seen = true;
     /* §8.2.2: connection-specific fields are not used in HTTP/2. */
-    if (name_is(f, "connection") || name_is(f, "proxy-connection") || name_is(f, "keep-alive") ||
-        name_is(f, "transfer-encoding") || name_is(f, "upgrade"))
-      return "connection-specific-field";
-    if (name_is(f, "te") && !value_is(f, "trailers")) return "te-not-trailers";
+    if (h2_field_connection_specific(f->name, f->name_len)) return "connection-specific-field";
+    if (h2_field_te_forbidden(f->name, f->name_len, f->value, f->value_len))
+      return "te-not-trailers";
     if (name_is(f, "content-length") && kind != H2S_TRAILERS) {
       int64_t v;
       if (!parse_length(f, &v)) return "bad-content-length";

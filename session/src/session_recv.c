@@ -208,7 +208,7 @@ static void recv_data(h2_session *s, const h2_frame *f) {
   s->conn_recv_unacked += flow_len;
   bool end = (f->hd.flags & H2_FLAG_END_STREAM) != 0;
   if (!end && f->u.data.len == 0 &&
-      h2s_flood_count(s, &s->n_empty, s->cfg.flood.empty_frames_per_sec, "empty-frame-flood"))
+      h2s_flood_count(s, &s->n_empty, s->cfg.flood.empty_frames_per_sec, "empty-frames-flood"))
     return;
   h2_stream *st = NULL;
   bool ignored;
@@ -420,12 +420,12 @@ static void recv_field_block_frame(h2_session *s, const h2_frame *f, h2_error *e
       return;
     }
     if (!(f->hd.flags & H2_FLAG_END_HEADERS) && f->u.continuation.fragment_len == 0 &&
-        h2s_flood_count(s, &s->n_empty, s->cfg.flood.empty_frames_per_sec, "empty-frame-flood"))
+        h2s_flood_count(s, &s->n_empty, s->cfg.flood.empty_frames_per_sec, "empty-frames-flood"))
       return;
   }
   if (f->hd.type == H2_HEADERS && !(f->hd.flags & H2_FLAG_END_HEADERS) &&
       f->u.headers.fragment_len == 0 &&
-      h2s_flood_count(s, &s->n_empty, s->cfg.flood.empty_frames_per_sec, "empty-frame-flood"))
+      h2s_flood_count(s, &s->n_empty, s->cfg.flood.empty_frames_per_sec, "empty-frames-flood"))
     return;
   bool complete = false;
   h2_status bs = h2_field_block_feed(&s->block, f, &complete, err);
@@ -438,7 +438,7 @@ static void recv_field_block_frame(h2_session *s, const h2_frame *f, h2_error *e
 }
 
 static void recv_rst_stream(h2_session *s, const h2_frame *f) {
-  if (h2s_flood_count(s, &s->n_rst, s->cfg.flood.rst_per_sec, "rst-flood")) return;
+  if (h2s_flood_count(s, &s->n_rst, s->cfg.flood.rst_per_sec, "reset-flood")) return;
   h2_stream *stp = NULL;
   bool ignored;
   if (!recv_transition(s, f->hd.stream_id, &stp, H2_STREAM_EV_RST_STREAM, &ignored)) return;

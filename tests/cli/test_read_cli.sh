@@ -103,10 +103,10 @@ grep -qx "    data: 3c68746d..." "$work/out" || fail "--data hex"
 # 8. Spec violations next to their frame, with the RFC section; none on the
 # well-behaved captures. Upgrade: stream 1 from the HTTP/1.1 request.
 run 0 read --no-color "$C/rst_stream.pcap"
-grep -qx '    violation: te field with a value other than "trailers" (RFC 9113 §8.2.2) \[te-not-trailers\]' \
+grep -qx '    violation: te field with a value other than "trailers" (RFC 9113 §8.2.2) \[connection-specific-field\]' \
   "$work/out" || fail "te violation"
 run 0 read --json "$C/rst_stream.pcap"
-grep -q '"type":"HEADERS".*"notes":\[{"rule":"te-not-trailers",.*"section":"RFC 9113 §8.2.2"}\]' \
+grep -q '"type":"HEADERS".*"notes":\[{"rule":"connection-specific-field",.*"section":"RFC 9113 §8.2.2"}\]' \
   "$work/out" || fail "JSON notes"
 for f in "$C"/*.pcap "$C"/*.pcapng; do
   case $f in */rst_stream.pcap) continue ;; esac
