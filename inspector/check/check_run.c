@@ -394,12 +394,11 @@ static bool stop_marker(check_conn *c, void *arg) {
 static void note_sent(check_conn *c, const uint8_t *p, size_t n, bool hold) {
   check_observed *o = c->obs;
   size_t off = 0;
-  while (n - off >= H2_FRAME_HEADER_LEN) {
-    uint32_t len = (uint32_t)p[off] << 16 | (uint32_t)p[off + 1] << 8 | p[off + 2];
-    uint8_t type = p[off + 3], flags = p[off + 4];
-    uint32_t sid = ((uint32_t)p[off + 5] << 24 | (uint32_t)p[off + 6] << 16 |
-                    (uint32_t)p[off + 7] << 8 | p[off + 8]) &
-                   H2_STREAM_ID_MASK;
+  h2_frame_header hd;
+  while (n - off >= H2_FRAME_HEADER_LEN &&
+         h2_frame_header_decode(p + off, n - off, &hd, NULL) == H2_OK) {
+    uint32_t len = hd.length, sid = hd.stream_id;
+    uint8_t type = hd.type, flags = hd.flags;
     o->frames_sent++;
     streams_sent(c, type, flags, sid, o->max_stream, hold);
     if (type == H2_HEADERS && sid > o->max_stream) o->max_stream = sid;
