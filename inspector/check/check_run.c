@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "h2/cursor.h"
 #include "h2/frame.h"
 
 #define RX_CAP (1u << 20)
@@ -249,10 +250,10 @@ static void take_frame(check_conn *c, uint64_t offset, const h2_frame *f, h2_sta
       break;
     case H2_PING:
       rx.marker = (f->hd.flags & H2_FLAG_ACK) && !memcmp(f->u.ping.opaque, "\xe2\x9c\x93", 4);
-      if (rx.marker)
-        c->marker_acked = (uint32_t)f->u.ping.opaque[4] << 24 |
-                          (uint32_t)f->u.ping.opaque[5] << 16 | (uint32_t)f->u.ping.opaque[6] << 8 |
-                          f->u.ping.opaque[7];
+      if (rx.marker) { /* the marker's number follows its four tag bytes */
+        h2_cursor oc = h2_cursor_make(f->u.ping.opaque, sizeof f->u.ping.opaque);
+        (void)(h2_cursor_skip(&oc, 4) && h2_cursor_get_u32(&oc, &c->marker_acked));
+      }
       break;
     case H2_SETTINGS:
       if (f->hd.flags & H2_FLAG_ACK) {
