@@ -15,6 +15,7 @@
  * table is cleared, still unknown) rather than risking a wrong answer later. */
 #include <string.h>
 
+#include "h2/cursor.h"
 #include "h2/huffman.h"
 #include "hpack_internal.h"
 #include "hpack_static_table.h"
@@ -143,18 +144,26 @@ static h2_status lookup(const h2_hpack_decoder *d, uint32_t index, h2_header *ou
   return H2_E_HPACK_INDEX_RANGE; /* §2.3.3 */
 }
 
-/* §5.2 string literal at in[*pos]. Huffman output goes to scratch. */
-static h2_status read_string(h2_hpack_decoder *d, const uint8_t *in, size_t len, size_t *pos,
-                             uint8_t *scratch, const char **out, size_t *out_len, bool *huffman) {
-  uint32_t slen;
+/* §5.1 integer with an N-bit prefix at the cursor; the cursor moves past it
+ * only when it decoded. */
+static inline h2_status read_int(h2_cursor *c, unsigned prefix, uint32_t *value) {
   size_t used;
-  h2_status st = hpack_int_decode_inline(in + *pos, len - *pos, 7, &slen, &used);
+  h2_status st = hpack_int_decode_inline(c->p, c->left, prefix, value, &used);
+  if (st == H2_OK) (void)h2_cursor_skip(c, used);
+  return st;
+}
+
+/* §5.2 string literal at the cursor. Huffman output goes to scratch. */
+static h2_status read_string(h2_hpack_decoder *d, h2_cursor *c, uint8_t *scratch, const char **out,
+                             size_t *out_len, bool *huffman) {
+  uint8_t first;
+  if (!h2_cursor_peek_u8(c, &first)) return H2_E_HPACK_TRUNCATED;
+  uint32_t slen;
+  h2_status st = read_int(c, 7, &slen);
   if (st != H2_OK) return st;
-  *huffman = (in[*pos] & 0x80) != 0;
-  *pos += used;
-  if (slen > len - *pos) return H2_E_HPACK_TRUNCATED;
-  const uint8_t *s = in + *pos;
-  *pos += slen;
+  *huffman = (first & 0x80) != 0;
+  const uint8_t *s;
+  if (!h2_cursor_get_bytes(c, slen, &s)) return H2_E_HPACK_TRUNCATED;
   if (!*huffman) {
     if (slen > d->max_string) return H2_E_HPACK_STRING_TOO_LONG;
     *out = (const char *)s;
@@ -192,122 +201,134 @@ static void emit(h2_hpack_decoder *d, const h2_hpack_decode_callbacks *cb, block
   if (cb && cb->on_field) cb->on_field(cb->user, h, info);
 }
 
+/* §6.3 dynamic table size update: only before the first field (§4.2), and
+ * not above the protocol limit. */
+static h2_status size_update(h2_hpack_decoder *d, h2_cursor *c, bool seen_field,
+                             const h2_hpack_decode_callbacks *cb, size_t start) {
+  uint32_t size;
+  h2_status st = read_int(c, 5, &size);
+  if (st != H2_OK) return st;
+  if (seen_field) return H2_E_HPACK_SIZE_UPDATE_POSITION;
+  if (size > d->protocol_max) return H2_E_HPACK_SIZE_UPDATE_TOO_LARGE;
+  if (d->update_required && size > d->required_max)
+    return H2_E_HPACK_SIZE_UPDATE_MISSING; /* not the smallest limit */
+  uint32_t evicted = hpack_table_set_max(&d->table, size);
+  d->update_required = false;
+  if (size == 0) d->state_unknown = false; /* an empty table is a known table */
+  recheck_known(d);
+  if (cb && cb->on_size_update) cb->on_size_update(cb->user, size, start, evicted);
+  return H2_OK;
+}
+
+/* §6.2 literal field whose first octet is b: reads the name (indexed or
+ * literal) and the value, and inserts it into the dynamic table when it is
+ * "with incremental indexing". block_len is the whole block's length, so
+ * the cursor tells how far the field reached. */
+static h2_status literal_field(h2_hpack_decoder *d, h2_cursor *c, uint8_t b, size_t block_len,
+                               h2_header *h, h2_hpack_field_info *info) {
+  /* 01 incremental (6-bit index), 0001 never indexed, 0000 without
+   * indexing (4-bit index). */
+  unsigned prefix;
+  if ((b & 0xc0) == 0x40) {
+    info->rep = H2_HPACK_LITERAL_INCREMENTAL;
+    prefix = 6;
+  } else if ((b & 0xf0) == 0x10) {
+    info->rep = H2_HPACK_LITERAL_NEVER_INDEX;
+    prefix = 4;
+    h->flags = H2_HEADER_NEVER_INDEX;
+  } else {
+    info->rep = H2_HPACK_LITERAL_NO_INDEX;
+    prefix = 4;
+  }
+  uint32_t index;
+  h2_status st = read_int(c, prefix, &index);
+  if (st != H2_OK) return st;
+  uint8_t *name_scratch = d->scratch, *value_scratch = d->scratch + name_cap(d);
+  bool name_unknown = false;
+  if (index) {
+    h2_header named;
+    st = lookup(d, index, &named, &name_unknown);
+    if (st != H2_OK) return st;
+    h->name = named.name;
+    h->name_len = named.name_len;
+  } else {
+    st = read_string(d, c, name_scratch, &h->name, &h->name_len, &info->name_huffman);
+    if (st != H2_OK) return st;
+  }
+  st = read_string(d, c, value_scratch, &h->value, &h->value_len, &info->value_huffman);
+  if (st != H2_OK) return st;
+  info->index = index;
+  info->unknown = name_unknown;
+  info->wire_len = block_len - c->left - info->offset;
+  if (info->rep == H2_HPACK_LITERAL_INCREMENTAL) {
+    if (name_unknown) {
+      /* Unknown size: forget our view of the table (see the top comment). */
+      d->table.count = 0;
+      d->table.size = 0;
+      d->table.ring_head = d->table.ring_tail = 0;
+      return H2_OK;
+    }
+    /* The name may point into the table, which the insertion can move or
+     * evict: copy it to the scratch area first (free when the name was
+     * indexed). */
+    if (hpack_table_owns(&d->table, h->name)) {
+      memcpy(name_scratch, h->name, h->name_len);
+      h->name = (const char *)name_scratch;
+    }
+    bool inserted;
+    info->evicted =
+        hpack_table_insert(&d->table, h->name, h->name_len, h->value, h->value_len, &inserted);
+    if (inserted) hpack_table_get(&d->table, 0, h); /* stable copies for the callback */
+    h->flags = 0;
+    recheck_known(d);
+  }
+  info->table_size = d->table.size;
+  return H2_OK;
+}
+
 h2_status h2_hpack_decode_block(h2_hpack_decoder *d, const uint8_t *in, size_t len,
                                 const h2_hpack_decode_callbacks *cb, h2_error *err) {
-  size_t pos = 0;
+  h2_cursor c = h2_cursor_make(in, len);
   bool seen_field = false;
   block_state bs = {0};
+  uint8_t b = 0;
   d->last_list_size = 0;
   if (!d->scratch) /* a table-size change could not allocate: the decoder is unusable */
     return fail(err, H2_E_NO_MEMORY, 0);
-  if (d->update_required && (len == 0 || (in[0] & 0xe0) != 0x20))
+  if (d->update_required && (!h2_cursor_peek_u8(&c, &b) || (b & 0xe0) != 0x20))
     return fail(err, H2_E_HPACK_SIZE_UPDATE_MISSING, 0); /* §4.2 */
-  while (pos < len) {
-    size_t start = pos;
-    uint8_t b = in[pos];
-    uint32_t index;
-    size_t used;
+  while (h2_cursor_peek_u8(&c, &b)) {
+    size_t start = len - c.left;
     h2_status st;
     h2_hpack_field_info info = {.offset = start};
     h2_header h = {0};
-    bool unknown = false;
 
     if (b & 0x80) {
       /* §6.1 indexed header field */
-      st = hpack_int_decode_inline(in + pos, len - pos, 7, &index, &used);
+      uint32_t index;
+      bool unknown = false;
+      st = read_int(&c, 7, &index);
       if (st != H2_OK) return fail(err, st, start);
-      pos += used;
       if (index == 0) return fail(err, H2_E_HPACK_INDEX_ZERO, start);
       st = lookup(d, index, &h, &unknown);
       if (st != H2_OK) return fail(err, st, start);
       info.rep = H2_HPACK_INDEXED;
       info.index = index;
       info.unknown = unknown;
-      info.wire_len = pos - start;
+      info.wire_len = len - c.left - start;
       info.table_size = d->table.size;
       seen_field = true;
       emit(d, cb, &bs, &h, &info);
       continue;
     }
     if ((b & 0xe0) == 0x20) {
-      /* §6.3 dynamic table size update: only before the first field (§4.2),
-       * and not above the protocol limit. */
-      uint32_t size;
-      st = hpack_int_decode_inline(in + pos, len - pos, 5, &size, &used);
+      st = size_update(d, &c, seen_field, cb, start);
       if (st != H2_OK) return fail(err, st, start);
-      if (seen_field) return fail(err, H2_E_HPACK_SIZE_UPDATE_POSITION, start);
-      if (size > d->protocol_max) return fail(err, H2_E_HPACK_SIZE_UPDATE_TOO_LARGE, start);
-      if (d->update_required && size > d->required_max)
-        return fail(err, H2_E_HPACK_SIZE_UPDATE_MISSING, start); /* not the smallest limit */
-      pos += used;
-      uint32_t evicted = hpack_table_set_max(&d->table, size);
-      d->update_required = false;
-      if (size == 0) d->state_unknown = false; /* an empty table is a known table */
-      recheck_known(d);
-      if (cb && cb->on_size_update) cb->on_size_update(cb->user, size, start, evicted);
       continue;
     }
-    /* §6.2 literals: 01 incremental (6-bit index), 0001 never indexed,
-     * 0000 without indexing (4-bit index). */
-    unsigned prefix;
-    if ((b & 0xc0) == 0x40) {
-      info.rep = H2_HPACK_LITERAL_INCREMENTAL;
-      prefix = 6;
-    } else if ((b & 0xf0) == 0x10) {
-      info.rep = H2_HPACK_LITERAL_NEVER_INDEX;
-      prefix = 4;
-      h.flags = H2_HEADER_NEVER_INDEX;
-    } else {
-      info.rep = H2_HPACK_LITERAL_NO_INDEX;
-      prefix = 4;
-    }
-    st = hpack_int_decode_inline(in + pos, len - pos, prefix, &index, &used);
+    st = literal_field(d, &c, b, len, &h, &info);
     if (st != H2_OK) return fail(err, st, start);
-    pos += used;
-    uint8_t *name_scratch = d->scratch, *value_scratch = d->scratch + name_cap(d);
-    bool name_unknown = false;
-    if (index) {
-      h2_header named;
-      st = lookup(d, index, &named, &name_unknown);
-      if (st != H2_OK) return fail(err, st, start);
-      h.name = named.name;
-      h.name_len = named.name_len;
-    } else {
-      if (pos >= len) return fail(err, H2_E_HPACK_TRUNCATED, start);
-      st = read_string(d, in, len, &pos, name_scratch, &h.name, &h.name_len, &info.name_huffman);
-      if (st != H2_OK) return fail(err, st, start);
-    }
-    if (pos >= len) return fail(err, H2_E_HPACK_TRUNCATED, start);
-    st = read_string(d, in, len, &pos, value_scratch, &h.value, &h.value_len, &info.value_huffman);
-    if (st != H2_OK) return fail(err, st, start);
-    info.index = index;
-    info.unknown = name_unknown;
-    info.wire_len = pos - start;
     seen_field = true;
-    if (info.rep == H2_HPACK_LITERAL_INCREMENTAL) {
-      if (name_unknown) {
-        /* Unknown size: forget our view of the table (see the top comment). */
-        d->table.count = 0;
-        d->table.size = 0;
-        d->table.ring_head = d->table.ring_tail = 0;
-        emit(d, cb, &bs, &h, &info);
-        continue;
-      }
-      /* The name may point into the table, which the insertion can move or
-       * evict: copy it to the scratch area first (free when the name was
-       * indexed). */
-      if (hpack_table_owns(&d->table, h.name)) {
-        memcpy(name_scratch, h.name, h.name_len);
-        h.name = (const char *)name_scratch;
-      }
-      bool inserted;
-      info.evicted =
-          hpack_table_insert(&d->table, h.name, h.name_len, h.value, h.value_len, &inserted);
-      if (inserted) hpack_table_get(&d->table, 0, &h); /* stable copies for the callback */
-      h.flags = 0;
-      recheck_known(d);
-    }
-    info.table_size = d->table.size;
     emit(d, cb, &bs, &h, &info);
   }
   d->last_list_size = bs.list_size;

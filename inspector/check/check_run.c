@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "h2/cursor.h"
 #include "h2/frame.h"
 
 #define RX_CAP (1u << 20)
@@ -249,10 +250,10 @@ static void take_frame(check_conn *c, uint64_t offset, const h2_frame *f, h2_sta
       break;
     case H2_PING:
       rx.marker = (f->hd.flags & H2_FLAG_ACK) && !memcmp(f->u.ping.opaque, "\xe2\x9c\x93", 4);
-      if (rx.marker)
-        c->marker_acked = (uint32_t)f->u.ping.opaque[4] << 24 |
-                          (uint32_t)f->u.ping.opaque[5] << 16 | (uint32_t)f->u.ping.opaque[6] << 8 |
-                          f->u.ping.opaque[7];
+      if (rx.marker) { /* the marker's number follows its four tag bytes */
+        h2_cursor oc = h2_cursor_make(f->u.ping.opaque, sizeof f->u.ping.opaque);
+        (void)(h2_cursor_skip(&oc, 4) && h2_cursor_get_u32(&oc, &c->marker_acked));
+      }
       break;
     case H2_SETTINGS:
       if (f->hd.flags & H2_FLAG_ACK) {
@@ -394,12 +395,11 @@ static bool stop_marker(check_conn *c, void *arg) {
 static void note_sent(check_conn *c, const uint8_t *p, size_t n, bool hold) {
   check_observed *o = c->obs;
   size_t off = 0;
-  while (n - off >= H2_FRAME_HEADER_LEN) {
-    uint32_t len = (uint32_t)p[off] << 16 | (uint32_t)p[off + 1] << 8 | p[off + 2];
-    uint8_t type = p[off + 3], flags = p[off + 4];
-    uint32_t sid = ((uint32_t)p[off + 5] << 24 | (uint32_t)p[off + 6] << 16 |
-                    (uint32_t)p[off + 7] << 8 | p[off + 8]) &
-                   H2_STREAM_ID_MASK;
+  h2_frame_header hd;
+  while (n - off >= H2_FRAME_HEADER_LEN &&
+         h2_frame_header_decode(p + off, n - off, &hd, NULL) == H2_OK) {
+    uint32_t len = hd.length, sid = hd.stream_id;
+    uint8_t type = hd.type, flags = hd.flags;
     o->frames_sent++;
     streams_sent(c, type, flags, sid, o->max_stream, hold);
     if (type == H2_HEADERS && sid > o->max_stream) o->max_stream = sid;

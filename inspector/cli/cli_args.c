@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "h2/cursor.h"
 
 __attribute__((format(printf, 2, 0))) static void vusage_error(const char *prog, const char *fmt,
                                                                va_list ap) {
@@ -256,9 +257,9 @@ bool cli_input_readable(const char *prog, const char *opt, const char *path) {
  * timestamps, either byte order) or a pcapng Section Header Block. */
 bool cli_is_capture_file(const void *p, size_t n) {
   static const uint32_t magic[] = {0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1, 0x0a0d0d0a};
-  if (n < 4) return false;
-  const uint8_t *u = p;
-  uint32_t v = (uint32_t)u[0] << 24 | (uint32_t)u[1] << 16 | (uint32_t)u[2] << 8 | u[3];
+  h2_cursor c = h2_cursor_make(p, n);
+  uint32_t v;
+  if (!h2_cursor_get_u32(&c, &v)) return false;
   for (size_t i = 0; i < sizeof magic / sizeof *magic; i++)
     if (v == magic[i]) return true;
   return false;

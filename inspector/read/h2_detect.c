@@ -23,11 +23,11 @@ static uint8_t defined_flags(uint8_t type) {
 }
 
 bool h2_detect_plausible_header(const uint8_t *p, uint32_t max_frame) {
-  uint32_t len = (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
-  uint8_t type = p[3], flags = p[4];
-  uint32_t sid = (uint32_t)p[5] << 24 | (uint32_t)p[6] << 16 | (uint32_t)p[7] << 8 | p[8];
-  if (type > H2_CONTINUATION || (flags & ~defined_flags(type)) || (sid & 0x80000000u) ||
-      len > max_frame)
+  h2_frame_header hd;
+  if (h2_frame_header_decode(p, H2_FRAME_HEADER_LEN, &hd, NULL) != H2_OK) return false;
+  uint32_t len = hd.length, sid = hd.stream_id;
+  uint8_t type = hd.type, flags = hd.flags;
+  if (type > H2_CONTINUATION || (flags & ~defined_flags(type)) || hd.reserved || len > max_frame)
     return false;
   switch (type) {
   case H2_SETTINGS: return sid == 0 && len % 6 == 0 && (!(flags & H2_FLAG_ACK) || len == 0);
@@ -47,9 +47,11 @@ unsigned h2_detect_chain(const uint8_t *buf, size_t len, uint32_t max_frame, siz
   unsigned n = 0;
   size_t off = 0;
   *complete_end = 0;
-  while (len - off >= H2_FRAME_HEADER_LEN && h2_detect_plausible_header(buf + off, max_frame)) {
-    size_t flen = H2_FRAME_HEADER_LEN +
-                  ((size_t)buf[off] << 16 | (size_t)buf[off + 1] << 8 | buf[off + 2]);
+  h2_frame_header hd;
+  while (len - off >= H2_FRAME_HEADER_LEN &&
+         h2_frame_header_decode(buf + off, len - off, &hd, NULL) == H2_OK &&
+         h2_detect_plausible_header(buf + off, max_frame)) {
+    size_t flen = H2_FRAME_HEADER_LEN + (size_t)hd.length;
     n++;
     if (len - off < flen)
       break; /* plausible but not whole yet */

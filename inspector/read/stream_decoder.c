@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "h2/cursor.h"
+
 struct stream_decoder {
   stream_decoder_config cfg;
   stream_decoder_callbacks cb;
@@ -160,8 +162,13 @@ static size_t decode_one(stream_decoder *sd, const uint8_t *buf, size_t len, uin
   return consumed;
 }
 
-static size_t frame_total(const uint8_t *hdr) {
-  return H2_FRAME_HEADER_LEN + ((size_t)hdr[0] << 16 | (size_t)hdr[1] << 8 | hdr[2]);
+/* The whole frame's size from its 24-bit Length field (§4.1): the first
+ * three of the `have` bytes kept so far, read through the cursor. */
+static size_t frame_total(const uint8_t *hdr, size_t have) {
+  h2_cursor c = h2_cursor_make(hdr, have);
+  uint32_t length = 0;
+  (void)h2_cursor_get_u24(&c, &length);
+  return H2_FRAME_HEADER_LEN + (size_t)length;
 }
 
 static int pend_reserve(stream_decoder *sd, size_t need) {
@@ -239,8 +246,8 @@ void stream_decoder_feed(stream_decoder *sd, const uint8_t *data, size_t len) {
     }
     if (sd->pend_len) {
       /* Complete the straddling frame: header first, then its payload. */
-      size_t want =
-          sd->pend_len < H2_FRAME_HEADER_LEN ? H2_FRAME_HEADER_LEN : frame_total(sd->pend);
+      size_t want = sd->pend_len < H2_FRAME_HEADER_LEN ? H2_FRAME_HEADER_LEN
+                                                       : frame_total(sd->pend, sd->pend_len);
       if (sd->pend_len >= H2_FRAME_HEADER_LEN &&
           want - H2_FRAME_HEADER_LEN > sd->cfg.max_frame_size)
         want = H2_FRAME_HEADER_LEN; /* oversized: decode_one reports and skips */
@@ -254,8 +261,8 @@ void stream_decoder_feed(stream_decoder *sd, const uint8_t *data, size_t len) {
       data += k;
       len -= k;
       if (sd->pend_len < want) continue;
-      if (want == H2_FRAME_HEADER_LEN && frame_total(sd->pend) > want &&
-          frame_total(sd->pend) - H2_FRAME_HEADER_LEN <= sd->cfg.max_frame_size)
+      if (want == H2_FRAME_HEADER_LEN && frame_total(sd->pend, sd->pend_len) > want &&
+          frame_total(sd->pend, sd->pend_len) - H2_FRAME_HEADER_LEN <= sd->cfg.max_frame_size)
         continue; /* header complete; now the payload */
       size_t used = decode_one(sd, sd->pend, sd->pend_len, sd->pend_offset);
       sd->offset = sd->pend_offset + (used ? used : sd->pend_len);
@@ -284,7 +291,8 @@ uint64_t stream_decoder_missing(const stream_decoder *sd) {
   if (!sd->preface_done && sd->preface_len > 0) return H2_PREFACE_LEN - sd->preface_len;
   if (sd->skip) return sd->skip;
   if (sd->pend_len) /* once the 3-byte Length is there, the whole frame is known */
-    return (sd->pend_len < 3 ? H2_FRAME_HEADER_LEN : frame_total(sd->pend)) - sd->pend_len;
+    return (sd->pend_len < 3 ? H2_FRAME_HEADER_LEN : frame_total(sd->pend, sd->pend_len)) -
+           sd->pend_len;
   return 0;
 }
 

@@ -63,9 +63,10 @@ static void trace_received(exact_state *x, const uint8_t *p, size_t n) {
   memcpy(x->rx + x->rx_len, p, n);
   x->rx_len += n;
   size_t pos = 0;
-  while (x->rx_len - pos >= H2_FRAME_HEADER_LEN) {
-    size_t flen = H2_FRAME_HEADER_LEN +
-                  ((size_t)x->rx[pos] << 16 | (size_t)x->rx[pos + 1] << 8 | x->rx[pos + 2]);
+  h2_frame_header hd;
+  while (x->rx_len - pos >= H2_FRAME_HEADER_LEN &&
+         h2_frame_header_decode(x->rx + pos, x->rx_len - pos, &hd, NULL) == H2_OK) {
+    size_t flen = H2_FRAME_HEADER_LEN + (size_t)hd.length;
     if (x->rx_len - pos < flen) break;
     session_trace_frame(x->trace, 1, x->rx + pos, flen);
     pos += flen;

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "h2/cursor.h"
+
 enum {
   BLOCK_SECTION_HEADER = 0x0A0D0D0A,
   BLOCK_DECRYPTION_SECRETS = 0x0000000A,
@@ -14,16 +16,21 @@ enum {
   BYTE_ORDER_MAGIC = 0x1A2B3C4D,
 };
 
-static uint32_t u32_at(const uint8_t *p, bool big_endian) {
-  return big_endian ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]
-                    : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+/* The next 32-bit field in the section's byte order; 0 when the bytes run
+ * out (no caller reads past what it has fread). */
+static uint32_t next_u32(h2_cursor *c, bool big_endian) {
+  uint32_t v = 0;
+  if (!(big_endian ? h2_cursor_get_u32(c, &v) : h2_cursor_get_u32_le(c, &v))) return 0;
+  return v;
 }
 
 /* Reads one DSB body (after the 8-byte block header) of body_len bytes. */
 static bool read_dsb(FILE *fp, uint32_t body_len, bool big_endian, keylog *k, size_t *blocks) {
   uint8_t head[8];
   if (body_len < 12 || fread(head, 1, 8, fp) != 8) return false;
-  uint32_t type = u32_at(head, big_endian), len = u32_at(head + 4, big_endian);
+  h2_cursor c = h2_cursor_make(head, sizeof head);
+  uint32_t type = next_u32(&c, big_endian);
+  uint32_t len = next_u32(&c, big_endian);
   uint32_t rest = body_len - 8;
   if (type != SECRETS_TLS_KEY_LOG || len > rest - 4 || len > PCAPNG_MAX_DSB_BYTES)
     return fseek(fp, rest, SEEK_CUR) == 0;
@@ -48,27 +55,29 @@ int tlsdec_pcapng_read_secrets(const char *path, keylog *k, size_t *blocks, char
     return -1;
   }
   bool big_endian = false, in_section = false;
-  uint8_t hdr[12];
+  uint8_t hdr[8], magic[4];
   /* Each block: type, total length (multiple of 4, ≥ 12, both copies), body. */
-  while (fread(hdr, 1, 8, fp) == 8) {
-    uint32_t type = u32_at(hdr, false); /* the SHB type is a palindrome */
+  while (fread(hdr, 1, sizeof hdr, fp) == sizeof hdr) {
+    h2_cursor c = h2_cursor_make(hdr, sizeof hdr);
+    uint32_t type = next_u32(&c, false); /* the SHB type is a palindrome */
     if (type == BLOCK_SECTION_HEADER) {
-      if (fread(hdr + 8, 1, 4, fp) != 4) break;
-      uint32_t magic = u32_at(hdr + 8, false);
-      if (magic == BYTE_ORDER_MAGIC)
+      if (fread(magic, 1, sizeof magic, fp) != sizeof magic) break;
+      h2_cursor le = h2_cursor_make(magic, sizeof magic), be = le;
+      if (next_u32(&le, false) == BYTE_ORDER_MAGIC)
         big_endian = false;
-      else if (u32_at(hdr + 8, true) == BYTE_ORDER_MAGIC)
+      else if (next_u32(&be, true) == BYTE_ORDER_MAGIC)
         big_endian = true;
       else
         break;
       in_section = true;
-      uint32_t total = u32_at(hdr + 4, big_endian);
+      uint32_t total = next_u32(&c, big_endian);
       if (total < 28 || total % 4 || fseek(fp, (long)total - 12, SEEK_CUR) != 0) break;
       continue;
     }
     if (!in_section) break; /* not pcapng */
-    type = u32_at(hdr, big_endian);
-    uint32_t total = u32_at(hdr + 4, big_endian);
+    c = h2_cursor_make(hdr, sizeof hdr);
+    type = next_u32(&c, big_endian);
+    uint32_t total = next_u32(&c, big_endian);
     if (total < 12 || total % 4) break;
     if (type == BLOCK_DECRYPTION_SECRETS) {
       if (!read_dsb(fp, total - 8, big_endian, k, blocks)) break;

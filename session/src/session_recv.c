@@ -556,7 +556,9 @@ size_t h2_session_recv(h2_session *s, const uint8_t *buf, size_t len) {
       used += take;
       if (s->inbuf_len < H2_FRAME_HEADER_LEN) break;
     }
-    uint32_t flen = ((uint32_t)s->inbuf[0] << 16) | ((uint32_t)s->inbuf[1] << 8) | s->inbuf[2];
+    h2_frame_header hd;
+    (void)h2_frame_header_decode(s->inbuf, s->inbuf_len, &hd, NULL); /* nine bytes are here */
+    uint32_t flen = hd.length;
     if (flen > s->inbuf_cap - H2_FRAME_HEADER_LEN) {
       /* §4.2: larger than our SETTINGS_MAX_FRAME_SIZE: FRAME_SIZE_ERROR. */
       h2s_connection_error(s, H2_FRAME_SIZE_ERROR, H2_E_FRAME_TOO_LARGE, SEC("4.2"),

@@ -51,6 +51,17 @@ static inline bool h2_cursor_get_u32(h2_cursor *c, uint32_t *out) {
   return true;
 }
 
+/* Little-endian, for the capture formats that write in the host's order
+ * (pcapng sections, §3.1 of its draft). HTTP/2 and TLS are big-endian. */
+static inline bool h2_cursor_get_u32_le(h2_cursor *c, uint32_t *out) {
+  if (c->left < 4) return false;
+  *out = ((uint32_t)c->p[3] << 24) | ((uint32_t)c->p[2] << 16) | ((uint32_t)c->p[1] << 8) |
+         c->p[0];
+  c->p += 4;
+  c->left -= 4;
+  return true;
+}
+
 /* Takes n bytes as a sub-span (no copy). */
 static inline bool h2_cursor_get_bytes(h2_cursor *c, size_t n, const uint8_t **out) {
   if (c->left < n) return false;
