@@ -15,7 +15,7 @@
  * of a connection joined mid-way) with legacy version 0x0301..0x0303 and a
  * non-zero length within bounds. */
 static bool looks_like_tls(const uint8_t h[TLS_HEADER_LEN]) {
-  size_t len = (size_t)h[3] << 8 | h[4];
+  size_t len = tlsdec_record_length(h);
   return (h[0] == CT_HANDSHAKE || h[0] == CT_APPLICATION_DATA) && h[1] == 3 && h[2] >= 1 &&
          h[2] <= 3 && len >= 1 && len <= TLS_MAX_RECORD;
 }

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "h2/cursor.h"
 #include "tlsdec_crypto.h"
 #include "tlsdec_filter.h"
 #include "tlsdec_hello.h"
@@ -20,6 +21,21 @@
  * 2^14 + 256, RFC 8446 §5.2; we accept the larger bound for both). */
 #define TLS_MAX_RECORD (TLS_MAX_PLAINTEXT + 2048u)
 #define TLS_HEADER_LEN 5
+
+/* The version and length fields of a TLS record header (RFC 8446 §5.1,
+ * RFC 5246 §6.2.1), read through the cursor. */
+static inline uint16_t tlsdec_record_version(const uint8_t *hdr) {
+  h2_cursor c = h2_cursor_make(hdr + 1, 2);
+  uint16_t v = 0;
+  (void)h2_cursor_get_u16(&c, &v);
+  return v;
+}
+static inline size_t tlsdec_record_length(const uint8_t *hdr) {
+  h2_cursor c = h2_cursor_make(hdr + 3, 2);
+  uint16_t n = 0;
+  (void)h2_cursor_get_u16(&c, &n);
+  return n;
+}
 /* Hello messages are kept for parsing up to this size; others are skipped. */
 #define TLS_MAX_KEPT_HANDSHAKE 65536u
 

@@ -120,7 +120,10 @@ void tlsdec_handshake_feed(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i
       n--;
       if (d->hs_hdr_len < 4) continue;
       d->hs_type = d->hs_hdr[0];
-      d->hs_len = (uint32_t)d->hs_hdr[1] << 16 | (uint32_t)d->hs_hdr[2] << 8 | d->hs_hdr[3];
+      /* RFC 8446 §4: msg_type (1 byte), then a 24-bit length. */
+      h2_cursor hc = h2_cursor_make(d->hs_hdr + 1, 3);
+      d->hs_len = 0;
+      (void)h2_cursor_get_u24(&hc, &d->hs_len);
       d->hs_got = 0;
       d->hs_keep = keep_body(d->hs_type) && d->hs_len <= TLS_MAX_KEPT_HANDSHAKE;
       if (d->hs_keep && d->hs_cap < d->hs_len) {

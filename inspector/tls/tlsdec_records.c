@@ -80,7 +80,7 @@ static void replay_pending(tlsdec_filter *t, tls_flow *s, capture_flow *f) {
     double ts;
     memcpy(&ts, buf + at + 1, sizeof ts);
     const uint8_t *hdr = buf + at + 1 + sizeof ts;
-    size_t n = (size_t)hdr[3] << 8 | hdr[4];
+    size_t n = tlsdec_record_length(hdr);
     if (!s->dir[i].dead) record_done(t, s, f, i, hdr, hdr + TLS_HEADER_LEN, n, ts);
     at += 1 + sizeof ts + TLS_HEADER_LEN + n;
   }
@@ -147,7 +147,7 @@ static void record_done(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i, c
   if (s->awaiting_keys && !tlsdec_wait_for_keys(t, s, f, i, hdr, frag, len, ts)) return;
   tls_dir *d = &s->dir[i];
   uint8_t type = hdr[0];
-  uint16_t version = (uint16_t)(hdr[1] << 8 | hdr[2]);
+  uint16_t version = tlsdec_record_version(hdr);
   bool tls13 = s->suite && s->suite->tls13;
   if (type == CT_CHANGE_CIPHER_SPEC) {
     /* TLS 1.3 sends it only for middlebox compatibility (RFC 8446 §D.4),
@@ -227,7 +227,7 @@ static void record_done(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i, c
 /* A record header must name a known content type, major version 3 and a
  * length within RFC 5246 §6.2.3. */
 static bool header_ok(const uint8_t *h) {
-  size_t len = (size_t)h[3] << 8 | h[4];
+  size_t len = tlsdec_record_length(h);
   return h[0] >= CT_CHANGE_CIPHER_SPEC && h[0] <= CT_APPLICATION_DATA + 1 && h[1] == 3 &&
          len <= TLS_MAX_RECORD;
 }
@@ -251,7 +251,7 @@ void tlsdec_tls_feed(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i, cons
         return;
       }
     }
-    size_t need = (size_t)d->hdr[3] << 8 | d->hdr[4];
+    size_t need = tlsdec_record_length(d->hdr);
     uint8_t hdr[TLS_HEADER_LEN];
     memcpy(hdr, d->hdr, sizeof hdr);
     if (d->rec_len == 0 && n >= need) {
