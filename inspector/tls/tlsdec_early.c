@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tlsdec_filter_internal.h"
+#include "tlsdec_state.h"
 
 /* The client offered 0-RTT: early keys for each suite of the secret's hash
  * length (none without CLIENT_EARLY_TRAFFIC_SECRET: its records are skipped). */

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tlsdec_filter_internal.h"
+#include "tlsdec_state.h"
 
 /* ---- detection ---- */
 

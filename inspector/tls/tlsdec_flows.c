@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tlsdec_filter_internal.h"
+#include "tlsdec_state.h"
 /* ---- connection table ---- */
 
 size_t tlsdec_bucket_of(const tlsdec_filter *t, uint32_t id) {

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tlsdec_filter_internal.h"
+#include "tlsdec_state.h"
 
 static void on_client_hello(tlsdec_filter *t, tls_flow *s, int i, const tls_hello *h) {
   if (s->have_client_hello) return; /* the second ClientHello after an HRR keeps the random */

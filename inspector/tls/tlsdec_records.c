@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tlsdec_filter_internal.h"
+#include "tlsdec_state.h"
 
 /* A client application_data record while 0-RTT may be under way: true when
  * the early keys opened it (its content handled), false otherwise. */

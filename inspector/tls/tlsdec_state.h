@@ -1,12 +1,12 @@
-/* tlsdec_filter_internal.h — the TLS filter's private state (per-direction
+/* tlsdec_state.h — the TLS filter's private state (per-direction
  * record, handshake and key state; per-connection bookkeeping; the filter
  * itself) and the functions its files share: connection table and calls to
  * the inner consumer (tlsdec_flows.c), key schedule (tlsdec_keys.c), 0-RTT
  * early data (tlsdec_early.c), handshake messages (tlsdec_handshake.c),
  * record layer and the wait for secrets (tlsdec_records.c). Not for other
  * wings. */
-#ifndef H2SCOPE_TLSDEC_FILTER_INTERNAL_H
-#define H2SCOPE_TLSDEC_FILTER_INTERNAL_H
+#ifndef H2SCOPE_TLSDEC_STATE_H
+#define H2SCOPE_TLSDEC_STATE_H
 
 #include <stdbool.h>
 #include <stddef.h>
