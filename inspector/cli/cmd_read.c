@@ -597,18 +597,25 @@ static const struct option read_options[] = {
     {NULL, 0, NULL, 0},
 };
 
-int cmd_read(int argc, char **argv) {
+/* One run's state: large (the summary table, the scratch, the output
+ * buffer), so it lives on the heap, not in statics. */
+typedef struct read_run {
+  read_state rs;
+  keylog keys;
+  out_buf out;
+} read_run;
+
+static int read_main(int argc, char **argv, read_run *run) {
   const char *prog = "h2scope read";
-  static read_state rs;
-  memset(&rs, 0, sizeof rs);
+  read_state *rs = &run->rs;
   capture_options co;
   capture_options_default(&co);
   int color_when = -1;
-  static keylog keys;
-  keylog_init(&keys);
+  keylog *keys = &run->keys;
+  keylog_init(keys);
   const char *har_path = NULL;
   const char *sarif_path = NULL;
-  h2_observer_limits_default(&rs.o.lint_limits);
+  h2_observer_limits_default(&rs->o.lint_limits);
   bool immediate = false;
   uint32_t jobs = 0; /* 0: the cores available */
   cli_parser p;
@@ -621,49 +628,49 @@ int cmd_read(int argc, char **argv) {
       ok = false;
       break;
     case OPT_JSON:
-      rs.o.po.json = true;
+      rs->o.po.json = true;
       break;
     case 'q':
-      rs.o.quiet = rs.o.quiet_asked = true;
+      rs->o.quiet = rs->o.quiet_asked = true;
       break;
     case OPT_SUMMARY:
-      rs.o.summary = true;
+      rs->o.summary = true;
       break;
     case OPT_LINT:
-      rs.o.lint = true;
+      rs->o.lint = true;
       break;
     case OPT_SARIF:
-      rs.o.lint = true;
+      rs->o.lint = true;
       sarif_path = p.arg;
       break;
     case OPT_LINT_MAX:
-      rs.o.lint = true;
-      ok = cli_u32(&p, 1, UINT32_MAX, &rs.o.lint_max_findings);
+      rs->o.lint = true;
+      ok = cli_u32(&p, 1, UINT32_MAX, &rs->o.lint_max_findings);
       break;
     case OPT_LINT_THRESHOLD: {
       char terr[160];
-      rs.o.lint = true;
-      if (!lint_parse_threshold(&rs.o.lint_limits, p.arg, terr, sizeof terr))
+      rs->o.lint = true;
+      if (!lint_parse_threshold(&rs->o.lint_limits, p.arg, terr, sizeof terr))
         ok = false, p.status = cli_error(&p, "%s", terr);
       break;
     }
     case OPT_HPACK:
-      rs.o.po.hpack = true;
+      rs->o.po.hpack = true;
       break;
     case OPT_HAR:
       har_path = p.arg;
       break;
     case OPT_REDACT:
-      rs.o.po.redact = true;
+      rs->o.po.redact = true;
       break;
     case OPT_ABS_TIME:
-      rs.o.abs_time = true;
+      rs->o.abs_time = true;
       break;
     case 't':
       if (strcmp(p.arg, "a") && strcmp(p.arg, "r"))
         ok = false,
         p.status = cli_error(&p, "-t takes a (absolute) or r (relative), not '%s'", p.arg);
-      rs.o.abs_time = !strcmp(p.arg, "a");
+      rs->o.abs_time = !strcmp(p.arg, "a");
       break;
     case OPT_COLOR:
     case OPT_NO_COLOR:
@@ -671,32 +678,32 @@ int cmd_read(int argc, char **argv) {
       break;
     case OPT_DATA:
       if (!strcmp(p.arg, "none"))
-        rs.o.po.data = PRINT_DATA_NONE;
+        rs->o.po.data = PRINT_DATA_NONE;
       else if (!strcmp(p.arg, "text"))
-        rs.o.po.data = PRINT_DATA_TEXT;
+        rs->o.po.data = PRINT_DATA_TEXT;
       else if (!strcmp(p.arg, "hex"))
-        rs.o.po.data = PRINT_DATA_HEX;
+        rs->o.po.data = PRINT_DATA_HEX;
       else
         ok = false, p.status = cli_error(&p, "--data takes none, text or hex, not '%s'", p.arg);
       break;
     case OPT_DATA_MAX:
-      ok = cli_size32(&p, 1, 1u << 24, &rs.o.po.data_max);
+      ok = cli_size32(&p, 1, 1u << 24, &rs->o.po.data_max);
       break;
     case OPT_CONN:
-      ok = cli_u32(&p, 1, UINT32_MAX, &rs.o.conn_filter);
+      ok = cli_u32(&p, 1, UINT32_MAX, &rs->o.conn_filter);
       break;
     case OPT_STREAM:
-      ok = cli_u32(&p, 0, 0x7fffffff, &rs.o.stream_filter);
-      rs.o.stream_filter_set = true;
+      ok = cli_u32(&p, 0, 0x7fffffff, &rs->o.stream_filter);
+      rs->o.stream_filter_set = true;
       break;
     case OPT_TYPE:
-      if (parse_types(prog, p.arg, &rs.o.type_mask)) ok = false, p.status = EXIT_USAGE;
+      if (parse_types(prog, p.arg, &rs->o.type_mask)) ok = false, p.status = EXIT_USAGE;
       break;
     case OPT_PORT:
       ok = cli_u32(&p, 1, 65535, &v);
-      if (ok && rs.o.nports == MAX_PORTS)
+      if (ok && rs->o.nports == MAX_PORTS)
         ok = false, p.status = cli_error(&p, "at most %d --port options", MAX_PORTS);
-      if (ok) rs.o.ports[rs.o.nports++] = (uint16_t)v;
+      if (ok) rs->o.ports[rs->o.nports++] = (uint16_t)v;
       break;
     case OPT_MAX_CONNECTIONS:
       ok = cli_u32(&p, 1, 1u << 24, &co.limits.max_connections);
@@ -708,7 +715,7 @@ int cmd_read(int argc, char **argv) {
       ok = cli_duration(&p, 0.001, 1u << 30, &co.limits.idle_timeout);
       break;
     case OPT_MAX_HEADER_LIST:
-      ok = cli_size32(&p, 64, 1u << 28, &rs.o.max_header_list);
+      ok = cli_size32(&p, 64, 1u << 28, &rs->o.max_header_list);
       break;
     case OPT_MAX_PACKETS:
       ok = cli_u32(&p, 1, UINT32_MAX, &v);
@@ -716,7 +723,7 @@ int cmd_read(int argc, char **argv) {
       break;
     case OPT_KEYLOG: {
       char kerr[512];
-      if (keylog_load_file(&keys, p.arg, kerr, sizeof kerr) != 0) {
+      if (keylog_load_file(keys, p.arg, kerr, sizeof kerr) != 0) {
         fprintf(stderr, "%s: %s\n", prog, kerr);
         ok = false;
         p.status = EXIT_INPUT;
@@ -740,7 +747,7 @@ int cmd_read(int argc, char **argv) {
       break;
     }
     if (!ok) {
-      keylog_free(&keys);
+      keylog_free(keys);
       return p.status;
     }
   }
@@ -749,7 +756,7 @@ int cmd_read(int argc, char **argv) {
   const char *const *inputs = (const char *const *)argv + cli_operands(&p);
   size_t ninputs = (size_t)(argc - cli_operands(&p));
   if ((co.iface && ninputs > 1) || (!co.iface && ninputs == 0)) {
-    keylog_free(&keys);
+    keylog_free(keys);
     if (co.iface) return cli_error(&p, "unexpected argument '%s'", inputs[1]);
     return cli_error(&p, "a capture file, - for stdin, or -i IFACE is needed");
   }
@@ -758,22 +765,22 @@ int cmd_read(int argc, char **argv) {
    * output, and then the frames (or findings, summary) go to stderr. */
   bool out_taken = (har_path && !strcmp(har_path, "-")) || (sarif_path && !strcmp(sarif_path, "-"));
   if (har_path && sarif_path && !strcmp(har_path, "-") && !strcmp(sarif_path, "-")) {
-    keylog_free(&keys);
+    keylog_free(keys);
     return cli_error(&p, "--har and --sarif cannot both be '-' (standard output)");
   }
   if ((har_path && !cli_output_writable(prog, "--har", har_path)) ||
       (sarif_path && !cli_output_writable(prog, "--sarif", sarif_path))) {
-    keylog_free(&keys);
+    keylog_free(keys);
     return EXIT_INPUT;
   }
   int out_fd = out_taken ? STDERR_FILENO : STDOUT_FILENO;
-  rs.o.po.color = !rs.o.po.json && cli_use_color(color_when, out_fd);
+  rs->o.po.color = !rs->o.po.json && cli_use_color(color_when, out_fd);
   capture_file_set files = {0};
   if (!co.iface) {
     char ferr[1024];
     if (capture_file_set_build(&files, inputs, ninputs, ferr, sizeof ferr) != 0) {
       fprintf(stderr, "%s: %s\n", prog, ferr);
-      keylog_free(&keys);
+      keylog_free(keys);
       return EXIT_INPUT;
     }
     co.files = (const char *const *)files.paths;
@@ -781,41 +788,41 @@ int cmd_read(int argc, char **argv) {
   }
   /* Frames as they come only for a person watching; a busy capture gets
    * its packets in blocks (capture_run.h). */
-  co.immediate = immediate || (co.iface && !rs.o.quiet && isatty(STDOUT_FILENO));
-  if (header_scratch_init(&rs.scratch, rs.o.max_header_list) != 0) {
+  co.immediate = immediate || (co.iface && !rs->o.quiet && isatty(STDOUT_FILENO));
+  if (header_scratch_init(&rs->scratch, rs->o.max_header_list) != 0) {
     fprintf(stderr, "%s: out of memory\n", prog);
     capture_file_set_free(&files);
     return EXIT_INPUT;
   }
-  if (rs.o.lint) rs.o.quiet = true; /* findings instead of frames */
-  rs.capture_name = co.iface ? co.iface : inputs[0];
+  if (rs->o.lint) rs->o.quiet = true; /* findings instead of frames */
+  rs->capture_name = co.iface ? co.iface : inputs[0];
   if (sarif_path) {
-    rs.sarif = sarif_open(sarif_path, H2SCOPE_TOOL_VERSION);
-    if (!rs.sarif) {
+    rs->sarif = sarif_open(sarif_path, H2SCOPE_TOOL_VERSION);
+    if (!rs->sarif) {
       fprintf(stderr, "%s: %s: %s\n", prog, sarif_path, strerror(errno));
-      header_scratch_free(&rs.scratch);
-      keylog_free(&keys);
+      header_scratch_free(&rs->scratch);
+      keylog_free(keys);
       capture_file_set_free(&files);
       return EXIT_INPUT;
     }
-    lint_sarif_rules(rs.sarif);
+    lint_sarif_rules(rs->sarif);
   }
   if (har_path) {
     char herr[256];
-    rs.har = har_open(har_path, rs.o.po.redact, herr, sizeof herr);
-    if (!rs.har) {
+    rs->har = har_open(har_path, rs->o.po.redact, herr, sizeof herr);
+    if (!rs->har) {
       fprintf(stderr, "%s: %s\n", prog, herr);
-      header_scratch_free(&rs.scratch);
-      keylog_free(&keys);
+      header_scratch_free(&rs->scratch);
+      keylog_free(keys);
       capture_file_set_free(&files);
       return EXIT_INPUT;
     }
   }
-  static out_buf out;
-  out_init(&out, out_fd);
-  rs.out = &out;
-  summary_init(&rs.summary);
-  flow_consumer fc = {.user = &rs,
+  out_buf *out = &run->out;
+  out_init(out, out_fd);
+  rs->out = out;
+  summary_init(&rs->summary);
+  flow_consumer fc = {.user = rs,
                       .on_open = flow_open,
                       .on_bytes = flow_bytes,
                       .on_gap = flow_gap,
@@ -826,73 +833,85 @@ int cmd_read(int argc, char **argv) {
   size_t dsb_blocks = 0;
   /* keys a pcapng file carries itself (libpcap skips those blocks) */
   for (size_t f = 0; f < files.count; f++)
-    (void)tlsdec_pcapng_read_secrets(files.paths[f], &keys, &dsb_blocks, err, sizeof err);
+    (void)tlsdec_pcapng_read_secrets(files.paths[f], keys, &dsb_blocks, err, sizeof err);
   err[0] = '\0';
-  rs.live = co.iface != NULL;
+  rs->live = co.iface != NULL;
   bool from_stdin = files.count == 1 && !strcmp(files.paths[0], "-");
   /* Live (an interface, or a capture streamed on stdin): the programs being
    * captured write their secrets as they go, so the key log is followed. */
-  keylog_follow(&keys, rs.live || from_stdin);
-  co.hooks = (capture_live_hooks){.user = &rs, .on_flush = live_flush, .on_drops = live_drops};
+  keylog_follow(keys, rs->live || from_stdin);
+  co.hooks = (capture_live_hooks){.user = rs, .on_flush = live_flush, .on_drops = live_drops};
   /* -j: connections decoded on worker threads. Sequential where output goes
    * out as it comes (live, stdin: the key log is followed) and where one
    * writer takes every connection's exchanges or findings (HAR, SARIF). */
   if (jobs == 0) jobs = default_jobs();
   read_workers workers = {0};
-  if (jobs > 1 && !rs.live && !from_stdin && !rs.har && !rs.sarif &&
-      !read_workers_start(&workers, jobs, &rs))
+  if (jobs > 1 && !rs->live && !from_stdin && !rs->har && !rs->sarif &&
+      !read_workers_start(&workers, jobs, rs))
     fprintf(stderr, "%s: out of memory for -j %u: decoding on one thread\n", prog, jobs);
-  rs.tls = tlsdec_filter_new(&keys, workers.jobs ? read_jobs_consumer(workers.jobs) : &fc);
-  if (workers.jobs && rs.tls) read_jobs_set_tls(workers.jobs, rs.tls);
+  rs->tls = tlsdec_filter_new(keys, workers.jobs ? read_jobs_consumer(workers.jobs) : &fc);
+  if (workers.jobs && rs->tls) read_jobs_set_tls(workers.jobs, rs->tls);
   const flow_consumer *first = workers.jobs ? read_jobs_consumer(workers.jobs) : &fc;
   int rc =
-      capture_run(&co, rs.tls ? tlsdec_filter_consumer(rs.tls) : first, &stats, err, sizeof err);
+      capture_run(&co, rs->tls ? tlsdec_filter_consumer(rs->tls) : first, &stats, err, sizeof err);
   if (workers.jobs) {
     if (!read_jobs_finish(workers.jobs) && rc == 0) {
       rc = -1;
       snprintf(err, sizeof err, "out of memory: the output is incomplete");
     }
-    read_workers_totals(&workers, &rs);
+    read_workers_totals(&workers, rs);
     read_workers_free(&workers);
   }
-  tlsdec_filter_free(rs.tls);
-  rs.tls = NULL;
+  tlsdec_filter_free(rs->tls);
+  rs->tls = NULL;
   capture_file_set_free(&files);
-  keylog_free(&keys);
-  if (rs.o.lint && !rs.o.quiet_asked && !rs.o.po.json && !rs.o.summary && rs.lint_findings == 0) {
+  keylog_free(keys);
+  if (rs->o.lint && !rs->o.quiet_asked && !rs->o.po.json && !rs->o.summary &&
+      rs->lint_findings == 0) {
     /* A clean run says so (and on what), rather than printing nothing. */
     char line[160];
     snprintf(line, sizeof line, "no findings (%llu HTTP/2 connection%s, %llu frames)\n",
-             (unsigned long long)rs.lint_conns, rs.lint_conns == 1 ? "" : "s",
-             (unsigned long long)rs.lint_frames);
-    out_puts(&out, line);
+             (unsigned long long)rs->lint_conns, rs->lint_conns == 1 ? "" : "s",
+             (unsigned long long)rs->lint_frames);
+    out_puts(out, line);
   }
   for (size_t i = 0; i < RESULT_NOTICES; i++)
-    if (rs.hidden_notices[i] > 1)
+    if (rs->hidden_notices[i] > 1)
       fprintf(stderr, "h2scope read: %llu more %s notices\n",
-              (unsigned long long)rs.hidden_notices[i] - 1, result_notices[i]);
-  if (rs.o.summary) summary_print(&rs.summary, &out, rs.o.po.json, &stats);
-  out_flush(&out);
-  summary_free(&rs.summary);
-  header_scratch_free(&rs.scratch);
-  if (rs.har && har_close(rs.har, NULL) != 0) {
+              (unsigned long long)rs->hidden_notices[i] - 1, result_notices[i]);
+  if (rs->o.summary) summary_print(&rs->summary, out, rs->o.po.json, &stats);
+  out_flush(out);
+  summary_free(&rs->summary);
+  header_scratch_free(&rs->scratch);
+  if (rs->har && har_close(rs->har, NULL) != 0) {
     fprintf(stderr, "%s: writing %s failed\n", prog, har_path);
     if (rc == 0) {
       rc = -1;
       snprintf(err, sizeof err, "the HAR file is incomplete");
     }
   }
-  if (rs.sarif && sarif_close(rs.sarif) != 0) {
+  if (rs->sarif && sarif_close(rs->sarif) != 0) {
     fprintf(stderr, "%s: writing %s failed: %s\n", prog, sarif_path, strerror(errno));
     if (rc == 0) {
       rc = -1;
       snprintf(err, sizeof err, "the SARIF file is incomplete");
     }
   }
-  rs.sarif = NULL;
+  rs->sarif = NULL;
   if (rc != 0) {
     fprintf(stderr, "%s: %s\n", prog, err);
     return EXIT_INPUT;
   }
-  return rs.o.lint && rs.lint_errors ? EXIT_FINDINGS : EXIT_OK;
+  return rs->o.lint && rs->lint_errors ? EXIT_FINDINGS : EXIT_OK;
+}
+
+int cmd_read(int argc, char **argv) {
+  read_run *run = calloc(1, sizeof *run);
+  if (!run) {
+    fputs("h2scope read: out of memory\n", stderr);
+    return EXIT_INPUT;
+  }
+  int rc = read_main(argc, argv, run);
+  free(run);
+  return rc;
 }

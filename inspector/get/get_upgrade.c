@@ -6,29 +6,32 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "get_transport.h"
+#include <openssl/evp.h>
 
-/* RFC 4648 §5 base64url without padding (HTTP2-Settings, RFC 7540 §3.2.1). */
+#include "get_transport.h"
+#include "h2/frame.h"
+
+/* RFC 4648 §5 base64url without padding (HTTP2-Settings, RFC 7540 §3.2.1):
+ * OpenSSL's base64, then the URL-safe alphabet and no '='. out holds
+ * 4 * ((n + 2) / 3) + 1 bytes. */
 static void base64url(const uint8_t *in, size_t n, char *out) {
-  static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  size_t o = 0;
-  for (size_t i = 0; i < n; i += 3) {
-    uint32_t v = (uint32_t)in[i] << 16 | (i + 1 < n ? (uint32_t)in[i + 1] << 8 : 0) |
-                 (i + 2 < n ? in[i + 2] : 0);
-    out[o++] = a[(v >> 18) & 63];
-    out[o++] = a[(v >> 12) & 63];
-    if (i + 1 < n) out[o++] = a[(v >> 6) & 63];
-    if (i + 2 < n) out[o++] = a[v & 63];
-  }
-  out[o] = 0;
+  int len = EVP_EncodeBlock((unsigned char *)out, in, (int)n);
+  while (len > 0 && out[len - 1] == '=')
+    len--;
+  out[len] = 0;
+  for (char *p = out; *p; p++)
+    *p = *p == '+' ? '-' : *p == '/' ? '_' : *p;
 }
 
 bool get_upgrade(int fd, const char *authority, const char *path, uint8_t *extra,
                  size_t *extra_len) {
-  /* the SETTINGS payload the session sends too: MAX_CONCURRENT_STREAMS 128 */
-  uint8_t settings[12] = {0, 2, 0, 0, 0, 0, 0, 3, 0, 0, 0, 128};
-  char b64[32];
-  base64url(settings, sizeof settings, b64);
+  /* the SETTINGS payload the session sends too: no push, 128 streams */
+  const h2_setting wanted[] = {{H2_SETTINGS_ENABLE_PUSH, 0},
+                               {H2_SETTINGS_MAX_CONCURRENT_STREAMS, 128}};
+  uint8_t settings[12];
+  size_t sn = h2_settings_pack(wanted, 2, settings, sizeof settings);
+  char b64[4 * ((sizeof settings + 2) / 3) + 1];
+  base64url(settings, sn, b64);
   char req[4096];
   int n = snprintf(req, sizeof req,
                    "GET %s HTTP/1.1\r\nHost: %s\r\nConnection: Upgrade, HTTP2-Settings\r\n"
