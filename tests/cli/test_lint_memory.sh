@@ -18,10 +18,12 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-# gen.py OUT STREAMS MODE (closed|open)
-cat >"$work/gen.py" <<'PY'
+# h2pcap.py: one client/server connection on 10.0.0.1:41000 -> 10.0.0.2:8080
+# in a pcap (TCP handshake, prefaces and SETTINGS exchanged); packet() and
+# h2frame() add to it. Shared by gen.py and bomb.py.
+cat >"$work/h2pcap.py" <<'PY'
 import struct, sys
-out, n, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+out = sys.argv[1]
 f = open(out, "wb")
 f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
 seq = [1000, 9000]
@@ -43,6 +45,13 @@ seq[0] -= 1; packet(0, 0x02); seq[1] -= 1; packet(1, 0x12); packet(0, 0x10)
 packet(0, 0x18, b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + h2frame(4, 0, 0, b""))
 packet(1, 0x18, h2frame(4, 0, 0, b"") + h2frame(4, 1, 0, b""))
 packet(0, 0x18, h2frame(4, 1, 0, b""))
+PY
+
+# gen.py OUT STREAMS MODE (closed|open)
+cat >"$work/gen.py" <<'PY'
+import struct, sys
+out, n, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+from h2pcap import *
 req = bytes([0x82, 0x86, 0x84, 0x01, 0x03]) + b"a.b"
 cbuf, sbuf = [], []
 for i in range(n):
@@ -87,27 +96,7 @@ done
 cat >"$work/bomb.py" <<'PY'
 import struct, sys
 out, bombs = sys.argv[1], int(sys.argv[2])
-f = open(out, "wb")
-f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
-seq = [1000, 9000]
-ts = [1700000000.0]
-def packet(side, flags, payload=b""):
-    src, dst = (b"\x0a\x00\x00\x01", b"\x0a\x00\x00\x02") if side == 0 else (b"\x0a\x00\x00\x02", b"\x0a\x00\x00\x01")
-    sp, dp = (41000, 8080) if side == 0 else (8080, 41000)
-    tcp = struct.pack(">HHIIBBHHH", sp, dp, seq[side], seq[1 - side], 5 << 4, flags, 65535, 0, 0)
-    ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp) + len(payload), 0, 0x4000, 64, 6, 0, src, dst)
-    frame = b"\x00\x00\x00\x00\x00\x02" + b"\x00\x00\x00\x00\x00\x01" + b"\x08\x00" + ip + tcp + payload
-    t = ts[0]
-    f.write(struct.pack("<IIII", int(t), int((t - int(t)) * 1e6), len(frame), len(frame)))
-    f.write(frame)
-    ts[0] += 0.00001
-    seq[side] = (seq[side] + len(payload) + (1 if flags & 0x03 else 0)) & 0xffffffff
-def h2frame(t, fl, sid, p):
-    return struct.pack(">I", len(p))[1:] + bytes([t, fl]) + struct.pack(">I", sid) + p
-seq[0] -= 1; packet(0, 0x02); seq[1] -= 1; packet(1, 0x12); packet(0, 0x10)
-packet(0, 0x18, b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + h2frame(4, 0, 0, b""))
-packet(1, 0x18, h2frame(4, 0, 0, b"") + h2frame(4, 1, 0, b""))
-packet(0, 0x18, h2frame(4, 1, 0, b""))
+from h2pcap import *
 req = bytes([0x82, 0x86, 0x84, 0x01, 0x03]) + b"a.b"
 big = req + b"\x40\x05x-big\x7f" + bytes([0x80 | (3873 & 0x7f), 3873 >> 7]) + b"b" * 4000
 packet(0, 0x18, h2frame(1, 0x5, 1, big))
