@@ -195,17 +195,26 @@ static void headers_complete(h2_session *s) {
 
 /* ---- DATA (§6.1, §6.9) ---- */
 
+/* DATA counts toward the connection window whatever becomes of its stream
+ * (gone, reset, ignored after GOAWAY: §5.1, §6.8, §6.9): false after a
+ * FLOW_CONTROL_ERROR when the peer sent more than the window allows
+ * (§6.9.1). */
+static bool consume_conn_window(h2_session *s, uint32_t len) {
+  if ((int64_t)len > s->conn_recv_window) {
+    h2s_connection_error(s, H2_FLOW_CONTROL_ERROR, H2_OK, SEC("6.9.1"),
+                         "connection-window-exceeded");
+    return false;
+  }
+  s->conn_recv_window -= len;
+  s->conn_recv_unacked += len;
+  return true;
+}
+
 static void recv_data(h2_session *s, const h2_frame *f) {
   uint32_t id = f->hd.stream_id;
   uint32_t flow_len = f->hd.length; /* padding included (§6.9.1) */
   /* Connection window first: it counts even when the stream is gone (§5.1, §6.9). */
-  if ((int64_t)flow_len > s->conn_recv_window) {
-    h2s_connection_error(s, H2_FLOW_CONTROL_ERROR, H2_OK, SEC("6.9.1"),
-                         "connection-window-exceeded");
-    return;
-  }
-  s->conn_recv_window -= flow_len;
-  s->conn_recv_unacked += flow_len;
+  if (!consume_conn_window(s, flow_len)) return;
   bool end = (f->hd.flags & H2_FLAG_END_STREAM) != 0;
   if (!end && f->u.data.len == 0 &&
       h2s_flood_count(s, &s->n_empty, s->cfg.flood.empty_frames_per_sec, "empty-frames-flood"))
@@ -365,8 +374,8 @@ static void recv_rejected(h2_session *s, const h2_frame *f, h2_status st, const 
   if (err->scope == H2_SCOPE_STREAM && err->stream_id) {
     /* flow-controlled bytes still count toward the connection window */
     if (f->hd.type == H2_DATA) {
-      s->conn_recv_window -= f->hd.length;
-      s->conn_recv_unacked += f->hd.length;
+      if (!consume_conn_window(s, f->hd.length)) return;
+      h2s_maybe_window_update(s, NULL);
     }
     h2s_stream_error(s, err->stream_id, err->code, st, err->section, h2_status_name(st));
   } else {
@@ -384,16 +393,8 @@ static bool ignored_after_goaway(h2_session *s, const h2_frame *f) {
         f->hd.stream_id > s->goaway_last && f->hd.type != H2_HEADERS &&
         f->hd.type != H2_CONTINUATION && f->hd.type != H2_PUSH_PROMISE))
     return false;
-  if (f->hd.type == H2_DATA) {
-    if ((int64_t)f->hd.length > s->conn_recv_window) {
-      h2s_connection_error(s, H2_FLOW_CONTROL_ERROR, H2_OK, SEC("6.9.1"),
-                           "connection-window-exceeded");
-      return true;
-    }
-    s->conn_recv_window -= f->hd.length;
-    s->conn_recv_unacked += f->hd.length;
+  if (f->hd.type == H2_DATA && consume_conn_window(s, f->hd.length))
     h2s_maybe_window_update(s, NULL);
-  }
   return true;
 }
 
