@@ -194,14 +194,16 @@ int cmd_get(int argc, char **argv) {
     case OPT_DATA:
       data_arg = p.arg;
       break;
-    case OPT_TIMEOUT: /* 0: never */
-      if (!strcmp(p.arg, "0"))
+    case OPT_TIMEOUT: { /* 0, in any unit: never */
+      bool unit;
+      if (cli_parse_duration(p.arg, &seconds, &unit) && seconds == 0)
         timeout_s = 0;
       else if (!cli_duration(&p, 0, 86400, &seconds))
         return EXIT_USAGE;
       else
         timeout_s = seconds < 1 ? 1 : (uint32_t)seconds;
       break;
+    }
     case OPT_MAX_BODY:
       if (!cli_size(&p, 0, UINT64_MAX, &max_body)) return EXIT_USAGE;
       break;

@@ -43,6 +43,8 @@ static response *by_stream(get_state *g, uint32_t id) {
 }
 
 /* Opens as many of the remaining requests as the peer's concurrency allows. */
+static void finish(get_state *g, response *r, bool failed);
+
 static void send_requests(get_state *g) {
   while (g->next_to_send < g->n) {
     if (!g->settings_seen && h2_session_open_streams(g->s, false) >= 1) return;
@@ -54,8 +56,12 @@ static void send_requests(get_state *g) {
     bool body = g->data != NULL;
     if (h2_session_send_headers(g->s, 0, g->req->fields, g->req->n, !body, &id) != H2_OK) return;
     g->resp[i].stream_id = id;
-    if (body) h2_session_send_data(g->s, id, g->data, g->data_len, true);
     g->next_to_send++;
+    if (body && h2_session_send_data(g->s, id, g->data, g->data_len, true) != H2_OK) {
+      fprintf(stderr, "h2scope get: cannot send the request body on stream %u\n", id);
+      h2_session_send_rst_stream(g->s, id, H2_CANCEL);
+      finish(g, &g->resp[i], true);
+    }
   }
 }
 
@@ -180,6 +186,12 @@ static void run_session(get_state *g, h2_session_io *io) {
   }
 }
 
+void get_session_config(h2_session_config *cfg, bool upgraded) {
+  h2_session_config_init(cfg, H2_ROLE_CLIENT);
+  cfg->upgraded = upgraded;
+  cfg->initial_window_size = 1u << 20; /* bodies flow without waiting for WINDOW_UPDATEs */
+}
+
 get_outcome get_session_run(const get_session_options *o, const get_url *urls, size_t nurl,
                             get_request *req, const uint8_t *data, size_t data_len,
                             get_transport *gt, const uint8_t *extra, size_t extra_len) {
@@ -188,9 +200,7 @@ get_outcome get_session_run(const get_session_options *o, const get_url *urls, s
   out_init(&out, 1);
   session_trace *trace = o->verbose ? session_trace_new(1, true, o->json, &err_out) : NULL;
   h2_session_config cfg;
-  h2_session_config_init(&cfg, H2_ROLE_CLIENT);
-  cfg.upgraded = o->upgraded;
-  cfg.initial_window_size = 1u << 20;
+  get_session_config(&cfg, o->upgraded);
   if (trace) {
     cfg.on_frame = session_trace_frame;
     cfg.user = trace;

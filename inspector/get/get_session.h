@@ -21,6 +21,11 @@ typedef struct get_session_options {
   uint64_t max_body;  /* --max-body; 0 no limit */
 } get_session_options;
 
+/* The client session get runs (RFC 7540 §3.2: after an Upgrade, stream 1
+ * is the upgraded request); get_upgrade.c sends its SETTINGS payload as
+ * HTTP2-Settings, so the two cannot differ. */
+void get_session_config(h2_session_config *cfg, bool upgraded);
+
 /* Fetches the n URLs with req (its :path set per URL) and the request body
  * data over t, bodies to stdout in URL order. extra: bytes the upgrade read
  * past the 101 response. The outcome (the command maps it to its exit

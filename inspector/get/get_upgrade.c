@@ -8,8 +8,9 @@
 
 #include <openssl/evp.h>
 
+#include "get_session.h"
 #include "get_transport.h"
-#include "h2/frame.h"
+#include "h2/session.h"
 
 /* RFC 4648 §5 base64url without padding (HTTP2-Settings, RFC 7540 §3.2.1):
  * OpenSSL's base64, then the URL-safe alphabet and no '='. out holds
@@ -25,11 +26,11 @@ static void base64url(const uint8_t *in, size_t n, char *out) {
 
 bool get_upgrade(int fd, const char *authority, const char *path, uint8_t *extra,
                  size_t *extra_len) {
-  /* the SETTINGS payload the session sends too: no push, 128 streams */
-  const h2_setting wanted[] = {{H2_SETTINGS_ENABLE_PUSH, 0},
-                               {H2_SETTINGS_MAX_CONCURRENT_STREAMS, 128}};
-  uint8_t settings[12];
-  size_t sn = h2_settings_pack(wanted, 2, settings, sizeof settings);
+  /* the SETTINGS payload of the session that follows (RFC 7540 §3.2.1) */
+  h2_session_config cfg;
+  get_session_config(&cfg, true);
+  uint8_t settings[36];
+  size_t sn = h2_session_settings_payload(&cfg, settings, sizeof settings);
   char b64[4 * ((sizeof settings + 2) / 3) + 1];
   base64url(settings, sn, b64);
   char req[4096];

@@ -60,16 +60,13 @@ static void settings_defaults(uint32_t v[7]) {
   v[H2_SETTINGS_MAX_HEADER_LIST_SIZE] = UINT32_MAX;
 }
 
-static void queue_initial_frames(h2_session *s) {
-  const h2_session_config *c = &s->cfg;
-  if (s->role == H2_ROLE_CLIENT && !c->skip_preface)
-    h2s_out_bytes(s, (const uint8_t *)H2_PREFACE, H2_PREFACE_LEN);
-  /* §3.4: the first frame each side sends is SETTINGS. */
-  h2_setting set[6];
+/* The SETTINGS this endpoint sends first (§3.4): the ones that differ from
+ * the defaults, and the limits it always announces. set holds 6. */
+static size_t initial_settings(const h2_session_config *c, h2_setting *set) {
   size_t n = 0;
   if (c->header_table_size != 4096)
     set[n++] = (h2_setting){H2_SETTINGS_HEADER_TABLE_SIZE, c->header_table_size};
-  if (s->role == H2_ROLE_CLIENT)
+  if (c->role == H2_ROLE_CLIENT)
     set[n++] = (h2_setting){H2_SETTINGS_ENABLE_PUSH, c->enable_push ? 1u : 0u};
   set[n++] = (h2_setting){H2_SETTINGS_MAX_CONCURRENT_STREAMS, c->max_concurrent_streams};
   if (c->initial_window_size != 65535)
@@ -77,7 +74,24 @@ static void queue_initial_frames(h2_session *s) {
   if (c->max_frame_size != H2_DEFAULT_MAX_FRAME_SIZE)
     set[n++] = (h2_setting){H2_SETTINGS_MAX_FRAME_SIZE, c->max_frame_size};
   set[n++] = (h2_setting){H2_SETTINGS_MAX_HEADER_LIST_SIZE, c->max_header_list_size};
-  h2_session_send_settings(s, set, n);
+  return n;
+}
+
+size_t h2_session_settings_payload(const h2_session_config *cfg, uint8_t *buf, size_t cap) {
+  h2_session_config c = *cfg;
+  normalize(&c);
+  h2_setting set[6];
+  size_t n = initial_settings(&c, set);
+  return 6 * n <= cap ? h2_settings_pack(set, n, buf, cap) : 0;
+}
+
+static void queue_initial_frames(h2_session *s) {
+  const h2_session_config *c = &s->cfg;
+  if (s->role == H2_ROLE_CLIENT && !c->skip_preface)
+    h2s_out_bytes(s, (const uint8_t *)H2_PREFACE, H2_PREFACE_LEN);
+  /* §3.4: the first frame each side sends is SETTINGS. */
+  h2_setting set[6];
+  h2_session_send_settings(s, set, initial_settings(c, set));
   if (c->connection_window > 65535) {
     h2_session_send_window_update(s, 0, c->connection_window - 65535);
   }

@@ -180,6 +180,13 @@ H2_SESSION_API bool h2_session_done(const h2_session *s);
  * the frames (drain h2_session_output and try again); H2_E_NO_MEMORY when no
  * stream slot is left (max_streams). Nothing is queued on failure. */
 
+/* The payload of the SETTINGS frame a session made with cfg sends first
+ * (RFC 9113 §3.4), as the HTTP2-Settings header of an HTTP/1.1 Upgrade
+ * carries it (RFC 7540 §3.2.1): 6 octets per setting into buf; 0 when cap
+ * is too small (36 always suffices). */
+H2_SESSION_API size_t h2_session_settings_payload(const h2_session_config *cfg, uint8_t *buf,
+                                                  size_t cap);
+
 /* Next stream id this endpoint may open (odd for clients, even for servers),
  * or 0 when exhausted or after GOAWAY. */
 H2_SESSION_API uint32_t h2_session_next_stream_id(const h2_session *s);
