@@ -152,9 +152,6 @@ int cmd_serve(int argc, char **argv) {
   serve_ctx sv = {.dirfd = -1, .body = "hello from h2scope\n", .next_id = 1};
   serve_limits_init(&sv.limits);
   serve_cache_init(&sv.cache, SERVE_CACHE_BYTES);
-  sv.limits.idle_timeout_ms = SERVE_DEFAULT_IDLE_TIMEOUT_S * 1000u;
-  sv.limits.preface_timeout_ms = SERVE_DEFAULT_PREFACE_TIMEOUT_S * 1000u;
-  sv.limits.handshake_timeout_ms = SERVE_DEFAULT_HANDSHAKE_TIMEOUT_S * 1000u;
   int port = 8080;
   const char *host = "127.0.0.1", *cert = NULL, *key = NULL, *dir = NULL;
   cli_parser p;

@@ -2,6 +2,7 @@
  * ready connection, ends those past their deadline (serve_limits.h), drops
  * closed ones, then accepts new clients, evicting the most evictable
  * connection when the client's address or the server is at its limit. */
+#define _GNU_SOURCE /* accept4: non-blocking, close-on-exec sockets in one call */
 #include "serve_loop.h"
 
 #include <arpa/inet.h>
@@ -85,7 +86,7 @@ static void accept_clients(serve_ctx *sv, serve_table *tb, int lfd) {
   for (int k = 0; k < SERVE_ACCEPTS_PER_ROUND; k++) {
     struct sockaddr_storage ss;
     socklen_t sl = sizeof ss;
-    int fd = accept(lfd, (struct sockaddr *)&ss, &sl);
+    int fd = accept4(lfd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
       if (errno == EINTR || errno == ECONNABORTED) continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK) return;
@@ -102,8 +103,6 @@ static void accept_clients(serve_ctx *sv, serve_table *tb, int lfd) {
       return;
     }
     evicted = false;
-    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-    fcntl(fd, F_SETFD, FD_CLOEXEC);
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     serve_addr a = addr_of(&ss);

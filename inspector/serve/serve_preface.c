@@ -8,6 +8,7 @@
 
 #include "h2/cursor.h"
 #include "h2/frame.h"
+#include "h2_detect.h"
 
 /* RFC 9110 §5.6.2: tchar. */
 static bool is_tchar(uint8_t ch) {
@@ -82,35 +83,6 @@ static const char *field_value(const char *head, size_t len, const char *name, s
   return NULL;
 }
 
-static int b64_value(char ch) {
-  if (ch >= 'A' && ch <= 'Z') return ch - 'A';
-  if (ch >= 'a' && ch <= 'z') return ch - 'a' + 26;
-  if (ch >= '0' && ch <= '9') return ch - '0' + 52;
-  if (ch == '-' || ch == '+') return 62;
-  if (ch == '_' || ch == '/') return 63;
-  return -1;
-}
-
-/* base64url (RFC 4648 §5) of HTTP2-Settings; padding tolerated. */
-static size_t b64url_decode(const char *s, size_t n, uint8_t *out, size_t cap) {
-  uint32_t acc = 0;
-  int bits = 0;
-  size_t o = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (s[i] == '=') break;
-    int v = b64_value(s[i]);
-    if (v < 0) return SIZE_MAX;
-    acc = (acc << 6) | (uint32_t)v;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      if (o == cap) return SIZE_MAX;
-      out[o++] = (uint8_t)(acc >> bits);
-    }
-  }
-  return o;
-}
-
 int serve_upgrade_parse(const char *head, size_t len, serve_upgrade *u) {
   memset(u, 0, sizeof *u);
   const char *sp = memchr(head, ' ', len);
@@ -124,7 +96,8 @@ int serve_upgrade_parse(const char *head, size_t len, serve_upgrade *u) {
   const char *up = field_value(head, len, "upgrade", &ul);
   const char *set = field_value(head, len, "http2-settings", &sl);
   if (!up || ul != 3 || strncasecmp(up, "h2c", 3) || !set) return 505;
-  u->settings_len = b64url_decode(set, sl, u->settings, sizeof u->settings);
-  if (u->settings_len == SIZE_MAX || u->settings_len % 6) return 400;
+  long sn = base64url_decode(set, sl, u->settings, sizeof u->settings);
+  if (sn < 0 || sn % 6) return 400;
+  u->settings_len = (size_t)sn;
   return 0;
 }
