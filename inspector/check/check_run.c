@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -368,7 +369,6 @@ void check_conn_read(check_conn *c, bool (*stop)(check_conn *c, void *arg), void
     if (n <= 0) {
       if (c->obs) decode_rx(c);
       mark_gone(c, n < 0 ? errno : 0);
-      if (!c->obs) return;
       return;
     }
     last = check_now();
@@ -514,30 +514,20 @@ static bool stop_settings(check_conn *c, void *arg) {
 
 /* "max_concurrent_streams<=128": whether the peer's SETTINGS satisfy it. */
 bool check_conn_needs_met(const check_conn *c, const char *needs, char *why, size_t cap) {
-  static const char *const names[] = {"",
-                                      "header_table_size",
-                                      "enable_push",
-                                      "max_concurrent_streams",
-                                      "initial_window_size",
-                                      "max_frame_size",
-                                      "max_header_list_size"};
   char name[64];
   unsigned long limit = 0;
   if (sscanf(needs, "%63[a-z_]<=%lu", name, &limit) != 2) return true;
-  for (size_t id = 1; id < sizeof names / sizeof *names; id++) {
-    if (strcmp(name, names[id]) != 0) continue;
+  /* "max_concurrent_streams" names SETTINGS_MAX_CONCURRENT_STREAMS (§6.5.2). */
+  for (uint16_t id = H2_SETTINGS_HEADER_TABLE_SIZE; id <= H2_SETTINGS_MAX_HEADER_LIST_SIZE; id++) {
+    const char *full = h2_settings_name(id);
+    if (!full || strcasecmp(name, full + strlen("SETTINGS_")) != 0) continue;
     uint32_t v = c->settings[id];
     if (v != UINT32_MAX && v <= limit) return true;
-    char upper[64];
-    size_t k = 0;
-    for (; name[k] && k + 1 < sizeof upper; k++)
-      upper[k] = (char)(name[k] >= 'a' && name[k] <= 'z' ? name[k] - 'a' + 'A' : name[k]);
-    upper[k] = 0;
     if (v == UINT32_MAX)
-      snprintf(why, cap, "needs SETTINGS_%s <= %lu; the peer did not send it (default applies)",
-               upper, limit);
+      snprintf(why, cap, "needs %s <= %lu; the peer did not send it (default applies)", full,
+               limit);
     else
-      snprintf(why, cap, "needs SETTINGS_%s <= %lu; the peer announced %u", upper, limit, v);
+      snprintf(why, cap, "needs %s <= %lu; the peer announced %u", full, limit, v);
     return false;
   }
   return true;
@@ -593,7 +583,13 @@ void check_run_case(const check_target *t, int group, size_t index, check_result
     char settings_line[256] = "SETTINGS - 0";
     if (!strncmp(cs->handshake, "settings:", 9))
       snprintf(settings_line, sizeof settings_line, "SETTINGS - 0 hex:%s", cs->handshake + 9);
-    check_build_line(NULL, settings_line, &b, err, sizeof err);
+    if (!check_build_line(NULL, settings_line, &b, err, sizeof err)) {
+      r->verdict = CHECK_FAIL;
+      snprintf(r->actual, sizeof r->actual, "not run");
+      snprintf(r->why, sizeof r->why, "the case's handshake '%s' cannot be built: %s",
+               cs->handshake, err);
+      goto done;
+    }
     if (check_conn_send(&c, b.p, b.n, deadline))
       check_conn_read(&c, stop_settings, NULL, deadline, 0);
     if (c.got_settings) {
