@@ -95,10 +95,6 @@ static uint32_t field_hash_of(uint32_t name_h, const char *value, size_t vlen) {
   return h ? h : 1;
 }
 
-static bool bytes_eq(const char *a, const char *b, size_t n) {
-  return hpack_bytes_eq(a, b, n);
-}
-
 /* Live when the entry with this seq is still in the table. */
 static bool seq_live(const h2_hpack_encoder *e, uint32_t seq) {
   return e->inserted - seq <= e->table.count && e->inserted - seq >= 1;
@@ -146,8 +142,9 @@ static void hash_put(h2_hpack_encoder *e, hash_slot *tab, uint32_t *used, uint32
     if (s->hash == h) {
       h2_header x;
       seq_entry(e, s->seq, &x);
-      if (x.name_len == f->name_len && bytes_eq(x.name, f->name, f->name_len) &&
-          (by_name || (x.value_len == f->value_len && bytes_eq(x.value, f->value, f->value_len)))) {
+      if (x.name_len == f->name_len && hpack_bytes_eq(x.name, f->name, f->name_len) &&
+          (by_name ||
+           (x.value_len == f->value_len && hpack_bytes_eq(x.value, f->value, f->value_len)))) {
         s->seq = seq; /* the newer duplicate has the smaller index */
         return;
       }
@@ -180,8 +177,8 @@ static uint32_t hash_find(const h2_hpack_encoder *e, const hash_slot *tab, uint3
     if (s->hash != h || !seq_live(e, s->seq)) continue;
     h2_header x;
     seq_entry(e, s->seq, &x);
-    if (x.name_len != f->name_len || !bytes_eq(x.name, f->name, f->name_len)) continue;
-    if (by_name || (x.value_len == f->value_len && bytes_eq(x.value, f->value, f->value_len)))
+    if (x.name_len != f->name_len || !hpack_bytes_eq(x.name, f->name, f->name_len)) continue;
+    if (by_name || (x.value_len == f->value_len && hpack_bytes_eq(x.value, f->value, f->value_len)))
       return s->seq + 1;
   }
 }
@@ -349,7 +346,7 @@ static void put_string(h2_hpack_encoder *e, out_buf *o, const char *s, size_t le
 }
 
 static bool name_is(const h2_header *h, const char *lit, size_t n) {
-  return h->name_len == n && bytes_eq(h->name, lit, n);
+  return h->name_len == n && hpack_bytes_eq(h->name, lit, n);
 }
 #define NAME_IS(h, lit) name_is(h, lit, sizeof(lit) - 1)
 
@@ -420,8 +417,6 @@ h2_status h2_hpack_encode(h2_hpack_encoder *e, const h2_header *list, size_t n, 
     uint32_t index =
         h2_hpack_static_find(h->name, h->name_len, h->value, h->value_len, &value_match);
     uint32_t static_index = value_match ? 0 : index; /* the name's first entry, or 0 */
-    /* Hashes are computed only when needed (0 = not yet): not for static
-     * exact matches, nor against an empty dynamic table. */
     /* Hashes are computed only when needed (0 = not yet): not for static
      * exact matches, nor against an empty dynamic table. */
     uint32_t nh = 0, fh = 0;

@@ -76,14 +76,10 @@ void check_pool_run(const check_target *t, check_report_entry *e, size_t n, unsi
   pool p = {.t = t, .e = e, .n = n};
   pthread_t *threads = jobs > 1 ? calloc(jobs, sizeof *threads) : NULL;
   p.done = jobs > 1 ? calloc(n, sizeof *p.done) : NULL;
-  if (!threads || !p.done || pthread_mutex_init(&p.mu, NULL) != 0) {
-    free(threads);
-    free(p.done);
-    run_in_order(t, e, n, take, user);
-    return;
-  }
-  if (pthread_cond_init(&p.cv, NULL) != 0) {
-    pthread_mutex_destroy(&p.mu);
+  /* One thread, or no memory, mutex or condition: the cases one by one. */
+  bool mu = threads && p.done && pthread_mutex_init(&p.mu, NULL) == 0;
+  if (!mu || pthread_cond_init(&p.cv, NULL) != 0) {
+    if (mu) pthread_mutex_destroy(&p.mu);
     free(threads);
     free(p.done);
     run_in_order(t, e, n, take, user);

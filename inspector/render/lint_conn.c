@@ -16,6 +16,7 @@
 /* A finding held until the connection ends (see lint_conn_gap). */
 typedef struct held_finding {
   const char *id, *section; /* static strings */
+  size_t slot;              /* id's place in the catalogue (id_slot), looked up once */
   uint8_t severity, dir;
   uint32_t stream;
   uint64_t frame;
@@ -151,6 +152,7 @@ static void emit(lint_conn *l, const h2_finding *f) {
   l->held_by_id[slot]++;
   held_finding *h = &l->held[l->held_count++];
   h->id = f->id;
+  h->slot = slot;
   h->section = f->section;
   h->severity = sev;
   h->dir = f->dir;
@@ -292,13 +294,12 @@ void lint_conn_finish(lint_conn *l, const h2_conn *c, uint32_t counts[3], uint32
   h2_observer_finish(l->obs);
   for (uint32_t i = 0; i < l->held_count; i++) {
     const held_finding *h = &l->held[i];
-    if (h->frame > l->trusted_until &&
-        h2_observer_rule_kind(id_slot(h->id)) != H2_RULE_COUNTING_PATTERN) {
+    if (h->frame > l->trusted_until && h2_observer_rule_kind(h->slot) != H2_RULE_COUNTING_PATTERN) {
       l->discarded++;
       continue;
     }
     l->counts[h->severity]++;
-    l->by_id[id_slot(h->id)]++;
+    l->by_id[h->slot]++;
     write_finding(l, h);
   }
   char msg[200];

@@ -133,10 +133,7 @@ void out_i64(out_buf *o, int64_t v) {
 }
 
 void out_u64_pad(out_buf *o, uint64_t v, int width) {
-  int digits = 1;
-  for (uint64_t x = v; x >= 10; x /= 10)
-    digits++;
-  out_spaces(o, width - digits);
+  out_spaces(o, width - (int)digit_count(v));
   out_u64(o, v);
 }
 

@@ -309,10 +309,12 @@ static void track_sending(h2_observer *o, obs_stream *s) {
   }
 }
 
-/* A stream both machines consider closed moves to the ring. */
+/* After a frame: the stream's sending/blocked marks follow its state, and
+ * a stream both machines consider closed moves to the ring. */
 static void retire_if_closed(h2_observer *o, obs_stream *s) {
-  if (!s || !is_closed(s->state[0]) || !is_closed(s->state[1])) return;
+  if (!s) return;
   track_sending(o, s);
+  if (!is_closed(s->state[0]) || !is_closed(s->state[1])) return;
   if (s->flags & F_COUNTED) o->active[initiator(s->id)]--;
   closed_stream *r = &o->ring[o->ring_next];
   if (r->id && r->id > o->evicted_max[initiator(r->id)]) o->evicted_max[initiator(r->id)] = r->id;
@@ -1044,15 +1046,9 @@ void h2_observer_frame(h2_observer *o, int dir, const h2_frame *f, const h2_obse
     obs_stream *bs = f->hd.type == H2_PUSH_PROMISE ? NULL : (s ? s : find(o, o->block_stream[dir]));
     on_block(o, dir, o->blind ? NULL : bs, block);
     if (o->block_end_stream[dir] && bs) check_length(o, dir, bs, true);
-    if (bs && bs != s) {
-      track_sending(o, bs);
-      retire_if_closed(o, bs);
-    }
+    if (bs != s) retire_if_closed(o, bs);
   }
-  if (s) {
-    track_sending(o, s);
-    retire_if_closed(o, s);
-  }
+  retire_if_closed(o, s);
   check_stalls(o);
   check_buffering(o);
 }
