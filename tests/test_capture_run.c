@@ -591,18 +591,6 @@ START_TEST(file_set_in_time_order_as_one_capture) {
 }
 END_TEST
 
-START_TEST(buffer_size_like_tcpdump) {
-  uint32_t b = 0;
-  ck_assert(capture_parse_buffer_size("2048", &b) && b == 2048u * 1024);
-  ck_assert(capture_parse_buffer_size("64k", &b) && b == 64u * 1024);
-  ck_assert(capture_parse_buffer_size("32m", &b) && b == 32u * 1024 * 1024);
-  ck_assert(capture_parse_buffer_size("1G", &b) && b == 1024u * 1024 * 1024);
-  const char *bad[] = {"", "m", "63", "2g", "-5", "+5", "12q", "1mb", "99999999999999999999"};
-  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-    ck_assert_msg(!capture_parse_buffer_size(bad[i], &b), "accepted '%s'", bad[i]);
-}
-END_TEST
-
 static Suite *suite(void) {
   Suite *s = suite_create("capture_run");
   TCase *t = tcase_create("files");
@@ -621,7 +609,6 @@ static Suite *suite(void) {
   tcase_add_test(t, max_packets_option);
   tcase_add_test(t, capture_stop_from_callback);
   tcase_add_test(t, file_set_in_time_order_as_one_capture);
-  tcase_add_test(t, buffer_size_like_tcpdump);
   suite_add_tcase(s, t);
   TCase *l = tcase_create("live");
   tcase_set_timeout(l, 60);

@@ -224,6 +224,29 @@ START_TEST(sizes) {
 }
 END_TEST
 
+START_TEST(buffer_size_like_tcpdump) {
+  /* read -B: KiB like tcpdump's, or with a unit; the command bounds it to 64 KiB - 1 GiB */
+  uint64_t b = 0;
+  ck_assert(cli_parse_size("2048", 1024, &b) && b == 2048u * 1024);
+  ck_assert(cli_parse_size("64k", 1024, &b) && b == 64u * 1024);
+  ck_assert(cli_parse_size("32m", 1024, &b) && b == 32u * 1024 * 1024);
+  ck_assert(cli_parse_size("1G", 1024, &b) && b == 1024u * 1024 * 1024);
+  const char *bad[] = {"", "m", "-5", "+5", "12q", "1mb", "99999999999999999999"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    ck_assert_msg(!cli_parse_size(bad[i], 1024, &b), "accepted '%s'", bad[i]);
+  char *ok[] = {"h2scope", "-B", "32m"}, *small[] = {"h2scope", "-B", "63"},
+       *big[] = {"h2scope", "-B", "2g"};
+  char **argvs[] = {ok, small, big};
+  for (int k = 0; k < 3; k++) {
+    const struct option none[] = {CLI_OPTION_HELP, {NULL, 0, NULL, 0}};
+    cli_parser p;
+    cli_parser_init(&p, "h2scope read", "usage", "B:", none, 3, argvs[k]);
+    ck_assert_int_eq(cli_next(&p), 'B');
+    ck_assert(cli_size_in(&p, 1024, 64 << 10, 1 << 30, &b) == (k == 0));
+  }
+}
+END_TEST
+
 START_TEST(durations) {
   uint64_t u;
   double d;
@@ -331,6 +354,7 @@ int main(void) {
   tcase_add_test(t, help_ends_with_status_0);
   tcase_add_test(t, numbers);
   tcase_add_test(t, sizes);
+  tcase_add_test(t, buffer_size_like_tcpdump);
   tcase_add_test(t, durations);
   tcase_add_test(t, color_switch);
   tcase_add_test(t, capture_magics);

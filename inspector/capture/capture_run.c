@@ -33,39 +33,6 @@ static void on_signal(int sig) {
   capture_stop();
 }
 
-bool capture_parse_buffer_size(const char *text, uint32_t *bytes) {
-  char *end = NULL;
-  errno = 0;
-  unsigned long long v = strtoull(text, &end, 10);
-  if (errno || end == text || text[0] == '-' || text[0] == '+') return false;
-  unsigned long long unit = 1024;
-  switch (*end) {
-  case '\0':
-    break;
-  case 'k':
-  case 'K':
-    end++;
-    break;
-  case 'm':
-  case 'M':
-    unit <<= 10;
-    end++;
-    break;
-  case 'g':
-  case 'G':
-    unit <<= 20;
-    end++;
-    break;
-  default:
-    return false;
-  }
-  if (*end != '\0' || v > (1ull << 30) / unit) return false;
-  v *= unit;
-  if (v < 64 * 1024) return false;
-  *bytes = (uint32_t)v;
-  return true;
-}
-
 void capture_options_default(capture_options *o) {
   memset(o, 0, sizeof *o);
   capture_limits_default(&o->limits);
@@ -78,8 +45,17 @@ typedef struct run_state {
   int ts_divisor; /* ts.tv_usec units per second: 1e6 or 1e9 */
   uint64_t max_packets;
   uint64_t seen;
-  uint64_t drops_reported; /* kernel + interface drops already reported */
+  /* pcap_stats' last raw counters: 32-bit, they wrap on a long capture, so
+   * the totals grow by the (modulo 2^32) difference. */
+  uint32_t last_drop, last_ifdrop;
 } run_state;
+
+/* libpcap's read error as a notice of kind: what came before still counts. */
+static void read_error(run_state *rs, const char *kind) {
+  char msg[PCAP_ERRBUF_SIZE + 96];
+  snprintf(msg, sizeof msg, "%s (packets before this point were processed)", pcap_geterr(rs->p));
+  capture_engine_notice(&rs->engine, kind, msg);
+}
 
 /* Live packets are handed over in batches of at most this many, so the
  * output timer and the drop check run between them even under full load. */
@@ -186,10 +162,7 @@ static bool read_file(run_state *rs) {
     int n = pcap_dispatch(rs->p, FILE_BATCH, on_packet, (u_char *)rs);
     if (n == PCAP_ERROR_BREAK) return false;
     if (n == PCAP_ERROR) {
-      char msg[PCAP_ERRBUF_SIZE + 96];
-      snprintf(msg, sizeof msg, "%s (packets before this point were processed)",
-               pcap_geterr(rs->p));
-      capture_engine_notice(&rs->engine, "capture-file-error", msg);
+      read_error(rs, "capture-file-error");
       return true;
     }
     if (rs->max_packets && rs->seen >= rs->max_packets) return false;
@@ -203,15 +176,16 @@ static void check_drops(run_state *rs, const capture_options *o) {
   struct pcap_stat ps;
   if (pcap_stats(rs->p, &ps) != 0) return;
   capture_stats *st = rs->engine.stats;
-  st->kernel_dropped = ps.ps_drop;
-  st->interface_dropped = ps.ps_ifdrop;
-  uint64_t total = (uint64_t)ps.ps_drop + ps.ps_ifdrop;
-  if (total <= rs->drops_reported) return;
-  uint64_t added = total - rs->drops_reported;
-  rs->drops_reported = total;
+  uint32_t drop = (uint32_t)ps.ps_drop - rs->last_drop;
+  uint32_t ifdrop = (uint32_t)ps.ps_ifdrop - rs->last_ifdrop;
+  rs->last_drop = (uint32_t)ps.ps_drop;
+  rs->last_ifdrop = (uint32_t)ps.ps_ifdrop;
+  if (drop == 0 && ifdrop == 0) return;
+  st->kernel_dropped += drop;
+  st->interface_dropped += ifdrop;
   if (o->hooks.on_drops)
-    o->hooks.on_drops(o->hooks.user, ps.ps_drop, ps.ps_ifdrop, added,
-                      clock_seconds(CLOCK_REALTIME));
+    o->hooks.on_drops(o->hooks.user, st->kernel_dropped, st->interface_dropped,
+                      (uint64_t)drop + ifdrop, clock_seconds(CLOCK_REALTIME));
 }
 
 /* Live: batches of packets until a stop request, an error or max_packets;
@@ -224,10 +198,7 @@ static void read_live(run_state *rs, const capture_options *o) {
     int n = pcap_dispatch(rs->p, LIVE_BATCH, on_packet, (u_char *)rs);
     if (n == PCAP_ERROR_BREAK) break;
     if (n == PCAP_ERROR) {
-      char msg[PCAP_ERRBUF_SIZE + 96];
-      snprintf(msg, sizeof msg, "%s (packets before this point were processed)",
-               pcap_geterr(rs->p));
-      capture_engine_notice(&rs->engine, "capture-error", msg);
+      read_error(rs, "capture-error");
       break;
     }
     if (rs->max_packets && rs->seen >= rs->max_packets) break;

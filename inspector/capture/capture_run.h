@@ -110,10 +110,6 @@ typedef struct capture_stats {
   bool interrupted;             /* stopped by SIGINT/SIGTERM or capture_stop() */
 } capture_stats;
 
-/* A buffer size as tcpdump's -B takes it: KiB, or a number with a suffix k,
- * m or g (KiB, MiB, GiB). Between 64 KiB and 1 GiB. False if not. */
-bool capture_parse_buffer_size(const char *text, uint32_t *bytes);
-
 /* Fills the defaults listed above. */
 void capture_limits_default(capture_limits *l);
 

@@ -152,25 +152,46 @@ bool cli_u32(cli_parser *p, uint32_t min, uint32_t max, uint32_t *out) {
   return true;
 }
 
-bool cli_size(cli_parser *p, uint64_t min, uint64_t max, uint64_t *out) {
-  const char *t = p->arg ? p->arg : "";
+bool cli_parse_size(const char *text, uint64_t unit, uint64_t *out) {
+  if (text[0] < '0' || text[0] > '9') return false;
   char *end;
   errno = 0;
-  unsigned long long v = strtoull(t, &end, 10);
+  unsigned long long v = strtoull(text, &end, 10);
   unsigned shift = 0;
-  if (*end == 'k' || *end == 'K') shift = 10;
-  if (*end == 'M') shift = 20;
-  if (*end == 'G') shift = 30;
+  switch (*end) {
+  case 'k':
+  case 'K':
+    shift = 10;
+    break;
+  case 'm':
+  case 'M':
+    shift = 20;
+    break;
+  case 'g':
+  case 'G':
+    shift = 30;
+    break;
+  }
+  uint64_t scale = shift ? (uint64_t)1 << shift : unit;
   if (shift) end++;
-  char what[96];
-  snprintf(what, sizeof what, "a size from %llu to %llu (k, M, G: 1024, 1024^2, 1024^3)",
-           (unsigned long long)min, (unsigned long long)max);
-  if (errno || end == t || *end || t[0] < '0' || t[0] > '9' || v > (UINT64_MAX >> shift))
-    return bad_value(p, what);
-  v <<= shift;
-  if (v < min || v > max) return bad_value(p, what);
+  if (errno || *end || (scale && v > UINT64_MAX / scale)) return false;
+  *out = v * scale;
+  return true;
+}
+
+bool cli_size_in(cli_parser *p, uint64_t unit, uint64_t min, uint64_t max, uint64_t *out) {
+  uint64_t v;
+  char what[128];
+  snprintf(what, sizeof what, "a size from %llu to %llu (k, M, G: 1024, 1024^2, 1024^3%s)",
+           (unsigned long long)min, (unsigned long long)max,
+           unit == 1024 ? "; a bare number is KiB" : "");
+  if (!p->arg || !cli_parse_size(p->arg, unit, &v) || v < min || v > max) return bad_value(p, what);
   *out = v;
   return true;
+}
+
+bool cli_size(cli_parser *p, uint64_t min, uint64_t max, uint64_t *out) {
+  return cli_size_in(p, 1, min, max, out);
 }
 
 bool cli_size32(cli_parser *p, uint32_t min, uint32_t max, uint32_t *out) {

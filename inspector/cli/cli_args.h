@@ -62,6 +62,12 @@ bool cli_u32(cli_parser *p, uint32_t min, uint32_t max, uint32_t *out);
 /* A size in octets: a decimal number with an optional k, M or G suffix
  * (binary: 1k = 1024). */
 bool cli_size(cli_parser *p, uint64_t min, uint64_t max, uint64_t *out);
+/* The same with bare numbers in units of unit (-B: KiB, as tcpdump's). */
+bool cli_size_in(cli_parser *p, uint64_t unit, uint64_t min, uint64_t max, uint64_t *out);
+/* Parses text as a size without reporting: digits and an optional k, m or
+ * g (either case, 1024-based), a bare number counting units; false when it
+ * is not one or overflows. */
+bool cli_parse_size(const char *text, uint64_t unit, uint64_t *out);
 bool cli_size32(cli_parser *p, uint32_t min, uint32_t max, uint32_t *out);
 /* A duration: a decimal number (fractions allowed) with an optional unit,
  * ms, s or m; a bare number is seconds. *seconds within [min_s, max_s]

@@ -733,12 +733,12 @@ static int read_main(int argc, char **argv, read_run *run) {
     case 'i':
       co.iface = p.arg;
       break;
-    case 'B':
-      if (!capture_parse_buffer_size(p.arg, &co.buffer_size))
-        ok = false,
-        p.status = cli_error(&p, "%s takes KiB or a size with k, M or G (64k to 1g), not '%s'",
-                             p.name, p.arg);
+    case 'B': { /* KiB like tcpdump's -B, or with a unit; 64 KiB to 1 GiB */
+      uint64_t bytes = 0;
+      ok = cli_size_in(&p, 1024, 64 << 10, 1 << 30, &bytes);
+      co.buffer_size = (uint32_t)bytes;
       break;
+    }
     case OPT_IMMEDIATE:
       immediate = true;
       break;

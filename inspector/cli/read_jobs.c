@@ -457,11 +457,10 @@ static void on_close(void *user, capture_flow *f, int reason, double ts) {
   f->user = NULL;
   const tls_conn_info *tls = tls_of(j, f);
   rec *r = record(j, REC_CLOSE, jf, tls ? sizeof *tls : 0, ts);
-  if (!r) {
-    /* The worker never hears of the close: the flow is lost either way, but
-     * its memory is not leaked if no record of it is pending. */
-    return;
-  }
+  /* Out of memory (j->oom): the run ends with an error at read_jobs_finish;
+   * the flow's state stays allocated until then, since records of it may
+   * still be pending for its worker. */
+  if (!r) return;
   counted(r, f, 0, tls);
   r->reason = reason;
   record_done(j);
