@@ -217,7 +217,7 @@ long base64url_decode(const char *in, size_t len, uint8_t *out, size_t cap) {
   for (size_t i = 0; i + 1 < len; i += 4) {
     size_t k = len - i < 4 ? len - i : 4;
     unsigned char quad[4] = {'=', '=', '=', '='};
-    for (size_t j = 0; j < k; j++)
+    for (size_t j = 0; j < sizeof quad && j < k; j++)
       quad[j] = in[i + j] == '-' ? '+' : in[i + j] == '_' ? '/' : (unsigned char)in[i + j];
     unsigned char bytes[3];
     if (EVP_DecodeBlock(bytes, quad, 4) != 3) return -1;
