@@ -154,8 +154,14 @@ static int expire(serve_ctx *sv, serve_table *tb) {
 /* glibc keeps freed heap memory for reuse; after connections close it is
  * given back (at most once a second), so a burst of clients does not leave
  * the server at its peak size. */
-static void return_memory(serve_table *tb, uint64_t now) {
-  if (!tb->freed || now - tb->trimmed_ms < 1000) return;
+static void return_memory(serve_table *tb, uint64_t now, int *timeout) {
+  if (!tb->freed) return;
+  if (now - tb->trimmed_ms < 1000) {
+    /* wake up for it even when no client stirs */
+    int wait = (int)(tb->trimmed_ms + 1000 - now);
+    if (wait < *timeout) *timeout = wait;
+    return;
+  }
 #ifdef __GLIBC__
   malloc_trim(0);
 #endif
@@ -221,7 +227,7 @@ bool serve_run(serve_ctx *sv, int lfd, volatile sig_atomic_t *stopping) {
       int pause = (int)(tb.accept_resume_ms - sv->now_ms);
       if (pause < timeout) timeout = pause;
     }
-    return_memory(&tb, sv->now_ms);
+    return_memory(&tb, sv->now_ms, &timeout);
   }
   while (tb.n)
     drop(sv, &tb, tb.n - 1);

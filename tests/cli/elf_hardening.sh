@@ -6,7 +6,7 @@
 check_hardening() {
   local bin=$1 missing=() dyn syms
   readelf -h "$bin" | grep -Eq 'Type:[[:space:]]+DYN' || missing+=("PIE (ELF type DYN)")
-  readelf -lW "$bin" | grep -q 'GNU_RELRO' || missing+=("RELRO (GNU_RELRO segment)")
+  readelf -lW "$bin" | grep 'GNU_RELRO' >/dev/null || missing+=("RELRO (GNU_RELRO segment)")
   dyn=$(readelf -dW "$bin")
   grep -Eq '\(BIND_NOW\)|\(FLAGS_1\).*NOW' <<<"$dyn" || missing+=("BIND_NOW")
   grep -Eq '\(FLAGS_1\).*PIE' <<<"$dyn" || [[ $bin == *.so* ]] || missing+=("PIE (FLAGS_1)")

@@ -19,11 +19,11 @@ n=$(wc -l <"$work/list")
 grep -q '^9113/6.5.3/1 ' "$work/list" || fail "--list lacks 9113/6.5.3/1"
 grep -q '^7541/5.2/1 ' "$work/list" || fail "--list lacks 7541/5.2/1"
 grep -q '^robust/' "$work/list" && fail "--list shows robustness cases without --robustness"
-"$H" check --list --robustness | grep -q '^robust/rapid-reset ' || fail "--list --robustness"
+"$H" check --list --robustness | grep '^robust/rapid-reset ' >/dev/null || fail "--list --robustness"
 nc=$("$H" check --list --client | grep -c '^client/')
 [ "$nc" -ge 20 ] || fail "--list --client shows $nc cases"
 [ "$("$H" check --list 6.5.2 | wc -l)" -ge 15 ] || fail "selector 6.5.2"
-"$H" check --list 6.5 --exclude 6.5.2,9113/6.5.3/1 | grep -q '^9113/6.5.2/' && fail "--exclude"
+"$H" check --list 6.5 --exclude 6.5.2,9113/6.5.3/1 | grep '^9113/6.5.2/' >/dev/null && fail "--exclude"
 
 # usage errors: 2; nothing listening: 3
 rc=0; "$H" check >/dev/null 2>&1 || rc=$?; [ $rc = 2 ] || fail "no target: exit $rc"
@@ -83,7 +83,7 @@ assert any(c.get("name").startswith("9113/8.3.1/1 ") for c in cases)
 PY
 
 # --path: the cases' requests ask for it (serve answers any path)
-T "$H" check "127.0.0.1:$port" --path /some/where 8.1 | grep -q "0 failed" || fail "--path"
+T "$H" check "127.0.0.1:$port" --path /some/where 8.1 | grep "0 failed" >/dev/null || fail "--path"
 rc=0; "$H" check "127.0.0.1:$port" --path relative >/dev/null 2>&1 || rc=$?
 [ $rc = 2 ] || fail "--path without /: $rc"
 
@@ -92,7 +92,7 @@ T "$H" check "127.0.0.1:$port" -v 9113/6.7/1 >"$work/v.txt"
 grep -q '^  -- 9113/6.7/1$' "$work/v.txt" || fail "-v case header"
 grep -q '> .*PING' "$work/v.txt" || fail "-v sent PING"
 grep -q '< .*PING.*ACK' "$work/v.txt" || fail "-v received PING ACK"
-T "$H" check "127.0.0.1:$port" --color=always 9113/6.7/1 | grep -q $'\033\[32mPASS' || fail "colour"
+T "$H" check "127.0.0.1:$port" --color=always 9113/6.7/1 | grep $'\033\[32mPASS' >/dev/null || fail "colour"
 
 # robustness group (only when asked): serve's flood limits answer with
 # GOAWAY ENHANCE_YOUR_CALM

@@ -11,7 +11,7 @@ h2scope=${H2SCOPE:?}
 # shellcheck source=../../completion/h2scope.bash
 source "$src/completion/h2scope.bash"
 fail=0
-complete -p h2scope | grep -q -- '-F _h2scope h2scope' || { echo "FAIL: not registered"; fail=1; }
+complete -p h2scope | grep -- '-F _h2scope h2scope' >/dev/null || { echo "FAIL: not registered"; fail=1; }
 
 # complete WORDS...: the last word is the one being completed ("" for a new word).
 complete_words() {

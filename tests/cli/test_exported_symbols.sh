@@ -58,9 +58,9 @@ diff -u <(listed "$src/session/exported-symbols.txt") <(echo "$declared") ||
 echo "ok: the session exports exactly its $(wc -l <<<"$declared") declared public functions"
 
 # The session uses the codec through its shared library: no codec code inside.
-readelf -d "$work/build/session/libh2scope-session.so" | grep -q "NEEDED.*\[libh2scope-codec.so.$major\]" ||
+readelf -d "$work/build/session/libh2scope-session.so" | grep "NEEDED.*\[libh2scope-codec.so.$major\]" >/dev/null ||
   fail "libh2scope-session.so does not link libh2scope-codec.so.$major"
-if nm --defined-only "$work/build/session/libh2scope-session.so" | grep -q ' [Tt] h2_hpack_encode$'; then
+if nm --defined-only "$work/build/session/libh2scope-session.so" | grep ' [Tt] h2_hpack_encode$' >/dev/null; then
   fail "libh2scope-session.so carries its own copy of the codec"
 fi
 echo "ok: libh2scope-session.so links the shared codec"

@@ -193,7 +193,7 @@ for garbage in 'PRI * HTTP/2.0\r\n\r\nXX\r\n\r\n' 'INVALID CONNECTION PREFACE\r\
   hostile raw "$port" "$hex" | python3 -c 'import sys; sys.stdout.buffer.write(bytes.fromhex(sys.stdin.read().strip()))' \
     >"$work/reply.bin"
   "$H" frames <"$work/reply.bin" >"$work/reply.txt" || true
-  grep -A1 GOAWAY "$work/reply.txt" | grep -q "error_code: PROTOCOL_ERROR" ||
+  grep -A1 GOAWAY "$work/reply.txt" | grep "error_code: PROTOCOL_ERROR" >/dev/null ||
     fail "invalid preface '$garbage': $(head -c 300 "$work/reply.txt")"
 done
 # HTTP/1.1 Upgrade still works; plain HTTP/1.1 gets 505
@@ -231,6 +231,15 @@ awk '$1 != 200 || $2 >= 2.0 { bad++ } END { exit bad > 0 }' "$work/canary" ||
 cleanup_peers
 
 # ---- memory returns after clients that filled their buffers closed ----
+limit=16384
+asan=0
+if ldd "$H" | grep libasan >/dev/null; then
+  # ASan's allocator keeps caches of its own that make its RSS vary by tens
+  # of MB from run to run, so under ASan only a gross leak is caught (a
+  # release build of the old design kept 99 MB here; this one keeps < 1 MB).
+  limit=65536
+  asan=1
+fi
 port=$(free_port)
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:quarantine_size_mb=0:allocator_release_to_os_interval_ms=50 \
   start_serve "$port" --dir "$www"
@@ -240,24 +249,24 @@ hostile fill "$port" 20 20 /big.bin
 fetch "$port" /a.txt >/dev/null
 r0=$(rss_kb "$spid")
 hostile fill "$port" 300 100 /big.bin
-fetch "$port" /a.txt >/dev/null
-sleep 1.2 # memory is given back at most once a second
-fetch "$port" /a.txt >/dev/null
-r1=$(rss_kb "$spid")
+for _ in $(seq 20); do # memory is given back at most once a second
+  sleep 0.5
+  fetch "$port" /a.txt >/dev/null
+  r1=$(rss_kb "$spid")
+  { [ $asan = 1 ] || [ $((r1 - r0)) -lt 8192 ]; } && break
+done
 hostile fill "$port" 300 100 /big.bin
-sleep 1.2
-fetch "$port" /a.txt >/dev/null
-r2=$(rss_kb "$spid")
+# memory is given back within a second of the last close; on a loaded
+# machine closing 300 clients takes a while, so the figure is read until it
+# settles (10 s at most): a leak never comes down, late trimming does.
+for _ in $(seq 20); do
+  sleep 0.5
+  fetch "$port" /a.txt >/dev/null
+  r2=$(rss_kb "$spid")
+  [ $((r2 - r0)) -lt "$limit" ] && { [ $asan = 1 ] || [ $((r2 - r1)) -lt 8192 ]; } && break
+done
 echo "RSS of serve: ${r0} kB after 20 clients, ${r1} kB after 320, ${r2} kB after 620"
-# 600 clients that each had ~1 MiB queued: what stays must not grow with
-# them. ASan's allocator keeps caches of its own that make its RSS vary by
-# tens of MB from run to run, so under ASan only a gross leak is caught (a
-# release build of the old design kept 99 MB here; this one keeps < 1 MB).
-if ldd "$H" | grep -q libasan; then
-  limit=65536
-else
-  limit=16384
-  [ $((r2 - r1)) -lt 8192 ] || fail "RSS grew by $((r2 - r1)) kB over 300 more clients"
-fi
+# 600 clients that each had ~1 MiB queued: what stays must not grow with them.
+[ $asan = 1 ] || [ $((r2 - r1)) -lt 8192 ] || fail "RSS grew by $((r2 - r1)) kB over 300 more clients"
 [ $((r2 - r0)) -lt "$limit" ] || fail "RSS ${r0} -> ${r2} kB after 600 clients closed"
 echo "PASS"
