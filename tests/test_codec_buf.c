@@ -56,7 +56,8 @@ START_TEST(big_endian_and_consume) {
   ck_assert(h2_buf_put_be(&b, 0x010203, 3));
   ck_assert(h2_buf_put_be(&b, 0xa1b2c3d4, 4));
   ck_assert(h2_buf_put_be(&b, 0x7f, 1));
-  static const uint8_t want[] = {1, 2, 3, 0xa1, 0xb2, 0xc3, 0xd4, 0x7f};
+  ck_assert(h2_buf_fill(&b, 0xee, 2));
+  static const uint8_t want[] = {1, 2, 3, 0xa1, 0xb2, 0xc3, 0xd4, 0x7f, 0xee, 0xee};
   ck_assert_uint_eq(b.len, sizeof want);
   ck_assert_mem_eq(b.p, want, sizeof want);
   h2_buf_consume(&b, 3);

@@ -166,13 +166,9 @@ static bool build_frame(const check_build_ctx *ctx, const char *line_in, uint32_
       h2_buf_put_be(payload, strtoull(tok + 4, NULL, 10), 3);
     else if (!strncmp(tok, "u32:", 4))
       h2_buf_put_be(payload, strtoull(tok + 4, NULL, 10), 4);
-    else if (!strncmp(tok, "zeros:", 6)) {
-      size_t n = strtoul(tok + 6, NULL, 10);
-      if (h2_buf_reserve(payload, n)) {
-        memset(payload->p + payload->len, 0, n);
-        payload->len += n;
-      }
-    } else if (!strncmp(tok, "str:", 4))
+    else if (!strncmp(tok, "zeros:", 6))
+      h2_buf_fill(payload, 0, strtoul(tok + 6, NULL, 10));
+    else if (!strncmp(tok, "str:", 4))
       h2_buf_put(payload, tok + 4, strlen(tok + 4));
     else if (!strcmp(tok, "req"))
       put_request(payload, ctx, "GET", path);
@@ -184,14 +180,10 @@ static bool build_frame(const check_build_ctx *ctx, const char *line_in, uint32_
       const char *v = tok + 4;
       size_t n = v[0] == '*' ? strtoul(v + 1, NULL, 10) : strlen(v);
       put_len7(payload, n);
-      if (v[0] == '*') {
-        if (h2_buf_reserve(payload, n)) {
-          memset(payload->p + payload->len, 'a', n);
-          payload->len += n;
-        }
-      } else {
+      if (v[0] == '*')
+        h2_buf_fill(payload, 'a', n);
+      else
         h2_buf_put(payload, v, n);
-      }
     } else if (!strncmp(tok, "rep:", 4)) { /* rep:N:HEX */
       char *colon = strchr(tok + 4, ':');
       unsigned long n = strtoul(tok + 4, NULL, 10);

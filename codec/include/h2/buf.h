@@ -73,6 +73,14 @@ static inline bool h2_buf_put(h2_buf *b, const void *p, size_t n) {
   return true;
 }
 
+/* n copies of one byte (padding, filler). */
+static inline bool h2_buf_fill(h2_buf *b, uint8_t byte, size_t n) {
+  if (!h2_buf_reserve(b, n)) return false;
+  memset(b->p + b->len, byte, n);
+  b->len += n;
+  return true;
+}
+
 static inline bool h2_buf_put_u8(h2_buf *b, uint8_t v) {
   return h2_buf_put(b, &v, 1);
 }
