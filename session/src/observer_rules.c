@@ -114,6 +114,32 @@ static const rule_entry rules[] = {
      "a header list larger than the receiver's SETTINGS_MAX_HEADER_LIST_SIZE", NULL, K},
     {"content-length-mismatch", E, "RFC 9113 §8.1.1",
      "DATA payload length different from the content-length header", "bad-content-length", K},
+    /* Extensions: SETTINGS of RFC 8441 and RFC 9218 (the observer), extension frames,
+     * extended CONNECT and WebSocket (the decoder's notes). */
+    {"priorities-setting-changed", E, "RFC 9218 §2.1",
+     "SETTINGS_NO_RFC7540_PRIORITIES changed after the first SETTINGS frame", NULL, K},
+    {"connect-protocol-withdrawn", E, "RFC 8441 §3",
+     "SETTINGS_ENABLE_CONNECT_PROTOCOL sent as 0 after it was 1", NULL, K},
+    {"altsvc-invalid", W, "RFC 7838 §4",
+     "an ALTSVC frame the receiver must ignore (origin on a stream, none on stream 0, "
+     "malformed)",
+     NULL, K},
+    {"origin-invalid", W, "RFC 8336 §2.1",
+     "an ORIGIN frame the receiver must ignore (not on stream 0, malformed entry)", NULL, K},
+    {"priority-update-invalid", E, "RFC 9218 §7.1",
+     "a PRIORITY_UPDATE frame not on stream 0, for stream 0, too short or from a server", NULL, K},
+    {"priority-field-invalid", W, "RFC 9218 §4",
+     "a priority field value that is not a Structured Field Dictionary, or a u or i member "
+     "the receiver must ignore",
+     NULL, K},
+    {"extended-connect-invalid", E, "RFC 8441 §4",
+     "a :protocol request the server did not enable, or one that is not CONNECT or lacks "
+     ":scheme and :path",
+     NULL, K},
+    {"websocket-frame-invalid", E, "RFC 6455 §5",
+     "a WebSocket frame on an extended CONNECT stream that breaks RFC 6455 (mask, opcode, "
+     "length, control frame, close code)",
+     NULL, K},
     /* Frame and field-block level (reported by `read --lint` from the decoder). */
     {"continuation-interleaved", E, "RFC 9113 §6.10",
      "a field block interrupted by another frame, or CONTINUATION without a block", NULL, K},
