@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# test_ext_captures.sh — the extension frames of tests/captures/ext-frames.pcap
+# (recorded once, tests/captures/README): `read --json` decodes ALTSVC
+# (RFC 7838 §4), ORIGIN (RFC 8336 §2.1), PRIORITY_UPDATE (RFC 9218 §7.1) and
+# the priority field (RFC 9218 §4) to the values the recorder sent, notes
+# each broken rule on its frame, and `read --lint` reports them with the
+# observer's SETTINGS findings (NO_RFC7540_PRIORITIES changed, RFC 9218 §2.1;
+# ENABLE_CONNECT_PROTOCOL 1 -> 0, RFC 8441 §3); the JSON validates.
+set -euo pipefail
+H=${H2SCOPE:?}
+src=${H2_SOURCE_DIR:?}
+cap=$src/tests/captures/ext-frames.pcap
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+"$H" read --json "$cap" >"$work/read.json"
+python3 - "$work/read.json" <<'PY' || fail "decoded values"
+import json, sys
+frames = [json.loads(l) for l in open(sys.argv[1]) if '"type"' in l]
+def of(t): return [f for f in frames if f["type"] == t]
+def notes(f): return [n["rule"] for n in f.get("notes", [])]
+alt = of("ALTSVC")
+assert [a["altsvc"] for a in alt] == [
+    {"origin": "https://example.test", "value": 'h3=":443"; ma=86400'},
+    {"origin": "", "value": 'h2=":8443"'},
+    {"origin": "https://example.test", "value": "clear"}], alt
+assert [notes(a) for a in alt] == [[], ["altsvc-invalid"], ["altsvc-invalid"]]
+assert all(a["type_id"] == 10 for a in alt)
+org = of("ORIGIN")
+assert [o["origins"] for o in org] == [["https://example.test", "https://cdn.example.test"],
+                                       ["https://other.example.test"]], org
+assert [notes(o) for o in org] == [[], ["origin-invalid"]]
+pu = of("PRIORITY_UPDATE")
+assert [p["priority_update"] for p in pu] == [
+    {"stream": 1, "value": "u=0, i", "urgency": 0, "incremental": True},
+    {"stream": 3, "value": "u=9, i", "urgency": 3, "incremental": True},
+    {"stream": 1, "value": "u=2", "urgency": 2, "incremental": False},
+    {"stream": 0, "value": "u=2", "urgency": 2, "incremental": False}], pu
+assert [notes(p) for p in pu] == [[], ["priority-field-invalid"], ["priority-update-invalid"],
+                                  ["priority-update-invalid"]], [notes(p) for p in pu]
+get = [f for f in of("HEADERS") if ["priority", "u=5"] in f.get("headers", [])]
+assert get and get[0]["priority_field"] == {"urgency": 5, "incremental": False, "valid": True}
+settings = [notes(f) for f in of("SETTINGS") if notes(f)]
+assert settings == [["priorities-setting-changed"], ["connect-protocol-withdrawn"]], settings
+connect = [f for f in of("HEADERS") if [":protocol", "websocket"] in f.get("headers", [])]
+assert notes(connect[0]) == ["extended-connect-invalid"], connect
+PY
+python3 "$src/tests/cli/validate_json.py" "$src/docs/schema/v1" read.schema.json <"$work/read.json" ||
+  fail "read --json does not validate"
+echo "ok: ALTSVC, ORIGIN, PRIORITY_UPDATE and the priority field decoded, rules noted"
+
+rc=0
+"$H" read --lint "$cap" >"$work/lint.txt" || rc=$?
+[ $rc = 1 ] || fail "lint exit $rc, want 1 (errors)"
+ids=$(awk '{print $10}' "$work/lint.txt" | tr -d : | tr '\n' ' ')
+want="altsvc-invalid altsvc-invalid origin-invalid priority-field-invalid priorities-setting-changed \
+priority-update-invalid priority-update-invalid connect-protocol-withdrawn extended-connect-invalid "
+[ "$ids" = "$want" ] || fail "lint ids: $ids"
+grep "priorities-setting-changed: the client changed SETTINGS_NO_RFC7540_PRIORITIES from 1 to 0" \
+  "$work/lint.txt" >/dev/null || fail "no NO_RFC7540_PRIORITIES finding: $(cat "$work/lint.txt")"
+grep "s2c stream 0 frame 18 error connect-protocol-withdrawn" "$work/lint.txt" >/dev/null ||
+  fail "no ENABLE_CONNECT_PROTOCOL finding"
+"$H" read --lint --json "$cap" >"$work/lint.json" || true
+python3 "$src/tests/cli/validate_json.py" "$src/docs/schema/v1" lint.schema.json <"$work/lint.json" ||
+  fail "lint --json does not validate"
+echo "ok: --lint reports the 9 findings, SARIF-able ids from the catalogue"
