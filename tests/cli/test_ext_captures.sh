@@ -65,3 +65,14 @@ grep "s2c stream 0 frame 18 error connect-protocol-withdrawn" "$work/lint.txt" >
 python3 "$src/tests/cli/validate_json.py" "$src/docs/schema/v1" lint.schema.json <"$work/lint.json" ||
   fail "lint --json does not validate"
 echo "ok: --lint reports the 9 findings, SARIF-able ids from the catalogue"
+
+# A value other than 0 or 1 of either boolean setting is a connection error
+# the frame codec reports (RFC 9218 §2.1, RFC 8441 §3).
+for id in 8 9; do
+  printf '\x00\x00\x06\x04\x00\x00\x00\x00\x00\x00'"\\x0$id"'\x00\x00\x00\x02' >"$work/s.bin"
+  "$H" frames --json "$work/s.bin" >"$work/s.json" || true
+  want=$([ $id = 9 ] && echo "RFC 9218 §2.1" || echo "RFC 8441 §3")
+  grep "\"code\":\"settings-boolean\".*\"rfc_code\":\"PROTOCOL_ERROR\".*\"section\":\"$want\"" \
+    "$work/s.json" >/dev/null || fail "setting $id = 2 not rejected: $(cat "$work/s.json")"
+done
+echo "ok: SETTINGS_NO_RFC7540_PRIORITIES and SETTINGS_ENABLE_CONNECT_PROTOCOL = 2 rejected"
