@@ -114,6 +114,30 @@ static const rule_entry rules[] = {
      "a header list larger than the receiver's SETTINGS_MAX_HEADER_LIST_SIZE", NULL, K},
     {"content-length-mismatch", E, "RFC 9113 §8.1.1",
      "DATA payload length different from the content-length header", "bad-content-length", K},
+    /* Frame and field-block level (reported by `read --lint` from the decoder). */
+    {"continuation-interleaved", E, "RFC 9113 §6.10",
+     "a field block interrupted by another frame, or CONTINUATION without a block", NULL, K},
+    {"hpack-error", E, "RFC 7541", "a header block that cannot be decoded (COMPRESSION_ERROR)",
+     NULL, K},
+    {"pseudo-header-invalid", E, "RFC 9113 §8.3",
+     "pseudo-header fields missing, unknown, repeated, misplaced or in trailers",
+     "pseudo-header-after-regular pseudo-header-in-trailers unknown-pseudo-header bad-status "
+     "duplicate-pseudo-header missing-pseudo-header bad-connect-request protocol-without-connect "
+     "empty-path",
+     K},
+    {"connection-specific-field", E, "RFC 9113 §8.2.2",
+     "connection-specific header field (connection, keep-alive, upgrade, te other than trailers)",
+     "te-not-trailers", K},
+    {"field-invalid", E, "RFC 9113 §8.2.1",
+     "field name with uppercase letters or value with CR, LF or NUL", "bad-field-value", K},
+    {"frame-invalid", E, "RFC 9113 §4-§6", "a frame that breaks its type's format rules", NULL, K},
+    {"findings-discarded", H2_FINDING_INFO, "h2scope",
+     "findings after packets missing from the capture, left out (the loss may explain them)", NULL,
+     K},
+    {"findings-suppressed", H2_FINDING_INFO, "h2scope",
+     "more findings of one id on a connection than are shown (all are counted; attack patterns "
+     "are always shown)",
+     NULL, K},
     /* Extensions: SETTINGS of RFC 8441 and RFC 9218 (the observer), extension frames,
      * extended CONNECT and WebSocket (the decoder's notes). */
     {"priorities-setting-changed", E, "RFC 9218 §2.1",
@@ -139,30 +163,6 @@ static const rule_entry rules[] = {
     {"websocket-frame-invalid", E, "RFC 6455 §5",
      "a WebSocket frame on an extended CONNECT stream that breaks RFC 6455 (mask, opcode, "
      "length, control frame, close code)",
-     NULL, K},
-    /* Frame and field-block level (reported by `read --lint` from the decoder). */
-    {"continuation-interleaved", E, "RFC 9113 §6.10",
-     "a field block interrupted by another frame, or CONTINUATION without a block", NULL, K},
-    {"hpack-error", E, "RFC 7541", "a header block that cannot be decoded (COMPRESSION_ERROR)",
-     NULL, K},
-    {"pseudo-header-invalid", E, "RFC 9113 §8.3",
-     "pseudo-header fields missing, unknown, repeated, misplaced or in trailers",
-     "pseudo-header-after-regular pseudo-header-in-trailers unknown-pseudo-header bad-status "
-     "duplicate-pseudo-header missing-pseudo-header bad-connect-request protocol-without-connect "
-     "empty-path",
-     K},
-    {"connection-specific-field", E, "RFC 9113 §8.2.2",
-     "connection-specific header field (connection, keep-alive, upgrade, te other than trailers)",
-     "te-not-trailers", K},
-    {"field-invalid", E, "RFC 9113 §8.2.1",
-     "field name with uppercase letters or value with CR, LF or NUL", "bad-field-value", K},
-    {"frame-invalid", E, "RFC 9113 §4-§6", "a frame that breaks its type's format rules", NULL, K},
-    {"findings-discarded", H2_FINDING_INFO, "h2scope",
-     "findings after packets missing from the capture, left out (the loss may explain them)", NULL,
-     K},
-    {"findings-suppressed", H2_FINDING_INFO, "h2scope",
-     "more findings of one id on a connection than are shown (all are counted; attack patterns "
-     "are always shown)",
      NULL, K},
 };
 
