@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include "h2/cursor.h"
+
 const char *ws_opcode_name(uint8_t opcode) {
   switch (opcode) {
   case WS_CONTINUATION:
@@ -63,23 +65,26 @@ static void start_frame(ws_reader *r) {
   f->rsv = (uint8_t)((h[0] >> 4) & 7);
   f->opcode = h[0] & 0x0f;
   f->masked = (h[1] & 0x80) != 0;
+  /* The extended length and the masking key through the cursor (the header
+   * is complete: header_len octets are there). */
+  h2_cursor c = h2_cursor_make(h + 2, sizeof r->hdr - 2);
   uint8_t len7 = h[1] & 0x7f;
-  size_t at = 2;
   if (len7 < 126) {
     f->length_bits = 7;
     f->length = len7;
   } else if (len7 == 126) {
+    uint16_t v = 0;
+    (void)h2_cursor_get_u16(&c, &v);
     f->length_bits = 16;
-    f->length = ((uint64_t)h[2] << 8) | h[3];
-    at = 4;
+    f->length = v;
     if (f->length < 126)
       problem(f, "WebSocket payload length not in its minimal encoding", "RFC 6455 §5.2");
   } else {
+    uint32_t hi = 0, lo = 0;
+    (void)h2_cursor_get_u32(&c, &hi);
+    (void)h2_cursor_get_u32(&c, &lo);
     f->length_bits = 64;
-    f->length = 0;
-    for (int i = 0; i < 8; i++)
-      f->length = (f->length << 8) | h[2 + i];
-    at = 10;
+    f->length = ((uint64_t)hi << 32) | lo;
     /* §5.2: "the most significant bit MUST be 0" */
     if (f->length >> 63)
       problem(f, "WebSocket 64-bit payload length with its most significant bit set",
@@ -87,7 +92,8 @@ static void start_frame(ws_reader *r) {
     else if (f->length <= 0xffff)
       problem(f, "WebSocket payload length not in its minimal encoding", "RFC 6455 §5.2");
   }
-  if (f->masked) memcpy(f->mask_key, h + at, 4);
+  const uint8_t *key = NULL;
+  if (f->masked && h2_cursor_get_bytes(&c, 4, &key)) memcpy(f->mask_key, key, 4);
   r->payload_seen = 0;
   r->in_payload = true;
   /* §5.1: "a client MUST mask all frames that it sends to the server";
