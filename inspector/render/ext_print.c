@@ -37,6 +37,7 @@ void ext_fields_json(out_buf *o, const decoded_frame *d) {
   case H2_ALTSVC: {
     h2_altsvc a;
     h2_altsvc_decode(f, &a, NULL);
+    if (!a.value) break; /* malformed (a note says so): no fields to show */
     json_key(o, "altsvc", 0);
     out_puts(o, "{\"origin\":");
     json_str(o, (const char *)a.origin, a.origin_len);
@@ -95,6 +96,7 @@ void ext_fields_text(out_buf *o, int indent, const decoded_frame *d) {
   case H2_ALTSVC: {
     h2_altsvc a;
     h2_altsvc_decode(f, &a, NULL);
+    if (!a.value) break; /* malformed (a note says so): no fields to show */
     out_spaces(o, indent);
     out_puts(o, "altsvc: origin=\"");
     text_escaped(o, (const char *)a.origin, a.origin_len);

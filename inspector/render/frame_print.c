@@ -421,6 +421,7 @@ void text_escaped(out_buf *o, const char *s, size_t n) {
   /* Printable ASCII as is, everything else \xNN: a terminal never gets raw bytes. */
   static const char hex[] = "0123456789abcdef";
   size_t run = 0;
+  if (n == 0) return; /* also covers s == NULL */
   for (size_t i = 0; i < n; i++) {
     uint8_t c = (uint8_t)s[i];
     if (c >= 0x20 && c < 0x7f && c != '\\') continue;

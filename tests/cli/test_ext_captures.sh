@@ -76,3 +76,20 @@ for id in 8 9; do
     "$work/s.json" >/dev/null || fail "setting $id = 2 not rejected: $(cat "$work/s.json")"
 done
 echo "ok: SETTINGS_NO_RFC7540_PRIORITIES and SETTINGS_ENABLE_CONNECT_PROTOCOL = 2 rejected"
+
+# Malformed extension payloads (ALTSVC of 1 octet, an ORIGIN entry cut off,
+# an empty ORIGIN, PRIORITY_UPDATE of 2 octets) print their header and no
+# fields, in text and in valid JSON, under the sanitizers.
+python3 -c "
+import struct, sys
+def fr(t, s, p): return struct.pack('>I', len(p))[1:] + struct.pack('>BBI', t, 0, s) + p
+sys.stdout.buffer.write(fr(0xa, 0, b'\x00') + fr(0xc, 0, b'\x00\x09ht') + fr(0xc, 0, b'') +
+                        fr(0x10, 0, b'\x00\x01') + fr(0x10, 0, b'\x00\x00\x00\x01'))" >"$work/odd.bin"
+"$H" frames "$work/odd.bin" >"$work/odd.txt" || fail "frames on malformed extension payloads"
+[ "$(grep -c '^\[' "$work/odd.txt")" = 5 ] || fail "frames: $(cat "$work/odd.txt")"
+grep -x '    priority_update: stream=1 value="" (urgency=3 incremental=false)' "$work/odd.txt" \
+  >/dev/null || fail "empty PRIORITY_UPDATE value: $(cat "$work/odd.txt")"
+"$H" frames --json "$work/odd.bin" >"$work/odd.json"
+python3 "$src/tests/cli/validate_json.py" "$src/docs/schema/v1" frames.schema.json <"$work/odd.json" ||
+  fail "frames --json on malformed payloads does not validate"
+echo "ok: malformed extension payloads shown without fields"
