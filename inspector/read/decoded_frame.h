@@ -13,6 +13,7 @@
 
 #include "h2/frame.h"
 #include "h2/hpack.h"
+#include "h2/observer.h"
 
 /* A rule the frame broke that only connection context shows (`read`: stream
  * states, RFC 9113 §5.1; field validity, §8.2/§8.3). Strings are static. */
@@ -48,6 +49,14 @@ typedef struct decoded_frame {
   uint32_t table_size;     /* decoder's dynamic table size after the block */
   const frame_note *notes; /* connection-context rule notes (NULL for `frames`) */
   size_t note_count;
+  /* `read`: the flow-control windows after this frame, when it changed one
+   * and they are known (RFC 9113 §6.9; the observer's, h2/observer.h). */
+  bool windows_set;
+  h2_window_view windows;
+  /* `read`: the capture packets (1-based, as Wireshark numbers them in the
+   * file) that carried the frame's first and its last byte; for TLS, of
+   * the records that carried them. 0: not known. */
+  uint64_t pkt_first, pkt_last;
 } decoded_frame;
 
 #endif

@@ -47,6 +47,16 @@ typedef struct conn_alloc {
   h2_observer *observer;
   frame_note *notes;
   size_t *n, cap;
+  bool fed; /* the observer judged the frame being decoded (its windows are this frame's) */
+  /* The frame being judged, for the stall events it causes. */
+  int cur_dir;
+  uint64_t cur_offset, cur_pkt;
+  /* Stall events of the frame being judged, told after the frame itself
+   * (a SETTINGS can end one per open stream: grows up to the observer's
+   * stream table). */
+  h2_window_stall *stalls;
+  size_t nstalls, stalls_cap;
+  bool in_frame;
 } conn_alloc;
 
 static void event(h2_conn *c, int dir, const char *ev, uint64_t offset, const char *msg,
@@ -70,14 +80,76 @@ static void on_state_finding(void *user, const h2_finding *f) {
       .rule = f->id, .message = description ? description : f->id, .section = f->section};
 }
 
-static void observe_states(h2_conn *c, int dir, const h2_frame *f, frame_note *notes, size_t *n,
-                           size_t cap) {
+/* A zero-window stall (h2/observer.h) as a "stall-begin" or "stall-end"
+ * event: at the frame that began it (the sender's DATA) or ended it (the
+ * receiver's WINDOW_UPDATE or SETTINGS, the frame that closed the stream,
+ * or the connection's end), with where it began and how long it lasted. */
+static void stall_event(conn_alloc *a, const h2_window_stall *s) {
+  h2_conn *c = &a->conn;
+  const char *sender = s->sender == FLOW_DIR_C2S ? "client" : "server";
+  const char *which = s->connection ? "connection" : "stream";
+  char msg[200], extra[400];
+  int n = snprintf(extra, sizeof extra,
+                   ",\"stream\":%u,\"window\":\"%s\",\"sender\":\"%s\",\"value\":%lld", s->stream,
+                   which, sender, (long long)s->window);
+  if (!s->end) {
+    snprintf(msg, sizeof msg, "the %s's DATA on stream %u waits: the %s window is at %lld", sender,
+             s->stream, which, (long long)s->window);
+    event(c, a->cur_dir, "stall-begin", a->cur_offset, msg, extra, NULL);
+    return;
+  }
+  bool at_end = !strcmp(s->why, "connection-end") || !strcmp(s->why, "history-lost");
+  double ms = ((at_end ? c->last_ts : c->ts) - s->since) * 1000.0;
+  if (ms < 0) ms = 0;
+  if (n > 0 && (size_t)n < sizeof extra) {
+    int m = snprintf(extra + n, sizeof extra - (size_t)n,
+                     ",\"why\":\"%s\",\"duration_ms\":%.3f,\"begin_offset\":%llu", s->why, ms,
+                     (unsigned long long)s->begin_offset);
+    if (m > 0 && s->begin_pkt && (size_t)(n + m) < sizeof extra)
+      snprintf(extra + n + m, sizeof extra - (size_t)(n + m), ",\"begin_pkt\":%llu",
+               (unsigned long long)s->begin_pkt);
+  }
+  int k = snprintf(msg, sizeof msg,
+                   "the %s's DATA on stream %u waited %.3f ms on the %s window (%s; began at "
+                   "offset %llu",
+                   sender, s->stream, ms, which, s->why, (unsigned long long)s->begin_offset);
+  if (k > 0 && (size_t)k < sizeof msg)
+    snprintf(msg + k, sizeof msg - (size_t)k, s->begin_pkt ? ", packet %llu)" : ")",
+             (unsigned long long)s->begin_pkt);
+  event(c, at_end ? s->sender : a->cur_dir, "stall-end",
+        at_end ? c->dir[s->sender].bytes : a->cur_offset, msg, extra, NULL);
+}
+
+static void on_stall(void *user, const h2_window_stall *s) {
+  conn_alloc *a = user;
+  if (!a->in_frame) {
+    stall_event(a, s);
+    return;
+  }
+  if (a->nstalls == a->stalls_cap) {
+    size_t cap = a->stalls_cap ? a->stalls_cap * 2 : 8;
+    h2_window_stall *n = realloc(a->stalls, cap * sizeof *n);
+    if (!n) {
+      event(&a->conn, a->cur_dir, "decode-error", a->cur_offset,
+            "out of memory: a stall event is lost", NULL, NULL);
+      return;
+    }
+    a->stalls = n;
+    a->stalls_cap = cap;
+  }
+  a->stalls[a->nstalls++] = *s;
+}
+
+static void observe_states(h2_conn *c, int dir, const decoded_frame *d, frame_note *notes,
+                           size_t *n, size_t cap) {
+  const h2_frame *f = &d->frame;
   conn_alloc *a = (conn_alloc *)c;
   if (!a->observer) {
     h2_observer_config cfg;
     memset(&cfg, 0, sizeof cfg); /* no thresholds: the abusive patterns are --lint's */
     cfg.upgraded = c->upgrade;
     cfg.on_finding = on_state_finding;
+    cfg.on_stall = on_stall;
     cfg.user = a;
     a->observer = h2_observer_new(&cfg);
     if (!a->observer) return;
@@ -86,8 +158,13 @@ static void observe_states(h2_conn *c, int dir, const h2_frame *f, frame_note *n
   a->notes = notes;
   a->n = n;
   a->cap = cap;
+  a->cur_dir = dir;
+  a->cur_offset = d->offset;
+  a->cur_pkt = d->pkt_last;
+  h2_observer_mark(a->observer, d->offset, d->pkt_last);
   h2_observer_frame(a->observer, dir, f, NULL, c->ts);
   a->notes = NULL;
+  a->fed = true;
 }
 
 /* Connection-context rules for a well-formed frame: the field list against
@@ -126,7 +203,7 @@ static size_t check_rules(h2_conn *c, int dir, const decoded_frame *d, frame_not
     for (size_t i = 0; i < state_n; i++)
       if (!strcmp(state_notes[i].rule, "data-before-headers") && n < cap)
         notes[n++] = state_notes[i];
-    observe_states(c, dir, f, notes, &n, cap);
+    observe_states(c, dir, d, notes, &n, cap);
   }
   /* A PUSH_PROMISE's request is the client's side of the promised stream,
    * which stream_states already marks; the server's response is to come. */
@@ -147,10 +224,16 @@ static void sd_on_frame(void *user, const decoded_frame *d0) {
   frame_note notes[8];
   d1.peer_list_limit_set = c->dir[!x->dir].max_list_set;
   d1.peer_list_limit = c->dir[!x->dir].max_list;
+  conn_alloc *a = (conn_alloc *)c;
+  a->fed = false;
+  a->in_frame = true;
   if (d1.frame_status == H2_OK) {
     d1.notes = notes;
     d1.note_count = check_rules(c, x->dir, &d1, notes, sizeof notes / sizeof *notes);
   }
+  a->in_frame = false;
+  if (a->fed && h2_observer_windows(a->observer, &d1.windows) && d1.windows.changed)
+    d1.windows_set = true;
   if (d1.frame_status != H2_OK || (d1.block_complete && d1.block_status != H2_OK) || d1.note_count)
     d->errors++;
   if (d1.frame_status == H2_OK) {
@@ -194,6 +277,9 @@ static void sd_on_frame(void *user, const decoded_frame *d0) {
     }
   }
   if (c->sink.on_frame) c->sink.on_frame(c->sink.user, c, x->dir, &d1);
+  for (size_t i = 0; i < a->nstalls; i++)
+    stall_event(a, &a->stalls[i]);
+  a->nstalls = 0;
 }
 
 static void sd_on_event(void *user, const char *ev, uint64_t offset, const char *msg) {
@@ -527,6 +613,7 @@ void h2_conn_free(h2_conn *c) {
   }
   stream_states_free(&c->states);
   h2_observer_free(((conn_alloc *)c)->observer);
+  free(((conn_alloc *)c)->stalls);
   free(((conn_alloc *)c)->up);
   free((conn_alloc *)c);
 }
@@ -606,4 +693,6 @@ void h2_conn_finish(h2_conn *c, double ts) {
       }
     }
   }
+  /* Stalls still open end with the connection. */
+  if (((conn_alloc *)c)->observer) h2_observer_finish(((conn_alloc *)c)->observer);
 }

@@ -33,6 +33,7 @@ typedef struct print_options {
   uint8_t data;      /* enum print_data: DATA payload preview */
   uint32_t data_max; /* preview bytes (default 64) */
   bool redact;       /* values of credentials and never-indexed fields → "[redacted]" */
+  bool windows;      /* text: the flow-control windows under each frame that changed one */
 } print_options;
 
 enum print_data { PRINT_DATA_NONE = 0, PRINT_DATA_TEXT = 1, PRINT_DATA_HEX = 2 };

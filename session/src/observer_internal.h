@@ -49,6 +49,7 @@ typedef struct obs_stream {
   uint32_t flags;
   int64_t window[2];         /* what endpoint d may still send on this stream */
   double stall_since[2];     /* with F_STALL*: when d's stall began */
+  uint64_t stall_mark[2][2]; /* ... and the mark (offset, packet) of the frame that began it */
   int64_t content_length[2]; /* declared by d; -1: none */
   uint64_t data_len[2];      /* DATA payload sent by d */
 } obs_stream;
@@ -135,6 +136,8 @@ struct h2_observer {
   bool conn_stall[2];
   uint32_t conn_stall_stream[2];
   double conn_stall_since[2];
+  uint64_t conn_stall_mark[2][2];
+  uint64_t mark[2]; /* h2_observer_mark: offset and packet of the frame being judged */
   /* the windows after the last frame that changed one (h2_observer_windows) */
   h2_window_view view;
   wu_count wu[2]; /* WINDOW_UPDATE flood, by the endpoint sending them */

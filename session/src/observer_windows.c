@@ -34,7 +34,7 @@ static void touch(h2_observer *o, uint32_t id, const obs_stream *s) {
 }
 
 static void stall_event(h2_observer *o, bool end, int sender, uint32_t stream, bool connection,
-                        int64_t window, double since, const char *why) {
+                        int64_t window, double since, const uint64_t mark[2], const char *why) {
   if (!o->cfg.on_stall) return;
   h2_window_stall e = {.end = end,
                        .sender = (uint8_t)sender,
@@ -42,6 +42,8 @@ static void stall_event(h2_observer *o, bool end, int sender, uint32_t stream, b
                        .connection = connection,
                        .window = window,
                        .since = since,
+                       .begin_offset = mark[0],
+                       .begin_pkt = mark[1],
                        .why = why};
   o->cfg.on_stall(o->cfg.user, &e);
 }
@@ -56,7 +58,7 @@ static void end_conn_stall(h2_observer *o, int d, const char *why) {
   o->conn_stall[d] = false;
   o->stall_stream[d][1] = 0;
   stall_event(o, true, d, o->conn_stall_stream[d], true, o->conn_window[d], o->conn_stall_since[d],
-              why);
+              o->conn_stall_mark[d], why);
 }
 
 /* Keeps the internal-data-buffering counts in step with s: a sender's
@@ -91,7 +93,7 @@ static void track(h2_observer *o, obs_stream *s, const char *opened) {
     if ((s->flags & fst) && (!can_send(s, d) || s->window[d] > 0)) {
       s->flags &= ~fst;
       if (o->stall_stream[d][0] == s->id) o->stall_stream[d][0] = 0;
-      stall_event(o, true, d, s->id, false, s->window[d], s->stall_since[d],
+      stall_event(o, true, d, s->id, false, s->window[d], s->stall_since[d], s->stall_mark[d],
                   can_send(s, d) ? opened : "stream-closed");
     }
     if (o->conn_stall[d] && o->conn_stall_stream[d] == s->id && !can_send(s, d))
@@ -111,6 +113,11 @@ void obs_windows_open(h2_observer *o, obs_stream *s) {
 
 void obs_windows_frame_start(h2_observer *o) {
   o->view.changed = false;
+}
+
+void h2_observer_mark(h2_observer *o, uint64_t offset, uint64_t pkt) {
+  o->mark[0] = offset;
+  o->mark[1] = pkt;
 }
 
 bool h2_observer_windows(const h2_observer *o, h2_window_view *v) {
@@ -160,19 +167,21 @@ void obs_windows_data(h2_observer *o, int dir, obs_stream *s, const h2_frame *f)
     if (s->window[dir] <= 0 && !(s->flags & fst)) {
       s->flags |= fst;
       s->stall_since[dir] = o->ts;
+      memcpy(s->stall_mark[dir], o->mark, sizeof o->mark);
       if (!o->stall_stream[dir][0]) {
         o->stall_stream[dir][0] = s->id;
         o->stall_since[dir][0] = o->ts;
       }
-      stall_event(o, false, dir, s->id, false, s->window[dir], o->ts, NULL);
+      stall_event(o, false, dir, s->id, false, s->window[dir], o->ts, o->mark, NULL);
     }
     if (o->conn_window[dir] <= 0 && !o->conn_stall[dir]) {
       o->conn_stall[dir] = true;
       o->conn_stall_stream[dir] = s->id;
       o->conn_stall_since[dir] = o->ts;
+      memcpy(o->conn_stall_mark[dir], o->mark, sizeof o->mark);
       o->stall_stream[dir][1] = s->id;
       o->stall_since[dir][1] = o->ts;
-      stall_event(o, false, dir, s->id, true, o->conn_window[dir], o->ts, NULL);
+      stall_event(o, false, dir, s->id, true, o->conn_window[dir], o->ts, o->mark, NULL);
     }
   }
   uint32_t flag = dir == 0 ? F_OVERRUN0 : F_OVERRUN1;
@@ -282,7 +291,7 @@ static void end_all(h2_observer *o, const char *why) {
       obs_stream *s = &o->slots[i];
       if (!s->id || !(s->flags & fst)) continue;
       s->flags &= ~fst;
-      stall_event(o, true, d, s->id, false, s->window[d], s->stall_since[d], why);
+      stall_event(o, true, d, s->id, false, s->window[d], s->stall_since[d], s->stall_mark[d], why);
     }
     if (o->conn_stall[d]) end_conn_stall(o, d, why);
     o->stall_stream[d][0] = o->stall_stream[d][1] = 0;

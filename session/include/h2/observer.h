@@ -140,6 +140,8 @@ typedef struct h2_window_stall {
   bool connection; /* the connection window, else the stream's */
   int64_t window;  /* the window now */
   double since;    /* when it began (capture time, s) */
+  /* what h2_observer_mark gave for the frame that began it */
+  uint64_t begin_offset, begin_pkt;
   /* with end: "window-update", "settings" (INITIAL_WINDOW_SIZE), "stream-closed",
    * "connection-end", "history-lost" */
   const char *why;
@@ -177,6 +179,9 @@ void h2_observer_free(h2_observer *o);
  * block (may be NULL) when this frame completed a field block. */
 void h2_observer_frame(h2_observer *o, int dir, const h2_frame *f, const h2_observer_block *block,
                        double ts);
+/* Labels the frames given from now on (e.g. a capture's byte offset and
+ * packet number) for the stall events, which say where a stall began. */
+void h2_observer_mark(h2_observer *o, uint64_t offset, uint64_t pkt);
 /* The windows after the last frame (v->changed: that frame changed one:
  * DATA, WINDOW_UPDATE, a SETTINGS or its ACK that changed
  * INITIAL_WINDOW_SIZE, the HEADERS or PUSH_PROMISE that opened a stream);
