@@ -48,6 +48,8 @@ typedef struct rec {
   double ts, first_ts;
   uint64_t offset, len;
   uint64_t bytes[2];
+  uint64_t pkt_first, pkt_last; /* on_bytes: capture_flow's packet numbers */
+  uint32_t pkt_file;
 } rec;
 
 #define ALIGN8(n) (((n) + 7) & ~(size_t)7)
@@ -188,6 +190,9 @@ static void replay(job_worker *w, const rec *r) {
   }
   case REC_BYTES: {
     int dir = take_counts(jf, r);
+    jf->pub.pkt_first = r->pkt_first;
+    jf->pub.pkt_last = r->pkt_last;
+    jf->pub.pkt_file = r->pkt_file;
     if (c->on_bytes)
       c->on_bytes(c->user, &jf->pub, dir, r->offset, payload + tls_len, (size_t)r->len, r->ts);
     break;
@@ -432,6 +437,9 @@ static void on_bytes(void *user, capture_flow *f, int dir, uint64_t offset, cons
   counted(r, f, dir, tls);
   r->offset = offset;
   r->len = len;
+  r->pkt_first = f->pkt_first;
+  r->pkt_last = f->pkt_last;
+  r->pkt_file = f->pkt_file;
   memcpy((uint8_t *)r + REC_HEAD + tls_len, data, len);
   record_done(j);
 }

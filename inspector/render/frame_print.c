@@ -58,6 +58,8 @@ static size_t data_preview_len(const print_options *po, const h2_frame *f) {
 
 /* ---- JSON ---- */
 
+static void json_meta_cached(out_buf *o, const print_options *po, const frame_meta *m);
+
 static void json_meta_render(out_buf *o, const print_options *po, const frame_meta *m) {
   out_puts(o, ",\"conn\":");
   out_u64(o, m->conn);
@@ -70,12 +72,39 @@ static void json_meta_render(out_buf *o, const print_options *po, const frame_me
   out_puts(o, m->dir == FLOW_DIR_S2C ? ",\"dir\":\"s2c\"" : ",\"dir\":\"c2s\"");
 }
 
+/* "pkt":N, or "pkt":[first,last] when several packets carried it; "file":K
+ * when several files are read. */
+static void json_pkt(out_buf *o, const frame_meta *m) {
+  if (m->pkt_last) {
+    out_puts(o, ",\"pkt\":");
+    if (m->pkt_first && m->pkt_first != m->pkt_last) {
+      out_putc(o, '[');
+      out_u64(o, m->pkt_first);
+      out_putc(o, ',');
+      out_u64(o, m->pkt_last);
+      out_putc(o, ']');
+    } else {
+      out_u64(o, m->pkt_last);
+    }
+  }
+  if (m->file) {
+    out_puts(o, ",\"file\":");
+    out_u64(o, m->file);
+  }
+}
+
 /* The capture context is the same for every frame of a segment: rendered
  * once into the buffer's memo, keyed by everything it is made of (the
- * endpoint texts by content), and copied for the frames after. */
+ * endpoint texts by content), and copied for the frames after; the packet
+ * numbers follow it. */
 void json_meta(out_buf *o, const print_options *po, const frame_meta *m) {
   out_puts(o, "{\"v\":1");
   if (!m) return;
+  json_meta_cached(o, po, m);
+  json_pkt(o, m);
+}
+
+static void json_meta_cached(out_buf *o, const print_options *po, const frame_meta *m) {
   struct {
     char tag[4];
     uint32_t conn;
@@ -402,6 +431,19 @@ void text_prefix(out_buf *o, const print_options *po, const frame_meta *m) {
   out_putc(o, ' ');
   out_fixed(o, m->ts, po->ts_decimals ? po->ts_decimals : 6);
   out_putc(o, ' ');
+  if (m->pkt_last) { /* the packet(s): "#12" or "#12-14", "#2:12" in the second file */
+    out_putc(o, '#');
+    if (m->file) {
+      out_u64(o, m->file);
+      out_putc(o, ':');
+    }
+    if (m->pkt_first && m->pkt_first != m->pkt_last) {
+      out_u64(o, m->pkt_first);
+      out_putc(o, '-');
+    }
+    out_u64(o, m->pkt_last);
+    out_putc(o, ' ');
+  }
   out_puts(o, m->src ? m->src : "?");
   out_puts(o, " -> ");
   out_puts(o, m->dst ? m->dst : "?");

@@ -23,6 +23,11 @@ typedef struct frame_meta {
   const char *src; /* "ip:port" of the sender */
   const char *dst;
   int dir; /* FLOW_DIR_C2S / FLOW_DIR_S2C */
+  /* The capture packets it came from (1-based, Wireshark's frame.number in
+   * its file): first..last, 0 when unknown (first 0: only last known);
+   * file: the 1-based file when several are read, else 0. */
+  uint64_t pkt_first, pkt_last;
+  uint32_t file;
 } frame_meta;
 
 typedef struct print_options {
