@@ -95,6 +95,7 @@ static void on_frame(void *user, h2_conn *c, int dir, const decoded_frame *d) {
   meta_for(rs, c, dir, &m);
   m.pkt_first = d->pkt_first;
   m.pkt_last = d->pkt_last;
+  m.file = d->pkt_file;
   frame_print(rs->out, &rs->o.po, &m, d);
 }
 

@@ -57,6 +57,7 @@ typedef struct decoded_frame {
    * file) that carried the frame's first and its last byte; for TLS, of
    * the records that carried them. 0: not known. */
   uint64_t pkt_first, pkt_last;
+  uint32_t pkt_file; /* of several files read as one, the 1-based file of pkt_last; else 0 */
 } decoded_frame;
 
 #endif

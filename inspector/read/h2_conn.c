@@ -222,9 +222,10 @@ static void sd_on_frame(void *user, const decoded_frame *d0) {
   /* The packets of the frame's first and last byte; the next frame starts
    * right after it. */
   uint64_t end = d1.offset + H2_FRAME_HEADER_LEN + f->hd.length;
-  d1.pkt_first = pkt_map_first(&d->pkts, d1.offset);
-  d1.pkt_last = pkt_map_last(&d->pkts, end - 1);
+  d1.pkt_file = c->pkt_file;
+  d1.pkt_last = pkt_map_last(&d->pkts, end - 1, &d1.pkt_file);
   if (!d1.pkt_last) d1.pkt_last = c->pkt;
+  d1.pkt_first = pkt_map_first(&d->pkts, d1.offset, d1.pkt_file);
   pkt_map_mark(&d->pkts, end);
   d->frames++;
   d->frames_by_type[f->hd.type <= H2_CONTINUATION ? f->hd.type : 10]++;
@@ -632,7 +633,7 @@ void h2_conn_bytes(h2_conn *c, int dir, uint64_t offset, const uint8_t *data, si
   d->bytes += len;
   c->pkt = c->flow->pkt_last;
   c->pkt_file = c->flow->pkt_file;
-  pkt_map_add(&d->pkts, offset, len, c->flow->pkt_first, c->flow->pkt_last);
+  pkt_map_add(&d->pkts, offset, len, c->flow->pkt_first, c->flow->pkt_last, c->flow->pkt_file);
   switch (d->state) {
   case DIR_H2:
     stream_decoder_feed(d->sd, data, len);

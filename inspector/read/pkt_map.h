@@ -16,6 +16,7 @@
 typedef struct pkt_chunk {
   uint64_t start, end;  /* stream offsets [start, end) */
   uint64_t first, last; /* the packets that carried them (a TLS record's: several) */
+  uint32_t file;        /* of several files read as one, the one they are in (0: one file) */
 } pkt_chunk;
 
 typedef struct pkt_map {
@@ -23,14 +24,18 @@ typedef struct pkt_map {
   uint32_t next, count;
   bool mark_set;
   uint64_t mark_offset, mark_pkt; /* where the next frame starts; its packet (0: not yet seen) */
+  uint32_t mark_file;
 } pkt_map;
 
-/* len bytes at offset came in packets first..last (0: unknown, ignored). */
-void pkt_map_add(pkt_map *m, uint64_t offset, size_t len, uint64_t first, uint64_t last);
+/* len bytes at offset came in packets first..last of file (0: unknown,
+ * ignored). */
+void pkt_map_add(pkt_map *m, uint64_t offset, size_t len, uint64_t first, uint64_t last,
+                 uint32_t file);
 /* The first (or the last) packet of the chunk that carried the byte at
- * offset; 0 when it is no longer (or not yet) known. */
-uint64_t pkt_map_first(const pkt_map *m, uint64_t offset);
-uint64_t pkt_map_last(const pkt_map *m, uint64_t offset);
+ * offset; 0 when it is no longer (or not yet) known. pkt_map_first: 0 also
+ * when that packet is in another file than `file` (numbers count per file). */
+uint64_t pkt_map_first(const pkt_map *m, uint64_t offset, uint32_t file);
+uint64_t pkt_map_last(const pkt_map *m, uint64_t offset, uint32_t *file);
 /* Remembers the packet of the byte at offset, where the next frame starts
  * (now, or when it arrives). */
 void pkt_map_mark(pkt_map *m, uint64_t offset);

@@ -95,13 +95,16 @@ static void json_pkt(out_buf *o, const frame_meta *m) {
 
 /* The capture context is the same for every frame of a segment: rendered
  * once into the buffer's memo, keyed by everything it is made of (the
- * endpoint texts by content), and copied for the frames after; the packet
- * numbers follow it. */
+ * endpoint texts by content), and copied for the frames after. */
 void json_meta(out_buf *o, const print_options *po, const frame_meta *m) {
   out_puts(o, "{\"v\":1");
   if (!m) return;
   json_meta_cached(o, po, m);
-  json_pkt(o, m);
+}
+
+void json_meta_end(out_buf *o, const frame_meta *m) {
+  if (m) json_pkt(o, m);
+  out_puts(o, "}\n");
 }
 
 static void json_meta_cached(out_buf *o, const print_options *po, const frame_meta *m) {
@@ -417,7 +420,7 @@ static void frame_json(out_buf *o, const print_options *po, const frame_meta *m,
     out_putc(o, ']');
   }
   if (d->windows_set) json_windows(o, m, d);
-  out_puts(o, "}\n");
+  json_meta_end(o, m);
 }
 
 /* ---- text ---- */

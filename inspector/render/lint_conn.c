@@ -32,8 +32,9 @@ struct lint_conn {
   const h2_conn *c;             /* the connection being fed (valid during a call) */
   uint64_t frame;               /* 1-based number of the current frame, both directions */
   uint64_t pkt_first, pkt_last; /* its capture packets (decoded_frame) */
-  uint64_t last_frame[2];       /* number of the last frame of each direction */
-  uint32_t gaps;                /* gaps already passed to the observer */
+  uint32_t pkt_file;
+  uint64_t last_frame[2]; /* number of the last frame of each direction */
+  uint32_t gaps;          /* gaps already passed to the observer */
   /* Frames after this one may have been judged on a state that lost packets
    * had changed (a loss shows only when its direction's next segment
    * arrives): their state-dependent findings are discarded. */
@@ -199,8 +200,11 @@ static void emit(lint_conn *l, const h2_finding *f) {
   h->frame = l->frame;
   h->pkt_first = l->pkt_first;
   h->pkt_last = l->pkt_last;
-  if (!h->pkt_last && l->c) h->pkt_last = l->c->pkt; /* not at a frame: the packet being read */
-  h->file = l->c ? l->c->pkt_file : 0;
+  h->file = l->pkt_file;
+  if (!h->pkt_last && l->c) { /* not at a frame: the packet being read */
+    h->pkt_last = l->c->pkt;
+    h->file = l->c->pkt_file;
+  }
   h->ts = l->c ? l->c->ts : 0;
   snprintf(h->message, sizeof h->message, "%s", f->message);
 }
@@ -284,6 +288,7 @@ void lint_conn_frame(lint_conn *l, const h2_conn *c, int dir, const decoded_fram
   l->frame++;
   l->pkt_first = d->pkt_first;
   l->pkt_last = d->pkt_last;
+  l->pkt_file = d->pkt_file;
   l->last_frame[dir ? 1 : 0] = l->frame;
   if (c->gaps != l->gaps) {
     l->gaps = c->gaps;
