@@ -11,6 +11,7 @@
 #include "h2/cursor.h"
 #include "h2/observer.h"
 #include "h2_detect.h"
+#include "stall_events.h"
 
 #define HOLD_LIMIT (64 * 1024) /* bytes held per direction while deciding */
 
@@ -50,12 +51,11 @@ typedef struct conn_alloc {
   bool fed; /* the observer judged the frame being decoded (its windows are this frame's) */
   /* The frame being judged, for the stall events it causes. */
   int cur_dir;
-  uint64_t cur_offset, cur_pkt;
+  uint64_t cur_offset;
   /* Stall events of the frame being judged, told after the frame itself
    * (a SETTINGS can end one per open stream: grows up to the observer's
    * stream table). */
-  h2_window_stall *stalls;
-  size_t nstalls, stalls_cap;
+  stall_queue stalls;
   bool in_frame;
 } conn_alloc;
 
@@ -82,62 +82,25 @@ static void on_state_finding(void *user, const h2_finding *f) {
 
 /* A zero-window stall (h2/observer.h) as a "stall-begin" or "stall-end"
  * event: at the frame that began it (the sender's DATA) or ended it (the
- * receiver's WINDOW_UPDATE or SETTINGS, the frame that closed the stream,
- * or the connection's end), with where it began and how long it lasted. */
+ * receiver's WINDOW_UPDATE or SETTINGS, the frame that closed the stream),
+ * or at the connection's end, in the sender's direction. */
 static void stall_event(conn_alloc *a, const h2_window_stall *s) {
   h2_conn *c = &a->conn;
-  const char *sender = s->sender == FLOW_DIR_C2S ? "client" : "server";
-  const char *which = s->connection ? "connection" : "stream";
+  bool at_end = s->end && (!strcmp(s->why, "connection-end") || !strcmp(s->why, "history-lost"));
   char msg[200], extra[400];
-  int n = snprintf(extra, sizeof extra,
-                   ",\"stream\":%u,\"window\":\"%s\",\"sender\":\"%s\",\"value\":%lld", s->stream,
-                   which, sender, (long long)s->window);
-  if (!s->end) {
-    snprintf(msg, sizeof msg, "the %s's DATA on stream %u waits: the %s window is at %lld", sender,
-             s->stream, which, (long long)s->window);
-    event(c, a->cur_dir, "stall-begin", a->cur_offset, msg, extra, NULL);
-    return;
-  }
-  bool at_end = !strcmp(s->why, "connection-end") || !strcmp(s->why, "history-lost");
-  double ms = ((at_end ? c->last_ts : c->ts) - s->since) * 1000.0;
-  if (ms < 0) ms = 0;
-  if (n > 0 && (size_t)n < sizeof extra) {
-    int m = snprintf(extra + n, sizeof extra - (size_t)n,
-                     ",\"why\":\"%s\",\"duration_ms\":%.3f,\"begin_offset\":%llu", s->why, ms,
-                     (unsigned long long)s->begin_offset);
-    if (m > 0 && s->begin_pkt && (size_t)(n + m) < sizeof extra)
-      snprintf(extra + n + m, sizeof extra - (size_t)(n + m), ",\"begin_pkt\":%llu",
-               (unsigned long long)s->begin_pkt);
-  }
-  int k = snprintf(msg, sizeof msg,
-                   "the %s's DATA on stream %u waited %.3f ms on the %s window (%s; began at "
-                   "offset %llu",
-                   sender, s->stream, ms, which, s->why, (unsigned long long)s->begin_offset);
-  if (k > 0 && (size_t)k < sizeof msg)
-    snprintf(msg + k, sizeof msg - (size_t)k, s->begin_pkt ? ", packet %llu)" : ")",
-             (unsigned long long)s->begin_pkt);
-  event(c, at_end ? s->sender : a->cur_dir, "stall-end",
-        at_end ? c->dir[s->sender].bytes : a->cur_offset, msg, extra, NULL);
+  const char *ev =
+      stall_describe(s, at_end ? c->last_ts : c->ts, msg, sizeof msg, extra, sizeof extra);
+  event(c, at_end ? s->sender : a->cur_dir, ev, at_end ? c->dir[s->sender].bytes : a->cur_offset,
+        msg, extra, NULL);
 }
 
 static void on_stall(void *user, const h2_window_stall *s) {
   conn_alloc *a = user;
-  if (!a->in_frame) {
+  if (!a->in_frame)
     stall_event(a, s);
-    return;
-  }
-  if (a->nstalls == a->stalls_cap) {
-    size_t cap = a->stalls_cap ? a->stalls_cap * 2 : 8;
-    h2_window_stall *n = realloc(a->stalls, cap * sizeof *n);
-    if (!n) {
-      event(&a->conn, a->cur_dir, "decode-error", a->cur_offset,
-            "out of memory: a stall event is lost", NULL, NULL);
-      return;
-    }
-    a->stalls = n;
-    a->stalls_cap = cap;
-  }
-  a->stalls[a->nstalls++] = *s;
+  else if (!stall_queue_push(&a->stalls, s))
+    event(&a->conn, a->cur_dir, "decode-error", a->cur_offset,
+          "out of memory: a stall event is lost", NULL, NULL);
 }
 
 static void observe_states(h2_conn *c, int dir, const decoded_frame *d, frame_note *notes,
@@ -160,7 +123,6 @@ static void observe_states(h2_conn *c, int dir, const decoded_frame *d, frame_no
   a->cap = cap;
   a->cur_dir = dir;
   a->cur_offset = d->offset;
-  a->cur_pkt = d->pkt_last;
   h2_observer_mark(a->observer, d->offset, d->pkt_last);
   h2_observer_frame(a->observer, dir, f, NULL, c->ts);
   a->notes = NULL;
@@ -285,9 +247,9 @@ static void sd_on_frame(void *user, const decoded_frame *d0) {
     }
   }
   if (c->sink.on_frame) c->sink.on_frame(c->sink.user, c, x->dir, &d1);
-  for (size_t i = 0; i < a->nstalls; i++)
-    stall_event(a, &a->stalls[i]);
-  a->nstalls = 0;
+  for (size_t i = 0; i < a->stalls.n; i++)
+    stall_event(a, &a->stalls.items[i]);
+  a->stalls.n = 0;
 }
 
 static void sd_on_event(void *user, const char *ev, uint64_t offset, const char *msg) {
@@ -621,7 +583,7 @@ void h2_conn_free(h2_conn *c) {
   }
   stream_states_free(&c->states);
   h2_observer_free(((conn_alloc *)c)->observer);
-  free(((conn_alloc *)c)->stalls);
+  stall_queue_free(&((conn_alloc *)c)->stalls);
   free(((conn_alloc *)c)->up);
   free((conn_alloc *)c);
 }
