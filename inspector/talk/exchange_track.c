@@ -2,6 +2,8 @@
  * and handed to the consumers as they come (exchange_track.h). */
 #include "exchange_track.h"
 
+#include "h2/frame.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
