@@ -185,7 +185,11 @@ static void print_text(out_buf *o, const exchange_print_opts *po, const exchange
   else
     text_cell(o, "-", 1, 12, 12);
   char ts[40];
-  double start = x->t_request > 0 ? x->t_request : x->t_response;
+  /* When the capture missed the headers: the first DATA frame. */
+  double start = x->t_request > 0    ? x->t_request
+                 : x->t_response > 0 ? x->t_response
+                 : x->body[0].t_first_data > 0 ? x->body[0].t_first_data
+                                               : x->body[1].t_first_data;
   if (start <= 0) start = x->t_end;
   snprintf(ts, sizeof ts, po->abs_time ? " %17.6f" : " %9.6f",
            po->abs_time ? start : start - po->first_ts);

@@ -28,6 +28,11 @@ typedef struct track_conn {
   track_rec **open;
   size_t n, cap;
   bool limit_reported;
+  /* The highest stream id with a record so far, odd and even (streams open
+   * in increasing order, RFC 9113 §5.1.1): a DATA frame above it belongs to
+   * a stream whose headers the capture missed (a mid-connection start), at
+   * or below it to one already done (a DATA frame after a reset). */
+  uint32_t max_stream[2];
 } track_conn;
 
 struct exchange_tracker {
@@ -213,6 +218,7 @@ static track_rec *find_or_add(exchange_tracker *t, h2_conn *c, uint32_t stream) 
   r->x.conn = c->flow->id;
   r->x.stream = stream;
   tc->open[tc->n++] = r;
+  if (stream > tc->max_stream[stream & 1]) tc->max_stream[stream & 1] = stream;
   return r;
 }
 
@@ -355,6 +361,8 @@ void exchange_frame(exchange_tracker *t, h2_conn *c, int dir, const decoded_fram
     break;
   case H2_DATA:
     r = find(c->talk_conn, sid, NULL);
+    if (!r && sid && (!c->talk_conn || sid > ((track_conn *)c->talk_conn)->max_stream[sid & 1]))
+      r = find_or_add(t, c, sid); /* its headers were not captured */
     if (r && d->frame_status == H2_OK && !d->payload_skipped) {
       exchange_body *b = &r->x.body[dir];
       if (!b->data_frames) b->t_first_data = c->ts;
