@@ -25,6 +25,7 @@ static void meta_of(const read_talk *rt, const h2_conn *c, int dir, frame_meta *
 static void on_exchange(void *user, const h2_conn *c, const exchange *x) {
   read_talk *rt = user;
   rt->exchanges_out++;
+  if (rt->har) har_exchange(rt->har, c, x);
   if (rt->follow) follow_print(rt->follow, rt->out, x);
   if (rt->o.exchanges) {
     exchange_print_opts epo = {
@@ -48,11 +49,13 @@ static bool redacts(const h2_header *h, const h2_hpack_field_info *info) {
   return print_redacts(&po, h, info);
 }
 
-bool read_talk_start(read_talk *rt, const read_talk_opts *o, body_export *exp, out_buf *out,
-                     const print_options *po, bool abs_time, bool quiet, const double *first_ts) {
+bool read_talk_start(read_talk *rt, const read_talk_opts *o, body_export *exp, har_writer *har,
+                     out_buf *out, const print_options *po, bool abs_time, bool quiet,
+                     const double *first_ts) {
   memset(rt, 0, sizeof *rt);
   rt->o = *o;
-  if (!read_talk_wanted(o)) return true;
+  if (!read_talk_wanted(o, har)) return true;
+  rt->har = har;
   rt->out = out;
   rt->po = *po;
   rt->abs_time = abs_time;
@@ -61,13 +64,17 @@ bool read_talk_start(read_talk *rt, const read_talk_opts *o, body_export *exp, o
   rt->export_dir = exp;
   exchange_options eo = {.max_streams = o->max_streams,
                          .limits = o->limits,
-                         .decode = o->exchanges,
+                         .decode = o->exchanges || har,
                          .redacts = po->redact ? redacts : NULL};
   exchange_sink sink = {.on_exchange = on_exchange, .on_event = on_event, .user = rt};
   rt->tracker = exchange_tracker_new(&eo, &sink);
   if (!rt->tracker) return false;
   if (exp) {
     body_consumer bc = body_export_consumer(exp);
+    exchange_tracker_add_consumer(rt->tracker, &bc);
+  }
+  if (har) {
+    body_consumer bc = har_body_consumer(har);
     exchange_tracker_add_consumer(rt->tracker, &bc);
   }
   if (o->follow) {
@@ -92,8 +99,7 @@ void read_talk_stop(read_talk *rt) {
   rt->follow = NULL;
 }
 
-void read_talk_header(const read_talk_opts *o, const print_options *po, bool quiet,
-                      out_buf *out) {
+void read_talk_header(const read_talk_opts *o, const print_options *po, bool quiet, out_buf *out) {
   (void)quiet;
   if (o->exchanges && !po->json) exchange_print_header(out);
 }

@@ -95,9 +95,8 @@ static void ex_chunk(void *user, void *state, const exchange *x, int side, bool 
     ssize_t w = write(s->fd, p, n);
     if (w < 0 && errno == EINTR) continue;
     if (w <= 0) {
-      fprintf(stderr, "h2scope read: --export: writing %s/%u-%u-%s failed: %s\n", e->dir,
-              x->conn, x->stream, side == EXCHANGE_REQUEST ? "request" : "response",
-              strerror(errno));
+      fprintf(stderr, "h2scope read: --export: writing %s/%u-%u-%s failed: %s\n", e->dir, x->conn,
+              x->stream, side == EXCHANGE_REQUEST ? "request" : "response", strerror(errno));
       __atomic_add_fetch(&e->failures, 1, __ATOMIC_RELAXED);
       close(s->fd);
       s->fd = -1;

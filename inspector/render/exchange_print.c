@@ -186,8 +186,8 @@ static void print_text(out_buf *o, const exchange_print_opts *po, const exchange
     text_cell(o, "-", 1, 12, 12);
   char ts[40];
   /* When the capture missed the headers: the first DATA frame. */
-  double start = x->t_request > 0    ? x->t_request
-                 : x->t_response > 0 ? x->t_response
+  double start = x->t_request > 0              ? x->t_request
+                 : x->t_response > 0           ? x->t_response
                  : x->body[0].t_first_data > 0 ? x->body[0].t_first_data
                                                : x->body[1].t_first_data;
   if (start <= 0) start = x->t_end;

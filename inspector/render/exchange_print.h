@@ -24,7 +24,6 @@ typedef struct exchange_print_opts {
 
 /* The column heads of the text table (once, before the first line). */
 void exchange_print_header(out_buf *o);
-void exchange_print(out_buf *o, const exchange_print_opts *po, const h2_conn *c,
-                    const exchange *x);
+void exchange_print(out_buf *o, const exchange_print_opts *po, const h2_conn *c, const exchange *x);
 
 #endif

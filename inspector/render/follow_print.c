@@ -79,8 +79,7 @@ static bool is_text(const uint8_t *p, size_t n) {
   while (i < n) {
     uint8_t b = p[i];
     if (b < 0x80) {
-      if ((b < 0x20 && b != '\t' && b != '\n' && b != '\r' && b != '\f') || b == 0x7f)
-        return false;
+      if ((b < 0x20 && b != '\t' && b != '\n' && b != '\r' && b != '\f') || b == 0x7f) return false;
       i++;
       continue;
     }
@@ -106,12 +105,14 @@ static bool is_text(const uint8_t *p, size_t n) {
 static void hex_dump(out_buf *o, const uint8_t *p, size_t n) {
   static const char digits[] = "0123456789abcdef";
   for (size_t off = 0; off < n; off += 16) {
+    const uint8_t *row = p + off; /* 16 bytes a line, the last one shorter */
+    size_t len = n - off < 16 ? n - off : 16;
     char line[96];
     int k = snprintf(line, sizeof line, "%08zx  ", off);
     for (size_t i = 0; i < 16; i++) {
-      if (off + i < n) {
-        line[k++] = digits[p[off + i] >> 4];
-        line[k++] = digits[p[off + i] & 15];
+      if (i < len) {
+        line[k++] = digits[row[i] >> 4];
+        line[k++] = digits[row[i] & 15];
       } else {
         line[k++] = ' ';
         line[k++] = ' ';
@@ -121,8 +122,8 @@ static void hex_dump(out_buf *o, const uint8_t *p, size_t n) {
     }
     line[k++] = ' ';
     line[k++] = '|';
-    for (size_t i = 0; i < 16 && off + i < n; i++)
-      line[k++] = p[off + i] >= 0x20 && p[off + i] < 0x7f ? (char)p[off + i] : '.';
+    for (size_t i = 0; i < len; i++)
+      line[k++] = row[i] >= 0x20 && row[i] < 0x7f ? (char)row[i] : '.';
     line[k++] = '|';
     line[k++] = '\n';
     out_write(o, line, (size_t)k);
@@ -184,8 +185,8 @@ bool follow_print(follow_view *f, out_buf *o, const exchange *x) {
   }
   if (x->reset) {
     const char *en = h2_error_code_name(x->reset_code);
-    snprintf(line, sizeof line, "-- reset by the %s: %s\n",
-             x->reset_by == 0 ? "client" : "server", en ? en : "UNKNOWN");
+    snprintf(line, sizeof line, "-- reset by the %s: %s\n", x->reset_by == 0 ? "client" : "server",
+             en ? en : "UNKNOWN");
     out_puts(o, line);
   }
   f->len[0] = f->len[1] = 0;

@@ -19,10 +19,10 @@ enum { ZSTD_WINDOW_LOG_MAX = 24 };
 
 typedef struct stage {
   enum coding coding;
-  bool started;   /* the library state is initialised */
-  bool ended;     /* the encoded stream ended (trailing bytes are ignored) */
-  bool raw;       /* deflate: raw RFC 1951 data, not zlib-wrapped */
-  uint8_t held;   /* deflate: the first byte, until the second tells the format */
+  bool started; /* the library state is initialised */
+  bool ended;   /* the encoded stream ended (trailing bytes are ignored) */
+  bool raw;     /* deflate: raw RFC 1951 data, not zlib-wrapped */
+  uint8_t held; /* deflate: the first byte, until the second tells the format */
   bool have_held;
   z_stream z;
   BrotliDecoderState *br;
@@ -67,8 +67,11 @@ static int coding_of(const char *s, size_t n) {
   static const struct {
     const char *name;
     enum coding c;
-  } names[] = {{"gzip", CODING_GZIP},       {"x-gzip", CODING_GZIP}, {"deflate", CODING_DEFLATE},
-               {"br", CODING_BR},           {"zstd", CODING_ZSTD}};
+  } names[] = {{"gzip", CODING_GZIP},
+               {"x-gzip", CODING_GZIP},
+               {"deflate", CODING_DEFLATE},
+               {"br", CODING_BR},
+               {"zstd", CODING_ZSTD}};
   for (size_t i = 0; i < sizeof names / sizeof *names; i++)
     if (strlen(names[i].name) == n && !strncasecmp(names[i].name, s, n)) return (int)names[i].c;
   return -1;
@@ -82,9 +85,11 @@ body_decoder *body_decoder_new(const char *coding, size_t len, const body_limits
   int n = 0;
   size_t i = 0;
   while (coding && i < len) {
-    while (i < len && (coding[i] == ' ' || coding[i] == '\t' || coding[i] == ',')) i++;
+    while (i < len && (coding[i] == ' ' || coding[i] == '\t' || coding[i] == ','))
+      i++;
     size_t start = i;
-    while (i < len && coding[i] != ',' && coding[i] != ' ' && coding[i] != '\t') i++;
+    while (i < len && coding[i] != ',' && coding[i] != ' ' && coding[i] != '\t')
+      i++;
     if (i == start) break;
     if (i - start == 8 && !strncasecmp(coding + start, "identity", 8)) continue;
     int c = coding_of(coding + start, i - start);
@@ -184,8 +189,7 @@ static bool stage_start(body_decoder *d, stage *s) {
   return true;
 }
 
-static void push(body_decoder *d, int k, const uint8_t *in, size_t n, body_out_fn out,
-                 void *user);
+static void push(body_decoder *d, int k, const uint8_t *in, size_t n, body_out_fn out, void *user);
 
 static void stage_error(body_decoder *d, stage *s, const char *why) {
   static const char *const names[] = {"gzip", "deflate", "br", "zstd"};
@@ -194,8 +198,8 @@ static void stage_error(body_decoder *d, stage *s, const char *why) {
   fail(d, BODY_ERROR, m);
 }
 
-static void run_zlib(body_decoder *d, int k, stage *s, const uint8_t *in, size_t n,
-                     body_out_fn out, void *user) {
+static void run_zlib(body_decoder *d, int k, stage *s, const uint8_t *in, size_t n, body_out_fn out,
+                     void *user) {
   s->z.next_in = (Bytef *)(uintptr_t)in;
   s->z.avail_in = (uInt)n;
   while (d->state == BODY_OK && !s->ended) {
@@ -243,8 +247,8 @@ static void run_br(body_decoder *d, int k, stage *s, const uint8_t *in, size_t n
   }
 }
 
-static void run_zstd(body_decoder *d, int k, stage *s, const uint8_t *in, size_t n,
-                     body_out_fn out, void *user) {
+static void run_zstd(body_decoder *d, int k, stage *s, const uint8_t *in, size_t n, body_out_fn out,
+                     void *user) {
   ZSTD_inBuffer ib = {in, n, 0};
   while (d->state == BODY_OK) {
     ZSTD_outBuffer ob = {s->out, BODY_CHUNK, 0};
@@ -281,8 +285,7 @@ static bool deflate_choose(body_decoder *d, int k, stage *s, const uint8_t **in,
   return d->state == BODY_OK;
 }
 
-static void push(body_decoder *d, int k, const uint8_t *in, size_t n, body_out_fn out,
-                 void *user) {
+static void push(body_decoder *d, int k, const uint8_t *in, size_t n, body_out_fn out, void *user) {
   if (d->state != BODY_OK) return;
   if (k == d->nstages) {
     emit(d, in, n, out, user);

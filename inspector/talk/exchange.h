@@ -37,11 +37,11 @@ typedef struct exchange {
   bool reset;
   uint8_t reset_by; /* FLOW_DIR_C2S: the client sent RST_STREAM; FLOW_DIR_S2C: the server */
   uint32_t reset_code;
-  int status;        /* final status (>= 200), 0 when none was seen */
-  uint32_t interim;  /* 1xx responses before it (§8.1: they do not replace it) */
+  int status;       /* final status (>= 200), 0 when none was seen */
+  uint32_t interim; /* 1xx responses before it (§8.1: they do not replace it) */
   packed_fields request, response;
-  packed_fields trailers;          /* response trailers (§8.1) */
-  uint32_t request_trailer_count;  /* trailers of the request (counted) */
+  packed_fields trailers;              /* response trailers (§8.1) */
+  uint32_t request_trailer_count;      /* trailers of the request (counted) */
   double t_request, t_response, t_end; /* capture times (epoch seconds); 0: not seen */
   exchange_body body[2];               /* [EXCHANGE_REQUEST], [EXCHANGE_RESPONSE] */
 } exchange;

@@ -10,9 +10,9 @@
 
 typedef struct track_side {
   bool opened, closed;
-  bool reported;          /* the decoding state was reported as an event */
-  bool end_after_block;   /* END_STREAM on a HEADERS whose block is still open */
-  body_decoder *dec;      /* NULL: no Content-Encoding to undo (or none wanted) */
+  bool reported;        /* the decoding state was reported as an event */
+  bool end_after_block; /* END_STREAM on a HEADERS whose block is still open */
+  body_decoder *dec;    /* NULL: no Content-Encoding to undo (or none wanted) */
   unsigned want[EXCHANGE_MAX_CONSUMERS];
   void *state[EXCHANGE_MAX_CONSUMERS];
   uint64_t data_offset; /* the DATA frame being fed (for events) */
@@ -114,8 +114,8 @@ static void decoded_out(void *user, const uint8_t *p, size_t n, uint64_t offset)
   track_side *s = &o->r->side[o->side];
   for (int i = 0; i < o->t->nconsumers; i++)
     if (s->want[i] & BODY_WANT_DECODED)
-      o->t->consumers[i].chunk(o->t->consumers[i].user, s->state[i], &o->r->x, o->side, true, p,
-                               n, offset);
+      o->t->consumers[i].chunk(o->t->consumers[i].user, s->state[i], &o->r->x, o->side, true, p, n,
+                               offset);
 }
 
 static void side_open(exchange_tracker *t, track_rec *r, int side) {
@@ -226,7 +226,8 @@ static void rec_free(track_rec *r) {
   packed_clear(&r->x.request);
   packed_clear(&r->x.response);
   packed_clear(&r->x.trailers);
-  for (int s = 0; s < 2; s++) body_decoder_free(r->side[s].dec);
+  for (int s = 0; s < 2; s++)
+    body_decoder_free(r->side[s].dec);
   free(r);
 }
 

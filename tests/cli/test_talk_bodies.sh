@@ -223,6 +223,30 @@ bconn=$(echo "$bline" | python3 -c 'import json,sys; x=json.load(sys.stdin)["exc
 grep -E '^00000030  ' "$work/follow.bin" >/dev/null || fail "follow: binary body not a hex dump: $(cat "$work/follow.bin")"
 echo "ok: table, --export-raw, no overwrite, --follow text and hex"
 
+# HAR: the response bodies (text, or base64 for binary) equal the files, and
+# the log validates against its schema.
+"$H" read "$cap" -q --har "$work/talk.har"
+python3 "$here/validate_json.py" "$src/docs/schema/v1" har.schema.json --document <"$work/talk.har" ||
+  fail "HAR does not validate"
+python3 - "$work/talk.har" "$www" <<'PY' || fail "HAR bodies"
+import base64, json, os, sys
+har, www = sys.argv[1:]
+seen = set()
+for e in json.load(open(har))["log"]["entries"]:
+    url, c = e["request"]["url"], e["response"]["content"]
+    for name in ("text.txt", "bin.dat", "data.json"):
+        if url.endswith("/" + name) and "text" in c:
+            body = base64.b64decode(c["text"]) if c.get("encoding") == "base64" else c["text"].encode()
+            if body != open(os.path.join(www, name), "rb").read():
+                sys.exit("HAR body of %s differs" % url)
+            seen.add((name, c.get("encoding", "text")))
+    if url.endswith("/bomb") and "text" in c:
+        sys.exit("the bomb's body is in the HAR")
+if not {("text.txt", "text"), ("bin.dat", "base64")} <= seen:
+    sys.exit("HAR bodies missing: %s" % seen)
+print("ok: HAR bodies %s" % sorted(seen))
+PY
+
 # The JSON lines validate against the schema.
 python3 "$here/validate_json.py" "$src/docs/schema/v1" read.schema.json --min 20 <"$work/ex.json" ||
   fail "exchange lines do not validate"
