@@ -97,6 +97,7 @@ static void on_event(void *user, h2_conn *c, int dir, const char *ev, uint64_t o
                      const char *msg, const char *extra_json, const char *text_extra) {
   read_state *rs = user;
   if (rs->o.lint && c->sink_conn && !strcmp(ev, "gap")) lint_conn_gap(c->sink_conn, c, dir);
+  if (!strcmp(ev, "gap")) read_talk_gap(&rs->talk, c, dir);
   if (!conn_shown(rs, c) || rs->o.stream_filter_set || rs->o.type_mask) return;
   frame_meta m;
   meta_for(rs, c, dir, &m);

@@ -68,6 +68,9 @@ static inline void read_talk_upgrade_request(read_talk *rt, h2_conn *c, const h2
                                              size_t count) {
   if (rt->tracker) exchange_upgrade_request(rt->tracker, c, fields, count);
 }
+static inline void read_talk_gap(read_talk *rt, h2_conn *c, int dir) {
+  if (rt->tracker) exchange_gap(rt->tracker, c, dir);
+}
 static inline void read_talk_close(read_talk *rt, h2_conn *c) {
   if (rt->tracker) exchange_conn_close(rt->tracker, c);
 }

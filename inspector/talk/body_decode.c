@@ -51,6 +51,8 @@ const char *body_state_name(enum body_state s) {
     return "body-too-large";
   case BODY_BOMB:
     return "body-bomb";
+  case BODY_GAP:
+    return "capture-gap";
   }
   return "ok";
 }
@@ -320,6 +322,10 @@ void body_decoder_feed(body_decoder *d, const uint8_t *in, size_t n, body_out_fn
     return;
   }
   push(d, 0, in, n, out, user);
+}
+
+void body_decoder_stop(body_decoder *d, enum body_state s, const char *message) {
+  fail(d, s, message);
 }
 
 void body_decoder_finish(body_decoder *d, body_out_fn out, void *user) {

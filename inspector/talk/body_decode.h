@@ -38,6 +38,7 @@ enum body_state {
   BODY_ERROR,          /* corrupt or truncated encoded data */
   BODY_TOO_LARGE,      /* max_decoded reached */
   BODY_BOMB,           /* max_ratio reached */
+  BODY_GAP,            /* bytes of the body were not captured (body_decoder_stop) */
 };
 
 /* A decoded chunk: bytes at `offset` of the decoded body. */
@@ -54,6 +55,8 @@ void body_decoder_free(body_decoder *d);
 /* Feeds wire bytes; decoded chunks go to out. Does nothing once the state
  * is not BODY_OK (BODY_UNKNOWN_CODING: passes the bytes through). */
 void body_decoder_feed(body_decoder *d, const uint8_t *in, size_t n, body_out_fn out, void *user);
+/* Decoding stops from outside (BODY_GAP: the capture lost bytes of it). */
+void body_decoder_stop(body_decoder *d, enum body_state s, const char *message);
 /* The body ended: a stream cut short is a BODY_ERROR ("truncated"). */
 void body_decoder_finish(body_decoder *d, body_out_fn out, void *user);
 
@@ -65,7 +68,7 @@ uint64_t body_decoder_wire(const body_decoder *d);
 /* One sentence about the state (the unknown coding, zlib's message...). */
 const char *body_decoder_message(const body_decoder *d);
 /* The name of a state: "ok", "unknown-coding", "decode-error",
- * "body-too-large", "body-bomb". */
+ * "body-too-large", "body-bomb", "capture-gap". */
 const char *body_state_name(enum body_state s);
 
 #endif

@@ -101,6 +101,7 @@ static void report_state(exchange_tracker *t, const h2_conn *c, track_rec *r, in
   exchange_body *b = &r->x.body[side];
   b->state = (uint8_t)st;
   b->state_offset = body_decoder_decoded(s->dec);
+  if (st == BODY_GAP) return; /* read's own "gap" event said it */
   char msg[256], extra[160];
   snprintf(msg, sizeof msg, "stream %u %s body: %s (at decoded offset %llu)", r->x.stream,
            side_name(side), body_decoder_message(s->dec), (unsigned long long)b->state_offset);
@@ -415,6 +416,23 @@ void exchange_upgrade_request(exchange_tracker *t, h2_conn *c, const h2_header *
   /* RFC 7540 §3.2: stream 1 is half-closed from the client (its body, if
    * any, went in HTTP/1.1 before the switch and is not counted). */
   r->x.body[EXCHANGE_REQUEST].ended = true;
+}
+
+void exchange_gap(exchange_tracker *t, h2_conn *c, int dir) {
+  track_conn *tc = c->talk_conn;
+  for (size_t i = 0; tc && i < tc->n; i++) {
+    track_rec *r = tc->open[i];
+    track_side *s = &r->side[dir];
+    exchange_body *b = &r->x.body[dir];
+    if (!s->opened || s->closed || b->state != BODY_OK) continue;
+    if (s->dec) {
+      body_decoder_stop(s->dec, BODY_GAP, "bytes of the body were not captured");
+      report_state(t, c, r, dir);
+    } else {
+      b->state = BODY_GAP; /* the bytes go on, with a hole */
+      b->state_offset = b->decoded;
+    }
+  }
 }
 
 void exchange_conn_close(exchange_tracker *t, h2_conn *c) {

@@ -58,6 +58,10 @@ void exchange_frame(exchange_tracker *t, h2_conn *c, int dir, const decoded_fram
 /* The HTTP/1.1 request that an Upgrade: h2c made stream 1 (RFC 7540 §3.2). */
 void exchange_upgrade_request(exchange_tracker *t, h2_conn *c, const h2_header *fields,
                               size_t count);
+/* Bytes of direction dir were not captured (the "gap" event): the bodies
+ * of that direction being received lose bytes, so their decoding stops
+ * (state capture-gap; the wire sizes count what was captured). */
+void exchange_gap(exchange_tracker *t, h2_conn *c, int dir);
 /* The connection ends: its open exchanges are handed out, incomplete. */
 void exchange_conn_close(exchange_tracker *t, h2_conn *c);
 

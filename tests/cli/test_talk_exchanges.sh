@@ -7,7 +7,8 @@
 # response trailers with grpc-status and grpc-message, END_STREAM on a
 # HEADERS whose block ends in a CONTINUATION, a reset by the client, a
 # stream left open (complete false at the close), a late DATA frame on a
-# finished stream (no new record), and --max-streams 2 with three streams
+# finished stream (no new record), a gzip body with a capture gap in it
+# (decoding stops: capture-gap), and --max-streams 2 with three streams
 # open at once (one limit event, the third's request not tracked). Also -j 2 = -j 1
 # and the lines validate against the schema.
 set -euo pipefail
@@ -69,6 +70,18 @@ packet(S, 0x18, fr(0, 0, 5, b"late"))
 # 7 and 9 end, 11 never does
 packet(C, 0x18, fr(1, 0x5, 7, req("/seven")) + fr(1, 0x5, 9, req("/nine")) + fr(1, 0x5, 11, req("/eleven")))
 packet(S, 0x18, fr(1, 0x5, 7, status(204)) + fr(1, 0x5, 9, status(404)) + fr(1, 0x4, 11, status(200)))
+# stream 13: a gzip body whose middle the capture lost (a gap in the
+# server's direction): decoding stops with capture-gap
+import zlib
+z = zlib.compressobj(6, zlib.DEFLATED, 31)
+gz = z.compress(bytes(range(256)) * 64) + z.flush()
+packet(C, 0x18, fr(1, 0x5, 13, req("/gz")))
+packet(S, 0x18, fr(1, 0x4, 13, status(200, ("content-encoding", "gzip"))) + fr(0, 0, 13, gz[:40]))
+lost = fr(0, 0, 13, gz[40:80])
+seq[S] = (seq[S] + len(lost)) & 0xffffffff  # never written: a gap
+for _ in range(3):
+    packet(S, 0x18, fr(6, 0, 0, bytes(8)))  # PINGs: frames to resynchronise on
+packet(S, 0x18, fr(0, 0x1, 13, gz[80:]))
 packet(C, 0x11); packet(S, 0x11)
 f.close()
 PY
@@ -93,7 +106,9 @@ def load(p):
             ev.append(o)
     return ex, ev
 ex, ev = load(sys.argv[1])
-assert sorted(ex) == [1, 2, 3, 5, 7, 9, 11], sorted(ex)
+assert sorted(ex) == [1, 2, 3, 5, 7, 9, 11, 13], sorted(ex)
+gz = ex[13]["response"]
+assert gz["decoding"] == "capture-gap" and gz["content_encoding"] == "gzip", gz
 one = ex[1]
 assert (one["status"], one["interim"], one["path"], one["method"]) == (200, 1, "/one", "GET"), one
 assert one["response"]["wire"] == 6 and one["response"]["data_frames"] == 2, one["response"]
@@ -127,7 +142,7 @@ grep -E '^ +1 +3 +200 POST .*/svc/Method \[trailers 2\] \[grpc-status 5 not foun
   fail "text line of stream 3: $(cat "$work/x.txt")"
 grep -E '^ +1 +2 +200 GET .*/pushed \[pushed on 1\]$' "$work/x.txt" >/dev/null || fail "pushed line"
 grep -E '/cancelled \[reset by client CANCEL\]$' "$work/x.txt" >/dev/null || fail "reset line"
-grep -E '/eleven \[incomplete\]$' "$work/x.txt" >/dev/null || fail "incomplete line"
+grep -E '/eleven \[incomplete\] \[response capture-gap at 0\]$' "$work/x.txt" >/dev/null || fail "incomplete line"
 grep -E '/one \[1xx x1\]$' "$work/x.txt" >/dev/null || fail "1xx line"
 "$H" read "$work/x.pcap" --follow 1:1 >"$work/follow.txt"
 grep -Fx -- '-- response body: 6 bytes on the wire, 6 decoded' "$work/follow.txt" >/dev/null ||
