@@ -20,7 +20,7 @@ _h2scope_options() {
             --type --port --keylog --max-connections --max-ooo-bytes --idle-timeout
             --max-header-list --max-packets -i -B --buffer-size --immediate -j --jobs
             --exchanges --export --export-raw --follow --har-body-max --max-streams --max-body
-            --max-body-ratio -h --help" ;;
+            --max-body-ratio --max-decoder-memory -h --help" ;;
     frames)
       echo "--hex --json --client --server --table-size --max-frame-size --max-header-list
             --hpack --data --data-max --redact --color --no-color -h --help" ;;

@@ -3,7 +3,9 @@
  * original bytes whatever the sizes the wire bytes come in; chained codings
  * are undone in reverse order; a corrupt or truncated stream, a body past
  * --max-body and a decompression bomb past --max-body-ratio stop decoding
- * with the state and the decoded offset; an unknown coding passes through. */
+ * with the state and the decoded offset; an unknown coding passes through;
+ * every decoder allocation is counted against the shared budget and given
+ * back, and a budget too small stops the body with the reason. */
 #include <check.h>
 
 #include "run_suite.h"
@@ -76,7 +78,7 @@ static uint8_t *zstd_of(const uint8_t *in, size_t n, size_t *out_len) {
 /* Decodes wire[0..n) fed in pieces of about step bytes (varying). */
 static enum body_state decode(const char *coding, const uint8_t *wire, size_t n, size_t step,
                               const body_limits *lim, sink *s) {
-  body_limits none = {0, 0};
+  body_limits none = {0, 0, NULL};
   body_decoder *d = body_decoder_new(coding, strlen(coding), lim ? lim : &none);
   ck_assert_ptr_nonnull(d);
   memset(s, 0, sizeof *s);
@@ -201,16 +203,16 @@ START_TEST(bomb_and_size_limits) {
   uint8_t *w = deflate_with(zeros, n, 15 + 16, &wl);
   free(zeros);
   sink s;
-  body_limits ratio = {0, 100};
+  body_limits ratio = {0, 100, NULL};
   ck_assert_int_eq(decode("gzip", w, wl, 4096, &ratio, &s), BODY_BOMB);
   ck_assert_uint_lt(s.len, 4u << 20); /* stopped soon after 1 MiB decoded */
   ck_assert_uint_gt(s.len, BODY_RATIO_FLOOR);
   free(s.p);
-  body_limits size = {1000000, 0};
+  body_limits size = {1000000, 0, NULL};
   ck_assert_int_eq(decode("gzip", w, wl, 4096, &size, &s), BODY_TOO_LARGE);
   ck_assert_uint_eq(s.len, 1000000);
   free(s.p);
-  body_limits defaults = {BODY_DEFAULT_MAX_DECODED, BODY_DEFAULT_MAX_RATIO};
+  body_limits defaults = {BODY_DEFAULT_MAX_DECODED, BODY_DEFAULT_MAX_RATIO, NULL};
   ck_assert_int_eq(decode("gzip", w, wl, 4096, &defaults, &s), BODY_BOMB);
   free(s.p);
   /* A small body with a high ratio is not a bomb (the 1 MiB floor). */
@@ -235,6 +237,44 @@ START_TEST(unknown_coding_passes_through) {
 }
 END_TEST
 
+START_TEST(memory_budget) {
+  size_t n = 200000, gl, zl;
+  uint8_t *body = sample(n);
+  uint8_t *g = deflate_with(body, n, 15 + 16, &gl);
+  uint8_t *z = zstd_of(body, n, &zl);
+  /* Everything counted is given back. */
+  body_memory mem = {0, 0};
+  body_limits lim = {0, 0, &mem};
+  sink s;
+  ck_assert_int_eq(decode("gzip", g, gl, 1000, &lim, &s), BODY_OK);
+  free(s.p);
+  ck_assert_uint_eq(mem.used, 0);
+  ck_assert_int_eq(decode("zstd", z, zl, 1000, &lim, &s), BODY_OK);
+  free(s.p);
+  ck_assert_uint_eq(mem.used, 0);
+  /* A budget too small for gzip's window: that body stops, with the reason. */
+  mem.max = 24000;
+  body_decoder *d = body_decoder_new("gzip", 4, &lim);
+  ck_assert_ptr_nonnull(d);
+  memset(&s, 0, sizeof s);
+  s.offsets_ok = true;
+  body_decoder_feed(d, g, gl, collect, &s);
+  ck_assert_int_eq(body_decoder_state(d), BODY_ERROR);
+  ck_assert_ptr_nonnull(strstr(body_decoder_message(d), "memory limit"));
+  ck_assert_uint_le(mem.used, mem.max);
+  body_decoder_free(d);
+  ck_assert_uint_eq(mem.used, 0);
+  /* Too small even for a stage: not decoded at all. */
+  mem.max = 1000;
+  d = body_decoder_new("br", 2, &lim);
+  ck_assert_ptr_nonnull(d);
+  ck_assert_int_eq(body_decoder_state(d), BODY_ERROR);
+  body_decoder_free(d);
+  ck_assert_uint_eq(mem.used, 0);
+  free(s.p), free(g), free(z), free(body);
+}
+END_TEST
+
 static Suite *suite(void) {
   Suite *s = suite_create("talk_body");
   TCase *tc = tcase_create("core");
@@ -246,6 +286,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, corrupt_and_truncated);
   tcase_add_test(tc, bomb_and_size_limits);
   tcase_add_test(tc, unknown_coding_passes_through);
+  tcase_add_test(tc, memory_budget);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -237,6 +237,10 @@ static bool opt_max_body_ratio(cli_parser *p, read_args *a) {
   return cli_u32(p, 1, UINT32_MAX, &a->o.talk.limits.max_ratio);
 }
 
+static bool opt_max_decoder_memory(cli_parser *p, read_args *a) {
+  return cli_size_in(p, 1, 1 << 20, UINT64_MAX / 2, &a->o.talk.max_memory);
+}
+
 static bool opt_har_body_max(cli_parser *p, read_args *a) {
   return cli_size32(p, 0, 1u << 30, &a->har_body_max);
 }
@@ -294,6 +298,7 @@ static const read_option read_option_table[] = {
     {"max-streams", required_argument, 0, opt_max_streams},
     {"max-body", required_argument, 0, opt_max_body},
     {"max-body-ratio", required_argument, 0, opt_max_body_ratio},
+    {"max-decoder-memory", required_argument, 0, opt_max_decoder_memory},
     /* speed, live capture */
     {"jobs", required_argument, 'j', opt_jobs},
     {NULL, required_argument, 'i', opt_iface},

@@ -12,6 +12,7 @@ void read_talk_opts_default(read_talk_opts *o) {
   o->max_streams = EXCHANGE_DEFAULT_MAX_STREAMS;
   o->limits.max_decoded = BODY_DEFAULT_MAX_DECODED;
   o->limits.max_ratio = BODY_DEFAULT_MAX_RATIO;
+  o->max_memory = BODY_DEFAULT_MAX_MEMORY;
 }
 
 static void meta_of(const read_talk *rt, const h2_conn *c, int dir, frame_meta *m) {
@@ -64,6 +65,7 @@ bool read_talk_start(read_talk *rt, const read_talk_opts *o, body_export *exp, h
   rt->export_dir = exp;
   exchange_options eo = {.max_streams = o->max_streams,
                          .limits = o->limits,
+                         .max_memory = o->max_memory,
                          .decode = o->exchanges || har,
                          .redacts = po->redact ? redacts : NULL};
   exchange_sink sink = {.on_exchange = on_exchange, .on_event = on_event, .user = rt};

@@ -29,6 +29,7 @@ typedef struct read_talk_opts {
   uint32_t follow_conn, follow_stream;
   uint32_t max_streams; /* --max-streams (0: the default) */
   body_limits limits;   /* --max-body, --max-body-ratio */
+  uint64_t max_memory;  /* --max-decoder-memory (per decoding thread) */
 } read_talk_opts;
 
 /* Whether any conversation option asks for the tracker (--har does too). */

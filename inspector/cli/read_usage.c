@@ -72,6 +72,8 @@ const char read_usage[] =
     "                       with a body-too-large event\n"
     "  --max-body-ratio N   decoded/wire ratio past the first 1M decoded (default 1000):\n"
     "                       past it decoding stops with a body-bomb event\n"
+    "  --max-decoder-memory SIZE  memory of the body decoders per thread (default\n"
+    "                       256M): a body that would pass it is not decoded\n"
     "Speed:\n"
     "  -j N, --jobs N       decode connections on N threads (1 to 64; default: the\n"
     "                       cores available, at most 8); the output is the same as\n"

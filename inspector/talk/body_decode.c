@@ -9,7 +9,11 @@
 
 #include <brotli/decode.h>
 #include <zlib.h>
+/* ZSTD_createDStream_advanced (custom allocation, exported by libzstd) is in
+ * the part of zstd.h behind this macro. */
+#define ZSTD_STATIC_LINKING_ONLY
 #include <zstd.h>
+#include <zstd_errors.h>
 
 enum coding { CODING_GZIP, CODING_DEFLATE, CODING_BR, CODING_ZSTD };
 
@@ -36,8 +40,45 @@ struct body_decoder {
   uint64_t wire, decoded;
   int nstages;
   stage *st[BODY_MAX_CODINGS];
+  body_memory *mem;
   char message[160];
 };
+
+/* ---- allocation against the shared budget ---- */
+
+static const char mem_limit_message[] = "decoder memory limit (--max-decoder-memory) reached";
+
+/* Each block carries its size in front (16 bytes keep the alignment). */
+enum { MEM_HEADER = 16 };
+
+static void *mem_alloc(void *opaque, size_t n) {
+  body_memory *m = opaque;
+  if (m && m->max && (n > m->max || m->used > m->max - n)) return NULL;
+  unsigned char *p = malloc(n + MEM_HEADER);
+  if (!p) return NULL;
+  memcpy(p, &n, sizeof n);
+  if (m) m->used += n;
+  return p + MEM_HEADER;
+}
+
+static void mem_free(void *opaque, void *ptr) {
+  body_memory *m = opaque;
+  if (!ptr) return;
+  unsigned char *p = (unsigned char *)ptr - MEM_HEADER;
+  size_t n;
+  memcpy(&n, p, sizeof n);
+  if (m) m->used -= n;
+  free(p);
+}
+
+static voidpf zlib_alloc(voidpf opaque, uInt items, uInt size) {
+  if (size && items > SIZE_MAX / size) return Z_NULL;
+  return mem_alloc(opaque, (size_t)items * size);
+}
+
+static void zlib_free(voidpf opaque, voidpf ptr) {
+  mem_free(opaque, ptr);
+}
 
 const char *body_state_name(enum body_state s) {
   switch (s) {
@@ -83,6 +124,7 @@ body_decoder *body_decoder_new(const char *coding, size_t len, const body_limits
   body_decoder *d = calloc(1, sizeof *d);
   if (!d) return NULL;
   d->lim = *lim;
+  d->mem = lim->memory;
   int codings[16];
   int n = 0;
   size_t i = 0;
@@ -111,11 +153,13 @@ body_decoder *body_decoder_new(const char *coding, size_t len, const body_limits
   }
   /* The last coding applied is undone first (RFC 9110 §8.4). */
   for (int k = 0; k < n; k++) {
-    stage *s = calloc(1, sizeof *s);
+    stage *s = mem_alloc(d->mem, sizeof *s);
     if (!s) {
-      body_decoder_free(d);
-      return NULL;
+      /* Past the budget (or out of memory): the body is not decoded. */
+      fail(d, BODY_ERROR, mem_limit_message);
+      return d;
     }
+    memset(s, 0, sizeof *s);
     s->coding = (enum coding)codings[n - 1 - k];
     d->st[d->nstages++] = s;
   }
@@ -131,7 +175,7 @@ void body_decoder_free(body_decoder *d) {
       if (s->br) BrotliDecoderDestroyInstance(s->br);
       if (s->zs) ZSTD_freeDStream(s->zs);
     }
-    free(s);
+    mem_free(d->mem, s);
   }
   free(d);
 }
@@ -164,17 +208,20 @@ static bool stage_start(body_decoder *d, stage *s) {
   int rc = Z_OK;
   switch (s->coding) {
   case CODING_GZIP:
-    rc = inflateInit2(&s->z, 15 + 16); /* gzip wrapper only (RFC 1952) */
-    break;
   case CODING_DEFLATE:
-    rc = inflateInit2(&s->z, s->raw ? -15 : 15);
+    s->z.zalloc = zlib_alloc;
+    s->z.zfree = zlib_free;
+    s->z.opaque = d->mem;
+    /* gzip: the gzip wrapper only (RFC 1952) */
+    rc = inflateInit2(&s->z, s->coding == CODING_GZIP ? 15 + 16 : s->raw ? -15 : 15);
     break;
   case CODING_BR:
-    s->br = BrotliDecoderCreateInstance(NULL, NULL, NULL);
+    s->br = BrotliDecoderCreateInstance(mem_alloc, mem_free, d->mem);
     if (!s->br) rc = Z_MEM_ERROR;
     break;
   case CODING_ZSTD:
-    s->zs = ZSTD_createDStream();
+    s->zs = ZSTD_createDStream_advanced(
+        (ZSTD_customMem){.customAlloc = mem_alloc, .customFree = mem_free, .opaque = d->mem});
     if (!s->zs || ZSTD_isError(ZSTD_initDStream(s->zs)) ||
         ZSTD_isError(ZSTD_DCtx_setParameter(s->zs, ZSTD_d_windowLogMax, ZSTD_WINDOW_LOG_MAX))) {
       if (s->zs) ZSTD_freeDStream(s->zs);
@@ -184,7 +231,7 @@ static bool stage_start(body_decoder *d, stage *s) {
     break;
   }
   if (rc != Z_OK) {
-    fail(d, BODY_ERROR, "out of memory for the decoder");
+    fail(d, BODY_ERROR, mem_limit_message);
     return false;
   }
   s->started = true;
@@ -209,7 +256,11 @@ static void run_zlib(body_decoder *d, int k, stage *s, const uint8_t *in, size_t
     s->z.avail_out = BODY_CHUNK;
     int rc = inflate(&s->z, Z_NO_FLUSH);
     size_t got = BODY_CHUNK - s->z.avail_out;
-    if (rc == Z_NEED_DICT || rc == Z_DATA_ERROR || rc == Z_MEM_ERROR || rc == Z_STREAM_ERROR) {
+    if (rc == Z_MEM_ERROR) {
+      fail(d, BODY_ERROR, mem_limit_message);
+      return;
+    }
+    if (rc == Z_NEED_DICT || rc == Z_DATA_ERROR || rc == Z_STREAM_ERROR) {
       stage_error(d, s, s->z.msg);
       return;
     }
@@ -240,7 +291,11 @@ static void run_br(body_decoder *d, int k, stage *s, const uint8_t *in, size_t n
         BrotliDecoderDecompressStream(s->br, &avail_in, &next_in, &avail_out, &next_out, NULL);
     size_t got = BODY_CHUNK - avail_out;
     if (r == BROTLI_DECODER_RESULT_ERROR) {
-      stage_error(d, s, BrotliDecoderErrorString(BrotliDecoderGetErrorCode(s->br)));
+      BrotliDecoderErrorCode code = BrotliDecoderGetErrorCode(s->br);
+      if (code <= BROTLI_DECODER_ERROR_ALLOC_CONTEXT_MODES &&
+          code >= BROTLI_DECODER_ERROR_ALLOC_BLOCK_TYPE_TREES)
+        fail(d, BODY_ERROR, mem_limit_message);
+      stage_error(d, s, BrotliDecoderErrorString(code));
       return;
     }
     if (got) push(d, k + 1, s->out, got, out, user);
@@ -256,6 +311,8 @@ static void run_zstd(body_decoder *d, int k, stage *s, const uint8_t *in, size_t
     ZSTD_outBuffer ob = {s->out, BODY_CHUNK, 0};
     size_t rc = ZSTD_decompressStream(s->zs, &ob, &ib);
     if (ZSTD_isError(rc)) {
+      if (ZSTD_getErrorCode(rc) == ZSTD_error_memory_allocation)
+        fail(d, BODY_ERROR, mem_limit_message);
       stage_error(d, s, ZSTD_getErrorName(rc));
       return;
     }

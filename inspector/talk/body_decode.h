@@ -26,10 +26,21 @@ enum { BODY_CHUNK = 16384, BODY_MAX_CODINGS = 4, BODY_RATIO_FLOOR = 1 << 20 };
 /* Defaults of the limits (docs/read-output.md). */
 #define BODY_DEFAULT_MAX_DECODED (1ull << 30) /* 1 GiB per body */
 #define BODY_DEFAULT_MAX_RATIO 1000u
+#define BODY_DEFAULT_MAX_MEMORY (256ull << 20) /* all decoders of one tracker */
+
+/* What the decoders sharing it (one thread's) hold: every allocation of
+ * zlib, libbrotli and libzstd and the stage buffers is counted, and one that
+ * would pass max fails, which stops that body's decoding (BODY_ERROR, "decoder
+ * memory limit"). Brotli and zstd windows reach 16 MiB each, so without it
+ * many bodies decoded at once could take gigabytes. */
+typedef struct body_memory {
+  uint64_t used, max; /* max 0: no limit */
+} body_memory;
 
 typedef struct body_limits {
   uint64_t max_decoded; /* decoded bytes per body; 0: no limit */
   uint32_t max_ratio;   /* decoded / wire; 0: no limit */
+  body_memory *memory;  /* shared budget, or NULL */
 } body_limits;
 
 enum body_state {

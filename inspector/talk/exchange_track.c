@@ -37,6 +37,7 @@ typedef struct track_conn {
 
 struct exchange_tracker {
   exchange_options o;
+  body_memory memory; /* shared by this tracker's decoders (one thread) */
   exchange_sink sink;
   body_consumer consumers[EXCHANGE_MAX_CONSUMERS];
   int nconsumers;
@@ -66,6 +67,8 @@ exchange_tracker *exchange_tracker_new(const exchange_options *o, const exchange
   if (!t) return NULL;
   t->o = *o;
   if (!t->o.max_streams) t->o.max_streams = EXCHANGE_DEFAULT_MAX_STREAMS;
+  t->memory.max = t->o.max_memory ? t->o.max_memory : BODY_DEFAULT_MAX_MEMORY;
+  t->o.limits.memory = &t->memory;
   t->sink = *sink;
   return t;
 }

@@ -40,7 +40,8 @@ typedef struct exchange_sink {
 
 typedef struct exchange_options {
   uint32_t max_streams; /* records kept per connection (0: EXCHANGE_DEFAULT_MAX_STREAMS) */
-  body_limits limits;   /* of the Content-Encoding decoding */
+  body_limits limits;   /* of the Content-Encoding decoding (memory: set by the tracker) */
+  uint64_t max_memory;  /* decoder memory of the tracker (0: BODY_DEFAULT_MAX_MEMORY) */
   bool decode;          /* decode bodies for the decoded sizes even when no consumer wants them */
   /* Optional: a field whose value is to be hidden in the records (--redact). */
   bool (*redacts)(const h2_header *h, const h2_hpack_field_info *info);
