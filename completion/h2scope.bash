@@ -18,7 +18,9 @@ _h2scope_options() {
       echo "--json -q --quiet --summary --hpack --windows --data --data-max --har --redact -t --abs-time
             --lint --lint-threshold --lint-max --sarif --color --no-color --conn --stream
             --type --port --keylog --max-connections --max-ooo-bytes --idle-timeout
-            --max-header-list --max-packets -i -B --buffer-size --immediate -j --jobs -h --help" ;;
+            --max-header-list --max-packets -i -B --buffer-size --immediate -j --jobs
+            --exchanges --export --export-raw --follow --har-body-max --max-streams --max-body
+            --max-body-ratio --max-decoder-memory -h --help" ;;
     frames)
       echo "--hex --json --client --server --table-size --max-frame-size --max-header-list
             --hpack --data --data-max --redact --color --no-color -h --help" ;;
@@ -96,11 +98,12 @@ _h2scope() {
     read:--har | read:--sarif | read:--keylog | hpack:--story | check:--junit | \
       check:--sarif | serve:--tls | serve:--tls-key)
       _h2scope_files "$cur"; return 0 ;;
-    serve:--dir)
+    serve:--dir | read:--export)
       compopt -o filenames 2>/dev/null
       local IFS=$'\n'
       COMPREPLY=($(compgen -d -- "$cur")); return 0 ;;
     read:--data-max | read:--lint-threshold | read:--lint-max | read:--conn | read:--stream | \
+      read:--follow | read:--har-body-max | \
       read:--port | read:--max-* | read:--idle-timeout | read:-B | read:--buffer-size | \
       frames:--table-size | \
       frames:--max-* | frames:--data-max | hpack:--table-size | hpack:--max-header-list | \

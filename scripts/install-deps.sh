@@ -10,7 +10,8 @@ pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev llvm
       python3 xxd curl h2o nginx
       libssl-dev openssl nodejs
       scdoc man-db file time python3-jsonschema python3-grpcio python3-hpack
-      abigail-tools util-linux jq)
+      abigail-tools util-linux jq
+      zlib1g-dev libbrotli-dev libzstd-dev zstd brotli)
 for arg in "$@"; do
   case $arg in
   --browsers) pkgs+=(chromium firefox-esr libnss3-tools) ;;

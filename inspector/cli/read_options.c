@@ -206,6 +206,50 @@ static bool opt_jobs(cli_parser *p, read_args *a) {
   return cli_u32(p, 1, READ_JOBS_MAX, &a->jobs);
 }
 
+/* ---- the conversation (read_talk.h) ---- */
+
+static bool opt_exchanges(cli_parser *p, read_args *a) {
+  (void)p;
+  return a->o.talk.exchanges = true;
+}
+
+static bool opt_export(cli_parser *p, read_args *a) {
+  a->o.talk.export_dir = p->arg;
+  return true;
+}
+
+static bool opt_export_raw(cli_parser *p, read_args *a) {
+  (void)p;
+  return a->o.talk.export_raw = true;
+}
+
+static bool opt_follow(cli_parser *p, read_args *a) {
+  a->o.talk.follow = true;
+  if (follow_parse(p->arg, &a->o.talk.follow_conn, &a->o.talk.follow_stream)) return true;
+  p->status = cli_error(p, "--follow takes CONN:STREAM (e.g. 1:3), not '%s'", p->arg);
+  return false;
+}
+
+static bool opt_max_streams(cli_parser *p, read_args *a) {
+  return cli_u32(p, 1, 1u << 24, &a->o.talk.max_streams);
+}
+
+static bool opt_max_body(cli_parser *p, read_args *a) {
+  return cli_size_in(p, 1, 1, UINT64_MAX / 2, &a->o.talk.limits.max_decoded);
+}
+
+static bool opt_max_body_ratio(cli_parser *p, read_args *a) {
+  return cli_u32(p, 1, UINT32_MAX, &a->o.talk.limits.max_ratio);
+}
+
+static bool opt_max_decoder_memory(cli_parser *p, read_args *a) {
+  return cli_size_in(p, 1, 1 << 20, UINT64_MAX / 2, &a->o.talk.max_memory);
+}
+
+static bool opt_har_body_max(cli_parser *p, read_args *a) {
+  return cli_size32(p, 0, 1u << 30, &a->har_body_max);
+}
+
 /* ---- the table ----
  * One row per option: long name (NULL: short only), no_argument /
  * required_argument / optional_argument, short letter (0: none), and the
@@ -233,6 +277,12 @@ static const read_option read_option_table[] = {
     {NULL, required_argument, 't', opt_time},
     {"color", optional_argument, 0, opt_color},
     {"no-color", no_argument, 0, opt_no_color},
+    /* exchanges and bodies */
+    {"exchanges", no_argument, 0, opt_exchanges},
+    {"export", required_argument, 0, opt_export},
+    {"export-raw", no_argument, 0, opt_export_raw},
+    {"follow", required_argument, 0, opt_follow},
+    {"har-body-max", required_argument, 0, opt_har_body_max},
     /* lint */
     {"lint", no_argument, 0, opt_lint},
     {"sarif", required_argument, 0, opt_sarif},
@@ -251,6 +301,10 @@ static const read_option read_option_table[] = {
     {"idle-timeout", required_argument, 0, opt_idle_timeout},
     {"max-header-list", required_argument, 0, opt_max_header_list},
     {"max-packets", required_argument, 0, opt_max_packets},
+    {"max-streams", required_argument, 0, opt_max_streams},
+    {"max-body", required_argument, 0, opt_max_body},
+    {"max-body-ratio", required_argument, 0, opt_max_body_ratio},
+    {"max-decoder-memory", required_argument, 0, opt_max_decoder_memory},
     /* speed, live capture */
     {"jobs", required_argument, 'j', opt_jobs},
     {NULL, required_argument, 'i', opt_iface},
@@ -319,6 +373,12 @@ static bool check_args(cli_parser *p, read_args *a, int argc, char **argv) {
    * its packets in blocks (capture_run.h). */
   a->co.immediate = a->immediate || (iface && !a->o.quiet && isatty(STDOUT_FILENO));
   if (a->o.lint) a->o.quiet = true; /* findings instead of frames */
+  /* exchange records, or the stream followed, instead of frames */
+  if (a->o.talk.exchanges || a->o.talk.follow) a->o.quiet = true;
+  if (a->o.talk.export_raw && !a->o.talk.export_dir) {
+    p->status = cli_error(p, "--export-raw needs --export DIR");
+    return false;
+  }
   return true;
 }
 
@@ -328,6 +388,8 @@ bool read_args_parse(read_args *a, keylog *keys, int argc, char **argv, int *sta
   a->color_when = -1;
   capture_options_default(&a->co);
   h2_observer_limits_default(&a->o.lint_limits);
+  read_talk_opts_default(&a->o.talk);
+  a->har_body_max = HAR_DEFAULT_BODY_MAX;
   struct option longopts[READ_OPTIONS + 2];
   char shortopts[64];
   getopt_tables(longopts, shortopts, sizeof shortopts);

@@ -21,6 +21,7 @@
 #include "frame_print.h"
 #include "keylog.h"
 #include "lint_conn.h"
+#include "read_talk.h"
 
 enum { READ_MAX_PORTS = 32 };
 
@@ -39,6 +40,7 @@ typedef struct read_opts {
   bool lint;
   h2_observer_limits lint_limits;
   uint32_t lint_max_findings; /* printed per id and connection; 0: LINT_MAX_FINDINGS */
+  read_talk_opts talk;        /* --exchanges, --export, --follow and their limits */
 } read_opts;
 
 /* Everything the command line says. */
@@ -46,7 +48,8 @@ typedef struct read_args {
   read_opts o;
   capture_options co; /* limits, -i, -B, --max-packets; files are set up later */
   const char *har_path, *sarif_path;
-  int color_when; /* cli_color_when: 1 always, 0 never, -1 auto */
+  uint32_t har_body_max; /* --har-body-max */
+  int color_when;        /* cli_color_when: 1 always, 0 never, -1 auto */
   bool immediate;
   uint32_t jobs; /* 0: the cores available */
   keylog *keys;  /* --keylog files are loaded as they are parsed */

@@ -26,8 +26,10 @@ static const char prog[] = "h2scope read";
 
 static void read_workers_free(read_workers *w) {
   read_jobs_free(w->jobs);
-  for (unsigned i = 0; w->rs && i < w->n; i++)
+  for (unsigned i = 0; w->rs && i < w->n; i++) {
     header_scratch_free(&w->rs[i].scratch);
+    read_talk_stop(&w->rs[i].talk);
+  }
   free(w->rs);
   free(w->out);
   memset(w, 0, sizeof *w);
@@ -50,7 +52,9 @@ static bool read_workers_start(read_workers *w, unsigned n, read_state *main_rs)
     rs->capture_name = main_rs->capture_name;
     out_init(&w->out[i], -1);
     rs->out = &w->out[i];
-    if (header_scratch_init(&rs->scratch, rs->o.max_header_list) != 0) {
+    if (header_scratch_init(&rs->scratch, rs->o.max_header_list) != 0 ||
+        !read_talk_start(&rs->talk, &rs->o.talk, main_rs->talk.export_dir, NULL, rs->out, &rs->o.po,
+                         rs->o.abs_time, rs->o.quiet_asked, &rs->first_ts)) {
       read_workers_free(w);
       return false;
     }
@@ -107,7 +111,8 @@ static bool open_inputs(read_run *run) {
   return true;
 }
 
-/* --sarif and --har: their files are written as the capture is read. */
+/* --sarif, --har and --export: their files are written as the capture is
+ * read. */
 static bool open_writers(read_run *run) {
   read_state *rs = &run->rs;
   const read_args *a = &run->args;
@@ -121,9 +126,17 @@ static bool open_writers(read_run *run) {
   }
   if (a->har_path) {
     char herr[256];
-    rs->har = har_open(a->har_path, rs->o.po.redact, herr, sizeof herr);
+    rs->har = har_open(a->har_path, a->har_body_max, herr, sizeof herr);
     if (!rs->har) {
       fprintf(stderr, "%s: %s\n", prog, herr);
+      return false;
+    }
+  }
+  if (a->o.talk.export_dir) {
+    char eerr[640];
+    run->exp = body_export_open(a->o.talk.export_dir, a->o.talk.export_raw, eerr, sizeof eerr);
+    if (!run->exp) {
+      fprintf(stderr, "%s: --export: %s\n", prog, eerr);
       return false;
     }
   }
@@ -173,6 +186,14 @@ bool read_setup(read_run *run, int *status) {
   }
   out_init(&run->out, a->out_fd);
   rs->out = &run->out;
+  if (!read_talk_start(&rs->talk, &rs->o.talk, run->exp, rs->har, rs->out, &rs->o.po,
+                       rs->o.abs_time, rs->o.quiet_asked, &rs->first_ts)) {
+    fprintf(stderr, "%s: out of memory\n", prog);
+    header_scratch_free(&rs->scratch);
+    capture_file_set_free(&run->files);
+    return false;
+  }
+  read_talk_header(&rs->o.talk, &rs->o.po, rs->o.quiet_asked, rs->out);
   summary_init(&rs->summary);
   run->fc = read_sink_consumer(rs);
   rs->live = a->co.iface != NULL;
@@ -202,6 +223,13 @@ bool read_decoding_end(read_run *run) {
 bool read_outputs_close(read_run *run, const char **what) {
   read_state *rs = &run->rs;
   bool ok = true;
+  read_talk_stop(&rs->talk);
+  if (run->exp && body_export_failures(run->exp)) {
+    *what = "--export: some bodies could not be written";
+    ok = false;
+  }
+  body_export_close(run->exp);
+  run->exp = NULL;
   if (rs->har && har_close(rs->har, NULL) != 0) {
     fprintf(stderr, "%s: writing %s failed\n", prog, run->args.har_path);
     if (ok) *what = "the HAR file is incomplete";

@@ -35,6 +35,7 @@ typedef struct read_run {
   flow_consumer fc;        /* the callbacks on rs (one thread) */
   read_workers workers;    /* -j: workers.jobs set when decoding on threads */
   const flow_consumer *in; /* what capture_run calls: the TLS filter, the jobs or fc */
+  body_export *exp;        /* --export: shared by the workers */
 } read_run;
 
 /* Opens what run->args asks for. False after saying why on stderr, with
@@ -44,8 +45,9 @@ bool read_setup(read_run *run, int *status);
  * run->rs), frees them, the TLS filter, the file set and the key log.
  * False when the workers ran out of memory (the output is incomplete). */
 bool read_decoding_end(read_run *run);
-/* Closes the HAR and SARIF files: false after saying on stderr which one
- * could not be written (*what then names it for the error line). */
+/* Stops the exchange tracker and closes the HAR and SARIF files and the
+ * export directory: false after saying on stderr which one could not be
+ * written (*what then names it for the error line). */
 bool read_outputs_close(read_run *run, const char **what);
 
 #endif

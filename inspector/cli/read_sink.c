@@ -86,7 +86,7 @@ static void on_frame(void *user, h2_conn *c, int dir, const decoded_frame *d) {
   read_state *rs = user;
   if (rs->o.lint && (!rs->o.conn_filter || rs->o.conn_filter == c->flow->id))
     lint_frame(rs, c, dir, d);
-  if (rs->har) har_frame(rs->har, c, dir, d);
+  read_talk_frame(&rs->talk, c, dir, d);
   if (!conn_shown(rs, c)) return;
   if (rs->o.stream_filter_set && d->frame.hd.stream_id != rs->o.stream_filter) return;
   uint8_t t = d->frame.hd.type <= H2_CONTINUATION ? d->frame.hd.type : 10;
@@ -103,6 +103,7 @@ static void on_event(void *user, h2_conn *c, int dir, const char *ev, uint64_t o
                      const char *msg, const char *extra_json, const char *text_extra) {
   read_state *rs = user;
   if (rs->o.lint && c->sink_conn && !strcmp(ev, "gap")) lint_conn_gap(c->sink_conn, c, dir);
+  if (!strcmp(ev, "gap")) read_talk_gap(&rs->talk, c, dir);
   if (!conn_shown(rs, c) || rs->o.stream_filter_set || rs->o.type_mask) return;
   /* Zero-window stalls: in text with --windows only. */
   if (!rs->o.po.json && !rs->o.po.windows && !strncmp(ev, "stall-", 6)) return;
@@ -126,7 +127,7 @@ static void on_upgrade(void *user, h2_conn *c, int dir, uint64_t offset, const c
 
 static void on_upgrade_request(void *user, h2_conn *c, const h2_header *fields, size_t count) {
   read_state *rs = user;
-  if (rs->har) har_upgrade_request(rs->har, c, fields, count);
+  read_talk_upgrade_request(&rs->talk, c, fields, count);
 }
 
 /* ---- flow consumer ---- */
@@ -207,6 +208,7 @@ static void flow_close(void *user, capture_flow *f, int reason, double ts) {
   h2_conn_finish(c, ts);
   c->close_reason = close_name(reason);
   if (rs->o.lint) lint_close(rs, c);
+  read_talk_close(&rs->talk, c);
   if (conn_shown(rs, c) && !rs->o.stream_filter_set && !rs->o.type_mask) {
     frame_meta m;
     meta_for(rs, c, FLOW_DIR_C2S, &m);
@@ -235,7 +237,6 @@ static void flow_close(void *user, capture_flow *f, int reason, double ts) {
   } else if (rs->o.summary) {
     summary_add(&rs->summary, c, rs->o.lint ? rs->lint_by_id : NULL);
   }
-  if (rs->har) har_conn_close(rs->har, c);
   h2_conn_free(c);
   f->user = NULL;
 }

@@ -2,8 +2,9 @@
  * flow_consumer callbacks (a connection opens, its bytes and gaps, its
  * close, notices) that drive one h2_conn per flow, and the read_sink
  * callbacks of that h2_conn (frames, events, upgrades) that print, lint,
- * feed the HAR writer and the summary. With -j each worker has a read_state
- * of its own (job_worker), and the merging (read_jobs.h) counts notices and adds
+ * feed the exchange tracker (read_talk.h: exchanges, bodies, HAR) and the
+ * summary. With -j each worker has a read_state
+ * of its own (job_worker), and the merging thread counts notices and adds
  * summary rows in capture order through read_sink_jobs_hooks. */
 #ifndef H2SCOPE_READ_SINK_H
 #define H2SCOPE_READ_SINK_H
@@ -18,6 +19,7 @@
 #include "out_buf.h"
 #include "read_jobs.h"
 #include "read_options.h"
+#include "read_talk.h"
 #include "sarif_write.h"
 #include "summary.h"
 #include "tlsdec_filter.h"
@@ -53,6 +55,7 @@ typedef struct read_state {
    * copies, notices are counted and summary rows added by the merging
    * thread, in capture order. */
   bool job_worker;
+  read_talk talk; /* the exchange tracker: --exchanges, --export, --follow, --har */
 } read_state;
 
 /* The flow callbacks on rs (a worker's or the only one). */

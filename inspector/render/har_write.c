@@ -14,24 +14,21 @@
 #include "out_buf.h"
 #include "packed_fields.h"
 
-typedef struct har_entry {
+/* The response body of an exchange, kept (up to the cap) from the body
+ * consumer's first chunk until the exchange is written. */
+typedef struct har_body {
   uint32_t conn, stream;
-  double t_start, t_response, t_end;
-  bool have_request, have_response, pushed;
-  bool request_done, response_done, reset;
-  uint32_t reset_code;
-  int status;
-  uint64_t request_body, response_body;
-  char client[64], server[64];
-  packed_fields request, response;
-} har_entry;
+  uint8_t *p;
+  size_t len;
+  bool over; /* larger than the cap: not included */
+  struct har_body *next;
+} har_body;
 
 struct har_writer {
   int fd;
-  bool redact;
+  size_t body_max;
   uint64_t written;
-  har_entry **open;
-  size_t nopen, cap;
+  har_body *bodies; /* of the exchanges not written yet */
   out_buf out;
 };
 
@@ -102,22 +99,116 @@ static void write_query(out_buf *o, const char *path, size_t len) {
   out_putc(o, ']');
 }
 
-static void write_entry(har_writer *w, const har_entry *e) {
+/* The text of a body: as it is when it is valid UTF-8 (json_str escapes
+ * what JSON needs), otherwise base64 (HAR 1.2 content.encoding). */
+static bool utf8_valid(const uint8_t *p, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    uint8_t b = p[i];
+    size_t len = b < 0x80                ? 1
+                 : b >= 0xc2 && b < 0xe0 ? 2
+                 : b >= 0xe0 && b < 0xf0 ? 3
+                 : b >= 0xf0 && b < 0xf5 ? 4
+                                         : 0;
+    if (!len || i + len > n) return false;
+    for (size_t k = 1; k < len; k++)
+      if ((p[i + k] & 0xc0) != 0x80) return false;
+    if (len == 3) {
+      uint32_t cp = (uint32_t)(b & 0x0f) << 12 | (uint32_t)(p[i + 1] & 0x3f) << 6;
+      if (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+    } else if (len == 4) {
+      uint32_t cp = (uint32_t)(b & 0x07) << 18 | (uint32_t)(p[i + 1] & 0x3f) << 12;
+      if (cp < 0x10000 || cp > 0x10ffff) return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+static void out_base64(out_buf *o, const uint8_t *p, size_t n) {
+  static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  out_putc(o, '"');
+  for (size_t i = 0; i < n; i += 3) {
+    uint32_t v = 0; /* three bytes (zeros past the end) as one 24-bit group */
+    for (size_t k = 0; k < 3; k++)
+      v = v * 256 + (i + k < n ? p[i + k] : 0);
+    char q[4] = {a[v >> 18], a[(v >> 12) & 63], i + 1 < n ? a[(v >> 6) & 63] : '=',
+                 i + 2 < n ? a[v & 63] : '='};
+    out_write(o, q, 4);
+  }
+  out_putc(o, '"');
+}
+
+static har_body *take_body(har_writer *w, const exchange *x) {
+  for (har_body **pp = &w->bodies; *pp; pp = &(*pp)->next)
+    if ((*pp)->conn == x->conn && (*pp)->stream == x->stream) {
+      har_body *b = *pp;
+      *pp = b->next;
+      return b;
+    }
+  return NULL;
+}
+
+static void write_content(har_writer *w, const exchange *x) {
+  out_buf *o = &w->out;
+  const exchange_body *eb = &x->body[EXCHANGE_RESPONSE];
+  const char *v;
+  size_t vl;
+  out_puts(o, ",\"content\":{\"size\":");
+  out_u64(o, eb->decoded);
+  if (eb->decoded != eb->wire) {
+    out_puts(o, ",\"compression\":");
+    out_i64(o, (int64_t)eb->decoded - (int64_t)eb->wire);
+  }
+  out_puts(o, ",\"mimeType\":");
+  if (packed_find(&x->response, "content-type", &v, &vl))
+    json_str(o, v, vl);
+  else
+    out_puts(o, "\"\"");
+  har_body *b = take_body(w, x);
+  if (b && !b->over && eb->state == BODY_OK) {
+    out_puts(o, ",\"text\":");
+    if (utf8_valid(b->p, b->len)) {
+      json_str(o, (const char *)b->p, b->len);
+    } else {
+      out_base64(o, b->p, b->len);
+      out_puts(o, ",\"encoding\":\"base64\"");
+    }
+  } else if (b && b->over) {
+    out_puts(o, ",\"comment\":\"body larger than --har-body-max: not included\"");
+  } else if (eb->state != BODY_OK) {
+    out_puts(o, ",\"comment\":");
+    json_cstr(o, body_state_name((enum body_state)eb->state));
+  }
+  if (b) {
+    free(b->p);
+    free(b);
+  }
+  out_putc(o, '}');
+}
+
+void har_exchange(har_writer *w, const h2_conn *c, const exchange *x) {
+  if (!x->have_request) {
+    har_body *b = take_body(w, x);
+    if (b) free(b->p), free(b);
+    return;
+  }
   out_buf *o = &w->out;
   const char *method = "", *scheme = "http", *authority = "", *path = "", *v;
   size_t method_len = 0, scheme_len = 4, authority_len = 0, path_len = 0, vl;
-  if (packed_find(&e->request, ":method", &v, &vl)) method = v, method_len = vl;
-  if (packed_find(&e->request, ":scheme", &v, &vl)) scheme = v, scheme_len = vl;
-  if (packed_find(&e->request, ":authority", &v, &vl) || packed_find(&e->request, "host", &v, &vl))
+  if (packed_find(&x->request, ":method", &v, &vl)) method = v, method_len = vl;
+  if (packed_find(&x->request, ":scheme", &v, &vl)) scheme = v, scheme_len = vl;
+  if (packed_find(&x->request, ":authority", &v, &vl) || packed_find(&x->request, "host", &v, &vl))
     authority = v, authority_len = vl;
-  if (packed_find(&e->request, ":path", &v, &vl)) path = v, path_len = vl;
+  if (packed_find(&x->request, ":path", &v, &vl)) path = v, path_len = vl;
 
+  double start = x->t_request;
+  double end = x->t_end > start ? x->t_end : start;
   out_puts(o, w->written ? ",\n{" : "\n{");
   out_puts(o, "\"startedDateTime\":");
-  iso_time(o, e->t_start);
-  double end = e->t_end > e->t_start ? e->t_end : e->t_start;
+  iso_time(o, start);
   out_puts(o, ",\"time\":");
-  out_ms(o, e->t_start, end);
+  out_ms(o, start, end);
   out_puts(o, ",\"request\":{\"method\":");
   json_str(o, method, method_len);
   /* url: scheme://authority path (RFC 9113 §8.3.1 pseudo-headers) */
@@ -138,251 +229,106 @@ static void write_entry(har_writer *w, const har_entry *e) {
     out_puts(o, "\"\"");
   }
   out_puts(o, ",\"httpVersion\":\"HTTP/2\",\"cookies\":[],\"headers\":");
-  write_header_array(w, &e->request);
+  write_header_array(w, &x->request);
   out_puts(o, ",\"queryString\":");
   write_query(o, path, path_len);
   out_puts(o, ",\"headersSize\":-1,\"bodySize\":");
-  out_u64(o, e->request_body);
+  out_u64(o, x->body[EXCHANGE_REQUEST].wire);
   out_puts(o, "},\"response\":{\"status\":");
-  out_i64(o, e->status);
+  out_i64(o, x->status);
   out_puts(o, ",\"statusText\":\"\",\"httpVersion\":\"HTTP/2\",\"cookies\":[],\"headers\":");
-  write_header_array(w, &e->response);
-  out_puts(o, ",\"content\":{\"size\":");
-  out_u64(o, e->response_body);
-  out_puts(o, ",\"mimeType\":");
-  if (packed_find(&e->response, "content-type", &v, &vl))
-    json_str(o, v, vl);
-  else
-    out_puts(o, "\"\"");
-  out_puts(o, "},\"redirectURL\":");
-  if (packed_find(&e->response, "location", &v, &vl))
+  write_header_array(w, &x->response);
+  write_content(w, x);
+  out_puts(o, ",\"redirectURL\":");
+  if (packed_find(&x->response, "location", &v, &vl))
     json_str(o, v, vl);
   else
     out_puts(o, "\"\"");
   out_puts(o, ",\"headersSize\":-1,\"bodySize\":");
-  out_u64(o, e->response_body);
-  out_puts(o, "},\"cache\":{},\"timings\":{\"send\":0,\"wait\":");
-  double resp = e->have_response ? e->t_response : end;
-  out_ms(o, e->t_start, resp);
+  out_u64(o, x->body[EXCHANGE_RESPONSE].wire);
+  /* send: the request body going out (its last DATA frame); wait: until
+   * the response headers; receive: until the end of the stream. */
+  double sent =
+      x->body[EXCHANGE_REQUEST].t_last_data > start ? x->body[EXCHANGE_REQUEST].t_last_data : start;
+  double resp = x->have_response && x->t_response > sent ? x->t_response : end;
+  if (resp < sent) resp = sent;
+  out_puts(o, "},\"cache\":{},\"timings\":{\"send\":");
+  out_ms(o, start, sent);
+  out_puts(o, ",\"wait\":");
+  out_ms(o, sent, resp);
   out_puts(o, ",\"receive\":");
   out_ms(o, resp, end);
   out_puts(o, "},\"serverIPAddress\":");
-  const char *colon = strrchr(e->server, ':');
-  size_t host_len = colon ? (size_t)(colon - e->server) : strlen(e->server);
-  if (host_len >= 2 && e->server[0] == '[') /* "[v6]:port" */
-    json_str(o, e->server + 1, host_len - 2);
+  const char *server = c->flow->endpoint[FLOW_DIR_S2C];
+  const char *colon = strrchr(server, ':');
+  size_t host_len = colon ? (size_t)(colon - server) : strlen(server);
+  if (host_len >= 2 && server[0] == '[') /* "[v6]:port" */
+    json_str(o, server + 1, host_len - 2);
   else
-    json_str(o, e->server, host_len);
+    json_str(o, server, host_len);
   out_puts(o, ",\"connection\":\"");
-  out_u64(o, e->conn);
+  out_u64(o, x->conn);
   out_puts(o, "\",\"_stream\":");
-  out_u64(o, e->stream);
-  if (e->pushed) out_puts(o, ",\"_pushed\":true");
-  if (e->reset) {
+  out_u64(o, x->stream);
+  if (x->pushed) out_puts(o, ",\"_pushed\":true");
+  if (x->reset) {
     out_puts(o, ",\"_reset\":");
-    const char *en = h2_error_code_name(e->reset_code);
+    const char *en = h2_error_code_name(x->reset_code);
     json_cstr(o, en ? en : "UNKNOWN");
   }
   out_puts(o, ",\"_client\":");
-  json_cstr(o, e->client);
+  json_cstr(o, c->flow->endpoint[FLOW_DIR_C2S]);
   out_putc(o, '}');
   w->written++;
 }
 
-/* ---- the open-exchange table ---- */
+/* ---- the response bodies (a body consumer) ---- */
 
-static void entry_free(har_entry *e) {
-  free(e->request.p);
-  free(e->response.p);
-  free(e);
+static unsigned hb_open(void *user, const exchange *x, int side, void **state) {
+  har_writer *w = user;
+  *state = NULL;
+  if (side != EXCHANGE_RESPONSE || !x->have_request) return 0;
+  har_body *b = calloc(1, sizeof *b);
+  if (!b) return 0;
+  b->conn = x->conn;
+  b->stream = x->stream;
+  b->next = w->bodies;
+  w->bodies = b;
+  *state = b;
+  return BODY_WANT_DECODED;
 }
 
-/* Writes the entry at index i (if it has a request) and removes it. */
-static void finish_at(har_writer *w, size_t i) {
-  har_entry *e = w->open[i];
-  if (e->have_request) write_entry(w, e);
-  entry_free(e);
-  memmove(&w->open[i], &w->open[i + 1], (w->nopen - i - 1) * sizeof *w->open);
-  w->nopen--;
-}
-
-static har_entry *find(har_writer *w, const h2_conn *c, uint32_t stream, size_t *idx) {
-  /* Newest first: the active streams are usually at the end. */
-  for (size_t i = w->nopen; i-- > 0;) {
-    har_entry *e = w->open[i];
-    if (e->conn == c->flow->id && e->stream == stream) {
-      if (idx) *idx = i;
-      return e;
-    }
+static void hb_chunk(void *user, void *state, const exchange *x, int side, bool decoded,
+                     const uint8_t *p, size_t n, uint64_t offset) {
+  har_writer *w = user;
+  har_body *b = state;
+  (void)x, (void)side, (void)decoded, (void)offset;
+  if (b->over) return;
+  if (b->len + n > w->body_max) {
+    b->over = true;
+    free(b->p);
+    b->p = NULL;
+    return;
   }
-  return NULL;
-}
-
-static har_entry *find_or_add(har_writer *w, const h2_conn *c, uint32_t stream) {
-  har_entry *e = find(w, c, stream, NULL);
-  if (e) return e;
-  if (w->nopen == HAR_MAX_OPEN) finish_at(w, 0);
-  if (w->nopen == w->cap) {
-    size_t cap = w->cap ? w->cap * 2 : 64;
-    har_entry **n = realloc(w->open, cap * sizeof *n);
-    if (!n) return NULL;
-    w->open = n;
-    w->cap = cap;
+  uint8_t *np = realloc(b->p, b->len + n);
+  if (!np) {
+    b->over = true;
+    return;
   }
-  e = calloc(1, sizeof *e);
-  if (!e) return NULL;
-  e->conn = c->flow->id;
-  e->stream = stream;
-  e->t_start = e->t_end = c->ts;
-  snprintf(e->client, sizeof e->client, "%s", c->flow->endpoint[FLOW_DIR_C2S]);
-  snprintf(e->server, sizeof e->server, "%s", c->flow->endpoint[FLOW_DIR_S2C]);
-  w->open[w->nopen++] = e;
-  return e;
+  memcpy(np + b->len, p, n);
+  b->p = np;
+  b->len += n;
 }
 
-static void maybe_finish(har_writer *w, const h2_conn *c, uint32_t stream) {
-  size_t i;
-  har_entry *e = find(w, c, stream, &i);
-  if (e && ((e->request_done && e->response_done) || e->reset)) finish_at(w, i);
+static void hb_end(void *user, void *state, const exchange *x, int side) {
+  (void)user, (void)state, (void)x, (void)side; /* kept until har_exchange */
 }
 
-static int status_of(const packed_fields *pf) {
-  const char *v;
-  size_t vl;
-  if (!packed_find(pf, ":status", &v, &vl) || vl != 3) return 0;
-  int s = 0;
-  for (size_t i = 0; i < 3; i++) {
-    if (v[i] < '0' || v[i] > '9') return 0;
-    s = s * 10 + (v[i] - '0');
-  }
-  return s;
+body_consumer har_body_consumer(har_writer *w) {
+  return (body_consumer){.open = hb_open, .chunk = hb_chunk, .end = hb_end, .user = w};
 }
 
-static void store_list(har_writer *w, packed_fields *pf, const decoded_frame *d) {
-  free(pf->p);
-  memset(pf, 0, sizeof *pf);
-  for (size_t i = 0; i < d->header_count; i++) {
-    const h2_header *h = &d->headers[i];
-    const h2_hpack_field_info *info = d->infos ? &d->infos[i] : NULL;
-    if (!h->name) {
-      static const char undecodable[] = "undecodable (dynamic table state unknown)";
-      packed_add(pf, "", 0, undecodable, sizeof undecodable - 1);
-      continue;
-    }
-    print_options po = {.redact = w->redact};
-    if (print_redacts(&po, h, info))
-      packed_add(pf, h->name, h->name_len, "[redacted]", 10);
-    else
-      packed_add(pf, h->name, h->name_len, h->value ? h->value : "", h->value ? h->value_len : 0);
-  }
-}
-
-void har_frame(har_writer *w, const h2_conn *c, int dir, const decoded_frame *d) {
-  const h2_frame *f = &d->frame;
-  uint32_t sid = f->hd.stream_id;
-  har_entry *e = NULL;
-  bool end_stream = (f->hd.flags & H2_FLAG_END_STREAM) != 0;
-  switch (f->hd.type) {
-  case H2_HEADERS:
-    if (sid == 0) break;
-    e = find_or_add(w, c, sid);
-    if (e && end_stream) {
-      if (dir == FLOW_DIR_C2S)
-        e->request_done = true;
-      else if (e->status >= 200 || !e->have_response)
-        e->response_done = true;
-      e->t_end = c->ts;
-    }
-    break;
-  case H2_PUSH_PROMISE:
-    if (d->frame_status == H2_OK && f->u.push_promise.promised_stream_id) {
-      e = find_or_add(w, c, f->u.push_promise.promised_stream_id);
-      if (e) {
-        e->pushed = true;
-        e->request_done = true;
-      }
-    }
-    break;
-  case H2_DATA:
-    e = find(w, c, sid, NULL);
-    if (e && d->frame_status == H2_OK) {
-      if (dir == FLOW_DIR_C2S)
-        e->request_body += f->u.data.len;
-      else
-        e->response_body += f->u.data.len;
-      e->t_end = c->ts;
-      if (end_stream) {
-        if (dir == FLOW_DIR_C2S)
-          e->request_done = true;
-        else
-          e->response_done = true;
-      }
-    }
-    break;
-  case H2_RST_STREAM:
-    e = find(w, c, sid, NULL);
-    if (e && d->frame_status == H2_OK) {
-      e->reset = true;
-      e->reset_code = f->u.rst_stream.error_code;
-      e->t_end = c->ts;
-    }
-    break;
-  default:
-    break;
-  }
-  if (d->block_complete) {
-    uint32_t target = c->block_stream[dir];
-    har_entry *b = target ? find(w, c, target, NULL) : NULL;
-    if (b) {
-      if (dir == FLOW_DIR_C2S || c->block_push[dir]) {
-        if (!b->have_request) {
-          store_list(w, &b->request, d);
-          b->have_request = true;
-          b->t_start = c->ts;
-        }
-      } else if (!b->have_response || b->status < 200) {
-        /* The final response replaces 1xx informational ones (§8.1). */
-        store_list(w, &b->response, d);
-        b->status = status_of(&b->response);
-        if (!b->have_response) b->t_response = c->ts;
-        b->have_response = true;
-        if (b->t_end < c->ts) b->t_end = c->ts;
-      }
-    }
-    if (target && target != sid) maybe_finish(w, c, target);
-  }
-  if (e)
-    maybe_finish(w, c, e->stream);
-  else if (sid && d->block_complete)
-    maybe_finish(w, c, sid);
-}
-
-void har_upgrade_request(har_writer *w, const h2_conn *c, const h2_header *fields, size_t count) {
-  har_entry *e = find_or_add(w, c, 1);
-  if (!e) return;
-  free(e->request.p);
-  memset(&e->request, 0, sizeof e->request);
-  for (size_t i = 0; i < count; i++) {
-    print_options po = {.redact = w->redact};
-    if (print_redacts(&po, &fields[i], NULL))
-      packed_add(&e->request, fields[i].name, fields[i].name_len, "[redacted]", 10);
-    else
-      packed_add(&e->request, fields[i].name, fields[i].name_len, fields[i].value,
-                 fields[i].value_len);
-  }
-  e->have_request = e->request_done = true;
-}
-
-void har_conn_close(har_writer *w, const h2_conn *c) {
-  for (size_t i = 0; i < w->nopen;) {
-    if (w->open[i]->conn == c->flow->id)
-      finish_at(w, i);
-    else
-      i++;
-  }
-}
-
-har_writer *har_open(const char *path, bool redact, char *err, size_t errcap) {
+har_writer *har_open(const char *path, size_t body_max, char *err, size_t errcap) {
   har_writer *w = calloc(1, sizeof *w);
   if (!w) {
     snprintf(err, errcap, "out of memory");
@@ -400,7 +346,7 @@ har_writer *har_open(const char *path, bool redact, char *err, size_t errcap) {
     free(w);
     return NULL;
   }
-  w->redact = redact;
+  w->body_max = body_max;
   out_init(&w->out, w->fd);
   out_puts(&w->out, "{\"log\":{\"version\":\"1.2\",\"creator\":{\"name\":\"h2scope\","
                     "\"version\":\"1\"},\"pages\":[],\"entries\":[");
@@ -408,13 +354,16 @@ har_writer *har_open(const char *path, bool redact, char *err, size_t errcap) {
 }
 
 int har_close(har_writer *w, uint64_t *entries) {
-  while (w->nopen)
-    finish_at(w, 0);
+  while (w->bodies) {
+    har_body *b = w->bodies;
+    w->bodies = b->next;
+    free(b->p);
+    free(b);
+  }
   out_puts(&w->out, "\n]}}\n");
   bool ok = out_flush(&w->out);
   if (close(w->fd) != 0) ok = false;
   if (entries) *entries = w->written;
-  free(w->open);
   free(w);
   return ok ? 0 : -1;
 }
