@@ -13,6 +13,8 @@
 #include "cli_args.h"
 #include "commands.h"
 #include "frame_print.h"
+#include "grpc_print.h"
+#include "grpc_streams.h"
 #include "h2_conn.h"
 #include "har_write.h"
 #include "json_write.h"
@@ -51,6 +53,19 @@ static const char usage[] =
     "  --data none|text|hex DATA payload preview (default none)\n"
     "  --data-max SIZE      preview bytes (default 64)\n"
     "  --har FILE           write the request/response exchanges as HAR 1.2 to FILE\n"
+    "gRPC (docs/read-output.md):\n"
+    "  --grpc               decode the messages of application/grpc streams: each one\n"
+    "                       after the DATA frame that completes it, its protobuf fields\n"
+    "                       shown as protoc --decode_raw does (JSON: a \"grpc\" object);\n"
+    "                       grpc-status and grpc-message from the trailers\n"
+    "  --proto-descriptors FILE  field names and types from a FileDescriptorSet\n"
+    "                       (protoc --include_imports --descriptor_set_out=FILE), the\n"
+    "                       message type found from :path /package.Service/Method;\n"
+    "                       implies --grpc\n"
+    "  --grpc-max-message SIZE  bytes per message, on the wire and decompressed\n"
+    "                       (default 4M); past it the rest of the stream is skipped\n"
+    "  --grpc-max-ratio N   decompressed size / compressed size (default 1000)\n"
+    "  --proto-max-depth N  nested messages decoded this deep (default 32)\n"
     "  --redact             hide authorization, cookie, set-cookie, proxy-authorization\n"
     "                       and never-indexed values\n"
     "  -t a|r, --abs-time   absolute timestamps in text output (default: relative)\n"
@@ -114,6 +129,9 @@ typedef struct read_opts {
   bool lint;
   h2_observer_limits lint_limits;
   uint32_t lint_max_findings; /* printed per id and connection; 0: LINT_MAX_FINDINGS */
+  bool grpc;                  /* --grpc: gRPC messages decoded */
+  grpc_limits grpc_limits;
+  const pb_schema *schema; /* --proto-descriptors (shared, read-only) */
 } read_opts;
 
 /* Notices after which the output means less than it seems to (packets,
@@ -155,6 +173,7 @@ typedef struct read_state {
    * copies, notices are counted and summary rows added by the merging
    * thread, in capture order. */
   bool job_worker;
+  grpc_streams *grpc; /* --grpc: this state's gRPC readers */
 } read_state;
 
 /* What the TLS filter knows about f: asked directly, or as a worker got it
@@ -212,18 +231,44 @@ static void lint_close(read_state *rs, h2_conn *c) {
   c->sink_conn = NULL;
 }
 
+/* A gRPC record (grpc_streams.h): printed under the frame that finished it. */
+static void on_grpc(void *user, void *conn_ctx, int dir, const grpc_record *r) {
+  read_state *rs = user;
+  h2_conn *c = conn_ctx;
+  if (!conn_shown(rs, c) || rs->o.type_mask) return;
+  if (rs->o.stream_filter_set && r->stream != rs->o.stream_filter) return;
+  frame_meta m;
+  meta_for(rs, c, dir, &m);
+  grpc_print(rs->out, &rs->o.po, &m, r, true);
+}
+
+/* --grpc: the state's readers, made when the options ask for them. */
+static bool grpc_start(read_state *rs) {
+  if (!rs->o.grpc) return true;
+  rs->grpc =
+      grpc_streams_new(&rs->o.grpc_limits, rs->o.schema, GRPC_DEFAULT_MAX_STREAMS, on_grpc, rs);
+  return rs->grpc != NULL;
+}
+
+static void grpc_frame(read_state *rs, h2_conn *c, int dir, const decoded_frame *d) {
+  if (rs->grpc) grpc_streams_frame(rs->grpc, c->flow->id, c, dir, d);
+}
+
 static void on_frame(void *user, h2_conn *c, int dir, const decoded_frame *d) {
   read_state *rs = user;
   if (rs->o.lint && (!rs->o.conn_filter || rs->o.conn_filter == c->flow->id))
     lint_frame(rs, c, dir, d);
   if (rs->har) har_frame(rs->har, c, dir, d);
-  if (!conn_shown(rs, c)) return;
-  if (rs->o.stream_filter_set && d->frame.hd.stream_id != rs->o.stream_filter) return;
   uint8_t t = d->frame.hd.type <= H2_CONTINUATION ? d->frame.hd.type : 10;
-  if (rs->o.type_mask && !(rs->o.type_mask & (1u << t))) return;
-  frame_meta m;
-  meta_for(rs, c, dir, &m);
-  frame_print(rs->out, &rs->o.po, &m, d);
+  if (conn_shown(rs, c) &&
+      (!rs->o.stream_filter_set || d->frame.hd.stream_id == rs->o.stream_filter) &&
+      (!rs->o.type_mask || (rs->o.type_mask & (1u << t)))) {
+    frame_meta m;
+    meta_for(rs, c, dir, &m);
+    frame_print(rs->out, &rs->o.po, &m, d);
+  }
+  /* after the frame: the messages it completed print under it */
+  grpc_frame(rs, c, dir, d);
 }
 
 static void on_event(void *user, h2_conn *c, int dir, const char *ev, uint64_t offset,
@@ -328,6 +373,7 @@ static void flow_close(void *user, capture_flow *f, int reason, double ts) {
   if (!c) return;
   c->ts = ts;
   h2_conn_finish(c, ts);
+  if (rs->grpc) grpc_streams_conn_end(rs->grpc, c->flow->id);
   c->close_reason = close_name(reason);
   if (rs->o.lint) lint_close(rs, c);
   if (conn_shown(rs, c) && !rs->o.stream_filter_set && !rs->o.type_mask) {
@@ -429,8 +475,10 @@ typedef struct read_workers {
 
 static void read_workers_free(read_workers *w) {
   read_jobs_free(w->jobs);
-  for (unsigned i = 0; w->rs && i < w->n; i++)
+  for (unsigned i = 0; w->rs && i < w->n; i++) {
     header_scratch_free(&w->rs[i].scratch);
+    grpc_streams_free(w->rs[i].grpc);
+  }
   free(w->rs);
   free(w->out);
   memset(w, 0, sizeof *w);
@@ -453,7 +501,7 @@ static bool read_workers_start(read_workers *w, unsigned n, read_state *main_rs)
     rs->capture_name = main_rs->capture_name;
     out_init(&w->out[i], -1);
     rs->out = &w->out[i];
-    if (header_scratch_init(&rs->scratch, rs->o.max_header_list) != 0) {
+    if (header_scratch_init(&rs->scratch, rs->o.max_header_list) != 0 || !grpc_start(rs)) {
       read_workers_free(w);
       return false;
     }
@@ -562,6 +610,11 @@ enum {
   OPT_MAX_PACKETS,
   OPT_KEYLOG,
   OPT_IMMEDIATE,
+  OPT_GRPC,
+  OPT_PROTO_DESCRIPTORS,
+  OPT_GRPC_MAX_MESSAGE,
+  OPT_GRPC_MAX_RATIO,
+  OPT_PROTO_MAX_DEPTH,
 };
 
 static const struct option read_options[] = {
@@ -593,6 +646,11 @@ static const struct option read_options[] = {
     {"keylog", required_argument, NULL, OPT_KEYLOG},
     {"buffer-size", required_argument, NULL, 'B'},
     {"immediate", no_argument, NULL, OPT_IMMEDIATE},
+    {"grpc", no_argument, NULL, OPT_GRPC},
+    {"proto-descriptors", required_argument, NULL, OPT_PROTO_DESCRIPTORS},
+    {"grpc-max-message", required_argument, NULL, OPT_GRPC_MAX_MESSAGE},
+    {"grpc-max-ratio", required_argument, NULL, OPT_GRPC_MAX_RATIO},
+    {"proto-max-depth", required_argument, NULL, OPT_PROTO_MAX_DEPTH},
     {"jobs", required_argument, NULL, 'j'},
     {NULL, 0, NULL, 0},
 };
@@ -603,6 +661,7 @@ typedef struct read_run {
   read_state rs;
   keylog keys;
   out_buf out;
+  pb_schema *schema; /* --proto-descriptors */
 } read_run;
 
 static int read_main(int argc, char **argv, read_run *run) {
@@ -616,6 +675,7 @@ static int read_main(int argc, char **argv, read_run *run) {
   const char *har_path = NULL;
   const char *sarif_path = NULL;
   h2_observer_limits_default(&rs->o.lint_limits);
+  grpc_limits_default(&rs->o.grpc_limits);
   bool immediate = false;
   uint32_t jobs = 0; /* 0: the cores available */
   cli_parser p;
@@ -745,6 +805,37 @@ static int read_main(int argc, char **argv, read_run *run) {
     case 'j':
       ok = cli_u32(&p, 1, READ_JOBS_MAX, &jobs);
       break;
+    case OPT_GRPC:
+      rs->o.grpc = true;
+      break;
+    case OPT_PROTO_DESCRIPTORS: {
+      char perr[512];
+      rs->o.grpc = true;
+      pb_schema_free(run->schema);
+      run->schema = pb_schema_load(p.arg, perr, sizeof perr);
+      rs->o.schema = run->schema;
+      if (!run->schema) {
+        fprintf(stderr, "%s: --proto-descriptors %s\n", prog, perr);
+        ok = false;
+        p.status = EXIT_INPUT;
+      }
+      break;
+    }
+    case OPT_GRPC_MAX_MESSAGE: {
+      uint32_t size = 0;
+      rs->o.grpc = true;
+      ok = cli_size32(&p, 1, 1u << 30, &size);
+      rs->o.grpc_limits.max_message = size;
+      break;
+    }
+    case OPT_GRPC_MAX_RATIO:
+      rs->o.grpc = true;
+      ok = cli_u32(&p, 1, 1u << 20, &rs->o.grpc_limits.max_ratio);
+      break;
+    case OPT_PROTO_MAX_DEPTH:
+      rs->o.grpc = true;
+      ok = cli_u32(&p, 1, 1000, &rs->o.grpc_limits.pb.max_depth);
+      break;
     }
     if (!ok) {
       keylog_free(keys);
@@ -818,6 +909,7 @@ static int read_main(int argc, char **argv, read_run *run) {
       return EXIT_INPUT;
     }
   }
+  if (!grpc_start(rs)) fprintf(stderr, "%s: out of memory: gRPC messages not decoded\n", prog);
   out_buf *out = &run->out;
   out_init(out, out_fd);
   rs->out = out;
@@ -883,6 +975,8 @@ static int read_main(int argc, char **argv, read_run *run) {
   out_flush(out);
   summary_free(&rs->summary);
   header_scratch_free(&rs->scratch);
+  grpc_streams_free(rs->grpc);
+  rs->grpc = NULL;
   if (rs->har && har_close(rs->har, NULL) != 0) {
     fprintf(stderr, "%s: writing %s failed\n", prog, har_path);
     if (rc == 0) {
@@ -912,6 +1006,7 @@ int cmd_read(int argc, char **argv) {
     return EXIT_INPUT;
   }
   int rc = read_main(argc, argv, run);
+  pb_schema_free(run->schema);
   free(run);
   return rc;
 }
