@@ -160,9 +160,9 @@ def client_proto(port, pb_dir, log_path):
     assert rep.seq == 6
     log('ClientStream', reqs, [rep])
     bd = ch.stream_stream(PROBE + 'Bidi', ser, pb.Reply.FromString)
-    reqs = [pb.Request(id=7, name='ab'), pb.Request(id=8, name='cd', kind=pb.KIND_A)]
+    reqs = [pb.Request(id=7, name='ab'), pb.Request(id=8, name='ef', kind=pb.KIND_A)]
     reps = list(bd(iter(reqs)))
-    assert [r.text for r in reps] == ['AB', 'CD']
+    assert [r.text for r in reps] == ['AB', 'EF']
     log('Bidi', reqs, reps)
     req = pb.Request(id=9, name='z' * 2000, tags=['compressed'])
     rep = u(req, compression=grpc.Compression.Gzip)
