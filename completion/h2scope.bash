@@ -18,7 +18,9 @@ _h2scope_options() {
       echo "--json -q --quiet --summary --hpack --data --data-max --har --redact -t --abs-time
             --lint --lint-threshold --lint-max --sarif --color --no-color --conn --stream
             --type --port --keylog --max-connections --max-ooo-bytes --idle-timeout
-            --max-header-list --max-packets -i -B --buffer-size --immediate -j --jobs -h --help" ;;
+            --max-header-list --max-packets -i -B --buffer-size --immediate -j --jobs
+            --grpc --proto-descriptors --grpc-max-message --grpc-max-ratio --proto-max-depth
+            -h --help" ;;
     frames)
       echo "--hex --json --client --server --table-size --max-frame-size --max-header-list
             --hpack --data --data-max --redact --color --no-color -h --help" ;;
@@ -93,14 +95,14 @@ _h2scope() {
       local ifaces
       ifaces=$(ls /sys/class/net 2>/dev/null)
       COMPREPLY=($(compgen -W "$ifaces any" -- "$cur")); return 0 ;;
-    read:--har | read:--sarif | read:--keylog | hpack:--story | check:--junit | \
+    read:--har | read:--sarif | read:--keylog | read:--proto-descriptors | hpack:--story | check:--junit | \
       check:--sarif | serve:--tls | serve:--tls-key)
       _h2scope_files "$cur"; return 0 ;;
     serve:--dir)
       compopt -o filenames 2>/dev/null
       local IFS=$'\n'
       COMPREPLY=($(compgen -d -- "$cur")); return 0 ;;
-    read:--data-max | read:--lint-threshold | read:--lint-max | read:--conn | read:--stream | \
+    read:--data-max | read:--grpc-max-* | read:--proto-max-depth | read:--lint-threshold | read:--lint-max | read:--conn | read:--stream | \
       read:--port | read:--max-* | read:--idle-timeout | read:-B | read:--buffer-size | \
       frames:--table-size | \
       frames:--max-* | frames:--data-max | hpack:--table-size | hpack:--max-header-list | \

@@ -56,6 +56,21 @@ cat "$work/check.out"
 "$H" read -j 2 --grpc --json --proto-descriptors "$work/probe.pb" "$work/grpc.pcap" >"$work/j2"
 cmp -s "$work/j1" "$work/j2" || fail "-j 2 output differs from -j 1"
 
+# The JSON Schema (docs/schema/v1/read.schema.json) takes every gRPC line,
+# raw and typed, and refuses a key it does not describe.
+if "$py" -c 'import jsonschema' 2>/dev/null; then
+  for opt in --grpc "--proto-descriptors $work/probe.pb"; do
+    # shellcheck disable=SC2086
+    "$H" read --json $opt "$work/grpc.pcap" |
+      "$py" "$here/validate_json.py" "$src/docs/schema/v1" read.schema.json --min 30 ||
+      fail "read --json $opt does not follow the schema"
+  done
+  echo '{"v":1,"conn":1,"ts":1,"src":"127.0.0.1:1","dst":"127.0.0.1:2","dir":"c2s","grpc":{"stream":1,"kind":"note","surprise":1}}' |
+    "$py" "$here/validate_json.py" "$src/docs/schema/v1" read.schema.json --expect-invalid ||
+    fail "the schema takes an undescribed gRPC key"
+  echo "ok: the gRPC lines follow the JSON Schema"
+fi
+
 # The size limit: the 132-byte request is past 100 bytes; its stream's
 # request direction is skipped with a note, the other calls still decode.
 "$H" read --grpc --grpc-max-message 100 "$work/grpc.pcap" >"$work/limit.out"
