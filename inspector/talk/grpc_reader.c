@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <zlib.h>
 
+#include "h2/cursor.h"
 #include "protobuf_raw.h"
 
 #define GRPC_PREFIX 5 /* Compressed-Flag (1) + Message-Length (4) */
@@ -223,13 +224,17 @@ void grpc_reader_feed(grpc_reader *r, const uint8_t *p, size_t n) {
       p += k;
       n -= k;
       if (r->have_prefix < GRPC_PREFIX) return;
-      uint32_t len = (uint32_t)r->prefix[1] << 24 | (uint32_t)r->prefix[2] << 16 |
-                     (uint32_t)r->prefix[3] << 8 | r->prefix[4];
-      if (r->prefix[0] > 1) {
+      /* Length-Prefixed-Message: Compressed-Flag, then Message-Length (big-endian) */
+      h2_cursor cur = h2_cursor_make(r->prefix, GRPC_PREFIX);
+      uint8_t flag = 0;
+      uint32_t len = 0;
+      (void)h2_cursor_get_u8(&cur, &flag);
+      (void)h2_cursor_get_u32(&cur, &len);
+      if (flag > 1) {
         snprintf(r->note, sizeof r->note,
                  "Compressed-Flag %u is neither 0 nor 1: not gRPC framing, rest of the stream "
                  "skipped",
-                 r->prefix[0]);
+                 flag);
         skip_rest(r, r->note);
         break;
       }

@@ -5,6 +5,8 @@
 #include <protobuf-c/protobuf-c.h>
 #include <string.h>
 
+#include "h2/cursor.h"
+
 /* A message type with no fields: every field of what it unpacks is unknown. */
 static const ProtobufCIntRange no_ranges[1] = {{0, 0}};
 static const ProtobufCMessageDescriptor no_fields = {
@@ -36,11 +38,14 @@ uint64_t pb_varint_value(const uint8_t *p, size_t n, size_t *used) {
   return v;
 }
 
+/* A fixed32 or fixed64 value (little-endian, protobuf encoding) of the
+ * 4 or 8 bytes protobuf-c has checked are there. */
 static uint64_t le_value(const uint8_t *p, size_t n) {
-  uint64_t v = 0;
-  for (size_t i = n; i-- > 0;)
-    v = v << 8 | p[i];
-  return v;
+  h2_cursor c = h2_cursor_make(p, n);
+  uint32_t lo = 0, hi = 0;
+  (void)h2_cursor_get_u32_le(&c, &lo);
+  if (n == 8) (void)h2_cursor_get_u32_le(&c, &hi);
+  return (uint64_t)hi << 32 | lo;
 }
 
 /* A length-delimited field: a nested message when it parses as one and
