@@ -11,8 +11,9 @@ pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev llvm
       libssl-dev openssl nodejs
       scdoc man-db file time python3-jsonschema python3-grpcio python3-hpack
       protobuf-compiler libprotobuf-dev libprotobuf-c-dev protobuf-c-compiler
-      python3-protobuf zlib1g-dev
-      abigail-tools util-linux jq)
+      python3-protobuf
+      abigail-tools util-linux jq
+      zlib1g-dev libbrotli-dev libzstd-dev zstd brotli)
 for arg in "$@"; do
   case $arg in
   --browsers) pkgs+=(chromium firefox-esr libnss3-tools) ;;

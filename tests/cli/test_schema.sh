@@ -2,7 +2,7 @@
 # test_schema.sh — the JSON output of every subcommand validates against its
 # JSON Schema in docs/schema/v1 (draft 2020-12, python3-jsonschema): read on
 # every capture in corpus/captures (plain, --hpack/--data/--summary, --lint,
-# --har, TLS with key logs), frames on every sample stream and error case, hpack
+# --har, --exchanges, TLS with key logs), frames on every sample stream and error case, hpack
 # decode on the RFC 7541 Appendix C blocks and hpack-test-case stories (and its
 # error lines), hpack encode --story, get/serve -v --json traces, check --json
 # and replay --json against a live `h2scope serve`. Deliberately broken lines (a wrong
@@ -58,6 +58,8 @@ for cap in "$src"/corpus/captures/*.pcap "$src"/corpus/captures/*.pcapng; do
   validate read.schema.json "read --json --lint --summary $name" --min 3 <"$work/out"
   grep '"lint"' "$work/out" | grep -v '"summary"' >"$work/lint" || true
   if [ -s "$work/lint" ]; then validate lint.schema.json "lint findings $name" <"$work/lint"; fi
+  run_ok "$h2scope" read "$cap" --json --exchanges >"$work/out"
+  validate read.schema.json "read --json --exchanges $name" --min 1 <"$work/out"
 done
 # At least one capture must give lint findings, so lint.schema.json is exercised.
 for cap in "$src"/corpus/captures/*.pcap "$src"/corpus/captures/*.pcapng; do

@@ -1,0 +1,99 @@
+/* read_talk.c — the exchange tracker wired into `read` (read_talk.h). */
+#include "read_talk.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "exchange_print.h"
+#include "flow_events.h"
+
+void read_talk_opts_default(read_talk_opts *o) {
+  memset(o, 0, sizeof *o);
+  o->max_streams = EXCHANGE_DEFAULT_MAX_STREAMS;
+  o->limits.max_decoded = BODY_DEFAULT_MAX_DECODED;
+  o->limits.max_ratio = BODY_DEFAULT_MAX_RATIO;
+}
+
+static void meta_of(const read_talk *rt, const h2_conn *c, int dir, frame_meta *m) {
+  m->conn = c->flow->id;
+  m->ts = rt->po.json || rt->abs_time ? c->ts : c->ts - *rt->first_ts;
+  m->src = c->flow->endpoint[dir];
+  m->dst = c->flow->endpoint[!dir];
+  m->dir = dir;
+}
+
+static void on_exchange(void *user, const h2_conn *c, const exchange *x) {
+  read_talk *rt = user;
+  rt->exchanges_out++;
+  if (rt->follow) follow_print(rt->follow, rt->out, x);
+  if (rt->o.exchanges) {
+    exchange_print_opts epo = {
+        .json = rt->po.json, .abs_time = rt->abs_time, .first_ts = *rt->first_ts};
+    exchange_print(rt->out, &epo, c, x);
+  }
+}
+
+static void on_event(void *user, const h2_conn *c, int dir, const char *event, uint64_t offset,
+                     const char *message, const char *extra_json) {
+  read_talk *rt = user;
+  if (!rt->show_events) return;
+  if (rt->o.follow && !rt->o.exchanges && c->flow->id != rt->o.follow_conn) return;
+  frame_meta m;
+  meta_of(rt, c, dir, &m);
+  event_print(rt->out, &rt->po, &m, event, offset, message, extra_json);
+}
+
+static bool redacts(const h2_header *h, const h2_hpack_field_info *info) {
+  print_options po = {.redact = true};
+  return print_redacts(&po, h, info);
+}
+
+bool read_talk_start(read_talk *rt, const read_talk_opts *o, body_export *exp, out_buf *out,
+                     const print_options *po, bool abs_time, bool quiet, const double *first_ts) {
+  memset(rt, 0, sizeof *rt);
+  rt->o = *o;
+  if (!read_talk_wanted(o)) return true;
+  rt->out = out;
+  rt->po = *po;
+  rt->abs_time = abs_time;
+  rt->show_events = !quiet;
+  rt->first_ts = first_ts;
+  rt->export_dir = exp;
+  exchange_options eo = {.max_streams = o->max_streams,
+                         .limits = o->limits,
+                         .decode = o->exchanges,
+                         .redacts = po->redact ? redacts : NULL};
+  exchange_sink sink = {.on_exchange = on_exchange, .on_event = on_event, .user = rt};
+  rt->tracker = exchange_tracker_new(&eo, &sink);
+  if (!rt->tracker) return false;
+  if (exp) {
+    body_consumer bc = body_export_consumer(exp);
+    exchange_tracker_add_consumer(rt->tracker, &bc);
+  }
+  if (o->follow) {
+    /* --data-max bounds what is shown of each body (default 64 bytes for
+     * frames; a followed body shows 4 KiB unless --data-max says). */
+    uint32_t max = po->data_max ? po->data_max : 4096;
+    rt->follow = follow_new(o->follow_conn, o->follow_stream, max);
+    if (!rt->follow) {
+      read_talk_stop(rt);
+      return false;
+    }
+    body_consumer bc = follow_consumer(rt->follow);
+    exchange_tracker_add_consumer(rt->tracker, &bc);
+  }
+  return true;
+}
+
+void read_talk_stop(read_talk *rt) {
+  exchange_tracker_free(rt->tracker);
+  follow_free(rt->follow);
+  rt->tracker = NULL;
+  rt->follow = NULL;
+}
+
+void read_talk_header(const read_talk_opts *o, const print_options *po, bool quiet,
+                      out_buf *out) {
+  (void)quiet;
+  if (o->exchanges && !po->json) exchange_print_header(out);
+}

@@ -1,0 +1,73 @@
+/* read_talk.h — `read`'s conversation options (--exchanges, --export DIR,
+ * --export-raw, --follow CONN:STREAM, --max-streams, --max-body,
+ * --max-body-ratio): the exchange tracker of talk/ fed with the frames of
+ * read_sink, its records and body events printed by render/
+ * (exchange_print, follow_print, event_print) and its bodies written by
+ * body_export. One read_talk per read_state: under `-j N` every worker has
+ * its own tracker (its connections only) and writes into its own out_buf,
+ * which read_jobs merges in capture order; the export directory is shared. */
+#ifndef H2SCOPE_READ_TALK_H
+#define H2SCOPE_READ_TALK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "body_decode.h"
+#include "body_export.h"
+#include "exchange_track.h"
+#include "follow_print.h"
+#include "frame_print.h"
+#include "h2_conn.h"
+#include "out_buf.h"
+
+typedef struct read_talk_opts {
+  bool exchanges;        /* --exchanges: a record per stream instead of frames */
+  const char *export_dir; /* --export DIR */
+  bool export_raw;        /* --export-raw */
+  bool follow;            /* --follow CONN:STREAM */
+  uint32_t follow_conn, follow_stream;
+  uint32_t max_streams; /* --max-streams (0: the default) */
+  body_limits limits;   /* --max-body, --max-body-ratio */
+} read_talk_opts;
+
+/* Whether any conversation option asks for the tracker. */
+static inline bool read_talk_wanted(const read_talk_opts *o) {
+  return o->exchanges || o->export_dir || o->follow;
+}
+/* The defaults of the limits. */
+void read_talk_opts_default(read_talk_opts *o);
+
+typedef struct read_talk {
+  read_talk_opts o;
+  exchange_tracker *tracker;
+  follow_view *follow;
+  body_export *export_dir; /* shared by the workers, not owned */
+  out_buf *out;
+  print_options po;      /* json, ts decimals */
+  bool abs_time;
+  bool show_events;      /* body and limit events (not with -q) */
+  const double *first_ts; /* the read_state's */
+  uint64_t exchanges_out;
+} read_talk;
+
+/* Sets up rt (tracker, follow view, consumers). False when memory is short. */
+bool read_talk_start(read_talk *rt, const read_talk_opts *o, body_export *exp, out_buf *out,
+                     const print_options *po, bool abs_time, bool quiet, const double *first_ts);
+void read_talk_stop(read_talk *rt);
+
+/* The text table's column heads: once, before the capture is read. */
+void read_talk_header(const read_talk_opts *o, const print_options *po, bool quiet,
+                      out_buf *out);
+
+static inline void read_talk_frame(read_talk *rt, h2_conn *c, int dir, const decoded_frame *d) {
+  if (rt->tracker) exchange_frame(rt->tracker, c, dir, d);
+}
+static inline void read_talk_upgrade_request(read_talk *rt, h2_conn *c, const h2_header *fields,
+                                             size_t count) {
+  if (rt->tracker) exchange_upgrade_request(rt->tracker, c, fields, count);
+}
+static inline void read_talk_close(read_talk *rt, h2_conn *c) {
+  if (rt->tracker) exchange_conn_close(rt->tracker, c);
+}
+
+#endif

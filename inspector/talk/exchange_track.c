@@ -1,0 +1,429 @@
+/* exchange_track.c — exchange records from decoded frames, bodies decoded
+ * and handed to the consumers as they come (exchange_track.h). */
+#include "exchange_track.h"
+
+#include "h2/frame.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct track_side {
+  bool opened, closed;
+  bool reported;          /* the decoding state was reported as an event */
+  bool end_after_block;   /* END_STREAM on a HEADERS whose block is still open */
+  body_decoder *dec;      /* NULL: no Content-Encoding to undo (or none wanted) */
+  unsigned want[EXCHANGE_MAX_CONSUMERS];
+  void *state[EXCHANGE_MAX_CONSUMERS];
+  uint64_t data_offset; /* the DATA frame being fed (for events) */
+} track_side;
+
+typedef struct track_rec {
+  exchange x;
+  track_side side[2];
+} track_rec;
+
+/* Per connection, in h2_conn.talk_conn. */
+typedef struct track_conn {
+  track_rec **open;
+  size_t n, cap;
+  bool limit_reported;
+  /* The highest stream id with a record so far, odd and even (streams open
+   * in increasing order, RFC 9113 §5.1.1): a DATA frame above it belongs to
+   * a stream whose headers the capture missed (a mid-connection start), at
+   * or below it to one already done (a DATA frame after a reset). */
+  uint32_t max_stream[2];
+} track_conn;
+
+struct exchange_tracker {
+  exchange_options o;
+  exchange_sink sink;
+  body_consumer consumers[EXCHANGE_MAX_CONSUMERS];
+  int nconsumers;
+};
+
+/* The decoder's output for one side. */
+typedef struct out_ctx {
+  exchange_tracker *t;
+  track_rec *r;
+  int side;
+} out_ctx;
+
+bool exchange_grpc_status(const exchange *x, const char **status, size_t *slen,
+                          const char **message, size_t *mlen) {
+  const packed_fields *pf = NULL;
+  if (packed_find(&x->trailers, "grpc-status", status, slen))
+    pf = &x->trailers;
+  else if (packed_find(&x->response, "grpc-status", status, slen))
+    pf = &x->response; /* trailers-only response (gRPC over HTTP/2) */
+  if (!pf) return false;
+  if (!packed_find(pf, "grpc-message", message, mlen)) *message = NULL, *mlen = 0;
+  return true;
+}
+
+exchange_tracker *exchange_tracker_new(const exchange_options *o, const exchange_sink *sink) {
+  exchange_tracker *t = calloc(1, sizeof *t);
+  if (!t) return NULL;
+  t->o = *o;
+  if (!t->o.max_streams) t->o.max_streams = EXCHANGE_DEFAULT_MAX_STREAMS;
+  t->sink = *sink;
+  return t;
+}
+
+bool exchange_tracker_add_consumer(exchange_tracker *t, const body_consumer *bc) {
+  if (t->nconsumers == EXCHANGE_MAX_CONSUMERS) return false;
+  t->consumers[t->nconsumers++] = *bc;
+  return true;
+}
+
+void exchange_tracker_free(exchange_tracker *t) {
+  free(t);
+}
+
+static void event(exchange_tracker *t, const h2_conn *c, int dir, const char *ev, uint64_t offset,
+                  const char *msg, const char *extra) {
+  if (t->sink.on_event) t->sink.on_event(t->sink.user, c, dir, ev, offset, msg, extra);
+}
+
+/* ---- bodies ---- */
+
+static const char *side_name(int side) {
+  return side == EXCHANGE_REQUEST ? "request" : "response";
+}
+
+/* A decoding state other than ok becomes an event, once per side. */
+static void report_state(exchange_tracker *t, const h2_conn *c, track_rec *r, int side) {
+  track_side *s = &r->side[side];
+  if (!s->dec || s->reported) return;
+  enum body_state st = body_decoder_state(s->dec);
+  if (st == BODY_OK) return;
+  s->reported = true;
+  exchange_body *b = &r->x.body[side];
+  b->state = (uint8_t)st;
+  b->state_offset = body_decoder_decoded(s->dec);
+  char msg[256], extra[160];
+  snprintf(msg, sizeof msg, "stream %u %s body: %s (at decoded offset %llu)", r->x.stream,
+           side_name(side), body_decoder_message(s->dec), (unsigned long long)b->state_offset);
+  snprintf(extra, sizeof extra, ",\"stream\":%u,\"side\":\"%s\",\"decoded_offset\":%llu",
+           r->x.stream, side_name(side), (unsigned long long)b->state_offset);
+  event(t, c, side, body_state_name(st), s->data_offset, msg, extra);
+}
+
+static void decoded_out(void *user, const uint8_t *p, size_t n, uint64_t offset) {
+  out_ctx *o = user;
+  track_side *s = &o->r->side[o->side];
+  for (int i = 0; i < o->t->nconsumers; i++)
+    if (s->want[i] & BODY_WANT_DECODED)
+      o->t->consumers[i].chunk(o->t->consumers[i].user, s->state[i], &o->r->x, o->side, true, p,
+                               n, offset);
+}
+
+static void side_open(exchange_tracker *t, track_rec *r, int side) {
+  track_side *s = &r->side[side];
+  if (s->opened) return;
+  s->opened = true;
+  bool decoded = t->o.decode;
+  for (int i = 0; i < t->nconsumers; i++) {
+    s->want[i] = t->consumers[i].open(t->consumers[i].user, &r->x, side, &s->state[i]);
+    if (s->want[i] & BODY_WANT_DECODED) decoded = true;
+  }
+  const packed_fields *pf = side == EXCHANGE_REQUEST ? &r->x.request : &r->x.response;
+  const char *v;
+  size_t vl;
+  if (decoded && packed_find(pf, "content-encoding", &v, &vl))
+    s->dec = body_decoder_new(v, vl, &t->o.limits); /* NULL (no memory): counted raw */
+}
+
+static void side_feed(exchange_tracker *t, const h2_conn *c, track_rec *r, int side,
+                      const uint8_t *p, size_t n) {
+  track_side *s = &r->side[side];
+  exchange_body *b = &r->x.body[side];
+  for (int i = 0; i < t->nconsumers; i++)
+    if (s->want[i] & BODY_WANT_RAW)
+      t->consumers[i].chunk(t->consumers[i].user, s->state[i], &r->x, side, false, p, n, b->wire);
+  b->wire += n;
+  if (s->dec) {
+    out_ctx o = {t, r, side};
+    body_decoder_feed(s->dec, p, n, decoded_out, &o);
+    b->decoded = body_decoder_decoded(s->dec);
+    report_state(t, c, r, side);
+  } else {
+    out_ctx o = {t, r, side};
+    if (n) decoded_out(&o, p, n, b->decoded);
+    b->decoded += n;
+  }
+}
+
+/* The side is over (END_STREAM, reset, or the connection's end). */
+static void side_close(exchange_tracker *t, const h2_conn *c, track_rec *r, int side) {
+  track_side *s = &r->side[side];
+  if (!s->opened || s->closed) return;
+  s->closed = true;
+  if (s->dec) {
+    out_ctx o = {t, r, side};
+    if (r->x.body[side].ended) body_decoder_finish(s->dec, decoded_out, &o);
+    r->x.body[side].decoded = body_decoder_decoded(s->dec);
+    report_state(t, c, r, side);
+  }
+  for (int i = 0; i < t->nconsumers; i++)
+    if (s->want[i]) t->consumers[i].end(t->consumers[i].user, s->state[i], &r->x, side);
+  body_decoder_free(s->dec);
+  s->dec = NULL;
+}
+
+/* ---- the records of a connection ---- */
+
+static track_conn *conn_of(h2_conn *c) {
+  if (!c->talk_conn) c->talk_conn = calloc(1, sizeof(track_conn));
+  return c->talk_conn;
+}
+
+static track_rec *find(track_conn *tc, uint32_t stream, size_t *idx) {
+  if (!tc) return NULL;
+  for (size_t i = tc->n; i-- > 0;) /* newest first: active streams are at the end */
+    if (tc->open[i]->x.stream == stream) {
+      if (idx) *idx = i;
+      return tc->open[i];
+    }
+  return NULL;
+}
+
+static track_rec *find_or_add(exchange_tracker *t, h2_conn *c, uint32_t stream) {
+  track_conn *tc = conn_of(c);
+  if (!tc) return NULL;
+  track_rec *r = find(tc, stream, NULL);
+  if (r) return r;
+  if (tc->n >= t->o.max_streams) {
+    if (!tc->limit_reported) {
+      tc->limit_reported = true;
+      char msg[200], extra[96];
+      snprintf(msg, sizeof msg,
+               "%u exchanges open on this connection (--max-streams): stream %u and further new "
+               "streams are not tracked until some end",
+               t->o.max_streams, stream);
+      snprintf(extra, sizeof extra, ",\"kind\":\"limit-streams\",\"stream\":%u", stream);
+      event(t, c, FLOW_DIR_C2S, "limit", 0, msg, extra);
+    }
+    return NULL;
+  }
+  if (tc->n == tc->cap) {
+    size_t cap = tc->cap ? tc->cap * 2 : 16;
+    track_rec **n = realloc(tc->open, cap * sizeof *n);
+    if (!n) return NULL;
+    tc->open = n;
+    tc->cap = cap;
+  }
+  r = calloc(1, sizeof *r);
+  if (!r) return NULL;
+  r->x.conn = c->flow->id;
+  r->x.stream = stream;
+  tc->open[tc->n++] = r;
+  if (stream > tc->max_stream[stream & 1]) tc->max_stream[stream & 1] = stream;
+  return r;
+}
+
+static void rec_free(track_rec *r) {
+  packed_clear(&r->x.request);
+  packed_clear(&r->x.response);
+  packed_clear(&r->x.trailers);
+  for (int s = 0; s < 2; s++) body_decoder_free(r->side[s].dec);
+  free(r);
+}
+
+/* Hands the record at index i out and frees it. */
+static void finish_at(exchange_tracker *t, h2_conn *c, size_t i) {
+  track_conn *tc = c->talk_conn;
+  track_rec *r = tc->open[i];
+  r->x.t_end = c->ts;
+  side_close(t, c, r, EXCHANGE_REQUEST);
+  side_close(t, c, r, EXCHANGE_RESPONSE);
+  if (t->sink.on_exchange) t->sink.on_exchange(t->sink.user, c, &r->x);
+  rec_free(r);
+  memmove(&tc->open[i], &tc->open[i + 1], (tc->n - i - 1) * sizeof *tc->open);
+  tc->n--;
+}
+
+static void maybe_finish(exchange_tracker *t, h2_conn *c, uint32_t stream) {
+  size_t i;
+  track_rec *r = find(c->talk_conn, stream, &i);
+  if (r && ((r->x.body[0].ended && r->x.body[1].ended) || r->x.reset)) finish_at(t, c, i);
+}
+
+static void end_side(exchange_tracker *t, h2_conn *c, track_rec *r, int side) {
+  r->x.body[side].ended = true;
+  side_open(t, r, side); /* consumers see every side that ended, even empty */
+  side_close(t, c, r, side);
+}
+
+/* ---- header lists ---- */
+
+static void store_list(exchange_tracker *t, packed_fields *pf, const decoded_frame *d) {
+  packed_clear(pf);
+  for (size_t i = 0; i < d->header_count; i++) {
+    const h2_header *h = &d->headers[i];
+    const h2_hpack_field_info *info = d->infos ? &d->infos[i] : NULL;
+    if (!h->name) {
+      static const char undecodable[] = "undecodable (dynamic table state unknown)";
+      packed_add(pf, "", 0, undecodable, sizeof undecodable - 1);
+    } else if (t->o.redacts && t->o.redacts(h, info)) {
+      packed_add(pf, h->name, h->name_len, "[redacted]", 10);
+    } else {
+      packed_add(pf, h->name, h->name_len, h->value ? h->value : "", h->value ? h->value_len : 0);
+    }
+  }
+}
+
+static int status_of(const packed_fields *pf) {
+  const char *v;
+  size_t vl;
+  if (!packed_find(pf, ":status", &v, &vl) || vl != 3) return 0;
+  int s = 0;
+  for (size_t i = 0; i < 3; i++) {
+    if (v[i] < '0' || v[i] > '9') return 0;
+    s = s * 10 + (v[i] - '0');
+  }
+  return s;
+}
+
+static int status_of_block(const decoded_frame *d) {
+  for (size_t i = 0; i < d->header_count; i++) {
+    const h2_header *h = &d->headers[i];
+    if (h->name && h->name_len == 7 && !memcmp(h->name, ":status", 7) && h->value &&
+        h->value_len == 3) {
+      int s = 0;
+      for (size_t k = 0; k < 3; k++) {
+        if (h->value[k] < '0' || h->value[k] > '9') return 0;
+        s = s * 10 + (h->value[k] - '0');
+      }
+      return s;
+    }
+  }
+  return 0;
+}
+
+/* A complete field block of direction dir for record r. */
+static void block_done(exchange_tracker *t, h2_conn *c, int dir, track_rec *r, bool push,
+                       const decoded_frame *d) {
+  exchange *x = &r->x;
+  if (dir == FLOW_DIR_C2S || push) {
+    if (!x->have_request) {
+      store_list(t, &x->request, d);
+      x->have_request = true;
+      x->t_request = c->ts;
+      if (!push) side_open(t, r, EXCHANGE_REQUEST);
+    } else if (dir == FLOW_DIR_C2S) {
+      x->request_trailer_count += (uint32_t)d->header_count; /* RFC 9113 §8.1 trailers */
+    }
+  } else if (x->have_response) {
+    store_list(t, &x->trailers, d); /* trailers after the final response */
+  } else {
+    int status = status_of_block(d);
+    if (status >= 100 && status < 200) {
+      x->interim++; /* informational: the final response is still to come (§8.1) */
+      if (!x->t_response) x->t_response = c->ts;
+    } else {
+      store_list(t, &x->response, d);
+      x->status = status_of(&x->response);
+      x->have_response = true;
+      x->t_response = c->ts;
+      side_open(t, r, EXCHANGE_RESPONSE);
+    }
+  }
+  track_side *s = &r->side[dir];
+  if (s->end_after_block && !push) {
+    s->end_after_block = false;
+    end_side(t, c, r, dir);
+  }
+}
+
+void exchange_frame(exchange_tracker *t, h2_conn *c, int dir, const decoded_frame *d) {
+  const h2_frame *f = &d->frame;
+  uint32_t sid = f->hd.stream_id;
+  bool end_stream = (f->hd.flags & H2_FLAG_END_STREAM) != 0;
+  track_rec *r = NULL;
+  switch (f->hd.type) {
+  case H2_HEADERS:
+    if (sid == 0 || d->frame_status != H2_OK) break;
+    r = find_or_add(t, c, sid);
+    /* END_STREAM takes effect once the block is complete (its status tells a
+     * 1xx, which cannot end a stream, from a final response). */
+    if (r && end_stream) r->side[dir].end_after_block = true;
+    break;
+  case H2_PUSH_PROMISE:
+    if (d->frame_status == H2_OK && f->u.push_promise.promised_stream_id) {
+      r = find_or_add(t, c, f->u.push_promise.promised_stream_id);
+      if (r) {
+        r->x.pushed = true;
+        r->x.promised_on = sid;
+        r->x.body[EXCHANGE_REQUEST].ended = true; /* a promised request has no body */
+      }
+    }
+    break;
+  case H2_DATA:
+    r = find(c->talk_conn, sid, NULL);
+    if (!r && sid && (!c->talk_conn || sid > ((track_conn *)c->talk_conn)->max_stream[sid & 1]))
+      r = find_or_add(t, c, sid); /* its headers were not captured */
+    if (r && d->frame_status == H2_OK && !d->payload_skipped) {
+      exchange_body *b = &r->x.body[dir];
+      if (!b->data_frames) b->t_first_data = c->ts;
+      b->t_last_data = c->ts;
+      b->data_frames++;
+      side_open(t, r, dir);
+      r->side[dir].data_offset = d->offset;
+      if (!r->side[dir].closed) side_feed(t, c, r, dir, f->u.data.data, f->u.data.len);
+      if (end_stream) end_side(t, c, r, dir);
+    }
+    break;
+  case H2_RST_STREAM:
+    r = find(c->talk_conn, sid, NULL);
+    if (r && d->frame_status == H2_OK) {
+      r->x.reset = true;
+      r->x.reset_by = (uint8_t)dir;
+      r->x.reset_code = f->u.rst_stream.error_code;
+    }
+    break;
+  default:
+    break;
+  }
+  if (d->block_complete) {
+    uint32_t target = c->block_stream[dir];
+    track_rec *b = target ? find(c->talk_conn, target, NULL) : NULL;
+    if (b) block_done(t, c, dir, b, c->block_push[dir], d);
+    if (target && target != sid) maybe_finish(t, c, target);
+  }
+  if (r)
+    maybe_finish(t, c, r->x.stream);
+  else if (sid && d->block_complete)
+    maybe_finish(t, c, sid);
+}
+
+void exchange_upgrade_request(exchange_tracker *t, h2_conn *c, const h2_header *fields,
+                              size_t count) {
+  track_rec *r = find_or_add(t, c, 1);
+  if (!r) return;
+  packed_clear(&r->x.request);
+  for (size_t i = 0; i < count; i++) {
+    if (t->o.redacts && t->o.redacts(&fields[i], NULL))
+      packed_add(&r->x.request, fields[i].name, fields[i].name_len, "[redacted]", 10);
+    else
+      packed_add(&r->x.request, fields[i].name, fields[i].name_len, fields[i].value,
+                 fields[i].value_len);
+  }
+  r->x.have_request = true;
+  r->x.t_request = c->ts;
+  /* RFC 7540 §3.2: stream 1 is half-closed from the client (its body, if
+   * any, went in HTTP/1.1 before the switch and is not counted). */
+  r->x.body[EXCHANGE_REQUEST].ended = true;
+}
+
+void exchange_conn_close(exchange_tracker *t, h2_conn *c) {
+  track_conn *tc = c->talk_conn;
+  if (!tc) return;
+  while (tc->n) {
+    tc->open[0]->x.incomplete = true;
+    finish_at(t, c, 0);
+  }
+  free(tc->open);
+  free(tc);
+  c->talk_conn = NULL;
+}
