@@ -80,27 +80,52 @@ static void lint_close(read_state *rs, h2_conn *c) {
   c->sink_conn = NULL;
 }
 
-/* A gRPC record (grpc_streams.h): printed under the frame that finished it. */
-static void on_grpc(void *user, void *conn_ctx, int dir, const grpc_record *r) {
+/* A gRPC record (grpc_consumer.h): printed under the frame that finished
+ * it; side is the capture direction (the request goes client to server). */
+static void on_grpc(void *user, const exchange *x, int dir, const grpc_record *r) {
+  (void)x;
   read_state *rs = user;
-  h2_conn *c = conn_ctx;
-  if (!conn_shown(rs, c) || rs->o.type_mask) return;
+  h2_conn *c = rs->grpc_conn;
+  if (!c || !conn_shown(rs, c) || rs->o.type_mask) return;
   if (rs->o.stream_filter_set && r->stream != rs->o.stream_filter) return;
   frame_meta m;
   meta_for(rs, c, dir, &m);
   grpc_print(rs->out, &rs->o.po, &m, r, true);
 }
 
+/* The tracker's own events (a connection past its stream limit). */
+static void on_grpc_event(void *user, const h2_conn *c, int dir, const char *ev, uint64_t offset,
+                          const char *msg, const char *extra_json) {
+  read_state *rs = user;
+  if (!conn_shown(rs, c) || rs->o.stream_filter_set || rs->o.type_mask) return;
+  frame_meta m;
+  meta_for(rs, c, dir, &m);
+  event_print(rs->out, &rs->o.po, &m, ev, offset, msg, extra_json);
+}
+
 bool read_sink_grpc_start(read_state *rs) {
   if (!rs->o.grpc) return true;
   rs->grpc =
-      grpc_streams_new(&rs->o.grpc_limits, rs->o.schema, GRPC_DEFAULT_MAX_STREAMS, on_grpc, rs);
-  return rs->grpc != NULL;
+      (grpc_consumer){.lim = rs->o.grpc_limits, .schema = rs->o.schema, .emit = on_grpc, .ctx = rs};
+  exchange_options eo = {0}; /* bodies are not Content-Encoding decoded: gRPC reads them raw */
+  exchange_sink sink = {.on_event = on_grpc_event, .user = rs};
+  rs->grpc_tracker = exchange_tracker_new(&eo, &sink);
+  body_consumer bc = grpc_body_consumer(&rs->grpc);
+  if (rs->grpc_tracker && exchange_tracker_add_consumer(rs->grpc_tracker, &bc)) return true;
+  read_sink_grpc_stop(rs);
+  return false;
 }
 
 void read_sink_grpc_stop(read_state *rs) {
-  grpc_streams_free(rs->grpc);
-  rs->grpc = NULL;
+  exchange_tracker_free(rs->grpc_tracker);
+  rs->grpc_tracker = NULL;
+}
+
+static void grpc_frame(read_state *rs, h2_conn *c, int dir, const decoded_frame *d) {
+  if (!rs->grpc_tracker) return;
+  rs->grpc_conn = c;
+  exchange_frame(rs->grpc_tracker, c, dir, d);
+  rs->grpc_conn = NULL;
 }
 
 static void on_frame(void *user, h2_conn *c, int dir, const decoded_frame *d) {
@@ -117,7 +142,7 @@ static void on_frame(void *user, h2_conn *c, int dir, const decoded_frame *d) {
     frame_print(rs->out, &rs->o.po, &m, d);
   }
   /* after the frame: the gRPC messages it completed print under it */
-  if (rs->grpc) grpc_streams_frame(rs->grpc, c->flow->id, c, dir, d);
+  grpc_frame(rs, c, dir, d);
 }
 
 static void on_event(void *user, h2_conn *c, int dir, const char *ev, uint64_t offset,
@@ -146,6 +171,7 @@ static void on_upgrade(void *user, h2_conn *c, int dir, uint64_t offset, const c
 static void on_upgrade_request(void *user, h2_conn *c, const h2_header *fields, size_t count) {
   read_state *rs = user;
   if (rs->har) har_upgrade_request(rs->har, c, fields, count);
+  if (rs->grpc_tracker) exchange_upgrade_request(rs->grpc_tracker, c, fields, count);
 }
 
 /* ---- flow consumer ---- */
@@ -222,7 +248,11 @@ static void flow_close(void *user, capture_flow *f, int reason, double ts) {
   if (!c) return;
   c->ts = ts;
   h2_conn_finish(c, ts);
-  if (rs->grpc) grpc_streams_conn_end(rs->grpc, c->flow->id);
+  if (rs->grpc_tracker) {
+    rs->grpc_conn = c;
+    exchange_conn_close(rs->grpc_tracker, c);
+    rs->grpc_conn = NULL;
+  }
   c->close_reason = close_name(reason);
   if (rs->o.lint) lint_close(rs, c);
   if (conn_shown(rs, c) && !rs->o.stream_filter_set && !rs->o.type_mask) {

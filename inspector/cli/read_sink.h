@@ -12,8 +12,9 @@
 #include <stdint.h>
 
 #include "capture_run.h"
+#include "exchange_track.h"
 #include "flow_events.h"
-#include "grpc_streams.h"
+#include "grpc_consumer.h"
 #include "h2_conn.h"
 #include "har_write.h"
 #include "out_buf.h"
@@ -54,7 +55,12 @@ typedef struct read_state {
    * copies, notices are counted and summary rows added by the merging
    * thread, in capture order. */
   bool job_worker;
-  grpc_streams *grpc; /* --grpc: this state's gRPC readers (read_sink_grpc_start) */
+  /* --grpc: an exchange tracker (talk/) of this state's connections with
+   * the gRPC reader as its body consumer (read_sink_grpc_start), and the
+   * connection whose frame or close the tracker is handling. */
+  exchange_tracker *grpc_tracker;
+  grpc_consumer grpc;
+  h2_conn *grpc_conn;
 } read_state;
 
 /* The flow callbacks on rs (a worker's or the only one). */
