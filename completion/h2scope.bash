@@ -19,7 +19,8 @@ _h2scope_options() {
             --lint --lint-threshold --lint-max --sarif --color --no-color --conn --stream
             --type --port --keylog --max-connections --max-ooo-bytes --idle-timeout
             --max-header-list --max-packets -i -B --buffer-size --immediate -j --jobs
-            --grpc --proto-descriptors --grpc-max-message --grpc-max-ratio --proto-max-depth
+            --grpc --proto-descriptors --grpc-max-message --grpc-max-ratio --grpc-max-buffered
+            --proto-max-depth
             -h --help" ;;
     frames)
       echo "--hex --json --client --server --table-size --max-frame-size --max-header-list

@@ -384,6 +384,32 @@ START_TEST(oversize_length_skips_the_rest) {
 }
 END_TEST
 
+START_TEST(shared_budget_of_unfinished_messages) {
+  grpc_limits l;
+  grpc_limits_default(&l);
+  size_t held = 0;
+  l.max_buffered = 100;
+  l.held = &held;
+  static const uint8_t big[] = {0, 0, 0, 0, 80, 0x08}, small[] = {0, 0, 0, 0, 30, 0x08};
+  seen a, b;
+  grpc_reader *ra = reader(&a, &l, NULL);
+  grpc_reader_feed(ra, big, sizeof big); /* 80 held, 1 byte of them in */
+  ck_assert_uint_eq(held, 80);
+  grpc_reader *rb = reader(&b, &l, NULL);
+  grpc_reader_feed(rb, small, sizeof small); /* 80 + 30 > 100 */
+  ck_assert_msg(strstr(b.text, "would pass the 100 bytes held") != NULL, "%s", b.text);
+  grpc_reader_free(rb);
+  grpc_reader_free(ra); /* gives its 80 back */
+  ck_assert_uint_eq(held, 0);
+  rb = reader(&b, &l, NULL);
+  grpc_reader_feed(rb, small, sizeof small);
+  ck_assert_uint_eq(held, 30);
+  ck_assert_int_eq(b.notes, 0);
+  grpc_reader_free(rb);
+  ck_assert_uint_eq(held, 0);
+}
+END_TEST
+
 START_TEST(compressed_messages) {
   grpc_limits l;
   grpc_limits_default(&l);
@@ -626,6 +652,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, split_at_every_byte_boundary);
   tcase_add_test(tc, truncated_stream);
   tcase_add_test(tc, oversize_length_skips_the_rest);
+  tcase_add_test(tc, shared_budget_of_unfinished_messages);
   tcase_add_test(tc, compressed_messages);
   tcase_add_test(tc, compression_bomb);
   tcase_add_test(tc, malformed_protobuf);

@@ -226,6 +226,14 @@ static bool opt_grpc_max_message(cli_parser *p, read_args *a) {
   return ok;
 }
 
+static bool opt_grpc_max_buffered(cli_parser *p, read_args *a) {
+  uint32_t size = 0;
+  a->o.grpc = true;
+  bool ok = cli_size32(p, 1, UINT32_MAX, &size);
+  a->o.grpc_limits.max_buffered = size;
+  return ok;
+}
+
 static bool opt_grpc_max_ratio(cli_parser *p, read_args *a) {
   a->o.grpc = true;
   return cli_u32(p, 1, 1u << 20, &a->o.grpc_limits.max_ratio);
@@ -290,6 +298,7 @@ static const read_option read_option_table[] = {
     {"proto-descriptors", required_argument, 0, opt_proto_descriptors},
     {"grpc-max-message", required_argument, 0, opt_grpc_max_message},
     {"grpc-max-ratio", required_argument, 0, opt_grpc_max_ratio},
+    {"grpc-max-buffered", required_argument, 0, opt_grpc_max_buffered},
     {"proto-max-depth", required_argument, 0, opt_proto_max_depth},
 };
 #define READ_OPTIONS (sizeof read_option_table / sizeof *read_option_table)

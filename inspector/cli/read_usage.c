@@ -40,6 +40,8 @@ const char read_usage[] =
     "  --grpc-max-message SIZE  bytes per message, on the wire and decompressed\n"
     "                       (default 4M); past it the rest of the stream is skipped\n"
     "  --grpc-max-ratio N   decompressed size / compressed size (default 1000)\n"
+    "  --grpc-max-buffered SIZE  bytes of unfinished messages held for all streams at\n"
+    "                       once (default 64M); past it a stream's rest is skipped\n"
     "  --proto-max-depth N  nested messages decoded this deep (default 32)\n"
     "Lint (docs/lint.md):\n"
     "  --lint               judge every connection: RFC 9113 violations by either peer and\n"

@@ -79,5 +79,7 @@ static void side_end(void *user, void *state, const exchange *x, int side) {
 }
 
 body_consumer grpc_body_consumer(grpc_consumer *gc) {
+  gc->held = 0;
+  gc->lim.held = &gc->held;
   return (body_consumer){.open = side_open, .chunk = side_chunk, .end = side_end, .user = gc};
 }

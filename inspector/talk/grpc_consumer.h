@@ -13,7 +13,8 @@
 #include "grpc_reader.h"
 
 typedef struct grpc_consumer {
-  grpc_limits lim;
+  grpc_limits lim;         /* lim.held: set by grpc_body_consumer to the consumer's own count */
+  size_t held;             /* bytes of unfinished messages of all its readers (lim.max_buffered) */
   const pb_schema *schema; /* may be NULL; outlives the consumer */
   void (*emit)(void *ctx, const exchange *x, int side, const grpc_record *r);
   void *ctx;

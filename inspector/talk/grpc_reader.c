@@ -40,6 +40,7 @@ struct grpc_reader {
 void grpc_limits_default(grpc_limits *l) {
   *l = (grpc_limits){.max_message = GRPC_DEFAULT_MAX_MESSAGE,
                      .max_ratio = GRPC_DEFAULT_MAX_RATIO,
+                     .max_buffered = GRPC_DEFAULT_MAX_BUFFERED,
                      .pb = {.max_depth = PB_DEFAULT_MAX_DEPTH, .max_items = PB_DEFAULT_MAX_ITEMS}};
 }
 
@@ -78,6 +79,13 @@ grpc_reader *grpc_reader_new(const grpc_limits *lim, const pb_schema *schema, ui
   }
   pb_items_init(&r->items, &lim->pb);
   return r;
+}
+
+/* Frees the current message and gives its bytes back to the shared budget. */
+static void release(grpc_reader *r) {
+  if (r->msg && r->lim.held) *r->lim.held -= r->want;
+  free(r->msg);
+  r->msg = NULL;
 }
 
 static grpc_record record(const grpc_reader *r, enum grpc_record_kind kind) {
@@ -203,8 +211,7 @@ static void finish_message(grpc_reader *r) {
   r->emit(r->ctx, &rec);
   pb_items_reset(&r->items);
   free(inflated);
-  free(r->msg);
-  r->msg = NULL;
+  release(r);
   r->have_prefix = r->want = r->have = 0;
 }
 
@@ -247,10 +254,19 @@ void grpc_reader_feed(grpc_reader *r, const uint8_t *p, size_t n) {
       }
       r->want = len;
       r->have = 0;
+      if (r->lim.held && len > r->lim.max_buffered - *r->lim.held) {
+        snprintf(r->note, sizeof r->note,
+                 "message %llu of %u bytes would pass the %zu bytes held for unfinished "
+                 "messages of all streams: rest of the stream skipped",
+                 (unsigned long long)r->index, len, r->lim.max_buffered);
+        skip_rest(r, r->note);
+        break;
+      }
       if (len > 0 && !(r->msg = malloc(len))) {
         skip_rest(r, "out of memory: rest of the stream skipped");
         break;
       }
+      if (r->lim.held && r->msg) *r->lim.held += len;
       if (len == 0) finish_message(r);
       continue;
     }
@@ -339,6 +355,6 @@ void grpc_reader_end(grpc_reader *r) {
 void grpc_reader_free(grpc_reader *r) {
   if (!r) return;
   pb_items_reset(&r->items);
-  free(r->msg);
+  release(r);
   free(r);
 }

@@ -9,7 +9,9 @@
  * prints). Bounded: one message at a time, at most max_message bytes on the
  * wire and after decompression, which also stops at max_ratio times its
  * compressed size; past a limit the rest of the stream is skipped, said in
- * a note. grpc-status and grpc-message (percent-decoded) from trailers. */
+ * a note. Readers may share a budget of bytes held in unfinished messages
+ * (max_buffered), so many streams at once stay bounded too. grpc-status and grpc-message
+ * (percent-decoded) from trailers. */
 #ifndef H2SCOPE_GRPC_READER_H
 #define H2SCOPE_GRPC_READER_H
 
@@ -22,14 +24,17 @@
 #include "protobuf_schema.h"
 
 typedef struct grpc_limits {
-  size_t max_message; /* bytes per message, on the wire and decompressed */
-  unsigned max_ratio; /* decompressed size / compressed size */
+  size_t max_message;  /* bytes per message, on the wire and decompressed */
+  unsigned max_ratio;  /* decompressed size / compressed size */
+  size_t max_buffered; /* bytes of unfinished messages held by all readers sharing `held` */
+  size_t *held;        /* their running total (NULL: no shared budget) */
   pb_limits pb;
 } grpc_limits;
 
 /* gRPC's own default limit on a received message is 4 MiB. */
 #define GRPC_DEFAULT_MAX_MESSAGE (4u << 20)
 #define GRPC_DEFAULT_MAX_RATIO 1000u
+#define GRPC_DEFAULT_MAX_BUFFERED (64u << 20)
 
 void grpc_limits_default(grpc_limits *l);
 

@@ -50,3 +50,8 @@ fi
 n=$("$H" read --grpc --stream 7 "$work/edges.pcap" | grep -c ' grpc ' || true)
 [ "$n" = 2 ] || fail "--stream 7: $n gRPC lines, want 2"
 echo "ok: JSON, schema, --stream"
+# --grpc-max-buffered: stream 9's 100-byte message does not fit in 50
+"$H" read --grpc --grpc-max-buffered 50 "$work/edges.pcap" >"$work/budget"
+grep -F "grpc stream=9 message 0 of 100 bytes would pass the 50 bytes held for unfinished messages of all streams: rest of the stream skipped" \
+  "$work/budget" >/dev/null || fail "--grpc-max-buffered: $(grep 'stream=9' "$work/budget")"
+echo "ok: --grpc-max-buffered"
