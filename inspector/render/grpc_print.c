@@ -44,7 +44,9 @@ static bool valid_utf8(const uint8_t *p, size_t n) {
   return true;
 }
 
-/* The shortest %g form that reads back as the same value (as protoc prints). */
+/* As protoc prints floats and doubles (its SimpleFtoa/SimpleDtoa): %g with
+ * the type's guaranteed digits (6, 15), or with all it may need (9, 17)
+ * when those do not read back as the same value. */
 static void out_real(out_buf *o, double v, bool is_float) {
   char buf[40];
   if (isnan(v)) {
@@ -55,11 +57,10 @@ static void out_real(out_buf *o, double v, bool is_float) {
     out_puts(o, v < 0 ? "-inf" : "inf");
     return;
   }
-  for (int prec = 1; prec <= 17; prec++) {
-    snprintf(buf, sizeof buf, "%.*g", prec, v);
-    double back = strtod(buf, NULL);
-    if (is_float ? (float)back == (float)v : back == v) break;
-  }
+  snprintf(buf, sizeof buf, "%.*g", is_float ? 6 : 15, v);
+  double back = strtod(buf, NULL);
+  if (is_float ? (float)back != (float)v : back != v)
+    snprintf(buf, sizeof buf, "%.*g", is_float ? 9 : 17, v);
   out_puts(o, buf);
 }
 
