@@ -20,7 +20,10 @@ _h2scope_options() {
             --type --port --keylog --max-connections --max-ooo-bytes --idle-timeout
             --max-header-list --max-packets -i -B --buffer-size --immediate -j --jobs
             --exchanges --export --export-raw --follow --har-body-max --max-streams --max-body
-            --max-body-ratio --max-decoder-memory -h --help" ;;
+            --max-body-ratio --max-decoder-memory
+            --grpc --proto-descriptors --grpc-max-message --grpc-max-ratio --grpc-max-buffered
+            --proto-max-depth
+            -h --help" ;;
     frames)
       echo "--hex --json --client --server --table-size --max-frame-size --max-header-list
             --hpack --data --data-max --redact --color --no-color -h --help" ;;
@@ -95,15 +98,15 @@ _h2scope() {
       local ifaces
       ifaces=$(ls /sys/class/net 2>/dev/null)
       COMPREPLY=($(compgen -W "$ifaces any" -- "$cur")); return 0 ;;
-    read:--har | read:--sarif | read:--keylog | hpack:--story | check:--junit | \
+    read:--har | read:--sarif | read:--keylog | read:--proto-descriptors | hpack:--story | check:--junit | \
       check:--sarif | serve:--tls | serve:--tls-key)
       _h2scope_files "$cur"; return 0 ;;
     serve:--dir | read:--export)
       compopt -o filenames 2>/dev/null
       local IFS=$'\n'
       COMPREPLY=($(compgen -d -- "$cur")); return 0 ;;
-    read:--data-max | read:--lint-threshold | read:--lint-max | read:--conn | read:--stream | \
-      read:--follow | read:--har-body-max | \
+    read:--data-max | read:--grpc-max-* | read:--proto-max-depth | read:--lint-threshold | \
+      read:--lint-max | read:--conn | read:--stream | read:--follow | read:--har-body-max | \
       read:--port | read:--max-* | read:--idle-timeout | read:-B | read:--buffer-size | \
       frames:--table-size | \
       frames:--max-* | frames:--data-max | hpack:--table-size | hpack:--max-header-list | \

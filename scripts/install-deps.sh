@@ -10,6 +10,8 @@ pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev llvm
       python3 xxd curl h2o nginx
       libssl-dev openssl nodejs
       scdoc man-db file time python3-jsonschema python3-grpcio python3-hpack
+      protobuf-compiler libprotobuf-dev libprotobuf-c-dev protobuf-c-compiler
+      python3-protobuf
       abigail-tools util-linux jq
       zlib1g-dev libbrotli-dev libzstd-dev zstd brotli)
 for arg in "$@"; do

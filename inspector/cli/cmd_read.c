@@ -69,6 +69,7 @@ int cmd_read(int argc, char **argv) {
     return EXIT_INPUT;
   }
   int rc = read_main(argc, argv, run);
+  pb_schema_free(run->args.schema);
   free(run);
   return rc;
 }

@@ -41,13 +41,8 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
-    {"check", cmd_check},
-    {"frames", cmd_frames},
-    {"get", cmd_get},
-    {"hpack", cmd_hpack},
-    {"read", cmd_read},
-    {"replay", cmd_replay},
-    {"serve", cmd_serve},
+    {"check", cmd_check}, {"frames", cmd_frames}, {"get", cmd_get},     {"hpack", cmd_hpack},
+    {"read", cmd_read},   {"replay", cmd_replay}, {"serve", cmd_serve},
 };
 
 static const command *find_command(const char *name) {

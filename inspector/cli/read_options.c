@@ -250,6 +250,49 @@ static bool opt_har_body_max(cli_parser *p, read_args *a) {
   return cli_size32(p, 0, 1u << 30, &a->har_body_max);
 }
 
+/* gRPC (talk/grpc_reader.h): every one of these asks for --grpc */
+static bool opt_grpc(cli_parser *p, read_args *a) {
+  (void)p;
+  return a->o.grpc = true;
+}
+
+static bool opt_proto_descriptors(cli_parser *p, read_args *a) {
+  char err[512];
+  a->o.grpc = true;
+  pb_schema_free(a->schema);
+  a->o.schema = a->schema = pb_schema_load(p->arg, err, sizeof err);
+  if (a->schema) return true;
+  fprintf(stderr, "%s: --proto-descriptors %s\n", p->prog, err);
+  p->status = EXIT_INPUT;
+  return false;
+}
+
+static bool opt_grpc_max_message(cli_parser *p, read_args *a) {
+  uint32_t size = 0;
+  a->o.grpc = true;
+  bool ok = cli_size32(p, 1, 1u << 30, &size);
+  a->o.grpc_limits.max_message = size;
+  return ok;
+}
+
+static bool opt_grpc_max_buffered(cli_parser *p, read_args *a) {
+  uint32_t size = 0;
+  a->o.grpc = true;
+  bool ok = cli_size32(p, 1, UINT32_MAX, &size);
+  a->o.grpc_limits.max_buffered = size;
+  return ok;
+}
+
+static bool opt_grpc_max_ratio(cli_parser *p, read_args *a) {
+  a->o.grpc = true;
+  return cli_u32(p, 1, 1u << 20, &a->o.grpc_limits.max_ratio);
+}
+
+static bool opt_proto_max_depth(cli_parser *p, read_args *a) {
+  a->o.grpc = true;
+  return cli_u32(p, 1, 1000, &a->o.grpc_limits.pb.max_depth);
+}
+
 /* ---- the table ----
  * One row per option: long name (NULL: short only), no_argument /
  * required_argument / optional_argument, short letter (0: none), and the
@@ -310,6 +353,13 @@ static const read_option read_option_table[] = {
     {NULL, required_argument, 'i', opt_iface},
     {"buffer-size", required_argument, 'B', opt_buffer_size},
     {"immediate", no_argument, 0, opt_immediate},
+    /* gRPC */
+    {"grpc", no_argument, 0, opt_grpc},
+    {"proto-descriptors", required_argument, 0, opt_proto_descriptors},
+    {"grpc-max-message", required_argument, 0, opt_grpc_max_message},
+    {"grpc-max-ratio", required_argument, 0, opt_grpc_max_ratio},
+    {"grpc-max-buffered", required_argument, 0, opt_grpc_max_buffered},
+    {"proto-max-depth", required_argument, 0, opt_proto_max_depth},
 };
 #define READ_OPTIONS (sizeof read_option_table / sizeof *read_option_table)
 
@@ -375,6 +425,7 @@ static bool check_args(cli_parser *p, read_args *a, int argc, char **argv) {
   if (a->o.lint) a->o.quiet = true; /* findings instead of frames */
   /* exchange records, or the stream followed, instead of frames */
   if (a->o.talk.exchanges || a->o.talk.follow) a->o.quiet = true;
+  a->o.talk.other_consumer = a->o.grpc; /* the gRPC reader reads bodies through the tracker */
   if (a->o.talk.export_raw && !a->o.talk.export_dir) {
     p->status = cli_error(p, "--export-raw needs --export DIR");
     return false;
@@ -390,6 +441,7 @@ bool read_args_parse(read_args *a, keylog *keys, int argc, char **argv, int *sta
   h2_observer_limits_default(&a->o.lint_limits);
   read_talk_opts_default(&a->o.talk);
   a->har_body_max = HAR_DEFAULT_BODY_MAX;
+  grpc_limits_default(&a->o.grpc_limits);
   struct option longopts[READ_OPTIONS + 2];
   char shortopts[64];
   getopt_tables(longopts, shortopts, sizeof shortopts);

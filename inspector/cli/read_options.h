@@ -19,6 +19,7 @@
 
 #include "capture_run.h"
 #include "frame_print.h"
+#include "grpc_reader.h"
 #include "keylog.h"
 #include "lint_conn.h"
 #include "read_talk.h"
@@ -41,6 +42,9 @@ typedef struct read_opts {
   h2_observer_limits lint_limits;
   uint32_t lint_max_findings; /* printed per id and connection; 0: LINT_MAX_FINDINGS */
   read_talk_opts talk;        /* --exchanges, --export, --follow and their limits */
+  bool grpc;                  /* --grpc: gRPC messages decoded (docs/read-output.md) */
+  grpc_limits grpc_limits;
+  const pb_schema *schema; /* --proto-descriptors: read-only, shared by the workers */
 } read_opts;
 
 /* Everything the command line says. */
@@ -56,14 +60,16 @@ typedef struct read_args {
   /* The operands: capture files (or a directory of them), or -i's filter. */
   const char *const *inputs;
   size_t ninputs;
-  int out_fd; /* where the frames go: stdout, or stderr when --har/--sarif take it */
+  int out_fd;        /* where the frames go: stdout, or stderr when --har/--sarif take it */
+  pb_schema *schema; /* --proto-descriptors, loaded as it is parsed: freed by the caller */
 } read_args;
 
 /* The --help text (read_usage.c). */
 extern const char read_usage[];
 
 /* Parses and checks argv into *a (keys: initialised, loaded by --keylog,
- * freed by the caller). False when the command ends now with *status:
+ * freed by the caller; so is a->schema, also when parsing fails). False when the command ends now
+ * with *status:
  * --help (0), a usage error (2), an unreadable key log or an output file
  * that cannot be written (3). */
 bool read_args_parse(read_args *a, keylog *keys, int argc, char **argv, int *status);

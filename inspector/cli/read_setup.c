@@ -54,7 +54,8 @@ static bool read_workers_start(read_workers *w, unsigned n, read_state *main_rs)
     rs->out = &w->out[i];
     if (header_scratch_init(&rs->scratch, rs->o.max_header_list) != 0 ||
         !read_talk_start(&rs->talk, &rs->o.talk, main_rs->talk.export_dir, NULL, rs->out, &rs->o.po,
-                         rs->o.abs_time, rs->o.quiet_asked, &rs->first_ts)) {
+                         rs->o.abs_time, rs->o.quiet_asked, &rs->first_ts) ||
+        !read_sink_grpc_start(rs)) {
       read_workers_free(w);
       return false;
     }
@@ -187,7 +188,8 @@ bool read_setup(read_run *run, int *status) {
   out_init(&run->out, a->out_fd);
   rs->out = &run->out;
   if (!read_talk_start(&rs->talk, &rs->o.talk, run->exp, rs->har, rs->out, &rs->o.po,
-                       rs->o.abs_time, rs->o.quiet_asked, &rs->first_ts)) {
+                       rs->o.abs_time, rs->o.quiet_asked, &rs->first_ts) ||
+      !read_sink_grpc_start(rs)) {
     fprintf(stderr, "%s: out of memory\n", prog);
     header_scratch_free(&rs->scratch);
     capture_file_set_free(&run->files);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "frame_print.h"
+#include "grpc_print.h"
 #include "lint_conn.h"
 
 /* The notices of read_sink.h's READ_RESULT_NOTICES; a trailing * matches a
@@ -82,21 +83,47 @@ static void lint_close(read_state *rs, h2_conn *c) {
   c->sink_conn = NULL;
 }
 
+/* A gRPC record (grpc_consumer.h): printed under the frame that finished
+ * it; side is the capture direction (the request goes client to server). */
+static void on_grpc(void *user, const exchange *x, int dir, const grpc_record *r) {
+  (void)x;
+  read_state *rs = user;
+  h2_conn *c = rs->grpc_conn;
+  if (!c || !conn_shown(rs, c) || rs->o.type_mask) return;
+  if (rs->o.stream_filter_set && r->stream != rs->o.stream_filter) return;
+  frame_meta m;
+  meta_for(rs, c, dir, &m);
+  grpc_print(rs->out, &rs->o.po, &m, r, true);
+}
+
+bool read_sink_grpc_start(read_state *rs) {
+  if (!rs->o.grpc) return true;
+  rs->grpc =
+      (grpc_consumer){.lim = rs->o.grpc_limits, .schema = rs->o.schema, .emit = on_grpc, .ctx = rs};
+  body_consumer bc = grpc_body_consumer(&rs->grpc);
+  return rs->talk.tracker && exchange_tracker_add_consumer(rs->talk.tracker, &bc);
+}
+
 static void on_frame(void *user, h2_conn *c, int dir, const decoded_frame *d) {
   read_state *rs = user;
   if (rs->o.lint && (!rs->o.conn_filter || rs->o.conn_filter == c->flow->id))
     lint_frame(rs, c, dir, d);
-  read_talk_frame(&rs->talk, c, dir, d);
-  if (!conn_shown(rs, c)) return;
-  if (rs->o.stream_filter_set && d->frame.hd.stream_id != rs->o.stream_filter) return;
   uint8_t t = d->frame.hd.type <= H2_CONTINUATION ? d->frame.hd.type : 10;
-  if (rs->o.type_mask && !(rs->o.type_mask & (1u << t))) return;
-  frame_meta m;
-  meta_for(rs, c, dir, &m);
-  m.pkt_first = d->pkt_first;
-  m.pkt_last = d->pkt_last;
-  m.file = d->pkt_file;
-  frame_print(rs->out, &rs->o.po, &m, d);
+  if (conn_shown(rs, c) &&
+      (!rs->o.stream_filter_set || d->frame.hd.stream_id == rs->o.stream_filter) &&
+      (!rs->o.type_mask || (rs->o.type_mask & (1u << t)))) {
+    frame_meta m;
+    meta_for(rs, c, dir, &m);
+    m.pkt_first = d->pkt_first;
+    m.pkt_last = d->pkt_last;
+    m.file = d->pkt_file;
+    frame_print(rs->out, &rs->o.po, &m, d);
+  }
+  /* after the frame: what it completed (gRPC messages, body events,
+   * exchanges) prints under it */
+  rs->grpc_conn = c;
+  read_talk_frame(&rs->talk, c, dir, d);
+  rs->grpc_conn = NULL;
 }
 
 static void on_event(void *user, h2_conn *c, int dir, const char *ev, uint64_t offset,
@@ -208,7 +235,9 @@ static void flow_close(void *user, capture_flow *f, int reason, double ts) {
   h2_conn_finish(c, ts);
   c->close_reason = close_name(reason);
   if (rs->o.lint) lint_close(rs, c);
+  rs->grpc_conn = c; /* gRPC records ended by the close print with it */
   read_talk_close(&rs->talk, c);
+  rs->grpc_conn = NULL;
   if (conn_shown(rs, c) && !rs->o.stream_filter_set && !rs->o.type_mask) {
     frame_meta m;
     meta_for(rs, c, FLOW_DIR_C2S, &m);

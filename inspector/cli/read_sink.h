@@ -13,7 +13,9 @@
 #include <stdint.h>
 
 #include "capture_run.h"
+#include "exchange_track.h"
 #include "flow_events.h"
+#include "grpc_consumer.h"
 #include "h2_conn.h"
 #include "har_write.h"
 #include "out_buf.h"
@@ -55,7 +57,12 @@ typedef struct read_state {
    * copies, notices are counted and summary rows added by the merging
    * thread, in capture order. */
   bool job_worker;
-  read_talk talk; /* the exchange tracker: --exchanges, --export, --follow, --har */
+  read_talk talk; /* the exchange tracker: --exchanges, --export, --follow, --har, --grpc */
+  /* --grpc: the gRPC reader, a body consumer of talk's tracker
+   * (read_sink_grpc_start), and the connection whose frame or close the
+   * tracker is handling (its records print under that frame). */
+  grpc_consumer grpc;
+  h2_conn *grpc_conn;
 } read_state;
 
 /* The flow callbacks on rs (a worker's or the only one). */
@@ -64,6 +71,10 @@ flow_consumer read_sink_consumer(read_state *rs);
 capture_live_hooks read_sink_live_hooks(read_state *rs);
 /* -j: what the merging does for the workers, on the main state. */
 read_jobs_hooks read_sink_jobs_hooks(read_state *rs);
+/* --grpc: rs's gRPC reader on its exchange tracker (rs->talk, started
+ * first; nothing without the option); false when memory is short. The
+ * tracker's end (read_talk_stop) ends it. */
+bool read_sink_grpc_start(read_state *rs);
 /* At the end: "N more KIND notices" on stderr for the hidden ones. */
 void read_sink_hidden_notices(const read_state *rs);
 

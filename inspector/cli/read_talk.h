@@ -30,11 +30,12 @@ typedef struct read_talk_opts {
   uint32_t max_streams; /* --max-streams (0: the default) */
   body_limits limits;   /* --max-body, --max-body-ratio */
   uint64_t max_memory;  /* --max-decoder-memory (per decoding thread) */
+  bool other_consumer;  /* another body consumer (--grpc) needs the tracker */
 } read_talk_opts;
 
 /* Whether any conversation option asks for the tracker (--har does too). */
 static inline bool read_talk_wanted(const read_talk_opts *o, const har_writer *har) {
-  return o->exchanges || o->export_dir || o->follow || har;
+  return o->exchanges || o->export_dir || o->follow || o->other_consumer || har;
 }
 /* The defaults of the limits. */
 void read_talk_opts_default(read_talk_opts *o);

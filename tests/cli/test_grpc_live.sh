@@ -70,6 +70,19 @@ grep -q '"error":' "$work/read.json" && fail "a frame with an error: $(grep -m1 
 rc=0
 "$H" read --lint -q "$work/grpc.pcap" >"$work/lint.out" 2>&1 || rc=$?
 [ $rc = 0 ] && [ ! -s "$work/lint.out" ] || fail "lint (exit $rc): $(head -20 "$work/lint.out")"
+# --grpc on these calls (messages of bytes, not protobuf: grpc_peer's generic
+# handlers): the trailers-only error's status and percent-decoded message, the
+# 200 messages of the server stream, the client stream's ten 20000-byte
+# messages, which are no protobuf and say so.
+"$H" read --grpc "$work/grpc.pcap" >"$work/grpc.txt" || fail "read --grpc: exit $?"
+grep -F 'status=5 (NOT_FOUND) message="no such thing"' "$work/grpc.txt" >/dev/null ||
+  fail "read --grpc: no NOT_FOUND status: $(grep ' grpc ' "$work/grpc.txt" | head)"
+n=$(grep -cE ' grpc stream=[0-9]+ message=[0-9]+ length=100[789]( |$)' "$work/grpc.txt" || true)
+[ "$n" -ge 200 ] || fail "read --grpc: $n server-stream messages, want at least 200"
+n=$(grep -cF 'message=9 length=20000 note: not a protobuf message' "$work/grpc.txt" || true)
+[ "$n" = 1 ] || fail "read --grpc: the client stream's tenth message: $n"
+echo "ok: read --grpc: statuses, the server stream's messages, bytes that are no protobuf"
+
 streams=$("$H" read -q --summary --json "$work/grpc.pcap" | python3 -c '
 import json, sys
 for line in sys.stdin:
