@@ -117,6 +117,8 @@ typedef struct h2_conn {
   conn_dir dir[2];
   /* The sink's own state for this connection (cmd_read: its linter). */
   void *sink_conn;
+  /* The sink's display-filter state for this connection (cmd_read -Y). */
+  void *filter_conn;
   /* --lint: findings by severity (error, warning, info), set when it closes. */
   bool linted;
   uint32_t lint_counts[3];

@@ -19,6 +19,7 @@ typedef struct har_entry {
   double t_start, t_response, t_end;
   bool have_request, have_response, pushed;
   bool request_done, response_done, reset;
+  bool selected; /* a frame matched the display filter (har_select) */
   uint32_t reset_code;
   int status;
   uint64_t request_body, response_body;
@@ -29,6 +30,7 @@ typedef struct har_entry {
 struct har_writer {
   int fd;
   bool redact;
+  bool filtered; /* only selected entries are written */
   uint64_t written;
   har_entry **open;
   size_t nopen, cap;
@@ -200,7 +202,7 @@ static void entry_free(har_entry *e) {
 /* Writes the entry at index i (if it has a request) and removes it. */
 static void finish_at(har_writer *w, size_t i) {
   har_entry *e = w->open[i];
-  if (e->have_request) write_entry(w, e);
+  if (e->have_request && (!w->filtered || e->selected)) write_entry(w, e);
   entry_free(e);
   memmove(&w->open[i], &w->open[i + 1], (w->nopen - i - 1) * sizeof *w->open);
   w->nopen--;
@@ -238,6 +240,16 @@ static har_entry *find_or_add(har_writer *w, const h2_conn *c, uint32_t stream) 
   snprintf(e->server, sizeof e->server, "%s", c->flow->endpoint[FLOW_DIR_S2C]);
   w->open[w->nopen++] = e;
   return e;
+}
+
+void har_set_filtered(har_writer *w) {
+  w->filtered = true;
+}
+
+void har_select(har_writer *w, const h2_conn *c, uint32_t stream) {
+  if (stream == 0) return;
+  har_entry *e = find_or_add(w, c, stream);
+  if (e) e->selected = true;
 }
 
 static void maybe_finish(har_writer *w, const h2_conn *c, uint32_t stream) {

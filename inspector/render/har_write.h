@@ -26,6 +26,12 @@ typedef struct har_writer har_writer;
 har_writer *har_open(const char *path, bool redact, char *err, size_t errcap);
 /* Every decoded frame of connection c (before any output filter). */
 void har_frame(har_writer *w, const h2_conn *c, int dir, const decoded_frame *d);
+/* `read -Y`: only exchanges selected with har_select are written (call
+ * before the first frame). */
+void har_set_filtered(har_writer *w);
+/* A frame of this stream matched the display filter: its exchange is
+ * written. Call before har_frame for that frame (which may finish it). */
+void har_select(har_writer *w, const h2_conn *c, uint32_t stream);
 /* The HTTP/1.1 request that an Upgrade: h2c turned into stream 1. */
 void har_upgrade_request(har_writer *w, const h2_conn *c, const h2_header *fields, size_t count);
 /* The connection ends: its open exchanges are written as they are. */

@@ -61,6 +61,8 @@ static void write_finding(lint_conn *l, const held_finding *f) {
   const h2_conn *c = l->c;
   uint32_t conn = c ? c->flow->id : 0;
   const char *sev_name = h2_finding_severity_name(f->severity);
+  if (l->opt.keep && !l->opt.keep(l->opt.keep_user, conn, f->dir, f->stream, f->id, sev_name))
+    return;
   if (l->opt.sarif) {
     char loc[320];
     snprintf(loc, sizeof loc, "connection %u (%s -> %s), %s, stream %u, frame %llu", conn,

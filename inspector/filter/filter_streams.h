@@ -1,0 +1,49 @@
+/* filter_streams.h — the request/response facts of a connection's streams
+ * that filters ask about on frames after the headers (`status >= 500` on the
+ * DATA of a 500 response): :method, :path, :authority, :scheme, :status and
+ * the content-type of each direction. Bounded: at most max_streams streams
+ * per connection (the oldest is forgotten first) and max_value bytes of each
+ * value (longer values are kept cut, and compare as cut). */
+#ifndef H2SCOPE_FILTER_STREAMS_H
+#define H2SCOPE_FILTER_STREAMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decoded_frame.h"
+
+enum filter_fact {
+  FACT_METHOD,
+  FACT_PATH,
+  FACT_AUTHORITY,
+  FACT_SCHEME,
+  FACT_CTYPE_C2S,
+  FACT_CTYPE_S2C,
+  FACT_COUNT
+};
+
+typedef struct filter_stream_facts {
+  uint32_t stream;
+  bool used;
+  bool has_status;
+  uint16_t status;
+  char *value[FACT_COUNT]; /* NULL when not seen */
+  uint32_t len[FACT_COUNT];
+} filter_stream_facts;
+
+#define FILTER_STREAMS_DEFAULT 256
+#define FILTER_VALUE_DEFAULT 1024
+
+typedef struct filter_streams filter_streams;
+
+filter_streams *filter_streams_new(uint32_t max_streams, uint32_t max_value);
+void filter_streams_free(filter_streams *s);
+/* Takes the facts of frame d (direction dir) before it is matched: a
+ * completed header list is remembered for its stream (the promised one for
+ * PUSH_PROMISE). Out of memory: the value is not kept. */
+void filter_streams_frame(filter_streams *s, int dir, const decoded_frame *d);
+/* The facts of stream id, or NULL. */
+const filter_stream_facts *filter_streams_find(const filter_streams *s, uint32_t id);
+
+#endif
