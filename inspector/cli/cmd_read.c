@@ -19,6 +19,7 @@
 #include "keylog.h"
 #include "lint_conn.h"
 #include "out_buf.h"
+#include "read_filter.h"
 #include "read_jobs.h"
 #include "sarif_write.h"
 #include "summary.h"
@@ -45,6 +46,13 @@ static const char usage[] =
     "\n"
     "Output:\n"
     "  --json               JSON Lines: one object per frame or event (\"v\":1)\n"
+    "  -T text|json|fields  the output format (-T json is --json); fields: one line\n"
+    "                       per selected frame with the -e fields, tab-separated\n"
+    "  -e FIELD             a field of -T fields (repeatable; names in docs/filters.md)\n"
+    "  -E header=y|n, -E separator=C, -E aggregator=C  -T fields: a line of field\n"
+    "                       names first; the separator (default tab, /t, /s) and the\n"
+    "                       joiner of several values (default ,)\n"
+    "  -r FILE              read FILE (as an operand; repeatable)\n"
     "  -q, --quiet          no per-frame output (still decodes everything)\n"
     "  --summary            a per-connection table at the end (JSON with --json)\n"
     "  --hpack              per header field: representation, index, table changes\n"
@@ -66,6 +74,12 @@ static const char usage[] =
     "                       are counted; attack patterns are always shown)\n"
     "  --sarif FILE         also write the findings as SARIF 2.1.0 (implies --lint)\n"
     "Filters (output only; everything is still decoded):\n"
+    "  -Y, --display-filter EXPR  only the frames, events, findings and HAR exchanges\n"
+    "                       EXPR selects, e.g. 'status >= 500', 'type == RST_STREAM',\n"
+    "                       'header[\":path\"] matches \"^/api\"' (docs/filters.md)\n"
+    "  --filter-streams N   streams per connection whose request/response facts a\n"
+    "                       filter keeps (method, status, path...; default 256)\n"
+    "  --filter-value-max SIZE  bytes kept of each such value (default 1k)\n"
     "  --conn N             only connection N (1-based, in order of first packet)\n"
     "  --stream N           only frames of stream N\n"
     "  --type T1,T2,...     only these frame types (names as in RFC 9113, e.g. HEADERS)\n"
@@ -114,6 +128,7 @@ typedef struct read_opts {
   bool lint;
   h2_observer_limits lint_limits;
   uint32_t lint_max_findings; /* printed per id and connection; 0: LINT_MAX_FINDINGS */
+  read_filter_opts filt;      /* -Y, -T fields, -e, -E */
 } read_opts;
 
 /* Notices after which the output means less than it seems to (packets,
@@ -155,6 +170,7 @@ typedef struct read_state {
    * copies, notices are counted and summary rows added by the merging
    * thread, in capture order. */
   bool job_worker;
+  read_filter filt; /* -Y compiled for this thread; -T fields */
 } read_state;
 
 /* What the TLS filter knows about f: asked directly, or as a worker got it
@@ -182,6 +198,18 @@ static bool conn_shown(const read_state *rs, const h2_conn *c) {
   return !rs->o.quiet && (!rs->o.conn_filter || rs->o.conn_filter == c->flow->id);
 }
 
+/* Whether an event of c is shown: its connection is, no --stream/--type
+ * (frames only), not -T fields (frames only), and -Y selects it. */
+static bool event_shown(read_state *rs, const h2_conn *c, int dir, const char *event) {
+  return conn_shown(rs, c) && !rs->o.stream_filter_set && !rs->o.type_mask && !rs->o.filt.fields &&
+         read_filter_event(&rs->filt, c->flow->id, dir, event);
+}
+
+static bool keep_finding(void *user, uint32_t conn, int dir, uint32_t stream, const char *id,
+                         const char *severity) {
+  return read_filter_finding(user, conn, dir, stream, id, severity);
+}
+
 /* The connection's linter, made at its first frame (roles known by then). */
 static void lint_frame(read_state *rs, h2_conn *c, int dir, const decoded_frame *d) {
   if (!c->sink_conn && !c->linted) {
@@ -193,7 +221,9 @@ static void lint_frame(read_state *rs, h2_conn *c, int dir, const decoded_frame 
                        .max_findings = rs->o.lint_max_findings,
                        .out = rs->out,
                        .sarif = rs->sarif,
-                       .artifact = rs->capture_name};
+                       .artifact = rs->capture_name,
+                       .keep = rs->filt.f ? keep_finding : NULL,
+                       .keep_user = &rs->filt};
     c->sink_conn = lint_conn_new(&lo, c);
     c->linted = true;
   }
@@ -216,11 +246,20 @@ static void on_frame(void *user, h2_conn *c, int dir, const decoded_frame *d) {
   read_state *rs = user;
   if (rs->o.lint && (!rs->o.conn_filter || rs->o.conn_filter == c->flow->id))
     lint_frame(rs, c, dir, d);
-  if (rs->har) har_frame(rs->har, c, dir, d);
-  if (!conn_shown(rs, c)) return;
+  filter_subject fs;
+  bool selected = read_filter_frame(&rs->filt, &c->filter_conn, c->flow->id, dir, d, &fs);
+  if (rs->har) {
+    if (selected && rs->filt.f) har_select(rs->har, c, d->frame.hd.stream_id);
+    har_frame(rs->har, c, dir, d);
+  }
+  if (!selected || !conn_shown(rs, c)) return;
   if (rs->o.stream_filter_set && d->frame.hd.stream_id != rs->o.stream_filter) return;
   uint8_t t = d->frame.hd.type <= H2_CONTINUATION ? d->frame.hd.type : 10;
   if (rs->o.type_mask && !(rs->o.type_mask & (1u << t))) return;
+  if (rs->o.filt.fields) {
+    read_filter_fields_line(&rs->o.filt, rs->out, &fs);
+    return;
+  }
   frame_meta m;
   meta_for(rs, c, dir, &m);
   frame_print(rs->out, &rs->o.po, &m, d);
@@ -230,7 +269,7 @@ static void on_event(void *user, h2_conn *c, int dir, const char *ev, uint64_t o
                      const char *msg, const char *extra_json, const char *text_extra) {
   read_state *rs = user;
   if (rs->o.lint && c->sink_conn && !strcmp(ev, "gap")) lint_conn_gap(c->sink_conn, c, dir);
-  if (!conn_shown(rs, c) || rs->o.stream_filter_set || rs->o.type_mask) return;
+  if (!event_shown(rs, c, dir, ev)) return;
   frame_meta m;
   meta_for(rs, c, dir, &m);
   event_print(rs->out, &rs->o.po, &m, ev, offset, msg, extra_json);
@@ -243,7 +282,7 @@ static void on_event(void *user, h2_conn *c, int dir, const char *ev, uint64_t o
 static void on_upgrade(void *user, h2_conn *c, int dir, uint64_t offset, const char *msg,
                        const h2_upgrade_request *u) {
   read_state *rs = user;
-  if (!conn_shown(rs, c) || rs->o.stream_filter_set || rs->o.type_mask) return;
+  if (!event_shown(rs, c, dir, "upgrade")) return;
   frame_meta m;
   meta_for(rs, c, dir, &m);
   upgrade_event_print(rs->out, &rs->o.po, &m, offset, msg, u);
@@ -275,7 +314,7 @@ static void flow_open(void *user, capture_flow *f, double ts) {
                     .user = rs};
   h2_conn *c = h2_conn_new(f, &co, &sink, ts);
   f->user = c;
-  if (c && conn_shown(rs, c) && !rs->o.stream_filter_set && !rs->o.type_mask) {
+  if (c && event_shown(rs, c, FLOW_DIR_C2S, "connection")) {
     frame_meta m;
     meta_for(rs, c, FLOW_DIR_C2S, &m);
     char msg[200];
@@ -330,7 +369,7 @@ static void flow_close(void *user, capture_flow *f, int reason, double ts) {
   h2_conn_finish(c, ts);
   c->close_reason = close_name(reason);
   if (rs->o.lint) lint_close(rs, c);
-  if (conn_shown(rs, c) && !rs->o.stream_filter_set && !rs->o.type_mask) {
+  if (event_shown(rs, c, FLOW_DIR_C2S, "close")) {
     frame_meta m;
     meta_for(rs, c, FLOW_DIR_C2S, &m);
     const tls_conn_info *tls = flow_tls(rs, f);
@@ -357,6 +396,7 @@ static void flow_close(void *user, capture_flow *f, int reason, double ts) {
     summary_add(&rs->summary, c, rs->o.lint ? rs->lint_by_id : NULL);
   }
   if (rs->har) har_conn_close(rs->har, c);
+  read_filter_conn_free(&c->filter_conn);
   h2_conn_free(c);
   f->user = NULL;
 }
@@ -384,6 +424,9 @@ static void notice_print(read_state *rs, capture_flow *f, const char *kind, cons
   char extra[96];
   snprintf(extra, sizeof extra, ",\"kind\":\"%s\"", kind);
   bool is_limit = !strncmp(kind, "limit-", 6);
+  if (rs->o.filt.fields ||
+      !read_filter_event(&rs->filt, f ? f->id : 0, -1, is_limit ? "limit" : "notice"))
+    return;
   event_print(rs->out, &rs->o.po, f ? &m : NULL, is_limit ? "limit" : "notice", 0, message, extra);
 }
 
@@ -429,8 +472,10 @@ typedef struct read_workers {
 
 static void read_workers_free(read_workers *w) {
   read_jobs_free(w->jobs);
-  for (unsigned i = 0; w->rs && i < w->n; i++)
+  for (unsigned i = 0; w->rs && i < w->n; i++) {
     header_scratch_free(&w->rs[i].scratch);
+    read_filter_free(&w->rs[i].filt);
+  }
   free(w->rs);
   free(w->out);
   memset(w, 0, sizeof *w);
@@ -450,6 +495,10 @@ static bool read_workers_start(read_workers *w, unsigned n, read_state *main_rs)
     read_state *rs = &w->rs[i];
     rs->o = main_rs->o;
     rs->job_worker = true;
+    if (!read_filter_init(&rs->filt, &rs->o.filt)) {
+      read_workers_free(w);
+      return false;
+    }
     rs->capture_name = main_rs->capture_name;
     out_init(&w->out[i], -1);
     rs->out = &w->out[i];
@@ -482,6 +531,8 @@ static void read_workers_totals(const read_workers *w, read_state *rs) {
     rs->lint_frames += w->rs[i].lint_frames;
     rs->lint_findings += w->rs[i].lint_findings;
     rs->lint_errors += w->rs[i].lint_errors;
+    rs->filt.frames += w->rs[i].filt.frames;
+    rs->filt.matched += w->rs[i].filt.matched;
   }
 }
 
@@ -511,7 +562,9 @@ static void live_drops(void *user, uint64_t dropped, uint64_t if_dropped, uint64
           "h2scope read: the kernel dropped %llu packets (%llu by the interface), %llu new: "
           "expect gaps (a larger -B helps)\n",
           (unsigned long long)dropped, (unsigned long long)if_dropped, (unsigned long long)added);
-  if (!rs->o.po.json || (rs->o.quiet && !rs->o.summary)) return;
+  if (!rs->o.po.json || (rs->o.quiet && !rs->o.summary) || rs->o.filt.fields ||
+      !read_filter_event(&rs->filt, 0, -1, "capture-drops"))
+    return;
   char extra[200], msg[160];
   snprintf(extra, sizeof extra,
            ",\"ts\":%.6f,\"dropped\":%llu,\"interface_dropped\":%llu,\"new\":%llu", ts,
@@ -519,6 +572,25 @@ static void live_drops(void *user, uint64_t dropped, uint64_t if_dropped, uint64
   snprintf(msg, sizeof msg, "the kernel dropped %llu packets since the start: expect gaps",
            (unsigned long long)(dropped + if_dropped));
   event_print(rs->out, &rs->o.po, NULL, "capture-drops", 0, msg, extra);
+}
+
+/* --summary with -Y: how many frames the filter selected. */
+static void filter_summary_print(const read_state *rs, out_buf *out) {
+  if (rs->o.po.json) {
+    out_puts(out, "{\"v\":1,\"summary\":\"filter\",\"expression\":");
+    json_cstr(out, rs->o.filt.expr);
+    out_puts(out, ",\"frames\":");
+    out_u64(out, rs->filt.frames);
+    out_puts(out, ",\"matched\":");
+    out_u64(out, rs->filt.matched);
+    out_puts(out, "}\n");
+    return;
+  }
+  out_puts(out, "display filter: ");
+  out_u64(out, rs->filt.matched);
+  out_puts(out, " of ");
+  out_u64(out, rs->filt.frames);
+  out_puts(out, " frames matched\n");
 }
 
 /* ---- options ---- */
@@ -562,6 +634,8 @@ enum {
   OPT_MAX_PACKETS,
   OPT_KEYLOG,
   OPT_IMMEDIATE,
+  OPT_FILTER_STREAMS,
+  OPT_FILTER_VALUE_MAX,
 };
 
 static const struct option read_options[] = {
@@ -594,6 +668,9 @@ static const struct option read_options[] = {
     {"buffer-size", required_argument, NULL, 'B'},
     {"immediate", no_argument, NULL, OPT_IMMEDIATE},
     {"jobs", required_argument, NULL, 'j'},
+    {"display-filter", required_argument, NULL, 'Y'},
+    {"filter-streams", required_argument, NULL, OPT_FILTER_STREAMS},
+    {"filter-value-max", required_argument, NULL, OPT_FILTER_VALUE_MAX},
     {NULL, 0, NULL, 0},
 };
 
@@ -603,7 +680,19 @@ typedef struct read_run {
   read_state rs;
   keylog keys;
   out_buf out;
+  const char **rfiles; /* -r files and operands */
 } read_run;
+
+/* -Y, -T fields, -e and -E together: what they need of each other. */
+static int output_usage(cli_parser *p, const read_opts *o) {
+  const read_filter_opts *f = &o->filt;
+  if (f->nfields && !f->fields) return cli_error(p, "-e needs -T fields");
+  if (f->fields && !f->nfields) return cli_error(p, "-T fields needs at least one -e FIELD");
+  if (f->fields && o->lint) return cli_error(p, "-T fields prints frames: not with --lint");
+  if (f->fields && o->po.json) return cli_error(p, "-T fields and --json: give one of them");
+  if (f->expr) return read_filter_check(p->prog, f);
+  return EXIT_OK;
+}
 
 static int read_main(int argc, char **argv, read_run *run) {
   const char *prog = "h2scope read";
@@ -619,7 +708,17 @@ static int read_main(int argc, char **argv, read_run *run) {
   bool immediate = false;
   uint32_t jobs = 0; /* 0: the cores available */
   cli_parser p;
-  cli_parser_init(&p, prog, usage, "qt:i:B:j:", read_options, argc, argv);
+  read_filter_opts_init(&rs->o.filt);
+  /* -r FILE: capture files named like tcpdump's and tshark's, before the
+   * operands. */
+  const char **rfiles = calloc((size_t)argc + 1, sizeof *rfiles);
+  size_t nrfiles = 0;
+  if (!rfiles) {
+    fprintf(stderr, "%s: out of memory\n", prog);
+    return EXIT_INPUT;
+  }
+  run->rfiles = rfiles; /* freed by cmd_read */
+  cli_parser_init(&p, prog, usage, "qt:i:B:j:Y:T:e:E:r:", read_options, argc, argv);
   for (int opt; (opt = cli_next(&p)) != CLI_END;) {
     uint32_t v;
     bool ok = true;
@@ -745,6 +844,34 @@ static int read_main(int argc, char **argv, read_run *run) {
     case 'j':
       ok = cli_u32(&p, 1, READ_JOBS_MAX, &jobs);
       break;
+    case 'Y':
+      rs->o.filt.expr = p.arg;
+      break;
+    case 'T':
+      if (!strcmp(p.arg, "fields"))
+        rs->o.filt.fields = true;
+      else if (!strcmp(p.arg, "json"))
+        rs->o.po.json = true, rs->o.filt.fields = false;
+      else if (!strcmp(p.arg, "text"))
+        rs->o.po.json = rs->o.filt.fields = false;
+      else
+        ok = false, p.status = cli_error(&p, "-T takes text, json or fields, not '%s'", p.arg);
+      break;
+    case 'e':
+      if (read_filter_add_field(prog, &rs->o.filt, p.arg)) ok = false, p.status = EXIT_USAGE;
+      break;
+    case 'E':
+      if (read_filter_set_option(prog, &rs->o.filt, p.arg)) ok = false, p.status = EXIT_USAGE;
+      break;
+    case 'r':
+      rfiles[nrfiles++] = p.arg;
+      break;
+    case OPT_FILTER_STREAMS:
+      ok = cli_u32(&p, 1, 1u << 20, &rs->o.filt.max_streams);
+      break;
+    case OPT_FILTER_VALUE_MAX:
+      ok = cli_size32(&p, 1, 1u << 20, &rs->o.filt.max_value);
+      break;
     }
     if (!ok) {
       keylog_free(keys);
@@ -753,10 +880,17 @@ static int read_main(int argc, char **argv, read_run *run) {
   }
   /* Operands: capture files (any number, or a directory of them), or -i's
    * filter. */
-  const char *const *inputs = (const char *const *)argv + cli_operands(&p);
-  size_t ninputs = (size_t)(argc - cli_operands(&p));
-  if ((co.iface && ninputs > 1) || (!co.iface && ninputs == 0)) {
+  size_t r_given = nrfiles;
+  for (int i = cli_operands(&p); i < argc; i++)
+    rfiles[nrfiles++] = argv[i];
+  const char *const *inputs = rfiles;
+  size_t ninputs = nrfiles;
+  int filter_status = output_usage(&p, &rs->o);
+  if (!filter_status && co.iface && r_given)
+    filter_status = cli_error(&p, "-r reads a file and -i an interface: give one of them");
+  if (filter_status || (co.iface && ninputs > 1) || (!co.iface && ninputs == 0)) {
     keylog_free(keys);
+    if (filter_status) return filter_status;
     if (co.iface) return cli_error(&p, "unexpected argument '%s'", inputs[1]);
     return cli_error(&p, "a capture file, - for stdin, or -i IFACE is needed");
   }
@@ -794,6 +928,13 @@ static int read_main(int argc, char **argv, read_run *run) {
     capture_file_set_free(&files);
     return EXIT_INPUT;
   }
+  if (!read_filter_init(&rs->filt, &rs->o.filt)) {
+    fprintf(stderr, "%s: out of memory\n", prog);
+    header_scratch_free(&rs->scratch);
+    keylog_free(keys);
+    capture_file_set_free(&files);
+    return EXIT_INPUT;
+  }
   if (rs->o.lint) rs->o.quiet = true; /* findings instead of frames */
   rs->capture_name = co.iface ? co.iface : inputs[0];
   if (sarif_path) {
@@ -817,10 +958,13 @@ static int read_main(int argc, char **argv, read_run *run) {
       capture_file_set_free(&files);
       return EXIT_INPUT;
     }
+    if (rs->o.filt.expr) har_set_filtered(rs->har);
   }
   out_buf *out = &run->out;
   out_init(out, out_fd);
   rs->out = out;
+  if (rs->o.filt.fields && rs->o.filt.header && !rs->o.quiet)
+    read_filter_fields_header(&rs->o.filt, out);
   summary_init(&rs->summary);
   flow_consumer fc = {.user = rs,
                       .on_open = flow_open,
@@ -880,6 +1024,7 @@ static int read_main(int argc, char **argv, read_run *run) {
       fprintf(stderr, "h2scope read: %llu more %s notices\n",
               (unsigned long long)rs->hidden_notices[i] - 1, result_notices[i]);
   if (rs->o.summary) summary_print(&rs->summary, out, rs->o.po.json, &stats);
+  if (rs->o.summary && rs->filt.f) filter_summary_print(rs, out);
   out_flush(out);
   summary_free(&rs->summary);
   header_scratch_free(&rs->scratch);
@@ -912,6 +1057,8 @@ int cmd_read(int argc, char **argv) {
     return EXIT_INPUT;
   }
   int rc = read_main(argc, argv, run);
+  read_filter_free(&run->rs.filt);
+  free(run->rfiles);
   free(run);
   return rc;
 }
