@@ -200,9 +200,18 @@ static bool conn_shown(const read_state *rs, const h2_conn *c) {
 
 /* Whether an event of c is shown: its connection is, no --stream/--type
  * (frames only), not -T fields (frames only), and -Y selects it. */
+static filter_subject where_of(const h2_conn *c, int dir) {
+  return (filter_subject){.conn = c->flow->id,
+                          .dir = dir,
+                          .src = c->flow->endpoint[dir],
+                          .dst = c->flow->endpoint[!dir]};
+}
+
 static bool event_shown(read_state *rs, const h2_conn *c, int dir, const char *event) {
-  return conn_shown(rs, c) && !rs->o.stream_filter_set && !rs->o.type_mask && !rs->o.filt.fields &&
-         read_filter_event(&rs->filt, c->flow->id, dir, event);
+  if (!conn_shown(rs, c) || rs->o.stream_filter_set || rs->o.type_mask || rs->o.filt.fields)
+    return false;
+  filter_subject w = where_of(c, dir);
+  return read_filter_event(&rs->filt, &w, event);
 }
 
 static bool keep_finding(void *user, uint32_t conn, int dir, uint32_t stream, const char *id,
@@ -247,7 +256,8 @@ static void on_frame(void *user, h2_conn *c, int dir, const decoded_frame *d) {
   if (rs->o.lint && (!rs->o.conn_filter || rs->o.conn_filter == c->flow->id))
     lint_frame(rs, c, dir, d);
   filter_subject fs;
-  bool selected = read_filter_frame(&rs->filt, &c->filter_conn, c->flow->id, dir, d, &fs);
+  filter_subject w = where_of(c, dir);
+  bool selected = read_filter_frame(&rs->filt, &c->filter_conn, &w, d, &fs);
   if (rs->har) {
     if (selected && rs->filt.f) har_select(rs->har, c, d->frame.hd.stream_id);
     har_frame(rs->har, c, dir, d);
@@ -290,6 +300,7 @@ static void on_upgrade(void *user, h2_conn *c, int dir, uint64_t offset, const c
 
 static void on_upgrade_request(void *user, h2_conn *c, const h2_header *fields, size_t count) {
   read_state *rs = user;
+  read_filter_upgrade(&rs->filt, &c->filter_conn, FLOW_DIR_C2S, fields, count);
   if (rs->har) har_upgrade_request(rs->har, c, fields, count);
 }
 
@@ -424,9 +435,8 @@ static void notice_print(read_state *rs, capture_flow *f, const char *kind, cons
   char extra[96];
   snprintf(extra, sizeof extra, ",\"kind\":\"%s\"", kind);
   bool is_limit = !strncmp(kind, "limit-", 6);
-  if (rs->o.filt.fields ||
-      !read_filter_event(&rs->filt, f ? f->id : 0, -1, is_limit ? "limit" : "notice"))
-    return;
+  filter_subject w = {.conn = f ? f->id : 0, .dir = -1};
+  if (rs->o.filt.fields || !read_filter_event(&rs->filt, &w, is_limit ? "limit" : "notice")) return;
   event_print(rs->out, &rs->o.po, f ? &m : NULL, is_limit ? "limit" : "notice", 0, message, extra);
 }
 
@@ -563,7 +573,7 @@ static void live_drops(void *user, uint64_t dropped, uint64_t if_dropped, uint64
           "expect gaps (a larger -B helps)\n",
           (unsigned long long)dropped, (unsigned long long)if_dropped, (unsigned long long)added);
   if (!rs->o.po.json || (rs->o.quiet && !rs->o.summary) || rs->o.filt.fields ||
-      !read_filter_event(&rs->filt, 0, -1, "capture-drops"))
+      !read_filter_event(&rs->filt, &(filter_subject){.dir = -1}, "capture-drops"))
     return;
   char extra[200], msg[160];
   snprintf(extra, sizeof extra,

@@ -109,9 +109,12 @@ void read_filter_free(read_filter *rf) {
   rf->f = NULL;
 }
 
-bool read_filter_frame(read_filter *rf, void **conn_state, uint32_t conn, int dir,
+bool read_filter_frame(read_filter *rf, void **conn_state, const filter_subject *where,
                        const decoded_frame *d, filter_subject *s) {
-  *s = (filter_subject){.kind = FS_FRAME, .conn = conn, .dir = dir, .d = d};
+  int dir = where->dir;
+  *s = *where;
+  s->kind = FS_FRAME;
+  s->d = d;
   if (rf->facts) {
     /* Out of memory: no facts; the fields that need them are absent. */
     if (!*conn_state) *conn_state = filter_streams_new(rf->o->max_streams, rf->o->max_value);
@@ -126,9 +129,18 @@ bool read_filter_frame(read_filter *rf, void **conn_state, uint32_t conn, int di
   return m;
 }
 
-bool read_filter_event(read_filter *rf, uint32_t conn, int dir, const char *event) {
+void read_filter_upgrade(read_filter *rf, void **conn_state, int dir, const h2_header *fields,
+                         size_t count) {
+  if (!rf->facts) return;
+  if (!*conn_state) *conn_state = filter_streams_new(rf->o->max_streams, rf->o->max_value);
+  filter_streams_list(*conn_state, 1, dir, fields, count);
+}
+
+bool read_filter_event(read_filter *rf, const filter_subject *where, const char *event) {
   if (!rf->f) return true;
-  filter_subject s = {.kind = FS_EVENT, .conn = conn, .dir = dir, .event = event};
+  filter_subject s = *where;
+  s.kind = FS_EVENT;
+  s.event = event;
   filter_source src = filter_subject_source(&s);
   return filter_match(rf->f, &src);
 }

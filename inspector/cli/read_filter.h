@@ -51,12 +51,16 @@ typedef struct read_filter {
 bool read_filter_init(read_filter *rf, const read_filter_opts *o);
 void read_filter_free(read_filter *rf);
 
-/* A frame of connection conn: updates the stream facts in *conn_state
+/* A frame (where: its conn, dir, src, dst): updates the stream facts in *conn_state
  * (made on first use; free with read_filter_conn_free) and says whether it
  * is selected (always true without -Y). s is filled for field output. */
-bool read_filter_frame(read_filter *rf, void **conn_state, uint32_t conn, int dir,
+bool read_filter_frame(read_filter *rf, void **conn_state, const filter_subject *where,
                        const decoded_frame *d, filter_subject *s);
-bool read_filter_event(read_filter *rf, uint32_t conn, int dir, const char *event);
+/* The HTTP/1.1 request of an Upgrade: h2c (stream 1's request facts). */
+void read_filter_upgrade(read_filter *rf, void **conn_state, int dir, const h2_header *fields,
+                         size_t count);
+/* where: conn, dir, src and dst of the event (a capture-wide one: zeros). */
+bool read_filter_event(read_filter *rf, const filter_subject *where, const char *event);
 bool read_filter_finding(read_filter *rf, uint32_t conn, int dir, uint32_t stream, const char *id,
                          const char *severity);
 void read_filter_conn_free(void **conn_state);

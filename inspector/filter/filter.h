@@ -16,6 +16,8 @@ typedef enum filter_field_id {
   FF_CONN,   /* connection number (1-based) */
   FF_STREAM, /* stream id */
   FF_DIR,    /* 0 c2s (client), 1 s2c (server) */
+  FF_SRC,    /* the sender's "ip:port" */
+  FF_DST,    /* the receiver's "ip:port" */
   FF_TYPE,   /* frame type */
   FF_FLAGS,  /* the flags octet */
   FF_FLAG,   /* one named flag (arg: its bit), 0 or 1 */

@@ -18,6 +18,8 @@ static const struct field_def {
     {"conn", FF_CONN, FK_NUM, 0},
     {"stream", FF_STREAM, FK_NUM, 0},
     {"dir", FF_DIR, FK_NUM, 0},
+    {"src", FF_SRC, FK_STR, 0},
+    {"dst", FF_DST, FK_STR, 0},
     {"type", FF_TYPE, FK_NUM, 0},
     {"flags", FF_FLAGS, FK_NUM, 0},
     /* RFC 9113 §6: the flags each frame type defines (a flag is absent on

@@ -86,11 +86,14 @@ void filter_streams_frame(filter_streams *s, int dir, const decoded_frame *d) {
   else if (hd->type == H2_PUSH_PROMISE && d->frame_status == H2_OK)
     s->block_stream[dir] = d->frame.u.push_promise.promised_stream_id;
   if (!d->block_complete || !d->headers) return;
-  uint32_t id = s->block_stream[dir];
-  if (id == 0) return;
+  filter_streams_list(s, s->block_stream[dir], dir, d->headers, d->header_count);
+}
+
+void filter_streams_list(filter_streams *s, uint32_t id, int dir, const h2_header *list, size_t n) {
+  if (!s || id == 0 || dir < 0 || dir > 1) return;
   filter_stream_facts *f = slot_for(s, id);
-  for (size_t i = 0; i < d->header_count; i++) {
-    const h2_header *h = &d->headers[i];
+  for (size_t i = 0; i < n; i++) {
+    const h2_header *h = &list[i];
     if (name_is(h, ":method"))
       keep(s, f, FACT_METHOD, h);
     else if (name_is(h, ":path"))

@@ -43,6 +43,9 @@ void filter_streams_free(filter_streams *s);
  * completed header list is remembered for its stream (the promised one for
  * PUSH_PROMISE). Out of memory: the value is not kept. */
 void filter_streams_frame(filter_streams *s, int dir, const decoded_frame *d);
+/* A header list that reached stream id some other way: the HTTP/1.1
+ * request an Upgrade: h2c made stream 1 (RFC 7540 §3.2), sent by dir. */
+void filter_streams_list(filter_streams *s, uint32_t id, int dir, const h2_header *h, size_t n);
 /* The facts of stream id, or NULL. */
 const filter_stream_facts *filter_streams_find(const filter_streams *s, uint32_t id);
 

@@ -127,6 +127,8 @@ bool filter_subject_value(const void *ctx, const filter_field *f, size_t i, filt
   /* Connection and direction: every subject that has them. */
   if (f->id == FF_CONN) return i == 0 && s->conn && num(out, s->conn);
   if (f->id == FF_DIR) return i == 0 && s->dir >= 0 && num(out, (uint64_t)s->dir);
+  if (f->id == FF_SRC) return i == 0 && s->src && str(out, s->src, strlen(s->src));
+  if (f->id == FF_DST) return i == 0 && s->dst && str(out, s->dst, strlen(s->dst));
   switch (s->kind) {
   case FS_FRAME:
     return frame_value(s, f, i, out);

@@ -16,6 +16,7 @@ typedef struct filter_subject {
   enum filter_subject_kind kind;
   uint32_t conn;                    /* 0: none (a capture-wide notice) */
   int dir;                          /* 0 c2s, 1 s2c, -1 none */
+  const char *src, *dst;            /* "ip:port" of the sender and receiver, or NULL */
   const decoded_frame *d;           /* FS_FRAME */
   const filter_stream_facts *facts; /* the frame's stream, or NULL */
   const char *event;                /* FS_EVENT */
