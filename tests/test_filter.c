@@ -193,7 +193,7 @@ END_TEST
 
 /* DATA of a 500 response: the status comes from the stream's facts. */
 START_TEST(stream_facts) {
-  filter_streams *fs = filter_streams_new(2, 8);
+  filter_streams *fs = filter_streams_new(2, 8, FILTER_FACTS_ALL);
   ck_assert_ptr_nonnull(fs);
   decoded_frame req = headers_frame();
   filter_streams_frame(fs, 0, &req);
@@ -224,6 +224,31 @@ START_TEST(stream_facts) {
   ck_assert_ptr_null(filter_streams_find(fs, 1));
   ck_assert_ptr_nonnull(filter_streams_find(fs, 3));
   ck_assert_ptr_nonnull(filter_streams_find(fs, 5));
+  filter_streams_free(fs);
+}
+END_TEST
+
+/* The ring and its hash index through many evictions: the last max streams
+ * are found, every older one is not (ids spread so probes collide). */
+START_TEST(stream_facts_many) {
+  enum { MAX = 16, N = 5000 };
+  filter_streams *fs = filter_streams_new(MAX, 64, FILTER_FACTS_ALL);
+  ck_assert_ptr_nonnull(fs);
+  static const h2_header st[] = {{":status", 7, "204", 3, 0}};
+  for (uint32_t k = 0; k < N; k++) {
+    uint32_t id = 1 + 2 * k * 37; /* odd ids, growing */
+    filter_streams_list(fs, id, 1, st, 1);
+    for (uint32_t back = 0; back < MAX + 3 && back <= k; back++) {
+      uint32_t old = 1 + 2 * (k - back) * 37;
+      const filter_stream_facts *f = filter_streams_find(fs, old);
+      if (back < MAX) {
+        ck_assert_msg(f && f->stream == old && f->has_status && f->status == 204,
+                      "stream %u lost after %u", old, k);
+      } else {
+        ck_assert_msg(f == NULL, "stream %u kept after %u", old, k);
+      }
+    }
+  }
   filter_streams_free(fs);
 }
 END_TEST
@@ -310,6 +335,7 @@ int main(void) {
   tcase_add_loop_test(tc, frame_fields, 0, sizeof on_headers / sizeof *on_headers);
   tcase_add_test(tc, contains_needs_string);
   tcase_add_test(tc, stream_facts);
+  tcase_add_test(tc, stream_facts_many);
   tcase_add_test(tc, error_and_settings);
   tcase_add_test(tc, events_and_findings);
   tcase_add_test(tc, regex_match_limit);

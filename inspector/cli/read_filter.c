@@ -88,17 +88,38 @@ int read_filter_set_option(const char *prog, read_filter_opts *o, const char *kv
                          kv);
 }
 
+/* The stream facts a field needs. */
+static uint32_t facts_of(filter_field_id id) {
+  switch (id) {
+  case FF_METHOD:
+    return 1u << FACT_METHOD;
+  case FF_PATH:
+    return 1u << FACT_PATH;
+  case FF_AUTHORITY:
+    return 1u << FACT_AUTHORITY;
+  case FF_SCHEME:
+    return 1u << FACT_SCHEME;
+  case FF_CTYPE:
+    return 1u << FACT_CTYPE_C2S | 1u << FACT_CTYPE_S2C;
+  case FF_STATUS:
+    return 1u << FACT_STATUS;
+  default:
+    return 0;
+  }
+}
+
 bool read_filter_init(read_filter *rf, const read_filter_opts *o) {
   memset(rf, 0, sizeof *rf);
   rf->o = o;
-  bool facts = false;
+  uint32_t facts = 0;
   for (uint32_t i = 0; i < o->nfields; i++)
-    if (filter_field_is_stream_fact(o->field[i].id)) facts = true;
+    facts |= facts_of(o->field[i].id);
   if (o->expr) {
     filter_error e;
     rf->f = filter_compile(o->expr, &o->limits, &e);
     if (!rf->f) return false; /* checked before: only memory fails here */
-    facts = facts || filter_uses_stream_facts(rf->f);
+    for (int id = 0; id < FF_COUNT; id++)
+      if (filter_uses_field(rf->f, (filter_field_id)id)) facts |= facts_of((filter_field_id)id);
   }
   rf->facts = facts;
   return true;
@@ -117,7 +138,8 @@ bool read_filter_frame(read_filter *rf, void **conn_state, const filter_subject 
   s->d = d;
   if (rf->facts) {
     /* Out of memory: no facts; the fields that need them are absent. */
-    if (!*conn_state) *conn_state = filter_streams_new(rf->o->max_streams, rf->o->max_value);
+    if (!*conn_state)
+      *conn_state = filter_streams_new(rf->o->max_streams, rf->o->max_value, rf->facts);
     filter_streams_frame(*conn_state, dir, d);
     s->facts = filter_streams_find(*conn_state, d->frame.hd.stream_id);
   }
@@ -132,7 +154,8 @@ bool read_filter_frame(read_filter *rf, void **conn_state, const filter_subject 
 void read_filter_upgrade(read_filter *rf, void **conn_state, int dir, const h2_header *fields,
                          size_t count) {
   if (!rf->facts) return;
-  if (!*conn_state) *conn_state = filter_streams_new(rf->o->max_streams, rf->o->max_value);
+  if (!*conn_state)
+    *conn_state = filter_streams_new(rf->o->max_streams, rf->o->max_value, rf->facts);
   filter_streams_list(*conn_state, 1, dir, fields, count);
 }
 

@@ -42,8 +42,8 @@ int read_filter_set_option(const char *prog, read_filter_opts *o, const char *kv
 /* One thread's filter. */
 typedef struct read_filter {
   const read_filter_opts *o;
-  filter *f; /* NULL: no -Y */
-  bool facts;
+  filter *f;      /* NULL: no -Y */
+  uint32_t facts; /* the stream facts wanted (filter_streams.h), 0: none */
   uint64_t frames, matched;
 } read_filter;
 

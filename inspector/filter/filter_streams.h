@@ -20,8 +20,11 @@ enum filter_fact {
   FACT_SCHEME,
   FACT_CTYPE_C2S,
   FACT_CTYPE_S2C,
-  FACT_COUNT
+  FACT_COUNT,
+  FACT_STATUS = FACT_COUNT /* a bit of the wanted mask only */
 };
+/* All facts (filter_streams_new's wanted). */
+#define FILTER_FACTS_ALL ((1u << (FACT_STATUS + 1)) - 1)
 
 typedef struct filter_stream_facts {
   uint32_t stream;
@@ -37,7 +40,9 @@ typedef struct filter_stream_facts {
 
 typedef struct filter_streams filter_streams;
 
-filter_streams *filter_streams_new(uint32_t max_streams, uint32_t max_value);
+/* wanted: bit 1 << FACT_x for each fact kept (what the filter and -e name:
+ * the others cost nothing). */
+filter_streams *filter_streams_new(uint32_t max_streams, uint32_t max_value, uint32_t wanted);
 void filter_streams_free(filter_streams *s);
 /* Takes the facts of frame d (direction dir) before it is matched: a
  * completed header list is remembered for its stream (the promised one for
