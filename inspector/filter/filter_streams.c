@@ -40,7 +40,14 @@ filter_streams *filter_streams_new(uint32_t max_streams, uint32_t max_value, uin
   return s;
 }
 
-static void slot_clear(filter_stream_facts *f) {
+/* A slot for a new stream: its buffers stay for the next values. */
+static void slot_reset(filter_stream_facts *f) {
+  f->seen = 0;
+  f->has_status = false;
+  f->status = 0;
+}
+
+static void slot_free(filter_stream_facts *f) {
   for (int i = 0; i < FACT_COUNT; i++)
     free(f->value[i]);
   memset(f, 0, sizeof *f);
@@ -49,7 +56,7 @@ static void slot_clear(filter_stream_facts *f) {
 void filter_streams_free(filter_streams *s) {
   if (!s) return;
   for (uint32_t i = 0; i < s->cap; i++)
-    slot_clear(&s->slots[i]);
+    slot_free(&s->slots[i]);
   free(s->slots);
   free(s->index);
   free(s);
@@ -112,7 +119,7 @@ static filter_stream_facts *slot_for(filter_streams *s, uint32_t id) {
     unindex(s, s->slots[slot].stream);
   }
   f = &s->slots[slot];
-  slot_clear(f);
+  slot_reset(f);
   f->used = true;
   f->stream = id;
   s->index[probe(s, id)] = slot + 1;
@@ -122,13 +129,17 @@ static filter_stream_facts *slot_for(filter_streams *s, uint32_t id) {
 
 static void keep(filter_streams *s, filter_stream_facts *f, int fact, const h2_header *h) {
   size_t n = h->value_len < s->max_value ? h->value_len : s->max_value;
-  char *v = malloc(n + 1);
-  if (!v) return;
-  if (n) memcpy(v, h->value, n);
-  v[n] = '\0';
-  free(f->value[fact]);
-  f->value[fact] = v;
+  if (f->cap[fact] < n + 1) {
+    size_t cap = n + 1 < 32 ? 32 : n + 1;
+    char *v = realloc(f->value[fact], cap);
+    if (!v) return; /* out of memory: the fact stays unknown */
+    f->value[fact] = v;
+    f->cap[fact] = (uint32_t)cap;
+  }
+  if (n) memcpy(f->value[fact], h->value, n);
+  f->value[fact][n] = '\0';
   f->len[fact] = (uint32_t)n;
+  f->seen |= (uint8_t)(1u << fact);
 }
 
 static bool name_is(const h2_header *h, const char *name) {

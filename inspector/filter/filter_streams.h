@@ -31,8 +31,9 @@ typedef struct filter_stream_facts {
   bool used;
   bool has_status;
   uint16_t status;
-  char *value[FACT_COUNT]; /* NULL when not seen */
-  uint32_t len[FACT_COUNT];
+  uint8_t seen;            /* bit 1 << FACT_x: value[x] holds the value */
+  char *value[FACT_COUNT]; /* buffers kept when the slot is reused */
+  uint32_t len[FACT_COUNT], cap[FACT_COUNT];
 } filter_stream_facts;
 
 #define FILTER_STREAMS_DEFAULT 256

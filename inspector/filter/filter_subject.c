@@ -48,7 +48,7 @@ static bool fact(const filter_subject *s, const char *pseudo, int fact_id, size_
   if (i > 0) return false;
   const h2_header *h = nth_header(s->d, pseudo, strlen(pseudo), 0);
   if (h) return str(out, h->value, h->value_len);
-  if (s->facts && s->facts->value[fact_id])
+  if (s->facts && (s->facts->seen & (1u << fact_id)))
     return str(out, s->facts->value[fact_id], s->facts->len[fact_id]);
   return false;
 }
