@@ -274,6 +274,14 @@ START_TEST(error_and_settings) {
   ck_assert(match("settings.initial_window_size > 65534", &s));
   ck_assert(!match("settings.max_frame_size", &s));
   ck_assert(match("not flags.ack", &s));
+  /* Extension types h2scope names (RFC 7838, RFC 8336, RFC 9218). */
+  decoded_frame x = {0};
+  x.frame.hd = (h2_frame_header){.length = 3, .type = 0x10};
+  s.d = &x;
+  ck_assert(match("type == PRIORITY_UPDATE and type == 16", &s));
+  x.frame.hd.type = 0xa;
+  ck_assert(match("type == altsvc", &s));
+  ck_assert(!match("type == ORIGIN", &s));
 }
 END_TEST
 

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "h2/error.h"
+#include "h2/ext_frames.h"
 #include "h2/frame.h"
 
 static const struct field_def {
@@ -110,6 +111,13 @@ const char *filter_field_suggest(const char *name, size_t len) {
   return best;
 }
 
+/* RFC 9113 §6 names, and the extension types h2scope knows (ALTSVC,
+ * ORIGIN, PRIORITY_UPDATE). */
+static const char *type_name(uint8_t t) {
+  const char *n = h2_frame_type_name(t);
+  return n ? n : h2_ext_frame_type_name(t);
+}
+
 static bool name_is(const char *name, size_t len, const char *known) {
   return known && strlen(known) == len && !strncasecmp(name, known, len);
 }
@@ -119,7 +127,7 @@ bool filter_field_value_of_name(const filter_field *f, const char *name, size_t 
   switch (f->id) {
   case FF_TYPE:
     for (unsigned t = 0; t < 256; t++)
-      if (name_is(name, len, h2_frame_type_name((uint8_t)t))) return *out = t, true;
+      if (name_is(name, len, type_name((uint8_t)t))) return *out = t, true;
     return false;
   case FF_ERROR:
     for (uint32_t e = 0; e < 64; e++)
@@ -137,7 +145,7 @@ bool filter_field_value_of_name(const filter_field *f, const char *name, size_t 
 const char *filter_field_name_of_value(const filter_field *f, uint64_t v) {
   switch (f->id) {
   case FF_TYPE:
-    return v < 256 ? h2_frame_type_name((uint8_t)v) : NULL;
+    return v < 256 ? type_name((uint8_t)v) : NULL;
   case FF_ERROR:
     return v <= UINT32_MAX ? h2_error_code_name((uint32_t)v) : NULL;
   case FF_DIR:
