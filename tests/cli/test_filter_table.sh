@@ -189,6 +189,9 @@ urls=$(jq -r '.log.entries[].request.url' "$work/a.har")
 cmp <("$H" read -j 1 concurrent.pcap -Y 'stream > 30 and status == 200') \
   <("$H" read -j 4 concurrent.pcap -Y 'stream > 30 and status == 200') ||
   { echo "FAIL: -j 4 differs"; fail=1; }
+cmp <("$H" read -j 4 concurrent.pcap flowcontrol.pcap -T fields -E header=y -e conn -e path -Y 'dir == s2c') \
+  <("$H" read -j 1 concurrent.pcap flowcontrol.pcap -T fields -E header=y -e conn -e path -Y 'dir == s2c') ||
+  { echo "FAIL: -j 4 -T fields differs"; fail=1; }
 
 [ "$fail" = 0 ] && echo "ok ($rows rows)"
 exit "$fail"
