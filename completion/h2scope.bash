@@ -10,7 +10,7 @@
 _h2scope_commands="read frames hpack get serve replay check"
 # The fields of read -Y and -e (docs/filters.md).
 _h2scope_filter_fields="frame conn stream dir src dst type flags flags.end_stream flags.ack
-flags.end_headers flags.padded flags.priority length offset method status path authority
+flags.end_headers flags.padded flags.priority length offset packet packet.first method status path authority
 scheme content-type error settings.header_table_size settings.enable_push
 settings.max_concurrent_streams settings.initial_window_size settings.max_frame_size
 settings.max_header_list_size settings.enable_connect_protocol settings.no_rfc7540_priorities
@@ -22,7 +22,7 @@ WINDOW_UPDATE CONTINUATION UNKNOWN"
 _h2scope_options() {
   case $1 in
     read)
-      echo "--json -q --quiet --summary --hpack --data --data-max --har --redact -t --abs-time
+      echo "--json -q --quiet --summary --hpack --windows --data --data-max --har --redact -t --abs-time
             --lint --lint-threshold --lint-max --sarif --color --no-color --conn --stream
             --type --port --keylog --max-connections --max-ooo-bytes --idle-timeout
             --max-header-list --max-packets -i -B --buffer-size --immediate -j --jobs

@@ -100,6 +100,8 @@ static decoded_frame headers_frame(void) {
   d.headers = req_headers;
   d.header_count = sizeof req_headers / sizeof *req_headers;
   d.offset = 24;
+  d.pkt_first = 3;
+  d.pkt_last = 5;
   return d;
 }
 
@@ -141,6 +143,8 @@ static const struct {
     {"length > 59 and length < 61", true},
     {"length >= 61 || length <= 59", false},
     {"offset == 24", true},
+    {"packet == 5 and packet.first == 3", true},
+    {"packet < 5", false},
     {"method == POST", true},
     {"method == \"GET\"", false},
     {"method != GET", true},

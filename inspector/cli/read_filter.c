@@ -169,14 +169,15 @@ bool read_filter_event(read_filter *rf, const filter_subject *where, const char 
 }
 
 bool read_filter_finding(read_filter *rf, uint32_t conn, int dir, uint32_t stream, const char *id,
-                         const char *severity) {
+                         const char *severity, uint64_t packet) {
   if (!rf->f) return true;
   filter_subject s = {.kind = FS_FINDING,
                       .conn = conn,
                       .dir = dir,
                       .stream = stream,
                       .lint = id,
-                      .severity = severity};
+                      .severity = severity,
+                      .packet = packet};
   filter_source src = filter_subject_source(&s);
   return filter_match(rf->f, &src);
 }

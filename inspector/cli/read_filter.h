@@ -62,7 +62,7 @@ void read_filter_upgrade(read_filter *rf, void **conn_state, int dir, const h2_h
 /* where: conn, dir, src and dst of the event (a capture-wide one: zeros). */
 bool read_filter_event(read_filter *rf, const filter_subject *where, const char *event);
 bool read_filter_finding(read_filter *rf, uint32_t conn, int dir, uint32_t stream, const char *id,
-                         const char *severity);
+                         const char *severity, uint64_t packet);
 void read_filter_conn_free(void **conn_state);
 
 /* -T fields: the header line (with -E header=y), and one subject's line. */

@@ -12,21 +12,23 @@
 
 /* The fields a filter (and `-T fields -e`) can name (filter_fields.c). */
 typedef enum filter_field_id {
-  FF_FRAME,  /* 1 on frames (a test: `frame`) */
-  FF_CONN,   /* connection number (1-based) */
-  FF_STREAM, /* stream id */
-  FF_DIR,    /* 0 c2s (client), 1 s2c (server) */
-  FF_SRC,    /* the sender's "ip:port" */
-  FF_DST,    /* the receiver's "ip:port" */
-  FF_TYPE,   /* frame type */
-  FF_FLAGS,  /* the flags octet */
-  FF_FLAG,   /* one named flag (arg: its bit), 0 or 1 */
-  FF_LENGTH, /* payload length */
-  FF_OFFSET, /* the frame's offset in its direction's byte stream */
-  FF_HEADER, /* header[NAME]: a value of the frame's completed header list */
-  FF_METHOD, /* :method of the stream's request */
-  FF_STATUS, /* :status of the stream's response */
-  FF_PATH,   /* :path of the stream's request */
+  FF_FRAME,        /* 1 on frames (a test: `frame`) */
+  FF_CONN,         /* connection number (1-based) */
+  FF_STREAM,       /* stream id */
+  FF_DIR,          /* 0 c2s (client), 1 s2c (server) */
+  FF_SRC,          /* the sender's "ip:port" */
+  FF_DST,          /* the receiver's "ip:port" */
+  FF_TYPE,         /* frame type */
+  FF_FLAGS,        /* the flags octet */
+  FF_FLAG,         /* one named flag (arg: its bit), 0 or 1 */
+  FF_LENGTH,       /* payload length */
+  FF_OFFSET,       /* the frame's offset in its direction's byte stream */
+  FF_PACKET,       /* the capture packet of the frame's last byte (1-based, as Wireshark's) */
+  FF_PACKET_FIRST, /* the capture packet of its first byte */
+  FF_HEADER,       /* header[NAME]: a value of the frame's completed header list */
+  FF_METHOD,       /* :method of the stream's request */
+  FF_STATUS,       /* :status of the stream's response */
+  FF_PATH,         /* :path of the stream's request */
   FF_AUTHORITY,
   FF_SCHEME,
   FF_CTYPE,   /* content-type of this direction's header list of the stream */

@@ -32,6 +32,8 @@ static const struct field_def {
     {"flags.priority", FF_FLAG, FK_BOOL, H2_FLAG_PRIORITY},
     {"length", FF_LENGTH, FK_NUM, 0},
     {"offset", FF_OFFSET, FK_NUM, 0},
+    {"packet", FF_PACKET, FK_NUM, 0},
+    {"packet.first", FF_PACKET_FIRST, FK_NUM, 0},
     {"method", FF_METHOD, FK_STR, 0},
     {"status", FF_STATUS, FK_NUM, 0},
     {"path", FF_PATH, FK_STR, 0},

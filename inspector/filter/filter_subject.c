@@ -89,6 +89,10 @@ static bool frame_value(const filter_subject *s, const filter_field *f, size_t i
     return i == 0 && num(out, hd->length);
   case FF_OFFSET:
     return i == 0 && num(out, d->offset);
+  case FF_PACKET:
+    return i == 0 && d->pkt_last && num(out, d->pkt_last);
+  case FF_PACKET_FIRST:
+    return i == 0 && d->pkt_first && num(out, d->pkt_first);
   case FF_HEADER: {
     const h2_header *h = nth_header(d, f->name, f->name_len, i);
     return h && str(out, h->value, h->value_len);
@@ -137,6 +141,7 @@ bool filter_subject_value(const void *ctx, const filter_field *f, size_t i, filt
   case FS_FINDING:
     if (i > 0) return false;
     if (f->id == FF_STREAM) return num(out, s->stream);
+    if (f->id == FF_PACKET) return s->packet && num(out, s->packet);
     if (f->id == FF_LINT && s->lint) return str(out, s->lint, strlen(s->lint));
     if (f->id == FF_SEVERITY && s->severity) return str(out, s->severity, strlen(s->severity));
     return false;

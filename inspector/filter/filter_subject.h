@@ -22,6 +22,7 @@ typedef struct filter_subject {
   const char *event;                /* FS_EVENT */
   const char *lint, *severity;      /* FS_FINDING */
   uint32_t stream;                  /* FS_FINDING */
+  uint64_t packet;                  /* FS_FINDING: the last packet of its frame, 0: unknown */
 } filter_subject;
 
 /* The source that reads s (valid while s is). */

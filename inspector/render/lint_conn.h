@@ -20,7 +20,7 @@
 /* Whether a finding is shown (`read -Y`: the display filter); NULL shows all.
  * Findings it hides are still counted (summary, exit status). */
 typedef bool (*lint_keep_fn)(void *user, uint32_t conn, int dir, uint32_t stream, const char *id,
-                             const char *severity);
+                             const char *severity, uint64_t packet);
 
 typedef struct lint_options {
   h2_observer_limits limits;

@@ -232,11 +232,22 @@ static bool header_ok(const uint8_t *h) {
          len <= TLS_MAX_RECORD;
 }
 
+/* A whole record: its plaintext goes on with the packets of the record,
+ * from the one that carried its first byte to this chunk's last. */
+static void record_whole(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i, const uint8_t *hdr,
+                         const uint8_t *frag, size_t len, double ts) {
+  uint64_t chunk_first = f->pkt_first;
+  if (s->dir[i].rec_pkt_first) f->pkt_first = s->dir[i].rec_pkt_first;
+  record_done(t, s, f, i, hdr, frag, len, ts);
+  f->pkt_first = chunk_first;
+}
+
 /* The TLS bytes of direction i, in order. */
 void tlsdec_tls_feed(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i, const uint8_t *p,
                      size_t n, double ts) {
   tls_dir *d = &s->dir[i];
   while (n > 0 && !d->dead) {
+    if (d->hdr_len == 0) d->rec_pkt_first = f->pkt_first;
     if (d->hdr_len < TLS_HEADER_LEN) {
       size_t take = TLS_HEADER_LEN - d->hdr_len;
       if (take > n) take = n;
@@ -257,7 +268,7 @@ void tlsdec_tls_feed(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i, cons
     if (d->rec_len == 0 && n >= need) {
       /* The whole record is in this chunk: no copy. */
       d->hdr_len = 0;
-      record_done(t, s, f, i, hdr, p, need, ts);
+      record_whole(t, s, f, i, hdr, p, need, ts);
       p += need;
       n -= need;
       continue;
@@ -280,7 +291,7 @@ void tlsdec_tls_feed(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i, cons
     if (d->rec_len == need) {
       d->hdr_len = 0;
       d->rec_len = 0;
-      record_done(t, s, f, i, hdr, d->rec, need, ts);
+      record_whole(t, s, f, i, hdr, d->rec, need, ts);
     }
   }
 }

@@ -70,6 +70,7 @@ typedef struct tls_dir {
   uint8_t hdr_len;
   uint8_t *rec; /* fragment bytes of a record split across chunks */
   size_t rec_len, rec_cap;
+  uint64_t rec_pkt_first; /* the capture packet of the record's first byte */
   /* handshake message stream */
   uint8_t hs_hdr[4];
   uint8_t hs_hdr_len;

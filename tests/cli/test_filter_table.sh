@@ -70,6 +70,11 @@ rst_stream.pcap##flags & 0x20#1/c2s/115
 rst_stream.pcap##flags == 0x25#1/c2s/115
 rst_stream.pcap##flags.priority and flags.end_stream#1/c2s/115
 rst_stream.pcap##conn == 2#
+rst_stream.pcap##packet == 10#1/s2c/15 1/s2c/24
+rst_stream.pcap##packet.first == 6 and type == PRIORITY and stream < 9#1/c2s/45 1/c2s/59 1/c2s/73
+rst_stream.pcap##packet >= 0xb#1/c2s/180
+rst_stream.pcap#--lint#packet == 6#lint:1/c2s/13/connection-specific-field
+rst_stream.pcap#--lint#packet != 6#
 rst_stream.pcap##src == "127.0.0.1:34871" and frame#1/s2c/0 1/s2c/15 1/s2c/24
 rst_stream.pcap##dst matches ":34871$" and type == 0x7#1/c2s/180
 upgrade.pcap##status == 200 and type == DATA#1/s2c/248 1/s2c/367 2/s2c/248
