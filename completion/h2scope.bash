@@ -8,6 +8,13 @@
 # shellcheck disable=SC2207
 
 _h2scope_commands="read frames hpack get serve replay check"
+# The fields of read -Y and -e (docs/filters.md).
+_h2scope_filter_fields="frame conn stream dir src dst type flags flags.end_stream flags.ack
+flags.end_headers flags.padded flags.priority length offset packet packet.first method status path authority
+scheme content-type error settings.header_table_size settings.enable_push
+settings.max_concurrent_streams settings.initial_window_size settings.max_frame_size
+settings.max_header_list_size settings.enable_connect_protocol settings.no_rfc7540_priorities
+event lint severity header."
 _h2scope_frame_types="DATA HEADERS PRIORITY RST_STREAM SETTINGS PUSH_PROMISE PING GOAWAY
 WINDOW_UPDATE CONTINUATION UNKNOWN"
 
@@ -23,7 +30,7 @@ _h2scope_options() {
             --max-body-ratio --max-decoder-memory
             --grpc --proto-descriptors --grpc-max-message --grpc-max-ratio --grpc-max-buffered
             --proto-max-depth
-            -h --help" ;;
+            -Y --display-filter --filter-streams --filter-value-max -T -e -E -r -h --help" ;;
     frames)
       echo "--hex --json --client --server --table-size --max-frame-size --max-header-list
             --hpack --data --data-max --redact --color --no-color -h --help" ;;
@@ -90,6 +97,16 @@ _h2scope() {
       done
       compopt -o nospace 2>/dev/null
       return 0 ;;
+    read:-T)
+      COMPREPLY=($(compgen -W "text json fields" -- "$cur")); return 0 ;;
+    read:-e)
+      COMPREPLY=($(compgen -W "$_h2scope_filter_fields" -- "$cur")); return 0 ;;
+    read:-E)
+      COMPREPLY=($(compgen -W "header=y header=n separator= aggregator=" -- "$cur"))
+      compopt -o nospace 2>/dev/null
+      return 0 ;;
+    read:-r)
+      _h2scope_files "$cur"; return 0 ;;
     read:--data | frames:--data)
       COMPREPLY=($(compgen -W "none text hex" -- "$cur")); return 0 ;;
     read:-t)
@@ -105,7 +122,8 @@ _h2scope() {
       compopt -o filenames 2>/dev/null
       local IFS=$'\n'
       COMPREPLY=($(compgen -d -- "$cur")); return 0 ;;
-    read:--data-max | read:--grpc-max-* | read:--proto-max-depth | read:--lint-threshold | \
+    read:-Y | read:--display-filter | read:--filter-streams | read:--filter-value-max | \
+      read:--data-max | read:--grpc-max-* | read:--proto-max-depth | read:--lint-threshold | \
       read:--lint-max | read:--conn | read:--stream | read:--follow | read:--har-body-max | \
       read:--port | read:--max-* | read:--idle-timeout | read:-B | read:--buffer-size | \
       frames:--table-size | \

@@ -5,7 +5,7 @@
 # tests/cli/test_tlsdec_browsers.sh; scripts/test.sh asks for them.
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev llvm
-      check libsubunit-dev libpcap-dev
+      check libsubunit-dev libpcap-dev libpcre2-dev
       libnghttp2-dev nghttp2-client nghttp2-server tcpdump tshark
       python3 xxd curl h2o nginx
       libssl-dev openssl nodejs

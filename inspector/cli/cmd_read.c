@@ -11,10 +11,31 @@
 
 #include "capture_run.h"
 #include "commands.h"
+#include "json_write.h"
 #include "out_buf.h"
 #include "read_setup.h"
 
 static const char prog[] = "h2scope read";
+
+/* --summary with -Y: how many frames the filter selected. */
+static void filter_summary_print(const read_state *rs) {
+  out_buf *out = rs->out;
+  if (rs->o.po.json) {
+    out_puts(out, "{\"v\":1,\"summary\":\"filter\",\"expression\":");
+    json_cstr(out, rs->o.filt.expr);
+    out_puts(out, ",\"frames\":");
+    out_u64(out, rs->filt.frames);
+    out_puts(out, ",\"matched\":");
+    out_u64(out, rs->filt.matched);
+    out_puts(out, "}\n");
+    return;
+  }
+  out_puts(out, "display filter: ");
+  out_u64(out, rs->filt.matched);
+  out_puts(out, " of ");
+  out_u64(out, rs->filt.frames);
+  out_puts(out, " frames matched\n");
+}
 
 /* What is written once the capture is read: the clean-run line of --lint,
  * the counts of hidden notices, the summary. */
@@ -30,6 +51,7 @@ static void finish_output(read_state *rs, const capture_stats *stats) {
   }
   read_sink_hidden_notices(rs);
   if (rs->o.summary) summary_print(&rs->summary, rs->out, rs->o.po.json, stats);
+  if (rs->o.summary && rs->filt.f) filter_summary_print(rs);
   out_flush(rs->out);
   summary_free(&rs->summary);
   header_scratch_free(&rs->scratch);
@@ -70,6 +92,7 @@ int cmd_read(int argc, char **argv) {
   }
   int rc = read_main(argc, argv, run);
   pb_schema_free(run->args.schema);
+  read_filter_free(&run->rs.filt);
   free(run);
   return rc;
 }

@@ -293,6 +293,54 @@ static bool opt_proto_max_depth(cli_parser *p, read_args *a) {
   return cli_u32(p, 1, 1000, &a->o.grpc_limits.pb.max_depth);
 }
 
+/* ---- display filters and field output (read_filter.h) ---- */
+
+static bool opt_display_filter(cli_parser *p, read_args *a) {
+  a->o.filt.expr = p->arg; /* compiled in check_args, after -T/-e */
+  return true;
+}
+
+static bool opt_format(cli_parser *p, read_args *a) {
+  if (!strcmp(p->arg, "fields"))
+    a->o.filt.fields = true;
+  else if (!strcmp(p->arg, "json"))
+    a->o.po.json = true, a->o.filt.fields = false;
+  else if (!strcmp(p->arg, "text"))
+    a->o.po.json = a->o.filt.fields = false;
+  else {
+    p->status = cli_error(p, "-T takes text, json or fields, not '%s'", p->arg);
+    return false;
+  }
+  return true;
+}
+
+static bool opt_field(cli_parser *p, read_args *a) {
+  p->status = read_filter_add_field(p->prog, &a->o.filt, p->arg);
+  return p->status == EXIT_OK;
+}
+
+static bool opt_field_option(cli_parser *p, read_args *a) {
+  p->status = read_filter_set_option(p->prog, &a->o.filt, p->arg);
+  return p->status == EXIT_OK;
+}
+
+static bool opt_read_file(cli_parser *p, read_args *a) {
+  if (a->nrfiles == READ_MAX_INPUTS) {
+    p->status = cli_error(p, "at most %d capture files", READ_MAX_INPUTS);
+    return false;
+  }
+  a->input_list[a->nrfiles++] = p->arg;
+  return true;
+}
+
+static bool opt_filter_streams(cli_parser *p, read_args *a) {
+  return cli_u32(p, 1, 1u << 20, &a->o.filt.max_streams);
+}
+
+static bool opt_filter_value_max(cli_parser *p, read_args *a) {
+  return cli_size32(p, 1, 1u << 20, &a->o.filt.max_value);
+}
+
 /* ---- the table ----
  * One row per option: long name (NULL: short only), no_argument /
  * required_argument / optional_argument, short letter (0: none), and the
@@ -360,6 +408,14 @@ static const read_option read_option_table[] = {
     {"grpc-max-ratio", required_argument, 0, opt_grpc_max_ratio},
     {"grpc-max-buffered", required_argument, 0, opt_grpc_max_buffered},
     {"proto-max-depth", required_argument, 0, opt_proto_max_depth},
+    /* display filters, field output */
+    {"display-filter", required_argument, 'Y', opt_display_filter},
+    {"filter-streams", required_argument, 0, opt_filter_streams},
+    {"filter-value-max", required_argument, 0, opt_filter_value_max},
+    {NULL, required_argument, 'T', opt_format},
+    {NULL, required_argument, 'e', opt_field},
+    {NULL, required_argument, 'E', opt_field_option},
+    {NULL, required_argument, 'r', opt_read_file},
 };
 #define READ_OPTIONS (sizeof read_option_table / sizeof *read_option_table)
 
@@ -394,9 +450,42 @@ static const read_option *option_of(int val) {
 /* Operands, output files (checked before the capture is read; "-" is
  * standard output, and then the frames or findings go to stderr), and what
  * follows from several options. */
+/* -Y, -T fields, -e and -E together: what they need of each other. */
+static bool check_output(cli_parser *p, const read_opts *o) {
+  const read_filter_opts *f = &o->filt;
+  if (f->nfields && !f->fields)
+    p->status = cli_error(p, "-e needs -T fields");
+  else if (f->fields && !f->nfields)
+    p->status = cli_error(p, "-T fields needs at least one -e FIELD");
+  else if (f->fields && o->lint)
+    p->status = cli_error(p, "-T fields prints frames: not with --lint");
+  else if (f->fields && o->po.json)
+    p->status = cli_error(p, "-T fields and --json: give one of them");
+  else if (f->expr)
+    p->status = read_filter_check(p->prog, f);
+  else
+    p->status = EXIT_OK;
+  return p->status == EXIT_OK;
+}
+
 static bool check_args(cli_parser *p, read_args *a, int argc, char **argv) {
+  if (!check_output(p, &a->o)) return false;
   a->inputs = (const char *const *)argv + cli_operands(p);
   a->ninputs = (size_t)(argc - cli_operands(p));
+  if (a->nrfiles) {
+    if (a->co.iface) {
+      p->status = cli_error(p, "-r reads a file and -i an interface: give one of them");
+      return false;
+    }
+    if (a->nrfiles + a->ninputs > READ_MAX_INPUTS) {
+      p->status = cli_error(p, "at most %d capture files", READ_MAX_INPUTS);
+      return false;
+    }
+    for (size_t i = 0; i < a->ninputs; i++)
+      a->input_list[a->nrfiles + i] = a->inputs[i];
+    a->inputs = a->input_list;
+    a->ninputs += a->nrfiles;
+  }
   const char *iface = a->co.iface;
   if ((iface && a->ninputs > 1) || (!iface && a->ninputs == 0)) {
     if (iface)
@@ -442,6 +531,7 @@ bool read_args_parse(read_args *a, keylog *keys, int argc, char **argv, int *sta
   read_talk_opts_default(&a->o.talk);
   a->har_body_max = HAR_DEFAULT_BODY_MAX;
   grpc_limits_default(&a->o.grpc_limits);
+  read_filter_opts_init(&a->o.filt);
   struct option longopts[READ_OPTIONS + 2];
   char shortopts[64];
   getopt_tables(longopts, shortopts, sizeof shortopts);

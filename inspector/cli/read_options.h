@@ -22,9 +22,13 @@
 #include "grpc_reader.h"
 #include "keylog.h"
 #include "lint_conn.h"
+#include "read_filter.h"
 #include "read_talk.h"
 
-enum { READ_MAX_PORTS = 32 };
+enum {
+  READ_MAX_PORTS = 32,
+  READ_MAX_INPUTS = 4096, /* capture files named with -r and operands together */
+};
 
 /* What the decoding callbacks consult (read_sink.h): copied into every
  * worker's state with -j, so it holds values only, no resources. */
@@ -45,6 +49,7 @@ typedef struct read_opts {
   bool grpc;                  /* --grpc: gRPC messages decoded (docs/read-output.md) */
   grpc_limits grpc_limits;
   const pb_schema *schema; /* --proto-descriptors: read-only, shared by the workers */
+  read_filter_opts filt;   /* -Y, -T fields, -e, -E (read_filter.h) */
 } read_opts;
 
 /* Everything the command line says. */
@@ -62,6 +67,10 @@ typedef struct read_args {
   size_t ninputs;
   int out_fd;        /* where the frames go: stdout, or stderr when --har/--sarif take it */
   pb_schema *schema; /* --proto-descriptors, loaded as it is parsed: freed by the caller */
+  /* -r FILE: capture files named like tcpdump's and tshark's, read before
+   * the operands (inputs then points here). */
+  const char *input_list[READ_MAX_INPUTS];
+  size_t nrfiles;
 } read_args;
 
 /* The --help text (read_usage.c). */

@@ -29,6 +29,7 @@ static void read_workers_free(read_workers *w) {
   for (unsigned i = 0; w->rs && i < w->n; i++) {
     header_scratch_free(&w->rs[i].scratch);
     read_talk_stop(&w->rs[i].talk);
+    read_filter_free(&w->rs[i].filt);
   }
   free(w->rs);
   free(w->out);
@@ -49,6 +50,11 @@ static bool read_workers_start(read_workers *w, unsigned n, read_state *main_rs)
     read_state *rs = &w->rs[i];
     rs->o = main_rs->o;
     rs->job_worker = true;
+    /* Its own filter: PCRE2's match data is per thread. */
+    if (!read_filter_init(&rs->filt, &rs->o.filt)) {
+      read_workers_free(w);
+      return false;
+    }
     rs->capture_name = main_rs->capture_name;
     out_init(&w->out[i], -1);
     rs->out = &w->out[i];
@@ -77,6 +83,8 @@ static void read_workers_totals(const read_workers *w, read_state *rs) {
     rs->lint_frames += w->rs[i].lint_frames;
     rs->lint_findings += w->rs[i].lint_findings;
     rs->lint_errors += w->rs[i].lint_errors;
+    rs->filt.frames += w->rs[i].filt.frames;
+    rs->filt.matched += w->rs[i].filt.matched;
   }
 }
 
@@ -104,8 +112,10 @@ static bool open_inputs(read_run *run) {
     a->co.files = (const char *const *)run->files.paths;
     a->co.nfiles = run->files.count;
   }
-  if (header_scratch_init(&run->rs.scratch, run->rs.o.max_header_list) != 0) {
+  if (header_scratch_init(&run->rs.scratch, run->rs.o.max_header_list) != 0 ||
+      !read_filter_init(&run->rs.filt, &run->rs.o.filt)) {
     fprintf(stderr, "%s: out of memory\n", prog);
+    header_scratch_free(&run->rs.scratch);
     capture_file_set_free(&run->files);
     return false;
   }
@@ -132,6 +142,7 @@ static bool open_writers(read_run *run) {
       fprintf(stderr, "%s: %s\n", prog, herr);
       return false;
     }
+    if (rs->o.filt.expr) har_set_filtered(rs->har); /* -Y selects the exchanges */
   }
   if (a->o.talk.export_dir) {
     char eerr[640];
@@ -196,6 +207,8 @@ bool read_setup(read_run *run, int *status) {
     return false;
   }
   read_talk_header(&rs->o.talk, &rs->o.po, rs->o.quiet_asked, rs->out);
+  if (rs->o.filt.fields && rs->o.filt.header && !rs->o.quiet)
+    read_filter_fields_header(&rs->o.filt, rs->out);
   summary_init(&rs->summary);
   run->fc = read_sink_consumer(rs);
   rs->live = a->co.iface != NULL;

@@ -53,6 +53,28 @@ static bool conn_shown(const read_state *rs, const h2_conn *c) {
   return !rs->o.quiet && (!rs->o.conn_filter || rs->o.conn_filter == c->flow->id);
 }
 
+/* A frame's or event's connection, direction and endpoints for -Y. */
+static filter_subject where_of(const h2_conn *c, int dir) {
+  return (filter_subject){.conn = c->flow->id,
+                          .dir = dir,
+                          .src = c->flow->endpoint[dir],
+                          .dst = c->flow->endpoint[!dir]};
+}
+
+/* Whether an event of c is shown: its connection is, no --stream/--type
+ * (frames only), not -T fields (frames only), and -Y selects it. */
+static bool event_shown(read_state *rs, const h2_conn *c, int dir, const char *event) {
+  if (!conn_shown(rs, c) || rs->o.stream_filter_set || rs->o.type_mask || rs->o.filt.fields)
+    return false;
+  filter_subject w = where_of(c, dir);
+  return read_filter_event(&rs->filt, &w, event);
+}
+
+static bool keep_finding(void *user, uint32_t conn, int dir, uint32_t stream, const char *id,
+                         const char *severity, uint64_t packet) {
+  return read_filter_finding(user, conn, dir, stream, id, severity, packet);
+}
+
 /* The connection's linter, made at its first frame (roles known by then). */
 static void lint_frame(read_state *rs, h2_conn *c, int dir, const decoded_frame *d) {
   if (!c->sink_conn && !c->linted) {
@@ -64,7 +86,9 @@ static void lint_frame(read_state *rs, h2_conn *c, int dir, const decoded_frame 
                        .max_findings = rs->o.lint_max_findings,
                        .out = rs->out,
                        .sarif = rs->sarif,
-                       .artifact = rs->capture_name};
+                       .artifact = rs->capture_name,
+                       .keep = rs->filt.f ? keep_finding : NULL,
+                       .keep_user = &rs->filt};
     c->sink_conn = lint_conn_new(&lo, c);
     c->linted = true;
   }
@@ -108,16 +132,23 @@ static void on_frame(void *user, h2_conn *c, int dir, const decoded_frame *d) {
   read_state *rs = user;
   if (rs->o.lint && (!rs->o.conn_filter || rs->o.conn_filter == c->flow->id))
     lint_frame(rs, c, dir, d);
+  filter_subject w = where_of(c, dir), fs;
+  bool selected = read_filter_frame(&rs->filt, &c->filter_conn, &w, d, &fs);
+  if (selected && rs->filt.f && rs->har) har_select(rs->har, c, d->frame.hd.stream_id);
   uint8_t t = d->frame.hd.type <= H2_CONTINUATION ? d->frame.hd.type : 10;
-  if (conn_shown(rs, c) &&
+  if (selected && conn_shown(rs, c) &&
       (!rs->o.stream_filter_set || d->frame.hd.stream_id == rs->o.stream_filter) &&
       (!rs->o.type_mask || (rs->o.type_mask & (1u << t)))) {
-    frame_meta m;
-    meta_for(rs, c, dir, &m);
-    m.pkt_first = d->pkt_first;
-    m.pkt_last = d->pkt_last;
-    m.file = d->pkt_file;
-    frame_print(rs->out, &rs->o.po, &m, d);
+    if (rs->o.filt.fields) {
+      read_filter_fields_line(&rs->o.filt, rs->out, &fs);
+    } else {
+      frame_meta m;
+      meta_for(rs, c, dir, &m);
+      m.pkt_first = d->pkt_first;
+      m.pkt_last = d->pkt_last;
+      m.file = d->pkt_file;
+      frame_print(rs->out, &rs->o.po, &m, d);
+    }
   }
   /* after the frame: what it completed (gRPC messages, body events,
    * exchanges) prints under it */
@@ -131,7 +162,7 @@ static void on_event(void *user, h2_conn *c, int dir, const char *ev, uint64_t o
   read_state *rs = user;
   if (rs->o.lint && c->sink_conn && !strcmp(ev, "gap")) lint_conn_gap(c->sink_conn, c, dir);
   if (!strcmp(ev, "gap")) read_talk_gap(&rs->talk, c, dir);
-  if (!conn_shown(rs, c) || rs->o.stream_filter_set || rs->o.type_mask) return;
+  if (!event_shown(rs, c, dir, ev)) return;
   /* Zero-window stalls: in text with --windows only. */
   if (!rs->o.po.json && !rs->o.po.windows && !strncmp(ev, "stall-", 6)) return;
   frame_meta m;
@@ -146,7 +177,7 @@ static void on_event(void *user, h2_conn *c, int dir, const char *ev, uint64_t o
 static void on_upgrade(void *user, h2_conn *c, int dir, uint64_t offset, const char *msg,
                        const h2_upgrade_request *u) {
   read_state *rs = user;
-  if (!conn_shown(rs, c) || rs->o.stream_filter_set || rs->o.type_mask) return;
+  if (!event_shown(rs, c, dir, "upgrade")) return;
   frame_meta m;
   meta_for(rs, c, dir, &m);
   upgrade_event_print(rs->out, &rs->o.po, &m, offset, msg, u);
@@ -155,6 +186,7 @@ static void on_upgrade(void *user, h2_conn *c, int dir, uint64_t offset, const c
 static void on_upgrade_request(void *user, h2_conn *c, const h2_header *fields, size_t count) {
   read_state *rs = user;
   read_talk_upgrade_request(&rs->talk, c, fields, count);
+  read_filter_upgrade(&rs->filt, &c->filter_conn, FLOW_DIR_C2S, fields, count);
 }
 
 /* ---- flow consumer ---- */
@@ -178,7 +210,7 @@ static void flow_open(void *user, capture_flow *f, double ts) {
                     .user = rs};
   h2_conn *c = h2_conn_new(f, &co, &sink, ts);
   f->user = c;
-  if (c && conn_shown(rs, c) && !rs->o.stream_filter_set && !rs->o.type_mask) {
+  if (c && event_shown(rs, c, FLOW_DIR_C2S, "connection")) {
     frame_meta m;
     meta_for(rs, c, FLOW_DIR_C2S, &m);
     m.pkt_last = f->pkt_last; /* the connection's first packet */
@@ -238,7 +270,7 @@ static void flow_close(void *user, capture_flow *f, int reason, double ts) {
   rs->grpc_conn = c; /* gRPC records ended by the close print with it */
   read_talk_close(&rs->talk, c);
   rs->grpc_conn = NULL;
-  if (conn_shown(rs, c) && !rs->o.stream_filter_set && !rs->o.type_mask) {
+  if (event_shown(rs, c, FLOW_DIR_C2S, "close")) {
     frame_meta m;
     meta_for(rs, c, FLOW_DIR_C2S, &m);
     m.pkt_last = f->pkt_last; /* the flow's last packet (its FIN, RST, ...) */
@@ -266,6 +298,7 @@ static void flow_close(void *user, capture_flow *f, int reason, double ts) {
   } else if (rs->o.summary) {
     summary_add(&rs->summary, c, rs->o.lint ? rs->lint_by_id : NULL);
   }
+  read_filter_conn_free(&c->filter_conn);
   h2_conn_free(c);
   f->user = NULL;
 }
@@ -295,6 +328,8 @@ static void notice_print(read_state *rs, capture_flow *f, const char *kind, cons
   char extra[96];
   snprintf(extra, sizeof extra, ",\"kind\":\"%s\"", kind);
   bool is_limit = !strncmp(kind, "limit-", 6);
+  filter_subject w = {.conn = f ? f->id : 0, .dir = -1};
+  if (rs->o.filt.fields || !read_filter_event(&rs->filt, &w, is_limit ? "limit" : "notice")) return;
   event_print(rs->out, &rs->o.po, f ? &m : NULL, is_limit ? "limit" : "notice", 0, message, extra);
 }
 
@@ -345,7 +380,9 @@ static void live_drops(void *user, uint64_t dropped, uint64_t if_dropped, uint64
           "h2scope read: the kernel dropped %llu packets (%llu by the interface), %llu new: "
           "expect gaps (a larger -B helps)\n",
           (unsigned long long)dropped, (unsigned long long)if_dropped, (unsigned long long)added);
-  if (!rs->o.po.json || (rs->o.quiet && !rs->o.summary)) return;
+  if (!rs->o.po.json || (rs->o.quiet && !rs->o.summary) || rs->o.filt.fields ||
+      !read_filter_event(&rs->filt, &(filter_subject){.dir = -1}, "capture-drops"))
+    return;
   char extra[200], msg[160];
   snprintf(extra, sizeof extra,
            ",\"ts\":%.6f,\"dropped\":%llu,\"interface_dropped\":%llu,\"new\":%llu", ts,

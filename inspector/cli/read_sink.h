@@ -63,6 +63,7 @@ typedef struct read_state {
    * tracker is handling (its records print under that frame). */
   grpc_consumer grpc;
   h2_conn *grpc_conn;
+  read_filter filt; /* -Y compiled for this thread; -T fields (read_filter.h) */
 } read_state;
 
 /* The flow callbacks on rs (a worker's or the only one). */

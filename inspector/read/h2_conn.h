@@ -125,6 +125,8 @@ typedef struct h2_conn {
   void *sink_conn;
   /* The exchange tracker's records of this connection (talk/exchange_track.h). */
   void *talk_conn;
+  /* The sink's display-filter state for this connection (cmd_read -Y). */
+  void *filter_conn;
   /* --lint: findings by severity (error, warning, info), set when it closes. */
   bool linted;
   uint32_t lint_counts[3];

@@ -24,9 +24,17 @@ typedef struct har_body {
   struct har_body *next;
 } har_body;
 
+/* A stream a frame of which the display filter selected (read -Y). */
+typedef struct har_pick {
+  uint32_t conn, stream;
+} har_pick;
+
 struct har_writer {
   int fd;
   size_t body_max;
+  bool filtered;   /* only the picked streams' exchanges are written */
+  har_pick *picks; /* streams picked and not written yet */
+  size_t npicks, picks_cap;
   uint64_t written;
   har_body *bodies; /* of the exchanges not written yet */
   out_buf out;
@@ -187,8 +195,39 @@ static void write_content(har_writer *w, const exchange *x) {
   out_putc(o, '}');
 }
 
+void har_set_filtered(har_writer *w) {
+  w->filtered = true;
+}
+
+static size_t pick_index(const har_writer *w, uint32_t conn, uint32_t stream) {
+  for (size_t i = w->npicks; i-- > 0;) /* newest first: the active streams */
+    if (w->picks[i].conn == conn && w->picks[i].stream == stream) return i;
+  return SIZE_MAX;
+}
+
+void har_select(har_writer *w, const h2_conn *c, uint32_t stream) {
+  if (stream == 0 || pick_index(w, c->flow->id, stream) != SIZE_MAX) return;
+  if (w->npicks == w->picks_cap) {
+    size_t cap = w->picks_cap ? w->picks_cap * 2 : 64;
+    har_pick *n = realloc(w->picks, cap * sizeof *n);
+    if (!n) return; /* out of memory: the exchange is left out */
+    w->picks = n;
+    w->picks_cap = cap;
+  }
+  w->picks[w->npicks++] = (har_pick){c->flow->id, stream};
+}
+
+/* Whether the display filter picked x's stream (forgetting it: it ends). */
+static bool picked(har_writer *w, const exchange *x) {
+  size_t i = pick_index(w, x->conn, x->stream);
+  if (i == SIZE_MAX) return false;
+  w->picks[i] = w->picks[--w->npicks];
+  return true;
+}
+
 void har_exchange(har_writer *w, const h2_conn *c, const exchange *x) {
-  if (!x->have_request) {
+  bool keep = !w->filtered || picked(w, x);
+  if (!x->have_request || !keep) {
     har_body *b = take_body(w, x);
     if (b) free(b->p), free(b);
     return;
@@ -364,6 +403,7 @@ int har_close(har_writer *w, uint64_t *entries) {
   bool ok = out_flush(&w->out);
   if (close(w->fd) != 0) ok = false;
   if (entries) *entries = w->written;
+  free(w->picks);
   free(w);
   return ok ? 0 : -1;
 }

@@ -34,6 +34,13 @@ body_consumer har_body_consumer(har_writer *w);
 /* An exchange ended (exchange_sink.on_exchange): its entry is written
  * (exchanges whose request was not captured are left out). */
 void har_exchange(har_writer *w, const h2_conn *c, const exchange *x);
+/* `read -Y`: only the exchanges of streams selected with har_select are
+ * written (call before the first frame). */
+void har_set_filtered(har_writer *w);
+/* A frame of this stream matched the display filter: its exchange is
+ * written when it ends. Call before the frame reaches the tracker (which
+ * may end the exchange). */
+void har_select(har_writer *w, const h2_conn *c, uint32_t stream);
 /* Writes the log footer, closes the file. Returns 0, or -1 when a write
  * failed. Entries written are counted in *entries (may be NULL). */
 int har_close(har_writer *w, uint64_t *entries);

@@ -92,6 +92,9 @@ static void write_finding(lint_conn *l, const held_finding *f) {
   const h2_conn *c = l->c;
   uint32_t conn = c ? c->flow->id : 0;
   const char *sev_name = h2_finding_severity_name(f->severity);
+  if (l->opt.keep &&
+      !l->opt.keep(l->opt.keep_user, conn, f->dir, f->stream, f->id, sev_name, f->pkt_last))
+    return;
   char pj[64], pt[64];
   pkt_json(f, pj, sizeof pj);
   pkt_text(f, pt, sizeof pt);

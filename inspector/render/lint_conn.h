@@ -17,6 +17,11 @@
 
 #define LINT_MAX_FINDINGS 1000 /* default findings of one id kept and printed per connection */
 
+/* Whether a finding is shown (`read -Y`: the display filter); NULL shows all.
+ * Findings it hides are still counted (summary, exit status). */
+typedef bool (*lint_keep_fn)(void *user, uint32_t conn, int dir, uint32_t stream, const char *id,
+                             const char *severity, uint64_t packet);
+
 typedef struct lint_options {
   h2_observer_limits limits;
   bool json;
@@ -28,6 +33,8 @@ typedef struct lint_options {
   out_buf *out;          /* findings output; NULL: counted only */
   sarif_writer *sarif;   /* may be NULL */
   const char *artifact;  /* the capture file, for SARIF */
+  lint_keep_fn keep;     /* may be NULL: every finding is shown */
+  void *keep_user;
 } lint_options;
 
 typedef struct lint_conn lint_conn;

@@ -56,6 +56,9 @@ expect "--insecure" h2scope get --ins
 expect "--max-conns --max-conns-per-addr" h2scope serve --max
 expect "" h2scope serve --preface-timeout ""
 expect "" h2scope read --conn ""
+expect "fields json text" h2scope read x.pcap -T ""
+expect "status stream" h2scope read x.pcap -T fields -e st
+expect "" h2scope read x.pcap -Y ""
 
 # Files for capture arguments and file-taking options.
 work=$(mktemp -d)

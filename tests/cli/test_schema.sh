@@ -50,6 +50,8 @@ for cap in "$src"/corpus/captures/*.pcap "$src"/corpus/captures/*.pcapng; do
   validate read.schema.json "read --json $name" --min 5 <"$work/out"
   run_ok "$h2scope" read "$cap" --json --hpack --data text --summary >"$work/out"
   validate read.schema.json "read --json --hpack --data text --summary $name" --min 5 <"$work/out"
+  run_ok "$h2scope" read "$cap" --json --summary -Y 'type == HEADERS or event == close' >"$work/out"
+  validate read.schema.json "read --json --summary -Y $name" --min 3 <"$work/out"
   run_ok "$h2scope" read "$cap" -q --har "$work/out.har"
   validate har.schema.json "read --har $name" --document <"$work/out.har"
   run_ok "$h2scope" read "$cap" --json --redact --data hex --data-max 8 >"$work/out"
