@@ -552,11 +552,12 @@ int cmd_check(int argc, char **argv) {
     fprintf(stderr, "h2scope check: out of memory\n");
   } else {
     rc = parse_args(argc, argv, op);
-    if (rc == EXIT_OK + 100)
-      rc = EXIT_OK;
-    else if (rc == EXIT_OK)
+    if (rc == EXIT_OK + 100) {
+      rc = EXIT_OK; /* --help */
+    } else if (rc == EXIT_OK) {
       rc = load_cases(op);
-    if (rc == EXIT_OK) rc = check_main(op, out);
+      if (rc == EXIT_OK) rc = check_main(op, out);
+    }
     check_set_free(&op->set);
   }
   free(out);
