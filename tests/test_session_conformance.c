@@ -51,14 +51,6 @@ static bool needs_extension(const check_case *c) {
                       strstr(c->needs, "no_rfc7540_priorities=1"));
 }
 
-/* Known MUST failures of the session, each a finding to fix: the case must
- * still fail (when it passes, drop it from here). RFC 8441 §3: the session
- * accepts an extended CONNECT (:protocol) although it never sent
- * SETTINGS_ENABLE_CONNECT_PROTOCOL = 1. */
-static bool known_failure(const char *id) {
-  return !strcmp(id, "8441/3/2");
-}
-
 static void run_case(int group, size_t index) {
   const check_case *c = check_case_at(group, index);
   char id[96];
@@ -107,12 +99,6 @@ static void run_case(int group, size_t index) {
   check_observed_text(o, actual, sizeof actual);
   if (getenv("H2_CHECK_DUMP"))
     fprintf(stderr, "%-16s %-7s %-40.40s | %s\n", id, check_verdict_name(v), c->title, actual);
-  if (known_failure(id)) {
-    ck_assert_msg(v == CHECK_FAIL, "%s now passes: remove it from known_failure", id);
-    free(o);
-    hs_stop(&h);
-    return;
-  }
   ck_assert_msg(v == CHECK_PASS, "%s (%s): %s — expected %s, got %s: %s", id, c->title,
                 check_verdict_name(v), c->expect, actual, why);
   /* every error the session raised names the RFC rule */
@@ -178,12 +164,6 @@ static void run_client_case(size_t index) {
   if (getenv("H2_CHECK_DUMP"))
     fprintf(stderr, "%-22s %-7s %-40.40s | %s\n", id, check_verdict_name(v), c->title, actual);
   /* the PUSH_PROMISE case needs push disabled: the session's default */
-  if (known_failure(id)) {
-    ck_assert_msg(v == CHECK_FAIL, "%s now passes: remove it from known_failure", id);
-    free(o);
-    hs_stop(&h);
-    return;
-  }
   ck_assert_msg(v == CHECK_PASS, "%s (%s): %s — expected %s, got %s: %s", id, c->title,
                 check_verdict_name(v), c->expect, actual, why);
   free(o);

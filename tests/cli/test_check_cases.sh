@@ -72,10 +72,38 @@ grep '"id":"house/priority-update-on-stream"' "$work/strict.jsonl" | grep '"verd
 # the extension cases against serve: the measured verdicts (docs/check.md)
 rc=0; T "$H" check "127.0.0.1:$port" --json 8441 9218 8336 >"$work/ext.jsonl" || rc=$?
 verdict() { grep "\"id\":\"$1\"" "$work/ext.jsonl" | sed -E 's/.*"verdict":"([a-z]+)".*/\1/'; }
-for want in 8441/3/1=skip 8441/3/2=fail 8441/4/1=pass 9218/2.1/1=skip 9218/2.1/2=pass \
+for want in 8441/3/1=skip 8441/3/2=pass 8441/4/1=pass 9218/2.1/1=skip 9218/2.1/2=pass \
   9218/4/1=pass 9218/5/1=pass 9218/7.1/1=pass 9218/7.1/2=skip 9218/7.1/3=skip 9218/7.1/4=pass \
   8336/2.2/1=pass 8336/2.2/2=pass; do
   got=$(verdict "${want%%=*}")
   [ "$got" = "${want#*=}" ] || fail "serve ${want%%=*}: $got, want ${want#*=}"
 done
+
+# the round trip against nghttpd too: the same verdicts built-in and loaded
+have() { command -v "$1" >/dev/null; }
+if have nghttpd; then
+  mkdir -p "$work/www"; echo hi >"$work/www/index.html"
+  gport=$(free_port); start_nghttpd "$work/www" "$gport"; wait_port "$gport"
+  T "$H" check "127.0.0.1:$gport" --color=never -j 2 | strip >"$work/g-builtin.txt" || true
+  T "$H" check "127.0.0.1:$gport" --color=never -j 2 --cases "$work/all.cases" | strip \
+    >"$work/g-loaded.txt" || true
+  diff "$work/g-builtin.txt" "$work/g-loaded.txt" >&2 || fail "nghttpd: verdicts differ"
+  grep -E '^[0-9]+ passed' "$work/g-builtin.txt" >/dev/null || fail "nghttpd: no summary"
+else echo "SKIP: nghttpd not installed"; fi
+
+# the extension cases against Node http2 with enableConnectProtocol
+if have node; then
+  nport=$(free_port)
+  node "$here/check_node_server.js" "$nport" --connect-protocol >/dev/null 2>&1 &
+  peer_pids+=($!)
+  wait_port "$nport"
+  rc=0; T "$H" check "127.0.0.1:$nport" --json 8441 9218 8336 >"$work/ext.jsonl" || rc=$?
+  [ $rc = 0 ] || fail "node extension cases: exit $rc"
+  for want in 8441/3/1=pass 8441/3/2=skip 8441/4/1=pass 9218/2.1/1=skip 9218/2.1/2=pass \
+    9218/4/1=pass 9218/5/1=pass 9218/7.1/1=pass 9218/7.1/2=skip 9218/7.1/3=skip \
+    9218/7.1/4=pass 8336/2.2/1=pass 8336/2.2/2=pass; do
+    got=$(verdict "${want%%=*}")
+    [ "$got" = "${want#*=}" ] || fail "node ${want%%=*}: $got, want ${want#*=}"
+  done
+else echo "SKIP: node not installed"; fi
 echo ok
