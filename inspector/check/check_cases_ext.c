@@ -78,7 +78,7 @@ const size_t check_cases_ext_count = sizeof check_cases_ext / sizeof *check_case
 const check_case check_cases_ext_client[] = {
     /* RFC 9218 §2.1, as above, from the server */
     {9218, "2.1", "SETTINGS_NO_RFC7540_PRIORITIES = 2 from the server", "",
-     "SETTINGS - 0 u16:9 u32:2", "GOAWAY PROTOCOL_ERROR"},
+     "SETTINGS - 0 u16:9 u32:2", "GOAWAY PROTOCOL_ERROR", PRIO},
     /* RFC 8336 §2.2: an ORIGIN frame on a non-zero stream MUST be ignored */
     {8336, "2.2", "ORIGIN on the request stream is ignored", "",
      "0xc - 1 " ORIGIN_ENTRY "; " RESP_1, "NOTHING"},

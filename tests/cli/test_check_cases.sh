@@ -106,4 +106,15 @@ if have node; then
     [ "$got" = "${want#*=}" ] || fail "node ${want%%=*}: $got, want ${want#*=}"
   done
 else echo "SKIP: node not installed"; fi
+# the client extension cases against nghttp (it does not announce
+# SETTINGS_NO_RFC7540_PRIORITIES: the RFC 9218 case is skipped)
+if have nghttp; then
+  cport=$(free_port)
+  T "$H" check --client --listen "$cport" --json 9218 8336 -- nghttp -t 10 "http://127.0.0.1:$cport/" \
+    >"$work/ext.jsonl" || fail "nghttp client extension cases: $(cat "$work/ext.jsonl")"
+  for want in client/9218/2.1/1=skip client/8336/2.2/1=pass; do
+    got=$(verdict "${want%%=*}")
+    [ "$got" = "${want#*=}" ] || fail "nghttp ${want%%=*}: $got, want ${want#*=}"
+  done
+else echo "SKIP: nghttp not installed"; fi
 echo ok
