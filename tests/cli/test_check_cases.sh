@@ -58,6 +58,10 @@ grep -E '^[0-9]+ passed' "$work/builtin.txt" >/dev/null || fail "no summary"
 T "$H" check "127.0.0.1:$port" --cases "$src/examples/cases/ping.cases" >"$work/ping.txt" \
   || fail "ping.cases against serve: $(cat "$work/ping.txt")"
 grep '^2 passed, 0 failed' "$work/ping.txt" >/dev/null || fail "ping.cases: $(tail -1 "$work/ping.txt")"
+T "$H" check "127.0.0.1:$port" --cases "$src/examples/cases/settings.cases" >"$work/settings.txt" \
+  || fail "settings.cases against serve: $(cat "$work/settings.txt")"
+grep '^2 passed, 0 failed, 0 skipped' "$work/settings.txt" >/dev/null \
+  || fail "settings.cases: $(tail -1 "$work/settings.txt")"
 rc=0; T "$H" check "127.0.0.1:$port" --cases "$src/examples/cases/strict-priority.cases" --json \
   >"$work/strict.jsonl" || rc=$?
 [ $rc = 1 ] || fail "strict-priority.cases: exit $rc"
