@@ -67,6 +67,17 @@ rc=0; T "$H" check "127.0.0.1:$port" --cases "$src/examples/cases/strict-priorit
 [ $rc = 1 ] || fail "strict-priority.cases: exit $rc"
 grep '"id":"house/priority-update-on-stream"' "$work/strict.jsonl" | grep '"verdict":"fail"' >/dev/null \
   || fail "strict-priority.cases verdict: $(cat "$work/strict.jsonl")"
+# two files at once; JUnit and SARIF name the loaded ids
+rc=0; T "$H" check "127.0.0.1:$port" --cases "$src/examples/cases/strict-priority.cases" \
+  --cases "$src/examples/cases/ping.cases" --junit "$work/l.xml" --sarif "$work/l.sarif" \
+  >/dev/null || rc=$?
+[ $rc = 1 ] || fail "two files: exit $rc"
+grep 'name="my/ping-answered ' "$work/l.xml" >/dev/null || fail "JUnit lacks a loaded id"
+python3 - "$work/l.sarif" <<'PY' || fail "SARIF of loaded cases"
+import json, sys
+r = json.load(open(sys.argv[1]))["runs"][0]["results"]
+assert [x["ruleId"] for x in r] == ["check/house/priority-update-on-stream"], r
+PY
 # selectors and --exclude work by the loaded ids
 [ "$("$H" check --list --cases "$src/examples/cases/ping.cases" my/ping-answered | wc -l)" = 1 ] \
   || fail "selector by a loaded id"
