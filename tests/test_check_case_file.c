@@ -81,8 +81,8 @@ START_TEST(good_file) {
   ck_assert(check_item_selected(b, "robust"));
   ck_assert(!check_item_selected(b, "two"));
   /* a second file may not repeat an id */
-  ck_assert(!load(&s, "case one\ntitle x\nsend PING - 0 zeros:8\nexpect PING_ACK\n", err,
-                  sizeof err));
+  ck_assert(
+      !load(&s, "case one\ntitle x\nsend PING - 0 zeros:8\nexpect PING_ACK\n", err, sizeof err));
   ck_assert_str_eq(err, "t.cases:1:6: a case 'one' is already loaded");
   check_set_free(&s);
 }
@@ -95,7 +95,8 @@ START_TEST(bad_files) {
   bad("case a\ntitle t\nexpect NOTHING\n", "t.cases:1:1: case 'a' has no 'send' line");
   bad("case a\nsend PING - 0 zeros:8\nexpect NOTHING\n",
       "t.cases:1:1: case 'a' has no 'title' line");
-  bad("case a\nsend PING - 0 bogus:1\n", "t.cases:2:6: bad frame line: bad payload token 'bogus:1'");
+  bad("case a\nsend PING - 0 bogus:1\n",
+      "t.cases:2:6: bad frame line: bad payload token 'bogus:1'");
   bad("case a\nsend FOO - 0\n", "t.cases:2:6: bad frame line: unknown frame type 'FOO'");
   bad("case a\nexpect GOAWAY PROTOCOL_ERROR|NOPE\n",
       "t.cases:2:30: expected an error code name (PROTOCOL_ERROR...) or CLOSE, got 'NOPE'");
@@ -108,9 +109,11 @@ START_TEST(bad_files) {
   bad("case a\ngroup nowhere\n", "t.cases:2:7: expected server, robust or client, got 'nowhere'");
   bad("case a\ngroup server\ngroup client\n",
       "t.cases:3:1: 'group' given twice in one case (first on line 2)");
-  bad("case a b\n", "t.cases:1:7: expected a case id (1 to 95 of A-Z a-z 0-9 . _ / : + -), got 'a b'");
+  bad("case a b\n",
+      "t.cases:1:7: expected a case id (1 to 95 of A-Z a-z 0-9 . _ / : + -), got 'a b'");
   bad("case\n", "t.cases:1:5: expected a case id (1 to 95 of A-Z a-z 0-9 . _ / : + -), got ''");
-  bad("case a\nrfc x 1\n", "t.cases:2:5: expected 'rfc NUMBER SECTION' (rfc 9113 6.5.3), got 'x 1'");
+  bad("case a\nrfc x 1\n",
+      "t.cases:2:5: expected 'rfc NUMBER SECTION' (rfc 9113 6.5.3), got 'x 1'");
   bad("case a\nrfc 9113 6,5\n",
       "t.cases:2:10: expected a section (6.5.3, letters digits '.' '-'), got '6,5'");
   bad("case a\nrfc 70000 1\n",
