@@ -84,6 +84,10 @@ START_TEST(good_file) {
   ck_assert(
       !load(&s, "case one\ntitle x\nsend PING - 0 zeros:8\nexpect PING_ACK\n", err, sizeof err));
   ck_assert_str_eq(err, "t.cases:1:6: a case 'one' is already loaded");
+  /* zeros:0 into an empty buffer builds an empty payload */
+  ck_assert_msg(
+      load(&s, "case z\ntitle x\nsend PING - 0 zeros:0\nexpect PING_ACK\n", err, sizeof err), "%s",
+      err);
   check_set_free(&s);
 }
 END_TEST
@@ -98,6 +102,16 @@ START_TEST(bad_files) {
   bad("case a\nsend PING - 0 bogus:1\n",
       "t.cases:2:6: bad frame line: bad payload token 'bogus:1'");
   bad("case a\nsend FOO - 0\n", "t.cases:2:6: bad frame line: unknown frame type 'FOO'");
+  /* numbers are whole tokens within their width (fuzz: "zeros:str:x" was
+   * zeros:0, and a fill of 0 octets into an empty buffer was UB) */
+  bad("case a\nsend PING - 0 zeros:str:abcdefgh\n",
+      "t.cases:2:6: bad frame line: bad payload token 'zeros:str:abcdefgh'");
+  bad("case a\nsend SETTINGS - 0 u16:70000\n",
+      "t.cases:2:6: bad frame line: bad payload token 'u16:70000'");
+  bad("case a\nsend PING - 0 u32:1x\n", "t.cases:2:6: bad frame line: bad payload token 'u32:1x'");
+  bad("case a\nsend PING - 4294967296\n", "t.cases:2:6: bad frame line: bad stream id");
+  bad("case a\nsend PING - 0 repeat:0\n",
+      "t.cases:2:6: bad frame line: bad payload token 'repeat:0'");
   bad("case a\nexpect GOAWAY PROTOCOL_ERROR|NOPE\n",
       "t.cases:2:30: expected an error code name (PROTOCOL_ERROR...) or CLOSE, got 'NOPE'");
   bad("case a\nexpect RST_STREAM x CANCEL\n",
