@@ -46,7 +46,7 @@ _h2scope_options() {
       echo "--to --tls -k --insecure --conn --exact --keep-authority --ignore-header
             --strict-headers --timeout --json -v --verbose -h --help" ;;
     check)
-      echo "--section --exclude --list --tls --path --timeout -j --jobs --robustness --json --junit
+      echo "--section --exclude --list --cases --print-cases --tls --path --timeout -j --jobs --robustness --json --junit
             --sarif -v --verbose --color --no-color --client --listen -h --help" ;;
   esac
 }
@@ -115,7 +115,8 @@ _h2scope() {
       local ifaces
       ifaces=$(ls /sys/class/net 2>/dev/null)
       COMPREPLY=($(compgen -W "$ifaces any" -- "$cur")); return 0 ;;
-    read:--har | read:--sarif | read:--keylog | read:--proto-descriptors | hpack:--story | check:--junit | \
+    read:--har | read:--sarif | read:--keylog | read:--proto-descriptors | hpack:--story | \
+      check:--junit | check:--cases | \
       check:--sarif | serve:--tls | serve:--tls-key)
       _h2scope_files "$cur"; return 0 ;;
     serve:--dir | read:--export)

@@ -121,8 +121,15 @@ START_TEST(ids_and_selectors) {
     ck_assert(check_case_selected(CHECK_GROUP_SERVER, i, id));
     ck_assert(!check_case_selected(CHECK_GROUP_SERVER, i, "robust"));
     /* every case quotes a section and states an expectation */
-    ck_assert(c->rfc == 9113 || c->rfc == 7541);
+    ck_assert(c->rfc == 9113 || c->rfc == 7541 || c->rfc == 8441 || c->rfc == 9218 ||
+              c->rfc == 8336);
     ck_assert(c->section[0] >= '2' && c->section[0] <= '8');
+    if (c->rfc == 8441 || c->rfc == 9218 || c->rfc == 8336)
+      ck_assert(check_case_selected(CHECK_GROUP_SERVER, i,
+                                    c->rfc == 8441   ? "8441"
+                                    : c->rfc == 9218 ? "9218/7.1"
+                                                     : "8336/2.2") ==
+                (c->rfc != 9218 || !strcmp(c->section, "7.1")));
   }
   ck_assert_uint_ge(in65, 20);
   ck_assert_uint_eq(in7541, rfc7541);

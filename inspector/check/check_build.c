@@ -9,6 +9,27 @@
 
 #include "h2/frame.h"
 
+/* The largest zeros:N / lit:*N (the send buffer's limit stops it earlier). */
+#define FILL_MAX (16u << 20)
+
+/* A whole token of decimal digits with a value up to max: "12x", "" and
+ * "str:..." are mistakes in a case, not 0. */
+static bool number(const char *s, unsigned long long max, unsigned long long *v) {
+  size_t n = strlen(s);
+  if (n == 0 || n > 19 || strspn(s, "0123456789") != n) return false;
+  *v = strtoull(s, NULL, 10);
+  return *v <= max;
+}
+
+/* An unsigned number token of `width` octets, big-endian; false when the
+ * token is no such number (a buffer that is full is noted in b->failed). */
+static bool put_number(h2_buf *b, const char *s, unsigned width) {
+  unsigned long long v;
+  if (!number(s, width == 4 ? 0xffffffffull : (1ull << (8 * width)) - 1, &v)) return false;
+  h2_buf_put_be(b, v, width);
+  return true;
+}
+
 static bool put_hex(h2_buf *b, const char *hex) {
   size_t n = strlen(hex);
   if (n % 2) return false;
@@ -145,30 +166,33 @@ static bool build_frame(const check_build_ctx *ctx, const char *line_in, uint32_
       return false;
     }
     const char *sid_s = strtok_r(NULL, " ", &save);
-    if (!sid_s || !isdigit((unsigned char)sid_s[0])) {
+    unsigned long long sid_v = 0;
+    if (!sid_s || !number(sid_s, 0xffffffff, &sid_v)) {
       snprintf(err, errcap, "bad stream id");
       return false;
     }
-    sid = (uint32_t)strtoul(sid_s, NULL, 10);
+    sid = (uint32_t)sid_v;
     if (sid == 1 && ctx && ctx->stream1) sid = ctx->stream1;
     if (sid) sid += sid_add;
   }
   const char *path = ctx && ctx->path ? ctx->path : "/";
   for (char *tok = strtok_r(NULL, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
     bool ok = true;
+    unsigned long long num = 0;
     if (!strncmp(tok, "hex:", 4))
       ok = put_hex(payload, tok + 4);
     else if (!strncmp(tok, "u8:", 3))
-      h2_buf_put_be(payload, strtoull(tok + 3, NULL, 10), 1);
+      ok = put_number(payload, tok + 3, 1);
     else if (!strncmp(tok, "u16:", 4))
-      h2_buf_put_be(payload, strtoull(tok + 4, NULL, 10), 2);
+      ok = put_number(payload, tok + 4, 2);
     else if (!strncmp(tok, "u24:", 4))
-      h2_buf_put_be(payload, strtoull(tok + 4, NULL, 10), 3);
+      ok = put_number(payload, tok + 4, 3);
     else if (!strncmp(tok, "u32:", 4))
-      h2_buf_put_be(payload, strtoull(tok + 4, NULL, 10), 4);
-    else if (!strncmp(tok, "zeros:", 6))
-      h2_buf_fill(payload, 0, strtoul(tok + 6, NULL, 10));
-    else if (!strncmp(tok, "str:", 4))
+      ok = put_number(payload, tok + 4, 4);
+    else if (!strncmp(tok, "zeros:", 6)) {
+      ok = number(tok + 6, FILL_MAX, &num);
+      if (ok && num) h2_buf_fill(payload, 0, (size_t)num);
+    } else if (!strncmp(tok, "str:", 4))
       h2_buf_put(payload, tok + 4, strlen(tok + 4));
     else if (!strcmp(tok, "req"))
       put_request(payload, ctx, "GET", path);
@@ -178,27 +202,34 @@ static bool build_frame(const check_build_ctx *ctx, const char *line_in, uint32_
       put_request(payload, ctx, "GET", "/hold");
     else if (!strncmp(tok, "lit:", 4)) { /* a string literal (§5.2), H = 0 */
       const char *v = tok + 4;
-      size_t n = v[0] == '*' ? strtoul(v + 1, NULL, 10) : strlen(v);
+      size_t n = strlen(v);
+      if (v[0] == '*') {
+        ok = number(v + 1, FILL_MAX, &num);
+        n = ok ? (size_t)num : 0;
+      }
       put_len7(payload, n);
-      if (v[0] == '*')
+      if (v[0] == '*' && n)
         h2_buf_fill(payload, 'a', n);
       else
         h2_buf_put(payload, v, n);
     } else if (!strncmp(tok, "rep:", 4)) { /* rep:N:HEX */
       char *colon = strchr(tok + 4, ':');
-      unsigned long n = strtoul(tok + 4, NULL, 10);
-      ok = colon && n <= 100000;
+      if (colon) *colon = 0;
+      ok = colon && number(tok + 4, 100000, &num);
+      if (colon) *colon = ':';
+      unsigned long n = ok ? (unsigned long)num : 0;
       for (unsigned long i = 0; ok && i < n && !payload->failed; i++)
         ok = put_hex(payload, colon + 1);
     } else if (!strcmp(tok, "resp"))
       put_literal(payload, ":status", 7, "200", 3);
     else if (!strncmp(tok, "fields:", 7))
       ok = put_fields(payload, tok + 7);
-    else if (!strncmp(tok, "len:", 4))
-      forced_len = strtol(tok + 4, NULL, 10);
-    else if (!strncmp(tok, "repeat:", 7)) {
-      repeat = strtoul(tok + 7, NULL, 10);
-      ok = repeat >= 1 && repeat <= 100000;
+    else if (!strncmp(tok, "len:", 4)) {
+      ok = number(tok + 4, 0xffffff, &num);
+      forced_len = (long)num;
+    } else if (!strncmp(tok, "repeat:", 7)) {
+      ok = number(tok + 7, 100000, &num) && num >= 1;
+      repeat = (unsigned long)num;
     } else
       ok = false;
     if (!ok) {
@@ -233,7 +264,7 @@ bool check_build_line(const check_build_ctx *ctx, const char *line, h2_buf *out,
     char *end = NULL;
     loops = strtoul(line + 5, &end, 10);
     step = strtoul(end, &end, 10);
-    if (!end || *end != ':' || loops < 1 || loops > 100000) {
+    if (!end || *end != ':' || loops < 1 || loops > 100000 || step > 0x7fffffffUL) {
       snprintf(err, errcap, "bad LOOP prefix");
       return false;
     }

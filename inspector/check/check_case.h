@@ -31,7 +31,7 @@
 #include <stdint.h>
 
 typedef struct check_case {
-  uint16_t rfc;          /* 9113 or 7541; 0 for the robustness group */
+  uint16_t rfc;          /* 9113, 7541, 8441, 9218, 8336; 0: robustness group */
   const char *section;   /* "6.5.2", or the robustness name ("rapid-reset") */
   const char *title;     /* one line: what is sent */
   const char *handshake; /* see above */
@@ -59,6 +59,9 @@ const char *check_case_id(int group, size_t i, char *buf, size_t cap);
  * section at a dot boundary ("6.5" picks 6.5, 6.5.1...; "9113/6.5" the same
  * within RFC 9113; "7541" every HPACK case), or "robust". */
 bool check_case_selected(int group, size_t i, const char *selector);
+/* The same rules for any case with its id (built-in or loaded, check_set.h);
+ * a case with rfc 0 outside the robustness group is picked by its id only. */
+bool check_case_matches(int group, const check_case *c, const char *id, const char *selector);
 
 /* The per-area tables (check_cases_*.c), concatenated by check_cases.c. */
 extern const check_case check_cases_frames[];
@@ -67,6 +70,10 @@ extern const check_case check_cases_http[];
 extern const size_t check_cases_http_count;
 extern const check_case check_cases_hpack[];
 extern const size_t check_cases_hpack_count;
+extern const check_case check_cases_ext[];
+extern const size_t check_cases_ext_count;
+extern const check_case check_cases_ext_client[];
+extern const size_t check_cases_ext_client_count;
 extern const check_case check_cases_robust[];
 extern const size_t check_cases_robust_count;
 extern const check_case check_cases_client[];

@@ -1,5 +1,7 @@
 /* check_cases.c — the registry of check cases: concatenates the per-area
- * tables into the server, robustness and client groups, gives each case its
+ * tables into the server, robustness and client groups (the extension
+ * cases of RFC 8441/9218/8336, check_cases_ext.c, after the RFC 9113/7541
+ * ones, so no existing id moves), gives each case its
  * stable id and answers which cases a selector picks. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,25 +21,45 @@ static const case_table server_parts[] = {
     {check_cases_frames, &check_cases_frames_count},
     {check_cases_http, &check_cases_http_count},
     {check_cases_hpack, &check_cases_hpack_count},
+    {check_cases_ext, &check_cases_ext_count},
 };
 
+static const case_table robust_parts[] = {
+    {check_cases_robust, &check_cases_robust_count},
+};
+
+static const case_table client_parts[] = {
+    {check_cases_client, &check_cases_client_count},
+    {check_cases_ext_client, &check_cases_ext_client_count},
+};
+
+static const case_table *group_parts(int group, size_t *nparts) {
+  if (group == CHECK_GROUP_ROBUST) {
+    *nparts = sizeof robust_parts / sizeof *robust_parts;
+    return robust_parts;
+  }
+  if (group == CHECK_GROUP_CLIENT) {
+    *nparts = sizeof client_parts / sizeof *client_parts;
+    return client_parts;
+  }
+  *nparts = sizeof server_parts / sizeof *server_parts;
+  return server_parts;
+}
+
 size_t check_case_count(int group) {
-  if (group == CHECK_GROUP_ROBUST) return check_cases_robust_count;
-  if (group == CHECK_GROUP_CLIENT) return check_cases_client_count;
-  size_t n = 0;
-  for (size_t p = 0; p < sizeof server_parts / sizeof *server_parts; p++)
-    n += *server_parts[p].count;
+  size_t np, n = 0;
+  const case_table *parts = group_parts(group, &np);
+  for (size_t p = 0; p < np; p++)
+    n += *parts[p].count;
   return n;
 }
 
 const check_case *check_case_at(int group, size_t i) {
-  if (group == CHECK_GROUP_ROBUST)
-    return i < check_cases_robust_count ? &check_cases_robust[i] : NULL;
-  if (group == CHECK_GROUP_CLIENT)
-    return i < check_cases_client_count ? &check_cases_client[i] : NULL;
-  for (size_t p = 0; p < sizeof server_parts / sizeof *server_parts; p++) {
-    if (i < *server_parts[p].count) return &server_parts[p].cases[i];
-    i -= *server_parts[p].count;
+  size_t np;
+  const case_table *parts = group_parts(group, &np);
+  for (size_t p = 0; p < np; p++) {
+    if (i < *parts[p].count) return &parts[p].cases[i];
+    i -= *parts[p].count;
   }
   return NULL;
 }
@@ -68,18 +90,14 @@ static bool section_prefix(const char *prefix, const char *section) {
   return !strncmp(prefix, section, n) && (section[n] == 0 || section[n] == '.');
 }
 
-bool check_case_selected(int group, size_t i, const char *sel) {
-  const check_case *c = check_case_at(group, i);
-  if (!c) return false;
-  char id[96];
-  check_case_id(group, i, id, sizeof id);
+bool check_case_matches(int group, const check_case *c, const char *id, const char *sel) {
   if (!strcmp(sel, id)) return true;
   if (!strncmp(sel, "client/", 7)) {
     if (group != CHECK_GROUP_CLIENT) return false;
     sel += 7;
   }
   if (!strcmp(sel, "robust")) return group == CHECK_GROUP_ROBUST;
-  if (group == CHECK_GROUP_ROBUST) return false;
+  if (group == CHECK_GROUP_ROBUST || c->rfc == 0) return false;
   char rfc[8];
   snprintf(rfc, sizeof rfc, "%u", c->rfc);
   size_t rl = strlen(rfc);
@@ -88,4 +106,12 @@ bool check_case_selected(int group, size_t i, const char *sel) {
     sel += rl + 1;
   }
   return section_prefix(sel, c->section);
+}
+
+bool check_case_selected(int group, size_t i, const char *sel) {
+  const check_case *c = check_case_at(group, i);
+  if (!c) return false;
+  char id[96];
+  check_case_id(group, i, id, sizeof id);
+  return check_case_matches(group, c, id, sel);
 }

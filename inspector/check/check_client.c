@@ -73,10 +73,9 @@ static bool read_preface(check_conn *c, double deadline) {
   return true;
 }
 
-void check_client_case(const check_client_opts *co, const check_target *t, size_t index,
+void check_client_case(const check_client_opts *co, const check_target *t, const check_case *cs,
                        check_result *r) {
   memset(r, 0, sizeof *r);
-  const check_case *cs = check_case_at(CHECK_GROUP_CLIENT, index);
   double start = check_now();
   /* a client without COMMAND gets longer to show up */
   double deadline = start + (co->command ? t->timeout + 3 : t->timeout + 30);

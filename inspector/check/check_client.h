@@ -16,7 +16,7 @@ typedef struct check_client_opts {
 } check_client_opts;
 
 /* Runs client case `index` on the next connection. */
-void check_client_case(const check_client_opts *co, const check_target *t, size_t index,
+void check_client_case(const check_client_opts *co, const check_target *t, const check_case *cs,
                        check_result *r);
 
 #endif

@@ -20,7 +20,7 @@ typedef struct pool {
 } pool;
 
 static bool runs_alone(const check_report_entry *e) {
-  return check_case_at(e->group, e->index)->alone;
+  return e->it->c->alone;
 }
 
 /* The next case to run (NULL: nothing is left, or the run stops); called
@@ -51,7 +51,7 @@ static void *worker(void *arg) {
   pthread_mutex_lock(&p->mu);
   for (check_report_entry *e; (e = next_case(p));) {
     pthread_mutex_unlock(&p->mu);
-    check_run_case(p->t, e->group, e->index, &e->result);
+    check_run_case(p->t, e->it->c, &e->result);
     pthread_mutex_lock(&p->mu);
     p->done[e - p->e] = true;
     p->running--;
@@ -65,7 +65,7 @@ static void *worker(void *arg) {
 static void run_in_order(const check_target *t, check_report_entry *e, size_t n,
                          check_pool_take take, void *user) {
   for (size_t k = 0; k < n; k++) {
-    check_run_case(t, e[k].group, e[k].index, &e[k].result);
+    check_run_case(t, e[k].it->c, &e[k].result);
     if (!take(user, &e[k])) return;
   }
 }

@@ -25,16 +25,16 @@ static const char *group_name(int group) {
 static void heading(const check_case *c, int group, char *buf, size_t cap) {
   if (group == CHECK_GROUP_ROBUST)
     snprintf(buf, cap, "Robustness (not RFC MUSTs)");
+  else if (c->rfc == 0) /* a loaded case without an rfc line */
+    snprintf(buf, cap, "%sother cases", group == CHECK_GROUP_CLIENT ? "client: " : "");
   else
     snprintf(buf, cap, "%sRFC %u §%s", group == CHECK_GROUP_CLIENT ? "client: " : "", c->rfc,
              c->section);
 }
 
-static void json_case(check_report *rp, int group, size_t index, const check_case *c,
+static void json_case(check_report *rp, int group, const char *id, const check_case *c,
                       const check_result *r) {
   out_buf *o = rp->out;
-  char id[96];
-  check_case_id(group, index, id, sizeof id);
   out_puts(o, "{\"v\":1,\"id\":");
   json_cstr(o, id);
   json_key(o, "group", 0);
@@ -61,12 +61,13 @@ static void json_case(check_report *rp, int group, size_t index, const check_cas
   out_puts(o, "}\n");
 }
 
-void check_report_case(check_report *rp, int group, size_t index, const check_result *r) {
-  const check_case *c = check_case_at(group, index);
+void check_report_case(check_report *rp, const check_item *it, const check_result *r) {
+  const check_case *c = it->c;
+  int group = it->group;
   int v = r->verdict >= 0 && r->verdict <= 3 ? r->verdict : CHECK_FAIL;
   rp->counts[v]++;
   if (rp->json) {
-    json_case(rp, group, index, c, r);
+    json_case(rp, group, it->id, c, r);
     out_flush(rp->out);
     return;
   }
@@ -81,7 +82,7 @@ void check_report_case(check_report *rp, int group, size_t index, const check_re
     if (rp->color) out_puts(o, C_RESET);
     out_putc(o, '\n');
   }
-  check_case_id(group, index, id, sizeof id);
+  snprintf(id, sizeof id, "%s", it->id);
   out_puts(o, "  ");
   if (rp->color) out_puts(o, verdict_color[v]);
   out_puts(o, verdict_upper[v]);
@@ -122,11 +123,11 @@ void check_report_failed(check_report *rp, const check_report_entry *e, size_t n
   for (size_t i = 0; i < n; i++) {
     if (e[i].result.verdict != CHECK_FAIL) continue;
     char id[96];
-    check_case_id(e[i].group, e[i].index, id, sizeof id);
+    snprintf(id, sizeof id, "%s", e[i].it->id);
     out_puts(o, "  ");
     out_puts(o, id);
     out_spaces(o, strlen(id) < 18 ? 18 - (int)strlen(id) : 1);
-    out_puts(o, check_case_at(e[i].group, e[i].index)->title);
+    out_puts(o, e[i].it->c->title);
     out_putc(o, '\n');
   }
   out_flush(o);
@@ -208,16 +209,16 @@ int check_junit_write(const char *path, const char *target, const check_report_e
           counts[CHECK_FAIL], counts[CHECK_SKIP], total);
   char open_heading[64] = "";
   for (size_t i = 0; i < n; i++) {
-    const check_case *c = check_case_at(e[i].group, e[i].index);
+    const check_case *c = e[i].it->c;
     const check_result *r = &e[i].result;
     char h[64], id[96];
-    heading(c, e[i].group, h, sizeof h);
+    heading(c, e[i].it->group, h, sizeof h);
     if (strcmp(h, open_heading) != 0) {
       if (open_heading[0]) fprintf(f, "  </testsuite>\n");
       unsigned st = 0, sf = 0, ss = 0;
       for (size_t k = i; k < n; k++) {
         char hk[64];
-        heading(check_case_at(e[k].group, e[k].index), e[k].group, hk, sizeof hk);
+        heading(e[k].it->c, e[k].it->group, hk, sizeof hk);
         if (strcmp(hk, h) != 0) break;
         st++;
         sf += e[k].result.verdict == CHECK_FAIL;
@@ -228,7 +229,7 @@ int check_junit_write(const char *path, const char *target, const check_report_e
       fprintf(f, "\" tests=\"%u\" failures=\"%u\" skipped=\"%u\">\n", st, sf, ss);
       snprintf(open_heading, sizeof open_heading, "%s", h);
     }
-    check_case_id(e[i].group, e[i].index, id, sizeof id);
+    snprintf(id, sizeof id, "%s", e[i].it->id);
     fprintf(f, "    <testcase classname=\"");
     xml_text(f, h);
     fprintf(f, "\" name=\"");
@@ -248,7 +249,7 @@ int check_junit_write(const char *path, const char *target, const check_report_e
       fprintf(f, "\n      <skipped message=\"");
       xml_text(f, r->why);
       fprintf(f, "\"/>\n    ");
-    } else if (r->verdict == CHECK_LENIENT || e[i].group == CHECK_GROUP_ROBUST) {
+    } else if (r->verdict == CHECK_LENIENT || e[i].it->group == CHECK_GROUP_ROBUST) {
       fprintf(f, "\n      <system-out>%s: ", check_verdict_name(r->verdict));
       xml_text(f, r->why[0] ? r->why : r->actual);
       fprintf(f, "</system-out>\n    ");

@@ -10,6 +10,7 @@
 
 #include "check_case.h"
 #include "check_run.h"
+#include "check_set.h"
 #include "out_buf.h"
 
 typedef struct check_report {
@@ -21,13 +22,12 @@ typedef struct check_report {
 } check_report;
 
 /* One case's result (call in run order). */
-void check_report_case(check_report *rp, int group, size_t index, const check_result *r);
+void check_report_case(check_report *rp, const check_item *it, const check_result *r);
 /* The summary line (text) or object (JSON). */
 void check_report_end(check_report *rp, const char *target, double seconds);
 
 typedef struct check_report_entry {
-  int group;
-  size_t index;
+  const check_item *it; /* the case, in the run's set (check_set.h) */
   check_result result;
 } check_report_entry;
 

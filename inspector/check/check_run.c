@@ -515,28 +515,33 @@ static bool stop_settings(check_conn *c, void *arg) {
 
 /* "max_concurrent_streams<=128": whether the peer's SETTINGS satisfy it. */
 bool check_conn_needs_met(const check_conn *c, const char *needs, char *why, size_t cap) {
-  char name[64];
+  char name[64], op[3] = "";
   unsigned long limit = 0;
-  if (sscanf(needs, "%63[a-z_]<=%lu", name, &limit) != 2) return true;
-  /* "max_concurrent_streams" names SETTINGS_MAX_CONCURRENT_STREAMS (§6.5.2). */
-  for (uint16_t id = H2_SETTINGS_HEADER_TABLE_SIZE; id <= H2_SETTINGS_MAX_HEADER_LIST_SIZE; id++) {
+  if (sscanf(needs, "%63[a-z_0-9]%2[<=]%lu", name, op, &limit) != 3) return true;
+  bool at_most = !strcmp(op, "<="); /* else "=": exactly (an absent setting has its default) */
+  /* "max_concurrent_streams" names SETTINGS_MAX_CONCURRENT_STREAMS (§6.5.2);
+   * "enable_connect_protocol" the RFC 8441 §3 one (default 0). */
+  for (uint16_t id = H2_SETTINGS_HEADER_TABLE_SIZE; id <= H2_SETTINGS_NO_RFC7540_PRIORITIES; id++) {
     const char *full = h2_settings_name(id);
     if (!full || strcasecmp(name, full + strlen("SETTINGS_")) != 0) continue;
     uint32_t v = c->settings[id];
-    if (v != UINT32_MAX && v <= limit) return true;
+    if (at_most && v != UINT32_MAX && v <= limit) return true;
+    /* the extension settings default to 0 (RFC 8441 §3, RFC 9218 §2.1) */
+    uint32_t dflt = id >= H2_SETTINGS_ENABLE_CONNECT_PROTOCOL ? 0 : UINT32_MAX;
+    uint32_t have = v == UINT32_MAX ? dflt : v;
+    if (!at_most && have == limit) return true;
     if (v == UINT32_MAX)
-      snprintf(why, cap, "needs %s <= %lu; the peer did not send it (default applies)", full,
+      snprintf(why, cap, "needs %s %s %lu; the peer did not send it (default applies)", full, op,
                limit);
     else
-      snprintf(why, cap, "needs %s <= %lu; the peer announced %u", full, limit, v);
+      snprintf(why, cap, "needs %s %s %lu; the peer announced %u", full, op, limit, v);
     return false;
   }
   return true;
 }
 
-void check_run_case(const check_target *t, int group, size_t index, check_result *r) {
+void check_run_case(const check_target *t, const check_case *cs, check_result *r) {
   memset(r, 0, sizeof *r);
-  const check_case *cs = check_case_at(group, index);
   double start = check_now(), deadline = start + t->timeout;
   char err[256] = "";
   int fd = connect_to(t, deadline, err, sizeof err);

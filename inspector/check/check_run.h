@@ -41,7 +41,7 @@ typedef struct check_result {
 } check_result;
 
 /* Runs case `index` of `group` against t. */
-void check_run_case(const check_target *t, int group, size_t index, check_result *r);
+void check_run_case(const check_target *t, const check_case *cs, check_result *r);
 
 /* ---- one connection, shared with check_client.c ---- */
 

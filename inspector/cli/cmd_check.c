@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "check_case_file.h"
 #include "check_client.h"
 #include "check_pool.h"
 #include "check_report.h"
@@ -24,18 +25,25 @@ static const char usage[] =
     "usage: h2scope check HOST:PORT [options] [SECTION|ID ...]\n"
     "       h2scope check --client --listen PORT [options] [ID ...] [-- COMMAND ...]\n"
     "       h2scope check --list [--robustness] [--client] [SECTION|ID ...]\n"
-    "Runs RFC 9113 / RFC 7541 conformance cases against a live HTTP/2 server\n"
+    "       h2scope check --print-cases [SECTION|ID ...]\n"
+    "Runs RFC 9113 / RFC 7541 conformance cases (and RFC 8441, 9218, 8336 extension\n"
+    "cases) against a live HTTP/2 server\n"
     "(or client): sends well-formed and deliberately malformed frames and grades\n"
     "the reaction: pass, lenient (acceptable but weaker, e.g. a bare close where\n"
     "GOAWAY was required), fail (expected vs actual frames) or skip. The failed\n"
     "cases are listed again before the summary line.\n"
     "\n"
     "  SECTION|ID            run only these: \"6.5\" (every 6.5.x case), \"9113/5.1\",\n"
-    "                        \"7541\", an id \"9113/6.5.3/2\", or \"robust\"; selectors\n"
+    "                        \"7541\", \"9218\", an id \"9113/6.5.3/2\", or \"robust\"; selectors\n"
     "                        that match no case are a usage error\n"
     "  --section S           the same as a positional SECTION (repeatable)\n"
     "  --exclude ID[,ID...]  skip these cases (repeatable; sections work too)\n"
     "  --list                print every case id and title, run nothing\n"
+    "  --cases FILE          run the cases of FILE (the case language,\n"
+    "                        docs/check-language.md) instead of the built-in\n"
+    "                        ones (repeatable)\n"
+    "  --print-cases         print the selected cases in the case language (every\n"
+    "                        group when no selector is given), run nothing\n"
     "  --tls                 TLS with ALPN h2 (the certificate is not verified)\n"
     "  --path P              request path of the cases' requests (default /)\n"
     "  --timeout DURATION    per case (default 2s; up to 10m)\n"
@@ -64,6 +72,7 @@ static const char usage[] =
     "output file cannot be written.\n";
 
 #define MAX_SELECT 64
+#define MAX_CASE_FILES 16
 
 typedef struct check_opts {
   const char *target;
@@ -71,8 +80,11 @@ typedef struct check_opts {
   size_t nselect;
   const char *exclude[MAX_SELECT];
   size_t nexclude;
-  bool list, robustness, client, json, verbose;
-  int color; /* -1 auto, 0 never, 1 always */
+  bool list, print_cases, robustness, client, json, verbose;
+  const char *case_files[MAX_CASE_FILES];
+  size_t ncase_files;
+  check_set set; /* the cases of the run: built-in or --cases files */
+  int color;     /* -1 auto, 0 never, 1 always */
   const char *junit, *sarif;
   int listen_port;
   unsigned jobs; /* cases at a time (-j) */
@@ -80,22 +92,28 @@ typedef struct check_opts {
   check_target t;
 } check_opts;
 
-static bool excluded(const check_opts *op, int group, size_t i) {
+static bool excluded(const check_opts *op, const check_item *it) {
   for (size_t k = 0; k < op->nexclude; k++)
-    if (check_case_selected(group, i, op->exclude[k])) return true;
+    if (check_item_selected(it, op->exclude[k])) return true;
   return false;
 }
 
 /* Whether case i of the group runs: selected (or no selector, and the group
  * is wanted by default) and not excluded. */
-static bool wanted(const check_opts *op, int group, size_t i) {
-  if (excluded(op, group, i)) return false;
+static bool wanted(const check_opts *op, const check_item *it) {
+  int group = it->group;
+  if (excluded(op, it)) return false;
   if (op->nselect == 0)
-    return group == (op->client ? CHECK_GROUP_CLIENT : CHECK_GROUP_SERVER) ||
+    return op->print_cases || group == (op->client ? CHECK_GROUP_CLIENT : CHECK_GROUP_SERVER) ||
            (group == CHECK_GROUP_ROBUST && op->robustness && !op->client);
   for (size_t k = 0; k < op->nselect; k++)
-    if (check_case_selected(group, i, op->select[k])) return true;
+    if (check_item_selected(it, op->select[k])) return true;
   return false;
+}
+
+/* Whether the item runs in the run's mode (server or client). */
+static bool in_mode(const check_opts *op, const check_item *it) {
+  return op->print_cases || (it->group == CHECK_GROUP_CLIENT) == op->client;
 }
 
 enum {
@@ -113,6 +131,8 @@ enum {
   OPT_NO_COLOR,
   OPT_CLIENT,
   OPT_LISTEN,
+  OPT_CASES,
+  OPT_PRINT_CASES,
 };
 
 static const struct option check_options[] = {
@@ -133,6 +153,8 @@ static const struct option check_options[] = {
     {"client", no_argument, NULL, OPT_CLIENT},
     {"listen", required_argument, NULL, OPT_LISTEN},
     {"jobs", required_argument, NULL, 'j'},
+    {"cases", required_argument, NULL, OPT_CASES},
+    {"print-cases", no_argument, NULL, OPT_PRINT_CASES},
     {NULL, 0, NULL, 0},
 };
 
@@ -169,6 +191,14 @@ static int parse_args(int argc, char **argv, check_opts *op) {
       return p.status == EXIT_OK ? EXIT_OK + 100 : p.status;
     case OPT_LIST:
       op->list = true;
+      break;
+    case OPT_PRINT_CASES:
+      op->print_cases = true;
+      break;
+    case OPT_CASES:
+      if (op->ncase_files == MAX_CASE_FILES)
+        return cli_error(&p, "at most %d --cases files", MAX_CASE_FILES);
+      op->case_files[op->ncase_files++] = p.arg;
       break;
     case OPT_TLS:
       op->t.tls = true;
@@ -237,7 +267,7 @@ static int parse_args(int argc, char **argv, check_opts *op) {
   if (op->command && !op->command[0]) return cli_error(&p, "-- needs a COMMAND");
   if (op->junit && op->sarif && !strcmp(op->junit, "-") && !strcmp(op->sarif, "-"))
     return cli_error(&p, "--junit and --sarif cannot both be '-' (standard output)");
-  if (op->list) return EXIT_OK;
+  if (op->list || op->print_cases) return EXIT_OK;
   if (op->client) {
     if (!listen_given) return cli_error(&p, "--client needs --listen PORT");
     if (op->t.tls) return cli_error(&p, "--client runs over h2c only");
@@ -271,18 +301,17 @@ static bool split_target(const char *target, char *buf, size_t cap, check_target
 }
 
 static void list_cases(const check_opts *op, out_buf *o) {
-  for (int g = 0; g < 3; g++) {
-    size_t n = check_case_count(g);
-    if ((g == CHECK_GROUP_CLIENT) != op->client) continue;
-    for (size_t i = 0; i < n; i++) {
-      if (!wanted(op, g, i)) continue;
-      char id[96];
-      check_case_id(g, i, id, sizeof id);
-      out_puts(o, id);
-      out_spaces(o, strlen(id) < 18 ? 18 - (int)strlen(id) : 1);
-      out_puts(o, check_case_at(g, i)->title);
-      out_putc(o, '\n');
+  for (size_t i = 0; i < op->set.n; i++) {
+    const check_item *it = &op->set.items[i];
+    if (!in_mode(op, it) || !wanted(op, it)) continue;
+    if (op->print_cases) {
+      check_file_print(o, it);
+      continue;
     }
+    out_puts(o, it->id);
+    out_spaces(o, strlen(it->id) < 18 ? 18 - (int)strlen(it->id) : 1);
+    out_puts(o, it->c->title);
+    out_putc(o, '\n');
   }
   out_flush(o);
 }
@@ -304,10 +333,10 @@ static int listen_on(int port, int *bound) {
   return fd;
 }
 
-static void sarif_case(sarif_writer *sw, int group, size_t i, const check_result *r) {
-  const check_case *c = check_case_at(group, i);
-  char id[96], rule[112], section[48], msg[1600];
-  check_case_id(group, i, id, sizeof id);
+static void sarif_case(sarif_writer *sw, const check_item *it, const check_result *r) {
+  const check_case *c = it->c;
+  const char *id = it->id;
+  char rule[112], section[48], msg[1600];
   snprintf(rule, sizeof rule, "check/%s", id);
   snprintf(section, sizeof section, "RFC %u §%s", c->rfc, c->section);
   sarif_rule(sw, rule, c->title, c->rfc ? section : NULL);
@@ -335,20 +364,17 @@ static bool take_result(void *user, check_report_entry *e) {
   }
   rs->any_connected = true;
   rs->taken++;
-  check_report_case(&rs->rp, e->group, e->index, &e->result);
+  check_report_case(&rs->rp, e->it, &e->result);
   if (rs->sw && (e->result.verdict == CHECK_FAIL || e->result.verdict == CHECK_LENIENT))
-    sarif_case(rs->sw, e->group, e->index, &e->result);
+    sarif_case(rs->sw, e->it, &e->result);
   return true;
 }
 
 /* Cases the selectors pick in the run's mode (server or client). */
 static size_t count_wanted(const check_opts *op) {
   size_t nwanted = 0;
-  for (int g = 0; g < 3; g++) {
-    size_t n = check_case_count(g);
-    for (size_t i = 0; i < n; i++)
-      nwanted += wanted(op, g, i) && (g == CHECK_GROUP_CLIENT) == op->client;
-  }
+  for (size_t i = 0; i < op->set.n; i++)
+    nwanted += in_mode(op, &op->set.items[i]) && wanted(op, &op->set.items[i]);
   return nwanted;
 }
 
@@ -385,19 +411,12 @@ static int open_target(check_opts *op, out_buf *out, char *hostbuf, size_t hostc
 /* The entries of the wanted cases, in case order (*ne of them); NULL when
  * the allocation fails. */
 static check_report_entry *select_entries(const check_opts *op, size_t *ne) {
-  size_t total = 0;
-  for (int g = 0; g < 3; g++)
-    total += check_case_count(g);
-  check_report_entry *entries = calloc(total ? total : 1, sizeof *entries);
+  check_report_entry *entries = calloc(op->set.n ? op->set.n : 1, sizeof *entries);
   if (!entries) return NULL;
   *ne = 0;
-  for (int g = 0; g < 3; g++) {
-    size_t n = check_case_count(g);
-    for (size_t i = 0; i < n; i++) {
-      if (!wanted(op, g, i) || (g == CHECK_GROUP_CLIENT) != op->client) continue;
-      entries[*ne].group = g;
-      entries[(*ne)++].index = i;
-    }
+  for (size_t i = 0; i < op->set.n; i++) {
+    const check_item *it = &op->set.items[i];
+    if (in_mode(op, it) && wanted(op, it)) entries[(*ne)++].it = it;
   }
   return entries;
 }
@@ -415,15 +434,14 @@ static void run_cases(const check_opts *op, out_buf *out, check_report_entry *en
   for (size_t k = 0; k < ne; k++) {
     check_report_entry *e = &entries[k];
     if (op->t.verbose) {
-      char id[96];
       out_puts(out, "  -- ");
-      out_puts(out, check_case_id(e->group, e->index, id, sizeof id));
+      out_puts(out, e->it->id);
       out_putc(out, '\n');
     }
     if (op->client)
-      check_client_case(&co, &op->t, e->index, &e->result);
+      check_client_case(&co, &op->t, e->it->c, &e->result);
     else
-      check_run_case(&op->t, e->group, e->index, &e->result);
+      check_run_case(&op->t, e->it->c, &e->result);
     if (!take_result(rs, e)) break;
   }
 }
@@ -433,10 +451,12 @@ static int check_main(check_opts *op, out_buf *out) {
   /* Selectors that leave nothing to run are a mistake in the command line,
    * not a clean run ("0 passed, 0 failed" would hide a typo). */
   if (count_wanted(op) == 0)
-    return cli_usage_error("h2scope check", "no %s case matches the selectors (see --list)",
-                           op->client ? "client" : "server");
+    return cli_usage_error("h2scope check", "no %scase matches the selectors (see --list)",
+                           op->print_cases ? ""
+                           : op->client    ? "client "
+                                           : "server ");
   out_init(out, 1);
-  if (op->list) {
+  if (op->list || op->print_cases) {
     list_cases(op, out);
     return EXIT_OK;
   }
@@ -498,6 +518,31 @@ static int check_main(check_opts *op, out_buf *out) {
   return status;
 }
 
+/* The run's set: the --cases files, or every built-in case. */
+static int load_cases(check_opts *op) {
+  if (op->ncase_files == 0) {
+    if (check_set_add_builtin(&op->set)) return EXIT_OK;
+    fprintf(stderr, "h2scope check: out of memory\n");
+    return EXIT_INPUT;
+  }
+  for (size_t k = 0; k < op->ncase_files; k++) {
+    const char *path = op->case_files[k];
+    FILE *f = fopen(path, "r");
+    if (!f) {
+      fprintf(stderr, "h2scope check: --cases %s: %s\n", path, strerror(errno));
+      return EXIT_USAGE;
+    }
+    char err[512];
+    bool ok = check_file_load(&op->set, f, path, err, sizeof err);
+    fclose(f);
+    if (!ok) {
+      fprintf(stderr, "h2scope check: %s\n", err);
+      return EXIT_USAGE;
+    }
+  }
+  return EXIT_OK;
+}
+
 int cmd_check(int argc, char **argv) {
   /* The options (selector lists) and the output buffer are large: on the
    * heap, not the stack. */
@@ -508,10 +553,13 @@ int cmd_check(int argc, char **argv) {
     fprintf(stderr, "h2scope check: out of memory\n");
   } else {
     rc = parse_args(argc, argv, op);
-    if (rc == EXIT_OK + 100)
-      rc = EXIT_OK;
-    else if (rc == EXIT_OK)
-      rc = check_main(op, out);
+    if (rc == EXIT_OK + 100) {
+      rc = EXIT_OK; /* --help */
+    } else if (rc == EXIT_OK) {
+      rc = load_cases(op);
+      if (rc == EXIT_OK) rc = check_main(op, out);
+    }
+    check_set_free(&op->set);
   }
   free(out);
   free(op);

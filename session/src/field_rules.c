@@ -238,8 +238,9 @@ static bool first_only(void *user, const h2_field_violation *v) {
   return false;
 }
 
-const char *h2s_fields_check(const h2_header *h, size_t n, int kind, int64_t *content_length,
-                             bool *informational, bool *is_head, bool *is_connect) {
+const char *h2s_fields_check(const h2_header *h, size_t n, int kind, bool connect_protocol,
+                             int64_t *content_length, bool *informational, bool *is_head,
+                             bool *is_connect) {
   const char *detail = NULL;
   h2_field_facts f;
   int section = kind == H2S_REQUEST    ? H2_FIELDS_REQUEST
@@ -248,6 +249,11 @@ const char *h2s_fields_check(const h2_header *h, size_t n, int kind, int64_t *co
   h2_fields_check(section, h, NULL, n, &f, first_only, &detail);
   /* the session's decoder knows every field: an unknown one is a bug */
   if (!detail && f.unknown) detail = "field-unknown";
+  /* RFC 8441 §3: :protocol exists only once we sent
+   * SETTINGS_ENABLE_CONNECT_PROTOCOL = 1; without it "a non-supporting peer
+   * would detect a malformed request" (an undefined pseudo-header, §8.3). */
+  if (!detail && section == H2_FIELDS_REQUEST && f.has_protocol && !connect_protocol)
+    detail = "unknown-pseudo-header";
   *content_length = f.content_length;
   *informational = f.informational;
   *is_head = f.is_head;

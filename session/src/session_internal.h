@@ -109,7 +109,8 @@ struct h2_session {
   /* connection end */
   bool failed; /* connection error: GOAWAY queued, nothing more read */
   bool goaway_sent;
-  uint32_t goaway_last; /* last stream id we announced */
+  bool connect_protocol; /* we sent SETTINGS_ENABLE_CONNECT_PROTOCOL = 1 (RFC 8441 §3) */
+  uint32_t goaway_last;  /* last stream id we announced */
   bool goaway_received;
   uint32_t peer_goaway_last;
   bool closing; /* h2_session_close was called */
@@ -150,8 +151,10 @@ void h2s_handle_frame(h2_session *s, const uint8_t *frame, size_t len);
 /* session_fields.c: §8.2/§8.3 field validity. kind: */
 enum h2s_message_kind { H2S_REQUEST, H2S_RESPONSE, H2S_TRAILERS };
 /* NULL when valid, else a rule id; *content_length = -1 or the value;
- * *informational = 1xx response; *is_head = request method HEAD. */
-const char *h2s_fields_check(const h2_header *h, size_t n, int kind, int64_t *content_length,
-                             bool *informational, bool *is_head, bool *is_connect);
+ * *informational = 1xx response; *is_head = request method HEAD.
+ * connect_protocol: we announced RFC 8441, so :protocol is defined. */
+const char *h2s_fields_check(const h2_header *h, size_t n, int kind, bool connect_protocol,
+                             int64_t *content_length, bool *informational, bool *is_head,
+                             bool *is_connect);
 
 #endif

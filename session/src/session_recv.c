@@ -116,7 +116,7 @@ static void headers_complete(h2_session *s) {
     }
     int64_t cl;
     bool info, head, connect;
-    const char *rule = h2s_fields_check(list, n, H2S_REQUEST, &cl, &info, &head, &connect);
+    const char *rule = h2s_fields_check(list, n, H2S_REQUEST, false, &cl, &info, &head, &connect);
     if (rule) { /* §8.4: a malformed promised request is a stream error on the promise */
       h2s_stream_error(s, pid, H2_PROTOCOL_ERROR, H2_OK, SEC("8.4"), rule);
       return;
@@ -167,7 +167,8 @@ static void headers_complete(h2_session *s) {
       st->final_headers ? H2S_TRAILERS : (s->role == H2_ROLE_SERVER ? H2S_REQUEST : H2S_RESPONSE);
   int64_t cl = -1;
   bool info = false, head = false, connect = false;
-  const char *rule = h2s_fields_check(list, n, kind, &cl, &info, &head, &connect);
+  const char *rule =
+      h2s_fields_check(list, n, kind, s->connect_protocol, &cl, &info, &head, &connect);
   if (!rule && kind == H2S_TRAILERS && !end_stream) rule = "trailers-without-end-stream";
   if (!rule && info && end_stream) rule = "informational-with-end-stream";
   if (rule) {

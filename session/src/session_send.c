@@ -231,6 +231,11 @@ h2_status h2_session_send_settings(h2_session *s, const h2_setting *set, size_t 
   p->count = (uint32_t)n;
   memcpy(p->entries, set, n * sizeof *set);
   s->pending_count++;
+  /* RFC 8441 §3: once sent, 1 may not go back to 0; the peer may use
+   * extended CONNECT from now on */
+  for (size_t i = 0; i < n; i++)
+    if (set[i].id == H2_SETTINGS_ENABLE_CONNECT_PROTOCOL && set[i].value == 1)
+      s->connect_protocol = true;
   return H2_OK;
 }
 

@@ -76,7 +76,7 @@ static inline bool h2_buf_put(h2_buf *b, const void *p, size_t n) {
 /* n copies of one byte (padding, filler). */
 static inline bool h2_buf_fill(h2_buf *b, uint8_t byte, size_t n) {
   if (!h2_buf_reserve(b, n)) return false;
-  memset(b->p + b->len, byte, n);
+  if (n) memset(b->p + b->len, byte, n); /* p is NULL while nothing was reserved */
   b->len += n;
   return true;
 }
