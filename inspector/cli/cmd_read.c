@@ -20,6 +20,7 @@
 #include "lint_conn.h"
 #include "out_buf.h"
 #include "read_jobs.h"
+#include "read_report.h"
 #include "sarif_write.h"
 #include "summary.h"
 #include "tlsdec_filter.h"
@@ -142,6 +143,7 @@ typedef struct read_state {
   har_writer *har;
   bool live; /* live capture: output is flushed on capture_run's timer */
   sarif_writer *sarif;
+  report_writer *report;
   const char *capture_name;
   uint64_t lint_errors; /* error findings over all connections */
   /* The findings by catalogue index of the connection being closed, for
@@ -191,7 +193,8 @@ static void lint_frame(read_state *rs, h2_conn *c, int dir, const decoded_frame 
                        .color = rs->o.po.color,
                        .first_ts = rs->first_ts,
                        .max_findings = rs->o.lint_max_findings,
-                       .out = rs->out,
+                       .out = rs->o.lint ? rs->out : NULL,
+                       .json_copy = rs->report ? report_findings_out(rs->report) : NULL,
                        .sarif = rs->sarif,
                        .artifact = rs->capture_name};
     c->sink_conn = lint_conn_new(&lo, c);
@@ -214,9 +217,10 @@ static void lint_close(read_state *rs, h2_conn *c) {
 
 static void on_frame(void *user, h2_conn *c, int dir, const decoded_frame *d) {
   read_state *rs = user;
-  if (rs->o.lint && (!rs->o.conn_filter || rs->o.conn_filter == c->flow->id))
+  if ((rs->o.lint && (!rs->o.conn_filter || rs->o.conn_filter == c->flow->id)) || rs->report)
     lint_frame(rs, c, dir, d);
   if (rs->har) har_frame(rs->har, c, dir, d);
+  if (rs->report) read_report_frame(rs->report, c, dir, d);
   if (!conn_shown(rs, c)) return;
   if (rs->o.stream_filter_set && d->frame.hd.stream_id != rs->o.stream_filter) return;
   uint8_t t = d->frame.hd.type <= H2_CONTINUATION ? d->frame.hd.type : 10;
@@ -229,7 +233,8 @@ static void on_frame(void *user, h2_conn *c, int dir, const decoded_frame *d) {
 static void on_event(void *user, h2_conn *c, int dir, const char *ev, uint64_t offset,
                      const char *msg, const char *extra_json, const char *text_extra) {
   read_state *rs = user;
-  if (rs->o.lint && c->sink_conn && !strcmp(ev, "gap")) lint_conn_gap(c->sink_conn, c, dir);
+  if (c->sink_conn && !strcmp(ev, "gap")) lint_conn_gap(c->sink_conn, c, dir);
+  if (rs->report) read_report_event(rs->report, c, dir, ev, offset, msg, extra_json);
   if (!conn_shown(rs, c) || rs->o.stream_filter_set || rs->o.type_mask) return;
   frame_meta m;
   meta_for(rs, c, dir, &m);
@@ -243,6 +248,7 @@ static void on_event(void *user, h2_conn *c, int dir, const char *ev, uint64_t o
 static void on_upgrade(void *user, h2_conn *c, int dir, uint64_t offset, const char *msg,
                        const h2_upgrade_request *u) {
   read_state *rs = user;
+  if (rs->report) read_report_event(rs->report, c, dir, "upgrade", offset, msg, NULL);
   if (!conn_shown(rs, c) || rs->o.stream_filter_set || rs->o.type_mask) return;
   frame_meta m;
   meta_for(rs, c, dir, &m);
@@ -275,12 +281,13 @@ static void flow_open(void *user, capture_flow *f, double ts) {
                     .user = rs};
   h2_conn *c = h2_conn_new(f, &co, &sink, ts);
   f->user = c;
+  char msg[200];
+  snprintf(msg, sizeof msg, "%s -> %s%s", f->endpoint[0], f->endpoint[1],
+           f->syn_seen ? "" : " (handshake not captured)");
+  if (c && rs->report) read_report_open(rs->report, c, rs->first_ts, msg);
   if (c && conn_shown(rs, c) && !rs->o.stream_filter_set && !rs->o.type_mask) {
     frame_meta m;
     meta_for(rs, c, FLOW_DIR_C2S, &m);
-    char msg[200];
-    snprintf(msg, sizeof msg, "%s -> %s%s", f->endpoint[0], f->endpoint[1],
-             f->syn_seen ? "" : " (handshake not captured)");
     event_print(rs->out, &rs->o.po, &m, "connection", 0, msg, NULL);
   }
 }
@@ -329,8 +336,9 @@ static void flow_close(void *user, capture_flow *f, int reason, double ts) {
   c->ts = ts;
   h2_conn_finish(c, ts);
   c->close_reason = close_name(reason);
-  if (rs->o.lint) lint_close(rs, c);
-  if (conn_shown(rs, c) && !rs->o.stream_filter_set && !rs->o.type_mask) {
+  if (rs->o.lint || rs->report) lint_close(rs, c);
+  bool close_shown = conn_shown(rs, c) && !rs->o.stream_filter_set && !rs->o.type_mask;
+  if (close_shown || rs->report) {
     frame_meta m;
     meta_for(rs, c, FLOW_DIR_C2S, &m);
     const tls_conn_info *tls = flow_tls(rs, f);
@@ -347,7 +355,8 @@ static void flow_close(void *user, capture_flow *f, int reason, double ts) {
              (unsigned long long)f->bytes[0], (unsigned long long)f->bytes[1],
              (unsigned long long)c->dir[0].frames, (unsigned long long)c->dir[1].frames, c->gaps,
              tls_text);
-    event_print(rs->out, &rs->o.po, &m, "close", 0, msg, extra);
+    if (close_shown) event_print(rs->out, &rs->o.po, &m, "close", 0, msg, extra);
+    if (rs->report) read_report_event(rs->report, c, FLOW_DIR_C2S, "close", 0, msg, extra);
   }
   if (rs->o.summary && rs->job_worker) {
     summary_row row;
@@ -562,6 +571,10 @@ enum {
   OPT_MAX_PACKETS,
   OPT_KEYLOG,
   OPT_IMMEDIATE,
+  OPT_HTML,
+  OPT_HTML_MAX_FRAMES,
+  OPT_HTML_DETAILS,
+  OPT_HTML_MAX_LANES,
 };
 
 static const struct option read_options[] = {
@@ -593,6 +606,10 @@ static const struct option read_options[] = {
     {"keylog", required_argument, NULL, OPT_KEYLOG},
     {"buffer-size", required_argument, NULL, 'B'},
     {"immediate", no_argument, NULL, OPT_IMMEDIATE},
+    {"html", required_argument, NULL, OPT_HTML},
+    {"html-max-frames", required_argument, NULL, OPT_HTML_MAX_FRAMES},
+    {"html-details", required_argument, NULL, OPT_HTML_DETAILS},
+    {"html-max-lanes", required_argument, NULL, OPT_HTML_MAX_LANES},
     {"jobs", required_argument, NULL, 'j'},
     {NULL, 0, NULL, 0},
 };
@@ -615,6 +632,8 @@ static int read_main(int argc, char **argv, read_run *run) {
   keylog_init(keys);
   const char *har_path = NULL;
   const char *sarif_path = NULL;
+  const char *html_path = NULL;
+  read_report_limits html = {0};
   h2_observer_limits_default(&rs->o.lint_limits);
   bool immediate = false;
   uint32_t jobs = 0; /* 0: the cores available */
@@ -742,6 +761,21 @@ static int read_main(int argc, char **argv, read_run *run) {
     case OPT_IMMEDIATE:
       immediate = true;
       break;
+    case OPT_HTML:
+      html_path = p.arg;
+      break;
+    case OPT_HTML_MAX_FRAMES:
+      ok = cli_u32(&p, 1, UINT32_MAX, &v);
+      html.max_frames = v;
+      break;
+    case OPT_HTML_DETAILS:
+      ok = cli_u32(&p, 0, UINT32_MAX, &v);
+      html.max_details = v;
+      html.details_set = true;
+      break;
+    case OPT_HTML_MAX_LANES:
+      ok = cli_u32(&p, 1, 100000, &html.max_lanes);
+      break;
     case 'j':
       ok = cli_u32(&p, 1, READ_JOBS_MAX, &jobs);
       break;
@@ -807,6 +841,22 @@ static int read_main(int argc, char **argv, read_run *run) {
     }
     lint_sarif_rules(rs->sarif);
   }
+  if (html_path) {
+    char herr[256];
+    report_options ro = {.max_frames = html.max_frames,
+                         .max_details = html.details_set ? html.max_details : REPORT_MAX_DETAILS,
+                         .max_lanes = html.max_lanes,
+                         .redact = rs->o.po.redact,
+                         .title = rs->capture_name};
+    rs->report = report_open(html_path, &ro, herr, sizeof herr);
+    if (!rs->report) {
+      fprintf(stderr, "%s: %s\n", prog, herr);
+      header_scratch_free(&rs->scratch);
+      keylog_free(keys);
+      capture_file_set_free(&files);
+      return EXIT_INPUT;
+    }
+  }
   if (har_path) {
     char herr[256];
     rs->har = har_open(har_path, rs->o.po.redact, herr, sizeof herr);
@@ -846,7 +896,7 @@ static int read_main(int argc, char **argv, read_run *run) {
    * writer takes every connection's exchanges or findings (HAR, SARIF). */
   if (jobs == 0) jobs = default_jobs();
   read_workers workers = {0};
-  if (jobs > 1 && !rs->live && !from_stdin && !rs->har && !rs->sarif &&
+  if (jobs > 1 && !rs->live && !from_stdin && !rs->har && !rs->sarif && !rs->report &&
       !read_workers_start(&workers, jobs, rs))
     fprintf(stderr, "%s: out of memory for -j %u: decoding on one thread\n", prog, jobs);
   rs->tls = tlsdec_filter_new(keys, workers.jobs ? read_jobs_consumer(workers.jobs) : &fc);
@@ -898,6 +948,14 @@ static int read_main(int argc, char **argv, read_run *run) {
     }
   }
   rs->sarif = NULL;
+  if (rs->report && report_close(rs->report) != 0) {
+    fprintf(stderr, "%s: writing %s failed\n", prog, html_path);
+    if (rc == 0) {
+      rc = -1;
+      snprintf(err, sizeof err, "the HTML report is incomplete");
+    }
+  }
+  rs->report = NULL;
   if (rc != 0) {
     fprintf(stderr, "%s: %s\n", prog, err);
     return EXIT_INPUT;

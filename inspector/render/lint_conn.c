@@ -56,6 +56,30 @@ static const char *dir_name(int dir) {
   return dir == FLOW_DIR_S2C ? "s2c" : "c2s";
 }
 
+/* One finding as a JSON line (read --lint --json, the HTML report). */
+static void write_finding_json(out_buf *o, const held_finding *f, uint32_t conn,
+                               const char *sev_name) {
+  out_puts(o, "{\"v\":1,\"lint\":");
+  json_cstr(o, f->id);
+  out_puts(o, ",\"severity\":");
+  json_cstr(o, sev_name);
+  out_puts(o, ",\"conn\":");
+  out_u64(o, conn);
+  out_puts(o, ",\"ts\":");
+  out_fixed(o, f->ts, 6);
+  out_puts(o, ",\"dir\":");
+  json_cstr(o, dir_name(f->dir));
+  out_puts(o, ",\"stream\":");
+  out_u64(o, f->stream);
+  out_puts(o, ",\"frame\":");
+  out_u64(o, f->frame);
+  out_puts(o, ",\"section\":");
+  json_cstr(o, f->section);
+  out_puts(o, ",\"message\":");
+  json_cstr(o, f->message);
+  out_puts(o, "}\n");
+}
+
 /* Writes one finding: a text or JSON line, and a SARIF result. */
 static void write_finding(lint_conn *l, const held_finding *f) {
   const h2_conn *c = l->c;
@@ -74,28 +98,11 @@ static void write_finding(lint_conn *l, const held_finding *f) {
                                                      : "note",
                  msg, l->opt.artifact, loc);
   }
+  if (l->opt.json_copy) write_finding_json(l->opt.json_copy, f, conn, sev_name);
   out_buf *o = l->opt.out;
   if (!o) return;
   if (l->opt.json) {
-    out_puts(o, "{\"v\":1,\"lint\":");
-    json_cstr(o, f->id);
-    out_puts(o, ",\"severity\":");
-    json_cstr(o, sev_name);
-    out_puts(o, ",\"conn\":");
-    out_u64(o, conn);
-    out_puts(o, ",\"ts\":");
-    out_fixed(o, f->ts, 6);
-    out_puts(o, ",\"dir\":");
-    json_cstr(o, dir_name(f->dir));
-    out_puts(o, ",\"stream\":");
-    out_u64(o, f->stream);
-    out_puts(o, ",\"frame\":");
-    out_u64(o, f->frame);
-    out_puts(o, ",\"section\":");
-    json_cstr(o, f->section);
-    out_puts(o, ",\"message\":");
-    json_cstr(o, f->message);
-    out_puts(o, "}\n");
+    write_finding_json(o, f, conn, sev_name);
     return;
   }
   out_fixed(o, l->opt.abs_time ? f->ts : f->ts - l->opt.first_ts, 6);

@@ -1,0 +1,281 @@
+/* report_write.c — the HTML report of `read --html` (report_write.h): the
+ * page's fixed parts from report_assets.h around a data block written line
+ * by line as the capture is decoded. The block sits in a
+ * <script type="text/plain"> element, which ends at the first "</script":
+ * every '<' of the data is written as the JSON escape \u003c (only JSON
+ * strings can hold one), so no decoded byte can end the block or open a tag
+ * (HTML Living Standard §4.12.1.3, restrictions for contents of script
+ * elements). */
+#include "report_write.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "json_write.h"
+#include "report_assets.h"
+
+struct report_writer {
+  report_options opt;
+  int fd;
+  double first_ts;
+  bool started;                     /* report_start was called */
+  uint64_t frames, details;         /* frame lines and detail lines written */
+  uint64_t frames_over, bytes_over; /* frames beyond max_frames: counted only */
+  uint64_t blocks_over;             /* field blocks beyond max_frames */
+  out_buf file;                     /* the page as written to the file */
+  out_buf data;                     /* the data lines; flushed through escape_into_file */
+};
+
+/* The data buffer's flush: to the file with '<' escaped (see the top). */
+static bool escape_into_file(void *ctx, const char *p, size_t n) {
+  report_writer *w = ctx;
+  while (n) {
+    const char *lt = memchr(p, '<', n);
+    size_t run = lt ? (size_t)(lt - p) : n;
+    out_write(&w->file, p, run);
+    if (!lt) break;
+    out_write(&w->file, "\\u003c", 6);
+    p += run + 1;
+    n -= run + 1;
+  }
+  return !w->file.failed;
+}
+
+report_writer *report_open(const char *path, const report_options *opt, char *err, size_t errcap) {
+  report_writer *w = calloc(1, sizeof *w);
+  if (!w) {
+    snprintf(err, errcap, "out of memory");
+    return NULL;
+  }
+  w->opt = *opt;
+  if (!w->opt.max_frames) w->opt.max_frames = REPORT_MAX_FRAMES;
+  if (!w->opt.max_lanes) w->opt.max_lanes = REPORT_MAX_LANES;
+  /* Owner-only like --har: decoded header lists may hold credentials. */
+  if (!strcmp(path, "-"))
+    w->fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 0);
+  else
+    w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (w->fd < 0) {
+    snprintf(err, errcap, "cannot create %s: %s", path, strerror(errno));
+    free(w);
+    return NULL;
+  }
+  out_init(&w->file, w->fd);
+  out_init(&w->data, -1);
+  w->data.spill = escape_into_file;
+  w->data.spill_ctx = w;
+  out_write(&w->file, report_asset_head, report_asset_head_len);
+  /* The first line says what the page shows and with which limits. */
+  out_buf *o = &w->data;
+  out_puts(o, "R {\"v\":1,\"title\":");
+  json_cstr(o, opt->title ? opt->title : "");
+  out_puts(o, ",\"max_frames\":");
+  out_u64(o, w->opt.max_frames);
+  out_puts(o, ",\"max_details\":");
+  out_u64(o, w->opt.max_details);
+  out_puts(o, ",\"max_lanes\":");
+  out_u64(o, w->opt.max_lanes);
+  out_puts(o, ",\"library\":");
+  json_cstr(o, report_asset_library);
+  out_puts(o, "}\n");
+  return w;
+}
+
+void report_start(report_writer *w, double first_ts) {
+  if (w->started) return;
+  w->started = true;
+  w->first_ts = first_ts;
+  out_puts(&w->data, "B ");
+  out_fixed(&w->data, first_ts, 6);
+  out_putc(&w->data, '\n');
+}
+
+/* Microseconds since the capture's start. */
+static void put_time(report_writer *w, double ts) {
+  double us = floor((ts - w->first_ts) * 1e6 + 0.5);
+  out_i64(&w->data, us > 0 ? (int64_t)us : 0);
+}
+
+void report_conn_open(report_writer *w, const frame_meta *m, double ts) {
+  out_buf *o = &w->data;
+  out_puts(o, "C {\"conn\":");
+  out_u64(o, m->conn);
+  out_puts(o, ",\"t\":");
+  put_time(w, ts);
+  out_puts(o, ",\"src\":");
+  json_cstr(o, m->src);
+  out_puts(o, ",\"dst\":");
+  json_cstr(o, m->dst);
+  out_puts(o, "}\n");
+}
+
+/* What a short frame line says of the payload: the error code of RST_STREAM
+ * and GOAWAY, the increment of WINDOW_UPDATE, the promised stream of
+ * PUSH_PROMISE (the rest is in the detail lines). */
+static uint32_t frame_extra(const decoded_frame *d) {
+  const h2_frame *f = &d->frame;
+  if (d->frame_status != H2_OK || d->payload_skipped) return 0;
+  switch (f->hd.type) {
+  case H2_RST_STREAM:
+    return f->u.rst_stream.error_code;
+  case H2_GOAWAY:
+    return f->u.goaway.error_code;
+  case H2_WINDOW_UPDATE:
+    return f->u.window_update.increment;
+  case H2_PUSH_PROMISE:
+    return f->u.push_promise.promised_stream_id;
+  default:
+    return 0;
+  }
+}
+
+/* The value of the first field called name (a pseudo-header), or NULL. */
+static const h2_header *field_named(const decoded_frame *d, const char *name) {
+  size_t n = strlen(name);
+  for (size_t i = 0; i < d->header_count; i++)
+    if (d->headers[i].name_len == n && !memcmp(d->headers[i].name, name, n)) return &d->headers[i];
+  return NULL;
+}
+
+static void put_field(out_buf *o, const char *key, const h2_header *h, size_t max) {
+  if (!h) return;
+  out_puts(o, ",\"");
+  out_puts(o, key);
+  out_puts(o, "\":");
+  json_str(o, h->value, h->value_len < max ? h->value_len : max);
+}
+
+/* A completed field block: the table size after it (RFC 7541 §4.2) and the
+ * pseudo-fields the overview counts (requests, status codes). */
+static void block_line(report_writer *w, const frame_meta *m, const decoded_frame *d) {
+  out_buf *o = &w->data;
+  uint32_t stream = d->frame.hd.stream_id;
+  if (d->frame.hd.type == H2_PUSH_PROMISE && d->frame_status == H2_OK)
+    stream = d->frame.u.push_promise.promised_stream_id;
+  out_puts(o, "H {\"conn\":");
+  out_u64(o, m->conn);
+  out_puts(o, ",\"dir\":");
+  out_u64(o, (uint64_t)m->dir);
+  out_puts(o, ",\"stream\":");
+  out_u64(o, stream);
+  out_puts(o, ",\"t\":");
+  put_time(w, m->ts);
+  out_puts(o, ",\"table_size\":");
+  out_u64(o, d->table_size);
+  if (d->block_status != H2_OK) out_puts(o, ",\"error\":true");
+  put_field(o, "method", field_named(d, ":method"), 32);
+  put_field(o, "status", field_named(d, ":status"), 8);
+  put_field(o, "path", field_named(d, ":path"), REPORT_PATH_MAX);
+  out_puts(o, "}\n");
+}
+
+void report_frame(report_writer *w, const frame_meta *m, uint64_t packet, const decoded_frame *d) {
+  if (w->frames >= w->opt.max_frames) {
+    w->frames_over++;
+    w->bytes_over += d->frame.hd.length;
+    if (d->block_complete) w->blocks_over++;
+    return;
+  }
+  w->frames++;
+  out_buf *o = &w->data;
+  const h2_frame_header *hd = &d->frame.hd;
+  /* F conn dir stream type flags length t packet extra error */
+  out_puts(o, "F ");
+  out_u64(o, m->conn);
+  out_putc(o, ' ');
+  out_u64(o, (uint64_t)m->dir);
+  out_putc(o, ' ');
+  out_u64(o, hd->stream_id);
+  out_putc(o, ' ');
+  out_u64(o, hd->type);
+  out_putc(o, ' ');
+  out_u64(o, hd->flags);
+  out_putc(o, ' ');
+  out_u64(o, hd->length);
+  out_putc(o, ' ');
+  put_time(w, m->ts);
+  out_putc(o, ' ');
+  out_u64(o, packet);
+  out_putc(o, ' ');
+  out_u64(o, frame_extra(d));
+  out_putc(o, ' ');
+  out_u64(o, d->frame_status != H2_OK || (d->block_complete && d->block_status != H2_OK) ||
+                     d->note_count
+                 ? 1
+                 : 0);
+  out_putc(o, '\n');
+  if (w->details < w->opt.max_details) {
+    /* The decoded fields, as `read --json` prints them. */
+    w->details++;
+    print_options po = {.json = true, .redact = w->opt.redact};
+    out_puts(o, "J ");
+    frame_print(o, &po, m, d);
+  }
+  if (d->block_complete) block_line(w, m, d);
+}
+
+void report_windows(report_writer *w, const frame_meta *m, uint32_t stream, int64_t conn_window,
+                    int64_t stream_window) {
+  if (w->frames > w->opt.max_frames || w->frames_over) return;
+  out_buf *o = &w->data;
+  out_puts(o, "W ");
+  out_u64(o, m->conn);
+  out_putc(o, ' ');
+  out_u64(o, (uint64_t)m->dir);
+  out_putc(o, ' ');
+  out_u64(o, stream);
+  out_putc(o, ' ');
+  put_time(w, m->ts);
+  out_putc(o, ' ');
+  out_i64(o, conn_window);
+  out_putc(o, ' ');
+  out_i64(o, stream_window);
+  out_putc(o, '\n');
+}
+
+void report_event(report_writer *w, const frame_meta *m, const char *event, uint64_t offset,
+                  const char *message, const char *extra_json) {
+  print_options po = {.json = true};
+  out_puts(&w->data, "E ");
+  event_print(&w->data, &po, m, event, offset, message, extra_json);
+}
+
+void report_object(report_writer *w, const char *kind, const char *json, size_t len) {
+  out_buf *o = &w->data;
+  out_puts(o, "X {\"kind\":");
+  json_cstr(o, kind);
+  out_puts(o, ",\"data\":");
+  out_write(o, json, len);
+  out_puts(o, "}\n");
+}
+
+out_buf *report_findings_out(report_writer *w) {
+  return &w->data;
+}
+
+int report_close(report_writer *w) {
+  out_buf *o = &w->data;
+  /* What the limits left out, for the page to say so. */
+  out_puts(o, "A {\"frames_not_drawn\":");
+  out_u64(o, w->frames_over);
+  out_puts(o, ",\"bytes_not_drawn\":");
+  out_u64(o, w->bytes_over);
+  out_puts(o, ",\"blocks_not_drawn\":");
+  out_u64(o, w->blocks_over);
+  out_puts(o, ",\"frames\":");
+  out_u64(o, w->frames);
+  out_puts(o, ",\"details\":");
+  out_u64(o, w->details);
+  out_puts(o, "}\n");
+  bool ok = out_flush(o);
+  out_write(&w->file, report_asset_tail, report_asset_tail_len);
+  ok = out_flush(&w->file) && ok;
+  if (close(w->fd) != 0) ok = false;
+  free(w);
+  return ok ? 0 : -1;
+}

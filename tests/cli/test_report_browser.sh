@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# test_report_browser.sh — the HTML report (read --html) of every bundled
+# capture (corpus/captures, the TLS ones with their key logs) opened in
+# headless Chromium (tests/cli/report_browser.js): no console error, no
+# request leaves the page, one lane per stream that `read --json` shows,
+# every finding of `read --lint --json` in the page. Screenshots are kept in
+# the build directory's report-shots/ (build/test/report-shots).
+set -euo pipefail
+H=${H2SCOPE:?}
+S=${H2_SOURCE_DIR:?}
+build=$(cd "$(dirname "$H")" && pwd)
+npm_dir=$build/report-npm
+[ -d "$npm_dir/node_modules/playwright-core" ] || { echo "FAIL: no playwright-core in $npm_dir (cmake installs it)" >&2; exit 1; }
+command -v chromium >/dev/null || { echo "SKIP: no chromium (scripts/install-deps.sh --browsers)"; exit 77; }
+shots=$build/report-shots
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$shots"
+cd "$S/corpus/captures"
+echo '[' >"$work/cases.json"
+sep=
+n=0
+while IFS= read -r cap; do
+  name=${cap//\//_}
+  name=${name%.*}
+  key=()
+  [ -f "${cap%.*}.keylog" ] && key=(--keylog "${cap%.*}.keylog")
+  rc=0
+  "$H" read -q "${key[@]}" --html "$work/$name.html" "$cap" || rc=$?
+  # --html runs the linter: exit 1 when it found an error, as --lint does.
+  [ "$rc" -le 1 ] || { echo "FAIL: read --html $cap exited $rc" >&2; exit 1; }
+  grep -c 'Content-Security-Policy' "$work/$name.html" >/dev/null
+  if grep -Eo '(src|href)="(https?:)?//[^"]*' "$work/$name.html" >"$work/urls"; then
+    echo "FAIL: $cap: the report refers to outside addresses:" >&2
+    cat "$work/urls" >&2
+    exit 1
+  fi
+  # The streams of each connection, as read --json shows its frames.
+  streams=$("$H" read --json "${key[@]}" "$cap" | jq -s -c '
+      [.[] | select(.type_id != null and .stream != 0) | {conn, stream}] | unique
+      | group_by(.conn) | map({key: (.[0].conn | tostring), value: length}) | from_entries')
+  findings=$( ("$H" read --lint --json "${key[@]}" "$cap" || true) | jq -s '[.[] | select(.lint != null)] | length')
+  printf '%s{"name":"%s","html":"%s","streams":%s,"findings":%s}\n' "$sep" "$name" \
+    "$work/$name.html" "$streams" "$findings" >>"$work/cases.json"
+  sep=,
+  n=$((n + 1))
+done < <(find . -name '*.pcap' -o -name '*.pcapng' | sed 's|^\./||' | LC_ALL=C sort)
+echo ']' >>"$work/cases.json"
+[ "$n" -ge 10 ] || { echo "FAIL: only $n bundled captures found" >&2; exit 1; }
+NODE_PATH=$npm_dir/node_modules node "$S/tests/cli/report_browser.js" "$work/cases.json" "$shots"
+echo "report_browser: $n reports checked in Chromium, screenshots in $shots"
