@@ -19,16 +19,33 @@
 #include "json_write.h"
 #include "report_assets.h"
 
+/* What the writer keeps of one connection, in a small direct-mapped table
+ * (slot = connection id modulo REPORT_CONN_SLOTS): the last HPACK table size
+ * written per direction (a T line only when it changes) and the open time
+ * bin of frames beyond max_frames. A connection that loses its slot to
+ * another only costs a repeated T line or an early G line: memory stays
+ * fixed whatever the number of connections. */
+typedef struct conn_slot {
+  uint32_t conn; /* 0: free */
+  bool table_set[2];
+  uint32_t table[2];
+  int64_t bin; /* µs of the open bin's start; -1: none */
+  uint64_t bin_frames, bin_bytes;
+} conn_slot;
+
 struct report_writer {
   report_options opt;
   int fd;
   double first_ts;
   bool started;                     /* report_start was called */
   uint64_t frames, details;         /* frame lines and detail lines written */
-  uint64_t frames_over, bytes_over; /* frames beyond max_frames: counted only */
-  uint64_t blocks_over;             /* field blocks beyond max_frames */
-  out_buf file;                     /* the page as written to the file */
-  out_buf data;                     /* the data lines; flushed through escape_into_file */
+  uint64_t frames_over, bytes_over; /* frames beyond max_frames: binned */
+  /* The overview's counts over every frame (also those not drawn). */
+  uint64_t requests, blocks, frame_bytes, frame_count, frame_errors;
+  uint64_t status[6]; /* responses by class: [1] 1xx ... [5] 5xx, [0] other */
+  conn_slot slots[REPORT_CONN_SLOTS];
+  out_buf file; /* the page as written to the file */
+  out_buf data; /* the data lines; flushed through escape_into_file */
 };
 
 /* The data buffer's flush: to the file with '<' escaped (see the top). */
@@ -95,10 +112,10 @@ void report_start(report_writer *w, double first_ts) {
   out_putc(&w->data, '\n');
 }
 
+static int64_t micros(const report_writer *w, double ts);
 /* Microseconds since the capture's start. */
 static void put_time(report_writer *w, double ts) {
-  double us = floor((ts - w->first_ts) * 1e6 + 0.5);
-  out_i64(&w->data, us > 0 ? (int64_t)us : 0);
+  out_i64(&w->data, micros(w, ts));
 }
 
 void report_conn_open(report_writer *w, const frame_meta *m, double ts) {
@@ -134,6 +151,40 @@ static uint32_t frame_extra(const decoded_frame *d) {
   }
 }
 
+/* The connection's slot, taken over when another connection held it (its
+ * open bin written first). */
+static void flush_bin(report_writer *w, conn_slot *sl);
+static conn_slot *slot_of(report_writer *w, uint32_t conn) {
+  conn_slot *sl = &w->slots[conn % REPORT_CONN_SLOTS];
+  if (sl->conn != conn) {
+    if (sl->conn) flush_bin(w, sl);
+    *sl = (conn_slot){.conn = conn, .bin = -1};
+  }
+  return sl;
+}
+
+/* G conn t frames bytes: frames beyond max_frames, by REPORT_BIN_US bins. */
+static void flush_bin(report_writer *w, conn_slot *sl) {
+  if (sl->bin < 0) return;
+  out_buf *o = &w->data;
+  out_puts(o, "G ");
+  out_u64(o, sl->conn);
+  out_putc(o, ' ');
+  out_i64(o, sl->bin);
+  out_putc(o, ' ');
+  out_u64(o, sl->bin_frames);
+  out_putc(o, ' ');
+  out_u64(o, sl->bin_bytes);
+  out_putc(o, '\n');
+  sl->bin = -1;
+  sl->bin_frames = sl->bin_bytes = 0;
+}
+
+static int64_t micros(const report_writer *w, double ts) {
+  double us = floor((ts - w->first_ts) * 1e6 + 0.5);
+  return us > 0 ? (int64_t)us : 0;
+}
+
 /* The value of the first field called name (a pseudo-header), or NULL. */
 static const h2_header *field_named(const decoded_frame *d, const char *name) {
   size_t n = strlen(name);
@@ -142,49 +193,57 @@ static const h2_header *field_named(const decoded_frame *d, const char *name) {
   return NULL;
 }
 
-static void put_field(out_buf *o, const char *key, const h2_header *h, size_t max) {
-  if (!h) return;
-  out_puts(o, ",\"");
-  out_puts(o, key);
-  out_puts(o, "\":");
-  json_str(o, h->value, h->value_len < max ? h->value_len : max);
-}
-
-/* A completed field block: the table size after it (RFC 7541 §4.2) and the
- * pseudo-fields the overview counts (requests, status codes). */
-static void block_line(report_writer *w, const frame_meta *m, const decoded_frame *d) {
+/* A completed field block: counted for the overview (requests, responses
+ * by status class), and its HPACK dynamic table size (RFC 7541 §4.1) as a
+ * T line when it differs from the direction's last one. */
+static void field_block(report_writer *w, const frame_meta *m, const decoded_frame *d) {
+  w->blocks++;
+  if (field_named(d, ":method")) w->requests++;
+  const h2_header *st = field_named(d, ":status");
+  if (st) {
+    int cls =
+        st->value_len == 3 && st->value[0] >= '1' && st->value[0] <= '5' ? st->value[0] - '0' : 0;
+    w->status[cls]++;
+  }
+  conn_slot *sl = slot_of(w, m->conn);
+  int dir = m->dir ? 1 : 0;
+  if (sl->table_set[dir] && sl->table[dir] == d->table_size) return;
+  sl->table_set[dir] = true;
+  sl->table[dir] = d->table_size;
   out_buf *o = &w->data;
-  uint32_t stream = d->frame.hd.stream_id;
-  if (d->frame.hd.type == H2_PUSH_PROMISE && d->frame_status == H2_OK)
-    stream = d->frame.u.push_promise.promised_stream_id;
-  out_puts(o, "H {\"conn\":");
+  out_puts(o, "T ");
   out_u64(o, m->conn);
-  out_puts(o, ",\"dir\":");
-  out_u64(o, (uint64_t)m->dir);
-  out_puts(o, ",\"stream\":");
-  out_u64(o, stream);
-  out_puts(o, ",\"t\":");
+  out_putc(o, ' ');
+  out_u64(o, (uint64_t)dir);
+  out_putc(o, ' ');
   put_time(w, m->ts);
-  out_puts(o, ",\"table_size\":");
+  out_putc(o, ' ');
   out_u64(o, d->table_size);
-  if (d->block_status != H2_OK) out_puts(o, ",\"error\":true");
-  put_field(o, "method", field_named(d, ":method"), 32);
-  put_field(o, "status", field_named(d, ":status"), 8);
-  put_field(o, "path", field_named(d, ":path"), REPORT_PATH_MAX);
-  out_puts(o, "}\n");
+  out_putc(o, '\n');
 }
 
 void report_frame(report_writer *w, const frame_meta *m, uint64_t packet, const decoded_frame *d) {
+  const h2_frame_header *hd = &d->frame.hd;
+  bool bad =
+      d->frame_status != H2_OK || (d->block_complete && d->block_status != H2_OK) || d->note_count;
+  w->frame_count++;
+  w->frame_bytes += hd->length;
+  if (bad) w->frame_errors++;
+  if (d->block_complete) field_block(w, m, d);
   if (w->frames >= w->opt.max_frames) {
     w->frames_over++;
-    w->bytes_over += d->frame.hd.length;
-    if (d->block_complete) w->blocks_over++;
+    w->bytes_over += hd->length;
+    conn_slot *sl = slot_of(w, m->conn);
+    int64_t bin = micros(w, m->ts) / REPORT_BIN_US * REPORT_BIN_US;
+    if (sl->bin != bin) flush_bin(w, sl);
+    sl->bin = bin;
+    sl->bin_frames++;
+    sl->bin_bytes += hd->length;
     return;
   }
   w->frames++;
   out_buf *o = &w->data;
-  const h2_frame_header *hd = &d->frame.hd;
-  /* F conn dir stream type flags length t packet extra error */
+  /* F conn dir stream type flags length t packet extra problem */
   out_puts(o, "F ");
   out_u64(o, m->conn);
   out_putc(o, ' ');
@@ -204,10 +263,7 @@ void report_frame(report_writer *w, const frame_meta *m, uint64_t packet, const 
   out_putc(o, ' ');
   out_u64(o, frame_extra(d));
   out_putc(o, ' ');
-  out_u64(o, d->frame_status != H2_OK || (d->block_complete && d->block_status != H2_OK) ||
-                     d->note_count
-                 ? 1
-                 : 0);
+  out_u64(o, bad ? 1 : 0);
   out_putc(o, '\n');
   if (w->details < w->opt.max_details) {
     /* The decoded fields, as `read --json` prints them. */
@@ -216,12 +272,11 @@ void report_frame(report_writer *w, const frame_meta *m, uint64_t packet, const 
     out_puts(o, "J ");
     frame_print(o, &po, m, d);
   }
-  if (d->block_complete) block_line(w, m, d);
 }
 
 void report_windows(report_writer *w, const frame_meta *m, uint32_t stream, int64_t conn_window,
                     int64_t stream_window) {
-  if (w->frames > w->opt.max_frames || w->frames_over) return;
+  if (w->frames_over) return; /* past max_frames: no frame lines, no window lines */
   out_buf *o = &w->data;
   out_puts(o, "W ");
   out_u64(o, m->conn);
@@ -241,6 +296,13 @@ void report_windows(report_writer *w, const frame_meta *m, uint32_t stream, int6
 void report_event(report_writer *w, const frame_meta *m, const char *event, uint64_t offset,
                   const char *message, const char *extra_json) {
   print_options po = {.json = true};
+  if (m && !strcmp(event, "close")) {
+    conn_slot *sl = &w->slots[m->conn % REPORT_CONN_SLOTS];
+    if (sl->conn == m->conn) {
+      flush_bin(w, sl);
+      sl->conn = 0;
+    }
+  }
   out_puts(&w->data, "E ");
   event_print(&w->data, &po, m, event, offset, message, extra_json);
 }
@@ -260,15 +322,31 @@ out_buf *report_findings_out(report_writer *w) {
 
 int report_close(report_writer *w) {
   out_buf *o = &w->data;
-  /* What the limits left out, for the page to say so. */
-  out_puts(o, "A {\"frames_not_drawn\":");
+  for (size_t i = 0; i < REPORT_CONN_SLOTS; i++)
+    if (w->slots[i].conn) flush_bin(w, &w->slots[i]);
+  /* The overview's totals and what the limits left out. */
+  out_puts(o, "A {\"frames\":");
+  out_u64(o, w->frame_count);
+  out_puts(o, ",\"frame_bytes\":");
+  out_u64(o, w->frame_bytes);
+  out_puts(o, ",\"frame_errors\":");
+  out_u64(o, w->frame_errors);
+  out_puts(o, ",\"field_blocks\":");
+  out_u64(o, w->blocks);
+  out_puts(o, ",\"requests\":");
+  out_u64(o, w->requests);
+  out_puts(o, ",\"status\":{");
+  static const char *const cls[6] = {"other", "1xx", "2xx", "3xx", "4xx", "5xx"};
+  for (int i = 0; i < 6; i++) {
+    json_key(o, cls[i], i == 0);
+    out_u64(o, w->status[i]);
+  }
+  out_puts(o, "},\"frames_drawn\":");
+  out_u64(o, w->frames);
+  out_puts(o, ",\"frames_not_drawn\":");
   out_u64(o, w->frames_over);
   out_puts(o, ",\"bytes_not_drawn\":");
   out_u64(o, w->bytes_over);
-  out_puts(o, ",\"blocks_not_drawn\":");
-  out_u64(o, w->blocks_over);
-  out_puts(o, ",\"frames\":");
-  out_u64(o, w->frames);
   out_puts(o, ",\"details\":");
   out_u64(o, w->details);
   out_puts(o, "}\n");

@@ -3,13 +3,16 @@
  * read. The data is a block of lines inside the page (docs/report.md lists
  * them): connections, frames (one short line each, up to max_frames), the
  * decoded fields of the first max_details frames (frame_print's JSON), the
- * completed field blocks with the HPACK dynamic table size after them,
+ * HPACK dynamic table size where a field block changes it,
  * events (gaps, resyncs, closes, ...), lint findings (lint_conn's JSON
  * lines) and, where the decoder provides them, packet numbers, flow-control
- * windows and exchanges. Nothing is held per frame: memory stays that of the
- * output buffers whatever the capture's size; beyond max_frames frames are
- * counted, not listed, so the page stays small (a million frames: see
- * bench/README.md). The page's script draws it with the charting library. */
+ * windows and exchanges, and at the end the overview's totals. Nothing is
+ * held per frame: memory is the output buffers and a fixed table of
+ * REPORT_CONN_SLOTS connections whatever the capture's size; beyond
+ * max_frames, frames are counted per REPORT_BIN_US time bin and connection
+ * instead of listed, so the page stays small and still spans the whole
+ * capture (a million frames: see bench/README.md). The page's script draws it with the charting
+ * library. */
 #ifndef H2SCOPE_REPORT_WRITE_H
 #define H2SCOPE_REPORT_WRITE_H
 
@@ -24,7 +27,8 @@
 #define REPORT_MAX_FRAMES 200000 /* frame lines drawn one by one */
 #define REPORT_MAX_DETAILS 5000  /* frames whose decoded fields are kept */
 #define REPORT_MAX_LANES 200     /* stream lanes per connection before they aggregate */
-#define REPORT_PATH_MAX 256      /* bytes of :path kept per request */
+#define REPORT_BIN_US 1000       /* frames beyond max_frames: counted per 1 ms bin */
+#define REPORT_CONN_SLOTS 1024   /* connections the writer keeps state of at once */
 
 typedef struct report_options {
   uint64_t max_frames;  /* 0: REPORT_MAX_FRAMES */

@@ -5,6 +5,8 @@
 // of every connection, every finding in the findings table; a full-page
 // screenshot of each is kept. Used by tests/cli/test_report_browser.sh.
 //   node report_browser.js CASES.json SHOT_DIR
+//   node report_browser.js --time FILE.html [SHOT.png]   (bench/report.sh: one
+//     line of JSON with the time from navigation to the drawn page, in ms)
 // CASES.json: [{"name", "html", "streams": {"<conn>": n}, "findings": n}]
 'use strict';
 const fs = require('node:fs');
@@ -52,15 +54,50 @@ async function checkOne(browser, c, shots) {
   return { name: c.name, renderMs, lanes, findingRows, charts, requests: requests.length, problems };
 }
 
-(async () => {
-  const [casesFile, shots] = process.argv.slice(2);
-  const cases = JSON.parse(fs.readFileSync(casesFile, 'utf8'));
-  fs.mkdirSync(shots, { recursive: true });
-  const browser = await chromium.launch({
+async function timeOne(browser, html, shot) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  const errors = [];
+  let requests = 0;
+  context.on('request', () => requests++);
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(e.message));
+  const t0 = Date.now();
+  await page.goto('file://' + path.resolve(html), { waitUntil: 'load', timeout: 120000 });
+  const loadMs = Date.now() - t0;
+  await page.waitForSelector('body[data-ready="1"]', { timeout: 120000 });
+  const readyMs = Date.now() - t0;
+  // One more frame so that the canvases are painted.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+  const paintMs = Date.now() - t0;
+  if (shot) await page.screenshot({ path: shot });
+  const steps = await page.evaluate(() => ({ parse_ms: Number(document.body.dataset.msParse),
+    page_ms: Number(document.body.dataset.msPage), charts_ms: Number(document.body.dataset.msCharts) }));
+  const points = await page.$$eval('.waterfall', (w) => w.reduce((n, e) => n + Number(e.dataset.points || 0), 0));
+  await context.close();
+  return { load_ms: loadMs, ready_ms: readyMs, painted_ms: paintMs, ...steps, points, requests, errors };
+}
+
+function launch() {
+  return chromium.launch({
     executablePath: process.env.H2_CHROMIUM || '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+(async () => {
+  if (process.argv[2] === '--time') {
+    const browser = await launch();
+    const r = await timeOne(browser, process.argv[3], process.argv[4]);
+    await browser.close();
+    console.log(JSON.stringify(r));
+    process.exit(r.errors.length || r.requests !== 1 ? 1 : 0);
+  }
+  const [casesFile, shots] = process.argv.slice(2);
+  const cases = JSON.parse(fs.readFileSync(casesFile, 'utf8'));
+  fs.mkdirSync(shots, { recursive: true });
+  const browser = await launch();
   let failed = 0;
   try {
     for (const c of cases) {

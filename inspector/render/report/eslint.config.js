@@ -4,7 +4,7 @@
 const js = require('@eslint/js');
 
 const browser = { document: 'readonly', window: 'readonly', uPlot: 'readonly', module: 'writable',
-  require: 'readonly', console: 'readonly' };
+  require: 'readonly', console: 'readonly', performance: 'readonly', requestAnimationFrame: 'readonly' };
 
 module.exports = [
   js.configs.recommended,

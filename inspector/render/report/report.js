@@ -12,21 +12,22 @@ const H2Report = (function () {
   const END_STREAM = 0x1;
   /* The marks of a waterfall, one chart series each, in drawing order. */
   const MARKS = ['request headers', 'response headers', 'DATA', 'END_STREAM', 'RST_STREAM',
-    'PUSH_PROMISE', 'other frames', 'gap / resync', 'finding'];
+    'PUSH_PROMISE', 'other frames', 'gap / resync', 'finding', 'frames past the limit (binned)'];
 
   function typeName(t) {
     return t < TYPES.length ? TYPES[t] : 'type 0x' + t.toString(16);
   }
 
   function newConn(id) {
-    return { id, src: '', dst: '', t: 0, frames: [], blocks: [], windows: [], events: [],
+    return { id, src: '', dst: '', t: 0, frames: [], tables: [], windows: [], bins: [], events: [],
       findings: [], streams: new Set() };
   }
 
   /* The data block's lines into a model: report settings, connections with
-   * their frames (F, with J details), field blocks (H), windows (W), events
-   * (E), findings (JSON lines), exchanges (X) and what the limits left out
-   * (A). Unknown lines are skipped (a newer writer). */
+   * their frames (F, with J details), HPACK table sizes (T), windows (W),
+   * frames past the limit by time bin (G), events (E), findings (JSON
+   * lines), exchanges (X) and the totals (A). Unknown lines are skipped (a
+   * newer writer). */
   function parseData(text) {
     const model = { report: {}, base: 0, conns: new Map(), exchanges: [], left: {},
       findings: [], events: [] };
@@ -50,10 +51,12 @@ const H2Report = (function () {
         last = f;
       } else if (kind === 'J') {
         if (last) last.detail = JSON.parse(line.slice(2));
-      } else if (kind === 'H') {
-        const b = JSON.parse(line.slice(2));
-        b.t /= 1e6;
-        conn(b.conn).blocks.push(b);
+      } else if (kind === 'T') {
+        const v = line.slice(2).split(' ').map(Number);
+        conn(v[0]).tables.push({ dir: v[1], t: v[2] / 1e6, size: v[3] });
+      } else if (kind === 'G') {
+        const v = line.slice(2).split(' ').map(Number);
+        conn(v[0]).bins.push({ bin: true, t: v[1] / 1e6, frames: v[2], bytes: v[3] });
       } else if (kind === 'W') {
         const v = line.slice(2).split(' ').map(Number);
         conn(v[0]).windows.push({ dir: v[1], stream: v[2], t: v[3] / 1e6, conn_window: v[4],
@@ -133,6 +136,7 @@ const H2Report = (function () {
         pts.push({ t: e.t, mark: 7, lane: 0, ref: e });
     for (const f of c.findings)
       pts.push({ t: f.t, mark: 8, lane: lanes.laneOf.get(f.stream) ?? 1, ref: f });
+    for (const b of c.bins) pts.push({ t: b.t, mark: 9, lane: 0, ref: b });
     pts.sort((a, b) => a.t - b.t);
     const cols = [pts.map((p) => p.t)];
     for (let m = 0; m < MARKS.length; m++) cols.push(new Array(pts.length).fill(null));
@@ -159,14 +163,14 @@ const H2Report = (function () {
     return -1;
   }
 
-  /* HPACK dynamic table size after each field block (RFC 7541 §4.1), one
-   * column per direction: [x, client→server, server→client]. */
+  /* HPACK dynamic table size where a field block changed it (RFC 7541
+   * §4.1), one column per direction: [x, client→server, server→client]. */
   function tableSeries(c) {
     const xs = [], a = [], b = [];
-    for (const bl of [...c.blocks].sort((p, q) => p.t - q.t)) {
-      xs.push(bl.t);
-      a.push(bl.dir === 0 ? bl.table_size : null);
-      b.push(bl.dir === 1 ? bl.table_size : null);
+    for (const tb of [...c.tables].sort((p, q) => p.t - q.t)) {
+      xs.push(tb.t);
+      a.push(tb.dir === 0 ? tb.size : null);
+      b.push(tb.dir === 1 ? tb.size : null);
     }
     return [xs, a, b];
   }
@@ -193,29 +197,24 @@ const H2Report = (function () {
     return splits.map((v) => v.toFixed(decimals));
   }
 
-  /* The capture at a glance. */
+  /* The capture at a glance: the writer's totals (every frame, also those
+   * past the limit), the events and findings, the time span. */
   function overview(model) {
-    const o = { connections: model.conns.size, frames: 0, bytes: 0, requests: 0, statuses: {},
-      frameErrors: 0, events: {}, findings: { error: 0, warning: 0, info: 0 }, start: 0, end: 0 };
+    const a = model.left;
+    const o = { connections: model.conns.size, frames: a.frames || 0,
+      bytes: (a.frame_bytes || 0) + 9 * (a.frames || 0), requests: a.requests || 0,
+      statuses: a.status || {}, frameErrors: a.frame_errors || 0, events: {},
+      findings: { error: 0, warning: 0, info: 0 }, start: 0, end: 0 };
     for (const c of model.conns.values()) {
-      for (const f of c.frames) {
-        o.frames++;
-        o.bytes += f.length + 9;
-        if (f.error) o.frameErrors++;
-        if (f.t > o.end) o.end = f.t;
-      }
-      for (const b of c.blocks) {
-        if (b.method !== undefined) o.requests++;
-        if (b.status !== undefined) o.statuses[b.status] = (o.statuses[b.status] || 0) + 1;
-      }
+      const last = c.frames.length ? c.frames[c.frames.length - 1].t : 0;
+      const lastBin = c.bins.length ? c.bins[c.bins.length - 1].t : 0;
+      o.end = Math.max(o.end, last, lastBin);
     }
     for (const e of model.events) {
       o.events[e.event] = (o.events[e.event] || 0) + 1;
       if (e.t > o.end) o.end = e.t;
     }
     for (const f of model.findings) o.findings[f.severity] = (o.findings[f.severity] || 0) + 1;
-    o.frames += model.left.frames_not_drawn || 0;
-    o.bytes += (model.left.bytes_not_drawn || 0) + 9 * (model.left.frames_not_drawn || 0);
     return o;
   }
 
@@ -235,7 +234,7 @@ function h2el(tag, attrs, ...kids) {
 }
 
 const MARK_COLORS = ['#1f77b4', '#2ca02c', '#9ecae1', '#111111', '#d62728', '#9467bd', '#aaaaaa',
-  '#ff7f0e', '#e377c2'];
+  '#ff7f0e', '#e377c2', '#8c564b'];
 
 function showDetail(ref) {
   const body = document.getElementById('detail-body');
@@ -245,6 +244,10 @@ function showDetail(ref) {
     body.append(h2el('p', {}, h2el('b', { class: 'sev-' + ref.severity }, ref.severity + ' ' + ref.lint)),
       h2el('p', {}, ref.message), h2el('p', { class: 'note' },
         `${ref.section}; stream ${ref.stream}, frame ${ref.frame}, ${ref.dir}, t=${ref.t.toFixed(6)} s`));
+    return;
+  }
+  if (ref.bin) {
+    body.append(h2el('p', {}, `${ref.frames} frames (${ref.bytes} payload bytes) from ${ref.t.toFixed(3)} s, past --html-max-frames: counted per millisecond, not drawn one by one.`));
     return;
   }
   if (ref.event) {
@@ -323,8 +326,8 @@ function connSection(model, c, open) {
     drawn = true;
     const wf = drawWaterfall(wfHolder, c, lanes);
     wfHolder.dataset.points = wf.wf.cols[0].length;
-    if (c.blocks.length)
-      drawLines(tblHolder, 'table size (bytes) after each field block', ['client → server', 'server → client'], H2Report.tableSeries(c), true);
+    if (c.tables.length)
+      drawLines(tblHolder, 'table size (bytes) after the field blocks that changed it', ['client → server', 'server → client'], H2Report.tableSeries(c), true);
     else tblHolder.append(h2el('p', { class: 'note' }, 'No field blocks.'));
     if (c.windows.length) {
       const pick = h2el('select', {}, ...[...c.streams].sort((a, b) => a - b).map((s) => h2el('option', { value: s }, 'stream ' + s)));
@@ -349,7 +352,7 @@ function connSection(model, c, open) {
 function renderOverview(model) {
   const o = H2Report.overview(model);
   const card = (k, v) => h2el('div', { class: 'card' }, h2el('b', {}, String(v)), k);
-  const statuses = Object.entries(o.statuses).sort().map(([s, n]) => `${s}: ${n}`).join(', ') || 'none';
+  const statuses = Object.entries(o.statuses).filter(([, n]) => n).map(([s, n]) => `${s}: ${n}`).join(', ') || 'none';
   const events = ['gap', 'resync', 'truncated', 'decode-error'].map((e) => `${e} ${o.events[e] || 0}`).join(', ');
   document.getElementById('overview-body').replaceChildren(
     h2el('div', { class: 'cards' }, card('connections', o.connections), card('frames', o.frames),
@@ -387,13 +390,15 @@ function renderExchanges(model) {
 }
 
 function renderReport() {
+  const t0 = performance.now();
   const model = H2Report.parseData(document.getElementById('h2-data').textContent);
+  const t1 = performance.now();
   window.h2report = model;
   document.getElementById('title').textContent = model.report.title || '';
   document.getElementById('library').textContent = model.report.library || 'uPlot';
   const left = model.left.frames_not_drawn || 0;
   document.getElementById('limits').textContent =
-    `Frames drawn one by one: ${model.left.frames || 0}` + (left ? `; ${left} more counted but not drawn (--html-max-frames ${model.report.max_frames})` : '') +
+    `Frames drawn one by one: ${model.left.frames_drawn || 0}` + (left ? `; ${left} more counted per millisecond, not drawn one by one (--html-max-frames ${model.report.max_frames})` : '') +
     `; decoded fields kept for ${model.left.details || 0} (--html-details); more than ${model.report.max_lanes} streams of a connection share one lane.`;
   renderOverview(model);
   const sections = new Map();
@@ -406,7 +411,13 @@ function renderReport() {
   }
   renderFindings(model, sections);
   renderExchanges(model);
+  const t2 = performance.now();
   for (const s of sections.values()) s.h2draw();
+  const t3 = performance.now();
+  // How long each step took (bench/report.sh reads them).
+  document.body.dataset.msParse = Math.round(t1 - t0);
+  document.body.dataset.msPage = Math.round(t2 - t1);
+  document.body.dataset.msCharts = Math.round(t3 - t2);
   document.body.dataset.ready = '1';
 }
 

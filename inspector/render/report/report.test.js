@@ -14,9 +14,9 @@ const DATA = [
   'F 1 0 0 4 0 12 10 0 0 0',
   'J {"v":1,"conn":1,"type":"SETTINGS","settings":[]}',
   'F 1 0 1 1 5 20 2000 7 0 0',
-  'H {"conn":1,"dir":0,"stream":1,"t":2000,"table_size":60,"method":"GET","path":"/a"}',
+  'T 1 0 2000 60',
   'F 1 1 1 1 4 10 3000 8 0 0',
-  'H {"conn":1,"dir":1,"stream":1,"t":3000,"table_size":40,"status":"200"}',
+  'T 1 1 3000 40',
   'F 1 1 1 0 1 100 4000 9 0 0',
   'F 1 0 3 1 5 20 5000 10 0 0',
   'F 1 0 5 3 0 4 6000 11 8 1',
@@ -25,7 +25,8 @@ const DATA = [
   'E {"v":1,"conn":1,"ts":1000.0045,"dir":"s2c","event":"gap","offset":5,"message":"lost"}',
   '{"v":1,"lint":"rapid-reset","severity":"warning","conn":1,"ts":1000.006,"dir":"c2s","stream":5,"frame":6,"section":"RFC 9113 §5.4","message":"m"}',
   'Q an unknown line is skipped',
-  'A {"frames_not_drawn":3,"bytes_not_drawn":30,"blocks_not_drawn":0,"frames":7,"details":1}',
+  'G 1 8000 3 30',
+  'A {"frames":10,"frame_bytes":216,"frame_errors":1,"field_blocks":2,"requests":1,"status":{"other":0,"1xx":0,"2xx":1,"3xx":0,"4xx":0,"5xx":0},"frames_drawn":7,"frames_not_drawn":3,"bytes_not_drawn":30,"details":1}',
 ].join('\n');
 
 test('parseData reads every kind of line', () => {
@@ -41,7 +42,8 @@ test('parseData reads every kind of line', () => {
   assert.equal(c.frames[5].extra, 8);
   assert.equal(c.frames[5].error, true);
   assert.deepEqual([...c.streams].sort(), [1, 3, 5, 7]);
-  assert.equal(c.blocks.length, 2);
+  assert.equal(c.tables.length, 2);
+  assert.deepEqual(c.bins, [{ bin: true, t: 0.008, frames: 3, bytes: 30 }]);
   assert.equal(c.windows[0].conn_window, 65435);
   assert.equal(c.events[0].event, 'gap');
   assert.ok(Math.abs(c.events[0].t - 0.0045) < 1e-9);
@@ -79,7 +81,7 @@ test('waterfallData aligns frames, gaps and findings in time order', () => {
   const lanes = R.lanesOf(c, 10);
   const wf = R.waterfallData(c, lanes);
   assert.equal(wf.cols.length, 1 + R.MARKS.length);
-  assert.equal(wf.cols[0].length, 7 + 1 + 1);
+  assert.equal(wf.cols[0].length, 7 + 1 + 1 + 1);
   for (let i = 1; i < wf.cols[0].length; i++) assert.ok(wf.cols[0][i - 1] <= wf.cols[0][i]);
   const gap = wf.refs.findIndex((r) => r.event === 'gap');
   assert.equal(wf.cols[1 + 7][gap], 0);
@@ -107,13 +109,14 @@ test('tableSeries and windowSeries keep the directions apart', () => {
   assert.deepEqual(R.windowSeries(c, 3)[4], [null]);
 });
 
-test('overview counts requests, statuses, findings and what was not drawn', () => {
+test('overview takes the totals, counts events and findings, spans the bins', () => {
   const o = R.overview(R.parseData(DATA));
   assert.equal(o.connections, 1);
   assert.equal(o.requests, 1);
-  assert.deepEqual(o.statuses, { 200: 1 });
+  assert.equal(o.statuses['2xx'], 1);
   assert.equal(o.frames, 10);
-  assert.equal(o.bytes, 186 + 7 * 9 + 30 + 27);
+  assert.equal(o.bytes, 216 + 10 * 9);
+  assert.equal(o.end, 0.008);
   assert.equal(o.findings.warning, 1);
   assert.equal(o.frameErrors, 1);
   assert.equal(o.events.gap, 1);
