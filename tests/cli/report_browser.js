@@ -72,7 +72,7 @@ async function timeOne(browser, html, shot) {
   const paintMs = Date.now() - t0;
   if (shot) await page.screenshot({ path: shot });
   const steps = await page.evaluate(() => ({ parse_ms: Number(document.body.dataset.msParse),
-    page_ms: Number(document.body.dataset.msPage), charts_ms: Number(document.body.dataset.msCharts) }));
+    start_ms: Number(document.body.dataset.msStart), page_ms: Number(document.body.dataset.msPage), charts_ms: Number(document.body.dataset.msCharts) }));
   const points = await page.$$eval('.waterfall', (w) => w.reduce((n, e) => n + Number(e.dataset.points || 0), 0));
   await context.close();
   return { load_ms: loadMs, ready_ms: readyMs, painted_ms: paintMs, ...steps, points, requests, errors };

@@ -413,12 +413,17 @@ function renderReport() {
   renderExchanges(model);
   const t2 = performance.now();
   for (const s of sections.values()) s.h2draw();
-  const t3 = performance.now();
-  // How long each step took (bench/report.sh reads them).
-  document.body.dataset.msParse = Math.round(t1 - t0);
-  document.body.dataset.msPage = Math.round(t2 - t1);
-  document.body.dataset.msCharts = Math.round(t3 - t2);
-  document.body.dataset.ready = '1';
+  // The library draws in a microtask after each chart is made: the page is
+  // ready once those ran (a task later).
+  setTimeout(() => {
+    const t3 = performance.now();
+    // How long each step took (bench/report.sh reads them).
+    document.body.dataset.msStart = Math.round(t0);
+    document.body.dataset.msParse = Math.round(t1 - t0);
+    document.body.dataset.msPage = Math.round(t2 - t1);
+    document.body.dataset.msCharts = Math.round(t3 - t2);
+    document.body.dataset.ready = '1';
+  }, 0);
 }
 
 if (typeof module !== 'undefined') module.exports = H2Report;
