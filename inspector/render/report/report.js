@@ -124,13 +124,41 @@ const H2Report = (function () {
     return 6;
   }
 
+  /* Time bins of the aggregated lane: its frames are drawn as one mark per
+   * kind and bin (a bin is 1/AGG_BINS of the connection's span). */
+  const AGG_BINS = 2000;
+
   /* The waterfall as the library's aligned columns: x (seconds), then one
    * column per mark with the lane of the frame (null elsewhere). Frames,
    * gap/resync events and findings are merged in time order; refs[i] is
-   * what point i is. */
+   * what point i is. Frames on the aggregated lane (lanesOf) are binned:
+   * their ref counts the frames and bytes of the bin. */
   function waterfallData(c, lanes) {
     const pts = [];
-    for (const f of c.frames) pts.push({ t: f.t, mark: markOf(f), lane: lanes.laneOf.get(f.stream) ?? 1, ref: f });
+    const last = lanes.lanes[lanes.lanes.length - 1];
+    const aggLane = last.aggregated ? lanes.lanes.length - 1 : -1;
+    const t0 = c.frames.length ? c.frames[0].t : 0;
+    const span = c.frames.length ? c.frames[c.frames.length - 1].t - t0 : 0;
+    const width = span > 0 ? span / AGG_BINS : 1;
+    const bins = new Map();
+    for (const f of c.frames) {
+      const lane = lanes.laneOf.get(f.stream) ?? 1;
+      const mark = markOf(f);
+      if (lane !== aggLane) {
+        pts.push({ t: f.t, mark, lane, ref: f });
+        continue;
+      }
+      const key = mark * (AGG_BINS + 1) + Math.min(AGG_BINS, Math.floor((f.t - t0) / width));
+      const b = bins.get(key);
+      if (b) {
+        b.ref.frames++;
+        b.ref.bytes += f.length;
+      } else {
+        const ref = { agg: true, t: f.t, mark: MARKS[mark], frames: 1, bytes: f.length, first: f };
+        bins.set(key, { t: f.t, mark, lane, ref });
+      }
+    }
+    pts.push(...bins.values());
     for (const e of c.events)
       if (e.event === 'gap' || e.event === 'resync' || e.event === 'truncated')
         pts.push({ t: e.t, mark: 7, lane: 0, ref: e });
@@ -244,6 +272,10 @@ function showDetail(ref) {
     body.append(h2el('p', {}, h2el('b', { class: 'sev-' + ref.severity }, ref.severity + ' ' + ref.lint)),
       h2el('p', {}, ref.message), h2el('p', { class: 'note' },
         `${ref.section}; stream ${ref.stream}, frame ${ref.frame}, ${ref.dir}, t=${ref.t.toFixed(6)} s`));
+    return;
+  }
+  if (ref.agg) {
+    body.append(h2el('p', {}, `${ref.frames} ${ref.mark} frames (${ref.bytes} payload bytes) of the streams that share the last lane, from ${ref.t.toFixed(6)} s (binned: more streams than --html-max-lanes).`));
     return;
   }
   if (ref.bin) {

@@ -128,3 +128,21 @@ test('timeLabels shows as many decimals as the tick step needs', () => {
   assert.deepEqual(R.timeLabels([0, 10, 20]), ['0', '10', '20']);
   assert.deepEqual(R.timeLabels([3]), ['3']);
 });
+
+test('waterfallData bins the frames of the aggregated lane', () => {
+  const c = R.parseData(DATA).conns.get(1);
+  const lanes = R.lanesOf(c, 1); // streams 3, 5, 7 share a lane
+  const wf = R.waterfallData(c, lanes);
+  const agg = wf.refs.filter((r) => r.agg);
+  // stream 3 HEADERS+END_STREAM, stream 5 RST_STREAM, stream 7 HEADERS+END_STREAM: the two
+  // END_STREAM marks are in different bins (2 ms apart in a 7 ms span of 2000 bins)
+  assert.equal(agg.length, 3);
+  assert.equal(agg.reduce((n, r) => n + r.frames, 0), 3);
+  const one = R.lanesOf(c, 1);
+  c.frames.push({ ...c.frames[6], t: c.frames[6].t, index: 99 });
+  const wf2 = R.waterfallData(c, one);
+  const seven = wf2.refs.filter((r) => r.agg && r.first.stream === 7);
+  assert.equal(seven.length, 1);
+  assert.equal(seven[0].frames, 2);
+  assert.equal(seven[0].bytes, 40);
+});
