@@ -215,6 +215,29 @@ START_TEST(more_connections_than_slots) {
 }
 END_TEST
 
+START_TEST(exchanges_listed_then_counted) {
+  char path[512];
+  report_writer *w = open_report("exchanges.html", 0, 0, path, sizeof path);
+  for (int i = 0; i < REPORT_MAX_EXCHANGES + 5; i++) {
+    out_buf *o = report_exchange_out(w);
+    if (i < REPORT_MAX_EXCHANGES) {
+      ck_assert_ptr_nonnull(o);
+      out_puts(o, "{\"v\":1,\"exchange\":{\"conn\":1,\"path\":\"/<x>\"}}\n");
+    } else {
+      ck_assert_ptr_null(o);
+    }
+  }
+  ck_assert_int_eq(report_close(w), 0);
+  char *page = slurp(path, NULL);
+  char *d = data_block(page);
+  ck_assert_uint_eq(count_lines(d, "X {\"v\":1,\"exchange\":{\"conn\":1,\"path\":\"/\\u003cx>\"}}"),
+                    REPORT_MAX_EXCHANGES);
+  ck_assert_ptr_nonnull(strstr(d, "\"exchanges\":20005,\"exchanges_listed\":20000}"));
+  free(d);
+  free(page);
+}
+END_TEST
+
 START_TEST(open_error) {
   report_options ro = {0};
   char err[256] = "";
@@ -232,6 +255,7 @@ int main(void) {
   tcase_add_test(tc, frames_past_the_limit_are_binned);
   tcase_add_test(tc, table_size_only_where_it_changes);
   tcase_add_test(tc, more_connections_than_slots);
+  tcase_add_test(tc, exchanges_listed_then_counted);
   tcase_add_test(tc, open_error);
   suite_add_tcase(s, tc);
   return run_suite(s);

@@ -37,9 +37,10 @@ struct report_writer {
   report_options opt;
   int fd;
   double first_ts;
-  bool started;                     /* report_start was called */
-  uint64_t frames, details;         /* frame lines and detail lines written */
-  uint64_t frames_over, bytes_over; /* frames beyond max_frames: binned */
+  bool started;                       /* report_start was called */
+  uint64_t frames, details;           /* frame lines and detail lines written */
+  uint64_t frames_over, bytes_over;   /* frames beyond max_frames: binned */
+  uint64_t exchanges, exchanges_over; /* listed, and counted past REPORT_MAX_EXCHANGES */
   /* The overview's counts over every frame (also those not drawn). */
   uint64_t requests, blocks, frame_bytes, frame_count, frame_errors;
   uint64_t status[6]; /* responses by class: [1] 1xx ... [5] 5xx, [0] other */
@@ -274,22 +275,28 @@ void report_frame(report_writer *w, const frame_meta *m, uint64_t packet, const 
   }
 }
 
-void report_windows(report_writer *w, const frame_meta *m, uint32_t stream, int64_t conn_window,
-                    int64_t stream_window) {
+void report_windows(report_writer *w, const frame_meta *m, uint32_t stream, bool stream_known,
+                    const int64_t conn_window[2], const int64_t stream_window[2]) {
   if (w->frames_over) return; /* past max_frames: no frame lines, no window lines */
+  /* W conn stream t client_conn server_conn client_stream server_stream */
   out_buf *o = &w->data;
   out_puts(o, "W ");
   out_u64(o, m->conn);
   out_putc(o, ' ');
-  out_u64(o, (uint64_t)m->dir);
-  out_putc(o, ' ');
-  out_u64(o, stream);
+  out_u64(o, stream_known ? stream : 0);
   out_putc(o, ' ');
   put_time(w, m->ts);
-  out_putc(o, ' ');
-  out_i64(o, conn_window);
-  out_putc(o, ' ');
-  out_i64(o, stream_window);
+  for (int i = 0; i < 2; i++) {
+    out_putc(o, ' ');
+    out_i64(o, conn_window[i]);
+  }
+  for (int i = 0; i < 2; i++) {
+    out_putc(o, ' ');
+    if (stream_known && stream)
+      out_i64(o, stream_window[i]);
+    else
+      out_putc(o, '-');
+  }
   out_putc(o, '\n');
 }
 
@@ -307,13 +314,14 @@ void report_event(report_writer *w, const frame_meta *m, const char *event, uint
   event_print(&w->data, &po, m, event, offset, message, extra_json);
 }
 
-void report_object(report_writer *w, const char *kind, const char *json, size_t len) {
-  out_buf *o = &w->data;
-  out_puts(o, "X {\"kind\":");
-  json_cstr(o, kind);
-  out_puts(o, ",\"data\":");
-  out_write(o, json, len);
-  out_puts(o, "}\n");
+out_buf *report_exchange_out(report_writer *w) {
+  if (w->exchanges >= REPORT_MAX_EXCHANGES) {
+    w->exchanges_over++;
+    return NULL;
+  }
+  w->exchanges++;
+  out_puts(&w->data, "X ");
+  return &w->data;
 }
 
 out_buf *report_findings_out(report_writer *w) {
@@ -349,6 +357,10 @@ int report_close(report_writer *w) {
   out_u64(o, w->bytes_over);
   out_puts(o, ",\"details\":");
   out_u64(o, w->details);
+  out_puts(o, ",\"exchanges\":");
+  out_u64(o, w->exchanges + w->exchanges_over);
+  out_puts(o, ",\"exchanges_listed\":");
+  out_u64(o, w->exchanges);
   out_puts(o, "}\n");
   bool ok = out_flush(o);
   out_write(&w->file, report_asset_tail, report_asset_tail_len);

@@ -24,11 +24,12 @@
 #include "frame_print.h"
 #include "out_buf.h"
 
-#define REPORT_MAX_FRAMES 200000 /* frame lines drawn one by one */
-#define REPORT_MAX_DETAILS 5000  /* frames whose decoded fields are kept */
-#define REPORT_MAX_LANES 200     /* stream lanes per connection before they aggregate */
-#define REPORT_BIN_US 1000       /* frames beyond max_frames: counted per 1 ms bin */
-#define REPORT_CONN_SLOTS 1024   /* connections the writer keeps state of at once */
+#define REPORT_MAX_FRAMES 200000   /* frame lines drawn one by one */
+#define REPORT_MAX_DETAILS 5000    /* frames whose decoded fields are kept */
+#define REPORT_MAX_LANES 200       /* stream lanes per connection before they aggregate */
+#define REPORT_MAX_EXCHANGES 20000 /* exchanges listed; the rest are counted */
+#define REPORT_BIN_US 1000         /* frames beyond max_frames: counted per 1 ms bin */
+#define REPORT_CONN_SLOTS 1024     /* connections the writer keeps state of at once */
 
 typedef struct report_options {
   uint64_t max_frames;  /* 0: REPORT_MAX_FRAMES */
@@ -52,16 +53,18 @@ void report_conn_open(report_writer *w, const frame_meta *m, double ts);
 /* A decoded frame (m->ts absolute); packet: the capture's packet number that
  * completed it, 0 when unknown. */
 void report_frame(report_writer *w, const frame_meta *m, uint64_t packet, const decoded_frame *d);
-/* Flow-control windows after a frame (RFC 9113 §6.9): what the sender of
- * direction dir may still send on the connection and on the stream. */
-void report_windows(report_writer *w, const frame_meta *m, uint32_t stream, int64_t conn_window,
-                    int64_t stream_window);
+/* Flow-control windows after a frame that changed one (RFC 9113 §6.9):
+ * what the client ([0]) and the server ([1]) may still send on the
+ * connection and, when stream_known, on `stream`. */
+void report_windows(report_writer *w, const frame_meta *m, uint32_t stream, bool stream_known,
+                    const int64_t conn_window[2], const int64_t stream_window[2]);
 /* An event of the read sink (m->ts absolute; extra_json as event_print). */
 void report_event(report_writer *w, const frame_meta *m, const char *event, uint64_t offset,
                   const char *message, const char *extra_json);
-/* One pre-rendered JSON object (no newline) of a kind the page knows:
- * "exchange". */
-void report_object(report_writer *w, const char *kind, const char *json, size_t len);
+/* Where one exchange goes as a JSON line (exchange_print's, ending in a
+ * newline; talk/exchange.h), after its "X " prefix; NULL past
+ * REPORT_MAX_EXCHANGES (counted for the totals). */
+out_buf *report_exchange_out(report_writer *w);
 /* Where lint_conn writes the findings as JSON lines (lint_options.json_copy). */
 out_buf *report_findings_out(report_writer *w);
 /* Writes the rest of the page and closes the file: 0, or -1 when a write

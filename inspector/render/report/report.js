@@ -12,7 +12,8 @@ const H2Report = (function () {
   const END_STREAM = 0x1;
   /* The marks of a waterfall, one chart series each, in drawing order. */
   const MARKS = ['request headers', 'response headers', 'DATA', 'END_STREAM', 'RST_STREAM',
-    'PUSH_PROMISE', 'other frames', 'gap / resync', 'finding', 'frames past the limit (binned)'];
+    'PUSH_PROMISE', 'other frames', 'gap / resync', 'finding', 'frames past the limit (binned)',
+    'window stall'];
 
   function typeName(t) {
     return t < TYPES.length ? TYPES[t] : 'type 0x' + t.toString(16);
@@ -58,9 +59,9 @@ const H2Report = (function () {
         const v = line.slice(2).split(' ').map(Number);
         conn(v[0]).bins.push({ bin: true, t: v[1] / 1e6, frames: v[2], bytes: v[3] });
       } else if (kind === 'W') {
-        const v = line.slice(2).split(' ').map(Number);
-        conn(v[0]).windows.push({ dir: v[1], stream: v[2], t: v[3] / 1e6, conn_window: v[4],
-          stream_window: v[5] });
+        // W conn stream t client_conn server_conn client_stream server_stream ('-': unknown)
+        const v = line.slice(2).split(' ').map((x) => (x === '-' ? null : Number(x)));
+        conn(v[0]).windows.push({ stream: v[1], t: v[2] / 1e6, conn: [v[3], v[4]], stream_window: [v[5], v[6]] });
       } else if (kind === 'E') {
         const e = JSON.parse(line.slice(2));
         e.t = Math.max(0, e.ts - model.base);
@@ -82,7 +83,8 @@ const H2Report = (function () {
       } else if (kind === 'R') {
         model.report = JSON.parse(line.slice(2));
       } else if (kind === 'X') {
-        model.exchanges.push(JSON.parse(line.slice(2)));
+        const x = JSON.parse(line.slice(2));
+        model.exchanges.push(x.exchange || x);
       } else if (kind === 'A') {
         model.left = JSON.parse(line.slice(2));
       }
@@ -159,9 +161,12 @@ const H2Report = (function () {
       }
     }
     pts.push(...bins.values());
-    for (const e of c.events)
+    for (const e of c.events) {
       if (e.event === 'gap' || e.event === 'resync' || e.event === 'truncated')
         pts.push({ t: e.t, mark: 7, lane: 0, ref: e });
+      else if (e.event === 'stall-begin' || e.event === 'stall-end')
+        pts.push({ t: e.t, mark: 10, lane: lanes.laneOf.get(e.stream) ?? 1, ref: e });
+    }
     for (const f of c.findings)
       pts.push({ t: f.t, mark: 8, lane: lanes.laneOf.get(f.stream) ?? 1, ref: f });
     for (const b of c.bins) pts.push({ t: b.t, mark: 9, lane: 0, ref: b });
@@ -203,18 +208,24 @@ const H2Report = (function () {
     return [xs, a, b];
   }
 
-  /* Flow-control windows over time (RFC 9113 §6.9.1): the connection's per
-   * direction and the chosen stream's per direction. */
+  /* Flow-control windows over time (RFC 9113 §6.9.1): what the client and
+   * the server may still send on the connection, and on the chosen stream
+   * (its points only where a frame of that stream changed them). */
   function windowSeries(c, stream) {
     const xs = [], cols = [[], [], [], []];
     for (const w of c.windows) {
       xs.push(w.t);
-      cols[0].push(w.dir === 0 ? w.conn_window : null);
-      cols[1].push(w.dir === 1 ? w.conn_window : null);
-      cols[2].push(w.dir === 0 && w.stream === stream ? w.stream_window : null);
-      cols[3].push(w.dir === 1 && w.stream === stream ? w.stream_window : null);
+      cols[0].push(w.conn[0]);
+      cols[1].push(w.conn[1]);
+      cols[2].push(w.stream === stream ? w.stream_window[0] : null);
+      cols[3].push(w.stream === stream ? w.stream_window[1] : null);
     }
     return [xs, ...cols];
+  }
+
+  /* The streams that have window points, for the stream picker. */
+  function windowStreams(c) {
+    return [...new Set(c.windows.filter((w) => w.stream && w.stream_window[0] !== null).map((w) => w.stream))].sort((a, b) => a - b);
   }
 
   /* Tick labels of a time axis in seconds: as many decimals as the step
@@ -247,7 +258,7 @@ const H2Report = (function () {
   }
 
   return { TYPES, MARKS, typeName, parseData, lanesOf, markOf, waterfallData, nearestPoint,
-    tableSeries, windowSeries, timeLabels, overview };
+    tableSeries, windowSeries, windowStreams, timeLabels, overview };
 })();
 
 /* ---- the page (browser only) ---- */
@@ -262,7 +273,7 @@ function h2el(tag, attrs, ...kids) {
 }
 
 const MARK_COLORS = ['#1f77b4', '#2ca02c', '#9ecae1', '#111111', '#d62728', '#9467bd', '#aaaaaa',
-  '#ff7f0e', '#e377c2', '#8c564b'];
+  '#ff7f0e', '#e377c2', '#8c564b', '#bcbd22'];
 
 function showDetail(ref) {
   const body = document.getElementById('detail-body');
@@ -362,18 +373,18 @@ function connSection(model, c, open) {
       drawLines(tblHolder, 'table size (bytes) after the field blocks that changed it', ['client → server', 'server → client'], H2Report.tableSeries(c), true);
     else tblHolder.append(h2el('p', { class: 'note' }, 'No field blocks.'));
     if (c.windows.length) {
-      const pick = h2el('select', {}, ...[...c.streams].sort((a, b) => a - b).map((s) => h2el('option', { value: s }, 'stream ' + s)));
+      const pick = h2el('select', {}, ...H2Report.windowStreams(c).map((s) => h2el('option', { value: s }, 'stream ' + s)));
       let chart = null;
       const redraw = () => {
         if (chart) chart.destroy();
-        chart = drawLines(winHolder, 'window (bytes) the sender may still send', ['connection c→s', 'connection s→c', 'stream c→s', 'stream s→c'],
+        chart = drawLines(winHolder, 'window (bytes) the sender may still send', ['client may send (connection)', 'server may send (connection)', 'client may send (stream)', 'server may send (stream)'],
           H2Report.windowSeries(c, Number(pick.value)), true);
       };
       pick.addEventListener('change', redraw);
       winHolder.append(h2el('label', {}, 'stream', pick));
       redraw();
     } else {
-      winHolder.append(h2el('p', { class: 'note' }, 'No window data: this build of read does not compute flow-control windows yet.'));
+      winHolder.append(h2el('p', { class: 'note' }, 'No window data: read computed no flow-control windows for this connection.'));
     }
   };
   d.addEventListener('toggle', draw);
@@ -391,6 +402,7 @@ function renderOverview(model) {
       card('requests', o.requests), card('HTTP/2 bytes', o.bytes), card('frames with errors', o.frameErrors),
       card('findings', model.findings.length), card('time span (s)', (o.end - o.start).toFixed(3))),
     h2el('p', {}, 'status codes: ' + statuses), h2el('p', {}, 'capture: ' + events),
+    h2el('p', {}, `flow control: ${o.events['stall-begin'] || 0} zero-window stalls`),
     h2el('p', {}, `findings: ${o.findings.error} errors, ${o.findings.warning} warnings, ${o.findings.info} info`));
 }
 
@@ -414,11 +426,29 @@ function renderFindings(model, sections) {
     })));
 }
 
-function renderExchanges(model) {
+/* The exchanges (read's request/response records), the first
+ * EXCHANGE_ROWS of them as table rows. */
+const EXCHANGE_ROWS = 2000;
+function renderExchanges(model, sections) {
   if (!model.exchanges.length) return;
   document.getElementById('exchanges').hidden = false;
-  const rows = model.exchanges.map((x) => h2el('tr', {}, h2el('td', {}, x.kind), h2el('td', {}, JSON.stringify(x.data))));
-  document.getElementById('exchanges-body').append(h2el('table', {}, ...rows));
+  const ms = (a, b) => (a && b ? ((b - a) * 1000).toFixed(3) : '');
+  const head = h2el('tr', {}, ...['conn', 'stream', 'method', 'path', 'status', 'response bytes', 'wait (ms)', 'total (ms)'].map((k) => h2el('th', {}, k)));
+  const rows = model.exchanges.slice(0, EXCHANGE_ROWS).map((x) => {
+    const t = x.times || {};
+    const tr = h2el('tr', { class: 'exchange', 'data-conn': x.conn },
+      ...[x.conn, x.stream, x.method || '', x.path || '', x.status || '', x.response ? x.response.wire : '', ms(t.request, t.response), ms(t.request, t.end)]
+        .map((v) => h2el('td', {}, String(v))));
+    tr.addEventListener('click', () => {
+      const s = sections.get(x.conn);
+      if (s) { s.open = true; s.h2draw(); }
+      document.getElementById('detail-body').replaceChildren(h2el('pre', {}, JSON.stringify(x, null, 1)));
+    });
+    return tr;
+  });
+  const total = model.left.exchanges || model.exchanges.length;
+  document.getElementById('exchanges-body').append(
+    h2el('p', { class: 'note' }, `${total} exchanges; ${rows.length} listed.`), h2el('table', {}, head, ...rows));
 }
 
 function renderReport() {
@@ -442,7 +472,7 @@ function renderReport() {
     list.append(s);
   }
   renderFindings(model, sections);
-  renderExchanges(model);
+  renderExchanges(model, sections);
   const t2 = performance.now();
   for (const s of sections.values()) s.h2draw();
   // The library draws in a microtask after each chart is made: the page is

@@ -21,9 +21,12 @@ const DATA = [
   'F 1 0 3 1 5 20 5000 10 0 0',
   'F 1 0 5 3 0 4 6000 11 8 1',
   'F 1 0 7 1 5 20 7000 12 0 0',
-  'W 1 1 1 4000 65435 65435',
+  'W 1 1 4000 65535 65435 65535 65435',
+  'W 1 0 4500 65535 70000 - -',
   'E {"v":1,"conn":1,"ts":1000.0045,"dir":"s2c","event":"gap","offset":5,"message":"lost"}',
+  'E {"v":1,"conn":1,"ts":1000.0046,"dir":"s2c","event":"stall-begin","offset":5,"message":"waits","stream":3}',
   '{"v":1,"lint":"rapid-reset","severity":"warning","conn":1,"ts":1000.006,"dir":"c2s","stream":5,"frame":6,"section":"RFC 9113 §5.4","message":"m"}',
+  'X {"v":1,"exchange":{"conn":1,"stream":1,"method":"GET","path":"/a","status":200}}',
   'Q an unknown line is skipped',
   'G 1 8000 3 30',
   'A {"frames":10,"frame_bytes":216,"frame_errors":1,"field_blocks":2,"requests":1,"status":{"other":0,"1xx":0,"2xx":1,"3xx":0,"4xx":0,"5xx":0},"frames_drawn":7,"frames_not_drawn":3,"bytes_not_drawn":30,"details":1}',
@@ -44,12 +47,14 @@ test('parseData reads every kind of line', () => {
   assert.deepEqual([...c.streams].sort(), [1, 3, 5, 7]);
   assert.equal(c.tables.length, 2);
   assert.deepEqual(c.bins, [{ bin: true, t: 0.008, frames: 3, bytes: 30 }]);
-  assert.equal(c.windows[0].conn_window, 65435);
+  assert.deepEqual(c.windows[0].conn, [65535, 65435]);
+  assert.deepEqual(c.windows[1].stream_window, [null, null]);
   assert.equal(c.events[0].event, 'gap');
   assert.ok(Math.abs(c.events[0].t - 0.0045) < 1e-9);
   assert.equal(m.findings.length, 1);
   assert.equal(c.findings[0].lint, 'rapid-reset');
   assert.equal(m.left.frames_not_drawn, 3);
+  assert.deepEqual(m.exchanges, [{ conn: 1, stream: 1, method: 'GET', path: '/a', status: 200 }]);
 });
 
 test('lanesOf gives a lane per stream up to the limit, then one shared lane', () => {
@@ -81,7 +86,9 @@ test('waterfallData aligns frames, gaps and findings in time order', () => {
   const lanes = R.lanesOf(c, 10);
   const wf = R.waterfallData(c, lanes);
   assert.equal(wf.cols.length, 1 + R.MARKS.length);
-  assert.equal(wf.cols[0].length, 7 + 1 + 1 + 1);
+  assert.equal(wf.cols[0].length, 7 + 2 + 1 + 1);
+  const stall = wf.refs.findIndex((r) => r.event === 'stall-begin');
+  assert.equal(wf.cols[1 + 10][stall], lanes.laneOf.get(3));
   for (let i = 1; i < wf.cols[0].length; i++) assert.ok(wf.cols[0][i - 1] <= wf.cols[0][i]);
   const gap = wf.refs.findIndex((r) => r.event === 'gap');
   assert.equal(wf.cols[1 + 7][gap], 0);
@@ -105,8 +112,9 @@ test('tableSeries and windowSeries keep the directions apart', () => {
   const c = R.parseData(DATA).conns.get(1);
   assert.deepEqual(R.tableSeries(c), [[0.002, 0.003], [60, null], [null, 40]]);
   const w = R.windowSeries(c, 1);
-  assert.deepEqual(w, [[0.004], [null], [65435], [null], [65435]]);
-  assert.deepEqual(R.windowSeries(c, 3)[4], [null]);
+  assert.deepEqual(w, [[0.004, 0.0045], [65535, 65535], [65435, 70000], [65535, null], [65435, null]]);
+  assert.deepEqual(R.windowSeries(c, 3)[4], [null, null]);
+  assert.deepEqual(R.windowStreams(c), [1]);
 });
 
 test('overview takes the totals, counts events and findings, spans the bins', () => {
@@ -120,6 +128,7 @@ test('overview takes the totals, counts events and findings, spans the bins', ()
   assert.equal(o.findings.warning, 1);
   assert.equal(o.frameErrors, 1);
   assert.equal(o.events.gap, 1);
+  assert.equal(o.events['stall-begin'], 1);
 });
 
 test('timeLabels shows as many decimals as the tick step needs', () => {
