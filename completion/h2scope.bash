@@ -15,7 +15,8 @@ WINDOW_UPDATE CONTINUATION UNKNOWN"
 _h2scope_options() {
   case $1 in
     read)
-      echo "--json -q --quiet --summary --hpack --data --data-max --har --redact -t --abs-time
+      echo "--json -q --quiet --summary --hpack --data --data-max --har --html --html-max-frames
+            --html-details --html-max-lanes --redact -t --abs-time
             --lint --lint-threshold --lint-max --sarif --color --no-color --conn --stream
             --type --port --keylog --max-connections --max-ooo-bytes --idle-timeout
             --max-header-list --max-packets -i -B --buffer-size --immediate -j --jobs -h --help" ;;
@@ -93,7 +94,7 @@ _h2scope() {
       local ifaces
       ifaces=$(ls /sys/class/net 2>/dev/null)
       COMPREPLY=($(compgen -W "$ifaces any" -- "$cur")); return 0 ;;
-    read:--har | read:--sarif | read:--keylog | hpack:--story | check:--junit | \
+    read:--har | read:--html | read:--sarif | read:--keylog | hpack:--story | check:--junit | \
       check:--sarif | serve:--tls | serve:--tls-key)
       _h2scope_files "$cur"; return 0 ;;
     serve:--dir)

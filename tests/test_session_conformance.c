@@ -12,7 +12,7 @@
 #include "run_suite.h"
 #include "session_harness.h"
 
-static uint8_t wire_buf[1 << 21];
+static h2_buf wire = {.limit = 1 << 21}; /* the bytes of one case line */
 
 /* The server application: answers every complete request except /hold. */
 static void respond(harness *h, size_t first) {
@@ -60,10 +60,10 @@ static void run_case(int group, size_t index) {
   char line[4096], err[128];
   check_build_ctx ctx = {0};
   for (size_t li = 0; check_frames_line(c->frames, li, line, sizeof line); li++) {
-    check_bytes wire = {wire_buf, 0, sizeof wire_buf, false};
+    h2_buf_reset(&wire);
     ck_assert_msg(check_build_line(&ctx, line, &wire, err, sizeof err), "%s: %s", id, err);
     /* the highest stream id the case opened (for GOAWAY's last-stream-id) */
-    if (wire.n >= 9 && wire.p[3] == H2_HEADERS) {
+    if (wire.len >= 9 && wire.p[3] == H2_HEADERS) {
       uint32_t sid = ((uint32_t)wire.p[5] << 24 | (uint32_t)wire.p[6] << 16 |
                       (uint32_t)wire.p[7] << 8 | wire.p[8]) &
                      H2_STREAM_ID_MASK;
@@ -71,7 +71,7 @@ static void run_case(int group, size_t index) {
     }
     if (!strncmp(line, "LOOP", 4)) o->max_stream = UINT32_MAX >> 1;
     size_t first = h.nevents;
-    hs_feed(&h, wire.p, wire.n);
+    hs_feed(&h, wire.p, wire.len);
     respond(&h, first);
     hs_drain(&h);
     if (!h2_session_want_read(h.s)) break;
@@ -135,9 +135,9 @@ static void run_client_case(size_t index) {
   char line[4096], err[128];
   check_build_ctx ctx = {0};
   for (size_t li = 0; check_frames_line(c->frames, li, line, sizeof line); li++) {
-    check_bytes wire = {wire_buf, 0, sizeof wire_buf, false};
+    h2_buf_reset(&wire);
     ck_assert_msg(check_build_line(&ctx, line, &wire, err, sizeof err), "%s: %s", id, err);
-    hs_feed(&h, wire.p, wire.n);
+    hs_feed(&h, wire.p, wire.len);
     if (!h2_session_want_read(h.s)) break;
   }
   observe(&h, 0, o, false);

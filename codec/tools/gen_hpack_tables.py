@@ -3,9 +3,10 @@
 RFC 7541 text (../shared/spec/hpack-rfc7541.txt):
 
   huffman_table.c         Appendix B: code and length of symbols 0..256
-  huffman_decode_table.c  derived decoding tables (see huffman.c): a lookup
-                          table on the next FAST_BITS bits for the short codes
-                          and canonical per-length limits for the long ones
+  huffman_decode_table.c  derived decoding tables (see huffman.c): canonical
+                          per-length limits for the long codes
+  huffman_fast_table.c    a lookup table on the next FAST_BITS bits for the
+                          short codes
   huffman_decode_table.h  their declarations
   hpack_static_table.c    Appendix A: the 61 static entries, with a lookup by a
                           perfect hash of the names
@@ -121,7 +122,11 @@ with open(outdir + "/huffman_decode_table.c", "w") as f:
     f.write("const uint16_t h2_huffman_sorted_symbols[257] = {\n")
     for i in range(0, 257, 12):
         f.write("    " + ", ".join(str(s) for s in order[i:i + 12]) + ",\n")
-    f.write("};\n\n")
+    f.write("};\n")
+with open(outdir + "/huffman_fast_table.c", "w") as f:
+    f.write(HEAD.format(name="huffman_fast_table.c",
+                        what="the Huffman fast lookup on the next FAST_BITS bits (see huffman.c)."))
+    f.write('#include "huffman_decode_table.h"\n\n')
     f.write("const uint32_t h2_huffman_fast[1u << H2_HUFFMAN_FAST_BITS] = {\n")
     for i in range(0, len(fast), 6):
         f.write("    " + ", ".join("0x%07xu" % v for v in fast[i:i + 6]) + ",\n")

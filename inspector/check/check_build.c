@@ -9,59 +9,43 @@
 
 #include "h2/frame.h"
 
-void check_bytes_put(check_bytes *b, const void *p, size_t n) {
-  if (n > b->cap - b->n) {
-    b->overflow = true;
-    return;
-  }
-  if (n) memcpy(b->p + b->n, p, n);
-  b->n += n;
-}
-
-static void put_be(check_bytes *b, uint64_t v, int n) {
-  for (int i = n - 1; i >= 0; i--) {
-    uint8_t c = (uint8_t)(v >> (8 * i));
-    check_bytes_put(b, &c, 1);
-  }
-}
-
-static bool put_hex(check_bytes *b, const char *hex) {
+static bool put_hex(h2_buf *b, const char *hex) {
   size_t n = strlen(hex);
   if (n % 2) return false;
   for (size_t i = 0; i < n; i += 2) {
     if (!isxdigit((unsigned char)hex[i]) || !isxdigit((unsigned char)hex[i + 1])) return false;
     char two[3] = {hex[i], hex[i + 1], 0};
     uint8_t c = (uint8_t)strtoul(two, NULL, 16);
-    check_bytes_put(b, &c, 1);
+    h2_buf_put(b, &c, 1);
   }
   return true;
 }
 
 /* RFC 7541 §5.1 integer with a 7-bit prefix (string lengths, H = 0). */
-static void put_len7(check_bytes *b, size_t v) {
+static void put_len7(h2_buf *b, size_t v) {
   if (v < 127) {
-    put_be(b, v, 1);
+    h2_buf_put_be(b, v, 1);
     return;
   }
-  put_be(b, 127, 1);
+  h2_buf_put_be(b, 127, 1);
   v -= 127;
   while (v >= 128) {
-    put_be(b, (v & 0x7f) | 0x80, 1);
+    h2_buf_put_be(b, (v & 0x7f) | 0x80, 1);
     v >>= 7;
   }
-  put_be(b, v, 1);
+  h2_buf_put_be(b, v, 1);
 }
 
 /* Literal field without indexing, new name (RFC 7541 §6.2.2). */
-static void put_literal(check_bytes *b, const char *name, size_t nl, const char *value, size_t vl) {
-  put_be(b, 0, 1);
+static void put_literal(h2_buf *b, const char *name, size_t nl, const char *value, size_t vl) {
+  h2_buf_put_be(b, 0, 1);
   put_len7(b, nl);
-  check_bytes_put(b, name, nl);
+  h2_buf_put(b, name, nl);
   put_len7(b, vl);
-  check_bytes_put(b, value, vl);
+  h2_buf_put(b, value, vl);
 }
 
-static bool put_fields(check_bytes *b, const char *spec) {
+static bool put_fields(h2_buf *b, const char *spec) {
   while (*spec) {
     const char *end = strchr(spec, ',');
     if (!end) end = spec + strlen(spec);
@@ -90,7 +74,7 @@ static bool put_fields(check_bytes *b, const char *spec) {
   return true;
 }
 
-static void put_request(check_bytes *b, const check_build_ctx *ctx, const char *method,
+static void put_request(h2_buf *b, const check_build_ctx *ctx, const char *method,
                         const char *path) {
   const char *auth = ctx && ctx->authority ? ctx->authority : "localhost";
   put_literal(b, ":method", 7, method, strlen(method));
@@ -129,7 +113,7 @@ static bool parse_flags(const char *s, uint8_t *out) {
 
 /* One frame (repeat:N times) into out; payload is the scratch for it. */
 static bool build_frame(const check_build_ctx *ctx, const char *line_in, uint32_t sid_add,
-                        check_bytes *out, check_bytes payload, char *err, size_t errcap) {
+                        h2_buf *out, h2_buf *payload, char *err, size_t errcap) {
   char line[4096];
   if (strlen(line_in) >= sizeof line) {
     snprintf(err, errcap, "line too long");
@@ -173,49 +157,43 @@ static bool build_frame(const check_build_ctx *ctx, const char *line_in, uint32_
   for (char *tok = strtok_r(NULL, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
     bool ok = true;
     if (!strncmp(tok, "hex:", 4))
-      ok = put_hex(&payload, tok + 4);
+      ok = put_hex(payload, tok + 4);
     else if (!strncmp(tok, "u8:", 3))
-      put_be(&payload, strtoull(tok + 3, NULL, 10), 1);
+      h2_buf_put_be(payload, strtoull(tok + 3, NULL, 10), 1);
     else if (!strncmp(tok, "u16:", 4))
-      put_be(&payload, strtoull(tok + 4, NULL, 10), 2);
+      h2_buf_put_be(payload, strtoull(tok + 4, NULL, 10), 2);
     else if (!strncmp(tok, "u24:", 4))
-      put_be(&payload, strtoull(tok + 4, NULL, 10), 3);
+      h2_buf_put_be(payload, strtoull(tok + 4, NULL, 10), 3);
     else if (!strncmp(tok, "u32:", 4))
-      put_be(&payload, strtoull(tok + 4, NULL, 10), 4);
-    else if (!strncmp(tok, "zeros:", 6)) {
-      size_t n = strtoul(tok + 6, NULL, 10);
-      if (n > payload.cap - payload.n) payload.overflow = true;
-      for (size_t i = 0; i < n && !payload.overflow; i++)
-        payload.p[payload.n++] = 0;
-    } else if (!strncmp(tok, "str:", 4))
-      check_bytes_put(&payload, tok + 4, strlen(tok + 4));
+      h2_buf_put_be(payload, strtoull(tok + 4, NULL, 10), 4);
+    else if (!strncmp(tok, "zeros:", 6))
+      h2_buf_fill(payload, 0, strtoul(tok + 6, NULL, 10));
+    else if (!strncmp(tok, "str:", 4))
+      h2_buf_put(payload, tok + 4, strlen(tok + 4));
     else if (!strcmp(tok, "req"))
-      put_request(&payload, ctx, "GET", path);
+      put_request(payload, ctx, "GET", path);
     else if (!strcmp(tok, "post"))
-      put_request(&payload, ctx, "POST", path);
+      put_request(payload, ctx, "POST", path);
     else if (!strcmp(tok, "hold"))
-      put_request(&payload, ctx, "GET", "/hold");
+      put_request(payload, ctx, "GET", "/hold");
     else if (!strncmp(tok, "lit:", 4)) { /* a string literal (§5.2), H = 0 */
       const char *v = tok + 4;
       size_t n = v[0] == '*' ? strtoul(v + 1, NULL, 10) : strlen(v);
-      put_len7(&payload, n);
-      if (v[0] == '*') {
-        if (n > payload.cap - payload.n) payload.overflow = true;
-        for (size_t i = 0; i < n && !payload.overflow; i++)
-          payload.p[payload.n++] = 'a';
-      } else {
-        check_bytes_put(&payload, v, n);
-      }
+      put_len7(payload, n);
+      if (v[0] == '*')
+        h2_buf_fill(payload, 'a', n);
+      else
+        h2_buf_put(payload, v, n);
     } else if (!strncmp(tok, "rep:", 4)) { /* rep:N:HEX */
       char *colon = strchr(tok + 4, ':');
       unsigned long n = strtoul(tok + 4, NULL, 10);
       ok = colon && n <= 100000;
-      for (unsigned long i = 0; ok && i < n && !payload.overflow; i++)
-        ok = put_hex(&payload, colon + 1);
+      for (unsigned long i = 0; ok && i < n && !payload->failed; i++)
+        ok = put_hex(payload, colon + 1);
     } else if (!strcmp(tok, "resp"))
-      put_literal(&payload, ":status", 7, "200", 3);
+      put_literal(payload, ":status", 7, "200", 3);
     else if (!strncmp(tok, "fields:", 7))
-      ok = put_fields(&payload, tok + 7);
+      ok = put_fields(payload, tok + 7);
     else if (!strncmp(tok, "len:", 4))
       forced_len = strtol(tok + 4, NULL, 10);
     else if (!strncmp(tok, "repeat:", 7)) {
@@ -228,27 +206,27 @@ static bool build_frame(const check_build_ctx *ctx, const char *line_in, uint32_
       return false;
     }
   }
-  if (payload.overflow) {
+  if (payload->failed) {
     snprintf(err, errcap, "payload too large");
     return false;
   }
   for (unsigned long r = 0; r < repeat; r++) {
     if (!raw) {
       uint8_t hd[H2_FRAME_HEADER_LEN];
-      h2_frame_header_write(hd, forced_len >= 0 ? (uint32_t)forced_len : (uint32_t)payload.n, type,
-                            flags, sid);
-      check_bytes_put(out, hd, sizeof hd);
+      h2_frame_header_write(hd, forced_len >= 0 ? (uint32_t)forced_len : (uint32_t)payload->len,
+                            type, flags, sid);
+      h2_buf_put(out, hd, sizeof hd);
     }
-    check_bytes_put(out, payload.p, payload.n);
+    h2_buf_put(out, payload->p, payload->len);
   }
-  if (out->overflow) {
+  if (out->failed) {
     snprintf(err, errcap, "frames too large for the send buffer");
     return false;
   }
   return true;
 }
 
-bool check_build_line(const check_build_ctx *ctx, const char *line, check_bytes *out, char *err,
+bool check_build_line(const check_build_ctx *ctx, const char *line, h2_buf *out, char *err,
                       size_t errcap) {
   unsigned long loops = 1, step = 0;
   if (!strncmp(line, "LOOP ", 5)) { /* "LOOP N STEP: frame & frame ..." */
@@ -262,12 +240,8 @@ bool check_build_line(const check_build_ctx *ctx, const char *line, check_bytes 
     line = end + 1;
   }
   /* the payload scratch is per call: cases run on several threads at once */
-  size_t cap = 1u << 17;
-  uint8_t *scratch = malloc(cap);
-  if (!scratch) {
-    snprintf(err, errcap, "out of memory");
-    return false;
-  }
+  h2_buf payload;
+  h2_buf_init(&payload, 1u << 17);
   bool ok = true;
   for (unsigned long i = 0; ok && i < loops; i++) {
     const char *p = line;
@@ -284,13 +258,13 @@ bool check_build_line(const check_build_ctx *ctx, const char *line, check_bytes 
       }
       memcpy(one, p, n);
       one[n] = 0;
-      check_bytes payload = {scratch, 0, cap, false};
-      ok = build_frame(ctx, one, (uint32_t)(i * step), out, payload, err, errcap);
+      h2_buf_reset(&payload);
+      ok = build_frame(ctx, one, (uint32_t)(i * step), out, &payload, err, errcap);
       if (!ok || !amp) break;
       p = amp + 1;
     }
   }
-  free(scratch);
+  h2_buf_free(&payload);
   return ok;
 }
 

@@ -23,12 +23,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct check_bytes {
-  uint8_t *p;
-  size_t n;
-  size_t cap;
-  bool overflow; /* something did not fit: the bytes are incomplete */
-} check_bytes;
+#include "h2/buf.h"
+
+/* The bytes of a line are built in an h2_buf (h2/buf.h): its limit is the
+ * caller's send buffer, and a line that does not fit is an error. */
 
 typedef struct check_build_ctx {
   const char *path;      /* request path of req/post (default "/") */
@@ -37,11 +35,9 @@ typedef struct check_build_ctx {
                             stream of the client's request); 0 = as written */
 } check_build_ctx;
 
-void check_bytes_put(check_bytes *b, const void *p, size_t n);
-
 /* Appends the frame(s) of one line to out. false with a message in err when
  * the line does not parse (a bug in a case table). */
-bool check_build_line(const check_build_ctx *ctx, const char *line, check_bytes *out, char *err,
+bool check_build_line(const check_build_ctx *ctx, const char *line, h2_buf *out, char *err,
                       size_t errcap);
 
 /* Splits a case's frames into lines: copies line `index` (0-based, spaces

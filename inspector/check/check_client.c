@@ -59,17 +59,17 @@ static bool stop_request(check_conn *c, void *arg) {
 
 /* Reads the 24-octet client preface (RFC 9113 §3.4) into c->rx and strips it. */
 static bool read_preface(check_conn *c, double deadline) {
-  while (c->rx_len < H2_PREFACE_LEN) {
+  while (c->rx.len < H2_PREFACE_LEN) {
     int ms = (int)((deadline - check_now()) * 1000);
     struct pollfd pf = {.fd = c->fd, .events = POLLIN};
     if (ms <= 0 || poll(&pf, 1, ms) <= 0) return false;
-    ssize_t n = recv(c->fd, c->rx + c->rx_len, c->rx_cap - c->rx_len, 0);
+    if (!h2_buf_reserve(&c->rx, 4096)) return false;
+    ssize_t n = recv(c->fd, c->rx.p + c->rx.len, c->rx.cap - c->rx.len, 0);
     if (n <= 0) return false;
-    c->rx_len += (size_t)n;
+    c->rx.len += (size_t)n;
   }
-  if (memcmp(c->rx, H2_PREFACE, H2_PREFACE_LEN) != 0) return false;
-  memmove(c->rx, c->rx + H2_PREFACE_LEN, c->rx_len - H2_PREFACE_LEN);
-  c->rx_len -= H2_PREFACE_LEN;
+  if (memcmp(c->rx.p, H2_PREFACE, H2_PREFACE_LEN) != 0) return false;
+  h2_buf_consume(&c->rx, H2_PREFACE_LEN);
   return true;
 }
 
@@ -120,16 +120,16 @@ void check_client_case(const check_client_opts *co, const check_target *t, size_
     return;
   }
   deadline = check_now() + t->timeout;
-  uint8_t hs[64];
-  check_bytes b = {hs, 0, sizeof hs, false};
+  h2_buf *b = &c.tx; /* the connection's send buffer */
+  h2_buf_reset(b);
   char err[128];
-  check_build_line(NULL, "SETTINGS - 0 u16:3 u32:100", &b, err, sizeof err);
-  check_conn_send(&c, b.p, b.n, deadline);
+  check_build_line(NULL, "SETTINGS - 0 u16:3 u32:100", b, err, sizeof err);
+  check_conn_send(&c, b->p, b->len, deadline);
   check_conn_read(&c, stop_settings, NULL, deadline, 0);
   if (c.got_settings) {
-    b.n = 0;
-    check_build_line(NULL, "SETTINGS ACK 0", &b, err, sizeof err);
-    check_conn_send(&c, b.p, b.n, deadline);
+    h2_buf_reset(b);
+    check_build_line(NULL, "SETTINGS ACK 0", b, err, sizeof err);
+    check_conn_send(&c, b->p, b->len, deadline);
   }
   check_conn_read(&c, stop_request, NULL, deadline, 0);
   const check_rx *req = request_headers(handshake_obs);

@@ -23,7 +23,8 @@
 #include "h2/cursor.h"
 #include "h2/frame.h"
 
-#define RX_CAP (1u << 20)
+#define RX_READ (64u * 1024) /* bytes asked per read */
+#define RX_LIMIT (H2_MAX_FRAME_SIZE_LIMIT + H2_FRAME_HEADER_LEN + RX_READ) /* a whole frame */
 #define BLOCK_CAP (1u << 18)
 #define TX_CAP (4u << 20)
 
@@ -44,19 +45,13 @@ bool check_conn_init(check_conn *c, int fd, uint8_t peer_sender, const check_tar
   c->fd = fd;
   c->t = t;
   c->sender = peer_sender;
-  c->rx = malloc(RX_CAP);
-  c->block = malloc(BLOCK_CAP);
-  c->tx = malloc(TX_CAP);
-  c->rx_cap = RX_CAP;
+  h2_buf_init(&c->rx, RX_LIMIT);
+  h2_buf_init(&c->block, BLOCK_CAP);
+  h2_buf_init(&c->tx, TX_CAP);
   for (size_t i = 0; i < sizeof c->settings / sizeof *c->settings; i++)
     c->settings[i] = UINT32_MAX;
   h2_hpack_decoder_config dc = {.max_header_list_size = 1u << 24};
-  if (!c->rx || !c->block || !c->tx || h2_hpack_decoder_init(&c->dec, &dc) != H2_OK) {
-    free(c->rx);
-    free(c->block);
-    free(c->tx);
-    return false;
-  }
+  return h2_hpack_decoder_init(&c->dec, &dc) == H2_OK;
   return true;
 }
 
@@ -64,9 +59,9 @@ void check_conn_close(check_conn *c) {
   if (c->tls) tls_conn_free(c->tls);
   if (c->fd >= 0) close(c->fd);
   h2_hpack_decoder_free(&c->dec);
-  free(c->rx);
-  free(c->block);
-  free(c->tx);
+  h2_buf_free(&c->rx);
+  h2_buf_free(&c->block);
+  h2_buf_free(&c->tx);
   c->fd = -1;
   c->tls = NULL;
 }
@@ -134,7 +129,7 @@ bool check_conn_send(check_conn *c, const uint8_t *p, size_t n, double deadline)
   return true;
 }
 
-void check_conn_marker(check_conn *c, check_bytes *b) {
+void check_conn_marker(check_conn *c, h2_buf *b) {
   uint8_t opaque[8] = {0xe2, 0x9c, 0x93, 0x00}; /* no case sends this prefix */
   uint32_t k = ++c->markers_sent;
   opaque[4] = (uint8_t)(k >> 24);
@@ -143,7 +138,7 @@ void check_conn_marker(check_conn *c, check_bytes *b) {
   opaque[7] = (uint8_t)k;
   uint8_t frame[17];
   h2_frame_write_raw(frame, sizeof frame, 8, H2_PING, 0, 0, opaque, 8);
-  check_bytes_put(b, frame, sizeof frame);
+  h2_buf_put(b, frame, sizeof frame);
 }
 
 /* ---- requests the peer still owes an answer ---- */
@@ -277,20 +272,19 @@ static void take_frame(check_conn *c, uint64_t offset, const h2_frame *f, h2_sta
                       : f->hd.type == H2_PUSH_PROMISE ? f->u.push_promise.fragment_len
                                                       : f->u.continuation.fragment_len;
       if (f->hd.type != H2_CONTINUATION) {
-        c->block_len = 0;
+        h2_buf_reset(&c->block);
         c->block_sid = f->hd.stream_id;
       }
-      if (flen <= BLOCK_CAP - c->block_len) {
-        memcpy(c->block + c->block_len, frag, flen);
-        c->block_len += flen;
-      }
+      h2_buf_put(&c->block, frag, flen); /* too large: no status is read from it */
       c->block_open = !(f->hd.flags & H2_FLAG_END_HEADERS);
       if (!c->block_open) {
         char status[4] = "";
         status_cb s = {status};
         h2_hpack_decode_callbacks cb = {.on_field = on_field, .user = &s};
         h2_error e;
-        if (h2_hpack_decode_block(&c->dec, c->block, c->block_len, &cb, &e) != H2_OK) status[0] = 0;
+        if (c->block.failed ||
+            h2_hpack_decode_block(&c->dec, c->block.p, c->block.len, &cb, &e) != H2_OK)
+          status[0] = 0;
         /* the status belongs to the HEADERS that opened the block */
         if (c->obs && f->hd.type == H2_CONTINUATION) {
           for (size_t i = c->obs->n; i-- > 0;)
@@ -317,22 +311,21 @@ static void take_frame(check_conn *c, uint64_t offset, const h2_frame *f, h2_sta
 /* Decodes whole frames from c->rx; false when the bytes are not HTTP/2. */
 static bool decode_rx(check_conn *c) {
   size_t off = 0;
-  while (c->rx_len - off >= H2_FRAME_HEADER_LEN) {
+  while (c->rx.len - off >= H2_FRAME_HEADER_LEN) {
     h2_frame f;
     size_t used = 0;
     h2_error err;
     h2_frame_decode_options o = {.max_frame_size = H2_MAX_FRAME_SIZE_LIMIT, .sender = c->sender};
-    h2_status st = h2_frame_decode(c->rx + off, c->rx_len - off, &o, &f, &used, &err);
+    h2_status st = h2_frame_decode(c->rx.p + off, c->rx.len - off, &o, &f, &used, &err);
     if (st == H2_NEED_MORE) break;
     if (used == 0) return false; /* too large for any frame: not HTTP/2 */
     /* a frame type above 0x9 with a nonsense length right at the start is
      * most likely an HTTP/1.1 reply ("HTTP/1.1 400"...) */
-    if (off == 0 && c->rx_len >= 5 && !memcmp(c->rx, "HTTP/", 5)) return false;
+    if (off == 0 && c->rx.len >= 5 && !memcmp(c->rx.p, "HTTP/", 5)) return false;
     take_frame(c, c->rx_offset + off, &f, st, st == H2_OK ? NULL : &err);
     off += used;
   }
-  memmove(c->rx, c->rx + off, c->rx_len - off);
-  c->rx_len -= off;
+  h2_buf_consume(&c->rx, off);
   c->rx_offset += off;
   return true;
 }
@@ -351,10 +344,17 @@ void check_conn_read(check_conn *c, bool (*stop)(check_conn *c, void *arg), void
       if (c->obs && until >= deadline) c->obs->timed_out = true;
       return;
     }
-    if (c->rx_len == c->rx_cap) c->rx_len = 0; /* a frame larger than 1 MiB: drop */
+    /* room for the next read: the buffer grows to hold the largest frame
+     * there is (2^24-1 octets, §4.2), never more */
+    if (!h2_buf_reserve(&c->rx, RX_READ)) {
+      mark_gone(c, ENOMEM);
+      return;
+    }
+    uint8_t *room = c->rx.p + c->rx.len;
+    size_t room_len = c->rx.cap - c->rx.len;
     ssize_t n;
     if (c->tls) {
-      n = tls_conn_read(c->tls, c->rx + c->rx_len, c->rx_cap - c->rx_len);
+      n = tls_conn_read(c->tls, room, room_len);
       if (n == TLS_AGAIN) {
         struct pollfd pf = {.fd = c->fd, .events = tls_conn_want_write(c->tls) ? POLLOUT : POLLIN};
         poll(&pf, 1, ms);
@@ -363,7 +363,7 @@ void check_conn_read(check_conn *c, bool (*stop)(check_conn *c, void *arg), void
     } else {
       struct pollfd pf = {.fd = c->fd, .events = POLLIN};
       if (poll(&pf, 1, ms) <= 0) continue;
-      n = recv(c->fd, c->rx + c->rx_len, c->rx_cap - c->rx_len, 0);
+      n = recv(c->fd, room, room_len, 0);
       if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
     }
     if (n <= 0) {
@@ -372,7 +372,7 @@ void check_conn_read(check_conn *c, bool (*stop)(check_conn *c, void *arg), void
       return;
     }
     last = check_now();
-    c->rx_len += (size_t)n;
+    c->rx.len += (size_t)n;
     if (!decode_rx(c)) {
       if (c->obs) c->obs->not_http2 = true;
       return;
@@ -449,23 +449,24 @@ void check_conn_run_lines(check_conn *c, const check_case *cs, double deadline, 
   bool last_opened = false;
   for (size_t li = 0; check_frames_line(cs->frames, li, line, sizeof line); li++) {
     if (o->closed || o->reset || o->not_http2) break;
-    check_bytes wire = {c->tx, 0, TX_CAP, false};
-    if (!check_build_line(&ctx, line, &wire, err, sizeof err)) {
+    h2_buf *wire = &c->tx;
+    h2_buf_reset(wire);
+    if (!check_build_line(&ctx, line, wire, err, sizeof err)) {
       r->verdict = CHECK_FAIL;
       snprintf(r->why, sizeof r->why, "bad case line '%.80s': %.160s", line, err);
       return;
     }
-    note_sent(c, wire.p, wire.n, line_has_word(line, "hold"));
-    if (strncmp(line, "RAW", 3) != 0 && check_line_opens_block(wire.p, wire.n)) {
+    note_sent(c, wire->p, wire->len, line_has_word(line, "hold"));
+    if (strncmp(line, "RAW", 3) != 0 && check_line_opens_block(wire->p, wire->len)) {
       /* nothing may follow inside an open field block (§4.3): no marker */
       last_opened = true;
-      check_conn_send(c, wire.p, wire.n, deadline);
+      check_conn_send(c, wire->p, wire->len, deadline);
       continue;
     }
     last_opened = false;
-    check_conn_marker(c, &wire);
+    check_conn_marker(c, wire);
     o->marker_acked = false;
-    if (!check_conn_send(c, wire.p, wire.n, deadline)) break;
+    if (!check_conn_send(c, wire->p, wire->len, deadline)) break;
     uint32_t want = c->markers_sent;
     check_conn_read(c, stop_marker, &want, deadline, 0);
   }
@@ -577,25 +578,25 @@ void check_run_case(const check_target *t, int group, size_t index, check_result
   }
   if (strcmp(cs->handshake, "none") != 0) {
     c.obs = handshake_obs;
-    uint8_t hs_buf[512];
-    check_bytes b = {hs_buf, 0, sizeof hs_buf, false};
-    check_bytes_put(&b, H2_PREFACE, H2_PREFACE_LEN);
+    h2_buf *b = &c.tx; /* the connection's send buffer */
+    h2_buf_reset(b);
+    h2_buf_put(b, H2_PREFACE, H2_PREFACE_LEN);
     char settings_line[256] = "SETTINGS - 0";
     if (!strncmp(cs->handshake, "settings:", 9))
       snprintf(settings_line, sizeof settings_line, "SETTINGS - 0 hex:%s", cs->handshake + 9);
-    if (!check_build_line(NULL, settings_line, &b, err, sizeof err)) {
+    if (!check_build_line(NULL, settings_line, b, err, sizeof err)) {
       r->verdict = CHECK_FAIL;
       snprintf(r->actual, sizeof r->actual, "not run");
       snprintf(r->why, sizeof r->why, "the case's handshake '%s' cannot be built: %s",
                cs->handshake, err);
       goto done;
     }
-    if (check_conn_send(&c, b.p, b.n, deadline))
+    if (check_conn_send(&c, b->p, b->len, deadline))
       check_conn_read(&c, stop_settings, NULL, deadline, 0);
     if (c.got_settings) {
-      b.n = 0;
-      check_build_line(NULL, "SETTINGS ACK 0", &b, err, sizeof err);
-      check_conn_send(&c, b.p, b.n, deadline);
+      h2_buf_reset(b);
+      check_build_line(NULL, "SETTINGS ACK 0", b, err, sizeof err);
+      check_conn_send(&c, b->p, b->len, deadline);
       /* our SETTINGS' ACK belongs to the handshake, not to the case */
       check_conn_read(&c, stop_handshake, NULL, deadline, 0);
     }

@@ -59,10 +59,8 @@ typedef struct check_stream {
 typedef struct check_conn {
   int fd;
   tls_conn *tls;
-  uint8_t *rx; /* received bytes not decoded yet */
-  size_t rx_len, rx_cap;
-  uint8_t *block; /* a field block gathered over CONTINUATION */
-  size_t block_len;
+  h2_buf rx;    /* received bytes not decoded yet */
+  h2_buf block; /* a field block gathered over CONTINUATION */
   uint32_t block_sid;
   bool block_open;
   h2_hpack_decoder dec;  /* the peer's field blocks */
@@ -80,7 +78,7 @@ typedef struct check_conn {
   check_stream streams[CHECK_MAX_STREAMS];
   size_t n_streams;
   bool streams_overflow; /* more than CHECK_MAX_STREAMS: the barrier cannot decide */
-  uint8_t *tx;           /* the bytes of one case line (TX_CAP) */
+  h2_buf tx;             /* the bytes of one case line (TX_CAP) */
   const check_target *t;
   check_observed *obs; /* where frames go (NULL: dropped, e.g. the handshake) */
 } check_conn;
@@ -94,7 +92,7 @@ bool check_conn_send(check_conn *c, const uint8_t *p, size_t n, double deadline)
 void check_conn_read(check_conn *c, bool (*stop)(check_conn *c, void *arg), void *arg,
                      double deadline, double quiet);
 /* Appends our marker PING (opaque "h2sc" + counter) to b. */
-void check_conn_marker(check_conn *c, check_bytes *b);
+void check_conn_marker(check_conn *c, h2_buf *b);
 /* Runs the case's lines on an established connection (after the handshake)
  * and waits for the reaction; fills r. */
 void check_conn_run_lines(check_conn *c, const check_case *cs, double deadline, check_result *r);

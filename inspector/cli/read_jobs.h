@@ -6,7 +6,7 @@
  * usual. Each callback becomes a small record (the bytes copied) appended to
  * the current batch; a full batch is handed to every worker, and each worker
  * replays the records of its own connections (flow id mod N) into its own
- * flow_consumer (cmd_read's callbacks on a read_state of its own), whose
+ * flow_consumer (read_sink.h's callbacks on a read_state of its own), whose
  * out_buf spills into memory kept per record. The capture thread then writes
  * the batch's output record by record, in the order the callbacks came. At
  * most READ_JOBS_BATCHES batches are in flight, so memory stays flat

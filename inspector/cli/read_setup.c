@@ -1,0 +1,240 @@
+/* read_setup.c — `h2scope read`'s resources around the capture run
+ * (read_setup.h): inputs, output files, key log, TLS filter, workers. */
+#include "read_setup.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "lint_conn.h"
+#include "tlsdec_filter.h"
+#include "tlsdec_pcapng.h"
+
+/* The h2cli library is built without the project version (main.c has it). */
+#ifdef H2SCOPE_VERSION
+#define H2SCOPE_TOOL_VERSION H2SCOPE_VERSION
+#else
+#define H2SCOPE_TOOL_VERSION "0.1.0"
+#endif
+
+static const char prog[] = "h2scope read";
+
+/* ---- -j: the worker states ---- */
+
+static void read_workers_free(read_workers *w) {
+  read_jobs_free(w->jobs);
+  for (unsigned i = 0; w->rs && i < w->n; i++)
+    header_scratch_free(&w->rs[i].scratch);
+  free(w->rs);
+  free(w->out);
+  memset(w, 0, sizeof *w);
+}
+
+static bool read_workers_start(read_workers *w, unsigned n, read_state *main_rs) {
+  memset(w, 0, sizeof *w);
+  w->rs = calloc(n, sizeof *w->rs);
+  w->out = calloc(n, sizeof *w->out);
+  if (!w->rs || !w->out) {
+    read_workers_free(w);
+    return false;
+  }
+  w->n = n;
+  read_jobs_worker specs[READ_JOBS_MAX];
+  for (unsigned i = 0; i < n; i++) {
+    read_state *rs = &w->rs[i];
+    rs->o = main_rs->o;
+    rs->job_worker = true;
+    rs->capture_name = main_rs->capture_name;
+    out_init(&w->out[i], -1);
+    rs->out = &w->out[i];
+    if (header_scratch_init(&rs->scratch, rs->o.max_header_list) != 0) {
+      read_workers_free(w);
+      return false;
+    }
+    specs[i] = (read_jobs_worker){.consumer = read_sink_consumer(rs), .out = &w->out[i]};
+  }
+  read_jobs_hooks hooks = read_sink_jobs_hooks(main_rs);
+  w->jobs = read_jobs_new(n, specs, &hooks, main_rs->out);
+  if (!w->jobs) {
+    read_workers_free(w);
+    return false;
+  }
+  return true;
+}
+
+/* The lint totals of the workers (sums: the order does not matter). */
+static void read_workers_totals(const read_workers *w, read_state *rs) {
+  for (unsigned i = 0; i < w->n; i++) {
+    rs->lint_conns += w->rs[i].lint_conns;
+    rs->lint_frames += w->rs[i].lint_frames;
+    rs->lint_findings += w->rs[i].lint_findings;
+    rs->lint_errors += w->rs[i].lint_errors;
+  }
+}
+
+/* -j's default: one worker per core available, at most READ_DEFAULT_JOBS:
+ * reading, reassembly and writing stay on one thread and take a tenth of
+ * the work or more, so beyond about eight workers that thread is the limit. */
+enum { READ_DEFAULT_JOBS = 8 };
+static uint32_t default_jobs(void) {
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  if (n < 1) return 1;
+  return n > READ_DEFAULT_JOBS ? READ_DEFAULT_JOBS : (uint32_t)n;
+}
+
+/* ---- before the run ---- */
+
+/* The capture files (a rotating set in time order) and the header scratch. */
+static bool open_inputs(read_run *run) {
+  read_args *a = &run->args;
+  if (!a->co.iface) {
+    char ferr[1024];
+    if (capture_file_set_build(&run->files, a->inputs, a->ninputs, ferr, sizeof ferr) != 0) {
+      fprintf(stderr, "%s: %s\n", prog, ferr);
+      return false;
+    }
+    a->co.files = (const char *const *)run->files.paths;
+    a->co.nfiles = run->files.count;
+  }
+  if (header_scratch_init(&run->rs.scratch, run->rs.o.max_header_list) != 0) {
+    fprintf(stderr, "%s: out of memory\n", prog);
+    capture_file_set_free(&run->files);
+    return false;
+  }
+  return true;
+}
+
+/* --sarif, --html and --har: their files are written as the capture is
+ * read. */
+static bool open_writers(read_run *run) {
+  read_state *rs = &run->rs;
+  const read_args *a = &run->args;
+  if (a->sarif_path) {
+    rs->sarif = sarif_open(a->sarif_path, H2SCOPE_TOOL_VERSION);
+    if (!rs->sarif) {
+      fprintf(stderr, "%s: %s: %s\n", prog, a->sarif_path, strerror(errno));
+      return false;
+    }
+    lint_sarif_rules(rs->sarif);
+  }
+  if (a->html_path) {
+    char herr[256];
+    report_options ro = {.max_frames = a->html.max_frames,
+                         .max_details =
+                             a->html.details_set ? a->html.max_details : REPORT_MAX_DETAILS,
+                         .max_lanes = a->html.max_lanes,
+                         .redact = rs->o.po.redact,
+                         .title = rs->capture_name};
+    rs->report = report_open(a->html_path, &ro, herr, sizeof herr);
+    if (!rs->report) {
+      fprintf(stderr, "%s: %s\n", prog, herr);
+      return false;
+    }
+  }
+  if (a->har_path) {
+    char herr[256];
+    rs->har = har_open(a->har_path, rs->o.po.redact, herr, sizeof herr);
+    if (!rs->har) {
+      fprintf(stderr, "%s: %s\n", prog, herr);
+      return false;
+    }
+  }
+  return true;
+}
+
+/* Keys a pcapng file carries itself (libpcap skips those blocks); live (an
+ * interface, or a capture streamed on stdin) the programs being captured
+ * write their secrets as they go, so the key log is followed. */
+static void gather_keys(read_run *run) {
+  char err[512];
+  size_t dsb_blocks = 0;
+  for (size_t f = 0; f < run->files.count; f++)
+    (void)tlsdec_pcapng_read_secrets(run->files.paths[f], &run->keys, &dsb_blocks, err, sizeof err);
+  bool from_stdin = run->files.count == 1 && !strcmp(run->files.paths[0], "-");
+  keylog_follow(&run->keys, run->rs.live || from_stdin);
+}
+
+/* -j: connections decoded on worker threads. Sequential where output goes
+ * out as it comes (live, stdin: the key log is followed) and where one
+ * writer takes every connection's exchanges, findings or frames (HAR,
+ * SARIF, the HTML report). */
+static void start_decoding(read_run *run) {
+  read_state *rs = &run->rs;
+  uint32_t jobs = run->args.jobs ? run->args.jobs : default_jobs();
+  bool from_stdin = run->files.count == 1 && !strcmp(run->files.paths[0], "-");
+  read_workers *w = &run->workers;
+  if (jobs > 1 && !rs->live && !from_stdin && !rs->har && !rs->sarif && !rs->report &&
+      !read_workers_start(w, jobs, rs))
+    fprintf(stderr, "%s: out of memory for -j %u: decoding on one thread\n", prog, jobs);
+  const flow_consumer *first = w->jobs ? read_jobs_consumer(w->jobs) : &run->fc;
+  rs->tls = tlsdec_filter_new(&run->keys, first);
+  if (w->jobs && rs->tls) read_jobs_set_tls(w->jobs, rs->tls);
+  run->in = rs->tls ? tlsdec_filter_consumer(rs->tls) : first;
+}
+
+bool read_setup(read_run *run, int *status) {
+  read_state *rs = &run->rs;
+  read_args *a = &run->args;
+  rs->o = a->o;
+  *status = EXIT_INPUT;
+  if (!open_inputs(run)) return false;
+  rs->capture_name = a->co.iface ? a->co.iface : a->inputs[0];
+  if (!open_writers(run)) {
+    header_scratch_free(&rs->scratch);
+    capture_file_set_free(&run->files);
+    return false;
+  }
+  out_init(&run->out, a->out_fd);
+  rs->out = &run->out;
+  summary_init(&rs->summary);
+  run->fc = read_sink_consumer(rs);
+  rs->live = a->co.iface != NULL;
+  gather_keys(run);
+  a->co.hooks = read_sink_live_hooks(rs);
+  start_decoding(run);
+  return true;
+}
+
+/* ---- after the run ---- */
+
+bool read_decoding_end(read_run *run) {
+  read_state *rs = &run->rs;
+  bool ok = true;
+  if (run->workers.jobs) {
+    ok = read_jobs_finish(run->workers.jobs);
+    read_workers_totals(&run->workers, rs);
+    read_workers_free(&run->workers);
+  }
+  tlsdec_filter_free(rs->tls);
+  rs->tls = NULL;
+  capture_file_set_free(&run->files);
+  keylog_free(&run->keys);
+  return ok;
+}
+
+bool read_outputs_close(read_run *run, const char **what) {
+  read_state *rs = &run->rs;
+  bool ok = true;
+  if (rs->har && har_close(rs->har, NULL) != 0) {
+    fprintf(stderr, "%s: writing %s failed\n", prog, run->args.har_path);
+    if (ok) *what = "the HAR file is incomplete";
+    ok = false;
+  }
+  rs->har = NULL;
+  if (rs->sarif && sarif_close(rs->sarif) != 0) {
+    fprintf(stderr, "%s: writing %s failed: %s\n", prog, run->args.sarif_path, strerror(errno));
+    if (ok) *what = "the SARIF file is incomplete";
+    ok = false;
+  }
+  rs->sarif = NULL;
+  if (rs->report && report_close(rs->report) != 0) {
+    fprintf(stderr, "%s: writing %s failed\n", prog, run->args.html_path);
+    if (ok) *what = "the HTML report is incomplete";
+    ok = false;
+  }
+  rs->report = NULL;
+  return ok;
+}

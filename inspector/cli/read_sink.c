@@ -1,0 +1,345 @@
+/* read_sink.c — `h2scope read`'s callbacks (read_sink.h): one h2_conn per
+ * flow, its frames and events printed, linted, given to the HAR writer and
+ * the summary; notices counted and printed; live capture's timer and drop
+ * reports. */
+#include "read_sink.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "frame_print.h"
+#include "lint_conn.h"
+#include "read_report.h"
+
+/* The notices of read_sink.h's READ_RESULT_NOTICES; a trailing * matches a
+ * prefix. */
+static const char *const result_notices[] = {
+    "unsupported-linktype", "truncated-packet", "capture-file-error", "capture-error",
+    "capture-dropped",      "limit-*",          "tls-no-keys",        "tls-decrypt-failed"};
+_Static_assert(sizeof result_notices / sizeof *result_notices == READ_RESULT_NOTICES,
+               "read_sink.h counts the result notices");
+#define RESULT_NOTICES READ_RESULT_NOTICES
+
+static bool notice_kind_is(const char *kind, const char *pattern) {
+  size_t n = strlen(pattern);
+  return pattern[n - 1] == '*' ? !strncmp(kind, pattern, n - 1) : !strcmp(kind, pattern);
+}
+
+/* What the TLS filter knows about f: asked directly, or as a worker got it
+ * with the record. */
+static const tls_conn_info *flow_tls(const read_state *rs, const capture_flow *f) {
+  if (rs->tls) return tlsdec_flow_info(rs->tls, f);
+  return rs->job_worker ? read_jobs_flow_tls(f) : NULL;
+}
+
+static bool port_forced(const read_state *rs, const capture_flow *f) {
+  for (int i = 0; i < rs->o.nports; i++)
+    if (f->port[0] == rs->o.ports[i] || f->port[1] == rs->o.ports[i]) return true;
+  return false;
+}
+
+static void meta_for(const read_state *rs, const h2_conn *c, int dir, frame_meta *m) {
+  m->conn = c->flow->id;
+  m->ts = rs->o.po.json || rs->o.abs_time ? c->ts : c->ts - rs->first_ts;
+  m->src = c->flow->endpoint[dir];
+  m->dst = c->flow->endpoint[!dir];
+  m->dir = dir;
+}
+
+static bool conn_shown(const read_state *rs, const h2_conn *c) {
+  return !rs->o.quiet && (!rs->o.conn_filter || rs->o.conn_filter == c->flow->id);
+}
+
+/* The connection's linter, made at its first frame (roles known by then). */
+static void lint_frame(read_state *rs, h2_conn *c, int dir, const decoded_frame *d) {
+  if (!c->sink_conn && !c->linted) {
+    lint_options lo = {.limits = rs->o.lint_limits,
+                       .json = rs->o.po.json,
+                       .abs_time = rs->o.abs_time,
+                       .color = rs->o.po.color,
+                       .first_ts = rs->first_ts,
+                       .max_findings = rs->o.lint_max_findings,
+                       .out = rs->o.lint ? rs->out : NULL,
+                       .json_copy = rs->report ? report_findings_out(rs->report) : NULL,
+                       .sarif = rs->sarif,
+                       .artifact = rs->capture_name};
+    c->sink_conn = lint_conn_new(&lo, c);
+    c->linted = true;
+  }
+  if (c->sink_conn) lint_conn_frame(c->sink_conn, c, dir, d);
+}
+
+static void lint_close(read_state *rs, h2_conn *c) {
+  memset(rs->lint_by_id, 0, sizeof rs->lint_by_id);
+  if (!c->sink_conn) return;
+  lint_conn_finish(c->sink_conn, c, c->lint_counts, rs->lint_by_id);
+  rs->lint_conns++;
+  rs->lint_frames += c->dir[0].frames + c->dir[1].frames;
+  rs->lint_findings += (uint64_t)c->lint_counts[0] + c->lint_counts[1] + c->lint_counts[2];
+  rs->lint_errors += c->lint_counts[0];
+  lint_conn_free(c->sink_conn);
+  c->sink_conn = NULL;
+}
+
+static void on_frame(void *user, h2_conn *c, int dir, const decoded_frame *d) {
+  read_state *rs = user;
+  /* --html runs the linter for its findings (on every connection). */
+  if ((rs->o.lint && (!rs->o.conn_filter || rs->o.conn_filter == c->flow->id)) || rs->report)
+    lint_frame(rs, c, dir, d);
+  if (rs->har) har_frame(rs->har, c, dir, d);
+  if (rs->report) read_report_frame(rs->report, c, dir, d);
+  if (!conn_shown(rs, c)) return;
+  if (rs->o.stream_filter_set && d->frame.hd.stream_id != rs->o.stream_filter) return;
+  uint8_t t = d->frame.hd.type <= H2_CONTINUATION ? d->frame.hd.type : 10;
+  if (rs->o.type_mask && !(rs->o.type_mask & (1u << t))) return;
+  frame_meta m;
+  meta_for(rs, c, dir, &m);
+  frame_print(rs->out, &rs->o.po, &m, d);
+}
+
+static void on_event(void *user, h2_conn *c, int dir, const char *ev, uint64_t offset,
+                     const char *msg, const char *extra_json, const char *text_extra) {
+  read_state *rs = user;
+  if (c->sink_conn && !strcmp(ev, "gap")) lint_conn_gap(c->sink_conn, c, dir);
+  if (rs->report) read_report_event(rs->report, c, dir, ev, offset, msg, extra_json);
+  if (!conn_shown(rs, c) || rs->o.stream_filter_set || rs->o.type_mask) return;
+  frame_meta m;
+  meta_for(rs, c, dir, &m);
+  event_print(rs->out, &rs->o.po, &m, ev, offset, msg, extra_json);
+  if (!rs->o.po.json && text_extra) {
+    out_puts(rs->out, text_extra);
+    out_putc(rs->out, '\n');
+  }
+}
+
+static void on_upgrade(void *user, h2_conn *c, int dir, uint64_t offset, const char *msg,
+                       const h2_upgrade_request *u) {
+  read_state *rs = user;
+  if (rs->report) read_report_event(rs->report, c, dir, "upgrade", offset, msg, NULL);
+  if (!conn_shown(rs, c) || rs->o.stream_filter_set || rs->o.type_mask) return;
+  frame_meta m;
+  meta_for(rs, c, dir, &m);
+  upgrade_event_print(rs->out, &rs->o.po, &m, offset, msg, u);
+}
+
+static void on_upgrade_request(void *user, h2_conn *c, const h2_header *fields, size_t count) {
+  read_state *rs = user;
+  if (rs->har) har_upgrade_request(rs->har, c, fields, count);
+}
+
+/* ---- flow consumer ---- */
+
+static void flow_open(void *user, capture_flow *f, double ts) {
+  read_state *rs = user;
+  if (rs->job_worker) {
+    rs->first_ts = read_jobs_first_ts(f);
+    rs->have_first_ts = true;
+  } else if (!rs->have_first_ts) {
+    rs->first_ts = ts;
+    rs->have_first_ts = true;
+  }
+  conn_options co = {.force_h2 = port_forced(rs, f),
+                     .max_header_list = rs->o.max_header_list,
+                     .scratch = &rs->scratch};
+  read_sink sink = {.on_frame = on_frame,
+                    .on_event = on_event,
+                    .on_upgrade = on_upgrade,
+                    .on_upgrade_request = on_upgrade_request,
+                    .user = rs};
+  h2_conn *c = h2_conn_new(f, &co, &sink, ts);
+  f->user = c;
+  char msg[200];
+  snprintf(msg, sizeof msg, "%s -> %s%s", f->endpoint[0], f->endpoint[1],
+           f->syn_seen ? "" : " (handshake not captured)");
+  if (c && rs->report) read_report_open(rs->report, c, rs->first_ts, msg);
+  if (c && conn_shown(rs, c) && !rs->o.stream_filter_set && !rs->o.type_mask) {
+    frame_meta m;
+    meta_for(rs, c, FLOW_DIR_C2S, &m);
+    event_print(rs->out, &rs->o.po, &m, "connection", 0, msg, NULL);
+  }
+}
+
+static void flow_bytes(void *user, capture_flow *f, int dir, uint64_t offset, const uint8_t *data,
+                       size_t len, double ts) {
+  read_state *rs = user;
+  h2_conn *c = f->user;
+  if (c && c->dir[0].bytes + c->dir[1].bytes == 0) {
+    /* The first bytes: decrypted ones come after the handshake, so a TLS
+     * connection's ALPN is known by now. */
+    const tls_conn_info *tls = flow_tls(rs, f);
+    if (tls && !strcmp(tls->alpn, "h2") && tls->client_dir >= 0)
+      h2_conn_alpn_h2(c, tls->client_dir);
+  }
+  if (c) h2_conn_bytes(c, dir, offset, data, len, ts);
+}
+
+static void flow_gap(void *user, capture_flow *f, int dir, uint64_t offset, uint64_t len,
+                     double ts) {
+  (void)user;
+  if (f->user) h2_conn_gap(f->user, dir, offset, len, ts);
+}
+
+static const char *close_name(int reason) {
+  switch (reason) {
+  case FLOW_CLOSE_FIN:
+    return "fin";
+  case FLOW_CLOSE_RST:
+    return "rst";
+  case FLOW_CLOSE_IDLE:
+    return "idle-timeout";
+  case FLOW_CLOSE_EVICTED:
+    return "evicted";
+  case FLOW_CLOSE_REUSED:
+    return "port-reused";
+  default:
+    return "end-of-capture";
+  }
+}
+
+static void flow_close(void *user, capture_flow *f, int reason, double ts) {
+  read_state *rs = user;
+  h2_conn *c = f->user;
+  if (!c) return;
+  c->ts = ts;
+  h2_conn_finish(c, ts);
+  c->close_reason = close_name(reason);
+  if (rs->o.lint || rs->report) lint_close(rs, c);
+  bool close_shown = conn_shown(rs, c) && !rs->o.stream_filter_set && !rs->o.type_mask;
+  if (close_shown || rs->report) {
+    frame_meta m;
+    meta_for(rs, c, FLOW_DIR_C2S, &m);
+    const tls_conn_info *tls = flow_tls(rs, f);
+    char tls_text[256] = "", tls_json[512] = "";
+    if (tls) {
+      tls_text[0] = ',';
+      tls_text[1] = ' ';
+      tls_conn_info_describe(tls, tls_text + 2, sizeof tls_text - 2, tls_json, sizeof tls_json);
+    }
+    char extra[640];
+    snprintf(extra, sizeof extra, ",\"reason\":\"%s\"%s", c->close_reason, tls_json);
+    char msg[512];
+    snprintf(msg, sizeof msg, "(%s) %llu+%llu bytes, %llu+%llu frames, %u gaps%s", c->close_reason,
+             (unsigned long long)f->bytes[0], (unsigned long long)f->bytes[1],
+             (unsigned long long)c->dir[0].frames, (unsigned long long)c->dir[1].frames, c->gaps,
+             tls_text);
+    if (close_shown) event_print(rs->out, &rs->o.po, &m, "close", 0, msg, extra);
+    if (rs->report) read_report_event(rs->report, c, FLOW_DIR_C2S, "close", 0, msg, extra);
+  }
+  if (rs->o.summary && rs->job_worker) {
+    summary_row row;
+    summary_row_of(&row, c, rs->o.lint ? rs->lint_by_id : NULL);
+    read_jobs_attach(f, &row, sizeof row);
+  } else if (rs->o.summary) {
+    summary_add(&rs->summary, c, rs->o.lint ? rs->lint_by_id : NULL);
+  }
+  if (rs->har) har_conn_close(rs->har, c);
+  h2_conn_free(c);
+  f->user = NULL;
+}
+
+/* Counts a notice; false when the output hides it (the result notices then
+ * go to stderr, the first of each kind). */
+static bool notice_count(read_state *rs, const char *kind, const char *message) {
+  rs->notices++;
+  if (!rs->o.quiet || rs->o.summary) return true;
+  for (size_t i = 0; i < RESULT_NOTICES; i++) {
+    if (!notice_kind_is(kind, result_notices[i])) continue;
+    if (rs->hidden_notices[i]++ == 0) fprintf(stderr, "h2scope read: notice: %s\n", message);
+    break;
+  }
+  return false;
+}
+
+static void notice_print(read_state *rs, capture_flow *f, const char *kind, const char *message,
+                         double ts) {
+  frame_meta m = {.conn = f ? f->id : 0,
+                  .ts = ts,
+                  .src = f ? f->endpoint[0] : "",
+                  .dst = f ? f->endpoint[1] : ""};
+  if (!rs->o.po.json && !rs->o.abs_time && rs->have_first_ts) m.ts = ts - rs->first_ts;
+  char extra[96];
+  snprintf(extra, sizeof extra, ",\"kind\":\"%s\"", kind);
+  bool is_limit = !strncmp(kind, "limit-", 6);
+  event_print(rs->out, &rs->o.po, f ? &m : NULL, is_limit ? "limit" : "notice", 0, message, extra);
+}
+
+static void flow_notice(void *user, capture_flow *f, const char *kind, const char *message,
+                        double ts) {
+  read_state *rs = user;
+  if (rs->job_worker) {
+    /* Counted by the merging thread (jobs_notice). */
+    if (!rs->o.quiet || rs->o.summary) notice_print(rs, f, kind, message, ts);
+    return;
+  }
+  if (notice_count(rs, kind, message)) notice_print(rs, f, kind, message, ts);
+}
+
+/* ---- -j: what the merging thread does for the workers (read_jobs.h) ---- */
+
+static void jobs_notice(void *user, const char *kind, const char *message, double ts,
+                        bool rendered_by_worker, bool have_first_ts, double first_ts) {
+  read_state *rs = user;
+  if (!notice_count(rs, kind, message) || rendered_by_worker) return;
+  rs->have_first_ts = have_first_ts;
+  rs->first_ts = first_ts;
+  notice_print(rs, NULL, kind, message, ts);
+}
+
+/* A worker's attachment is the summary row of a connection it closed. */
+static void jobs_summary_row(void *user, const void *data, size_t len) {
+  read_state *rs = user;
+  if (len != sizeof(summary_row)) return;
+  summary_row row;
+  memcpy(&row, data, sizeof row);
+  summary_add_row(&rs->summary, &row);
+}
+
+/* ---- live capture ---- */
+
+static void live_flush(void *user) {
+  read_state *rs = user;
+  if (rs->out->len) out_flush(rs->out);
+}
+
+/* The kernel dropped packets: said on stderr (seen even with -q or output
+ * in a file) and, with --json, as an event in the stream. */
+static void live_drops(void *user, uint64_t dropped, uint64_t if_dropped, uint64_t added,
+                       double ts) {
+  read_state *rs = user;
+  fprintf(stderr,
+          "h2scope read: the kernel dropped %llu packets (%llu by the interface), %llu new: "
+          "expect gaps (a larger -B helps)\n",
+          (unsigned long long)dropped, (unsigned long long)if_dropped, (unsigned long long)added);
+  if (!rs->o.po.json || (rs->o.quiet && !rs->o.summary)) return;
+  char extra[200], msg[160];
+  snprintf(extra, sizeof extra,
+           ",\"ts\":%.6f,\"dropped\":%llu,\"interface_dropped\":%llu,\"new\":%llu", ts,
+           (unsigned long long)dropped, (unsigned long long)if_dropped, (unsigned long long)added);
+  snprintf(msg, sizeof msg, "the kernel dropped %llu packets since the start: expect gaps",
+           (unsigned long long)(dropped + if_dropped));
+  event_print(rs->out, &rs->o.po, NULL, "capture-drops", 0, msg, extra);
+}
+
+flow_consumer read_sink_consumer(read_state *rs) {
+  return (flow_consumer){.user = rs,
+                         .on_open = flow_open,
+                         .on_bytes = flow_bytes,
+                         .on_gap = flow_gap,
+                         .on_close = flow_close,
+                         .on_notice = flow_notice};
+}
+
+capture_live_hooks read_sink_live_hooks(read_state *rs) {
+  return (capture_live_hooks){.user = rs, .on_flush = live_flush, .on_drops = live_drops};
+}
+
+read_jobs_hooks read_sink_jobs_hooks(read_state *rs) {
+  return (read_jobs_hooks){.user = rs, .on_notice = jobs_notice, .on_attachment = jobs_summary_row};
+}
+
+void read_sink_hidden_notices(const read_state *rs) {
+  for (size_t i = 0; i < RESULT_NOTICES; i++)
+    if (rs->hidden_notices[i] > 1)
+      fprintf(stderr, "h2scope read: %llu more %s notices\n",
+              (unsigned long long)rs->hidden_notices[i] - 1, result_notices[i]);
+}
