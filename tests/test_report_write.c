@@ -4,7 +4,8 @@
  * block (every '<' of the data is \u003c); frames past max_frames become
  * per-millisecond bins whose counts add up; decoded fields only for the
  * first max_details frames; HPACK table sizes only where they change; the
- * totals line; more connections than the writer's slot table; open errors. */
+ * totals line; more connections than the writer's slot table; exchanges
+ * listed up to their limit; --redact in the decoded fields; open errors. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -238,6 +239,26 @@ START_TEST(exchanges_listed_then_counted) {
 }
 END_TEST
 
+START_TEST(redacted_details) {
+  char path[512];
+  pw_temp_path("redact.html", path, sizeof path);
+  report_options ro = {.max_details = 10, .redact = true};
+  char err[256];
+  report_writer *w = report_open(path, &ro, err, sizeof err);
+  ck_assert_ptr_nonnull(w);
+  report_start(w, 100.0);
+  h2_header h[] = {{":method", 7, "GET", 3, 0}, {"authorization", 13, "Basic c2VjcmV0", 14, 0}};
+  decoded_frame d = headers_frame(1, h, 2, 60);
+  frame_meta m = meta(1, 0, 100.0);
+  report_frame(w, &m, 0, &d);
+  ck_assert_int_eq(report_close(w), 0);
+  char *page = slurp(path, NULL);
+  ck_assert_ptr_null(strstr(page, "c2VjcmV0"));
+  ck_assert_ptr_nonnull(strstr(page, "[\"authorization\",\"[redacted]\"]"));
+  free(page);
+}
+END_TEST
+
 START_TEST(open_error) {
   report_options ro = {0};
   char err[256] = "";
@@ -256,6 +277,7 @@ int main(void) {
   tcase_add_test(tc, table_size_only_where_it_changes);
   tcase_add_test(tc, more_connections_than_slots);
   tcase_add_test(tc, exchanges_listed_then_counted);
+  tcase_add_test(tc, redacted_details);
   tcase_add_test(tc, open_error);
   suite_add_tcase(s, tc);
   return run_suite(s);
