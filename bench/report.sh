@@ -23,7 +23,7 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-frames=$("$H" read -q --summary --json "$cap" | jq -s '[.[] | select(.total) | .total.frames] | first // empty')
+frames=$("$H" read -q --summary --json "$cap" | jq -s '[.[] | select(.summary == "capture") | .frames] | first // empty')
 for i in $(seq "$runs"); do
   /usr/bin/time -f '%e %M' -o "$work/plain.$i" "$H" read -q "$cap"
   /usr/bin/time -f '%e %M' -o "$work/html.$i" "$H" read -q --html "$work/r.html" "$cap"
@@ -37,8 +37,12 @@ draw_ms=$(jq -s '.[].painted_ms' "$work"/draw.* | median)
 parse_ms=$(jq -s '.[].parse_ms' "$work"/draw.* | median)
 charts_ms=$(jq -s '.[].charts_ms' "$work"/draw.* | median)
 size=$(stat -c %s "$work/r.html")
+# Memory does not grow with the capture: a tenth of it, then all of it.
+/usr/bin/time -f '%M' -o "$work/rss.tenth" "$H" read -q --max-packets 4258 --html "$work/t.html" "$cap"
+rss_tenth=$(cat "$work/rss.tenth")
 echo "capture: $cap (${frames:-?} frames)"
 echo "report size: $size bytes ($(awk -v s="$size" 'BEGIN {printf "%.1f", s / 1048576}') MiB; limit 20 MiB)"
 echo "write: read -q --html ${html_s} s, peak RSS ${html_kib} KiB; read -q ${plain_s} s (median of $runs)"
+echo "memory: peak RSS ${rss_tenth} KiB for the first tenth of the packets, ${html_kib} KiB for all"
 echo "draw in headless Chromium: ${draw_ms} ms to the painted page (script: parse ${parse_ms} ms, charts ${charts_ms} ms)"
 [ "$size" -lt $((20 * 1048576)) ] || { echo "report.sh: the report is over 20 MiB" >&2; exit 1; }
