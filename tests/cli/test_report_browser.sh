@@ -4,7 +4,8 @@
 # headless Chromium (tests/cli/report_browser.js): no console error, no
 # request leaves the page, one lane per stream that `read --json` shows,
 # every finding of `read --lint --json` in the page. Screenshots are kept in
-# the build directory's report-shots/ (build/test/report-shots).
+# the build directory's report-shots/ (build/test/report-shots), with two
+# Firefox screenshots as a smoke test of a second browser.
 set -euo pipefail
 H=${H2SCOPE:?}
 S=${H2_SOURCE_DIR:?}
@@ -49,3 +50,16 @@ echo ']' >>"$work/cases.json"
 [ "$n" -ge 10 ] || { echo "FAIL: only $n bundled captures found" >&2; exit 1; }
 NODE_PATH=$npm_dir/node_modules node "$S/tests/cli/report_browser.js" "$work/cases.json" "$shots"
 echo "report_browser: $n reports checked in Chromium, screenshots in $shots"
+# Firefox, as a second browser, only opens two of them and keeps a
+# screenshot: its headless screenshot mode has no console or DOM to read,
+# so this is a smoke test (it loads and paints), not the checks above.
+if command -v firefox >/dev/null; then
+  for name in concurrent tls_h2-tls13-aes128gcm; do
+    mkdir -p "$work/ff-$name"
+    timeout 120 firefox --headless --no-remote --profile "$work/ff-$name" --window-size 1400,900 \
+      --screenshot "$shots/firefox-$name.png" "file://$work/$name.html" >/dev/null 2>&1 || true
+    size=$(stat -c %s "$shots/firefox-$name.png" 2>/dev/null || echo 0)
+    [ "$size" -gt 20000 ] || { echo "FAIL: Firefox drew no $name report ($size bytes)" >&2; exit 1; }
+  done
+  echo "report_browser: Firefox drew 2 reports"
+fi
