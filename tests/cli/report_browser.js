@@ -49,6 +49,14 @@ async function checkOne(browser, c, shots) {
     const detail = await page.textContent('#detail-body');
     if (!detail.trim()) problems.push('hovering/clicking a waterfall shows no frame');
   }
+  // Clicking a finding shows it, with its connection's waterfall zoomed to it.
+  const finding = await page.$('tr.finding');
+  if (finding) {
+    const id = await finding.getAttribute('data-id');
+    await finding.click();
+    const detail = await page.textContent('#detail-body');
+    if (!detail.includes(id)) problems.push(`clicking finding ${id} does not show it`);
+  }
   await page.screenshot({ path: path.join(shots, c.name + '.png'), fullPage: true });
   await context.close();
   return { name: c.name, renderMs, lanes, findingRows, charts, requests: requests.length, problems };

@@ -314,6 +314,8 @@ function chartWidth() {
   return Math.max(400, document.querySelector('main').clientWidth - 30);
 }
 
+/* The charts of one connection share a cursor (the library's cursor sync):
+ * hovering a time in one marks it in the others. */
 function drawWaterfall(holder, c, lanes) {
   const wf = H2Report.waterfallData(c, lanes);
   const series = [{ label: 't (s)' }, ...H2Report.MARKS.map((m, i) => ({
@@ -327,7 +329,7 @@ function drawWaterfall(holder, c, lanes) {
     axes: [{ label: 'seconds since the capture start', values: (_, splits) => H2Report.timeLabels(splits) },
       { size: 130, splits: () => lanes.lanes.map((_, i) => i).filter((i) => n < 40 || i % Math.ceil(n / 40) === 0),
         values: (_, splits) => splits.map((i) => (lanes.lanes[i] ? lanes.lanes[i].label : '')) }],
-    cursor: { lock: true, points: { size: 10 } },
+    cursor: { lock: true, points: { size: 10 }, sync: { key: 'conn' + c.id } },
     legend: { live: false },
     hooks: { setCursor: [(uu) => {
       if (uu.cursor.left < 0) return;
@@ -338,11 +340,12 @@ function drawWaterfall(holder, c, lanes) {
   return { u, wf };
 }
 
-function drawLines(holder, title, labels, data, stepped) {
+function drawLines(holder, title, labels, data, stepped, syncKey) {
   const colors = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e'];
   return new uPlot({
     title, width: chartWidth(), height: 200,
     scales: { x: { time: false } },
+    cursor: { sync: { key: syncKey } },
     series: [{ label: 't (s)' }, ...labels.map((l, i) => ({ label: l, stroke: colors[i], width: 1.5, spanGaps: true,
       paths: stepped ? uPlot.paths.stepped({ align: 1 }) : undefined }))],
     axes: [{ label: 'seconds since the capture start', values: (_, splits) => H2Report.timeLabels(splits) }, { size: 70 }],
@@ -369,8 +372,9 @@ function connSection(model, c, open) {
     drawn = true;
     const wf = drawWaterfall(wfHolder, c, lanes);
     wfHolder.dataset.points = wf.wf.cols[0].length;
+    d.h2chart = wf.u;
     if (c.tables.length)
-      drawLines(tblHolder, 'table size (bytes) after the field blocks that changed it', ['client → server', 'server → client'], H2Report.tableSeries(c), true);
+      drawLines(tblHolder, 'table size (bytes) after the field blocks that changed it', ['client → server', 'server → client'], H2Report.tableSeries(c), true, 'conn' + c.id);
     else tblHolder.append(h2el('p', { class: 'note' }, 'No field blocks.'));
     if (c.windows.length) {
       const pick = h2el('select', {}, ...H2Report.windowStreams(c).map((s) => h2el('option', { value: s }, 'stream ' + s)));
@@ -378,7 +382,7 @@ function connSection(model, c, open) {
       const redraw = () => {
         if (chart) chart.destroy();
         chart = drawLines(winHolder, 'window (bytes) the sender may still send', ['client may send (connection)', 'server may send (connection)', 'client may send (stream)', 'server may send (stream)'],
-          H2Report.windowSeries(c, Number(pick.value)), true);
+          H2Report.windowSeries(c, Number(pick.value)), true, 'conn' + c.id);
       };
       pick.addEventListener('change', redraw);
       winHolder.append(h2el('label', {}, 'stream', pick));
@@ -419,7 +423,15 @@ function renderFindings(model, sections) {
         h2el('td', {}, String(f.stream)), h2el('td', {}, f.t.toFixed(6)), h2el('td', {}, f.message + ' [' + f.section + ']'));
       tr.addEventListener('click', () => {
         const s = sections.get(f.conn);
-        if (s) { s.open = true; s.h2draw(); s.scrollIntoView(); }
+        if (s) {
+          s.open = true;
+          s.h2draw();
+          s.scrollIntoView();
+          // Zoom the waterfall to a tenth of its span around the finding.
+          const xs = s.h2chart ? s.h2chart.data[0] : [];
+          const span = xs.length ? (xs[xs.length - 1] - xs[0]) / 20 || 1e-4 : 1e-4;
+          if (s.h2chart) s.h2chart.setScale('x', { min: f.t - span, max: f.t + span });
+        }
         showDetail(f);
       });
       return tr;
