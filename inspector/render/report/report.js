@@ -275,6 +275,11 @@ function h2el(tag, attrs, ...kids) {
 const MARK_COLORS = ['#1f77b4', '#2ca02c', '#9ecae1', '#111111', '#d62728', '#9467bd', '#aaaaaa',
   '#ff7f0e', '#e377c2', '#8c564b', '#bcbd22'];
 
+/* A finding or exchange clicked in a table keeps the side panel until the
+ * mouse moves over a waterfall again (redrawing a zoomed chart moves its
+ * cursor too, which must not replace what was clicked). */
+let detailPinned = false;
+
 function showDetail(ref) {
   const body = document.getElementById('detail-body');
   body.replaceChildren();
@@ -332,11 +337,12 @@ function drawWaterfall(holder, c, lanes) {
     cursor: { lock: true, points: { size: 10 }, sync: { key: 'conn' + c.id } },
     legend: { live: false },
     hooks: { setCursor: [(uu) => {
-      if (uu.cursor.left < 0) return;
+      if (uu.cursor.left < 0 || detailPinned) return;
       const i = H2Report.nearestPoint(wf, uu.posToVal(uu.cursor.left, 'x'), Math.round(uu.posToVal(uu.cursor.top, 'y')));
       if (i >= 0) showDetail(wf.refs[i]);
     }] },
   }, wf.cols, holder);
+  u.over.addEventListener('mousemove', () => { detailPinned = false; });
   return { u, wf };
 }
 
@@ -433,6 +439,7 @@ function renderFindings(model, sections) {
           if (s.h2chart) s.h2chart.setScale('x', { min: f.t - span, max: f.t + span });
         }
         showDetail(f);
+        detailPinned = true;
       });
       return tr;
     })));
@@ -455,6 +462,7 @@ function renderExchanges(model, sections) {
       const s = sections.get(x.conn);
       if (s) { s.open = true; s.h2draw(); }
       document.getElementById('detail-body').replaceChildren(h2el('pre', {}, JSON.stringify(x, null, 1)));
+      detailPinned = true;
     });
     return tr;
   });
