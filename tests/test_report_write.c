@@ -99,6 +99,8 @@ START_TEST(page_around_one_data_block) {
   ck_assert_mem_eq(page + len - report_asset_tail_len, report_asset_tail, report_asset_tail_len);
   ck_assert_ptr_nonnull(strstr(page, "Content-Security-Policy"));
   ck_assert_ptr_nonnull(strstr(page, "default-src 'none'"));
+  ck_assert_ptr_nonnull(strstr(page, "script-src 'sha256-"));
+  ck_assert_ptr_null(strstr(page, "script-src 'unsafe-inline'"));
   ck_assert_ptr_null(strstr(page, "http://"));
   ck_assert_ptr_null(strstr(page, "https://"));
   char *d = data_block(page);
