@@ -487,7 +487,9 @@ function renderReport() {
   const list = document.getElementById('connections-body');
   let n = 0;
   for (const c of model.conns.values()) {
-    const s = connSection(model, c, n++ < 20);
+    // The first 20 connections with frames open; the rest (and flows that
+    // carried no HTTP/2) are drawn when opened.
+    const s = connSection(model, c, c.frames.length > 0 && n++ < 20);
     sections.set(c.id, s);
     list.append(s);
   }
