@@ -565,13 +565,20 @@ END_TEST
 
 /* CVE-2019-9516: a request with 100 fields of empty name and value (3
  * octets each on the wire); 99 is below the threshold. */
-static void write_empty_fields(capture *c, const char *name, int fields) {
-  static uint8_t block[sizeof REQ + 3 * 200];
+/* fields with an empty value (named "x"), or with empty names too, which
+ * makes the list malformed as well (RFC 9113 §8.2.1, field-invalid) */
+static void write_empty_fields(capture *c, const char *name, int fields, bool empty_names) {
+  static uint8_t block[sizeof REQ + 4 * 200];
   memcpy(block, REQ, sizeof REQ);
   size_t n = sizeof REQ;
   for (int i = 0; i < fields; i++) {
     block[n++] = 0x00; /* literal without indexing, new name */
-    block[n++] = 0x00; /* name: 0 octets */
+    if (empty_names) {
+      block[n++] = 0x00; /* name: 0 octets */
+    } else {
+      block[n++] = 0x01; /* name: "x" */
+      block[n++] = 'x';
+    }
     block[n++] = 0x00; /* value: 0 octets */
   }
   open_capture(c, name);
@@ -582,15 +589,18 @@ static void write_empty_fields(capture *c, const char *name, int fields) {
 
 START_TEST(zero_length_headers) {
   capture c;
-  write_empty_fields(&c, "emptyfields.pcap", 100);
+  write_empty_fields(&c, "emptyfields.pcap", 100, false);
   expect(&c, "zero-length-headers", 1, NULL, NULL);
   has("\"lint\":\"zero-length-headers\",\"severity\":\"error\",\"conn\":1,");
   has("\"dir\":\"c2s\",\"stream\":1,\"frame\":5,\"section\":\"CVE-2019-9516 (0-Length Headers "
       "Leak)\",\"message\":\"a field block from the client with 100 fields of empty name or "
       "value (of 104)\"");
   expect(&c, "", 0, "--lint-threshold", "zero-length-headers=101");
-  write_empty_fields(&c, "emptyfields-below.pcap", 99);
+  write_empty_fields(&c, "emptyfields-below.pcap", 99, false);
   expect(&c, "", 0, NULL, NULL);
+  write_empty_fields(&c, "emptynames.pcap", 100, true);
+  expect(&c, "field-invalid zero-length-headers", 1, NULL, NULL);
+  has("\"lint\":\"field-invalid\",\"severity\":\"error\",\"conn\":1,");
 }
 END_TEST
 

@@ -583,7 +583,7 @@ START_TEST(field_rule_notes) {
       "c2s event preface @0\n"
       "c2s SETTINGS 0\n"
       "c2s HEADERS 1 [:method=GET :scheme=http Te=gzip] !field-invalid !pseudo-header-invalid\n"
-      "c2s HEADERS 1 [:path=/ connection=close] !connection-specific-field !pseudo-header-invalid\n"
+      "c2s HEADERS 1 [:path=/ connection=close] !pseudo-header-invalid !connection-specific-field\n"
       "s2c HEADERS 1 [:status=103]\n"
       "s2c HEADERS 1 [:status=200 :path=/] !pseudo-header-invalid\n");
 }

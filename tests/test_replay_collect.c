@@ -178,8 +178,8 @@ START_TEST(collects_requests_and_responses) {
   ck_assert_uint_eq(a->request.count, 5);
   ck_assert(a->request_ended && a->have_request && !a->undecodable);
   ck_assert_str_eq(field(&b->request, ":method"), "POST");
-  ck_assert_uint_eq(b->body_len, 5);
-  ck_assert_mem_eq(b->body, "hello", 5);
+  ck_assert_uint_eq(b->body.len, 5);
+  ck_assert_mem_eq(b->body.p, "hello", 5);
   ck_assert_uint_eq(b->request_trailers.count, 1);
   ck_assert_str_eq(field(&b->request_trailers, "x-checksum"), "42");
   ck_assert(b->request_ended);

@@ -9,6 +9,7 @@
 
 #include "cli_args.h"
 #include "commands.h"
+#include "h2/buf.h"
 #include "h2/hpack.h"
 #include "hex_read.h"
 #include "json_read.h"
@@ -42,6 +43,9 @@ static const char usage[] =
 
 /* ---- decode ---- */
 
+/* The largest block one hex line may hold (a field block is far smaller). */
+#define HPACK_LINE_MAX (64u << 20)
+
 static int hpack_decode(out_buf *out, uint32_t table_size, uint32_t max_list) {
   h2_hpack_decoder_config cfg = {.max_header_list_size = max_list, .max_string_len = max_list};
   h2_hpack_decoder dec;
@@ -55,8 +59,8 @@ static int hpack_decode(out_buf *out, uint32_t table_size, uint32_t max_list) {
   out_init(out, STDOUT_FILENO);
   char *line = NULL;
   size_t cap = 0;
-  uint8_t *bin = NULL;
-  size_t bin_cap = 0;
+  h2_buf bin; /* one line's bytes */
+  h2_buf_init(&bin, HPACK_LINE_MAX);
   ssize_t n;
   int status = EXIT_OK;
   unsigned long lineno = 0;
@@ -77,16 +81,13 @@ static int hpack_decode(out_buf *out, uint32_t table_size, uint32_t max_list) {
         break;
       }
     }
-    if (len / 2 + 1 > bin_cap) {
-      bin_cap = len / 2 + 1;
-      uint8_t *b = realloc(bin, bin_cap);
-      if (!b) {
-        status = EXIT_INPUT;
-        break;
-      }
-      bin = b;
+    if (!h2_buf_reserve(&bin, len / 2 + 1)) {
+      fprintf(stderr, "h2scope hpack decode: line %lu: longer than %u MiB of hex\n", lineno,
+              HPACK_LINE_MAX >> 20);
+      status = EXIT_INPUT;
+      break;
     }
-    long got = hex_decode(line, len, bin, bin_cap, &bad);
+    long got = hex_decode(line, len, bin.p, bin.cap, &bad);
     if (got == 0) continue; /* blank or comment-only line */
     if (got < 0) {
       out_puts(out, bad == len ? "{\"v\":1,\"error\":\"not hex: odd number of digits\""
@@ -101,7 +102,7 @@ static int hpack_decode(out_buf *out, uint32_t table_size, uint32_t max_list) {
     }
     size_t count = 0;
     h2_error err = {0};
-    h2_status st = h2_hpack_decode_list(&dec, bin, (size_t)got, fields, NULL, max_fields, &count,
+    h2_status st = h2_hpack_decode_list(&dec, bin.p, (size_t)got, fields, NULL, max_fields, &count,
                                         arena, arena_cap, &err);
     if (st != H2_OK) {
       out_puts(out, "{\"v\":1,\"error\":");
@@ -128,7 +129,7 @@ static int hpack_decode(out_buf *out, uint32_t table_size, uint32_t max_list) {
   }
   out_flush(out);
   free(line);
-  free(bin);
+  h2_buf_free(&bin);
   free(fields);
   free(arena);
   h2_hpack_decoder_free(&dec);
@@ -225,22 +226,24 @@ static int hpack_encode_lines(out_buf *out, uint32_t table_size, bool no_huffman
   return status;
 }
 
+/* The largest story file read (it is parsed as one JSON document). */
+#define HPACK_STORY_MAX (256u << 20)
+
+/* The whole stream, NUL-terminated; NULL when it is larger than
+ * HPACK_STORY_MAX or memory runs out. */
 static char *slurp_stream(FILE *f, size_t *len) {
-  size_t cap = 1 << 16, n = 0, r;
-  char *buf = malloc(cap);
-  while (buf && (r = fread(buf + n, 1, cap - n, f)) > 0) {
-    n += r;
-    if (n == cap) {
-      char *b = realloc(buf, cap *= 2);
-      if (!b) {
-        free(buf);
-        return NULL;
-      }
-      buf = b;
-    }
+  h2_buf b;
+  h2_buf_init(&b, HPACK_STORY_MAX);
+  char chunk[65536];
+  size_t r;
+  while ((r = fread(chunk, 1, sizeof chunk, f)) > 0 && h2_buf_put(&b, chunk, r)) {
   }
-  *len = n;
-  return buf;
+  if (!h2_buf_put_u8(&b, 0)) {
+    h2_buf_free(&b);
+    return NULL;
+  }
+  *len = b.len - 1;
+  return (char *)b.p;
 }
 
 static int hpack_encode_story(out_buf *out, const char *path, uint32_t table_size,

@@ -2,6 +2,8 @@
  * memory or a temporary file until their turn (get_body.h). */
 #include "get_body.h"
 
+#include "h2/buf.h"
+
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -10,8 +12,7 @@
 #include <unistd.h>
 
 typedef struct held {
-  uint8_t *mem; /* the first bytes, up to GET_BODY_MEM_MAX */
-  size_t len, cap;
+  h2_buf mem; /* the first bytes, up to GET_BODY_MEM_MAX */
   FILE *file; /* everything, once past GET_BODY_MEM_MAX (unlinked) */
   bool ended;
 } held;
@@ -31,15 +32,15 @@ get_body *get_body_new(size_t n, out_buf *out) {
     free(b);
     return NULL;
   }
+  for (size_t i = 0; i < n; i++)
+    h2_buf_init(&b->h[i].mem, GET_BODY_MEM_MAX);
   b->n = n;
   b->out = out;
   return b;
 }
 
 static void held_release(held *h) {
-  free(h->mem);
-  h->mem = NULL;
-  h->len = h->cap = 0;
+  h2_buf_free(&h->mem);
   if (h->file) fclose(h->file);
   h->file = NULL;
 }
@@ -77,33 +78,19 @@ static FILE *spill_file(void) {
 }
 
 static bool hold(held *h, const void *p, size_t len) {
-  if (!h->file && h->len + len <= GET_BODY_MEM_MAX) {
-    if (h->len + len > h->cap) {
-      size_t cap = h->cap ? h->cap : 4096;
-      while (cap < h->len + len)
-        cap *= 2;
-      uint8_t *m = realloc(h->mem, cap);
-      if (!m) {
-        fputs("h2scope get: out of memory holding back a response\n", stderr);
-        return false;
-      }
-      h->mem = m;
-      h->cap = cap;
-    }
-    memcpy(h->mem + h->len, p, len);
-    h->len += len;
-    return true;
+  if (!h->file && h->mem.len + len <= h->mem.limit) {
+    if (h2_buf_put(&h->mem, p, len)) return true;
+    fputs("h2scope get: out of memory holding back a response\n", stderr);
+    return false;
   }
   if (!h->file) { /* moves to a file: the memory part first */
     h->file = spill_file();
-    if (!h->file || (h->len && fwrite(h->mem, 1, h->len, h->file) != h->len)) {
+    if (!h->file || (h->mem.len && fwrite(h->mem.p, 1, h->mem.len, h->file) != h->mem.len)) {
       fprintf(stderr, "h2scope get: cannot hold back a response in a temporary file: %s\n",
               strerror(errno));
       return false;
     }
-    free(h->mem);
-    h->mem = NULL;
-    h->len = h->cap = 0;
+    h2_buf_free(&h->mem);
   }
   if (fwrite(p, 1, len, h->file) != len) {
     fprintf(stderr, "h2scope get: cannot hold back a response in a temporary file: %s\n",
@@ -116,7 +103,7 @@ static bool hold(held *h, const void *p, size_t len) {
 /* Writes what response i held back, then forgets it. */
 static bool release_to_out(get_body *b, held *h) {
   bool ok = true;
-  if (h->len) out_write(b->out, h->mem, h->len);
+  if (h->mem.len) out_write(b->out, h->mem.p, h->mem.len);
   if (h->file) {
     uint8_t chunk[16384];
     size_t n;

@@ -2,6 +2,8 @@
  * (get_request.h). */
 #include "get_request.h"
 
+#include "h2/buf.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -103,43 +105,30 @@ bool get_request_build(get_request *r, const char *method, const get_url *u,
   return true;
 }
 
-/* The whole file in one malloc'd block; NULL with errno set. */
+/* The largest --data @FILE sent (it is held in memory while it is sent). */
+#define GET_DATA_FILE_MAX (1ull << 30)
+
+/* The whole file in one malloc'd block; NULL with errno set (EFBIG: larger
+ * than GET_DATA_FILE_MAX). */
 static uint8_t *read_file(const char *path, size_t *len) {
   FILE *f = fopen(path, "rb");
   if (!f) return NULL;
-  uint8_t *buf = NULL;
-  size_t cap = 0;
-  *len = 0;
+  h2_buf b;
+  h2_buf_init(&b, GET_DATA_FILE_MAX);
   uint8_t chunk[65536];
   size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-    if (*len + n > cap) {
-      size_t c = cap ? cap : sizeof chunk;
-      while (c < *len + n)
-        c *= 2;
-      uint8_t *nb = realloc(buf, c);
-      if (!nb) {
-        int e = errno;
-        free(buf);
-        fclose(f);
-        errno = e;
-        return NULL;
-      }
-      buf = nb;
-      cap = c;
-    }
-    memcpy(buf + *len, chunk, n);
-    *len += n;
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && h2_buf_put(&b, chunk, n)) {
   }
-  bool failed = ferror(f);
-  int e = errno;
+  int e = b.failed ? (b.len + n > b.limit ? EFBIG : ENOMEM) : errno;
+  bool failed = b.failed || ferror(f);
   fclose(f);
-  if (failed) {
-    free(buf);
-    errno = e;
+  if (failed || !h2_buf_reserve(&b, 1)) {
+    h2_buf_free(&b);
+    errno = failed ? e : ENOMEM;
     return NULL;
   }
-  return buf ? buf : malloc(1);
+  *len = b.len;
+  return b.p;
 }
 
 uint8_t *get_request_body(const char *arg, size_t *len) {

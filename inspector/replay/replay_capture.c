@@ -113,15 +113,14 @@ typedef struct collect_state {
  * swap the roles (a preface from side 1) after bytes were delivered. */
 typedef struct side_bytes {
   char side0[64]; /* endpoint of capture side 0 when the flow opened */
-  uint8_t *buf[2];
-  size_t len[2], cap[2];
+  h2_buf buf[2];  /* limit: max_client_bytes */
   bool over;
 } side_bytes;
 
 static void exchange_free(replay_exchange *e) {
   packed_clear(&e->request);
   packed_clear(&e->request_trailers);
-  free(e->body);
+  h2_buf_free(&e->body);
   replay_response_free(&e->recorded);
 }
 
@@ -134,8 +133,8 @@ static void conn_free(replay_conn *rc) {
   free(rc->frames);
   if (rc->raw) {
     side_bytes *sb = rc->raw;
-    free(sb->buf[0]);
-    free(sb->buf[1]);
+    h2_buf_free(&sb->buf[0]);
+    h2_buf_free(&sb->buf[1]);
     free(sb);
   }
   free(rc);
@@ -164,6 +163,7 @@ static replay_exchange *add_exchange(collect_state *cs, replay_conn *rc, uint32_
   e = &rc->ex[rc->nex++];
   memset(e, 0, sizeof *e);
   e->stream_id = sid;
+  h2_buf_init(&e->body, cs->limits.max_request_body);
   e->wait_completed = rc->completed;
   e->completion_rank = UINT32_MAX;
   return e;
@@ -246,24 +246,10 @@ static void on_frame(void *user, h2_conn *c, int dir, const decoded_frame *d) {
     if (!e || d->frame_status != H2_OK) break;
     if (dir == FLOW_DIR_C2S) {
       size_t len = f->u.data.len;
-      if (e->body_len + len > cs->limits.max_request_body) {
+      if (!h2_buf_put(&e->body, f->u.data.data, len)) {
+        /* beyond max_request_body, or no memory for it */
+        if (e->body.len + len <= e->body.limit) cs->oom = true;
         e->body_truncated = true;
-      } else if (len) {
-        if (e->body_len + len > e->body_cap) {
-          size_t cap = e->body_cap ? e->body_cap : 4096;
-          while (cap < e->body_len + len)
-            cap *= 2;
-          uint8_t *nb = realloc(e->body, cap);
-          if (!nb) {
-            cs->oom = true;
-            e->body_truncated = true;
-            break;
-          }
-          e->body = nb;
-          e->body_cap = cap;
-        }
-        memcpy(e->body + e->body_len, f->u.data.data, len);
-        e->body_len += len;
       }
       if (end_stream) e->request_ended = true;
     } else {
@@ -357,6 +343,8 @@ static void flow_open(void *user, capture_flow *f, double ts) {
       rc->frames_kept = false;
     } else {
       snprintf(sb->side0, sizeof sb->side0, "%s", f->endpoint[0]);
+      h2_buf_init(&sb->buf[0], cs->limits.max_client_bytes);
+      h2_buf_init(&sb->buf[1], cs->limits.max_client_bytes);
       rc->raw = sb;
     }
   }
@@ -366,29 +354,20 @@ static void flow_open(void *user, capture_flow *f, double ts) {
 
 static void keep_bytes(collect_state *cs, side_bytes *sb, int side, uint64_t offset,
                        const uint8_t *data, size_t len) {
+  h2_buf *b = &sb->buf[side];
   if (sb->over) return;
-  /* offset is contiguous per direction (gaps included): zero-fill a gap */
-  uint64_t end = offset + len;
-  if (end > cs->limits.max_client_bytes) {
+  /* offset is contiguous per direction (gaps included): zero-fill a gap;
+   * bytes already held are not written again */
+  bool ok = true;
+  if (offset > b->len) ok = offset <= b->limit && h2_buf_fill(b, 0, (size_t)(offset - b->len));
+  if (ok && offset + len > b->len) {
+    size_t skip = (size_t)(b->len - offset);
+    ok = h2_buf_put(b, data + skip, len - skip);
+  }
+  if (!ok) {
+    if (offset + len <= b->limit) cs->oom = true;
     sb->over = true;
-    return;
   }
-  if (end > sb->cap[side]) {
-    size_t cap = sb->cap[side] ? sb->cap[side] : 65536;
-    while (cap < end)
-      cap *= 2;
-    uint8_t *nb = realloc(sb->buf[side], cap);
-    if (!nb) {
-      cs->oom = true;
-      sb->over = true;
-      return;
-    }
-    sb->buf[side] = nb;
-    sb->cap[side] = cap;
-  }
-  if (offset > sb->len[side]) memset(sb->buf[side] + sb->len[side], 0, offset - sb->len[side]);
-  if (len) memcpy(sb->buf[side] + offset, data, len);
-  if (end > sb->len[side]) sb->len[side] = (size_t)end;
 }
 
 static void flow_bytes(void *user, capture_flow *f, int dir, uint64_t offset, const uint8_t *data,
@@ -462,12 +441,12 @@ static void flow_close(void *user, capture_flow *f, int reason, double ts) {
     if (sb->over) {
       rc->frames_kept = false;
     } else {
-      rc->client_bytes = sb->buf[client];
-      rc->client_len = sb->len[client];
-      sb->buf[client] = NULL;
+      rc->client_bytes = sb->buf[client].p;
+      rc->client_len = sb->buf[client].len;
+      h2_buf_init(&sb->buf[client], 0); /* the bytes are the connection's now */
     }
-    free(sb->buf[0]);
-    free(sb->buf[1]);
+    h2_buf_free(&sb->buf[0]);
+    h2_buf_free(&sb->buf[1]);
     free(sb);
     rc->raw = NULL;
   }

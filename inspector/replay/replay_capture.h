@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "h2/buf.h"
 #include "h2/hpack.h"
 #include "packed_fields.h"
 
@@ -42,8 +43,7 @@ typedef struct replay_exchange {
   bool client_reset;   /* the client reset the stream in the capture */
   bool body_truncated; /* body beyond max_request_body: not replayable */
   packed_fields request, request_trailers;
-  uint8_t *body;
-  size_t body_len, body_cap;
+  h2_buf body; /* limit: max_request_body */
   /* Ordering: the number of recorded responses completed before this
    * request started; completion rank of this stream's response (UINT32_MAX
    * when it never completed in the capture). */

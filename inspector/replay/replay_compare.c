@@ -1,6 +1,8 @@
 /* replay_compare.c — recorded vs live response comparison (replay_compare.h). */
 #include "replay_compare.h"
 
+#include "h2/buf.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,50 +84,36 @@ void replay_hex_digest(const uint8_t digest[32], char out[65]) {
 }
 
 /* A growing string. */
-typedef struct text {
-  char *p;
-  size_t len, cap;
-} text;
-
-static void text_add(text *t, const char *s, size_t n) {
-  if (t->len + n + 1 > t->cap) {
-    size_t cap = t->cap ? t->cap : 64;
-    while (cap < t->len + n + 1)
-      cap *= 2;
-    char *np = realloc(t->p, cap);
-    if (!np) return;
-    t->p = np;
-    t->cap = cap;
-  }
-  if (n) memcpy(t->p + t->len, s, n);
-  t->len += n;
-  t->p[t->len] = 0;
-}
+/* The longest combined value compared (a header list is far smaller). */
+#define VALUES_MAX (16u << 20)
 
 /* Every value of field `name` in pf, in order, joined with ", " (RFC 9110
  * §5.3 combination); set-cookie values are reduced to their cookie name.
  * NULL when the field is absent. */
 static char *values_of(const packed_fields *pf, const char *want, size_t wlen) {
-  text t = {0};
+  h2_buf t;
+  h2_buf_init(&t, VALUES_MAX);
   bool found = false, cookie = wlen == 10 && !memcmp(want, "set-cookie", 10);
   size_t pos = 0, nlen, vlen;
   const char *name, *value;
   while (packed_next(pf, &pos, &name, &nlen, &value, &vlen)) {
     if (nlen != wlen || memcmp(name, want, wlen)) continue;
-    if (found) text_add(&t, ", ", 2);
+    if (found) h2_buf_put(&t, ", ", 2);
     found = true;
     if (cookie) {
       const char *eq = memchr(value, '=', vlen);
       size_t cl = eq ? (size_t)(eq - value) : vlen;
-      text_add(&t, value, cl);
-      text_add(&t, "=...", 4);
+      h2_buf_put(&t, value, cl);
+      h2_buf_put(&t, "=...", 4);
     } else {
-      text_add(&t, value, vlen);
+      h2_buf_put(&t, value, vlen);
     }
   }
-  if (!found) return NULL;
-  if (!t.p) text_add(&t, "", 0);
-  return t.p;
+  if (!found || !h2_buf_put_u8(&t, 0)) { /* absent, or no memory for it */
+    h2_buf_free(&t);
+    return NULL;
+  }
+  return (char *)t.p;
 }
 
 /* Whether `name` was already looked at: it occurs in pf before position `upto`. */

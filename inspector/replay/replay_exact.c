@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "h2/buf.h"
 #include "h2/frame.h"
 #include "h2/hpack.h"
 #include "replay_run.h"
@@ -38,41 +39,23 @@ typedef struct exact_state {
   bool block_push;
   uint64_t frames_sent, reencoded;
   bool ack_settings; /* the capture has no client SETTINGS: we acknowledge the server's */
-  uint8_t *rx;       /* -v: received bytes until a whole frame is there */
-  size_t rx_len, rx_cap;
+  h2_buf rx;         /* -v: received bytes until a whole frame is there */
 } exact_state;
 
 /* -v: hands each whole received frame to the trace (the preface is not
  * expected from a server; frames larger than 16 MiB end the trace). */
 static void trace_received(exact_state *x, const uint8_t *p, size_t n) {
-  if (!x->trace || x->rx_cap == SIZE_MAX) return;
-  if (x->rx_len + n > x->rx_cap) {
-    size_t cap = x->rx_cap ? x->rx_cap : 65536;
-    while (cap < x->rx_len + n)
-      cap *= 2;
-    uint8_t *nb = cap <= (16u << 20) + 9 ? realloc(x->rx, cap) : NULL;
-    if (!nb) {
-      free(x->rx);
-      x->rx = NULL;
-      x->rx_cap = SIZE_MAX;
-      return;
-    }
-    x->rx = nb;
-    x->rx_cap = cap;
-  }
-  memcpy(x->rx + x->rx_len, p, n);
-  x->rx_len += n;
+  if (!x->trace || !h2_buf_put(&x->rx, p, n)) return; /* too large: the trace ends */
   size_t pos = 0;
   h2_frame_header hd;
-  while (x->rx_len - pos >= H2_FRAME_HEADER_LEN &&
-         h2_frame_header_decode(x->rx + pos, x->rx_len - pos, &hd, NULL) == H2_OK) {
+  while (x->rx.len - pos >= H2_FRAME_HEADER_LEN &&
+         h2_frame_header_decode(x->rx.p + pos, x->rx.len - pos, &hd, NULL) == H2_OK) {
     size_t flen = H2_FRAME_HEADER_LEN + (size_t)hd.length;
-    if (x->rx_len - pos < flen) break;
-    session_trace_frame(x->trace, 1, x->rx + pos, flen);
+    if (x->rx.len - pos < flen) break;
+    session_trace_frame(x->trace, 1, x->rx.p + pos, flen);
     pos += flen;
   }
-  memmove(x->rx, x->rx + pos, x->rx_len - pos);
-  x->rx_len -= pos;
+  h2_buf_consume(&x->rx, pos);
 }
 
 static ssize_t raw_write(exact_state *x, const uint8_t *p, size_t n) {
@@ -427,6 +410,7 @@ int replay_run_exact(const replay_target *t, const replay_conn *rc, replay_conn_
   }
   char err[512];
   exact_state x = {.t = t, .rc = rc, .out = out};
+  h2_buf_init(&x.rx, H2_MAX_FRAME_SIZE_LIMIT + H2_FRAME_HEADER_LEN + (64u << 10));
   x.fd = replay_connect(t, &x.tls, err, sizeof err);
   if (x.fd < 0) {
     replay_strings_add(&out->notes, "%s", err);
@@ -453,7 +437,7 @@ int replay_run_exact(const replay_target *t, const replay_conn *rc, replay_conn_
   replay_order_free(&x.order);
   stream_decoder_free(sd);
   h2_hpack_encoder_free(x.enc);
-  free(x.rx);
+  h2_buf_free(&x.rx);
   if (t->trace) out_flush(t->trace);
   session_trace_free(x.trace);
   tls_conn_free(x.tls);

@@ -65,7 +65,7 @@ static void pump(live_state *ls) {
     h2_header fields[MAX_REQUEST_FIELDS];
     size_t n = replay_request_fields(ls->t, e, fields, MAX_REQUEST_FIELDS);
     bool trailers = e->request_trailers.count > 0;
-    bool body = e->body_len > 0;
+    bool body = e->body.len > 0;
     h2_status st = h2_session_send_headers(ls->s, 0, fields, n, !body && !trailers, &id);
     ls->next++;
     if (st != H2_OK) {
@@ -93,7 +93,7 @@ static void pump(live_state *ls) {
     if (k < ls->by_live_cap) ls->by_live_id[k] = (uint32_t)i + 1;
     if (!e->request_ended)
       replay_strings_add(&r->notes, "the recorded request never ended; sent with END_STREAM");
-    if (body) h2_session_send_data(ls->s, id, e->body, e->body_len, !trailers);
+    if (body) h2_session_send_data(ls->s, id, e->body.p, e->body.len, !trailers);
   }
 }
 
