@@ -5,7 +5,8 @@
 # with -j 1 (--html decodes on one thread); the limits (--html-max-frames
 # bins the rest, --html-details, --html-max-lanes in the page's settings);
 # --html alone exits 0 on error findings, with --lint 1; the file is
-# created mode 0600. (--redact in the report: tests/test_report_write.c.)
+# created mode 0600; a lost packet's gap and resync are in it. (--redact in
+# the report: tests/test_report_write.c.)
 set -euo pipefail
 H=${H2SCOPE:?}
 S=${H2_SOURCE_DIR:?}
@@ -67,5 +68,15 @@ rc=0
 [ "$rc" = 1 ] || { echo "FAIL: --lint --html exited $rc"; fail=1; }
 cmp "$work/f.html" "$work/f2.html" >/dev/null || { echo "FAIL: --lint changed the report"; fail=1; }
 
+# A packet lost from the capture: its gap and the resync after it are in the
+# report (the capture lane of the waterfall).
+if command -v editcap >/dev/null; then
+  editcap "$caps/flowcontrol.pcap" "$work/cut.pcap" 10
+  "$H" read -q "$work/cut.pcap" --html "$work/cut.html"
+  for ev in gap resync; do
+    data "$work/cut.html" | grep -F "\"event\":\"$ev\"" >/dev/null ||
+      { echo "FAIL: no $ev event in the report of a capture with a lost packet"; fail=1; }
+  done
+fi
 [ "$fail" = 0 ] && echo "report_cli: ok"
 exit "$fail"

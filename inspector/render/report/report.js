@@ -12,7 +12,7 @@ const H2Report = (function () {
   const END_STREAM = 0x1;
   /* The marks of a waterfall, one chart series each, in drawing order. */
   const MARKS = ['request headers', 'response headers', 'DATA', 'END_STREAM', 'RST_STREAM',
-    'PUSH_PROMISE', 'other frames', 'gap / resync', 'finding', 'frames past the limit (binned)',
+    'PUSH_PROMISE', 'other frames', 'gap / resync / skipped', 'finding', 'frames past the limit (binned)',
     'window stall'];
 
   function typeName(t) {
@@ -126,6 +126,9 @@ const H2Report = (function () {
     return 6;
   }
 
+  /* Events of the capture's own lane: bytes lost, skipped, found again. */
+  const CAPTURE_EVENTS = ['gap', 'resync', 'truncated', 'skipped', 'decode-error'];
+
   /* Time bins of the aggregated lane: its frames are drawn as one mark per
    * kind and bin (a bin is 1/AGG_BINS of the connection's span). */
   const AGG_BINS = 2000;
@@ -162,7 +165,7 @@ const H2Report = (function () {
     }
     pts.push(...bins.values());
     for (const e of c.events) {
-      if (e.event === 'gap' || e.event === 'resync' || e.event === 'truncated')
+      if (CAPTURE_EVENTS.includes(e.event))
         pts.push({ t: e.t, mark: 7, lane: 0, ref: e });
       else if (e.event === 'stall-begin' || e.event === 'stall-end')
         pts.push({ t: e.t, mark: 10, lane: lanes.laneOf.get(e.stream) ?? 1, ref: e });
@@ -406,7 +409,7 @@ function renderOverview(model) {
   const o = H2Report.overview(model);
   const card = (k, v) => h2el('div', { class: 'card' }, h2el('b', {}, String(v)), k);
   const statuses = Object.entries(o.statuses).filter(([, n]) => n).map(([s, n]) => `${s}: ${n}`).join(', ') || 'none';
-  const events = ['gap', 'resync', 'truncated', 'decode-error'].map((e) => `${e} ${o.events[e] || 0}`).join(', ');
+  const events = ['gap', 'resync', 'truncated', 'skipped', 'decode-error'].map((e) => `${e} ${o.events[e] || 0}`).join(', ');
   document.getElementById('overview-body').replaceChildren(
     h2el('div', { class: 'cards' }, card('connections', o.connections), card('frames', o.frames),
       card('requests', o.requests), card('HTTP/2 bytes', o.bytes), card('frames with errors', o.frameErrors),
