@@ -41,6 +41,8 @@ typedef struct exchange {
   const char *rule;   /* the first error event's finding id */
   const char *detail; /* ... and the session's own reason */
   uint8_t error_type; /* H2_EV_STREAM_ERROR / H2_EV_CONNECTION_ERROR, 0: none */
+  uint32_t error_code; /* ... its RFC 9113 §7 code */
+  h2_status status;    /* ... and the codec status behind it (H2_OK: a state rule) */
   bool respond;       /* answer complete requests with 200 "ok" */
 } exchange;
 
@@ -51,6 +53,8 @@ static void take_events(exchange *x) {
       x->error_type = ev.type;
       x->rule = ev.rule;
       x->detail = ev.detail;
+      x->error_code = ev.error_code;
+      x->status = ev.status;
     }
     if (x->respond && ev.type == H2_EV_HEADERS && ev.end_stream) {
       ck_assert_int_eq(h2_session_send_headers(x->s, ev.stream_id, RESPONSE, 1, false, NULL),
@@ -166,6 +170,10 @@ static void expect(exchange *x, uint8_t type, const char *rule, const char *deta
   ck_assert_str_eq(x->detail, detail);
   /* the pointer is the catalogue's own */
   ck_assert_ptr_eq(x->rule, h2_observer_rule_id(rule));
+  /* the code on the wire is the catalogue's, unless the codec's status (a
+   * malformed frame) named a more specific one */
+  if (x->status == H2_OK)
+    ck_assert_uint_eq(x->error_code, h2_observer_rule_code((size_t)h2_observer_rule_index(rule)));
   const char *ids = lint_ids(x);
   ck_assert_msg(!strcmp(ids, lint), "lint ids '%s', want '%s'\n%s", ids, lint, output);
 }

@@ -245,14 +245,9 @@ void h2s_stream_error(h2_session *s, uint32_t stream_id, uint32_t code, h2_statu
 }
 
 /* §10.5: counts per second; true when the limit is exceeded (error raised). */
-bool h2s_flood_count(h2_session *s, uint32_t *counter, uint32_t limit, const char *rule) {
-  uint64_t now = s->cfg.now_ms(s->cfg.user);
-  if (now - s->flood_window_start >= 1000) {
-    s->flood_window_start = now;
-    s->n_rst = s->n_settings = s->n_ping = s->n_empty = s->n_priority = 0;
-  }
+bool h2s_flood_count(h2_session *s, rate_window *counter, uint32_t limit, const char *rule) {
   if (limit == UINT32_MAX) return false;
-  if (++*counter > limit) {
+  if (rate_window_count(counter, s->cfg.now_ms(s->cfg.user), 1000) > limit) {
     h2s_connection_error(s, H2_ENHANCE_YOUR_CALM, H2_OK, "RFC 9113 §10.5", rule);
     return true;
   }

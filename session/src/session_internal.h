@@ -7,6 +7,7 @@
 
 #include "h2/session.h"
 #include "h2/stream_state.h"
+#include "rate_window.h"
 
 #define H2_SESSION_MAX_FIELDS 256u /* fields in one header list we keep */
 #define H2_SESSION_PENDING_SETTINGS 8u
@@ -121,8 +122,8 @@ struct h2_session {
   uint32_t n_closed_deferred;
 
   /* flood counters */
-  uint64_t flood_window_start;
-  uint32_t n_rst, n_settings, n_ping, n_empty, n_priority;
+  /* §10.5: frames of each kind the peer sent in the last second */
+  rate_window n_rst, n_settings, n_ping, n_empty, n_priority;
 };
 
 /* session_core.c: the primitives every other session file uses */
@@ -139,7 +140,7 @@ void h2s_connection_error(h2_session *s, uint32_t code, h2_status status, const 
                           const char *rule);
 void h2s_stream_error(h2_session *s, uint32_t stream_id, uint32_t code, h2_status status,
                       const char *section, const char *rule);
-bool h2s_flood_count(h2_session *s, uint32_t *counter, uint32_t limit, const char *rule);
+bool h2s_flood_count(h2_session *s, rate_window *counter, uint32_t limit, const char *rule);
 void h2s_apply_local_settings(h2_session *s, const h2_pending_settings *p);
 void h2s_maybe_window_update(h2_session *s, h2_stream *st);
 

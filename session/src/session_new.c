@@ -167,7 +167,6 @@ h2_session *h2_session_new(const h2_session_config *cfg_in) {
   s->conn_window_target = c->connection_window;
   s->next_local_stream = s->role == H2_ROLE_CLIENT ? 1 : 2;
   s->preface_needed = s->role == H2_ROLE_SERVER && !c->skip_preface;
-  s->flood_window_start = c->now_ms(c->user);
 
   queue_initial_frames(s);
   s->conn_recv_window = c->connection_window;

@@ -88,7 +88,7 @@ bool h2_observer_rule_at(size_t i, const char **id, uint8_t *severity, const cha
 
 /* Upper bound of the catalogue's size (checked at compile time), for arrays
  * of counts by catalogue index. */
-#define H2_OBSERVER_RULE_MAX 64
+#define H2_OBSERVER_RULE_MAX 96
 
 /* What kind of finding a catalogue entry is. */
 enum h2_observer_rule_kind {
@@ -102,6 +102,10 @@ enum h2_observer_rule_kind {
 int h2_observer_rule_index(const char *id);
 /* The kind (enum h2_observer_rule_kind) of the i-th entry; H2_RULE_CHECK past the end. */
 uint8_t h2_observer_rule_kind(size_t i);
+/* The RFC 9113 §7 error code a receiver answers the i-th entry's violation
+ * with (the session does; patterns: ENHANCE_YOUR_CALM); H2_NO_ERROR for
+ * warnings and notes, and past the end. */
+uint32_t h2_observer_rule_code(size_t i);
 
 /* The catalogue id for a rule name: the id itself, or one of the more
  * specific names the session and the inspector use for the same rule
