@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # read_jobs.sh — `read -j 2` against `read -j 1` (connections decoded on
-# worker threads): median wall time of RUNS runs each, interleaved so both
+# worker threads): median (or with STAT=min the minimum) wall time of RUNS
+# runs each, interleaved so both
 # see the same machine, CPU time (user + system, all threads), peak resident
 # size, and the two outputs compared byte for byte. On many-conns.pcap (200
 # connections) and one-conn.pcap (one connection) of bench/make-captures.sh,
 # recorded first if missing; in -q --summary, --json and text mode.
 # usage: bench/read_jobs.sh [H2SCOPE_BINARY]   (default build/release/h2scope)
-#   RUNS (default 5); JOBS (default 2): the -j compared with -j 1
+#   RUNS (default 5); JOBS (default 2): the -j compared with -j 1; STAT=min:
+#   the fastest run of each instead of the median (a loaded machine: the
+#   run that was least disturbed)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 H=${1:-$root/build/release/h2scope}
@@ -18,7 +21,13 @@ if [ ! -f "$captures/many-conns.pcap" ] || [ ! -f "$captures/one-conn.pcap" ]; t
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-median() { sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+median() {
+  if [ "${STAT:-median}" = min ]; then
+    sort -g | head -1
+  else
+    sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
+  fi
+}
 # one LABEL J ARGS...: one timed run; wall, cpu and rss appended to $work/LABEL.*
 one() {
   local label=$1 j=$2
@@ -29,7 +38,7 @@ one() {
   awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f\n", u + s }' >>"$work/$label.cpu"
   echo $((rss / 1024)) >>"$work/$label.rss"
 }
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores, RUNS=$runs"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores, RUNS=$runs, ${STAT:-median}"
 printf '| %-14s | %-13s | %-22s | %-22s | %-7s | %-11s | %s |\n' capture mode "-j 1 wall (cpu) s" \
   "-j $jobs wall (cpu) s" speedup "RSS MiB" output
 printf '|%s|%s|%s|%s|%s|%s|%s|\n' ---------------- --------------- ------------------------ \

@@ -2,8 +2,10 @@
  * (every byte class, invalid UTF-8 → \u00XX), hex reading, number
  * formatting (escaping also exhaustively against a reference over short
  * strings and at every position of longer ones, numbers of every width
- * against printf, writes that straddle a flush), and the stream decoder's independence from
- * chunking (every sample decoded whole and one byte at a time prints the same JSON). */
+ * against printf, writes that straddle a flush, out_writev's pieces in order
+ * after what was buffered, to a file, to a spill, and failing), and the stream decoder's
+ * independence from chunking (every sample decoded whole and one byte at a time prints the same
+ * JSON). */
 #include <check.h>
 
 #include "run_suite.h"
@@ -11,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "frame_print.h"
@@ -247,6 +250,63 @@ START_TEST(writes_across_a_flush) {
 }
 END_TEST
 
+/* More pieces than one writev takes (OUT_IOV_MAX), empty ones among them,
+ * after bytes still in the buffer: the output is the concatenation. */
+enum { WRITEV_PIECES = 3 * OUT_IOV_MAX + 7 };
+static size_t writev_pieces(struct iovec *v, char *text, char *want) {
+  size_t w = 0, t = 0;
+  for (int i = 0; i < WRITEV_PIECES; i++) {
+    size_t n = (size_t)(i % 5 == 3 ? 0 : 1 + i % 11);
+    for (size_t k = 0; k < n; k++)
+      text[t + k] = (char)('a' + (i + k) % 26);
+    v[i] = (struct iovec){.iov_base = text + t, .iov_len = n};
+    memcpy(want + w, text + t, n);
+    w += n;
+    t += n;
+  }
+  want[w] = '\0';
+  return w;
+}
+
+static bool collect(void *ctx, const char *p, size_t n) {
+  FILE *f = ctx;
+  return fwrite(p, 1, n, f) == n;
+}
+
+START_TEST(writev_keeps_order) {
+  static struct iovec v[WRITEV_PIECES];
+  static char text[WRITEV_PIECES * 12], want[WRITEV_PIECES * 12 + 16];
+  size_t n = writev_pieces(v, text, want + 5);
+  memcpy(want, "head:", 5);
+  strcat(want, ":tail");
+  for (int spill = 0; spill < 2; spill++) {
+    begin();
+    if (spill) {
+      out.spill = collect;
+      out.spill_ctx = sink;
+    }
+    out_puts(&out, "head:");
+    ck_assert(out_writev(&out, v, WRITEV_PIECES));
+    ck_assert_uint_eq(out.pushed, 5 + n);
+    ck_assert_uint_eq(out.len, 0);
+    out_puts(&out, ":tail");
+    out_flush(&out);
+    if (spill) fflush(sink);
+    char *got = end();
+    ck_assert_str_eq(got, want);
+    free(got);
+  }
+  /* A write that fails is remembered, as out_flush's. */
+  out_buf *bad = malloc(sizeof *bad);
+  ck_assert_ptr_nonnull(bad);
+  out_init(bad, -1);
+  ck_assert(!out_writev(bad, v, 3));
+  ck_assert(bad->failed);
+  ck_assert(!out_flush(bad));
+  free(bad);
+}
+END_TEST
+
 /* Every digit count of out_u64 (10^k - 1 and 10^k) and out_fixed's padding
  * of small fractions, against printf. */
 START_TEST(number_widths) {
@@ -480,6 +540,7 @@ static Suite *suite(void) {
   tcase_add_test(t, json_escaping_exhaustive);
   tcase_add_test(t, json_escaping_every_position);
   tcase_add_test(t, writes_across_a_flush);
+  tcase_add_test(t, writev_keeps_order);
   tcase_add_test(t, json_pairs_match_single_strings);
   tcase_add_test(t, number_widths);
   tcase_add_test(t, memoized_context_follows_its_inputs);

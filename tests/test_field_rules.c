@@ -85,10 +85,14 @@ START_TEST(pseudo_headers) {
                     F(":path", "/chat"), F(":authority", "h")};
   ck_assert_str_eq(check(H2_FIELDS_REQUEST, ws, 5, &f), "");
   ck_assert(f.has_protocol);
+  h2_header ws_no_path[] = {F(":method", "CONNECT"), F(":protocol", "websocket"),
+                            F(":scheme", "https"), F(":authority", "h")};
+  ck_assert_str_eq(check(H2_FIELDS_REQUEST, ws_no_path, 4, NULL),
+                   "extended-connect-invalid/extended-connect-without-path");
   h2_header stray[] = {F(":method", "GET"), F(":protocol", "websocket"), F(":scheme", "https"),
                        F(":path", "/")};
   ck_assert_str_eq(check(H2_FIELDS_REQUEST, stray, 4, NULL),
-                   "pseudo-header-invalid/protocol-without-connect");
+                   "extended-connect-invalid/protocol-without-connect");
   h2_header resp[] = {F(":status", "20x"), F(":path", "/")};
   ck_assert_str_eq(check(H2_FIELDS_RESPONSE, resp, 2, NULL),
                    "pseudo-header-invalid/unknown-pseudo-header "

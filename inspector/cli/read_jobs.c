@@ -1,12 +1,16 @@
 /* read_jobs.c — connections decoded on worker threads, output in capture
  * order (read_jobs.h). One lock guards the batch ring; a worker takes it twice
- * per batch, not per record, so the threads rarely meet. */
+ * per batch, not per record, so the threads rarely meet. A finished batch is
+ * written out by whichever thread gets there first (the last worker done with
+ * it, or the capture thread), one thread at a time, straight from the
+ * workers' buffers (writev: the output is not copied on the way). */
 #include "read_jobs.h"
 
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 
 /* A batch is handed over when it holds this many bytes or records: large
  * enough that the lock is rare, small enough that READ_JOBS_BATCHES of them
@@ -103,6 +107,7 @@ struct read_jobs {
   pthread_mutex_t mu;
   pthread_cond_t work_cv, done_cv;
   bool closing;
+  bool merging;               /* a thread is writing batches out (merge_ready) */
   uint64_t published, merged; /* batches handed to the workers, written out */
   batch ring[READ_JOBS_BATCHES];
   bool have_first_ts;
@@ -235,13 +240,17 @@ static void run_batch(job_worker *w, batch *b) {
   }
 }
 
+static void merge_ready(read_jobs *j);
+
 static void *worker_main(void *arg) {
   job_worker *w = arg;
   read_jobs *j = w->j;
   pthread_mutex_lock(&j->mu);
   for (;;) {
-    while (w->next == j->published && !j->closing)
-      pthread_cond_wait(&j->work_cv, &j->mu);
+    while (w->next == j->published && !j->closing) {
+      merge_ready(j); /* idle: finished batches nobody writes yet */
+      if (w->next == j->published && !j->closing) pthread_cond_wait(&j->work_cv, &j->mu);
+    }
     if (w->next == j->published) break;
     batch *b = &j->ring[w->next % READ_JOBS_BATCHES];
     /* Nothing for this worker (the batch may even be written out already,
@@ -253,29 +262,55 @@ static void *worker_main(void *arg) {
     pthread_mutex_unlock(&j->mu);
     run_batch(w, b);
     pthread_mutex_lock(&j->mu);
-    if (--b->pending == 0) pthread_cond_signal(&j->done_cv);
     w->next++;
+    if (--b->pending == 0 && w->next == j->published) {
+      merge_ready(j); /* nothing else to do here: write it out */
+    } else if (b->pending == 0) {
+      /* The capture thread, or a worker without work, writes it out. */
+      pthread_cond_broadcast(&j->done_cv);
+      pthread_cond_broadcast(&j->work_cv);
+    }
   }
   pthread_mutex_unlock(&j->mu);
   return NULL;
 }
 
-/* ---- merging (the capture thread) ---- */
+/* ---- merging (any thread, one at a time) ---- */
 
-/* Writes the oldest batch's output in record order, once every worker is
- * done with it, and makes its slot free. */
-static void merge_oldest(read_jobs *j) {
-  batch *b = &j->ring[j->merged % READ_JOBS_BATCHES];
-  pthread_mutex_lock(&j->mu);
-  while (b->pending)
-    pthread_cond_wait(&j->done_cv, &j->mu);
-  b->index = UINT64_MAX; /* a worker that comes late finds nothing for it */
-  pthread_mutex_unlock(&j->mu);
+/* The pieces of output a batch's merge writes, in order: pointers into the
+ * workers' buffers, written with writev instead of copied. */
+typedef struct pieces {
+  struct iovec v[OUT_IOV_MAX];
+  int n;
+} pieces;
+
+static void pieces_write(read_jobs *j, pieces *l) {
+  if (l->n) out_writev(j->out, l->v, l->n);
+  l->n = 0;
+}
+
+static void piece(read_jobs *j, pieces *l, char *p, size_t n) {
+  if (n == 0) return;
+  struct iovec *last = l->n ? &l->v[l->n - 1] : NULL;
+  if (last && (char *)last->iov_base + last->iov_len == p) { /* the same worker's next record */
+    last->iov_len += n;
+    return;
+  }
+  if (l->n == OUT_IOV_MAX) pieces_write(j, l);
+  l->v[l->n++] = (struct iovec){.iov_base = p, .iov_len = n};
+}
+
+/* Writes a finished batch's output in record order (its workers are done
+ * with it) and empties it for reuse. */
+static void write_batch(read_jobs *j, batch *b) {
   size_t next_mark[READ_JOBS_MAX] = {0}, out_pos[READ_JOBS_MAX] = {0}, att_pos[READ_JOBS_MAX] = {0};
+  pieces l = {.n = 0};
   for (size_t off = 0; off < b->len;) {
     const rec *r = (const rec *)(b->data + off);
     off += r->size;
     if (r->kind == REC_NOTICE && j->hooks.on_notice) {
+      /* The hook may write to j->out: what came before goes out first. */
+      pieces_write(j, &l);
       const char *kind = (const char *)r + REC_HEAD;
       j->hooks.on_notice(j->hooks.user, kind, kind + strlen(kind) + 1, r->ts, r->worker != MERGER,
                          r->have_first_ts, r->first_ts);
@@ -288,23 +323,36 @@ static void merge_oldest(read_jobs *j) {
     if (m.att_end > att_pos[i] && j->hooks.on_attachment)
       j->hooks.on_attachment(j->hooks.user, o->att.p + att_pos[i], m.att_end - att_pos[i]);
     att_pos[i] = m.att_end;
-    if (m.out_end > out_pos[i]) out_write(j->out, o->out.p + out_pos[i], m.out_end - out_pos[i]);
+    if (m.out_end > out_pos[i]) piece(j, &l, o->out.p + out_pos[i], m.out_end - out_pos[i]);
     out_pos[i] = m.out_end;
   }
+  pieces_write(j, &l);
   b->len = 0;
   b->nrec = 0;
   for (unsigned i = 0; i < j->n; i++) {
     b->wo[i].out.len = b->wo[i].att.len = b->wo[i].nmarks = 0;
     b->has[i] = false;
   }
-  j->merged++;
 }
 
-static bool batch_done(read_jobs *j, uint64_t index) {
-  pthread_mutex_lock(&j->mu);
-  bool done = j->ring[index % READ_JOBS_BATCHES].pending == 0;
-  pthread_mutex_unlock(&j->mu);
-  return done;
+/* Under j->mu: writes out the oldest batches that are finished, unless
+ * another thread is doing so (it then takes these too). Called by the
+ * worker that finishes a batch and by the capture thread, so the writing
+ * (the kernel's copy of every byte of output) goes to whichever thread is
+ * free instead of always holding up the reading. */
+static void merge_ready(read_jobs *j) {
+  while (!j->merging && j->merged < j->published) {
+    batch *b = &j->ring[j->merged % READ_JOBS_BATCHES];
+    if (b->pending) break;
+    j->merging = true;
+    b->index = UINT64_MAX; /* a worker that comes late finds nothing for it */
+    pthread_mutex_unlock(&j->mu);
+    write_batch(j, b);
+    pthread_mutex_lock(&j->mu);
+    j->merged++;
+    j->merging = false;
+    pthread_cond_broadcast(&j->done_cv);
+  }
 }
 
 /* Hands the current batch to the workers, writes what is ready and makes
@@ -320,10 +368,12 @@ static void publish(read_jobs *j) {
     b->pending += b->has[i];
   j->published++;
   pthread_cond_broadcast(&j->work_cv);
+  merge_ready(j);
+  while (j->published - j->merged == READ_JOBS_BATCHES) {
+    pthread_cond_wait(&j->done_cv, &j->mu);
+    merge_ready(j);
+  }
   pthread_mutex_unlock(&j->mu);
-  while (j->merged < j->published && batch_done(j, j->merged))
-    merge_oldest(j);
-  if (j->published - j->merged == READ_JOBS_BATCHES) merge_oldest(j);
 }
 
 /* ---- recording (the capture thread) ---- */
@@ -565,8 +615,10 @@ const flow_consumer *read_jobs_consumer(read_jobs *j) {
 
 bool read_jobs_finish(read_jobs *j) {
   publish(j);
-  while (j->merged < j->published)
-    merge_oldest(j);
+  pthread_mutex_lock(&j->mu);
+  for (merge_ready(j); j->merged < j->published; merge_ready(j))
+    pthread_cond_wait(&j->done_cv, &j->mu);
+  pthread_mutex_unlock(&j->mu);
   stop_workers(j);
   bool ok = !j->oom;
   for (unsigned i = 0; i < j->n; i++)

@@ -7,15 +7,17 @@
  * the current batch; a full batch is handed to every worker, and each worker
  * replays the records of its own connections (flow id mod N) into its own
  * flow_consumer (read_sink.h's callbacks on a read_state of its own), whose
- * out_buf spills into memory kept per record. The capture thread then writes
- * the batch's output record by record, in the order the callbacks came. At
+ * out_buf spills into memory kept per record. Once every worker is done with
+ * a batch, its output is written record by record, in the order the
+ * callbacks came, by one thread at a time: the last worker done with it or
+ * the capture thread, whichever is free first (the merging). At
  * most READ_JOBS_BATCHES batches are in flight, so memory stays flat
  * whatever the size of the capture.
  *
  * A worker sees a detached copy of each capture_flow (flow_events.h): a
  * consumer that swaps the roles swaps only the copy, and the records the
  * capture side keeps sending in its old numbering are renumbered here.
- * What a worker cannot compute alone goes back through the merging thread in
+ * What a worker cannot compute alone goes back through the merging in
  * record order: notices are counted there (hooks.on_notice), and a worker may
  * attach bytes to the record it is processing (read_jobs_attach, e.g. the
  * connection's summary row) that hooks.on_attachment receives in order. */
@@ -38,13 +40,14 @@ typedef struct read_jobs_worker {
 
 typedef struct read_jobs_hooks {
   void *user;
-  /* On the merging thread, in capture order, for every notice. rendered_by_worker:
+  /* While merging (on a worker's or the capture thread, never two at once:
+   * the calls are ordered by the lock), in capture order, for every notice. rendered_by_worker:
    * the notice named a connection and its worker wrote what it prints; otherwise
    * (f was NULL) the hook prints it too. first_ts/have_first_ts: the time of the
    * first connection as it was when the notice came. */
   void (*on_notice)(void *user, const char *kind, const char *message, double ts,
                     bool rendered_by_worker, bool have_first_ts, double first_ts);
-  /* On the merging thread, in capture order: bytes a worker attached. */
+  /* While merging, in capture order: bytes a worker attached. */
   void (*on_attachment)(void *user, const void *data, size_t len);
 } read_jobs_hooks;
 

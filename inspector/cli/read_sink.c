@@ -267,14 +267,14 @@ static void flow_notice(void *user, capture_flow *f, const char *kind, const cha
                         double ts) {
   read_state *rs = user;
   if (rs->job_worker) {
-    /* Counted by the merging thread (jobs_notice). */
+    /* Counted while merging, in capture order (jobs_notice). */
     if (!rs->o.quiet || rs->o.summary) notice_print(rs, f, kind, message, ts);
     return;
   }
   if (notice_count(rs, kind, message)) notice_print(rs, f, kind, message, ts);
 }
 
-/* ---- -j: what the merging thread does for the workers (read_jobs.h) ---- */
+/* ---- -j: what the merging does for the workers (read_jobs.h) ---- */
 
 static void jobs_notice(void *user, const char *kind, const char *message, double ts,
                         bool rendered_by_worker, bool have_first_ts, double first_ts) {

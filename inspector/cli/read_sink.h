@@ -3,7 +3,7 @@
  * close, notices) that drive one h2_conn per flow, and the read_sink
  * callbacks of that h2_conn (frames, events, upgrades) that print, lint,
  * feed the HAR writer and the summary. With -j each worker has a read_state
- * of its own (job_worker), and the merging thread counts notices and adds
+ * of its own (job_worker), and the merging (read_jobs.h) counts notices and adds
  * summary rows in capture order through read_sink_jobs_hooks. */
 #ifndef H2SCOPE_READ_SINK_H
 #define H2SCOPE_READ_SINK_H
@@ -61,7 +61,7 @@ typedef struct read_state {
 flow_consumer read_sink_consumer(read_state *rs);
 /* Live capture: output flushed on the timer, kernel drops reported. */
 capture_live_hooks read_sink_live_hooks(read_state *rs);
-/* -j: what the merging thread does for the workers, on the main state. */
+/* -j: what the merging does for the workers, on the main state. */
 read_jobs_hooks read_sink_jobs_hooks(read_state *rs);
 /* At the end: "N more KIND notices" on stderr for the hidden ones. */
 void read_sink_hidden_notices(const read_state *rs);

@@ -13,6 +13,7 @@
 
 #include "h2/frame.h"
 #include "h2/hpack.h"
+#include "websocket_frames.h"
 
 /* A rule the frame broke that only connection context shows (`read`: stream
  * states, RFC 9113 §5.1; field validity, §8.2/§8.3). Strings are static. */
@@ -48,6 +49,12 @@ typedef struct decoded_frame {
   uint32_t table_size;     /* decoder's dynamic table size after the block */
   const frame_note *notes; /* connection-context rule notes (NULL for `frames`) */
   size_t note_count;
+  /* `read`: the WebSocket frames (RFC 6455 §5.2) this DATA frame completed
+   * on an extended CONNECT stream (RFC 8441 §5), and how many more it
+   * completed than are listed. */
+  const ws_frame_info *ws;
+  size_t ws_count;
+  uint32_t ws_more;
 } decoded_frame;
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "capture_run.h"
+#include "extensions.h"
 #include "field_rules.h"
 #include "h2/cursor.h"
 #include "h2/observer.h"
@@ -45,6 +46,9 @@ typedef struct conn_alloc {
    * created at the first frame when the roles are known. While it judges a
    * frame its findings go to notes[0..*n) (cap). */
   h2_observer *observer;
+  /* Extension frames, extended CONNECT and WebSocket streams (created at
+   * the first frame). */
+  ext_conn *ext;
   frame_note *notes;
   size_t *n, cap;
 } conn_alloc;
@@ -61,7 +65,9 @@ static void on_state_finding(void *user, const h2_finding *f) {
   conn_alloc *a = user;
   if (!a->notes || *a->n >= a->cap) return;
   if (strcmp(f->section, "RFC 9113 §5.1") != 0 && strcmp(f->section, "RFC 9113 §5.1.1") != 0 &&
-      strcmp(f->id, "push-on-closed-stream") != 0)
+      strcmp(f->id, "push-on-closed-stream") != 0 &&
+      strcmp(f->id, "priorities-setting-changed") != 0 &&
+      strcmp(f->id, "connect-protocol-withdrawn") != 0)
     return;
   const char *id, *description = NULL;
   for (size_t i = 0; h2_observer_rule_at(i, &id, NULL, NULL, &description); i++)
@@ -93,8 +99,7 @@ static void observe_states(h2_conn *c, int dir, const h2_frame *f, frame_note *n
 /* Connection-context rules for a well-formed frame: the field list against
  * §8.2/§8.3 (as a request, response or trailers, which the stream states
  * tell) and the frame against the observed stream states (§5.1). */
-static size_t check_rules(h2_conn *c, int dir, const decoded_frame *d, frame_note *notes,
-                          size_t cap) {
+static size_t check_rules(h2_conn *c, int dir, decoded_frame *d, frame_note *notes, size_t cap) {
   const h2_frame *f = &d->frame;
   size_t n = 0;
   /* Without the handshake, which side is the client is a guess: only the
@@ -132,6 +137,9 @@ static size_t check_rules(h2_conn *c, int dir, const decoded_frame *d, frame_not
    * which stream_states already marks; the server's response is to come. */
   if ((kind == FIELD_BLOCK_REQUEST || kind == FIELD_BLOCK_RESPONSE) && !c->block_push[dir])
     stream_states_block_final(&c->states, dir, c->block_stream[dir]);
+  conn_alloc *a = (conn_alloc *)c;
+  if (!a->ext) a->ext = ext_conn_new(NULL);
+  if (a->ext) ext_conn_frame(a->ext, dir, roles_known, c->block_stream[dir], d, notes, &n, cap);
   return n;
 }
 
@@ -527,6 +535,7 @@ void h2_conn_free(h2_conn *c) {
   }
   stream_states_free(&c->states);
   h2_observer_free(((conn_alloc *)c)->observer);
+  ext_conn_free(((conn_alloc *)c)->ext);
   free(((conn_alloc *)c)->up);
   free((conn_alloc *)c);
 }

@@ -12,5 +12,7 @@
 void json_meta(out_buf *o, const print_options *po, const frame_meta *m);
 /* The text line prefix "#conn ts src -> dst " (nothing without m). */
 void text_prefix(out_buf *o, const print_options *po, const frame_meta *m);
+/* Bytes as text: printable ASCII as is, everything else \xNN. */
+void text_escaped(out_buf *o, const char *s, size_t n);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ext_print.h"
 #include "flow_events.h"
 #include "frame_meta_print.h"
 #include "h2_conn.h"
@@ -177,6 +178,7 @@ static void json_fields(out_buf *o, const print_options *po, const decoded_frame
       }
       if (n < f->u.data.len) out_puts(o, ",\"data_truncated\":true");
     }
+    ws_frames_json(o, d);
     break;
   case H2_HEADERS:
     if (f->hd.flags & H2_FLAG_PRIORITY) json_priority(o, &f->u.headers.priority);
@@ -241,6 +243,7 @@ static void json_fields(out_buf *o, const print_options *po, const decoded_frame
     out_u64(o, f->u.continuation.fragment_len);
     break;
   default:
+    ext_fields_json(o, d);
     break;
   }
 }
@@ -273,6 +276,7 @@ static void json_headers(out_buf *o, const print_options *po, const decoded_fram
     if (in) unknown |= in->unknown;
   }
   out_putc(o, ']');
+  priority_field_json(o, d);
   if (unknown) out_puts(o, ",\"undecodable\":\"dynamic table state unknown\"");
   if (po->hpack && d->infos) {
     out_puts(o, ",\"hpack\":[");
@@ -303,7 +307,7 @@ static void json_headers(out_buf *o, const print_options *po, const decoded_fram
 static void frame_json(out_buf *o, const print_options *po, const frame_meta *m,
                        const decoded_frame *d) {
   const h2_frame *f = &d->frame;
-  const char *type = h2_frame_type_name(f->hd.type);
+  const char *type = frame_type_label(f->hd.type);
   char flags[96];
   char block_msg[256];
   json_meta(o, po, m);
@@ -413,10 +417,11 @@ static void text_priority(out_buf *o, const h2_priority *p) {
   out_putc(o, '\n');
 }
 
-static void text_escaped(out_buf *o, const char *s, size_t n) {
+void text_escaped(out_buf *o, const char *s, size_t n) {
   /* Printable ASCII as is, everything else \xNN: a terminal never gets raw bytes. */
   static const char hex[] = "0123456789abcdef";
   size_t run = 0;
+  if (n == 0) return; /* also covers s == NULL */
   for (size_t i = 0; i < n; i++) {
     uint8_t c = (uint8_t)s[i];
     if (c >= 0x20 && c < 0x7f && c != '\\') continue;
@@ -451,6 +456,7 @@ static void text_fields(out_buf *o, const print_options *po, const decoded_frame
       if (n < f->u.data.len) out_puts(o, "...");
       out_putc(o, '\n');
     }
+    ws_frames_text(o, INDENT, d);
     break;
   case H2_HEADERS:
     if (f->hd.flags & H2_FLAG_PRIORITY) text_priority(o, &f->u.headers.priority);
@@ -522,6 +528,7 @@ static void text_fields(out_buf *o, const print_options *po, const decoded_frame
     out_putc(o, '\n');
     break;
   default:
+    ext_fields_text(o, INDENT, d);
     break;
   }
 }
@@ -540,9 +547,10 @@ static void text_headers(out_buf *o, const print_options *po, const decoded_fram
     if (po->color) out_puts(o, C_RESET);
     if (redacted(po, h, in))
       out_puts(o, REDACTED);
-    else if (h->value)
+    else if (h->value) {
       text_escaped(o, h->value, h->value_len);
-    else if (in && in->unknown)
+      priority_field_text(o, h);
+    } else if (in && in->unknown)
       out_puts(o, "(undecodable: dynamic table state unknown)");
     if (po->hpack && in) {
       out_puts(o, "    [");
@@ -569,7 +577,7 @@ static void text_headers(out_buf *o, const print_options *po, const decoded_fram
 static void frame_text(out_buf *o, const print_options *po, const frame_meta *m,
                        const decoded_frame *d) {
   const h2_frame *f = &d->frame;
-  const char *type = h2_frame_type_name(f->hd.type);
+  const char *type = frame_type_label(f->hd.type);
   char flags[96];
   char block_msg[256];
   text_prefix(o, po, m);

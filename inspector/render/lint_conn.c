@@ -222,11 +222,21 @@ void lint_conn_gap(lint_conn *l, const h2_conn *c, int dir) {
  * catalogue; the stream-state notes of stream_states.c are left out: the
  * observer judges stream states. */
 static const char *note_finding(const char *rule) {
+  static const char *const from_notes[] = {
+      "pseudo-header-invalid", "connection-specific-field", "field-invalid",
+      /* the extensions (read/extensions.c) */
+      "altsvc-invalid", "origin-invalid", "priority-update-invalid", "priority-field-invalid",
+      "extended-connect-invalid", "websocket-frame-invalid"};
   const char *id = h2_observer_rule_id(rule);
-  if (id && (!strcmp(id, "pseudo-header-invalid") || !strcmp(id, "connection-specific-field") ||
-             !strcmp(id, "field-invalid")))
-    return id;
+  for (size_t i = 0; id && i < sizeof from_notes / sizeof *from_notes; i++)
+    if (!strcmp(id, from_notes[i])) return id;
   return NULL;
+}
+
+/* The field rules are about the block's stream; the others about the frame's. */
+static bool is_field_note(const char *id) {
+  return !strcmp(id, "pseudo-header-invalid") || !strcmp(id, "connection-specific-field") ||
+         !strcmp(id, "field-invalid");
 }
 
 static void frame_error(lint_conn *l, int dir, const decoded_frame *d) {
@@ -276,9 +286,11 @@ void lint_conn_frame(lint_conn *l, const h2_conn *c, int dir, const decoded_fram
   }
   for (size_t i = 0; i < d->note_count; i++) {
     const char *id = note_finding(d->notes[i].rule);
-    if (id)
-      finding(l, id, H2_FINDING_ERROR, dir, c->block_stream[dir], d->notes[i].section,
-              d->notes[i].message);
+    uint8_t sev = H2_FINDING_ERROR;
+    if (!id) continue;
+    h2_observer_rule_at((size_t)h2_observer_rule_index(id), NULL, &sev, NULL, NULL);
+    finding(l, id, sev, dir, is_field_note(id) ? c->block_stream[dir] : d->frame.hd.stream_id,
+            d->notes[i].section, d->notes[i].message);
   }
   h2_observer_frame(l->obs, dir, &d->frame, bp, c->ts);
 }

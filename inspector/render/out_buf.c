@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 void out_init(out_buf *o, int fd) {
@@ -60,6 +61,47 @@ bool out_flush(out_buf *o) {
   }
   o->pushed += o->len;
   o->len = 0;
+  return !o->failed;
+}
+
+/* The pieces after the first `done` bytes of iov[0..n). */
+static int iov_skip(struct iovec *iov, int n, size_t done) {
+  int i = 0;
+  while (i < n && done >= iov[i].iov_len)
+    done -= iov[i++].iov_len;
+  if (i < n) {
+    iov[i].iov_base = (char *)iov[i].iov_base + done;
+    iov[i].iov_len -= done;
+  }
+  return i;
+}
+
+bool out_writev(out_buf *o, const struct iovec *iov, int n) {
+  if (!out_flush(o)) return false;
+  for (int at = 0; at < n && !o->failed;) {
+    int k = n - at < OUT_IOV_MAX ? n - at : OUT_IOV_MAX;
+    struct iovec v[OUT_IOV_MAX];
+    size_t total = 0;
+    for (int i = 0; i < k; i++)
+      total += (v[i] = iov[at + i]).iov_len;
+    at += k;
+    o->pushed += total;
+    if (o->spill) {
+      for (int i = 0; i < k && !o->failed; i++)
+        if (v[i].iov_len && !o->spill(o->spill_ctx, v[i].iov_base, v[i].iov_len)) o->failed = true;
+      continue;
+    }
+    if (total == 0) continue;
+    /* A short write (a pipe, a signal) goes on from where it stopped. */
+    for (int i = 0; i < k && !o->failed;) {
+      ssize_t w = writev(o->fd, v + i, k - i);
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0)
+        o->failed = true;
+      else
+        i += iov_skip(v + i, k - i, (size_t)w);
+    }
+  }
   return !o->failed;
 }
 

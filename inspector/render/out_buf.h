@@ -43,6 +43,12 @@ typedef struct out_buf {
 void out_init(out_buf *o, int fd);
 /* Writes everything buffered; false once a write has failed. */
 bool out_flush(out_buf *o);
+/* Writes everything buffered, then the n pieces of iov in order, without
+ * copying them into the buffer (one writev per up to OUT_IOV_MAX pieces, or
+ * the spill for each piece); false once a write has failed. */
+struct iovec;
+enum { OUT_IOV_MAX = 256 };
+bool out_writev(out_buf *o, const struct iovec *iov, int n);
 void out_write_slow(out_buf *o, const void *p, size_t n);
 
 static inline void out_write(out_buf *o, const void *p, size_t n) {

@@ -156,12 +156,16 @@ static void check_request(checker *k, const unsigned seen[P_COUNT], const h2_hea
       broke(k, SIZE_MAX, "pseudo-header-invalid", "bad-connect-request",
             "CONNECT request needs :authority and no :scheme or :path (malformed)",
             "RFC 9113 §8.5");
+  } else if (f->is_connect && (!seen[P_SCHEME] || !seen[P_PATH])) {
+    /* RFC 8441 §4: an extended CONNECT includes :scheme and :path */
+    broke(k, SIZE_MAX, "extended-connect-invalid", "extended-connect-without-path",
+          "extended CONNECT (with :protocol) without :scheme or :path", "RFC 8441 §4");
   } else if (!seen[P_METHOD] || !seen[P_SCHEME] || !seen[P_PATH]) {
     broke(k, SIZE_MAX, "pseudo-header-invalid", "missing-pseudo-header",
           "request without one of :method, :scheme, :path (malformed)", S831);
   } else if (seen[P_PROTOCOL] && !f->is_connect) {
-    broke(k, SIZE_MAX, "pseudo-header-invalid", "protocol-without-connect",
-          ":protocol in a request that is not CONNECT (malformed)", "RFC 8441 §4");
+    broke(k, SIZE_MAX, "extended-connect-invalid", "protocol-without-connect",
+          ":protocol in a request that is not CONNECT", "RFC 8441 §4");
   } else if (path && path->value_len == 0) {
     broke(k, SIZE_MAX, "pseudo-header-invalid", "empty-path", "empty :path (malformed)", S831);
   }

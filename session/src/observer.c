@@ -106,7 +106,14 @@ struct h2_observer {
   uint32_t mhls[2];        /* MAX_HEADER_LIST_SIZE of d (UINT32_MAX: none) */
   uint32_t mcs[2];         /* MAX_CONCURRENT_STREAMS of d, acknowledged (UINT32_MAX: none) */
   bool push_disabled;      /* the client's ENABLE_PUSH = 0, acknowledged by the server */
-  int64_t conn_window[2];  /* what d may still send on the connection */
+  /* RFC 9218 §2.1 / RFC 8441 §3: what d's first SETTINGS said about
+   * NO_RFC7540_PRIORITIES (0 when absent), and whether d enabled extended
+   * CONNECT; each change is reported once per endpoint. */
+  bool first_settings_seen[2];
+  uint32_t no_rfc7540_priorities[2];
+  bool priorities_reported[2];
+  bool connect_protocol[2], connect_withdrawn_reported[2];
+  int64_t conn_window[2]; /* what d may still send on the connection */
   bool conn_overrun[2];
   bool goaway_sent[2];
   uint32_t goaway_last[2];
@@ -398,6 +405,40 @@ static void apply_iws(h2_observer *o, int setter, uint32_t value) {
   }
 }
 
+/* The settings of the extensions, checked across SETTINGS frames of one
+ * sender (the values themselves are checked by the frame codec). */
+static void extension_settings(h2_observer *o, int dir, const h2_frame *f) {
+  bool first = !o->first_settings_seen[dir];
+  o->first_settings_seen[dir] = true;
+  for (uint32_t i = 0; i < f->u.settings.count; i++) {
+    h2_setting s = h2_settings_at(f, i);
+    if (s.id == H2_SETTINGS_NO_RFC7540_PRIORITIES) {
+      /* RFC 9218 §2.1: "Senders MUST NOT change the
+       * SETTINGS_NO_RFC7540_PRIORITIES value after the first SETTINGS frame." */
+      if (first) {
+        o->no_rfc7540_priorities[dir] = s.value;
+      } else if (s.value != o->no_rfc7540_priorities[dir] && !o->priorities_reported[dir] &&
+                 !o->blind) {
+        o->priorities_reported[dir] = true;
+        report(o, "priorities-setting-changed", H2_FINDING_ERROR, dir, 0, NULL,
+               "the %s changed SETTINGS_NO_RFC7540_PRIORITIES from %u to %u after its first "
+               "SETTINGS",
+               who(dir), o->no_rfc7540_priorities[dir], s.value);
+      }
+    } else if (s.id == H2_SETTINGS_ENABLE_CONNECT_PROTOCOL) {
+      /* RFC 8441 §3: "A sender MUST NOT send a SETTINGS_ENABLE_CONNECT_PROTOCOL
+       * parameter with the value of 0 after previously sending a value of 1." */
+      if (s.value == 1) {
+        o->connect_protocol[dir] = true;
+      } else if (s.value == 0 && o->connect_protocol[dir] && !o->connect_withdrawn_reported[dir]) {
+        o->connect_withdrawn_reported[dir] = true;
+        report(o, "connect-protocol-withdrawn", H2_FINDING_ERROR, dir, 0, NULL,
+               "the %s sent SETTINGS_ENABLE_CONNECT_PROTOCOL = 0 after sending 1", who(dir));
+      }
+    }
+  }
+}
+
 static void on_settings(h2_observer *o, int dir, const h2_frame *f) {
   int peer = !dir;
   if (f->hd.flags & H2_FLAG_ACK) {
@@ -422,6 +463,7 @@ static void on_settings(h2_observer *o, int dir, const h2_frame *f) {
     if (p.has_push && peer == CLIENT) o->push_disabled = p.push == 0;
     return;
   }
+  extension_settings(o, dir, f);
   pending_settings p;
   memset(&p, 0, sizeof p);
   for (uint32_t i = 0; i < f->u.settings.count; i++) {

@@ -136,7 +136,7 @@ static const rule_entry rules[] = {
     {"pseudo-header-invalid", E, "RFC 9113 §8.3",
      "pseudo-header fields missing, unknown, repeated, misplaced or in trailers",
      "pseudo-header-after-regular pseudo-header-in-trailers unknown-pseudo-header bad-status "
-     "duplicate-pseudo-header missing-pseudo-header bad-connect-request protocol-without-connect "
+     "duplicate-pseudo-header missing-pseudo-header bad-connect-request "
      "empty-path",
      K, H2_PROTOCOL_ERROR},
     {"connection-specific-field", E, "RFC 9113 §8.2.2",
@@ -154,6 +154,35 @@ static const rule_entry rules[] = {
      "more findings of one id on a connection than are shown (all are counted; attack patterns "
      "are always shown)",
      NULL, K, H2_NO_ERROR},
+    /* Extensions: SETTINGS of RFC 8441 and RFC 9218 (the observer), extension frames,
+     * extended CONNECT and WebSocket (the decoder's notes). */
+    {"priorities-setting-changed", E, "RFC 9218 §2.1",
+     "SETTINGS_NO_RFC7540_PRIORITIES changed after the first SETTINGS frame", NULL, K,
+     H2_PROTOCOL_ERROR},
+    {"connect-protocol-withdrawn", E, "RFC 8441 §3",
+     "SETTINGS_ENABLE_CONNECT_PROTOCOL sent as 0 after it was 1", NULL, K, H2_PROTOCOL_ERROR},
+    {"altsvc-invalid", W, "RFC 7838 §4",
+     "an ALTSVC frame the receiver must ignore (origin on a stream, none on stream 0, "
+     "malformed)",
+     NULL, K, H2_NO_ERROR},
+    {"origin-invalid", W, "RFC 8336 §2.1",
+     "an ORIGIN frame the receiver must ignore (not on stream 0, malformed entry)", NULL, K,
+     H2_NO_ERROR},
+    {"priority-update-invalid", E, "RFC 9218 §7.1",
+     "a PRIORITY_UPDATE frame not on stream 0, for stream 0, too short or from a server", NULL, K,
+     H2_PROTOCOL_ERROR},
+    {"priority-field-invalid", W, "RFC 9218 §4",
+     "a priority field value that is not a Structured Field Dictionary, or a u or i member "
+     "the receiver must ignore",
+     NULL, K, H2_NO_ERROR},
+    {"extended-connect-invalid", E, "RFC 8441 §4",
+     "a :protocol request the server did not enable, or one that is not CONNECT or lacks "
+     ":scheme and :path",
+     "protocol-without-connect extended-connect-without-path", K, H2_PROTOCOL_ERROR},
+    {"websocket-frame-invalid", E, "RFC 6455 §5",
+     "a WebSocket frame on an extended CONNECT stream that breaks RFC 6455 (mask, opcode, "
+     "length, control frame, close code)",
+     NULL, K, H2_PROTOCOL_ERROR},
     /* Rules the session enforces (their detail is the id) and read notes. */
     {"preface-invalid", E, "RFC 9113 §3.4",
      "a connection preface that is not the client magic followed by SETTINGS",
