@@ -15,8 +15,11 @@ const H2Report = (function () {
     'PUSH_PROMISE', 'other frames', 'gap / resync / skipped', 'finding', 'frames past the limit (binned)',
     'window stall'];
 
+  /* Extension frame types read decodes (RFC 7838, RFC 8336, RFC 9218). */
+  const EXTENSION_TYPES = { 10: 'ALTSVC', 12: 'ORIGIN', 16: 'PRIORITY_UPDATE' };
+
   function typeName(t) {
-    return t < TYPES.length ? TYPES[t] : 'type 0x' + t.toString(16);
+    return t < TYPES.length ? TYPES[t] : EXTENSION_TYPES[t] || 'type 0x' + t.toString(16);
   }
 
   function newConn(id) {

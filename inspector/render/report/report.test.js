@@ -155,3 +155,10 @@ test('waterfallData bins the frames of the aggregated lane', () => {
   assert.equal(seven[0].frames, 2);
   assert.equal(seven[0].bytes, 40);
 });
+
+test('typeName names the core and the extension frame types', () => {
+  assert.equal(R.typeName(0), 'DATA');
+  assert.equal(R.typeName(9), 'CONTINUATION');
+  assert.equal(R.typeName(16), 'PRIORITY_UPDATE');
+  assert.equal(R.typeName(0xfe), 'type 0xfe');
+});
