@@ -15,8 +15,8 @@ WINDOW_UPDATE CONTINUATION UNKNOWN"
 _h2scope_options() {
   case $1 in
     read)
-      echo "--json -q --quiet --summary --hpack --data --data-max --har --html --html-max-frames
-            --html-details --html-max-lanes --redact -t --abs-time
+      echo "--json -q --quiet --summary --hpack --windows --data --data-max --har --html
+            --html-max-frames --html-details --html-max-lanes --redact -t --abs-time
             --lint --lint-threshold --lint-max --sarif --color --no-color --conn --stream
             --type --port --keylog --max-connections --max-ooo-bytes --idle-timeout
             --max-header-list --max-packets -i -B --buffer-size --immediate -j --jobs -h --help" ;;

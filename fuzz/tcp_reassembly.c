@@ -58,7 +58,8 @@ static uint8_t altered_byte(uint64_t offset) {
   return (uint8_t)(original_byte(offset) ^ 0x5a);
 }
 
-static void on_data(void *ctx, uint64_t offset, const uint8_t *data, size_t len) {
+static void on_data(void *ctx, uint64_t offset, const uint8_t *data, size_t len, uint64_t pkt) {
+  (void)pkt;
   (void)ctx;
   FUZZ_CHECK(offset == o.next, "data at %llu, expected %llu", (unsigned long long)offset,
              (unsigned long long)o.next);

@@ -27,6 +27,7 @@ modes=(
   "txt|"
   "json|--json"
   "hpack|--hpack"
+  "windows|--windows"
   "data|--data hex --data-max 32"
   "summary|-q --summary"
   "summary.json|-q --summary --json"

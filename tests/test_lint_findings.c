@@ -11,8 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "commands.h"
 #include "command_output.h"
+#include "commands.h"
 #include "pcap_write.h"
 #include "run_suite.h"
 
@@ -1164,7 +1164,9 @@ START_TEST(text_output_and_sarif) {
   pw_temp_path("out.sarif", sarif, sizeof sarif);
   char *argv[] = {"read", "--lint", "--sarif", sarif, c.path};
   ck_assert_int_eq(run_read(5, argv), 1);
-  ck_assert_msg(strstr(output, " conn 1 c2s stream 5 frame 5 error data-on-idle: DATA from the "
+  /* the finding names the capture packet of its frame (#6: the handshake and
+   * the preface came first) */
+  ck_assert_msg(strstr(output, " conn 1 c2s stream 5 frame 5 #6 error data-on-idle: DATA from the "
                                "client on stream 5, idle for the server (connection error) "
                                "[RFC 9113 §5.1]\n") != NULL,
                 "%s", output);
@@ -1181,6 +1183,8 @@ START_TEST(text_output_and_sarif) {
                                     "client on stream 5, idle for the server (connection error) "
                                     "(RFC 9113 §5.1)\"}"));
   ck_assert_ptr_nonnull(strstr(doc, "\"artifacts\": [{\"location\":{\"uri\":"));
+  ck_assert_ptr_nonnull(
+      strstr(doc, "stream 5, frame 5, packet 6\"}}],\"properties\":{\"pkt\":6}}"));
 }
 END_TEST
 

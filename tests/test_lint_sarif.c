@@ -49,9 +49,10 @@ START_TEST(rules_and_results) {
   ck_assert_ptr_nonnull(w);
   sarif_rule(w, "rapid-reset", "streams reset before a response", "CVE-2023-44487");
   sarif_rule(w, "rapid-reset", "ignored: declared twice", "x");
-  sarif_result(w, "rapid-reset", "error", "100 resets \"fast\"\n", "cap.pcap", "conn 1");
-  sarif_result(w, "made-up", "note", NULL, NULL, NULL); /* a rule only a result names */
-  sarif_result(w, "rapid-reset", "warning", "m", "other.pcap", NULL);
+  sarif_result(w, "rapid-reset", "error", "100 resets \"fast\"\n", "cap.pcap", "conn 1",
+               "\"pkt\":[3,4]");
+  sarif_result(w, "made-up", "note", NULL, NULL, NULL, NULL); /* a rule only a result names */
+  sarif_result(w, "rapid-reset", "warning", "m", "other.pcap", NULL, NULL);
   ck_assert_int_eq(sarif_close(w), 0);
   ck_assert_str_eq(
       slurp(path), HEAD
@@ -63,7 +64,8 @@ START_TEST(rules_and_results) {
       "\"cap.pcap\"}}],\n      \"results\": [\n        {\"ruleId\":\"rapid-reset\","
       "\"ruleIndex\":0,\"level\":\"error\",\"message\":{\"text\":\"100 resets \\\"fast\\\"\\n\"},"
       "\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":\"cap.pcap\","
-      "\"index\":0}},\"message\":{\"text\":\"conn 1\"}}]},\n        {\"ruleId\":\"made-up\","
+      "\"index\":0}},\"message\":{\"text\":\"conn 1\"}}],\"properties\":{\"pkt\":[3,4]}},\n"
+      "        {\"ruleId\":\"made-up\","
       "\"ruleIndex\":1,\"level\":\"note\",\"message\":{\"text\":\"made-up\"}},\n        "
       "{\"ruleId\":\"rapid-reset\",\"ruleIndex\":0,\"level\":\"warning\",\"message\":{\"text\":"
       "\"m\"},\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":"
@@ -80,7 +82,7 @@ START_TEST(finding_counts) {
   ck_assert_ptr_nonnull(w);
   sarif_rule(w, "a", "rule a", NULL);
   sarif_rule(w, "b", "rule b", NULL);
-  sarif_result(w, "b", "error", "m", NULL, NULL);
+  sarif_result(w, "b", "error", "m", NULL, NULL, NULL);
   sarif_count(w, "b", 3000);
   sarif_count(w, "c", 1);
   sarif_count(w, "a", 0); /* nothing */
@@ -104,7 +106,7 @@ START_TEST(many_results_stream_through) {
   sarif_writer *w = sarif_open(path, "1");
   ck_assert_ptr_nonnull(w);
   for (int i = 0; i < 20000; i++)
-    sarif_result(w, i % 2 ? "a" : "b", "error", "message", "f.pcap", "somewhere");
+    sarif_result(w, i % 2 ? "a" : "b", "error", "message", "f.pcap", "somewhere", NULL);
   ck_assert_int_eq(sarif_close(w), 0);
   FILE *f = fopen(path, "rb");
   ck_assert_ptr_nonnull(f);

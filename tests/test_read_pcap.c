@@ -13,8 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "commands.h"
 #include "command_output.h"
+#include "commands.h"
 #include "pcap_write.h"
 
 static char output[65536];
@@ -112,9 +112,13 @@ START_TEST(prior_knowledge_ipv6_vlan) {
   ck_assert_ptr_nonnull(strstr(output, "\"src\":\"[fd00::1]:50001\",\"dst\":\"[fd00::2]:7001\","
                                        "\"dir\":\"c2s\",\"event\":\"detect\""));
   ck_assert_ptr_nonnull(strstr(output, "\"stream\":3,\"type\":\"HEADERS\""));
-  ck_assert_ptr_nonnull(strstr(output, "\"headers\":[[\":method\",\"GET\"],[\":scheme\","
-                                       "\"http\"],[\":path\",\"/\"],[\":authority\","
-                                       "\"ex.com\"]]}\n{\"v\":1,\"conn\":1,\"ts\":1700000000.0"));
+  /* the list, then the windows the request's HEADERS opened, the packet */
+  ck_assert_ptr_nonnull(strstr(output,
+                               "\"headers\":[[\":method\",\"GET\"],[\":scheme\","
+                               "\"http\"],[\":path\",\"/\"],[\":authority\","
+                               "\"ex.com\"]],\"windows\":{\"sender\":{\"conn\":65535,"
+                               "\"stream\":65535},\"peer\":{\"conn\":65535,\"stream\":"
+                               "65535}},\"pkt\":4}\n{\"v\":1,\"conn\":1,\"ts\":1700000000.0"));
   ck_assert_uint_eq(count("[\":authority\",\"ex.com\"]"), 2);
   ck_assert_uint_eq(count("\"event\":\"gap\""), 0);
   ck_assert_uint_eq(count("\"notes\""), 0);

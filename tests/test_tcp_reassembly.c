@@ -26,6 +26,7 @@ typedef struct sink_log {
   int errors;
   uint64_t data_calls;
   bool keep_data;
+  char pkts[256]; /* the packet number of each data call */
 } sink_log;
 
 static void log_line(sink_log *l, char kind, uint64_t a, uint64_t b) {
@@ -33,11 +34,13 @@ static void log_line(sink_log *l, char kind, uint64_t a, uint64_t b) {
   snprintf(l->text + n, sizeof l->text - n, "%c%" PRIu64 "+%" PRIu64 " ", kind, a, b);
 }
 
-static void sl_data(void *ctx, uint64_t offset, const uint8_t *data, size_t len) {
+static void sl_data(void *ctx, uint64_t offset, const uint8_t *data, size_t len, uint64_t pkt) {
   sink_log *l = ctx;
   if (offset != l->expect || len == 0) l->errors++;
   l->expect = offset + len;
   l->data_calls++;
+  size_t np = strlen(l->pkts);
+  snprintf(l->pkts + np, sizeof l->pkts - np, "%" PRIu64 " ", pkt);
   if (!l->keep_data) return;
   if (l->len + len > l->cap) {
     l->cap = (l->len + len) * 2;
@@ -77,7 +80,7 @@ static void rfix_init(rfix *f, uint32_t first_seq) {
   f->limits.max_ooo_segments = 4096;
   tcp_reassembler_init(&f->r);
   tcp_reassembler_start(&f->r, first_seq);
-  tcp_stream_sink s = {&f->log, sl_data, sl_gap, sl_notice, &f->limits, &f->counters};
+  tcp_stream_sink s = {&f->log, sl_data, sl_gap, sl_notice, &f->limits, &f->counters, 0};
   f->sink = s;
 }
 
@@ -108,6 +111,25 @@ START_TEST(reasm_in_order_and_reordered) {
   ck_assert_str_eq(f.log.text, "D0+3 D3+3 D6+3 D9+3 ");
   ck_assert_uint_eq(f.r.ooo_segments, 0);
   ck_assert_uint_eq(f.r.ooo_bytes, 0);
+  rfix_done(&f);
+}
+END_TEST
+
+/* Bytes delivered in order carry the packet they came from; buffered
+ * out-of-order segments keep their own number until they are delivered. */
+START_TEST(reasm_packet_numbers) {
+  rfix f;
+  rfix_init(&f, 100);
+  f.sink.pkt = 4;
+  rfix_seg(&f, 100, "abc");
+  f.sink.pkt = 5;
+  rfix_seg(&f, 109, "jkl"); /* buffered */
+  f.sink.pkt = 7;
+  rfix_seg(&f, 106, "ghi"); /* buffered */
+  f.sink.pkt = 9;
+  rfix_seg(&f, 103, "def"); /* fills the hole: delivered with 7 and 5 behind it */
+  assert_data(&f, "abcdefghijkl");
+  ck_assert_str_eq(f.log.pkts, "4 9 7 5 ");
   rfix_done(&f);
 }
 END_TEST
@@ -143,12 +165,12 @@ END_TEST
 START_TEST(reasm_overlap_complete_and_spanning) {
   rfix f;
   rfix_init(&f, 0);
-  rfix_seg(&f, 5, "fgh");        /* [5,8) */
-  rfix_seg(&f, 12, "mn");        /* [12,14) */
+  rfix_seg(&f, 5, "fgh");          /* [5,8) */
+  rfix_seg(&f, 12, "mn");          /* [12,14) */
   rfix_seg(&f, 3, "defghijklmno"); /* [3,15) covers both: pieces 3-5, 8-12, 14-15 */
   ck_assert_uint_eq(f.r.ooo_segments, 5);
   ck_assert_uint_eq(f.r.ooo_bytes, 12);
-  rfix_seg(&f, 6, "g");          /* completely inside a buffered segment */
+  rfix_seg(&f, 6, "g"); /* completely inside a buffered segment */
   rfix_seg(&f, 0, "abc");
   assert_data(&f, "abcdefghijklmno");
   ck_assert_uint_eq(f.counters.overlap_conflicts, 0);
@@ -268,8 +290,7 @@ START_TEST(reasm_limit_bytes) {
   ck_assert_str_eq(f.log.text, "N:limit-ooo-bytes G0+5 D5+5 ");
   ck_assert_uint_eq(f.r.ooo_bytes, 6);
   rfix_seg(&f, 30, "0123456789abc"); /* larger than the limit: everything gives way */
-  ck_assert_str_eq(f.log.text,
-                   "N:limit-ooo-bytes G0+5 D5+5 G10+5 D15+5 G20+5 D25+1 G26+4 D30+13 ");
+  ck_assert_str_eq(f.log.text, "N:limit-ooo-bytes G0+5 D5+5 G10+5 D15+5 G20+5 D25+1 G26+4 D30+13 ");
   ck_assert_uint_eq(f.counters.ooo_limit_hits, 4);
   ck_assert_uint_eq(f.r.ooo_bytes, 0);
   ck_assert_int_eq(f.log.errors, 0);
@@ -342,7 +363,8 @@ typedef struct piece {
 static void run_random_stream(uint64_t seed, size_t stream_len, bool with_limit) {
   uint64_t s = seed;
   uint8_t *stream = malloc(stream_len);
-  for (size_t i = 0; i < stream_len; i++) stream[i] = (uint8_t)rng_next(&s);
+  for (size_t i = 0; i < stream_len; i++)
+    stream[i] = (uint8_t)rng_next(&s);
   size_t cap = stream_len / 8 + 64, n = 0;
   piece *pieces = malloc(cap * sizeof *pieces);
   for (size_t off = 0; off < stream_len;) {
@@ -352,7 +374,8 @@ static void run_random_stream(uint64_t seed, size_t stream_len, bool with_limit)
     off += len;
   }
   size_t base = n;
-  for (size_t i = 0; i < base / 3 && n < cap; i++) pieces[n++] = pieces[rng_below(&s, base)];
+  for (size_t i = 0; i < base / 3 && n < cap; i++)
+    pieces[n++] = pieces[rng_below(&s, base)];
   for (size_t i = 0; i < base / 3 && n < cap; i++) {
     size_t off = rng_below(&s, stream_len);
     size_t len = 1 + rng_below(&s, 3000);
@@ -389,7 +412,8 @@ static void run_random_stream(uint64_t seed, size_t stream_len, bool with_limit)
 }
 
 START_TEST(reasm_randomized) {
-  for (uint64_t seed = 1; seed <= 24; seed++) run_random_stream(seed * 0x9e3779b97f4a7c15ull, 300000, true);
+  for (uint64_t seed = 1; seed <= 24; seed++)
+    run_random_stream(seed * 0x9e3779b97f4a7c15ull, 300000, true);
 }
 END_TEST
 
@@ -800,7 +824,8 @@ START_TEST(engine_randomized_two_directions) {
   enum { LEN = 60000 };
   static uint8_t stream[2][LEN];
   for (int d = 0; d < 2; d++)
-    for (size_t i = 0; i < LEN; i++) stream[d][i] = (uint8_t)rng_next(&s);
+    for (size_t i = 0; i < LEN; i++)
+      stream[d][i] = (uint8_t)rng_next(&s);
   efix x;
   efix_init(&x, NULL);
   uint32_t isn[2] = {0xfffff000u, 0x12345678u};
@@ -898,6 +923,7 @@ static Suite *suite(void) {
   TCase *r = tcase_create("reassembler");
   tcase_set_timeout(r, 120);
   tcase_add_test(r, reasm_in_order_and_reordered);
+  tcase_add_test(r, reasm_packet_numbers);
   tcase_add_test(r, reasm_retransmission);
   tcase_add_test(r, reasm_overlap_first_copy_wins);
   tcase_add_test(r, reasm_overlap_complete_and_spanning);

@@ -45,12 +45,15 @@ static int dir_of_side(const flow_entry *f, int side) {
   return side == f->client_side ? FLOW_DIR_C2S : FLOW_DIR_S2C;
 }
 
-static void sink_on_data(void *ctx, uint64_t offset, const uint8_t *data, size_t len) {
+static void sink_on_data(void *ctx, uint64_t offset, const uint8_t *data, size_t len,
+                         uint64_t pkt) {
   dir_ctx *c = ctx;
   const flow_consumer *fc = c->engine->consumer;
   int dir = dir_of_side(c->flow, c->side);
   c->flow->pub.bytes[dir] += len;
   c->flow->data_file[c->side] = c->engine->file_index + 1;
+  c->flow->pub.pkt_first = c->flow->pub.pkt_last = pkt;
+  c->flow->pub.pkt_file = c->engine->nfiles > 1 ? c->engine->file_index + 1 : 0;
   if (fc->on_bytes) fc->on_bytes(fc->user, &c->flow->pub, dir, offset, data, len, c->ts);
 }
 
@@ -98,7 +101,8 @@ static tcp_stream_sink make_sink(capture_engine *e, dir_ctx *ctx, flow_entry *f,
   ctx->side = side;
   ctx->ts = ts;
   tcp_stream_sink sink = {
-      ctx, sink_on_data, sink_on_gap, sink_on_notice, &e->reassembly_limits, &e->counters};
+      ctx,          sink_on_data, sink_on_gap, sink_on_notice, &e->reassembly_limits,
+      &e->counters, e->packet};
   return sink;
 }
 
@@ -330,6 +334,10 @@ static void handle_tcp(capture_engine *e, const packet_info *p, double ts) {
     note_handshake(f, side, p);
     f->data_file[side] = e->file_index + 1; /* the stream's start: a reference for gaps */
   }
+  /* The packet the flow's calls come from (bytes from a buffered segment
+   * name their own). */
+  f->pub.pkt_first = f->pub.pkt_last = e->packet;
+  f->pub.pkt_file = e->nfiles > 1 ? e->file_index + 1 : 0;
   if (opened) {
     e->stats->connections++;
     if (e->consumer->on_open) e->consumer->on_open(e->consumer->user, &f->pub, ts);
@@ -368,6 +376,7 @@ void capture_engine_begin_file(capture_engine *e, const char *const *files, size
   e->files = files;
   e->nfiles = nfiles;
   e->file_index = index;
+  e->packet = 0; /* numbered per file, as Wireshark shows each */
   e->file_last_ts = e->now;
   e->file_has_packets = !e->have_now; /* the first file overlaps nothing */
 }
@@ -391,6 +400,7 @@ void capture_engine_packet(capture_engine *e, int linktype, const uint8_t *data,
                            size_t wirelen, double ts) {
   capture_stats *st = e->stats;
   st->packets++;
+  e->packet++;
   st->bytes += wirelen;
   st->captured_bytes += caplen;
   if (!e->file_has_packets) check_file_overlap(e, ts);

@@ -33,6 +33,9 @@ typedef struct capture_engine {
   uint32_t file_index;
   double file_last_ts; /* the latest packet time of the files before */
   bool file_has_packets;
+  /* The packet being processed: 1-based in its file (Wireshark's
+   * frame.number), or since the start of a live capture. */
+  uint64_t packet;
 } capture_engine;
 
 /* limits with zero fields get the defaults. stats must outlive the engine

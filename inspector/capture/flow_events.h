@@ -38,6 +38,13 @@ typedef struct capture_flow {
    * did not see the swap, keeps sending. */
   bool detached;
   uint8_t roles_swapped;
+  /* During on_bytes: the capture packets its bytes came from, numbered from
+   * 1 as Wireshark numbers them in their file (every packet of the file
+   * counts; live: since the capture started); decrypted TLS: the packets of
+   * the record that carried them. 0: not known. pkt_file: the 1-based file
+   * when several files are read as one, else 0. */
+  uint64_t pkt_first, pkt_last;
+  uint32_t pkt_file;
   void *user; /* owned by the consumer */
 } capture_flow;
 

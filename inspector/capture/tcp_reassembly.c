@@ -19,6 +19,7 @@
 struct tcp_ooo_segment {
   tcp_ooo_segment *prev, *next;
   uint64_t start; /* stream offset of data[0] */
+  uint64_t pkt;   /* the capture packet it came from */
   uint32_t len;
   uint8_t data[];
 };
@@ -88,21 +89,25 @@ int64_t tcp_reassembler_offset_of(const tcp_reassembler *r, uint32_t seq) {
 }
 
 static void unlink_segment(tcp_reassembler *r, tcp_ooo_segment *s) {
-  if (s->prev) s->prev->next = s->next;
-  else r->ooo_head = s->next;
-  if (s->next) s->next->prev = s->prev;
-  else r->ooo_tail = s->prev;
+  if (s->prev)
+    s->prev->next = s->next;
+  else
+    r->ooo_head = s->next;
+  if (s->next)
+    s->next->prev = s->prev;
+  else
+    r->ooo_tail = s->prev;
   r->ooo_bytes -= s->len;
   r->ooo_segments--;
   free(s);
 }
 
 static void emit_data(tcp_reassembler *r, const tcp_stream_sink *sink, const uint8_t *data,
-                      uint64_t len) {
+                      uint64_t len, uint64_t pkt) {
   if (len == 0) return;
   uint64_t offset = r->next;
   r->next += len;
-  sink->on_data(sink->ctx, offset, data, (size_t)len);
+  sink->on_data(sink->ctx, offset, data, (size_t)len, pkt);
 }
 
 static void emit_gap(tcp_reassembler *r, const tcp_stream_sink *sink, uint64_t len) {
@@ -124,7 +129,7 @@ static void drain(tcp_reassembler *r, const tcp_stream_sink *sink) {
   while ((s = r->ooo_head) != NULL && s->start <= r->next) {
     if (seg_end(s) > r->next) {
       uint64_t skip = r->next - s->start;
-      emit_data(r, sink, slice(s->data, s->len, skip, s->len - skip), s->len - skip);
+      emit_data(r, sink, slice(s->data, s->len, skip, s->len - skip), s->len - skip, s->pkt);
     }
     unlink_segment(r, s);
   }
@@ -178,24 +183,26 @@ static void deliver_in_order(tcp_reassembler *r, uint64_t lo, uint64_t hi, const
         uint64_t end = seg_end(s) < hi ? seg_end(s) : hi;
         compare_overlap(r, sink, s, pos, slice(data, len, pos - lo, end - pos), end - pos);
         emit_data(r, sink, slice(s->data, s->len, pos - s->start, seg_end(s) - pos),
-                  seg_end(s) - pos);
+                  seg_end(s) - pos, s->pkt);
         pos = seg_end(s);
       }
       unlink_segment(r, s);
     } else {
       uint64_t lim = s && s->start < hi ? s->start : hi;
-      emit_data(r, sink, slice(data, len, pos - lo, lim - pos), lim - pos);
+      emit_data(r, sink, slice(data, len, pos - lo, lim - pos), lim - pos, sink->pkt);
       pos = lim;
     }
   }
   drain(r, sink);
 }
 
-static tcp_ooo_segment *new_segment(uint64_t start, const uint8_t *data, uint64_t len) {
+static tcp_ooo_segment *new_segment(uint64_t start, const uint8_t *data, uint64_t len,
+                                    uint64_t pkt) {
   tcp_ooo_segment *s = malloc(sizeof *s + (size_t)len);
   if (!s) abort();
   s->prev = s->next = NULL;
   s->start = start;
+  s->pkt = pkt;
   s->len = (uint32_t)len;
   memcpy(s->data, data, (size_t)len);
   return s;
@@ -204,10 +211,14 @@ static tcp_ooo_segment *new_segment(uint64_t start, const uint8_t *data, uint64_
 static void insert_before(tcp_reassembler *r, tcp_ooo_segment *before, tcp_ooo_segment *s) {
   s->next = before;
   s->prev = before ? before->prev : r->ooo_tail;
-  if (s->prev) s->prev->next = s;
-  else r->ooo_head = s;
-  if (before) before->prev = s;
-  else r->ooo_tail = s;
+  if (s->prev)
+    s->prev->next = s;
+  else
+    r->ooo_head = s;
+  if (before)
+    before->prev = s;
+  else
+    r->ooo_tail = s;
   r->ooo_bytes += s->len;
   r->ooo_segments++;
 }
@@ -217,7 +228,8 @@ static void insert_before(tcp_reassembler *r, tcp_ooo_segment *before, tcp_ooo_s
 static tcp_ooo_segment *first_ending_after(const tcp_reassembler *r, uint64_t pos) {
   tcp_ooo_segment *s = r->ooo_tail;
   if (!s || seg_end(s) <= pos) return NULL;
-  while (s->prev && seg_end(s->prev) > pos) s = s->prev;
+  while (s->prev && seg_end(s->prev) > pos)
+    s = s->prev;
   return s;
 }
 
@@ -238,8 +250,8 @@ static void store_pieces(tcp_reassembler *r, uint64_t lo, uint64_t hi, const uin
       *add_segments += 1;
       if (apply)
         insert_before(r, s,
-                      new_segment(pos, slice(data, len, pos - lo, piece_end - pos),
-                                  piece_end - pos));
+                      new_segment(pos, slice(data, len, pos - lo, piece_end - pos), piece_end - pos,
+                                  sink->pkt));
       pos = piece_end;
     } else {
       uint64_t end = seg_end(s) < hi ? seg_end(s) : hi;
@@ -291,13 +303,15 @@ static void process_range(tcp_reassembler *r, uint64_t lo, uint64_t hi, const ui
              r->ooo_bytes, r->ooo_segments, limits->max_ooo_bytes, limits->max_ooo_segments,
              r->next);
     notice_once(r, sink, NOTICE_LIMIT, "limit-ooo-bytes", msg);
-    if (r->ooo_head) advance_to(r, r->ooo_head->start, sink);
-    else advance_to(r, lo, sink);
+    if (r->ooo_head)
+      advance_to(r, r->ooo_head->start, sink);
+    else
+      advance_to(r, lo, sink);
   }
 }
 
-bool tcp_reassembler_segment(tcp_reassembler *r, uint32_t seq, const uint8_t *data,
-                             size_t captured, size_t len, bool fin, const tcp_stream_sink *sink) {
+bool tcp_reassembler_segment(tcp_reassembler *r, uint32_t seq, const uint8_t *data, size_t captured,
+                             size_t len, bool fin, const tcp_stream_sink *sink) {
   if (!r->started) tcp_reassembler_start(r, seq);
   if (captured > len) captured = len;
   int64_t off = tcp_reassembler_offset_of(r, seq);
@@ -318,8 +332,9 @@ bool tcp_reassembler_segment(tcp_reassembler *r, uint32_t seq, const uint8_t *da
     int64_t from = off > (int64_t)r->fin_offset ? off : (int64_t)r->fin_offset;
     sink->counters->ignored_bytes += (uint64_t)(end - from);
     char msg[128];
-    snprintf(msg, sizeof msg, "%" PRId64 " bytes after the FIN at stream offset %" PRIu64
-             " were ignored", end - from, r->fin_offset);
+    snprintf(msg, sizeof msg,
+             "%" PRId64 " bytes after the FIN at stream offset %" PRIu64 " were ignored",
+             end - from, r->fin_offset);
     notice_once(r, sink, NOTICE_AFTER_FIN, "data-after-fin", msg);
     end = (int64_t)r->fin_offset;
   }

@@ -23,29 +23,32 @@ typedef struct tcp_reassembly_counters {
   uint64_t overlap_conflicts;   /* overlaps whose bytes differed */
   uint64_t ooo_limit_hits;      /* times a limit forced a gap */
   uint64_t keepalives;
-  uint64_t ignored_bytes;       /* before the stream start or after the FIN */
+  uint64_t ignored_bytes; /* before the stream start or after the FIN */
 } tcp_reassembly_counters;
 
 /* Where the reassembler's output goes. */
 typedef struct tcp_stream_sink {
   void *ctx;
-  void (*on_data)(void *ctx, uint64_t offset, const uint8_t *data, size_t len);
+  /* pkt: the capture packet the bytes came from (the sink's `pkt` when the
+   * segment was given; a buffered out-of-order segment keeps its own). */
+  void (*on_data)(void *ctx, uint64_t offset, const uint8_t *data, size_t len, uint64_t pkt);
   void (*on_gap)(void *ctx, uint64_t offset, uint64_t len);
   /* kind: "overlap-conflict", "limit-ooo-bytes", "data-before-start",
    * "data-after-fin" — each at most once per reassembler. */
   void (*on_notice)(void *ctx, const char *kind, const char *message);
   const tcp_reassembly_limits *limits;
   tcp_reassembly_counters *counters;
+  uint64_t pkt; /* the packet of the segment being given (1-based; 0: unknown) */
 } tcp_stream_sink;
 
 typedef struct tcp_ooo_segment tcp_ooo_segment; /* a buffered out-of-order segment */
 
 typedef struct tcp_reassembler {
-  bool started;       /* the sequence number of offset 0 is known */
-  bool fin_seen;      /* a FIN was seen; fin_offset is where the stream ends */
-  bool finished;      /* every byte up to the FIN was delivered (or gapped) */
-  uint32_t base_seq;  /* sequence number of stream offset 0 */
-  uint64_t next;      /* offset of the next byte to deliver (RCV.NXT) */
+  bool started;      /* the sequence number of offset 0 is known */
+  bool fin_seen;     /* a FIN was seen; fin_offset is where the stream ends */
+  bool finished;     /* every byte up to the FIN was delivered (or gapped) */
+  uint32_t base_seq; /* sequence number of stream offset 0 */
+  uint64_t next;     /* offset of the next byte to deliver (RCV.NXT) */
   uint64_t fin_offset;
   tcp_ooo_segment *ooo_head, *ooo_tail; /* sorted by offset, never overlapping */
   uint32_t ooo_bytes, ooo_segments;
@@ -70,8 +73,8 @@ void tcp_reassembler_restart(tcp_reassembler *r, uint32_t first_seq);
  * packet: the missing tail becomes a gap once it is in order). fin: the FIN
  * flag (the stream ends after these bytes). The reassembler must be started.
  * Returns true if the segment was a keep-alive (ignored). */
-bool tcp_reassembler_segment(tcp_reassembler *r, uint32_t seq, const uint8_t *data,
-                             size_t captured, size_t len, bool fin, const tcp_stream_sink *sink);
+bool tcp_reassembler_segment(tcp_reassembler *r, uint32_t seq, const uint8_t *data, size_t captured,
+                             size_t len, bool fin, const tcp_stream_sink *sink);
 
 /* An acknowledgment from the other side: ack (the peer's RCV.NXT for this
  * stream). If the peer acknowledged bytes that sit in front of buffered

@@ -313,7 +313,7 @@ static void sarif_case(sarif_writer *sw, int group, size_t i, const check_result
   sarif_rule(sw, rule, c->title, c->rfc ? section : NULL);
   snprintf(msg, sizeof msg, "%s: expected %s, actual %s (%s)", c->title, c->expect, r->actual,
            r->why);
-  sarif_result(sw, rule, r->verdict == CHECK_FAIL ? "error" : "warning", msg, NULL, id);
+  sarif_result(sw, rule, r->verdict == CHECK_FAIL ? "error" : "warning", msg, NULL, id, NULL);
 }
 
 /* The run's state as results come in, in case order. */

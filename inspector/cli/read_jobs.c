@@ -52,6 +52,8 @@ typedef struct rec {
   double ts, first_ts;
   uint64_t offset, len;
   uint64_t bytes[2];
+  uint64_t pkt_first, pkt_last; /* on_bytes: capture_flow's packet numbers */
+  uint32_t pkt_file;
 } rec;
 
 #define ALIGN8(n) (((n) + 7) & ~(size_t)7)
@@ -172,6 +174,11 @@ static void replay(job_worker *w, const rec *r) {
   job_flow *jf = r->jf;
   const uint8_t *payload = (const uint8_t *)r + REC_HEAD;
   size_t tls_len = r->has_tls ? ALIGN8(sizeof(tls_conn_info)) : 0;
+  if (jf && r->kind != REC_OPEN && r->kind != REC_ROLES) {
+    jf->pub.pkt_first = r->pkt_first;
+    jf->pub.pkt_last = r->pkt_last;
+    jf->pub.pkt_file = r->pkt_file;
+  }
   switch (r->kind) {
   case REC_OPEN:
     memcpy(&jf->pub, payload, sizeof jf->pub);
@@ -432,7 +439,15 @@ static void follow_roles(read_jobs *j, const capture_flow *f, job_flow *jf) {
   memcpy(jf->told_endpoint0, f->endpoint[0], sizeof jf->told_endpoint0);
 }
 
+/* The packets the flow's call came from, for the worker's copy. */
+static void packets_of(rec *r, const capture_flow *f) {
+  r->pkt_first = f->pkt_first;
+  r->pkt_last = f->pkt_last;
+  r->pkt_file = f->pkt_file;
+}
+
 static void counted(rec *r, const capture_flow *f, int dir, const tls_conn_info *tls) {
+  packets_of(r, f);
   r->dir = (uint8_t)dir;
   r->bytes[0] = f->bytes[0];
   r->bytes[1] = f->bytes[1];
@@ -524,6 +539,7 @@ static void on_notice(void *user, capture_flow *f, const char *kind, const char 
   size_t kl = strlen(kind) + 1, ml = strlen(message) + 1;
   rec *r = record(j, REC_NOTICE, jf, kl + ml, ts);
   if (!r) return;
+  if (f) packets_of(r, f);
   memcpy((uint8_t *)r + REC_HEAD, kind, kl);
   memcpy((uint8_t *)r + REC_HEAD + kl, message, ml);
   record_done(j);

@@ -63,6 +63,11 @@ static bool opt_hpack(cli_parser *p, read_args *a) {
   return a->o.po.hpack = true;
 }
 
+static bool opt_windows(cli_parser *p, read_args *a) {
+  (void)p;
+  return a->o.po.windows = true;
+}
+
 static bool opt_har(cli_parser *p, read_args *a) {
   a->har_path = p->arg;
   return true;
@@ -243,6 +248,7 @@ static const read_option read_option_table[] = {
     {"quiet", no_argument, 'q', opt_quiet},
     {"summary", no_argument, 0, opt_summary},
     {"hpack", no_argument, 0, opt_hpack},
+    {"windows", no_argument, 0, opt_windows},
     {"data", required_argument, 0, opt_data},
     {"data-max", required_argument, 0, opt_data_max},
     {"har", required_argument, 0, opt_har},

@@ -3,12 +3,16 @@
 
 #include "frame_print.h"
 
+/* The capture context; the packet is the one being processed (an event's),
+ * a frame's own come with it. */
 static void meta_of(const h2_conn *c, int dir, frame_meta *m) {
-  m->conn = c->flow->id;
-  m->ts = c->ts;
-  m->src = c->flow->endpoint[dir];
-  m->dst = c->flow->endpoint[!dir];
-  m->dir = dir;
+  *m = (frame_meta){.conn = c->flow->id,
+                    .ts = c->ts,
+                    .src = c->flow->endpoint[dir],
+                    .dst = c->flow->endpoint[!dir],
+                    .dir = dir,
+                    .pkt_last = c->pkt,
+                    .file = c->pkt_file};
 }
 
 void read_report_open(report_writer *w, const h2_conn *c, double first_ts, const char *message) {
@@ -22,7 +26,16 @@ void read_report_open(report_writer *w, const h2_conn *c, double first_ts, const
 void read_report_frame(report_writer *w, const h2_conn *c, int dir, const decoded_frame *d) {
   frame_meta m;
   meta_of(c, dir, &m);
-  report_frame(w, &m, 0, d);
+  m.pkt_first = d->pkt_first;
+  m.pkt_last = d->pkt_last;
+  m.file = d->pkt_file;
+  report_frame(w, &m, d->pkt_last, d);
+  /* The windows after a frame that changed one (the connection's observer,
+   * RFC 9113 §6.9): indexed by the sender's capture direction, as read's
+   * JSON "windows" has them. */
+  if (d->windows_set)
+    report_windows(w, &m, d->windows.stream, d->windows.stream_known, d->windows.conn,
+                   d->windows.stream_window);
 }
 
 void read_report_event(report_writer *w, const h2_conn *c, int dir, const char *event,

@@ -44,6 +44,9 @@ static void meta_for(const read_state *rs, const h2_conn *c, int dir, frame_meta
   m->src = c->flow->endpoint[dir];
   m->dst = c->flow->endpoint[!dir];
   m->dir = dir;
+  m->pkt_first = 0;
+  m->pkt_last = c->pkt; /* an event: the packet being processed */
+  m->file = c->pkt_file;
 }
 
 static bool conn_shown(const read_state *rs, const h2_conn *c) {
@@ -94,6 +97,9 @@ static void on_frame(void *user, h2_conn *c, int dir, const decoded_frame *d) {
   if (rs->o.type_mask && !(rs->o.type_mask & (1u << t))) return;
   frame_meta m;
   meta_for(rs, c, dir, &m);
+  m.pkt_first = d->pkt_first;
+  m.pkt_last = d->pkt_last;
+  m.file = d->pkt_file;
   frame_print(rs->out, &rs->o.po, &m, d);
 }
 
@@ -103,6 +109,8 @@ static void on_event(void *user, h2_conn *c, int dir, const char *ev, uint64_t o
   if (c->sink_conn && !strcmp(ev, "gap")) lint_conn_gap(c->sink_conn, c, dir);
   if (rs->report) read_report_event(rs->report, c, dir, ev, offset, msg, extra_json);
   if (!conn_shown(rs, c) || rs->o.stream_filter_set || rs->o.type_mask) return;
+  /* Zero-window stalls: in text with --windows only. */
+  if (!rs->o.po.json && !rs->o.po.windows && !strncmp(ev, "stall-", 6)) return;
   frame_meta m;
   meta_for(rs, c, dir, &m);
   event_print(rs->out, &rs->o.po, &m, ev, offset, msg, extra_json);
@@ -155,6 +163,8 @@ static void flow_open(void *user, capture_flow *f, double ts) {
   if (c && conn_shown(rs, c) && !rs->o.stream_filter_set && !rs->o.type_mask) {
     frame_meta m;
     meta_for(rs, c, FLOW_DIR_C2S, &m);
+    m.pkt_last = f->pkt_last; /* the connection's first packet */
+    m.file = f->pkt_file;
     event_print(rs->out, &rs->o.po, &m, "connection", 0, msg, NULL);
   }
 }
@@ -208,6 +218,8 @@ static void flow_close(void *user, capture_flow *f, int reason, double ts) {
   if (close_shown || rs->report) {
     frame_meta m;
     meta_for(rs, c, FLOW_DIR_C2S, &m);
+    m.pkt_last = f->pkt_last; /* the flow's last packet (its FIN, RST, ...) */
+    m.file = f->pkt_file;
     const tls_conn_info *tls = flow_tls(rs, f);
     char tls_text[256] = "", tls_json[512] = "";
     if (tls) {
@@ -255,7 +267,9 @@ static void notice_print(read_state *rs, capture_flow *f, const char *kind, cons
   frame_meta m = {.conn = f ? f->id : 0,
                   .ts = ts,
                   .src = f ? f->endpoint[0] : "",
-                  .dst = f ? f->endpoint[1] : ""};
+                  .dst = f ? f->endpoint[1] : "",
+                  .pkt_last = f ? f->pkt_last : 0,
+                  .file = f ? f->pkt_file : 0};
   if (!rs->o.po.json && !rs->o.abs_time && rs->have_first_ts) m.ts = ts - rs->first_ts;
   char extra[96];
   snprintf(extra, sizeof extra, ",\"kind\":\"%s\"", kind);

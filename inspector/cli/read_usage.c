@@ -19,6 +19,8 @@ const char read_usage[] =
     "  -q, --quiet          no per-frame output (still decodes everything)\n"
     "  --summary            a per-connection table at the end (JSON with --json)\n"
     "  --hpack              per header field: representation, index, table changes\n"
+    "  --windows            the flow-control windows under each frame that changes them\n"
+    "                       and the zero-window stalls (always in JSON)\n"
     "  --data none|text|hex DATA payload preview (default none)\n"
     "  --data-max SIZE      preview bytes (default 64)\n"
     "  --har FILE           write the request/response exchanges as HAR 1.2 to FILE\n"

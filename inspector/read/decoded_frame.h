@@ -13,6 +13,7 @@
 
 #include "h2/frame.h"
 #include "h2/hpack.h"
+#include "h2/observer.h"
 #include "websocket_frames.h"
 
 /* A rule the frame broke that only connection context shows (`read`: stream
@@ -55,6 +56,15 @@ typedef struct decoded_frame {
   const ws_frame_info *ws;
   size_t ws_count;
   uint32_t ws_more;
+  /* `read`: the flow-control windows after this frame, when it changed one
+   * and they are known (RFC 9113 §6.9; the observer's, h2/observer.h). */
+  bool windows_set;
+  h2_window_view windows;
+  /* `read`: the capture packets (1-based, as Wireshark numbers them in the
+   * file) that carried the frame's first and its last byte; for TLS, of
+   * the records that carried them. 0: not known. */
+  uint64_t pkt_first, pkt_last;
+  uint32_t pkt_file; /* of several files read as one, the 1-based file of pkt_last; else 0 */
 } decoded_frame;
 
 #endif

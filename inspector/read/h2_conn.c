@@ -12,6 +12,7 @@
 #include "h2/cursor.h"
 #include "h2/observer.h"
 #include "h2_detect.h"
+#include "stall_events.h"
 
 #define HOLD_LIMIT (64 * 1024) /* bytes held per direction while deciding */
 
@@ -51,6 +52,15 @@ typedef struct conn_alloc {
   ext_conn *ext;
   frame_note *notes;
   size_t *n, cap;
+  bool fed; /* the observer judged the frame being decoded (its windows are this frame's) */
+  /* The frame being judged, for the stall events it causes. */
+  int cur_dir;
+  uint64_t cur_offset;
+  /* Stall events of the frame being judged, told after the frame itself
+   * (a SETTINGS can end one per open stream: grows up to the observer's
+   * stream table). */
+  stall_queue stalls;
+  bool in_frame;
 } conn_alloc;
 
 static void event(h2_conn *c, int dir, const char *ev, uint64_t offset, const char *msg,
@@ -76,14 +86,39 @@ static void on_state_finding(void *user, const h2_finding *f) {
       .rule = f->id, .message = description ? description : f->id, .section = f->section};
 }
 
-static void observe_states(h2_conn *c, int dir, const h2_frame *f, frame_note *notes, size_t *n,
-                           size_t cap) {
+/* A zero-window stall (h2/observer.h) as a "stall-begin" or "stall-end"
+ * event: at the frame that began it (the sender's DATA) or ended it (the
+ * receiver's WINDOW_UPDATE or SETTINGS, the frame that closed the stream),
+ * or at the connection's end, in the sender's direction. */
+static void stall_event(conn_alloc *a, const h2_window_stall *s) {
+  h2_conn *c = &a->conn;
+  bool at_end = s->end && (!strcmp(s->why, "connection-end") || !strcmp(s->why, "history-lost"));
+  char msg[200], extra[400];
+  const char *ev =
+      stall_describe(s, at_end ? c->last_ts : c->ts, msg, sizeof msg, extra, sizeof extra);
+  event(c, at_end ? s->sender : a->cur_dir, ev, at_end ? c->dir[s->sender].bytes : a->cur_offset,
+        msg, extra, NULL);
+}
+
+static void on_stall(void *user, const h2_window_stall *s) {
+  conn_alloc *a = user;
+  if (!a->in_frame)
+    stall_event(a, s);
+  else if (!stall_queue_push(&a->stalls, s))
+    event(&a->conn, a->cur_dir, "decode-error", a->cur_offset,
+          "out of memory: a stall event is lost", NULL, NULL);
+}
+
+static void observe_states(h2_conn *c, int dir, const decoded_frame *d, frame_note *notes,
+                           size_t *n, size_t cap) {
+  const h2_frame *f = &d->frame;
   conn_alloc *a = (conn_alloc *)c;
   if (!a->observer) {
     h2_observer_config cfg;
     memset(&cfg, 0, sizeof cfg); /* no thresholds: the abusive patterns are --lint's */
     cfg.upgraded = c->upgrade;
     cfg.on_finding = on_state_finding;
+    cfg.on_stall = on_stall;
     cfg.user = a;
     a->observer = h2_observer_new(&cfg);
     if (!a->observer) return;
@@ -92,8 +127,12 @@ static void observe_states(h2_conn *c, int dir, const h2_frame *f, frame_note *n
   a->notes = notes;
   a->n = n;
   a->cap = cap;
+  a->cur_dir = dir;
+  a->cur_offset = d->offset;
+  h2_observer_mark(a->observer, d->offset, d->pkt_last);
   h2_observer_frame(a->observer, dir, f, NULL, c->ts);
   a->notes = NULL;
+  a->fed = true;
 }
 
 /* Connection-context rules for a well-formed frame: the field list against
@@ -131,7 +170,7 @@ static size_t check_rules(h2_conn *c, int dir, decoded_frame *d, frame_note *not
     for (size_t i = 0; i < state_n; i++)
       if (!strcmp(state_notes[i].rule, "data-before-headers") && n < cap)
         notes[n++] = state_notes[i];
-    observe_states(c, dir, f, notes, &n, cap);
+    observe_states(c, dir, d, notes, &n, cap);
   }
   /* A PUSH_PROMISE's request is the client's side of the promised stream,
    * which stream_states already marks; the server's response is to come. */
@@ -150,15 +189,29 @@ static void sd_on_frame(void *user, const decoded_frame *d0) {
   decoded_frame d1 = *d0;
   d1.offset += d->base;
   const h2_frame *f = &d1.frame;
+  /* The packets of the frame's first and last byte; the next frame starts
+   * right after it. */
+  uint64_t end = d1.offset + H2_FRAME_HEADER_LEN + f->hd.length;
+  d1.pkt_file = c->pkt_file;
+  d1.pkt_last = pkt_map_last(&d->pkts, end - 1, &d1.pkt_file);
+  if (!d1.pkt_last) d1.pkt_last = c->pkt;
+  d1.pkt_first = pkt_map_first(&d->pkts, d1.offset, d1.pkt_file);
+  pkt_map_mark(&d->pkts, end);
   d->frames++;
   d->frames_by_type[f->hd.type <= H2_CONTINUATION ? f->hd.type : 10]++;
   frame_note notes[8];
   d1.peer_list_limit_set = c->dir[!x->dir].max_list_set;
   d1.peer_list_limit = c->dir[!x->dir].max_list;
+  conn_alloc *a = (conn_alloc *)c;
+  a->fed = false;
+  a->in_frame = true;
   if (d1.frame_status == H2_OK) {
     d1.notes = notes;
     d1.note_count = check_rules(c, x->dir, &d1, notes, sizeof notes / sizeof *notes);
   }
+  a->in_frame = false;
+  if (a->fed && h2_observer_windows(a->observer, &d1.windows) && d1.windows.changed)
+    d1.windows_set = true;
   if (d1.frame_status != H2_OK || (d1.block_complete && d1.block_status != H2_OK) || d1.note_count)
     d->errors++;
   if (d1.frame_status == H2_OK) {
@@ -202,6 +255,9 @@ static void sd_on_frame(void *user, const decoded_frame *d0) {
     }
   }
   if (c->sink.on_frame) c->sink.on_frame(c->sink.user, c, x->dir, &d1);
+  for (size_t i = 0; i < a->stalls.n; i++)
+    stall_event(a, &a->stalls.items[i]);
+  a->stalls.n = 0;
 }
 
 static void sd_on_event(void *user, const char *ev, uint64_t offset, const char *msg) {
@@ -536,16 +592,19 @@ void h2_conn_free(h2_conn *c) {
   stream_states_free(&c->states);
   h2_observer_free(((conn_alloc *)c)->observer);
   ext_conn_free(((conn_alloc *)c)->ext);
+  stall_queue_free(&((conn_alloc *)c)->stalls);
   free(((conn_alloc *)c)->up);
   free((conn_alloc *)c);
 }
 
 void h2_conn_bytes(h2_conn *c, int dir, uint64_t offset, const uint8_t *data, size_t len,
                    double ts) {
-  (void)offset;
   c->ts = c->last_ts = ts;
   conn_dir *d = &c->dir[dir];
   d->bytes += len;
+  c->pkt = c->flow->pkt_last;
+  c->pkt_file = c->flow->pkt_file;
+  pkt_map_add(&d->pkts, offset, len, c->flow->pkt_first, c->flow->pkt_last, c->flow->pkt_file);
   switch (d->state) {
   case DIR_H2:
     stream_decoder_feed(d->sd, data, len);
@@ -615,4 +674,6 @@ void h2_conn_finish(h2_conn *c, double ts) {
       }
     }
   }
+  /* Stalls still open end with the connection. */
+  if (((conn_alloc *)c)->observer) h2_observer_finish(((conn_alloc *)c)->observer);
 }

@@ -13,6 +13,7 @@
 
 #include "decoded_frame.h"
 #include "flow_events.h"
+#include "pkt_map.h"
 #include "stream_decoder.h"
 #include "stream_states.h"
 
@@ -91,6 +92,7 @@ typedef struct conn_dir {
   uint64_t frames, errors, bytes;
   uint64_t truncated;          /* frames or prefaces cut off by a gap or the capture's end */
   uint64_t frames_by_type[11]; /* 0..9, 10 = extension types */
+  pkt_map pkts;                /* the packets of the bytes not yet decoded */
 } conn_dir;
 
 typedef struct h2_conn {
@@ -98,10 +100,14 @@ typedef struct h2_conn {
   conn_options opt;
   read_sink sink;
   double first_ts, last_ts, ts; /* ts: of the bytes being processed */
-  bool is_h2;                   /* HTTP/2 was found */
-  bool upgrade;                 /* via HTTP/1.1 Upgrade */
-  bool midstream;               /* started without a preface */
-  bool alpn_h2;                 /* TLS with ALPN "h2": HTTP/2 from both sides' first bytes */
+  /* The capture packet of the bytes being processed (the last of a TLS
+   * record's) and its file (capture_flow.pkt_*), for the events. */
+  uint64_t pkt;
+  uint32_t pkt_file;
+  bool is_h2;     /* HTTP/2 was found */
+  bool upgrade;   /* via HTTP/1.1 Upgrade */
+  bool midstream; /* started without a preface */
+  bool alpn_h2;   /* TLS with ALPN "h2": HTTP/2 from both sides' first bytes */
   uint32_t gaps;
   uint64_t gap_bytes;
   uint32_t resyncs; /* frame boundaries found again after a gap */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "h2/buf.h"
 #include "h2/cursor.h"
 
 struct stream_decoder {
@@ -15,8 +16,7 @@ struct stream_decoder {
   bool preface_done;
   uint8_t preface_buf[H2_PREFACE_LEN];
   size_t preface_len;
-  uint8_t *pend; /* a frame straddling chunks */
-  size_t pend_len, pend_cap;
+  h2_buf pend; /* a frame straddling chunks (at most the largest frame there is) */
   uint64_t pend_offset;
   uint64_t skip; /* payload bytes of an oversized frame still to skip */
   h2_field_block block;
@@ -57,6 +57,9 @@ stream_decoder *stream_decoder_new(const stream_decoder_config *cfg,
   if (!sd->cfg.max_frame_size) sd->cfg.max_frame_size = H2_DEFAULT_MAX_FRAME_SIZE;
   if (!sd->cfg.max_block) sd->cfg.max_block = 1u << 20;
   if (!sd->cfg.max_header_list) sd->cfg.max_header_list = H2_HPACK_DEFAULT_MAX_LIST;
+  /* a straddling frame is held whole up to the largest frame there is (§4.2);
+   * a larger one is reported and skipped by decode_one */
+  h2_buf_init(&sd->pend, H2_MAX_FRAME_SIZE_LIMIT + H2_FRAME_HEADER_LEN);
   sd->block_buf = malloc(sd->cfg.max_block);
   h2_hpack_decoder_config hc = {.max_table_size = sd->cfg.table_size,
                                 .max_header_list_size = sd->cfg.max_header_list,
@@ -83,7 +86,7 @@ void stream_decoder_free(stream_decoder *sd) {
   h2_hpack_decoder_free(&sd->hpack);
   header_scratch_free(&sd->own_scratch);
   free(sd->block_buf);
-  free(sd->pend);
+  h2_buf_free(&sd->pend);
   free(sd);
 }
 
@@ -171,18 +174,6 @@ static size_t frame_total(const uint8_t *hdr, size_t have) {
   return H2_FRAME_HEADER_LEN + (size_t)length;
 }
 
-static int pend_reserve(stream_decoder *sd, size_t need) {
-  if (need <= sd->pend_cap) return 0;
-  size_t cap = sd->pend_cap ? sd->pend_cap : 4096;
-  while (cap < need)
-    cap *= 2;
-  uint8_t *p = realloc(sd->pend, cap);
-  if (!p) return -1;
-  sd->pend = p;
-  sd->pend_cap = cap;
-  return 0;
-}
-
 static size_t feed_preface(stream_decoder *sd, const uint8_t *data, size_t len) {
   size_t take = H2_PREFACE_LEN - sd->preface_len;
   if (take > len) take = len;
@@ -244,40 +235,37 @@ void stream_decoder_feed(stream_decoder *sd, const uint8_t *data, size_t len) {
       len -= k;
       continue;
     }
-    if (sd->pend_len) {
+    if (sd->pend.len) {
       /* Complete the straddling frame: header first, then its payload. */
-      size_t want = sd->pend_len < H2_FRAME_HEADER_LEN ? H2_FRAME_HEADER_LEN
-                                                       : frame_total(sd->pend, sd->pend_len);
-      if (sd->pend_len >= H2_FRAME_HEADER_LEN &&
+      size_t want = sd->pend.len < H2_FRAME_HEADER_LEN ? H2_FRAME_HEADER_LEN
+                                                       : frame_total(sd->pend.p, sd->pend.len);
+      if (sd->pend.len >= H2_FRAME_HEADER_LEN &&
           want - H2_FRAME_HEADER_LEN > sd->cfg.max_frame_size)
         want = H2_FRAME_HEADER_LEN; /* oversized: decode_one reports and skips */
-      size_t k = want - sd->pend_len < len ? want - sd->pend_len : len;
-      if (pend_reserve(sd, sd->pend_len + k) != 0) {
+      size_t k = want - sd->pend.len < len ? want - sd->pend.len : len;
+      if (!h2_buf_put(&sd->pend, data, k)) {
         event(sd, "decode-error", sd->offset, "out of memory");
         return;
       }
-      memcpy(sd->pend + sd->pend_len, data, k);
-      sd->pend_len += k;
       data += k;
       len -= k;
-      if (sd->pend_len < want) continue;
-      if (want == H2_FRAME_HEADER_LEN && frame_total(sd->pend, sd->pend_len) > want &&
-          frame_total(sd->pend, sd->pend_len) - H2_FRAME_HEADER_LEN <= sd->cfg.max_frame_size)
+      if (sd->pend.len < want) continue;
+      if (want == H2_FRAME_HEADER_LEN && frame_total(sd->pend.p, sd->pend.len) > want &&
+          frame_total(sd->pend.p, sd->pend.len) - H2_FRAME_HEADER_LEN <= sd->cfg.max_frame_size)
         continue; /* header complete; now the payload */
-      size_t used = decode_one(sd, sd->pend, sd->pend_len, sd->pend_offset);
-      sd->offset = sd->pend_offset + (used ? used : sd->pend_len);
-      sd->pend_len = 0;
+      size_t used = decode_one(sd, sd->pend.p, sd->pend.len, sd->pend_offset);
+      sd->offset = sd->pend_offset + (used ? used : sd->pend.len);
+      h2_buf_reset(&sd->pend);
       continue;
     }
     size_t used = decode_one(sd, data, len, sd->offset);
     if (used == 0) {
       /* Partial frame at the end of the chunk: keep it. */
-      if (pend_reserve(sd, len) != 0) {
+      h2_buf_reset(&sd->pend);
+      if (!h2_buf_put(&sd->pend, data, len)) {
         event(sd, "decode-error", sd->offset, "out of memory");
         return;
       }
-      memcpy(sd->pend, data, len);
-      sd->pend_len = len;
       sd->pend_offset = sd->offset;
       return;
     }
@@ -290,9 +278,9 @@ void stream_decoder_feed(stream_decoder *sd, const uint8_t *data, size_t len) {
 uint64_t stream_decoder_missing(const stream_decoder *sd) {
   if (!sd->preface_done && sd->preface_len > 0) return H2_PREFACE_LEN - sd->preface_len;
   if (sd->skip) return sd->skip;
-  if (sd->pend_len) /* once the 3-byte Length is there, the whole frame is known */
-    return (sd->pend_len < 3 ? H2_FRAME_HEADER_LEN : frame_total(sd->pend, sd->pend_len)) -
-           sd->pend_len;
+  if (sd->pend.len) /* once the 3-byte Length is there, the whole frame is known */
+    return (sd->pend.len < 3 ? H2_FRAME_HEADER_LEN : frame_total(sd->pend.p, sd->pend.len)) -
+           sd->pend.len;
   return 0;
 }
 
@@ -306,7 +294,7 @@ bool stream_decoder_finish(stream_decoder *sd) {
     sd->errors++;
     return false;
   }
-  if (sd->skip || sd->pend_len) {
+  if (sd->skip || sd->pend.len) {
     uint64_t at = sd->skip ? sd->offset : sd->pend_offset;
     snprintf(msg, sizeof msg, "truncated frame%s at offset %llu: need %llu more bytes",
              sd->skip ? " payload" : "", (unsigned long long)at, need);

@@ -46,7 +46,7 @@ void event_print(out_buf *o, const print_options *po, const frame_meta *m, const
   if (po->json) {
     event_json_open(o, po, m, event, offset, message);
     if (extra_json) out_puts(o, extra_json);
-    out_puts(o, "}\n");
+    json_meta_end(o, m);
     return;
   }
   event_text_line(o, po, m, event, message);
@@ -93,7 +93,7 @@ void upgrade_event_print(out_buf *o, const print_options *po, const frame_meta *
       }
       out_putc(o, ']');
     }
-    out_puts(o, "}\n");
+    json_meta_end(o, m);
     return;
   }
   event_text_line(o, po, m, "upgrade", message);

@@ -10,6 +10,9 @@
 /* Opens a JSON object: {"v":1 and, with m, the context keys; the caller
  * adds its keys and closes it. */
 void json_meta(out_buf *o, const print_options *po, const frame_meta *m);
+/* Closes it: the packet numbers ("pkt", "file": last, so that the keys
+ * before keep their order) and "}\n". */
+void json_meta_end(out_buf *o, const frame_meta *m);
 /* The text line prefix "#conn ts src -> dst " (nothing without m). */
 void text_prefix(out_buf *o, const print_options *po, const frame_meta *m);
 /* Bytes as text: printable ASCII as is, everything else \xNN. */

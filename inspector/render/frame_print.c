@@ -59,6 +59,8 @@ static size_t data_preview_len(const print_options *po, const h2_frame *f) {
 
 /* ---- JSON ---- */
 
+static void json_meta_cached(out_buf *o, const print_options *po, const frame_meta *m);
+
 static void json_meta_render(out_buf *o, const print_options *po, const frame_meta *m) {
   out_puts(o, ",\"conn\":");
   out_u64(o, m->conn);
@@ -71,12 +73,42 @@ static void json_meta_render(out_buf *o, const print_options *po, const frame_me
   out_puts(o, m->dir == FLOW_DIR_S2C ? ",\"dir\":\"s2c\"" : ",\"dir\":\"c2s\"");
 }
 
+/* "pkt":N, or "pkt":[first,last] when several packets carried it; "file":K
+ * when several files are read. */
+static void json_pkt(out_buf *o, const frame_meta *m) {
+  if (m->pkt_last) {
+    out_puts(o, ",\"pkt\":");
+    if (m->pkt_first && m->pkt_first != m->pkt_last) {
+      out_putc(o, '[');
+      out_u64(o, m->pkt_first);
+      out_putc(o, ',');
+      out_u64(o, m->pkt_last);
+      out_putc(o, ']');
+    } else {
+      out_u64(o, m->pkt_last);
+    }
+  }
+  if (m->file) {
+    out_puts(o, ",\"file\":");
+    out_u64(o, m->file);
+  }
+}
+
 /* The capture context is the same for every frame of a segment: rendered
  * once into the buffer's memo, keyed by everything it is made of (the
  * endpoint texts by content), and copied for the frames after. */
 void json_meta(out_buf *o, const print_options *po, const frame_meta *m) {
   out_puts(o, "{\"v\":1");
   if (!m) return;
+  json_meta_cached(o, po, m);
+}
+
+void json_meta_end(out_buf *o, const frame_meta *m) {
+  if (m) json_pkt(o, m);
+  out_puts(o, "}\n");
+}
+
+static void json_meta_cached(out_buf *o, const print_options *po, const frame_meta *m) {
   struct {
     char tag[4];
     uint32_t conn;
@@ -304,6 +336,35 @@ static void json_headers(out_buf *o, const print_options *po, const decoded_fram
   }
 }
 
+/* What endpoint d may still send (h2_window_view): the connection window,
+ * the stream's when the frame is on a followed stream, and after a SETTINGS
+ * the window its next streams start with. */
+static void json_window_side(out_buf *o, const decoded_frame *d, int side) {
+  const h2_window_view *w = &d->windows;
+  out_puts(o, "{\"conn\":");
+  out_i64(o, w->conn[side]);
+  if (w->stream && w->stream_known) {
+    out_puts(o, ",\"stream\":");
+    out_i64(o, w->stream_window[side]);
+  }
+  if (d->frame.hd.type == H2_SETTINGS) {
+    out_puts(o, ",\"initial\":");
+    out_i64(o, w->initial[side]);
+  }
+  out_putc(o, '}');
+}
+
+/* "windows":{"sender":{...},"peer":{...}}: what the frame's sender and the
+ * other side may still send after it (RFC 9113 §6.9). */
+static void json_windows(out_buf *o, const frame_meta *m, const decoded_frame *d) {
+  int sender = m ? m->dir : 0;
+  out_puts(o, ",\"windows\":{\"sender\":");
+  json_window_side(o, d, sender);
+  out_puts(o, ",\"peer\":");
+  json_window_side(o, d, !sender);
+  out_putc(o, '}');
+}
+
 static void frame_json(out_buf *o, const print_options *po, const frame_meta *m,
                        const decoded_frame *d) {
   const h2_frame *f = &d->frame;
@@ -362,7 +423,8 @@ static void frame_json(out_buf *o, const print_options *po, const frame_meta *m,
     }
     out_putc(o, ']');
   }
-  out_puts(o, "}\n");
+  if (d->windows_set) json_windows(o, m, d);
+  json_meta_end(o, m);
 }
 
 /* ---- text ---- */
@@ -376,6 +438,19 @@ void text_prefix(out_buf *o, const print_options *po, const frame_meta *m) {
   out_putc(o, ' ');
   out_fixed(o, m->ts, po->ts_decimals ? po->ts_decimals : 6);
   out_putc(o, ' ');
+  if (m->pkt_last) { /* the packet(s): "#12" or "#12-14", "#2:12" in the second file */
+    out_putc(o, '#');
+    if (m->file) {
+      out_u64(o, m->file);
+      out_putc(o, ':');
+    }
+    if (m->pkt_first && m->pkt_first != m->pkt_last) {
+      out_u64(o, m->pkt_first);
+      out_putc(o, '-');
+    }
+    out_u64(o, m->pkt_last);
+    out_putc(o, ' ');
+  }
   out_puts(o, m->src ? m->src : "?");
   out_puts(o, " -> ");
   out_puts(o, m->dst ? m->dst : "?");
@@ -574,6 +649,31 @@ static void text_headers(out_buf *o, const print_options *po, const decoded_fram
   }
 }
 
+static void text_window_side(out_buf *o, const decoded_frame *d, int side) {
+  const h2_window_view *w = &d->windows;
+  out_puts(o, " conn=");
+  out_i64(o, w->conn[side]);
+  if (w->stream && w->stream_known) {
+    out_puts(o, " stream=");
+    out_i64(o, w->stream_window[side]);
+  }
+  if (d->frame.hd.type == H2_SETTINGS) {
+    out_puts(o, " initial=");
+    out_i64(o, w->initial[side]);
+  }
+}
+
+/* --windows: "windows: sender conn=N stream=N | peer conn=N stream=N". */
+static void text_windows(out_buf *o, const frame_meta *m, const decoded_frame *d) {
+  int sender = m ? m->dir : 0;
+  out_spaces(o, INDENT);
+  out_puts(o, "windows: sender");
+  text_window_side(o, d, sender);
+  out_puts(o, " | peer");
+  text_window_side(o, d, !sender);
+  out_putc(o, '\n');
+}
+
 static void frame_text(out_buf *o, const print_options *po, const frame_meta *m,
                        const decoded_frame *d) {
   const h2_frame *f = &d->frame;
@@ -629,6 +729,7 @@ static void frame_text(out_buf *o, const print_options *po, const frame_meta *m,
     if (po->color) out_puts(o, C_RESET);
     out_putc(o, '\n');
   }
+  if (po->windows && d->windows_set) text_windows(o, m, d);
 }
 
 void frame_print(out_buf *o, const print_options *po, const frame_meta *m, const decoded_frame *d) {

@@ -23,6 +23,11 @@ typedef struct frame_meta {
   const char *src; /* "ip:port" of the sender */
   const char *dst;
   int dir; /* FLOW_DIR_C2S / FLOW_DIR_S2C */
+  /* The capture packets it came from (1-based, Wireshark's frame.number in
+   * its file): first..last, 0 when unknown (first 0: only last known);
+   * file: the 1-based file when several are read, else 0. */
+  uint64_t pkt_first, pkt_last;
+  uint32_t file;
 } frame_meta;
 
 typedef struct print_options {
@@ -33,6 +38,7 @@ typedef struct print_options {
   uint8_t data;      /* enum print_data: DATA payload preview */
   uint32_t data_max; /* preview bytes (default 64) */
   bool redact;       /* values of credentials and never-indexed fields → "[redacted]" */
+  bool windows;      /* text: the flow-control windows under each frame that changed one */
 } print_options;
 
 enum print_data { PRINT_DATA_NONE = 0, PRINT_DATA_TEXT = 1, PRINT_DATA_HEX = 2 };

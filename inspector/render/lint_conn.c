@@ -20,6 +20,8 @@ typedef struct held_finding {
   uint8_t severity, dir;
   uint32_t stream;
   uint64_t frame;
+  uint64_t pkt_first, pkt_last; /* the packets of that frame (0: unknown) */
+  uint32_t file;
   double ts;
   char message[256];
 } held_finding;
@@ -27,8 +29,10 @@ typedef struct held_finding {
 struct lint_conn {
   lint_options opt;
   h2_observer *obs;
-  const h2_conn *c;       /* the connection being fed (valid during a call) */
-  uint64_t frame;         /* 1-based number of the current frame, both directions */
+  const h2_conn *c;             /* the connection being fed (valid during a call) */
+  uint64_t frame;               /* 1-based number of the current frame, both directions */
+  uint64_t pkt_first, pkt_last; /* its capture packets (decoded_frame) */
+  uint32_t pkt_file;
   uint64_t last_frame[2]; /* number of the last frame of each direction */
   uint32_t gaps;          /* gaps already passed to the observer */
   /* Frames after this one may have been judged on a state that lost packets
@@ -56,9 +60,37 @@ static const char *dir_name(int dir) {
   return dir == FLOW_DIR_S2C ? "s2c" : "c2s";
 }
 
-/* One finding as a JSON line (read --lint --json, the HTML report). */
+/* The finding's packets as JSON members: "pkt":N or "pkt":[first,last],
+ * and "file":K when several files are read; "" when unknown. */
+static void pkt_json(const held_finding *f, char *buf, size_t cap) {
+  buf[0] = '\0';
+  if (!f->pkt_last) return;
+  int n = f->pkt_first && f->pkt_first != f->pkt_last
+              ? snprintf(buf, cap, "\"pkt\":[%llu,%llu]", (unsigned long long)f->pkt_first,
+                         (unsigned long long)f->pkt_last)
+              : snprintf(buf, cap, "\"pkt\":%llu", (unsigned long long)f->pkt_last);
+  if (f->file && n > 0 && (size_t)n < cap)
+    snprintf(buf + n, cap - (size_t)n, ",\"file\":%u", f->file);
+}
+
+/* The finding's packets as text: " #12" or " #12-14" (" #2:12" in the
+ * second file); "" when unknown. */
+static void pkt_text(const held_finding *f, char *buf, size_t cap) {
+  buf[0] = '\0';
+  if (!f->pkt_last) return;
+  char file[16] = "";
+  if (f->file) snprintf(file, sizeof file, "%u:", f->file);
+  if (f->pkt_first && f->pkt_first != f->pkt_last)
+    snprintf(buf, cap, " #%s%llu-%llu", file, (unsigned long long)f->pkt_first,
+             (unsigned long long)f->pkt_last);
+  else
+    snprintf(buf, cap, " #%s%llu", file, (unsigned long long)f->pkt_last);
+}
+
+/* One finding as a JSON line (read --lint --json, the HTML report); pj: its
+ * packets as pkt_json gives them. */
 static void write_finding_json(out_buf *o, const held_finding *f, uint32_t conn,
-                               const char *sev_name) {
+                               const char *sev_name, const char *pj) {
   out_puts(o, "{\"v\":1,\"lint\":");
   json_cstr(o, f->id);
   out_puts(o, ",\"severity\":");
@@ -77,6 +109,10 @@ static void write_finding_json(out_buf *o, const held_finding *f, uint32_t conn,
   json_cstr(o, f->section);
   out_puts(o, ",\"message\":");
   json_cstr(o, f->message);
+  if (pj[0]) {
+    out_putc(o, ',');
+    out_puts(o, pj);
+  }
   out_puts(o, "}\n");
 }
 
@@ -85,24 +121,28 @@ static void write_finding(lint_conn *l, const held_finding *f) {
   const h2_conn *c = l->c;
   uint32_t conn = c ? c->flow->id : 0;
   const char *sev_name = h2_finding_severity_name(f->severity);
+  char pj[64], pt[64];
+  pkt_json(f, pj, sizeof pj);
+  pkt_text(f, pt, sizeof pt);
   if (l->opt.sarif) {
-    char loc[320];
-    snprintf(loc, sizeof loc, "connection %u (%s -> %s), %s, stream %u, frame %llu", conn,
+    char loc[360];
+    snprintf(loc, sizeof loc, "connection %u (%s -> %s), %s, stream %u, frame %llu%s%s", conn,
              c ? c->flow->endpoint[0] : "?", c ? c->flow->endpoint[1] : "?", dir_name(f->dir),
-             f->stream, (unsigned long long)f->frame);
+             f->stream, (unsigned long long)f->frame, pt[0] ? ", packet " : "",
+             pt[0] ? pt + 2 : "");
     char msg[400];
     snprintf(msg, sizeof msg, "%s (%s)", f->message, f->section);
     sarif_result(l->opt.sarif, f->id,
                  f->severity == H2_FINDING_ERROR     ? "error"
                  : f->severity == H2_FINDING_WARNING ? "warning"
                                                      : "note",
-                 msg, l->opt.artifact, loc);
+                 msg, l->opt.artifact, loc, pj);
   }
-  if (l->opt.json_copy) write_finding_json(l->opt.json_copy, f, conn, sev_name);
+  if (l->opt.json_copy) write_finding_json(l->opt.json_copy, f, conn, sev_name, pj);
   out_buf *o = l->opt.out;
   if (!o) return;
   if (l->opt.json) {
-    write_finding_json(o, f, conn, sev_name);
+    write_finding_json(o, f, conn, sev_name, pj);
     return;
   }
   out_fixed(o, l->opt.abs_time ? f->ts : f->ts - l->opt.first_ts, 6);
@@ -114,6 +154,7 @@ static void write_finding(lint_conn *l, const held_finding *f) {
   out_u64(o, f->stream);
   out_puts(o, " frame ");
   out_u64(o, f->frame);
+  out_puts(o, pt);
   out_putc(o, ' ');
   /* Colour marks the severity only, and every coloured span is closed. */
   const char *sev_color = !l->opt.color                       ? NULL
@@ -165,6 +206,13 @@ static void emit(lint_conn *l, const h2_finding *f) {
   h->dir = f->dir;
   h->stream = f->stream;
   h->frame = l->frame;
+  h->pkt_first = l->pkt_first;
+  h->pkt_last = l->pkt_last;
+  h->file = l->pkt_file;
+  if (!h->pkt_last && l->c) { /* not at a frame: the packet being read */
+    h->pkt_last = l->c->pkt;
+    h->file = l->c->pkt_file;
+  }
   h->ts = l->c ? l->c->ts : 0;
   snprintf(h->message, sizeof h->message, "%s", f->message);
 }
@@ -213,6 +261,7 @@ void lint_conn_free(lint_conn *l) {
 
 void lint_conn_gap(lint_conn *l, const h2_conn *c, int dir) {
   l->c = c;
+  l->pkt_first = l->pkt_last = 0;
   l->gaps = c->gaps;
   if (l->trusted_until == UINT64_MAX) l->trusted_until = l->last_frame[dir ? 1 : 0];
   h2_observer_lost_history(l->obs);
@@ -255,6 +304,9 @@ static void frame_error(lint_conn *l, int dir, const decoded_frame *d) {
 void lint_conn_frame(lint_conn *l, const h2_conn *c, int dir, const decoded_frame *d) {
   l->c = c;
   l->frame++;
+  l->pkt_first = d->pkt_first;
+  l->pkt_last = d->pkt_last;
+  l->pkt_file = d->pkt_file;
   l->last_frame[dir ? 1 : 0] = l->frame;
   if (c->gaps != l->gaps) {
     l->gaps = c->gaps;
@@ -310,6 +362,7 @@ static void write_info(lint_conn *l, const char *id, const char *message) {
 
 void lint_conn_finish(lint_conn *l, const h2_conn *c, uint32_t counts[3], uint32_t *by_id) {
   l->c = c;
+  l->pkt_first = l->pkt_last = 0;
   h2_observer_finish(l->obs);
   for (uint32_t i = 0; i < l->held_count; i++) {
     const held_finding *h = &l->held[i];

@@ -129,7 +129,7 @@ static void write_counts(sarif_writer *w, out_buf *o) {
 }
 
 void sarif_result(sarif_writer *w, const char *rule_id, const char *level, const char *message,
-                  const char *artifact_uri, const char *location) {
+                  const char *artifact_uri, const char *location, const char *properties) {
   if (!w || !rule_id) return;
   size_t idx = rule_index(w, rule_id, NULL, NULL);
   out_buf *o = w->res;
@@ -167,6 +167,12 @@ void sarif_result(sarif_writer *w, const char *rule_id, const char *level, const
       out_putc(o, '}');
     }
     out_puts(o, "}]");
+  }
+  if (properties && *properties) {
+    json_key(o, "properties", 0);
+    out_putc(o, '{');
+    out_puts(o, properties);
+    out_putc(o, '}');
   }
   out_putc(o, '}');
 }

@@ -46,23 +46,21 @@ void tlsdec_early_decide(tlsdec_filter *t, tls_flow *s, capture_flow *f, bool ac
     uint64_t off = d->plain_offset;
     d->plain_offset += d->early_unread;
     tlsdec_inner_gap(t, s, f, i, off, d->early_unread, ts);
-  } else if (accepted && d->early_len) {
+  } else if (accepted && d->early_buf.len) {
     uint64_t off = d->plain_offset;
-    d->plain_offset += d->early_len;
-    s->info.early_bytes += d->early_len;
-    tlsdec_inner_bytes(t, s, f, i, off, d->early_buf, d->early_len,
+    d->plain_offset += d->early_buf.len;
+    s->info.early_bytes += d->early_buf.len;
+    tlsdec_inner_bytes(t, s, f, i, off, d->early_buf.p, d->early_buf.len,
                        d->early_ts); /* when it was sent */
   }
-  free(d->early_buf);
-  d->early_buf = NULL;
-  d->early_len = d->early_cap = 0;
+  h2_buf_free(&d->early_buf);
 }
 
 /* Early plaintext of the client: held until the verdict, given on after it. */
 void tlsdec_early_plaintext(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i, const uint8_t *p,
                             size_t n, double ts) {
   tls_dir *d = &s->dir[i];
-  if (s->info.early_data == 0 && d->early_len + n > TLS_EARLY_HOLD_MAX)
+  if (s->info.early_data == 0 && d->early_buf.len + n > d->early_buf.limit)
     tlsdec_early_decide(t, s, f, true, ts);
   if (s->info.early_data == 1) {
     if (d->dead) return;
@@ -73,20 +71,9 @@ void tlsdec_early_plaintext(tlsdec_filter *t, tls_flow *s, capture_flow *f, int 
     return;
   }
   if (s->info.early_data == -1 || n == 0) return;
-  if (d->early_len + n > d->early_cap) {
-    size_t cap = d->early_cap ? d->early_cap * 2 : 4096;
-    while (cap < d->early_len + n)
-      cap *= 2;
-    uint8_t *nb = realloc(d->early_buf, cap);
-    if (!nb) {
-      tlsdec_early_decide(t, s, f, true, ts); /* out of memory: give on what is held */
-      tlsdec_early_plaintext(t, s, f, i, p, n, ts);
-      return;
-    }
-    d->early_buf = nb;
-    d->early_cap = cap;
+  if (!d->early_buf.len) d->early_ts = ts;
+  if (!h2_buf_put(&d->early_buf, p, n)) {
+    tlsdec_early_decide(t, s, f, true, ts); /* out of memory: give on what is held */
+    tlsdec_early_plaintext(t, s, f, i, p, n, ts);
   }
-  if (!d->early_len) d->early_ts = ts;
-  memcpy(d->early_buf + d->early_len, p, n);
-  d->early_len += n;
 }

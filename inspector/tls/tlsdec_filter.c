@@ -55,6 +55,12 @@ static void filter_open(void *user, capture_flow *f, double ts) {
     if (s) {
       s->id = f->id;
       s->client = -1;
+      h2_buf_init(&s->pending, TLS_PENDING_MAX);
+      for (int k = 0; k < 2; k++) {
+        h2_buf_init(&s->dir[k].rec, TLS_MAX_RECORD);
+        h2_buf_init(&s->dir[k].hs_buf, TLS_MAX_KEPT_HANDSHAKE);
+        h2_buf_init(&s->dir[k].early_buf, TLS_EARLY_HOLD_MAX);
+      }
       s->info.client_dir = -1;
       snprintf(s->ep0, sizeof s->ep0, "%s", f->endpoint[0]);
       if (t->count >= t->nbuckets * 2) tlsdec_table_grow(t);
@@ -149,7 +155,7 @@ static void filter_close(void *user, capture_flow *f, int reason, double ts) {
     /* The capture ends before the server's verdict on 0-RTT data could be
      * seen: what the client sent is shown. */
     const tls_dir *cd = s->client >= 0 ? &s->dir[s->client] : NULL;
-    if (cd && (cd->early_len || cd->early_unread)) tlsdec_early_decide(t, s, f, true, ts);
+    if (cd && (cd->early_buf.len || cd->early_unread)) tlsdec_early_decide(t, s, f, true, ts);
   }
   if (t->inner.on_close) t->inner.on_close(t->inner.user, f, reason, ts);
   if (s) tlsdec_flow_release(t, s);

@@ -53,11 +53,12 @@
 /* What the filter learned about one connection, for printers. Roles are the
  * TLS ones: the client is the side that sent the ClientHello. */
 typedef struct tls_conn_info {
-  bool is_tls;           /* always true for a connection the filter treats as TLS */
-  bool handshake_seen;   /* ClientHello and ServerHello both parsed */
-  int client_dir;        /* capture direction of the TLS client as tlsdec_flow_info returns it, -1 unknown */
-  uint16_t version;      /* negotiated (0x0303 TLS 1.2, 0x0304 TLS 1.3), 0 unknown */
-  uint16_t cipher_suite; /* 0 unknown */
+  bool is_tls;         /* always true for a connection the filter treats as TLS */
+  bool handshake_seen; /* ClientHello and ServerHello both parsed */
+  int client_dir; /* capture direction of the TLS client as tlsdec_flow_info returns it, -1 unknown
+                   */
+  uint16_t version;            /* negotiated (0x0303 TLS 1.2, 0x0304 TLS 1.3), 0 unknown */
+  uint16_t cipher_suite;       /* 0 unknown */
   const char *version_name;    /* "TLS 1.3", "unknown" */
   const char *suite_name;      /* IANA name, or "unknown" */
   char alpn[64];               /* protocol the server selected, "" none/unknown */

@@ -38,14 +38,13 @@ void tlsdec_table_grow(tlsdec_filter *t) {
 }
 
 static void dir_release(tls_dir *d) {
-  free(d->rec);
-  free(d->hs_buf);
-  free(d->early_buf);
+  h2_buf_free(&d->rec);
+  h2_buf_free(&d->hs_buf);
+  h2_buf_free(&d->early_buf);
   tls_record_cipher_free(&d->early_cipher[0]);
   tls_record_cipher_free(&d->early_cipher[1]);
   tls_record_cipher_free(&d->cipher);
   tls_record_cipher_free(&d->next_cipher);
-  d->rec = d->hs_buf = d->early_buf = NULL;
 }
 
 void tlsdec_flow_release(tlsdec_filter *t, tls_flow *s) {
@@ -56,7 +55,7 @@ void tlsdec_flow_release(tlsdec_filter *t, tls_flow *s) {
   t->count--;
   dir_release(&s->dir[0]);
   dir_release(&s->dir[1]);
-  free(s->pending);
+  h2_buf_free(&s->pending);
   /* Secrets do not outlive the connection in our memory. */
   memset(s, 0, sizeof *s);
   free(s);

@@ -126,30 +126,20 @@ void tlsdec_handshake_feed(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i
       (void)h2_cursor_get_u24(&hc, &d->hs_len);
       d->hs_got = 0;
       d->hs_keep = keep_body(d->hs_type) && d->hs_len <= TLS_MAX_KEPT_HANDSHAKE;
-      if (d->hs_keep && d->hs_cap < d->hs_len) {
-        uint8_t *nb = realloc(d->hs_buf, d->hs_len);
-        if (nb) {
-          d->hs_buf = nb;
-          d->hs_cap = d->hs_len;
-        } else {
-          d->hs_keep = false;
-        }
-      }
+      h2_buf_reset(&d->hs_buf);
+      if (d->hs_keep && !h2_buf_reserve(&d->hs_buf, d->hs_len)) d->hs_keep = false;
     }
     size_t take = d->hs_len - d->hs_got;
     if (take > n) take = n;
-    if (d->hs_keep && take) memcpy(d->hs_buf + d->hs_got, p, take);
+    if (d->hs_keep && take) h2_buf_put(&d->hs_buf, p, take); /* room reserved above */
     d->hs_got += (uint32_t)take;
     p += take;
     n -= take;
     if (d->hs_got == d->hs_len) {
       d->hs_hdr_len = 0;
-      on_handshake_message(t, s, f, i, d->hs_type, d->hs_keep ? d->hs_buf : NULL, d->hs_len, ts);
-      if (d->hs_buf && d->hs_cap > 4096) { /* a big hello: do not hold it for the connection */
-        free(d->hs_buf);
-        d->hs_buf = NULL;
-        d->hs_cap = 0;
-      }
+      on_handshake_message(t, s, f, i, d->hs_type, d->hs_keep ? d->hs_buf.p : NULL, d->hs_len, ts);
+      if (d->hs_buf.cap > 4096) /* a big hello: do not hold it for the connection */
+        h2_buf_free(&d->hs_buf);
     }
   }
 }

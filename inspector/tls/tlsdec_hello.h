@@ -2,8 +2,8 @@
  * needs: ClientHello and ServerHello (RFC 8446 §4.1.2–4.1.3, RFC 5246 §7.4.1),
  * with the extensions that matter here: server_name (RFC 6066 §3), ALPN
  * (RFC 7301 §3.1), supported_versions (RFC 8446 §4.2.1),
- * extended_master_secret (RFC 7627 §5.1) and early_data (RFC 8446 §4.2.10). Input is the message body (after the
- * 4-byte handshake header); every read is bounds-checked. */
+ * extended_master_secret (RFC 7627 §5.1) and early_data (RFC 8446 §4.2.10). Input is the message
+ * body (after the 4-byte handshake header); every read is bounds-checked. */
 #ifndef H2SCOPE_TLSDEC_HELLO_H
 #define H2SCOPE_TLSDEC_HELLO_H
 

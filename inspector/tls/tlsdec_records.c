@@ -71,10 +71,10 @@ static void record_done(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i, c
 
 /* The records that waited for the keys, in capture order. */
 static void replay_pending(tlsdec_filter *t, tls_flow *s, capture_flow *f) {
-  uint8_t *buf = s->pending;
-  size_t len = s->pending_len;
-  s->pending = NULL;
-  s->pending_len = s->pending_cap = 0;
+  h2_buf held = s->pending; /* records that arrive while these replay start a new list */
+  h2_buf_init(&s->pending, held.limit);
+  const uint8_t *buf = held.p;
+  size_t len = held.len;
   for (size_t at = 0; at + 1 + sizeof(double) + TLS_HEADER_LEN <= len;) {
     int i = buf[at];
     double ts;
@@ -84,7 +84,7 @@ static void replay_pending(tlsdec_filter *t, tls_flow *s, capture_flow *f) {
     if (!s->dir[i].dead) record_done(t, s, f, i, hdr, hdr + TLS_HEADER_LEN, n, ts);
     at += 1 + sizeof ts + TLS_HEADER_LEN + n;
   }
-  free(buf);
+  h2_buf_free(&held);
 }
 
 /* A record of a connection whose secrets a live capture waits for: when the
@@ -101,26 +101,14 @@ bool tlsdec_wait_for_keys(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i,
     return true;
   }
   size_t need = 1 + sizeof ts + TLS_HEADER_LEN + len;
-  if (hdr && s->pending_len + need <= TLS_PENDING_MAX) {
-    if (s->pending_len + need > s->pending_cap) {
-      size_t cap = s->pending_cap ? s->pending_cap * 2 : 16384;
-      while (cap < s->pending_len + need)
-        cap *= 2;
-      uint8_t *nb = realloc(s->pending, cap);
-      if (nb) {
-        s->pending = nb;
-        s->pending_cap = cap;
-      }
-    }
-    if (s->pending_len + need <= s->pending_cap) {
-      uint8_t *p = s->pending + s->pending_len;
-      p[0] = (uint8_t)i;
-      memcpy(p + 1, &ts, sizeof ts);
-      memcpy(p + 1 + sizeof ts, hdr, TLS_HEADER_LEN);
-      memcpy(p + 1 + sizeof ts + TLS_HEADER_LEN, frag, len);
-      s->pending_len += need;
-      return false;
-    }
+  uint8_t tag[1 + sizeof ts];
+  tag[0] = (uint8_t)i;
+  memcpy(tag + 1, &ts, sizeof ts);
+  if (hdr && h2_buf_reserve(&s->pending, need)) { /* [dir][ts][header][fragment] */
+    h2_buf_put(&s->pending, tag, sizeof tag);
+    h2_buf_put(&s->pending, hdr, TLS_HEADER_LEN);
+    h2_buf_put(&s->pending, frag, len);
+    return false;
   }
   s->awaiting_keys = false;
   s->waited_in_vain = true;
@@ -232,11 +220,22 @@ static bool header_ok(const uint8_t *h) {
          len <= TLS_MAX_RECORD;
 }
 
+/* A whole record: its plaintext goes on with the packets of the record,
+ * from the one that carried its first byte to this chunk's last. */
+static void record_whole(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i, const uint8_t *hdr,
+                         const uint8_t *frag, size_t len, double ts) {
+  uint64_t chunk_first = f->pkt_first;
+  if (s->dir[i].rec_pkt_first) f->pkt_first = s->dir[i].rec_pkt_first;
+  record_done(t, s, f, i, hdr, frag, len, ts);
+  f->pkt_first = chunk_first;
+}
+
 /* The TLS bytes of direction i, in order. */
 void tlsdec_tls_feed(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i, const uint8_t *p,
                      size_t n, double ts) {
   tls_dir *d = &s->dir[i];
   while (n > 0 && !d->dead) {
+    if (d->hdr_len == 0) d->rec_pkt_first = f->pkt_first;
     if (d->hdr_len < TLS_HEADER_LEN) {
       size_t take = TLS_HEADER_LEN - d->hdr_len;
       if (take > n) take = n;
@@ -254,33 +253,26 @@ void tlsdec_tls_feed(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i, cons
     size_t need = tlsdec_record_length(d->hdr);
     uint8_t hdr[TLS_HEADER_LEN];
     memcpy(hdr, d->hdr, sizeof hdr);
-    if (d->rec_len == 0 && n >= need) {
+    if (d->rec.len == 0 && n >= need) {
       /* The whole record is in this chunk: no copy. */
       d->hdr_len = 0;
-      record_done(t, s, f, i, hdr, p, need, ts);
+      record_whole(t, s, f, i, hdr, p, need, ts);
       p += need;
       n -= need;
       continue;
     }
-    if (d->rec_cap < need) {
-      uint8_t *nb = realloc(d->rec, TLS_MAX_RECORD);
-      if (!nb) {
-        stop_dir(t, s, f, i, NOTE_MALFORMED, "tls-malformed", ts, "out of memory");
-        return;
-      }
-      d->rec = nb;
-      d->rec_cap = TLS_MAX_RECORD;
-    }
-    size_t take = need - d->rec_len;
+    size_t take = need - d->rec.len;
     if (take > n) take = n;
-    memcpy(d->rec + d->rec_len, p, take);
-    d->rec_len += take;
+    if (!h2_buf_put(&d->rec, p, take)) {
+      stop_dir(t, s, f, i, NOTE_MALFORMED, "tls-malformed", ts, "out of memory");
+      return;
+    }
     p += take;
     n -= take;
-    if (d->rec_len == need) {
+    if (d->rec.len == need) {
       d->hdr_len = 0;
-      d->rec_len = 0;
-      record_done(t, s, f, i, hdr, d->rec, need, ts);
+      h2_buf_reset(&d->rec);
+      record_whole(t, s, f, i, hdr, d->rec.p, need, ts);
     }
   }
 }

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "h2/buf.h"
 #include "h2/cursor.h"
 #include "tlsdec_crypto.h"
 #include "tlsdec_filter.h"
@@ -68,16 +69,15 @@ typedef struct tls_dir {
   /* record reassembly */
   uint8_t hdr[TLS_HEADER_LEN];
   uint8_t hdr_len;
-  uint8_t *rec; /* fragment bytes of a record split across chunks */
-  size_t rec_len, rec_cap;
+  h2_buf rec;             /* fragment bytes of a record split across chunks (TLS_MAX_RECORD) */
+  uint64_t rec_pkt_first; /* the capture packet of the record's first byte */
   /* handshake message stream */
   uint8_t hs_hdr[4];
   uint8_t hs_hdr_len;
   uint8_t hs_type;
   uint32_t hs_len, hs_got;
   bool hs_keep;
-  uint8_t *hs_buf;
-  size_t hs_cap;
+  h2_buf hs_buf; /* the body of a kept message (TLS_MAX_KEPT_HANDSHAKE) */
   /* protection */
   bool encrypted;                /* records of this direction are protected from now on */
   bool dead;                     /* stopped after a gap, failure or malformed record */
@@ -95,11 +95,10 @@ typedef struct tls_dir {
    * HelloRetryRequest); rejected early data is not part of the connection. */
   uint8_t early;                     /* EARLY_* */
   tls_record_cipher early_cipher[2]; /* candidates; [0] once one has opened a record */
-  uint8_t *early_buf;
-  size_t early_len, early_cap;
-  uint64_t early_unread;     /* plaintext bound of early records that could not be opened */
-  double early_ts;           /* capture time of the first early plaintext held */
-  tls_record_keys pending12; /* TLS 1.2: keys that start with this side's CCS */
+  h2_buf early_buf;                  /* early plaintext held (TLS_EARLY_HOLD_MAX) */
+  uint64_t early_unread;             /* plaintext bound of early records that could not be opened */
+  double early_ts;                   /* capture time of the first early plaintext held */
+  tls_record_keys pending12;         /* TLS 1.2: keys that start with this side's CCS */
   bool have_pending12;
   uint8_t app_secret[TLS_MAX_HASH_LEN]; /* TLS 1.3: current application traffic secret */
   bool have_app_secret;
@@ -124,8 +123,7 @@ typedef struct tls_flow {
   bool awaiting_keys;
   bool waited_in_vain; /* a wait ended without the keys: no more waiting */
   bool keys_sought;    /* start_protection got to the key lookup (supported suite) */
-  uint8_t *pending;
-  size_t pending_len, pending_cap;
+  h2_buf pending;      /* TLS_PENDING_MAX */
   tls_conn_info info;
   tls_dir dir[2];
 } tls_flow;

@@ -47,7 +47,7 @@ PY
 # 3. Text output: frames under the connection, headers under their frame.
 run 0 read --no-color "$C/sample.pcapng"
 grep -q "detect HTTP/2 with prior knowledge (preface)" "$work/out" || fail "detect line"
-grep -qE "^#1 [0-9.]+ 127\.0\.0\.1:[0-9]+ -> 127\.0\.0\.1:[0-9]+ \[24\] SETTINGS stream=0 length=12 flags=0x0$" "$work/out" ||
+grep -qE "^#1 [0-9.]+ #[0-9]+ 127\.0\.0\.1:[0-9]+ -> 127\.0\.0\.1:[0-9]+ \[24\] SETTINGS stream=0 length=12 flags=0x0$" "$work/out" ||
   fail "SETTINGS line"
 grep -qx "    :path: /index.html?x=1" "$work/out" || fail "header line"
 run 0 read -t a "$C/sample.pcapng"

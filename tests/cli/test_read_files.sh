@@ -4,7 +4,9 @@
 # the pcapng) cut into files of 3 packets by editcap -c 3 gives, read as a
 # directory and as files named in shuffled order, byte for byte the output of
 # the whole capture in text, --json and --lint modes (connections, TCP
-# reassembly, HPACK and TLS state carry across the files). A set with a
+# reassembly, HPACK and TLS state carry across the files), but for the packet
+# numbers, which count per file as Wireshark shows each file and name the
+# file (pkt_per_file.py turns the whole capture's into those). A set with a
 # middle file removed reports the gap and names the files around it; a file
 # that is not a capture among the named ones is refused; a directory's
 # non-capture files (key logs) are skipped.
@@ -25,7 +27,8 @@ same() {
   local label=$1 whole=$2 rc1=0 rc2=0 mode
   shift 2
   for mode in "" --json --lint; do
-    "$H" read $mode "$@" "$whole" >"$work/whole.out" 2>&1 || rc1=$?
+    "$H" read $mode "$@" "$whole" 2>&1 | python3 "$src/tests/cli/pkt_per_file.py" 3 \
+      >"$work/whole.out" || rc1=${PIPESTATUS[0]}
     # the set replaces the whole capture in the argument list
     "$H" read $mode "${opts[@]}" "${set[@]}" >"$work/set.out" 2>&1 || rc2=$?
     cmp -s "$work/whole.out" "$work/set.out" ||

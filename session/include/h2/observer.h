@@ -119,6 +119,40 @@ const char *h2_observer_rule_for_status(h2_status status);
 
 typedef void (*h2_finding_fn)(void *user, const h2_finding *f);
 
+/* The flow-control windows (RFC 9113 §6.9) as each sender sees them: what
+ * endpoint d (0 client, 1 server) may still send. A window can be negative
+ * after SETTINGS_INITIAL_WINDOW_SIZE shrinks (§6.9.2) or an overrun. */
+typedef struct h2_window_view {
+  bool changed;             /* the last frame changed a window */
+  uint32_t stream;          /* the stream whose windows stream_window holds; 0: none */
+  bool stream_known;        /* false: not followed (upgraded stream 1, table full, closed) */
+  int64_t conn[2];          /* what d may still send on the connection */
+  int64_t stream_window[2]; /* ... on that stream */
+  int64_t initial[2];       /* the window d's next streams start with: the peer's
+                               SETTINGS_INITIAL_WINDOW_SIZE in force (§6.9.2) */
+} h2_window_view;
+
+/* A zero-window stall: DATA from sender without END_STREAM used a window up
+ * (to 0 or below, §6.9.1), so the sender has more to send and must wait for
+ * the receiver's WINDOW_UPDATE (or a larger INITIAL_WINDOW_SIZE); it ends
+ * when the window is above 0 again or the stream can carry no more DATA from
+ * the sender. Reported when it begins and when it ends. */
+typedef struct h2_window_stall {
+  bool end;        /* false: it begins (at this frame); true: it ends */
+  uint8_t sender;  /* whose DATA waits: 0 client, 1 server */
+  uint32_t stream; /* the stream; for the connection window, the one whose DATA used it up */
+  bool connection; /* the connection window, else the stream's */
+  int64_t window;  /* the window now */
+  double since;    /* when it began (capture time, s) */
+  /* what h2_observer_mark gave for the frame that began it */
+  uint64_t begin_offset, begin_pkt;
+  /* with end: "window-update", "settings" (INITIAL_WINDOW_SIZE), "stream-closed",
+   * "connection-end", "history-lost" */
+  const char *why;
+} h2_window_stall;
+
+typedef void (*h2_window_stall_fn)(void *user, const h2_window_stall *s);
+
 typedef struct h2_observer_config {
   h2_observer_limits limits;
   bool upgraded;             /* HTTP/1.1 Upgrade: stream 1 half-closed by the client */
@@ -126,6 +160,7 @@ typedef struct h2_observer_config {
   uint32_t max_open_streams; /* entries kept; 0 → 16384. Beyond: stream checks stop */
   h2_finding_fn on_finding;
   void *user;
+  h2_window_stall_fn on_stall; /* may be NULL; called with user */
 } h2_observer_config;
 
 /* A field block completed by the frame given with it. */
@@ -148,6 +183,14 @@ void h2_observer_free(h2_observer *o);
  * block (may be NULL) when this frame completed a field block. */
 void h2_observer_frame(h2_observer *o, int dir, const h2_frame *f, const h2_observer_block *block,
                        double ts);
+/* Labels the frames given from now on (e.g. a capture's byte offset and
+ * packet number) for the stall events, which say where a stall began. */
+void h2_observer_mark(h2_observer *o, uint64_t offset, uint64_t pkt);
+/* The windows after the last frame (v->changed: that frame changed one:
+ * DATA, WINDOW_UPDATE, a SETTINGS or its ACK that changed
+ * INITIAL_WINDOW_SIZE, the HEADERS or PUSH_PROMISE that opened a stream);
+ * false when the windows are not known (history lost). */
+bool h2_observer_windows(const h2_observer *o, h2_window_view *v);
 /* Bytes the observer holds now, and the most it can ever hold with cfg: a
  * fixed part and the stream table, whose size max_open_streams bounds. */
 size_t h2_observer_memory(const h2_observer *o);
