@@ -48,7 +48,11 @@ async function checkOne(browser, c, shots) {
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
     const detail = await page.textContent('#detail-body');
     if (!detail.trim()) problems.push('hovering/clicking a waterfall shows no frame');
+    else if (/^type/.test(detail.trim()) && !/packet\s*\d+/.test(detail)) problems.push('the frame shown has no packet number: ' + detail.slice(0, 120));
   }
+  // Flow-control windows: a chart wherever read gave windows (c.windows: W lines).
+  const windowCharts = await page.$$eval('.windows .uplot', (u) => u.length);
+  if (c.windows && windowCharts === 0) problems.push('windows in the data but no windows chart');
   // Clicking a finding shows it, with its connection's waterfall zoomed to it.
   const finding = await page.$('tr.finding');
   if (finding) {

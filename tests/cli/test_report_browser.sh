@@ -41,8 +41,9 @@ while IFS= read -r cap; do
       [.[] | select(.type_id != null and .stream != 0) | {conn, stream}] | unique
       | group_by(.conn) | map({key: (.[0].conn | tostring), value: length}) | from_entries')
   findings=$( ("$H" read --lint --json "${key[@]}" "$cap" || true) | jq -s '[.[] | select(.lint != null)] | length')
-  printf '%s{"name":"%s","html":"%s","streams":%s,"findings":%s}\n' "$sep" "$name" \
-    "$work/$name.html" "$streams" "$findings" >>"$work/cases.json"
+  windows=$(grep -c '^W ' "$work/$name.html" || true)
+  printf '%s{"name":"%s","html":"%s","streams":%s,"findings":%s,"windows":%s}\n' "$sep" "$name" \
+    "$work/$name.html" "$streams" "$findings" "$windows" >>"$work/cases.json"
   sep=,
   n=$((n + 1))
 done < <(find . -name '*.pcap' -o -name '*.pcapng' | sed 's|^\./||' | LC_ALL=C sort)
