@@ -27,7 +27,7 @@ const char read_usage[] =
     "  --html FILE          write a self-contained HTML report to FILE: overview, stream\n"
     "                       waterfalls, flow-control windows, HPACK table size, lint\n"
     "                       findings (runs the linter; docs/report.md)\n"
-    "  --html-max-frames N  frames drawn one by one in the report (default 200000; the\n"
+    "  --html-max-frames N  frames drawn one by one in the report (default 120000; the\n"
     "                       rest counted per millisecond)\n"
     "  --html-details N     frames whose decoded fields the report keeps (default 5000)\n"
     "  --html-max-lanes N   stream lanes per connection before streams share one\n"

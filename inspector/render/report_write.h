@@ -24,7 +24,7 @@
 #include "frame_print.h"
 #include "out_buf.h"
 
-#define REPORT_MAX_FRAMES 200000   /* frame lines drawn one by one */
+#define REPORT_MAX_FRAMES 120000   /* frames drawn one by one (with their window lines) */
 #define REPORT_MAX_DETAILS 5000    /* frames whose decoded fields are kept */
 #define REPORT_MAX_LANES 200       /* stream lanes per connection before they aggregate */
 #define REPORT_MAX_EXCHANGES 20000 /* exchanges listed; the rest are counted */
