@@ -22,7 +22,8 @@ WINDOW_UPDATE CONTINUATION UNKNOWN"
 _h2scope_options() {
   case $1 in
     read)
-      echo "--json -q --quiet --summary --hpack --windows --data --data-max --har --redact -t --abs-time
+      echo "--json -q --quiet --summary --hpack --windows --data --data-max --har --html
+            --html-max-frames --html-details --html-max-lanes --redact -t --abs-time
             --lint --lint-threshold --lint-max --sarif --color --no-color --conn --stream
             --type --port --keylog --max-connections --max-ooo-bytes --idle-timeout
             --max-header-list --max-packets -i -B --buffer-size --immediate -j --jobs
@@ -115,8 +116,8 @@ _h2scope() {
       local ifaces
       ifaces=$(ls /sys/class/net 2>/dev/null)
       COMPREPLY=($(compgen -W "$ifaces any" -- "$cur")); return 0 ;;
-    read:--har | read:--sarif | read:--keylog | read:--proto-descriptors | hpack:--story | \
-      check:--junit | check:--cases | \
+    read:--har | read:--html | read:--sarif | read:--keylog | read:--proto-descriptors | \
+      hpack:--story | check:--junit | check:--cases | \
       check:--sarif | serve:--tls | serve:--tls-key)
       _h2scope_files "$cur"; return 0 ;;
     serve:--dir | read:--export)

@@ -31,3 +31,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+# npm: the HTML report's pinned charting library, its linter and its browser
+# driver are installed by `npm ci` at configure time (inspector/CMakeLists.txt).
+# Some nodejs packages bring npm along; Debian's own is a package of its own.
+if ! command -v npm >/dev/null; then
+  echo "install-deps: installing npm"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends npm >/dev/null
+fi

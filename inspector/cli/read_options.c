@@ -73,6 +73,30 @@ static bool opt_har(cli_parser *p, read_args *a) {
   return true;
 }
 
+static bool opt_html(cli_parser *p, read_args *a) {
+  a->html_path = p->arg;
+  return true;
+}
+
+static bool opt_html_max_frames(cli_parser *p, read_args *a) {
+  uint32_t v;
+  bool ok = cli_u32(p, 1, UINT32_MAX, &v);
+  a->html.max_frames = v;
+  return ok;
+}
+
+static bool opt_html_details(cli_parser *p, read_args *a) {
+  uint32_t v;
+  bool ok = cli_u32(p, 0, UINT32_MAX, &v);
+  a->html.max_details = v;
+  a->html.details_set = true;
+  return ok;
+}
+
+static bool opt_html_max_lanes(cli_parser *p, read_args *a) {
+  return cli_u32(p, 1, 100000, &a->html.max_lanes);
+}
+
 static bool opt_redact(cli_parser *p, read_args *a) {
   (void)p;
   return a->o.po.redact = true;
@@ -363,6 +387,10 @@ static const read_option read_option_table[] = {
     {"data", required_argument, 0, opt_data},
     {"data-max", required_argument, 0, opt_data_max},
     {"har", required_argument, 0, opt_har},
+    {"html", required_argument, 0, opt_html},
+    {"html-max-frames", required_argument, 0, opt_html_max_frames},
+    {"html-details", required_argument, 0, opt_html_details},
+    {"html-max-lanes", required_argument, 0, opt_html_max_lanes},
     {"redact", no_argument, 0, opt_redact},
     {"abs-time", no_argument, 0, opt_abs_time},
     {NULL, required_argument, 't', opt_time},
@@ -497,16 +525,23 @@ static bool check_args(cli_parser *p, read_args *a, int argc, char **argv) {
   if (iface && a->ninputs == 1) a->co.bpf = a->inputs[0];
   bool har_out = a->har_path && !strcmp(a->har_path, "-");
   bool sarif_out = a->sarif_path && !strcmp(a->sarif_path, "-");
+  bool html_out = a->html_path && !strcmp(a->html_path, "-");
   if (har_out && sarif_out) {
     p->status = cli_error(p, "--har and --sarif cannot both be '-' (standard output)");
     return false;
   }
+  if (html_out && (har_out || sarif_out)) {
+    p->status = cli_error(p, "--html and %s cannot both be '-' (standard output)",
+                          har_out ? "--har" : "--sarif");
+    return false;
+  }
   if ((a->har_path && !cli_output_writable(p->prog, "--har", a->har_path)) ||
-      (a->sarif_path && !cli_output_writable(p->prog, "--sarif", a->sarif_path))) {
+      (a->sarif_path && !cli_output_writable(p->prog, "--sarif", a->sarif_path)) ||
+      (a->html_path && !cli_output_writable(p->prog, "--html", a->html_path))) {
     p->status = EXIT_INPUT;
     return false;
   }
-  a->out_fd = har_out || sarif_out ? STDERR_FILENO : STDOUT_FILENO;
+  a->out_fd = har_out || sarif_out || html_out ? STDERR_FILENO : STDOUT_FILENO;
   a->o.po.color = !a->o.po.json && cli_use_color(a->color_when, a->out_fd);
   /* Frames as they come only for a person watching; a busy capture gets
    * its packets in blocks (capture_run.h). */
@@ -514,7 +549,8 @@ static bool check_args(cli_parser *p, read_args *a, int argc, char **argv) {
   if (a->o.lint) a->o.quiet = true; /* findings instead of frames */
   /* exchange records, or the stream followed, instead of frames */
   if (a->o.talk.exchanges || a->o.talk.follow) a->o.quiet = true;
-  a->o.talk.other_consumer = a->o.grpc; /* the gRPC reader reads bodies through the tracker */
+  /* the gRPC reader reads bodies through the tracker; the report lists its exchanges */
+  a->o.talk.other_consumer = a->o.grpc || a->html_path;
   if (a->o.talk.export_raw && !a->o.talk.export_dir) {
     p->status = cli_error(p, "--export-raw needs --export DIR");
     return false;

@@ -23,6 +23,7 @@
 #include "keylog.h"
 #include "lint_conn.h"
 #include "read_filter.h"
+#include "read_report.h"
 #include "read_talk.h"
 
 enum {
@@ -57,8 +58,10 @@ typedef struct read_args {
   read_opts o;
   capture_options co; /* limits, -i, -B, --max-packets; files are set up later */
   const char *har_path, *sarif_path;
-  uint32_t har_body_max; /* --har-body-max */
-  int color_when;        /* cli_color_when: 1 always, 0 never, -1 auto */
+  uint32_t har_body_max;   /* --har-body-max */
+  const char *html_path;   /* --html */
+  read_report_limits html; /* --html-max-frames, --html-details, --html-max-lanes */
+  int color_when;          /* cli_color_when: 1 always, 0 never, -1 auto */
   bool immediate;
   uint32_t jobs; /* 0: the cores available */
   keylog *keys;  /* --keylog files are loaded as they are parsed */

@@ -122,7 +122,7 @@ static bool open_inputs(read_run *run) {
   return true;
 }
 
-/* --sarif, --har and --export: their files are written as the capture is
+/* --sarif, --html, --har and --export: their files are written as the capture is
  * read. */
 static bool open_writers(read_run *run) {
   read_state *rs = &run->rs;
@@ -134,6 +134,20 @@ static bool open_writers(read_run *run) {
       return false;
     }
     lint_sarif_rules(rs->sarif);
+  }
+  if (a->html_path) {
+    char herr[256];
+    report_options ro = {.max_frames = a->html.max_frames,
+                         .max_details =
+                             a->html.details_set ? a->html.max_details : REPORT_MAX_DETAILS,
+                         .max_lanes = a->html.max_lanes,
+                         .redact = rs->o.po.redact,
+                         .title = rs->capture_name};
+    rs->report = report_open(a->html_path, &ro, herr, sizeof herr);
+    if (!rs->report) {
+      fprintf(stderr, "%s: %s\n", prog, herr);
+      return false;
+    }
   }
   if (a->har_path) {
     char herr[256];
@@ -169,13 +183,14 @@ static void gather_keys(read_run *run) {
 
 /* -j: connections decoded on worker threads. Sequential where output goes
  * out as it comes (live, stdin: the key log is followed) and where one
- * writer takes every connection's exchanges or findings (HAR, SARIF). */
+ * writer takes every connection's exchanges, findings or frames (HAR,
+ * SARIF, the HTML report). */
 static void start_decoding(read_run *run) {
   read_state *rs = &run->rs;
   uint32_t jobs = run->args.jobs ? run->args.jobs : default_jobs();
   bool from_stdin = run->files.count == 1 && !strcmp(run->files.paths[0], "-");
   read_workers *w = &run->workers;
-  if (jobs > 1 && !rs->live && !from_stdin && !rs->har && !rs->sarif &&
+  if (jobs > 1 && !rs->live && !from_stdin && !rs->har && !rs->sarif && !rs->report &&
       !read_workers_start(w, jobs, rs))
     fprintf(stderr, "%s: out of memory for -j %u: decoding on one thread\n", prog, jobs);
   const flow_consumer *first = w->jobs ? read_jobs_consumer(w->jobs) : &run->fc;
@@ -206,6 +221,7 @@ bool read_setup(read_run *run, int *status) {
     capture_file_set_free(&run->files);
     return false;
   }
+  rs->talk.report = rs->report;
   read_talk_header(&rs->o.talk, &rs->o.po, rs->o.quiet_asked, rs->out);
   if (rs->o.filt.fields && rs->o.filt.header && !rs->o.quiet)
     read_filter_fields_header(&rs->o.filt, rs->out);
@@ -257,5 +273,11 @@ bool read_outputs_close(read_run *run, const char **what) {
     ok = false;
   }
   rs->sarif = NULL;
+  if (rs->report && report_close(rs->report) != 0) {
+    fprintf(stderr, "%s: writing %s failed\n", prog, run->args.html_path);
+    if (ok) *what = "the HTML report is incomplete";
+    ok = false;
+  }
+  rs->report = NULL;
   return ok;
 }

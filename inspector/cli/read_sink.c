@@ -10,6 +10,7 @@
 #include "frame_print.h"
 #include "grpc_print.h"
 #include "lint_conn.h"
+#include "read_report.h"
 
 /* The notices of read_sink.h's READ_RESULT_NOTICES; a trailing * matches a
  * prefix. */
@@ -84,7 +85,8 @@ static void lint_frame(read_state *rs, h2_conn *c, int dir, const decoded_frame 
                        .color = rs->o.po.color,
                        .first_ts = rs->first_ts,
                        .max_findings = rs->o.lint_max_findings,
-                       .out = rs->out,
+                       .out = rs->o.lint ? rs->out : NULL,
+                       .json_copy = rs->report ? report_findings_out(rs->report) : NULL,
                        .sarif = rs->sarif,
                        .artifact = rs->capture_name,
                        .keep = rs->filt.f ? keep_finding : NULL,
@@ -130,8 +132,10 @@ bool read_sink_grpc_start(read_state *rs) {
 
 static void on_frame(void *user, h2_conn *c, int dir, const decoded_frame *d) {
   read_state *rs = user;
-  if (rs->o.lint && (!rs->o.conn_filter || rs->o.conn_filter == c->flow->id))
+  /* --html runs the linter for its findings (on every connection). */
+  if ((rs->o.lint && (!rs->o.conn_filter || rs->o.conn_filter == c->flow->id)) || rs->report)
     lint_frame(rs, c, dir, d);
+  if (rs->report) read_report_frame(rs->report, c, dir, d);
   filter_subject w = where_of(c, dir), fs;
   bool selected = read_filter_frame(&rs->filt, &c->filter_conn, &w, d, &fs);
   if (selected && rs->filt.f && rs->har) har_select(rs->har, c, d->frame.hd.stream_id);
@@ -160,8 +164,9 @@ static void on_frame(void *user, h2_conn *c, int dir, const decoded_frame *d) {
 static void on_event(void *user, h2_conn *c, int dir, const char *ev, uint64_t offset,
                      const char *msg, const char *extra_json, const char *text_extra) {
   read_state *rs = user;
-  if (rs->o.lint && c->sink_conn && !strcmp(ev, "gap")) lint_conn_gap(c->sink_conn, c, dir);
+  if (c->sink_conn && !strcmp(ev, "gap")) lint_conn_gap(c->sink_conn, c, dir);
   if (!strcmp(ev, "gap")) read_talk_gap(&rs->talk, c, dir);
+  if (rs->report) read_report_event(rs->report, c, dir, ev, offset, msg, extra_json);
   if (!event_shown(rs, c, dir, ev)) return;
   /* Zero-window stalls: in text with --windows only. */
   if (!rs->o.po.json && !rs->o.po.windows && !strncmp(ev, "stall-", 6)) return;
@@ -177,6 +182,7 @@ static void on_event(void *user, h2_conn *c, int dir, const char *ev, uint64_t o
 static void on_upgrade(void *user, h2_conn *c, int dir, uint64_t offset, const char *msg,
                        const h2_upgrade_request *u) {
   read_state *rs = user;
+  if (rs->report) read_report_event(rs->report, c, dir, "upgrade", offset, msg, NULL);
   if (!event_shown(rs, c, dir, "upgrade")) return;
   frame_meta m;
   meta_for(rs, c, dir, &m);
@@ -210,14 +216,15 @@ static void flow_open(void *user, capture_flow *f, double ts) {
                     .user = rs};
   h2_conn *c = h2_conn_new(f, &co, &sink, ts);
   f->user = c;
+  char msg[200];
+  snprintf(msg, sizeof msg, "%s -> %s%s", f->endpoint[0], f->endpoint[1],
+           f->syn_seen ? "" : " (handshake not captured)");
+  if (c && rs->report) read_report_open(rs->report, c, rs->first_ts, msg);
   if (c && event_shown(rs, c, FLOW_DIR_C2S, "connection")) {
     frame_meta m;
     meta_for(rs, c, FLOW_DIR_C2S, &m);
     m.pkt_last = f->pkt_last; /* the connection's first packet */
     m.file = f->pkt_file;
-    char msg[200];
-    snprintf(msg, sizeof msg, "%s -> %s%s", f->endpoint[0], f->endpoint[1],
-             f->syn_seen ? "" : " (handshake not captured)");
     event_print(rs->out, &rs->o.po, &m, "connection", 0, msg, NULL);
   }
 }
@@ -266,11 +273,12 @@ static void flow_close(void *user, capture_flow *f, int reason, double ts) {
   c->ts = ts;
   h2_conn_finish(c, ts);
   c->close_reason = close_name(reason);
-  if (rs->o.lint) lint_close(rs, c);
+  if (rs->o.lint || rs->report) lint_close(rs, c);
   rs->grpc_conn = c; /* gRPC records ended by the close print with it */
   read_talk_close(&rs->talk, c);
   rs->grpc_conn = NULL;
-  if (event_shown(rs, c, FLOW_DIR_C2S, "close")) {
+  bool close_shown = event_shown(rs, c, FLOW_DIR_C2S, "close");
+  if (close_shown || rs->report) {
     frame_meta m;
     meta_for(rs, c, FLOW_DIR_C2S, &m);
     m.pkt_last = f->pkt_last; /* the flow's last packet (its FIN, RST, ...) */
@@ -289,7 +297,8 @@ static void flow_close(void *user, capture_flow *f, int reason, double ts) {
              (unsigned long long)f->bytes[0], (unsigned long long)f->bytes[1],
              (unsigned long long)c->dir[0].frames, (unsigned long long)c->dir[1].frames, c->gaps,
              tls_text);
-    event_print(rs->out, &rs->o.po, &m, "close", 0, msg, extra);
+    if (close_shown) event_print(rs->out, &rs->o.po, &m, "close", 0, msg, extra);
+    if (rs->report) read_report_event(rs->report, c, FLOW_DIR_C2S, "close", 0, msg, extra);
   }
   if (rs->o.summary && rs->job_worker) {
     summary_row row;

@@ -22,6 +22,7 @@
 #include "read_jobs.h"
 #include "read_options.h"
 #include "read_talk.h"
+#include "report_write.h"
 #include "sarif_write.h"
 #include "summary.h"
 #include "tlsdec_filter.h"
@@ -44,6 +45,7 @@ typedef struct read_state {
   har_writer *har;
   bool live; /* live capture: output is flushed on capture_run's timer */
   sarif_writer *sarif;
+  report_writer *report; /* --html (one thread) */
   const char *capture_name;
   uint64_t lint_errors; /* error findings over all connections */
   /* The findings by catalogue index of the connection being closed, for

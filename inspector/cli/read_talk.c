@@ -30,6 +30,11 @@ static void on_exchange(void *user, const h2_conn *c, const exchange *x) {
   read_talk *rt = user;
   rt->exchanges_out++;
   if (rt->har) har_exchange(rt->har, c, x);
+  out_buf *ro = rt->report ? report_exchange_out(rt->report) : NULL;
+  if (ro) { /* the report's exchanges table: the JSON line */
+    exchange_print_opts rpo = {.json = true, .abs_time = true};
+    exchange_print(ro, &rpo, c, x);
+  }
   if (rt->follow) follow_print(rt->follow, rt->out, x);
   if (rt->o.exchanges) {
     exchange_print_opts epo = {

@@ -20,6 +20,7 @@
 #include "h2_conn.h"
 #include "har_write.h"
 #include "out_buf.h"
+#include "report_write.h"
 
 typedef struct read_talk_opts {
   bool exchanges;         /* --exchanges: a record per stream instead of frames */
@@ -46,6 +47,7 @@ typedef struct read_talk {
   follow_view *follow;
   body_export *export_dir; /* shared by the workers, not owned */
   har_writer *har;         /* --har (one thread only), not owned */
+  report_writer *report;   /* --html (one thread only), not owned: set after the start */
   out_buf *out;
   print_options po; /* json, ts decimals */
   bool abs_time;

@@ -87,6 +87,35 @@ static void pkt_text(const held_finding *f, char *buf, size_t cap) {
     snprintf(buf, cap, " #%s%llu", file, (unsigned long long)f->pkt_last);
 }
 
+/* One finding as a JSON line (read --lint --json, the HTML report); pj: its
+ * packets as pkt_json gives them. */
+static void write_finding_json(out_buf *o, const held_finding *f, uint32_t conn,
+                               const char *sev_name, const char *pj) {
+  out_puts(o, "{\"v\":1,\"lint\":");
+  json_cstr(o, f->id);
+  out_puts(o, ",\"severity\":");
+  json_cstr(o, sev_name);
+  out_puts(o, ",\"conn\":");
+  out_u64(o, conn);
+  out_puts(o, ",\"ts\":");
+  out_fixed(o, f->ts, 6);
+  out_puts(o, ",\"dir\":");
+  json_cstr(o, dir_name(f->dir));
+  out_puts(o, ",\"stream\":");
+  out_u64(o, f->stream);
+  out_puts(o, ",\"frame\":");
+  out_u64(o, f->frame);
+  out_puts(o, ",\"section\":");
+  json_cstr(o, f->section);
+  out_puts(o, ",\"message\":");
+  json_cstr(o, f->message);
+  if (pj[0]) {
+    out_putc(o, ',');
+    out_puts(o, pj);
+  }
+  out_puts(o, "}\n");
+}
+
 /* Writes one finding: a text or JSON line, and a SARIF result. */
 static void write_finding(lint_conn *l, const held_finding *f) {
   const h2_conn *c = l->c;
@@ -112,32 +141,11 @@ static void write_finding(lint_conn *l, const held_finding *f) {
                                                      : "note",
                  msg, l->opt.artifact, loc, pj);
   }
+  if (l->opt.json_copy) write_finding_json(l->opt.json_copy, f, conn, sev_name, pj);
   out_buf *o = l->opt.out;
   if (!o) return;
   if (l->opt.json) {
-    out_puts(o, "{\"v\":1,\"lint\":");
-    json_cstr(o, f->id);
-    out_puts(o, ",\"severity\":");
-    json_cstr(o, sev_name);
-    out_puts(o, ",\"conn\":");
-    out_u64(o, conn);
-    out_puts(o, ",\"ts\":");
-    out_fixed(o, f->ts, 6);
-    out_puts(o, ",\"dir\":");
-    json_cstr(o, dir_name(f->dir));
-    out_puts(o, ",\"stream\":");
-    out_u64(o, f->stream);
-    out_puts(o, ",\"frame\":");
-    out_u64(o, f->frame);
-    out_puts(o, ",\"section\":");
-    json_cstr(o, f->section);
-    out_puts(o, ",\"message\":");
-    json_cstr(o, f->message);
-    if (pj[0]) {
-      out_putc(o, ',');
-      out_puts(o, pj);
-    }
-    out_puts(o, "}\n");
+    write_finding_json(o, f, conn, sev_name, pj);
     return;
   }
   out_fixed(o, l->opt.abs_time ? f->ts : f->ts - l->opt.first_ts, 6);

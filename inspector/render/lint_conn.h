@@ -31,6 +31,7 @@ typedef struct lint_options {
   uint32_t max_findings; /* printed per id and connection (all are counted; attack patterns
                             are always printed); 0 → LINT_MAX_FINDINGS */
   out_buf *out;          /* findings output; NULL: counted only */
+  out_buf *json_copy;    /* also every finding as a JSON line here (the HTML report), or NULL */
   sarif_writer *sarif;   /* may be NULL */
   const char *artifact;  /* the capture file, for SARIF */
   lint_keep_fn keep;     /* may be NULL: every finding is shown */
