@@ -168,6 +168,13 @@ bool read_filter_event(read_filter *rf, const filter_subject *where, const char 
   return filter_match(rf->f, &src);
 }
 
+bool read_filter_exchange(read_filter *rf, const exchange *x) {
+  if (!rf || !rf->f) return true;
+  filter_subject s = {.kind = FS_EXCHANGE, .conn = x->conn, .dir = -1, .x = x};
+  filter_source src = filter_subject_source(&s);
+  return filter_match(rf->f, &src);
+}
+
 bool read_filter_finding(read_filter *rf, uint32_t conn, int dir, uint32_t stream, const char *id,
                          const char *severity, uint64_t packet) {
   if (!rf->f) return true;

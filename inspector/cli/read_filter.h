@@ -63,6 +63,9 @@ void read_filter_upgrade(read_filter *rf, void **conn_state, int dir, const h2_h
 bool read_filter_event(read_filter *rf, const filter_subject *where, const char *event);
 bool read_filter_finding(read_filter *rf, uint32_t conn, int dir, uint32_t stream, const char *id,
                          const char *severity, uint64_t packet);
+/* An exchange record (talk/exchange.h), whole or as far as it is known
+ * (--export asks when a body starts). */
+bool read_filter_exchange(read_filter *rf, const exchange *x);
 void read_filter_conn_free(void **conn_state);
 
 /* -T fields: the header line (with -E header=y), and one subject's line. */

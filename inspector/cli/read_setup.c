@@ -65,6 +65,7 @@ static bool read_workers_start(read_workers *w, unsigned n, read_state *main_rs)
       read_workers_free(w);
       return false;
     }
+    rs->talk.filter = &rs->filt;
     specs[i] = (read_jobs_worker){.consumer = read_sink_consumer(rs), .out = &w->out[i]};
   }
   read_jobs_hooks hooks = read_sink_jobs_hooks(main_rs);
@@ -222,6 +223,7 @@ bool read_setup(read_run *run, int *status) {
     return false;
   }
   rs->talk.report = rs->report;
+  rs->talk.filter = &rs->filt;
   read_talk_header(&rs->o.talk, &rs->o.po, rs->o.quiet_asked, rs->out);
   if (rs->o.filt.fields && rs->o.filt.header && !rs->o.quiet)
     read_filter_fields_header(&rs->o.filt, rs->out);

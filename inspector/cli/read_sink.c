@@ -71,6 +71,12 @@ static bool event_shown(read_state *rs, const h2_conn *c, int dir, const char *e
   return read_filter_event(&rs->filt, &w, event);
 }
 
+/* What -Y lets into the report (--html): the frames and events it selects. */
+static bool report_event_kept(read_state *rs, const h2_conn *c, int dir, const char *event) {
+  filter_subject w = where_of(c, dir);
+  return rs->report && read_filter_event(&rs->filt, &w, event);
+}
+
 static bool keep_finding(void *user, uint32_t conn, int dir, uint32_t stream, const char *id,
                          const char *severity, uint64_t packet) {
   return read_filter_finding(user, conn, dir, stream, id, severity, packet);
@@ -135,9 +141,9 @@ static void on_frame(void *user, h2_conn *c, int dir, const decoded_frame *d) {
   /* --html runs the linter for its findings (on every connection). */
   if ((rs->o.lint && (!rs->o.conn_filter || rs->o.conn_filter == c->flow->id)) || rs->report)
     lint_frame(rs, c, dir, d);
-  if (rs->report) read_report_frame(rs->report, c, dir, d);
   filter_subject w = where_of(c, dir), fs;
   bool selected = read_filter_frame(&rs->filt, &c->filter_conn, &w, d, &fs);
+  if (rs->report && selected) read_report_frame(rs->report, c, dir, d);
   if (selected && rs->filt.f && rs->har) har_select(rs->har, c, d->frame.hd.stream_id);
   uint8_t t = d->frame.hd.type <= H2_CONTINUATION ? d->frame.hd.type : 10;
   if (selected && conn_shown(rs, c) &&
@@ -166,7 +172,8 @@ static void on_event(void *user, h2_conn *c, int dir, const char *ev, uint64_t o
   read_state *rs = user;
   if (c->sink_conn && !strcmp(ev, "gap")) lint_conn_gap(c->sink_conn, c, dir);
   if (!strcmp(ev, "gap")) read_talk_gap(&rs->talk, c, dir);
-  if (rs->report) read_report_event(rs->report, c, dir, ev, offset, msg, extra_json);
+  if (report_event_kept(rs, c, dir, ev))
+    read_report_event(rs->report, c, dir, ev, offset, msg, extra_json);
   if (!event_shown(rs, c, dir, ev)) return;
   /* Zero-window stalls: in text with --windows only. */
   if (!rs->o.po.json && !rs->o.po.windows && !strncmp(ev, "stall-", 6)) return;
@@ -182,7 +189,8 @@ static void on_event(void *user, h2_conn *c, int dir, const char *ev, uint64_t o
 static void on_upgrade(void *user, h2_conn *c, int dir, uint64_t offset, const char *msg,
                        const h2_upgrade_request *u) {
   read_state *rs = user;
-  if (rs->report) read_report_event(rs->report, c, dir, "upgrade", offset, msg, NULL);
+  if (report_event_kept(rs, c, dir, "upgrade"))
+    read_report_event(rs->report, c, dir, "upgrade", offset, msg, NULL);
   if (!event_shown(rs, c, dir, "upgrade")) return;
   frame_meta m;
   meta_for(rs, c, dir, &m);
@@ -298,7 +306,8 @@ static void flow_close(void *user, capture_flow *f, int reason, double ts) {
              (unsigned long long)c->dir[0].frames, (unsigned long long)c->dir[1].frames, c->gaps,
              tls_text);
     if (close_shown) event_print(rs->out, &rs->o.po, &m, "close", 0, msg, extra);
-    if (rs->report) read_report_event(rs->report, c, FLOW_DIR_C2S, "close", 0, msg, extra);
+    if (report_event_kept(rs, c, FLOW_DIR_C2S, "close"))
+      read_report_event(rs->report, c, FLOW_DIR_C2S, "close", 0, msg, extra);
   }
   if (rs->o.summary && rs->job_worker) {
     summary_row row;

@@ -28,6 +28,7 @@ static void meta_of(const read_talk *rt, const h2_conn *c, int dir, frame_meta *
 
 static void on_exchange(void *user, const h2_conn *c, const exchange *x) {
   read_talk *rt = user;
+  if (!read_filter_exchange(rt->filter, x)) return;
   rt->exchanges_out++;
   if (rt->har) har_exchange(rt->har, c, x);
   out_buf *ro = rt->report ? report_exchange_out(rt->report) : NULL;
@@ -51,6 +52,23 @@ static void on_event(void *user, const h2_conn *c, int dir, const char *event, u
   frame_meta m;
   meta_of(rt, c, dir, &m);
   event_print(rt->out, &rt->po, &m, event, offset, message, extra_json);
+}
+
+static unsigned export_open(void *user, const exchange *x, int side, void **state) {
+  read_talk *rt = user;
+  if (!read_filter_exchange(rt->filter, x)) return 0;
+  return rt->exporter.open(rt->exporter.user, x, side, state);
+}
+
+static void export_chunk(void *user, void *state, const exchange *x, int side, bool decoded,
+                         const uint8_t *p, size_t n, uint64_t offset) {
+  read_talk *rt = user;
+  rt->exporter.chunk(rt->exporter.user, state, x, side, decoded, p, n, offset);
+}
+
+static void export_end(void *user, void *state, const exchange *x, int side) {
+  read_talk *rt = user;
+  rt->exporter.end(rt->exporter.user, state, x, side);
 }
 
 static bool redacts(const h2_header *h, const h2_hpack_field_info *info) {
@@ -80,7 +98,10 @@ bool read_talk_start(read_talk *rt, const read_talk_opts *o, body_export *exp, h
   rt->tracker = exchange_tracker_new(&eo, &sink);
   if (!rt->tracker) return false;
   if (exp) {
-    body_consumer bc = body_export_consumer(exp);
+    /* through the display filter: a body is written when its exchange, as
+     * far as it is known when the body starts, matches */
+    rt->exporter = body_export_consumer(exp);
+    body_consumer bc = {.open = export_open, .chunk = export_chunk, .end = export_end, .user = rt};
     exchange_tracker_add_consumer(rt->tracker, &bc);
   }
   if (har) {

@@ -20,6 +20,7 @@
 #include "h2_conn.h"
 #include "har_write.h"
 #include "out_buf.h"
+#include "read_filter.h"
 #include "report_write.h"
 
 typedef struct read_talk_opts {
@@ -48,6 +49,11 @@ typedef struct read_talk {
   body_export *export_dir; /* shared by the workers, not owned */
   har_writer *har;         /* --har (one thread only), not owned */
   report_writer *report;   /* --html (one thread only), not owned: set after the start */
+  /* -Y: only the exchanges it matches are printed, reported and exported
+   * (a body: when the exchange as known at its start matches); not owned,
+   * set after the start. */
+  read_filter *filter;
+  body_consumer exporter; /* --export's own consumer, behind the filter */
   out_buf *out;
   print_options po; /* json, ts decimals */
   bool abs_time;

@@ -37,6 +37,7 @@ typedef enum filter_field_id {
   FF_EVENT,   /* event name ("gap", "close", ...) */
   FF_LINT,    /* finding id (`--lint`) */
   FF_SEVERITY,
+  FF_EXCHANGE, /* 1 on exchange records (--exchanges, --export, --html, talk/exchange.h) */
   FF_COUNT
 } filter_field_id;
 

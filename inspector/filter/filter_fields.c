@@ -55,6 +55,7 @@ static const struct field_def {
     {"event", FF_EVENT, FK_STR, 0},
     {"lint", FF_LINT, FK_STR, 0},
     {"severity", FF_SEVERITY, FK_STR, 0},
+    {"exchange", FF_EXCHANGE, FK_BOOL, 0},
     {"header", FF_HEADER, FK_STR, 0},
 };
 #define NFIELDS (sizeof fields / sizeof *fields)

@@ -126,6 +126,52 @@ static bool frame_value(const filter_subject *s, const filter_field *f, size_t i
   }
 }
 
+/* The i-th value of a header named name in a packed list (case-insensitive). */
+static bool packed_nth(const packed_fields *pf, const char *name, size_t len, size_t *i,
+                       filter_value *out) {
+  size_t pos = 0, nl, vl;
+  const char *n, *v;
+  while (packed_next(pf, &pos, &n, &nl, &v, &vl))
+    if (nl == len && !strncasecmp(n, name, len) && (*i)-- == 0) return str(out, v, vl);
+  return false;
+}
+
+static bool exchange_value(const filter_subject *s, const filter_field *f, size_t i,
+                           filter_value *out) {
+  const exchange *x = s->x;
+  static const char *const pseudo[] = {[FF_METHOD] = ":method",
+                                       [FF_PATH] = ":path",
+                                       [FF_AUTHORITY] = ":authority",
+                                       [FF_SCHEME] = ":scheme"};
+  switch (f->id) {
+  case FF_EXCHANGE:
+    return i == 0 && num(out, 1);
+  case FF_STREAM:
+    return i == 0 && num(out, x->stream);
+  case FF_STATUS:
+    return i == 0 && x->status && num(out, (uint64_t)x->status);
+  case FF_PACKET:
+    return i == 0 && x->pkt_last && num(out, x->pkt_last);
+  case FF_PACKET_FIRST:
+    return i == 0 && x->pkt_first && num(out, x->pkt_first);
+  case FF_ERROR:
+    return i == 0 && x->reset && num(out, x->reset_code);
+  case FF_METHOD:
+  case FF_PATH:
+  case FF_AUTHORITY:
+  case FF_SCHEME:
+    return packed_nth(&x->request, pseudo[f->id], strlen(pseudo[f->id]), &i, out);
+  case FF_CTYPE: /* the response's, else the request's */
+    return packed_nth(&x->response, "content-type", 12, &i, out) ||
+           packed_nth(&x->request, "content-type", 12, &i, out);
+  case FF_HEADER: /* the request's fields, then the response's */
+    return packed_nth(&x->request, f->name, f->name_len, &i, out) ||
+           packed_nth(&x->response, f->name, f->name_len, &i, out);
+  default:
+    return false;
+  }
+}
+
 bool filter_subject_value(const void *ctx, const filter_field *f, size_t i, filter_value *out) {
   const filter_subject *s = ctx;
   /* Connection and direction: every subject that has them. */
@@ -145,6 +191,8 @@ bool filter_subject_value(const void *ctx, const filter_field *f, size_t i, filt
     if (f->id == FF_LINT && s->lint) return str(out, s->lint, strlen(s->lint));
     if (f->id == FF_SEVERITY && s->severity) return str(out, s->severity, strlen(s->severity));
     return false;
+  case FS_EXCHANGE:
+    return s->x && exchange_value(s, f, i, out);
   }
   return false;
 }
