@@ -43,6 +43,7 @@ async function checkOne(browser, c, shots) {
   // Clicking a frame in the first waterfall shows a frame's fields.
   const wf = await page.$('.waterfall .u-over');
   if (wf) {
+    await wf.scrollIntoViewIfNeeded(); /* the exchanges table may push it below the fold */
     const box = await wf.boundingBox();
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
