@@ -132,6 +132,64 @@ static bool parse_flags(const char *s, uint8_t *out) {
   return true;
 }
 
+enum { TOKEN_OK, TOKEN_BAD, TOKEN_OTHER };
+
+/* A payload token of a line (check_build.h) into payload: TOKEN_OTHER when
+ * it is none (len:, repeat: or unknown). */
+static int put_payload_token(h2_buf *payload, const check_build_ctx *ctx, const char *path,
+                             char *tok) {
+  bool ok = true;
+  unsigned long long num = 0;
+  if (!strncmp(tok, "hex:", 4))
+    ok = put_hex(payload, tok + 4);
+  else if (!strncmp(tok, "u8:", 3))
+    ok = put_number(payload, tok + 3, 1);
+  else if (!strncmp(tok, "u16:", 4))
+    ok = put_number(payload, tok + 4, 2);
+  else if (!strncmp(tok, "u24:", 4))
+    ok = put_number(payload, tok + 4, 3);
+  else if (!strncmp(tok, "u32:", 4))
+    ok = put_number(payload, tok + 4, 4);
+  else if (!strncmp(tok, "zeros:", 6)) {
+    ok = number(tok + 6, FILL_MAX, &num);
+    if (ok && num) h2_buf_fill(payload, 0, (size_t)num);
+  } else if (!strncmp(tok, "str:", 4))
+    h2_buf_put(payload, tok + 4, strlen(tok + 4));
+  else if (!strcmp(tok, "req"))
+    put_request(payload, ctx, "GET", path);
+  else if (!strcmp(tok, "post"))
+    put_request(payload, ctx, "POST", path);
+  else if (!strcmp(tok, "hold"))
+    put_request(payload, ctx, "GET", "/hold");
+  else if (!strncmp(tok, "lit:", 4)) { /* a string literal (§5.2), H = 0 */
+    const char *v = tok + 4;
+    size_t n = strlen(v);
+    if (v[0] == '*') {
+      ok = number(v + 1, FILL_MAX, &num);
+      n = ok ? (size_t)num : 0;
+    }
+    put_len7(payload, n);
+    if (v[0] == '*' && n)
+      h2_buf_fill(payload, 'a', n);
+    else
+      h2_buf_put(payload, v, n);
+  } else if (!strncmp(tok, "rep:", 4)) { /* rep:N:HEX */
+    char *colon = strchr(tok + 4, ':');
+    if (colon) *colon = 0;
+    ok = colon && number(tok + 4, 100000, &num);
+    if (colon) *colon = ':';
+    unsigned long n = ok ? (unsigned long)num : 0;
+    for (unsigned long i = 0; ok && i < n && !payload->failed; i++)
+      ok = put_hex(payload, colon + 1);
+  } else if (!strcmp(tok, "resp"))
+    put_literal(payload, ":status", 7, "200", 3);
+  else if (!strncmp(tok, "fields:", 7))
+    ok = put_fields(payload, tok + 7);
+  else
+    return TOKEN_OTHER;
+  return ok ? TOKEN_OK : TOKEN_BAD;
+}
+
 /* One frame (repeat:N times) into out; payload is the scratch for it. */
 static bool build_frame(const check_build_ctx *ctx, const char *line_in, uint32_t sid_add,
                         h2_buf *out, h2_buf *payload, char *err, size_t errcap) {
@@ -179,51 +237,9 @@ static bool build_frame(const check_build_ctx *ctx, const char *line_in, uint32_
   for (char *tok = strtok_r(NULL, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
     bool ok = true;
     unsigned long long num = 0;
-    if (!strncmp(tok, "hex:", 4))
-      ok = put_hex(payload, tok + 4);
-    else if (!strncmp(tok, "u8:", 3))
-      ok = put_number(payload, tok + 3, 1);
-    else if (!strncmp(tok, "u16:", 4))
-      ok = put_number(payload, tok + 4, 2);
-    else if (!strncmp(tok, "u24:", 4))
-      ok = put_number(payload, tok + 4, 3);
-    else if (!strncmp(tok, "u32:", 4))
-      ok = put_number(payload, tok + 4, 4);
-    else if (!strncmp(tok, "zeros:", 6)) {
-      ok = number(tok + 6, FILL_MAX, &num);
-      if (ok && num) h2_buf_fill(payload, 0, (size_t)num);
-    } else if (!strncmp(tok, "str:", 4))
-      h2_buf_put(payload, tok + 4, strlen(tok + 4));
-    else if (!strcmp(tok, "req"))
-      put_request(payload, ctx, "GET", path);
-    else if (!strcmp(tok, "post"))
-      put_request(payload, ctx, "POST", path);
-    else if (!strcmp(tok, "hold"))
-      put_request(payload, ctx, "GET", "/hold");
-    else if (!strncmp(tok, "lit:", 4)) { /* a string literal (§5.2), H = 0 */
-      const char *v = tok + 4;
-      size_t n = strlen(v);
-      if (v[0] == '*') {
-        ok = number(v + 1, FILL_MAX, &num);
-        n = ok ? (size_t)num : 0;
-      }
-      put_len7(payload, n);
-      if (v[0] == '*' && n)
-        h2_buf_fill(payload, 'a', n);
-      else
-        h2_buf_put(payload, v, n);
-    } else if (!strncmp(tok, "rep:", 4)) { /* rep:N:HEX */
-      char *colon = strchr(tok + 4, ':');
-      if (colon) *colon = 0;
-      ok = colon && number(tok + 4, 100000, &num);
-      if (colon) *colon = ':';
-      unsigned long n = ok ? (unsigned long)num : 0;
-      for (unsigned long i = 0; ok && i < n && !payload->failed; i++)
-        ok = put_hex(payload, colon + 1);
-    } else if (!strcmp(tok, "resp"))
-      put_literal(payload, ":status", 7, "200", 3);
-    else if (!strncmp(tok, "fields:", 7))
-      ok = put_fields(payload, tok + 7);
+    int put = put_payload_token(payload, ctx, path, tok);
+    if (put != TOKEN_OTHER)
+      ok = put == TOKEN_OK;
     else if (!strncmp(tok, "len:", 4)) {
       ok = number(tok + 4, 0xffffff, &num);
       forced_len = (long)num;

@@ -10,6 +10,7 @@
 #include "frame_meta_print.h"
 #include "h2_conn.h"
 #include "json_write.h"
+#include "windows_print.h"
 
 #define C_RESET "\x1b[0m"
 #define C_TYPE "\x1b[1;36m"
@@ -336,35 +337,6 @@ static void json_headers(out_buf *o, const print_options *po, const decoded_fram
   }
 }
 
-/* What endpoint d may still send (h2_window_view): the connection window,
- * the stream's when the frame is on a followed stream, and after a SETTINGS
- * the window its next streams start with. */
-static void json_window_side(out_buf *o, const decoded_frame *d, int side) {
-  const h2_window_view *w = &d->windows;
-  out_puts(o, "{\"conn\":");
-  out_i64(o, w->conn[side]);
-  if (w->stream && w->stream_known) {
-    out_puts(o, ",\"stream\":");
-    out_i64(o, w->stream_window[side]);
-  }
-  if (d->frame.hd.type == H2_SETTINGS) {
-    out_puts(o, ",\"initial\":");
-    out_i64(o, w->initial[side]);
-  }
-  out_putc(o, '}');
-}
-
-/* "windows":{"sender":{...},"peer":{...}}: what the frame's sender and the
- * other side may still send after it (RFC 9113 §6.9). */
-static void json_windows(out_buf *o, const frame_meta *m, const decoded_frame *d) {
-  int sender = m ? m->dir : 0;
-  out_puts(o, ",\"windows\":{\"sender\":");
-  json_window_side(o, d, sender);
-  out_puts(o, ",\"peer\":");
-  json_window_side(o, d, !sender);
-  out_putc(o, '}');
-}
-
 static void frame_json(out_buf *o, const print_options *po, const frame_meta *m,
                        const decoded_frame *d) {
   const h2_frame *f = &d->frame;
@@ -423,7 +395,7 @@ static void frame_json(out_buf *o, const print_options *po, const frame_meta *m,
     }
     out_putc(o, ']');
   }
-  if (d->windows_set) json_windows(o, m, d);
+  if (d->windows_set) windows_print_json(o, m ? m->dir : 0, d);
   json_meta_end(o, m);
 }
 
@@ -649,31 +621,6 @@ static void text_headers(out_buf *o, const print_options *po, const decoded_fram
   }
 }
 
-static void text_window_side(out_buf *o, const decoded_frame *d, int side) {
-  const h2_window_view *w = &d->windows;
-  out_puts(o, " conn=");
-  out_i64(o, w->conn[side]);
-  if (w->stream && w->stream_known) {
-    out_puts(o, " stream=");
-    out_i64(o, w->stream_window[side]);
-  }
-  if (d->frame.hd.type == H2_SETTINGS) {
-    out_puts(o, " initial=");
-    out_i64(o, w->initial[side]);
-  }
-}
-
-/* --windows: "windows: sender conn=N stream=N | peer conn=N stream=N". */
-static void text_windows(out_buf *o, const frame_meta *m, const decoded_frame *d) {
-  int sender = m ? m->dir : 0;
-  out_spaces(o, INDENT);
-  out_puts(o, "windows: sender");
-  text_window_side(o, d, sender);
-  out_puts(o, " | peer");
-  text_window_side(o, d, !sender);
-  out_putc(o, '\n');
-}
-
 static void frame_text(out_buf *o, const print_options *po, const frame_meta *m,
                        const decoded_frame *d) {
   const h2_frame *f = &d->frame;
@@ -729,7 +676,7 @@ static void frame_text(out_buf *o, const print_options *po, const frame_meta *m,
     if (po->color) out_puts(o, C_RESET);
     out_putc(o, '\n');
   }
-  if (po->windows && d->windows_set) text_windows(o, m, d);
+  if (po->windows && d->windows_set) windows_print_text(o, m ? m->dir : 0, d);
 }
 
 void frame_print(out_buf *o, const print_options *po, const frame_meta *m, const decoded_frame *d) {
