@@ -84,7 +84,7 @@ static bool keep_finding(void *user, uint32_t conn, int dir, uint32_t stream, co
 
 /* The connection's linter, made at its first frame (roles known by then). */
 static void lint_frame(read_state *rs, h2_conn *c, int dir, const decoded_frame *d) {
-  if (!c->sink_conn && !c->linted) {
+  if (!c->sink_conn) {
     lint_options lo = {.limits = rs->o.lint_limits,
                        .json = rs->o.po.json,
                        .abs_time = rs->o.abs_time,
@@ -98,19 +98,20 @@ static void lint_frame(read_state *rs, h2_conn *c, int dir, const decoded_frame 
                        .keep = rs->filt.f ? keep_finding : NULL,
                        .keep_user = &rs->filt};
     c->sink_conn = lint_conn_new(&lo, c);
-    c->linted = true;
   }
   if (c->sink_conn) lint_conn_frame(c->sink_conn, c, dir, d);
 }
 
 static void lint_close(read_state *rs, h2_conn *c) {
   memset(rs->lint_by_id, 0, sizeof rs->lint_by_id);
+  memset(rs->lint_counts, 0, sizeof rs->lint_counts);
+  rs->closed_linted = c->sink_conn != NULL;
   if (!c->sink_conn) return;
-  lint_conn_finish(c->sink_conn, c, c->lint_counts, rs->lint_by_id);
+  lint_conn_finish(c->sink_conn, c, rs->lint_counts, rs->lint_by_id);
   rs->lint_conns++;
   rs->lint_frames += c->dir[0].frames + c->dir[1].frames;
-  rs->lint_findings += (uint64_t)c->lint_counts[0] + c->lint_counts[1] + c->lint_counts[2];
-  rs->lint_errors += c->lint_counts[0];
+  rs->lint_findings += (uint64_t)rs->lint_counts[0] + rs->lint_counts[1] + rs->lint_counts[2];
+  rs->lint_errors += rs->lint_counts[0];
   lint_conn_free(c->sink_conn);
   c->sink_conn = NULL;
 }
@@ -309,12 +310,16 @@ static void flow_close(void *user, capture_flow *f, int reason, double ts) {
     if (report_event_kept(rs, c, FLOW_DIR_C2S, "close"))
       read_report_event(rs->report, c, FLOW_DIR_C2S, "close", 0, msg, extra);
   }
+  /* the linter's counts of this connection, for its summary row */
+  summary_lint sl = {.by_id = rs->o.lint ? rs->lint_by_id : NULL};
+  memcpy(sl.counts, rs->lint_counts, sizeof sl.counts);
+  const summary_lint *lint = rs->closed_linted ? &sl : NULL;
   if (rs->o.summary && rs->job_worker) {
     summary_row row;
-    summary_row_of(&row, c, rs->o.lint ? rs->lint_by_id : NULL);
+    summary_row_of(&row, c, lint);
     read_jobs_attach(f, &row, sizeof row);
   } else if (rs->o.summary) {
-    summary_add(&rs->summary, c, rs->o.lint ? rs->lint_by_id : NULL);
+    summary_add(&rs->summary, c, lint);
   }
   read_filter_conn_free(&c->filter_conn);
   h2_conn_free(c);

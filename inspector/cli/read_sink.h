@@ -51,6 +51,9 @@ typedef struct read_state {
   /* The findings by catalogue index of the connection being closed, for
    * its summary row. */
   uint32_t lint_by_id[H2_OBSERVER_RULE_MAX + 1];
+  /* ... and by severity (error, warning, info); closed_linted: it had a linter. */
+  uint32_t lint_counts[3];
+  bool closed_linted;
   uint64_t lint_conns, lint_frames, lint_findings; /* for "no findings (...)" */
   /* Notices that change what the output means, written to stderr when the
    * output hides notices: how many of each kind (the first is written). */

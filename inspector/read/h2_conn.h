@@ -127,9 +127,6 @@ typedef struct h2_conn {
   void *talk_conn;
   /* The sink's display-filter state for this connection (cmd_read -Y). */
   void *filter_conn;
-  /* --lint: findings by severity (error, warning, info), set when it closes. */
-  bool linted;
-  uint32_t lint_counts[3];
 } h2_conn;
 
 h2_conn *h2_conn_new(capture_flow *f, const conn_options *opt, const read_sink *sink, double ts);

@@ -36,13 +36,13 @@ static void accumulate(summary_row *sum, const summary_row *r) {
     sum->lint_by_id[i] += r->lint_by_id[i];
 }
 
-void summary_add(summary_table *t, const h2_conn *c, const uint32_t *lint_by_id) {
+void summary_add(summary_table *t, const h2_conn *c, const summary_lint *lint) {
   summary_row r;
-  summary_row_of(&r, c, lint_by_id);
+  summary_row_of(&r, c, lint);
   summary_add_row(t, &r);
 }
 
-void summary_row_of(summary_row *row, const h2_conn *c, const uint32_t *lint_by_id) {
+void summary_row_of(summary_row *row, const h2_conn *c, const summary_lint *lint) {
   summary_row r;
   memset(&r, 0, sizeof r);
   r.conn = c->flow->id;
@@ -67,10 +67,12 @@ void summary_row_of(summary_row *row, const h2_conn *c, const uint32_t *lint_by_
   r.gaps = c->gaps;
   r.resyncs = c->resyncs;
   r.close_reason = c->close_reason;
-  r.linted = c->linted;
-  for (int i = 0; i < 3; i++)
-    r.lint[i] = c->lint_counts[i];
-  if (r.linted && lint_by_id) memcpy(r.lint_by_id, lint_by_id, sizeof r.lint_by_id);
+  r.linted = lint != NULL;
+  if (lint) {
+    for (int i = 0; i < 3; i++)
+      r.lint[i] = lint->counts[i];
+    if (lint->by_id) memcpy(r.lint_by_id, lint->by_id, sizeof r.lint_by_id);
+  }
   *row = r;
 }
 

@@ -45,11 +45,18 @@ typedef struct summary_table {
 
 void summary_init(summary_table *t);
 void summary_free(summary_table *t);
-/* lint_by_id: the connection's findings by catalogue index (lint_conn_finish), or NULL. */
-void summary_add(summary_table *t, const h2_conn *c, const uint32_t *lint_by_id);
+/* What the linter said of a connection (lint_conn_finish): its findings by
+ * severity (error, warning, info) and by catalogue index. */
+typedef struct summary_lint {
+  uint32_t counts[3];
+  const uint32_t *by_id;
+} summary_lint;
+
+/* lint: the connection's findings, or NULL when it was not linted. */
+void summary_add(summary_table *t, const h2_conn *c, const summary_lint *lint);
 /* The same in two steps: the row of a closed connection (on the thread that
  * decoded it, read_jobs.h), then its place in the table (in close order). */
-void summary_row_of(summary_row *r, const h2_conn *c, const uint32_t *lint_by_id);
+void summary_row_of(summary_row *r, const h2_conn *c, const summary_lint *lint);
 void summary_add_row(summary_table *t, const summary_row *r);
 void summary_print(const summary_table *t, out_buf *o, bool json, const capture_stats *stats);
 
