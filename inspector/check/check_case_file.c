@@ -15,27 +15,6 @@
 
 #define BUILD_CAP (4u << 20) /* the runner's send buffer (check_run.c TX_CAP) */
 
-struct check_loaded {
-  check_loaded *next;
-  check_case c;
-  char *id, *section, *title, *handshake, *frames, *expect, *needs;
-};
-
-void check_loaded_free(check_loaded *l) {
-  while (l) {
-    check_loaded *next = l->next;
-    free(l->id);
-    free(l->section);
-    free(l->title);
-    free(l->handshake);
-    free(l->frames);
-    free(l->expect);
-    free(l->needs);
-    free(l);
-    l = next;
-  }
-}
-
 /* The case being read, with the line numbers of what was given. */
 typedef struct pending {
   check_loaded *l;

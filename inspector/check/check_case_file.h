@@ -25,7 +25,4 @@ bool check_file_load(check_set *s, FILE *f, const char *name, char *err, size_t 
 /* Writes one case as a block of the language (a blank line before it). */
 void check_file_print(out_buf *o, const check_item *it);
 
-/* Frees the storage of loaded cases (check_set_free calls it). */
-void check_loaded_free(check_loaded *l);
-
 #endif

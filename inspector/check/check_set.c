@@ -6,8 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check_case_file.h"
-
 bool check_set_add(check_set *s, int group, const check_case *c, const char *id) {
   if (s->n == s->cap) {
     if (s->cap >= CHECK_SET_MAX) return false;
@@ -41,6 +39,22 @@ const check_item *check_set_find(const check_set *s, const char *id) {
   for (size_t i = 0; i < s->n; i++)
     if (!strcmp(s->items[i].id, id)) return &s->items[i];
   return NULL;
+}
+
+/* The storage of the cases loaded from files. */
+void check_loaded_free(check_loaded *l) {
+  while (l) {
+    check_loaded *next = l->next;
+    free(l->id);
+    free(l->section);
+    free(l->title);
+    free(l->handshake);
+    free(l->frames);
+    free(l->expect);
+    free(l->needs);
+    free(l);
+    l = next;
+  }
 }
 
 void check_set_free(check_set *s) {

@@ -21,7 +21,15 @@ typedef struct check_item {
   char id[CHECK_ID_CAP];
 } check_item;
 
-typedef struct check_loaded check_loaded; /* storage of a loaded case (check_case_file.c) */
+/* The storage of a case loaded from a file (check_case_file.c fills it),
+ * owned by the set it was loaded into. */
+typedef struct check_loaded {
+  struct check_loaded *next;
+  check_case c;
+  char *id, *section, *title, *handshake, *frames, *expect, *needs;
+} check_loaded;
+/* Frees a list of them (check_set_free does, for the set's own). */
+void check_loaded_free(check_loaded *l);
 
 typedef struct check_set {
   check_item *items;

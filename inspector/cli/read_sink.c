@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "frame_meta_print.h"
 #include "frame_print.h"
 #include "grpc_print.h"
 #include "lint_conn.h"
@@ -40,14 +41,7 @@ static bool port_forced(const read_state *rs, const capture_flow *f) {
 }
 
 static void meta_for(const read_state *rs, const h2_conn *c, int dir, frame_meta *m) {
-  m->conn = c->flow->id;
-  m->ts = rs->o.po.json || rs->o.abs_time ? c->ts : c->ts - rs->first_ts;
-  m->src = c->flow->endpoint[dir];
-  m->dst = c->flow->endpoint[!dir];
-  m->dir = dir;
-  m->pkt_first = 0;
-  m->pkt_last = c->pkt; /* an event: the packet being processed */
-  m->file = c->pkt_file;
+  frame_meta_of_conn(m, c, dir, rs->first_ts, rs->o.po.json || rs->o.abs_time);
 }
 
 static bool conn_shown(const read_state *rs, const h2_conn *c) {

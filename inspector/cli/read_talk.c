@@ -6,6 +6,7 @@
 
 #include "exchange_print.h"
 #include "flow_events.h"
+#include "frame_meta_print.h"
 
 void read_talk_opts_default(read_talk_opts *o) {
   memset(o, 0, sizeof *o);
@@ -13,17 +14,6 @@ void read_talk_opts_default(read_talk_opts *o) {
   o->limits.max_decoded = BODY_DEFAULT_MAX_DECODED;
   o->limits.max_ratio = BODY_DEFAULT_MAX_RATIO;
   o->max_memory = BODY_DEFAULT_MAX_MEMORY;
-}
-
-static void meta_of(const read_talk *rt, const h2_conn *c, int dir, frame_meta *m) {
-  m->conn = c->flow->id;
-  m->ts = rt->po.json || rt->abs_time ? c->ts : c->ts - *rt->first_ts;
-  m->src = c->flow->endpoint[dir];
-  m->dst = c->flow->endpoint[!dir];
-  m->dir = dir;
-  m->pkt_first = 0;
-  m->pkt_last = c->pkt; /* an event: the packet being processed */
-  m->file = c->pkt_file;
 }
 
 static void on_exchange(void *user, const h2_conn *c, const exchange *x) {
@@ -50,7 +40,7 @@ static void on_event(void *user, const h2_conn *c, int dir, const char *event, u
   if (!rt->show_events) return;
   if (rt->o.follow && !rt->o.exchanges && c->flow->id != rt->o.follow_conn) return;
   frame_meta m;
-  meta_of(rt, c, dir, &m);
+  frame_meta_of_conn(&m, c, dir, *rt->first_ts, rt->po.json || rt->abs_time);
   event_print(rt->out, &rt->po, &m, event, offset, message, extra_json);
 }
 

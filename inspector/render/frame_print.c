@@ -51,8 +51,6 @@ bool print_redacts(const print_options *po, const h2_header *h, const h2_hpack_f
 
 #define REDACTED "[redacted]"
 
-enum { MEMO_META = 0, MEMO_FLAGS = 1 }; /* out_buf memo slots (OUT_MEMOS) */
-
 static size_t data_preview_len(const print_options *po, const h2_frame *f) {
   uint32_t max = po->data_max ? po->data_max : 64;
   return f->u.data.len < max ? f->u.data.len : max;
@@ -60,82 +58,6 @@ static size_t data_preview_len(const print_options *po, const h2_frame *f) {
 
 /* ---- JSON ---- */
 
-static void json_meta_cached(out_buf *o, const print_options *po, const frame_meta *m);
-
-static void json_meta_render(out_buf *o, const print_options *po, const frame_meta *m) {
-  out_puts(o, ",\"conn\":");
-  out_u64(o, m->conn);
-  out_puts(o, ",\"ts\":");
-  out_fixed(o, m->ts, po->ts_decimals ? po->ts_decimals : 6);
-  json_key(o, "src", 0);
-  json_cstr(o, m->src ? m->src : "");
-  json_key(o, "dst", 0);
-  json_cstr(o, m->dst ? m->dst : "");
-  out_puts(o, m->dir == FLOW_DIR_S2C ? ",\"dir\":\"s2c\"" : ",\"dir\":\"c2s\"");
-}
-
-/* "pkt":N, or "pkt":[first,last] when several packets carried it; "file":K
- * when several files are read. */
-static void json_pkt(out_buf *o, const frame_meta *m) {
-  if (m->pkt_last) {
-    out_puts(o, ",\"pkt\":");
-    if (m->pkt_first && m->pkt_first != m->pkt_last) {
-      out_putc(o, '[');
-      out_u64(o, m->pkt_first);
-      out_putc(o, ',');
-      out_u64(o, m->pkt_last);
-      out_putc(o, ']');
-    } else {
-      out_u64(o, m->pkt_last);
-    }
-  }
-  if (m->file) {
-    out_puts(o, ",\"file\":");
-    out_u64(o, m->file);
-  }
-}
-
-/* The capture context is the same for every frame of a segment: rendered
- * once into the buffer's memo, keyed by everything it is made of (the
- * endpoint texts by content), and copied for the frames after. */
-void json_meta(out_buf *o, const print_options *po, const frame_meta *m) {
-  out_puts(o, "{\"v\":1");
-  if (!m) return;
-  json_meta_cached(o, po, m);
-}
-
-void json_meta_end(out_buf *o, const frame_meta *m) {
-  if (m) json_pkt(o, m);
-  out_puts(o, "}\n");
-}
-
-static void json_meta_cached(out_buf *o, const print_options *po, const frame_meta *m) {
-  struct {
-    char tag[4];
-    uint32_t conn;
-    int32_t dir, decimals;
-    double ts;
-  } head = {{'m', 'e', 't', 'a'}, m->conn, m->dir, po->ts_decimals, m->ts};
-  const char *src = m->src ? m->src : "", *dst = m->dst ? m->dst : "";
-  size_t sn = strlen(src) + 1, dn = strlen(dst) + 1; /* with the NULs: "a","bc" ≠ "ab","c" */
-  unsigned char key[OUT_MEMO_KEY];
-  size_t kn = 0;
-  if (sizeof head + sn + dn <= sizeof key) {
-    memcpy(key, &head, sizeof head);
-    memcpy(key + sizeof head, src, sn);
-    memcpy(key + sizeof head + sn, dst, dn);
-    kn = sizeof head + sn + dn;
-    if (out_memo_repeat(o, MEMO_META, key, kn)) return;
-  }
-  uint64_t begin = out_memo_begin(o);
-  json_meta_render(o, po, m);
-  out_memo_end(o, MEMO_META, begin, key, kn);
-}
-
-/* The words for a field-block error: a list past the decoder's limit names
- * that limit (h2scope's own, not a peer's) and the size the block decodes
- * to; the receiver's SETTINGS_MAX_HEADER_LIST_SIZE only when it advertised
- * one (RFC 9113 §6.5.2: without it the list size is unlimited). */
 static const char *block_error_text(const decoded_frame *d, char *buf, size_t cap) {
   if (d->block_status != H2_E_HPACK_HEADER_LIST_TOO_LARGE || !d->list_limit)
     return h2_strerror(d->block_status);
@@ -356,7 +278,7 @@ static void frame_json(out_buf *o, const print_options *po, const frame_meta *m,
   out_u64(o, f->hd.flags);
   out_puts(o, ",\"flag_names\":[");
   const uint8_t flag_key[2] = {f->hd.type, f->hd.flags}; /* runs of frames share these */
-  if (!out_memo_repeat(o, MEMO_FLAGS, flag_key, 2)) {
+  if (!out_memo_repeat(o, OUT_MEMO_FLAGS, flag_key, 2)) {
     uint64_t begin = out_memo_begin(o);
     h2_frame_flags_str(f->hd.type, f->hd.flags, flags, sizeof flags);
     for (char *p = flags, *start = flags; *start; p++) {
@@ -370,7 +292,7 @@ static void frame_json(out_buf *o, const print_options *po, const frame_meta *m,
         start = p + 1;
       }
     }
-    out_memo_end(o, MEMO_FLAGS, begin, flag_key, 2);
+    out_memo_end(o, OUT_MEMO_FLAGS, begin, flag_key, 2);
   }
   out_puts(o, "],\"length\":");
   out_u64(o, f->hd.length);
@@ -402,32 +324,6 @@ static void frame_json(out_buf *o, const print_options *po, const frame_meta *m,
 /* ---- text ---- */
 
 #define INDENT 4
-
-void text_prefix(out_buf *o, const print_options *po, const frame_meta *m) {
-  if (!m) return;
-  out_putc(o, '#');
-  out_u64(o, m->conn);
-  out_putc(o, ' ');
-  out_fixed(o, m->ts, po->ts_decimals ? po->ts_decimals : 6);
-  out_putc(o, ' ');
-  if (m->pkt_last) { /* the packet(s): "#12" or "#12-14", "#2:12" in the second file */
-    out_putc(o, '#');
-    if (m->file) {
-      out_u64(o, m->file);
-      out_putc(o, ':');
-    }
-    if (m->pkt_first && m->pkt_first != m->pkt_last) {
-      out_u64(o, m->pkt_first);
-      out_putc(o, '-');
-    }
-    out_u64(o, m->pkt_last);
-    out_putc(o, ' ');
-  }
-  out_puts(o, m->src ? m->src : "?");
-  out_puts(o, " -> ");
-  out_puts(o, m->dst ? m->dst : "?");
-  out_putc(o, ' ');
-}
 
 static void text_error(out_buf *o, const print_options *po, const char *what, h2_status st,
                        const h2_error *e, uint64_t base, const char *where, const char *message) {
@@ -462,22 +358,6 @@ static void text_priority(out_buf *o, const h2_priority *p) {
   out_puts(o, " exclusive=");
   out_u64(o, p->exclusive);
   out_putc(o, '\n');
-}
-
-void text_escaped(out_buf *o, const char *s, size_t n) {
-  /* Printable ASCII as is, everything else \xNN: a terminal never gets raw bytes. */
-  static const char hex[] = "0123456789abcdef";
-  size_t run = 0;
-  if (n == 0) return; /* also covers s == NULL */
-  for (size_t i = 0; i < n; i++) {
-    uint8_t c = (uint8_t)s[i];
-    if (c >= 0x20 && c < 0x7f && c != '\\') continue;
-    out_write(o, s + run, i - run);
-    char esc[4] = {'\\', 'x', hex[c >> 4], hex[c & 15]};
-    out_write(o, esc, 4);
-    run = i + 1;
-  }
-  out_write(o, s + run, n - run);
 }
 
 static void text_fields(out_buf *o, const print_options *po, const decoded_frame *d) {

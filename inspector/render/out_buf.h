@@ -17,6 +17,9 @@
  * endpoints, direction: the same for every frame of a segment) and a frame's
  * flag names in the other. */
 #define OUT_MEMOS 2
+/* The slots: a frame's JSON capture context (frame_meta_print.c), its flag
+ * names (frame_print.c). */
+enum { OUT_MEMO_META = 0, OUT_MEMO_FLAGS = 1 };
 #define OUT_MEMO_KEY 160
 #define OUT_MEMO_TEXT 256
 typedef struct out_memo {

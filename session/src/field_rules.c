@@ -121,8 +121,9 @@ static void note_length(checker *k, size_t i, const h2_header *h, h2_field_facts
   f->content_length = v;
 }
 
-/* A pseudo-header field at index i: §8.3's order, names and counts. */
-static void check_pseudo(checker *k, int kind, size_t i, const h2_header *h, bool regular_seen,
+/* A pseudo-header field at index i: §8.3's order, names and counts. Its
+ * enum pseudo, or -1 when it is not one of the defined ones. */
+static int check_pseudo(checker *k, int kind, size_t i, const h2_header *h, bool regular_seen,
                          unsigned seen[P_COUNT]) {
   if (regular_seen)
     broke(k, i, "pseudo-header-invalid", "pseudo-header-after-regular",
@@ -134,7 +135,7 @@ static void check_pseudo(checker *k, int kind, size_t i, const h2_header *h, boo
   if (p < 0) {
     broke(k, i, "pseudo-header-invalid", "unknown-pseudo-header",
           "unknown pseudo-header field (malformed)", S83);
-    return;
+    return -1;
   }
   if (seen[p]++)
     broke(k, i, "pseudo-header-invalid", "duplicate-pseudo-header",
@@ -145,6 +146,7 @@ static void check_pseudo(checker *k, int kind, size_t i, const h2_header *h, boo
   if (kind == H2_FIELDS_RESPONSE && p != P_STATUS)
     broke(k, i, "pseudo-header-invalid", "unknown-pseudo-header",
           "request pseudo-header field in a response (malformed)", S832);
+  return p;
 }
 
 static void check_request(checker *k, const unsigned seen[P_COUNT], const h2_header *path,
@@ -198,8 +200,7 @@ size_t h2_fields_check(int kind, const h2_header *fields, const h2_hpack_field_i
     /* a field sent as an index was checked when it was sent as a literal */
     if (!infos || infos[i].rep != H2_HPACK_INDEXED) check_octets(&k, i, h);
     if (h->name_len && h->name[0] == ':') {
-      check_pseudo(&k, kind, i, h, regular_seen, seen);
-      int p = pseudo_of(h);
+      int p = check_pseudo(&k, kind, i, h, regular_seen, seen);
       if (p == P_METHOD) method = h;
       if (p == P_PATH) path = h;
       if (p == P_STATUS) status = h;

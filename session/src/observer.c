@@ -2,7 +2,6 @@
  * stream table (hash of open streams + ring of recently closed ones), the two
  * endpoints' stream-state machines, SETTINGS and their ACKs, flow-control
  * windows, field-block facts (content-length, sizes) and attack counters. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,36 +10,6 @@
 #include "h2/observer.h"
 #include "h2/stream_state.h"
 #include "observer_internal.h"
-
-/* ---- findings ---- */
-
-static const char *section_of(const char *id) {
-  const char *rid, *sec;
-  for (size_t i = 0; h2_observer_rule_at(i, &rid, NULL, &sec, NULL); i++)
-    if (!strcmp(rid, id)) return sec;
-  return "RFC 9113";
-}
-
-void obs_report(h2_observer *o, const char *id, uint8_t severity, int dir, uint32_t stream,
-                const char *section, const char *fmt, ...) {
-  if (!o->cfg.on_finding) return;
-  char msg[256];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
-  h2_finding f = {.id = id,
-                  .severity = severity,
-                  .dir = (uint8_t)dir,
-                  .stream = stream,
-                  .section = section ? section : section_of(id),
-                  .message = msg};
-  o->cfg.on_finding(o->cfg.user, &f);
-}
-
-const char *obs_who(int dir) {
-  return dir == CLIENT ? "client" : "server";
-}
 
 /* ---- stream table ---- */
 
