@@ -195,6 +195,27 @@ START_TEST(cpu_time) {
 }
 END_TEST
 
+/* The CPU time of a member that ended still counts (a server's child per
+ * connection, reaped at once): the monitor remembers the members it saw
+ * (a member that lives and ends between two samples is not seen at all). */
+START_TEST(cpu_time_of_ended_children) {
+  char port[16];
+  target_monitor *m = start_py("childspin", port, 0);
+  target_status st;
+  target_monitor_poll(m, &st);
+  double before = st.cpu_seconds;
+  poke(port);
+  for (int i = 0; i < 100; i++) { /* 2 s: the child spins 0.3 s of CPU, then ends */
+    target_monitor_poll(m, &st);
+    pause_ms(20);
+  }
+  target_monitor_poll(m, &st);
+  /* sampled every 20 ms while it lived: all but its last few ms count */
+  ck_assert_double_ge(st.cpu_seconds, before + 0.2);
+  target_monitor_stop(m);
+}
+END_TEST
+
 static bool process_gone(pid_t pid) {
   char path[64], buf[512];
   snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
@@ -317,7 +338,7 @@ START_TEST(proc_parsers) {
   ck_assert_uint_eq(rss, 2048u * 1024u);
   ck_assert(!target_proc_parse_status_rss("Name:\tx\nState:\tZ (zombie)\n", &rss));
   target_proc_sample s;
-  ck_assert(target_proc_sample_group(getpgrp(), &s));
+  ck_assert(target_proc_sample_group(getpgrp(), NULL, &s));
   ck_assert_uint_ge(s.processes, 1);
   ck_assert_uint_gt(s.rss, 0);
 }
@@ -444,6 +465,7 @@ static Suite *suite(void) {
   tcase_add_test(t, sanitizer_report_line);
   tcase_add_test(t, rss_grows);
   tcase_add_test(t, cpu_time);
+  tcase_add_test(t, cpu_time_of_ended_children);
   tcase_add_test(t, children_stop_with_it);
   tcase_add_test(t, sigterm_ignored);
   tcase_add_test(t, never_listens);

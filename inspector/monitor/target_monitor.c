@@ -45,6 +45,7 @@ struct target_monitor {
   char death[256];
   uint64_t rss, rss_start, rss_peak;
   double cpu;
+  target_proc_track track; /* the group's members, for the CPU of those that ended */
   uint64_t sampled_ms;
   unsigned starts;
 };
@@ -146,7 +147,7 @@ static void sample(target_monitor *m, bool now) {
   if (!m->pid || (!now && t - m->sampled_ms < MONITOR_SAMPLE_MS)) return;
   m->sampled_ms = t;
   target_proc_sample s;
-  if (!target_proc_sample_group(m->pid, &s)) return;
+  if (!target_proc_sample_group(m->pid, &m->track, &s)) return;
   m->rss = s.rss;
   m->cpu = s.cpu_seconds;
   if (s.rss > m->rss_peak) m->rss_peak = s.rss;
@@ -212,6 +213,7 @@ static void reset_status(target_monitor *m) {
   m->death[0] = '\0';
   m->rss = m->rss_start = m->rss_peak = 0;
   m->cpu = 0;
+  target_proc_track_free(&m->track);
   m->sampled_ms = 0;
 }
 
@@ -280,6 +282,7 @@ static void free_monitor(target_monitor *m) {
   free(m->argv);
   free(m->host);
   free(m->port);
+  target_proc_track_free(&m->track);
   free(m);
 }
 

@@ -59,13 +59,35 @@ static bool all_digits(const char *s) {
   return true;
 }
 
-bool target_proc_sample_group(pid_t pgid, target_proc_sample *out) {
+void target_proc_track_free(target_proc_track *t) {
+  free(t->seen);
+  memset(t, 0, sizeof *t);
+}
+
+/* The members of this sample replace those of the last one; a member of the
+ * last one that is gone retires with its last CPU time. */
+static void reconcile(target_proc_track *t, target_proc_member *now, size_t n) {
+  for (size_t i = 0; i < t->n; i++) {
+    bool alive = false;
+    for (size_t k = 0; k < n && !alive; k++)
+      alive = now[k].pid == t->seen[i].pid && now[k].ticks >= t->seen[i].ticks;
+    if (!alive) t->retired_ticks += t->seen[i].ticks;
+  }
+  free(t->seen);
+  t->seen = now;
+  t->n = n;
+}
+
+bool target_proc_sample_group(pid_t pgid, target_proc_track *track, target_proc_sample *out) {
   memset(out, 0, sizeof *out);
   DIR *d = opendir("/proc");
   if (!d) return false;
   long hz = sysconf(_SC_CLK_TCK);
   if (hz <= 0) hz = 100;
   uint64_t ticks_sum = 0;
+  target_proc_member *now = NULL;
+  size_t n = 0, cap = 0;
+  bool track_ok = track != NULL;
   struct dirent *e;
   char path[300], buf[8192];
   while ((e = readdir(d)) != NULL) {
@@ -78,12 +100,28 @@ bool target_proc_sample_group(pid_t pgid, target_proc_sample *out) {
       continue;
     out->processes++;
     ticks_sum += ticks;
+    if (track_ok && n == cap) {
+      size_t ncap = cap ? cap * 2 : 16;
+      target_proc_member *grown = realloc(now, ncap * sizeof *grown);
+      track_ok = grown != NULL;
+      if (grown) {
+        now = grown;
+        cap = ncap;
+      }
+    }
+    if (track_ok) now[n++] = (target_proc_member){(pid_t)atol(e->d_name), ticks};
     snprintf(path, sizeof path, "/proc/%s/status", e->d_name);
     uint64_t rss;
     if (read_small(path, buf, sizeof buf) && target_proc_parse_status_rss(buf, &rss))
       out->rss += rss;
   }
   closedir(d);
+  if (track_ok) {
+    reconcile(track, now, n);
+    ticks_sum += track->retired_ticks;
+  } else {
+    free(now); /* no memory to track: the living members only, this time */
+  }
   out->cpu_seconds = (double)ticks_sum / (double)hz;
   return out->processes > 0;
 }

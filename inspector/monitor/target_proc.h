@@ -16,9 +16,28 @@ typedef struct target_proc_sample {
   unsigned processes; /* members found */
 } target_proc_sample;
 
-/* Samples the processes whose process group is pgid. false when /proc
- * cannot be read or no member was found. */
-bool target_proc_sample_group(pid_t pgid, target_proc_sample *out);
+/* The members seen so far, so the CPU time of those that ended (a worker
+ * that exited, a child per connection reaped at once) still counts. Zero it
+ * before the first sample of a process group; free with target_proc_track_free. */
+typedef struct target_proc_member {
+  pid_t pid;
+  uint64_t ticks;
+} target_proc_member;
+
+typedef struct target_proc_track {
+  target_proc_member *seen; /* the members of the last sample */
+  size_t n;
+  uint64_t retired_ticks; /* CPU of the members that ended */
+} target_proc_track;
+
+void target_proc_track_free(target_proc_track *t);
+
+/* Samples the processes whose process group is pgid. With a track, the CPU
+ * time is that of the living members plus that of every member seen before
+ * that ended since (out->cpu_seconds never goes down); without one, only the
+ * living members count. false when /proc cannot be read or no member was
+ * found. */
+bool target_proc_sample_group(pid_t pgid, target_proc_track *track, target_proc_sample *out);
 
 /* The pieces of one /proc/PID/stat line that matter here: the process group
  * (field 5) and utime + stime (fields 14 and 15) in clock ticks. The command

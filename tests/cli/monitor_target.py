@@ -11,6 +11,7 @@ readiness probe and is closed at once; every later connection triggers MODE:
   asan      print an AddressSanitizer-like report to stderr, exit with code 1
   grow      keep 32 MiB more of resident memory, then close it
   spin      burn 0.3 s of CPU time, then close it
+  childspin close it; a child process burns 0.3 s of CPU time and exits
   family    (at start) start a child "sleep 1000" and print "child PID" on stdout
   stubborn  (at start) ignore SIGTERM
 """
@@ -60,6 +61,14 @@ while True:
         sys.exit(1)
     if mode == "grow":
         kept.append(b"x" * (32 << 20))
+    if mode == "childspin":
+        signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children reaped at once
+        if os.fork() == 0:
+            conn.close()
+            until = time.process_time() + 0.3
+            while time.process_time() < until:
+                pass
+            os._exit(0)
     if mode == "spin":
         until = time.process_time() + 0.3
         while time.process_time() < until:
