@@ -48,7 +48,8 @@ _h2scope_options() {
             --strict-headers --timeout --json -v --verbose -h --help" ;;
     check)
       echo "--section --exclude --list --cases --print-cases --tls --path --timeout -j --jobs --robustness --json --junit
-            --sarif -v --verbose --color --no-color --client --listen -h --help" ;;
+            --sarif -v --verbose --color --no-color --client --listen --max-rss --max-cpu --slowdown
+            --slowdown-min --canary-timeout -h --help" ;;
   esac
 }
 

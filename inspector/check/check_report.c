@@ -32,6 +32,68 @@ static void heading(const check_case *c, int group, char *buf, size_t cap) {
              c->section);
 }
 
+/* The verdict's word: a robustness case's measured one, else the graded one. */
+static const char *verdict_word(const check_result *r) {
+  return r->robust ? check_robust_name(r->robust) : check_verdict_name(r->verdict);
+}
+
+static void json_phase(out_buf *o, const char *name, const canary_stats *c, bool first) {
+  json_key(o, name, first);
+  out_puts(o, "{\"sent\":");
+  out_u64(o, c->sent);
+  json_key(o, "answered", 0);
+  out_u64(o, c->answered);
+  json_key(o, "median_ms", 0);
+  out_fixed(o, c->median * 1000, 3);
+  json_key(o, "p95_ms", 0);
+  out_fixed(o, c->p95 * 1000, 3);
+  json_key(o, "max_ms", 0);
+  out_fixed(o, c->max * 1000, 3);
+  json_key(o, "failure", 0);
+  json_cstr(o, c->why);
+  out_putc(o, '}');
+}
+
+/* "measure": what the verdict of a robustness case was judged on. */
+static void json_measure(out_buf *o, const check_result *r) {
+  const check_robust_measure *m = &r->measure;
+  json_key(o, "measure", 0);
+  out_puts(o, "{\"canary\":{");
+  json_phase(o, "before", &m->canary[CANARY_BEFORE], true);
+  json_phase(o, "during", &m->canary[CANARY_DURING], false);
+  json_phase(o, "after", &m->canary[CANARY_AFTER], false);
+  out_putc(o, '}');
+  json_key(o, "refused", 0);
+  out_puts(o, m->refused ? "true" : "false");
+  json_key(o, "target", 0);
+  if (m->target) {
+    out_puts(o, "{\"died\":");
+    out_puts(o, m->died ? "true" : "false");
+    json_key(o, "death", 0);
+    json_cstr(o, m->death);
+    json_key(o, "cpu_s", 0);
+    out_fixed(o, m->cpu, 3);
+    json_key(o, "rss_before", 0);
+    out_u64(o, m->rss_before);
+    json_key(o, "rss_peak", 0);
+    out_u64(o, m->rss_peak);
+    out_putc(o, '}');
+  } else {
+    out_puts(o, "null");
+  }
+  const check_robust_limits *l = &r->limits;
+  json_key(o, "thresholds", 0);
+  out_puts(o, "{\"max_rss\":");
+  out_u64(o, l->max_rss);
+  json_key(o, "max_cpu_s", 0);
+  out_fixed(o, l->max_cpu, 3);
+  json_key(o, "slowdown", 0);
+  out_fixed(o, l->slowdown, 1);
+  json_key(o, "slowdown_min_ms", 0);
+  out_fixed(o, l->slowdown_min * 1000, 1);
+  out_puts(o, "}}");
+}
+
 static void json_case(check_report *rp, int group, const char *id, const check_case *c,
                       const check_result *r) {
   out_buf *o = rp->out;
@@ -49,7 +111,7 @@ static void json_case(check_report *rp, int group, const char *id, const check_c
   json_key(o, "title", 0);
   json_cstr(o, c->title);
   json_key(o, "verdict", 0);
-  json_cstr(o, check_verdict_name(r->verdict));
+  json_cstr(o, verdict_word(r));
   json_key(o, "expected", 0);
   json_cstr(o, c->expect);
   json_key(o, "actual", 0);
@@ -58,6 +120,7 @@ static void json_case(check_report *rp, int group, const char *id, const check_c
   json_cstr(o, r->why);
   json_key(o, "ms", 0);
   out_u64(o, (uint64_t)(r->seconds * 1000 + 0.5));
+  if (r->robust) json_measure(o, r);
   out_puts(o, "}\n");
 }
 
@@ -83,11 +146,15 @@ void check_report_case(check_report *rp, const check_item *it, const check_resul
     out_putc(o, '\n');
   }
   snprintf(id, sizeof id, "%s", it->id);
+  char word[16];
+  snprintf(word, sizeof word, "%s", r->robust ? check_robust_name(r->robust) : verdict_upper[v]);
+  for (char *w = word; *w; w++)
+    if (*w >= 'a' && *w <= 'z') *w = (char)(*w - 'a' + 'A');
   out_puts(o, "  ");
   if (rp->color) out_puts(o, verdict_color[v]);
-  out_puts(o, verdict_upper[v]);
+  out_puts(o, word);
   if (rp->color) out_puts(o, C_RESET);
-  out_spaces(o, 9 - (int)strlen(verdict_upper[v]));
+  out_spaces(o, strlen(word) < 9 ? 9 - (int)strlen(word) : 1);
   out_puts(o, id);
   out_spaces(o, id[0] && strlen(id) < 16 ? 16 - (int)strlen(id) : 1);
   out_puts(o, c->title);
@@ -103,9 +170,19 @@ void check_report_case(check_report *rp, const check_item *it, const check_resul
     if (r->why[0]) {
       out_puts(o, "           ");
       out_puts(o, v == CHECK_SKIP               ? "skipped:  "
-                  : group == CHECK_GROUP_ROBUST ? "report:   "
+                  : group == CHECK_GROUP_ROBUST ? "verdict:  "
                                                 : "why:      ");
       out_puts(o, r->why);
+      out_putc(o, '\n');
+    }
+    if (r->robust) {
+      char line[512];
+      check_robust_numbers(&r->measure, line, sizeof line);
+      out_puts(o, "           measured: ");
+      out_puts(o, line);
+      check_robust_thresholds(&r->limits, line, sizeof line);
+      out_puts(o, "\n           limits:   ");
+      out_puts(o, line);
       out_putc(o, '\n');
     }
   }
@@ -189,6 +266,18 @@ static void xml_text(FILE *f, const char *s) {
   }
 }
 
+/* A robustness case's numbers and thresholds, as two more lines. */
+static void junit_measure(FILE *f, const check_result *r) {
+  if (!r->robust) return;
+  char line[512];
+  check_robust_numbers(&r->measure, line, sizeof line);
+  fprintf(f, "\nmeasured: ");
+  xml_text(f, line);
+  check_robust_thresholds(&r->limits, line, sizeof line);
+  fprintf(f, "\nlimits: ");
+  xml_text(f, line);
+}
+
 int check_junit_write(const char *path, const char *target, const check_report_entry *e, size_t n) {
   int out_fd = strcmp(path, "-") ? -1 : dup(STDOUT_FILENO); /* "-": standard output */
   FILE *f = out_fd >= 0 ? fdopen(out_fd, "w") : strcmp(path, "-") ? fopen(path, "w") : NULL;
@@ -239,19 +328,22 @@ int check_junit_write(const char *path, const char *target, const check_report_e
     fprintf(f, "\" time=\"%.3f\">", r->seconds);
     if (r->verdict == CHECK_FAIL) {
       fprintf(f, "\n      <failure message=\"");
+      if (r->robust) fprintf(f, "%s: ", verdict_word(r));
       xml_text(f, r->why);
       fprintf(f, "\">expected: ");
       xml_text(f, c->expect);
       fprintf(f, "\nactual: ");
       xml_text(f, r->actual);
+      junit_measure(f, r);
       fprintf(f, "</failure>\n    ");
     } else if (r->verdict == CHECK_SKIP) {
       fprintf(f, "\n      <skipped message=\"");
       xml_text(f, r->why);
       fprintf(f, "\"/>\n    ");
     } else if (r->verdict == CHECK_LENIENT || e[i].it->group == CHECK_GROUP_ROBUST) {
-      fprintf(f, "\n      <system-out>%s: ", check_verdict_name(r->verdict));
+      fprintf(f, "\n      <system-out>%s: ", verdict_word(r));
       xml_text(f, r->why[0] ? r->why : r->actual);
+      junit_measure(f, r);
       fprintf(f, "</system-out>\n    ");
     }
     fprintf(f, "</testcase>\n");

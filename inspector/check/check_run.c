@@ -480,6 +480,7 @@ void check_conn_run_lines(check_conn *c, const check_case *cs, double deadline, 
   double fallback = last_opened ? quiet : report_only ? 0.3 : o->marker_acked ? quiet : 0;
   check_conn_read(c, stop_decided, &w, deadline, fallback);
   r->verdict = check_grade(expect, o, r->why, sizeof r->why);
+  r->peer_refused = o->closed || o->reset || check_observed_find(o, H2_GOAWAY, UINT32_MAX);
   check_observed_text(o, r->actual, sizeof r->actual);
   if (!strcmp(expect, "ANY")) /* robustness: how much the peer took */
     snprintf(r->why, sizeof r->why, "sent %zu frames%s", o->frames_sent,

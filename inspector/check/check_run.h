@@ -17,6 +17,7 @@
 #include "check_build.h"
 #include "check_case.h"
 #include "check_grade.h"
+#include "check_robust.h"
 #include "frame_print.h"
 #include "h2/hpack.h"
 #include "out_buf.h"
@@ -38,6 +39,13 @@ typedef struct check_result {
   char actual[1024];
   double seconds;
   bool connect_failed; /* could not connect at all (exit status 3) */
+  bool peer_refused;   /* the peer sent GOAWAY or closed the case's connection */
+  /* Robustness cases (check_robust_run.h): the measured verdict (enum
+   * check_robust_verdict; CHECK_ROBUST_NONE when not measured), the numbers
+   * and the thresholds it was judged by. */
+  int robust;
+  check_robust_measure measure;
+  check_robust_limits limits;
 } check_result;
 
 /* Runs case `index` of `group` against t. */

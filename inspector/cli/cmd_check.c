@@ -16,13 +16,14 @@
 #include "check_client.h"
 #include "check_pool.h"
 #include "check_report.h"
+#include "check_robust_run.h"
 #include "check_run.h"
 #include "cli_args.h"
 #include "commands.h"
 #include "sarif_write.h"
 
 static const char usage[] =
-    "usage: h2scope check HOST:PORT [options] [SECTION|ID ...]\n"
+    "usage: h2scope check HOST:PORT [options] [SECTION|ID ...] [-- SERVER ...]\n"
     "       h2scope check --client --listen PORT [options] [ID ...] [-- COMMAND ...]\n"
     "       h2scope check --list [--robustness] [--client] [SECTION|ID ...]\n"
     "       h2scope check --print-cases [SECTION|ID ...]\n"
@@ -51,7 +52,20 @@ static const char usage[] =
     "                        (default 4; the report keeps case order; -v and\n"
     "                        --client run one at a time)\n"
     "  --robustness          also run the robustness group (floods, HPACK bomb,\n"
-    "                        zero-window stall: not RFC MUSTs, loopback peers only)\n"
+    "                        MadeYouReset, data buffering, stream-id exhaustion: not\n"
+    "                        RFC MUSTs, peers you own only), each measured with a\n"
+    "                        canary request: mitigated, degraded or vulnerable\n"
+    "  -- SERVER ...         start SERVER (a command listening on HOST:PORT) and\n"
+    "                        watch it: a robustness case restarts it first and also\n"
+    "                        measures its CPU seconds, RSS growth and death\n"
+    "  --max-rss SIZE        vulnerable when the server's RSS grows more (default 256M)\n"
+    "  --max-cpu DURATION    vulnerable when it absorbs an attack at more CPU time\n"
+    "                        (default 1s)\n"
+    "  --slowdown K          degraded when the canary's median grows more than K times\n"
+    "                        (default 5) ...\n"
+    "  --slowdown-min DURATION  ... and by more than DURATION (default 50ms)\n"
+    "  --canary-timeout DURATION  a canary request not answered within it is a\n"
+    "                        failure: vulnerable (default 2s)\n"
     "  --json                JSON Lines: one object per case, then a summary\n"
     "  --junit FILE          also write JUnit XML\n"
     "  --sarif FILE          also write failed cases as SARIF 2.1.0 results\n"
@@ -90,6 +104,7 @@ typedef struct check_opts {
   unsigned jobs; /* cases at a time (-j) */
   char **command;
   check_target t;
+  check_robust_ctx robust; /* thresholds of the robustness verdicts */
 } check_opts;
 
 static bool excluded(const check_opts *op, const check_item *it) {
@@ -133,6 +148,11 @@ enum {
   OPT_LISTEN,
   OPT_CASES,
   OPT_PRINT_CASES,
+  OPT_MAX_RSS,
+  OPT_MAX_CPU,
+  OPT_SLOWDOWN,
+  OPT_SLOWDOWN_MIN,
+  OPT_CANARY_TIMEOUT,
 };
 
 static const struct option check_options[] = {
@@ -155,6 +175,11 @@ static const struct option check_options[] = {
     {"jobs", required_argument, NULL, 'j'},
     {"cases", required_argument, NULL, OPT_CASES},
     {"print-cases", no_argument, NULL, OPT_PRINT_CASES},
+    {"max-rss", required_argument, NULL, OPT_MAX_RSS},
+    {"max-cpu", required_argument, NULL, OPT_MAX_CPU},
+    {"slowdown", required_argument, NULL, OPT_SLOWDOWN},
+    {"slowdown-min", required_argument, NULL, OPT_SLOWDOWN_MIN},
+    {"canary-timeout", required_argument, NULL, OPT_CANARY_TIMEOUT},
     {NULL, 0, NULL, 0},
 };
 
@@ -167,13 +192,33 @@ static bool add_selector(cli_parser *p, const char **list, size_t *n, const char
   return true;
 }
 
+/* The thresholds of the robustness verdicts (check_robust.h). */
+static bool robust_option(cli_parser *p, int opt, check_robust_ctx *x) {
+  switch (opt) {
+  case OPT_MAX_RSS:
+    return cli_size(p, 1, UINT64_MAX / 2, &x->limits.max_rss);
+  case OPT_MAX_CPU:
+    return cli_duration(p, 0, 3600, &x->limits.max_cpu);
+  case OPT_SLOWDOWN: {
+    uint32_t k = 0;
+    bool ok = cli_u32(p, 1, 1000, &k);
+    x->limits.slowdown = k;
+    return ok;
+  }
+  case OPT_SLOWDOWN_MIN:
+    return cli_duration(p, 0, 600, &x->limits.slowdown_min);
+  default:
+    return cli_duration(p, 0, 600, &x->canary_timeout);
+  }
+}
+
 /* Returns EXIT_OK to run, or the status to exit with now (p->status). */
 static int parse_args(int argc, char **argv, check_opts *op) {
   op->color = -1;
   op->t.timeout = 2.0;
   op->jobs = 4;
-  /* Everything after the first "--" is the client COMMAND (--client), so
-   * the parser sees only what comes before it. */
+  /* Everything after the first "--" is the client COMMAND (--client) or the
+   * server to start, so the parser sees only what comes before it. */
   int nopts = argc;
   for (int i = 1; i < argc; i++)
     if (!strcmp(argv[i], "--")) {
@@ -235,6 +280,13 @@ static int parse_args(int argc, char **argv, check_opts *op) {
     case OPT_SECTION:
       ok = add_selector(&p, op->select, &op->nselect, p.arg);
       break;
+    case OPT_MAX_RSS:
+    case OPT_MAX_CPU:
+    case OPT_SLOWDOWN:
+    case OPT_SLOWDOWN_MIN:
+    case OPT_CANARY_TIMEOUT:
+      ok = robust_option(&p, opt, &op->robust);
+      break;
     case 'j': {
       uint32_t jobs = 0;
       ok = cli_u32(&p, 1, 64, &jobs);
@@ -273,7 +325,6 @@ static int parse_args(int argc, char **argv, check_opts *op) {
     if (op->t.tls) return cli_error(&p, "--client runs over h2c only");
     return EXIT_OK;
   }
-  if (op->command) return cli_error(&p, "-- COMMAND is for --client");
   if (!op->target) return cli_error(&p, "a target HOST:PORT is needed");
   return EXIT_OK;
 }
@@ -336,12 +387,20 @@ static int listen_on(int port, int *bound) {
 static void sarif_case(sarif_writer *sw, const check_item *it, const check_result *r) {
   const check_case *c = it->c;
   const char *id = it->id;
-  char rule[112], section[48], msg[1600];
+  char rule[112], section[48], msg[3200];
   snprintf(rule, sizeof rule, "check/%s", id);
   snprintf(section, sizeof section, "RFC %u §%s", c->rfc, c->section);
   sarif_rule(sw, rule, c->title, c->rfc ? section : NULL);
-  snprintf(msg, sizeof msg, "%s: expected %s, actual %s (%s)", c->title, c->expect, r->actual,
-           r->why);
+  if (r->robust) { /* the measured verdict, its numbers and thresholds */
+    char numbers[400], limits[300];
+    check_robust_numbers(&r->measure, numbers, sizeof numbers);
+    check_robust_thresholds(&r->limits, limits, sizeof limits);
+    snprintf(msg, sizeof msg, "%s: %s: %s (measured: %s; limits: %s; actual %s)", c->title,
+             check_robust_name(r->robust), r->why, numbers, limits, r->actual);
+  } else {
+    snprintf(msg, sizeof msg, "%s: expected %s, actual %s (%s)", c->title, c->expect, r->actual,
+             r->why);
+  }
   sarif_result(sw, rule, r->verdict == CHECK_FAIL ? "error" : "warning", msg, NULL, id, NULL);
 }
 
@@ -421,17 +480,33 @@ static check_report_entry *select_entries(const check_opts *op, size_t *ne) {
   return entries;
 }
 
+/* One server case: a robustness case is measured (check_robust_run.h). */
+static void run_one(check_opts *op, check_report_entry *e) {
+  if (e->it->group == CHECK_GROUP_ROBUST)
+    check_robust_run_case(&op->robust, e->it->c, &e->result);
+  else
+    check_run_case(&op->t, e->it->c, &e->result);
+}
+
 /* Runs the cases, reporting each result through take_result. */
-static void run_cases(const check_opts *op, out_buf *out, check_report_entry *entries, size_t ne,
+static void run_cases(check_opts *op, out_buf *out, check_report_entry *entries, size_t ne,
                       int listen_fd, run_state *rs) {
   check_client_opts co = {.listen_fd = listen_fd, .command = op->command, .timeout = op->t.timeout};
+  size_t k = 0;
   if (!op->client && !op->t.verbose) {
-    check_pool_run(&op->t, entries, ne, op->jobs, take_result, rs);
-    return;
+    /* the pool runs the cases before the first robustness case; the
+     * measured ones run one at a time after them, each with its canary */
+    size_t first_robust = 0;
+    while (first_robust < ne && entries[first_robust].it->group != CHECK_GROUP_ROBUST)
+      first_robust++;
+    size_t before = rs->taken;
+    check_pool_run(&op->t, entries, first_robust, op->jobs, take_result, rs);
+    if (rs->unreachable || rs->taken - before < first_robust) return;
+    k = first_robust;
   }
   /* one at a time: a client is run once per case on one listening port,
    * and -v prints each case's frames as they go */
-  for (size_t k = 0; k < ne; k++) {
+  for (; k < ne; k++) {
     check_report_entry *e = &entries[k];
     if (op->t.verbose) {
       out_puts(out, "  -- ");
@@ -441,10 +516,12 @@ static void run_cases(const check_opts *op, out_buf *out, check_report_entry *en
     if (op->client)
       check_client_case(&co, &op->t, e->it->c, &e->result);
     else
-      check_run_case(&op->t, e->it->c, &e->result);
+      run_one(op, e);
     if (!take_result(rs, e)) break;
   }
 }
+
+static int run_and_report(check_opts *op, out_buf *out, int listen_fd, const char *target_text);
 
 /* The run after the options: target, output files, cases, report. */
 static int check_main(check_opts *op, out_buf *out) {
@@ -478,6 +555,31 @@ static int check_main(check_opts *op, out_buf *out) {
   int rc =
       open_target(op, out, hostbuf, sizeof hostbuf, target_text, sizeof target_text, &listen_fd);
   if (rc != EXIT_OK) return rc;
+  /* -- SERVER: the server is started here and watched (robustness cases
+   * restart it and measure it) */
+  target_monitor *mon = NULL;
+  if (!op->client && op->command) {
+    target_monitor_opts mo = {.argv = op->command,
+                              .host = op->t.host,
+                              .port = op->t.port,
+                              .stderr_passthru = op->verbose};
+    char err[300];
+    mon = target_monitor_start(&mo, err, sizeof err);
+    if (!mon) {
+      fprintf(stderr, "h2scope check: cannot start the server: %s\n", err);
+      return EXIT_INPUT;
+    }
+  }
+  op->robust.t = &op->t;
+  op->robust.mon = mon;
+  check_robust_ctx_defaults(&op->robust);
+  rc = run_and_report(op, out, listen_fd, target_text);
+  target_monitor_stop(mon);
+  return rc;
+}
+
+/* The cases run and reported once the target is there. */
+static int run_and_report(check_opts *op, out_buf *out, int listen_fd, const char *target_text) {
   sarif_writer *sw = NULL;
   if (op->sarif) {
     sw = sarif_open(op->sarif, "h2scope check");

@@ -35,6 +35,7 @@ enum canary_phase { CANARY_BEFORE = 0, CANARY_DURING = 1, CANARY_AFTER = 2, CANA
 typedef struct canary_stats {
   unsigned sent, answered;  /* requests in the phase, and those answered in time */
   double median, p95, max;  /* seconds, over the answered ones (0 when none) */
+  char why[128];            /* why the phase's last unanswered request failed ("" when none) */
 } canary_stats;
 
 typedef struct canary canary;
@@ -46,6 +47,10 @@ canary *canary_start(const canary_target *t, double interval);
 void canary_set_phase(canary *c, enum canary_phase p);
 /* Samples so far of phase p (safe while the thread runs). */
 void canary_phase_stats(canary *c, enum canary_phase p, canary_stats *out);
+/* Waits until phase p holds at least n samples (answered or not), the
+ * thread stopped, or `timeout` seconds passed; true when the samples are
+ * there. */
+bool canary_wait_samples(canary *c, enum canary_phase p, unsigned n, double timeout);
 /* Stops the thread (waits for the request in flight) and frees. NULL is fine. */
 void canary_stop(canary *c);
 
