@@ -478,6 +478,14 @@ static int check_main(check_opts *op, out_buf *out) {
   int rc =
       open_target(op, out, hostbuf, sizeof hostbuf, target_text, sizeof target_text, &listen_fd);
   if (rc != EXIT_OK) return rc;
+  if (op->t.tls) {
+    char err[256];
+    op->t.tls_client = tls_client_new(false, err, sizeof err);
+    if (!op->t.tls_client) {
+      fprintf(stderr, "h2scope check: TLS: %s\n", err);
+      return EXIT_INPUT;
+    }
+  }
   sarif_writer *sw = NULL;
   if (op->sarif) {
     sw = sarif_open(op->sarif, "h2scope check");
@@ -560,6 +568,7 @@ int cmd_check(int argc, char **argv) {
       if (rc == EXIT_OK) rc = check_main(op, out);
     }
     check_set_free(&op->set);
+    tls_client_free(op->t.tls_client);
   }
   free(out);
   free(op);

@@ -72,13 +72,19 @@ static void ssl_error(char *err, size_t cap, const char *what) {
   snprintf(err, cap, "%s%s%s", what, e ? ": " : "", buf);
 }
 
-tls_conn *tls_client_connect(int fd, const char *host, bool verify, char *err, size_t errcap) {
+struct tls_client {
+  SSL_CTX *ctx;
+  bool verify;
+};
+
+/* A client context: TLS 1.2 or later (§9.2), ALPN "h2", the system's CAs
+ * when verifying. */
+static SSL_CTX *client_ctx(bool verify, char *err, size_t errcap) {
   SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
   if (!ctx) {
     ssl_error(err, errcap, "SSL_CTX_new");
     return NULL;
   }
-  /* §9.2: TLS 1.2 or later */
   SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
   SSL_CTX_set_alpn_protos(ctx, alpn_h2, sizeof alpn_h2);
   keylog_enable(ctx);
@@ -86,19 +92,27 @@ tls_conn *tls_client_connect(int fd, const char *host, bool verify, char *err, s
     SSL_CTX_set_default_verify_paths(ctx);
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
   }
+  return ctx;
+}
+
+/* The handshake of a new connection on ctx; own_ctx: the connection frees
+ * ctx with itself. */
+static tls_conn *client_open(SSL_CTX *ctx, bool own_ctx, int fd, const char *host, bool verify,
+                             char *err, size_t errcap) {
   tls_conn *c = calloc(1, sizeof *c);
   SSL *ssl = c ? SSL_new(ctx) : NULL;
   if (!ssl) {
     ssl_error(err, errcap, "SSL_new");
     free(c);
-    SSL_CTX_free(ctx);
+    if (own_ctx) SSL_CTX_free(ctx);
     return NULL;
   }
-  c->own_ctx = ctx;
+  c->own_ctx = own_ctx ? ctx : NULL;
   c->ssl = ssl;
   SSL_set_fd(ssl, fd);
   SSL_set_tlsext_host_name(ssl, host);
   if (verify) SSL_set1_host(ssl, host);
+  ERR_clear_error();
   if (SSL_connect(ssl) != 1) {
     ssl_error(err, errcap, "TLS handshake failed");
     tls_conn_free(c);
@@ -111,6 +125,36 @@ tls_conn *tls_client_connect(int fd, const char *host, bool verify, char *err, s
     return NULL;
   }
   return c;
+}
+
+tls_conn *tls_client_connect(int fd, const char *host, bool verify, char *err, size_t errcap) {
+  SSL_CTX *ctx = client_ctx(verify, err, errcap);
+  return ctx ? client_open(ctx, true, fd, host, verify, err, errcap) : NULL;
+}
+
+tls_client *tls_client_new(bool verify, char *err, size_t errcap) {
+  tls_client *cl = calloc(1, sizeof *cl);
+  if (!cl) {
+    snprintf(err, errcap, "out of memory");
+    return NULL;
+  }
+  cl->ctx = client_ctx(verify, err, errcap);
+  if (!cl->ctx) {
+    free(cl);
+    return NULL;
+  }
+  cl->verify = verify;
+  return cl;
+}
+
+tls_conn *tls_client_open(tls_client *cl, int fd, const char *host, char *err, size_t errcap) {
+  return client_open(cl->ctx, false, fd, host, cl->verify, err, errcap);
+}
+
+void tls_client_free(tls_client *cl) {
+  if (!cl) return;
+  SSL_CTX_free(cl->ctx);
+  free(cl);
 }
 
 static int select_h2(SSL *ssl, const unsigned char **out, unsigned char *outlen,
