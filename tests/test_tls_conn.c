@@ -3,7 +3,8 @@
  * connection's "would block" stays TLS_AGAIN whatever another connection
  * left on the thread's OpenSSL error queue (h2spec against `serve --tls`
  * lost one connection in ~20 to the error of another one's failed
- * SSL_shutdown), and freeing a connection leaves the queue empty. */
+ * SSL_shutdown), and freeing a connection leaves the queue empty; a
+ * tls_client (check --tls) resumes sessions with the tickets it was sent. */
 #include <check.h>
 
 #include "run_suite.h"
@@ -23,11 +24,13 @@
 
 #include "tls_conn.h"
 
-static char dir[] = "/tmp/h2scope-tls-XXXXXX";
+#define DIR_TEMPLATE "/tmp/h2scope-tls-XXXXXX"
+static char dir[sizeof DIR_TEMPLATE];
 static char cert_path[64], key_path[64];
 
 /* A self-signed P-256 certificate and its key, written to a fresh directory. */
 static void write_cert(void) {
+  memcpy(dir, DIR_TEMPLATE, sizeof dir);
   ck_assert_ptr_nonnull(mkdtemp(dir));
   snprintf(cert_path, sizeof cert_path, "%s/cert.pem", dir);
   snprintf(key_path, sizeof key_path, "%s/key.pem", dir);
@@ -98,14 +101,26 @@ END_TEST
 
 struct client_arg {
   int fd;
+  tls_client *cl; /* NULL: tls_client_connect, a context of its own */
   tls_conn *conn;
   char err[256];
+  char pong[5]; /* with cl: what the server wrote after the handshake */
 };
 
+/* The client: connects, writes "ping"; with a tls_client, reads the
+ * server's "pong" too (and with it the session tickets sent after the
+ * handshake). */
 static void *client_thread(void *p) {
   struct client_arg *a = p;
-  a->conn = tls_client_connect(a->fd, "localhost", false, a->err, sizeof a->err);
-  if (a->conn) (void)!tls_conn_write(a->conn, (const uint8_t *)"ping", 4);
+  a->conn = a->cl ? tls_client_open(a->cl, a->fd, "localhost", a->err, sizeof a->err)
+                  : tls_client_connect(a->fd, "localhost", false, a->err, sizeof a->err);
+  if (!a->conn) return NULL;
+  (void)!tls_conn_write(a->conn, (const uint8_t *)"ping", 4);
+  for (size_t got = 0; a->cl && got < 4;) {
+    ssize_t n = tls_conn_read(a->conn, (uint8_t *)a->pong + got, 4 - got);
+    if (n <= 0) break;
+    got += (size_t)n;
+  }
   return NULL;
 }
 
@@ -117,11 +132,11 @@ struct established {
   struct client_arg client;
 };
 
-static void establish(tls_server *srv, struct established *e) {
+static void establish(tls_server *srv, tls_client *cl, struct established *e) {
   pair(e->sv);
   e->server = tls_server_accept(srv, e->sv[0]);
   ck_assert_ptr_nonnull(e->server);
-  e->client = (struct client_arg){.fd = e->sv[1]};
+  e->client = (struct client_arg){.fd = e->sv[1], .cl = cl};
   pthread_t t;
   ck_assert_int_eq(pthread_create(&t, NULL, client_thread, &e->client), 0);
   int r;
@@ -130,6 +145,7 @@ static void establish(tls_server *srv, struct established *e) {
     ck_assert_int_ge(poll(&pfd, 1, 10000), 1);
   }
   ck_assert_int_eq(r, 1);
+  if (cl) ck_assert_int_eq(tls_conn_write(e->server, (const uint8_t *)"pong", 4), 4);
   ck_assert_int_eq(pthread_join(t, NULL), 0);
   ck_assert_msg(e->client.conn != NULL, "%s", e->client.err);
   char proto[8];
@@ -171,7 +187,7 @@ static void close_established(struct established *e) {
 START_TEST(established_read_ignores_stale_errors) {
   tls_server *srv = new_server();
   struct established e;
-  establish(srv, &e);
+  establish(srv, NULL, &e);
   read_ping(&e, true);
   close_established(&e);
   tls_server_free(srv);
@@ -183,10 +199,33 @@ END_TEST
 START_TEST(established_survives_another_failed_shutdown) {
   tls_server *srv = new_server();
   struct established e;
-  establish(srv, &e);
+  establish(srv, NULL, &e);
   free_one_in_handshake(srv);
   read_ping(&e, false);
   close_established(&e);
+  tls_server_free(srv);
+}
+END_TEST
+
+/* A tls_client keeps the tickets of its connections and resumes a session
+ * with the next one: the first handshake is full, the second resumed; each
+ * ticket is used once, so a third connection still resumes (with a ticket
+ * of the second). */
+START_TEST(client_resumes_with_tickets) {
+  tls_server *srv = new_server();
+  char err[256];
+  tls_client *cl = tls_client_new(false, err, sizeof err);
+  ck_assert_msg(cl != NULL, "%s", err);
+  for (int i = 0; i < 3; i++) {
+    struct established e;
+    establish(srv, cl, &e);
+    ck_assert_str_eq(e.client.pong, "pong");
+    ck_assert_int_eq(tls_conn_resumed(e.client.conn), i > 0);
+    ck_assert_int_eq(tls_conn_resumed(e.server), i > 0);
+    read_ping(&e, false);
+    close_established(&e);
+  }
+  tls_client_free(cl);
   tls_server_free(srv);
 }
 END_TEST
@@ -199,6 +238,10 @@ static Suite *suite(void) {
   tcase_add_test(t, established_read_ignores_stale_errors);
   tcase_add_test(t, established_survives_another_failed_shutdown);
   suite_add_tcase(s, t);
+  TCase *r = tcase_create("resumption");
+  tcase_add_unchecked_fixture(r, write_cert, remove_cert);
+  tcase_add_test(r, client_resumes_with_tickets);
+  suite_add_tcase(s, r);
   return s;
 }
 

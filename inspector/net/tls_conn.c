@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,9 +73,16 @@ static void ssl_error(char *err, size_t cap, const char *what) {
   snprintf(err, cap, "%s%s%s", what, e ? ": " : "", buf);
 }
 
+/* Resumption tickets kept per tls_client: check opens up to -j connections
+ * at once, each of which leaves the server's tickets (OpenSSL sends two). */
+#define TLS_CLIENT_TICKETS 16
+
 struct tls_client {
   SSL_CTX *ctx;
   bool verify;
+  pthread_mutex_t mu; /* the tickets: connections open on several threads */
+  SSL_SESSION *tickets[TLS_CLIENT_TICKETS];
+  size_t ntickets;
 };
 
 /* A client context: TLS 1.2 or later (§9.2), ALPN "h2", the system's CAs
@@ -95,12 +103,15 @@ static SSL_CTX *client_ctx(bool verify, char *err, size_t errcap) {
   return ctx;
 }
 
-/* The handshake of a new connection on ctx; own_ctx: the connection frees
- * ctx with itself. */
-static tls_conn *client_open(SSL_CTX *ctx, bool own_ctx, int fd, const char *host, bool verify,
-                             char *err, size_t errcap) {
+/* The handshake of a new connection on ctx, resuming ticket when there is
+ * one (the connection takes its own reference: ticket is freed here); own_ctx:
+ * the connection frees ctx with itself. */
+static tls_conn *client_open(SSL_CTX *ctx, bool own_ctx, SSL_SESSION *ticket, int fd,
+                             const char *host, bool verify, char *err, size_t errcap) {
   tls_conn *c = calloc(1, sizeof *c);
   SSL *ssl = c ? SSL_new(ctx) : NULL;
+  if (ssl && ticket) SSL_set_session(ssl, ticket);
+  SSL_SESSION_free(ticket);
   if (!ssl) {
     ssl_error(err, errcap, "SSL_new");
     free(c);
@@ -129,32 +140,71 @@ static tls_conn *client_open(SSL_CTX *ctx, bool own_ctx, int fd, const char *hos
 
 tls_conn *tls_client_connect(int fd, const char *host, bool verify, char *err, size_t errcap) {
   SSL_CTX *ctx = client_ctx(verify, err, errcap);
-  return ctx ? client_open(ctx, true, fd, host, verify, err, errcap) : NULL;
+  return ctx ? client_open(ctx, true, NULL, fd, host, verify, err, errcap) : NULL;
+}
+
+/* A new session (a TLS 1.3 ticket, a TLS 1.2 session) of one of cl's
+ * connections: kept for the next connection, the oldest dropped when the
+ * pool is full. Returning 1 keeps OpenSSL's reference. */
+static int keep_ticket(SSL *ssl, SSL_SESSION *sess) {
+  tls_client *cl = SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl));
+  if (!cl || !SSL_SESSION_is_resumable(sess)) return 0;
+  pthread_mutex_lock(&cl->mu);
+  if (cl->ntickets == TLS_CLIENT_TICKETS) {
+    SSL_SESSION_free(cl->tickets[0]);
+    memmove(cl->tickets, cl->tickets + 1, (TLS_CLIENT_TICKETS - 1) * sizeof cl->tickets[0]);
+    cl->ntickets--;
+  }
+  cl->tickets[cl->ntickets++] = sess;
+  pthread_mutex_unlock(&cl->mu);
+  return 1;
+}
+
+/* The newest kept ticket, taken out of the pool: each is used once (RFC
+ * 8446 §C.4: a ticket reused on several connections links them). NULL when
+ * there is none: a full handshake. */
+static SSL_SESSION *take_ticket(tls_client *cl) {
+  pthread_mutex_lock(&cl->mu);
+  SSL_SESSION *sess = cl->ntickets ? cl->tickets[--cl->ntickets] : NULL;
+  pthread_mutex_unlock(&cl->mu);
+  return sess;
 }
 
 tls_client *tls_client_new(bool verify, char *err, size_t errcap) {
   tls_client *cl = calloc(1, sizeof *cl);
-  if (!cl) {
+  if (!cl || pthread_mutex_init(&cl->mu, NULL) != 0) {
     snprintf(err, errcap, "out of memory");
+    free(cl);
     return NULL;
   }
   cl->ctx = client_ctx(verify, err, errcap);
   if (!cl->ctx) {
+    pthread_mutex_destroy(&cl->mu);
     free(cl);
     return NULL;
   }
   cl->verify = verify;
+  SSL_CTX_set_app_data(cl->ctx, cl);
+  SSL_CTX_set_session_cache_mode(cl->ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+  SSL_CTX_sess_set_new_cb(cl->ctx, keep_ticket);
   return cl;
 }
 
 tls_conn *tls_client_open(tls_client *cl, int fd, const char *host, char *err, size_t errcap) {
-  return client_open(cl->ctx, false, fd, host, cl->verify, err, errcap);
+  return client_open(cl->ctx, false, take_ticket(cl), fd, host, cl->verify, err, errcap);
 }
 
 void tls_client_free(tls_client *cl) {
   if (!cl) return;
   SSL_CTX_free(cl->ctx);
+  while (cl->ntickets)
+    SSL_SESSION_free(cl->tickets[--cl->ntickets]);
+  pthread_mutex_destroy(&cl->mu);
   free(cl);
+}
+
+bool tls_conn_resumed(const tls_conn *c) {
+  return SSL_session_reused(c->ssl) == 1;
 }
 
 static int select_h2(SSL *ssl, const unsigned char **out, unsigned char *outlen,

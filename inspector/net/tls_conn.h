@@ -23,14 +23,18 @@ typedef struct tls_client tls_client;
  * certificate (-k). Fails unless the server selected ALPN "h2". */
 tls_conn *tls_client_connect(int fd, const char *host, bool verify, char *err, size_t errcap);
 
-/* A client context for many connections: creating one (OpenSSL's
- * SSL_CTX_new) costs ~3 ms, more than a handshake on loopback, so a run of
- * many connections (check) makes one and opens every connection on it. It
- * may be shared between threads. */
+/* A client context for many connections to one server: creating one
+ * (OpenSSL's SSL_CTX_new) costs ~3 ms, more than a handshake on loopback, so
+ * a run of many connections (check) makes one and opens every connection on
+ * it. It keeps the session tickets the server sends and resumes a session
+ * with each (once), which spares both sides the certificate and its
+ * signature. It may be shared between threads. */
 tls_client *tls_client_new(bool verify, char *err, size_t errcap);
 /* As tls_client_connect, on cl's context. */
 tls_conn *tls_client_open(tls_client *cl, int fd, const char *host, char *err, size_t errcap);
 void tls_client_free(tls_client *cl);
+/* Whether the handshake resumed a session. */
+bool tls_conn_resumed(const tls_conn *c);
 
 tls_server *tls_server_new(const char *cert_file, const char *key_file, char *err, size_t errcap);
 void tls_server_free(tls_server *srv);
