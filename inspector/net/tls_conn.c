@@ -19,6 +19,7 @@ struct tls_conn {
   SSL_CTX *own_ctx; /* client connections own their context */
   SSL *ssl;
   bool want_write;
+  bool notified; /* close_notify sent */
 };
 
 struct tls_server {
@@ -316,17 +317,21 @@ const char *tls_conn_alpn(const tls_conn *c, char *buf, size_t cap) {
   return buf;
 }
 
+void tls_conn_close_notify(tls_conn *c) {
+  /* only after a finished handshake (before it OpenSSL refuses: "shutdown
+   * while in init"); a peer already gone makes it fail too. Either failure
+   * is expected and leaves nothing on the queue. */
+  if (c->notified || !SSL_is_init_finished(c->ssl)) return;
+  c->notified = true;
+  ERR_clear_error();
+  SSL_shutdown(c->ssl);
+  ERR_clear_error();
+}
+
 void tls_conn_free(tls_conn *c) {
   if (!c) return;
   if (c->ssl) {
-    /* close_notify only after a finished handshake (before it OpenSSL
-     * refuses: "shutdown while in init"); a peer already gone makes it fail
-     * too. Either failure is expected and leaves nothing on the queue. */
-    if (SSL_is_init_finished(c->ssl)) {
-      ERR_clear_error();
-      SSL_shutdown(c->ssl);
-    }
-    ERR_clear_error();
+    tls_conn_close_notify(c);
     SSL_free(c->ssl);
   }
   SSL_CTX_free(c->own_ctx);

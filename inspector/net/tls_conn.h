@@ -50,6 +50,9 @@ ssize_t tls_conn_write(void *conn, const uint8_t *buf, size_t len);
 bool tls_conn_want_write(const tls_conn *c);
 /* The ALPN protocol the handshake selected ("" when none). */
 const char *tls_conn_alpn(const tls_conn *c, char *buf, size_t cap);
+/* Sends close_notify (once, after a finished handshake; best effort on a
+ * non-blocking socket): our side of the TLS connection is over. */
+void tls_conn_close_notify(tls_conn *c);
 void tls_conn_free(tls_conn *c);
 
 #endif
