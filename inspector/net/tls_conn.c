@@ -1,7 +1,9 @@
 /* tls_conn.c — OpenSSL client and server connections with ALPN "h2"
  * (RFC 9113 §3.2; RFC 7301), used by `get https://...`, `check --tls`,
- * `replay --tls` and `serve --tls`; every context they create writes the
- * TLS secrets to $SSLKEYLOGFILE when it is set. */
+ * `replay --tls` and `serve --tls`, and the client context of many
+ * connections to one server that resumes sessions with their tickets
+ * (`check --tls`); every context they create writes the TLS secrets to
+ * $SSLKEYLOGFILE when it is set. */
 #include "tls_conn.h"
 
 #include <errno.h>

@@ -1,5 +1,6 @@
-/* tls_conn.h — TLS for `get` and `serve` through OpenSSL: a client that
- * connects with SNI and ALPN "h2" (RFC 9113 §3.2), a server context that
+/* tls_conn.h — TLS for `get`, `check`, `replay` and `serve` through
+ * OpenSSL: a client that connects with SNI and ALPN "h2" (RFC 9113 §3.2), a
+ * client context shared by many connections, a server context that
  * selects "h2", and read/write functions shaped like h2_transport's so the
  * session wrappers can run over TLS. Works with blocking and non-blocking
  * sockets (TLS_AGAIN tells a poll loop to wait). With SSLKEYLOGFILE set,
