@@ -104,8 +104,8 @@ for p in "${peers[@]}"; do
     read -r n[h2spec] ok[h2spec] < <(counts h2spec)
     walls[check]+="$wj " walls[check1]+="$w1 " walls[h2spec]+="$ws "
     # per case, this round: check / h2spec
-    ratio_j+=("$(awk -v a="$wj" -v na="${n[check]}" -v b="$ws" -v nb="${n[h2spec]}" 'BEGIN { printf "%.3f", (a / na) / (b / nb) }')")
-    ratio_1+=("$(awk -v a="$w1" -v na="${n[check1]}" -v b="$ws" -v nb="${n[h2spec]}" 'BEGIN { printf "%.3f", (a / na) / (b / nb) }')")
+    ratio_j+=("$(awk -v a="$wj" -v na="${n[check]}" -v b="$ws" -v nb="${n[h2spec]}" 'BEGIN { if (na && nb) printf "%.3f", (a / na) / (b / nb); else printf "nan" }')")
+    ratio_1+=("$(awk -v a="$w1" -v na="${n[check1]}" -v b="$ws" -v nb="${n[h2spec]}" 'BEGIN { if (na && nb) printf "%.3f", (a / na) / (b / nb); else printf "nan" }')")
   done
   for t in check check1 h2spec; do
     w=$(tr ' ' '\n' <<<"${walls[$t]}" | grep . | median)
@@ -115,7 +115,9 @@ for p in "${peers[@]}"; do
     h2spec) name="h2spec" rat="" ;;
     esac
     awk -v p="$p" -v t="$name" -v n="${n[$t]}" -v ok="${ok[$t]}" -v w="$w" -v r="$rat" 'BEGIN {
-      printf "%-12s %-12s %6d %7d %10.4f %14.3f %16s\n", p, t, n, ok, w / 1e6, w / 1e3 / n, r == "" ? "" : r "x" }'
+      # n 0: the tool printed no summary (the peer was not reached)
+      printf "%-12s %-12s %6d %7d %10.4f %14s %16s\n", p, t, n, ok, w / 1e6,
+             n ? sprintf("%.3f", w / 1e3 / n) : "-", r == "" ? "" : r "x" }'
   done
   if [ -s "$work/h2spec_failed" ]; then
     echo "  h2spec failed in some round:"
