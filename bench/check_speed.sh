@@ -3,8 +3,8 @@
 # against `h2scope serve` and against nghttpd, in one run: wall time of the
 # suite and per case, one case at a time (-j 1) and with the default -j, the
 # median of RUNS runs each (the numbers of bench/README.md, section "check
-# speed"). h2spec runs too when it is on PATH (it is not packaged in Debian:
-# the README compares with numbers measured elsewhere).
+# speed"). h2spec runs too when it is on PATH; the comparison with h2spec,
+# round by round, h2c and TLS, is bench/check_vs_h2spec.sh.
 # usage: bench/check_speed.sh [H2SCOPE_BINARY] [RUNS]
 set -euo pipefail
 H=${1:-build/release/h2scope}

@@ -1,10 +1,11 @@
 /* test_serve.c — `serve`'s socket-free pieces: sniffing an h2c client's
  * first bytes (preface, HTTP/1.1, invalid preface: RFC 9113 §3.4), the
  * Upgrade request (RFC 7540 §3.2), the timeouts and eviction order against
- * slowloris, fitting --max-conns into the open-file limit, and mapping
- * :path to files under --dir (dotfiles, dot-segments, symbolic links,
- * FIFOs, directories and index.html, long paths), and the small-file
- * cache (keyed on the file, not its path; bounded by bytes). */
+ * slowloris (closing connections first), fitting --max-conns into the
+ * open-file limit, and mapping :path to files under --dir (dotfiles,
+ * dot-segments, symbolic links, FIFOs, directories and index.html, long
+ * paths), and the small-file cache (keyed on the file, not its path;
+ * bounded by bytes). */
 #include <check.h>
 
 #include "run_suite.h"
@@ -102,6 +103,10 @@ START_TEST(timeouts_per_phase) {
   l.preface_timeout_ms = 100000; /* the idle timeout still applies before the preface */
   t.phase = SERVE_PHASE_PREFACE;
   ck_assert_uint_eq(serve_expiry(&l, &t), 63900);
+  /* closing: SERVE_LINGER_MS from the start of the phase, bytes read do not
+   * extend it */
+  t.phase = SERVE_PHASE_LINGER;
+  ck_assert_uint_eq(serve_expiry(&l, &t), 1000 + SERVE_LINGER_MS);
 }
 END_TEST
 
@@ -111,6 +116,11 @@ START_TEST(eviction_order) {
   serve_timing idle_old = {.phase = SERVE_PHASE_H2, .last_active_ms = 10};
   serve_timing idle_new = {.phase = SERVE_PHASE_H2, .last_active_ms = 800};
   serve_timing busy_old = {.phase = SERVE_PHASE_H2, .busy = true, .last_active_ms = 1};
+  serve_timing closing = {.phase = SERVE_PHASE_LINGER, .last_active_ms = 1000};
+  /* a closing connection makes room first, however recently it was active */
+  ck_assert(serve_evict_before(&closing, &tls_new));
+  ck_assert(serve_evict_before(&closing, &idle_old));
+  ck_assert(!serve_evict_before(&tls_new, &closing));
   ck_assert(serve_evict_before(&half_open, &idle_old));
   ck_assert(serve_evict_before(&tls_new, &half_open));
   ck_assert(!serve_evict_before(&half_open, &tls_new));

@@ -569,7 +569,8 @@ void check_run_case(const check_target *t, const check_case *cs, check_result *r
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     struct timeval tv = {.tv_sec = (long)t->timeout, .tv_usec = 0};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    c.tls = tls_client_connect(fd, t->host, false, err, sizeof err);
+    c.tls = t->tls_client ? tls_client_open(t->tls_client, fd, t->host, err, sizeof err)
+                          : tls_client_connect(fd, t->host, false, err, sizeof err);
     if (!c.tls) {
       r->verdict = CHECK_SKIP;
       r->connect_failed = true;

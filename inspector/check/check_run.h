@@ -26,11 +26,13 @@
 typedef struct check_target {
   const char *host;
   const char *port;
-  bool tls;         /* TLS with ALPN h2, certificate not verified */
-  const char *path; /* request path of req/post (default "/") */
-  double timeout;   /* seconds per case */
-  out_buf *verbose; /* -v: frames exchanged (NULL: quiet) */
-  print_options po; /* how -v prints them */
+  bool tls;               /* TLS with ALPN h2, certificate not verified */
+  tls_client *tls_client; /* the context every TLS connection of the run is
+                           * opened on (NULL: one context per connection) */
+  const char *path;       /* request path of req/post (default "/") */
+  double timeout;         /* seconds per case */
+  out_buf *verbose;       /* -v: frames exchanged (NULL: quiet) */
+  print_options po;       /* how -v prints them */
 } check_target;
 
 typedef struct check_result {

@@ -45,7 +45,8 @@ static const char usage[] =
     "                        ones (repeatable)\n"
     "  --print-cases         print the selected cases in the case language (every\n"
     "                        group when no selector is given), run nothing\n"
-    "  --tls                 TLS with ALPN h2 (the certificate is not verified)\n"
+    "  --tls                 TLS with ALPN h2 (the certificate is not verified;\n"
+    "                        later connections resume a session with its tickets)\n"
     "  --path P              request path of the cases' requests (default /)\n"
     "  --timeout DURATION    per case (default 2s; up to 10m)\n"
     "  -j, --jobs N          run N cases at a time, each on its own connection\n"
@@ -580,6 +581,14 @@ static int check_main(check_opts *op, out_buf *out) {
 
 /* The cases run and reported once the target is there. */
 static int run_and_report(check_opts *op, out_buf *out, int listen_fd, const char *target_text) {
+  if (op->t.tls) {
+    char err[256];
+    op->t.tls_client = tls_client_new(false, err, sizeof err);
+    if (!op->t.tls_client) {
+      fprintf(stderr, "h2scope check: TLS: %s\n", err);
+      return EXIT_INPUT;
+    }
+  }
   sarif_writer *sw = NULL;
   if (op->sarif) {
     sw = sarif_open(op->sarif, "h2scope check");
@@ -662,6 +671,7 @@ int cmd_check(int argc, char **argv) {
       if (rc == EXIT_OK) rc = check_main(op, out);
     }
     check_set_free(&op->set);
+    tls_client_free(op->t.tls_client);
   }
   free(out);
   free(op);

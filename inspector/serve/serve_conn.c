@@ -112,7 +112,7 @@ void serve_conn_flush(serve_ctx *sv, serve_conn *c) {
       return;
     }
     if (w <= 0) {
-      c->closed = true;
+      c->closed = c->eof = true;
       return;
     }
     c->t.last_active_ms = sv->now_ms;
@@ -211,7 +211,45 @@ static void sniff(serve_ctx *sv, serve_conn *c, const uint8_t *p, size_t n) {
   c->head_len = 0;
 }
 
+bool serve_conn_linger(serve_ctx *sv, serve_conn *c) {
+  if (c->eof || (c->t.phase != SERVE_PHASE_PREFACE && c->t.phase != SERVE_PHASE_H2)) return false;
+  if (c->tls) tls_conn_close_notify(c->tls);
+  if (shutdown(c->fd, SHUT_WR) != 0) return false;
+  /* what a closing connection no longer needs */
+  while (c->nbodies)
+    serve_body_release(sv, c, 0);
+  h2_session_free(c->s);
+  c->s = NULL;
+  free(c->head);
+  c->head = NULL;
+  free(c->out);
+  c->out = NULL;
+  c->head_len = c->out_off = c->out_len = 0;
+  c->want_write = c->t.busy = c->closed = false;
+  c->t.phase = SERVE_PHASE_LINGER;
+  c->t.phase_start_ms = sv->now_ms;
+  return true;
+}
+
+/* Closing: the client's bytes (TLS records too) are read and dropped. */
+static void linger_read(serve_conn *c) {
+  uint8_t buf[32 * 1024];
+  for (int rounds = 0; rounds < 16; rounds++) {
+    ssize_t n = read(c->fd, buf, sizeof buf);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
+    c->linger_bytes += n > 0 ? (size_t)n : 0;
+    if (n <= 0 || c->linger_bytes > SERVE_LINGER_MAX_BYTES) {
+      c->closed = true;
+      return;
+    }
+  }
+}
+
 void serve_conn_readable(serve_ctx *sv, serve_conn *c) {
+  if (c->t.phase == SERVE_PHASE_LINGER) {
+    linger_read(c);
+    return;
+  }
   if (c->t.phase == SERVE_PHASE_HANDSHAKE) {
     int r = tls_conn_handshake(c->tls);
     if (r < 0) c->closed = true;
@@ -234,7 +272,7 @@ void serve_conn_readable(serve_ctx *sv, serve_conn *c) {
     ssize_t n = conn_read(c, buf, sizeof buf);
     if (n == TLS_AGAIN) break;
     if (n <= 0) {
-      c->closed = true;
+      c->closed = c->eof = true;
       return;
     }
     c->t.last_active_ms = sv->now_ms;

@@ -63,6 +63,8 @@ typedef struct serve_conn {
   size_t nbodies, cap_bodies;
   bool want_write;
   bool closed;
+  bool eof;            /* the client closed, or the socket failed: nothing to linger for */
+  size_t linger_bytes; /* read and dropped while closing */
   /* Upgrade: the response to the HTTP/1.1 request (stream 1) waits for the
    * client's preface, so a client that buffers what follows the 101 (curl
    * keeps 32 KiB) is not flooded with DATA before it speaks HTTP/2. */
@@ -82,6 +84,14 @@ void serve_conn_readable(serve_ctx *sv, serve_conn *c);
 void serve_conn_flush(serve_ctx *sv, serve_conn *c);
 /* Ends the connection: GOAWAY(NO_ERROR, reason) when it speaks HTTP/2. */
 void serve_conn_shut(serve_ctx *sv, serve_conn *c, const char *reason);
+/* A connection that has just been closed, when the client may still be
+ * sending: our side is shut (TLS close_notify, then FIN) and true returned,
+ * the caller keeps it; what the client still sends is read and dropped until
+ * it closes, SERVE_LINGER_MS pass or SERVE_LINGER_MAX_BYTES were read. A
+ * socket closed with unread bytes makes the kernel answer with a reset
+ * instead of FIN, and a reset can destroy the GOAWAY and the responses just
+ * written before the client reads them. False: free it now. */
+bool serve_conn_linger(serve_ctx *sv, serve_conn *c);
 /* Frees the output buffer of a connection quiet for SERVE_OUT_KEEP_MS. */
 void serve_conn_trim(serve_ctx *sv, serve_conn *c);
 /* Whether poll should wait for POLLOUT. */

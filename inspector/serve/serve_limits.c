@@ -22,12 +22,15 @@ uint64_t serve_expiry(const serve_limits *l, const serve_timing *t) {
     phase = t->phase_start_ms + l->handshake_timeout_ms;
   else if (t->phase == SERVE_PHASE_PREFACE)
     phase = t->phase_start_ms + l->preface_timeout_ms;
+  else if (t->phase == SERVE_PHASE_LINGER)
+    phase = t->phase_start_ms + SERVE_LINGER_MS;
   return idle < phase ? idle : phase;
 }
 
 static int evict_class(const serve_timing *t) {
-  if (t->phase != SERVE_PHASE_H2) return 0;
-  return t->busy ? 2 : 1;
+  if (t->phase == SERVE_PHASE_LINGER) return 0;
+  if (t->phase != SERVE_PHASE_H2) return 1;
+  return t->busy ? 3 : 2;
 }
 
 bool serve_evict_before(const serve_timing *a, const serve_timing *b) {

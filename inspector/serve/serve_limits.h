@@ -36,7 +36,15 @@ enum serve_phase {
   SERVE_PHASE_HANDSHAKE = 0, /* TLS handshake */
   SERVE_PHASE_PREFACE,       /* waiting for the preface (or an HTTP/1.1 Upgrade request) */
   SERVE_PHASE_H2,            /* the client's SETTINGS arrived */
+  SERVE_PHASE_LINGER,        /* closing: our side is shut, what the client still sends is
+                                read and dropped until it closes (serve_conn_linger) */
 };
+
+/* How long a closing connection waits for the client to close its side
+ * (from the start of the phase, never extended), and how much it reads
+ * meanwhile before it gives up. */
+#define SERVE_LINGER_MS 2000u
+#define SERVE_LINGER_MAX_BYTES (4u << 20)
 
 /* What the policy needs to know of one connection. */
 typedef struct serve_timing {
@@ -51,9 +59,9 @@ typedef struct serve_timing {
 uint64_t serve_expiry(const serve_limits *l, const serve_timing *t);
 
 /* Whether a should be evicted before b when a new client needs a slot:
- * connections that never completed a handshake or preface first (they cost
- * the attacker nothing), then idle HTTP/2 connections, then busy ones; within
- * each, the one silent for longest. */
+ * closing connections first, then those that never completed a handshake or
+ * preface (they cost the attacker nothing), then idle HTTP/2 connections,
+ * then busy ones; within each, the one silent for longest. */
 bool serve_evict_before(const serve_timing *a, const serve_timing *b);
 
 /* The peer address a connection counts against (IPv4 as ::ffff:a.b.c.d). */

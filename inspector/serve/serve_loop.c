@@ -128,6 +128,7 @@ static void accept_clients(serve_ctx *sv, serve_table *tb, int lfd) {
 }
 
 static const char *expiry_reason(const serve_conn *c) {
+  if (c->t.phase == SERVE_PHASE_LINGER) return "linger timeout";
   if (c->t.phase == SERVE_PHASE_HANDSHAKE) return "tls handshake timeout";
   if (c->t.phase == SERVE_PHASE_PREFACE) return "preface timeout";
   return "idle timeout";
@@ -218,7 +219,7 @@ bool serve_run(serve_ctx *sv, int lfd, volatile sig_atomic_t *stopping) {
     }
     timeout = expire(sv, &tb);
     for (size_t i = 0; i < tb.n;)
-      if (tb.conns[i]->closed)
+      if (tb.conns[i]->closed && !serve_conn_linger(sv, tb.conns[i]))
         drop(sv, &tb, i);
       else
         i++;

@@ -21,6 +21,11 @@
                              connection: "goaway CODE DEBUG" or "none"
   fill PORT N BATCH PATH     N clients (BATCH at a time) that ask for PATH with
                              huge windows and read nothing, then close
+  pipelined PORT KIB [tls]   preface, SETTINGS, a PING on stream 1 (a
+                             connection error, RFC 9113 §6.7) and KIB KiB of
+                             PINGs after it, in one go (over TLS with "tls");
+                             then reads: "goaway CODE" per GOAWAY, and how the
+                             connection ended: "eof" or "reset" (or "open")
 """
 import os
 import select
@@ -232,7 +237,40 @@ def mode_fill(port, n, batch, path):
         done += len(socks)
 
 
+def mode_pipelined(port, kib, tls=""):
+    s = connect(int(port), timeout=10)
+    if tls:
+        import ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.check_hostname, ctx.verify_mode = False, ssl.CERT_NONE
+        ctx.set_alpn_protocols(["h2"])
+        s = ctx.wrap_socket(s)
+    ping = frame(6, 0, 0, b"\0" * 8)
+    data = PREFACE + frame(4, 0, 0) + frame(6, 0, 1, b"\0" * 8)
+    data += ping * (int(kib) * 1024 // len(ping))
+    try:
+        s.sendall(data)
+    except OSError:
+        pass  # the server closed while we were sending: what follows says how
+    fr, end = Frames(s), time.time() + 10
+    while True:
+        try:
+            f = fr.next(end)
+        except OSError as e:  # TLS: an ssl.SSLError instead of a clean end
+            print("error %s" % type(e).__name__)
+            return
+        if f is None:  # Frames.next: a timeout, or a reset before it
+            print("open" if time.time() >= end else "reset")
+            return
+        if f == "closed":
+            print("eof")
+            return
+        if f[0] == 7:
+            print("goaway %d" % int.from_bytes(f[3][4:8], "big"), flush=True)
+
+
 if __name__ == "__main__":
     modes = {"idle": mode_idle, "trickle": mode_trickle, "h2idle": mode_h2idle, "raw": mode_raw,
-             "truncate": mode_truncate, "madeyoureset": mode_madeyoureset, "fill": mode_fill}
+             "truncate": mode_truncate, "madeyoureset": mode_madeyoureset, "fill": mode_fill,
+             "pipelined": mode_pipelined}
     modes[sys.argv[1]](*sys.argv[2:])
