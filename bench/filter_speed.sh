@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # filter_speed.sh — what a display filter costs: `read -q --summary -Y EXPR`
 # against `read -q --summary` on the same capture, in the same run, paired
-# (A B A B ...) by farm-bench when it is installed (else interleaved
-# /usr/bin/time runs), median wall and CPU time and their ratio. On
+# (A B A B ...) as interleaved /usr/bin/time runs (and by hyperfine when it
+# is installed), median wall and CPU time and their ratio. On
 # many-conns.pcap and one-conn.pcap of bench/make-captures.sh (recorded
 # first if missing), with -j 1 (the filter's own cost) and the default -j.
 # The target (issue #18): 'status >= 500' within 1.5x of no filter.
@@ -51,12 +51,12 @@ while IFS= read -r expr; do
     done
   done
 done <<<"$filters"
-# farm-bench pairs the runs itself (A/B per pair): the headline number.
-if command -v farm-bench >/dev/null; then
+# hyperfine times both in one run too (its relative speed: the headline number).
+if command -v hyperfine >/dev/null; then
   for cap in many-conns one-conn; do
-    echo "farm-bench, $cap, 'status >= 500' (A) vs no filter (B):"
-    farm-bench -n "$runs" --timeout 300 --vs "$H read -q --summary $captures/$cap.pcap" -- \
-      "$H" read -q --summary "$captures/$cap.pcap" -Y 'status >= 500' 2>&1 | sed 's/^/    /'
+    echo "hyperfine, $cap, 'status >= 500' vs no filter:"
+    hyperfine --runs "$runs" --style basic "$H read -q --summary $captures/$cap.pcap -Y 'status >= 500'" \
+      "$H read -q --summary $captures/$cap.pcap" 2>&1 | sed 's/^/    /'
   done
 fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

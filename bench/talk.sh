@@ -5,7 +5,7 @@
 # and against tshark (`tshark -Y http2 -T fields` with the stream, path,
 # status and body length fields, its HTTP/2 dissector reassembling and
 # decompressing the bodies) on the same capture in the same run, with
-# farm-bench (A/B pairs, medians). The capture is recorded first if missing:
+# hyperfine (medians; relative speed of each pair). The capture is recorded first if missing:
 # h2load (accept-encoding: gzip) fetching text files from nginx with
 # `gzip on` over h2c on loopback: bench/captures/talk-gzip.pcap.
 # usage: bench/talk.sh [H2SCOPE_BINARY]   (default build/release/h2scope)
@@ -50,12 +50,13 @@ port=$(cat "$port_file")
 echo "capture: $cap, $(stat -c %s "$cap") bytes; $("$H" read "$cap" --exchanges --json -q |
   grep -c '"exchange"') exchanges"
 tshark_cmd="tshark -r $cap -d tcp.port==$port,http2 -Y http2 -T fields -e tcp.stream -e http2.streamid -e http2.headers.path -e http2.headers.status -e http2.body.reassembled.length"
-bench() { farm-bench -n "$runs" --timeout 1200 "$@" 2>&1 | grep -Ev '^\s*$' | sed 's/^/    /'; }
+# bench BASELINE COMMAND: both timed by hyperfine in one run, COMMAND first
+bench() { hyperfine --runs "$runs" --style basic "$2" "$1" 2>&1 | grep -Ev '^\s*$' | sed 's/^/    /'; }
 echo "== --exchanges --json vs read --json (frames)"
-bench --vs "$H read -j 1 --json $cap" -- "$H" read -j 1 --exchanges --json "$cap"
+bench "$H read -j 1 --json $cap" "$H read -j 1 --exchanges --json $cap"
 echo "== -q --export DIR vs read --json (frames)"
-bench --vs "$H read -j 1 --json $cap" -- sh -c "rm -rf $work/x && exec $H read -j 1 -q --export $work/x $cap"
+bench "$H read -j 1 --json $cap" "rm -rf $work/x && exec $H read -j 1 -q --export $work/x $cap"
 echo "== --exchanges --json vs tshark (fields, bodies reassembled and decompressed)"
-bench --vs "$tshark_cmd" -- "$H" read -j 1 --exchanges --json "$cap"
+bench "$tshark_cmd" "$H read -j 1 --exchanges --json $cap"
 echo "== -q --export DIR vs tshark"
-bench --vs "$tshark_cmd" -- sh -c "rm -rf $work/x && exec $H read -j 1 -q --export $work/x $cap"
+bench "$tshark_cmd" "rm -rf $work/x && exec $H read -j 1 -q --export $work/x $cap"
