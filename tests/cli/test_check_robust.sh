@@ -55,7 +55,7 @@ for c in cases:
     assert c["verdict"] == "mitigated", (c["id"], c["verdict"], c["reason"], c["measure"])
     m = c["measure"]
     assert m["target"] is not None and not m["target"]["died"], c
-    assert m["canary"]["before"]["answered"] == 5, c
+    assert m["canary"]["before"]["answered"] >= 5, c  # a sample in flight may join the baseline
     assert m["canary"]["during"]["sent"] >= 1 and m["canary"]["after"]["sent"] >= 3, c
     t = m["thresholds"]
     assert t == {"max_rss": 268435456, "max_cpu_s": 1.0, "slowdown": 5.0,
