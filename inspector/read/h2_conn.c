@@ -15,6 +15,9 @@
 #include "stall_events.h"
 
 #define HOLD_LIMIT (64 * 1024) /* bytes held per direction while deciding */
+/* The buffer's hard cap: HOLD_LIMIT and one delivery (at most a 256 KiB
+ * capture record's payload, or a TLS record) with room to spare. */
+#define HOLD_MAX (HOLD_LIMIT + 1024 * 1024)
 
 typedef struct dir_ctx {
   h2_conn *c;
@@ -272,24 +275,31 @@ static void sd_on_event(void *user, const char *ev, uint64_t offset, const char 
   event(x->c, x->dir, ev, offset + d->base, msg, NULL, NULL);
 }
 
-static void hold(conn_dir *d, const uint8_t *data, size_t len) {
-  if (d->len + len > d->cap) {
-    size_t cap = d->cap ? d->cap : 4096;
-    while (cap < d->len + len)
-      cap *= 2;
-    uint8_t *b = realloc(d->buf, cap);
-    if (!b) return; /* dropped; the caller reports held bytes it could not keep */
-    d->buf = b;
-    d->cap = cap;
-  }
-  memcpy(d->buf + d->len, data, len);
-  d->len += len;
+/* Appends a delivery to the bytes held while deciding. decide() settles a
+ * direction once it holds HOLD_LIMIT bytes, so the buffer holds less than
+ * that plus one delivery (a TCP segment's payload, a TLS record); what does
+ * not fit in HOLD_MAX (or in memory) is skipped, with what was held, and
+ * said. False then: there is nothing new to decide on. */
+static bool hold(h2_conn *c, int dir, const uint8_t *data, size_t len) {
+  conn_dir *d = &c->dir[dir];
+  if (h2_buf_put(&d->held, data, len)) return true;
+  char msg[200];
+  size_t n = d->held.len + len;
+  if (len > d->held.limit - d->held.len)
+    snprintf(msg, sizeof msg, "%zu bytes skipped while deciding: more than %d bytes to hold", n,
+             HOLD_MAX);
+  else
+    snprintf(msg, sizeof msg, "%zu bytes skipped while deciding: out of memory", n);
+  event(c, dir, "skipped", d->buf_offset, msg, NULL, NULL);
+  d->ignored += n;
+  d->buf_offset += n;
+  h2_buf_reset(&d->held);
+  return false;
 }
 
 /* Removes n bytes from the front of the held buffer. */
 static void consume(conn_dir *d, size_t n) {
-  memmove(d->buf, d->buf + n, d->len - n);
-  d->len -= n;
+  h2_buf_consume(&d->held, n);
   d->buf_offset += n;
 }
 
@@ -315,17 +325,17 @@ static void start_h2(h2_conn *c, int dir, uint8_t preface, bool state_unknown) {
   d->state = DIR_H2;
   d->base = d->buf_offset;
   c->is_h2 = true;
-  size_t n = d->len;
-  d->len = 0;
+  size_t n = d->held.len;
+  d->held.len = 0;
   d->buf_offset += n;
-  if (n) stream_decoder_feed(d->sd, d->buf, n);
+  if (n) stream_decoder_feed(d->sd, d->held.p, n);
 }
 
 static void ignore_dir(h2_conn *c, int dir) {
   conn_dir *d = &c->dir[dir];
-  d->ignored += d->len;
-  d->buf_offset += d->len;
-  d->len = 0;
+  d->ignored += d->held.len;
+  d->buf_offset += d->held.len;
+  d->held.len = 0;
   d->state = DIR_IGNORE;
   (void)c;
 }
@@ -414,9 +424,9 @@ static void on_http1(h2_conn *c, int dir, bool final) {
   conn_dir *d = &c->dir[dir];
   conn_alloc *a = (conn_alloc *)c;
   http1_head h;
-  int r = http1_parse_head(d->buf, d->len, &h);
+  int r = http1_parse_head(d->held.p, d->held.len, &h);
   if (r == 0) {
-    if (final || d->len >= HOLD_LIMIT) not_http2(c, dir, "an HTTP/1.x head that never ends");
+    if (final || d->held.len >= HOLD_LIMIT) not_http2(c, dir, "an HTTP/1.x head that never ends");
     return;
   }
   if (r < 0) {
@@ -427,12 +437,12 @@ static void on_http1(h2_conn *c, int dir, bool final) {
     if (h.upgrade_h2c || !strcmp(h.method, "CONNECT")) {
       if (h.upgrade_h2c) keep_upgrade(a, &h);
       c->upgrade = h.upgrade_h2c;
-      size_t body =
-          h.content_length < d->len - h.head_len ? (size_t)h.content_length : d->len - h.head_len;
+      size_t body = h.content_length < d->held.len - h.head_len ? (size_t)h.content_length
+                                                                : d->held.len - h.head_len;
       d->ignored += h.head_len + body;
       consume(d, h.head_len + body);
       d->state = DIR_AWAIT;
-      if (c->dir[1].state == DIR_START && c->dir[1].len) decide(c, 1, final);
+      if (c->dir[1].state == DIR_START && c->dir[1].held.len) decide(c, 1, final);
       return;
     }
     not_http2(c, dir, "HTTP/1.1 without Upgrade: h2c");
@@ -483,7 +493,7 @@ static void decide(h2_conn *c, int dir, bool final) {
   conn_dir *d = &c->dir[dir];
   size_t off = 0;
   if (d->state == DIR_AWAIT) {
-    if (d->len >= HOLD_LIMIT || final)
+    if (d->held.len >= HOLD_LIMIT || final)
       not_http2(c, dir, "HTTP/1.1 request never answered with an upgrade");
     return;
   }
@@ -494,9 +504,9 @@ static void decide(h2_conn *c, int dir, bool final) {
     start_h2(c, FLOW_DIR_C2S, STREAM_PREFACE_REQUIRE, false);
     return;
   }
-  bool full = final || d->len >= HOLD_LIMIT;
+  bool full = final || d->held.len >= HOLD_LIMIT;
   unsigned chain = c->opt.force_h2 ? 1 : (d->state == DIR_SYNC ? 2 : 3);
-  detect_result r = h2_detect(d->buf, d->len, full, chain, &off);
+  detect_result r = h2_detect(d->held.p, d->held.len, full, chain, &off);
   if (d->state == DIR_SYNC && r == DETECT_HTTP1)
     r = DETECT_NO; /* text after a gap is just bytes until a frame boundary */
   switch (r) {
@@ -527,9 +537,9 @@ static void decide(h2_conn *c, int dir, bool final) {
     /* FALLTHROUGH */
   case DETECT_NO:
     if (c->opt.force_h2 || d->state == DIR_SYNC || c->is_h2) {
-      if (d->len >= HOLD_LIMIT || final) {
+      if (d->held.len >= HOLD_LIMIT || final) {
         /* Keep the last 8 bytes: a frame header may straddle. */
-        size_t drop = final ? d->len : d->len - 8;
+        size_t drop = final ? d->held.len : d->held.len - 8;
         char msg[160];
         snprintf(msg, sizeof msg, "%zu bytes without a plausible frame boundary skipped", drop);
         event(c, dir, "skipped", d->buf_offset, msg, NULL, NULL);
@@ -579,6 +589,7 @@ h2_conn *h2_conn_new(capture_flow *f, const conn_options *opt, const read_sink *
   for (int i = 0; i < 2; i++) {
     a->ctx[i].c = c;
     a->ctx[i].dir = i;
+    h2_buf_init(&c->dir[i].held, HOLD_MAX);
   }
   return c;
 }
@@ -587,7 +598,7 @@ void h2_conn_free(h2_conn *c) {
   if (!c) return;
   for (int i = 0; i < 2; i++) {
     stream_decoder_free(c->dir[i].sd);
-    free(c->dir[i].buf);
+    h2_buf_free(&c->dir[i].held);
   }
   stream_states_free(&c->states);
   h2_observer_free(((conn_alloc *)c)->observer);
@@ -613,14 +624,13 @@ void h2_conn_bytes(h2_conn *c, int dir, uint64_t offset, const uint8_t *data, si
     d->ignored += len;
     return;
   default:
-    hold(d, data, len);
-    decide(c, dir, false);
+    if (hold(c, dir, data, len)) decide(c, dir, false);
   }
 }
 
 void h2_conn_alpn_h2(h2_conn *c, int client_dir) {
-  if (c->is_h2 || c->dir[0].state != DIR_START || c->dir[1].state != DIR_START || c->dir[0].len ||
-      c->dir[1].len)
+  if (c->is_h2 || c->dir[0].state != DIR_START || c->dir[1].state != DIR_START ||
+      c->dir[0].held.len || c->dir[1].held.len)
     return;
   if (client_dir != FLOW_DIR_C2S) swap_dirs(c);
   c->alpn_h2 = true;
@@ -646,11 +656,11 @@ void h2_conn_gap(h2_conn *c, int dir, uint64_t offset, uint64_t len, double ts) 
     stream_decoder_free(d->sd);
     d->sd = NULL;
     d->state = DIR_SYNC;
-  } else if (d->len) {
-    snprintf(msg, sizeof msg, "%zu bytes held before the gap could not be classified", d->len);
+  } else if (d->held.len) {
+    snprintf(msg, sizeof msg, "%zu bytes held before the gap could not be classified", d->held.len);
     event(c, dir, "skipped", d->buf_offset, msg, NULL, NULL);
-    d->ignored += d->len;
-    d->len = 0;
+    d->ignored += d->held.len;
+    d->held.len = 0;
   }
   d->buf_offset = offset + len;
 }
@@ -661,16 +671,16 @@ void h2_conn_finish(h2_conn *c, double ts) {
     conn_dir *d = &c->dir[i];
     if (d->state == DIR_H2) {
       stream_decoder_finish(d->sd);
-    } else if (d->len && d->state != DIR_IGNORE) {
+    } else if (d->held.len && d->state != DIR_IGNORE) {
       decide(c, i, true);
       if (d->state == DIR_H2) {
         stream_decoder_finish(d->sd);
-      } else if (d->len) {
+      } else if (d->held.len) {
         char msg[160];
-        snprintf(msg, sizeof msg, "%zu bytes at the end were not decoded", d->len);
+        snprintf(msg, sizeof msg, "%zu bytes at the end were not decoded", d->held.len);
         event(c, i, "skipped", d->buf_offset, msg, NULL, NULL);
-        d->ignored += d->len;
-        d->len = 0;
+        d->ignored += d->held.len;
+        d->held.len = 0;
       }
     }
   }

@@ -13,6 +13,7 @@
 
 #include "decoded_frame.h"
 #include "flow_events.h"
+#include "h2/buf.h"
 #include "pkt_map.h"
 #include "stream_decoder.h"
 #include "stream_states.h"
@@ -75,10 +76,9 @@ enum conn_dir_state {
 typedef struct conn_dir {
   uint8_t state;
   stream_decoder *sd;
-  uint64_t base; /* stream offset where this direction's HTTP/2 bytes start */
-  uint8_t *buf;  /* bytes held while deciding or resynchronising */
-  size_t len, cap;
-  uint64_t buf_offset; /* stream offset of buf[0] */
+  uint64_t base;       /* stream offset where this direction's HTTP/2 bytes start */
+  h2_buf held;         /* bytes held while deciding or resynchronising (h2_conn.c: HOLD_MAX) */
+  uint64_t buf_offset; /* stream offset of held.p[0] */
   uint64_t ignored;    /* bytes not decoded (not HTTP/2, or skipped) */
   /* SETTINGS this direction sent, applied to the other direction's decoder
    * when the other side acknowledges them (§6.5.3). */

@@ -262,20 +262,34 @@ static void end_side(exchange_tracker *t, h2_conn *c, track_rec *r, int side) {
 
 /* ---- header lists ---- */
 
-static void store_list(exchange_tracker *t, packed_fields *pf, const decoded_frame *d) {
+/* Keeps header list d in pf. A list that cannot be kept whole (no memory,
+ * or PACKED_FIELDS_MAX) is kept as far as it went and said in a "limit"
+ * event. */
+static void store_list(exchange_tracker *t, const h2_conn *c, int dir, uint32_t stream,
+                       packed_fields *pf, const decoded_frame *d) {
   packed_clear(pf);
-  for (size_t i = 0; i < d->header_count; i++) {
+  bool ok = true;
+  for (size_t i = 0; ok && i < d->header_count; i++) {
     const h2_header *h = &d->headers[i];
     const h2_hpack_field_info *info = d->infos ? &d->infos[i] : NULL;
     if (!h->name) {
       static const char undecodable[] = "undecodable (dynamic table state unknown)";
-      packed_add(pf, "", 0, undecodable, sizeof undecodable - 1);
+      ok = packed_add(pf, "", 0, undecodable, sizeof undecodable - 1);
     } else if (t->o.redacts && t->o.redacts(h, info)) {
-      packed_add(pf, h->name, h->name_len, "[redacted]", 10);
+      ok = packed_add(pf, h->name, h->name_len, "[redacted]", 10);
     } else {
-      packed_add(pf, h->name, h->name_len, h->value ? h->value : "", h->value ? h->value_len : 0);
+      ok = packed_add(pf, h->name, h->name_len, h->value ? h->value : "",
+                      h->value ? h->value_len : 0);
     }
   }
+  if (ok) return;
+  char msg[200], extra[96];
+  snprintf(msg, sizeof msg,
+           "the header list of stream %u could not be kept whole (out of memory): the exchange "
+           "record has its first %u of %zu fields",
+           stream, pf->count, d->header_count);
+  snprintf(extra, sizeof extra, ",\"kind\":\"limit-fields\",\"stream\":%u", stream);
+  event(t, c, dir, "limit", d->offset, msg, extra);
 }
 
 static int status_of(const packed_fields *pf) {
@@ -312,7 +326,7 @@ static void block_done(exchange_tracker *t, h2_conn *c, int dir, track_rec *r, b
   exchange *x = &r->x;
   if (dir == FLOW_DIR_C2S || push) {
     if (!x->have_request) {
-      store_list(t, &x->request, d);
+      store_list(t, c, dir, x->stream, &x->request, d);
       x->have_request = true;
       x->t_request = c->ts;
       if (!push) side_open(t, r, EXCHANGE_REQUEST);
@@ -320,14 +334,14 @@ static void block_done(exchange_tracker *t, h2_conn *c, int dir, track_rec *r, b
       x->request_trailer_count += (uint32_t)d->header_count; /* RFC 9113 §8.1 trailers */
     }
   } else if (x->have_response) {
-    store_list(t, &x->trailers, d); /* trailers after the final response */
+    store_list(t, c, dir, x->stream, &x->trailers, d); /* trailers after the final response */
   } else {
     int status = status_of_block(d);
     if (status >= 100 && status < 200) {
       x->interim++; /* informational: the final response is still to come (§8.1) */
       if (!x->t_response) x->t_response = c->ts;
     } else {
-      store_list(t, &x->response, d);
+      store_list(t, c, dir, x->stream, &x->response, d);
       x->status = status_of(&x->response);
       x->have_response = true;
       x->t_response = c->ts;
