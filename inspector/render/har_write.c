@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "h2/buf.h"
 #include "json_write.h"
 #include "out_buf.h"
 #include "packed_fields.h"
@@ -18,9 +19,9 @@
  * consumer's first chunk until the exchange is written. */
 typedef struct har_body {
   uint32_t conn, stream;
-  uint8_t *p;
-  size_t len;
-  bool over; /* larger than the cap: not included */
+  h2_buf body; /* the decoded response body, at most --har-body-max */
+  bool over;   /* larger than the cap: not included */
+  bool oom;    /* could not be kept (memory): not included */
   struct har_body *next;
 } har_body;
 
@@ -174,22 +175,24 @@ static void write_content(har_writer *w, const exchange *x) {
   else
     out_puts(o, "\"\"");
   har_body *b = take_body(w, x);
-  if (b && !b->over && eb->state == BODY_OK) {
+  if (b && !b->over && !b->oom && eb->state == BODY_OK) {
     out_puts(o, ",\"text\":");
-    if (utf8_valid(b->p, b->len)) {
-      json_str(o, (const char *)b->p, b->len);
+    if (utf8_valid(b->body.p, b->body.len)) {
+      json_str(o, (const char *)b->body.p, b->body.len);
     } else {
-      out_base64(o, b->p, b->len);
+      out_base64(o, b->body.p, b->body.len);
       out_puts(o, ",\"encoding\":\"base64\"");
     }
   } else if (b && b->over) {
     out_puts(o, ",\"comment\":\"body larger than --har-body-max: not included\"");
+  } else if (b && b->oom) {
+    out_puts(o, ",\"comment\":\"body could not be kept (out of memory): not included\"");
   } else if (eb->state != BODY_OK) {
     out_puts(o, ",\"comment\":");
     json_cstr(o, body_state_name((enum body_state)eb->state));
   }
   if (b) {
-    free(b->p);
+    h2_buf_free(&b->body);
     free(b);
   }
   out_putc(o, '}');
@@ -229,7 +232,7 @@ void har_exchange(har_writer *w, const h2_conn *c, const exchange *x) {
   bool keep = !w->filtered || picked(w, x);
   if (!x->have_request || !keep) {
     har_body *b = take_body(w, x);
-    if (b) free(b->p), free(b);
+    if (b) h2_buf_free(&b->body), free(b);
     return;
   }
   out_buf *o = &w->out;
@@ -331,6 +334,7 @@ static unsigned hb_open(void *user, const exchange *x, int side, void **state) {
   if (!b) return 0;
   b->conn = x->conn;
   b->stream = x->stream;
+  h2_buf_init(&b->body, w->body_max);
   b->next = w->bodies;
   w->bodies = b;
   *state = b;
@@ -339,24 +343,16 @@ static unsigned hb_open(void *user, const exchange *x, int side, void **state) {
 
 static void hb_chunk(void *user, void *state, const exchange *x, int side, bool decoded,
                      const uint8_t *p, size_t n, uint64_t offset) {
-  har_writer *w = user;
   har_body *b = state;
-  (void)x, (void)side, (void)decoded, (void)offset;
-  if (b->over) return;
-  if (b->len + n > w->body_max) {
+  (void)user, (void)x, (void)side, (void)decoded, (void)offset;
+  if (b->over || b->oom) return;
+  if (n > b->body.limit - b->body.len) {
     b->over = true;
-    free(b->p);
-    b->p = NULL;
-    return;
+    h2_buf_free(&b->body);
+  } else if (!h2_buf_put(&b->body, p, n)) {
+    b->oom = true;
+    h2_buf_free(&b->body);
   }
-  uint8_t *np = realloc(b->p, b->len + n);
-  if (!np) {
-    b->over = true;
-    return;
-  }
-  memcpy(np + b->len, p, n);
-  b->p = np;
-  b->len += n;
 }
 
 static void hb_end(void *user, void *state, const exchange *x, int side) {
@@ -396,7 +392,7 @@ int har_close(har_writer *w, uint64_t *entries) {
   while (w->bodies) {
     har_body *b = w->bodies;
     w->bodies = b->next;
-    free(b->p);
+    h2_buf_free(&b->body);
     free(b);
   }
   out_puts(&w->out, "\n]}}\n");
