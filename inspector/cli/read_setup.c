@@ -123,6 +123,20 @@ static bool open_inputs(read_run *run) {
   return true;
 }
 
+/* The writers open_writers opened, closed again when the setup fails after
+ * them (what they wrote so far stays: the run reports its failure). */
+static void drop_writers(read_run *run) {
+  read_state *rs = &run->rs;
+  if (rs->sarif) (void)sarif_close(rs->sarif);
+  if (rs->har) (void)har_close(rs->har, NULL);
+  if (rs->report) (void)report_close(rs->report);
+  body_export_close(run->exp);
+  rs->sarif = NULL;
+  rs->har = NULL;
+  rs->report = NULL;
+  run->exp = NULL;
+}
+
 /* --sarif, --html, --har and --export: their files are written as the capture is
  * read. */
 static bool open_writers(read_run *run) {
@@ -208,6 +222,7 @@ bool read_setup(read_run *run, int *status) {
   if (!open_inputs(run)) return false;
   rs->capture_name = a->co.iface ? a->co.iface : a->inputs[0];
   if (!open_writers(run)) {
+    drop_writers(run);
     header_scratch_free(&rs->scratch);
     capture_file_set_free(&run->files);
     return false;
@@ -218,6 +233,8 @@ bool read_setup(read_run *run, int *status) {
                        rs->o.abs_time, rs->o.quiet_asked, &rs->first_ts) ||
       !read_sink_grpc_start(rs)) {
     fprintf(stderr, "%s: out of memory\n", prog);
+    read_talk_stop(&rs->talk);
+    drop_writers(run);
     header_scratch_free(&rs->scratch);
     capture_file_set_free(&run->files);
     return false;
@@ -264,7 +281,7 @@ bool read_outputs_close(read_run *run, const char **what) {
   body_export_close(run->exp);
   run->exp = NULL;
   if (rs->har && har_close(rs->har, NULL) != 0) {
-    fprintf(stderr, "%s: writing %s failed\n", prog, run->args.har_path);
+    fprintf(stderr, "%s: writing %s failed: %s\n", prog, run->args.har_path, strerror(errno));
     if (ok) *what = "the HAR file is incomplete";
     ok = false;
   }

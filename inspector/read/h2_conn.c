@@ -64,12 +64,25 @@ typedef struct conn_alloc {
    * stream table). */
   stall_queue stalls;
   bool in_frame;
+  bool observer_failed; /* h2_observer_new found no memory: not asked again */
+  bool memory_said;     /* a limit-memory event was told (once per connection) */
 } conn_alloc;
 
 static void event(h2_conn *c, int dir, const char *ev, uint64_t offset, const char *msg,
                   const char *extra_json, const char *text_extra) {
   if (c->sink.on_event)
     c->sink.on_event(c->sink.user, c, dir, ev, offset, msg, extra_json, text_extra);
+}
+
+/* An allocation that failed and what the connection's output lacks for
+ * it: a "limit" event (kind limit-memory), the first of the connection. */
+static void memory_limit(h2_conn *c, int dir, uint64_t offset, const char *what) {
+  conn_alloc *a = (conn_alloc *)c;
+  if (a->memory_said) return;
+  a->memory_said = true;
+  char msg[200];
+  snprintf(msg, sizeof msg, "out of memory: %s", what);
+  event(c, dir, "limit", offset, msg, ",\"kind\":\"limit-memory\"", NULL);
 }
 
 /* Stream-state findings of the observer (§5.1, §5.1.1, §6.6) as notes on
@@ -123,8 +136,13 @@ static void observe_states(h2_conn *c, int dir, const decoded_frame *d, frame_no
     cfg.on_finding = on_state_finding;
     cfg.on_stall = on_stall;
     cfg.user = a;
-    a->observer = h2_observer_new(&cfg);
-    if (!a->observer) return;
+    a->observer = a->observer_failed ? NULL : h2_observer_new(&cfg);
+    if (!a->observer) {
+      if (!a->observer_failed)
+        memory_limit(c, dir, d->offset, "the stream states of this connection are not checked");
+      a->observer_failed = true;
+      return;
+    }
     if (c->states.history_unknown) h2_observer_lost_history(a->observer);
   }
   a->notes = notes;
@@ -180,7 +198,8 @@ static size_t check_rules(h2_conn *c, int dir, decoded_frame *d, frame_note *not
   if ((kind == FIELD_BLOCK_REQUEST || kind == FIELD_BLOCK_RESPONSE) && !c->block_push[dir])
     stream_states_block_final(&c->states, dir, c->block_stream[dir]);
   conn_alloc *a = (conn_alloc *)c;
-  if (!a->ext) a->ext = ext_conn_new(NULL);
+  if (!a->ext && !(a->ext = ext_conn_new(NULL)))
+    memory_limit(c, dir, d->offset, "the extension frames of this connection are not checked");
   if (a->ext) ext_conn_frame(a->ext, dir, roles_known, c->block_stream[dir], d, notes, &n, cap);
   return n;
 }
@@ -285,12 +304,14 @@ static bool hold(h2_conn *c, int dir, const uint8_t *data, size_t len) {
   if (h2_buf_put(&d->held, data, len)) return true;
   char msg[200];
   size_t n = d->held.len + len;
-  if (len > d->held.limit - d->held.len)
+  if (len > d->held.limit - d->held.len) {
     snprintf(msg, sizeof msg, "%zu bytes skipped while deciding: more than %d bytes to hold", n,
              HOLD_MAX);
-  else
-    snprintf(msg, sizeof msg, "%zu bytes skipped while deciding: out of memory", n);
-  event(c, dir, "skipped", d->buf_offset, msg, NULL, NULL);
+    event(c, dir, "skipped", d->buf_offset, msg, NULL, NULL);
+  } else {
+    snprintf(msg, sizeof msg, "%zu bytes skipped while deciding", n);
+    memory_limit(c, dir, d->buf_offset, msg);
+  }
   d->ignored += n;
   d->buf_offset += n;
   h2_buf_reset(&d->held);
@@ -364,7 +385,11 @@ static void swap_dirs(h2_conn *c) {
 static void keep_upgrade(conn_alloc *a, const http1_head *h) {
   if (!a->up) a->up = calloc(1, sizeof *a->up);
   upgrade_request *u = a->up;
-  if (!u) return;
+  if (!u) {
+    memory_limit(&a->conn, FLOW_DIR_C2S, a->conn.dir[FLOW_DIR_C2S].buf_offset,
+                 "the HTTP/1.1 Upgrade request is not kept");
+    return;
+  }
   snprintf(u->method, sizeof u->method, "%s", h->method);
   snprintf(u->target, sizeof u->target, "%s", h->target);
   /* The fields as sent (what fits: a head is at most HOLD_LIMIT bytes). */
@@ -466,7 +491,10 @@ static void on_http1(h2_conn *c, int dir, bool final) {
       /* Stream 1 exists, half-closed (local) for the client. */
       c->max_stream[1] = 1;
       c->streams = 1;
-      stream_states_upgrade(&c->states);
+      bool known = !c->states.history_unknown;
+      stream_states_upgrade(&c->states); /* no memory for stream 1: history unknown */
+      if (known && c->states.history_unknown)
+        memory_limit(c, dir, d->buf_offset, "the stream states of this connection are not checked");
       start_h2(c, FLOW_DIR_S2C, STREAM_PREFACE_FORBID, false);
       start_h2(c, FLOW_DIR_C2S, STREAM_PREFACE_REQUIRE, false);
       return;

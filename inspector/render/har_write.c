@@ -38,6 +38,7 @@ struct har_writer {
   size_t npicks, picks_cap;
   uint64_t written;
   har_body *bodies; /* of the exchanges not written yet */
+  bool bodies_lost; /* a response body had no memory to be kept in: har_close fails (ENOMEM) */
   out_buf out;
 };
 
@@ -261,6 +262,7 @@ void har_exchange(har_writer *w, const h2_conn *c, const exchange *x) {
   out_puts(o, ",\"url\":");
   size_t ul = pl + 3 + authority_len + path_len;
   char *url = malloc(ul + 1);
+  bool url_lost = !url;
   if (url) {
     memcpy(url, prefix, pl + 3);
     memcpy(url + pl + 3, authority, authority_len);
@@ -312,6 +314,8 @@ void har_exchange(har_writer *w, const h2_conn *c, const exchange *x) {
   out_u64(o, x->conn);
   out_puts(o, "\",\"_stream\":");
   out_u64(o, x->stream);
+  if (x->fields_cut || url_lost)
+    out_puts(o, ",\"comment\":\"out of memory: the header lists or the url are not complete\"");
   if (x->pushed) out_puts(o, ",\"_pushed\":true");
   if (x->reset) {
     out_puts(o, ",\"_reset\":");
@@ -331,7 +335,10 @@ static unsigned hb_open(void *user, const exchange *x, int side, void **state) {
   *state = NULL;
   if (side != EXCHANGE_RESPONSE || !x->have_request) return 0;
   har_body *b = calloc(1, sizeof *b);
-  if (!b) return 0;
+  if (!b) {
+    w->bodies_lost = true; /* said by har_close */
+    return 0;
+  }
   b->conn = x->conn;
   b->stream = x->stream;
   h2_buf_init(&b->body, w->body_max);
@@ -397,9 +404,12 @@ int har_close(har_writer *w, uint64_t *entries) {
   }
   out_puts(&w->out, "\n]}}\n");
   bool ok = out_flush(&w->out);
-  if (close(w->fd) != 0) ok = false;
+  int e = ok && w->bodies_lost ? ENOMEM : errno;
+  if (close(w->fd) != 0) ok = false, e = errno;
+  if (w->bodies_lost) ok = false;
   if (entries) *entries = w->written;
   free(w->picks);
   free(w);
+  errno = e;
   return ok ? 0 : -1;
 }

@@ -1,0 +1,347 @@
+/* test_alloc_failures.c — every allocation is checked, and a failed one is
+ * said, never followed. This executable is linked with
+ * -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup
+ * (tests/CMakeLists.txt), so every allocation the product code makes goes
+ * through the counting hooks below: a run is first made without failures
+ * (the reference), then once for each allocation it made with exactly that
+ * one refused. Under the sanitizers a NULL followed is a crash and a block
+ * lost on an error path a leak; besides that each run must give either the
+ * reference's output or a say-so: an error return, or the words "out of
+ * memory" (or a limit) in what it wrote.
+ *
+ * The runs: HPACK decoding and encoding (codec) and `h2scope read` over bundled
+ * captures with text, JSON, exchanges, lint, summary, HAR and SARIF output
+ * (capture, read, talk, render, cli). */
+#define _GNU_SOURCE
+#include <check.h>
+
+#include "run_suite.h"
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "h2/hpack.h"
+#include "h2/session.h"
+
+/* ---- the hooks ---- */
+
+void *__real_malloc(size_t n);
+void *__real_calloc(size_t k, size_t n);
+void *__real_realloc(void *p, size_t n);
+char *__real_strdup(const char *s);
+char *__real_strndup(const char *s, size_t n);
+void *__wrap_malloc(size_t n);
+void *__wrap_calloc(size_t k, size_t n);
+void *__wrap_realloc(void *p, size_t n);
+char *__wrap_strdup(const char *s);
+char *__wrap_strndup(const char *s, size_t n);
+
+/* The allocation to refuse (counted from 0 since arm()), -1: none; how many
+ * were made since arm(); whether the refusal happened. Plain globals of the
+ * test (one thread). */
+static long fail_at = -1;
+static int trace_fd = STDERR_FILENO; /* the test's own standard error */
+static long made;
+static bool refused;
+
+/* With H2_ALLOC_TRACE set (and a sanitizer runtime), where each refused
+ * allocation was made is printed: to find the code behind a silent change. */
+void __sanitizer_print_stack_trace(void) __attribute__((weak));
+
+static bool refuse(void) {
+  if (fail_at < 0) return false;
+  if (made++ != fail_at) return false;
+  refused = true;
+  if (getenv("H2_ALLOC_TRACE") && __sanitizer_print_stack_trace) {
+    /* to the test's standard error, also while a run's is redirected */
+    int cur = dup(STDERR_FILENO);
+    dup2(trace_fd, STDERR_FILENO);
+    fprintf(stderr, "==== refused allocation %ld\n", fail_at);
+    __sanitizer_print_stack_trace();
+    fflush(stderr);
+    dup2(cur, STDERR_FILENO);
+    close(cur);
+  }
+  return true;
+}
+void *__wrap_malloc(size_t n) {
+  return refuse() ? NULL : __real_malloc(n);
+}
+void *__wrap_calloc(size_t k, size_t n) {
+  return refuse() ? NULL : __real_calloc(k, n);
+}
+void *__wrap_realloc(void *p, size_t n) {
+  return refuse() ? NULL : __real_realloc(p, n);
+}
+char *__wrap_strdup(const char *s) {
+  return refuse() ? NULL : __real_strdup(s);
+}
+char *__wrap_strndup(const char *s, size_t n) {
+  return refuse() ? NULL : __real_strndup(s, n);
+}
+
+static void arm(long at) {
+  fail_at = at;
+  made = 0;
+  refused = false;
+}
+/* Counting without refusing: arm(LONG_MAX). */
+#define COUNT_ONLY __LONG_MAX__
+
+/* ---- what a run gave ---- */
+
+typedef struct outcome {
+  int status;
+  char *text; /* everything it wrote, NUL-ended */
+  size_t len;
+} outcome;
+
+static void outcome_free(outcome *o) {
+  free(o->text);
+  o->text = NULL;
+}
+
+/* Whether a run that differs from the reference said why. */
+static bool says_why(const outcome *o) {
+  return strstr(o->text, "out of memory") || strstr(o->text, "Cannot allocate memory") ||
+         /* the summary's bounded table: a row it could not keep is counted */
+         strstr(o->text, "more connections (counted in the totals)") ||
+         strstr(o->text, "\"rows_omitted\":");
+}
+
+/* A run: no Check assertion inside (Check allocates, and would be refused). */
+typedef void (*run_fn)(const void *arg, outcome *out);
+
+/* The first line where a and b differ, for the message. */
+static void first_difference(const char *a, const char *b, char *out, size_t cap) {
+  size_t i = 0, line = 1, start = 0;
+  for (; a[i] && a[i] == b[i]; i++)
+    if (a[i] == '\n') line++, start = i + 1;
+  int na = (int)strcspn(a + start, "\n"), nb = (int)strcspn(b + start, "\n");
+  snprintf(out, cap, "line %zu:\n  reference: %.*s\n  refused:   %.*s", line, na < 200 ? na : 200,
+           a + start, nb < 200 ? nb : 200, b + start);
+}
+
+/* The reference, then a run with each allocation refused in turn: a
+ * different result must say why. Every silent change is listed on
+ * standard error; the test fails when there was one. */
+static void sweep(const char *name, run_fn run, const void *arg) {
+  outcome ref = {0};
+  arm(COUNT_ONLY);
+  run(arg, &ref);
+  long total = made;
+  arm(-1);
+  ck_assert_msg(total > 0, "%s: no allocation seen (is the test linked with --wrap?)", name);
+  long silent = 0, first = -1;
+  for (long at = 0; at < total; at++) {
+    outcome o = {0};
+    arm(at);
+    run(arg, &o);
+    bool was_refused = refused;
+    arm(-1);
+    bool same = o.status == ref.status && o.len == ref.len && !memcmp(o.text, ref.text, o.len);
+    const char *show = getenv("H2_ALLOC_SHOW"); /* an index: that run's whole output */
+    if (show && atol(show) == at)
+      dprintf(trace_fd, "==== %s, allocation %ld refused\n%s\n", name, at, o.text);
+    if (was_refused && !same && o.status == ref.status && !says_why(&o)) {
+      char diff[512];
+      first_difference(ref.text, o.text, diff, sizeof diff);
+      fprintf(stderr, "%s: allocation %ld of %ld refused: output changed silently at %s\n", name,
+              at, total, diff);
+      if (first < 0) first = at;
+      silent++;
+    }
+    outcome_free(&o);
+  }
+  outcome_free(&ref);
+  ck_assert_msg(silent == 0,
+                "%s: %ld of %ld refused allocations changed the output without a word (the "
+                "first: %ld; all on standard error)",
+                name, silent, total, first);
+}
+
+/* ---- codec: HPACK ---- */
+
+/* RFC 7541 C.4.1-C.4.3: three requests with Huffman coding, one decoder. */
+static const char *const C4[] = {
+    "828684418cf1e3c2e5f23a6ba0ab90f4ff",
+    "828684be5886a8eb10649cbf",
+    "828785bf408825a849e95ba97d7f8925a849e95bb8e8b4bf",
+};
+
+static size_t unhex(const char *h, uint8_t *out) {
+  size_t n = 0;
+  for (; h[0] && h[1]; h += 2) {
+    unsigned v;
+    sscanf(h, "%2x", &v);
+    out[n++] = (uint8_t)v;
+  }
+  return n;
+}
+
+static void append_bytes(outcome *o, const char *p, size_t n) {
+  char *t = __real_realloc(o->text, o->len + n + 1);
+  if (!t) abort(); /* the test's own memory (no Check call while armed: it allocates) */
+  memcpy(t + o->len, p, n);
+  t[o->len + n] = '\0';
+  o->text = t;
+  o->len += n;
+}
+
+static void append(outcome *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void append(outcome *o, const char *fmt, ...) {
+  char line[512];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(line, sizeof line, fmt, ap);
+  va_end(ap);
+  if (n < 0) return;
+  append_bytes(o, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+}
+
+static void run_hpack(const void *arg, outcome *o) {
+  (void)arg;
+  append(o, "%s", "");
+  h2_hpack_decoder d;
+  h2_hpack_decoder_config dc = {0};
+  if (h2_hpack_decoder_init(&d, &dc) != H2_OK) {
+    append(o, "decoder: out of memory\n");
+    o->status = 1;
+    return;
+  }
+  h2_header fields[16];
+  char arena[1024];
+  for (size_t i = 0; i < sizeof C4 / sizeof *C4; i++) {
+    uint8_t in[64];
+    size_t n = unhex(C4[i], in), count = 0;
+    h2_error err;
+    h2_status st =
+        h2_hpack_decode_list(&d, in, n, fields, NULL, 16, &count, arena, sizeof arena, &err);
+    append(o, "block %zu: %s", i, h2_status_name(st));
+    for (size_t k = 0; st == H2_OK && k < count; k++)
+      append(o, " %.*s=%.*s", (int)fields[k].name_len, fields[k].name, (int)fields[k].value_len,
+             fields[k].value);
+    append(o, "\n");
+  }
+  h2_hpack_decoder_free(&d);
+  h2_hpack_encoder_config ec = {.max_table_size = 4096};
+  h2_hpack_encoder *e = h2_hpack_encoder_new(&ec);
+  if (!e) {
+    append(o, "encoder: out of memory\n");
+    o->status = 1;
+    return;
+  }
+  h2_header list[] = {
+      {.name = ":method", .name_len = 7, .value = "GET", .value_len = 3},
+      {.name = "custom-key", .name_len = 10, .value = "custom-value", .value_len = 12}};
+  uint8_t out[256];
+  size_t n = 0;
+  h2_error err;
+  h2_status st = h2_hpack_encode(e, list, 2, out, sizeof out, &n, &err);
+  append(o, "encoded: %s %zu bytes\n", h2_status_name(st), n);
+  h2_hpack_encoder_free(e);
+}
+
+START_TEST(hpack_allocations_are_checked) {
+  sweep("hpack", run_hpack, NULL);
+}
+END_TEST
+
+/* ---- h2scope read ---- */
+
+/* Runs cmd_read with argv (NULL-ended); the text it wrote to standard
+ * output and error and to the files named out.har / out.sarif in the
+ * working directory is the outcome. */
+static void run_read(const void *arg, outcome *o) {
+  const char *const *args = arg;
+  char *argv[32];
+  int argc = 0;
+  for (; args[argc]; argc++)
+    argv[argc] = (char *)args[argc];
+  argv[argc] = NULL;
+  fflush(stdout);
+  fflush(stderr);
+  int saved_out = dup(STDOUT_FILENO), saved_err = dup(STDERR_FILENO);
+  int fd = open("run.out", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) abort();
+  dup2(fd, STDOUT_FILENO);
+  dup2(fd, STDERR_FILENO);
+  close(fd);
+  unlink("out.har");
+  unlink("out.sarif");
+  o->status = cmd_read(argc, argv);
+  fflush(stdout);
+  fflush(stderr);
+  dup2(saved_out, STDOUT_FILENO);
+  dup2(saved_err, STDERR_FILENO);
+  close(saved_out);
+  close(saved_err);
+  append(o, "%s", "");
+  const char *files[] = {"run.out", "out.har", "out.sarif"};
+  for (size_t i = 0; i < 3; i++) {
+    FILE *f = fopen(files[i], "rb");
+    if (!f) continue;
+    append(o, "==== %s\n", files[i]);
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+      append_bytes(o, buf, n);
+    fclose(f);
+  }
+}
+
+static void in_scratch_dir(void) {
+  char dir[] = "/tmp/h2scope-alloc-XXXXXX";
+  ck_assert_ptr_nonnull(mkdtemp(dir));
+  ck_assert_int_eq(chdir(dir), 0);
+}
+
+#define CAPTURE(name) H2_SOURCE_DIR "/corpus/captures/" name
+
+START_TEST(read_text_allocations_are_checked) {
+  in_scratch_dir();
+  static const char *const args[] = {
+      "read", CAPTURE("concurrent.pcap"), "--lint", "--summary", "--exchanges", NULL};
+  sweep("read text", run_read, args);
+}
+END_TEST
+
+START_TEST(read_json_allocations_are_checked) {
+  in_scratch_dir();
+  static const char *const args[] = {
+      "read", CAPTURE("upgrade.pcap"), "--json", "--hpack", "--summary", NULL};
+  sweep("read json", run_read, args);
+}
+END_TEST
+
+START_TEST(read_har_sarif_allocations_are_checked) {
+  in_scratch_dir();
+  static const char *const args[] = {
+      "read", CAPTURE("sample.pcapng"), "--har", "out.har", "--sarif", "out.sarif", "--lint", "-q",
+      NULL};
+  sweep("read har sarif", run_read, args);
+}
+END_TEST
+
+static Suite *alloc_suite(void) {
+  Suite *s = suite_create("alloc_failures");
+  TCase *tc = tcase_create("refused");
+  tcase_set_timeout(tc, 600);
+  tcase_add_test(tc, hpack_allocations_are_checked);
+  tcase_add_test(tc, read_text_allocations_are_checked);
+  tcase_add_test(tc, read_json_allocations_are_checked);
+  tcase_add_test(tc, read_har_sarif_allocations_are_checked);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int main(void) {
+  trace_fd = dup(STDERR_FILENO);
+  return run_suite(alloc_suite());
+}
