@@ -9,7 +9,9 @@
  * reference's output or a say-so: an error return, or the words "out of
  * memory" (or a limit) in what it wrote.
  *
- * The runs: HPACK decoding and encoding (codec) and `h2scope read` over bundled
+ * The runs: HPACK decoding and encoding (codec), a client and a server
+ * session answering each other (session), check cases loaded from text,
+ * a display filter compiled, and `h2scope read` over bundled
  * captures with text, JSON, exchanges, lint, summary, HAR and SARIF output
  * (capture, read, talk, render, cli). */
 #define _GNU_SOURCE
@@ -25,7 +27,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "check_case_file.h"
+#include "check_set.h"
 #include "commands.h"
+#include "filter.h"
 #include "h2/hpack.h"
 #include "h2/session.h"
 
@@ -137,6 +142,9 @@ static void sweep(const char *name, run_fn run, const void *arg) {
   run(arg, &ref);
   long total = made;
   arm(-1);
+  const char *show = getenv("H2_ALLOC_SHOW"); /* "ref", or an index: that run's whole output */
+  if (show && !strcmp(show, "ref"))
+    dprintf(trace_fd, "==== %s: the reference (%ld allocations)\n%s\n", name, total, ref.text);
   ck_assert_msg(total > 0, "%s: no allocation seen (is the test linked with --wrap?)", name);
   long silent = 0, first = -1;
   for (long at = 0; at < total; at++) {
@@ -146,8 +154,7 @@ static void sweep(const char *name, run_fn run, const void *arg) {
     bool was_refused = refused;
     arm(-1);
     bool same = o.status == ref.status && o.len == ref.len && !memcmp(o.text, ref.text, o.len);
-    const char *show = getenv("H2_ALLOC_SHOW"); /* an index: that run's whole output */
-    if (show && atol(show) == at)
+    if (show && strcmp(show, "ref") && atol(show) == at)
       dprintf(trace_fd, "==== %s, allocation %ld refused\n%s\n", name, at, o.text);
     if (was_refused && !same && o.status == ref.status && !says_why(&o)) {
       char diff[512];
@@ -253,6 +260,122 @@ START_TEST(hpack_allocations_are_checked) {
 }
 END_TEST
 
+/* ---- session: a client and a server answering each other ---- */
+
+/* Moves what one session has to send into the other. */
+static void pump(h2_session *from, h2_session *to) {
+  uint8_t buf[16384];
+  size_t n;
+  while ((n = h2_session_output(from, buf, sizeof buf)) > 0)
+    h2_session_recv(to, buf, n);
+}
+
+/* Writes the events of s as lines of o. */
+static void take_events(h2_session *s, const char *who, outcome *o, uint32_t *request) {
+  h2_event ev;
+  while (h2_session_take_event(s, &ev)) {
+    append(o, "%s: event %u stream %u", who, ev.type, ev.stream_id);
+    for (size_t i = 0; i < ev.header_count; i++)
+      append(o, " %.*s=%.*s", (int)ev.headers[i].name_len, ev.headers[i].name,
+             (int)ev.headers[i].value_len, ev.headers[i].value);
+    if (ev.type == H2_EV_DATA) append(o, " data=%.*s", (int)ev.len, (const char *)ev.data);
+    if (ev.detail) append(o, " (%s)", ev.detail);
+    append(o, "\n");
+    if (request && ev.type == H2_EV_HEADERS) *request = ev.stream_id;
+  }
+}
+
+static void run_session(const void *arg, outcome *o) {
+  (void)arg;
+  append(o, "%s", "");
+  h2_session_config cc, sc;
+  h2_session_config_init(&cc, H2_ROLE_CLIENT);
+  h2_session_config_init(&sc, H2_ROLE_SERVER);
+  h2_session *c = h2_session_new(&cc), *sv = h2_session_new(&sc);
+  if (!c || !sv) {
+    append(o, "session: out of memory\n");
+    o->status = 1;
+    h2_session_free(c);
+    h2_session_free(sv);
+    return;
+  }
+  static const h2_header req[] = {
+      {.name = ":method", .name_len = 7, .value = "GET", .value_len = 3},
+      {.name = ":scheme", .name_len = 7, .value = "http", .value_len = 4},
+      {.name = ":authority", .name_len = 10, .value = "example.com", .value_len = 11},
+      {.name = ":path", .name_len = 5, .value = "/", .value_len = 1}};
+  static const h2_header resp[] = {
+      {.name = ":status", .name_len = 7, .value = "200", .value_len = 3}};
+  static const uint8_t body[] = "hello";
+  uint32_t id = 0, got = 0;
+  h2_status st = h2_session_send_headers(c, 0, req, 4, true, &id);
+  append(o, "request: %s\n", h2_status_name(st));
+  for (int round = 0; round < 4; round++) {
+    pump(c, sv);
+    take_events(sv, "server", o, &got);
+    if (got) {
+      st = h2_session_send_headers(sv, got, resp, 1, false, NULL);
+      append(o, "response: %s\n", h2_status_name(st));
+      st = h2_session_send_data(sv, got, body, 5, true);
+      append(o, "data: %s\n", h2_status_name(st));
+      got = 0;
+    }
+    pump(sv, c);
+    take_events(c, "client", o, NULL);
+  }
+  h2_session_free(c);
+  h2_session_free(sv);
+}
+
+START_TEST(session_allocations_are_checked) {
+  sweep("session", run_session, NULL);
+}
+END_TEST
+
+/* ---- check cases and display filters ---- */
+
+static void run_cases(const void *arg, outcome *o) {
+  (void)arg;
+  append(o, "%s", "");
+  static const char text[] = "case a/1\nrfc 9113 6.5.2\ntitle one\nsend SETTINGS - 0 u16:255 "
+                             "u32:1\nsend PING - 0 u32:1 u32:2\nexpect SETTINGS_ACK\n\n"
+                             "case a/2\nrfc 9113 6.5.2\ntitle two\nsend SETTINGS - 0 u16:2 "
+                             "u32:2\nexpect GOAWAY PROTOCOL_ERROR\n";
+  FILE *f = fmemopen((void *)text, sizeof text - 1, "r");
+  if (!f) abort();
+  check_set set = {0};
+  char err[256] = "";
+  bool ok = check_file_load(&set, f, "t.cases", err, sizeof err);
+  fclose(f);
+  append(o, "load: %s %s cases=%zu\n", ok ? "ok" : "failed", err, set.n);
+  if (!ok) o->status = 1;
+  check_set_free(&set);
+}
+
+START_TEST(check_case_allocations_are_checked) {
+  sweep("check cases", run_cases, NULL);
+}
+END_TEST
+
+static void run_filter(const void *arg, outcome *o) {
+  (void)arg;
+  append(o, "%s", "");
+  filter_limits l;
+  filter_limits_default(&l);
+  filter_error err = {0};
+  filter *f = filter_compile("type == HEADERS and (header[\"x-a\"] contains \"x-\" or not status "
+                             ">= 500) and stream <= 5 and path matches \"^/a.*z$\"",
+                             &l, &err);
+  append(o, "compile: %s (%zu: %s)\n", f ? "ok" : "failed", err.column, err.message);
+  if (!f) o->status = 1;
+  filter_free(f);
+}
+
+START_TEST(filter_allocations_are_checked) {
+  sweep("filter", run_filter, NULL);
+}
+END_TEST
+
 /* ---- h2scope read ---- */
 
 /* Runs cmd_read with argv (NULL-ended); the text it wrote to standard
@@ -334,6 +457,9 @@ static Suite *alloc_suite(void) {
   TCase *tc = tcase_create("refused");
   tcase_set_timeout(tc, 600);
   tcase_add_test(tc, hpack_allocations_are_checked);
+  tcase_add_test(tc, session_allocations_are_checked);
+  tcase_add_test(tc, check_case_allocations_are_checked);
+  tcase_add_test(tc, filter_allocations_are_checked);
   tcase_add_test(tc, read_text_allocations_are_checked);
   tcase_add_test(tc, read_json_allocations_are_checked);
   tcase_add_test(tc, read_har_sarif_allocations_are_checked);
