@@ -210,6 +210,8 @@ static void start_decoding(read_run *run) {
     fprintf(stderr, "%s: out of memory for -j %u: decoding on one thread\n", prog, jobs);
   const flow_consumer *first = w->jobs ? read_jobs_consumer(w->jobs) : &run->fc;
   rs->tls = tlsdec_filter_new(&run->keys, first);
+  if (!rs->tls) /* TLS is then neither decrypted nor described */
+    fprintf(stderr, "%s: out of memory: TLS connections are not looked into\n", prog);
   if (w->jobs && rs->tls) read_jobs_set_tls(w->jobs, rs->tls);
   run->in = rs->tls ? tlsdec_filter_consumer(rs->tls) : first;
 }
