@@ -9,10 +9,10 @@
 #include "capture_run.h"
 #include "extensions.h"
 #include "field_rules.h"
-#include "h2/cursor.h"
 #include "h2/observer.h"
 #include "h2_detect.h"
 #include "stall_events.h"
+#include "upgrade_keep.h"
 
 #define HOLD_LIMIT (64 * 1024) /* bytes held per direction while deciding */
 /* The buffer's hard cap: HOLD_LIMIT and one delivery (at most a 256 KiB
@@ -26,25 +26,10 @@ typedef struct dir_ctx {
 
 /* The stream decoders' callbacks need to know their connection and direction;
  * two small contexts live right after the h2_conn. */
-/* The HTTP/1.1 request of an Upgrade: h2c, kept until the 101 arrives: as
- * data for the "upgrade" event (the fields as sent, the HTTP2-Settings) and
- * as a header list (names lowercased) for read_sink.on_upgrade_request. */
-typedef struct upgrade_request {
-  h2_upgrade_request req; /* points into the arrays below */
-  char method[16];
-  char target[512];
-  h2_header sent[64];
-  char sent_bytes[8192];
-  h2_upgrade_setting settings[32];
-  h2_header fields[48];
-  size_t count;
-  char bytes[4096];
-} upgrade_request;
-
 typedef struct conn_alloc {
   h2_conn conn;
   dir_ctx ctx[2];
-  struct upgrade_request *up; /* only for connections that ask for Upgrade: h2c */
+  upgrade_request *up; /* only for connections that ask for Upgrade: h2c */
   /* The stream-state rules (§5.1, §5.1.1) for the notes: the session's table
    * in the observer role (h2/observer.h), the one place that knows them;
    * created at the first frame when the roles are known. While it judges a
@@ -379,67 +364,14 @@ static void swap_dirs(h2_conn *c) {
   c->max_stream[1] = m;
 }
 
-/* Keeps the HTTP/1.1 Upgrade request (RFC 7540 §3.2: the request that
- * carried the upgrade is stream 1, half-closed from the client) and the
- * HTTP2-Settings it carried, as data: the sink renders them. */
+/* Keeps the HTTP/1.1 Upgrade request (upgrade_keep.h); said when there is
+ * no memory for it. */
 static void keep_upgrade(conn_alloc *a, const http1_head *h) {
-  if (!a->up) a->up = calloc(1, sizeof *a->up);
-  upgrade_request *u = a->up;
-  if (!u) {
+  if (!a->up && !(a->up = upgrade_keep_new()))
     memory_limit(&a->conn, FLOW_DIR_C2S, a->conn.dir[FLOW_DIR_C2S].buf_offset,
                  "the HTTP/1.1 Upgrade request is not kept");
-    return;
-  }
-  snprintf(u->method, sizeof u->method, "%s", h->method);
-  snprintf(u->target, sizeof u->target, "%s", h->target);
-  /* The fields as sent (what fits: a head is at most HOLD_LIMIT bytes). */
-  size_t nsent = 0, used = 0;
-  for (unsigned i = 0; i < h->field_count && nsent < sizeof u->sent / sizeof *u->sent; i++) {
-    size_t nl = h->fields[i].name_len, vl = h->fields[i].value_len;
-    if (used + nl + vl > sizeof u->sent_bytes) break;
-    char *dst = u->sent_bytes + used;
-    memcpy(dst, h->fields[i].name, nl);
-    memcpy(dst + nl, h->fields[i].value, vl);
-    u->sent[nsent++] = (h2_header){.name = dst, .name_len = nl, .value = dst + nl, .value_len = vl};
-    used += nl + vl;
-  }
-  /* HTTP2-Settings: a SETTINGS payload in base64url (RFC 7540 §3.2.1). */
-  uint8_t settings[6 * 32];
-  long sn = h->has_http2_settings ? base64url_decode(h->http2_settings, strlen(h->http2_settings),
-                                                     settings, sizeof settings)
-                                  : -1;
-  size_t nset = 0;
-  h2_cursor cur = h2_cursor_make(settings, sn > 0 ? (size_t)sn : 0);
-  uint16_t id;
-  uint32_t v;
-  while (nset < sizeof u->settings / sizeof *u->settings && h2_cursor_get_u16(&cur, &id) &&
-         h2_cursor_get_u32(&cur, &v))
-    u->settings[nset++] = (h2_upgrade_setting){.id = id, .value = v};
-  u->req = (h2_upgrade_request){.method = u->method,
-                                .target = u->target,
-                                .fields = u->sent,
-                                .count = nsent,
-                                .settings = u->settings,
-                                .nsettings = nset,
-                                .has_settings = sn >= 0};
-  /* The same list, copied (names lowercased) for the sink. */
-  u->count = 0;
-  used = 0;
-  const char *pairs[3][2] = {{":method", h->method}, {":path", h->target}, {":scheme", "http"}};
-  for (unsigned i = 0; i < 3 + h->field_count; i++) {
-    const char *nm = i < 3 ? pairs[i][0] : h->fields[i - 3].name;
-    size_t nl = i < 3 ? strlen(nm) : h->fields[i - 3].name_len;
-    const char *vv = i < 3 ? pairs[i][1] : h->fields[i - 3].value;
-    size_t vl = i < 3 ? strlen(vv) : h->fields[i - 3].value_len;
-    if (u->count == sizeof u->fields / sizeof *u->fields || used + nl + vl > sizeof u->bytes) break;
-    char *dst = u->bytes + used;
-    for (size_t k = 0; k < nl; k++)
-      dst[k] = (char)(nm[k] >= 'A' && nm[k] <= 'Z' ? nm[k] + 32 : nm[k]);
-    memcpy(dst + nl, vv, vl);
-    u->fields[u->count++] =
-        (h2_header){.name = dst, .name_len = nl, .value = dst + nl, .value_len = vl};
-    used += nl + vl;
-  }
+  else
+    upgrade_keep(a->up, h);
 }
 
 static void decide(h2_conn *c, int dir, bool final);
