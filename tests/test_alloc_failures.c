@@ -11,7 +11,7 @@
  *
  * The runs: HPACK decoding and encoding (codec), a client and a server
  * session answering each other (session), check cases loaded from text,
- * a display filter compiled, and `h2scope read` over bundled
+ * a display filter compiled, a capture loaded for replay, and `h2scope read` over bundled
  * captures with text, JSON, exchanges, lint, summary, HAR and SARIF output
  * (capture, read, talk, render, cli). */
 #define _GNU_SOURCE
@@ -33,6 +33,7 @@
 #include "filter.h"
 #include "h2/hpack.h"
 #include "h2/session.h"
+#include "replay_capture.h"
 
 /* ---- the hooks ---- */
 
@@ -387,6 +388,36 @@ START_TEST(filter_allocations_are_checked) {
 }
 END_TEST
 
+/* ---- replay: a capture loaded for sending again ---- */
+
+static void run_replay_load(const void *arg, outcome *o) {
+  append(o, "%s", "");
+  replay_capture rc;
+  char err[256] = "";
+  int rcode = replay_capture_load(&rc, arg, 0, true, NULL, err, sizeof err);
+  append(o, "load: %d %s\n", rcode, err);
+  if (rcode != 0) {
+    o->status = 1;
+    return;
+  }
+  for (size_t i = 0; i < rc.n; i++) {
+    const replay_conn *c = rc.conns[i];
+    append(o, "conn %zu: %zu exchanges\n", i, c->nex);
+    for (size_t k = 0; k < c->nex; k++) {
+      const replay_exchange *e = &c->ex[k];
+      append(o, "  stream %u: request %u fields, response %d with %u fields, %llu body bytes\n",
+             e->stream_id, e->request.count, e->recorded.status, e->recorded.headers.count,
+             (unsigned long long)e->recorded.body_len);
+    }
+  }
+  replay_capture_free(&rc);
+}
+
+START_TEST(replay_load_allocations_are_checked) {
+  sweep("replay load", run_replay_load, H2_SOURCE_DIR "/corpus/captures/upgrade.pcap");
+}
+END_TEST
+
 /* ---- h2scope read ---- */
 
 /* Runs cmd_read with argv (NULL-ended); the text it wrote to standard
@@ -494,6 +525,7 @@ static Suite *alloc_suite(void) {
   tcase_add_test(tc, session_allocations_are_checked);
   tcase_add_test(tc, check_case_allocations_are_checked);
   tcase_add_test(tc, filter_allocations_are_checked);
+  tcase_add_test(tc, replay_load_allocations_are_checked);
   tcase_add_test(tc, read_text_allocations_are_checked);
   tcase_add_test(tc, read_json_allocations_are_checked);
   tcase_add_test(tc, read_har_sarif_allocations_are_checked);

@@ -38,7 +38,7 @@ struct har_writer {
   size_t npicks, picks_cap;
   uint64_t written;
   har_body *bodies; /* of the exchanges not written yet */
-  bool bodies_lost; /* a response body had no memory to be kept in: har_close fails (ENOMEM) */
+  bool lost; /* an exchange or a body had no memory to be kept in: har_close fails (ENOMEM) */
   out_buf out;
 };
 
@@ -214,7 +214,10 @@ void har_select(har_writer *w, const h2_conn *c, uint32_t stream) {
   if (w->npicks == w->picks_cap) {
     size_t cap = w->picks_cap ? w->picks_cap * 2 : 64;
     har_pick *n = realloc(w->picks, cap * sizeof *n);
-    if (!n) return; /* out of memory: the exchange is left out */
+    if (!n) { /* out of memory: the exchange is left out, har_close says so */
+      w->lost = true;
+      return;
+    }
     w->picks = n;
     w->picks_cap = cap;
   }
@@ -336,7 +339,7 @@ static unsigned hb_open(void *user, const exchange *x, int side, void **state) {
   if (side != EXCHANGE_RESPONSE || !x->have_request) return 0;
   har_body *b = calloc(1, sizeof *b);
   if (!b) {
-    w->bodies_lost = true; /* said by har_close */
+    w->lost = true; /* said by har_close */
     return 0;
   }
   b->conn = x->conn;
@@ -404,9 +407,9 @@ int har_close(har_writer *w, uint64_t *entries) {
   }
   out_puts(&w->out, "\n]}}\n");
   bool ok = out_flush(&w->out);
-  int e = ok && w->bodies_lost ? ENOMEM : errno;
+  int e = ok && w->lost ? ENOMEM : errno;
   if (close(w->fd) != 0) ok = false, e = errno;
-  if (w->bodies_lost) ok = false;
+  if (w->lost) ok = false;
   if (entries) *entries = w->written;
   free(w->picks);
   free(w);
