@@ -65,7 +65,7 @@ static void memory_limit(h2_conn *c, int dir, uint64_t offset, const char *what)
   conn_alloc *a = (conn_alloc *)c;
   if (a->memory_said) return;
   a->memory_said = true;
-  char msg[200];
+  char msg[256]; /* what: at most 200 */
   snprintf(msg, sizeof msg, "out of memory: %s", what);
   event(c, dir, "limit", offset, msg, ",\"kind\":\"limit-memory\"", NULL);
 }
