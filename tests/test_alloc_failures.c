@@ -12,8 +12,14 @@
  * The runs: HPACK decoding and encoding (codec), a client and a server
  * session answering each other (session), check cases loaded from text,
  * a display filter compiled, a capture loaded for replay, and `h2scope read` over bundled
- * captures with text, JSON, exchanges, lint, summary, HAR and SARIF output
- * (capture, read, talk, render, cli). */
+ * captures with text, JSON, exchanges, lint, summary, HAR and SARIF output,
+ * --follow with a filter, and TLS decryption (capture, tls, read, talk,
+ * render, cli).
+ *
+ * To find the code behind a silent change: H2_ALLOC_TRACE=1 prints the stack
+ * of each refused allocation (with a sanitizer runtime), H2_ALLOC_SHOW=N the
+ * whole output of the run that refused allocation N (H2_ALLOC_SHOW=ref: the
+ * reference's); CK_FORK=no keeps it in one process. */
 #define _GNU_SOURCE
 #include <check.h>
 
