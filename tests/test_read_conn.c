@@ -66,7 +66,9 @@ static void rec_event(void *user, h2_conn *c, int dir, const char *ev, uint64_t 
   (void)c;
   (void)msg;
   (void)text_extra;
-  tprintf("%s event %s @%llu\n", dir ? "s2c" : "c2s", ev, (unsigned long long)offset);
+  tprintf("%s event %s @%llu", dir ? "s2c" : "c2s", ev, (unsigned long long)offset);
+  if (msg && strstr(msg, "while deciding")) tprintf(" (%s)", msg);
+  tprintf("\n");
   if (!strcmp(ev, "upgrade") && extra_json)
     ck_assert_ptr_nonnull(strstr(extra_json, "\"http2_settings\":[{\"id\":3,\"name\":"
                                              "\"SETTINGS_MAX_CONCURRENT_STREAMS\",\"value\":100},"
@@ -414,6 +416,45 @@ START_TEST(gap_then_resync) {
 }
 END_TEST
 
+/* The bytes held while deciding have a hard cap (h2_conn.c's HOLD_MAX, 1 MiB
+ * + 64 KiB): a delivery beyond it is skipped and said, and decoding
+ * resumes at the next frame boundary as after a gap. */
+START_TEST(hold_cap_is_reported) {
+  conn_start(false);
+  uint8_t c[512];
+  size_t cl;
+  client_opening(c, &cl);
+  feed(0, c, cl);
+  h2_conn_gap(conn, 0, sent[0], 100, 1.6);
+  sent[0] += 100;
+  size_t big = 1024 * 1024 + 64 * 1024 + 1;
+  uint8_t *zeros = calloc(1, big);
+  ck_assert_ptr_nonnull(zeros);
+  feed(0, zeros, big);
+  free(zeros);
+  uint8_t b[256];
+  size_t len = midstream_bytes(b);
+  feed(0, b, len);
+  char want[1024];
+  size_t after = cl + 100 + big;
+  snprintf(want, sizeof want,
+           "c2s event detect @0\n"
+           "c2s event preface @0\n"
+           "c2s SETTINGS 0\n"
+           "c2s event gap @%zu\n"
+           "c2s event skipped @%zu (%zu bytes skipped while deciding: more than 1114112 bytes "
+           "to hold)\n"
+           "c2s event skipped @%zu\n"
+           "c2s event resync @%zu\n"
+           "c2s DATA 3\n"
+           "c2s WINDOW_UPDATE 0\n"
+           "c2s HEADERS 5 [:method=GET :scheme=http :path=/ ?]\n"
+           "c2s DATA 3\n",
+           cl, cl + 100, big, after, after + 5);
+  conn_end(want);
+}
+END_TEST
+
 START_TEST(garbage_and_http1_are_not_http2) {
   conn_start(false);
   uint8_t junk[3000];
@@ -664,6 +705,7 @@ static Suite *suite(void) {
   tcase_add_test(d, midstream_too_short_chain_is_not_guessed);
   tcase_add_test(d, port_forced_single_frame);
   tcase_add_test(d, gap_then_resync);
+  tcase_add_test(d, hold_cap_is_reported);
   tcase_add_test(d, garbage_and_http1_are_not_http2);
   tcase_add_test(d, detect_pieces);
   suite_add_tcase(s, d);

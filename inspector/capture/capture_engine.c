@@ -324,7 +324,11 @@ static void handle_tcp(capture_engine *e, const packet_info *p, double ts) {
   if (!f) {
     make_room(e, ts);
     f = flow_table_insert(&e->table, &key, hash);
-    if (!f) return; /* out of memory: the packet is lost, the gap will show */
+    if (!f) { /* out of memory: the packet is lost (said), a gap will show */
+      capture_engine_notice(e, "limit-memory",
+                            "out of memory: a packet of a new connection is lost");
+      return;
+    }
     f->pub.id = ++e->last_flow_id;
     f->first_ts = ts;
     set_roles(f, guess_client_side(f));

@@ -1,12 +1,15 @@
 /* capture_run.c — drives the capture engine from libpcap: opens a pcap or
  * pcapng file (or stdin, "-") or a live interface, applies the BPF filter,
  * loops over the records and stops cleanly on SIGINT/SIGTERM or
- * capture_stop() through pcap_breakloop(). */
+ * capture_stop(): both only raise a flag, which the loops check after every
+ * packet and every wait (a live capture waits in poll() at most
+ * CAPTURE_FLUSH_MS, and a signal ends the wait at once). */
 #include "capture_run.h"
 
 #include <errno.h>
 #include <malloc.h>
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,17 +18,13 @@
 
 #include "capture_engine.h"
 
-/* The handle of the running capture, for the signal handler. One capture
- * runs at a time per process (the CLI runs exactly one). */
-static pcap_t *volatile g_active;
+/* The stop request: the one flag the signal handler sets (a signal flag is
+ * the only state a handler may touch; the capture loops poll it). One
+ * capture runs at a time per process (the CLI runs exactly one). */
 static volatile sig_atomic_t g_stop;
 
 void capture_stop(void) {
   g_stop = 1;
-  pcap_t *p = g_active;
-  /* pcap_breakloop only sets a flag (and wakes a blocked poll): safe in a
-   * signal handler, as its manual page says. */
-  if (p) pcap_breakloop(p);
 }
 
 static void on_signal(int sig) {
@@ -98,6 +97,14 @@ static pcap_t *open_live(const capture_options *o, capture_engine *engine, char 
   (void)pcap_set_immediate_mode(p, o->immediate ? 1 : 0);
   (void)pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO);
   int rc = pcap_activate(p);
+  /* read_live waits in poll() itself, where a signal or the flush timer
+   * ends the wait; pcap_dispatch only hands over what is there. (Without a
+   * selectable descriptor the dispatch blocks for at most the timeout.) */
+  if (rc >= 0 && pcap_get_selectable_fd(p) >= 0 && pcap_setnonblock(p, 1, pcap_err) != 0) {
+    snprintf(err, errcap, "cannot capture on %s: %s", o->iface, pcap_err);
+    pcap_close(p);
+    return NULL;
+  }
   if (rc < 0) {
     snprintf(err, errcap, "cannot capture on %s: %s%s%s", o->iface, pcap_statustostr(rc),
              rc == PCAP_ERROR ? ": " : "", rc == PCAP_ERROR ? pcap_geterr(p) : "");
@@ -147,7 +154,6 @@ static void keep_big_buffers_mapped(void) {
 /* Makes rs read from p: its link type and timestamp unit. */
 static void use_handle(run_state *rs, pcap_t *p) {
   rs->p = p;
-  g_active = p;
   rs->linktype = pcap_datalink(p);
   rs->ts_divisor =
       pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO ? 1000000000 : 1000000;
@@ -188,6 +194,20 @@ static void check_drops(run_state *rs, const capture_options *o) {
                       (uint64_t)drop + ifdrop, clock_seconds(CLOCK_REALTIME));
 }
 
+/* Waits until the live handle has packets, at most CAPTURE_FLUSH_MS (the
+ * flush timer's period): true when it has (or an error to report), false
+ * when the capture stayed idle. SIGINT/SIGTERM end the wait at once: the
+ * handler is installed without SA_RESTART, so poll() returns EINTR (a
+ * signal that lands on another thread, or just before the wait, is seen at
+ * its end). A handle without a selectable descriptor blocked in
+ * pcap_dispatch instead. */
+static bool wait_live(const run_state *rs) {
+  int fd = pcap_get_selectable_fd(rs->p);
+  if (fd < 0) return false;
+  struct pollfd pf = {.fd = fd, .events = POLLIN};
+  return poll(&pf, 1, CAPTURE_FLUSH_MS) > 0;
+}
+
 /* Live: batches of packets until a stop request, an error or max_packets;
  * between batches, idle expiry (wall clock), the output timer and, about
  * once a second, the drop counters. */
@@ -202,10 +222,11 @@ static void read_live(run_state *rs, const capture_options *o) {
       break;
     }
     if (rs->max_packets && rs->seen >= rs->max_packets) break;
+    bool idle = n == 0 && !wait_live(rs); /* nothing there, nothing came */
     capture_engine_tick(&rs->engine, clock_seconds(CLOCK_REALTIME));
     double now = clock_seconds(CLOCK_MONOTONIC);
     if (o->hooks.on_flush &&
-        (o->immediate || n == 0 || now - last_flush >= CAPTURE_FLUSH_MS / 1000.0)) {
+        (o->immediate || idle || now - last_flush >= CAPTURE_FLUSH_MS / 1000.0)) {
       o->hooks.on_flush(o->hooks.user);
       last_flush = now;
     }
@@ -237,7 +258,6 @@ static bool read_files(run_state *rs, const capture_options *o, const char *cons
     if (nfiles > 1) capture_engine_begin_file(&rs->engine, files, nfiles, (uint32_t)i);
     rs->engine.stats->files++;
     bool go_on = read_file(rs);
-    g_active = NULL;
     rs->p = NULL;
     pcap_close(p);
     if (!go_on) break;
@@ -315,7 +335,6 @@ int capture_run(const capture_options *opts, const flow_consumer *consumer, capt
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
   }
-  g_active = NULL;
   g_stop = 0;
   capture_engine_finish(&rs.engine);
   capture_engine_free(&rs.engine);

@@ -254,7 +254,7 @@ static bool build_frame(const check_build_ctx *ctx, const char *line_in, uint32_
     }
   }
   if (payload->failed) {
-    snprintf(err, errcap, "payload too large");
+    snprintf(err, errcap, payload->no_memory ? "out of memory" : "payload too large");
     return false;
   }
   for (unsigned long r = 0; r < repeat; r++) {
@@ -267,7 +267,8 @@ static bool build_frame(const check_build_ctx *ctx, const char *line_in, uint32_
     h2_buf_put(out, payload->p, payload->len);
   }
   if (out->failed) {
-    snprintf(err, errcap, "frames too large for the send buffer");
+    snprintf(err, errcap,
+             out->no_memory ? "out of memory" : "frames too large for the send buffer");
     return false;
   }
   return true;

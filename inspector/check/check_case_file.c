@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "check_build.h"
+#include "h2/buf.h"
 #include "h2/error.h"
 
 #define BUILD_CAP (4u << 20) /* the runner's send buffer (check_run.c TX_CAP) */
@@ -22,8 +23,11 @@ typedef struct pending {
   unsigned case_line, group_line, rfc_line, title_line, hs_line, expect_line, needs_line,
       alone_line;
   size_t sends;
-  size_t frames_len;
+  h2_buf frames; /* the send lines joined with "; ", NUL-ended: l->frames once finished */
 } pending;
+
+/* The most bytes of a case's joined send lines: every line at its longest. */
+#define FRAMES_CAP ((size_t)CHECK_FILE_SENDS_MAX * (CHECK_FILE_LINE_MAX + 2) + 1)
 
 typedef struct reader {
   check_set *s;
@@ -150,15 +154,9 @@ static bool add_send(reader *r, pending *pc, const char *a, size_t col) {
   h2_buf_free(&b);
   if (!ok) return fail(r, col, "bad frame line: %s", berr);
   size_t n = strlen(a);
-  char *f = realloc(pc->l->frames, pc->frames_len + n + 3);
-  if (!f) return fail(r, 1, "out of memory");
-  pc->l->frames = f;
-  if (pc->frames_len) {
-    memcpy(f + pc->frames_len, "; ", 2);
-    pc->frames_len += 2;
-  }
-  memcpy(f + pc->frames_len, a, n + 1);
-  pc->frames_len += n;
+  if (pc->frames.len) h2_buf_put(&pc->frames, "; ", 2);
+  if (!h2_buf_put(&pc->frames, a, n + 1)) return fail(r, 1, "out of memory");
+  pc->frames.len--; /* the NUL ends the text; the next line goes over it */
   pc->sends++;
   return true;
 }
@@ -193,6 +191,8 @@ static bool finish(reader *r, pending *pc) {
   l->c.section = l->section;
   l->c.title = l->title;
   l->c.handshake = l->handshake;
+  l->frames = (char *)pc->frames.p; /* l owns the text now */
+  h2_buf_init(&pc->frames, FRAMES_CAP);
   l->c.frames = l->frames;
   l->c.expect = l->expect;
   l->c.needs = l->needs;
@@ -214,6 +214,7 @@ static bool start_case(reader *r, pending *pc, const char *a, size_t col, size_t
   if (++*ncases > CHECK_FILE_CASES_MAX)
     return fail(r, 1, "more than %d cases in one file", CHECK_FILE_CASES_MAX);
   memset(pc, 0, sizeof *pc);
+  h2_buf_init(&pc->frames, FRAMES_CAP);
   pc->l = calloc(1, sizeof *pc->l);
   if (!pc->l || !(pc->l->id = dup_text(a))) return fail(r, 1, "out of memory");
   pc->case_line = r->line;
@@ -345,6 +346,7 @@ bool check_file_load(check_set *s, FILE *f, const char *name, char *err, size_t 
     ok = false;
   }
   if (pc.l) check_loaded_free(pc.l);
+  h2_buf_free(&pc.frames);
   free(line);
   return ok;
 }

@@ -109,8 +109,11 @@ void check_client_case(const check_client_opts *co, const check_target *t, const
   }
   if (!have_conn) {
     r->verdict = CHECK_SKIP;
-    snprintf(r->why, sizeof r->why,
-             "no client connected and sent the HTTP/2 preface (h2c prior knowledge) in time");
+    if (!o || !handshake_obs)
+      snprintf(r->why, sizeof r->why, "out of memory");
+    else
+      snprintf(r->why, sizeof r->why,
+               "no client connected and sent the HTTP/2 preface (h2c prior knowledge) in time");
     snprintf(r->actual, sizeof r->actual, "no connection");
     free(o);
     free(handshake_obs);

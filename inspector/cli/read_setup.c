@@ -123,6 +123,20 @@ static bool open_inputs(read_run *run) {
   return true;
 }
 
+/* The writers open_writers opened, closed again when the setup fails after
+ * them (what they wrote so far stays: the run reports its failure). */
+static void drop_writers(read_run *run) {
+  read_state *rs = &run->rs;
+  if (rs->sarif) (void)sarif_close(rs->sarif);
+  if (rs->har) (void)har_close(rs->har, NULL);
+  if (rs->report) (void)report_close(rs->report);
+  body_export_close(run->exp);
+  rs->sarif = NULL;
+  rs->har = NULL;
+  rs->report = NULL;
+  run->exp = NULL;
+}
+
 /* --sarif, --html, --har and --export: their files are written as the capture is
  * read. */
 static bool open_writers(read_run *run) {
@@ -196,6 +210,8 @@ static void start_decoding(read_run *run) {
     fprintf(stderr, "%s: out of memory for -j %u: decoding on one thread\n", prog, jobs);
   const flow_consumer *first = w->jobs ? read_jobs_consumer(w->jobs) : &run->fc;
   rs->tls = tlsdec_filter_new(&run->keys, first);
+  if (!rs->tls) /* TLS is then neither decrypted nor described */
+    fprintf(stderr, "%s: out of memory: TLS connections are not looked into\n", prog);
   if (w->jobs && rs->tls) read_jobs_set_tls(w->jobs, rs->tls);
   run->in = rs->tls ? tlsdec_filter_consumer(rs->tls) : first;
 }
@@ -208,6 +224,7 @@ bool read_setup(read_run *run, int *status) {
   if (!open_inputs(run)) return false;
   rs->capture_name = a->co.iface ? a->co.iface : a->inputs[0];
   if (!open_writers(run)) {
+    drop_writers(run);
     header_scratch_free(&rs->scratch);
     capture_file_set_free(&run->files);
     return false;
@@ -218,6 +235,8 @@ bool read_setup(read_run *run, int *status) {
                        rs->o.abs_time, rs->o.quiet_asked, &rs->first_ts) ||
       !read_sink_grpc_start(rs)) {
     fprintf(stderr, "%s: out of memory\n", prog);
+    read_talk_stop(&rs->talk);
+    drop_writers(run);
     header_scratch_free(&rs->scratch);
     capture_file_set_free(&run->files);
     return false;
@@ -264,7 +283,7 @@ bool read_outputs_close(read_run *run, const char **what) {
   body_export_close(run->exp);
   run->exp = NULL;
   if (rs->har && har_close(rs->har, NULL) != 0) {
-    fprintf(stderr, "%s: writing %s failed\n", prog, run->args.har_path);
+    fprintf(stderr, "%s: writing %s failed: %s\n", prog, run->args.har_path, strerror(errno));
     if (ok) *what = "the HAR file is incomplete";
     ok = false;
   }

@@ -162,9 +162,18 @@ static void on_frame(void *user, h2_conn *c, int dir, const decoded_frame *d) {
   rs->grpc_conn = NULL;
 }
 
+static void flow_notice(void *user, capture_flow *f, const char *kind, const char *message,
+                        double ts);
+
 static void on_event(void *user, h2_conn *c, int dir, const char *ev, uint64_t offset,
                      const char *msg, const char *extra_json, const char *text_extra) {
   read_state *rs = user;
+  /* A limit the output hides (-q, --exchanges) is counted as a result
+   * notice: the first goes to standard error. */
+  if (!strcmp(ev, "limit") && !event_shown(rs, c, dir, ev)) {
+    flow_notice(rs, c->flow, "limit-memory", msg, c->ts);
+    return;
+  }
   if (c->sink_conn && !strcmp(ev, "gap")) lint_conn_gap(c->sink_conn, c, dir);
   if (!strcmp(ev, "gap")) read_talk_gap(&rs->talk, c, dir);
   if (report_event_kept(rs, c, dir, ev))
@@ -219,6 +228,11 @@ static void flow_open(void *user, capture_flow *f, double ts) {
                     .user = rs};
   h2_conn *c = h2_conn_new(f, &co, &sink, ts);
   f->user = c;
+  if (!c) {
+    char lost[160];
+    snprintf(lost, sizeof lost, "out of memory: connection %u is not decoded", f->id);
+    flow_notice(rs, f, "limit-memory", lost, ts);
+  }
   char msg[200];
   snprintf(msg, sizeof msg, "%s -> %s%s", f->endpoint[0], f->endpoint[1],
            f->syn_seen ? "" : " (handshake not captured)");

@@ -1,6 +1,7 @@
 /* read_talk.c — the exchange tracker wired into `read` (read_talk.h). */
 #include "read_talk.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,7 +38,13 @@ static void on_exchange(void *user, const h2_conn *c, const exchange *x) {
 static void on_event(void *user, const h2_conn *c, int dir, const char *event, uint64_t offset,
                      const char *message, const char *extra_json) {
   read_talk *rt = user;
-  if (!rt->show_events) return;
+  if (!rt->show_events) {
+    /* -q hides the events, not a loss: the first limit (records or header
+     * lists not kept) still goes to standard error */
+    if (!strcmp(event, "limit") && rt->limits_hidden++ == 0)
+      fprintf(stderr, "h2scope read: %s\n", message);
+    return;
+  }
   if (rt->o.follow && !rt->o.exchanges && c->flow->id != rt->o.follow_conn) return;
   frame_meta m;
   frame_meta_of_conn(&m, c, dir, *rt->first_ts, rt->po.json || rt->abs_time);

@@ -58,6 +58,7 @@ typedef struct read_talk {
   print_options po; /* json, ts decimals */
   bool abs_time;
   bool show_events;       /* body and limit events (not with -q) */
+  uint64_t limits_hidden; /* limit events -q hid (the first went to stderr) */
   const double *first_ts; /* the read_state's */
   uint64_t exchanges_out;
 } read_talk;

@@ -49,7 +49,7 @@ static void slot_reset(filter_stream_facts *f) {
 
 static void slot_free(filter_stream_facts *f) {
   for (int i = 0; i < FACT_COUNT; i++)
-    free(f->value[i]);
+    h2_buf_free(&f->value[i]);
   memset(f, 0, sizeof *f);
 }
 
@@ -107,6 +107,9 @@ static filter_stream_facts *slot_for(filter_streams *s, uint32_t id) {
     filter_stream_facts *n = realloc(s->slots, cap * sizeof *n);
     if (!n) return NULL;
     memset(n + s->cap, 0, (cap - s->cap) * sizeof *n);
+    for (uint32_t i = s->cap; i < cap; i++)
+      for (int k = 0; k < FACT_COUNT; k++)
+        h2_buf_init(&n[i].value[k], (size_t)s->max_value + 1);
     s->slots = n;
     s->cap = cap;
   }
@@ -129,16 +132,13 @@ static filter_stream_facts *slot_for(filter_streams *s, uint32_t id) {
 
 static void keep(filter_streams *s, filter_stream_facts *f, int fact, const h2_header *h) {
   size_t n = h->value_len < s->max_value ? h->value_len : s->max_value;
-  if (f->cap[fact] < n + 1) {
-    size_t cap = n + 1 < 32 ? 32 : n + 1;
-    char *v = realloc(f->value[fact], cap);
-    if (!v) return; /* out of memory: the fact stays unknown */
-    f->value[fact] = v;
-    f->cap[fact] = (uint32_t)cap;
+  h2_buf *v = &f->value[fact];
+  h2_buf_reset(v);
+  if (!h2_buf_put(v, h->value, n) || !h2_buf_put_u8(v, 0)) {
+    f->seen &= (uint8_t) ~(1u << fact); /* out of memory: the fact is unknown */
+    return;
   }
-  if (n) memcpy(f->value[fact], h->value, n);
-  f->value[fact][n] = '\0';
-  f->len[fact] = (uint32_t)n;
+  v->len = n; /* the NUL stays after the value */
   f->seen |= (uint8_t)(1u << fact);
 }
 

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "decoded_frame.h"
+#include "h2/buf.h"
 
 enum filter_fact {
   FACT_METHOD,
@@ -31,9 +32,10 @@ typedef struct filter_stream_facts {
   bool used;
   bool has_status;
   uint16_t status;
-  uint8_t seen;            /* bit 1 << FACT_x: value[x] holds the value */
-  char *value[FACT_COUNT]; /* buffers kept when the slot is reused */
-  uint32_t len[FACT_COUNT], cap[FACT_COUNT];
+  uint8_t seen; /* bit 1 << FACT_x: value[x] holds the value */
+  /* NUL-ended, at most max_value bytes before the NUL; kept when the slot
+   * is reused */
+  h2_buf value[FACT_COUNT];
 } filter_stream_facts;
 
 #define FILTER_STREAMS_DEFAULT 256

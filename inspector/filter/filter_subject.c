@@ -49,7 +49,7 @@ static bool fact(const filter_subject *s, const char *pseudo, int fact_id, size_
   const h2_header *h = nth_header(s->d, pseudo, strlen(pseudo), 0);
   if (h) return str(out, h->value, h->value_len);
   if (s->facts && (s->facts->seen & (1u << fact_id)))
-    return str(out, s->facts->value[fact_id], s->facts->len[fact_id]);
+    return str(out, (const char *)s->facts->value[fact_id].p, s->facts->value[fact_id].len);
   return false;
 }
 

@@ -9,12 +9,15 @@
 #include "capture_run.h"
 #include "extensions.h"
 #include "field_rules.h"
-#include "h2/cursor.h"
 #include "h2/observer.h"
 #include "h2_detect.h"
 #include "stall_events.h"
+#include "upgrade_keep.h"
 
 #define HOLD_LIMIT (64 * 1024) /* bytes held per direction while deciding */
+/* The buffer's hard cap: HOLD_LIMIT and one delivery (at most a 256 KiB
+ * capture record's payload, or a TLS record) with room to spare. */
+#define HOLD_MAX (HOLD_LIMIT + 1024 * 1024)
 
 typedef struct dir_ctx {
   h2_conn *c;
@@ -23,25 +26,10 @@ typedef struct dir_ctx {
 
 /* The stream decoders' callbacks need to know their connection and direction;
  * two small contexts live right after the h2_conn. */
-/* The HTTP/1.1 request of an Upgrade: h2c, kept until the 101 arrives: as
- * data for the "upgrade" event (the fields as sent, the HTTP2-Settings) and
- * as a header list (names lowercased) for read_sink.on_upgrade_request. */
-typedef struct upgrade_request {
-  h2_upgrade_request req; /* points into the arrays below */
-  char method[16];
-  char target[512];
-  h2_header sent[64];
-  char sent_bytes[8192];
-  h2_upgrade_setting settings[32];
-  h2_header fields[48];
-  size_t count;
-  char bytes[4096];
-} upgrade_request;
-
 typedef struct conn_alloc {
   h2_conn conn;
   dir_ctx ctx[2];
-  struct upgrade_request *up; /* only for connections that ask for Upgrade: h2c */
+  upgrade_request *up; /* only for connections that ask for Upgrade: h2c */
   /* The stream-state rules (§5.1, §5.1.1) for the notes: the session's table
    * in the observer role (h2/observer.h), the one place that knows them;
    * created at the first frame when the roles are known. While it judges a
@@ -61,12 +49,25 @@ typedef struct conn_alloc {
    * stream table). */
   stall_queue stalls;
   bool in_frame;
+  bool observer_failed; /* h2_observer_new found no memory: not asked again */
+  bool memory_said;     /* a limit-memory event was told (once per connection) */
 } conn_alloc;
 
 static void event(h2_conn *c, int dir, const char *ev, uint64_t offset, const char *msg,
                   const char *extra_json, const char *text_extra) {
   if (c->sink.on_event)
     c->sink.on_event(c->sink.user, c, dir, ev, offset, msg, extra_json, text_extra);
+}
+
+/* An allocation that failed and what the connection's output lacks for
+ * it: a "limit" event (kind limit-memory), the first of the connection. */
+static void memory_limit(h2_conn *c, int dir, uint64_t offset, const char *what) {
+  conn_alloc *a = (conn_alloc *)c;
+  if (a->memory_said) return;
+  a->memory_said = true;
+  char msg[256]; /* what: at most 200 */
+  snprintf(msg, sizeof msg, "out of memory: %s", what);
+  event(c, dir, "limit", offset, msg, ",\"kind\":\"limit-memory\"", NULL);
 }
 
 /* Stream-state findings of the observer (§5.1, §5.1.1, §6.6) as notes on
@@ -120,8 +121,13 @@ static void observe_states(h2_conn *c, int dir, const decoded_frame *d, frame_no
     cfg.on_finding = on_state_finding;
     cfg.on_stall = on_stall;
     cfg.user = a;
-    a->observer = h2_observer_new(&cfg);
-    if (!a->observer) return;
+    a->observer = a->observer_failed ? NULL : h2_observer_new(&cfg);
+    if (!a->observer) {
+      if (!a->observer_failed)
+        memory_limit(c, dir, d->offset, "the stream states of this connection are not checked");
+      a->observer_failed = true;
+      return;
+    }
     if (c->states.history_unknown) h2_observer_lost_history(a->observer);
   }
   a->notes = notes;
@@ -177,7 +183,8 @@ static size_t check_rules(h2_conn *c, int dir, decoded_frame *d, frame_note *not
   if ((kind == FIELD_BLOCK_REQUEST || kind == FIELD_BLOCK_RESPONSE) && !c->block_push[dir])
     stream_states_block_final(&c->states, dir, c->block_stream[dir]);
   conn_alloc *a = (conn_alloc *)c;
-  if (!a->ext) a->ext = ext_conn_new(NULL);
+  if (!a->ext && !(a->ext = ext_conn_new(NULL)))
+    memory_limit(c, dir, d->offset, "the extension frames of this connection are not checked");
   if (a->ext) ext_conn_frame(a->ext, dir, roles_known, c->block_stream[dir], d, notes, &n, cap);
   return n;
 }
@@ -272,24 +279,33 @@ static void sd_on_event(void *user, const char *ev, uint64_t offset, const char 
   event(x->c, x->dir, ev, offset + d->base, msg, NULL, NULL);
 }
 
-static void hold(conn_dir *d, const uint8_t *data, size_t len) {
-  if (d->len + len > d->cap) {
-    size_t cap = d->cap ? d->cap : 4096;
-    while (cap < d->len + len)
-      cap *= 2;
-    uint8_t *b = realloc(d->buf, cap);
-    if (!b) return; /* dropped; the caller reports held bytes it could not keep */
-    d->buf = b;
-    d->cap = cap;
+/* Appends a delivery to the bytes held while deciding. decide() settles a
+ * direction once it holds HOLD_LIMIT bytes, so the buffer holds less than
+ * that plus one delivery (a TCP segment's payload, a TLS record); what does
+ * not fit in HOLD_MAX (or in memory) is skipped, with what was held, and
+ * said. False then: there is nothing new to decide on. */
+static bool hold(h2_conn *c, int dir, const uint8_t *data, size_t len) {
+  conn_dir *d = &c->dir[dir];
+  if (h2_buf_put(&d->held, data, len)) return true;
+  char msg[200];
+  size_t n = d->held.len + len;
+  if (len > d->held.limit - d->held.len) {
+    snprintf(msg, sizeof msg, "%zu bytes skipped while deciding: more than %d bytes to hold", n,
+             HOLD_MAX);
+    event(c, dir, "skipped", d->buf_offset, msg, NULL, NULL);
+  } else {
+    snprintf(msg, sizeof msg, "%zu bytes skipped while deciding", n);
+    memory_limit(c, dir, d->buf_offset, msg);
   }
-  memcpy(d->buf + d->len, data, len);
-  d->len += len;
+  d->ignored += n;
+  d->buf_offset += n;
+  h2_buf_reset(&d->held);
+  return false;
 }
 
 /* Removes n bytes from the front of the held buffer. */
 static void consume(conn_dir *d, size_t n) {
-  memmove(d->buf, d->buf + n, d->len - n);
-  d->len -= n;
+  h2_buf_consume(&d->held, n);
   d->buf_offset += n;
 }
 
@@ -315,17 +331,17 @@ static void start_h2(h2_conn *c, int dir, uint8_t preface, bool state_unknown) {
   d->state = DIR_H2;
   d->base = d->buf_offset;
   c->is_h2 = true;
-  size_t n = d->len;
-  d->len = 0;
+  size_t n = d->held.len;
+  d->held.len = 0;
   d->buf_offset += n;
-  if (n) stream_decoder_feed(d->sd, d->buf, n);
+  if (n) stream_decoder_feed(d->sd, d->held.p, n);
 }
 
 static void ignore_dir(h2_conn *c, int dir) {
   conn_dir *d = &c->dir[dir];
-  d->ignored += d->len;
-  d->buf_offset += d->len;
-  d->len = 0;
+  d->ignored += d->held.len;
+  d->buf_offset += d->held.len;
+  d->held.len = 0;
   d->state = DIR_IGNORE;
   (void)c;
 }
@@ -348,63 +364,14 @@ static void swap_dirs(h2_conn *c) {
   c->max_stream[1] = m;
 }
 
-/* Keeps the HTTP/1.1 Upgrade request (RFC 7540 §3.2: the request that
- * carried the upgrade is stream 1, half-closed from the client) and the
- * HTTP2-Settings it carried, as data: the sink renders them. */
+/* Keeps the HTTP/1.1 Upgrade request (upgrade_keep.h); said when there is
+ * no memory for it. */
 static void keep_upgrade(conn_alloc *a, const http1_head *h) {
-  if (!a->up) a->up = calloc(1, sizeof *a->up);
-  upgrade_request *u = a->up;
-  if (!u) return;
-  snprintf(u->method, sizeof u->method, "%s", h->method);
-  snprintf(u->target, sizeof u->target, "%s", h->target);
-  /* The fields as sent (what fits: a head is at most HOLD_LIMIT bytes). */
-  size_t nsent = 0, used = 0;
-  for (unsigned i = 0; i < h->field_count && nsent < sizeof u->sent / sizeof *u->sent; i++) {
-    size_t nl = h->fields[i].name_len, vl = h->fields[i].value_len;
-    if (used + nl + vl > sizeof u->sent_bytes) break;
-    char *dst = u->sent_bytes + used;
-    memcpy(dst, h->fields[i].name, nl);
-    memcpy(dst + nl, h->fields[i].value, vl);
-    u->sent[nsent++] = (h2_header){.name = dst, .name_len = nl, .value = dst + nl, .value_len = vl};
-    used += nl + vl;
-  }
-  /* HTTP2-Settings: a SETTINGS payload in base64url (RFC 7540 §3.2.1). */
-  uint8_t settings[6 * 32];
-  long sn = h->has_http2_settings ? base64url_decode(h->http2_settings, strlen(h->http2_settings),
-                                                     settings, sizeof settings)
-                                  : -1;
-  size_t nset = 0;
-  h2_cursor cur = h2_cursor_make(settings, sn > 0 ? (size_t)sn : 0);
-  uint16_t id;
-  uint32_t v;
-  while (nset < sizeof u->settings / sizeof *u->settings && h2_cursor_get_u16(&cur, &id) &&
-         h2_cursor_get_u32(&cur, &v))
-    u->settings[nset++] = (h2_upgrade_setting){.id = id, .value = v};
-  u->req = (h2_upgrade_request){.method = u->method,
-                                .target = u->target,
-                                .fields = u->sent,
-                                .count = nsent,
-                                .settings = u->settings,
-                                .nsettings = nset,
-                                .has_settings = sn >= 0};
-  /* The same list, copied (names lowercased) for the sink. */
-  u->count = 0;
-  used = 0;
-  const char *pairs[3][2] = {{":method", h->method}, {":path", h->target}, {":scheme", "http"}};
-  for (unsigned i = 0; i < 3 + h->field_count; i++) {
-    const char *nm = i < 3 ? pairs[i][0] : h->fields[i - 3].name;
-    size_t nl = i < 3 ? strlen(nm) : h->fields[i - 3].name_len;
-    const char *vv = i < 3 ? pairs[i][1] : h->fields[i - 3].value;
-    size_t vl = i < 3 ? strlen(vv) : h->fields[i - 3].value_len;
-    if (u->count == sizeof u->fields / sizeof *u->fields || used + nl + vl > sizeof u->bytes) break;
-    char *dst = u->bytes + used;
-    for (size_t k = 0; k < nl; k++)
-      dst[k] = (char)(nm[k] >= 'A' && nm[k] <= 'Z' ? nm[k] + 32 : nm[k]);
-    memcpy(dst + nl, vv, vl);
-    u->fields[u->count++] =
-        (h2_header){.name = dst, .name_len = nl, .value = dst + nl, .value_len = vl};
-    used += nl + vl;
-  }
+  if (!a->up && !(a->up = upgrade_keep_new()))
+    memory_limit(&a->conn, FLOW_DIR_C2S, a->conn.dir[FLOW_DIR_C2S].buf_offset,
+                 "the HTTP/1.1 Upgrade request is not kept");
+  else
+    upgrade_keep(a->up, h);
 }
 
 static void decide(h2_conn *c, int dir, bool final);
@@ -414,9 +381,9 @@ static void on_http1(h2_conn *c, int dir, bool final) {
   conn_dir *d = &c->dir[dir];
   conn_alloc *a = (conn_alloc *)c;
   http1_head h;
-  int r = http1_parse_head(d->buf, d->len, &h);
+  int r = http1_parse_head(d->held.p, d->held.len, &h);
   if (r == 0) {
-    if (final || d->len >= HOLD_LIMIT) not_http2(c, dir, "an HTTP/1.x head that never ends");
+    if (final || d->held.len >= HOLD_LIMIT) not_http2(c, dir, "an HTTP/1.x head that never ends");
     return;
   }
   if (r < 0) {
@@ -427,12 +394,12 @@ static void on_http1(h2_conn *c, int dir, bool final) {
     if (h.upgrade_h2c || !strcmp(h.method, "CONNECT")) {
       if (h.upgrade_h2c) keep_upgrade(a, &h);
       c->upgrade = h.upgrade_h2c;
-      size_t body =
-          h.content_length < d->len - h.head_len ? (size_t)h.content_length : d->len - h.head_len;
+      size_t body = h.content_length < d->held.len - h.head_len ? (size_t)h.content_length
+                                                                : d->held.len - h.head_len;
       d->ignored += h.head_len + body;
       consume(d, h.head_len + body);
       d->state = DIR_AWAIT;
-      if (c->dir[1].state == DIR_START && c->dir[1].len) decide(c, 1, final);
+      if (c->dir[1].state == DIR_START && c->dir[1].held.len) decide(c, 1, final);
       return;
     }
     not_http2(c, dir, "HTTP/1.1 without Upgrade: h2c");
@@ -456,7 +423,10 @@ static void on_http1(h2_conn *c, int dir, bool final) {
       /* Stream 1 exists, half-closed (local) for the client. */
       c->max_stream[1] = 1;
       c->streams = 1;
-      stream_states_upgrade(&c->states);
+      bool known = !c->states.history_unknown;
+      stream_states_upgrade(&c->states); /* no memory for stream 1: history unknown */
+      if (known && c->states.history_unknown)
+        memory_limit(c, dir, d->buf_offset, "the stream states of this connection are not checked");
       start_h2(c, FLOW_DIR_S2C, STREAM_PREFACE_FORBID, false);
       start_h2(c, FLOW_DIR_C2S, STREAM_PREFACE_REQUIRE, false);
       return;
@@ -483,7 +453,7 @@ static void decide(h2_conn *c, int dir, bool final) {
   conn_dir *d = &c->dir[dir];
   size_t off = 0;
   if (d->state == DIR_AWAIT) {
-    if (d->len >= HOLD_LIMIT || final)
+    if (d->held.len >= HOLD_LIMIT || final)
       not_http2(c, dir, "HTTP/1.1 request never answered with an upgrade");
     return;
   }
@@ -494,9 +464,9 @@ static void decide(h2_conn *c, int dir, bool final) {
     start_h2(c, FLOW_DIR_C2S, STREAM_PREFACE_REQUIRE, false);
     return;
   }
-  bool full = final || d->len >= HOLD_LIMIT;
+  bool full = final || d->held.len >= HOLD_LIMIT;
   unsigned chain = c->opt.force_h2 ? 1 : (d->state == DIR_SYNC ? 2 : 3);
-  detect_result r = h2_detect(d->buf, d->len, full, chain, &off);
+  detect_result r = h2_detect(d->held.p, d->held.len, full, chain, &off);
   if (d->state == DIR_SYNC && r == DETECT_HTTP1)
     r = DETECT_NO; /* text after a gap is just bytes until a frame boundary */
   switch (r) {
@@ -527,9 +497,9 @@ static void decide(h2_conn *c, int dir, bool final) {
     /* FALLTHROUGH */
   case DETECT_NO:
     if (c->opt.force_h2 || d->state == DIR_SYNC || c->is_h2) {
-      if (d->len >= HOLD_LIMIT || final) {
+      if (d->held.len >= HOLD_LIMIT || final) {
         /* Keep the last 8 bytes: a frame header may straddle. */
-        size_t drop = final ? d->len : d->len - 8;
+        size_t drop = final ? d->held.len : d->held.len - 8;
         char msg[160];
         snprintf(msg, sizeof msg, "%zu bytes without a plausible frame boundary skipped", drop);
         event(c, dir, "skipped", d->buf_offset, msg, NULL, NULL);
@@ -579,6 +549,7 @@ h2_conn *h2_conn_new(capture_flow *f, const conn_options *opt, const read_sink *
   for (int i = 0; i < 2; i++) {
     a->ctx[i].c = c;
     a->ctx[i].dir = i;
+    h2_buf_init(&c->dir[i].held, HOLD_MAX);
   }
   return c;
 }
@@ -587,7 +558,7 @@ void h2_conn_free(h2_conn *c) {
   if (!c) return;
   for (int i = 0; i < 2; i++) {
     stream_decoder_free(c->dir[i].sd);
-    free(c->dir[i].buf);
+    h2_buf_free(&c->dir[i].held);
   }
   stream_states_free(&c->states);
   h2_observer_free(((conn_alloc *)c)->observer);
@@ -613,14 +584,13 @@ void h2_conn_bytes(h2_conn *c, int dir, uint64_t offset, const uint8_t *data, si
     d->ignored += len;
     return;
   default:
-    hold(d, data, len);
-    decide(c, dir, false);
+    if (hold(c, dir, data, len)) decide(c, dir, false);
   }
 }
 
 void h2_conn_alpn_h2(h2_conn *c, int client_dir) {
-  if (c->is_h2 || c->dir[0].state != DIR_START || c->dir[1].state != DIR_START || c->dir[0].len ||
-      c->dir[1].len)
+  if (c->is_h2 || c->dir[0].state != DIR_START || c->dir[1].state != DIR_START ||
+      c->dir[0].held.len || c->dir[1].held.len)
     return;
   if (client_dir != FLOW_DIR_C2S) swap_dirs(c);
   c->alpn_h2 = true;
@@ -646,11 +616,11 @@ void h2_conn_gap(h2_conn *c, int dir, uint64_t offset, uint64_t len, double ts) 
     stream_decoder_free(d->sd);
     d->sd = NULL;
     d->state = DIR_SYNC;
-  } else if (d->len) {
-    snprintf(msg, sizeof msg, "%zu bytes held before the gap could not be classified", d->len);
+  } else if (d->held.len) {
+    snprintf(msg, sizeof msg, "%zu bytes held before the gap could not be classified", d->held.len);
     event(c, dir, "skipped", d->buf_offset, msg, NULL, NULL);
-    d->ignored += d->len;
-    d->len = 0;
+    d->ignored += d->held.len;
+    d->held.len = 0;
   }
   d->buf_offset = offset + len;
 }
@@ -661,16 +631,16 @@ void h2_conn_finish(h2_conn *c, double ts) {
     conn_dir *d = &c->dir[i];
     if (d->state == DIR_H2) {
       stream_decoder_finish(d->sd);
-    } else if (d->len && d->state != DIR_IGNORE) {
+    } else if (d->held.len && d->state != DIR_IGNORE) {
       decide(c, i, true);
       if (d->state == DIR_H2) {
         stream_decoder_finish(d->sd);
-      } else if (d->len) {
+      } else if (d->held.len) {
         char msg[160];
-        snprintf(msg, sizeof msg, "%zu bytes at the end were not decoded", d->len);
+        snprintf(msg, sizeof msg, "%zu bytes at the end were not decoded", d->held.len);
         event(c, i, "skipped", d->buf_offset, msg, NULL, NULL);
-        d->ignored += d->len;
-        d->len = 0;
+        d->ignored += d->held.len;
+        d->held.len = 0;
       }
     }
   }

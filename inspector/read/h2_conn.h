@@ -13,31 +13,12 @@
 
 #include "decoded_frame.h"
 #include "flow_events.h"
+#include "h2/buf.h"
 #include "pkt_map.h"
 #include "stream_decoder.h"
 #include "stream_states.h"
 
 struct h2_conn;
-
-/* One setting of an HTTP2-Settings header (RFC 7540 §3.2.1). */
-typedef struct h2_upgrade_setting {
-  uint16_t id;
-  uint32_t value;
-} h2_upgrade_setting;
-
-/* The HTTP/1.1 request of an accepted Upgrade: h2c (RFC 7540 §3.2: it becomes
- * stream 1, half-closed from the client), as data for the "upgrade" event:
- * the request line, the header fields as sent (names in their own case),
- * and the settings of its HTTP2-Settings header (has_settings false when it
- * had none, or one that is not base64url). */
-typedef struct h2_upgrade_request {
-  const char *method, *target;
-  const h2_header *fields;
-  size_t count;
-  const h2_upgrade_setting *settings;
-  size_t nsettings;
-  bool has_settings;
-} h2_upgrade_request;
 
 /* Where frames and events go (cmd_read: filters, printing, summary). */
 typedef struct read_sink {
@@ -75,10 +56,9 @@ enum conn_dir_state {
 typedef struct conn_dir {
   uint8_t state;
   stream_decoder *sd;
-  uint64_t base; /* stream offset where this direction's HTTP/2 bytes start */
-  uint8_t *buf;  /* bytes held while deciding or resynchronising */
-  size_t len, cap;
-  uint64_t buf_offset; /* stream offset of buf[0] */
+  uint64_t base;       /* stream offset where this direction's HTTP/2 bytes start */
+  h2_buf held;         /* bytes held while deciding or resynchronising (h2_conn.c: HOLD_MAX) */
+  uint64_t buf_offset; /* stream offset of held.p[0] */
   uint64_t ignored;    /* bytes not decoded (not HTTP/2, or skipped) */
   /* SETTINGS this direction sent, applied to the other direction's decoder
    * when the other side acknowledges them (§6.5.3). */

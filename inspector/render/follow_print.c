@@ -10,8 +10,9 @@
 
 struct follow_view {
   uint32_t conn, stream, max;
-  uint8_t *buf[2];
+  uint8_t *buf[2]; /* the first max bytes of each body (a fixed preview) */
   size_t len[2];
+  bool no_memory[2]; /* the preview could not be kept: said where it would be */
 };
 
 follow_view *follow_new(uint32_t conn, uint32_t stream, uint32_t max) {
@@ -57,7 +58,10 @@ static void fo_chunk(void *user, void *state, const exchange *x, int side, bool 
   if (f->len[side] >= f->max) return;
   if (!f->buf[side]) {
     f->buf[side] = malloc(f->max);
-    if (!f->buf[side]) return;
+    if (!f->buf[side]) {
+      f->no_memory[side] = true;
+      return;
+    }
   }
   size_t k = n < f->max - f->len[side] ? n : f->max - f->len[side];
   memcpy(f->buf[side] + f->len[side], p, k);
@@ -155,6 +159,7 @@ static void print_body(follow_view *f, out_buf *o, const exchange *x, int side) 
            b->state != BODY_OK ? ")" : "");
   out_puts(o, line);
   size_t n = f->len[side];
+  if (f->no_memory[side]) out_puts(o, "-- (the body could not be kept: out of memory)\n");
   if (!n) return;
   if (is_text(f->buf[side], n)) {
     out_write(o, f->buf[side], n);
@@ -190,5 +195,6 @@ bool follow_print(follow_view *f, out_buf *o, const exchange *x) {
     out_puts(o, line);
   }
   f->len[0] = f->len[1] = 0;
+  f->no_memory[0] = f->no_memory[1] = false;
   return true;
 }

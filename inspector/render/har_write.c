@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "h2/buf.h"
 #include "json_write.h"
 #include "out_buf.h"
 #include "packed_fields.h"
@@ -18,9 +19,9 @@
  * consumer's first chunk until the exchange is written. */
 typedef struct har_body {
   uint32_t conn, stream;
-  uint8_t *p;
-  size_t len;
-  bool over; /* larger than the cap: not included */
+  h2_buf body; /* the decoded response body, at most --har-body-max */
+  bool over;   /* larger than the cap: not included */
+  bool oom;    /* could not be kept (memory): not included */
   struct har_body *next;
 } har_body;
 
@@ -37,6 +38,7 @@ struct har_writer {
   size_t npicks, picks_cap;
   uint64_t written;
   har_body *bodies; /* of the exchanges not written yet */
+  bool lost; /* an exchange or a body had no memory to be kept in: har_close fails (ENOMEM) */
   out_buf out;
 };
 
@@ -174,22 +176,24 @@ static void write_content(har_writer *w, const exchange *x) {
   else
     out_puts(o, "\"\"");
   har_body *b = take_body(w, x);
-  if (b && !b->over && eb->state == BODY_OK) {
+  if (b && !b->over && !b->oom && eb->state == BODY_OK) {
     out_puts(o, ",\"text\":");
-    if (utf8_valid(b->p, b->len)) {
-      json_str(o, (const char *)b->p, b->len);
+    if (utf8_valid(b->body.p, b->body.len)) {
+      json_str(o, (const char *)b->body.p, b->body.len);
     } else {
-      out_base64(o, b->p, b->len);
+      out_base64(o, b->body.p, b->body.len);
       out_puts(o, ",\"encoding\":\"base64\"");
     }
   } else if (b && b->over) {
     out_puts(o, ",\"comment\":\"body larger than --har-body-max: not included\"");
+  } else if (b && b->oom) {
+    out_puts(o, ",\"comment\":\"body could not be kept (out of memory): not included\"");
   } else if (eb->state != BODY_OK) {
     out_puts(o, ",\"comment\":");
     json_cstr(o, body_state_name((enum body_state)eb->state));
   }
   if (b) {
-    free(b->p);
+    h2_buf_free(&b->body);
     free(b);
   }
   out_putc(o, '}');
@@ -210,7 +214,10 @@ void har_select(har_writer *w, const h2_conn *c, uint32_t stream) {
   if (w->npicks == w->picks_cap) {
     size_t cap = w->picks_cap ? w->picks_cap * 2 : 64;
     har_pick *n = realloc(w->picks, cap * sizeof *n);
-    if (!n) return; /* out of memory: the exchange is left out */
+    if (!n) { /* out of memory: the exchange is left out, har_close says so */
+      w->lost = true;
+      return;
+    }
     w->picks = n;
     w->picks_cap = cap;
   }
@@ -229,7 +236,7 @@ void har_exchange(har_writer *w, const h2_conn *c, const exchange *x) {
   bool keep = !w->filtered || picked(w, x);
   if (!x->have_request || !keep) {
     har_body *b = take_body(w, x);
-    if (b) free(b->p), free(b);
+    if (b) h2_buf_free(&b->body), free(b);
     return;
   }
   out_buf *o = &w->out;
@@ -258,6 +265,7 @@ void har_exchange(har_writer *w, const h2_conn *c, const exchange *x) {
   out_puts(o, ",\"url\":");
   size_t ul = pl + 3 + authority_len + path_len;
   char *url = malloc(ul + 1);
+  bool url_lost = !url;
   if (url) {
     memcpy(url, prefix, pl + 3);
     memcpy(url + pl + 3, authority, authority_len);
@@ -309,6 +317,8 @@ void har_exchange(har_writer *w, const h2_conn *c, const exchange *x) {
   out_u64(o, x->conn);
   out_puts(o, "\",\"_stream\":");
   out_u64(o, x->stream);
+  if (x->fields_cut || url_lost)
+    out_puts(o, ",\"comment\":\"out of memory: the header lists or the url are not complete\"");
   if (x->pushed) out_puts(o, ",\"_pushed\":true");
   if (x->reset) {
     out_puts(o, ",\"_reset\":");
@@ -328,9 +338,13 @@ static unsigned hb_open(void *user, const exchange *x, int side, void **state) {
   *state = NULL;
   if (side != EXCHANGE_RESPONSE || !x->have_request) return 0;
   har_body *b = calloc(1, sizeof *b);
-  if (!b) return 0;
+  if (!b) {
+    w->lost = true; /* said by har_close */
+    return 0;
+  }
   b->conn = x->conn;
   b->stream = x->stream;
+  h2_buf_init(&b->body, w->body_max);
   b->next = w->bodies;
   w->bodies = b;
   *state = b;
@@ -339,24 +353,16 @@ static unsigned hb_open(void *user, const exchange *x, int side, void **state) {
 
 static void hb_chunk(void *user, void *state, const exchange *x, int side, bool decoded,
                      const uint8_t *p, size_t n, uint64_t offset) {
-  har_writer *w = user;
   har_body *b = state;
-  (void)x, (void)side, (void)decoded, (void)offset;
-  if (b->over) return;
-  if (b->len + n > w->body_max) {
+  (void)user, (void)x, (void)side, (void)decoded, (void)offset;
+  if (b->over || b->oom) return;
+  if (n > b->body.limit - b->body.len) {
     b->over = true;
-    free(b->p);
-    b->p = NULL;
-    return;
+    h2_buf_free(&b->body);
+  } else if (!h2_buf_put(&b->body, p, n)) {
+    b->oom = true;
+    h2_buf_free(&b->body);
   }
-  uint8_t *np = realloc(b->p, b->len + n);
-  if (!np) {
-    b->over = true;
-    return;
-  }
-  memcpy(np + b->len, p, n);
-  b->p = np;
-  b->len += n;
 }
 
 static void hb_end(void *user, void *state, const exchange *x, int side) {
@@ -396,14 +402,17 @@ int har_close(har_writer *w, uint64_t *entries) {
   while (w->bodies) {
     har_body *b = w->bodies;
     w->bodies = b->next;
-    free(b->p);
+    h2_buf_free(&b->body);
     free(b);
   }
   out_puts(&w->out, "\n]}}\n");
   bool ok = out_flush(&w->out);
-  if (close(w->fd) != 0) ok = false;
+  int e = ok && w->lost ? ENOMEM : errno;
+  if (close(w->fd) != 0) ok = false, e = errno;
+  if (w->lost) ok = false;
   if (entries) *entries = w->written;
   free(w->picks);
   free(w);
+  errno = e;
   return ok ? 0 : -1;
 }

@@ -41,8 +41,9 @@ void har_set_filtered(har_writer *w);
  * written when it ends. Call before the frame reaches the tracker (which
  * may end the exchange). */
 void har_select(har_writer *w, const h2_conn *c, uint32_t stream);
-/* Writes the log footer, closes the file. Returns 0, or -1 when a write
- * failed. Entries written are counted in *entries (may be NULL). */
+/* Writes the log footer, closes the file. Returns 0, or -1 (errno set) when
+ * a write failed or an exchange or body could not be kept for want of
+ * memory (ENOMEM). Entries written are counted in *entries (may be NULL). */
 int har_close(har_writer *w, uint64_t *entries);
 
 #endif

@@ -93,7 +93,7 @@ static size_t rule_index(sarif_writer *w, const char *id, const char *descriptio
   r->description = dup_or_empty(description ? description : id);
   r->section = section ? strdup(section) : NULL;
   r->count = 0;
-  if (!r->id || !r->description) {
+  if (!r->id || !r->description || (section && !r->section)) {
     free(r->id);
     free(r->description);
     free(r->section);
@@ -155,7 +155,7 @@ void sarif_result(sarif_writer *w, const char *rule_id, const char *level, const
       json_key(o, "physicalLocation", 1);
       out_puts(o, "{\"artifactLocation\":{\"uri\":");
       json_cstr(o, artifact_uri);
-      if (!w->artifact) w->artifact = strdup(artifact_uri);
+      if (!w->artifact && !(w->artifact = strdup(artifact_uri))) w->failed = true;
       if (w->artifact && !strcmp(w->artifact, artifact_uri)) out_puts(o, ",\"index\":0");
       out_puts(o, "}}");
       first = false;
@@ -177,6 +177,7 @@ void sarif_result(sarif_writer *w, const char *rule_id, const char *level, const
   out_putc(o, '}');
 }
 
+/* A rule's text that does not fit sets w->failed. */
 static void write_rules(sarif_writer *w, out_buf *o) {
   out_putc(o, '[');
   for (size_t i = 0; i < w->rule_count; i++) {
@@ -191,15 +192,10 @@ static void write_rules(sarif_writer *w, out_buf *o) {
     if (r->section) {
       json_key(o, "fullDescription", 0);
       out_puts(o, "{\"text\":");
-      size_t n = strlen(r->description) + strlen(r->section) + 8;
-      char *full = malloc(n);
-      if (full) {
-        snprintf(full, n, "%s (%s)", r->description, r->section);
-        json_cstr(o, full);
-        free(full);
-      } else {
-        json_cstr(o, r->description);
-      }
+      char full[1024]; /* the catalogue's texts are far shorter */
+      int n = snprintf(full, sizeof full, "%s (%s)", r->description, r->section);
+      if (n < 0 || (size_t)n >= sizeof full) w->failed = true; /* said by sarif_close */
+      json_cstr(o, full);
       out_putc(o, '}');
       json_key(o, "properties", 0);
       out_puts(o, "{\"section\":");
@@ -259,7 +255,11 @@ int sarif_close(sarif_writer *w) {
     out_puts(o, "}}");
   }
   out_puts(o, "],\n      \"results\": [");
-  bool ok = copy_results(w, o) && !w->failed;
+  bool ok = copy_results(w, o);
+  if (ok && w->failed) { /* a rule or result that could not be kept: memory */
+    ok = false;
+    errno = ENOMEM;
+  }
   out_puts(o, w->any_result ? "\n      ]" : "]");
   if (w->any_count) write_counts(w, o);
   out_puts(o, "\n    }\n  ]\n}\n");

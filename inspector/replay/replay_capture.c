@@ -49,22 +49,21 @@ static int status_of(const h2_header *fields, size_t n) {
   return 0;
 }
 
-void replay_response_fields(replay_response *r, const h2_header *fields, size_t n) {
+bool replay_response_fields(replay_response *r, const h2_header *fields, size_t n) {
   if (r->have_headers) {
     /* A second final list is the trailer section (RFC 9113 §8.1). */
     packed_clear(&r->trailers);
-    replay_pack_fields(&r->trailers, fields, n);
-    return;
+    return replay_pack_fields(&r->trailers, fields, n);
   }
   int status = status_of(fields, n);
   if (status >= 100 && status < 200) { /* informational (§8.1): the final one follows */
     r->informational++;
-    return;
+    return true;
   }
   r->status = status;
   r->have_headers = true;
   packed_clear(&r->headers);
-  replay_pack_fields(&r->headers, fields, n);
+  return replay_pack_fields(&r->headers, fields, n);
 }
 
 void replay_response_data(replay_response *r, const uint8_t *data, size_t len) {
@@ -282,14 +281,15 @@ static void on_frame(void *user, h2_conn *c, int dir, const decoded_frame *d) {
         if (!decodable) b->undecodable = true;
         if (!b->have_request) {
           packed_clear(&b->request);
-          replay_pack_fields(&b->request, d->headers, d->header_count);
+          if (!replay_pack_fields(&b->request, d->headers, d->header_count)) cs->oom = true;
           b->have_request = true;
         } else {
           packed_clear(&b->request_trailers);
-          replay_pack_fields(&b->request_trailers, d->headers, d->header_count);
+          if (!replay_pack_fields(&b->request_trailers, d->headers, d->header_count))
+            cs->oom = true;
         }
       } else {
-        replay_response_fields(&b->recorded, d->headers, d->header_count);
+        if (!replay_response_fields(&b->recorded, d->headers, d->header_count)) cs->oom = true;
         if (b->recorded.ended) complete(rc, b);
       }
     }
@@ -298,9 +298,16 @@ static void on_frame(void *user, h2_conn *c, int dir, const decoded_frame *d) {
 
 static void on_event(void *user, h2_conn *c, int dir, const char *event, uint64_t offset,
                      const char *message, const char *extra_json, const char *text_extra) {
-  (void)user, (void)dir, (void)offset, (void)message, (void)extra_json, (void)text_extra;
+  (void)dir, (void)offset, (void)extra_json, (void)text_extra;
+  collect_state *cs = user;
   replay_conn *rc = c->sink_conn;
   if (rc && !strcmp(event, "gap")) rc->gaps = true;
+  /* The decoder had no memory for something (a "limit" of kind
+   * limit-memory, or a direction it could not decode): the recording would
+   * be incomplete without a word. */
+  if (!strcmp(event, "limit") ||
+      (!strcmp(event, "decode-error") && message && strstr(message, "out of memory")))
+    cs->oom = true;
 }
 
 static void on_upgrade_request(void *user, h2_conn *c, const h2_header *fields, size_t count) {
@@ -310,7 +317,7 @@ static void on_upgrade_request(void *user, h2_conn *c, const h2_header *fields, 
   replay_exchange *e = add_exchange(cs, rc, 1);
   if (!e) return;
   packed_clear(&e->request);
-  replay_pack_fields(&e->request, fields, count);
+  if (!replay_pack_fields(&e->request, fields, count)) cs->oom = true;
   e->have_request = e->request_ended = e->upgrade = true;
 }
 

@@ -105,8 +105,9 @@ void replay_capture_free(replay_capture *rc);
 /* ---- response accumulation (recorded and live use the same code) ---- */
 
 /* A complete header list for the response: 1xx lists are counted, the first
- * final list becomes the headers, a later one the trailers (RFC 9113 §8.1). */
-void replay_response_fields(replay_response *r, const h2_header *fields, size_t n);
+ * final list becomes the headers, a later one the trailers (RFC 9113 §8.1).
+ * False when the list could not be kept whole (memory). */
+bool replay_response_fields(replay_response *r, const h2_header *fields, size_t n);
 void replay_response_data(replay_response *r, const uint8_t *data, size_t len);
 /* Computes the digest (idempotent). */
 void replay_response_finish(replay_response *r);

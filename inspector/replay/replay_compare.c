@@ -34,14 +34,25 @@ void replay_diffs_add(replay_diffs *d, const char *field, const char *recorded, 
   if (d->n == d->cap) {
     size_t cap = d->cap ? d->cap * 2 : 8;
     replay_diff *n = realloc(d->items, cap * sizeof *n);
-    if (!n) return;
+    if (!n) {
+      d->lost++;
+      return;
+    }
     d->items = n;
     d->cap = cap;
   }
-  replay_diff *x = &d->items[d->n++];
+  replay_diff *x = &d->items[d->n];
   x->field = dup_n(field, strlen(field));
   x->recorded = recorded ? dup_n(recorded, strlen(recorded)) : NULL;
   x->live = live ? dup_n(live, strlen(live)) : NULL;
+  if (!x->field || (recorded && !x->recorded) || (live && !x->live)) {
+    free(x->field);
+    free(x->recorded);
+    free(x->live);
+    d->lost++;
+    return;
+  }
+  d->n++;
 }
 
 void replay_diffs_free(replay_diffs *d) {

@@ -22,6 +22,7 @@ typedef struct replay_diff {
 typedef struct replay_diffs {
   replay_diff *items;
   size_t n, cap;
+  size_t lost; /* differences found but not kept (memory): still a difference */
 } replay_diffs;
 
 #define REPLAY_MAX_IGNORED 64

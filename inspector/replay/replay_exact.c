@@ -180,7 +180,9 @@ static void on_server_frame(void *user, const decoded_frame *d) {
     } else if (!x->block_push) {
       replay_stream_result *b = result_for(x, x->block_stream);
       if (b) {
-        replay_response_fields(&b->live, d->headers, d->header_count);
+        if (!replay_response_fields(&b->live, d->headers, d->header_count))
+          replay_strings_add(&b->notes, "the response's header list could not be kept whole (out "
+                                        "of memory): it compares as cut");
         if (b->live.ended) mark_done(x, b);
       }
     }

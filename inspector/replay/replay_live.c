@@ -129,7 +129,9 @@ static void on_event(live_state *ls, const h2_event *ev) {
   case H2_EV_HEADERS:
     r = by_live(ls, ev->stream_id, &idx);
     if (!r) break;
-    replay_response_fields(&r->live, ev->headers, ev->header_count);
+    if (!replay_response_fields(&r->live, ev->headers, ev->header_count))
+      replay_strings_add(&r->notes, "the response's header list could not be kept whole (out of "
+                                    "memory): it compares as cut");
     if (ev->end_stream) {
       r->live.ended = true;
       mark_done(ls, r);

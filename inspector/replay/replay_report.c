@@ -44,12 +44,26 @@ static void json_response(out_buf *o, const replay_response *r, bool present) {
   out_putc(o, '}');
 }
 
-static void json_strings(out_buf *o, const char *key, const replay_strings *l) {
+/* What could not be kept for want of memory, as one more note ("" when
+ * nothing was lost). */
+static void lost_note(char *buf, size_t cap, size_t diffs, size_t violations, size_t notes) {
+  buf[0] = '\0';
+  if (diffs || violations || notes)
+    snprintf(buf, cap, "out of memory: %zu differences, %zu violations and %zu notes were not kept",
+             diffs, violations, notes);
+}
+
+/* The strings of l, and extra (when not empty) after them. */
+static void json_strings(out_buf *o, const char *key, const replay_strings *l, const char *extra) {
   json_key(o, key, 0);
   out_putc(o, '[');
   for (size_t i = 0; i < l->n; i++) {
     if (i) out_putc(o, ',');
     json_cstr(o, l->s[i]);
+  }
+  if (extra && extra[0]) {
+    if (l->n) out_putc(o, ',');
+    json_cstr(o, extra);
   }
   out_putc(o, ']');
 }
@@ -99,13 +113,16 @@ static void report_stream(out_buf *o, bool json, const replay_compare_options *c
     tot->skipped++;
   } else {
     replay_compare(co, &e->recorded, &s->live, &diffs);
-    verdict = diffs.n || s->violations.n ? "differ" : "match";
-    if (diffs.n || s->violations.n)
+    bool differ = diffs.n || diffs.lost || s->violations.n || s->violations.lost;
+    verdict = differ ? "differ" : "match";
+    if (differ)
       tot->differ++;
     else
       tot->match++;
   }
   tot->streams++;
+  char lost[160];
+  lost_note(lost, sizeof lost, diffs.lost, s->violations.lost, s->notes.lost);
   const char *method, *path;
   size_t ml, pl;
   request_line(e, &method, &ml, &path, &pl);
@@ -140,8 +157,8 @@ static void report_stream(out_buf *o, bool json, const replay_compare_options *c
       out_putc(o, '}');
     }
     out_putc(o, ']');
-    json_strings(o, "violations", &s->violations);
-    json_strings(o, "notes", &s->notes);
+    json_strings(o, "violations", &s->violations, NULL);
+    json_strings(o, "notes", &s->notes, lost);
     out_puts(o, "}\n");
   } else {
     out_puts(o, "conn ");
@@ -183,6 +200,11 @@ static void report_stream(out_buf *o, bool json, const replay_compare_options *c
       out_puts(o, s->notes.s[i]);
       out_putc(o, '\n');
     }
+    if (lost[0]) {
+      out_puts(o, "    note: ");
+      out_puts(o, lost);
+      out_putc(o, '\n');
+    }
   }
   replay_diffs_free(&diffs);
 }
@@ -191,6 +213,8 @@ void replay_report_conn(out_buf *o, bool json, const replay_compare_options *co,
                         const replay_conn *rc, const replay_conn_result *r, replay_totals *tot) {
   tot->connections++;
   if (!r->connected) tot->unreachable++;
+  char lost[160];
+  lost_note(lost, sizeof lost, 0, r->violations.lost, r->notes.lost);
   if (!json) {
     out_puts(o, "conn ");
     out_u64(o, rc->id);
@@ -213,6 +237,11 @@ void replay_report_conn(out_buf *o, bool json, const replay_compare_options *co,
       out_puts(o, r->notes.s[i]);
       out_putc(o, '\n');
     }
+    if (lost[0]) {
+      out_puts(o, "  note: ");
+      out_puts(o, lost);
+      out_putc(o, '\n');
+    }
   } else {
     out_puts(o, "{\"v\":1,\"conn\":");
     out_u64(o, rc->id);
@@ -224,8 +253,8 @@ void replay_report_conn(out_buf *o, bool json, const replay_compare_options *co,
     out_u64(o, rc->nex);
     out_puts(o, ",\"replayed\":");
     out_puts(o, r->connected ? "true" : "false");
-    json_strings(o, "violations", &r->violations);
-    json_strings(o, "notes", &r->notes);
+    json_strings(o, "violations", &r->violations, NULL);
+    json_strings(o, "notes", &r->notes, lost);
     out_puts(o, "}\n");
   }
   if (!r->connected) return;

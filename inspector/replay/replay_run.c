@@ -18,7 +18,10 @@ void replay_strings_add(replay_strings *l, const char *fmt, ...) {
   if (l->n == l->cap) {
     size_t cap = l->cap ? l->cap * 2 : 4;
     char **n = realloc(l->s, cap * sizeof *n);
-    if (!n) return;
+    if (!n) {
+      l->lost++;
+      return;
+    }
     l->s = n;
     l->cap = cap;
   }
@@ -28,7 +31,10 @@ void replay_strings_add(replay_strings *l, const char *fmt, ...) {
   vsnprintf(buf, sizeof buf, fmt, ap);
   va_end(ap);
   char *d = strdup(buf);
-  if (d) l->s[l->n++] = d;
+  if (d)
+    l->s[l->n++] = d;
+  else
+    l->lost++;
 }
 
 void replay_strings_free(replay_strings *l) {

@@ -19,6 +19,7 @@
 typedef struct replay_strings {
   char **s;
   size_t n, cap;
+  size_t lost; /* strings not kept (memory): counted, and said by the report */
 } replay_strings;
 
 void replay_strings_add(replay_strings *l, const char *fmt, ...)

@@ -35,6 +35,7 @@ typedef struct exchange {
   bool have_request, have_response; /* header lists seen (response: a final one) */
   bool incomplete;                  /* emitted at the connection's end, not the stream's */
   bool reset;
+  bool fields_cut;  /* a header list could not be kept whole (memory): see the "limit" event */
   uint8_t reset_by; /* FLOW_DIR_C2S: the client sent RST_STREAM; FLOW_DIR_S2C: the server */
   uint32_t reset_code;
   int status;       /* final status (>= 200), 0 when none was seen */

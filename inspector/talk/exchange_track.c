@@ -39,6 +39,7 @@ struct exchange_tracker {
   exchange_options o;
   body_memory memory; /* shared by this tracker's decoders (one thread) */
   exchange_sink sink;
+  bool memory_reported; /* a stream went untracked for want of memory (said once) */
   body_consumer consumers[EXCHANGE_MAX_CONSUMERS];
   int nconsumers;
 };
@@ -192,9 +193,22 @@ static track_rec *find(track_conn *tc, uint32_t stream, size_t *idx) {
   return NULL;
 }
 
+/* A stream that gets no record for want of memory: said once per tracker
+ * (a "limit" event, kind limit-memory); NULL. */
+static track_rec *untracked(exchange_tracker *t, const h2_conn *c, uint32_t stream) {
+  if (t->memory_reported) return NULL;
+  t->memory_reported = true;
+  char msg[200], extra[96];
+  snprintf(msg, sizeof msg,
+           "out of memory: stream %u (and maybe others after it) has no exchange record", stream);
+  snprintf(extra, sizeof extra, ",\"kind\":\"limit-memory\",\"stream\":%u", stream);
+  event(t, c, FLOW_DIR_C2S, "limit", 0, msg, extra);
+  return NULL;
+}
+
 static track_rec *find_or_add(exchange_tracker *t, h2_conn *c, uint32_t stream) {
   track_conn *tc = conn_of(c);
-  if (!tc) return NULL;
+  if (!tc) return untracked(t, c, stream);
   track_rec *r = find(tc, stream, NULL);
   if (r) return r;
   if (tc->n >= t->o.max_streams) {
@@ -213,12 +227,12 @@ static track_rec *find_or_add(exchange_tracker *t, h2_conn *c, uint32_t stream) 
   if (tc->n == tc->cap) {
     size_t cap = tc->cap ? tc->cap * 2 : 16;
     track_rec **n = realloc(tc->open, cap * sizeof *n);
-    if (!n) return NULL;
+    if (!n) return untracked(t, c, stream);
     tc->open = n;
     tc->cap = cap;
   }
   r = calloc(1, sizeof *r);
-  if (!r) return NULL;
+  if (!r) return untracked(t, c, stream);
   r->x.conn = c->flow->id;
   r->x.stream = stream;
   tc->open[tc->n++] = r;
@@ -262,20 +276,36 @@ static void end_side(exchange_tracker *t, h2_conn *c, track_rec *r, int side) {
 
 /* ---- header lists ---- */
 
-static void store_list(exchange_tracker *t, packed_fields *pf, const decoded_frame *d) {
+/* Keeps header list d in pf. A list that cannot be kept whole (no memory,
+ * or PACKED_FIELDS_MAX) is kept as far as it went, marked in x and said in
+ * a "limit" event. */
+static void store_list(exchange_tracker *t, const h2_conn *c, int dir, exchange *x,
+                       packed_fields *pf, const decoded_frame *d) {
+  uint32_t stream = x->stream;
   packed_clear(pf);
-  for (size_t i = 0; i < d->header_count; i++) {
+  bool ok = true;
+  for (size_t i = 0; ok && i < d->header_count; i++) {
     const h2_header *h = &d->headers[i];
     const h2_hpack_field_info *info = d->infos ? &d->infos[i] : NULL;
     if (!h->name) {
       static const char undecodable[] = "undecodable (dynamic table state unknown)";
-      packed_add(pf, "", 0, undecodable, sizeof undecodable - 1);
+      ok = packed_add(pf, "", 0, undecodable, sizeof undecodable - 1);
     } else if (t->o.redacts && t->o.redacts(h, info)) {
-      packed_add(pf, h->name, h->name_len, "[redacted]", 10);
+      ok = packed_add(pf, h->name, h->name_len, "[redacted]", 10);
     } else {
-      packed_add(pf, h->name, h->name_len, h->value ? h->value : "", h->value ? h->value_len : 0);
+      ok = packed_add(pf, h->name, h->name_len, h->value ? h->value : "",
+                      h->value ? h->value_len : 0);
     }
   }
+  if (ok) return;
+  x->fields_cut = true;
+  char msg[200], extra[96];
+  snprintf(msg, sizeof msg,
+           "the header list of stream %u could not be kept whole (out of memory): the exchange "
+           "record has its first %u of %zu fields",
+           stream, pf->count, d->header_count);
+  snprintf(extra, sizeof extra, ",\"kind\":\"limit-fields\",\"stream\":%u", stream);
+  event(t, c, dir, "limit", d->offset, msg, extra);
 }
 
 static int status_of(const packed_fields *pf) {
@@ -312,7 +342,7 @@ static void block_done(exchange_tracker *t, h2_conn *c, int dir, track_rec *r, b
   exchange *x = &r->x;
   if (dir == FLOW_DIR_C2S || push) {
     if (!x->have_request) {
-      store_list(t, &x->request, d);
+      store_list(t, c, dir, x, &x->request, d);
       x->have_request = true;
       x->t_request = c->ts;
       if (!push) side_open(t, r, EXCHANGE_REQUEST);
@@ -320,14 +350,14 @@ static void block_done(exchange_tracker *t, h2_conn *c, int dir, track_rec *r, b
       x->request_trailer_count += (uint32_t)d->header_count; /* RFC 9113 §8.1 trailers */
     }
   } else if (x->have_response) {
-    store_list(t, &x->trailers, d); /* trailers after the final response */
+    store_list(t, c, dir, x, &x->trailers, d); /* trailers after the final response */
   } else {
     int status = status_of_block(d);
     if (status >= 100 && status < 200) {
       x->interim++; /* informational: the final response is still to come (§8.1) */
       if (!x->t_response) x->t_response = c->ts;
     } else {
-      store_list(t, &x->response, d);
+      store_list(t, c, dir, x, &x->response, d);
       x->status = status_of(&x->response);
       x->have_response = true;
       x->t_response = c->ts;

@@ -27,6 +27,18 @@ static bool packed_header(const packed_fields *pf, const char *name, h2_header *
   return true;
 }
 
+/* A side whose reader had no memory: a note says its messages are not
+ * decoded (the side is then not followed). */
+static unsigned no_memory(grpc_consumer *gc, const exchange *x, int side) {
+  grpc_record rec = {.kind = GRPC_NOTE,
+                     .conn = x->conn,
+                     .stream = x->stream,
+                     .dir = side == EXCHANGE_REQUEST ? GRPC_REQUEST : GRPC_RESPONSE,
+                     .note = "out of memory: the gRPC messages of this side are not decoded"};
+  gc->emit(gc->ctx, x, side, &rec);
+  return 0;
+}
+
 static unsigned side_open(void *user, const exchange *x, int side, void **state) {
   grpc_consumer *gc = user;
   const char *ct, *path = NULL;
@@ -39,14 +51,14 @@ static unsigned side_open(void *user, const exchange *x, int side, void **state)
   bool has_enc =
       packed_header(side == EXCHANGE_REQUEST ? &x->request : &x->response, "grpc-encoding", &enc);
   grpc_side *s = calloc(1, sizeof *s);
-  if (!s) return 0;
+  if (!s) return no_memory(gc, x, side);
   *s = (grpc_side){.gc = gc, .x = x, .side = side};
   s->r = grpc_reader_new(&gc->lim, gc->schema, x->conn, x->stream,
                          side == EXCHANGE_REQUEST ? GRPC_REQUEST : GRPC_RESPONSE, path, path_len,
                          has_enc ? &enc : NULL, has_enc ? 1 : 0, relay, s);
   if (!s->r) {
     free(s);
-    return 0;
+    return no_memory(gc, x, side);
   }
   *state = s;
   return BODY_WANT_RAW;

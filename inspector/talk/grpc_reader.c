@@ -2,12 +2,14 @@
  * and decoded per stream direction (see grpc_reader.h). */
 #include "grpc_reader.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <zlib.h>
 
+#include "h2/buf.h"
 #include "h2/cursor.h"
 #include "protobuf_raw.h"
 
@@ -107,35 +109,33 @@ static const char *inflate_message(grpc_reader *r, const uint8_t *msg, size_t n,
   z_stream z = {0};
   int wbits = strcmp(r->encoding, "gzip") == 0 ? 15 + 16 : 15;
   if (inflateInit2(&z, wbits) != Z_OK) return "zlib could not start";
-  size_t cap = n < 4096 ? 4096 : n, len = 0;
-  if (cap > r->lim.max_message) cap = r->lim.max_message ? r->lim.max_message : 1;
-  uint8_t *buf = malloc(cap);
+  h2_buf b; /* the decompressed message, at most max_message bytes */
+  h2_buf_init(&b, r->lim.max_message);
+  size_t step = n < 4096 ? 4096 : n; /* the first room; then doubling */
   const char *why = NULL;
-  if (!buf) why = "out of memory";
   z.next_in = (Bytef *)msg;
   z.avail_in = (uInt)n;
   /* the ratio limit: how much n compressed bytes may become */
   uint64_t ratio_cap = (uint64_t)n * r->lim.max_ratio;
   while (!why) {
-    if (len == cap) {
-      if (cap >= r->lim.max_message) {
+    if (b.len == b.cap) {
+      if (b.len >= b.limit) {
         why = "decompressed message larger than the message size limit";
         break;
       }
-      size_t ncap = cap * 2 > r->lim.max_message ? r->lim.max_message : cap * 2;
-      uint8_t *nb = realloc(buf, ncap);
-      if (!nb) {
+      size_t room = b.limit - b.len, want = b.cap ? b.cap : step;
+      if (!h2_buf_reserve(&b, want < room ? want : room)) {
         why = "out of memory";
         break;
       }
-      buf = nb;
-      cap = ncap;
     }
-    z.next_out = buf + len;
-    z.avail_out = (uInt)(cap - len);
+    size_t avail = b.cap - b.len;
+    if (avail > UINT_MAX) avail = UINT_MAX;
+    z.next_out = b.p + b.len;
+    z.avail_out = (uInt)avail;
     int rc = inflate(&z, Z_NO_FLUSH);
-    len = cap - z.avail_out;
-    if (len > ratio_cap) {
+    b.len += avail - z.avail_out;
+    if (b.len > ratio_cap) {
       why = "decompression ratio above the limit (a compression bomb?)";
       break;
     }
@@ -146,11 +146,11 @@ static const char *inflate_message(grpc_reader *r, const uint8_t *msg, size_t n,
   }
   inflateEnd(&z);
   if (why) {
-    free(buf);
+    h2_buf_free(&b);
     return why;
   }
-  *out = buf;
-  *out_n = len;
+  *out = b.p; /* the caller frees it */
+  *out_n = b.len;
   return NULL;
 }
 

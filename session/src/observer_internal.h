@@ -9,14 +9,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "endpoint_sides.h"
 #include "h2/observer.h"
 #include "rate_window.h"
 
-#define CLIENT 0
-#define SERVER 1
 #define MAX_WINDOW 2147483647LL /* 2^31-1, §6.9.1 */
 #define RING 1024               /* recently closed streams remembered */
-#define PRIORITY_UPDATE 0x10    /* RFC 9218 §7.1 frame type */
 #define PENDING 16              /* unacknowledged SETTINGS remembered per endpoint */
 
 enum stream_flag {
@@ -156,12 +154,6 @@ struct h2_observer {
   bool buffering_held[2], buffering_reported[2];
   double buffering_since[2];
 };
-
-/* observer.c */
-/* Who opened stream id: odd ids are the client's (§5.1.1). */
-static inline int obs_initiator(uint32_t id) {
-  return (id & 1) ? CLIENT : SERVER;
-}
 
 /* observer_patterns.c: the patterns that count frames. obs_rate_hit counts
  * one event of `kind` (enum rate_kind) for dir; true the first time the

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "h2/cursor.h"
+#include "h2/ext_frames.h"
 #include "observer_internal.h"
 
 /* A per-endpoint count within the window (rate_window.h, the counter the
@@ -84,11 +85,11 @@ void obs_count_patterns(h2_observer *o, int dir, const h2_frame *f) {
                  l->window_ms);
     break;
   case H2_PRIORITY:
-  case PRIORITY_UPDATE:
+  case H2_PRIORITY_UPDATE:
     /* CVE-2019-9513 churns the priority tree; RFC 9218's PRIORITY_UPDATE
      * (on stream 0, naming the stream in its payload, §7.1) reprioritises
      * just the same, so both count. */
-    if (f->hd.type == PRIORITY_UPDATE) {
+    if (f->hd.type == H2_PRIORITY_UPDATE) {
       h2_cursor c = h2_cursor_make(f->u.unknown.payload, f->u.unknown.len);
       uint32_t prioritized;
       if (h2_cursor_get_u32(&c, &prioritized)) sid = prioritized & 0x7fffffffu;

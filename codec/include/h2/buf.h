@@ -16,10 +16,11 @@
 
 typedef struct h2_buf {
   uint8_t *p;
-  size_t len;   /* bytes held */
-  size_t cap;   /* bytes allocated */
-  size_t limit; /* never holds more than this */
-  bool failed;  /* an append did not fit (limit or memory): sticky */
+  size_t len;     /* bytes held */
+  size_t cap;     /* bytes allocated */
+  size_t limit;   /* never holds more than this */
+  bool failed;    /* an append did not fit (limit or memory): sticky */
+  bool no_memory; /* ... because realloc failed, not the limit (to say which) */
 } h2_buf;
 
 /* An empty buffer that will hold at most `limit` bytes (nothing allocated
@@ -28,7 +29,7 @@ static inline void h2_buf_init(h2_buf *b, size_t limit) {
   b->p = NULL;
   b->len = b->cap = 0;
   b->limit = limit;
-  b->failed = false;
+  b->failed = b->no_memory = false;
 }
 
 static inline void h2_buf_free(h2_buf *b) {
@@ -39,7 +40,7 @@ static inline void h2_buf_free(h2_buf *b) {
 /* Empties the buffer and clears the error; keeps the allocation. */
 static inline void h2_buf_reset(h2_buf *b) {
   b->len = 0;
-  b->failed = false;
+  b->failed = b->no_memory = false;
 }
 
 /* Room for `extra` more bytes: grows (doubling, capped at the limit) when
@@ -58,7 +59,7 @@ static inline bool h2_buf_reserve(h2_buf *b, size_t extra) {
   if (cap > b->limit) cap = b->limit;
   uint8_t *p = (uint8_t *)realloc(b->p, cap ? cap : 1);
   if (!p) {
-    b->failed = true;
+    b->failed = b->no_memory = true;
     return false;
   }
   b->p = p;
