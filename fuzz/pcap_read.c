@@ -10,8 +10,9 @@
  *   record is freed there: ASan catches a late use);
  * - per direction, data and gaps are contiguous from offset 0 and
  *   f->bytes[dir] counts exactly the data bytes delivered, chunk included;
- * - a role swap (done here, like the HTTP/2 layer, when side 1 opens with
- *   the connection preface) renumbers every later callback;
+ * - the numbering of the directions is fixed once bytes flowed (roles a
+ *   layer above learns are its own data): endpoint 0 never changes after the
+ *   first on_bytes or on_gap;
  * - the statistics add up (no more flows evicted or idle than opened). */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -27,7 +28,8 @@ typedef struct flow_record {
   uint32_t id;
   uint64_t next[2]; /* offset of the next data or gap per direction */
   uint64_t data[2]; /* data bytes delivered per direction */
-  bool swapped;
+  bool flowing;     /* bytes or a gap were delivered: the numbering is fixed */
+  char endpoint0[sizeof(((capture_flow *)0)->endpoint[0])];
 } flow_record;
 
 typedef struct run_state {
@@ -57,15 +59,15 @@ static flow_record *record_of(capture_flow *f, int dir) {
   return rec;
 }
 
-static void swap_roles(capture_flow *f, flow_record *rec) {
-  capture_flow_swap_roles(f);
-  uint64_t t = rec->next[0];
-  rec->next[0] = rec->next[1];
-  rec->next[1] = t;
-  t = rec->data[0];
-  rec->data[0] = rec->data[1];
-  rec->data[1] = t;
-  rec->swapped = true;
+/* Bytes or a gap of f: from the first on, the numbering stays. */
+static void check_numbering(capture_flow *f, flow_record *rec) {
+  if (!rec->flowing) {
+    rec->flowing = true;
+    memcpy(rec->endpoint0, f->endpoint[0], sizeof rec->endpoint0);
+    return;
+  }
+  FUZZ_CHECK(!strcmp(rec->endpoint0, f->endpoint[0]), "flow %u renumbered: %s, then %s", f->id,
+             rec->endpoint0, f->endpoint[0]);
 }
 
 static void on_bytes(void *user, capture_flow *f, int dir, uint64_t offset, const uint8_t *data,
@@ -74,6 +76,7 @@ static void on_bytes(void *user, capture_flow *f, int dir, uint64_t offset, cons
   (void)ts;
   flow_record *rec = record_of(f, dir);
   FUZZ_CHECK(len > 0, "empty on_bytes");
+  check_numbering(f, rec);
   FUZZ_CHECK(offset == rec->next[dir], "flow %u dir %d: bytes at %llu, expected %llu", f->id, dir,
              (unsigned long long)offset, (unsigned long long)rec->next[dir]);
   rec->next[dir] += len;
@@ -84,13 +87,6 @@ static void on_bytes(void *user, capture_flow *f, int dir, uint64_t offset, cons
   for (size_t i = 0; i < len; i++)
     sum ^= data[i];
   (void)sum;
-  /* The HTTP/2 layer swaps the roles when the "client" turns out to be the
-   * server (RFC 9113 §3.4: the client sends the preface). */
-  if (dir == FLOW_DIR_S2C && offset == 0 && !rec->swapped && len >= 4 &&
-      memcmp(data, "PRI ", 4) == 0) {
-    fuzz_log("flow %u: swap roles\n", f->id);
-    swap_roles(f, rec);
-  }
 }
 
 static void on_gap(void *user, capture_flow *f, int dir, uint64_t offset, uint64_t len, double ts) {
@@ -98,6 +94,7 @@ static void on_gap(void *user, capture_flow *f, int dir, uint64_t offset, uint64
   (void)ts;
   flow_record *rec = record_of(f, dir);
   FUZZ_CHECK(len > 0, "empty gap");
+  check_numbering(f, rec);
   FUZZ_CHECK(offset == rec->next[dir], "flow %u dir %d: gap at %llu, expected %llu", f->id, dir,
              (unsigned long long)offset, (unsigned long long)rec->next[dir]);
   rec->next[dir] += len;

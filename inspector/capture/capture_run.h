@@ -9,8 +9,8 @@
  * - f->bytes[dir] already includes the chunk being passed to on_bytes.
  * - on_bytes offsets are contiguous per direction: the next on_bytes or on_gap
  *   of a direction starts where the previous one ended.
- * - The consumer may call capture_flow_swap_roles(f) from any callback; every
- *   later callback of that flow uses the new numbering.
+ * - Directions keep the capture's numbering (flow_events.h): the roles a
+ *   layer above learns from the bytes are its own data, never pushed back.
  * - After on_close, f is gone: f->user is not looked at again.
  * - on_notice kinds (stable): "unsupported-linktype", "non-ip", "non-tcp",
  *   "truncated-packet", "malformed-packet", "ip-fragment" (each reported once
@@ -128,10 +128,5 @@ int capture_run(const capture_options *opts, const flow_consumer *consumer, capt
  * from a signal handler or from a consumer callback (e.g. output pipe closed).
  * Open flows are still closed with FLOW_CLOSE_END. */
 void capture_stop(void);
-
-/* Swaps side 0 and side 1 of f: endpoint, port, bytes and the internal
- * direction mapping, so later callbacks use the new numbering (for a
- * detached copy, flow_events.h, only the public fields). */
-void capture_flow_swap_roles(capture_flow *f);
 
 #endif

@@ -9,12 +9,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Direction 0 is the client (the side that sent the SYN; without a SYN, the
- * side with the higher port, ties by address), direction 1 the server. The
- * consumer may find the roles the other way round (a preface sent by side 1)
- * and then swaps its own labels; capture_flow_swap_roles() makes the swap
- * visible to the capture side too. */
-enum { FLOW_DIR_C2S = 0, FLOW_DIR_S2C = 1 };
+/* The capture's numbering of the two directions, and what it knows of the
+ * roles, as data: with syn_seen, direction 0 is the side that opened the TCP
+ * connection (sent the SYN, or received the SYN-ACK); without it, direction
+ * 0 is a guess (the side with the higher port, ties by address) and
+ * capture_flow_opener() says FLOW_DIR_UNKNOWN. The numbering is fixed once
+ * bytes have flowed: a layer above that learns the roles from the bytes (the
+ * TLS ClientHello, the HTTP/2 preface) keeps its own mapping onto these
+ * directions and hands its decision up to its own consumers; nothing above
+ * renumbers the capture's directions. (Before the first bytes the capture
+ * may number them again, when a late SYN shows who opened the connection;
+ * the endpoints then change in place.) */
+enum { FLOW_DIR_UNKNOWN = -1, FLOW_DIR_C2S = 0, FLOW_DIR_S2C = 1 };
 
 enum flow_close_reason {
   FLOW_CLOSE_FIN = 1, /* both directions finished */
@@ -32,10 +38,10 @@ typedef struct capture_flow {
   bool syn_seen;     /* the handshake was captured */
   uint64_t bytes[2]; /* in-order payload bytes delivered per direction */
   /* detached: a copy outside the flow table (read_jobs.h decodes a
-   * connection on a worker thread), where capture_flow_swap_roles() swaps
-   * only endpoint, port and bytes. roles_swapped: every swap flips it; the
-   * owner of a copy renumbers by it the directions the capture side, which
-   * did not see the swap, keeps sending. */
+   * connection on a worker thread). roles_swapped: the copy's owner
+   * (read_jobs.c) renumbers by it the directions the capture side sends; no
+   * consumer renumbers a flow any more, so it stays 0 (kept until
+   * read_jobs.c drops its renumbering). */
   bool detached;
   uint8_t roles_swapped;
   /* During on_bytes: the capture packets its bytes came from, numbered from
@@ -47,6 +53,12 @@ typedef struct capture_flow {
   uint32_t pkt_file;
   void *user; /* owned by the consumer */
 } capture_flow;
+
+/* The direction that opened the TCP connection (FLOW_DIR_C2S when its
+ * handshake was captured), or FLOW_DIR_UNKNOWN. */
+static inline int capture_flow_opener(const capture_flow *f) {
+  return f->syn_seen ? FLOW_DIR_C2S : FLOW_DIR_UNKNOWN;
+}
 
 typedef struct flow_consumer {
   void *user;

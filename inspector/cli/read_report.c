@@ -8,8 +8,8 @@
 static void meta_of(const h2_conn *c, int dir, frame_meta *m) {
   *m = (frame_meta){.conn = c->flow->id,
                     .ts = c->ts,
-                    .src = c->flow->endpoint[dir],
-                    .dst = c->flow->endpoint[!dir],
+                    .src = h2_conn_endpoint(c, dir),
+                    .dst = h2_conn_endpoint(c, !dir),
                     .dir = dir,
                     .pkt_last = c->pkt,
                     .file = c->pkt_file};

@@ -52,8 +52,8 @@ static bool conn_shown(const read_state *rs, const h2_conn *c) {
 static filter_subject where_of(const h2_conn *c, int dir) {
   return (filter_subject){.conn = c->flow->id,
                           .dir = dir,
-                          .src = c->flow->endpoint[dir],
-                          .dst = c->flow->endpoint[!dir]};
+                          .src = h2_conn_endpoint(c, dir),
+                          .dst = h2_conn_endpoint(c, !dir)};
 }
 
 /* Whether an event of c is shown: its connection is, no --stream/--type
@@ -297,7 +297,8 @@ static void flow_close(void *user, capture_flow *f, int reason, double ts) {
     snprintf(extra, sizeof extra, ",\"reason\":\"%s\"%s", c->close_reason, tls_json);
     char msg[512];
     snprintf(msg, sizeof msg, "(%s) %llu+%llu bytes, %llu+%llu frames, %u gaps%s", c->close_reason,
-             (unsigned long long)f->bytes[0], (unsigned long long)f->bytes[1],
+             (unsigned long long)h2_conn_flow_bytes(c, FLOW_DIR_C2S),
+             (unsigned long long)h2_conn_flow_bytes(c, FLOW_DIR_S2C),
              (unsigned long long)c->dir[0].frames, (unsigned long long)c->dir[1].frames, c->gaps,
              tls_text);
     if (close_shown) event_print(rs->out, &rs->o.po, &m, "close", 0, msg, extra);
@@ -335,10 +336,16 @@ static bool notice_count(read_state *rs, const char *kind, const char *message) 
 
 static void notice_print(read_state *rs, capture_flow *f, const char *kind, const char *message,
                          double ts) {
+  /* the connection's endpoints, client first as read decided */
+  const h2_conn *c = f ? f->user : NULL;
   frame_meta m = {.conn = f ? f->id : 0,
                   .ts = ts,
-                  .src = f ? f->endpoint[0] : "",
-                  .dst = f ? f->endpoint[1] : "",
+                  .src = c   ? h2_conn_endpoint(c, FLOW_DIR_C2S)
+                         : f ? f->endpoint[0]
+                             : "",
+                  .dst = c   ? h2_conn_endpoint(c, FLOW_DIR_S2C)
+                         : f ? f->endpoint[1]
+                             : "",
                   .pkt_last = f ? f->pkt_last : 0,
                   .file = f ? f->pkt_file : 0};
   if (!rs->o.po.json && !rs->o.abs_time && rs->have_first_ts) m.ts = ts - rs->first_ts;

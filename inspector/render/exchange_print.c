@@ -70,9 +70,9 @@ static void print_json(out_buf *o, const h2_conn *c, const exchange *x) {
   out_puts(o, ",\"stream\":");
   out_u64(o, x->stream);
   json_key(o, "client", 0);
-  json_cstr(o, c->flow->endpoint[FLOW_DIR_C2S]);
+  json_cstr(o, h2_conn_endpoint(c, FLOW_DIR_C2S));
   json_key(o, "server", 0);
-  json_cstr(o, c->flow->endpoint[FLOW_DIR_S2C]);
+  json_cstr(o, h2_conn_endpoint(c, FLOW_DIR_S2C));
   json_field(o, "method", &x->request, ":method");
   json_field(o, "scheme", &x->request, ":scheme");
   const char *v;

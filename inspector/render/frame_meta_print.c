@@ -134,8 +134,8 @@ void text_escaped(out_buf *o, const char *s, size_t n) {
 void frame_meta_of_conn(frame_meta *m, const h2_conn *c, int dir, double first_ts, bool absolute) {
   m->conn = c->flow->id;
   m->ts = absolute ? c->ts : c->ts - first_ts;
-  m->src = c->flow->endpoint[dir];
-  m->dst = c->flow->endpoint[!dir];
+  m->src = h2_conn_endpoint(c, dir);
+  m->dst = h2_conn_endpoint(c, !dir);
   m->dir = dir;
   m->pkt_first = 0;
   m->pkt_last = c->pkt; /* an event: the packet being processed */

@@ -298,7 +298,7 @@ void har_exchange(har_writer *w, const h2_conn *c, const exchange *x) {
   out_puts(o, ",\"receive\":");
   out_ms(o, resp, end);
   out_puts(o, "},\"serverIPAddress\":");
-  const char *server = c->flow->endpoint[FLOW_DIR_S2C];
+  const char *server = h2_conn_endpoint(c, FLOW_DIR_S2C);
   const char *colon = strrchr(server, ':');
   size_t host_len = colon ? (size_t)(colon - server) : strlen(server);
   if (host_len >= 2 && server[0] == '[') /* "[v6]:port" */
@@ -316,7 +316,7 @@ void har_exchange(har_writer *w, const h2_conn *c, const exchange *x) {
     json_cstr(o, en ? en : "UNKNOWN");
   }
   out_puts(o, ",\"_client\":");
-  json_cstr(o, c->flow->endpoint[FLOW_DIR_C2S]);
+  json_cstr(o, h2_conn_endpoint(c, FLOW_DIR_C2S));
   out_putc(o, '}');
   w->written++;
 }

@@ -130,9 +130,9 @@ static void write_finding(lint_conn *l, const held_finding *f) {
   if (l->opt.sarif) {
     char loc[360];
     snprintf(loc, sizeof loc, "connection %u (%s -> %s), %s, stream %u, frame %llu%s%s", conn,
-             c ? c->flow->endpoint[0] : "?", c ? c->flow->endpoint[1] : "?", dir_name(f->dir),
-             f->stream, (unsigned long long)f->frame, pt[0] ? ", packet " : "",
-             pt[0] ? pt + 2 : "");
+             c ? h2_conn_endpoint(c, FLOW_DIR_C2S) : "?",
+             c ? h2_conn_endpoint(c, FLOW_DIR_S2C) : "?", dir_name(f->dir), f->stream,
+             (unsigned long long)f->frame, pt[0] ? ", packet " : "", pt[0] ? pt + 2 : "");
     char msg[400];
     snprintf(msg, sizeof msg, "%s (%s)", f->message, f->section);
     sarif_result(l->opt.sarif, f->id,

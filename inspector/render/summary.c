@@ -46,8 +46,8 @@ void summary_row_of(summary_row *row, const h2_conn *c, const summary_lint *lint
   summary_row r;
   memset(&r, 0, sizeof r);
   r.conn = c->flow->id;
-  snprintf(r.client, sizeof r.client, "%s", c->flow->endpoint[0]);
-  snprintf(r.server, sizeof r.server, "%s", c->flow->endpoint[1]);
+  snprintf(r.client, sizeof r.client, "%s", h2_conn_endpoint(c, FLOW_DIR_C2S));
+  snprintf(r.server, sizeof r.server, "%s", h2_conn_endpoint(c, FLOW_DIR_S2C));
   r.start = c->first_ts;
   r.duration = c->last_ts - c->first_ts;
   r.h2 = c->is_h2;
@@ -55,7 +55,7 @@ void summary_row_of(summary_row *row, const h2_conn *c, const summary_lint *lint
   r.midstream = c->midstream;
   r.alpn = c->alpn_h2;
   for (int d = 0; d < 2; d++) {
-    r.bytes[d] = c->flow->bytes[d];
+    r.bytes[d] = h2_conn_flow_bytes(c, d);
     r.frames[d] = c->dir[d].frames;
     r.errors += c->dir[d].errors;
     r.truncated += c->dir[d].truncated;

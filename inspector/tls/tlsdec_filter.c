@@ -31,7 +31,7 @@ static void flush_sniff(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i, d
   if (s->mode == MODE_TLS)
     tlsdec_tls_feed(t, s, f, i, buf, n, ts);
   else
-    tlsdec_inner_bytes(t, s, f, i, d->sniff_offset, buf, n, ts);
+    tlsdec_inner_bytes(t, f, i, d->sniff_offset, buf, n, ts);
 }
 
 static void decide(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i, bool tls, double ts) {
@@ -62,7 +62,6 @@ static void filter_open(void *user, capture_flow *f, double ts) {
         h2_buf_init(&s->dir[k].early_buf, TLS_EARLY_HOLD_MAX);
       }
       s->info.client_dir = -1;
-      snprintf(s->ep0, sizeof s->ep0, "%s", f->endpoint[0]);
       if (t->count >= t->nbuckets * 2) tlsdec_table_grow(t);
       size_t b = tlsdec_bucket_of(t, s->id);
       s->next = t->buckets[b];
@@ -71,7 +70,6 @@ static void filter_open(void *user, capture_flow *f, double ts) {
     }
   }
   if (t->inner.on_open) t->inner.on_open(t->inner.user, f, ts);
-  if (s) tlsdec_sync_roles(s, f);
 }
 
 static void filter_bytes(void *user, capture_flow *f, int dir, uint64_t offset, const uint8_t *data,
@@ -82,8 +80,7 @@ static void filter_bytes(void *user, capture_flow *f, int dir, uint64_t offset, 
     if (t->inner.on_bytes) t->inner.on_bytes(t->inner.user, f, dir, offset, data, len, ts);
     return;
   }
-  tlsdec_sync_roles(s, f);
-  int i = dir ^ s->flip;
+  int i = dir;
   if (s->mode == MODE_TLS) {
     tlsdec_tls_feed(t, s, f, i, data, len, ts);
     return;
@@ -96,13 +93,11 @@ static void filter_bytes(void *user, capture_flow *f, int dir, uint64_t offset, 
   d->sniff_len = (uint8_t)(d->sniff_len + take);
   if (d->sniff_len < TLS_HEADER_LEN) return;
   decide(t, s, f, i, looks_like_tls(d->sniff), ts);
-  /* i stays this side's internal index even if the inner consumer swapped
-   * roles meanwhile (inner_bytes maps it to the current numbering). */
   if (len > take) {
     if (s->mode == MODE_TLS)
       tlsdec_tls_feed(t, s, f, i, data + take, len - take, ts);
     else
-      tlsdec_inner_bytes(t, s, f, i, offset + take, data + take, len - take, ts);
+      tlsdec_inner_bytes(t, f, i, offset + take, data + take, len - take, ts);
   }
   /* A plain connection needs no state any more: later callbacks find none
    * and pass straight through. */
@@ -115,10 +110,8 @@ static void filter_gap(void *user, capture_flow *f, int dir, uint64_t offset, ui
   tls_flow *s = tlsdec_flow_find(t, f);
   if (s && s->mode == MODE_UNDECIDED) {
     /* A hole before 5 bytes were seen: too little to call it TLS. */
-    tlsdec_sync_roles(s, f);
-    int i = dir ^ s->flip;
-    decide(t, s, f, i, false, ts);
-    tlsdec_inner_gap(t, s, f, i, offset, len, ts);
+    decide(t, s, f, dir, false, ts);
+    tlsdec_inner_gap(t, f, dir, offset, len, ts);
     tlsdec_flow_release(t, s);
     return;
   }
@@ -126,8 +119,7 @@ static void filter_gap(void *user, capture_flow *f, int dir, uint64_t offset, ui
     if (t->inner.on_gap) t->inner.on_gap(t->inner.user, f, dir, offset, len, ts);
     return;
   }
-  tlsdec_sync_roles(s, f);
-  int i = dir ^ s->flip;
+  int i = dir;
   tls_dir *d = &s->dir[i];
   if (d->dead) return;
   d->dead = true;
@@ -137,21 +129,19 @@ static void filter_gap(void *user, capture_flow *f, int dir, uint64_t offset, ui
       "further",
       (unsigned long long)len, (unsigned long long)offset,
       s->client < 0 ? "direction" : (i == s->client ? "client" : "server"));
-  tlsdec_inner_gap(t, s, f, i, d->plain_offset, len, ts);
+  tlsdec_inner_gap(t, f, i, d->plain_offset, len, ts);
 }
 
 static void filter_close(void *user, capture_flow *f, int reason, double ts) {
   tlsdec_filter *t = user;
   tls_flow *s = tlsdec_flow_find(t, f);
   if (s && s->mode == MODE_UNDECIDED) {
-    tlsdec_sync_roles(s, f);
     s->mode = MODE_PASSTHROUGH;
     flush_sniff(t, s, f, 0, ts);
     flush_sniff(t, s, f, 1, ts);
   }
   if (s && s->awaiting_keys) tlsdec_wait_for_keys(t, s, f, 0, NULL, NULL, 0, ts); /* a last look */
   if (s) {
-    tlsdec_sync_roles(s, f);
     /* The capture ends before the server's verdict on 0-RTT data could be
      * seen: what the client sent is shown. */
     const tls_dir *cd = s->client >= 0 ? &s->dir[s->client] : NULL;
@@ -205,8 +195,7 @@ const flow_consumer *tlsdec_filter_consumer(const tlsdec_filter *t) {
 const tls_conn_info *tlsdec_flow_info(const tlsdec_filter *t, const capture_flow *f) {
   tls_flow *s = tlsdec_flow_find(t, f);
   if (!s || s->mode != MODE_TLS) return NULL;
-  /* the roles as the inner consumer numbers them now (sync_roles keeps flip) */
-  s->info.client_dir = s->client < 0 ? -1 : s->client ^ s->flip;
+  s->info.client_dir = s->client;
   return &s->info;
 }
 

@@ -15,8 +15,10 @@
  * offsets starting at 0. Handshake, alert and ChangeCipherSpec records are not
  * passed on. on_open/on_close/on_notice always pass through; f->user belongs
  * to the inner consumer (the filter keeps its own per-connection table, keyed
- * by capture_flow id), and roles swapped by the inner consumer
- * (capture_flow_swap_roles) are followed.
+ * by capture_flow id). Directions stay the capture's: the roles the filter
+ * learns (the ClientHello's sender) travel up as data in
+ * tls_conn_info.client_dir, and whatever roles the inner consumer decides
+ * are its own.
  *
  * Problems are reported through the inner on_notice, at most once per kind and
  * connection, with these stable kinds:
@@ -53,10 +55,9 @@
 /* What the filter learned about one connection, for printers. Roles are the
  * TLS ones: the client is the side that sent the ClientHello. */
 typedef struct tls_conn_info {
-  bool is_tls;         /* always true for a connection the filter treats as TLS */
-  bool handshake_seen; /* ClientHello and ServerHello both parsed */
-  int client_dir; /* capture direction of the TLS client as tlsdec_flow_info returns it, -1 unknown
-                   */
+  bool is_tls;                 /* always true for a connection the filter treats as TLS */
+  bool handshake_seen;         /* ClientHello and ServerHello both parsed */
+  int client_dir;              /* capture direction of the TLS client (ClientHello), -1 unknown */
   uint16_t version;            /* negotiated (0x0303 TLS 1.2, 0x0304 TLS 1.3), 0 unknown */
   uint16_t cipher_suite;       /* 0 unknown */
   const char *version_name;    /* "TLS 1.3", "unknown" */

@@ -1,6 +1,6 @@
 /* tlsdec_flows.c — the TLS filter's per-connection bookkeeping: its table of
  * connections keyed by capture_flow id, and the calls to the inner consumer
- * (bytes, gaps, notices) that follow the roles the inner consumer swapped. */
+ * (bytes, gaps, notices), in the capture's numbering of the directions. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,24 +63,14 @@ void tlsdec_flow_release(tlsdec_filter *t, tls_flow *s) {
 
 /* ---- calls to the inner consumer ---- */
 
-/* Follows a capture_flow_swap_roles() done by the inner consumer. */
-void tlsdec_sync_roles(tls_flow *s, const capture_flow *f) {
-  if (strncmp(s->ep0, f->endpoint[0], sizeof s->ep0) != 0) {
-    s->flip ^= 1;
-    snprintf(s->ep0, sizeof s->ep0, "%s", f->endpoint[0]);
-  }
-}
-
-void tlsdec_inner_bytes(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i, uint64_t offset,
+void tlsdec_inner_bytes(tlsdec_filter *t, capture_flow *f, int i, uint64_t offset,
                         const uint8_t *data, size_t len, double ts) {
-  if (t->inner.on_bytes) t->inner.on_bytes(t->inner.user, f, i ^ s->flip, offset, data, len, ts);
-  tlsdec_sync_roles(s, f);
+  if (t->inner.on_bytes) t->inner.on_bytes(t->inner.user, f, i, offset, data, len, ts);
 }
 
-void tlsdec_inner_gap(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i, uint64_t offset,
-                      uint64_t len, double ts) {
-  if (t->inner.on_gap) t->inner.on_gap(t->inner.user, f, i ^ s->flip, offset, len, ts);
-  tlsdec_sync_roles(s, f);
+void tlsdec_inner_gap(tlsdec_filter *t, capture_flow *f, int i, uint64_t offset, uint64_t len,
+                      double ts) {
+  if (t->inner.on_gap) t->inner.on_gap(t->inner.user, f, i, offset, len, ts);
 }
 
 void tlsdec_note(tlsdec_filter *t, tls_flow *s, capture_flow *f, unsigned bit, const char *kind,
@@ -94,5 +84,4 @@ void tlsdec_note(tlsdec_filter *t, tls_flow *s, capture_flow *f, unsigned bit, c
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
   if (t->inner.on_notice) t->inner.on_notice(t->inner.user, f, kind, msg, ts);
-  tlsdec_sync_roles(s, f);
 }

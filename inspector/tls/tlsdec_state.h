@@ -107,10 +107,8 @@ typedef struct tls_dir {
 typedef struct tls_flow {
   struct tls_flow *next; /* hash chain */
   uint32_t id;
-  char ep0[64]; /* f->endpoint[0] when last seen: detects role swaps by the inner consumer */
-  int flip;     /* capture dir = internal dir ^ flip */
   int mode;
-  int client; /* internal dir of the TLS client, -1 unknown */
+  int client; /* capture direction of the TLS client (the ClientHello's sender), -1 unknown */
   bool have_client_hello;
   uint8_t client_random[32];
   uint8_t server_random[32];
@@ -142,11 +140,10 @@ size_t tlsdec_bucket_of(const tlsdec_filter *t, uint32_t id);
 tls_flow *tlsdec_flow_find(const tlsdec_filter *t, const capture_flow *f);
 void tlsdec_table_grow(tlsdec_filter *t);
 void tlsdec_flow_release(tlsdec_filter *t, tls_flow *s);
-void tlsdec_sync_roles(tls_flow *s, const capture_flow *f);
-void tlsdec_inner_bytes(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i, uint64_t offset,
+void tlsdec_inner_bytes(tlsdec_filter *t, capture_flow *f, int i, uint64_t offset,
                         const uint8_t *data, size_t len, double ts);
-void tlsdec_inner_gap(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i, uint64_t offset,
-                      uint64_t len, double ts);
+void tlsdec_inner_gap(tlsdec_filter *t, capture_flow *f, int i, uint64_t offset, uint64_t len,
+                      double ts);
 void tlsdec_note(tlsdec_filter *t, tls_flow *s, capture_flow *f, unsigned bit, const char *kind,
                  double ts, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 
