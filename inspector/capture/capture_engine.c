@@ -175,6 +175,7 @@ static void close_flow(capture_engine *e, flow_entry *f, int reason, double ts, 
   }
   if (e->consumer->on_close) e->consumer->on_close(e->consumer->user, &f->pub, reason, ts);
   f->pub.user = NULL;
+  f->pub.filter = NULL;
   if (tombstone)
     flow_table_bury(&e->table, f, ts);
   else

@@ -51,7 +51,15 @@ typedef struct capture_flow {
    * when several files are read as one, else 0. */
   uint64_t pkt_first, pkt_last;
   uint32_t pkt_file;
-  void *user; /* owned by the consumer */
+  /* One slot per layer of the consumer chain, so no layer keeps a table of
+   * flows of its own: `filter` belongs to a filter consumer between the
+   * capture and the final consumer (tls/ keeps its per-connection state
+   * there), `user` to the final consumer (read/, replay/). Each owner frees
+   * what it put there by the end of its on_close; the capture side clears
+   * both after on_close. (A detached copy carries the filter's pointer as it
+   * was: only the filter, which never sees the copy, may use it.) */
+  void *filter;
+  void *user;
 } capture_flow;
 
 /* The direction that opened the TCP connection (FLOW_DIR_C2S when its

@@ -47,35 +47,17 @@ static void decide(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i, bool t
 
 /* ---- the consumer ---- */
 
+/* Out of memory for a connection's state: it passes through undecided. */
 static void filter_open(void *user, capture_flow *f, double ts) {
   tlsdec_filter *t = user;
-  tls_flow *s = tlsdec_flow_find(t, f);
-  if (!s) {
-    s = calloc(1, sizeof *s);
-    if (s) {
-      s->id = f->id;
-      s->client = -1;
-      h2_buf_init(&s->pending, TLS_PENDING_MAX);
-      for (int k = 0; k < 2; k++) {
-        h2_buf_init(&s->dir[k].rec, TLS_MAX_RECORD);
-        h2_buf_init(&s->dir[k].hs_buf, TLS_MAX_KEPT_HANDSHAKE);
-        h2_buf_init(&s->dir[k].early_buf, TLS_EARLY_HOLD_MAX);
-      }
-      s->info.client_dir = -1;
-      if (t->count >= t->nbuckets * 2) tlsdec_table_grow(t);
-      size_t b = tlsdec_bucket_of(t, s->id);
-      s->next = t->buckets[b];
-      t->buckets[b] = s;
-      t->count++;
-    }
-  }
+  if (!tlsdec_flow_find(f)) (void)tlsdec_flow_new(t, f);
   if (t->inner.on_open) t->inner.on_open(t->inner.user, f, ts);
 }
 
 static void filter_bytes(void *user, capture_flow *f, int dir, uint64_t offset, const uint8_t *data,
                          size_t len, double ts) {
   tlsdec_filter *t = user;
-  tls_flow *s = tlsdec_flow_find(t, f);
+  tls_flow *s = tlsdec_flow_find(f);
   if (!s || s->mode == MODE_PASSTHROUGH) {
     if (t->inner.on_bytes) t->inner.on_bytes(t->inner.user, f, dir, offset, data, len, ts);
     return;
@@ -101,18 +83,18 @@ static void filter_bytes(void *user, capture_flow *f, int dir, uint64_t offset, 
   }
   /* A plain connection needs no state any more: later callbacks find none
    * and pass straight through. */
-  if (s->mode == MODE_PASSTHROUGH) tlsdec_flow_release(t, s);
+  if (s->mode == MODE_PASSTHROUGH) tlsdec_flow_release(t, s, f);
 }
 
 static void filter_gap(void *user, capture_flow *f, int dir, uint64_t offset, uint64_t len,
                        double ts) {
   tlsdec_filter *t = user;
-  tls_flow *s = tlsdec_flow_find(t, f);
+  tls_flow *s = tlsdec_flow_find(f);
   if (s && s->mode == MODE_UNDECIDED) {
     /* A hole before 5 bytes were seen: too little to call it TLS. */
     decide(t, s, f, dir, false, ts);
     tlsdec_inner_gap(t, f, dir, offset, len, ts);
-    tlsdec_flow_release(t, s);
+    tlsdec_flow_release(t, s, f);
     return;
   }
   if (!s || s->mode == MODE_PASSTHROUGH) {
@@ -134,7 +116,7 @@ static void filter_gap(void *user, capture_flow *f, int dir, uint64_t offset, ui
 
 static void filter_close(void *user, capture_flow *f, int reason, double ts) {
   tlsdec_filter *t = user;
-  tls_flow *s = tlsdec_flow_find(t, f);
+  tls_flow *s = tlsdec_flow_find(f);
   if (s && s->mode == MODE_UNDECIDED) {
     s->mode = MODE_PASSTHROUGH;
     flush_sniff(t, s, f, 0, ts);
@@ -148,7 +130,7 @@ static void filter_close(void *user, capture_flow *f, int reason, double ts) {
     if (cd && (cd->early_buf.len || cd->early_unread)) tlsdec_early_decide(t, s, f, true, ts);
   }
   if (t->inner.on_close) t->inner.on_close(t->inner.user, f, reason, ts);
-  if (s) tlsdec_flow_release(t, s);
+  if (s) tlsdec_flow_release(t, s, f);
 }
 
 static void filter_notice(void *user, capture_flow *f, const char *kind, const char *message,
@@ -162,12 +144,6 @@ static void filter_notice(void *user, capture_flow *f, const char *kind, const c
 tlsdec_filter *tlsdec_filter_new(keylog *keys, const flow_consumer *inner) {
   tlsdec_filter *t = calloc(1, sizeof *t);
   if (!t) return NULL;
-  t->nbuckets = 1024;
-  t->buckets = calloc(t->nbuckets, sizeof *t->buckets);
-  if (!t->buckets) {
-    free(t);
-    return NULL;
-  }
   t->keys = keys;
   t->inner = *inner;
   t->self = (flow_consumer){.user = t,
@@ -181,11 +157,13 @@ tlsdec_filter *tlsdec_filter_new(keylog *keys, const flow_consumer *inner) {
 
 void tlsdec_filter_free(tlsdec_filter *t) {
   if (!t) return;
-  for (size_t b = 0; b < t->nbuckets; b++)
-    while (t->buckets[b])
-      tlsdec_flow_release(t, t->buckets[b]);
-  free(t->buckets);
+  while (t->live)
+    tlsdec_flow_release(t, t->live, NULL);
   free(t);
+}
+
+size_t tlsdec_filter_held(const tlsdec_filter *t) {
+  return t->count;
 }
 
 const flow_consumer *tlsdec_filter_consumer(const tlsdec_filter *t) {
@@ -193,7 +171,8 @@ const flow_consumer *tlsdec_filter_consumer(const tlsdec_filter *t) {
 }
 
 const tls_conn_info *tlsdec_flow_info(const tlsdec_filter *t, const capture_flow *f) {
-  tls_flow *s = tlsdec_flow_find(t, f);
+  (void)t;
+  tls_flow *s = tlsdec_flow_find(f);
   if (!s || s->mode != MODE_TLS) return NULL;
   s->info.client_dir = s->client;
   return &s->info;

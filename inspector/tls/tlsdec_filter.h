@@ -13,12 +13,12 @@
  * finds the secrets in the keylog (keylog.h) and gives the inner consumer only
  * the decrypted application_data bytes of each direction, with plaintext
  * offsets starting at 0. Handshake, alert and ChangeCipherSpec records are not
- * passed on. on_open/on_close/on_notice always pass through; f->user belongs
- * to the inner consumer (the filter keeps its own per-connection table, keyed
- * by capture_flow id). Directions stay the capture's: the roles the filter
- * learns (the ClientHello's sender) travel up as data in
- * tls_conn_info.client_dir, and whatever roles the inner consumer decides
- * are its own.
+ * passed on. on_open/on_close/on_notice always pass through. The filter keeps
+ * a connection's state in the flow's filter slot (flow_events.h) from on_open
+ * to on_close; f->user belongs to the inner consumer. Directions stay the
+ * capture's: the roles the filter learns (the ClientHello's sender) travel up
+ * as data in tls_conn_info.client_dir, and whatever roles the inner consumer
+ * decides are its own.
  *
  * Problems are reported through the inner on_notice, at most once per kind and
  * connection, with these stable kinds:
@@ -90,6 +90,11 @@ tlsdec_filter *tlsdec_filter_new(keylog *keys, const flow_consumer *inner);
 /* Frees the filter and any connection state still held (normally none: every
  * connection is released at its on_close). */
 void tlsdec_filter_free(tlsdec_filter *t);
+
+/* How many connections' states the filter holds: those still open that are
+ * TLS or not decided yet (a connection that turned out plain is released at
+ * once, every other one at its on_close). */
+size_t tlsdec_filter_held(const tlsdec_filter *t);
 
 /* The consumer to hand to capture_run(). Valid while the filter lives. */
 const flow_consumer *tlsdec_filter_consumer(const tlsdec_filter *t);
