@@ -13,7 +13,9 @@
  * - the numbering of the directions is fixed once bytes flowed (roles a
  *   layer above learns are its own data): endpoint 0 never changes after the
  *   first on_bytes or on_gap;
- * - the statistics add up (no more flows evicted or idle than opened). */
+ * - the statistics add up (no more flows evicted or idle than opened);
+ * - pcapng secrets blocks come up whole and bounded (every byte readable,
+ *   at most PCAPNG_MAX_SECRETS), one on_secrets per block counted. */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +25,7 @@
 
 #include "capture_run.h"
 #include "fuzz_support.h"
+#include "pcapng_secrets.h"
 
 typedef struct flow_record {
   uint32_t id;
@@ -35,6 +38,7 @@ typedef struct flow_record {
 typedef struct run_state {
   uint32_t last_id;
   uint64_t opened, closed;
+  uint64_t secrets; /* on_secrets calls */
 } run_state;
 
 static void on_open(void *user, capture_flow *f, double ts) {
@@ -121,6 +125,18 @@ static void on_notice(void *user, capture_flow *f, const char *kind, const char 
   fuzz_log("notice %s: %s\n", kind, message);
 }
 
+static void on_secrets(void *user, uint32_t type, const uint8_t *data, size_t len, double ts) {
+  run_state *s = user;
+  (void)ts;
+  FUZZ_CHECK(len <= PCAPNG_MAX_SECRETS, "a secrets block of %zu bytes", len);
+  volatile uint8_t sum = 0;
+  for (size_t i = 0; i < len; i++)
+    sum ^= data[i];
+  (void)sum;
+  s->secrets++;
+  fuzz_log("secrets 0x%08x, %zu bytes\n", (unsigned)type, len);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   int fd = memfd_create("pcap_read", 0);
   FUZZ_CHECK(fd >= 0, "memfd_create failed");
@@ -138,7 +154,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                             .on_bytes = on_bytes,
                             .on_gap = on_gap,
                             .on_close = on_close,
-                            .on_notice = on_notice};
+                            .on_notice = on_notice,
+                            .on_secrets = on_secrets};
   capture_options opts;
   capture_options_default(&opts);
   opts.file = path;
@@ -162,6 +179,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     FUZZ_CHECK(stats.connections_evicted + stats.connections_idle <= stats.connections,
                "more flows evicted/idle than opened");
     FUZZ_CHECK(stats.tcp_segments <= stats.packets, "more TCP segments than packets");
+    FUZZ_CHECK(stats.secrets_blocks == s.secrets, "stats count %llu secrets blocks, saw %llu",
+               (unsigned long long)stats.secrets_blocks, (unsigned long long)s.secrets);
   } else {
     FUZZ_CHECK(err[0] != '\0', "failed run without a message");
   }

@@ -149,7 +149,7 @@ static inline void rec_init(recorder *r) {
 }
 
 static inline flow_consumer rec_consumer(recorder *r) {
-  flow_consumer c = {r, rec_on_open, rec_on_bytes, rec_on_gap, rec_on_close, rec_on_notice};
+  flow_consumer c = {r, rec_on_open, rec_on_bytes, rec_on_gap, rec_on_close, rec_on_notice, NULL};
   return c;
 }
 

@@ -323,7 +323,7 @@ static void run_with(harness *h, const script *s, keylog *keys, size_t chunk,
                      const piece_hook *hook) {
   memset(h, 0, sizeof *h);
   rec_init(&h->rec);
-  flow_consumer inner = {h, h_open, h_bytes, h_gap, h_close, h_notice};
+  flow_consumer inner = {h, h_open, h_bytes, h_gap, h_close, h_notice, NULL};
   h->filter = tlsdec_filter_new(keys, &inner);
   const flow_consumer *fc = tlsdec_filter_consumer(h->filter);
   capture_flow f;
@@ -711,7 +711,7 @@ START_TEST(gap_inside_tls) {
   harness h;
   memset(&h, 0, sizeof h);
   rec_init(&h.rec);
-  flow_consumer inner = {&h, h_open, h_bytes, h_gap, h_close, h_notice};
+  flow_consumer inner = {&h, h_open, h_bytes, h_gap, h_close, h_notice, NULL};
   h.filter = tlsdec_filter_new(&k, &inner);
   const flow_consumer *fc = tlsdec_filter_consumer(h.filter);
   capture_flow f;
@@ -758,7 +758,7 @@ START_TEST(state_lives_in_the_flow) {
   harness h;
   memset(&h, 0, sizeof h);
   rec_init(&h.rec);
-  flow_consumer inner = {&h, h_open, h_bytes, h_gap, h_close, h_notice};
+  flow_consumer inner = {&h, h_open, h_bytes, h_gap, h_close, h_notice, NULL};
   h.filter = tlsdec_filter_new(&k, &inner);
   const flow_consumer *fc = tlsdec_filter_consumer(h.filter);
   capture_flow f[3];
@@ -811,7 +811,7 @@ START_TEST(client_in_direction_one) {
   harness h;
   memset(&h, 0, sizeof h);
   rec_init(&h.rec);
-  flow_consumer inner = {&h, h_open, h_bytes, h_gap, h_close, h_notice};
+  flow_consumer inner = {&h, h_open, h_bytes, h_gap, h_close, h_notice, NULL};
   h.filter = tlsdec_filter_new(&k, &inner);
   const flow_consumer *fc = tlsdec_filter_consumer(h.filter);
   capture_flow f;

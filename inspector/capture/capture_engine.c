@@ -112,6 +112,12 @@ static void notice_once(capture_engine *e, uint32_t bit, const char *kind, const
   capture_engine_notice(e, kind, message);
 }
 
+void capture_engine_secrets(void *engine, uint32_t type, const uint8_t *data, size_t len) {
+  capture_engine *e = engine;
+  e->stats->secrets_blocks++;
+  if (e->consumer->on_secrets) e->consumer->on_secrets(e->consumer->user, type, data, len, e->now);
+}
+
 void capture_engine_notice(capture_engine *e, const char *kind, const char *message) {
   if (e->consumer->on_notice)
     e->consumer->on_notice(e->consumer->user, NULL, kind, message, e->now);

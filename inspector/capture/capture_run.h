@@ -103,6 +103,7 @@ typedef struct capture_stats {
   uint64_t ooo_limit_hits;      /* out-of-order limit forced a gap */
   uint64_t keepalives;          /* TCP keep-alives ignored */
   uint64_t ignored_bytes;       /* payload before stream start, after FIN or after close */
+  uint64_t secrets_blocks;      /* pcapng Decryption Secrets Blocks handed to on_secrets */
   uint64_t kernel_dropped;      /* live: packets the kernel dropped (pcap_stats ps_drop) */
   uint64_t interface_dropped;   /* live: packets the interface dropped (ps_ifdrop) */
   uint32_t files;               /* capture files read (0 for a live capture) */

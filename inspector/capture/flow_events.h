@@ -1,7 +1,8 @@
 /* flow_events.h — the seam between capture handling (pcap → link → IP → TCP
  * reassembly → flow table) and the HTTP/2 layer of the inspector. The capture
  * side calls a flow_consumer with in-order bytes per direction, gaps and
- * closes; the consumer never sees packets. */
+ * closes, and the secrets a capture file carries; the consumer never sees
+ * packets. */
 #ifndef H2SCOPE_FLOW_EVENTS_H
 #define H2SCOPE_FLOW_EVENTS_H
 
@@ -87,6 +88,12 @@ typedef struct flow_consumer {
    * hit, an unsupported link type, a truncated packet... f may be NULL. `kind`
    * is a stable identifier ("limit-connections", "unsupported-linktype"). */
   void (*on_notice)(void *user, capture_flow *f, const char *kind, const char *message, double ts);
+  /* Secrets the capture file carries for a layer above (a pcapng Decryption
+   * Secrets Block, pcapng_secrets.h): `type` is the secrets type
+   * (PCAPNG_SECRETS_TLS_KEY_LOG, "TLSK": NSS key log text, for tls/), `data`
+   * valid only during the call. Each comes before every packet that follows
+   * its block in the file; ts is the latest capture time seen. Optional. */
+  void (*on_secrets)(void *user, uint32_t type, const uint8_t *data, size_t len, double ts);
 } flow_consumer;
 
 #endif

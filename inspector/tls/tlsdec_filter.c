@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pcapng_secrets.h"
 #include "tlsdec_state.h"
 
 /* ---- detection ---- */
@@ -139,6 +140,18 @@ static void filter_notice(void *user, capture_flow *f, const char *kind, const c
   if (t->inner.on_notice) t->inner.on_notice(t->inner.user, f, kind, message, ts);
 }
 
+/* Key log text a capture file carries (a pcapng Decryption Secrets Block of
+ * type TLSK) joins the key log before the packets after it; other secrets
+ * are the inner consumer's. */
+static void filter_secrets(void *user, uint32_t type, const uint8_t *data, size_t len, double ts) {
+  tlsdec_filter *t = user;
+  if (type == PCAPNG_SECRETS_TLS_KEY_LOG) {
+    if (t->keys) t->secrets_added += keylog_add_text(t->keys, (const char *)data, len);
+    return;
+  }
+  if (t->inner.on_secrets) t->inner.on_secrets(t->inner.user, type, data, len, ts);
+}
+
 /* ---- public ---- */
 
 tlsdec_filter *tlsdec_filter_new(keylog *keys, const flow_consumer *inner) {
@@ -151,7 +164,8 @@ tlsdec_filter *tlsdec_filter_new(keylog *keys, const flow_consumer *inner) {
                             .on_bytes = filter_bytes,
                             .on_gap = filter_gap,
                             .on_close = filter_close,
-                            .on_notice = filter_notice};
+                            .on_notice = filter_notice,
+                            .on_secrets = filter_secrets};
   return t;
 }
 
@@ -160,6 +174,10 @@ void tlsdec_filter_free(tlsdec_filter *t) {
   while (t->live)
     tlsdec_flow_release(t, t->live, NULL);
   free(t);
+}
+
+size_t tlsdec_filter_secrets_added(const tlsdec_filter *t) {
+  return t->secrets_added;
 }
 
 size_t tlsdec_filter_held(const tlsdec_filter *t) {

@@ -20,6 +20,11 @@
  * as data in tls_conn_info.client_dir, and whatever roles the inner consumer
  * decides are its own.
  *
+ * Key log text the capture file carries (on_secrets of type TLSK: pcapng
+ * Decryption Secrets Blocks, as `editcap --inject-secrets tls,FILE` writes
+ * them) joins the filter's key log as it comes, before the packets after it;
+ * other secrets pass on to the inner consumer.
+ *
  * Problems are reported through the inner on_notice, at most once per kind and
  * connection, with these stable kinds:
  *   "tls-no-keys"        the key log has no usable secret for this connection,
@@ -83,13 +88,17 @@ typedef struct tlsdec_filter tlsdec_filter;
 
 /* A filter in front of inner (copied). keys may be NULL or empty: TLS is then
  * still detected and described, and reported as "tls-no-keys". The filter
- * only reads the keylog, but keylog_find sorts it on first use; it must live
- * as long as the filter. NULL when out of memory. */
+ * reads the keylog (keylog_find sorts it on first use) and adds the key log
+ * text of the capture's secrets blocks to it (ignored when keys is NULL); it
+ * must live as long as the filter. NULL when out of memory. */
 tlsdec_filter *tlsdec_filter_new(keylog *keys, const flow_consumer *inner);
 
 /* Frees the filter and any connection state still held (normally none: every
  * connection is released at its on_close). */
 void tlsdec_filter_free(tlsdec_filter *t);
+
+/* Key log entries added from the capture file's secrets blocks. */
+size_t tlsdec_filter_secrets_added(const tlsdec_filter *t);
 
 /* How many connections' states the filter holds: those still open that are
  * TLS or not decided yet (a connection that turned out plain is released at

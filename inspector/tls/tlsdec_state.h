@@ -135,6 +135,7 @@ struct tlsdec_filter {
    * frees what a run that ended early never closed. */
   tls_flow *live;
   size_t count;
+  size_t secrets_added;          /* key log entries the capture file carried */
   uint8_t plain[TLS_MAX_RECORD]; /* decryption output, one record at a time */
 };
 
