@@ -309,12 +309,16 @@ static void flow_close(void *user, capture_flow *f, int reason, double ts) {
   summary_lint sl = {.by_id = rs->o.lint ? rs->lint_by_id : NULL};
   memcpy(sl.counts, rs->lint_counts, sizeof sl.counts);
   const summary_lint *lint = rs->closed_linted ? &sl : NULL;
-  if (rs->o.summary && rs->job_worker) {
-    summary_row row;
-    summary_row_of(&row, c, lint);
-    read_jobs_attach(f, &row, sizeof row);
-  } else if (rs->o.summary) {
-    summary_add(&rs->summary, c, lint);
+  if (rs->o.summary) {
+    conn_totals totals;
+    h2_conn_totals(c, &totals);
+    if (rs->job_worker) {
+      summary_row row;
+      summary_row_of(&row, &totals, lint);
+      read_jobs_attach(f, &row, sizeof row);
+    } else {
+      summary_add(&rs->summary, &totals, lint);
+    }
   }
   read_filter_conn_free(&c->filter_conn);
   h2_conn_free(c);
