@@ -185,6 +185,39 @@ START_TEST(follow_reads_appended_lines) {
 }
 END_TEST
 
+/* Key log text from a capture's secrets block is untrusted bytes: NULs,
+ * binary, lines cut anywhere. Every line is read through the cursor and
+ * judged; nothing is read past its end (ASan), a NUL is just a bad byte. */
+START_TEST(binary_text_is_judged_line_by_line) {
+  keylog k;
+  keylog_init(&k);
+  static const char good[] = "CLIENT_RANDOM " CR1 " " MS48;
+  char text[4096];
+  uint32_t x = 12345;
+  for (size_t i = 0; i < sizeof text; i++) {
+    x = x * 1103515245u + 12345u;
+    text[i] = (char)(x >> 16);
+  }
+  size_t added = keylog_add_text(&k, text, sizeof text);
+  ck_assert_uint_eq(added, k.count);
+  /* a good line with a NUL in its label, its random, its secret */
+  for (size_t at = 5; at < sizeof good - 1; at += 40) {
+    char line[sizeof good];
+    memcpy(line, good, sizeof good);
+    line[at] = '\0';
+    /* in the label: a label we do not know; in the hex: a malformed line */
+    ck_assert_int_eq(keylog_add_line(&k, line, sizeof good - 1),
+                     at < strlen("CLIENT_RANDOM") ? KEYLOG_LINE_IGNORED : KEYLOG_LINE_BAD);
+  }
+  /* every prefix of a good line: bad or (whole) added, never more */
+  for (size_t n = 1; n < sizeof good; n++) {
+    keylog_line_result r = keylog_add_line(&k, good, n);
+    ck_assert_int_eq(r, n == sizeof good - 1 ? KEYLOG_LINE_ADDED : KEYLOG_LINE_BAD);
+  }
+  keylog_free(&k);
+}
+END_TEST
+
 /* ---- pcapng Decryption Secrets Blocks ---- */
 
 static void put32(FILE *fp, uint32_t v, bool be) {
@@ -359,6 +392,7 @@ int main(void) {
   tcase_add_test(tc, later_entry_wins_and_many_entries);
   tcase_add_test(tc, load_file_and_missing_file);
   tcase_add_test(tc, follow_reads_appended_lines);
+  tcase_add_test(tc, binary_text_is_judged_line_by_line);
   tcase_add_test(tc, pcapng_secrets_block);
   tcase_add_test(tc, pcapng_secrets_bounds);
   tcase_add_test(tc, pcapng_recorded_capture);
