@@ -11,6 +11,7 @@
 #include "frame_print.h"
 #include "grpc_print.h"
 #include "lint_conn.h"
+#include "read_meta.h"
 #include "read_report.h"
 
 /* The notices of read_sink.h's READ_RESULT_NOTICES; a trailing * matches a
@@ -139,7 +140,7 @@ static void on_frame(void *user, h2_conn *c, int dir, const decoded_frame *d) {
   filter_subject w = where_of(c, dir), fs;
   bool selected = read_filter_frame(&rs->filt, &c->filter_conn, &w, d, &fs);
   if (rs->report && selected) read_report_frame(rs->report, c, dir, d);
-  if (selected && rs->filt.f && rs->har) har_select(rs->har, c, d->frame.hd.stream_id);
+  if (selected && rs->filt.f && rs->har) har_select(rs->har, c->flow->id, d->frame.hd.stream_id);
   uint8_t t = d->frame.hd.type <= H2_CONTINUATION ? d->frame.hd.type : 10;
   if (selected && conn_shown(rs, c) &&
       (!rs->o.stream_filter_set || d->frame.hd.stream_id == rs->o.stream_filter) &&

@@ -9,6 +9,12 @@
 _Static_assert(CONN_TOTALS_TYPES == sizeof(((conn_dir *)0)->frames_by_type) / sizeof(uint64_t),
                "frames by type: the same slots");
 
+conn_ends h2_conn_ends(const h2_conn *c) {
+  return (conn_ends){.conn = c->flow->id,
+                     .client = h2_conn_endpoint(c, FLOW_DIR_C2S),
+                     .server = h2_conn_endpoint(c, FLOW_DIR_S2C)};
+}
+
 void h2_conn_totals(const h2_conn *c, conn_totals *t) {
   memset(t, 0, sizeof *t);
   t->conn = c->flow->id;

@@ -1,7 +1,8 @@
-/* conn_totals.h — what read hands up about a connection when it closes, as a
- * plain struct: its endpoints by role, times, how it was found to be
- * HTTP/2, and its counts. The summary (render/summary.h) is made of these,
- * so it never reads the decoder's connection state. */
+/* conn_totals.h — what read hands up about a connection as plain data: its
+ * name (id and endpoints by role) for the writers of its frames and
+ * exchanges, and at its close its totals (times, how it was found to be
+ * HTTP/2, counts), of which the summary (render/summary.h) is made, so
+ * neither reads the decoder's connection state. */
 #ifndef H2SCOPE_CONN_TOTALS_H
 #define H2SCOPE_CONN_TOTALS_H
 
@@ -27,6 +28,16 @@ typedef struct conn_totals {
   uint32_t streams, gaps, resyncs;
   const char *close_reason; /* static text ("fin", "end-of-capture"), or NULL */
 } conn_totals;
+
+/* A connection as the writers of its frames and exchanges name it: the
+ * capture's flow id and the endpoints by role, as read decided them
+ * (pointers into the flow: valid while the connection lives). */
+typedef struct conn_ends {
+  uint32_t conn;
+  const char *client, *server; /* "ip:port" */
+} conn_ends;
+
+conn_ends h2_conn_ends(const struct h2_conn *c);
 
 /* The totals of c as they stand (call at its close, after h2_conn_finish). */
 void h2_conn_totals(const struct h2_conn *c, conn_totals *t);

@@ -16,28 +16,9 @@
 #include "pkt_map.h"
 #include "stream_decoder.h"
 #include "stream_states.h"
+#include "upgrade_request.h"
 
 struct h2_conn;
-
-/* One setting of an HTTP2-Settings header (RFC 7540 §3.2.1). */
-typedef struct h2_upgrade_setting {
-  uint16_t id;
-  uint32_t value;
-} h2_upgrade_setting;
-
-/* The HTTP/1.1 request of an accepted Upgrade: h2c (RFC 7540 §3.2: it becomes
- * stream 1, half-closed from the client), as data for the "upgrade" event:
- * the request line, the header fields as sent (names in their own case),
- * and the settings of its HTTP2-Settings header (has_settings false when it
- * had none, or one that is not base64url). */
-typedef struct h2_upgrade_request {
-  const char *method, *target;
-  const h2_header *fields;
-  size_t count;
-  const h2_upgrade_setting *settings;
-  size_t nsettings;
-  bool has_settings;
-} h2_upgrade_request;
 
 /* Where frames and events go (cmd_read: filters, printing, summary). */
 typedef struct read_sink {
