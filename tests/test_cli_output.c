@@ -532,7 +532,7 @@ START_TEST(chunking_does_not_matter) {
   ck_assert_int_ge(files, 10);
 }
 
-/* The summary is made of what read hands up at a close (conn_totals.h) and
+/* The summary is made of what read hands up at a close (conn_facts.h) and
  * what the capture says of itself (summary_capture): no decoder state. */
 START_TEST(summary_from_handed_data) {
   conn_totals c;

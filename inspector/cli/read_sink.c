@@ -79,6 +79,7 @@ static bool keep_finding(void *user, uint32_t conn, int dir, uint32_t stream, co
 
 /* The connection's linter, made at its first frame (roles known by then). */
 static void lint_frame(read_state *rs, h2_conn *c, int dir, const decoded_frame *d) {
+  conn_view v = h2_conn_view(c); /* the connection as it stands, for the linter */
   if (!c->sink_conn) {
     lint_options lo = {.limits = rs->o.lint_limits,
                        .json = rs->o.po.json,
@@ -92,9 +93,9 @@ static void lint_frame(read_state *rs, h2_conn *c, int dir, const decoded_frame 
                        .artifact = rs->capture_name,
                        .keep = rs->filt.f ? keep_finding : NULL,
                        .keep_user = &rs->filt};
-    c->sink_conn = lint_conn_new(&lo, c);
+    c->sink_conn = lint_conn_new(&lo, &v);
   }
-  if (c->sink_conn) lint_conn_frame(c->sink_conn, c, dir, d);
+  if (c->sink_conn) lint_conn_frame(c->sink_conn, &v, dir, d);
 }
 
 static void lint_close(read_state *rs, h2_conn *c) {
@@ -102,7 +103,8 @@ static void lint_close(read_state *rs, h2_conn *c) {
   memset(rs->lint_counts, 0, sizeof rs->lint_counts);
   rs->closed_linted = c->sink_conn != NULL;
   if (!c->sink_conn) return;
-  lint_conn_finish(c->sink_conn, c, rs->lint_counts, rs->lint_by_id);
+  conn_view v = h2_conn_view(c);
+  lint_conn_finish(c->sink_conn, &v, rs->lint_counts, rs->lint_by_id);
   rs->lint_conns++;
   rs->lint_frames += c->dir[0].frames + c->dir[1].frames;
   rs->lint_findings += (uint64_t)rs->lint_counts[0] + rs->lint_counts[1] + rs->lint_counts[2];
@@ -166,7 +168,10 @@ static void on_frame(void *user, h2_conn *c, int dir, const decoded_frame *d) {
 static void on_event(void *user, h2_conn *c, int dir, const char *ev, uint64_t offset,
                      const char *msg, const char *extra_json, const char *text_extra) {
   read_state *rs = user;
-  if (c->sink_conn && !strcmp(ev, "gap")) lint_conn_gap(c->sink_conn, c, dir);
+  if (c->sink_conn && !strcmp(ev, "gap")) {
+    conn_view v = h2_conn_view(c);
+    lint_conn_gap(c->sink_conn, &v, dir);
+  }
   if (!strcmp(ev, "gap")) read_talk_gap(&rs->talk, c, dir);
   if (report_event_kept(rs, c, dir, ev))
     read_report_event(rs->report, c, dir, ev, offset, msg, extra_json);

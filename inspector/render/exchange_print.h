@@ -11,7 +11,7 @@
 
 #include <stdbool.h>
 
-#include "conn_totals.h"
+#include "conn_facts.h"
 #include "exchange.h"
 #include "frame_print.h"
 #include "out_buf.h"

@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 #include "body_consumer.h"
-#include "conn_totals.h"
+#include "conn_facts.h"
 #include "exchange.h"
 
 /* Response bytes kept per entry by default (--har-body-max). */

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "conn_totals.h"
+#include "conn_facts.h"
 #include "h2/observer.h"
 #include "out_buf.h"
 
@@ -51,7 +51,7 @@ typedef struct summary_lint {
   const uint32_t *by_id;
 } summary_lint;
 
-/* A closed connection, from the totals read handed up (conn_totals.h); lint:
+/* A closed connection, from the totals read handed up (conn_facts.h); lint:
  * its findings, or NULL when it was not linted. */
 void summary_add(summary_table *t, const conn_totals *c, const summary_lint *lint);
 /* The same in two steps: the row of a closed connection (on the thread that

@@ -1,10 +1,11 @@
-/* conn_totals.h — what read hands up about a connection as plain data: its
+/* conn_facts.h — what read hands up about a connection as plain data: its
  * name (id and endpoints by role) for the writers of its frames and
- * exchanges, and at its close its totals (times, how it was found to be
- * HTTP/2, counts), of which the summary (render/summary.h) is made, so
- * neither reads the decoder's connection state. */
-#ifndef H2SCOPE_CONN_TOTALS_H
-#define H2SCOPE_CONN_TOTALS_H
+ * exchanges; its state as it stands during a sink call, for the consumers
+ * that judge its frames (render's linter); and at its close its totals
+ * (times, how it was found to be HTTP/2, counts), of which the summary
+ * (render/summary.h) is made. None of them reads the decoder's state. */
+#ifndef H2SCOPE_CONN_FACTS_H
+#define H2SCOPE_CONN_FACTS_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -38,6 +39,21 @@ typedef struct conn_ends {
 } conn_ends;
 
 conn_ends h2_conn_ends(const struct h2_conn *c);
+
+/* A connection as it stands during a call of read's sink (read_sink in
+ * h2_conn.h): what a consumer judging its frames needs besides the frame. */
+typedef struct conn_view {
+  conn_ends ends;
+  bool upgrade;             /* HTTP/2 via Upgrade: h2c (stream 1 exists) */
+  bool roles_unknown;       /* mid-connection without an Upgrade: the roles are a guess */
+  uint32_t gaps;            /* bytes lost so far (gap events), both directions */
+  uint32_t block_stream[2]; /* by role: the stream of the field block being received */
+  double ts;                /* capture time of the bytes being processed */
+  uint64_t pkt;             /* the capture packet being processed (0: unknown) */
+  uint32_t pkt_file;        /* its file when several are read as one, else 0 */
+} conn_view;
+
+conn_view h2_conn_view(const struct h2_conn *c);
 
 /* The totals of c as they stand (call at its close, after h2_conn_finish). */
 void h2_conn_totals(const struct h2_conn *c, conn_totals *t);

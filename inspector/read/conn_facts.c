@@ -1,5 +1,6 @@
-/* conn_totals.c — a closing connection's totals as data (conn_totals.h). */
-#include "conn_totals.h"
+/* conn_facts.c — a connection's name, state and totals as data
+ * (conn_facts.h). */
+#include "conn_facts.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +14,17 @@ conn_ends h2_conn_ends(const h2_conn *c) {
   return (conn_ends){.conn = c->flow->id,
                      .client = h2_conn_endpoint(c, FLOW_DIR_C2S),
                      .server = h2_conn_endpoint(c, FLOW_DIR_S2C)};
+}
+
+conn_view h2_conn_view(const h2_conn *c) {
+  return (conn_view){.ends = h2_conn_ends(c),
+                     .upgrade = c->upgrade,
+                     .roles_unknown = c->midstream && !c->upgrade,
+                     .gaps = c->gaps,
+                     .block_stream = {c->block_stream[0], c->block_stream[1]},
+                     .ts = c->ts,
+                     .pkt = c->pkt,
+                     .pkt_file = c->pkt_file};
 }
 
 void h2_conn_totals(const h2_conn *c, conn_totals *t) {
