@@ -10,9 +10,12 @@
  *   record is freed there: ASan catches a late use);
  * - per direction, data and gaps are contiguous from offset 0 and
  *   f->bytes[dir] counts exactly the data bytes delivered, chunk included;
- * - a role swap (done here, like the HTTP/2 layer, when side 1 opens with
- *   the connection preface) renumbers every later callback;
- * - the statistics add up (no more flows evicted or idle than opened). */
+ * - the numbering of the directions is fixed once bytes flowed (roles a
+ *   layer above learns are its own data): endpoint 0 never changes after the
+ *   first on_bytes or on_gap;
+ * - the statistics add up (no more flows evicted or idle than opened);
+ * - pcapng secrets blocks come up whole and bounded (every byte readable,
+ *   at most PCAPNG_MAX_SECRETS), one on_secrets per block counted. */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,17 +25,20 @@
 
 #include "capture_run.h"
 #include "fuzz_support.h"
+#include "pcapng_secrets.h"
 
 typedef struct flow_record {
   uint32_t id;
   uint64_t next[2]; /* offset of the next data or gap per direction */
   uint64_t data[2]; /* data bytes delivered per direction */
-  bool swapped;
+  bool flowing;     /* bytes or a gap were delivered: the numbering is fixed */
+  char endpoint0[sizeof(((capture_flow *)0)->endpoint[0])];
 } flow_record;
 
 typedef struct run_state {
   uint32_t last_id;
   uint64_t opened, closed;
+  uint64_t secrets; /* on_secrets calls */
 } run_state;
 
 static void on_open(void *user, capture_flow *f, double ts) {
@@ -57,15 +63,15 @@ static flow_record *record_of(capture_flow *f, int dir) {
   return rec;
 }
 
-static void swap_roles(capture_flow *f, flow_record *rec) {
-  capture_flow_swap_roles(f);
-  uint64_t t = rec->next[0];
-  rec->next[0] = rec->next[1];
-  rec->next[1] = t;
-  t = rec->data[0];
-  rec->data[0] = rec->data[1];
-  rec->data[1] = t;
-  rec->swapped = true;
+/* Bytes or a gap of f: from the first on, the numbering stays. */
+static void check_numbering(capture_flow *f, flow_record *rec) {
+  if (!rec->flowing) {
+    rec->flowing = true;
+    memcpy(rec->endpoint0, f->endpoint[0], sizeof rec->endpoint0);
+    return;
+  }
+  FUZZ_CHECK(!strcmp(rec->endpoint0, f->endpoint[0]), "flow %u renumbered: %s, then %s", f->id,
+             rec->endpoint0, f->endpoint[0]);
 }
 
 static void on_bytes(void *user, capture_flow *f, int dir, uint64_t offset, const uint8_t *data,
@@ -74,6 +80,7 @@ static void on_bytes(void *user, capture_flow *f, int dir, uint64_t offset, cons
   (void)ts;
   flow_record *rec = record_of(f, dir);
   FUZZ_CHECK(len > 0, "empty on_bytes");
+  check_numbering(f, rec);
   FUZZ_CHECK(offset == rec->next[dir], "flow %u dir %d: bytes at %llu, expected %llu", f->id, dir,
              (unsigned long long)offset, (unsigned long long)rec->next[dir]);
   rec->next[dir] += len;
@@ -84,13 +91,6 @@ static void on_bytes(void *user, capture_flow *f, int dir, uint64_t offset, cons
   for (size_t i = 0; i < len; i++)
     sum ^= data[i];
   (void)sum;
-  /* The HTTP/2 layer swaps the roles when the "client" turns out to be the
-   * server (RFC 9113 §3.4: the client sends the preface). */
-  if (dir == FLOW_DIR_S2C && offset == 0 && !rec->swapped && len >= 4 &&
-      memcmp(data, "PRI ", 4) == 0) {
-    fuzz_log("flow %u: swap roles\n", f->id);
-    swap_roles(f, rec);
-  }
 }
 
 static void on_gap(void *user, capture_flow *f, int dir, uint64_t offset, uint64_t len, double ts) {
@@ -98,6 +98,7 @@ static void on_gap(void *user, capture_flow *f, int dir, uint64_t offset, uint64
   (void)ts;
   flow_record *rec = record_of(f, dir);
   FUZZ_CHECK(len > 0, "empty gap");
+  check_numbering(f, rec);
   FUZZ_CHECK(offset == rec->next[dir], "flow %u dir %d: gap at %llu, expected %llu", f->id, dir,
              (unsigned long long)offset, (unsigned long long)rec->next[dir]);
   rec->next[dir] += len;
@@ -124,6 +125,18 @@ static void on_notice(void *user, capture_flow *f, const char *kind, const char 
   fuzz_log("notice %s: %s\n", kind, message);
 }
 
+static void on_secrets(void *user, uint32_t type, const uint8_t *data, size_t len, double ts) {
+  run_state *s = user;
+  (void)ts;
+  FUZZ_CHECK(len <= PCAPNG_MAX_SECRETS, "a secrets block of %zu bytes", len);
+  volatile uint8_t sum = 0;
+  for (size_t i = 0; i < len; i++)
+    sum ^= data[i];
+  (void)sum;
+  s->secrets++;
+  fuzz_log("secrets 0x%08x, %zu bytes\n", (unsigned)type, len);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   int fd = memfd_create("pcap_read", 0);
   FUZZ_CHECK(fd >= 0, "memfd_create failed");
@@ -141,7 +154,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                             .on_bytes = on_bytes,
                             .on_gap = on_gap,
                             .on_close = on_close,
-                            .on_notice = on_notice};
+                            .on_notice = on_notice,
+                            .on_secrets = on_secrets};
   capture_options opts;
   capture_options_default(&opts);
   opts.file = path;
@@ -165,6 +179,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     FUZZ_CHECK(stats.connections_evicted + stats.connections_idle <= stats.connections,
                "more flows evicted/idle than opened");
     FUZZ_CHECK(stats.tcp_segments <= stats.packets, "more TCP segments than packets");
+    FUZZ_CHECK(stats.secrets_blocks == s.secrets, "stats count %llu secrets blocks, saw %llu",
+               (unsigned long long)stats.secrets_blocks, (unsigned long long)s.secrets);
   } else {
     FUZZ_CHECK(err[0] != '\0', "failed run without a message");
   }

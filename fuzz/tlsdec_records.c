@@ -80,7 +80,7 @@ static void run_once(const uint8_t *data, size_t size, bool follow) {
 
   inner_state st;
   memset(&st, 0, sizeof st);
-  flow_consumer inner = {&st, in_open, in_bytes, in_gap, in_close, in_notice};
+  flow_consumer inner = {&st, in_open, in_bytes, in_gap, in_close, in_notice, NULL};
   tlsdec_filter *t = tlsdec_filter_new(&keys, &inner);
   if (!t) {
     keylog_free(&keys);

@@ -28,10 +28,10 @@ typedef struct recorder {
   size_t log_len, log_cap;
   rec_stream stream[REC_MAX_FLOWS + 1][2]; /* by flow id */
   int open_flows;
-  int errors;            /* contiguity or protocol errors of the callbacks */
-  bool log_notices;      /* include on_notice lines (default true) */
-  bool log_bytes;        /* include one line per on_bytes call */
-  int swap_on_open;      /* flow id whose roles are swapped on open (0 = none) */
+  int errors;                    /* contiguity or protocol errors of the callbacks */
+  bool log_notices;              /* include on_notice lines (default true) */
+  bool log_bytes;                /* include one line per on_bytes call */
+  int opener[REC_MAX_FLOWS + 1]; /* capture_flow_opener() of each flow at its close */
   double open_ts[REC_MAX_FLOWS + 1], close_ts[REC_MAX_FLOWS + 1];
 } recorder;
 
@@ -90,7 +90,6 @@ static inline void rec_on_open(void *user, capture_flow *f, double ts) {
   recorder *r = user;
   r->open_flows++;
   if (f->id <= REC_MAX_FLOWS) r->open_ts[f->id] = ts;
-  if (r->swap_on_open && (uint32_t)r->swap_on_open == f->id) capture_flow_swap_roles(f);
   rec_printf(r, "open %" PRIu32 " %s %s%s\n", f->id, f->endpoint[0], f->endpoint[1],
              f->syn_seen ? " syn" : "");
 }
@@ -110,8 +109,7 @@ static inline void rec_on_bytes(void *user, capture_flow *f, int dir, uint64_t o
   memcpy(s->data + s->len, data, len);
   s->len += len;
   if (r->log_bytes)
-    rec_printf(r, "bytes %" PRIu32 " %s %" PRIu64 "+%zu\n", f->id, rec_dir_name(dir), offset,
-               len);
+    rec_printf(r, "bytes %" PRIu32 " %s %" PRIu64 "+%zu\n", f->id, rec_dir_name(dir), offset, len);
 }
 
 static inline void rec_on_gap(void *user, capture_flow *f, int dir, uint64_t offset, uint64_t len,
@@ -130,12 +128,13 @@ static inline void rec_on_close(void *user, capture_flow *f, int reason, double 
   recorder *r = user;
   r->open_flows--;
   if (f->id <= REC_MAX_FLOWS) r->close_ts[f->id] = ts;
+  if (f->id <= REC_MAX_FLOWS) r->opener[f->id] = capture_flow_opener(f);
   rec_printf(r, "close %" PRIu32 " %s %" PRIu64 "/%" PRIu64 "\n", f->id, rec_reason_name(reason),
              f->bytes[0], f->bytes[1]);
 }
 
-static inline void rec_on_notice(void *user, capture_flow *f, const char *kind,
-                                 const char *message, double ts) {
+static inline void rec_on_notice(void *user, capture_flow *f, const char *kind, const char *message,
+                                 double ts) {
   recorder *r = user;
   (void)ts;
   (void)message;
@@ -150,7 +149,7 @@ static inline void rec_init(recorder *r) {
 }
 
 static inline flow_consumer rec_consumer(recorder *r) {
-  flow_consumer c = {r, rec_on_open, rec_on_bytes, rec_on_gap, rec_on_close, rec_on_notice};
+  flow_consumer c = {r, rec_on_open, rec_on_bytes, rec_on_gap, rec_on_close, rec_on_notice, NULL};
   return c;
 }
 
@@ -167,7 +166,8 @@ static inline char *rec_text(recorder *r, uint32_t id, int dir) {
 static inline void rec_free(recorder *r) {
   free(r->log);
   for (int i = 0; i <= REC_MAX_FLOWS; i++)
-    for (int d = 0; d < 2; d++) free(r->stream[i][d].data);
+    for (int d = 0; d < 2; d++)
+      free(r->stream[i][d].data);
   memset(r, 0, sizeof *r);
 }
 

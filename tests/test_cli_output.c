@@ -21,6 +21,7 @@
 #include "json_write.h"
 #include "out_buf.h"
 #include "stream_decoder.h"
+#include "summary.h"
 #include "vectors.h"
 
 /* Renders into a temporary file and returns its text (caller frees). */
@@ -530,12 +531,66 @@ START_TEST(chunking_does_not_matter) {
   closedir(d);
   ck_assert_int_ge(files, 10);
 }
+
+/* The summary is made of what read hands up at a close (conn_facts.h) and
+ * what the capture says of itself (summary_capture): no decoder state. */
+START_TEST(summary_from_handed_data) {
+  conn_totals c;
+  memset(&c, 0, sizeof c);
+  c.conn = 7;
+  snprintf(c.client, sizeof c.client, "10.0.0.2:5555");
+  snprintf(c.server, sizeof c.server, "10.0.0.1:40000");
+  c.first_ts = 10.0;
+  c.last_ts = 10.25;
+  c.h2 = true;
+  c.bytes[0] = 33;
+  c.bytes[1] = 9;
+  c.frames[0] = 2;
+  c.frames[1] = 1;
+  c.by_type[4] = 3; /* SETTINGS */
+  c.streams = 1;
+  c.gaps = 1;
+  c.close_reason = "fin";
+  summary_table t;
+  summary_init(&t);
+  uint32_t by_id[H2_OBSERVER_RULE_MAX + 1] = {0};
+  summary_lint lint = {.counts = {1, 0, 2}, .by_id = by_id};
+  summary_add(&t, &c, &lint);
+  c.conn = 3; /* closed later, listed first */
+  c.h2 = false;
+  summary_add(&t, &c, NULL);
+  summary_capture sc = {.packets = 12, .gaps = 1, .gap_bytes = 100, .files = 1};
+  begin();
+  summary_print(&t, &out, false, &sc);
+  char *text = end();
+  ck_assert_ptr_nonnull(strstr(text, "\n   3  10.0.0.2:5555 -> 10.0.0.1:40000"));
+  ck_assert_ptr_nonnull(
+      strstr(text, "\n   7  10.0.0.2:5555 -> 10.0.0.1:40000                 0.250s  "
+                   "preface         1        2/1               33/9              0    1  "
+                   "SETTINGS=3  lint fail"));
+  ck_assert(strstr(text, "\n   3 ") < strstr(text, "\n   7 ")); /* connection order */
+  ck_assert_ptr_nonnull(strstr(text, "lint fail (1 errors, 0 warnings, 2 info)"));
+  ck_assert_ptr_nonnull(strstr(text, "total: 12 packets, 2 connections (1 HTTP/2), 6 frames"));
+  ck_assert_ptr_nonnull(strstr(text, "capture loss: 1 gaps (100 bytes), 0 resyncs"));
+  ck_assert_ptr_nonnull(strstr(text, "frames by type: SETTINGS=6"));
+  free(text);
+  begin();
+  summary_print(&t, &out, true, &sc);
+  text = end();
+  ck_assert_ptr_nonnull(strstr(text, "{\"v\":1,\"summary\":\"connection\",\"conn\":7,"
+                                     "\"client\":\"10.0.0.2:5555\",\"server\":\"10.0.0.1:40000\""));
+  ck_assert_ptr_nonnull(strstr(text, "\"packets\":12,\"connections\":2,\"http2_connections\":1"));
+  free(text);
+  summary_free(&t);
+}
+END_TEST
 END_TEST
 
 static Suite *suite(void) {
   Suite *s = suite_create("cli_output");
   TCase *t = tcase_create("output");
   tcase_set_timeout(t, 300);
+  tcase_add_test(t, summary_from_handed_data);
   tcase_add_test(t, json_escaping);
   tcase_add_test(t, json_escaping_exhaustive);
   tcase_add_test(t, json_escaping_every_position);

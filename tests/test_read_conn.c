@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "field_rules.h"
-#include "flow_table.h"
+#include "flow_events.h"
 #include "h2_conn.h"
 #include "h2_detect.h"
 #include "stream_states.h"
@@ -88,10 +88,8 @@ static void rec_upgrade(void *user, h2_conn *c, const h2_header *f, size_t n) {
 
 /* ---- a connection under test ---- */
 
-/* A flow_entry, as the capture layer hands out (capture_flow_swap_roles
- * needs the whole entry). */
-static flow_entry flow_storage;
-#define flow (flow_storage.pub)
+/* The capture's flow of the connection under test. */
+static capture_flow flow;
 static header_scratch scratch;
 static h2_conn *conn;
 
@@ -99,7 +97,7 @@ static void conn_start(bool force_h2) {
   tlen = 0;
   transcript[0] = '\0';
   upgrade_fields[0] = '\0';
-  memset(&flow_storage, 0, sizeof flow_storage);
+  memset(&flow, 0, sizeof flow);
   flow.id = 1;
   snprintf(flow.endpoint[0], sizeof flow.endpoint[0], "10.0.0.1:40000");
   snprintf(flow.endpoint[1], sizeof flow.endpoint[1], "10.0.0.2:5555");
@@ -205,10 +203,52 @@ START_TEST(preface_from_side_one_swaps_roles) {
   size_t cl;
   client_opening(c, &cl);
   feed(1, c, cl); /* the side the capture took for the server */
+  /* read's decision is its own data; the capture's flow stays as it was */
+  ck_assert_int_eq(conn->client_dir, 1);
+  ck_assert_int_eq(h2_conn_capture_dir(conn, FLOW_DIR_C2S), 1);
+  ck_assert_str_eq(h2_conn_endpoint(conn, FLOW_DIR_C2S), "10.0.0.2:5555");
+  ck_assert_str_eq(h2_conn_endpoint(conn, FLOW_DIR_S2C), "10.0.0.1:40000");
   conn_end("c2s event detect @0\n"
            "c2s event preface @0\n"
            "c2s SETTINGS 0\n");
-  ck_assert_str_eq(flow.endpoint[0], "10.0.0.2:5555");
+  ck_assert_str_eq(flow.endpoint[0], "10.0.0.1:40000");
+}
+END_TEST
+
+/* The role handed up (flow_events.h, h2_conn.client_dir): the SYN was lost
+ * and the capture guessed wrong; the server speaks first (its SETTINGS are
+ * held undecided), then the other side sends the preface. Frames and events
+ * are numbered by role from then on, while the bytes keep coming in the
+ * capture's numbering, which nothing changes. */
+START_TEST(role_from_the_preface_after_the_server_spoke) {
+  conn_start(false);
+  flow.syn_seen = false;
+  uint8_t c[256], s[256];
+  size_t cl, sl = 0;
+  client_opening(c, &cl);
+  frame(s, &sl, H2_SETTINGS, 0, 0, NULL, 0);
+  feed(0, s, sl); /* the server, in the capture's direction 0 */
+  ck_assert_int_eq(conn->client_dir, 0);
+  feed(1, c, cl); /* the preface: direction 1 is the client */
+  ck_assert_int_eq(conn->client_dir, 1);
+  ck_assert_str_eq(h2_conn_endpoint(conn, FLOW_DIR_C2S), "10.0.0.2:5555");
+  flow.bytes[0] = 9;
+  flow.bytes[1] = 33;
+  ck_assert_uint_eq(h2_conn_flow_bytes(conn, FLOW_DIR_C2S), 33);
+  ck_assert_uint_eq(h2_conn_flow_bytes(conn, FLOW_DIR_S2C), 9);
+  sl = cl = 0;
+  frame(s, &sl, H2_SETTINGS, H2_FLAG_ACK, 0, NULL, 0);
+  feed(0, s, sl);
+  frame(c, &cl, H2_HEADERS, H2_FLAG_END_HEADERS | H2_FLAG_END_STREAM, 1, REQ_GET, sizeof REQ_GET);
+  feed(1, c, cl);
+  conn_end("c2s event detect @0\n"
+           "s2c SETTINGS 0\n"
+           "c2s event preface @0\n"
+           "c2s SETTINGS 0\n"
+           "s2c SETTINGS 0\n"
+           "c2s HEADERS 1 [:method=GET :scheme=http :path=/ :authority=ex.com2]\n");
+  ck_assert_str_eq(flow.endpoint[0], "10.0.0.1:40000");
+  ck_assert_str_eq(flow.endpoint[1], "10.0.0.2:5555");
 }
 END_TEST
 
@@ -225,11 +265,14 @@ START_TEST(alpn_h2_decodes_a_server_that_speaks_first) {
   for (int client_dir = 0; client_dir < 2; client_dir++) {
     conn_start(false);
     h2_conn_alpn_h2(conn, client_dir);
-    feed(1, s, sl); /* after a swap, 1 is the server in the new numbering too */
+    ck_assert_int_eq(conn->client_dir, client_dir);
+    ck_assert_str_eq(h2_conn_endpoint(conn, FLOW_DIR_C2S),
+                     client_dir ? "10.0.0.2:5555" : "10.0.0.1:40000");
+    feed(!client_dir, s, sl); /* the server, in the capture's numbering */
     conn_end("s2c event detect @0\n"
              "s2c SETTINGS 0\n"
              "s2c WINDOW_UPDATE 0\n");
-    ck_assert_str_eq(flow.endpoint[0], client_dir ? "10.0.0.2:5555" : "10.0.0.1:40000");
+    ck_assert_str_eq(flow.endpoint[0], "10.0.0.1:40000");
   }
   /* Without ALPN the same bytes are not taken for HTTP/2. */
   conn_start(false);
@@ -353,6 +396,9 @@ START_TEST(midstream_chain_detected) {
   uint8_t b[256];
   size_t len = midstream_bytes(b);
   feed(0, b, len);
+  /* Nothing says who the client is: read keeps the capture's guess. */
+  ck_assert_int_eq(conn->client_dir, 0);
+  ck_assert(conn->midstream);
   /* Static-table and literal fields decode; the dynamic reference cannot. */
   conn_end("c2s event skipped @0\n"
            "c2s event detect @5\n"
@@ -701,6 +747,7 @@ static Suite *suite(void) {
   tcase_add_test(d, upgrade_h2c_makes_stream_one);
   tcase_add_test(d, upgrade_refused_is_not_http2);
   tcase_add_test(d, connect_tunnel_is_examined);
+  tcase_add_test(d, role_from_the_preface_after_the_server_spoke);
   tcase_add_test(d, midstream_chain_detected);
   tcase_add_test(d, midstream_too_short_chain_is_not_guessed);
   tcase_add_test(d, port_forced_single_frame);

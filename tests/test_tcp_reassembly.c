@@ -620,18 +620,50 @@ START_TEST(engine_missing_syn_roles) {
 }
 END_TEST
 
-START_TEST(engine_swap_roles) {
+/* The roles as data (flow_events.h): with the handshake, direction 0 is the
+ * side that opened the connection; without it, direction 0 is a guess (the
+ * higher port) marked unknown. Either way the numbering stays as it is
+ * whoever speaks first: a layer above that finds the guess wrong keeps its
+ * own mapping. */
+START_TEST(engine_roles_as_data) {
   efix x;
   efix_init(&x, NULL);
-  x.rec.swap_on_open = 1;
   efix_pkt(&x, 0, 1000, 0, SYN, NULL);
   efix_pkt(&x, 1, 5000, 1001, SYN | ACK, NULL);
-  efix_pkt(&x, 0, 1001, 5001, ACK, "ping");
-  efix_pkt(&x, 1, 5001, 1005, ACK, "pong!");
+  efix_pkt(&x, 1, 5001, 1001, ACK, "srv"); /* the server speaks first */
+  efix_pkt(&x, 0, 1001, 5004, ACK, "cli");
   efix_finish(&x);
-  ck_assert_str_eq(x.rec.log, "open 1 10.0.0.2:80 10.0.0.1:40000 syn\nclose 1 end 5/4\n");
-  assert_text(&x, 1, FLOW_DIR_S2C, "ping");
-  assert_text(&x, 1, FLOW_DIR_C2S, "pong!");
+  ck_assert_str_eq(x.rec.log, "open 1 10.0.0.1:40000 10.0.0.2:80 syn\nclose 1 end 3/3\n");
+  ck_assert_int_eq(x.rec.opener[1], FLOW_DIR_C2S);
+  assert_text(&x, 1, FLOW_DIR_C2S, "cli");
+  assert_text(&x, 1, FLOW_DIR_S2C, "srv");
+  efix_done(&x);
+
+  /* The SYN was lost and the server speaks first: the guess (the higher
+   * port) is right, and said to be a guess. */
+  efix_init(&x, NULL);
+  efix_pkt(&x, 1, 5001, 1001, ACK, "srv");
+  efix_pkt(&x, 0, 1001, 5004, ACK, "cli");
+  efix_finish(&x);
+  ck_assert_str_eq(x.rec.log, "open 1 10.0.0.1:40000 10.0.0.2:80\nclose 1 end 3/3\n");
+  ck_assert_int_eq(x.rec.opener[1], FLOW_DIR_UNKNOWN);
+  assert_text(&x, 1, FLOW_DIR_C2S, "cli");
+  assert_text(&x, 1, FLOW_DIR_S2C, "srv");
+  efix_done(&x);
+
+  /* The guess is wrong (the client has the lower port): the capture keeps
+   * it, marked unknown; the client's bytes stay in direction 1. */
+  efix_init(&x, NULL);
+  x.tmpl.sport = 80;
+  x.tmpl.dport = 40000;
+  efix_pkt(&x, 1, 5001, 1001, ACK, "srv");
+  efix_pkt(&x, 0, 1001, 5004, ACK, "PRI ");
+  efix_pkt(&x, 1, 5004, 1005, ACK, "ack");
+  efix_finish(&x);
+  ck_assert_str_eq(x.rec.log, "open 1 10.0.0.2:40000 10.0.0.1:80\nclose 1 end 6/4\n");
+  ck_assert_int_eq(x.rec.opener[1], FLOW_DIR_UNKNOWN);
+  assert_text(&x, 1, FLOW_DIR_C2S, "srvack");
+  assert_text(&x, 1, FLOW_DIR_S2C, "PRI ");
   efix_done(&x);
 }
 END_TEST
@@ -945,7 +977,7 @@ static Suite *suite(void) {
   tcase_add_test(e, engine_gap_at_end_and_by_ack);
   tcase_add_test(e, engine_wraparound_isn);
   tcase_add_test(e, engine_missing_syn_roles);
-  tcase_add_test(e, engine_swap_roles);
+  tcase_add_test(e, engine_roles_as_data);
   tcase_add_test(e, engine_fin_out_of_order);
   tcase_add_test(e, engine_rst_and_after);
   tcase_add_test(e, engine_port_reuse);

@@ -18,7 +18,6 @@
 #include "h2/frame.h"
 #include "keylog.h"
 #include "tlsdec_filter.h"
-#include "tlsdec_pcapng.h"
 
 #define TLS_DIR H2_SOURCE_DIR "/corpus/captures/tls/"
 
@@ -28,6 +27,7 @@ typedef struct run_result {
   tls_conn_info info;
   bool have_info;
   int flows;
+  size_t secrets_added; /* key log entries from the file's secrets blocks */
 } run_result;
 
 static void on_close_snapshot(void *user, capture_flow *f, int reason, double ts) {
@@ -59,7 +59,7 @@ static void fwd_notice(void *u, capture_flow *f, const char *kind, const char *m
 static void run_capture(const char *file, keylog *keys, run_result *r) {
   memset(r, 0, sizeof *r);
   rec_init(&r->rec);
-  flow_consumer inner = {r, fwd_open, fwd_bytes, fwd_gap, on_close_snapshot, fwd_notice};
+  flow_consumer inner = {r, fwd_open, fwd_bytes, fwd_gap, on_close_snapshot, fwd_notice, NULL};
   r->filter = tlsdec_filter_new(keys, &inner);
   ck_assert_ptr_nonnull(r->filter);
   capture_options o;
@@ -69,6 +69,7 @@ static void run_capture(const char *file, keylog *keys, run_result *r) {
   char err[256] = "";
   ck_assert_msg(capture_run(&o, tlsdec_filter_consumer(r->filter), NULL, err, sizeof err) == 0,
                 "%s: %s", file, err);
+  r->secrets_added = tlsdec_filter_secrets_added(r->filter);
   tlsdec_filter_free(r->filter);
   r->filter = NULL;
   ck_assert_int_eq(r->rec.errors, 0);
@@ -196,20 +197,29 @@ START_TEST(tls13_chacha20) {
 }
 END_TEST
 
+/* Keys the capture carries (a pcapng Decryption Secrets Block, written by
+ * editcap --inject-secrets ahead of the packets): the capture hands them up
+ * as it reads the file (flow_consumer.on_secrets) and the filter decrypts
+ * with them, without a key log of its own. */
 START_TEST(pcapng_embedded_keys) {
   keylog k;
   keylog_init(&k);
-  size_t blocks = 0;
-  char err[256], lines[4096];
+  char lines[4096];
   const char *file = TLS_DIR "h2-tls13-dsb.pcapng";
-  ck_assert_int_eq(tlsdec_pcapng_read_secrets(file, &k, &blocks, err, sizeof err), 0);
-  ck_assert_uint_eq(blocks, 1);
   run_result r;
   run_capture(file, &k, &r);
+  ck_assert_uint_eq(k.count, 5); /* curl's TLS 1.3 key log, from the file */
+  ck_assert_uint_eq(r.secrets_added, 5);
   check_streams(&r, "h2-tls13-aes128gcm", lines, sizeof lines);
   ck_assert(r.info.decrypted);
+  ck_assert_ptr_null(r.info.problem);
   rec_free(&r.rec);
   keylog_free(&k);
+  /* Without a key log to add them to, the same file is not decrypted. */
+  run_capture(file, NULL, &r);
+  ck_assert(!r.info.decrypted);
+  ck_assert_str_eq(r.info.problem, "tls-no-keys");
+  rec_free(&r.rec);
 }
 END_TEST
 

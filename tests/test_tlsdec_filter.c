@@ -323,7 +323,7 @@ static void run_with(harness *h, const script *s, keylog *keys, size_t chunk,
                      const piece_hook *hook) {
   memset(h, 0, sizeof *h);
   rec_init(&h->rec);
-  flow_consumer inner = {h, h_open, h_bytes, h_gap, h_close, h_notice};
+  flow_consumer inner = {h, h_open, h_bytes, h_gap, h_close, h_notice, NULL};
   h->filter = tlsdec_filter_new(keys, &inner);
   const flow_consumer *fc = tlsdec_filter_consumer(h->filter);
   capture_flow f;
@@ -711,7 +711,7 @@ START_TEST(gap_inside_tls) {
   harness h;
   memset(&h, 0, sizeof h);
   rec_init(&h.rec);
-  flow_consumer inner = {&h, h_open, h_bytes, h_gap, h_close, h_notice};
+  flow_consumer inner = {&h, h_open, h_bytes, h_gap, h_close, h_notice, NULL};
   h.filter = tlsdec_filter_new(&k, &inner);
   const flow_consumer *fc = tlsdec_filter_consumer(h.filter);
   capture_flow f;
@@ -746,15 +746,63 @@ START_TEST(gap_inside_tls) {
 }
 END_TEST
 
-/* The inner consumer swaps roles on open: plaintext follows the swap. */
-static void swap_open(void *u, capture_flow *f, double ts) {
-  capture_flow tmp = *f;
-  memcpy(f->endpoint[0], tmp.endpoint[1], sizeof f->endpoint[0]);
-  memcpy(f->endpoint[1], tmp.endpoint[0], sizeof f->endpoint[1]);
-  h_open(u, f, ts);
+/* One flow table: the filter keeps a connection's state in the capture
+ * flow's filter slot, leaves the user slot to the inner consumer, and frees
+ * the state when the connection turns out plain or closes. */
+START_TEST(state_lives_in_the_flow) {
+  script s;
+  build12(&s, 0xC02F);
+  keylog k;
+  keylog_init(&k);
+  keylog_add_text(&k, s.keylog, strlen(s.keylog));
+  harness h;
+  memset(&h, 0, sizeof h);
+  rec_init(&h.rec);
+  flow_consumer inner = {&h, h_open, h_bytes, h_gap, h_close, h_notice, NULL};
+  h.filter = tlsdec_filter_new(&k, &inner);
+  const flow_consumer *fc = tlsdec_filter_consumer(h.filter);
+  capture_flow f[3];
+  memset(f, 0, sizeof f);
+  for (int i = 0; i < 3; i++) {
+    f[i].id = (uint32_t)i + 1;
+    snprintf(f[i].endpoint[0], sizeof f[i].endpoint[0], "10.0.0.1:%d", 50000 + i);
+    strcpy(f[i].endpoint[1], "10.0.0.2:443");
+    fc->on_open(fc->user, &f[i], 1.0);
+    ck_assert_ptr_nonnull(f[i].filter);
+    ck_assert_ptr_null(f[i].user);
+  }
+  ck_assert_uint_eq(tlsdec_filter_held(h.filter), 3);
+  /* 1: TLS; 2: plain text, released at once; 3: never sends anything */
+  uint64_t off[2] = {0, 0};
+  for (int i = 0; i < s.n; i++) {
+    int d = s.p[i].dir;
+    fc->on_bytes(fc->user, &f[0], d, off[d], s.p[i].bytes.p, s.p[i].bytes.len, 2.0);
+    off[d] += s.p[i].bytes.len;
+  }
+  fc->on_bytes(fc->user, &f[1], C, 0, (const uint8_t *)"GET / HTTP/1.1\r\n", 16, 2.0);
+  ck_assert_ptr_null(f[1].filter);
+  ck_assert_uint_eq(tlsdec_filter_held(h.filter), 2);
+  ck_assert_ptr_nonnull(tlsdec_flow_info(h.filter, &f[0]));
+  ck_assert_ptr_null(tlsdec_flow_info(h.filter, &f[1]));
+  fc->on_close(fc->user, &f[0], FLOW_CLOSE_FIN, 3.0);
+  ck_assert(h.have_info); /* the facts are there during the inner on_close */
+  ck_assert_ptr_null(f[0].filter);
+  fc->on_close(fc->user, &f[1], FLOW_CLOSE_FIN, 3.0);
+  ck_assert_uint_eq(tlsdec_filter_held(h.filter), 1);
+  /* a run that ends without closing its flows: the filter frees them */
+  tlsdec_filter_free(h.filter);
+  ck_assert_uint_eq(h.rec.stream[1][C].len, s.plain[C].len);
+  ck_assert_uint_eq(h.rec.stream[2][C].len, 16);
+  rec_free(&h.rec);
+  script_free(&s);
+  keylog_free(&k);
 }
+END_TEST
 
-START_TEST(follows_role_swap) {
+/* The TLS client in the capture's direction 1 (its guess was wrong): the
+ * plaintext stays in the capture's numbering, and the filter says who the
+ * client is as data (client_dir), for the consumer to decide its roles. */
+START_TEST(client_in_direction_one) {
   script s;
   build12(&s, 0xCCA8);
   keylog k;
@@ -763,7 +811,7 @@ START_TEST(follows_role_swap) {
   harness h;
   memset(&h, 0, sizeof h);
   rec_init(&h.rec);
-  flow_consumer inner = {&h, swap_open, h_bytes, h_gap, h_close, h_notice};
+  flow_consumer inner = {&h, h_open, h_bytes, h_gap, h_close, h_notice, NULL};
   h.filter = tlsdec_filter_new(&k, &inner);
   const flow_consumer *fc = tlsdec_filter_consumer(h.filter);
   capture_flow f;
@@ -774,7 +822,7 @@ START_TEST(follows_role_swap) {
   fc->on_open(fc->user, &f, 1.0);
   uint64_t off[2] = {0, 0};
   for (int i = 0; i < s.n; i++) {
-    int d = s.p[i].dir ^ 1; /* the capture side now numbers the client 1 */
+    int d = s.p[i].dir ^ 1; /* the capture numbers the client 1 */
     fc->on_bytes(fc->user, &f, d, off[d], s.p[i].bytes.p, s.p[i].bytes.len, 2.0);
     off[d] += s.p[i].bytes.len;
   }
@@ -833,7 +881,8 @@ int main(void) {
   tcase_add_test(tc, missing_secrets_reported_when_needed);
   tcase_add_test(tc, follows_a_growing_key_log);
   tcase_add_test(tc, gap_inside_tls);
-  tcase_add_test(tc, follows_role_swap);
+  tcase_add_test(tc, state_lives_in_the_flow);
+  tcase_add_test(tc, client_in_direction_one);
   tcase_add_test(tc, mutations_do_not_crash);
   suite_add_tcase(s, tc);
   return run_suite(s);

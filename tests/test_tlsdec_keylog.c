@@ -1,6 +1,7 @@
 /* test_tlsdec_keylog.c — NSS key log parsing (every label, comments, bad
  * lines, duplicates, lookups) and key log lines embedded in pcapng Decryption
- * Secrets Blocks. */
+ * Secrets Blocks, as the capture's block scanner (pcapng_secrets.h) hands
+ * them up while a file is read. */
 #include <check.h>
 
 #include "run_suite.h"
@@ -10,7 +11,7 @@
 #include <unistd.h>
 
 #include "keylog.h"
-#include "tlsdec_pcapng.h"
+#include "pcapng_secrets.h"
 
 #define CR1 "0101010101010101010101010101010101010101010101010101010101010101"
 #define CR2 "ABABABABABABABABABABABABABABABABABABABABABABABABABABABABABABABAB"
@@ -184,6 +185,39 @@ START_TEST(follow_reads_appended_lines) {
 }
 END_TEST
 
+/* Key log text from a capture's secrets block is untrusted bytes: NULs,
+ * binary, lines cut anywhere. Every line is read through the cursor and
+ * judged; nothing is read past its end (ASan), a NUL is just a bad byte. */
+START_TEST(binary_text_is_judged_line_by_line) {
+  keylog k;
+  keylog_init(&k);
+  static const char good[] = "CLIENT_RANDOM " CR1 " " MS48;
+  char text[4096];
+  uint32_t x = 12345;
+  for (size_t i = 0; i < sizeof text; i++) {
+    x = x * 1103515245u + 12345u;
+    text[i] = (char)(x >> 16);
+  }
+  size_t added = keylog_add_text(&k, text, sizeof text);
+  ck_assert_uint_eq(added, k.count);
+  /* a good line with a NUL in its label, its random, its secret */
+  for (size_t at = 5; at < sizeof good - 1; at += 40) {
+    char line[sizeof good];
+    memcpy(line, good, sizeof good);
+    line[at] = '\0';
+    /* in the label: a label we do not know; in the hex: a malformed line */
+    ck_assert_int_eq(keylog_add_line(&k, line, sizeof good - 1),
+                     at < strlen("CLIENT_RANDOM") ? KEYLOG_LINE_IGNORED : KEYLOG_LINE_BAD);
+  }
+  /* every prefix of a good line: bad or (whole) added, never more */
+  for (size_t n = 1; n < sizeof good; n++) {
+    keylog_line_result r = keylog_add_line(&k, good, n);
+    ck_assert_int_eq(r, n == sizeof good - 1 ? KEYLOG_LINE_ADDED : KEYLOG_LINE_BAD);
+  }
+  keylog_free(&k);
+}
+END_TEST
+
 /* ---- pcapng Decryption Secrets Blocks ---- */
 
 static void put32(FILE *fp, uint32_t v, bool be) {
@@ -231,41 +265,107 @@ static void write_pcapng(const char *path, const char *text, bool be, bool trunc
   fclose(fp);
 }
 
+/* What the scanner handed up: TLS key log text into k, other types
+ * counted. */
+typedef struct secrets_sink {
+  keylog *k;
+  size_t tls_blocks, other_blocks;
+} secrets_sink;
+
+static void on_secrets(void *user, uint32_t type, const uint8_t *data, size_t len) {
+  secrets_sink *sk = user;
+  if (type == PCAPNG_SECRETS_TLS_KEY_LOG) {
+    keylog_add_text(sk->k, (const char *)data, len);
+    sk->tls_blocks++;
+  } else {
+    sk->other_blocks++;
+  }
+}
+
+/* Scans the file at path, fed in chunks of `chunk` bytes (0: whole). */
+static void scan_file(const char *path, size_t chunk, keylog *k, secrets_sink *sk) {
+  FILE *fp = fopen(path, "rb");
+  ck_assert_ptr_nonnull(fp);
+  static uint8_t buf[1 << 16];
+  size_t n = fread(buf, 1, sizeof buf, fp);
+  fclose(fp);
+  memset(sk, 0, sizeof *sk);
+  sk->k = k;
+  pcapng_scan scan;
+  pcapng_scan_init(&scan, on_secrets, sk);
+  size_t step = chunk ? chunk : (n ? n : 1);
+  for (size_t at = 0; at < n; at += step)
+    pcapng_scan_feed(&scan, buf + at, n - at < step ? n - at : step);
+  ck_assert_uint_eq(scan.found, sk->tls_blocks + sk->other_blocks);
+  pcapng_scan_free(&scan);
+}
+
 START_TEST(pcapng_secrets_block) {
   char path[256];
   snprintf(path, sizeof path, "%s/tlsdec-dsb-%d.pcapng", P_tmpdir, (int)getpid());
   const char *text = "CLIENT_RANDOM " CR1 " " MS48 "\nCLIENT_TRAFFIC_SECRET_0 " CR2 " " S32 "\n";
+  static const size_t chunks[] = {0, 1, 3, 7, 64};
   for (int be = 0; be < 2; be++) {
-    write_pcapng(path, text, be, false);
-    keylog k;
-    keylog_init(&k);
-    size_t blocks = 99;
-    char err[256];
-    ck_assert_int_eq(tlsdec_pcapng_read_secrets(path, &k, &blocks, err, sizeof err), 0);
-    ck_assert_uint_eq(blocks, 1);
-    ck_assert_uint_eq(k.count, 2);
-    keylog_free(&k);
-    /* Truncated block: nothing added, no error, no crash. */
-    write_pcapng(path, text, be, true);
-    keylog_init(&k);
-    ck_assert_int_eq(tlsdec_pcapng_read_secrets(path, &k, &blocks, err, sizeof err), 0);
-    ck_assert_uint_eq(blocks, 0);
-    ck_assert_uint_eq(k.count, 0);
-    keylog_free(&k);
+    for (size_t c = 0; c < sizeof chunks / sizeof *chunks; c++) {
+      write_pcapng(path, text, be, false);
+      keylog k;
+      keylog_init(&k);
+      secrets_sink sk;
+      scan_file(path, chunks[c], &k, &sk);
+      ck_assert_uint_eq(sk.tls_blocks, 1);
+      ck_assert_uint_eq(sk.other_blocks, 1); /* the WireGuard block: handed up too */
+      ck_assert_uint_eq(k.count, 2);
+      keylog_free(&k);
+      /* Truncated block: nothing added, no error, no crash. */
+      write_pcapng(path, text, be, true);
+      keylog_init(&k);
+      scan_file(path, chunks[c], &k, &sk);
+      ck_assert_uint_eq(sk.tls_blocks, 0);
+      ck_assert_uint_eq(k.count, 0);
+      keylog_free(&k);
+    }
   }
-  /* Not pcapng: no blocks, not an error. */
+  /* Not pcapng: nothing. */
   FILE *fp = fopen(path, "wb");
   fputs("\xd4\xc3\xb2\xa1 this is a classic pcap header", fp);
   fclose(fp);
   keylog k;
   keylog_init(&k);
-  size_t blocks = 5;
-  char err[256];
-  ck_assert_int_eq(tlsdec_pcapng_read_secrets(path, &k, &blocks, err, sizeof err), 0);
-  ck_assert_uint_eq(blocks, 0);
+  secrets_sink sk;
+  scan_file(path, 0, &k, &sk);
+  ck_assert_uint_eq(sk.tls_blocks + sk.other_blocks, 0);
   remove(path);
-  ck_assert_int_eq(tlsdec_pcapng_read_secrets(path, &k, &blocks, err, sizeof err), -1);
-  ck_assert_int_eq(tlsdec_pcapng_read_secrets("-", &k, &blocks, err, sizeof err), 0);
+  keylog_free(&k);
+}
+END_TEST
+
+/* A secrets block whose length claims more than the block holds, and one over
+ * the limit: neither is handed up, and the scan goes on after them. */
+START_TEST(pcapng_secrets_bounds) {
+  uint8_t b[256];
+  size_t n = 0;
+  const uint32_t words[] = {
+      0x0A0D0D0A, 28,          0x1A2B3C4D,
+      1,          0xffffffff,  0xffffffff,
+      28, /* SHB */
+      0x0A,       24,          PCAPNG_SECRETS_TLS_KEY_LOG,
+      9,          0,           24, /* claims 9 bytes in 4 */
+      0x0A,       0xfffffff0u, PCAPNG_SECRETS_TLS_KEY_LOG,
+      0, /* 4 GiB: skipped unread */
+  };
+  for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+    for (int j = 0; j < 4; j++)
+      b[n++] = (uint8_t)(words[i] >> (8 * j));
+  keylog k;
+  keylog_init(&k);
+  secrets_sink sk = {.k = &k};
+  pcapng_scan scan;
+  pcapng_scan_init(&scan, on_secrets, &sk);
+  pcapng_scan_feed(&scan, b, n);
+  ck_assert_uint_eq(scan.found, 0);
+  ck_assert_uint_eq(scan.dropped, 1);
+  ck_assert_uint_eq(sk.tls_blocks, 0);
+  pcapng_scan_free(&scan);
   keylog_free(&k);
 }
 END_TEST
@@ -273,13 +373,9 @@ END_TEST
 START_TEST(pcapng_recorded_capture) {
   keylog k;
   keylog_init(&k);
-  size_t blocks = 0;
-  char err[256];
-  ck_assert_int_eq(tlsdec_pcapng_read_secrets(H2_SOURCE_DIR
-                                              "/corpus/captures/tls/h2-tls13-dsb.pcapng",
-                                              &k, &blocks, err, sizeof err),
-                   0);
-  ck_assert_uint_eq(blocks, 1);
+  secrets_sink sk;
+  scan_file(H2_SOURCE_DIR "/corpus/captures/tls/h2-tls13-dsb.pcapng", 4096, &k, &sk);
+  ck_assert_uint_eq(sk.tls_blocks, 1);
   /* curl's TLS 1.3 key log: 2 handshake + 2 traffic + exporter secrets. */
   ck_assert_uint_eq(k.count, 5);
   ck_assert_uint_eq(k.bad, 0);
@@ -296,7 +392,9 @@ int main(void) {
   tcase_add_test(tc, later_entry_wins_and_many_entries);
   tcase_add_test(tc, load_file_and_missing_file);
   tcase_add_test(tc, follow_reads_appended_lines);
+  tcase_add_test(tc, binary_text_is_judged_line_by_line);
   tcase_add_test(tc, pcapng_secrets_block);
+  tcase_add_test(tc, pcapng_secrets_bounds);
   tcase_add_test(tc, pcapng_recorded_capture);
   suite_add_tcase(s, tc);
   return run_suite(s);

@@ -112,6 +112,12 @@ static void notice_once(capture_engine *e, uint32_t bit, const char *kind, const
   capture_engine_notice(e, kind, message);
 }
 
+void capture_engine_secrets(void *engine, uint32_t type, const uint8_t *data, size_t len) {
+  capture_engine *e = engine;
+  e->stats->secrets_blocks++;
+  if (e->consumer->on_secrets) e->consumer->on_secrets(e->consumer->user, type, data, len, e->now);
+}
+
 void capture_engine_notice(capture_engine *e, const char *kind, const char *message) {
   if (e->consumer->on_notice)
     e->consumer->on_notice(e->consumer->user, NULL, kind, message, e->now);
@@ -138,28 +144,12 @@ bool capture_engine_init(capture_engine *e, const capture_limits *limits,
 /* Side 0 of the capture_flow is key side client_side. */
 static void set_roles(flow_entry *f, int client_side) {
   f->client_side = (uint8_t)client_side;
-  f->flush_first = (uint8_t)client_side;
   for (int dir = 0; dir < 2; dir++) {
     int side = dir == 0 ? client_side : 1 - client_side;
     f->pub.port[dir] = f->key.port[side];
     packet_format_endpoint(f->key.ip_version, f->key.addr[side], f->key.port[side],
                            f->pub.endpoint[dir], sizeof f->pub.endpoint[dir]);
   }
-}
-
-void capture_flow_swap_roles(capture_flow *pub) {
-  char endpoint[sizeof pub->endpoint[0]];
-  memcpy(endpoint, pub->endpoint[0], sizeof endpoint);
-  memcpy(pub->endpoint[0], pub->endpoint[1], sizeof endpoint);
-  memcpy(pub->endpoint[1], endpoint, sizeof endpoint);
-  uint16_t port = pub->port[0];
-  pub->port[0] = pub->port[1];
-  pub->port[1] = port;
-  uint64_t bytes = pub->bytes[0];
-  pub->bytes[0] = pub->bytes[1];
-  pub->bytes[1] = bytes;
-  pub->roles_swapped ^= 1;
-  if (!pub->detached) ((flow_entry *)pub)->client_side ^= 1;
 }
 
 /* Without a handshake: the side with the higher port is the client (an
@@ -184,13 +174,14 @@ static bool flow_has_data(const flow_entry *f) {
  * on_close, then keeps a tombstone or frees the entry. */
 static void close_flow(capture_engine *e, flow_entry *f, int reason, double ts, bool tombstone) {
   for (int i = 0; i < 2; i++) {
-    int side = i == 0 ? f->flush_first : 1 - f->flush_first;
+    int side = i == 0 ? f->client_side : 1 - f->client_side;
     dir_ctx ctx;
     tcp_stream_sink sink = make_sink(e, &ctx, f, side, ts);
     tcp_reassembler_flush(&f->dir[side], &sink);
   }
   if (e->consumer->on_close) e->consumer->on_close(e->consumer->user, &f->pub, reason, ts);
   f->pub.user = NULL;
+  f->pub.filter = NULL;
   if (tombstone)
     flow_table_bury(&e->table, f, ts);
   else

@@ -61,6 +61,10 @@ void capture_engine_tick(capture_engine *e, double now);
  * reassembly counters into the stats. */
 void capture_engine_finish(capture_engine *e);
 
+/* A secrets block of the file being read, for the consumer's on_secrets (a
+ * pcapng_secrets_fn: engine is the capture_engine). */
+void capture_engine_secrets(void *engine, uint32_t type, const uint8_t *data, size_t len);
+
 /* A capture-wide notice (f == NULL), at the latest capture time. */
 void capture_engine_notice(capture_engine *e, const char *kind, const char *message);
 

@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "capture_engine.h"
+#include "capture_open.h"
 
 /* The stop request: the one flag the signal handler sets (a signal flag is
  * the only state a handler may touch; the capture loops poll it). One
@@ -68,14 +69,10 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *b
   if (g_stop || (rs->max_packets && rs->seen >= rs->max_packets)) pcap_breakloop(rs->p);
 }
 
-static pcap_t *open_file(const char *path, char *err, size_t errcap) {
-  char pcap_err[PCAP_ERRBUF_SIZE] = "";
-  pcap_t *p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, pcap_err);
-  if (!p) {
-    snprintf(err, errcap, "cannot read capture %s: %s",
-             strcmp(path, "-") == 0 ? "from stdin" : path, pcap_err);
-  }
-  return p;
+/* A file (or stdin) whose pcapng secrets blocks go to the engine as it is
+ * read (capture_open.h). */
+static pcap_t *open_file(const char *path, capture_engine *engine, char *err, size_t errcap) {
+  return capture_open_file(path, capture_engine_secrets, engine, err, errcap);
 }
 
 static pcap_t *open_live(const capture_options *o, capture_engine *engine, char *err,
@@ -245,7 +242,7 @@ static bool read_files(run_state *rs, const capture_options *o, const char *cons
                        size_t nfiles, char *err, size_t errcap) {
   for (size_t i = 0; i < nfiles; i++) {
     char ferr[1024];
-    pcap_t *p = open_file(files[i], ferr, sizeof ferr);
+    pcap_t *p = open_file(files[i], &rs->engine, ferr, sizeof ferr);
     if (!p) {
       capture_engine_notice(&rs->engine, "capture-file-error", ferr);
       continue;
@@ -290,7 +287,8 @@ int capture_run(const capture_options *opts, const flow_consumer *consumer, capt
   size_t nfiles = opts->nfiles ? opts->nfiles : 1;
   pcap_t *p = NULL;
   if (live || nfiles == 1) {
-    p = live ? open_live(opts, &rs.engine, err, errcap) : open_file(files[0], err, errcap);
+    p = live ? open_live(opts, &rs.engine, err, errcap)
+             : open_file(files[0], &rs.engine, err, errcap);
     if (!p) {
       capture_engine_free(&rs.engine);
       return 1;

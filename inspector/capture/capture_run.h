@@ -9,8 +9,8 @@
  * - f->bytes[dir] already includes the chunk being passed to on_bytes.
  * - on_bytes offsets are contiguous per direction: the next on_bytes or on_gap
  *   of a direction starts where the previous one ended.
- * - The consumer may call capture_flow_swap_roles(f) from any callback; every
- *   later callback of that flow uses the new numbering.
+ * - Directions keep the capture's numbering (flow_events.h): the roles a
+ *   layer above learns from the bytes are its own data, never pushed back.
  * - After on_close, f is gone: f->user is not looked at again.
  * - on_notice kinds (stable): "unsupported-linktype", "non-ip", "non-tcp",
  *   "truncated-packet", "malformed-packet", "ip-fragment" (each reported once
@@ -103,6 +103,7 @@ typedef struct capture_stats {
   uint64_t ooo_limit_hits;      /* out-of-order limit forced a gap */
   uint64_t keepalives;          /* TCP keep-alives ignored */
   uint64_t ignored_bytes;       /* payload before stream start, after FIN or after close */
+  uint64_t secrets_blocks;      /* pcapng Decryption Secrets Blocks handed to on_secrets */
   uint64_t kernel_dropped;      /* live: packets the kernel dropped (pcap_stats ps_drop) */
   uint64_t interface_dropped;   /* live: packets the interface dropped (ps_ifdrop) */
   uint32_t files;               /* capture files read (0 for a live capture) */
@@ -128,10 +129,5 @@ int capture_run(const capture_options *opts, const flow_consumer *consumer, capt
  * from a signal handler or from a consumer callback (e.g. output pipe closed).
  * Open flows are still closed with FLOW_CLOSE_END. */
 void capture_stop(void);
-
-/* Swaps side 0 and side 1 of f: endpoint, port, bytes and the internal
- * direction mapping, so later callbacks use the new numbering (for a
- * detached copy, flow_events.h, only the public fields). */
-void capture_flow_swap_roles(capture_flow *f);
 
 #endif

@@ -1,7 +1,8 @@
 /* flow_events.h — the seam between capture handling (pcap → link → IP → TCP
  * reassembly → flow table) and the HTTP/2 layer of the inspector. The capture
  * side calls a flow_consumer with in-order bytes per direction, gaps and
- * closes; the consumer never sees packets. */
+ * closes, and the secrets a capture file carries; the consumer never sees
+ * packets. */
 #ifndef H2SCOPE_FLOW_EVENTS_H
 #define H2SCOPE_FLOW_EVENTS_H
 
@@ -9,12 +10,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Direction 0 is the client (the side that sent the SYN; without a SYN, the
- * side with the higher port, ties by address), direction 1 the server. The
- * consumer may find the roles the other way round (a preface sent by side 1)
- * and then swaps its own labels; capture_flow_swap_roles() makes the swap
- * visible to the capture side too. */
-enum { FLOW_DIR_C2S = 0, FLOW_DIR_S2C = 1 };
+/* The capture's numbering of the two directions, and what it knows of the
+ * roles, as data: with syn_seen, direction 0 is the side that opened the TCP
+ * connection (sent the SYN, or received the SYN-ACK); without it, direction
+ * 0 is a guess (the side with the higher port, ties by address) and
+ * capture_flow_opener() says FLOW_DIR_UNKNOWN. The numbering is fixed once
+ * bytes have flowed: a layer above that learns the roles from the bytes (the
+ * TLS ClientHello, the HTTP/2 preface) keeps its own mapping onto these
+ * directions and hands its decision up to its own consumers; nothing above
+ * renumbers the capture's directions. (Before the first bytes the capture
+ * may number them again, when a late SYN shows who opened the connection;
+ * the endpoints then change in place.) */
+enum { FLOW_DIR_UNKNOWN = -1, FLOW_DIR_C2S = 0, FLOW_DIR_S2C = 1 };
 
 enum flow_close_reason {
   FLOW_CLOSE_FIN = 1, /* both directions finished */
@@ -32,10 +39,10 @@ typedef struct capture_flow {
   bool syn_seen;     /* the handshake was captured */
   uint64_t bytes[2]; /* in-order payload bytes delivered per direction */
   /* detached: a copy outside the flow table (read_jobs.h decodes a
-   * connection on a worker thread), where capture_flow_swap_roles() swaps
-   * only endpoint, port and bytes. roles_swapped: every swap flips it; the
-   * owner of a copy renumbers by it the directions the capture side, which
-   * did not see the swap, keeps sending. */
+   * connection on a worker thread). roles_swapped: the copy's owner
+   * (read_jobs.c) renumbers by it the directions the capture side sends; no
+   * consumer renumbers a flow any more, so it stays 0 (kept until
+   * read_jobs.c drops its renumbering). */
   bool detached;
   uint8_t roles_swapped;
   /* During on_bytes: the capture packets its bytes came from, numbered from
@@ -45,8 +52,22 @@ typedef struct capture_flow {
    * when several files are read as one, else 0. */
   uint64_t pkt_first, pkt_last;
   uint32_t pkt_file;
-  void *user; /* owned by the consumer */
+  /* One slot per layer of the consumer chain, so no layer keeps a table of
+   * flows of its own: `filter` belongs to a filter consumer between the
+   * capture and the final consumer (tls/ keeps its per-connection state
+   * there), `user` to the final consumer (read/, replay/). Each owner frees
+   * what it put there by the end of its on_close; the capture side clears
+   * both after on_close. (A detached copy carries the filter's pointer as it
+   * was: only the filter, which never sees the copy, may use it.) */
+  void *filter;
+  void *user;
 } capture_flow;
+
+/* The direction that opened the TCP connection (FLOW_DIR_C2S when its
+ * handshake was captured), or FLOW_DIR_UNKNOWN. */
+static inline int capture_flow_opener(const capture_flow *f) {
+  return f->syn_seen ? FLOW_DIR_C2S : FLOW_DIR_UNKNOWN;
+}
 
 typedef struct flow_consumer {
   void *user;
@@ -67,6 +88,12 @@ typedef struct flow_consumer {
    * hit, an unsupported link type, a truncated packet... f may be NULL. `kind`
    * is a stable identifier ("limit-connections", "unsupported-linktype"). */
   void (*on_notice)(void *user, capture_flow *f, const char *kind, const char *message, double ts);
+  /* Secrets the capture file carries for a layer above (a pcapng Decryption
+   * Secrets Block, pcapng_secrets.h): `type` is the secrets type
+   * (PCAPNG_SECRETS_TLS_KEY_LOG, "TLSK": NSS key log text, for tls/), `data`
+   * valid only during the call. Each comes before every packet that follows
+   * its block in the file; ts is the latest capture time seen. Optional. */
+  void (*on_secrets)(void *user, uint32_t type, const uint8_t *data, size_t len, double ts);
 } flow_consumer;
 
 #endif

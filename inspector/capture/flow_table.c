@@ -184,6 +184,7 @@ void flow_table_bury(flow_table *t, flow_entry *e, double ts) {
   e->closed = true;
   e->closed_ts = ts;
   e->pub.user = NULL;
+  e->pub.filter = NULL;
   tcp_reassembler_free(&e->dir[0]);
   tcp_reassembler_free(&e->dir[1]);
   list_append(&t->closed, e);

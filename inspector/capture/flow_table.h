@@ -27,12 +27,9 @@ typedef struct flow_entry {
   capture_flow pub; /* first member: a capture_flow * is a flow_entry * */
   flow_key key;
   uint32_t hash;
-  uint8_t client_side; /* key side that is direction 0 (FLOW_DIR_C2S) */
-  /* client_side as the capture judged it, before any swap by the consumer:
-   * the side whose pending bytes are flushed first at the close, so the
-   * order is the same whether the consumer decodes on this thread (and may
-   * swap) or on another (read_jobs.h, where the swap is not seen here). */
-  uint8_t flush_first;
+  /* key side that is direction 0 (FLOW_DIR_C2S); its pending bytes are
+   * flushed first at the close */
+  uint8_t client_side;
   bool closed;          /* a tombstone: on_close was called */
   uint8_t notices_sent; /* per-flow notices already given */
   double first_ts, last_ts, closed_ts;

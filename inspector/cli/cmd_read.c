@@ -50,7 +50,18 @@ static void finish_output(read_state *rs, const capture_stats *stats) {
     out_puts(rs->out, line);
   }
   read_sink_hidden_notices(rs);
-  if (rs->o.summary) summary_print(&rs->summary, rs->out, rs->o.po.json, stats);
+  if (rs->o.summary) {
+    summary_capture sc = {.packets = stats->packets,
+                          .gaps = stats->gaps,
+                          .gap_bytes = stats->gap_bytes,
+                          .non_tcp = stats->non_tcp + stats->non_ip,
+                          .truncated = stats->truncated,
+                          .files = stats->files,
+                          .live = stats->live,
+                          .kernel_dropped = stats->kernel_dropped,
+                          .interface_dropped = stats->interface_dropped};
+    summary_print(&rs->summary, rs->out, rs->o.po.json, &sc);
+  }
   if (rs->o.summary && rs->filt.f) filter_summary_print(rs);
   out_flush(rs->out);
   summary_free(&rs->summary);

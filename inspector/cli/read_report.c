@@ -2,17 +2,13 @@
 #include "read_report.h"
 
 #include "frame_print.h"
+#include "read_meta.h"
 
 /* The capture context; the packet is the one being processed (an event's),
  * a frame's own come with it. */
 static void meta_of(const h2_conn *c, int dir, frame_meta *m) {
-  *m = (frame_meta){.conn = c->flow->id,
-                    .ts = c->ts,
-                    .src = c->flow->endpoint[dir],
-                    .dst = c->flow->endpoint[!dir],
-                    .dir = dir,
-                    .pkt_last = c->pkt,
-                    .file = c->pkt_file};
+  *m = (frame_meta){0};
+  frame_meta_of_conn(m, c, dir, 0, true);
 }
 
 void read_report_open(report_writer *w, const h2_conn *c, double first_ts, const char *message) {

@@ -11,7 +11,6 @@
 #include "commands.h"
 #include "lint_conn.h"
 #include "tlsdec_filter.h"
-#include "tlsdec_pcapng.h"
 
 /* The h2cli library is built without the project version (main.c has it). */
 #ifdef H2SCOPE_VERSION
@@ -184,14 +183,11 @@ static bool open_writers(read_run *run) {
   return true;
 }
 
-/* Keys a pcapng file carries itself (libpcap skips those blocks); live (an
- * interface, or a capture streamed on stdin) the programs being captured
- * write their secrets as they go, so the key log is followed. */
+/* Live (an interface, or a capture streamed on stdin) the programs being
+ * captured write their secrets as they go, so the key log is followed. (Keys
+ * a pcapng file carries itself reach the TLS filter as the file is read:
+ * flow_consumer.on_secrets.) */
 static void gather_keys(read_run *run) {
-  char err[512];
-  size_t dsb_blocks = 0;
-  for (size_t f = 0; f < run->files.count; f++)
-    (void)tlsdec_pcapng_read_secrets(run->files.paths[f], &run->keys, &dsb_blocks, err, sizeof err);
   bool from_stdin = run->files.count == 1 && !strcmp(run->files.paths[0], "-");
   keylog_follow(&run->keys, run->rs.live || from_stdin);
 }

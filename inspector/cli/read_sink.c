@@ -11,6 +11,7 @@
 #include "frame_print.h"
 #include "grpc_print.h"
 #include "lint_conn.h"
+#include "read_meta.h"
 #include "read_report.h"
 
 /* The notices of read_sink.h's READ_RESULT_NOTICES; a trailing * matches a
@@ -52,8 +53,8 @@ static bool conn_shown(const read_state *rs, const h2_conn *c) {
 static filter_subject where_of(const h2_conn *c, int dir) {
   return (filter_subject){.conn = c->flow->id,
                           .dir = dir,
-                          .src = c->flow->endpoint[dir],
-                          .dst = c->flow->endpoint[!dir]};
+                          .src = h2_conn_endpoint(c, dir),
+                          .dst = h2_conn_endpoint(c, !dir)};
 }
 
 /* Whether an event of c is shown: its connection is, no --stream/--type
@@ -78,6 +79,7 @@ static bool keep_finding(void *user, uint32_t conn, int dir, uint32_t stream, co
 
 /* The connection's linter, made at its first frame (roles known by then). */
 static void lint_frame(read_state *rs, h2_conn *c, int dir, const decoded_frame *d) {
+  conn_view v = h2_conn_view(c); /* the connection as it stands, for the linter */
   if (!c->sink_conn) {
     lint_options lo = {.limits = rs->o.lint_limits,
                        .json = rs->o.po.json,
@@ -91,9 +93,9 @@ static void lint_frame(read_state *rs, h2_conn *c, int dir, const decoded_frame 
                        .artifact = rs->capture_name,
                        .keep = rs->filt.f ? keep_finding : NULL,
                        .keep_user = &rs->filt};
-    c->sink_conn = lint_conn_new(&lo, c);
+    c->sink_conn = lint_conn_new(&lo, &v);
   }
-  if (c->sink_conn) lint_conn_frame(c->sink_conn, c, dir, d);
+  if (c->sink_conn) lint_conn_frame(c->sink_conn, &v, dir, d);
 }
 
 static void lint_close(read_state *rs, h2_conn *c) {
@@ -101,7 +103,8 @@ static void lint_close(read_state *rs, h2_conn *c) {
   memset(rs->lint_counts, 0, sizeof rs->lint_counts);
   rs->closed_linted = c->sink_conn != NULL;
   if (!c->sink_conn) return;
-  lint_conn_finish(c->sink_conn, c, rs->lint_counts, rs->lint_by_id);
+  conn_view v = h2_conn_view(c);
+  lint_conn_finish(c->sink_conn, &v, rs->lint_counts, rs->lint_by_id);
   rs->lint_conns++;
   rs->lint_frames += c->dir[0].frames + c->dir[1].frames;
   rs->lint_findings += (uint64_t)rs->lint_counts[0] + rs->lint_counts[1] + rs->lint_counts[2];
@@ -139,7 +142,7 @@ static void on_frame(void *user, h2_conn *c, int dir, const decoded_frame *d) {
   filter_subject w = where_of(c, dir), fs;
   bool selected = read_filter_frame(&rs->filt, &c->filter_conn, &w, d, &fs);
   if (rs->report && selected) read_report_frame(rs->report, c, dir, d);
-  if (selected && rs->filt.f && rs->har) har_select(rs->har, c, d->frame.hd.stream_id);
+  if (selected && rs->filt.f && rs->har) har_select(rs->har, c->flow->id, d->frame.hd.stream_id);
   uint8_t t = d->frame.hd.type <= H2_CONTINUATION ? d->frame.hd.type : 10;
   if (selected && conn_shown(rs, c) &&
       (!rs->o.stream_filter_set || d->frame.hd.stream_id == rs->o.stream_filter) &&
@@ -174,7 +177,10 @@ static void on_event(void *user, h2_conn *c, int dir, const char *ev, uint64_t o
     flow_notice(rs, c->flow, "limit-memory", msg, c->ts);
     return;
   }
-  if (c->sink_conn && !strcmp(ev, "gap")) lint_conn_gap(c->sink_conn, c, dir);
+  if (c->sink_conn && !strcmp(ev, "gap")) {
+    conn_view v = h2_conn_view(c);
+    lint_conn_gap(c->sink_conn, &v, dir);
+  }
   if (!strcmp(ev, "gap")) read_talk_gap(&rs->talk, c, dir);
   if (report_event_kept(rs, c, dir, ev))
     read_report_event(rs->report, c, dir, ev, offset, msg, extra_json);
@@ -311,7 +317,8 @@ static void flow_close(void *user, capture_flow *f, int reason, double ts) {
     snprintf(extra, sizeof extra, ",\"reason\":\"%s\"%s", c->close_reason, tls_json);
     char msg[512];
     snprintf(msg, sizeof msg, "(%s) %llu+%llu bytes, %llu+%llu frames, %u gaps%s", c->close_reason,
-             (unsigned long long)f->bytes[0], (unsigned long long)f->bytes[1],
+             (unsigned long long)h2_conn_flow_bytes(c, FLOW_DIR_C2S),
+             (unsigned long long)h2_conn_flow_bytes(c, FLOW_DIR_S2C),
              (unsigned long long)c->dir[0].frames, (unsigned long long)c->dir[1].frames, c->gaps,
              tls_text);
     if (close_shown) event_print(rs->out, &rs->o.po, &m, "close", 0, msg, extra);
@@ -322,12 +329,16 @@ static void flow_close(void *user, capture_flow *f, int reason, double ts) {
   summary_lint sl = {.by_id = rs->o.lint ? rs->lint_by_id : NULL};
   memcpy(sl.counts, rs->lint_counts, sizeof sl.counts);
   const summary_lint *lint = rs->closed_linted ? &sl : NULL;
-  if (rs->o.summary && rs->job_worker) {
-    summary_row row;
-    summary_row_of(&row, c, lint);
-    read_jobs_attach(f, &row, sizeof row);
-  } else if (rs->o.summary) {
-    summary_add(&rs->summary, c, lint);
+  if (rs->o.summary) {
+    conn_totals totals;
+    h2_conn_totals(c, &totals);
+    if (rs->job_worker) {
+      summary_row row;
+      summary_row_of(&row, &totals, lint);
+      read_jobs_attach(f, &row, sizeof row);
+    } else {
+      summary_add(&rs->summary, &totals, lint);
+    }
   }
   read_filter_conn_free(&c->filter_conn);
   h2_conn_free(c);
@@ -349,10 +360,16 @@ static bool notice_count(read_state *rs, const char *kind, const char *message) 
 
 static void notice_print(read_state *rs, capture_flow *f, const char *kind, const char *message,
                          double ts) {
+  /* the connection's endpoints, client first as read decided */
+  const h2_conn *c = f ? f->user : NULL;
   frame_meta m = {.conn = f ? f->id : 0,
                   .ts = ts,
-                  .src = f ? f->endpoint[0] : "",
-                  .dst = f ? f->endpoint[1] : "",
+                  .src = c   ? h2_conn_endpoint(c, FLOW_DIR_C2S)
+                         : f ? f->endpoint[0]
+                             : "",
+                  .dst = c   ? h2_conn_endpoint(c, FLOW_DIR_S2C)
+                         : f ? f->endpoint[1]
+                             : "",
                   .pkt_last = f ? f->pkt_last : 0,
                   .file = f ? f->pkt_file : 0};
   if (!rs->o.po.json && !rs->o.abs_time && rs->have_first_ts) m.ts = ts - rs->first_ts;

@@ -8,6 +8,7 @@
 #include "exchange_print.h"
 #include "flow_events.h"
 #include "frame_meta_print.h"
+#include "read_meta.h"
 
 void read_talk_opts_default(read_talk_opts *o) {
   memset(o, 0, sizeof *o);
@@ -21,17 +22,18 @@ static void on_exchange(void *user, const h2_conn *c, const exchange *x) {
   read_talk *rt = user;
   if (!read_filter_exchange(rt->filter, x)) return;
   rt->exchanges_out++;
-  if (rt->har) har_exchange(rt->har, c, x);
+  conn_ends ends = h2_conn_ends(c);
+  if (rt->har) har_exchange(rt->har, &ends, x);
   out_buf *ro = rt->report ? report_exchange_out(rt->report) : NULL;
   if (ro) { /* the report's exchanges table: the JSON line */
     exchange_print_opts rpo = {.json = true, .abs_time = true};
-    exchange_print(ro, &rpo, c, x);
+    exchange_print(ro, &rpo, &ends, x);
   }
   if (rt->follow) follow_print(rt->follow, rt->out, x);
   if (rt->o.exchanges) {
     exchange_print_opts epo = {
         .json = rt->po.json, .abs_time = rt->abs_time, .first_ts = *rt->first_ts};
-    exchange_print(rt->out, &epo, c, x);
+    exchange_print(rt->out, &epo, &ends, x);
   }
 }
 

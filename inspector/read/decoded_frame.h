@@ -3,8 +3,7 @@
  * frame and HPACK status, and the rules it broke that only connection context
  * shows. The decoders (stream_decoder, h2_conn, stream_states, field_rules)
  * fill it; the printers of the out wing (frame_print) render it. It knows no
- * output format. Also the HTTP/1.1 request of an Upgrade: h2c, which becomes
- * stream 1 (h2_upgrade_request, for the "upgrade" event). */
+ * output format. */
 #ifndef H2SCOPE_DECODED_FRAME_H
 #define H2SCOPE_DECODED_FRAME_H
 
@@ -67,25 +66,5 @@ typedef struct decoded_frame {
   uint64_t pkt_first, pkt_last;
   uint32_t pkt_file; /* of several files read as one, the 1-based file of pkt_last; else 0 */
 } decoded_frame;
-
-/* One setting of an HTTP2-Settings header (RFC 7540 §3.2.1). */
-typedef struct h2_upgrade_setting {
-  uint16_t id;
-  uint32_t value;
-} h2_upgrade_setting;
-
-/* The HTTP/1.1 request of an accepted Upgrade: h2c (RFC 7540 §3.2: it becomes
- * stream 1, half-closed from the client), as data for the "upgrade" event:
- * the request line, the header fields as sent (names in their own case),
- * and the settings of its HTTP2-Settings header (has_settings false when it
- * had none, or one that is not base64url). */
-typedef struct h2_upgrade_request {
-  const char *method, *target;
-  const h2_header *fields;
-  size_t count;
-  const h2_upgrade_setting *settings;
-  size_t nsettings;
-  bool has_settings;
-} h2_upgrade_request;
 
 #endif

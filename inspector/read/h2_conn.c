@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "capture_run.h"
 #include "extensions.h"
 #include "field_rules.h"
 #include "h2/observer.h"
@@ -354,8 +353,10 @@ static void not_http2(h2_conn *c, int dir, const char *why) {
   ignore_dir(c, 1);
 }
 
+/* The side read took for the server is the client: read's own numbering
+ * flips (the capture's stays as it is; client_dir maps one onto the other). */
 static void swap_dirs(h2_conn *c) {
-  capture_flow_swap_roles(c->flow);
+  c->client_dir ^= 1;
   conn_dir t = c->dir[0];
   c->dir[0] = c->dir[1];
   c->dir[1] = t;
@@ -570,6 +571,7 @@ void h2_conn_free(h2_conn *c) {
 
 void h2_conn_bytes(h2_conn *c, int dir, uint64_t offset, const uint8_t *data, size_t len,
                    double ts) {
+  dir ^= c->client_dir; /* the capture's direction → the role */
   c->ts = c->last_ts = ts;
   conn_dir *d = &c->dir[dir];
   d->bytes += len;
@@ -592,11 +594,12 @@ void h2_conn_alpn_h2(h2_conn *c, int client_dir) {
   if (c->is_h2 || c->dir[0].state != DIR_START || c->dir[1].state != DIR_START ||
       c->dir[0].held.len || c->dir[1].held.len)
     return;
-  if (client_dir != FLOW_DIR_C2S) swap_dirs(c);
+  if (client_dir != h2_conn_capture_dir(c, FLOW_DIR_C2S)) swap_dirs(c);
   c->alpn_h2 = true;
 }
 
 void h2_conn_gap(h2_conn *c, int dir, uint64_t offset, uint64_t len, double ts) {
+  dir ^= c->client_dir; /* the capture's direction → the role */
   c->ts = c->last_ts = ts;
   c->gaps++;
   c->gap_bytes += len;

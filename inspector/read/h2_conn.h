@@ -17,6 +17,7 @@
 #include "pkt_map.h"
 #include "stream_decoder.h"
 #include "stream_states.h"
+#include "upgrade_request.h"
 
 struct h2_conn;
 
@@ -76,7 +77,17 @@ typedef struct conn_dir {
 } conn_dir;
 
 typedef struct h2_conn {
+  /* The capture's flow (its id, endpoints, byte counts and packet numbers in
+   * the capture's numbering of the directions, flow_events.h). */
   capture_flow *flow;
+  /* The roles as read decided them, handed up as data: the capture
+   * direction of the HTTP/2 client. Everything read hands its sink (the
+   * `dir` of frames and events, dir[], max_stream[]) is numbered by role:
+   * FLOW_DIR_C2S is the client, whatever the capture guessed.
+   * h2_conn_endpoint() and h2_conn_flow_bytes() read the flow by role. It
+   * starts as the capture's guess (0) and flips when the other side sends
+   * the preface or is the TLS client (h2_conn_alpn_h2). */
+  uint8_t client_dir;
   conn_options opt;
   read_sink sink;
   double first_ts, last_ts, ts; /* ts: of the bytes being processed */
@@ -109,8 +120,23 @@ typedef struct h2_conn {
   void *filter_conn;
 } h2_conn;
 
+/* The capture direction of role `role` (FLOW_DIR_C2S: the client). */
+static inline int h2_conn_capture_dir(const h2_conn *c, int role) {
+  return role ^ c->client_dir;
+}
+/* The "ip:port" of the client (FLOW_DIR_C2S) or the server. */
+static inline const char *h2_conn_endpoint(const h2_conn *c, int role) {
+  return c->flow->endpoint[h2_conn_capture_dir(c, role)];
+}
+/* The in-order bytes the capture delivered from the client or the server. */
+static inline uint64_t h2_conn_flow_bytes(const h2_conn *c, int role) {
+  return c->flow->bytes[h2_conn_capture_dir(c, role)];
+}
+
 h2_conn *h2_conn_new(capture_flow *f, const conn_options *opt, const read_sink *sink, double ts);
 void h2_conn_free(h2_conn *c);
+/* Bytes and gaps of capture direction dir (the capture's numbering, as the
+ * flow events give it; read maps it onto its roles). */
 void h2_conn_bytes(h2_conn *c, int dir, uint64_t offset, const uint8_t *data, size_t len,
                    double ts);
 void h2_conn_gap(h2_conn *c, int dir, uint64_t offset, uint64_t len, double ts);

@@ -8,8 +8,8 @@
 
 #include <stddef.h>
 
-#include "decoded_frame.h"
 #include "h2_detect.h"
+#include "upgrade_request.h"
 
 /* The HTTP/1.1 request of an Upgrade: h2c, kept until the 101 arrives: as
  * data for the "upgrade" event (the fields as sent, the HTTP2-Settings) and

@@ -4,8 +4,8 @@
 
 #include "frame_meta_print.h"
 #include "frame_print.h"
-#include "h2_conn.h"
 #include "json_write.h"
+#include "upgrade_request.h"
 
 #define C_RESET "\x1b[0m"
 #define C_ERR "\x1b[1;31m"

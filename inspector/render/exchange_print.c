@@ -64,15 +64,15 @@ static void json_fields(out_buf *o, const packed_fields *pf) {
   out_putc(o, ']');
 }
 
-static void print_json(out_buf *o, const h2_conn *c, const exchange *x) {
+static void print_json(out_buf *o, const conn_ends *c, const exchange *x) {
   out_puts(o, "{\"v\":1,\"exchange\":{\"conn\":");
   out_u64(o, x->conn);
   out_puts(o, ",\"stream\":");
   out_u64(o, x->stream);
   json_key(o, "client", 0);
-  json_cstr(o, c->flow->endpoint[FLOW_DIR_C2S]);
+  json_cstr(o, c->client);
   json_key(o, "server", 0);
-  json_cstr(o, c->flow->endpoint[FLOW_DIR_S2C]);
+  json_cstr(o, c->server);
   json_field(o, "method", &x->request, ":method");
   json_field(o, "scheme", &x->request, ":scheme");
   const char *v;
@@ -272,7 +272,7 @@ static void print_text(out_buf *o, const exchange_print_opts *po, const exchange
   out_putc(o, '\n');
 }
 
-void exchange_print(out_buf *o, const exchange_print_opts *po, const h2_conn *c,
+void exchange_print(out_buf *o, const exchange_print_opts *po, const conn_ends *c,
                     const exchange *x) {
   if (po->json)
     print_json(o, c, x);

@@ -11,9 +11,9 @@
 
 #include <stdbool.h>
 
+#include "conn_facts.h"
 #include "exchange.h"
 #include "frame_print.h"
-#include "h2_conn.h"
 #include "out_buf.h"
 
 typedef struct exchange_print_opts {
@@ -24,6 +24,7 @@ typedef struct exchange_print_opts {
 
 /* The column heads of the text table (once, before the first line). */
 void exchange_print_header(out_buf *o);
-void exchange_print(out_buf *o, const exchange_print_opts *po, const h2_conn *c, const exchange *x);
+void exchange_print(out_buf *o, const exchange_print_opts *po, const conn_ends *c,
+                    const exchange *x);
 
 #endif

@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "flow_events.h"
-#include "h2_conn.h"
 #include "json_write.h"
 
 #define C_RESET "\x1b[0m"
@@ -129,15 +128,4 @@ void text_escaped(out_buf *o, const char *s, size_t n) {
     run = i + 1;
   }
   out_write(o, s + run, n - run);
-}
-
-void frame_meta_of_conn(frame_meta *m, const h2_conn *c, int dir, double first_ts, bool absolute) {
-  m->conn = c->flow->id;
-  m->ts = absolute ? c->ts : c->ts - first_ts;
-  m->src = c->flow->endpoint[dir];
-  m->dst = c->flow->endpoint[!dir];
-  m->dir = dir;
-  m->pkt_first = 0;
-  m->pkt_last = c->pkt; /* an event: the packet being processed */
-  m->file = c->pkt_file;
 }

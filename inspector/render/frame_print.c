@@ -8,7 +8,6 @@
 #include "ext_print.h"
 #include "flow_events.h"
 #include "frame_meta_print.h"
-#include "h2_conn.h"
 #include "json_write.h"
 #include "windows_print.h"
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "h2/buf.h"
+#include "h2/error.h"
 #include "json_write.h"
 #include "out_buf.h"
 #include "packed_fields.h"
@@ -209,8 +210,8 @@ static size_t pick_index(const har_writer *w, uint32_t conn, uint32_t stream) {
   return SIZE_MAX;
 }
 
-void har_select(har_writer *w, const h2_conn *c, uint32_t stream) {
-  if (stream == 0 || pick_index(w, c->flow->id, stream) != SIZE_MAX) return;
+void har_select(har_writer *w, uint32_t conn, uint32_t stream) {
+  if (stream == 0 || pick_index(w, conn, stream) != SIZE_MAX) return;
   if (w->npicks == w->picks_cap) {
     size_t cap = w->picks_cap ? w->picks_cap * 2 : 64;
     har_pick *n = realloc(w->picks, cap * sizeof *n);
@@ -221,7 +222,7 @@ void har_select(har_writer *w, const h2_conn *c, uint32_t stream) {
     w->picks = n;
     w->picks_cap = cap;
   }
-  w->picks[w->npicks++] = (har_pick){c->flow->id, stream};
+  w->picks[w->npicks++] = (har_pick){conn, stream};
 }
 
 /* Whether the display filter picked x's stream (forgetting it: it ends). */
@@ -232,7 +233,7 @@ static bool picked(har_writer *w, const exchange *x) {
   return true;
 }
 
-void har_exchange(har_writer *w, const h2_conn *c, const exchange *x) {
+void har_exchange(har_writer *w, const conn_ends *c, const exchange *x) {
   bool keep = !w->filtered || picked(w, x);
   if (!x->have_request || !keep) {
     har_body *b = take_body(w, x);
@@ -306,7 +307,7 @@ void har_exchange(har_writer *w, const h2_conn *c, const exchange *x) {
   out_puts(o, ",\"receive\":");
   out_ms(o, resp, end);
   out_puts(o, "},\"serverIPAddress\":");
-  const char *server = c->flow->endpoint[FLOW_DIR_S2C];
+  const char *server = c->server;
   const char *colon = strrchr(server, ':');
   size_t host_len = colon ? (size_t)(colon - server) : strlen(server);
   if (host_len >= 2 && server[0] == '[') /* "[v6]:port" */
@@ -326,7 +327,7 @@ void har_exchange(har_writer *w, const h2_conn *c, const exchange *x) {
     json_cstr(o, en ? en : "UNKNOWN");
   }
   out_puts(o, ",\"_client\":");
-  json_cstr(o, c->flow->endpoint[FLOW_DIR_C2S]);
+  json_cstr(o, c->client);
   out_putc(o, '}');
   w->written++;
 }

@@ -18,8 +18,8 @@
 #include <stdint.h>
 
 #include "body_consumer.h"
+#include "conn_facts.h"
 #include "exchange.h"
-#include "h2_conn.h"
 
 /* Response bytes kept per entry by default (--har-body-max). */
 #define HAR_DEFAULT_BODY_MAX (1u << 20)
@@ -33,14 +33,14 @@ har_writer *har_open(const char *path, size_t body_max, char *err, size_t errcap
 body_consumer har_body_consumer(har_writer *w);
 /* An exchange ended (exchange_sink.on_exchange): its entry is written
  * (exchanges whose request was not captured are left out). */
-void har_exchange(har_writer *w, const h2_conn *c, const exchange *x);
+void har_exchange(har_writer *w, const conn_ends *c, const exchange *x);
 /* `read -Y`: only the exchanges of streams selected with har_select are
  * written (call before the first frame). */
 void har_set_filtered(har_writer *w);
 /* A frame of this stream matched the display filter: its exchange is
  * written when it ends. Call before the frame reaches the tracker (which
  * may end the exchange). */
-void har_select(har_writer *w, const h2_conn *c, uint32_t stream);
+void har_select(har_writer *w, uint32_t conn, uint32_t stream);
 /* Writes the log footer, closes the file. Returns 0, or -1 (errno set) when
  * a write failed or an exchange or body could not be kept for want of
  * memory (ENOMEM). Entries written are counted in *entries (may be NULL). */

@@ -29,7 +29,8 @@ typedef struct held_finding {
 struct lint_conn {
   lint_options opt;
   h2_observer *obs;
-  const h2_conn *c;             /* the connection being fed (valid during a call) */
+  conn_view v; /* the connection as it stood at the last call */
+  bool have_view;
   uint64_t frame;               /* 1-based number of the current frame, both directions */
   uint64_t pkt_first, pkt_last; /* its capture packets (decoded_frame) */
   uint32_t pkt_file;
@@ -118,8 +119,8 @@ static void write_finding_json(out_buf *o, const held_finding *f, uint32_t conn,
 
 /* Writes one finding: a text or JSON line, and a SARIF result. */
 static void write_finding(lint_conn *l, const held_finding *f) {
-  const h2_conn *c = l->c;
-  uint32_t conn = c ? c->flow->id : 0;
+  const conn_view *c = l->have_view ? &l->v : NULL;
+  uint32_t conn = c ? c->ends.conn : 0;
   const char *sev_name = h2_finding_severity_name(f->severity);
   if (l->opt.keep &&
       !l->opt.keep(l->opt.keep_user, conn, f->dir, f->stream, f->id, sev_name, f->pkt_last))
@@ -130,9 +131,8 @@ static void write_finding(lint_conn *l, const held_finding *f) {
   if (l->opt.sarif) {
     char loc[360];
     snprintf(loc, sizeof loc, "connection %u (%s -> %s), %s, stream %u, frame %llu%s%s", conn,
-             c ? c->flow->endpoint[0] : "?", c ? c->flow->endpoint[1] : "?", dir_name(f->dir),
-             f->stream, (unsigned long long)f->frame, pt[0] ? ", packet " : "",
-             pt[0] ? pt + 2 : "");
+             c ? c->ends.client : "?", c ? c->ends.server : "?", dir_name(f->dir), f->stream,
+             (unsigned long long)f->frame, pt[0] ? ", packet " : "", pt[0] ? pt + 2 : "");
     char msg[400];
     snprintf(msg, sizeof msg, "%s (%s)", f->message, f->section);
     sarif_result(l->opt.sarif, f->id,
@@ -212,11 +212,11 @@ static void emit(lint_conn *l, const h2_finding *f) {
   h->pkt_first = l->pkt_first;
   h->pkt_last = l->pkt_last;
   h->file = l->pkt_file;
-  if (!h->pkt_last && l->c) { /* not at a frame: the packet being read */
-    h->pkt_last = l->c->pkt;
-    h->file = l->c->pkt_file;
+  if (!h->pkt_last && l->have_view) { /* not at a frame: the packet being read */
+    h->pkt_last = l->v.pkt;
+    h->file = l->v.pkt_file;
   }
-  h->ts = l->c ? l->c->ts : 0;
+  h->ts = l->have_view ? l->v.ts : 0;
   snprintf(h->message, sizeof h->message, "%s", f->message);
 }
 
@@ -235,13 +235,19 @@ static void finding(lint_conn *l, const char *id, uint8_t sev, int dir, uint32_t
   emit(l, &f);
 }
 
-lint_conn *lint_conn_new(const lint_options *opt, const h2_conn *c) {
+/* Takes the connection's state of this call. */
+static void see(lint_conn *l, const conn_view *c) {
+  l->v = *c;
+  l->have_view = true;
+}
+
+lint_conn *lint_conn_new(const lint_options *opt, const conn_view *c) {
   lint_conn *l = calloc(1, sizeof *l);
   if (!l) return NULL;
   l->opt = *opt;
   h2_observer_config cfg = {.limits = opt->limits,
                             .upgraded = c->upgrade,
-                            .roles_unknown = c->midstream && !c->upgrade,
+                            .roles_unknown = c->roles_unknown,
                             .on_finding = on_finding,
                             .user = l};
   l->obs = h2_observer_new(&cfg);
@@ -262,8 +268,8 @@ void lint_conn_free(lint_conn *l) {
   free(l);
 }
 
-void lint_conn_gap(lint_conn *l, const h2_conn *c, int dir) {
-  l->c = c;
+void lint_conn_gap(lint_conn *l, const conn_view *c, int dir) {
+  see(l, c);
   l->pkt_first = l->pkt_last = 0;
   l->gaps = c->gaps;
   if (l->trusted_until == UINT64_MAX) l->trusted_until = l->last_frame[dir ? 1 : 0];
@@ -304,8 +310,8 @@ static void frame_error(lint_conn *l, int dir, const decoded_frame *d) {
   finding(l, id, sev, dir, d->frame.hd.stream_id, e->section ? e->section : "RFC 9113", msg);
 }
 
-void lint_conn_frame(lint_conn *l, const h2_conn *c, int dir, const decoded_frame *d) {
-  l->c = c;
+void lint_conn_frame(lint_conn *l, const conn_view *c, int dir, const decoded_frame *d) {
+  see(l, c);
   l->frame++;
   l->pkt_first = d->pkt_first;
   l->pkt_last = d->pkt_last;
@@ -356,15 +362,15 @@ static void write_info(lint_conn *l, const char *id, const char *message) {
                     .section = "h2scope",
                     .severity = H2_FINDING_INFO,
                     .frame = l->frame,
-                    .ts = l->c ? l->c->ts : 0};
+                    .ts = l->have_view ? l->v.ts : 0};
   snprintf(h.message, sizeof h.message, "%s", message);
   l->counts[H2_FINDING_INFO]++;
   l->by_id[id_slot(id)]++;
   write_finding(l, &h);
 }
 
-void lint_conn_finish(lint_conn *l, const h2_conn *c, uint32_t counts[3], uint32_t *by_id) {
-  l->c = c;
+void lint_conn_finish(lint_conn *l, const conn_view *c, uint32_t counts[3], uint32_t *by_id) {
+  see(l, c);
   l->pkt_first = l->pkt_last = 0;
   h2_observer_finish(l->obs);
   for (uint32_t i = 0; i < l->held_count; i++) {

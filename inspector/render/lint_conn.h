@@ -9,9 +9,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "conn_facts.h"
 #include "decoded_frame.h"
 #include "h2/observer.h"
-#include "h2_conn.h"
 #include "out_buf.h"
 #include "sarif_write.h"
 
@@ -41,18 +41,18 @@ typedef struct lint_options {
 typedef struct lint_conn lint_conn;
 
 /* Called at the connection's first frame: roles and history are known then. */
-lint_conn *lint_conn_new(const lint_options *opt, const h2_conn *c);
-void lint_conn_frame(lint_conn *l, const h2_conn *c, int dir, const decoded_frame *d);
+lint_conn *lint_conn_new(const lint_options *opt, const conn_view *c);
+void lint_conn_frame(lint_conn *l, const conn_view *c, int dir, const decoded_frame *d);
 /* Bytes of direction dir were not captured (a gap): from here on only the
  * patterns that need no state are checked, and the state-dependent findings
  * since dir's last frame (which the lost frames may explain) are left out.
  * This is why findings are written when the connection ends. */
-void lint_conn_gap(lint_conn *l, const h2_conn *c, int dir);
+void lint_conn_gap(lint_conn *l, const conn_view *c, int dir);
 /* End of the connection: final checks; the counts by severity go to counts[3]
  * (error, warning, info) and, when by_id is not NULL, the counts by catalogue
  * index (h2_observer_rule_at) to by_id[0..H2_OBSERVER_RULE_MAX] (the last slot:
  * ids the catalogue lacks). */
-void lint_conn_finish(lint_conn *l, const h2_conn *c, uint32_t counts[3], uint32_t *by_id);
+void lint_conn_finish(lint_conn *l, const conn_view *c, uint32_t counts[3], uint32_t *by_id);
 void lint_conn_free(lint_conn *l);
 
 /* Declares every finding id of the catalogue as a SARIF rule. */

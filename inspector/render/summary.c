@@ -21,7 +21,7 @@ static void accumulate(summary_row *sum, const summary_row *r) {
     sum->bytes[d] += r->bytes[d];
     sum->frames[d] += r->frames[d];
   }
-  for (int i = 0; i < 11; i++)
+  for (int i = 0; i < CONN_TOTALS_TYPES; i++)
     sum->by_type[i] += r->by_type[i];
   sum->errors += r->errors;
   sum->ignored += r->ignored;
@@ -36,33 +36,32 @@ static void accumulate(summary_row *sum, const summary_row *r) {
     sum->lint_by_id[i] += r->lint_by_id[i];
 }
 
-void summary_add(summary_table *t, const h2_conn *c, const summary_lint *lint) {
+void summary_add(summary_table *t, const conn_totals *c, const summary_lint *lint) {
   summary_row r;
   summary_row_of(&r, c, lint);
   summary_add_row(t, &r);
 }
 
-void summary_row_of(summary_row *row, const h2_conn *c, const summary_lint *lint) {
+void summary_row_of(summary_row *row, const conn_totals *c, const summary_lint *lint) {
   summary_row r;
   memset(&r, 0, sizeof r);
-  r.conn = c->flow->id;
-  snprintf(r.client, sizeof r.client, "%s", c->flow->endpoint[0]);
-  snprintf(r.server, sizeof r.server, "%s", c->flow->endpoint[1]);
+  r.conn = c->conn;
+  memcpy(r.client, c->client, sizeof r.client);
+  memcpy(r.server, c->server, sizeof r.server);
   r.start = c->first_ts;
   r.duration = c->last_ts - c->first_ts;
-  r.h2 = c->is_h2;
+  r.h2 = c->h2;
   r.upgrade = c->upgrade;
   r.midstream = c->midstream;
-  r.alpn = c->alpn_h2;
+  r.alpn = c->alpn;
   for (int d = 0; d < 2; d++) {
-    r.bytes[d] = c->flow->bytes[d];
-    r.frames[d] = c->dir[d].frames;
-    r.errors += c->dir[d].errors;
-    r.truncated += c->dir[d].truncated;
-    r.ignored += c->dir[d].ignored;
-    for (int i = 0; i < 11; i++)
-      r.by_type[i] += c->dir[d].frames_by_type[i];
+    r.bytes[d] = c->bytes[d];
+    r.frames[d] = c->frames[d];
   }
+  memcpy(r.by_type, c->by_type, sizeof r.by_type);
+  r.errors = c->errors;
+  r.truncated = c->truncated;
+  r.ignored = c->ignored;
   r.streams = c->streams;
   r.gaps = c->gaps;
   r.resyncs = c->resyncs;
@@ -110,7 +109,7 @@ static unsigned long long lost(const summary_row *r) {
   return (unsigned long long)r->gaps + r->resyncs + r->truncated;
 }
 
-static const char *const type_names[11] = {
+static const char *const type_names[CONN_TOTALS_TYPES] = {
     "DATA", "HEADERS", "PRIORITY",      "RST_STREAM",   "SETTINGS", "PUSH_PROMISE",
     "PING", "GOAWAY",  "WINDOW_UPDATE", "CONTINUATION", "UNKNOWN"};
 
@@ -175,7 +174,7 @@ static void json_row(out_buf *o, const summary_row *r, bool total) {
   out_u64(o, r->frames[0] + r->frames[1]);
   out_puts(o, ",\"frames_by_type\":{");
   bool first = true;
-  for (int i = 0; i < 11; i++) {
+  for (int i = 0; i < CONN_TOTALS_TYPES; i++) {
     if (!r->by_type[i]) continue;
     json_key(o, type_names[i], first);
     out_u64(o, r->by_type[i]);
@@ -219,7 +218,7 @@ static void json_row(out_buf *o, const summary_row *r, bool total) {
 
 static void text_types(out_buf *o, const summary_row *r) {
   bool first = true;
-  for (int i = 0; i < 11; i++) {
+  for (int i = 0; i < CONN_TOTALS_TYPES; i++) {
     if (!r->by_type[i]) continue;
     if (!first) out_putc(o, ' ');
     out_puts(o, type_names[i]);
@@ -230,7 +229,7 @@ static void text_types(out_buf *o, const summary_row *r) {
   if (first) out_putc(o, '-');
 }
 
-void summary_print(const summary_table *t, out_buf *o, bool json, const capture_stats *s) {
+void summary_print(const summary_table *t, out_buf *o, bool json, const summary_capture *s) {
   if (json) {
     for (uint32_t i = 0; i < t->count; i++)
       json_row(o, &t->rows[i], false);
@@ -248,7 +247,7 @@ void summary_print(const summary_table *t, out_buf *o, bool json, const capture_
     out_puts(o, ",\"gap_bytes\":");
     out_u64(o, s->gap_bytes);
     out_puts(o, ",\"non_tcp\":");
-    out_u64(o, s->non_tcp + s->non_ip);
+    out_u64(o, s->non_tcp);
     out_puts(o, ",\"truncated_packets\":");
     out_u64(o, s->truncated);
     out_puts(o, ",\"rows_omitted\":");

@@ -9,9 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "capture_run.h"
+#include "conn_facts.h"
 #include "h2/observer.h"
-#include "h2_conn.h"
 #include "out_buf.h"
 
 #define SUMMARY_MAX_ROWS 10000
@@ -22,7 +21,7 @@ typedef struct summary_row {
   double start, duration;
   bool h2, upgrade, midstream, alpn;
   uint64_t bytes[2], frames[2], errors, ignored;
-  uint64_t by_type[11];
+  uint64_t by_type[CONN_TOTALS_TYPES];
   uint32_t streams, gaps;
   /* Capture loss, apart from the protocol errors: resynchronisations after
    * gaps, frames cut off by a gap or the capture's end. */
@@ -52,12 +51,25 @@ typedef struct summary_lint {
   const uint32_t *by_id;
 } summary_lint;
 
-/* lint: the connection's findings, or NULL when it was not linted. */
-void summary_add(summary_table *t, const h2_conn *c, const summary_lint *lint);
+/* A closed connection, from the totals read handed up (conn_facts.h); lint:
+ * its findings, or NULL when it was not linted. */
+void summary_add(summary_table *t, const conn_totals *c, const summary_lint *lint);
 /* The same in two steps: the row of a closed connection (on the thread that
  * decoded it, read_jobs.h), then its place in the table (in close order). */
-void summary_row_of(summary_row *r, const h2_conn *c, const summary_lint *lint);
+void summary_row_of(summary_row *r, const conn_totals *c, const summary_lint *lint);
 void summary_add_row(summary_table *t, const summary_row *r);
-void summary_print(const summary_table *t, out_buf *o, bool json, const capture_stats *stats);
+/* What the capture says of itself under the table (filled from capture's
+ * statistics by the command). */
+typedef struct summary_capture {
+  uint64_t packets;
+  uint64_t gaps, gap_bytes;
+  uint64_t non_tcp; /* packets that are not TCP over IP */
+  uint64_t truncated;
+  uint32_t files; /* files read as one capture (0: live) */
+  bool live;      /* a live capture: the kernel's drops follow */
+  uint64_t kernel_dropped, interface_dropped;
+} summary_capture;
+
+void summary_print(const summary_table *t, out_buf *o, bool json, const summary_capture *capture);
 
 #endif

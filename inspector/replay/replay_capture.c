@@ -108,11 +108,11 @@ typedef struct collect_state {
   bool oom;
 } collect_state;
 
-/* --exact keeps the raw bytes of both sides until the end: detection may
- * swap the roles (a preface from side 1) after bytes were delivered. */
+/* --exact keeps the raw bytes of both capture directions until the end:
+ * detection may find the client in direction 1 (a preface from side 1)
+ * after bytes were delivered; h2_conn.client_dir says which at the close. */
 typedef struct side_bytes {
-  char side0[64]; /* endpoint of capture side 0 when the flow opened */
-  h2_buf buf[2];  /* limit: max_client_bytes */
+  h2_buf buf[2]; /* by capture direction; limit: max_client_bytes */
   bool over;
 } side_bytes;
 
@@ -349,7 +349,6 @@ static void flow_open(void *user, capture_flow *f, double ts) {
       cs->oom = true;
       rc->frames_kept = false;
     } else {
-      snprintf(sb->side0, sizeof sb->side0, "%s", f->endpoint[0]);
       h2_buf_init(&sb->buf[0], cs->limits.max_client_bytes);
       h2_buf_init(&sb->buf[1], cs->limits.max_client_bytes);
       rc->raw = sb;
@@ -385,7 +384,7 @@ static void flow_bytes(void *user, capture_flow *f, int dir, uint64_t offset, co
   replay_conn *rc = c->sink_conn;
   if (cs->keep_frames && rc && rc->raw) {
     side_bytes *sb = rc->raw;
-    keep_bytes(cs, sb, strcmp(f->endpoint[dir], sb->side0) ? 1 : 0, offset, data, len);
+    keep_bytes(cs, sb, dir, offset, data, len);
   }
   h2_conn_bytes(c, dir, offset, data, len, ts);
 }
@@ -408,8 +407,8 @@ static void flow_close(void *user, capture_flow *f, int reason, double ts) {
   rc->is_h2 = c->is_h2;
   rc->midstream = c->midstream;
   rc->upgrade = c->upgrade;
-  snprintf(rc->client, sizeof rc->client, "%s", f->endpoint[FLOW_DIR_C2S]);
-  snprintf(rc->server, sizeof rc->server, "%s", f->endpoint[FLOW_DIR_S2C]);
+  snprintf(rc->client, sizeof rc->client, "%s", h2_conn_endpoint(c, FLOW_DIR_C2S));
+  snprintf(rc->server, sizeof rc->server, "%s", h2_conn_endpoint(c, FLOW_DIR_S2C));
   for (size_t i = 0; i < rc->nex; i++) {
     replay_exchange *e = &rc->ex[i];
     replay_response_finish(&e->recorded);
@@ -444,7 +443,7 @@ static void flow_close(void *user, capture_flow *f, int reason, double ts) {
       rc->ex[i - 1].wait_completed = rc->ex[i].wait_completed;
   if (rc->raw) {
     side_bytes *sb = rc->raw;
-    int client = strcmp(f->endpoint[FLOW_DIR_C2S], sb->side0) ? 1 : 0;
+    int client = h2_conn_capture_dir(c, FLOW_DIR_C2S);
     if (sb->over) {
       rc->frames_kept = false;
     } else {

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "h2/cursor.h"
+
 static const char *const label_names[KEYLOG_LABEL_COUNT] = {
     [KEYLOG_CLIENT_RANDOM] = "CLIENT_RANDOM",
     [KEYLOG_CLIENT_HANDSHAKE_TRAFFIC_SECRET] = "CLIENT_HANDSHAKE_TRAFFIC_SECRET",
@@ -43,56 +45,72 @@ static int hex_value(char c) {
   return -1;
 }
 
-/* Decodes exactly `digits` hex digits into out; false on a non-hex digit. */
-static bool hex_decode(const char *s, size_t digits, uint8_t *out) {
-  for (size_t i = 0; i < digits / 2; i++) {
-    int hi = hex_value(s[2 * i]), lo = hex_value(s[2 * i + 1]);
+/* Decodes n bytes from the next 2n hex digits of c; false on a non-hex
+ * digit or when the digits run out. */
+static bool hex_decode(h2_cursor *c, size_t n, uint8_t *out) {
+  for (size_t i = 0; i < n; i++) {
+    uint8_t a, b;
+    if (!h2_cursor_get_u8(c, &a) || !h2_cursor_get_u8(c, &b)) return false;
+    int hi = hex_value((char)a), lo = hex_value((char)b);
     if (hi < 0 || lo < 0) return false;
     out[i] = (uint8_t)(hi << 4 | lo);
   }
   return true;
 }
 
-static bool is_space(char c) {
+static bool is_space(uint8_t c) {
   return c == ' ' || c == '\t' || c == '\r';
 }
 
-/* Splits line into at most 4 whitespace-separated fields; returns the count. */
-static int split_fields(const char *line, size_t len, const char *start[4], size_t flen[4]) {
+/* Splits a line (untrusted text: a key log file, or a capture's secrets
+ * block) into at most 4 whitespace-separated fields; returns the count, 5
+ * when there are more. */
+static int split_fields(h2_cursor line, h2_cursor field[4]) {
   int n = 0;
-  size_t i = 0;
-  while (i < len) {
-    while (i < len && is_space(line[i]))
-      i++;
-    if (i == len) break;
+  uint8_t ch;
+  for (;;) {
+    while (h2_cursor_peek_u8(&line, &ch) && is_space(ch))
+      (void)h2_cursor_skip(&line, 1);
+    if (!h2_cursor_peek_u8(&line, &ch)) return n;
     if (n == 4) return 5;
-    start[n] = line + i;
-    size_t b = i;
-    while (i < len && !is_space(line[i]))
-      i++;
-    flen[n++] = i - b;
+    h2_cursor start = line;
+    size_t len = 0;
+    while (h2_cursor_peek_u8(&line, &ch) && !is_space(ch)) {
+      (void)h2_cursor_skip(&line, 1);
+      len++;
+    }
+    (void)h2_cursor_get_sub(&start, len, &field[n++]);
   }
-  return n;
+}
+
+/* The label a field names, or -1. */
+static int label_of(h2_cursor field) {
+  const uint8_t *p = NULL;
+  size_t len = field.left;
+  if (!h2_cursor_get_bytes(&field, len, &p)) return -1;
+  for (int i = 0; i < KEYLOG_LABEL_COUNT; i++)
+    if (strlen(label_names[i]) == len && !memcmp(label_names[i], p, len)) return i;
+  return -1;
 }
 
 keylog_line_result keylog_add_line(keylog *k, const char *line, size_t len) {
-  const char *f[4];
-  size_t fl[4];
-  int n = split_fields(line, len, f, fl);
-  if (n == 0 || f[0][0] == '#') return KEYLOG_LINE_COMMENT;
+  h2_cursor f[4];
+  int n = split_fields(h2_cursor_make((const uint8_t *)line, len), f);
+  uint8_t first = 0;
+  if (n == 0 || (h2_cursor_peek_u8(&f[0], &first) && first == '#')) return KEYLOG_LINE_COMMENT;
   if (n != 3) {
     k->bad++;
     return KEYLOG_LINE_BAD;
   }
-  int label = -1;
-  for (int i = 0; i < KEYLOG_LABEL_COUNT; i++)
-    if (strlen(label_names[i]) == fl[0] && !memcmp(label_names[i], f[0], fl[0])) label = i;
+  int label = label_of(f[0]);
   keylog_entry e;
   memset(&e, 0, sizeof e);
   /* The random and secret must be well-formed even for labels we skip, so a
    * garbled line is reported as bad rather than silently ignored. */
-  if (fl[1] != 2 * KEYLOG_RANDOM_LEN || !hex_decode(f[1], fl[1], e.client_random) ||
-      fl[2] % 2 != 0 || fl[2] == 0) {
+  size_t secret_digits = f[2].left;
+  if (f[1].left != 2 * KEYLOG_RANDOM_LEN ||
+      !hex_decode(&f[1], KEYLOG_RANDOM_LEN, e.client_random) || secret_digits % 2 != 0 ||
+      secret_digits == 0) {
     k->bad++;
     return KEYLOG_LINE_BAD;
   }
@@ -102,9 +120,9 @@ keylog_line_result keylog_add_line(keylog *k, const char *line, size_t len) {
   }
   /* CLIENT_RANDOM carries the 48-byte TLS 1.2 master secret (RFC 5246 §8.1);
    * TLS 1.3 secrets are Hash.length long (32 or 48 for the suites we know). */
-  size_t slen = fl[2] / 2;
+  size_t slen = secret_digits / 2;
   bool len_ok = label == KEYLOG_CLIENT_RANDOM ? slen == 48 : (slen >= 32 && slen <= 64);
-  if (!len_ok || !hex_decode(f[2], fl[2], e.secret)) {
+  if (!len_ok || !hex_decode(&f[2], slen, e.secret)) {
     k->bad++;
     return KEYLOG_LINE_BAD;
   }

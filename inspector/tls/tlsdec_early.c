@@ -45,12 +45,12 @@ void tlsdec_early_decide(tlsdec_filter *t, tls_flow *s, capture_flow *f, bool ac
                 (unsigned long long)d->early_unread);
     uint64_t off = d->plain_offset;
     d->plain_offset += d->early_unread;
-    tlsdec_inner_gap(t, s, f, i, off, d->early_unread, ts);
+    tlsdec_inner_gap(t, f, i, off, d->early_unread, ts);
   } else if (accepted && d->early_buf.len) {
     uint64_t off = d->plain_offset;
     d->plain_offset += d->early_buf.len;
     s->info.early_bytes += d->early_buf.len;
-    tlsdec_inner_bytes(t, s, f, i, off, d->early_buf.p, d->early_buf.len,
+    tlsdec_inner_bytes(t, f, i, off, d->early_buf.p, d->early_buf.len,
                        d->early_ts); /* when it was sent */
   }
   h2_buf_free(&d->early_buf);
@@ -67,7 +67,7 @@ void tlsdec_early_plaintext(tlsdec_filter *t, tls_flow *s, capture_flow *f, int 
     uint64_t off = d->plain_offset;
     d->plain_offset += n;
     s->info.early_bytes += n;
-    tlsdec_inner_bytes(t, s, f, i, off, p, n, ts);
+    tlsdec_inner_bytes(t, f, i, off, p, n, ts);
     return;
   }
   if (s->info.early_data == -1 || n == 0) return;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pcapng_secrets.h"
 #include "tlsdec_state.h"
 
 /* ---- detection ---- */
@@ -31,7 +32,7 @@ static void flush_sniff(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i, d
   if (s->mode == MODE_TLS)
     tlsdec_tls_feed(t, s, f, i, buf, n, ts);
   else
-    tlsdec_inner_bytes(t, s, f, i, d->sniff_offset, buf, n, ts);
+    tlsdec_inner_bytes(t, f, i, d->sniff_offset, buf, n, ts);
 }
 
 static void decide(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i, bool tls, double ts) {
@@ -47,43 +48,22 @@ static void decide(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i, bool t
 
 /* ---- the consumer ---- */
 
+/* Out of memory for a connection's state: it passes through undecided. */
 static void filter_open(void *user, capture_flow *f, double ts) {
   tlsdec_filter *t = user;
-  tls_flow *s = tlsdec_flow_find(t, f);
-  if (!s) {
-    s = calloc(1, sizeof *s);
-    if (s) {
-      s->id = f->id;
-      s->client = -1;
-      h2_buf_init(&s->pending, TLS_PENDING_MAX);
-      for (int k = 0; k < 2; k++) {
-        h2_buf_init(&s->dir[k].rec, TLS_MAX_RECORD);
-        h2_buf_init(&s->dir[k].hs_buf, TLS_MAX_KEPT_HANDSHAKE);
-        h2_buf_init(&s->dir[k].early_buf, TLS_EARLY_HOLD_MAX);
-      }
-      s->info.client_dir = -1;
-      snprintf(s->ep0, sizeof s->ep0, "%s", f->endpoint[0]);
-      if (t->count >= t->nbuckets * 2) tlsdec_table_grow(t);
-      size_t b = tlsdec_bucket_of(t, s->id);
-      s->next = t->buckets[b];
-      t->buckets[b] = s;
-      t->count++;
-    }
-  }
+  if (!tlsdec_flow_find(f)) (void)tlsdec_flow_new(t, f);
   if (t->inner.on_open) t->inner.on_open(t->inner.user, f, ts);
-  if (s) tlsdec_sync_roles(s, f);
 }
 
 static void filter_bytes(void *user, capture_flow *f, int dir, uint64_t offset, const uint8_t *data,
                          size_t len, double ts) {
   tlsdec_filter *t = user;
-  tls_flow *s = tlsdec_flow_find(t, f);
+  tls_flow *s = tlsdec_flow_find(f);
   if (!s || s->mode == MODE_PASSTHROUGH) {
     if (t->inner.on_bytes) t->inner.on_bytes(t->inner.user, f, dir, offset, data, len, ts);
     return;
   }
-  tlsdec_sync_roles(s, f);
-  int i = dir ^ s->flip;
+  int i = dir;
   if (s->mode == MODE_TLS) {
     tlsdec_tls_feed(t, s, f, i, data, len, ts);
     return;
@@ -96,38 +76,33 @@ static void filter_bytes(void *user, capture_flow *f, int dir, uint64_t offset, 
   d->sniff_len = (uint8_t)(d->sniff_len + take);
   if (d->sniff_len < TLS_HEADER_LEN) return;
   decide(t, s, f, i, looks_like_tls(d->sniff), ts);
-  /* i stays this side's internal index even if the inner consumer swapped
-   * roles meanwhile (inner_bytes maps it to the current numbering). */
   if (len > take) {
     if (s->mode == MODE_TLS)
       tlsdec_tls_feed(t, s, f, i, data + take, len - take, ts);
     else
-      tlsdec_inner_bytes(t, s, f, i, offset + take, data + take, len - take, ts);
+      tlsdec_inner_bytes(t, f, i, offset + take, data + take, len - take, ts);
   }
   /* A plain connection needs no state any more: later callbacks find none
    * and pass straight through. */
-  if (s->mode == MODE_PASSTHROUGH) tlsdec_flow_release(t, s);
+  if (s->mode == MODE_PASSTHROUGH) tlsdec_flow_release(t, s, f);
 }
 
 static void filter_gap(void *user, capture_flow *f, int dir, uint64_t offset, uint64_t len,
                        double ts) {
   tlsdec_filter *t = user;
-  tls_flow *s = tlsdec_flow_find(t, f);
+  tls_flow *s = tlsdec_flow_find(f);
   if (s && s->mode == MODE_UNDECIDED) {
     /* A hole before 5 bytes were seen: too little to call it TLS. */
-    tlsdec_sync_roles(s, f);
-    int i = dir ^ s->flip;
-    decide(t, s, f, i, false, ts);
-    tlsdec_inner_gap(t, s, f, i, offset, len, ts);
-    tlsdec_flow_release(t, s);
+    decide(t, s, f, dir, false, ts);
+    tlsdec_inner_gap(t, f, dir, offset, len, ts);
+    tlsdec_flow_release(t, s, f);
     return;
   }
   if (!s || s->mode == MODE_PASSTHROUGH) {
     if (t->inner.on_gap) t->inner.on_gap(t->inner.user, f, dir, offset, len, ts);
     return;
   }
-  tlsdec_sync_roles(s, f);
-  int i = dir ^ s->flip;
+  int i = dir;
   tls_dir *d = &s->dir[i];
   if (d->dead) return;
   d->dead = true;
@@ -137,28 +112,26 @@ static void filter_gap(void *user, capture_flow *f, int dir, uint64_t offset, ui
       "further",
       (unsigned long long)len, (unsigned long long)offset,
       s->client < 0 ? "direction" : (i == s->client ? "client" : "server"));
-  tlsdec_inner_gap(t, s, f, i, d->plain_offset, len, ts);
+  tlsdec_inner_gap(t, f, i, d->plain_offset, len, ts);
 }
 
 static void filter_close(void *user, capture_flow *f, int reason, double ts) {
   tlsdec_filter *t = user;
-  tls_flow *s = tlsdec_flow_find(t, f);
+  tls_flow *s = tlsdec_flow_find(f);
   if (s && s->mode == MODE_UNDECIDED) {
-    tlsdec_sync_roles(s, f);
     s->mode = MODE_PASSTHROUGH;
     flush_sniff(t, s, f, 0, ts);
     flush_sniff(t, s, f, 1, ts);
   }
   if (s && s->awaiting_keys) tlsdec_wait_for_keys(t, s, f, 0, NULL, NULL, 0, ts); /* a last look */
   if (s) {
-    tlsdec_sync_roles(s, f);
     /* The capture ends before the server's verdict on 0-RTT data could be
      * seen: what the client sent is shown. */
     const tls_dir *cd = s->client >= 0 ? &s->dir[s->client] : NULL;
     if (cd && (cd->early_buf.len || cd->early_unread)) tlsdec_early_decide(t, s, f, true, ts);
   }
   if (t->inner.on_close) t->inner.on_close(t->inner.user, f, reason, ts);
-  if (s) tlsdec_flow_release(t, s);
+  if (s) tlsdec_flow_release(t, s, f);
 }
 
 static void filter_notice(void *user, capture_flow *f, const char *kind, const char *message,
@@ -167,17 +140,23 @@ static void filter_notice(void *user, capture_flow *f, const char *kind, const c
   if (t->inner.on_notice) t->inner.on_notice(t->inner.user, f, kind, message, ts);
 }
 
+/* Key log text a capture file carries (a pcapng Decryption Secrets Block of
+ * type TLSK) joins the key log before the packets after it; other secrets
+ * are the inner consumer's. */
+static void filter_secrets(void *user, uint32_t type, const uint8_t *data, size_t len, double ts) {
+  tlsdec_filter *t = user;
+  if (type == PCAPNG_SECRETS_TLS_KEY_LOG) {
+    if (t->keys) t->secrets_added += keylog_add_text(t->keys, (const char *)data, len);
+    return;
+  }
+  if (t->inner.on_secrets) t->inner.on_secrets(t->inner.user, type, data, len, ts);
+}
+
 /* ---- public ---- */
 
 tlsdec_filter *tlsdec_filter_new(keylog *keys, const flow_consumer *inner) {
   tlsdec_filter *t = calloc(1, sizeof *t);
   if (!t) return NULL;
-  t->nbuckets = 1024;
-  t->buckets = calloc(t->nbuckets, sizeof *t->buckets);
-  if (!t->buckets) {
-    free(t);
-    return NULL;
-  }
   t->keys = keys;
   t->inner = *inner;
   t->self = (flow_consumer){.user = t,
@@ -185,17 +164,24 @@ tlsdec_filter *tlsdec_filter_new(keylog *keys, const flow_consumer *inner) {
                             .on_bytes = filter_bytes,
                             .on_gap = filter_gap,
                             .on_close = filter_close,
-                            .on_notice = filter_notice};
+                            .on_notice = filter_notice,
+                            .on_secrets = filter_secrets};
   return t;
 }
 
 void tlsdec_filter_free(tlsdec_filter *t) {
   if (!t) return;
-  for (size_t b = 0; b < t->nbuckets; b++)
-    while (t->buckets[b])
-      tlsdec_flow_release(t, t->buckets[b]);
-  free(t->buckets);
+  while (t->live)
+    tlsdec_flow_release(t, t->live, NULL);
   free(t);
+}
+
+size_t tlsdec_filter_secrets_added(const tlsdec_filter *t) {
+  return t->secrets_added;
+}
+
+size_t tlsdec_filter_held(const tlsdec_filter *t) {
+  return t->count;
 }
 
 const flow_consumer *tlsdec_filter_consumer(const tlsdec_filter *t) {
@@ -203,10 +189,10 @@ const flow_consumer *tlsdec_filter_consumer(const tlsdec_filter *t) {
 }
 
 const tls_conn_info *tlsdec_flow_info(const tlsdec_filter *t, const capture_flow *f) {
-  tls_flow *s = tlsdec_flow_find(t, f);
+  (void)t;
+  tls_flow *s = tlsdec_flow_find(f);
   if (!s || s->mode != MODE_TLS) return NULL;
-  /* the roles as the inner consumer numbers them now (sync_roles keeps flip) */
-  s->info.client_dir = s->client < 0 ? -1 : s->client ^ s->flip;
+  s->info.client_dir = s->client;
   return &s->info;
 }
 

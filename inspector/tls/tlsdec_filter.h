@@ -13,10 +13,17 @@
  * finds the secrets in the keylog (keylog.h) and gives the inner consumer only
  * the decrypted application_data bytes of each direction, with plaintext
  * offsets starting at 0. Handshake, alert and ChangeCipherSpec records are not
- * passed on. on_open/on_close/on_notice always pass through; f->user belongs
- * to the inner consumer (the filter keeps its own per-connection table, keyed
- * by capture_flow id), and roles swapped by the inner consumer
- * (capture_flow_swap_roles) are followed.
+ * passed on. on_open/on_close/on_notice always pass through. The filter keeps
+ * a connection's state in the flow's filter slot (flow_events.h) from on_open
+ * to on_close; f->user belongs to the inner consumer. Directions stay the
+ * capture's: the roles the filter learns (the ClientHello's sender) travel up
+ * as data in tls_conn_info.client_dir, and whatever roles the inner consumer
+ * decides are its own.
+ *
+ * Key log text the capture file carries (on_secrets of type TLSK: pcapng
+ * Decryption Secrets Blocks, as `editcap --inject-secrets tls,FILE` writes
+ * them) joins the filter's key log as it comes, before the packets after it;
+ * other secrets pass on to the inner consumer.
  *
  * Problems are reported through the inner on_notice, at most once per kind and
  * connection, with these stable kinds:
@@ -53,10 +60,9 @@
 /* What the filter learned about one connection, for printers. Roles are the
  * TLS ones: the client is the side that sent the ClientHello. */
 typedef struct tls_conn_info {
-  bool is_tls;         /* always true for a connection the filter treats as TLS */
-  bool handshake_seen; /* ClientHello and ServerHello both parsed */
-  int client_dir; /* capture direction of the TLS client as tlsdec_flow_info returns it, -1 unknown
-                   */
+  bool is_tls;                 /* always true for a connection the filter treats as TLS */
+  bool handshake_seen;         /* ClientHello and ServerHello both parsed */
+  int client_dir;              /* capture direction of the TLS client (ClientHello), -1 unknown */
   uint16_t version;            /* negotiated (0x0303 TLS 1.2, 0x0304 TLS 1.3), 0 unknown */
   uint16_t cipher_suite;       /* 0 unknown */
   const char *version_name;    /* "TLS 1.3", "unknown" */
@@ -82,13 +88,22 @@ typedef struct tlsdec_filter tlsdec_filter;
 
 /* A filter in front of inner (copied). keys may be NULL or empty: TLS is then
  * still detected and described, and reported as "tls-no-keys". The filter
- * only reads the keylog, but keylog_find sorts it on first use; it must live
- * as long as the filter. NULL when out of memory. */
+ * reads the keylog (keylog_find sorts it on first use) and adds the key log
+ * text of the capture's secrets blocks to it (ignored when keys is NULL); it
+ * must live as long as the filter. NULL when out of memory. */
 tlsdec_filter *tlsdec_filter_new(keylog *keys, const flow_consumer *inner);
 
 /* Frees the filter and any connection state still held (normally none: every
  * connection is released at its on_close). */
 void tlsdec_filter_free(tlsdec_filter *t);
+
+/* Key log entries added from the capture file's secrets blocks. */
+size_t tlsdec_filter_secrets_added(const tlsdec_filter *t);
+
+/* How many connections' states the filter holds: those still open that are
+ * TLS or not decided yet (a connection that turned out plain is released at
+ * once, every other one at its on_close). */
+size_t tlsdec_filter_held(const tlsdec_filter *t);
 
 /* The consumer to hand to capture_run(). Valid while the filter lives. */
 const flow_consumer *tlsdec_filter_consumer(const tlsdec_filter *t);

@@ -1,40 +1,35 @@
-/* tlsdec_flows.c — the TLS filter's per-connection bookkeeping: its table of
- * connections keyed by capture_flow id, and the calls to the inner consumer
- * (bytes, gaps, notices) that follow the roles the inner consumer swapped. */
+/* tlsdec_flows.c — the TLS filter's per-connection bookkeeping: its state in
+ * the capture flow's filter slot, and the calls to the inner consumer (bytes,
+ * gaps, notices), in the capture's numbering of the directions. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tlsdec_state.h"
-/* ---- connection table ---- */
+/* ---- per-connection state ---- */
 
-size_t tlsdec_bucket_of(const tlsdec_filter *t, uint32_t id) {
-  return (id * 2654435761u) & (t->nbuckets - 1);
+tls_flow *tlsdec_flow_find(const capture_flow *f) {
+  return f->filter;
 }
 
-tls_flow *tlsdec_flow_find(const tlsdec_filter *t, const capture_flow *f) {
-  for (tls_flow *s = t->buckets[tlsdec_bucket_of(t, f->id)]; s; s = s->next)
-    if (s->id == f->id) return s;
-  return NULL;
-}
-
-void tlsdec_table_grow(tlsdec_filter *t) {
-  size_t n = t->nbuckets * 2;
-  tls_flow **nb = calloc(n, sizeof *nb);
-  if (!nb) return; /* keep the longer chains */
-  tls_flow **old = t->buckets;
-  size_t oldn = t->nbuckets;
-  t->buckets = nb;
-  t->nbuckets = n;
-  for (size_t i = 0; i < oldn; i++)
-    for (tls_flow *s = old[i], *nx; s; s = nx) {
-      nx = s->next;
-      size_t b = tlsdec_bucket_of(t, s->id);
-      s->next = nb[b];
-      nb[b] = s;
-    }
-  free(old);
+tls_flow *tlsdec_flow_new(tlsdec_filter *t, capture_flow *f) {
+  tls_flow *s = calloc(1, sizeof *s);
+  if (!s) return NULL;
+  s->client = -1;
+  h2_buf_init(&s->pending, TLS_PENDING_MAX);
+  for (int k = 0; k < 2; k++) {
+    h2_buf_init(&s->dir[k].rec, TLS_MAX_RECORD);
+    h2_buf_init(&s->dir[k].hs_buf, TLS_MAX_KEPT_HANDSHAKE);
+    h2_buf_init(&s->dir[k].early_buf, TLS_EARLY_HOLD_MAX);
+  }
+  s->info.client_dir = -1;
+  s->next = t->live;
+  if (t->live) t->live->prev = s;
+  t->live = s;
+  t->count++;
+  f->filter = s;
+  return s;
 }
 
 static void dir_release(tls_dir *d) {
@@ -47,11 +42,13 @@ static void dir_release(tls_dir *d) {
   tls_record_cipher_free(&d->next_cipher);
 }
 
-void tlsdec_flow_release(tlsdec_filter *t, tls_flow *s) {
-  tls_flow **pp = &t->buckets[tlsdec_bucket_of(t, s->id)];
-  while (*pp && *pp != s)
-    pp = &(*pp)->next;
-  if (*pp) *pp = s->next;
+void tlsdec_flow_release(tlsdec_filter *t, tls_flow *s, capture_flow *f) {
+  if (f && f->filter == s) f->filter = NULL;
+  if (s->prev)
+    s->prev->next = s->next;
+  else
+    t->live = s->next;
+  if (s->next) s->next->prev = s->prev;
   t->count--;
   dir_release(&s->dir[0]);
   dir_release(&s->dir[1]);
@@ -63,24 +60,14 @@ void tlsdec_flow_release(tlsdec_filter *t, tls_flow *s) {
 
 /* ---- calls to the inner consumer ---- */
 
-/* Follows a capture_flow_swap_roles() done by the inner consumer. */
-void tlsdec_sync_roles(tls_flow *s, const capture_flow *f) {
-  if (strncmp(s->ep0, f->endpoint[0], sizeof s->ep0) != 0) {
-    s->flip ^= 1;
-    snprintf(s->ep0, sizeof s->ep0, "%s", f->endpoint[0]);
-  }
-}
-
-void tlsdec_inner_bytes(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i, uint64_t offset,
+void tlsdec_inner_bytes(tlsdec_filter *t, capture_flow *f, int i, uint64_t offset,
                         const uint8_t *data, size_t len, double ts) {
-  if (t->inner.on_bytes) t->inner.on_bytes(t->inner.user, f, i ^ s->flip, offset, data, len, ts);
-  tlsdec_sync_roles(s, f);
+  if (t->inner.on_bytes) t->inner.on_bytes(t->inner.user, f, i, offset, data, len, ts);
 }
 
-void tlsdec_inner_gap(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i, uint64_t offset,
-                      uint64_t len, double ts) {
-  if (t->inner.on_gap) t->inner.on_gap(t->inner.user, f, i ^ s->flip, offset, len, ts);
-  tlsdec_sync_roles(s, f);
+void tlsdec_inner_gap(tlsdec_filter *t, capture_flow *f, int i, uint64_t offset, uint64_t len,
+                      double ts) {
+  if (t->inner.on_gap) t->inner.on_gap(t->inner.user, f, i, offset, len, ts);
 }
 
 void tlsdec_note(tlsdec_filter *t, tls_flow *s, capture_flow *f, unsigned bit, const char *kind,
@@ -94,5 +81,4 @@ void tlsdec_note(tlsdec_filter *t, tls_flow *s, capture_flow *f, unsigned bit, c
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
   if (t->inner.on_notice) t->inner.on_notice(t->inner.user, f, kind, msg, ts);
-  tlsdec_sync_roles(s, f);
 }

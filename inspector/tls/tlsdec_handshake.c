@@ -98,7 +98,6 @@ static void on_handshake_message(tlsdec_filter *t, tls_flow *s, capture_flow *f,
       on_client_hello(t, s, i, &h);
     else
       on_server_hello(t, s, f, i, &h, ts);
-    tlsdec_sync_roles(s, f);
     return;
   }
   if (s->dir[i].encrypted) on_protected_message(t, s, f, i, type, body, len, ts);

@@ -204,7 +204,7 @@ static void record_done(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i, c
     if (n > 0) {
       uint64_t off = d->plain_offset;
       d->plain_offset += (uint64_t)n;
-      tlsdec_inner_bytes(t, s, f, i, off, t->plain, (size_t)n, ts);
+      tlsdec_inner_bytes(t, f, i, off, t->plain, (size_t)n, ts);
     }
   } else if (inner_type == CT_HANDSHAKE) {
     /* t->plain is reused by nested records only after this returns. */

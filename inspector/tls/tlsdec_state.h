@@ -1,6 +1,6 @@
 /* tlsdec_state.h — the TLS filter's private state (per-direction
  * record, handshake and key state; per-connection bookkeeping; the filter
- * itself) and the functions its files share: connection table and calls to
+ * itself) and the functions its files share: per-connection state and calls to
  * the inner consumer (tlsdec_flows.c), key schedule (tlsdec_keys.c), 0-RTT
  * early data (tlsdec_early.c), handshake messages (tlsdec_handshake.c),
  * record layer and the wait for secrets (tlsdec_records.c). Not for other
@@ -104,13 +104,12 @@ typedef struct tls_dir {
   bool have_app_secret;
 } tls_dir;
 
+/* One connection's TLS state, kept in the capture flow's filter slot
+ * (flow_events.h) from on_open to on_close; directions are the capture's. */
 typedef struct tls_flow {
-  struct tls_flow *next; /* hash chain */
-  uint32_t id;
-  char ep0[64]; /* f->endpoint[0] when last seen: detects role swaps by the inner consumer */
-  int flip;     /* capture dir = internal dir ^ flip */
+  struct tls_flow *prev, *next; /* the filter's list of the states it holds */
   int mode;
-  int client; /* internal dir of the TLS client, -1 unknown */
+  int client; /* capture direction of the TLS client (the ClientHello's sender), -1 unknown */
   bool have_client_hello;
   uint8_t client_random[32];
   uint8_t server_random[32];
@@ -132,21 +131,24 @@ struct tlsdec_filter {
   flow_consumer self;
   flow_consumer inner;
   keylog *keys;
-  tls_flow **buckets;
-  size_t nbuckets, count;
+  /* The states held (each also in its flow's filter slot), so the filter
+   * frees what a run that ended early never closed. */
+  tls_flow *live;
+  size_t count;
+  size_t secrets_added;          /* key log entries the capture file carried */
   uint8_t plain[TLS_MAX_RECORD]; /* decryption output, one record at a time */
 };
 
-/* tlsdec_flows.c: connection table and calls to the inner consumer */
-size_t tlsdec_bucket_of(const tlsdec_filter *t, uint32_t id);
-tls_flow *tlsdec_flow_find(const tlsdec_filter *t, const capture_flow *f);
-void tlsdec_table_grow(tlsdec_filter *t);
-void tlsdec_flow_release(tlsdec_filter *t, tls_flow *s);
-void tlsdec_sync_roles(tls_flow *s, const capture_flow *f);
-void tlsdec_inner_bytes(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i, uint64_t offset,
+/* tlsdec_flows.c: per-connection state (the flow's filter slot) and calls
+ * to the inner consumer */
+tls_flow *tlsdec_flow_find(const capture_flow *f);
+tls_flow *tlsdec_flow_new(tlsdec_filter *t, capture_flow *f);
+/* Frees s; f (NULL at the filter's end) gets its slot cleared. */
+void tlsdec_flow_release(tlsdec_filter *t, tls_flow *s, capture_flow *f);
+void tlsdec_inner_bytes(tlsdec_filter *t, capture_flow *f, int i, uint64_t offset,
                         const uint8_t *data, size_t len, double ts);
-void tlsdec_inner_gap(tlsdec_filter *t, tls_flow *s, capture_flow *f, int i, uint64_t offset,
-                      uint64_t len, double ts);
+void tlsdec_inner_gap(tlsdec_filter *t, capture_flow *f, int i, uint64_t offset, uint64_t len,
+                      double ts);
 void tlsdec_note(tlsdec_filter *t, tls_flow *s, capture_flow *f, unsigned bit, const char *kind,
                  double ts, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 
