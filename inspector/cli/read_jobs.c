@@ -1,11 +1,17 @@
 /* read_jobs.c — connections decoded on worker threads, output in capture
- * order (read_jobs.h). One lock guards the batch ring; a worker takes it twice
- * per batch, not per record, so the threads rarely meet. A worker renders
- * straight into the batch's buffer for it (out_buf's window) and visits only
- * its own records (a chain per worker). A finished batch is written out by
- * whichever thread gets there first (the last worker done with it, or the
- * capture thread), one thread at a time, straight from the workers' buffers
- * (writev: the output is not copied on the way).
+ * order (read_jobs.h): the workers, the merging and the life cycle (the
+ * capture thread's recording is in read_jobs_record.c). One lock guards the
+ * batch ring; a worker takes it twice per batch, not per record, so the
+ * threads rarely meet. A worker renders straight into the batch's buffer for
+ * it (out_buf's window) and visits only its own records (a chain per
+ * worker). Finished batches are written out one thread at a time, straight
+ * from the workers' buffers (writev: the output is not copied on the way):
+ * by the capture thread when it publishes or waits for room (then several at
+ * once), or by a worker left without work.
+ *
+ * Sleeping and waking are kept rare: the capture thread, finding the window
+ * full, sleeps until REFILL batches are done; a batch wakes only the workers
+ * it has records for.
  *
  * What one thread writes all the time and another reads or writes sits on
  * cache lines of its own (CACHE_LINE apart): two cores writing the same line
@@ -331,10 +337,10 @@ static void write_batch(read_jobs *j, batch *b) {
 }
 
 /* Under j->mu: writes out the oldest batches that are finished, unless
- * another thread is doing so (it then takes these too). Called by the
- * worker that finishes a batch and by the capture thread, so the writing
- * (the kernel's copy of every byte of output) goes to whichever thread is
- * free instead of always holding up the reading. */
+ * another thread is doing so (it then takes these too), and wakes the
+ * capture thread if that gave it what it waits for. Called by the capture
+ * thread and by a worker without work, so the writing (the kernel's copy of
+ * every byte of output) goes to a thread that is free. */
 static void merge_ready(read_jobs *j) {
   while (!j->merging && j->merged < j->published) {
     batch *b = &j->ring[j->merged % READ_JOBS_BATCHES];
