@@ -3,7 +3,9 @@
  * formatting (escaping also exhaustively against a reference over short
  * strings and at every position of longer ones, numbers of every width
  * against printf, writes that straddle a flush, out_writev's pieces in order
- * after what was buffered, to a file, to a spill, and failing), and the stream decoder's
+ * after what was buffered, to a file, to a spill, and failing), rendering into
+ * windows another part owns (the same bytes; a refused window fails the
+ * buffer), and the stream decoder's
  * independence from chunking (every sample decoded whole and one byte at a time prints the same
  * JSON). */
 #include <check.h>
@@ -586,6 +588,86 @@ START_TEST(summary_from_handed_data) {
 END_TEST
 END_TEST
 
+/* A window owner (out_buf.h): what is rendered stays where it was
+ * written, in windows of 1 to 37 bytes one after the other, until `limit`. */
+typedef struct windows {
+  char *buf;
+  size_t used, turns, limit;
+} windows;
+
+static bool next_win(void *ctx, out_buf *o) {
+  windows *w = ctx;
+  ck_assert_ptr_eq(o->data, w->buf + w->used); /* the bytes are already in place */
+  w->used += o->len;
+  size_t n = 1 + w->turns++ % 37;
+  if (w->used + n > w->limit) return false;
+  o->data = w->buf + w->used;
+  o->cap = n;
+  return true;
+}
+
+/* Decodes data as JSON frames, then three pieces with out_writev, into o. */
+static void render_into(out_buf *o, const uint8_t *data, size_t len) {
+  stream_decoder_config cfg = {0};
+  stream_decoder_callbacks cb = {.on_frame = on_frame, .on_event = on_event, .user = o};
+  stream_decoder *sd = stream_decoder_new(&cfg, &cb);
+  ck_assert_ptr_nonnull(sd);
+  stream_decoder_feed(sd, data, len);
+  stream_decoder_finish(sd);
+  stream_decoder_free(sd);
+  struct iovec v[3] = {
+      {.iov_base = "end:", .iov_len = 4},
+      {.iov_base = "", .iov_len = 0},
+      {.iov_base = "0123456789abcdefghijklmnopqrstuvwxyz-0123456789", .iov_len = 47}};
+  ck_assert(out_writev(o, v, 3) || o->failed);
+}
+
+/* Rendering straight into windows another part owns (read -j's batch
+ * buffers) writes what a buffer flushed to a file writes, with every
+ * number, string and memo split at every kind of window edge; a window
+ * that is not given fails the buffer, and what came before stays. */
+START_TEST(windows_hold_the_same_bytes) {
+  size_t len;
+  uint8_t *data =
+      (uint8_t *)vectors_read_file(H2_SOURCE_DIR "/corpus/samples/multi-server.bin", &len);
+  ck_assert_ptr_nonnull(data);
+  begin();
+  render_into(&out, data, len);
+  char *want = end();
+  size_t wn = strlen(want);
+  ck_assert_uint_gt(wn, 200);
+  windows w = {.buf = malloc(wn + 64), .limit = wn + 64};
+  ck_assert_ptr_nonnull(w.buf);
+  out_buf *o = malloc(sizeof *o);
+  ck_assert_ptr_nonnull(o);
+  for (int fail = 0; fail < 2; fail++) {
+    w.used = w.turns = 0;
+    w.limit = fail ? wn / 2 : wn + 64;
+    out_init(o, -1);
+    o->window = next_win;
+    o->window_ctx = &w;
+    o->data = w.buf;
+    o->cap = 5;
+    render_into(o, data, len);
+    ck_assert(out_flush(o) == !fail);
+    ck_assert(o->failed == fail);
+    if (fail) {
+      ck_assert_ptr_eq(o->data, o->own); /* discarded from then on */
+      ck_assert_uint_le(w.used, wn / 2);
+      ck_assert_uint_gt(w.used, 0);
+    } else {
+      ck_assert_uint_eq(w.used, wn);
+      ck_assert_uint_eq(o->pushed, wn);
+    }
+    ck_assert(memcmp(w.buf, want, w.used) == 0);
+  }
+  free(o);
+  free(w.buf);
+  free(want);
+  free(data);
+}
+END_TEST
+
 static Suite *suite(void) {
   Suite *s = suite_create("cli_output");
   TCase *t = tcase_create("output");
@@ -601,6 +683,7 @@ static Suite *suite(void) {
   tcase_add_test(t, memoized_context_follows_its_inputs);
   tcase_add_test(t, numbers_and_hex);
   tcase_add_test(t, chunking_does_not_matter);
+  tcase_add_test(t, windows_hold_the_same_bytes);
   suite_add_tcase(s, t);
   return s;
 }

@@ -1,133 +1,58 @@
 /* read_jobs.c — connections decoded on worker threads, output in capture
- * order (read_jobs.h). One lock guards the batch ring; a worker takes it twice
- * per batch, not per record, so the threads rarely meet. A finished batch is
- * written out by whichever thread gets there first (the last worker done with
- * it, or the capture thread), one thread at a time, straight from the
- * workers' buffers (writev: the output is not copied on the way). */
-#include "read_jobs.h"
-
-#include <pthread.h>
-#include <stdint.h>
+ * order (read_jobs.h): the workers, the merging and the life cycle (the
+ * capture thread's recording is in read_jobs_record.c). One lock guards the
+ * batch ring; a worker takes it twice per batch, not per record, so the
+ * threads rarely meet. A worker renders straight into the batch's buffer for
+ * it (out_buf's window) and visits only its own records (a chain per
+ * worker). Finished batches are written out one thread at a time, straight
+ * from the workers' buffers (writev: the output is not copied on the way):
+ * by the capture thread when it publishes or waits for room (then several at
+ * once), or by a worker left without work.
+ *
+ * Sleeping and waking are kept rare: the capture thread, finding the window
+ * full, sleeps until REFILL batches are done; a batch wakes only the workers
+ * it has records for.
+ *
+ * What one thread writes all the time and another reads or writes sits on
+ * cache lines of its own (CACHE_LINE apart): two cores writing the same line
+ * take turns with it, which costs nothing when the threads take turns on one
+ * core and a good part of the gain when they run side by side. */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
 
-/* A batch is handed over when it holds this many bytes or records: large
- * enough that the lock is rare, small enough that READ_JOBS_BATCHES of them
- * (and their output) stay a few MiB. */
-enum { BATCH_BYTES = 64 * 1024, BATCH_RECORDS = 1024, MERGER = UINT32_MAX };
+#include "read_jobs_int.h"
 
-/* REC_ROLES: the capture side set the roles again after the open (a SYN
- * seen after the first packet): the new endpoints, ports and syn_seen. */
-enum rec_kind { REC_OPEN, REC_ROLES, REC_BYTES, REC_GAP, REC_CLOSE, REC_NOTICE };
+/* A worker's window into its batch output is at least this large. */
+enum { WINDOW_MIN = 16 * 1024 };
+/* A capture thread that finds the window full waits until this many
+ * batches are done, writes them and reads on: it wakes once per REFILL
+ * batches instead of once per batch (each wake-up takes a core from a
+ * worker and its caches with it). */
+enum { REFILL = READ_JOBS_BATCHES / 2 };
 
-struct job_worker;
+void *read_jobs_zalloc(size_t size) {
+  size = (size + CACHE_LINE - 1) / CACHE_LINE * CACHE_LINE;
+  void *p = aligned_alloc(CACHE_LINE, size);
+  if (p) memset(p, 0, size);
+  return p;
+}
 
-/* One connection: the worker's detached copy of the flow and what came with
- * the records. The capture thread makes it at on_open and keeps it in
- * f->user; the owning worker frees it after the close. */
-typedef struct job_flow {
-  capture_flow pub; /* first: a worker's consumer gets &pub */
-  struct job_worker *worker;
-  double first_ts;
-  bool has_tls;
-  tls_conn_info tls;
-  /* The capture thread's own: an on_bytes was recorded; the roles the
-   * worker was last told of. */
-  bool recorded_bytes;
-  bool told_syn;
-  char told_endpoint0[sizeof(((capture_flow *)0)->endpoint[0])];
-} job_flow;
-
-/* A recorded callback; its payload follows (8-byte aligned): the flow for
- * an open, the TLS facts if has_tls, then the bytes of on_bytes, or kind and
- * message of a notice (two NUL-terminated strings). */
-typedef struct rec {
-  uint32_t size; /* header and payload, a multiple of 8 */
-  uint32_t worker;
-  uint8_t kind, dir;
-  bool has_tls, have_first_ts;
-  int32_t reason;
-  job_flow *jf;
-  double ts, first_ts;
-  uint64_t offset, len;
-  uint64_t bytes[2];
-  uint64_t pkt_first, pkt_last; /* on_bytes: capture_flow's packet numbers */
-  uint32_t pkt_file;
-} rec;
-
-#define ALIGN8(n) (((n) + 7) & ~(size_t)7)
-#define REC_HEAD ALIGN8(sizeof(rec))
-
-typedef struct mem {
-  char *p;
-  size_t len, cap;
-} mem;
-
-/* Where a record's output and attachment end in its worker's buffers. */
-typedef struct mark {
-  size_t out_end, att_end;
-} mark;
-
-typedef struct worker_out {
-  mem out, att;
-  mark *marks;
-  size_t nmarks, cap_marks;
-} worker_out;
-
-typedef struct batch {
-  uint8_t *data;
-  size_t len, cap;
-  uint32_t nrec;
-  /* Under the lock: the batch's number while it is handed over (UINT64_MAX
-   * once written out), and how many workers are still working on it. Only
-   * the workers with records in it count: one with none skips the batch
-   * without touching it, so an idle worker never holds the window up. */
-  uint64_t index;
-  unsigned pending;
-  bool has[READ_JOBS_MAX]; /* workers with records in it */
-  worker_out *wo;          /* per worker */
-} batch;
-
-typedef struct job_worker {
-  struct read_jobs *j;
-  unsigned index;
-  pthread_t thread;
-  bool started;
-  read_jobs_worker spec;
-  worker_out *cur; /* the batch output being written */
-  uint64_t next;   /* the next batch to process */
-  bool oom;
-} job_worker;
-
-struct read_jobs {
-  unsigned n;
-  read_jobs_hooks hooks;
-  out_buf *out;
-  const tlsdec_filter *tls;
-  flow_consumer consumer;
-  pthread_mutex_t mu;
-  pthread_cond_t work_cv, done_cv;
-  bool closing;
-  bool merging;               /* a thread is writing batches out (merge_ready) */
-  uint64_t published, merged; /* batches handed to the workers, written out */
-  batch ring[READ_JOBS_BATCHES];
-  bool have_first_ts;
-  double first_ts;
-  bool oom;
-  job_worker w[];
-};
+/* Room for n more bytes in m. */
+static bool mem_room(mem *m, size_t n) {
+  if (n <= m->cap - m->len) return true;
+  size_t cap = m->cap ? m->cap : 64 * 1024;
+  while (cap - m->len < n)
+    cap *= 2;
+  char *q = realloc(m->p, cap);
+  if (!q) return false;
+  m->p = q;
+  m->cap = cap;
+  return true;
+}
 
 static bool mem_add(mem *m, const void *p, size_t n) {
-  if (n > m->cap - m->len) {
-    size_t cap = m->cap ? m->cap : 64 * 1024;
-    while (cap - m->len < n)
-      cap *= 2;
-    char *q = realloc(m->p, cap);
-    if (!q) return false;
-    m->p = q;
-    m->cap = cap;
-  }
+  if (!mem_room(m, n)) return false;
   memcpy(m->p + m->len, p, n);
   m->len += n;
   return true;
@@ -135,11 +60,27 @@ static bool mem_add(mem *m, const void *p, size_t n) {
 
 /* ---- worker ---- */
 
-static bool spill(void *ctx, const char *p, size_t n) {
+/* The worker's out_buf (empty) renders into the free room of its batch
+ * output; out of memory, it discards what comes (out_buf.h). */
+static bool point_window(job_worker *w) {
+  mem *m = &w->cur->out;
+  out_buf *o = w->spec.out;
+  if (!mem_room(m, WINDOW_MIN)) {
+    w->oom = o->failed = true;
+    o->data = o->own;
+    o->cap = OUT_BUF_SIZE;
+    return false;
+  }
+  o->data = m->p + m->len;
+  o->cap = m->cap - m->len;
+  return true;
+}
+
+/* out_buf's window: what was rendered is the batch output's already. */
+static bool next_window(void *ctx, out_buf *o) {
   job_worker *w = ctx;
-  if (mem_add(&w->cur->out, p, n)) return true;
-  w->oom = true;
-  return false;
+  w->cur->out.len += o->len;
+  return point_window(w);
 }
 
 void read_jobs_attach(const capture_flow *f, const void *data, size_t len) {
@@ -235,48 +176,101 @@ static bool add_mark(worker_out *o) {
 }
 
 static void run_batch(job_worker *w, batch *b) {
+  out_buf *o = w->spec.out;
   w->cur = &b->wo[w->index];
-  for (size_t off = 0; off < b->len;) {
+  o->failed = false;
+  point_window(w);
+  for (uint32_t off = b->head[w->index];;) {
     const rec *r = (const rec *)(b->data + off);
-    off += r->size;
-    if (r->worker != w->index) continue;
     replay(w, r);
-    out_flush(w->spec.out);
-    w->spec.out->failed = false; /* the next record starts afresh */
+    out_flush(o);
+    if (o->failed) { /* out of memory: the next record starts afresh */
+      o->failed = false;
+      point_window(w);
+    }
     if (!add_mark(w->cur)) w->oom = true;
+    if (!r->next) break;
+    off = r->next;
   }
 }
 
 static void merge_ready(read_jobs *j);
+
+/* Under j->mu: how many batches, from the oldest not written out on, no
+ * worker is on any more. */
+static uint64_t finished_head(const read_jobs *j) {
+  uint64_t k = j->merged;
+  while (k < j->published && !j->ring[k % READ_JOBS_BATCHES].pending)
+    k++;
+  return k - j->merged;
+}
+
+/* Under j->mu: whether the capture thread has something to do for what it
+ * waits for: room for REFILL batches (once it has written the finished
+ * ones), or at the end a batch to write or none left. While another thread
+ * writes batches out, that thread wakes it when it is done. */
+static bool capture_wanted(const read_jobs *j) {
+  uint64_t busy = j->published - j->merged;
+  switch (j->cap_wait) {
+  case CAP_WAITS_ROOM:
+    return busy <= READ_JOBS_BATCHES - REFILL ||
+           (!j->merging && busy - finished_head(j) <= READ_JOBS_BATCHES - REFILL);
+  case CAP_WAITS_ALL:
+    return busy == 0 || (!j->merging && finished_head(j) > 0);
+  case CAP_RUNS:
+    break;
+  }
+  return false;
+}
+
+static void wake_capture(read_jobs *j) {
+  if (capture_wanted(j)) pthread_cond_signal(&j->cap_cv);
+}
+
+/* Under j->mu: the capture thread waits for `what`, then writes out what
+ * is finished. */
+static void capture_wait(read_jobs *j, int what) {
+  j->cap_wait = what;
+  while (!capture_wanted(j))
+    pthread_cond_wait(&j->cap_cv, &j->mu);
+  j->cap_wait = CAP_RUNS;
+  merge_ready(j);
+}
+
+/* Under j->mu: moves w->next past the batches without records of its own
+ * (or written out already, their slot reused); true when it is at one. */
+static bool find_work(read_jobs *j, job_worker *w) {
+  for (; w->next < j->published; w->next++) {
+    const batch *b = &j->ring[w->next % READ_JOBS_BATCHES];
+    if (b->index == w->next && b->has[w->index]) return true;
+  }
+  return false;
+}
 
 static void *worker_main(void *arg) {
   job_worker *w = arg;
   read_jobs *j = w->j;
   pthread_mutex_lock(&j->mu);
   for (;;) {
-    while (w->next == j->published && !j->closing) {
+    if (!find_work(j, w)) {
+      if (j->closing) break;
       merge_ready(j); /* idle: finished batches nobody writes yet */
-      if (w->next == j->published && !j->closing) pthread_cond_wait(&j->work_cv, &j->mu);
-    }
-    if (w->next == j->published) break;
-    batch *b = &j->ring[w->next % READ_JOBS_BATCHES];
-    /* Nothing for this worker (the batch may even be written out already,
-     * its slot reused). */
-    if (b->index != w->next || !b->has[w->index]) {
-      w->next++;
+      if (find_work(j, w) || j->closing) continue;
+      w->waiting = true;
+      pthread_cond_wait(&w->cv, &j->mu);
+      w->waiting = false;
       continue;
     }
+    batch *b = &j->ring[w->next % READ_JOBS_BATCHES];
     pthread_mutex_unlock(&j->mu);
     run_batch(w, b);
     pthread_mutex_lock(&j->mu);
     w->next++;
-    if (--b->pending == 0 && w->next == j->published) {
+    if (--b->pending) continue;
+    if (!find_work(j, w))
       merge_ready(j); /* nothing else to do here: write it out */
-    } else if (b->pending == 0) {
-      /* The capture thread, or a worker without work, writes it out. */
-      pthread_cond_broadcast(&j->done_cv);
-      pthread_cond_broadcast(&j->work_cv);
-    }
+    else
+      wake_capture(j);
   }
   pthread_mutex_unlock(&j->mu);
   return NULL;
@@ -324,7 +318,7 @@ static void write_batch(read_jobs *j, batch *b) {
     }
     if (r->worker == MERGER) continue;
     unsigned i = r->worker;
-    worker_out *o = &b->wo[i];
+    const worker_out *o = &b->wo[i];
     if (next_mark[i] >= o->nmarks) continue; /* the worker ran out of memory */
     mark m = o->marks[next_mark[i]++];
     if (m.att_end > att_pos[i] && j->hooks.on_attachment)
@@ -343,10 +337,10 @@ static void write_batch(read_jobs *j, batch *b) {
 }
 
 /* Under j->mu: writes out the oldest batches that are finished, unless
- * another thread is doing so (it then takes these too). Called by the
- * worker that finishes a batch and by the capture thread, so the writing
- * (the kernel's copy of every byte of output) goes to whichever thread is
- * free instead of always holding up the reading. */
+ * another thread is doing so (it then takes these too), and wakes the
+ * capture thread if that gave it what it waits for. Called by the capture
+ * thread and by a worker without work, so the writing (the kernel's copy of
+ * every byte of output) goes to a thread that is free. */
 static void merge_ready(read_jobs *j) {
   while (!j->merging && j->merged < j->published) {
     batch *b = &j->ring[j->merged % READ_JOBS_BATCHES];
@@ -358,191 +352,28 @@ static void merge_ready(read_jobs *j) {
     pthread_mutex_lock(&j->mu);
     j->merged++;
     j->merging = false;
-    pthread_cond_broadcast(&j->done_cv);
   }
+  wake_capture(j);
 }
 
 /* Hands the current batch to the workers, writes what is ready and makes
- * sure the next slot is free (waiting for the oldest batch if the window is
- * full: that is what bounds memory). */
-static void publish(read_jobs *j) {
+ * sure the next slot is free (waiting for finished batches if the window
+ * is full: that is what bounds memory). */
+void read_jobs_publish(read_jobs *j) {
   batch *b = &j->ring[j->published % READ_JOBS_BATCHES];
   if (b->nrec == 0) return;
   pthread_mutex_lock(&j->mu);
   b->index = j->published;
   b->pending = 0;
-  for (unsigned i = 0; i < j->n; i++)
+  for (unsigned i = 0; i < j->n; i++) {
     b->pending += b->has[i];
+    if (b->has[i] && j->w[i].waiting) pthread_cond_signal(&j->w[i].cv);
+  }
   j->published++;
-  pthread_cond_broadcast(&j->work_cv);
   merge_ready(j);
-  while (j->published - j->merged == READ_JOBS_BATCHES) {
-    pthread_cond_wait(&j->done_cv, &j->mu);
-    merge_ready(j);
-  }
+  while (j->published - j->merged == READ_JOBS_BATCHES)
+    capture_wait(j, CAP_WAITS_ROOM);
   pthread_mutex_unlock(&j->mu);
-}
-
-/* ---- recording (the capture thread) ---- */
-
-static rec *record(read_jobs *j, uint8_t kind, job_flow *jf, size_t payload, double ts) {
-  batch *b = &j->ring[j->published % READ_JOBS_BATCHES];
-  size_t size = REC_HEAD + ALIGN8(payload);
-  if (size > UINT32_MAX) {
-    j->oom = true;
-    return NULL;
-  }
-  if (size > b->cap - b->len) {
-    size_t cap = b->cap ? b->cap : BATCH_BYTES + BATCH_BYTES / 4;
-    while (cap - b->len < size)
-      cap *= 2;
-    uint8_t *p = realloc(b->data, cap);
-    if (!p) {
-      j->oom = true;
-      return NULL;
-    }
-    b->data = p;
-    b->cap = cap;
-  }
-  rec *r = (rec *)(b->data + b->len);
-  memset(r, 0, sizeof *r);
-  r->size = (uint32_t)size;
-  r->kind = kind;
-  r->jf = jf;
-  r->worker = jf ? jf->worker->index : MERGER;
-  if (jf) b->has[r->worker] = true;
-  r->ts = ts;
-  r->have_first_ts = j->have_first_ts;
-  r->first_ts = j->first_ts;
-  b->len += size;
-  b->nrec++;
-  return r;
-}
-
-static void record_done(read_jobs *j) {
-  const batch *b = &j->ring[j->published % READ_JOBS_BATCHES];
-  if (b->len >= BATCH_BYTES || b->nrec >= BATCH_RECORDS) publish(j);
-}
-
-/* The TLS facts for a record, if the filter has any for f. */
-static const tls_conn_info *tls_of(const read_jobs *j, const capture_flow *f) {
-  return j->tls ? tlsdec_flow_info(j->tls, f) : NULL;
-}
-
-/* Tells the worker when the capture side set f's roles again since. */
-static void follow_roles(read_jobs *j, const capture_flow *f, job_flow *jf) {
-  if (f->syn_seen == jf->told_syn && !strcmp(f->endpoint[0], jf->told_endpoint0)) return;
-  rec *r = record(j, REC_ROLES, jf, sizeof *f, 0);
-  if (!r) return;
-  memcpy((uint8_t *)r + REC_HEAD, f, sizeof *f);
-  jf->told_syn = f->syn_seen;
-  memcpy(jf->told_endpoint0, f->endpoint[0], sizeof jf->told_endpoint0);
-}
-
-/* The packets the flow's call came from, for the worker's copy. */
-static void packets_of(rec *r, const capture_flow *f) {
-  r->pkt_first = f->pkt_first;
-  r->pkt_last = f->pkt_last;
-  r->pkt_file = f->pkt_file;
-}
-
-static void counted(rec *r, const capture_flow *f, int dir, const tls_conn_info *tls) {
-  packets_of(r, f);
-  r->dir = (uint8_t)dir;
-  r->bytes[0] = f->bytes[0];
-  r->bytes[1] = f->bytes[1];
-  if (tls) {
-    r->has_tls = true;
-    memcpy((uint8_t *)r + REC_HEAD, tls, sizeof *tls);
-  }
-}
-
-static void on_open(void *user, capture_flow *f, double ts) {
-  read_jobs *j = user;
-  if (!j->have_first_ts) {
-    j->have_first_ts = true;
-    j->first_ts = ts;
-  }
-  job_flow *jf = calloc(1, sizeof *jf);
-  f->user = jf;
-  if (!jf) {
-    j->oom = true;
-    return;
-  }
-  jf->worker = &j->w[f->id % j->n];
-  jf->told_syn = f->syn_seen;
-  memcpy(jf->told_endpoint0, f->endpoint[0], sizeof jf->told_endpoint0);
-  rec *r = record(j, REC_OPEN, jf, sizeof *f, ts);
-  if (!r) {
-    free(jf);
-    f->user = NULL;
-    return;
-  }
-  memcpy((uint8_t *)r + REC_HEAD, f, sizeof *f);
-  record_done(j);
-}
-
-static void on_bytes(void *user, capture_flow *f, int dir, uint64_t offset, const uint8_t *data,
-                     size_t len, double ts) {
-  read_jobs *j = user;
-  job_flow *jf = f->user;
-  if (!jf) return;
-  follow_roles(j, f, jf);
-  /* The first bytes carry the TLS facts known by then (the ALPN). */
-  const tls_conn_info *tls = jf->recorded_bytes ? NULL : tls_of(j, f);
-  size_t tls_len = tls ? ALIGN8(sizeof *tls) : 0;
-  rec *r = record(j, REC_BYTES, jf, tls_len + len, ts);
-  if (!r) return;
-  jf->recorded_bytes = true;
-  counted(r, f, dir, tls);
-  r->offset = offset;
-  r->len = len;
-  memcpy((uint8_t *)r + REC_HEAD + tls_len, data, len);
-  record_done(j);
-}
-
-static void on_gap(void *user, capture_flow *f, int dir, uint64_t offset, uint64_t len, double ts) {
-  read_jobs *j = user;
-  job_flow *jf = f->user;
-  if (!jf) return;
-  follow_roles(j, f, jf);
-  rec *r = record(j, REC_GAP, jf, 0, ts);
-  if (!r) return;
-  counted(r, f, dir, NULL);
-  r->offset = offset;
-  r->len = len;
-  record_done(j);
-}
-
-static void on_close(void *user, capture_flow *f, int reason, double ts) {
-  read_jobs *j = user;
-  job_flow *jf = f->user;
-  if (!jf) return;
-  follow_roles(j, f, jf);
-  f->user = NULL;
-  const tls_conn_info *tls = tls_of(j, f);
-  rec *r = record(j, REC_CLOSE, jf, tls ? sizeof *tls : 0, ts);
-  /* Out of memory (j->oom): the run ends with an error at read_jobs_finish;
-   * the flow's state stays allocated until then, since records of it may
-   * still be pending for its worker. */
-  if (!r) return;
-  counted(r, f, 0, tls);
-  r->reason = reason;
-  record_done(j);
-}
-
-static void on_notice(void *user, capture_flow *f, const char *kind, const char *message,
-                      double ts) {
-  read_jobs *j = user;
-  job_flow *jf = f ? f->user : NULL;
-  if (jf) follow_roles(j, f, jf);
-  size_t kl = strlen(kind) + 1, ml = strlen(message) + 1;
-  rec *r = record(j, REC_NOTICE, jf, kl + ml, ts);
-  if (!r) return;
-  if (f) packets_of(r, f);
-  memcpy((uint8_t *)r + REC_HEAD, kind, kl);
-  memcpy((uint8_t *)r + REC_HEAD + kl, message, ml);
-  record_done(j);
 }
 
 /* ---- life cycle ---- */
@@ -550,7 +381,8 @@ static void on_notice(void *user, capture_flow *f, const char *kind, const char 
 static void stop_workers(read_jobs *j) {
   pthread_mutex_lock(&j->mu);
   j->closing = true;
-  pthread_cond_broadcast(&j->work_cv);
+  for (unsigned i = 0; i < j->n; i++)
+    pthread_cond_signal(&j->w[i].cv);
   pthread_mutex_unlock(&j->mu);
   for (unsigned i = 0; i < j->n; i++)
     if (j->w[i].started) {
@@ -572,8 +404,9 @@ void read_jobs_free(read_jobs *j) {
     }
     free(j->ring[b].wo);
   }
-  pthread_cond_destroy(&j->work_cv);
-  pthread_cond_destroy(&j->done_cv);
+  for (unsigned i = 0; i < j->n; i++)
+    pthread_cond_destroy(&j->w[i].cv);
+  pthread_cond_destroy(&j->cap_cv);
   pthread_mutex_destroy(&j->mu);
   free(j);
 }
@@ -581,23 +414,19 @@ void read_jobs_free(read_jobs *j) {
 read_jobs *read_jobs_new(unsigned n, const read_jobs_worker *workers, const read_jobs_hooks *hooks,
                          out_buf *out) {
   if (n < 2 || n > READ_JOBS_MAX) return NULL;
-  read_jobs *j = calloc(1, sizeof *j + n * sizeof j->w[0]);
+  read_jobs *j = read_jobs_zalloc(sizeof *j + n * sizeof j->w[0]);
   if (!j) return NULL;
   j->n = n;
   j->hooks = *hooks;
   j->out = out;
-  j->consumer = (flow_consumer){.user = j,
-                                .on_open = on_open,
-                                .on_bytes = on_bytes,
-                                .on_gap = on_gap,
-                                .on_close = on_close,
-                                .on_notice = on_notice};
+  j->consumer = read_jobs_recorder(j);
   pthread_mutex_init(&j->mu, NULL);
-  pthread_cond_init(&j->work_cv, NULL);
-  pthread_cond_init(&j->done_cv, NULL);
+  pthread_cond_init(&j->cap_cv, NULL);
+  for (unsigned i = 0; i < n; i++)
+    pthread_cond_init(&j->w[i].cv, NULL);
   for (size_t b = 0; b < READ_JOBS_BATCHES; b++) {
     j->ring[b].index = UINT64_MAX;
-    j->ring[b].wo = calloc(n, sizeof *j->ring[b].wo);
+    j->ring[b].wo = read_jobs_zalloc(n * sizeof *j->ring[b].wo);
     if (!j->ring[b].wo) {
       read_jobs_free(j);
       return NULL;
@@ -608,8 +437,8 @@ read_jobs *read_jobs_new(unsigned n, const read_jobs_worker *workers, const read
     w->j = j;
     w->index = i;
     w->spec = workers[i];
-    w->spec.out->spill = spill;
-    w->spec.out->spill_ctx = w;
+    w->spec.out->window = next_window;
+    w->spec.out->window_ctx = w;
   }
   for (unsigned i = 0; i < n; i++) {
     if (pthread_create(&j->w[i].thread, NULL, worker_main, &j->w[i]) != 0) {
@@ -630,10 +459,10 @@ const flow_consumer *read_jobs_consumer(read_jobs *j) {
 }
 
 bool read_jobs_finish(read_jobs *j) {
-  publish(j);
+  read_jobs_publish(j);
   pthread_mutex_lock(&j->mu);
-  for (merge_ready(j); j->merged < j->published; merge_ready(j))
-    pthread_cond_wait(&j->done_cv, &j->mu);
+  for (merge_ready(j); j->merged < j->published;)
+    capture_wait(j, CAP_WAITS_ALL);
   pthread_mutex_unlock(&j->mu);
   stop_workers(j);
   bool ok = !j->oom;

@@ -4,15 +4,15 @@
  *
  * The capture thread (capture_run, the TLS filter) calls this consumer as
  * usual. Each callback becomes a small record (the bytes copied) appended to
- * the current batch; a full batch is handed to every worker, and each worker
- * replays the records of its own connections (flow id mod N) into its own
- * flow_consumer (read_sink.h's callbacks on a read_state of its own), whose
- * out_buf spills into memory kept per record. Once every worker is done with
- * a batch, its output is written record by record, in the order the
- * callbacks came, by one thread at a time: the last worker done with it or
- * the capture thread, whichever is free first (the merging). At
- * most READ_JOBS_BATCHES batches are in flight, so memory stays flat
- * whatever the size of the capture.
+ * the current batch; a full batch is handed to the workers it has records
+ * for, and each worker replays the records of its own connections (flow id
+ * mod N) into its own flow_consumer (read_sink.h's callbacks on a read_state
+ * of its own), whose out_buf renders straight into the batch's memory (its
+ * window), marked per record. Once every worker is done with a batch, its
+ * output is written record by record, in the order the callbacks came, by one
+ * thread at a time: mostly the capture thread, several batches at once, or a
+ * worker left without work (the merging). At most READ_JOBS_BATCHES batches
+ * are in flight, so memory stays flat whatever the size of the capture.
  *
  * A worker sees a detached copy of each capture_flow (flow_events.h): a
  * consumer that swaps the roles swaps only the copy, and the records the
@@ -35,7 +35,7 @@ enum { READ_JOBS_MAX = 64, READ_JOBS_BATCHES = 8 };
 
 typedef struct read_jobs_worker {
   flow_consumer consumer; /* called on the worker's thread, with detached flows */
-  out_buf *out;           /* where that consumer writes (its spill is set here) */
+  out_buf *out;           /* where that consumer writes (its window is set here) */
 } read_jobs_worker;
 
 typedef struct read_jobs_hooks {

@@ -3,6 +3,9 @@
 #include "read_setup.h"
 
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,28 +28,44 @@ static const char prog[] = "h2scope read";
 
 static void read_workers_free(read_workers *w) {
   read_jobs_free(w->jobs);
-  for (unsigned i = 0; w->rs && i < w->n; i++) {
-    header_scratch_free(&w->rs[i].scratch);
-    read_talk_stop(&w->rs[i].talk);
-    read_filter_free(&w->rs[i].filt);
+  for (unsigned i = 0; w->w && i < w->n; i++) {
+    header_scratch_free(&w->w[i].rs.scratch);
+    read_talk_stop(&w->w[i].rs.talk);
+    read_filter_free(&w->w[i].rs.filt);
   }
-  free(w->rs);
-  free(w->out);
+  free(w->w);
   memset(w, 0, sizeof *w);
+}
+
+/* Every connection takes large buffers (the 1 MiB field-block buffer and the
+ * HPACK scratch of each direction) and gives them back at its close. With
+ * glibc's defaults the first ones are mapped and unmapped one by one and a
+ * thread's heap grows and shrinks with them (mprotect): each such call takes
+ * the process's memory-map lock for writing, so the other workers' page
+ * faults wait for it (with two workers, about 750 sleeps of 900 context
+ * switches in a run over 200 connections) and an unmap interrupts the other
+ * cores to flush their TLBs. Fixed thresholds keep these buffers in the
+ * heap and the heap at its size: memory still follows the connections open
+ * at a time, not the capture's size. (One thread does not pay for this,
+ * and a live capture, never on workers, keeps them mapped: capture_run.c.) */
+static void keep_buffers_in_heap(void) {
+#ifdef __GLIBC__
+  (void)mallopt(M_MMAP_THRESHOLD, 4 * 1024 * 1024);
+  (void)mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+#endif
 }
 
 static bool read_workers_start(read_workers *w, unsigned n, read_state *main_rs) {
   memset(w, 0, sizeof *w);
-  w->rs = calloc(n, sizeof *w->rs);
-  w->out = calloc(n, sizeof *w->out);
-  if (!w->rs || !w->out) {
-    read_workers_free(w);
-    return false;
-  }
+  keep_buffers_in_heap();
+  /* sizeof is a multiple of the alignment, as aligned_alloc wants. */
+  w->w = aligned_alloc(_Alignof(read_worker), n * sizeof *w->w);
+  if (!w->w) return false;
+  memset(w->w, 0, n * sizeof *w->w);
   w->n = n;
   read_jobs_worker specs[READ_JOBS_MAX];
   for (unsigned i = 0; i < n; i++) {
-    read_state *rs = &w->rs[i];
+    read_state *rs = &w->w[i].rs;
     rs->o = main_rs->o;
     rs->job_worker = true;
     /* Its own filter: PCRE2's match data is per thread. */
@@ -55,8 +74,8 @@ static bool read_workers_start(read_workers *w, unsigned n, read_state *main_rs)
       return false;
     }
     rs->capture_name = main_rs->capture_name;
-    out_init(&w->out[i], -1);
-    rs->out = &w->out[i];
+    out_init(&w->w[i].out, -1);
+    rs->out = &w->w[i].out;
     if (header_scratch_init(&rs->scratch, rs->o.max_header_list) != 0 ||
         !read_talk_start(&rs->talk, &rs->o.talk, main_rs->talk.export_dir, NULL, rs->out, &rs->o.po,
                          rs->o.abs_time, rs->o.quiet_asked, &rs->first_ts) ||
@@ -65,7 +84,7 @@ static bool read_workers_start(read_workers *w, unsigned n, read_state *main_rs)
       return false;
     }
     rs->talk.filter = &rs->filt;
-    specs[i] = (read_jobs_worker){.consumer = read_sink_consumer(rs), .out = &w->out[i]};
+    specs[i] = (read_jobs_worker){.consumer = read_sink_consumer(rs), .out = rs->out};
   }
   read_jobs_hooks hooks = read_sink_jobs_hooks(main_rs);
   w->jobs = read_jobs_new(n, specs, &hooks, main_rs->out);
@@ -79,12 +98,13 @@ static bool read_workers_start(read_workers *w, unsigned n, read_state *main_rs)
 /* The lint totals of the workers (sums: the order does not matter). */
 static void read_workers_totals(const read_workers *w, read_state *rs) {
   for (unsigned i = 0; i < w->n; i++) {
-    rs->lint_conns += w->rs[i].lint_conns;
-    rs->lint_frames += w->rs[i].lint_frames;
-    rs->lint_findings += w->rs[i].lint_findings;
-    rs->lint_errors += w->rs[i].lint_errors;
-    rs->filt.frames += w->rs[i].filt.frames;
-    rs->filt.matched += w->rs[i].filt.matched;
+    const read_state *ws = &w->w[i].rs;
+    rs->lint_conns += ws->lint_conns;
+    rs->lint_frames += ws->lint_frames;
+    rs->lint_findings += ws->lint_findings;
+    rs->lint_errors += ws->lint_errors;
+    rs->filt.frames += ws->filt.frames;
+    rs->filt.matched += ws->filt.matched;
   }
 }
 

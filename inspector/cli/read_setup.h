@@ -17,12 +17,18 @@
 #include "read_options.h"
 #include "read_sink.h"
 
-/* The worker states of -j N: each a copy of the options with its own
- * output, header scratch and lint totals. */
+/* One worker of -j N: a copy of the options with its own output, header
+ * scratch and lint totals, on cache lines of its own (a worker writes its
+ * counters on every frame: a line shared with the next worker's options
+ * would have the two cores take turns with it). */
+typedef struct read_worker {
+  _Alignas(128) read_state rs;
+  _Alignas(128) out_buf out;
+} read_worker;
+
 typedef struct read_workers {
   unsigned n;
-  read_state *rs;
-  out_buf *out;
+  read_worker *w; /* n of them */
   read_jobs *jobs;
 } read_workers;
 

@@ -167,7 +167,7 @@ void json_str(out_buf *o, const char *str, size_t n) {
   }
   /* The common case: every byte plain and room in the buffer, so the
    * string goes straight in between its quotes. */
-  if (n + 2 <= OUT_BUF_SIZE - o->len && copy_plain(o->data + o->len + 1, s, n)) {
+  if (n + 2 <= o->cap - o->len && copy_plain(o->data + o->len + 1, s, n)) {
     o->data[o->len] = '"';
     o->data[o->len + n + 1] = '"';
     o->len += n + 2;
@@ -179,8 +179,8 @@ void json_str(out_buf *o, const char *str, size_t n) {
 void json_str_pair(out_buf *o, const char *a, size_t an, const char *b, size_t bn) {
   /* ["a","b"]: one room check and no calls when both are plain and non-empty. */
   char *d = o->data + o->len;
-  if (an && bn && an + bn + 7 <= OUT_BUF_SIZE - o->len &&
-      copy_plain(d + 2, (const uint8_t *)a, an) && copy_plain(d + an + 5, (const uint8_t *)b, bn)) {
+  if (an && bn && an + bn + 7 <= o->cap - o->len && copy_plain(d + 2, (const uint8_t *)a, an) &&
+      copy_plain(d + an + 5, (const uint8_t *)b, bn)) {
     memcpy(d, "[\"", 2);
     memcpy(d + 2 + an, "\",\"", 3);
     memcpy(d + 5 + an + bn, "\"]", 2);

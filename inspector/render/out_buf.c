@@ -9,10 +9,14 @@
 void out_init(out_buf *o, int fd) {
   o->fd = fd;
   o->len = 0;
+  o->cap = OUT_BUF_SIZE;
+  o->data = o->own;
   o->failed = false;
   o->pushed = 0;
   o->spill = NULL;
   o->spill_ctx = NULL;
+  o->window = NULL;
+  o->window_ctx = NULL;
   for (int i = 0; i < OUT_MEMOS; i++)
     o->memo[i].key_len = 0;
 }
@@ -42,7 +46,21 @@ void out_memo_end(out_buf *o, int slot, uint64_t begin, const void *key, size_t 
   m->key_len = n;
 }
 
+/* The window's owner keeps what is there and gives the next room; from a
+ * failure on, output is discarded into the buffer's own array. */
+static bool next_window(out_buf *o) {
+  if (!o->failed && !o->window(o->window_ctx, o)) o->failed = true;
+  o->pushed += o->len;
+  o->len = 0;
+  if (o->failed) {
+    o->data = o->own;
+    o->cap = OUT_BUF_SIZE;
+  }
+  return !o->failed;
+}
+
 bool out_flush(out_buf *o) {
+  if (o->window) return next_window(o);
   if (o->spill) {
     if (!o->failed && o->len && !o->spill(o->spill_ctx, o->data, o->len)) o->failed = true;
     o->pushed += o->len;
@@ -78,6 +96,11 @@ static int iov_skip(struct iovec *iov, int n, size_t done) {
 
 bool out_writev(out_buf *o, const struct iovec *iov, int n) {
   if (!out_flush(o)) return false;
+  if (o->window) { /* into the window: a copy either way */
+    for (int i = 0; i < n; i++)
+      out_write(o, iov[i].iov_base, iov[i].iov_len);
+    return !o->failed;
+  }
   for (int at = 0; at < n && !o->failed;) {
     int k = n - at < OUT_IOV_MAX ? n - at : OUT_IOV_MAX;
     struct iovec v[OUT_IOV_MAX];
@@ -108,8 +131,8 @@ bool out_writev(out_buf *o, const struct iovec *iov, int n) {
 void out_write_slow(out_buf *o, const void *p, size_t n) {
   const char *s = p;
   while (n > 0) {
-    if (o->len == OUT_BUF_SIZE) out_flush(o);
-    size_t room = OUT_BUF_SIZE - o->len, k = n < room ? n : room;
+    if (o->len == o->cap) out_flush(o);
+    size_t room = o->cap - o->len, k = n < room ? n : room;
     memcpy(o->data + o->len, s, k);
     o->len += k;
     s += k;
@@ -154,7 +177,7 @@ static unsigned digit_count(uint64_t v) {
 }
 
 void out_u64_slow(out_buf *o, uint64_t v) {
-  if (OUT_BUF_SIZE - o->len >= 20) { /* straight into the buffer */
+  if (o->cap - o->len >= 20) { /* straight into the buffer */
     unsigned n = digit_count(v);
     digits_before(o->data + o->len + n, v);
     o->len += n;
@@ -202,7 +225,7 @@ void out_fixed(out_buf *o, double v, int decimals) {
    * fits), written back to front; straight into the buffer when it has room. */
   unsigned len = digit_count(whole) + (decimals > 0 ? 1 + (unsigned)decimals : 0);
   char tmp[44];
-  bool direct = OUT_BUF_SIZE - o->len >= len; /* len ≤ 20 + 1 + 19 < sizeof tmp */
+  bool direct = o->cap - o->len >= len; /* len ≤ 20 + 1 + 19 < sizeof tmp */
   char *end = (direct ? o->data + o->len : tmp) + len, *start = end;
   if (decimals > 0) {
     start = digits_before(end, frac);

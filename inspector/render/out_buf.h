@@ -31,16 +31,26 @@ typedef struct out_memo {
 
 typedef struct out_buf {
   int fd;
-  size_t len;
+  size_t len;      /* bytes at data not yet flushed */
+  size_t cap;      /* room at data: OUT_BUF_SIZE, or a window's size */
+  char *data;      /* own, or a window another part owns (window below) */
   bool failed;     /* a write failed: output is discarded from then on */
   uint64_t pushed; /* bytes handed to the fd so far: where data[0] sits in the output */
   out_memo memo[OUT_MEMOS];
-  /* Instead of the fd: out_flush hands the bytes to spill (read_jobs.c
-   * collects a worker's output in memory this way); it returns false when
-   * it could not keep them. NULL: write to fd. */
+  /* Instead of the fd: out_flush hands the bytes to spill (report_write.c
+   * escapes them into a file this way); it returns false when it could not
+   * keep them. NULL: write to fd. */
   bool (*spill)(void *ctx, const char *p, size_t n);
   void *spill_ctx;
-  char data[OUT_BUF_SIZE];
+  /* Instead of the fd and without a copy: the output is rendered straight
+   * into memory the caller owns (read_jobs.c's batch buffers). out_flush
+   * calls window(window_ctx, o), which keeps data[0..len) where it is and
+   * points data and cap at the next room (cap at least 1); it returns false
+   * when there is none (the output is then discarded, into own). The owner
+   * points data and cap at the first window itself. NULL: no window. */
+  bool (*window)(void *ctx, struct out_buf *o);
+  void *window_ctx;
+  char own[OUT_BUF_SIZE];
 } out_buf;
 
 void out_init(out_buf *o, int fd);
@@ -55,7 +65,7 @@ bool out_writev(out_buf *o, const struct iovec *iov, int n);
 void out_write_slow(out_buf *o, const void *p, size_t n);
 
 static inline void out_write(out_buf *o, const void *p, size_t n) {
-  if (n <= OUT_BUF_SIZE - o->len) {
+  if (n <= o->cap - o->len) {
     memcpy(o->data + o->len, p, n);
     o->len += n;
   } else {
@@ -66,7 +76,7 @@ static inline void out_puts(out_buf *o, const char *s) {
   out_write(o, s, strlen(s));
 }
 static inline void out_putc(out_buf *o, char c) {
-  if (o->len == OUT_BUF_SIZE) out_flush(o);
+  if (o->len == o->cap) out_flush(o);
   o->data[o->len++] = c;
 }
 /* Memo `slot`: writes its text and returns true when its key is key[0..n);
@@ -79,7 +89,7 @@ void out_memo_end(out_buf *o, int slot, uint64_t begin, const void *key, size_t 
 void out_u64_slow(out_buf *o, uint64_t v);
 /* Decimal digits of v; a single digit (flags, types, small ids) inline. */
 static inline void out_u64(out_buf *o, uint64_t v) {
-  if (v < 10 && o->len < OUT_BUF_SIZE)
+  if (v < 10 && o->len < o->cap)
     o->data[o->len++] = (char)('0' + v);
   else
     out_u64_slow(o, v);
