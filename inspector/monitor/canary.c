@@ -144,7 +144,7 @@ static bool on_event(canary_exchange *x, const h2_event *ev) {
 }
 
 /* The GET and its response over an established transport. */
-static void exchange(const canary_target *t, canary_conn *c, canary_sample *s) {
+static void request_once(const canary_target *t, canary_conn *c, canary_sample *s) {
   h2_session_config cfg;
   h2_session_config_init(&cfg, H2_ROLE_CLIENT);
   cfg.initial_window_size = 1u << 20; /* a body flows without waiting for WINDOW_UPDATEs */
@@ -209,7 +209,7 @@ bool canary_request(const canary_target *target, canary_sample *s) {
     if (!c.tls)
       snprintf(s->why, sizeof s->why, "%s", c.timed_out || !err[0] ? "timeout (TLS)" : err);
   }
-  if (c.fd >= 0 && (!t->tls || c.tls)) exchange(t, &c, s);
+  if (c.fd >= 0 && (!t->tls || c.tls)) request_once(t, &c, s);
   tls_conn_free(c.tls);
   if (c.fd >= 0) close(c.fd);
   s->seconds = now_s() - start;
