@@ -39,9 +39,6 @@ allow_reads=(
 # Files that may grow bytes with realloc, and why.
 allow_growth=(
   'codec/include/h2/buf.h' # h2_buf itself: the one place bytes are grown
-  # read -j's per-worker record and message buffers: they move to h2_buf
-  # with the rework of that path (issue #16), not before.
-  'inspector/cli/read_jobs.c'
 )
 allowed() { # FILE LIST...: FILE matches one of the globs in LIST
   local f=$1 a

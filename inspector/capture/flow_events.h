@@ -38,13 +38,6 @@ typedef struct capture_flow {
   uint16_t port[2];
   bool syn_seen;     /* the handshake was captured */
   uint64_t bytes[2]; /* in-order payload bytes delivered per direction */
-  /* detached: a copy outside the flow table (read_jobs.h decodes a
-   * connection on a worker thread). roles_swapped: the copy's owner
-   * (read_jobs.c) renumbers by it the directions the capture side sends; no
-   * consumer renumbers a flow any more, so it stays 0 (kept until
-   * read_jobs.c drops its renumbering). */
-  bool detached;
-  uint8_t roles_swapped;
   /* During on_bytes: the capture packets its bytes came from, numbered from
    * 1 as Wireshark numbers them in their file (every packet of the file
    * counts; live: since the capture started); decrypted TLS: the packets of

@@ -38,45 +38,27 @@ void *read_jobs_zalloc(size_t size) {
   return p;
 }
 
-/* Room for n more bytes in m. */
-static bool mem_room(mem *m, size_t n) {
-  if (n <= m->cap - m->len) return true;
-  size_t cap = m->cap ? m->cap : 64 * 1024;
-  while (cap - m->len < n)
-    cap *= 2;
-  char *q = realloc(m->p, cap);
-  if (!q) return false;
-  m->p = q;
-  m->cap = cap;
-  return true;
-}
-
-static bool mem_add(mem *m, const void *p, size_t n) {
-  if (!mem_room(m, n)) return false;
-  memcpy(m->p + m->len, p, n);
-  m->len += n;
-  return true;
-}
-
 /* ---- worker ---- */
 
 /* The worker's out_buf (empty) renders into the free room of its batch
  * output; out of memory, it discards what comes (out_buf.h). */
 static bool point_window(job_worker *w) {
-  mem *m = &w->cur->out;
+  h2_buf *m = &w->cur->out;
   out_buf *o = w->spec.out;
-  if (!mem_room(m, WINDOW_MIN)) {
+  if (!m->cap) h2_buf_reserve(m, JOB_OUT_RESERVE);
+  if (!h2_buf_reserve(m, WINDOW_MIN)) {
     w->oom = o->failed = true;
     o->data = o->own;
     o->cap = OUT_BUF_SIZE;
     return false;
   }
-  o->data = m->p + m->len;
+  o->data = (char *)m->p + m->len;
   o->cap = m->cap - m->len;
   return true;
 }
 
-/* out_buf's window: what was rendered is the batch output's already. */
+/* out_buf's window: what was rendered is the batch output's already (it
+ * was written in the room point_window reserved, so it fits). */
 static bool next_window(void *ctx, out_buf *o) {
   job_worker *w = ctx;
   w->cur->out.len += o->len;
@@ -85,7 +67,7 @@ static bool next_window(void *ctx, out_buf *o) {
 
 void read_jobs_attach(const capture_flow *f, const void *data, size_t len) {
   job_worker *w = ((const job_flow *)f)->worker;
-  if (!mem_add(&w->cur->att, data, len)) w->oom = true;
+  if (!h2_buf_put(&w->cur->att, data, len)) w->oom = true;
 }
 
 const tls_conn_info *read_jobs_flow_tls(const capture_flow *f) {
@@ -97,59 +79,51 @@ double read_jobs_first_ts(const capture_flow *f) {
   return ((const job_flow *)f)->first_ts;
 }
 
-/* The capture side numbers directions as before any swap by the consumer. */
-static int take_counts(job_flow *jf, const rec *r) {
-  int s = jf->pub.roles_swapped;
-  jf->pub.bytes[0] = r->bytes[s];
-  jf->pub.bytes[1] = r->bytes[!s];
+/* The flow's counts and TLS facts as the capture side had them. */
+static void take_counts(job_flow *jf, const rec *r) {
+  jf->pub.bytes[0] = r->bytes[0];
+  jf->pub.bytes[1] = r->bytes[1];
   if (r->has_tls) {
-    memcpy(&jf->tls, (const uint8_t *)r + REC_HEAD, sizeof jf->tls);
-    if (jf->tls.client_dir >= 0) jf->tls.client_dir ^= s;
+    memcpy(&jf->tls, rec_body(r), sizeof jf->tls);
     jf->has_tls = true;
   }
-  return r->dir ^ s;
+}
+
+/* The numbering the capture side had at the record (read_jobs_int.h). */
+static void take_roles(job_flow *jf, const rec *r) {
+  const flow_roles *fr = (const flow_roles *)((const uint8_t *)r + REC_HEAD);
+  jf->pub.syn_seen = fr->syn_seen;
+  memcpy(jf->pub.port, fr->port, sizeof jf->pub.port);
+  memcpy(jf->pub.endpoint, fr->endpoint, sizeof jf->pub.endpoint);
 }
 
 static void replay(job_worker *w, const rec *r) {
   const flow_consumer *c = &w->spec.consumer;
   job_flow *jf = r->jf;
-  const uint8_t *payload = (const uint8_t *)r + REC_HEAD;
+  const uint8_t *payload = rec_body(r);
   size_t tls_len = r->has_tls ? ALIGN8(sizeof(tls_conn_info)) : 0;
-  if (jf && r->kind != REC_OPEN && r->kind != REC_ROLES) {
+  if (jf && r->kind != REC_OPEN) {
     jf->pub.pkt_first = r->pkt_first;
     jf->pub.pkt_last = r->pkt_last;
     jf->pub.pkt_file = r->pkt_file;
   }
+  if (r->has_roles) take_roles(jf, r);
   switch (r->kind) {
   case REC_OPEN:
     memcpy(&jf->pub, payload, sizeof jf->pub);
-    jf->pub.detached = true;
-    jf->pub.roles_swapped = 0;
     jf->pub.user = NULL;
     jf->first_ts = r->first_ts;
     if (c->on_open) c->on_open(c->user, &jf->pub, r->ts);
     break;
-  case REC_ROLES: {
-    const capture_flow *snap = (const capture_flow *)payload;
-    int s = jf->pub.roles_swapped;
-    jf->pub.syn_seen = snap->syn_seen;
-    for (int d = 0; d < 2; d++) {
-      memcpy(jf->pub.endpoint[d ^ s], snap->endpoint[d], sizeof snap->endpoint[d]);
-      jf->pub.port[d ^ s] = snap->port[d];
-    }
-    break;
-  }
-  case REC_BYTES: {
-    int dir = take_counts(jf, r);
+  case REC_BYTES:
+    take_counts(jf, r);
     if (c->on_bytes)
-      c->on_bytes(c->user, &jf->pub, dir, r->offset, payload + tls_len, (size_t)r->len, r->ts);
+      c->on_bytes(c->user, &jf->pub, r->dir, r->offset, payload + tls_len, (size_t)r->len, r->ts);
     break;
-  }
-  case REC_GAP: {
-    int dir = take_counts(jf, r);
-    if (c->on_gap) c->on_gap(c->user, &jf->pub, dir, r->offset, r->len, r->ts);
+  case REC_GAP:
+    take_counts(jf, r);
+    if (c->on_gap) c->on_gap(c->user, &jf->pub, r->dir, r->offset, r->len, r->ts);
     break;
-  }
   case REC_CLOSE:
     take_counts(jf, r);
     if (c->on_close) c->on_close(c->user, &jf->pub, r->reason, r->ts);
@@ -181,7 +155,7 @@ static void run_batch(job_worker *w, batch *b) {
   o->failed = false;
   point_window(w);
   for (uint32_t off = b->head[w->index];;) {
-    const rec *r = (const rec *)(b->data + off);
+    const rec *r = (const rec *)(b->recs.p + off);
     replay(w, r);
     out_flush(o);
     if (o->failed) { /* out of memory: the next record starts afresh */
@@ -306,13 +280,13 @@ static void piece(read_jobs *j, pieces *l, char *p, size_t n) {
 static void write_batch(read_jobs *j, batch *b) {
   size_t next_mark[READ_JOBS_MAX] = {0}, out_pos[READ_JOBS_MAX] = {0}, att_pos[READ_JOBS_MAX] = {0};
   pieces l = {.n = 0};
-  for (size_t off = 0; off < b->len;) {
-    const rec *r = (const rec *)(b->data + off);
+  for (size_t off = 0; off < b->recs.len;) {
+    const rec *r = (const rec *)(b->recs.p + off);
     off += r->size;
     if (r->kind == REC_NOTICE && j->hooks.on_notice) {
       /* The hook may write to j->out: what came before goes out first. */
       pieces_write(j, &l);
-      const char *kind = (const char *)r + REC_HEAD;
+      const char *kind = (const char *)rec_body(r);
       j->hooks.on_notice(j->hooks.user, kind, kind + strlen(kind) + 1, r->ts, r->worker != MERGER,
                          r->have_first_ts, r->first_ts);
     }
@@ -324,14 +298,16 @@ static void write_batch(read_jobs *j, batch *b) {
     if (m.att_end > att_pos[i] && j->hooks.on_attachment)
       j->hooks.on_attachment(j->hooks.user, o->att.p + att_pos[i], m.att_end - att_pos[i]);
     att_pos[i] = m.att_end;
-    if (m.out_end > out_pos[i]) piece(j, &l, o->out.p + out_pos[i], m.out_end - out_pos[i]);
+    if (m.out_end > out_pos[i]) piece(j, &l, (char *)o->out.p + out_pos[i], m.out_end - out_pos[i]);
     out_pos[i] = m.out_end;
   }
   pieces_write(j, &l);
-  b->len = 0;
+  h2_buf_reset(&b->recs);
   b->nrec = 0;
   for (unsigned i = 0; i < j->n; i++) {
-    b->wo[i].out.len = b->wo[i].att.len = b->wo[i].nmarks = 0;
+    h2_buf_reset(&b->wo[i].out);
+    h2_buf_reset(&b->wo[i].att);
+    b->wo[i].nmarks = 0;
     b->has[i] = false;
   }
 }
@@ -395,11 +371,11 @@ void read_jobs_free(read_jobs *j) {
   if (!j) return;
   stop_workers(j);
   for (size_t b = 0; b < READ_JOBS_BATCHES; b++) {
-    free(j->ring[b].data);
+    h2_buf_free(&j->ring[b].recs);
     if (!j->ring[b].wo) continue;
     for (unsigned i = 0; i < j->n; i++) {
-      free(j->ring[b].wo[i].out.p);
-      free(j->ring[b].wo[i].att.p);
+      h2_buf_free(&j->ring[b].wo[i].out);
+      h2_buf_free(&j->ring[b].wo[i].att);
       free(j->ring[b].wo[i].marks);
     }
     free(j->ring[b].wo);
@@ -426,10 +402,15 @@ read_jobs *read_jobs_new(unsigned n, const read_jobs_worker *workers, const read
     pthread_cond_init(&j->w[i].cv, NULL);
   for (size_t b = 0; b < READ_JOBS_BATCHES; b++) {
     j->ring[b].index = UINT64_MAX;
+    h2_buf_init(&j->ring[b].recs, BATCH_LIMIT);
     j->ring[b].wo = read_jobs_zalloc(n * sizeof *j->ring[b].wo);
     if (!j->ring[b].wo) {
       read_jobs_free(j);
       return NULL;
+    }
+    for (unsigned i = 0; i < n; i++) {
+      h2_buf_init(&j->ring[b].wo[i].out, JOB_OUT_LIMIT);
+      h2_buf_init(&j->ring[b].wo[i].att, JOB_ATT_LIMIT);
     }
   }
   for (unsigned i = 0; i < n; i++) {

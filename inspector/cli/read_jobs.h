@@ -14,9 +14,10 @@
  * worker left without work (the merging). At most READ_JOBS_BATCHES batches
  * are in flight, so memory stays flat whatever the size of the capture.
  *
- * A worker sees a detached copy of each capture_flow (flow_events.h): a
- * consumer that swaps the roles swaps only the copy, and the records the
- * capture side keeps sending in its old numbering are renumbered here.
+ * A worker sees a copy of each capture_flow (flow_events.h), kept up to
+ * date from the records: the counts and packet numbers, and the endpoints
+ * and syn_seen while the capture side may still number the directions again
+ * (a late SYN before the first bytes).
  * What a worker cannot compute alone goes back through the merging in
  * record order: notices are counted there (hooks.on_notice), and a worker may
  * attach bytes to the record it is processing (read_jobs_attach, e.g. the
@@ -31,10 +32,12 @@
 #include "out_buf.h"
 #include "tlsdec_filter.h"
 
-enum { READ_JOBS_MAX = 64, READ_JOBS_BATCHES = 8 };
+/* READ_JOBS_ATTACH_MAX: the most bytes a worker attaches to one record
+ * (read_jobs_attach); beyond it the run ends as out of memory. */
+enum { READ_JOBS_MAX = 64, READ_JOBS_BATCHES = 8, READ_JOBS_ATTACH_MAX = 4096 };
 
 typedef struct read_jobs_worker {
-  flow_consumer consumer; /* called on the worker's thread, with detached flows */
+  flow_consumer consumer; /* called on the worker's thread, with copies of the flows */
   out_buf *out;           /* where that consumer writes (its window is set here) */
 } read_jobs_worker;
 
@@ -73,7 +76,8 @@ const tls_conn_info *read_jobs_flow_tls(const capture_flow *f);
  * a single consumer learns at its first on_open). */
 double read_jobs_first_ts(const capture_flow *f);
 /* For a worker's consumer: bytes delivered to hooks.on_attachment when the
- * record being processed is written out. */
+ * record being processed is written out (at most READ_JOBS_ATTACH_MAX per
+ * record). */
 void read_jobs_attach(const capture_flow *f, const void *data, size_t len);
 
 #endif

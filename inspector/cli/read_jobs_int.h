@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdint.h>
 
+#include "h2/buf.h"
 #include "read_jobs.h"
 
 /* A batch is handed over when it holds this many bytes or records: large
@@ -17,9 +18,20 @@ enum { BATCH_BYTES = 64 * 1024, BATCH_RECORDS = 1024, MERGER = UINT32_MAX };
 /* Two lines: some cores fetch lines in adjacent pairs. */
 #define CACHE_LINE 128
 
-/* REC_ROLES: the capture side set the roles again after the open (a SYN
- * seen after the first packet): the new endpoints, ports and syn_seen. */
-enum rec_kind { REC_OPEN, REC_ROLES, REC_BYTES, REC_GAP, REC_CLOSE, REC_NOTICE };
+enum rec_kind { REC_OPEN, REC_BYTES, REC_GAP, REC_CLOSE, REC_NOTICE };
+
+/* The capture side's numbering of a flow's directions, as it stands at a
+ * record. It is fixed once bytes have flowed (flow_events.h), but before
+ * the first bytes a late SYN may number the directions again (the
+ * endpoints change in place): so every record of a flow from the open to
+ * its first bytes or gap carries it, and the worker's copy takes it. No
+ * comparison: it is data that travels with the records until it can no
+ * longer change. */
+typedef struct flow_roles {
+  bool syn_seen;
+  uint16_t port[2];
+  char endpoint[2][sizeof(((capture_flow *)0)->endpoint[0])];
+} flow_roles;
 
 struct job_worker;
 
@@ -33,25 +45,25 @@ typedef struct job_flow {
   bool has_tls;
   tls_conn_info tls;
   /* The capture thread's own, apart from what the worker writes: the
-   * worker's number; an on_bytes was recorded; the roles the worker was last
-   * told of. */
+   * worker's number; an on_bytes was recorded; an on_bytes or on_gap was
+   * recorded (the numbering is fixed: no flow_roles any more). */
   struct {
     _Alignas(CACHE_LINE) uint32_t worker;
     bool recorded_bytes;
-    bool told_syn;
-    char told_endpoint0[sizeof(((capture_flow *)0)->endpoint[0])];
+    bool numbering_fixed;
   } cap;
 } job_flow;
 
 /* A recorded callback; its payload follows (8-byte aligned): the flow for
- * an open, the TLS facts if has_tls, then the bytes of on_bytes, or kind and
+ * an open; otherwise the flow_roles if has_roles (rec_body: what follows
+ * them), the TLS facts if has_tls, then the bytes of on_bytes, or kind and
  * message of a notice (two NUL-terminated strings). */
 typedef struct rec {
   uint32_t size; /* header and payload, a multiple of 8 */
   uint32_t worker;
   uint32_t next; /* the offset of the worker's next record in the batch; 0: none */
   uint8_t kind, dir;
-  bool has_tls, have_first_ts;
+  bool has_tls, have_first_ts, has_roles;
   int32_t reason;
   job_flow *jf;
   double ts, first_ts;
@@ -63,11 +75,42 @@ typedef struct rec {
 
 #define ALIGN8(n) (((n) + 7) & ~(size_t)7)
 #define REC_HEAD ALIGN8(sizeof(rec))
+#define ROLES_LEN ALIGN8(sizeof(flow_roles))
 
-typedef struct mem {
-  char *p;
-  size_t len, cap;
-} mem;
+/* A record's payload after its flow_roles. */
+static inline const uint8_t *rec_body(const rec *r) {
+  return (const uint8_t *)r + REC_HEAD + (r->has_roles ? ROLES_LEN : 0);
+}
+
+/* The most a batch's records take. A batch is handed over as soon as it
+ * holds BATCH_BYTES (record_done), so it holds less than BATCH_BYTES plus
+ * one record, and a record is its head, the flow (an open) or flow_roles and
+ * the TLS facts, and at most the bytes of one on_bytes: one TCP segment's
+ * payload (an IP length field: under 64 KiB; libpcap keeps at most 256 KiB
+ * of a packet) or one decrypted TLS record (at most 2^14 + 2048 bytes) --
+ * far below BATCH_LIMIT, which only a broken invariant could reach (it is
+ * then said as out of memory, j->oom). Below UINT32_MAX: the records'
+ * sizes and offsets (uint32_t) always fit. */
+#define BATCH_LIMIT ((size_t)16 << 20)
+/* Records never move once made: a batch's buffer is reserved ahead, large
+ * enough that a normal batch never grows it. */
+#define BATCH_RESERVE (BATCH_BYTES + BATCH_BYTES / 4)
+/* The most a worker renders for one batch (its out buffer, in which out_buf
+ * writes through its window). With the decoders' default limits, the most
+ * output a little input makes is a header list: at most 256 KiB
+ * (H2_HPACK_DEFAULT_MAX_LIST) per HEADERS frame of a few bytes (an indexed
+ * field names a dynamic table entry), so well under 2 GiB for the input of a
+ * batch (< 1 MiB); JOB_OUT_LIMIT is 4 GiB (half the address space on a
+ * 32-bit size_t). Body limits lifted by hand (--max-body 0) have no bound:
+ * such a batch, like one that runs out of memory, ends the run with the
+ * out-of-memory error (w->oom). */
+#define JOB_OUT_LIMIT ((size_t)(SIZE_MAX / 2 > (4ull << 30) ? (4ull << 30) : SIZE_MAX / 2))
+/* Its first room: what a window needs and more (grown by doubling). */
+#define JOB_OUT_RESERVE ((size_t)64 * 1024)
+/* The most a worker attaches for one batch: a batch has at most
+ * BATCH_RECORDS records, and a record at most READ_JOBS_ATTACH_MAX bytes of
+ * attachment (read_jobs.h; a summary row is a few hundred). */
+#define JOB_ATT_LIMIT ((size_t)BATCH_RECORDS * READ_JOBS_ATTACH_MAX)
 
 /* Where a record's output and attachment end in its worker's buffers. */
 typedef struct mark {
@@ -76,15 +119,14 @@ typedef struct mark {
 
 /* A worker's part of a batch: written by that worker only. */
 typedef struct worker_out {
-  _Alignas(CACHE_LINE) mem out;
-  mem att;
+  _Alignas(CACHE_LINE) h2_buf out; /* limit JOB_OUT_LIMIT */
+  h2_buf att;                      /* limit JOB_ATT_LIMIT */
   mark *marks;
   size_t nmarks, cap_marks;
 } worker_out;
 
 typedef struct batch {
-  _Alignas(CACHE_LINE) uint8_t *data;
-  size_t len, cap;
+  _Alignas(CACHE_LINE) h2_buf recs; /* the records; limit BATCH_LIMIT */
   uint32_t nrec;
   /* Per worker with records in it (has): the offsets of its first and last. */
   uint32_t head[READ_JOBS_MAX], tail[READ_JOBS_MAX];

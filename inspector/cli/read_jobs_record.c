@@ -6,66 +6,67 @@
 
 #include "read_jobs_int.h"
 
-static rec *record(read_jobs *j, uint8_t kind, job_flow *jf, size_t payload, double ts) {
+/* A record of `kind` with `payload` bytes of room after its head (and
+ * after its flow_roles: a flow's records until its numbering is fixed carry
+ * them, read_jobs_int.h), on jf's worker's chain; NULL, with j->oom set, when
+ * it does not fit. */
+static rec *record(read_jobs *j, uint8_t kind, job_flow *jf, const capture_flow *f, size_t payload,
+                   double ts) {
   batch *b = &j->ring[j->published % READ_JOBS_BATCHES];
-  size_t size = REC_HEAD + ALIGN8(payload);
-  if (size > UINT32_MAX) {
+  bool roles = jf && f && kind != REC_OPEN && !jf->cap.numbering_fixed;
+  size_t size = REC_HEAD + (roles ? ROLES_LEN : 0) + ALIGN8(payload);
+  h2_buf *buf = &b->recs;
+  if (!buf->cap) h2_buf_reserve(buf, BATCH_RESERVE);
+  if (!h2_buf_reserve(buf, size)) {
     j->oom = true;
     return NULL;
   }
-  if (size > b->cap - b->len) {
-    size_t cap = b->cap ? b->cap : BATCH_BYTES + BATCH_BYTES / 4;
-    while (cap - b->len < size)
-      cap *= 2;
-    uint8_t *p = realloc(b->data, cap);
-    if (!p) {
-      j->oom = true;
-      return NULL;
-    }
-    b->data = p;
-    b->cap = cap;
-  }
-  rec *r = (rec *)(b->data + b->len);
+  /* In place: the head and the payload are written by the caller. */
+  rec *r = (rec *)(buf->p + buf->len);
   memset(r, 0, sizeof *r);
-  r->size = (uint32_t)size;
+  r->size = (uint32_t)size; /* < BATCH_LIMIT */
   r->kind = kind;
   r->jf = jf;
   r->worker = jf ? jf->cap.worker : MERGER;
   if (jf) { /* the worker's chain */
-    uint32_t off = (uint32_t)((uint8_t *)r - b->data);
+    uint32_t off = (uint32_t)buf->len;
     if (b->has[r->worker])
-      ((rec *)(b->data + b->tail[r->worker]))->next = off;
+      ((rec *)(buf->p + b->tail[r->worker]))->next = off;
     else
       b->head[r->worker] = off;
     b->tail[r->worker] = off;
     b->has[r->worker] = true;
   }
+  if (roles) {
+    flow_roles *fr = (flow_roles *)((uint8_t *)r + REC_HEAD);
+    fr->syn_seen = f->syn_seen;
+    memcpy(fr->port, f->port, sizeof fr->port);
+    memcpy(fr->endpoint, f->endpoint, sizeof fr->endpoint);
+    r->has_roles = true;
+    /* From the first bytes or gap on, the capture keeps its numbering. */
+    if (kind == REC_BYTES || kind == REC_GAP) jf->cap.numbering_fixed = true;
+  }
   r->ts = ts;
   r->have_first_ts = j->have_first_ts;
   r->first_ts = j->first_ts;
-  b->len += size;
+  buf->len += size;
   b->nrec++;
   return r;
 }
 
+/* Where a record's payload goes (after its flow_roles). */
+static uint8_t *body_of(rec *r) {
+  return (uint8_t *)rec_body(r);
+}
+
 static void record_done(read_jobs *j) {
   const batch *b = &j->ring[j->published % READ_JOBS_BATCHES];
-  if (b->len >= BATCH_BYTES || b->nrec >= BATCH_RECORDS) read_jobs_publish(j);
+  if (b->recs.len >= BATCH_BYTES || b->nrec >= BATCH_RECORDS) read_jobs_publish(j);
 }
 
 /* The TLS facts for a record, if the filter has any for f. */
 static const tls_conn_info *tls_of(const read_jobs *j, const capture_flow *f) {
   return j->tls ? tlsdec_flow_info(j->tls, f) : NULL;
-}
-
-/* Tells the worker when the capture side set f's roles again since. */
-static void follow_roles(read_jobs *j, const capture_flow *f, job_flow *jf) {
-  if (f->syn_seen == jf->cap.told_syn && !strcmp(f->endpoint[0], jf->cap.told_endpoint0)) return;
-  rec *r = record(j, REC_ROLES, jf, sizeof *f, 0);
-  if (!r) return;
-  memcpy((uint8_t *)r + REC_HEAD, f, sizeof *f);
-  jf->cap.told_syn = f->syn_seen;
-  memcpy(jf->cap.told_endpoint0, f->endpoint[0], sizeof jf->cap.told_endpoint0);
 }
 
 /* The packets the flow's call came from, for the worker's copy. */
@@ -82,7 +83,7 @@ static void counted(rec *r, const capture_flow *f, int dir, const tls_conn_info 
   r->bytes[1] = f->bytes[1];
   if (tls) {
     r->has_tls = true;
-    memcpy((uint8_t *)r + REC_HEAD, tls, sizeof *tls);
+    memcpy(body_of(r), tls, sizeof *tls);
   }
 }
 
@@ -100,9 +101,7 @@ static void on_open(void *user, capture_flow *f, double ts) {
   }
   jf->worker = &j->w[f->id % j->n];
   jf->cap.worker = jf->worker->index;
-  jf->cap.told_syn = f->syn_seen;
-  memcpy(jf->cap.told_endpoint0, f->endpoint[0], sizeof jf->cap.told_endpoint0);
-  rec *r = record(j, REC_OPEN, jf, sizeof *f, ts);
+  rec *r = record(j, REC_OPEN, jf, f, sizeof *f, ts);
   if (!r) {
     free(jf);
     f->user = NULL;
@@ -117,17 +116,16 @@ static void on_bytes(void *user, capture_flow *f, int dir, uint64_t offset, cons
   read_jobs *j = user;
   job_flow *jf = f->user;
   if (!jf) return;
-  follow_roles(j, f, jf);
   /* The first bytes carry the TLS facts known by then (the ALPN). */
   const tls_conn_info *tls = jf->cap.recorded_bytes ? NULL : tls_of(j, f);
   size_t tls_len = tls ? ALIGN8(sizeof *tls) : 0;
-  rec *r = record(j, REC_BYTES, jf, tls_len + len, ts);
+  rec *r = record(j, REC_BYTES, jf, f, tls_len + len, ts);
   if (!r) return;
   jf->cap.recorded_bytes = true;
   counted(r, f, dir, tls);
   r->offset = offset;
   r->len = len;
-  memcpy((uint8_t *)r + REC_HEAD + tls_len, data, len);
+  memcpy(body_of(r) + tls_len, data, len);
   record_done(j);
 }
 
@@ -135,8 +133,7 @@ static void on_gap(void *user, capture_flow *f, int dir, uint64_t offset, uint64
   read_jobs *j = user;
   job_flow *jf = f->user;
   if (!jf) return;
-  follow_roles(j, f, jf);
-  rec *r = record(j, REC_GAP, jf, 0, ts);
+  rec *r = record(j, REC_GAP, jf, f, 0, ts);
   if (!r) return;
   counted(r, f, dir, NULL);
   r->offset = offset;
@@ -148,10 +145,9 @@ static void on_close(void *user, capture_flow *f, int reason, double ts) {
   read_jobs *j = user;
   job_flow *jf = f->user;
   if (!jf) return;
-  follow_roles(j, f, jf);
   f->user = NULL;
   const tls_conn_info *tls = tls_of(j, f);
-  rec *r = record(j, REC_CLOSE, jf, tls ? sizeof *tls : 0, ts);
+  rec *r = record(j, REC_CLOSE, jf, f, tls ? sizeof *tls : 0, ts);
   /* Out of memory (j->oom): the run ends with an error at read_jobs_finish;
    * the flow's state stays allocated until then, since records of it may
    * still be pending for its worker. */
@@ -165,13 +161,12 @@ static void on_notice(void *user, capture_flow *f, const char *kind, const char 
                       double ts) {
   read_jobs *j = user;
   job_flow *jf = f ? f->user : NULL;
-  if (jf) follow_roles(j, f, jf);
   size_t kl = strlen(kind) + 1, ml = strlen(message) + 1;
-  rec *r = record(j, REC_NOTICE, jf, kl + ml, ts);
+  rec *r = record(j, REC_NOTICE, jf, f, kl + ml, ts);
   if (!r) return;
   if (f) packets_of(r, f);
-  memcpy((uint8_t *)r + REC_HEAD, kind, kl);
-  memcpy((uint8_t *)r + REC_HEAD + kl, message, ml);
+  memcpy(body_of(r), kind, kl);
+  memcpy(body_of(r) + kl, message, ml);
   record_done(j);
 }
 

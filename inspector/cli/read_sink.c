@@ -333,6 +333,7 @@ static void flow_close(void *user, capture_flow *f, int reason, double ts) {
     conn_totals totals;
     h2_conn_totals(c, &totals);
     if (rs->job_worker) {
+      _Static_assert(sizeof(summary_row) <= READ_JOBS_ATTACH_MAX, "a row is one attachment");
       summary_row row;
       summary_row_of(&row, &totals, lint);
       read_jobs_attach(f, &row, sizeof row);
