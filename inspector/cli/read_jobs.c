@@ -395,7 +395,6 @@ read_jobs *read_jobs_new(unsigned n, const read_jobs_worker *workers, const read
   j->n = n;
   j->hooks = *hooks;
   j->out = out;
-  j->consumer = read_jobs_recorder(j);
   pthread_mutex_init(&j->mu, NULL);
   pthread_cond_init(&j->cap_cv, NULL);
   for (unsigned i = 0; i < n; i++)
@@ -433,10 +432,6 @@ read_jobs *read_jobs_new(unsigned n, const read_jobs_worker *workers, const read
 
 void read_jobs_set_tls(read_jobs *j, const tlsdec_filter *tls) {
   j->tls = tls;
-}
-
-const flow_consumer *read_jobs_consumer(read_jobs *j) {
-  return &j->consumer;
 }
 
 bool read_jobs_finish(read_jobs *j) {

@@ -182,7 +182,5 @@ void *read_jobs_zalloc(size_t size);
 /* The capture thread: hands the batch being filled to the workers and makes
  * sure the next slot is free (read_jobs.c). */
 void read_jobs_publish(read_jobs *j);
-/* The consumer the capture thread calls (read_jobs_record.c). */
-flow_consumer read_jobs_recorder(read_jobs *j);
 
 #endif

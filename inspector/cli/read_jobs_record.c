@@ -170,11 +170,13 @@ static void on_notice(void *user, capture_flow *f, const char *kind, const char 
   record_done(j);
 }
 
-flow_consumer read_jobs_recorder(read_jobs *j) {
-  return (flow_consumer){.user = j,
-                         .on_open = on_open,
-                         .on_bytes = on_bytes,
-                         .on_gap = on_gap,
-                         .on_close = on_close,
-                         .on_notice = on_notice};
+/* The consumer the capture thread calls: every callback records (read_jobs.h). */
+const flow_consumer *read_jobs_consumer(read_jobs *j) {
+  j->consumer = (flow_consumer){.user = j,
+                                .on_open = on_open,
+                                .on_bytes = on_bytes,
+                                .on_gap = on_gap,
+                                .on_close = on_close,
+                                .on_notice = on_notice};
+  return &j->consumer;
 }
