@@ -294,7 +294,7 @@ START_TEST(events) {
   event_print(&out, &text, NULL, "truncated", 45, "truncated frame at offset 45: need 9 more bytes",
               NULL);
   event_print(&out, &json, NULL, "truncated", 45, "truncated frame at offset 45: need 9 more bytes",
-              ",\"need\":9");
+              &(event_data){.kind = EVENT_DATA_NEED, .need = 9});
   frame_meta m = {.conn = 2, .ts = 0.25, .src = "a:1", .dst = "b:2", .dir = FLOW_DIR_C2S};
   event_print(&out, &json, &m, "gap", 10, NULL, NULL);
   event_print(&out, &text, &m, "gap", 10, "bytes lost", NULL);
@@ -325,4 +325,6 @@ static Suite *suite(void) {
   return s;
 }
 
-int main(void) { return run_suite(suite()); }
+int main(void) {
+  return run_suite(suite());
+}
