@@ -294,7 +294,7 @@ START_TEST(events) {
   event_print(&out, &text, NULL, "truncated", 45, "truncated frame at offset 45: need 9 more bytes",
               NULL);
   event_print(&out, &json, NULL, "truncated", 45, "truncated frame at offset 45: need 9 more bytes",
-              ",\"need\":9");
+              &(event_data){.kind = EVENT_DATA_NEED, .need = 9});
   frame_meta m = {.conn = 2, .ts = 0.25, .src = "a:1", .dst = "b:2", .dir = FLOW_DIR_C2S};
   event_print(&out, &json, &m, "gap", 10, NULL, NULL);
   event_print(&out, &text, &m, "gap", 10, "bytes lost", NULL);
@@ -311,6 +311,54 @@ START_TEST(events) {
 }
 END_TEST
 
+/* The data an event carries (event_data.h) becomes its JSON members, in a
+ * fixed order; text shows the message alone. */
+START_TEST(event_data_members) {
+  begin();
+  h2_window_stall st = {.sender = 1, .stream = 3, .window = -5};
+  event_print(&out, &json, NULL, "stall-begin", 7, NULL,
+              &(event_data){.kind = EVENT_DATA_STALL, .stall = &st});
+  st = (h2_window_stall){.end = true,
+                         .stream = 1,
+                         .connection = true,
+                         .why = "window-update",
+                         .begin_offset = 40,
+                         .begin_pkt = 12};
+  event_data stall_end = {.kind = EVENT_DATA_STALL, .stall = &st, .stall_ms = 1.2345};
+  event_print(&out, &json, NULL, "stall-end", 9, NULL, &stall_end);
+  event_print(&out, &text, NULL, "stall-end", 9, "waited", &stall_end);
+  event_print(
+      &out, &json, NULL, "limit", 0, NULL,
+      &(event_data){
+          .kind = EVENT_DATA_KIND, .kind_id = "limit-streams", .has_stream = true, .stream = 5});
+  event_print(&out, &json, NULL, "notice", 0, NULL,
+              &(event_data){.kind = EVENT_DATA_KIND, .kind_id = "tls"});
+  event_print(&out, &json, NULL, "body-bomb", 3, NULL,
+              &(event_data){.kind = EVENT_DATA_BODY, .stream = 1, .side = 1, .decoded_offset = 99});
+  event_print(&out, &json, NULL, "capture-drops", 0, NULL,
+              &(event_data){
+                  .kind = EVENT_DATA_DROPS, .ts = 2.5, .dropped = 1, .if_dropped = 2, .added = 3});
+  event_print(&out, &json, NULL, "close", 0, NULL,
+              &(event_data){.kind = EVENT_DATA_CLOSE, .reason = "fin"});
+  char *got = end();
+  ck_assert_str_eq(
+      got, "{\"v\":1,\"event\":\"stall-begin\",\"offset\":7,\"stream\":3,\"window\":\"stream\","
+           "\"sender\":\"server\",\"value\":-5}\n"
+           "{\"v\":1,\"event\":\"stall-end\",\"offset\":9,\"stream\":1,\"window\":\"connection\","
+           "\"sender\":\"client\",\"value\":0,\"why\":\"window-update\",\"duration_ms\":1.234,"
+           "\"begin_offset\":40,\"begin_pkt\":12}\n"
+           "stall-end waited\n"
+           "{\"v\":1,\"event\":\"limit\",\"offset\":0,\"kind\":\"limit-streams\",\"stream\":5}\n"
+           "{\"v\":1,\"event\":\"notice\",\"offset\":0,\"kind\":\"tls\"}\n"
+           "{\"v\":1,\"event\":\"body-bomb\",\"offset\":3,\"stream\":1,\"side\":\"response\","
+           "\"decoded_offset\":99}\n"
+           "{\"v\":1,\"event\":\"capture-drops\",\"offset\":0,\"ts\":2.500000,\"dropped\":1,"
+           "\"interface_dropped\":2,\"new\":3}\n"
+           "{\"v\":1,\"event\":\"close\",\"offset\":0,\"reason\":\"fin\"}\n");
+  free(got);
+}
+END_TEST
+
 static Suite *suite(void) {
   Suite *s = suite_create("cli_frame_print");
   TCase *t = tcase_create("frame_print");
@@ -321,8 +369,11 @@ static Suite *suite(void) {
   tcase_add_test(t, rule_errors);
   tcase_add_test(t, capture_meta_and_redaction);
   tcase_add_test(t, events);
+  tcase_add_test(t, event_data_members);
   suite_add_tcase(s, t);
   return s;
 }
 
-int main(void) { return run_suite(suite()); }
+int main(void) {
+  return run_suite(suite());
+}

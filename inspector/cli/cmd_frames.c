@@ -58,10 +58,9 @@ static void on_frame(void *user, const decoded_frame *d) {
 
 static void on_event(void *user, const char *ev, uint64_t offset, const char *msg) {
   frames_ctx *c = user;
-  char extra[40] = "";
   uint64_t need = c->sd && !strcmp(ev, "truncated") ? stream_decoder_missing(c->sd) : 0;
-  if (need) snprintf(extra, sizeof extra, ",\"need\":%llu", (unsigned long long)need);
-  event_print(c->out, &c->po, NULL, ev, offset, msg, need ? extra : NULL);
+  event_data data = {.kind = EVENT_DATA_NEED, .need = need};
+  event_print(c->out, &c->po, NULL, ev, offset, msg, need ? &data : NULL);
 }
 
 enum {

@@ -35,8 +35,8 @@ void read_report_frame(report_writer *w, const h2_conn *c, int dir, const decode
 }
 
 void read_report_event(report_writer *w, const h2_conn *c, int dir, const char *event,
-                       uint64_t offset, const char *message, const char *extra_json) {
+                       uint64_t offset, const char *message, const event_data *data) {
   frame_meta m;
   meta_of(c, dir, &m);
-  report_event(w, &m, event, offset, message, extra_json);
+  report_event(w, &m, event, offset, message, data);
 }

@@ -25,6 +25,6 @@ typedef struct read_report_limits {
 void read_report_open(report_writer *w, const h2_conn *c, double first_ts, const char *message);
 void read_report_frame(report_writer *w, const h2_conn *c, int dir, const decoded_frame *d);
 void read_report_event(report_writer *w, const h2_conn *c, int dir, const char *event,
-                       uint64_t offset, const char *message, const char *extra_json);
+                       uint64_t offset, const char *message, const event_data *data);
 
 #endif

@@ -169,7 +169,7 @@ static void flow_notice(void *user, capture_flow *f, const char *kind, const cha
                         double ts);
 
 static void on_event(void *user, h2_conn *c, int dir, const char *ev, uint64_t offset,
-                     const char *msg, const char *extra_json, const char *text_extra) {
+                     const char *msg, const event_data *data) {
   read_state *rs = user;
   /* A limit the output hides (-q, --exchanges) is counted as a result
    * notice: the first goes to standard error. */
@@ -183,17 +183,13 @@ static void on_event(void *user, h2_conn *c, int dir, const char *ev, uint64_t o
   }
   if (!strcmp(ev, "gap")) read_talk_gap(&rs->talk, c, dir);
   if (report_event_kept(rs, c, dir, ev))
-    read_report_event(rs->report, c, dir, ev, offset, msg, extra_json);
+    read_report_event(rs->report, c, dir, ev, offset, msg, data);
   if (!event_shown(rs, c, dir, ev)) return;
   /* Zero-window stalls: in text with --windows only. */
   if (!rs->o.po.json && !rs->o.po.windows && !strncmp(ev, "stall-", 6)) return;
   frame_meta m;
   meta_for(rs, c, dir, &m);
-  event_print(rs->out, &rs->o.po, &m, ev, offset, msg, extra_json);
-  if (!rs->o.po.json && text_extra) {
-    out_puts(rs->out, text_extra);
-    out_putc(rs->out, '\n');
-  }
+  event_print(rs->out, &rs->o.po, &m, ev, offset, msg, data);
 }
 
 static void on_upgrade(void *user, h2_conn *c, int dir, uint64_t offset, const char *msg,
@@ -313,17 +309,17 @@ static void flow_close(void *user, capture_flow *f, int reason, double ts) {
       tls_text[1] = ' ';
       tls_conn_info_describe(tls, tls_text + 2, sizeof tls_text - 2, tls_json, sizeof tls_json);
     }
-    char extra[640];
-    snprintf(extra, sizeof extra, ",\"reason\":\"%s\"%s", c->close_reason, tls_json);
+    event_data data = {
+        .kind = EVENT_DATA_CLOSE, .reason = c->close_reason, .tls_json = tls ? tls_json : NULL};
     char msg[512];
     snprintf(msg, sizeof msg, "(%s) %llu+%llu bytes, %llu+%llu frames, %u gaps%s", c->close_reason,
              (unsigned long long)h2_conn_flow_bytes(c, FLOW_DIR_C2S),
              (unsigned long long)h2_conn_flow_bytes(c, FLOW_DIR_S2C),
              (unsigned long long)c->dir[0].frames, (unsigned long long)c->dir[1].frames, c->gaps,
              tls_text);
-    if (close_shown) event_print(rs->out, &rs->o.po, &m, "close", 0, msg, extra);
+    if (close_shown) event_print(rs->out, &rs->o.po, &m, "close", 0, msg, &data);
     if (report_event_kept(rs, c, FLOW_DIR_C2S, "close"))
-      read_report_event(rs->report, c, FLOW_DIR_C2S, "close", 0, msg, extra);
+      read_report_event(rs->report, c, FLOW_DIR_C2S, "close", 0, msg, &data);
   }
   /* the linter's counts of this connection, for its summary row */
   summary_lint sl = {.by_id = rs->o.lint ? rs->lint_by_id : NULL};
@@ -374,12 +370,11 @@ static void notice_print(read_state *rs, capture_flow *f, const char *kind, cons
                   .pkt_last = f ? f->pkt_last : 0,
                   .file = f ? f->pkt_file : 0};
   if (!rs->o.po.json && !rs->o.abs_time && rs->have_first_ts) m.ts = ts - rs->first_ts;
-  char extra[96];
-  snprintf(extra, sizeof extra, ",\"kind\":\"%s\"", kind);
+  event_data data = {.kind = EVENT_DATA_KIND, .kind_id = kind};
   bool is_limit = !strncmp(kind, "limit-", 6);
   filter_subject w = {.conn = f ? f->id : 0, .dir = -1};
   if (rs->o.filt.fields || !read_filter_event(&rs->filt, &w, is_limit ? "limit" : "notice")) return;
-  event_print(rs->out, &rs->o.po, f ? &m : NULL, is_limit ? "limit" : "notice", 0, message, extra);
+  event_print(rs->out, &rs->o.po, f ? &m : NULL, is_limit ? "limit" : "notice", 0, message, &data);
 }
 
 static void flow_notice(void *user, capture_flow *f, const char *kind, const char *message,
@@ -432,13 +427,15 @@ static void live_drops(void *user, uint64_t dropped, uint64_t if_dropped, uint64
   if (!rs->o.po.json || (rs->o.quiet && !rs->o.summary) || rs->o.filt.fields ||
       !read_filter_event(&rs->filt, &(filter_subject){.dir = -1}, "capture-drops"))
     return;
-  char extra[200], msg[160];
-  snprintf(extra, sizeof extra,
-           ",\"ts\":%.6f,\"dropped\":%llu,\"interface_dropped\":%llu,\"new\":%llu", ts,
-           (unsigned long long)dropped, (unsigned long long)if_dropped, (unsigned long long)added);
+  event_data data = {.kind = EVENT_DATA_DROPS,
+                     .ts = ts,
+                     .dropped = dropped,
+                     .if_dropped = if_dropped,
+                     .added = added};
+  char msg[160];
   snprintf(msg, sizeof msg, "the kernel dropped %llu packets since the start: expect gaps",
            (unsigned long long)(dropped + if_dropped));
-  event_print(rs->out, &rs->o.po, NULL, "capture-drops", 0, msg, extra);
+  event_print(rs->out, &rs->o.po, NULL, "capture-drops", 0, msg, &data);
 }
 
 flow_consumer read_sink_consumer(read_state *rs) {

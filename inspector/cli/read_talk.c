@@ -38,7 +38,7 @@ static void on_exchange(void *user, const h2_conn *c, const exchange *x) {
 }
 
 static void on_event(void *user, const h2_conn *c, int dir, const char *event, uint64_t offset,
-                     const char *message, const char *extra_json) {
+                     const char *message, const event_data *data) {
   read_talk *rt = user;
   if (!rt->show_events) {
     /* -q hides the events, not a loss: the first limit (records or header
@@ -50,7 +50,7 @@ static void on_event(void *user, const h2_conn *c, int dir, const char *event, u
   if (rt->o.follow && !rt->o.exchanges && c->flow->id != rt->o.follow_conn) return;
   frame_meta m;
   frame_meta_of_conn(&m, c, dir, *rt->first_ts, rt->po.json || rt->abs_time);
-  event_print(rt->out, &rt->po, &m, event, offset, message, extra_json);
+  event_print(rt->out, &rt->po, &m, event, offset, message, data);
 }
 
 static unsigned export_open(void *user, const exchange *x, int side, void **state) {

@@ -52,10 +52,13 @@ typedef struct conn_alloc {
   bool memory_said;     /* a limit-memory event was told (once per connection) */
 } conn_alloc;
 
-static void event(h2_conn *c, int dir, const char *ev, uint64_t offset, const char *msg,
-                  const char *extra_json, const char *text_extra) {
-  if (c->sink.on_event)
-    c->sink.on_event(c->sink.user, c, dir, ev, offset, msg, extra_json, text_extra);
+static void event_with(h2_conn *c, int dir, const char *ev, uint64_t offset, const char *msg,
+                       const event_data *data) {
+  if (c->sink.on_event) c->sink.on_event(c->sink.user, c, dir, ev, offset, msg, data);
+}
+
+static void event(h2_conn *c, int dir, const char *ev, uint64_t offset, const char *msg) {
+  event_with(c, dir, ev, offset, msg, NULL);
 }
 
 /* An allocation that failed and what the connection's output lacks for
@@ -66,7 +69,8 @@ static void memory_limit(h2_conn *c, int dir, uint64_t offset, const char *what)
   a->memory_said = true;
   char msg[256]; /* what: at most 200 */
   snprintf(msg, sizeof msg, "out of memory: %s", what);
-  event(c, dir, "limit", offset, msg, ",\"kind\":\"limit-memory\"", NULL);
+  event_data data = {.kind = EVENT_DATA_KIND, .kind_id = "limit-memory"};
+  event_with(c, dir, "limit", offset, msg, &data);
 }
 
 /* Stream-state findings of the observer (§5.1, §5.1.1, §6.6) as notes on
@@ -93,11 +97,11 @@ static void on_state_finding(void *user, const h2_finding *f) {
 static void stall_event(conn_alloc *a, const h2_window_stall *s) {
   h2_conn *c = &a->conn;
   bool at_end = s->end && (!strcmp(s->why, "connection-end") || !strcmp(s->why, "history-lost"));
-  char msg[200], extra[400];
-  const char *ev =
-      stall_describe(s, at_end ? c->last_ts : c->ts, msg, sizeof msg, extra, sizeof extra);
-  event(c, at_end ? s->sender : a->cur_dir, ev, at_end ? c->dir[s->sender].bytes : a->cur_offset,
-        msg, extra, NULL);
+  char msg[200];
+  event_data data;
+  const char *ev = stall_describe(s, at_end ? c->last_ts : c->ts, msg, sizeof msg, &data);
+  event_with(c, at_end ? s->sender : a->cur_dir, ev,
+             at_end ? c->dir[s->sender].bytes : a->cur_offset, msg, &data);
 }
 
 static void on_stall(void *user, const h2_window_stall *s) {
@@ -106,7 +110,7 @@ static void on_stall(void *user, const h2_window_stall *s) {
     stall_event(a, s);
   else if (!stall_queue_push(&a->stalls, s))
     event(&a->conn, a->cur_dir, "decode-error", a->cur_offset,
-          "out of memory: a stall event is lost", NULL, NULL);
+          "out of memory: a stall event is lost");
 }
 
 static void observe_states(h2_conn *c, int dir, const decoded_frame *d, frame_note *notes,
@@ -275,7 +279,7 @@ static void sd_on_event(void *user, const char *ev, uint64_t offset, const char 
     d->truncated++;
   else if (strcmp(ev, "preface") != 0)
     d->errors++;
-  event(x->c, x->dir, ev, offset + d->base, msg, NULL, NULL);
+  event(x->c, x->dir, ev, offset + d->base, msg);
 }
 
 /* Appends a delivery to the bytes held while deciding. decide() settles a
@@ -291,7 +295,7 @@ static bool hold(h2_conn *c, int dir, const uint8_t *data, size_t len) {
   if (len > d->held.limit - d->held.len) {
     snprintf(msg, sizeof msg, "%zu bytes skipped while deciding: more than %d bytes to hold", n,
              HOLD_MAX);
-    event(c, dir, "skipped", d->buf_offset, msg, NULL, NULL);
+    event(c, dir, "skipped", d->buf_offset, msg);
   } else {
     snprintf(msg, sizeof msg, "%zu bytes skipped while deciding", n);
     memory_limit(c, dir, d->buf_offset, msg);
@@ -322,7 +326,7 @@ static void start_h2(h2_conn *c, int dir, uint8_t preface, bool state_unknown) {
   if (d->sd) stream_decoder_free(d->sd);
   d->sd = stream_decoder_new(&cfg, &cb);
   if (!d->sd) {
-    event(c, dir, "decode-error", d->buf_offset, "out of memory", NULL, NULL);
+    event(c, dir, "decode-error", d->buf_offset, "out of memory");
     d->state = DIR_IGNORE;
     return;
   }
@@ -348,7 +352,7 @@ static void ignore_dir(h2_conn *c, int dir) {
 static void not_http2(h2_conn *c, int dir, const char *why) {
   char msg[200];
   snprintf(msg, sizeof msg, "%s; its bytes are counted, not decoded", why);
-  event(c, dir, "not-http2", c->dir[dir].buf_offset, msg, NULL, NULL);
+  event(c, dir, "not-http2", c->dir[dir].buf_offset, msg);
   ignore_dir(c, 0);
   ignore_dir(c, 1);
 }
@@ -418,7 +422,7 @@ static void on_http1(h2_conn *c, int dir, bool final) {
       if (c->sink.on_upgrade && a->up)
         c->sink.on_upgrade(c->sink.user, c, dir, d->buf_offset, msg, &a->up->req);
       else
-        event(c, dir, "upgrade", d->buf_offset, msg, NULL, NULL);
+        event(c, dir, "upgrade", d->buf_offset, msg);
       if (c->sink.on_upgrade_request && a->up)
         c->sink.on_upgrade_request(c->sink.user, c, a->up->fields, a->up->count);
       /* Stream 1 exists, half-closed (local) for the client. */
@@ -435,7 +439,7 @@ static void on_http1(h2_conn *c, int dir, bool final) {
     if (!c->upgrade && h.status >= 200 && h.status < 300) {
       /* CONNECT tunnel: the tunnelled bytes are a new conversation. */
       event(c, dir, "detect", d->buf_offset,
-            "HTTP/1.1 CONNECT tunnel established; looking for HTTP/2 inside", NULL, NULL);
+            "HTTP/1.1 CONNECT tunnel established; looking for HTTP/2 inside");
       c->dir[0].state = DIR_START;
       d->state = DIR_START;
       decide(c, 0, final);
@@ -459,7 +463,7 @@ static void decide(h2_conn *c, int dir, bool final) {
     return;
   }
   if (c->alpn_h2 && d->state == DIR_START) {
-    event(c, dir, "detect", d->buf_offset, "HTTP/2 negotiated by TLS ALPN (h2)", NULL, NULL);
+    event(c, dir, "detect", d->buf_offset, "HTTP/2 negotiated by TLS ALPN (h2)");
     /* The server's bytes first when both are held: they came first. */
     start_h2(c, FLOW_DIR_S2C, STREAM_PREFACE_FORBID, false);
     start_h2(c, FLOW_DIR_C2S, STREAM_PREFACE_REQUIRE, false);
@@ -480,8 +484,7 @@ static void decide(h2_conn *c, int dir, bool final) {
       dir = FLOW_DIR_C2S;
     }
     if (c->dir[dir].state != DIR_SYNC)
-      event(c, dir, "detect", c->dir[dir].buf_offset, "HTTP/2 with prior knowledge (preface)", NULL,
-            NULL);
+      event(c, dir, "detect", c->dir[dir].buf_offset, "HTTP/2 with prior knowledge (preface)");
     /* The server side is HTTP/2 too, from its first byte (§3.4). Bytes it
      * sent before the preface arrived (servers often send SETTINGS at once)
      * are decoded first: they came first, and a SETTINGS among them must be
@@ -503,7 +506,7 @@ static void decide(h2_conn *c, int dir, bool final) {
         size_t drop = final ? d->held.len : d->held.len - 8;
         char msg[160];
         snprintf(msg, sizeof msg, "%zu bytes without a plausible frame boundary skipped", drop);
-        event(c, dir, "skipped", d->buf_offset, msg, NULL, NULL);
+        event(c, dir, "skipped", d->buf_offset, msg);
         d->ignored += drop;
         consume(d, drop);
         d->state = DIR_SYNC;
@@ -517,7 +520,7 @@ static void decide(h2_conn *c, int dir, bool final) {
     if (off > 0) {
       char msg[160];
       snprintf(msg, sizeof msg, "%zu bytes before the first frame boundary skipped", off);
-      event(c, dir, "skipped", d->buf_offset, msg, NULL, NULL);
+      event(c, dir, "skipped", d->buf_offset, msg);
       d->ignored += off;
       consume(d, off);
     }
@@ -527,11 +530,10 @@ static void decide(h2_conn *c, int dir, bool final) {
             c->opt.force_h2 ? "HTTP/2 forced by --port: decoding from a frame boundary"
                             : "HTTP/2 found mid-connection (a consistent chain of frames); "
                               "header fields that need the dynamic table from before are "
-                              "undecodable",
-            NULL, NULL);
+                              "undecodable");
     } else {
       c->resyncs++;
-      event(c, dir, "resync", d->buf_offset, "frame boundary found again", NULL, NULL);
+      event(c, dir, "resync", d->buf_offset, "frame boundary found again");
     }
     start_h2(c, dir, STREAM_PREFACE_AUTO, true);
     return;
@@ -607,7 +609,7 @@ void h2_conn_gap(h2_conn *c, int dir, uint64_t offset, uint64_t len, double ts) 
   char msg[160];
   snprintf(msg, sizeof msg, "%llu bytes at offset %llu were not captured", (unsigned long long)len,
            (unsigned long long)offset);
-  event(c, dir, "gap", offset, msg, NULL, NULL);
+  event(c, dir, "gap", offset, msg);
   if (d->state == DIR_IGNORE) return;
   /* Frames were lost: which streams opened or closed in them is unknown. */
   c->states.history_unknown = true;
@@ -621,7 +623,7 @@ void h2_conn_gap(h2_conn *c, int dir, uint64_t offset, uint64_t len, double ts) 
     d->state = DIR_SYNC;
   } else if (d->held.len) {
     snprintf(msg, sizeof msg, "%zu bytes held before the gap could not be classified", d->held.len);
-    event(c, dir, "skipped", d->buf_offset, msg, NULL, NULL);
+    event(c, dir, "skipped", d->buf_offset, msg);
     d->ignored += d->held.len;
     d->held.len = 0;
   }
@@ -641,7 +643,7 @@ void h2_conn_finish(h2_conn *c, double ts) {
       } else if (d->held.len) {
         char msg[160];
         snprintf(msg, sizeof msg, "%zu bytes at the end were not decoded", d->held.len);
-        event(c, i, "skipped", d->buf_offset, msg, NULL, NULL);
+        event(c, i, "skipped", d->buf_offset, msg);
         d->ignored += d->held.len;
         d->held.len = 0;
       }

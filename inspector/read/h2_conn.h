@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "decoded_frame.h"
+#include "event_data.h"
 #include "flow_events.h"
 #include "h2/buf.h"
 #include "pkt_map.h"
@@ -25,11 +26,11 @@ struct h2_conn;
 typedef struct read_sink {
   void (*on_frame)(void *user, struct h2_conn *c, int dir, const decoded_frame *d);
   /* event: "connection", "detect", "preface", "upgrade", "gap", "skipped",
-   * "close", "limit", "decode-error", "not-http2", "truncated", ...
-   * extra_json: pre-rendered ,"k":v pairs or NULL; text_extra: extra text
-   * lines (already indented) or NULL. */
+   * "close", "limit", "stall-begin", "stall-end", "decode-error",
+   * "not-http2", "truncated", ...; data: what the event carries besides its
+   * message (a limit's kind, a stall), or NULL. */
   void (*on_event)(void *user, struct h2_conn *c, int dir, const char *event, uint64_t offset,
-                   const char *message, const char *extra_json, const char *text_extra);
+                   const char *message, const event_data *data);
   /* Optional: the "upgrade" event with its request as data (without it,
    * on_event gets the event alone). */
   void (*on_upgrade)(void *user, struct h2_conn *c, int dir, uint64_t offset, const char *message,

@@ -25,12 +25,10 @@ void stall_queue_free(stall_queue *q) {
 }
 
 const char *stall_describe(const h2_window_stall *s, double now, char *msg, size_t msg_cap,
-                           char *extra, size_t extra_cap) {
+                           event_data *data) {
   const char *sender = s->sender == FLOW_DIR_C2S ? "client" : "server";
   const char *which = s->connection ? "connection" : "stream";
-  int n = snprintf(extra, extra_cap,
-                   ",\"stream\":%u,\"window\":\"%s\",\"sender\":\"%s\",\"value\":%lld", s->stream,
-                   which, sender, (long long)s->window);
+  *data = (event_data){.kind = EVENT_DATA_STALL, .stall = s};
   if (!s->end) {
     snprintf(msg, msg_cap, "the %s's DATA on stream %u waits: the %s window is at %lld", sender,
              s->stream, which, (long long)s->window);
@@ -38,14 +36,7 @@ const char *stall_describe(const h2_window_stall *s, double now, char *msg, size
   }
   double ms = (now - s->since) * 1000.0;
   if (ms < 0) ms = 0;
-  if (n > 0 && (size_t)n < extra_cap) {
-    int m = snprintf(extra + n, extra_cap - (size_t)n,
-                     ",\"why\":\"%s\",\"duration_ms\":%.3f,\"begin_offset\":%llu", s->why, ms,
-                     (unsigned long long)s->begin_offset);
-    if (m > 0 && s->begin_pkt && (size_t)(n + m) < extra_cap)
-      snprintf(extra + n + m, extra_cap - (size_t)(n + m), ",\"begin_pkt\":%llu",
-               (unsigned long long)s->begin_pkt);
-  }
+  data->stall_ms = ms;
   int k = snprintf(msg, msg_cap,
                    "the %s's DATA on stream %u waited %.3f ms on the %s window (%s; began at "
                    "offset %llu",

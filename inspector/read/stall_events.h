@@ -1,5 +1,5 @@
 /* stall_events.h — the zero-window stalls the connection's observer reports
- * (h2/observer.h) as read events: their words (message and JSON keys) and
+ * (h2/observer.h) as read events: their message and data (event_data.h) and
  * the queue that holds those of the frame being judged until the frame
  * itself has been handed on, so a stall-begin follows the DATA that began
  * it. */
@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "event_data.h"
 #include "h2/observer.h"
 
 typedef struct stall_queue {
@@ -20,10 +21,10 @@ typedef struct stall_queue {
 bool stall_queue_push(stall_queue *q, const h2_window_stall *s);
 void stall_queue_free(stall_queue *q);
 
-/* The event's name ("stall-begin", "stall-end"), message and JSON keys
- * (,"stream":..., for read_sink.on_event's extra_json); now: the capture
- * time it ends at. */
+/* The event's name ("stall-begin", "stall-end"), message and data (s
+ * itself, and for an end how long it lasted); now: the capture time it ends
+ * at. */
 const char *stall_describe(const h2_window_stall *s, double now, char *msg, size_t msg_cap,
-                           char *extra, size_t extra_cap);
+                           event_data *data);
 
 #endif

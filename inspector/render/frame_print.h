@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "decoded_frame.h"
+#include "event_data.h"
 #include "h2/frame.h"
 #include "h2/hpack.h"
 #include "out_buf.h"
@@ -51,9 +52,10 @@ void frame_print(out_buf *o, const print_options *po, const frame_meta *m, const
 
 /* An event that is not a frame ("preface", "truncated", "gap", ...): text is
  * one line "<event> <message>"; JSON is {"v":1,<meta>,"event":...,"offset":N,
- * "message":...} plus `extra_json` (pre-rendered ,"k":v pairs, may be NULL). */
+ * "message":...} plus the members of its data (event_data.h; may be NULL),
+ * which text does not show. */
 void event_print(out_buf *o, const print_options *po, const frame_meta *m, const char *event,
-                 uint64_t offset, const char *message, const char *extra_json);
+                 uint64_t offset, const char *message, const event_data *data);
 /* The "upgrade" event (an accepted Upgrade: h2c) with its request, which
  * became stream 1, and the settings of its HTTP2-Settings header: in JSON
  * the keys stream, headers (names lowercased) and http2_settings; in text

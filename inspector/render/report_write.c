@@ -301,7 +301,7 @@ void report_windows(report_writer *w, const frame_meta *m, uint32_t stream, bool
 }
 
 void report_event(report_writer *w, const frame_meta *m, const char *event, uint64_t offset,
-                  const char *message, const char *extra_json) {
+                  const char *message, const event_data *data) {
   print_options po = {.json = true};
   if (m && !strcmp(event, "close")) {
     conn_slot *sl = &w->slots[m->conn % REPORT_CONN_SLOTS];
@@ -311,7 +311,7 @@ void report_event(report_writer *w, const frame_meta *m, const char *event, uint
     }
   }
   out_puts(&w->data, "E ");
-  event_print(&w->data, &po, m, event, offset, message, extra_json);
+  event_print(&w->data, &po, m, event, offset, message, data);
 }
 
 out_buf *report_exchange_out(report_writer *w) {

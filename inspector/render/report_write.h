@@ -58,9 +58,9 @@ void report_frame(report_writer *w, const frame_meta *m, uint64_t packet, const 
  * connection and, when stream_known, on `stream`. */
 void report_windows(report_writer *w, const frame_meta *m, uint32_t stream, bool stream_known,
                     const int64_t conn_window[2], const int64_t stream_window[2]);
-/* An event of the read sink (m->ts absolute; extra_json as event_print). */
+/* An event of the read sink (m->ts absolute; data as event_print). */
 void report_event(report_writer *w, const frame_meta *m, const char *event, uint64_t offset,
-                  const char *message, const char *extra_json);
+                  const char *message, const event_data *data);
 /* Where one exchange goes as a JSON line (exchange_print's, ending in a
  * newline; talk/exchange.h), after its "X " prefix; NULL past
  * REPORT_MAX_EXCHANGES (counted for the totals). */

@@ -297,8 +297,8 @@ static void on_frame(void *user, h2_conn *c, int dir, const decoded_frame *d) {
 }
 
 static void on_event(void *user, h2_conn *c, int dir, const char *event, uint64_t offset,
-                     const char *message, const char *extra_json, const char *text_extra) {
-  (void)dir, (void)offset, (void)extra_json, (void)text_extra;
+                     const char *message, const event_data *data) {
+  (void)dir, (void)offset, (void)data;
   collect_state *cs = user;
   replay_conn *rc = c->sink_conn;
   if (rc && !strcmp(event, "gap")) rc->gaps = true;

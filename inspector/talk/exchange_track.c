@@ -85,8 +85,14 @@ void exchange_tracker_free(exchange_tracker *t) {
 }
 
 static void event(exchange_tracker *t, const h2_conn *c, int dir, const char *ev, uint64_t offset,
-                  const char *msg, const char *extra) {
-  if (t->sink.on_event) t->sink.on_event(t->sink.user, c, dir, ev, offset, msg, extra);
+                  const char *msg, const event_data *data) {
+  if (t->sink.on_event) t->sink.on_event(t->sink.user, c, dir, ev, offset, msg, data);
+}
+
+/* A "limit" event's data: its kind and the stream it hit. */
+static event_data limit_data(const char *kind, uint32_t stream) {
+  return (event_data){
+      .kind = EVENT_DATA_KIND, .kind_id = kind, .has_stream = true, .stream = stream};
 }
 
 /* ---- bodies ---- */
@@ -106,12 +112,14 @@ static void report_state(exchange_tracker *t, const h2_conn *c, track_rec *r, in
   b->state = (uint8_t)st;
   b->state_offset = body_decoder_decoded(s->dec);
   if (st == BODY_GAP) return; /* read's own "gap" event said it */
-  char msg[256], extra[160];
+  char msg[256];
   snprintf(msg, sizeof msg, "stream %u %s body: %s (at decoded offset %llu)", r->x.stream,
            side_name(side), body_decoder_message(s->dec), (unsigned long long)b->state_offset);
-  snprintf(extra, sizeof extra, ",\"stream\":%u,\"side\":\"%s\",\"decoded_offset\":%llu",
-           r->x.stream, side_name(side), (unsigned long long)b->state_offset);
-  event(t, c, side, body_state_name(st), s->data_offset, msg, extra);
+  event_data data = {.kind = EVENT_DATA_BODY,
+                     .stream = r->x.stream,
+                     .side = (uint8_t)side,
+                     .decoded_offset = b->state_offset};
+  event(t, c, side, body_state_name(st), s->data_offset, msg, &data);
 }
 
 static void decoded_out(void *user, const uint8_t *p, size_t n, uint64_t offset) {
@@ -198,11 +206,11 @@ static track_rec *find(track_conn *tc, uint32_t stream, size_t *idx) {
 static track_rec *untracked(exchange_tracker *t, const h2_conn *c, uint32_t stream) {
   if (t->memory_reported) return NULL;
   t->memory_reported = true;
-  char msg[200], extra[96];
+  char msg[200];
   snprintf(msg, sizeof msg,
            "out of memory: stream %u (and maybe others after it) has no exchange record", stream);
-  snprintf(extra, sizeof extra, ",\"kind\":\"limit-memory\",\"stream\":%u", stream);
-  event(t, c, FLOW_DIR_C2S, "limit", 0, msg, extra);
+  event_data data = limit_data("limit-memory", stream);
+  event(t, c, FLOW_DIR_C2S, "limit", 0, msg, &data);
   return NULL;
 }
 
@@ -214,13 +222,13 @@ static track_rec *find_or_add(exchange_tracker *t, h2_conn *c, uint32_t stream) 
   if (tc->n >= t->o.max_streams) {
     if (!tc->limit_reported) {
       tc->limit_reported = true;
-      char msg[200], extra[96];
+      char msg[200];
       snprintf(msg, sizeof msg,
                "%u exchanges open on this connection (--max-streams): stream %u and further new "
                "streams are not tracked until some end",
                t->o.max_streams, stream);
-      snprintf(extra, sizeof extra, ",\"kind\":\"limit-streams\",\"stream\":%u", stream);
-      event(t, c, FLOW_DIR_C2S, "limit", 0, msg, extra);
+      event_data data = limit_data("limit-streams", stream);
+      event(t, c, FLOW_DIR_C2S, "limit", 0, msg, &data);
     }
     return NULL;
   }
@@ -299,13 +307,13 @@ static void store_list(exchange_tracker *t, const h2_conn *c, int dir, exchange 
   }
   if (ok) return;
   x->fields_cut = true;
-  char msg[200], extra[96];
+  char msg[200];
   snprintf(msg, sizeof msg,
            "the header list of stream %u could not be kept whole (out of memory): the exchange "
            "record has its first %u of %zu fields",
            stream, pf->count, d->header_count);
-  snprintf(extra, sizeof extra, ",\"kind\":\"limit-fields\",\"stream\":%u", stream);
-  event(t, c, dir, "limit", d->offset, msg, extra);
+  event_data data = limit_data("limit-fields", stream);
+  event(t, c, dir, "limit", d->offset, msg, &data);
 }
 
 static int status_of(const packed_fields *pf) {

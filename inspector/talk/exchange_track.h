@@ -31,10 +31,11 @@ typedef struct exchange_sink {
   void (*on_exchange)(void *user, const h2_conn *c, const exchange *x);
   /* A body or limit event: event is "body-bomb", "body-too-large",
    * "decode-error", "unknown-coding" or "limit"; offset is in the byte
-   * stream of direction dir (the DATA frame that showed it); extra_json
-   * holds ,"stream":N,... pairs. */
+   * stream of direction dir (the DATA frame that showed it); data: a body
+   * event's stream, side and decoded offset, a limit's kind and stream
+   * (event_data.h). */
   void (*on_event)(void *user, const h2_conn *c, int dir, const char *event, uint64_t offset,
-                   const char *message, const char *extra_json);
+                   const char *message, const event_data *data);
   void *user;
 } exchange_sink;
 
