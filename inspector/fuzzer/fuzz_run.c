@@ -1,0 +1,182 @@
+/* fuzz_run.c — the loop of `h2scope fuzz` (fuzz_run.h). */
+#include "fuzz_run.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz_mutate.h"
+#include "fuzz_state.h"
+
+#define MUTATIONS_MAX 4 /* stacked on one input */
+#define PICK_TRIES 16   /* mutants already run are drawn again at most this often */
+
+bool fuzz_hashset_add(fuzz_hashset *s, uint64_t h) {
+  if (h == 0) h = 1;
+  if ((s->n + 1) * 2 > s->cap) {
+    size_t cap = s->cap ? s->cap * 2 : 1024;
+    uint64_t *slots = calloc(cap, sizeof *slots);
+    if (!slots) return true;
+    for (size_t i = 0; i < s->cap; i++) {
+      if (!s->slots[i]) continue;
+      size_t k = (size_t)(s->slots[i] & (cap - 1));
+      while (slots[k])
+        k = (k + 1) & (cap - 1);
+      slots[k] = s->slots[i];
+    }
+    free(s->slots);
+    s->slots = slots;
+    s->cap = cap;
+  }
+  size_t k = (size_t)(h & (s->cap - 1));
+  while (s->slots[k]) {
+    if (s->slots[k] == h) return false;
+    k = (k + 1) & (s->cap - 1);
+  }
+  s->slots[k] = h;
+  s->n++;
+  return true;
+}
+
+void fuzz_hashset_free(fuzz_hashset *s) {
+  free(s->slots);
+  memset(s, 0, sizeof *s);
+}
+
+static bool time_up(const fuzz_state *s) {
+  const fuzz_options *o = s->o;
+  if (s->stop || (o->stop && *o->stop)) return true;
+  if (o->runs && s->st->execs >= o->runs) return true;
+  return o->time_limit > 0 && check_now() - s->start >= o->time_limit;
+}
+
+static void progress(fuzz_state *s, double *last, bool force) {
+  double now = check_now();
+  if (!force && now - *last < 0.5) return;
+  *last = now;
+  s->st->seconds = now - s->start;
+  if (s->cb->on_progress) s->cb->on_progress(s->cb->user, s->st);
+}
+
+/* Keeps in as the newest of the recent inputs. */
+static void remember(fuzz_state *s, const fuzz_input *in) {
+  fuzz_input oldest = s->recent[FUZZ_RECENT - 1];
+  memmove(&s->recent[1], &s->recent[0], (FUZZ_RECENT - 1) * sizeof *s->recent);
+  memset(&s->recent[0], 0, sizeof s->recent[0]);
+  fuzz_input_free(&oldest);
+  fuzz_input_copy(&s->recent[0], in);
+  if (s->nrecent < FUZZ_RECENT) s->nrecent++;
+}
+
+/* Whether the connection ended in a way a crash would end it: refused,
+ * no SETTINGS, no answer, or closed without a GOAWAY. */
+static bool suspicious(const fuzz_outcome *out) {
+  const check_result *r = &out->r;
+  if (r->connect_failed || r->no_settings || (r->timed_out && !r->marker_acked)) return true;
+  return (r->closed || r->reset) && !strstr(out->re.signature, "GOAWAY");
+}
+
+/* After one input: new reactions, the observer's findings, the peer's health. */
+static void after_input(fuzz_state *s, const fuzz_input *in, const fuzz_outcome *out, bool mutated,
+                        fuzz_corpus *corpus, double *last_canary) {
+  s->st->execs++;
+  s->st->connections++;
+  remember(s, in);
+  if (fuzz_hashset_add(&s->reactions, out->re.hash)) {
+    s->st->reactions++;
+    if (s->cb->on_reaction) s->cb->on_reaction(s->cb->user, s->st->execs, out->re.signature);
+    if (mutated) fuzz_corpus_add(corpus, in);
+  }
+  for (size_t i = 0; i < out->re.nfindings && !s->stop; i++) {
+    const char *section = "", *desc = "";
+    int idx = h2_observer_rule_index(out->re.finding[i]);
+    if (idx >= 0) h2_observer_rule_at((size_t)idx, NULL, NULL, &section, &desc);
+    char why[320];
+    snprintf(why, sizeof why, "%s: %s (%s)", out->re.finding[i], desc, section);
+    fuzz_finding_handle(s, FUZZ_PROTOCOL, out->re.finding[i], why, in);
+  }
+  if (s->stop) return;
+  bool odd = suspicious(out);
+  double now = check_now();
+  bool canary = now - *last_canary >= s->o->canary_every;
+  if (canary || odd) *last_canary = now;
+  char why[320];
+  int kind = fuzz_target_health(s->o->peer, canary, odd, why, sizeof why);
+  s->st->connections += canary || odd;
+  if (kind != FUZZ_NONE) fuzz_finding_handle(s, kind, NULL, why, in);
+}
+
+static void loop(fuzz_state *s, fuzz_corpus *corpus) {
+  fuzz_outcome *out = malloc(sizeof *out);
+  fuzz_input mutant;
+  memset(&mutant, 0, sizeof mutant);
+  double last_progress = 0, last_canary = check_now();
+  size_t seeds = corpus->n;
+  /* every seed once, in order */
+  for (size_t i = 0; out && i < seeds && !time_up(s); i++) {
+    fuzz_hashset_add(&s->inputs, fuzz_input_hash(&corpus->items[i]));
+    if (!fuzz_input_copy(&mutant, &corpus->items[i])) break;
+    fuzz_exec_run(&s->x, &mutant, "ANY", out);
+    after_input(s, &mutant, out, false, corpus, &last_canary);
+    s->st->corpus = corpus->n;
+    progress(s, &last_progress, false);
+  }
+  char what[256];
+  unsigned stale = 0; /* rounds in a row without an input not run before */
+  while (out && corpus->n && !time_up(s) && stale < 1000) {
+    bool fresh = false;
+    for (int t = 0; t < PICK_TRIES && !fresh; t++) {
+      const fuzz_input *parent = &corpus->items[fuzz_rng_below(&s->rng, (uint32_t)corpus->n)];
+      const fuzz_input *donor = &corpus->items[fuzz_rng_below(&s->rng, (uint32_t)corpus->n)];
+      if (!fuzz_input_copy(&mutant, parent)) break;
+      if (!fuzz_mutate(&s->rng, &s->ctx, &mutant, donor, MUTATIONS_MAX, what, sizeof what))
+        continue;
+      fresh = fuzz_hashset_add(&s->inputs, fuzz_input_hash(&mutant));
+    }
+    if (!fresh) {
+      stale++;
+      continue;
+    }
+    stale = 0;
+    fuzz_exec_run(&s->x, &mutant, "ANY", out);
+    after_input(s, &mutant, out, true, corpus, &last_canary);
+    s->st->corpus = corpus->n;
+    progress(s, &last_progress, false);
+  }
+  s->st->seconds = check_now() - s->start;
+  s->st->corpus = corpus->n;
+  if (s->cb->on_progress) s->cb->on_progress(s->cb->user, s->st);
+  fuzz_input_free(&mutant);
+  free(out);
+}
+
+int fuzz_run(const fuzz_options *o, fuzz_corpus *corpus, const fuzz_callbacks *cb, fuzz_stats *st,
+             char *err, size_t cap) {
+  fuzz_state *s = calloc(1, sizeof *s);
+  if (!s) {
+    snprintf(err, cap, "out of memory");
+    return -1;
+  }
+  memset(st, 0, sizeof *st);
+  s->o = o;
+  s->cb = cb;
+  s->st = st;
+  st->seeds = corpus->n;
+  fuzz_rng_seed(&s->rng, o->seed);
+  s->ctx.path = o->target.path;
+  s->ctx.authority = o->target.host;
+  if (!fuzz_exec_init(&s->x, &o->target, o->client, &o->co)) {
+    snprintf(err, cap, "out of memory");
+    free(s);
+    return -1;
+  }
+  s->start = check_now();
+  loop(s, corpus);
+  fuzz_exec_free(&s->x);
+  for (size_t i = 0; i < FUZZ_RECENT; i++)
+    fuzz_input_free(&s->recent[i]);
+  fuzz_hashset_free(&s->reactions);
+  fuzz_hashset_free(&s->inputs);
+  free(s);
+  return 0;
+}
