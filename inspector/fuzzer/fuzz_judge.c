@@ -208,12 +208,13 @@ static void signature(fuzz_judge *j, const fuzz_transcript *t, const check_resul
     if (k < 0 || (size_t)k >= sizeof out->signature - off) break;
     off += (size_t)k;
   }
-  const char *end = r->connect_failed ? "refused"
-                    : r->reset        ? "reset"
-                    : r->closed       ? "closed"
-                    : r->no_settings  ? "no-settings"
-                    : r->timed_out    ? "timeout"
-                                      : "open";
+  /* a close and a reset are one end: which of the two a peer's close
+   * becomes depends on whether our last bytes were still unread (timing) */
+  const char *end = r->connect_failed       ? "refused"
+                    : r->reset || r->closed ? "closed"
+                    : r->no_settings        ? "no-settings"
+                    : r->timed_out          ? "timeout"
+                                            : "open";
   snprintf(out->signature + off, sizeof out->signature - off, "%s| %s%s", off ? " " : "", end,
            j->tokens_full || t->truncated ? " +" : "");
   unsigned long long h = 0xcbf29ce484222325ull;

@@ -76,6 +76,33 @@ static bool suspicious(const fuzz_outcome *out) {
   return (r->closed || r->reset) && !strstr(out->re.signature, "GOAWAY");
 }
 
+/* With a command, the target's size is a second signal next to the
+ * reactions: an input after which the RSS reached a new high by
+ * FUZZ_RSS_STEP joins the corpus as favoured, so that what makes the target
+ * grow is mutated further (repeated, looped) towards a memory finding. */
+static void memory_feedback(fuzz_state *s, const fuzz_input *in, fuzz_corpus *corpus) {
+  uint64_t now, start;
+  fuzz_target_rss(s->o->peer, &now, &start);
+  if (!now) return;
+  if (!s->rss_high) s->rss_high = now;
+  if (now < s->rss_high + FUZZ_RSS_STEP) return;
+  s->rss_high = now;
+  if (!fuzz_corpus_add(corpus, in)) return;
+  if (s->nfavoured == FUZZ_FAVOURED) {
+    memmove(s->favoured, s->favoured + 1, (FUZZ_FAVOURED - 1) * sizeof *s->favoured);
+    s->nfavoured--;
+  }
+  s->favoured[s->nfavoured++] = corpus->n - 1;
+}
+
+/* The input to mutate next: a favoured one half of the time when there are
+ * any, else any of the corpus. */
+static const fuzz_input *pick_parent(fuzz_state *s, const fuzz_corpus *corpus) {
+  if (s->nfavoured && fuzz_rng_chance(&s->rng, 1, 2))
+    return &corpus->items[s->favoured[fuzz_rng_below(&s->rng, (uint32_t)s->nfavoured)]];
+  return &corpus->items[fuzz_rng_below(&s->rng, (uint32_t)corpus->n)];
+}
+
 /* After one input: new reactions, the observer's findings, the peer's health. */
 static void after_input(fuzz_state *s, const fuzz_input *in, const fuzz_outcome *out, bool mutated,
                         fuzz_corpus *corpus, double *last_canary) {
@@ -87,6 +114,7 @@ static void after_input(fuzz_state *s, const fuzz_input *in, const fuzz_outcome 
     if (s->cb->on_reaction) s->cb->on_reaction(s->cb->user, s->st->execs, out->re.signature);
     if (mutated) fuzz_corpus_add(corpus, in);
   }
+  memory_feedback(s, in, corpus);
   for (size_t i = 0; i < out->re.nfindings && !s->stop; i++) {
     const char *section = "", *desc = "";
     int idx = h2_observer_rule_index(out->re.finding[i]);
@@ -126,7 +154,7 @@ static void loop(fuzz_state *s, fuzz_corpus *corpus) {
   while (out && corpus->n && !time_up(s) && stale < 1000) {
     bool fresh = false;
     for (int t = 0; t < PICK_TRIES && !fresh; t++) {
-      const fuzz_input *parent = &corpus->items[fuzz_rng_below(&s->rng, (uint32_t)corpus->n)];
+      const fuzz_input *parent = pick_parent(s, corpus);
       const fuzz_input *donor = &corpus->items[fuzz_rng_below(&s->rng, (uint32_t)corpus->n)];
       if (!fuzz_input_copy(&mutant, parent)) break;
       if (!fuzz_mutate(&s->rng, &s->ctx, &mutant, donor, MUTATIONS_MAX, what, sizeof what))

@@ -24,6 +24,8 @@ void fuzz_hashset_free(fuzz_hashset *s);
 
 #define FUZZ_WHY_SEEN 32
 #define FUZZ_RECENT 4
+#define FUZZ_FAVOURED 16
+#define FUZZ_RSS_STEP (128u * 1024)
 
 typedef struct fuzz_state {
   const fuzz_options *o;
@@ -41,6 +43,11 @@ typedef struct fuzz_state {
    * next connection belongs to one of them */
   fuzz_input recent[FUZZ_RECENT];
   size_t nrecent;
+  /* memory feedback (with a command): the highest RSS seen, and the corpus
+   * items after which it rose by FUZZ_RSS_STEP or more, newest last */
+  uint64_t rss_high;
+  size_t favoured[FUZZ_FAVOURED];
+  size_t nfavoured;
   double start;
   bool stop; /* the peer is gone (no command to restart it) or enough findings */
 } fuzz_state;

@@ -5,14 +5,16 @@ for ONE planted bug, for the tests of `h2scope fuzz` (tests/cli/test_fuzz_*.sh).
 The bugs hide behind a sequence of frames that none of the fixed check cases
 sends, so `h2scope check` passes over them and only fuzzing finds them:
 
-  crash  a HEADERS with both PADDED and PRIORITY set, after a SETTINGS frame
-         with a setting in it that is not the first SETTINGS of the
-         connection (a change of settings): the server aborts (SIGABRT)
+  crash  a HEADERS with both PADDED and PRIORITY set, on a connection whose
+         client changed a setting (a SETTINGS frame, the first one included,
+         that carries any setting; check's handshake sends an empty one):
+         the server aborts (SIGABRT)
   hang   a PRIORITY_UPDATE (RFC 9218 §7.1) for a stream the client already
          opened: the server waits for that stream's scheduler forever and
          serves nobody any more
-  leak   a RST_STREAM on an open stream (the client had not ended it) keeps
-         64 KiB that are never freed
+  leak   a RST_STREAM with an error code other than NO_ERROR and CANCEL (a
+         client reporting an error) on a stream the client opened keeps 64 KiB
+         of "error report" that are never freed
   none   no bug
 
 usage: planted_server.py --port N --bug crash|hang|leak|none
@@ -64,7 +66,6 @@ class Conn:
         self.dec, self.enc = Decoder(), Encoder()
         self.streams = {}  # sid -> "open" | "half-closed"
         self.highest = 0
-        self.settings_seen = 0
         self.settings_changed = False
         self.block = None  # (sid, fragments, end_stream) while a field block is open
         self.closing = False
@@ -209,7 +210,8 @@ class Conn:
             raise ConnError(FRAME_SIZE_ERROR)
         if sid > self.highest:
             raise ConnError(PROTOCOL_ERROR)  # idle stream, §6.4
-        if self.bug == "leak" and self.streams.get(sid) == "open":
+        code = int.from_bytes(payload, "big")
+        if self.bug == "leak" and code not in (NO_ERROR, 8) and sid % 2:
             LEAKED.append(b"L" * 65536)  # the planted leak
         self.streams.pop(sid, None)
 
@@ -234,8 +236,7 @@ class Conn:
             if ident == 1:
                 self.enc.header_table_size = min(value, 4096)
             changed = True
-        self.settings_seen += 1
-        if self.settings_seen > 1 and changed:
+        if changed:
             self.settings_changed = True
         self.send(frame(SETTINGS, ACK, 0))
 
