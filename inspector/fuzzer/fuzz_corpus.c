@@ -142,7 +142,8 @@ static int cmp_names(const void *a, const void *b) {
 
 static long load_file(fuzz_corpus *c, const char *path, char *err, size_t cap) {
   size_t n = strlen(path);
-  if (n > 5 && !strcmp(path + n - 5, ".case")) return load_cases(c, path, err, cap);
+  if ((n > 5 && !strcmp(path + n - 5, ".case")) || (n > 6 && !strcmp(path + n - 6, ".cases")))
+    return load_cases(c, path, err, cap);
   return load_capture(c, path, err, cap);
 }
 

@@ -26,7 +26,7 @@ void fuzz_corpus_free(fuzz_corpus *c);
  * those of the client group, as inputs; false when memory is short. */
 bool fuzz_seeds_builtin(fuzz_corpus *c, bool client);
 
-/* Seeds from a path: a case file (*.case, the check language), a capture
+/* Seeds from a path: a case file (*.case or *.cases, the check language), a capture
  * (pcap, pcapng: each HTTP/2 connection's client frames, the first 64, with
  * payloads as hex), or a directory of them (its files in name order).
  * Returns the number of inputs added, -1 with a reason in err. */
