@@ -82,7 +82,7 @@ static bool write_case(fuzz_state *s, const fuzz_finding *f, const fuzz_input *i
   char *frames = fuzz_input_frames(&saved);
   int fd = open(f->case_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (!frames || fd < 0) {
-    snprintf(err, cap, "%s: cannot write", f->case_path);
+    snprintf(err, cap, "%.200s: cannot write", f->case_path);
     free(frames);
     fuzz_input_free(&saved);
     if (fd >= 0) close(fd);
@@ -116,7 +116,7 @@ static bool write_case(fuzz_state *s, const fuzz_finding *f, const fuzz_input *i
   close(fd);
   free(frames);
   fuzz_input_free(&saved);
-  if (!ok) snprintf(err, cap, "%s: write failed", f->case_path);
+  if (!ok) snprintf(err, cap, "%.200s: write failed", f->case_path);
   return ok;
 }
 

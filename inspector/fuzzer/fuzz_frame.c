@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "h2/cursor.h"
 #include "h2/frame.h"
 
 bool fuzz_line_split(const char *line, fuzz_line *l) {
@@ -88,7 +89,8 @@ bool fuzz_frame_parse(const check_build_ctx *ctx, const char *part, fuzz_frame *
       f->type = hd.type;
       f->flags = hd.flags;
       /* the R bit is kept: check_build writes the 32 bits given */
-      f->stream = (uint32_t)b.p[5] << 24 | (uint32_t)b.p[6] << 16 | (uint32_t)b.p[7] << 8 | b.p[8];
+      h2_cursor sc = h2_cursor_make(b.p + 5, 4);
+      h2_cursor_get_u32(&sc, &f->stream);
       f->len = b.len - H2_FRAME_HEADER_LEN;
       memcpy(f->payload, b.p + H2_FRAME_HEADER_LEN, f->len);
     }
@@ -133,11 +135,14 @@ bool fuzz_frame_print(const fuzz_frame *f, char *out, size_t cap) {
     memcpy(out + off, " hex:", 5);
     off += 5;
     static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < f->len; i++) {
-      out[off++] = digits[f->payload[i] >> 4];
-      out[off++] = digits[f->payload[i] & 15];
+    h2_cursor pc = h2_cursor_make(f->payload, f->len);
+    char *w = out + off;
+    for (uint8_t v; h2_cursor_get_u8(&pc, &v); w += 2) {
+      w[0] = digits[v >> 4];
+      w[1] = digits[v & 15];
     }
-    out[off] = 0;
+    *w = 0;
+    off = (size_t)(w - out);
   } else if (f->raw) {
     return false; /* a RAW line needs bytes */
   }
