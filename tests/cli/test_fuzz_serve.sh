@@ -2,7 +2,7 @@
 # test_fuzz_serve.sh — `h2scope fuzz` against `h2scope serve`: the usage
 # errors (2) and an unreachable target (3); two runs with the same --seed
 # and --runs give the same number of inputs and the same list of reactions
-# (--json); seeds from captures and case files; a client fuzzed with
+# (--json); seeds from captures and case files; TLS; a client fuzzed with
 # --client; and a short run with serve started by fuzz itself (-- CMD) finds
 # no crash, hang or memory growth in serve.
 set -euo pipefail
@@ -54,6 +54,19 @@ seeds=$(grep -o '"seeds":[0-9]*' "$work/caps.json" | cut -d: -f2)
 [ "$seeds" -ge 5 ] || fail "only $seeds seeds from the captures and the case file"
 rc=0; "$H" fuzz "127.0.0.1:$port" --no-check-seeds --seeds "$work/none" --runs 1 >/dev/null 2>&1 || rc=$?
 [ $rc = 3 ] || fail "missing --seeds: exit $rc"
+
+# TLS with ALPN h2 (a write to a peer that closed must not kill fuzz: SIGPIPE)
+if command -v openssl >/dev/null; then
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/key.pem" -out "$work/cert.pem" \
+    -days 1 -subj /CN=localhost >/dev/null 2>&1
+  tport=$(free_port)
+  rc=0
+  timeout 120 "$H" fuzz "127.0.0.1:$tport" --tls --runs 150 --json --out "$work/tls" \
+    -- "$H" serve --port "$tport" --tls "$work/cert.pem" "$work/key.pem" >"$work/tls.json" || rc=$?
+  [ $rc -le 1 ] || fail "--tls: exit $rc"
+  grep -c '"type":"summary","seed":1,"inputs":150' "$work/tls.json" >/dev/null ||
+    fail "--tls: $(tail -1 "$work/tls.json")"
+fi
 
 # a client: h2scope plays the server, `h2scope get` connects once per input
 cport=$(free_port)
