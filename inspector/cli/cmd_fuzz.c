@@ -333,7 +333,7 @@ static void on_reaction(void *user, uint64_t exec, const char *signature) {
   fuzz_cli *fc = user;
   if (!fc->json) return;
   out_buf *o = &fc->out;
-  out_puts(o, "{\"type\":\"reaction\",\"input\":");
+  out_puts(o, "{\"v\":1,\"type\":\"reaction\",\"input\":");
   out_u64(o, exec);
   out_puts(o, ",\"signature\":");
   json_cstr(o, signature);
@@ -341,7 +341,7 @@ static void on_reaction(void *user, uint64_t exec, const char *signature) {
 }
 
 static void finding_json(out_buf *o, const fuzz_finding *f) {
-  out_puts(o, "{\"type\":\"finding\",\"kind\":");
+  out_puts(o, "{\"v\":1,\"type\":\"finding\",\"kind\":");
   json_cstr(o, fuzz_kind_name(f->kind));
   json_key(o, "n", 0);
   out_u64(o, f->n);
@@ -408,7 +408,7 @@ static void summary(fuzz_cli *fc, const fuzz_stats *s) {
   out_buf *o = &fc->out;
   double rate = s->seconds > 0 ? (double)s->execs / s->seconds : 0;
   if (fc->json) {
-    out_puts(o, "{\"type\":\"summary\",\"seed\":");
+    out_puts(o, "{\"v\":1,\"type\":\"summary\",\"seed\":");
     out_u64(o, fc->o.seed);
     const char *keys[] = {"inputs", "connections", "reactions", "corpus", "seeds", "restarts"};
     const uint64_t vals[] = {s->execs,  s->connections, s->reactions,
