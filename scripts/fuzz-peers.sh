@@ -28,9 +28,12 @@ for peer in "${peers[@]}"; do
   case $peer in
   nghttpd) cmd=(nghttpd --no-tls -d "$www" "$p") ;;
   h2o)
-    printf 'listen:\n  host: 127.0.0.1\n  port: %s\n%serror-log: %s/h2o.err\naccess-log: /dev/null\nhosts:\n  default:\n    paths:\n      /:\n        file.dir: %s\n' \
-      "$p" "$([ "$(id -u)" = 0 ] && echo 'user: nobody
-')" "$w" "$www" >"$w/h2o.conf"
+    {
+      printf 'listen:\n  host: 127.0.0.1\n  port: %s\n' "$p"
+      [ "$(id -u)" = 0 ] && echo "user: nobody"
+      printf 'error-log: %s/h2o.err\naccess-log: /dev/null\n' "$w"
+      printf 'hosts:\n  default:\n    paths:\n      /:\n        file.dir: %s\n' "$www"
+    } >"$w/h2o.conf"
     cmd=(h2o -c "$w/h2o.conf") ;;
   nginx)
     cat >"$w/nginx.conf" <<CONF
