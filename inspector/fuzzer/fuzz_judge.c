@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_hashset.h"
 #include "h2/error.h"
 #include "h2/frame.h"
 #include "h2_conn.h"
@@ -19,12 +20,11 @@ struct fuzz_judge {
   lint_conn *lint;
   /* the streams our own frames broke a rule on (stream 0: the connection):
    * the peer's findings there may be its answer to them */
-  uint32_t ours[64];
-  size_t nours;
-  bool ours_full;
+  fuzz_hashset ours;
+  bool ours_full; /* every stream: our frame was cut short */
   /* the peer's findings until the connection is judged */
-  const char *peer_id[32];
-  uint32_t peer_stream[32];
+  const char *peer_id[256];
+  uint32_t peer_stream[256];
   size_t npeer;
   char tokens[TOKENS_MAX][40]; /* distinct, in the order first seen */
   size_t ntokens;
@@ -93,6 +93,7 @@ fuzz_judge *fuzz_judge_new(void) {
 void fuzz_judge_free(fuzz_judge *j) {
   if (!j) return;
   header_scratch_free(&j->scratch);
+  fuzz_hashset_free(&j->ours);
   free(j);
 }
 
@@ -154,10 +155,7 @@ static bool keep_finding(void *user, uint32_t conn, int dir, uint32_t stream, co
   fuzz_judge *j = user;
   if (strcmp(severity, "error") != 0) return false;
   if (dir != j->peer_dir) {
-    if (j->nours < sizeof j->ours / sizeof *j->ours)
-      j->ours[j->nours++] = stream;
-    else
-      j->ours_full = true;
+    fuzz_hashset_add(&j->ours, (uint64_t)stream + 1);
   } else if (j->npeer < sizeof j->peer_id / sizeof *j->peer_id) {
     j->peer_id[j->npeer] = id;
     j->peer_stream[j->npeer++] = stream;
@@ -171,9 +169,8 @@ static bool keep_finding(void *user, uint32_t conn, int dir, uint32_t stream, co
  * observer, which skipped our frame, sees a reset of an idle stream. */
 static void peer_findings(fuzz_judge *j, fuzz_reaction *o) {
   for (size_t i = 0; i < j->npeer; i++) {
-    bool excused = j->ours_full;
-    for (size_t k = 0; k < j->nours && !excused; k++)
-      excused = j->ours[k] == j->peer_stream[i] || j->ours[k] == 0;
+    bool excused = j->ours_full || fuzz_hashset_has(&j->ours, 1) ||
+                   fuzz_hashset_has(&j->ours, (uint64_t)j->peer_stream[i] + 1);
     for (size_t k = 0; k < o->nfindings && !excused; k++)
       excused = !strcmp(o->finding[k], j->peer_id[i]);
     if (!excused && o->nfindings < FUZZ_FINDINGS_MAX) o->finding[o->nfindings++] = j->peer_id[i];
@@ -185,6 +182,8 @@ static void on_frame(void *user, h2_conn *c, int dir, const decoded_frame *d) {
   if (dir == j->peer_dir) {
     j->out->peer_frames++;
     peer_token(j, d);
+  } else if (d->frame_status != H2_OK) { /* our malformed frame: its stream may be answered */
+    fuzz_hashset_add(&j->ours, (uint64_t)d->frame.hd.stream_id + 1);
   }
   if (!j->lint) {
     lint_options lo = {.keep = keep_finding, .keep_user = j, .max_findings = 16};
@@ -247,7 +246,8 @@ void fuzz_judge_run(fuzz_judge *j, const fuzz_transcript *t, int peer_dir, const
   j->lint = NULL;
   j->ntokens = 0;
   j->tokens_full = false;
-  j->nours = j->npeer = 0;
+  j->npeer = 0;
+  fuzz_hashset_clear(&j->ours);
   j->ours_full = false;
   j->out = out;
   capture_flow flow;

@@ -11,38 +11,6 @@
 #define MUTATIONS_MAX 4 /* stacked on one input */
 #define PICK_TRIES 16   /* mutants already run are drawn again at most this often */
 
-bool fuzz_hashset_add(fuzz_hashset *s, uint64_t h) {
-  if (h == 0) h = 1;
-  if ((s->n + 1) * 2 > s->cap) {
-    size_t cap = s->cap ? s->cap * 2 : 1024;
-    uint64_t *slots = calloc(cap, sizeof *slots);
-    if (!slots) return true;
-    for (size_t i = 0; i < s->cap; i++) {
-      if (!s->slots[i]) continue;
-      size_t k = (size_t)(s->slots[i] & (cap - 1));
-      while (slots[k])
-        k = (k + 1) & (cap - 1);
-      slots[k] = s->slots[i];
-    }
-    free(s->slots);
-    s->slots = slots;
-    s->cap = cap;
-  }
-  size_t k = (size_t)(h & (s->cap - 1));
-  while (s->slots[k]) {
-    if (s->slots[k] == h) return false;
-    k = (k + 1) & (s->cap - 1);
-  }
-  s->slots[k] = h;
-  s->n++;
-  return true;
-}
-
-void fuzz_hashset_free(fuzz_hashset *s) {
-  free(s->slots);
-  memset(s, 0, sizeof *s);
-}
-
 static bool time_up(const fuzz_state *s) {
   const fuzz_options *o = s->o;
   if (s->stop || (o->stop && *o->stop)) return true;

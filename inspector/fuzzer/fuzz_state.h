@@ -8,19 +8,10 @@
 #include <stdint.h>
 
 #include "fuzz_exec.h"
+#include "fuzz_hashset.h"
 #include "fuzz_rng.h"
 #include "fuzz_run.h"
 #include "h2/observer.h"
-
-/* A set of 64-bit hashes (open addressing; 0 is stored as 1). */
-typedef struct fuzz_hashset {
-  uint64_t *slots;
-  size_t n, cap;
-} fuzz_hashset;
-
-/* Adds h; true when it was not there yet (also when memory is short). */
-bool fuzz_hashset_add(fuzz_hashset *s, uint64_t h);
-void fuzz_hashset_free(fuzz_hashset *s);
 
 #define FUZZ_WHY_SEEN 32
 #define FUZZ_RECENT 4
