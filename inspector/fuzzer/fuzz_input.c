@@ -1,6 +1,8 @@
 /* fuzz_input.c — an input as the lines of a check case (fuzz_input.h). */
 #include "fuzz_input.h"
 
+#include "check_build.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,4 +109,17 @@ unsigned long long fuzz_input_hash(const fuzz_input *in) {
   for (size_t i = 0; i < in->n; i++)
     h = fnv(h, in->lines[i]);
   return h;
+}
+
+bool fuzz_input_valid(const fuzz_input *in) {
+  h2_buf b;
+  h2_buf_init(&b, FUZZ_SEND_MAX);
+  char err[160];
+  bool ok = true;
+  for (size_t i = 0; ok && i < in->n; i++) {
+    h2_buf_reset(&b);
+    ok = check_build_line(NULL, in->lines[i], &b, err, sizeof err) && !b.failed;
+  }
+  h2_buf_free(&b);
+  return ok;
 }

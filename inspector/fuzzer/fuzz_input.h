@@ -11,6 +11,8 @@
 
 #include "check_case.h"
 
+#define FUZZ_SEND_MAX (4u << 20) /* check_run.c TX_CAP, check_case_file.c BUILD_CAP */
+
 #define FUZZ_LINES_MAX 64  /* a case file's send lines (CHECK_FILE_SENDS_MAX) */
 #define FUZZ_LINE_MAX 4000 /* characters of one line ("send " + line within 4096) */
 #define FUZZ_HANDSHAKE_MAX 256
@@ -41,6 +43,10 @@ char *fuzz_input_frames(const fuzz_input *in);
  * caller while the case is used), title and expect as given. */
 void fuzz_input_case(const fuzz_input *in, const char *frames, const char *title,
                      const char *expect, check_case *c);
+
+/* Whether every line builds (check_build_line) within the send buffer of
+ * check (4 MiB): what a case file can hold and `check --cases` can load. */
+bool fuzz_input_valid(const fuzz_input *in);
 
 /* 64-bit FNV-1a of the handshake and lines: inputs already run are skipped. */
 unsigned long long fuzz_input_hash(const fuzz_input *in);

@@ -127,7 +127,8 @@ static void loop(fuzz_state *s, fuzz_corpus *corpus) {
       if (!fuzz_input_copy(&mutant, parent)) break;
       if (!fuzz_mutate(&s->rng, &s->ctx, &mutant, donor, MUTATIONS_MAX, what, sizeof what))
         continue;
-      fresh = fuzz_hashset_add(&s->inputs, fuzz_input_hash(&mutant));
+      /* a mutant check cannot send (or a case file not load) is not run */
+      fresh = fuzz_hashset_add(&s->inputs, fuzz_input_hash(&mutant)) && fuzz_input_valid(&mutant);
     }
     if (!fresh) {
       stale++;
