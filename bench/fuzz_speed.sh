@@ -17,11 +17,12 @@ trap 'cleanup_peers; rm -rf "$work"' EXIT
 mkdir "$work/www"
 echo hello >"$work/www/index.html"
 
-# median of the inputs/s of RUNS runs: fuzz_median ARGS...
+# median of the inputs/s of RUNS runs: fuzz_median HOST:PORT [-- CMD...] (last:
+# what follows -- is the command)
 fuzz_median() {
   local i rates=()
   for i in $(seq "$RUNS"); do
-    "$H" fuzz "$@" --seed 1 --runs "$N" --json --out "$work/out" >"$work/run.json" 2>/dev/null || true
+    "$H" fuzz --seed 1 --runs "$N" --json --out "$work/out" "$@" >"$work/run.json" 2>/dev/null || true
     rates+=("$(tail -1 "$work/run.json" | grep -o '"inputs_per_second":[0-9.]*' | cut -d: -f2)")
   done
   printf '%s\n' "${rates[@]}" | sort -n | sed -n "$(((RUNS + 1) / 2))p"
