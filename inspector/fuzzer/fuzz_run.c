@@ -47,28 +47,41 @@ static bool suspicious(const fuzz_outcome *out) {
 /* With a command, the target's size is a second signal next to the
  * reactions: an input after which the RSS reached a new high by
  * FUZZ_RSS_STEP joins the corpus as favoured, so that what makes the target
- * grow is mutated further (repeated, looped) towards a memory finding. */
+ * grow is mutated further (repeated, looped) towards a memory finding. The
+ * favoured keep how much they raised the high; when the list is full, a new
+ * one takes the place of the one that raised it least, if it raised it more. */
 static void memory_feedback(fuzz_state *s, const fuzz_input *in, fuzz_corpus *corpus) {
   uint64_t now, start;
   fuzz_target_rss(s->o->peer, &now, &start);
   if (!now) return;
   if (!s->rss_high) s->rss_high = now;
   if (now < s->rss_high + FUZZ_RSS_STEP) return;
+  uint64_t growth = now - s->rss_high;
   s->rss_high = now;
-  if (!fuzz_corpus_add(corpus, in)) return;
-  if (s->nfavoured == FUZZ_FAVOURED) {
-    memmove(s->favoured, s->favoured + 1, (FUZZ_FAVOURED - 1) * sizeof *s->favoured);
-    s->nfavoured--;
+  size_t slot = s->nfavoured;
+  if (slot == FUZZ_FAVOURED) {
+    slot = 0;
+    for (size_t i = 1; i < FUZZ_FAVOURED; i++)
+      if (s->favoured_growth[i] < s->favoured_growth[slot]) slot = i;
+    if (s->favoured_growth[slot] >= growth) return;
   }
-  s->favoured[s->nfavoured++] = corpus->n - 1;
+  if (!fuzz_corpus_add(corpus, in)) return;
+  s->favoured[slot] = corpus->n - 1;
+  s->favoured_growth[slot] = growth;
+  if (slot == s->nfavoured) s->nfavoured++;
 }
 
-/* The input to mutate next: a favoured one half of the time when there are
- * any, else any of the corpus. */
+/* The input to mutate next: half of the time any of the corpus; else,
+ * when there are favoured ones, the one that made the target grow most or
+ * (as often) any favoured one. */
 static const fuzz_input *pick_parent(fuzz_state *s, const fuzz_corpus *corpus) {
-  if (s->nfavoured && fuzz_rng_chance(&s->rng, 1, 2))
-    return &corpus->items[s->favoured[fuzz_rng_below(&s->rng, (uint32_t)s->nfavoured)]];
-  return &corpus->items[fuzz_rng_below(&s->rng, (uint32_t)corpus->n)];
+  if (!s->nfavoured || fuzz_rng_chance(&s->rng, 1, 2))
+    return &corpus->items[fuzz_rng_below(&s->rng, (uint32_t)corpus->n)];
+  size_t pick = fuzz_rng_below(&s->rng, (uint32_t)s->nfavoured);
+  if (fuzz_rng_chance(&s->rng, 1, 2))
+    for (size_t i = 0; i < s->nfavoured; i++)
+      if (s->favoured_growth[i] > s->favoured_growth[pick]) pick = i;
+  return &corpus->items[s->favoured[pick]];
 }
 
 /* After one input: new reactions, the observer's findings, the peer's health. */

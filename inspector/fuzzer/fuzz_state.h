@@ -38,6 +38,7 @@ typedef struct fuzz_state {
    * items after which it rose by FUZZ_RSS_STEP or more, newest last */
   uint64_t rss_high;
   size_t favoured[FUZZ_FAVOURED];
+  uint64_t favoured_growth[FUZZ_FAVOURED]; /* how much each one raised the high */
   size_t nfavoured;
   double start;
   bool stop; /* the peer is gone (no command to restart it) or enough findings */
