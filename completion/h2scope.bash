@@ -7,7 +7,7 @@
 # file names are split on newlines only (_h2scope_files).
 # shellcheck disable=SC2207
 
-_h2scope_commands="read frames hpack get serve replay check"
+_h2scope_commands="read frames hpack get serve replay check fuzz"
 # The fields of read -Y and -e (docs/filters.md).
 _h2scope_filter_fields="frame conn stream dir src dst type flags flags.end_stream flags.ack
 flags.end_headers flags.padded flags.priority length offset packet packet.first method status path authority
@@ -50,6 +50,10 @@ _h2scope_options() {
       echo "--section --exclude --list --cases --print-cases --tls --path --timeout -j --jobs --robustness --json --junit
             --sarif -v --verbose --color --no-color --client --listen --max-rss --max-cpu --slowdown
             --slowdown-min --canary-timeout -h --help" ;;
+    fuzz)
+      echo "--time --runs --seed --seeds --no-check-seeds --out --json --timeout --hang-timeout
+            --canary-every --max-rss --max-findings --stop-on --minimize-time --tls --path
+            --client --listen -v --verbose -h --help" ;;
   esac
 }
 
@@ -119,9 +123,11 @@ _h2scope() {
       COMPREPLY=($(compgen -W "$ifaces any" -- "$cur")); return 0 ;;
     read:--har | read:--html | read:--sarif | read:--keylog | read:--proto-descriptors | \
       hpack:--story | check:--junit | check:--cases | \
-      check:--sarif | serve:--tls | serve:--tls-key)
+      check:--sarif | serve:--tls | serve:--tls-key | fuzz:--seeds)
       _h2scope_files "$cur"; return 0 ;;
-    serve:--dir | read:--export)
+    fuzz:--stop-on)
+      COMPREPLY=($(compgen -W "crash hang memory protocol" -- "$cur")); return 0 ;;
+    serve:--dir | read:--export | fuzz:--out)
       compopt -o filenames 2>/dev/null
       local IFS=$'\n'
       COMPREPLY=($(compgen -d -- "$cur")); return 0 ;;
@@ -135,7 +141,9 @@ _h2scope() {
       serve:--max-conns | serve:--max-conns-per-addr | serve:--*-timeout | \
       replay:--to | replay:--conn | replay:--ignore-header | \
       replay:--timeout | check:--section | check:--exclude | check:--path | check:--timeout | \
-      check:-j | check:--jobs | read:-j | read:--jobs | check:--listen)
+      check:-j | check:--jobs | read:-j | read:--jobs | check:--listen | fuzz:--time | \
+      fuzz:--runs | fuzz:--seed | fuzz:--timeout | fuzz:--hang-timeout | fuzz:--canary-every | \
+      fuzz:--max-rss | fuzz:--max-findings | fuzz:--minimize-time | fuzz:--path | fuzz:--listen)
       return 0 ;; # a value we cannot guess
   esac
   # serve --tls CERT KEY: the key file too.

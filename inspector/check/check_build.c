@@ -246,6 +246,8 @@ static bool build_frame(const check_build_ctx *ctx, const char *line_in, uint32_
     } else if (!strncmp(tok, "repeat:", 7)) {
       ok = number(tok + 7, 100000, &num) && num >= 1;
       repeat = (unsigned long)num;
+    } else if (!strncmp(tok, "split:", 6)) { /* how the line is sent: check_run.c */
+      ok = number(tok + 6, 0xffffff, &num) && num >= 1;
     } else
       ok = false;
     if (!ok) {

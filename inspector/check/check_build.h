@@ -15,6 +15,10 @@
  *     fields:n=v,n=v   literal fields without indexing, no Huffman
  *     len:N            overrides the Length field of the header
  *     repeat:N         the whole frame N times (floods; N <= 100000)
+ *     split:N          the line's first 64*N octets go out in TCP writes of
+ *                      N octets a millisecond apart, the rest in one (a
+ *                      frame split across segments; any frame of the line
+ *                      may carry it)
  * A line "RAW hex:..." sends the payload bytes as they are. */
 #ifndef H2SCOPE_CHECK_BUILD_H
 #define H2SCOPE_CHECK_BUILD_H

@@ -66,6 +66,7 @@ static bool read_preface(check_conn *c, double deadline) {
     if (!h2_buf_reserve(&c->rx, 4096)) return false;
     ssize_t n = recv(c->fd, c->rx.p + c->rx.len, c->rx.cap - c->rx.len, 0);
     if (n <= 0) return false;
+    if (c->t && c->t->tap) c->t->tap(c->t->tap_user, 1, c->rx.p + c->rx.len, (size_t)n);
     c->rx.len += (size_t)n;
   }
   if (memcmp(c->rx.p, H2_PREFACE, H2_PREFACE_LEN) != 0) return false;

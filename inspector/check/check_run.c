@@ -109,6 +109,7 @@ bool check_conn_send(check_conn *c, const uint8_t *p, size_t n, double deadline)
   while (n) {
     ssize_t w = c->tls ? tls_conn_write(c->tls, p, n) : send(c->fd, p, n, MSG_NOSIGNAL);
     if (w > 0) {
+      if (c->t && c->t->tap) c->t->tap(c->t->tap_user, 0, p, (size_t)w);
       p += w;
       n -= (size_t)w;
       continue;
@@ -372,6 +373,7 @@ void check_conn_read(check_conn *c, bool (*stop)(check_conn *c, void *arg), void
       return;
     }
     last = check_now();
+    if (c->t && c->t->tap) c->t->tap(c->t->tap_user, 1, room, (size_t)n);
     c->rx.len += (size_t)n;
     if (!decode_rx(c)) {
       if (c->obs) c->obs->not_http2 = true;
@@ -416,6 +418,28 @@ static bool line_has_word(const char *line, const char *word) {
   return false;
 }
 
+/* The write size of a line's "split:N" token (check_build.h); 0: none. */
+static size_t line_split(const char *line) {
+  for (const char *p = strstr(line, "split:"); p; p = strstr(p + 1, "split:"))
+    if (p == line || p[-1] == ' ') return (size_t)strtoul(p + 6, NULL, 10);
+  return 0;
+}
+
+/* Sends a line's bytes: with split > 0 its first SPLIT_PIECES * split
+ * octets in writes of `split` octets a millisecond apart (the peer sees a
+ * frame arrive in pieces), the rest in one write. */
+#define SPLIT_PIECES 64
+static bool send_line(check_conn *c, const uint8_t *p, size_t n, size_t split, double deadline) {
+  size_t off = 0;
+  for (int piece = 0; split && piece < SPLIT_PIECES && n - off > split; piece++) {
+    if (!check_conn_send(c, p + off, split, deadline)) return false;
+    off += split;
+    struct timespec ms = {0, 1000000};
+    nanosleep(&ms, NULL);
+  }
+  return check_conn_send(c, p + off, n - off, deadline);
+}
+
 /* The final wait of a case: over as soon as the reaction is decided. */
 typedef struct final_wait {
   const char *expect;
@@ -457,16 +481,21 @@ void check_conn_run_lines(check_conn *c, const check_case *cs, double deadline, 
       return;
     }
     note_sent(c, wire->p, wire->len, line_has_word(line, "hold"));
+    size_t split = line_split(line);
     if (strncmp(line, "RAW", 3) != 0 && check_line_opens_block(wire->p, wire->len)) {
       /* nothing may follow inside an open field block (§4.3): no marker */
       last_opened = true;
-      check_conn_send(c, wire->p, wire->len, deadline);
+      send_line(c, wire->p, wire->len, split, deadline);
       continue;
     }
     last_opened = false;
+    size_t frames_len = wire->len;
     check_conn_marker(c, wire);
     o->marker_acked = false;
-    if (!check_conn_send(c, wire->p, wire->len, deadline)) break;
+    if (split && !send_line(c, wire->p, frames_len, split, deadline)) break;
+    if (!check_conn_send(c, wire->p + (split ? frames_len : 0),
+                         wire->len - (split ? frames_len : 0), deadline))
+      break;
     uint32_t want = c->markers_sent;
     check_conn_read(c, stop_marker, &want, deadline, 0);
   }
@@ -482,6 +511,10 @@ void check_conn_run_lines(check_conn *c, const check_case *cs, double deadline, 
   r->verdict = check_grade(expect, o, r->why, sizeof r->why);
   r->peer_refused = o->closed || o->reset || check_observed_find(o, H2_GOAWAY, UINT32_MAX);
   check_observed_text(o, r->actual, sizeof r->actual);
+  r->closed = o->closed;
+  r->reset = o->reset;
+  r->timed_out = o->timed_out;
+  r->marker_acked = o->marker_acked;
   if (!strcmp(expect, "ANY")) /* robustness: how much the peer took */
     snprintf(r->why, sizeof r->why, "sent %zu frames%s", o->frames_sent,
              o->marker_acked ? "; the connection still answers PING" : "");
@@ -609,6 +642,10 @@ void check_run_case(const check_target *t, const check_case *cs, check_result *r
     }
     if (!c.got_settings) {
       r->verdict = CHECK_FAIL;
+      r->no_settings = true;
+      r->closed = handshake_obs->closed;
+      r->reset = handshake_obs->reset;
+      r->timed_out = handshake_obs->timed_out;
       check_observed_text(handshake_obs, r->actual, sizeof r->actual);
       snprintf(r->why, sizeof r->why,
                "no SETTINGS from the server after the preface (RFC 9113 §3.4)");

@@ -33,6 +33,11 @@ typedef struct check_target {
   double timeout;         /* seconds per case */
   out_buf *verbose;       /* -v: frames exchanged (NULL: quiet) */
   print_options po;       /* how -v prints them */
+  /* Optional: every byte of the connection as it is sent (dir 0) or
+   * received (dir 1), handshake included, in order (h2scope fuzz keeps the
+   * exchange to judge it and to write it as a capture). */
+  void (*tap)(void *user, int dir, const uint8_t *p, size_t n);
+  void *tap_user;
 } check_target;
 
 typedef struct check_result {
@@ -48,6 +53,9 @@ typedef struct check_result {
   int robust;
   check_robust_measure measure;
   check_robust_limits limits;
+  /* how the case's connection ended (check_observed's flags, for callers
+   * that judge the reaction themselves: h2scope fuzz) */
+  bool closed, reset, timed_out, marker_acked, no_settings;
 } check_result;
 
 /* Runs case `index` of `group` against t. */

@@ -17,5 +17,7 @@ int cmd_serve(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 /* Captured requests re-sent to a live server, responses compared (cmd_replay.c). */
 int cmd_replay(int argc, char **argv);
+/* Stateful fuzzing of live servers and clients (cmd_fuzz.c, the fuzzer wing). */
+int cmd_fuzz(int argc, char **argv);
 
 #endif

@@ -23,6 +23,7 @@ static const char usage[] =
     "  serve     an HTTP/2 server (h2c prior knowledge and Upgrade, or TLS)\n"
     "  replay    re-send a capture's requests to a live server, compare the responses\n"
     "  check     RFC 9113 / RFC 7541 conformance cases against a live server or client\n"
+    "  fuzz      stateful fuzzing of a live server or client (crash, hang, memory, protocol)\n"
     "\n"
     "  h2scope help COMMAND     shows the options of a command (= COMMAND --help)\n"
     "  h2scope -V, --version    shows the version and the libraries linked\n"
@@ -41,8 +42,8 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
-    {"check", cmd_check}, {"frames", cmd_frames}, {"get", cmd_get},     {"hpack", cmd_hpack},
-    {"read", cmd_read},   {"replay", cmd_replay}, {"serve", cmd_serve},
+    {"check", cmd_check}, {"frames", cmd_frames}, {"fuzz", cmd_fuzz},     {"get", cmd_get},
+    {"hpack", cmd_hpack}, {"read", cmd_read},     {"replay", cmd_replay}, {"serve", cmd_serve},
 };
 
 static const command *find_command(const char *name) {

@@ -124,7 +124,7 @@ usage check "bad target '127.0.0.1:80x'" check 127.0.0.1:80x
 usage check "bad target '127.0.0.1:70000'" check 127.0.0.1:70000
 usage check "--color needs always, never or auto, not 'sometimes'" check "$dead" --color=sometimes
 # help CMD is CMD --help, for every command
-for cmd in read frames hpack get serve replay check; do
+for cmd in read frames hpack get serve replay check fuzz; do
   run 0 help "$cmd"
   cp "$work/out" "$work/help1"
   run 0 "$cmd" --help

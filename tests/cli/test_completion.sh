@@ -31,7 +31,7 @@ expect() { # expect "EXPECTED" WORDS...
   fi
 }
 
-expect "--help --version check frames get help hpack read replay serve" h2scope ""
+expect "--help --version check frames fuzz get help hpack read replay serve" h2scope ""
 expect "read replay" h2scope re
 expect "read replay" h2scope help re
 # --opt=value: readline hands over "--type" "=" "HE"; --color's values only after '='.

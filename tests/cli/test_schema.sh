@@ -5,7 +5,7 @@
 # --har, --exchanges, TLS with key logs), frames on every sample stream and error case, hpack
 # decode on the RFC 7541 Appendix C blocks and hpack-test-case stories (and its
 # error lines), hpack encode --story, get/serve -v --json traces, check --json
-# and replay --json against a live `h2scope serve`. Deliberately broken lines (a wrong
+# and replay --json and fuzz --json against a live `h2scope serve`. Deliberately broken lines (a wrong
 # type, a missing required key, a wrong version) must be rejected.
 set -euo pipefail
 shopt -s lastpipe # `... | validate` sets fail in this shell
@@ -137,6 +137,9 @@ else
       --timeout 3000 >"$work/replay.out"
     validate replay.schema.json "replay --json $cap" --min 3 <"$work/replay.out"
   done
+  run_ok "$h2scope" fuzz "127.0.0.1:$port" --runs 300 --json --out "$work/fuzz" >"$work/fuzz.out"
+  validate fuzz.schema.json "fuzz --json" --min 5 <"$work/fuzz.out"
+  grep -q '"type":"summary"' "$work/fuzz.out" || { echo "FAIL: fuzz --json has no summary"; fail=1; }
   kill "$serve_pid"; wait "$serve_pid" 2>/dev/null || true; serve_pid=""
   grep -v '^listening on\|^h2scope serve' "$work/serve.err" >"$work/serve.json" || true
   validate read.schema.json "serve -v --json trace" --min 5 <"$work/serve.json"

@@ -1,0 +1,231 @@
+/* fuzz_finding.c — a finding minimized, checked again and saved as a case
+ * file and a capture (fuzz_run.h). */
+#include "fuzz_state.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check_case_file.h"
+#include "fuzz_minimize.h"
+#include "fuzz_pcap.h"
+#include "out_buf.h"
+
+/* The PING that ends a crash or hang case: a peer that still works answers
+ * it, so `check --cases` fails on the peer with the bug (RFC 9113 §6.7). */
+#define ALIVE_LINE "PING - 0 str:h2fuzzok"
+
+typedef struct repro {
+  fuzz_state *s;
+  int kind;
+  const char *id;
+  bool dirty; /* the target may be down or hung: restart before the next try */
+} repro;
+
+static bool has_finding(const fuzz_reaction *re, const char *id) {
+  for (size_t i = 0; i < re->nfindings; i++)
+    if (!strcmp(re->finding[i], id)) return true;
+  return false;
+}
+
+/* The predicate of minimization: runs the candidate and asks whether the
+ * same kind of finding shows. */
+static bool reproduces(void *user, const fuzz_input *in) {
+  repro *p = user;
+  fuzz_state *s = p->s;
+  char why[320];
+  if (p->kind != FUZZ_PROTOCOL && (p->dirty || p->kind != FUZZ_CRASH)) {
+    if (!fuzz_target_restart(s->o->peer, why, sizeof why)) return false;
+    s->st->restarts++;
+  }
+  p->dirty = false;
+  fuzz_outcome *out = malloc(sizeof *out);
+  if (!out) return false;
+  bool yes = false;
+  /* one run on a fresh target: the saved case alone must show the finding
+   * (a memory finding: the growth of one run) */
+  fuzz_exec_run(&s->x, in, "ANY", out);
+  s->st->connections++;
+  if (p->kind == FUZZ_PROTOCOL) {
+    yes = has_finding(&out->re, p->id);
+  } else {
+    bool suspicious = out->r.connect_failed || out->r.no_settings || out->r.closed ||
+                      out->r.reset || (out->r.timed_out && !out->r.marker_acked);
+    int k = fuzz_target_health(s->o->peer, p->kind == FUZZ_HANG, suspicious, why, sizeof why);
+    s->st->connections += p->kind == FUZZ_HANG || suspicious;
+    yes = k == p->kind;
+    if (k != FUZZ_NONE) p->dirty = true;
+  }
+  free(out);
+  return yes;
+}
+
+static void printable(const char *in, char *out, size_t cap) {
+  size_t k = 0;
+  for (; *in && k + 1 < cap; in++)
+    out[k++] = (unsigned char)*in < 0x20 || *in == 0x7f ? '?' : *in; /* UTF-8 stays */
+  out[k] = 0;
+}
+
+static bool write_case(fuzz_state *s, const fuzz_finding *f, const fuzz_input *in, char *err,
+                       size_t cap) {
+  fuzz_input saved;
+  memset(&saved, 0, sizeof saved);
+  bool alive = f->kind == FUZZ_CRASH || f->kind == FUZZ_HANG;
+  if (!fuzz_input_copy(&saved, in) || (alive && !fuzz_input_add(&saved, ALIVE_LINE))) {
+    fuzz_input_free(&saved);
+    snprintf(err, cap, "out of memory");
+    return false;
+  }
+  char *frames = fuzz_input_frames(&saved);
+  int fd = open(f->case_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (!frames || fd < 0) {
+    snprintf(err, cap, "%.200s: cannot write", f->case_path);
+    free(frames);
+    fuzz_input_free(&saved);
+    if (fd >= 0) close(fd);
+    return false;
+  }
+  char why[320], title[400], id[64];
+  printable(f->why, why, sizeof why);
+  snprintf(title, sizeof title, "%s: %s", fuzz_kind_name(f->kind), why);
+  snprintf(id, sizeof id, "fuzz/%s-%u", fuzz_kind_name(f->kind), f->n);
+  check_case cs;
+  fuzz_input_case(&saved, frames, title, alive ? "PING_ACK" : "ANY", &cs);
+  check_item it = {.group = CHECK_GROUP_SERVER, .c = &cs};
+  snprintf(it.id, sizeof it.id, "%s", id);
+  out_buf o;
+  out_init(&o, fd);
+  char head[1024];
+  snprintf(head, sizeof head,
+           "# h2scope fuzz: %s finding %u%s%s, input %llu (--seed %llu), from %s\n"
+           "# %s\n# %zu lines as found, %zu after minimization (%u runs); reproduced: %s\n"
+           "# replay: h2scope check HOST:PORT --cases FILE%s\n",
+           fuzz_kind_name(f->kind), f->n, f->id ? " " : "", f->id ? f->id : "",
+           (unsigned long long)f->exec, (unsigned long long)s->o->seed, f->origin, why,
+           f->lines_found, f->lines_saved, f->tries,
+           !f->minimized   ? "not checked (no -- CMD to restart the target)"
+           : f->reproduced ? "yes"
+                           : "no",
+           alive ? " (fails: the closing PING is not answered)" : "");
+  out_puts(&o, head);
+  check_file_print(&o, &it);
+  bool ok = out_flush(&o);
+  close(fd);
+  free(frames);
+  fuzz_input_free(&saved);
+  if (!ok) snprintf(err, cap, "%.200s: write failed", f->case_path);
+  return ok;
+}
+
+/* Whether this crash, hang or memory finding was reported already (the same
+ * kind and reason); protocol findings count once per catalogue id. */
+static bool seen_before(fuzz_state *s, int kind, const char *id, const char *why) {
+  if (kind == FUZZ_PROTOCOL) {
+    int i = h2_observer_rule_index(id);
+    size_t slot = i < 0 ? H2_OBSERVER_RULE_MAX : (size_t)i;
+    if (s->protocol_seen[slot]) return true;
+    s->protocol_seen[slot] = true;
+    return false;
+  }
+  uint64_t h = 0xcbf29ce484222325ull ^ (uint64_t)kind;
+  /* a memory finding's numbers change from one to the next: its kind decides */
+  for (const char *p = kind == FUZZ_MEMORY ? "" : why; *p; p++)
+    h = (h ^ (unsigned char)*p) * 0x100000001b3ull;
+  for (size_t i = 0; i < s->nwhy; i++)
+    if (s->why_seen[i] == h) return true;
+  if (s->nwhy < FUZZ_WHY_SEEN) s->why_seen[s->nwhy++] = h;
+  return false;
+}
+
+static void minimize(fuzz_state *s, fuzz_finding *f, fuzz_input *work, const char *id) {
+  bool restartable = fuzz_target_has_command(s->o->peer);
+  f->minimized = f->kind == FUZZ_PROTOCOL || restartable;
+  if (!f->minimized) return;
+  repro p = {.s = s, .kind = f->kind, .id = id, .dirty = true};
+  /* a crash, hang or growth first seen after an input may come from one of
+   * the inputs before it: the newest that shows it is the one kept */
+  if (f->kind != FUZZ_PROTOCOL && !reproduces(&p, work)) {
+    f->tries++;
+    for (size_t i = 1; i < s->nrecent; i++) {
+      f->tries++;
+      if (reproduces(&p, &s->recent[i])) {
+        fuzz_input_copy(work, &s->recent[i]);
+        snprintf(f->origin, sizeof f->origin, "%.60s (the input %u before)",
+                 work->origin[0] ? work->origin : "?", (unsigned)i);
+        f->exec -= i;
+        f->lines_found = work->n;
+        break;
+      }
+    }
+  }
+  fuzz_min_limits lim = {.max_tries = s->o->minimize_tries,
+                         .deadline = check_now() + s->o->minimize_time};
+  f->tries += fuzz_minimize(work, &s->ctx, reproduces, &p, &lim);
+  /* the last check, whose exchange is the one saved */
+  p.dirty = true;
+  f->reproduced = reproduces(&p, work);
+  f->tries++;
+}
+
+void fuzz_finding_handle(fuzz_state *s, int kind, const char *id, const char *why,
+                         const fuzz_input *in) {
+  if (seen_before(s, kind, id, why)) return;
+  fuzz_finding *f = calloc(1, sizeof *f);
+  fuzz_input work;
+  memset(&work, 0, sizeof work);
+  fuzz_transcript found;
+  fuzz_transcript_init(&found);
+  if (!f || !fuzz_input_copy(&work, in)) {
+    free(f);
+    fuzz_transcript_free(&found);
+    return;
+  }
+  /* the exchange as found, kept in case minimization cannot reproduce it */
+  fuzz_transcript_reset(&found, s->x.tr.start);
+  for (size_t i = 0; i < s->x.tr.n; i++) {
+    const fuzz_chunk *c = &s->x.tr.chunks[i];
+    fuzz_transcript_add(&found, c->dir, s->x.tr.bytes.p + c->off, c->len, s->x.tr.start + c->ts);
+  }
+  f->kind = kind;
+  f->id = id;
+  f->n = (unsigned)++s->st->by_kind[kind];
+  s->st->findings++;
+  snprintf(f->why, sizeof f->why, "%s", why);
+  f->exec = s->st->execs;
+  f->seconds = check_now() - s->start;
+  snprintf(f->origin, sizeof f->origin, "%s", in->origin[0] ? in->origin : "?");
+  f->lines_found = in->n;
+  minimize(s, f, &work, id);
+  f->lines_saved = work.n;
+  snprintf(f->case_path, sizeof f->case_path, "%s/%s-%u.case", s->o->out_dir, fuzz_kind_name(kind),
+           f->n);
+  snprintf(f->pcap_path, sizeof f->pcap_path, "%s/%s-%u.pcap", s->o->out_dir, fuzz_kind_name(kind),
+           f->n);
+  const fuzz_transcript *ex = f->reproduced ? &s->x.tr : &found;
+  char err[256] = "";
+  uint16_t port = (uint16_t)strtoul(s->o->target.port ? s->o->target.port : "0", NULL, 10);
+  if (write_case(s, f, &work, err, sizeof err))
+    fuzz_pcap_write(f->pcap_path, ex, port ? port : 80, err, sizeof err);
+  snprintf(f->save_error, sizeof f->save_error, "%s", err);
+  if (s->cb->on_finding) s->cb->on_finding(s->cb->user, f);
+  /* go on with a fresh target; without a command a dead or hung peer ends the run */
+  if (kind != FUZZ_PROTOCOL) {
+    if (fuzz_target_has_command(s->o->peer)) {
+      if (fuzz_target_restart(s->o->peer, err, sizeof err))
+        s->st->restarts++;
+      else
+        s->stop = true;
+    } else if (kind != FUZZ_MEMORY) {
+      s->stop = true;
+      s->st->peer_gone = true;
+    }
+  }
+  if (s->o->max_findings && s->st->findings >= s->o->max_findings) s->stop = true;
+  if (s->o->stop_on & (1u << kind)) s->stop = true;
+  fuzz_input_free(&work);
+  fuzz_transcript_free(&found);
+  free(f);
+}
