@@ -291,6 +291,9 @@ rc=0
 # ---- connection numbers: read, get -v and serve -v all start at #1 ----
 run 0 read "$cap"
 [ "$(grep -m1 -o '^#[0-9]*' "$work/out")" = "#1" ] || fail "read does not start at #1"
+# the file exists before the reads below: the server's shell opens it
+# after the fork, and a failing sed in $(...) would end the script (set -e)
+: >"$work/serve.err"
 "$H" serve --port 0 -v 2>"$work/serve.err" &
 serve_pid=$!
 peer_pids+=("$serve_pid")

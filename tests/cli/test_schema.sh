@@ -115,6 +115,9 @@ run_ok "$h2scope" hpack encode --story "$story" >"$work/out"
 validate hpack-story.schema.json "hpack encode --story" --document <"$work/out"
 
 # ---- get / serve -v --json traces, check --json (live, loopback) ----
+# the file exists before the reads below: the server's shell opens it
+# after the fork, and a failing sed in $(...) would end the script (set -e)
+: >"$work/serve.err"
 "$h2scope" serve --port 0 -v --json 2>"$work/serve.err" &
 serve_pid=$!
 port=""
