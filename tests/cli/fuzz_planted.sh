@@ -4,7 +4,7 @@
 #   1. runs `h2scope check` (server cases and the robustness group) against
 #      it and asserts that nothing revealed the bug: the server still runs,
 #      still answers a request, and grew by less than the memory threshold;
-#   2. runs `h2scope fuzz ... -- <server>` with a fixed seed and at most 180 s
+#   2. runs `h2scope fuzz ... -- <server>` with a fixed seed and at most 300 s
 #      and asserts the finding's kind, that its case file and pcap were
 #      written, and that `h2scope read` decodes the pcap;
 #   3. replays the saved case with `h2scope check --cases` against a fresh
@@ -75,7 +75,7 @@ planted_test() {
   # 2. the fuzzer finds it
   port=$(free_port)
   rc=0
-  timeout 600 "$H" fuzz "127.0.0.1:$port" --seed "$seed" --time 180 --timeout 250ms \
+  timeout 600 "$H" fuzz "127.0.0.1:$port" --seed "$seed" --time 300 --timeout 250ms \
     --max-rss ${MAX_RSS_MIB}M --stop-on "$kind" --json --out "$work/out" \
     -- "$PY" "$server" --bug "$bug" --port "$port" >"$work/fuzz.json" 2>"$work/fuzz.err" || rc=$?
   [ $rc = 1 ] || fail "fuzz exit $rc: $(tail -3 "$work/fuzz.err")"
