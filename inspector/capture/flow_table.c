@@ -12,24 +12,31 @@ enum { MIN_CAPACITY = 64 };
 static void list_append(flow_list *l, flow_entry *e) {
   e->list_next = NULL;
   e->list_prev = l->tail;
-  if (l->tail) l->tail->list_next = e;
-  else l->head = e;
+  if (l->tail)
+    l->tail->list_next = e;
+  else
+    l->head = e;
   l->tail = e;
   l->count++;
 }
 
 static void list_unlink(flow_list *l, flow_entry *e) {
-  if (e->list_prev) e->list_prev->list_next = e->list_next;
-  else l->head = e->list_next;
-  if (e->list_next) e->list_next->list_prev = e->list_prev;
-  else l->tail = e->list_prev;
+  if (e->list_prev)
+    e->list_prev->list_next = e->list_next;
+  else
+    l->head = e->list_next;
+  if (e->list_next)
+    e->list_next->list_prev = e->list_prev;
+  else
+    l->tail = e->list_prev;
   e->list_prev = e->list_next = NULL;
   l->count--;
 }
 
 static uint32_t round_up_pow2(uint32_t n) {
   uint32_t c = MIN_CAPACITY;
-  while (c < n && c < 0x80000000u) c <<= 1;
+  while (c < n && c < 0x80000000u)
+    c <<= 1;
   return c;
 }
 
@@ -79,7 +86,8 @@ uint32_t flow_key_hash(const flow_key *key) {
   uint32_t h = 2166136261u;
   h = (h ^ key->ip_version) * 16777619u;
   for (int s = 0; s < 2; s++) {
-    for (int i = 0; i < 16; i++) h = (h ^ key->addr[s][i]) * 16777619u;
+    for (int i = 0; i < 16; i++)
+      h = (h ^ key->addr[s][i]) * 16777619u;
     h = (h ^ (key->port[s] >> 8)) * 16777619u;
     h = (h ^ (key->port[s] & 0xff)) * 16777619u;
   }
@@ -92,8 +100,8 @@ uint32_t flow_key_hash(const flow_key *key) {
 }
 
 static bool key_equal(const flow_key *a, const flow_key *b) {
-  return a->ip_version == b->ip_version && a->port[0] == b->port[0] &&
-         a->port[1] == b->port[1] && memcmp(a->addr, b->addr, sizeof a->addr) == 0;
+  return a->ip_version == b->ip_version && a->port[0] == b->port[0] && a->port[1] == b->port[1] &&
+         memcmp(a->addr, b->addr, sizeof a->addr) == 0;
 }
 
 flow_entry *flow_table_find(const flow_table *t, const flow_key *key, uint32_t hash) {
@@ -108,7 +116,8 @@ flow_entry *flow_table_find(const flow_table *t, const flow_key *key, uint32_t h
 static void place(flow_slot *slots, uint32_t capacity, flow_entry *e, uint32_t hash) {
   uint32_t mask = capacity - 1;
   uint32_t i = hash & mask;
-  while (slots[i].entry) i = (i + 1) & mask;
+  while (slots[i].entry)
+    i = (i + 1) & mask;
   slots[i].entry = e;
   slots[i].hash = hash;
 }

@@ -33,9 +33,9 @@ bool canary_request(const canary_target *t, canary_sample *s);
 enum canary_phase { CANARY_BEFORE = 0, CANARY_DURING = 1, CANARY_AFTER = 2, CANARY_PHASES = 3 };
 
 typedef struct canary_stats {
-  unsigned sent, answered;  /* requests in the phase, and those answered in time */
-  double median, p95, max;  /* seconds, over the answered ones (0 when none) */
-  char why[128];            /* why the phase's last unanswered request failed ("" when none) */
+  unsigned sent, answered; /* requests in the phase, and those answered in time */
+  double median, p95, max; /* seconds, over the answered ones (0 when none) */
+  char why[128];           /* why the phase's last unanswered request failed ("" when none) */
 } canary_stats;
 
 typedef struct canary canary;

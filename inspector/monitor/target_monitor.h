@@ -16,29 +16,29 @@
 typedef struct target_monitor target_monitor;
 
 typedef struct target_monitor_opts {
-  char *const *argv;     /* the command and its arguments (argv[0] looked up in PATH) */
-  const char *host;      /* where the target accepts connections once ready */
+  char *const *argv; /* the command and its arguments (argv[0] looked up in PATH) */
+  const char *host;  /* where the target accepts connections once ready */
   const char *port;
-  double ready_timeout;  /* seconds to wait for the first accepted connection (default 10) */
-  size_t stderr_keep;    /* bytes of the target's stderr kept (the last ones; default 64 KiB) */
-  bool stderr_passthru;  /* also copy the target's stderr to ours (-v) */
+  double ready_timeout; /* seconds to wait for the first accepted connection (default 10) */
+  size_t stderr_keep;   /* bytes of the target's stderr kept (the last ones; default 64 KiB) */
+  bool stderr_passthru; /* also copy the target's stderr to ours (-v) */
 } target_monitor_opts;
 
 /* What the monitor knows of the target after target_monitor_poll. */
 typedef struct target_status {
-  pid_t pid;            /* the running process (0 when it is not running) */
+  pid_t pid; /* the running process (0 when it is not running) */
   bool running;
-  bool exited;          /* it ended since the last start: exit_code or signal says how */
-  int exit_code;        /* when it exited normally */
-  int signal;           /* the signal that killed it, 0 when none */
-  bool sanitizer;       /* its stderr holds a sanitizer report ("ERROR: AddressSanitizer",
-                           "runtime error:", "ERROR: LeakSanitizer", ...) since the last start */
-  char report[256];     /* the first line of that report, or of the death ("killed by SIGSEGV") */
-  uint64_t rss;         /* VmRSS now, bytes */
-  uint64_t rss_start;   /* VmRSS once it accepted its first connection (the baseline) */
-  uint64_t rss_peak;    /* the largest VmRSS sampled since the last start */
-  double cpu_seconds;   /* user + system CPU time since the last start */
-  unsigned starts;      /* how many times it was started (1 + restarts) */
+  bool exited;        /* it ended since the last start: exit_code or signal says how */
+  int exit_code;      /* when it exited normally */
+  int signal;         /* the signal that killed it, 0 when none */
+  bool sanitizer;     /* its stderr holds a sanitizer report ("ERROR: AddressSanitizer",
+                         "runtime error:", "ERROR: LeakSanitizer", ...) since the last start */
+  char report[256];   /* the first line of that report, or of the death ("killed by SIGSEGV") */
+  uint64_t rss;       /* VmRSS now, bytes */
+  uint64_t rss_start; /* VmRSS once it accepted its first connection (the baseline) */
+  uint64_t rss_peak;  /* the largest VmRSS sampled since the last start */
+  double cpu_seconds; /* user + system CPU time since the last start */
+  unsigned starts;    /* how many times it was started (1 + restarts) */
 } target_status;
 
 /* Starts the target and waits until a TCP connection to host:port is
