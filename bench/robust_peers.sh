@@ -19,41 +19,6 @@ mkdir "$work/www"
 echo hello >"$work/www/index.html"
 chmod -R a+rX "$work/www"
 
-# conf_nginx PORT / conf_h2o PORT: a foreground configuration in $work
-conf_nginx() {
-  local w=$work/nginx-$1
-  mkdir -p "$w/tmp"
-  cat >"$w/nginx.conf" <<CONF
-daemon off;
-master_process off;
-worker_processes 1;
-pid $w/nginx.pid;
-error_log $w/error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $w/tmp/body;
-  proxy_temp_path $w/tmp/proxy;
-  fastcgi_temp_path $w/tmp/fastcgi;
-  uwsgi_temp_path $w/tmp/uwsgi;
-  scgi_temp_path $w/tmp/scgi;
-  server { listen 127.0.0.1:$1 http2; root $work/www; }
-}
-CONF
-  echo "$w"
-}
-conf_h2o() {
-  local c=$work/h2o-$1.conf
-  {
-    echo "listen: {host: 127.0.0.1, port: $1}"
-    [ "$(id -u)" = 0 ] && echo "user: nobody"
-    echo "error-log: $work/h2o-$1.err"
-    echo "access-log: /dev/null"
-    echo "hosts: {default: {paths: {/: {file.dir: $work/www}}}}"
-  } >"$c"
-  echo "$c"
-}
-
 run_peer() { # NAME PORT CMD...
   local name=$1 p=$2
   shift 2
@@ -85,22 +50,10 @@ PY
 CHECK_OPTS=("$@")
 echo "| peer | case | verdict | canary median ms before / during / after | CPU s | RSS growth MiB |"
 echo "|---|---|---|---|---|---|"
-p=$(free_port)
-run_peer serve "$p" "$H" serve --port "$p"
-if command -v nghttpd >/dev/null; then
+for peer in serve nghttpd nginx h2o node; do
+  [ "$peer" = serve ] || command -v "$peer" >/dev/null || continue
   p=$(free_port)
-  run_peer nghttpd "$p" nghttpd --no-tls -d "$work/www" "$p"
-fi
-if command -v nginx >/dev/null; then
-  p=$(free_port)
-  w=$(conf_nginx "$p")
-  run_peer nginx "$p" nginx -p "$w" -e "$w/error.log" -c "$w/nginx.conf"
-fi
-if command -v h2o >/dev/null; then
-  p=$(free_port)
-  run_peer h2o "$p" h2o -c "$(conf_h2o "$p")"
-fi
-if command -v node >/dev/null; then
-  p=$(free_port)
-  run_peer node "$p" node "$here/../tests/cli/check_node_server.js" "$p"
-fi
+  mkdir -p "$work/$peer"
+  peer_command "$peer" "$p" "$work/www" "$work/$peer"
+  run_peer "$peer" "$p" "${peer_cmd[@]}"
+done

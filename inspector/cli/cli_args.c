@@ -285,3 +285,22 @@ bool cli_is_capture_file(const void *p, size_t n) {
     if (v == magic[i]) return true;
   return false;
 }
+
+bool cli_host_port(const char *text, char *buf, size_t cap, const char **host, const char **port) {
+  if (snprintf(buf, cap, "%s", text) >= (int)cap) return false;
+  char *colon = strrchr(buf, ':');
+  if (!colon || !colon[1]) return false;
+  *colon = 0;
+  *port = colon + 1;
+  *host = buf;
+  if (strspn(*port, "0123456789") != strlen(*port) || strlen(*port) > 5 || atoi(*port) < 1 ||
+      atoi(*port) > 65535)
+    return false;
+  if (buf[0] == '[') {
+    size_t n = strlen(buf);
+    if (n < 2 || buf[n - 1] != ']') return false;
+    buf[n - 1] = 0;
+    *host = buf + 1;
+  }
+  return (*host)[0] != 0;
+}

@@ -96,6 +96,12 @@ bool cli_input_readable(const char *prog, const char *opt, const char *path);
  * HTTP/2 bytes or hex say to use `read` instead of decoding it as garbage. */
 bool cli_is_capture_file(const void *p, size_t n);
 
+/* Splits "HOST:PORT" or "[V6]:PORT" into *host and *port, pointing into buf
+ * (a copy of text); PORT must be a number from 1 to 65535 (a number like
+ * every number on the command line: "80x" is a usage error here, not a
+ * service name for getaddrinfo). False when text is not such a target. */
+bool cli_host_port(const char *text, char *buf, size_t cap, const char **host, const char **port);
+
 /* The old helper, kept for option code not yet on cli_parser. */
 bool cli_parse_u32(const char *prog, const char *opt, const char *text, uint32_t min, uint32_t max,
                    uint32_t *out);

@@ -21,6 +21,7 @@
 #include "cli_args.h"
 #include "commands.h"
 #include "sarif_write.h"
+#include "tcp_connect.h"
 
 static const char usage[] =
     "usage: h2scope check HOST:PORT [options] [SECTION|ID ...] [-- SERVER ...]\n"
@@ -330,28 +331,6 @@ static int parse_args(int argc, char **argv, check_opts *op) {
   return EXIT_OK;
 }
 
-/* Splits "host:port" / "[v6]:port" into t (pointing into buf). */
-static bool split_target(const char *target, char *buf, size_t cap, check_target *t) {
-  snprintf(buf, cap, "%s", target);
-  char *colon = strrchr(buf, ':');
-  if (!colon || !colon[1]) return false;
-  *colon = 0;
-  t->port = colon + 1;
-  t->host = buf;
-  /* The port is a number like every number on the command line: "80x" is a
-   * usage error here, not a service name for getaddrinfo. */
-  if (strspn(t->port, "0123456789") != strlen(t->port) || strlen(t->port) > 5 ||
-      atoi(t->port) < 1 || atoi(t->port) > 65535)
-    return false;
-  if (buf[0] == '[') {
-    size_t n = strlen(buf);
-    if (n < 2 || buf[n - 1] != ']') return false;
-    buf[n - 1] = 0;
-    t->host = buf + 1;
-  }
-  return t->host[0] != 0;
-}
-
 static void list_cases(const check_opts *op, out_buf *o) {
   for (size_t i = 0; i < op->set.n; i++) {
     const check_item *it = &op->set.items[i];
@@ -366,23 +345,6 @@ static void list_cases(const check_opts *op, out_buf *o) {
     out_putc(o, '\n');
   }
   out_flush(o);
-}
-
-static int listen_on(int port, int *bound) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return -1;
-  int one = 1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 || listen(fd, 16) != 0) {
-    close(fd);
-    return -1;
-  }
-  socklen_t sl = sizeof sa;
-  getsockname(fd, (struct sockaddr *)&sa, &sl);
-  *bound = ntohs(sa.sin_port);
-  return fd;
 }
 
 static void sarif_case(sarif_writer *sw, const check_item *it, const check_result *r) {
@@ -445,7 +407,7 @@ static int open_target(check_opts *op, out_buf *out, char *hostbuf, size_t hostc
                        char *target_text, size_t textcap, int *listen_fd) {
   if (op->client) {
     int bound = 0;
-    *listen_fd = listen_on(op->listen_port, &bound);
+    *listen_fd = tcp_listen("127.0.0.1", op->listen_port, 16, &bound);
     if (*listen_fd < 0) {
       fprintf(stderr, "h2scope check: cannot listen on 127.0.0.1:%d: %s\n", op->listen_port,
               strerror(errno));
@@ -461,7 +423,7 @@ static int open_target(check_opts *op, out_buf *out, char *hostbuf, size_t hostc
     }
     return EXIT_OK;
   }
-  if (!split_target(op->target, hostbuf, hostcap, &op->t))
+  if (!cli_host_port(op->target, hostbuf, hostcap, &op->t.host, &op->t.port))
     return cli_usage_error("h2scope check", "bad target '%s' (HOST:PORT, PORT 1 to 65535)",
                            op->target);
   snprintf(target_text, textcap, "%s%s", op->target, op->t.tls ? " (TLS)" : " (h2c)");

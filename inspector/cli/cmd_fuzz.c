@@ -17,6 +17,7 @@
 #include "fuzz_run.h"
 #include "json_write.h"
 #include "out_buf.h"
+#include "tcp_connect.h"
 
 static const char usage[] =
     "usage: h2scope fuzz HOST:PORT [options] [-- COMMAND ARGS...]\n"
@@ -229,27 +230,6 @@ static bool take_option(cli_parser *p, int opt, fuzz_cli *fc) {
   return ok;
 }
 
-/* Splits "host:port" / "[v6]:port" into the target (pointing into hostbuf). */
-static bool split_target(fuzz_cli *fc) {
-  check_target *t = &fc->o.target;
-  snprintf(fc->hostbuf, sizeof fc->hostbuf, "%s", fc->target);
-  char *buf = fc->hostbuf, *colon = strrchr(buf, ':');
-  if (!colon || !colon[1]) return false;
-  *colon = 0;
-  t->port = colon + 1;
-  t->host = buf;
-  if (strspn(t->port, "0123456789") != strlen(t->port) || strlen(t->port) > 5 ||
-      atoi(t->port) < 1 || atoi(t->port) > 65535)
-    return false;
-  if (buf[0] == '[') {
-    size_t n = strlen(buf);
-    if (n < 2 || buf[n - 1] != ']') return false;
-    buf[n - 1] = 0;
-    t->host = buf + 1;
-  }
-  return t->host[0] != 0;
-}
-
 /* Returns EXIT_OK to run, EXIT_OK + 100 after --help, or a usage status. */
 static int parse_args(int argc, char **argv, fuzz_cli *fc) {
   fc->o.target.timeout = 0.5;
@@ -286,26 +266,10 @@ static int parse_args(int argc, char **argv, fuzz_cli *fc) {
   }
   if (fc->listen_given) return cli_error(&p, "--listen is for --client");
   if (!fc->target) return cli_error(&p, "a target HOST:PORT is needed");
-  if (!split_target(fc))
+  if (!cli_host_port(fc->target, fc->hostbuf, sizeof fc->hostbuf, &fc->o.target.host,
+                     &fc->o.target.port))
     return cli_error(&p, "bad target '%s' (HOST:PORT, PORT 1 to 65535)", fc->target);
   return EXIT_OK;
-}
-
-static int listen_on(int port, int *bound) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return -1;
-  int one = 1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t sl = sizeof sa;
-  if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 || listen(fd, 16) != 0 ||
-      getsockname(fd, (struct sockaddr *)&sa, &sl) != 0) {
-    close(fd);
-    return -1;
-  }
-  *bound = ntohs(sa.sin_port);
-  return fd;
 }
 
 /* ---- output ---- */
@@ -480,7 +444,7 @@ static int run(fuzz_cli *fc, fuzz_corpus *corpus) {
   int listen_fd = -1;
   if (fc->o.client) {
     int bound = 0;
-    listen_fd = listen_on(fc->listen_port, &bound);
+    listen_fd = tcp_listen("127.0.0.1", fc->listen_port, 16, &bound);
     if (listen_fd < 0) {
       fprintf(stderr, "h2scope fuzz: cannot listen on 127.0.0.1:%d: %s\n", fc->listen_port,
               strerror(errno));

@@ -21,6 +21,7 @@
 #include "commands.h"
 #include "serve_files.h"
 #include "serve_loop.h"
+#include "tcp_connect.h"
 
 static const char serve_usage[] =
     "usage: h2scope serve [options]\n"
@@ -57,26 +58,6 @@ static volatile sig_atomic_t stopping;
 static void on_signal(int sig) {
   (void)sig;
   stopping = 1;
-}
-
-static int listen_on(const char *host, int port, int *bound_port) {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return -1;
-  int one = 1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-  if (inet_pton(AF_INET, host, &a.sin_addr) != 1 || bind(fd, (struct sockaddr *)&a, sizeof a) ||
-      listen(fd, 1024)) {
-    int e = errno;
-    close(fd);
-    errno = e;
-    return -1;
-  }
-  socklen_t al = sizeof a;
-  getsockname(fd, (struct sockaddr *)&a, &al);
-  *bound_port = ntohs(a.sin_port);
-  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-  return fd;
 }
 
 /* One descriptor per connection plus SERVE_FD_RESERVE must fit under
@@ -239,7 +220,8 @@ int cmd_serve(int argc, char **argv) {
     }
   }
   int bound = 0;
-  int lfd = listen_on(host, port, &bound);
+  int lfd = tcp_listen(host, port, 1024, &bound);
+  if (lfd >= 0) fcntl(lfd, F_SETFL, fcntl(lfd, F_GETFL) | O_NONBLOCK);
   if (lfd < 0) {
     fprintf(stderr, "h2scope serve: cannot listen on %s:%d: %s\n", host, port, strerror(errno));
     goto out;

@@ -78,19 +78,26 @@ static bool accepts(const fuzz_target *t) {
   return false;
 }
 
+/* Whether the monitored target is down (ended, or wrote a sanitizer
+ * report), with why filled; `settle_us` is given to a death the monitor has
+ * not reaped yet. */
+static bool target_down(fuzz_target *t, target_status *st, unsigned settle_us, char *why,
+                        size_t cap) {
+  target_monitor_poll(t->mon, st);
+  if (!st->exited && !st->sanitizer && st->running) return false;
+  if (!st->exited && !st->sanitizer) {
+    usleep(settle_us);
+    target_monitor_poll(t->mon, st);
+  }
+  snprintf(why, cap, "%s", st->report[0] ? st->report : "the target exited");
+  return true;
+}
+
 int fuzz_target_health(fuzz_target *t, bool ask, bool suspicious, char *why, size_t cap) {
   why[0] = 0;
   if (t->mon) {
     target_status st;
-    target_monitor_poll(t->mon, &st);
-    if (st.exited || st.sanitizer || !st.running) {
-      if (!st.exited && !st.sanitizer) {
-        usleep(100000); /* a death being reaped */
-        target_monitor_poll(t->mon, &st);
-      }
-      snprintf(why, cap, "%s", st.report[0] ? st.report : "the target exited");
-      return FUZZ_CRASH;
-    }
+    if (target_down(t, &st, 100000, why, cap)) return FUZZ_CRASH;
     if (t->o.max_rss && st.rss > st.rss_start + t->o.max_rss) {
       snprintf(why, cap, "RSS %llu MiB, %llu MiB over %llu MiB after start-up (--max-rss %llu MiB)",
                (unsigned long long)(st.rss >> 20),
@@ -110,11 +117,7 @@ int fuzz_target_health(fuzz_target *t, bool ask, bool suspicious, char *why, siz
   if (t->mon) { /* a death the canary saw first */
     target_status st;
     usleep(50000);
-    target_monitor_poll(t->mon, &st);
-    if (st.exited || st.sanitizer || !st.running) {
-      snprintf(why, cap, "%s", st.report[0] ? st.report : "the target exited");
-      return FUZZ_CRASH;
-    }
+    if (target_down(t, &st, 0, why, cap)) return FUZZ_CRASH;
   }
   if (!accepts(t)) {
     snprintf(why, cap, "the target no longer accepts connections (canary: %s)", s.why);

@@ -1,9 +1,11 @@
 /* tcp_connect.c — see tcp_connect.h. */
 #include "tcp_connect.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -46,5 +48,28 @@ int tcp_connect(const char *host, const char *port, int timeout_ms, int *gai_err
   }
   freeaddrinfo(res);
   if (fd < 0) errno = err;
+  return fd;
+}
+
+int tcp_listen(const char *host, int port, int backlog, int *bound) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+  socklen_t al = sizeof a;
+  if (inet_pton(AF_INET, host, &a.sin_addr) != 1) {
+    close(fd);
+    errno = EINVAL;
+    return -1;
+  }
+  if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, backlog) != 0 ||
+      getsockname(fd, (struct sockaddr *)&a, &al) != 0) {
+    int e = errno;
+    close(fd);
+    errno = e;
+    return -1;
+  }
+  *bound = ntohs(a.sin_port);
   return fd;
 }

@@ -1,6 +1,7 @@
-/* tcp_connect.h — opening a TCP connection to HOST:PORT for the commands
- * that talk to live peers (get, check, replay): every address getaddrinfo
- * gives is tried in turn, each within a time limit. */
+/* tcp_connect.h — TCP for the commands that talk to live peers: opening a
+ * connection to HOST:PORT (get, check, replay, fuzz: every address
+ * getaddrinfo gives is tried in turn, each within a time limit) and a
+ * listening socket (serve; check and fuzz --client). */
 #ifndef H2SCOPE_TCP_CONNECT_H
 #define H2SCOPE_TCP_CONNECT_H
 
@@ -9,5 +10,10 @@
  * the last address failed (ETIMEDOUT when timeout_ms passed; timeout_ms < 0:
  * no limit). */
 int tcp_connect(const char *host, const char *port, int timeout_ms, int *gai_error);
+
+/* A blocking, close-on-exec socket listening on IPv4 address host (a dotted
+ * quad) and port (0: any free port) with SO_REUSEADDR, the port it got in
+ * *bound; or -1 with errno set. */
+int tcp_listen(const char *host, int port, int backlog, int *bound);
 
 #endif

@@ -42,10 +42,9 @@ start_nghttpd() {
   wait_port "$2"
 }
 
-# start_h2o DIR PORT WORK [KEY CERT]: h2c (prior knowledge and Upgrade), or
-# TLS (ALPN h2) with KEY and CERT
-start_h2o() {
-  local conf=$3/h2o.conf
+# h2o_conf DIR PORT WORK [KEY CERT]: writes WORK/h2o.conf serving DIR on
+# PORT, h2c (prior knowledge and Upgrade) or TLS (ALPN h2) with KEY and CERT
+h2o_conf() {
   {
     echo "listen:"
     echo "  host: 127.0.0.1"
@@ -63,16 +62,22 @@ start_h2o() {
     echo "    paths:"
     echo "      /:"
     echo "        file.dir: $1"
-  } >"$conf"
-  h2o -c "$conf" >/dev/null 2>&1 &
+  } >"$3/h2o.conf"
+}
+
+# start_h2o DIR PORT WORK [KEY CERT]: h2o with h2o_conf's configuration
+start_h2o() {
+  h2o_conf "$@"
+  h2o -c "$3/h2o.conf" >/dev/null 2>&1 &
   peer_pids+=($!)
   wait_port "$2"
 }
 
-# start_nginx DIR PORT WORK [KEY CERT]: h2c with prior knowledge
+# nginx_conf DIR PORT WORK [KEY CERT]: writes WORK/nginx/nginx.conf (in the
+# foreground, one worker) serving DIR on PORT, h2c with prior knowledge
 # (`listen ... http2`), or TLS 1.2/1.3 with KEY and CERT; NGINX_EXTRA is
 # added to the server block (e.g. "ssl_early_data on;")
-start_nginx() {
+nginx_conf() {
   local w=$3/nginx listen="listen 127.0.0.1:$2 http2;"
   if [ $# -ge 5 ]; then
     listen="listen 127.0.0.1:$2 ssl http2; ssl_certificate $5; ssl_certificate_key $4;
@@ -99,9 +104,38 @@ http {
   }
 }
 CONF
+}
+
+# start_nginx DIR PORT WORK [KEY CERT]: nginx with nginx_conf's configuration
+start_nginx() {
+  nginx_conf "$@"
+  local w=$3/nginx
   nginx -p "$w" -e "$w/error.log" -c "$w/nginx.conf" >/dev/null 2>&1 &
   peer_pids+=($!)
   wait_port "$2"
+}
+
+# peer_command PEER PORT DIR WORK: sets the array peer_cmd to the command
+# that runs PEER (nghttpd, h2o, nginx, node, serve) in the foreground, h2c on
+# PORT serving DIR, for a caller that starts it itself (check or fuzz
+# `-- CMD`); configuration files go into WORK. Returns 1 for an unknown peer.
+peer_command() {
+  local here
+  here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+  case $1 in
+  nghttpd) peer_cmd=(nghttpd --no-tls -d "$3" "$2") ;;
+  h2o)
+    h2o_conf "$3" "$2" "$4"
+    peer_cmd=(h2o -c "$4/h2o.conf")
+    ;;
+  nginx)
+    nginx_conf "$3" "$2" "$4"
+    peer_cmd=(nginx -p "$4/nginx" -e "$4/nginx/error.log" -c "$4/nginx/nginx.conf")
+    ;;
+  node) peer_cmd=(node "$here/check_node_server.js" "$2") ;;
+  serve) peer_cmd=("$H" serve --port "$2") ;;
+  *) return 1 ;;
+  esac
 }
 
 # start_serve PORT ARGS...: h2scope serve
