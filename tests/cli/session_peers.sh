@@ -116,7 +116,7 @@ start_nginx() {
 }
 
 # peer_command PEER PORT DIR WORK: sets the array peer_cmd to the command
-# that runs PEER (nghttpd, h2o, nginx, node, serve) in the foreground, h2c on
+# that runs PEER (nghttpd, h2o, nginx, node, serve, grpc) in the foreground, h2c on
 # PORT serving DIR, for a caller that starts it itself (check or fuzz
 # `-- CMD`); configuration files go into WORK. Returns 1 for an unknown peer.
 peer_command() {
@@ -134,6 +134,7 @@ peer_command() {
     ;;
   node) peer_cmd=(node "$here/check_node_server.js" "$2") ;;
   serve) peer_cmd=("$H" serve --port "$2") ;;
+  grpc) peer_cmd=(/usr/bin/python3 "$here/grpc_peer.py" serve "$2") ;;
   *) return 1 ;;
   esac
 }
