@@ -42,6 +42,7 @@ for peer in "${peers[@]}"; do
   p=$(free_port)
   w=$out/$peer
   rm -rf "$w"
+  mkdir -p "$w"
   peer_command "$peer" "$p" "$www" "$w" || { echo "unknown peer $peer" >&2; exit 2; }
   seeds=()
   if [ "$peer" = grpc ]; then
