@@ -3,6 +3,7 @@
  * connection on the listening socket, does the server side of the handshake
  * (preface, SETTINGS both ways, the request on stream 1), then sends the
  * case's misbehaving frames and grades the client's reaction. */
+#define _GNU_SOURCE /* pipe2, sigabbrev_np */
 #include "check_client.h"
 
 #include <errno.h>
@@ -18,27 +19,100 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static pid_t start_command(char *const *argv) {
-  pid_t pid = fork();
-  if (pid != 0) return pid;
-  int null = open("/dev/null", O_RDWR);
-  if (null >= 0) {
-    dup2(null, 0);
-    dup2(null, 1);
-    dup2(null, 2);
+#include "target_output.h"
+
+/* The last bytes of the client's stderr kept per case (a sanitizer report's
+ * first line is caught by target_output's line scan anyway). */
+#define CLIENT_STDERR_KEEP 4096
+
+typedef struct client_proc {
+  pid_t pid;
+  target_output *err; /* the drain of its stderr (NULL: not watched) */
+} client_proc;
+
+/* Starts the client with stdin and stdout on /dev/null and stderr into a
+ * pipe that target_output drains (the monitor wing's, as for servers). */
+static void start_command(char *const *argv, client_proc *p) {
+  int fds[2] = {-1, -1};
+  p->err = NULL;
+  if (pipe2(fds, O_CLOEXEC) != 0) fds[0] = fds[1] = -1;
+  p->pid = fork();
+  if (p->pid == 0) {
+    int null = open("/dev/null", O_RDWR);
+    if (null >= 0) {
+      dup2(null, 0);
+      dup2(null, 1);
+      dup2(fds[1] >= 0 ? fds[1] : null, 2);
+    }
+    execvp(argv[0], argv);
+    _exit(127);
   }
-  execvp(argv[0], argv);
-  _exit(127);
+  if (fds[1] >= 0) close(fds[1]);
+  if (p->pid < 0) {
+    if (fds[0] >= 0) close(fds[0]);
+    return;
+  }
+  if (fds[0] >= 0) p->err = target_output_start(fds[0], CLIENT_STDERR_KEEP, false);
 }
 
-static void stop_command(pid_t pid) {
-  if (pid <= 0) return;
-  for (int i = 0; i < 50; i++) { /* up to 1 s to exit by itself */
-    if (waitpid(pid, NULL, WNOHANG) == pid) return;
-    usleep(20000);
+/* Whether exit status 128+sig from a shell reports a child's crash. */
+static bool crash_signal(int sig) {
+  return sig == SIGSEGV || sig == SIGABRT || sig == SIGBUS || sig == SIGILL || sig == SIGFPE ||
+         sig == SIGSYS || sig == SIGTRAP;
+}
+
+/* How the client ended, into r; a crash fails the case, and its why says so
+ * before the reaction's own why. */
+static void judge_end(bool by_itself, int status, const char *report, check_result *r) {
+  char end[64];
+  bool crashed = false;
+  if (!by_itself) {
+    snprintf(end, sizeof end, "still running after the case: killed");
+  } else if (WIFSIGNALED(status)) {
+    int sig = WTERMSIG(status);
+    const char *name = sigabbrev_np(sig);
+    snprintf(end, sizeof end, "killed by SIG%s", name ? name : "?");
+    crashed = sig != SIGPIPE; /* a write after our close depends on timing */
+  } else {
+    int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    snprintf(end, sizeof end, "exit status %d", code);
+    crashed = code > 128 && crash_signal(code - 128);
   }
-  kill(pid, SIGKILL);
-  waitpid(pid, NULL, 0);
+  /* "==PID==ERROR: AddressSanitizer: ..." without the PID, so that the
+   * same report reads the same from one run to the next */
+  const char *san = report[0] && strstr(report, "ERROR: ") ? strstr(report, "ERROR: ") : report;
+  snprintf(r->client_end, sizeof r->client_end, "%s%s%.200s", end, san[0] ? ", stderr: " : "", san);
+  crashed = crashed || san[0];
+  r->client_crashed = crashed;
+  if (!crashed) return;
+  char why[sizeof r->why];
+  snprintf(why, sizeof why, "the client crashed (%.200s)%s%.90s", r->client_end,
+           r->why[0] ? "; " : "", r->why);
+  snprintf(r->why, sizeof r->why, "%s", why);
+  r->verdict = CHECK_FAIL;
+}
+
+/* Waits up to 1 s for the client to end by itself (else kills it), reaps
+ * it and judges how it ended. */
+static void stop_command(client_proc *p, check_result *r) {
+  if (p->pid <= 0) return;
+  int status = 0;
+  bool by_itself = false;
+  for (int i = 0; i < 50 && !by_itself; i++) {
+    by_itself = waitpid(p->pid, &status, WNOHANG) == p->pid;
+    if (!by_itself) usleep(20000);
+  }
+  if (!by_itself) {
+    kill(p->pid, SIGKILL);
+    waitpid(p->pid, &status, 0);
+  }
+  char report[256] = "";
+  if (p->err) { /* a report written just before the end is still in the pipe */
+    target_output_wait_end(p->err, 200);
+    if (!target_output_report(p->err, report, sizeof report)) report[0] = 0;
+    target_output_stop(p->err);
+  }
+  judge_end(by_itself, status, report, r);
 }
 
 static bool stop_settings(check_conn *c, void *arg) {
@@ -80,7 +154,8 @@ void check_client_case(const check_client_opts *co, const check_target *t, const
   double start = check_now();
   /* a client without COMMAND gets longer to show up */
   double deadline = start + (co->command ? t->timeout + 3 : t->timeout + 30);
-  pid_t pid = co->command ? start_command(co->command) : 0;
+  client_proc proc = {0};
+  if (co->command) start_command(co->command, &proc);
   check_conn c;
   check_observed *o = calloc(1, sizeof *o);
   /* what the client sends before the case starts is not part of the reaction */
@@ -118,7 +193,7 @@ void check_client_case(const check_client_opts *co, const check_target *t, const
     snprintf(r->actual, sizeof r->actual, "no connection");
     free(o);
     free(handshake_obs);
-    stop_command(pid);
+    stop_command(&proc, r);
     r->seconds = check_now() - start;
     return;
   }
@@ -155,6 +230,6 @@ done:
   check_conn_close(&c);
   free(o);
   free(handshake_obs);
-  stop_command(pid);
+  stop_command(&proc, r);
   r->seconds = check_now() - start;
 }

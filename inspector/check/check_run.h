@@ -56,6 +56,14 @@ typedef struct check_result {
   /* how the case's connection ended (check_observed's flags, for callers
    * that judge the reaction themselves: h2scope fuzz) */
   bool closed, reset, timed_out, marker_acked, no_settings;
+  /* client cases with a COMMAND (check_client.c): how the client ended
+   * ("exit status 0", "killed by SIGABRT", "still running: killed", and
+   * the first line of a sanitizer report on its stderr), and whether that
+   * is a crash: a signal (but SIGPIPE and our own SIGKILL), a sanitizer
+   * report, or a shell's exit status 128+N for a crash signal N. A crash
+   * fails the case whatever the reaction was. */
+  char client_end[320];
+  bool client_crashed;
 } check_result;
 
 /* Runs case `index` of `group` against t. */

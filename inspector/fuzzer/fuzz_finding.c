@@ -36,7 +36,8 @@ static bool reproduces(void *user, const fuzz_input *in) {
   repro *p = user;
   fuzz_state *s = p->s;
   char why[320];
-  if (p->kind != FUZZ_PROTOCOL && (p->dirty || p->kind != FUZZ_CRASH)) {
+  /* a client command runs anew for every input: nothing to restart */
+  if (!s->o->client && p->kind != FUZZ_PROTOCOL && (p->dirty || p->kind != FUZZ_CRASH)) {
     if (!fuzz_target_restart(s->o->peer, why, sizeof why)) return false;
     s->st->restarts++;
   }
@@ -50,6 +51,8 @@ static bool reproduces(void *user, const fuzz_input *in) {
   s->st->connections++;
   if (p->kind == FUZZ_PROTOCOL) {
     yes = has_finding(&out->re, p->id);
+  } else if (s->o->client) {
+    yes = p->kind == FUZZ_CRASH && out->r.client_crashed;
   } else {
     bool suspicious = out->r.connect_failed || out->r.no_settings || out->r.closed ||
                       out->r.reset || (out->r.timed_out && !out->r.marker_acked);
@@ -94,7 +97,7 @@ static bool write_case(fuzz_state *s, const fuzz_finding *f, const fuzz_input *i
   snprintf(id, sizeof id, "fuzz/%s-%u", fuzz_kind_name(f->kind), f->n);
   check_case cs;
   fuzz_input_case(&saved, frames, title, alive ? "PING_ACK" : "ANY", &cs);
-  check_item it = {.group = CHECK_GROUP_SERVER, .c = &cs};
+  check_item it = {.group = s->o->client ? CHECK_GROUP_CLIENT : CHECK_GROUP_SERVER, .c = &cs};
   snprintf(it.id, sizeof it.id, "%s", id);
   out_buf o;
   out_init(&o, fd);
@@ -102,14 +105,18 @@ static bool write_case(fuzz_state *s, const fuzz_finding *f, const fuzz_input *i
   snprintf(head, sizeof head,
            "# h2scope fuzz: %s finding %u%s%s, input %llu (--seed %llu), from %s\n"
            "# %s\n# %zu lines as found, %zu after minimization (%u runs); reproduced: %s\n"
-           "# replay: h2scope check HOST:PORT --cases FILE%s\n",
+           "# replay: h2scope check %s --cases FILE%s%s\n",
            fuzz_kind_name(f->kind), f->n, f->id ? " " : "", f->id ? f->id : "",
            (unsigned long long)f->exec, (unsigned long long)s->o->seed, f->origin, why,
            f->lines_found, f->lines_saved, f->tries,
            !f->minimized   ? "not checked (no -- CMD to restart the target)"
            : f->reproduced ? "yes"
                            : "no",
-           alive ? " (fails: the closing PING is not answered)" : "");
+           s->o->client ? "--client --listen PORT" : "HOST:PORT", s->o->client ? " -- CMD" : "",
+           alive
+               ? (s->o->client ? " (fails: the client crashes or does not answer the closing PING)"
+                               : " (fails: the closing PING is not answered)")
+               : "");
   out_puts(&o, head);
   check_file_print(&o, &it);
   bool ok = out_flush(&o);
@@ -141,13 +148,16 @@ static bool seen_before(fuzz_state *s, int kind, const char *id, const char *why
 }
 
 static void minimize(fuzz_state *s, fuzz_finding *f, fuzz_input *work, const char *id) {
-  bool restartable = fuzz_target_has_command(s->o->peer);
+  /* --client with a COMMAND starts the client afresh for every input */
+  bool per_input = s->o->client && s->o->co.command;
+  bool restartable = fuzz_target_has_command(s->o->peer) || per_input;
   f->minimized = f->kind == FUZZ_PROTOCOL || restartable;
   if (!f->minimized) return;
   repro p = {.s = s, .kind = f->kind, .id = id, .dirty = true};
   /* a crash, hang or growth first seen after an input may come from one of
-   * the inputs before it: the newest that shows it is the one kept */
-  if (f->kind != FUZZ_PROTOCOL && !reproduces(&p, work)) {
+   * the inputs before it: the newest that shows it is the one kept (a
+   * client's crash belongs to the input its process ran) */
+  if (f->kind != FUZZ_PROTOCOL && !per_input && !reproduces(&p, work)) {
     f->tries++;
     for (size_t i = 1; i < s->nrecent; i++) {
       f->tries++;
@@ -212,7 +222,7 @@ void fuzz_finding_handle(fuzz_state *s, int kind, const char *id, const char *wh
   snprintf(f->save_error, sizeof f->save_error, "%s", err);
   if (s->cb->on_finding) s->cb->on_finding(s->cb->user, f);
   /* go on with a fresh target; without a command a dead or hung peer ends the run */
-  if (kind != FUZZ_PROTOCOL) {
+  if (kind != FUZZ_PROTOCOL && !s->o->client) {
     if (fuzz_target_has_command(s->o->peer)) {
       if (fuzz_target_restart(s->o->peer, err, sizeof err))
         s->st->restarts++;

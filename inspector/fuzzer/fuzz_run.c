@@ -105,6 +105,12 @@ static void after_input(fuzz_state *s, const fuzz_input *in, const fuzz_outcome 
     fuzz_finding_handle(s, FUZZ_PROTOCOL, out->re.finding[i], why, in);
   }
   if (s->stop) return;
+  if (out->r.client_crashed) { /* --client: the client command of this input crashed */
+    char why[400];
+    snprintf(why, sizeof why, "the client crashed: %s", out->r.client_end);
+    fuzz_finding_handle(s, FUZZ_CRASH, NULL, why, in);
+    return;
+  }
   bool odd = suspicious(out);
   double now = check_now();
   bool ask_canary = now - *last_canary >= s->o->canary_every;
