@@ -21,6 +21,12 @@
  *   "PING_ACK" / "SETTINGS_ACK"
  *   "NOTHING"                 no GOAWAY, no RST_STREAM, and PING is answered
  *   "CLOSE"                   (client cases) the peer closes or sends GOAWAY
+ *   "MEMORY"                  the server started by check (-- SERVER) grows
+ *                             by less than --max-rss over the case's runs
+ *                             (check_repeat_run.h; any reaction is fine)
+ *   "NO_LINT ID"              the observer of `read --lint` does not report
+ *                             finding ID in the peer's frames (run by
+ *                             `h2scope check` through fuzz_lint.h)
  * Every other frame (WINDOW_UPDATE, PING, SETTINGS, responses on other
  * streams...) is ignored while waiting. */
 #ifndef H2SCOPE_CHECK_CASE_H
@@ -29,6 +35,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#define CHECK_REPEAT_MAX 1000 /* runs of one case (repeat N) */
 
 typedef struct check_case {
   uint16_t rfc;          /* 9113, 7541, 8441, 9218, 8336; 0: robustness group */
@@ -45,6 +53,11 @@ typedef struct check_case {
    * runs after the others, with no other case on the server at the same
    * time (check -j, check_pool.h). */
   bool alone;
+  /* Runs of the case, each on its own connection (0 and 1: once); the
+   * verdict is the first run that does not pass, else the last. With
+   * expect MEMORY the target's growth over all runs is judged
+   * (check_repeat_run.h). Case files: `repeat N`. */
+  unsigned repeat;
 } check_case;
 
 enum check_group { CHECK_GROUP_SERVER = 0, CHECK_GROUP_ROBUST = 1, CHECK_GROUP_CLIENT = 2 };

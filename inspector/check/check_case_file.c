@@ -13,6 +13,7 @@
 #include "check_build.h"
 #include "h2/buf.h"
 #include "h2/error.h"
+#include "h2/observer.h"
 
 #define BUILD_CAP (4u << 20) /* the runner's send buffer (check_run.c TX_CAP) */
 
@@ -21,7 +22,7 @@ typedef struct pending {
   check_loaded *l;
   int group;
   unsigned case_line, group_line, rfc_line, title_line, hs_line, expect_line, needs_line,
-      alone_line;
+      alone_line, repeat_line;
   size_t sends;
   h2_buf frames; /* the send lines joined with "; ", NUL-ended: l->frames once finished */
 } pending;
@@ -91,10 +92,17 @@ static bool stream_ok(const char *p, size_t n) {
 
 /* The expect language of check_case.h. */
 static bool expect_ok(reader *r, const char *a, size_t col) {
-  static const char *const bare[] = {"PING_ACK", "SETTINGS_ACK", "NOTHING", "CLOSE", "ANY"};
+  static const char *const bare[] = {"PING_ACK", "SETTINGS_ACK", "NOTHING",
+                                     "CLOSE",    "ANY",          "MEMORY"};
   for (size_t i = 0; i < sizeof bare / sizeof *bare; i++)
     if (!strcmp(a, bare[i])) return true;
   if (!strncmp(a, "GOAWAY ", 7)) return codes_ok(r, a + 7, col + 7);
+  if (!strncmp(a, "NO_LINT ", 8)) {
+    if (h2_observer_rule_index(a + 8) < 0)
+      return fail(r, col + 8,
+                  "expected a finding id of the lint catalogue (docs/lint.md), got '%s'", a + 8);
+    return true;
+  }
   if (!strncmp(a, "RESPONSE ", 9)) {
     if (!stream_ok(a + 9, strlen(a + 9)))
       return fail(r, col + 9, "expected a stream id 1 to 2147483647, got '%s'", a + 9);
@@ -108,7 +116,7 @@ static bool expect_ok(reader *r, const char *a, size_t col) {
   }
   return fail(r, col,
               "expected GOAWAY CODES, RST_STREAM STREAM CODES, RESPONSE STREAM, PING_ACK, "
-              "SETTINGS_ACK, NOTHING, CLOSE or ANY, got '%s'",
+              "SETTINGS_ACK, NOTHING, CLOSE, ANY, MEMORY or NO_LINT ID, got '%s'",
               a);
 }
 
@@ -285,13 +293,24 @@ static bool keyword(reader *r, pending *pc, const char *kw, const char *a, size_
     if (!once(r, &pc->expect_line, kw) || !expect_ok(r, a, col)) return false;
     return (l->expect = dup_text(a)) ? true : fail(r, 1, "out of memory");
   }
+  if (!strcmp(kw, "repeat")) {
+    char *end = NULL;
+    unsigned long n = strtoul(a, &end, 10);
+    if (!once(r, &pc->repeat_line, kw)) return false;
+    if (*a < '0' || *a > '9' || *end || n < 1 || n > CHECK_REPEAT_MAX)
+      return fail(r, col, "expected a number of runs 1 to %d, got '%s'", CHECK_REPEAT_MAX, a);
+    l->c.repeat = (unsigned)n;
+    return true;
+  }
   if (!strcmp(kw, "needs")) {
     if (!once(r, &pc->needs_line, kw) || !needs_ok(r, a, col)) return false;
     return (l->needs = dup_text(a)) ? true : fail(r, 1, "out of memory");
   }
-  return fail(r, 1,
-              "expected case, group, rfc, title, handshake, send, expect, needs or alone, got '%s'",
-              kw);
+  return fail(
+      r, 1,
+      "expected case, group, rfc, title, handshake, send, expect, needs, alone or repeat, got "
+      "'%s'",
+      kw);
 }
 
 /* One line without its newline. */
@@ -383,4 +402,9 @@ void check_file_print(out_buf *o, const check_item *it) {
   kv(o, "expect", c->expect);
   if (c->needs) kv(o, "needs", c->needs);
   if (c->alone) out_puts(o, "alone\n");
+  if (c->repeat > 1) {
+    char n[32];
+    snprintf(n, sizeof n, "%u", c->repeat);
+    kv(o, "repeat", n);
+  }
 }

@@ -15,11 +15,13 @@
 #include "check_case_file.h"
 #include "check_client.h"
 #include "check_pool.h"
+#include "check_repeat_run.h"
 #include "check_report.h"
 #include "check_robust_run.h"
 #include "check_run.h"
 #include "cli_args.h"
 #include "commands.h"
+#include "fuzz_lint.h"
 #include "sarif_write.h"
 #include "tcp_connect.h"
 
@@ -447,6 +449,10 @@ static check_report_entry *select_entries(const check_opts *op, size_t *ne) {
 static void run_one(check_opts *op, check_report_entry *e) {
   if (e->it->group == CHECK_GROUP_ROBUST)
     check_robust_run_case(&op->robust, e->it->c, &e->result);
+  else if (check_repeat_wanted(e->it->c))
+    check_repeat_run_case(&op->robust, e->it->c, &e->result);
+  else if (fuzz_lint_wanted(e->it->c))
+    fuzz_lint_case(&op->t, false, NULL, e->it->c, &e->result);
   else
     check_run_case(&op->t, e->it->c, &e->result);
 }
@@ -460,7 +466,9 @@ static void run_cases(check_opts *op, out_buf *out, check_report_entry *entries,
     /* the pool runs the cases before the first robustness case; the
      * measured ones run one at a time after them, each with its canary */
     size_t first_robust = 0;
-    while (first_robust < ne && entries[first_robust].it->group != CHECK_GROUP_ROBUST)
+    while (first_robust < ne && entries[first_robust].it->group != CHECK_GROUP_ROBUST &&
+           !check_repeat_wanted(entries[first_robust].it->c) &&
+           !fuzz_lint_wanted(entries[first_robust].it->c))
       first_robust++;
     size_t before = rs->taken;
     check_pool_run(&op->t, entries, first_robust, op->jobs, take_result, rs);
@@ -476,9 +484,16 @@ static void run_cases(check_opts *op, out_buf *out, check_report_entry *entries,
       out_puts(out, e->it->id);
       out_putc(out, '\n');
     }
-    if (op->client)
+    if (op->client && !strcmp(e->it->c->expect, "MEMORY")) {
+      memset(&e->result, 0, sizeof e->result);
+      e->result.verdict = CHECK_SKIP;
+      snprintf(e->result.why, sizeof e->result.why, "expect MEMORY is for servers (-- SERVER)");
+      snprintf(e->result.actual, sizeof e->result.actual, "not run");
+    } else if (op->client && fuzz_lint_wanted(e->it->c)) {
+      fuzz_lint_case(&op->t, true, &co, e->it->c, &e->result);
+    } else if (op->client) {
       check_client_case(&co, &op->t, e->it->c, &e->result);
-    else
+    } else
       run_one(op, e);
     if (!take_result(rs, e)) break;
   }

@@ -37,11 +37,16 @@ void fuzz_exec_run(fuzz_exec *x, const fuzz_input *in, const char *expect, fuzz_
   }
   check_case cs;
   fuzz_input_case(in, frames, "fuzz input", expect, &cs);
+  fuzz_exec_case(x, &cs, o);
+  free(frames);
+}
+
+void fuzz_exec_case(fuzz_exec *x, const check_case *cs, fuzz_outcome *o) {
+  memset(o, 0, sizeof *o);
   fuzz_transcript_reset(&x->tr, check_now());
   if (x->client)
-    check_client_case(&x->co, &x->t, &cs, &o->r);
+    check_client_case(&x->co, &x->t, cs, &o->r);
   else
-    check_run_case(&x->t, &cs, &o->r);
-  free(frames);
+    check_run_case(&x->t, cs, &o->r);
   fuzz_judge_run(x->judge, &x->tr, x->client ? 0 : 1, &o->r, &o->re);
 }

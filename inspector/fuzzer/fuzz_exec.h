@@ -32,5 +32,7 @@ bool fuzz_exec_init(fuzz_exec *x, const check_target *t, bool client, const chec
 void fuzz_exec_free(fuzz_exec *x);
 /* Runs in with the expectation `expect` ("ANY": none) and judges it. */
 void fuzz_exec_run(fuzz_exec *x, const fuzz_input *in, const char *expect, fuzz_outcome *o);
+/* Runs a case as it is (its expectation graded by check) and judges it. */
+void fuzz_exec_case(fuzz_exec *x, const check_case *cs, fuzz_outcome *o);
 
 #endif

@@ -45,10 +45,15 @@ static bool reproduces(void *user, const fuzz_input *in) {
   fuzz_outcome *out = malloc(sizeof *out);
   if (!out) return false;
   bool yes = false;
-  /* one run on a fresh target: the saved case alone must show the finding
-   * (a memory finding: the growth of one run) */
-  fuzz_exec_run(&s->x, in, "ANY", out);
-  s->st->connections++;
+  /* one run on a fresh target: the saved case alone must show the finding;
+   * a memory finding: the growth of FUZZ_MEMORY_REPEAT runs, as the saved
+   * case repeats them (the exchange kept is the last run's) */
+  unsigned runs = p->kind == FUZZ_MEMORY ? FUZZ_MEMORY_REPEAT : 1;
+  for (unsigned i = 0; i < runs; i++) {
+    fuzz_exec_run(&s->x, in, "ANY", out);
+    s->st->connections++;
+    if (out->r.connect_failed) break;
+  }
   if (p->kind == FUZZ_PROTOCOL) {
     yes = has_finding(&out->re, p->id);
   } else if (s->o->client) {
@@ -77,6 +82,7 @@ static bool write_case(fuzz_state *s, const fuzz_finding *f, const fuzz_input *i
   fuzz_input saved;
   memset(&saved, 0, sizeof saved);
   bool alive = f->kind == FUZZ_CRASH || f->kind == FUZZ_HANG;
+  bool memory = f->kind == FUZZ_MEMORY;
   if (!fuzz_input_copy(&saved, in) || (alive && !fuzz_input_add(&saved, ALIVE_LINE))) {
     fuzz_input_free(&saved);
     snprintf(err, cap, "out of memory");
@@ -96,7 +102,13 @@ static bool write_case(fuzz_state *s, const fuzz_finding *f, const fuzz_input *i
   snprintf(title, sizeof title, "%s: %s", fuzz_kind_name(f->kind), why);
   snprintf(id, sizeof id, "fuzz/%s-%u", fuzz_kind_name(f->kind), f->n);
   check_case cs;
-  fuzz_input_case(&saved, frames, title, alive ? "PING_ACK" : "ANY", &cs);
+  char expect[80] = "ANY";
+  if (alive || memory)
+    snprintf(expect, sizeof expect, "%s", alive ? "PING_ACK" : "MEMORY");
+  else if (f->id) /* protocol: fails while the peer's answer still breaks the rule */
+    snprintf(expect, sizeof expect, "NO_LINT %.60s", f->id);
+  fuzz_input_case(&saved, frames, title, expect, &cs);
+  if (memory) cs.repeat = FUZZ_MEMORY_REPEAT;
   check_item it = {.group = s->o->client ? CHECK_GROUP_CLIENT : CHECK_GROUP_SERVER, .c = &cs};
   snprintf(it.id, sizeof it.id, "%s", id);
   out_buf o;
@@ -105,14 +117,16 @@ static bool write_case(fuzz_state *s, const fuzz_finding *f, const fuzz_input *i
   snprintf(head, sizeof head,
            "# h2scope fuzz: %s finding %u%s%s, input %llu (--seed %llu), from %s\n"
            "# %s\n# %zu lines as found, %zu after minimization (%u runs); reproduced: %s\n"
-           "# replay: h2scope check %s --cases FILE%s%s\n",
+           "# replay: h2scope check %s --cases FILE%s%s%s\n",
            fuzz_kind_name(f->kind), f->n, f->id ? " " : "", f->id ? f->id : "",
            (unsigned long long)f->exec, (unsigned long long)s->o->seed, f->origin, why,
            f->lines_found, f->lines_saved, f->tries,
            !f->minimized   ? "not checked (no -- CMD to restart the target)"
            : f->reproduced ? "yes"
                            : "no",
-           s->o->client ? "--client --listen PORT" : "HOST:PORT", s->o->client ? " -- CMD" : "",
+           s->o->client ? "--client --listen PORT" : "HOST:PORT",
+           s->o->client || memory ? " -- CMD" : "",
+           memory ? " --max-rss (the fuzz run's; fails: the target grows by more)" : "",
            alive
                ? (s->o->client ? " (fails: the client crashes or does not answer the closing PING)"
                                : " (fails: the closing PING is not answered)")
@@ -137,9 +151,9 @@ static bool seen_before(fuzz_state *s, int kind, const char *id, const char *why
     s->protocol_seen[slot] = true;
     return false;
   }
+  if (kind == FUZZ_MEMORY) return s->memory_reported; /* marked once confirmed */
   uint64_t h = 0xcbf29ce484222325ull ^ (uint64_t)kind;
-  /* a memory finding's numbers change from one to the next: its kind decides */
-  for (const char *p = kind == FUZZ_MEMORY ? "" : why; *p; p++)
+  for (const char *p = why; *p; p++)
     h = (h ^ (unsigned char)*p) * 0x100000001b3ull;
   for (size_t i = 0; i < s->nwhy; i++)
     if (s->why_seen[i] == h) return true;
@@ -147,17 +161,21 @@ static bool seen_before(fuzz_state *s, int kind, const char *id, const char *why
   return false;
 }
 
-static void minimize(fuzz_state *s, fuzz_finding *f, fuzz_input *work, const char *id) {
+/* Minimizes the finding's input in place; false when a memory finding is
+ * not confirmed (none of the recent inputs grows the target by itself). */
+static bool minimize(fuzz_state *s, fuzz_finding *f, fuzz_input *work, const char *id) {
   /* --client with a COMMAND starts the client afresh for every input */
   bool per_input = s->o->client && s->o->co.command;
   bool restartable = fuzz_target_has_command(s->o->peer) || per_input;
   f->minimized = f->kind == FUZZ_PROTOCOL || restartable;
-  if (!f->minimized) return;
+  if (!f->minimized) return true;
   repro p = {.s = s, .kind = f->kind, .id = id, .dirty = true};
   /* a crash, hang or growth first seen after an input may come from one of
    * the inputs before it: the newest that shows it is the one kept (a
    * client's crash belongs to the input its process ran) */
+  bool shown = true;
   if (f->kind != FUZZ_PROTOCOL && !per_input && !reproduces(&p, work)) {
+    shown = false;
     f->tries++;
     for (size_t i = 1; i < s->nrecent; i++) {
       f->tries++;
@@ -167,10 +185,14 @@ static void minimize(fuzz_state *s, fuzz_finding *f, fuzz_input *work, const cha
                  work->origin[0] ? work->origin : "?", (unsigned)i);
         f->exec -= i;
         f->lines_found = work->n;
+        shown = true;
         break;
       }
     }
   }
+  /* a growth that piled up over many inputs, none of which grows the
+   * target by itself over FUZZ_MEMORY_REPEAT runs, is not reported */
+  if (f->kind == FUZZ_MEMORY && !shown) return false;
   fuzz_min_limits lim = {.max_tries = s->o->minimize_tries,
                          .deadline = check_now() + s->o->minimize_time};
   f->tries += fuzz_minimize(work, &s->ctx, reproduces, &p, &lim);
@@ -178,6 +200,7 @@ static void minimize(fuzz_state *s, fuzz_finding *f, fuzz_input *work, const cha
   p.dirty = true;
   f->reproduced = reproduces(&p, work);
   f->tries++;
+  return true;
 }
 
 void fuzz_finding_handle(fuzz_state *s, int kind, const char *id, const char *why,
@@ -201,21 +224,32 @@ void fuzz_finding_handle(fuzz_state *s, int kind, const char *id, const char *wh
   }
   f->kind = kind;
   f->id = id;
-  f->n = (unsigned)++s->st->by_kind[kind];
-  s->st->findings++;
   snprintf(f->why, sizeof f->why, "%s", why);
   f->exec = s->st->execs;
   f->seconds = check_now() - s->start;
   snprintf(f->origin, sizeof f->origin, "%s", in->origin[0] ? in->origin : "?");
   f->lines_found = in->n;
-  minimize(s, f, &work, id);
+  char err[256] = "";
+  if (!minimize(s, f, &work, id)) { /* an unconfirmed growth: go on with a fresh target */
+    if (fuzz_target_restart(s->o->peer, err, sizeof err))
+      s->st->restarts++;
+    else
+      s->stop = true;
+    s->rss_high = 0;
+    fuzz_input_free(&work);
+    fuzz_transcript_free(&found);
+    free(f);
+    return;
+  }
+  if (kind == FUZZ_MEMORY) s->memory_reported = true;
+  f->n = (unsigned)++s->st->by_kind[kind];
+  s->st->findings++;
   f->lines_saved = work.n;
   snprintf(f->case_path, sizeof f->case_path, "%s/%s-%u.case", s->o->out_dir, fuzz_kind_name(kind),
            f->n);
   snprintf(f->pcap_path, sizeof f->pcap_path, "%s/%s-%u.pcap", s->o->out_dir, fuzz_kind_name(kind),
            f->n);
   const fuzz_transcript *ex = f->reproduced ? &s->x.tr : &found;
-  char err[256] = "";
   uint16_t port = (uint16_t)strtoul(s->o->target.port ? s->o->target.port : "0", NULL, 10);
   if (write_case(s, f, &work, err, sizeof err))
     fuzz_pcap_write(f->pcap_path, ex, port ? port : 80, err, sizeof err);

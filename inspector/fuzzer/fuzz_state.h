@@ -17,6 +17,12 @@
 #define FUZZ_RECENT 4
 #define FUZZ_FAVOURED 16
 #define FUZZ_RSS_STEP (128u * 1024)
+/* A memory finding is judged over this many runs of its input on a
+ * restarted target (growth per run above --max-rss / FUZZ_MEMORY_REPEAT):
+ * a leak that piles up over many inputs is pinned on one that leaks by
+ * itself, and its case (`repeat` FUZZ_MEMORY_REPEAT, `expect MEMORY`)
+ * reproduces it with check -- SERVER. */
+#define FUZZ_MEMORY_REPEAT 16
 
 typedef struct fuzz_state {
   const fuzz_options *o;
@@ -30,6 +36,7 @@ typedef struct fuzz_state {
   /* crash, hang and memory findings already reported, by kind and reason */
   uint64_t why_seen[FUZZ_WHY_SEEN];
   size_t nwhy;
+  bool memory_reported; /* memory: once per run, when confirmed */
   /* the inputs run last, newest at recent[0]: a crash seen only on the
    * next connection belongs to one of them */
   fuzz_input recent[FUZZ_RECENT];

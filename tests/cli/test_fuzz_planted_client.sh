@@ -9,7 +9,10 @@
 #      the client, with a client case file and a pcap that read decodes;
 #   3. check --client --cases on the saved case fails it, saying the client
 #      crashed (SIGABRT), and passes it against the same client without
-#      the bug (the case fails only because of the crash).
+#      the bug (the case fails only because of the crash);
+#   4. the protocol finding the same run reports (settings-ack-unexpected)
+#      is saved with expect NO_LINT, and check --client --cases fails it on
+#      the planted client and passes it on h2scope get.
 set -euo pipefail
 H=${H2SCOPE:?}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -66,4 +69,23 @@ rc=0
 timeout 60 "$H" check --client --listen "$port" --cases "$case" --timeout 3s \
   -- "$PY" "$client" --port "$port" --bug none >"$work/fixed.txt" 2>&1 || rc=$?
 [ $rc = 0 ] || fail "the crash case fails a client without the bug: $(cat "$work/fixed.txt")"
+
+# 4. a protocol finding reproduces too: the planted client acknowledges a
+#    SETTINGS frame sent on a stream (check's seed client/9113/6.5/2), which
+#    the observer reports as settings-ack-unexpected; its case expects
+#    NO_LINT, fails on the planted client and passes on h2scope get
+grep -c '"type":"finding","kind":"protocol","n":[0-9]*,"id":"settings-ack-unexpected"' \
+  "$work/fuzz.json" >/dev/null || fail "no settings-ack-unexpected finding: $(grep finding "$work/fuzz.json")"
+pcase=$(grep -l '^expect NO_LINT settings-ack-unexpected$' "$work"/out/protocol-*.case | head -1)
+[ -n "$pcase" ] || fail "no protocol case expects NO_LINT settings-ack-unexpected"
+rc=0
+timeout 60 "$H" check --client --listen "$port" --cases "$pcase" --timeout 3s \
+  -- "$PY" "$client" --port "$port" --bug none >"$work/lint.txt" 2>&1 || rc=$?
+[ $rc = 1 ] || fail "check --cases on the protocol case: exit $rc: $(cat "$work/lint.txt")"
+grep -c "why: *the peer's frames break settings-ack-unexpected" "$work/lint.txt" >/dev/null ||
+  fail "the verdict does not name the finding: $(cat "$work/lint.txt")"
+rc=0
+timeout 60 "$H" check --client --listen "$port" --cases "$pcase" --timeout 3s \
+  -- "$H" get "http://127.0.0.1:$port/" --timeout 3s >"$work/lint_get.txt" 2>&1 || rc=$?
+[ $rc = 0 ] || fail "the protocol case fails h2scope get: $(cat "$work/lint_get.txt")"
 echo "ok: client crash found: $(cat "$work/finding")"

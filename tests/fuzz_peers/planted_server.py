@@ -13,7 +13,7 @@ sends, so `h2scope check` passes over them and only fuzzing finds them:
          opened: the server waits for that stream's scheduler forever and
          serves nobody any more
   leak   a RST_STREAM with an error code other than NO_ERROR and CANCEL (a
-         client reporting an error) on a stream the client opened keeps 256 KiB
+         client reporting an error) on a stream the client opened keeps 64 KiB
          of "error report" that are never freed
   none   no bug
 
@@ -212,7 +212,7 @@ class Conn:
             raise ConnError(PROTOCOL_ERROR)  # idle stream, §6.4
         code = int.from_bytes(payload, "big")
         if self.bug == "leak" and code not in (NO_ERROR, 8) and sid % 2:
-            LEAKED.append(b"L" * 262144)  # the planted leak
+            LEAKED.append(b"L" * 65536)  # the planted leak
         self.streams.pop(sid, None)
 
     def on_settings(self, flags, sid, payload):
