@@ -12,10 +12,13 @@
  * and no more plaintext than ciphertext was given; nothing leaks (the filter
  * frees every connection at close). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fuzz_support.h"
 #include "keylog.h"
+#include "out_buf.h"
+#include "tls_print.h"
 #include "tlsdec_filter.h"
 #include "tlsdec_hello.h"
 
@@ -120,9 +123,15 @@ static void run_once(const uint8_t *data, size_t size, bool follow) {
   }
   const tls_conn_info *info = tlsdec_flow_info(t, &f);
   if (info) {
-    char text[256], json[512];
-    tls_conn_info_describe(info, text, sizeof text, json, sizeof json);
-    fuzz_log("%s\n%s\n", text, json);
+    char text[256];
+    tls_info_text(info, text, sizeof text);
+    out_buf *o = malloc(sizeof *o);
+    if (o) {
+      out_init(o, -1);
+      tls_info_json(o, info);
+      fuzz_log("%s\n%.*s\n", text, (int)o->len, o->data);
+      free(o);
+    }
   }
   fc->on_close(fc->user, &f, FLOW_CLOSE_END, 2);
   FUZZ_CHECK(st.opens == 1 && st.closes == 1, "open/close %d/%d", st.opens, st.closes);

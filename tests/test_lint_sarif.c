@@ -50,9 +50,11 @@ START_TEST(rules_and_results) {
   sarif_rule(w, "rapid-reset", "streams reset before a response", "CVE-2023-44487");
   sarif_rule(w, "rapid-reset", "ignored: declared twice", "x");
   sarif_result(w, "rapid-reset", "error", "100 resets \"fast\"\n", "cap.pcap", "conn 1",
-               "\"pkt\":[3,4]");
-  sarif_result(w, "made-up", "note", NULL, NULL, NULL, NULL); /* a rule only a result names */
-  sarif_result(w, "rapid-reset", "warning", "m", "other.pcap", NULL, NULL);
+               &(sarif_props){.pkt_first = 3, .pkt_last = 4});
+  /* a rule only a result names; packets unknown: no property bag */
+  sarif_result(w, "made-up", "note", NULL, NULL, NULL, &(sarif_props){.pkt_first = 5, .file = 2});
+  sarif_result(w, "rapid-reset", "warning", "m", "other.pcap", NULL,
+               &(sarif_props){.pkt_first = 7, .pkt_last = 7, .file = 2});
   ck_assert_int_eq(sarif_close(w), 0);
   ck_assert_str_eq(
       slurp(path), HEAD
@@ -69,7 +71,7 @@ START_TEST(rules_and_results) {
       "\"ruleIndex\":1,\"level\":\"note\",\"message\":{\"text\":\"made-up\"}},\n        "
       "{\"ruleId\":\"rapid-reset\",\"ruleIndex\":0,\"level\":\"warning\",\"message\":{\"text\":"
       "\"m\"},\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":"
-      "\"other.pcap\"}}}]}\n      ]\n    }\n  ]\n}\n");
+      "\"other.pcap\"}}}],\"properties\":{\"pkt\":7,\"file\":2}}\n      ]\n    }\n  ]\n}\n");
 }
 END_TEST
 

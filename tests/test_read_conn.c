@@ -25,6 +25,7 @@
 static char transcript[16384];
 static size_t tlen;
 static char upgrade_fields[1024];
+static char upgrade_seen[256]; /* the Upgrade request read hands on_upgrade */
 
 static void tprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void tprintf(const char *fmt, ...) {
@@ -80,6 +81,18 @@ static void rec_upgrade(void *user, h2_conn *c, const h2_header *f, size_t n) {
                             f[i].value);
 }
 
+/* The "upgrade" event: in the transcript as rec_event writes events, and
+ * its request (method, target, the HTTP2-Settings decoded) in upgrade_seen. */
+static void rec_upgrade_event(void *user, h2_conn *c, int dir, uint64_t offset, const char *msg,
+                              const h2_upgrade_request *u) {
+  rec_event(user, c, dir, "upgrade", offset, msg, NULL);
+  size_t len = (size_t)snprintf(upgrade_seen, sizeof upgrade_seen, "%s %s settings%s", u->method,
+                                u->target, u->has_settings ? "" : " none");
+  for (size_t i = 0; i < u->nsettings && len < sizeof upgrade_seen; i++)
+    len += (size_t)snprintf(upgrade_seen + len, sizeof upgrade_seen - len, " %u=%u",
+                            (unsigned)u->settings[i].id, (unsigned)u->settings[i].value);
+}
+
 /* ---- a connection under test ---- */
 
 /* The capture's flow of the connection under test. */
@@ -91,6 +104,7 @@ static void conn_start(bool force_h2) {
   tlen = 0;
   transcript[0] = '\0';
   upgrade_fields[0] = '\0';
+  upgrade_seen[0] = '\0';
   memset(&flow, 0, sizeof flow);
   flow.id = 1;
   snprintf(flow.endpoint[0], sizeof flow.endpoint[0], "10.0.0.1:40000");
@@ -100,8 +114,10 @@ static void conn_start(bool force_h2) {
   flow.syn_seen = true;
   ck_assert_int_eq(header_scratch_init(&scratch, 65536), 0);
   conn_options co = {.force_h2 = force_h2, .max_header_list = 65536, .scratch = &scratch};
-  read_sink sink = {
-      .on_frame = rec_frame, .on_event = rec_event, .on_upgrade_request = rec_upgrade};
+  read_sink sink = {.on_frame = rec_frame,
+                    .on_event = rec_event,
+                    .on_upgrade = rec_upgrade_event,
+                    .on_upgrade_request = rec_upgrade};
   conn = h2_conn_new(&flow, &co, &sink, 1.0);
   ck_assert_ptr_nonnull(conn);
 }
@@ -333,6 +349,10 @@ START_TEST(upgrade_h2c_makes_stream_one) {
   ck_assert_str_eq(upgrade_fields, ":method=GET :path=/page?q=1 :scheme=http host=ex.com "
                                    "connection=Upgrade, HTTP2-Settings upgrade=h2c "
                                    "http2-settings=AAMAAABkAAQAAP__");
+  /* RFC 7540 §3.2.1: HTTP2-Settings is a SETTINGS payload in base64url;
+   * AAMAAABkAAQAAP__ is MAX_CONCURRENT_STREAMS (0x3) 100 and
+   * INITIAL_WINDOW_SIZE (0x4) 65535 */
+  ck_assert_str_eq(upgrade_seen, "GET /page?q=1 settings 3=100 4=65535");
 }
 END_TEST
 

@@ -4,12 +4,16 @@
  * pass-through of non-TLS connections, gaps, malformed and oversized records,
  * unsupported suites, role swaps by the inner consumer, and random bytes. */
 #include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "run_suite.h"
 
 #include "capture_recorder.h"
 #include "keylog.h"
+#include "tls_print.h"
 #include "tlsdec_build.h"
 #include "tlsdec_filter.h"
 
@@ -274,6 +278,19 @@ static void build12(script *s, uint16_t suite_id) {
   tb_free(&m);
   tls_record_cipher_free(&cc);
   tls_record_cipher_free(&sc);
+}
+
+/* info's JSON members as render writes them (tls_print.h), NUL-terminated
+ * in json[0..cap). */
+static void info_json_into(const tls_conn_info *info, char *json, size_t cap) {
+  out_buf *o = malloc(sizeof *o);
+  ck_assert_ptr_nonnull(o);
+  out_init(o, -1);
+  tls_info_json(o, info);
+  ck_assert_uint_lt(o->len, cap);
+  memcpy(json, o->data, o->len);
+  json[o->len] = '\0';
+  free(o);
 }
 
 typedef struct harness {
@@ -605,10 +622,12 @@ START_TEST(tls13_early_data) {
       ck_assert_uint_eq(h.rec.stream[1][0].len, s.plain[C].len);
       ck_assert_mem_eq(h.rec.stream[1][0].data, s.plain[C].p, s.plain[C].len);
       ck_assert_uint_eq(h.rec.stream[1][1].len, s.plain[S].len);
-      char text[256], json[512];
-      tls_conn_info_describe(&h.info, text, sizeof text, json, sizeof json);
+      char text[256];
+      tls_info_text(&h.info, text, sizeof text);
       ck_assert_ptr_nonnull(strstr(text, verdict == EARLY_ACCEPT ? " decrypted, 0-RTT 37 bytes"
                                                                  : " decrypted, 0-RTT rejected"));
+      char json[512];
+      info_json_into(&h.info, json, sizeof json);
       ck_assert_ptr_nonnull(strstr(json, verdict == EARLY_ACCEPT ? "\"early_data\":\"accepted\"}"
                                                                  : "\"early_data\":\"rejected\"}"));
       rec_free(&h.rec);
@@ -868,6 +887,44 @@ START_TEST(mutations_do_not_crash) {
 }
 END_TEST
 
+/* render's text and JSON of TLS facts (tls_print.h), byte for byte: wire text
+ * made safe, a problem after keys that opened only the handshake, 0-RTT. */
+START_TEST(tls_facts_render) {
+  tls_conn_info info = {.is_tls = true,
+                        .version = 0x0304,
+                        .version_name = "TLS 1.3",
+                        .cipher_suite = 0x1302,
+                        .suite_name = "TLS_AES_256_GCM_SHA384",
+                        .records_opened = true,
+                        .early_data = 1,
+                        .early_bytes = 37,
+                        .app_bytes = {12, 34},
+                        .problem = "tls-decrypt-failed"};
+  snprintf(info.alpn, sizeof info.alpn, "h2");
+  snprintf(info.server_name, sizeof info.server_name, "a\"b\\c\xc3\xa9.example");
+  char text[256], json[512];
+  tls_info_text(&info, text, sizeof text);
+  ck_assert_str_eq(text, "TLS 1.3 TLS_AES_256_GCM_SHA384 alpn=h2 decrypted, no application data, "
+                         "0-RTT 37 bytes with problems: tls-decrypt-failed");
+  info_json_into(&info, json, sizeof json);
+  ck_assert_str_eq(json, ",\"tls\":{\"version\":\"TLS 1.3\",\"suite\":\"TLS_AES_256_GCM_SHA384\","
+                         "\"alpn\":\"h2\",\"sni\":\"a?b?c??.example\",\"decrypted\":true,"
+                         "\"problem\":\"tls-decrypt-failed\",\"app_data_bytes\":[12,34],"
+                         "\"early_data\":\"accepted\"}");
+  /* nothing known: no keys, no handshake */
+  tls_conn_info bare = {.is_tls = true, .early_data = -1, .problem = "tls-no-keys"};
+  tls_info_text(&bare, text, sizeof text);
+  ck_assert_str_eq(text, "TLS not decrypted, 0-RTT rejected: tls-no-keys");
+  bare.problem = NULL;
+  info_json_into(&bare, json, sizeof json);
+  ck_assert_str_eq(json, ",\"tls\":{\"version\":\"unknown\",\"suite\":\"unknown\",\"alpn\":\"\","
+                         "\"sni\":\"\",\"decrypted\":false,\"problem\":null,"
+                         "\"app_data_bytes\":[0,0],\"early_data\":\"rejected\"}");
+  tls_info_text(&bare, text, 12); /* cut to fit */
+  ck_assert_str_eq(text, "TLS not dec");
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("tlsdec_filter");
   TCase *tc = tcase_create("filter");
@@ -884,6 +941,7 @@ int main(void) {
   tcase_add_test(tc, state_lives_in_the_flow);
   tcase_add_test(tc, client_in_direction_one);
   tcase_add_test(tc, mutations_do_not_crash);
+  tcase_add_test(tc, tls_facts_render);
   suite_add_tcase(s, tc);
   return run_suite(s);
 }

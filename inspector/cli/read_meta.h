@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 
+#include "conn_facts.h"
 #include "frame_print.h"
 #include "h2_conn.h"
 
@@ -13,5 +14,8 @@
  * its time (absolute, or since first_ts), the endpoints by role and the
  * packet being processed. */
 void frame_meta_of_conn(frame_meta *m, const h2_conn *c, int dir, double first_ts, bool absolute);
+/* The same of the connection as read's view shows it (conn_facts.h): what
+ * talk's events come with. */
+void frame_meta_of_view(frame_meta *m, const conn_view *v, int dir, double first_ts, bool absolute);
 
 #endif

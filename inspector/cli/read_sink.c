@@ -13,6 +13,7 @@
 #include "lint_conn.h"
 #include "read_meta.h"
 #include "read_report.h"
+#include "tls_print.h"
 
 /* The notices of read_sink.h's READ_RESULT_NOTICES; a trailing * matches a
  * prefix. */
@@ -303,14 +304,13 @@ static void flow_close(void *user, capture_flow *f, int reason, double ts) {
     m.pkt_last = f->pkt_last; /* the flow's last packet (its FIN, RST, ...) */
     m.file = f->pkt_file;
     const tls_conn_info *tls = flow_tls(rs, f);
-    char tls_text[256] = "", tls_json[512] = "";
+    char tls_text[256] = "";
     if (tls) {
       tls_text[0] = ',';
       tls_text[1] = ' ';
-      tls_conn_info_describe(tls, tls_text + 2, sizeof tls_text - 2, tls_json, sizeof tls_json);
+      tls_info_text(tls, tls_text + 2, sizeof tls_text - 2);
     }
-    event_data data = {
-        .kind = EVENT_DATA_CLOSE, .reason = c->close_reason, .tls_json = tls ? tls_json : NULL};
+    event_data data = {.kind = EVENT_DATA_CLOSE, .reason = c->close_reason, .tls = tls};
     char msg[512];
     snprintf(msg, sizeof msg, "(%s) %llu+%llu bytes, %llu+%llu frames, %u gaps%s", c->close_reason,
              (unsigned long long)h2_conn_flow_bytes(c, FLOW_DIR_C2S),

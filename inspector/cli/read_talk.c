@@ -18,11 +18,11 @@ void read_talk_opts_default(read_talk_opts *o) {
   o->max_memory = BODY_DEFAULT_MAX_MEMORY;
 }
 
-static void on_exchange(void *user, const h2_conn *c, const exchange *x) {
+static void on_exchange(void *user, const conn_view *v, const exchange *x) {
   read_talk *rt = user;
   if (!read_filter_exchange(rt->filter, x)) return;
   rt->exchanges_out++;
-  conn_ends ends = h2_conn_ends(c);
+  const conn_ends ends = v->ends;
   if (rt->har) har_exchange(rt->har, &ends, x);
   out_buf *ro = rt->report ? report_exchange_out(rt->report) : NULL;
   if (ro) { /* the report's exchanges table: the JSON line */
@@ -37,7 +37,7 @@ static void on_exchange(void *user, const h2_conn *c, const exchange *x) {
   }
 }
 
-static void on_event(void *user, const h2_conn *c, int dir, const char *event, uint64_t offset,
+static void on_event(void *user, const conn_view *v, int dir, const char *event, uint64_t offset,
                      const char *message, const event_data *data) {
   read_talk *rt = user;
   if (!rt->show_events) {
@@ -47,9 +47,9 @@ static void on_event(void *user, const h2_conn *c, int dir, const char *event, u
       fprintf(stderr, "h2scope read: %s\n", message);
     return;
   }
-  if (rt->o.follow && !rt->o.exchanges && c->flow->id != rt->o.follow_conn) return;
+  if (rt->o.follow && !rt->o.exchanges && v->ends.conn != rt->o.follow_conn) return;
   frame_meta m;
-  frame_meta_of_conn(&m, c, dir, *rt->first_ts, rt->po.json || rt->abs_time);
+  frame_meta_of_view(&m, v, dir, *rt->first_ts, rt->po.json || rt->abs_time);
   event_print(rt->out, &rt->po, &m, event, offset, message, data);
 }
 

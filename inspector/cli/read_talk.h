@@ -14,6 +14,7 @@
 
 #include "body_decode.h"
 #include "body_export.h"
+#include "conn_facts.h"
 #include "exchange_track.h"
 #include "follow_print.h"
 #include "frame_print.h"
@@ -72,18 +73,29 @@ void read_talk_stop(read_talk *rt);
 /* The text table's column heads: once, before the capture is read. */
 void read_talk_header(const read_talk_opts *o, const print_options *po, bool quiet, out_buf *out);
 
-static inline void read_talk_frame(read_talk *rt, h2_conn *c, int dir, const decoded_frame *d) {
-  if (rt->tracker) exchange_frame(rt->tracker, c, dir, d);
+/* The tracker learns of a connection from its view (conn_facts.h) at each
+ * call; it keeps the connection's records itself until read_talk_close. */
+static inline void read_talk_frame(read_talk *rt, const h2_conn *c, int dir,
+                                   const decoded_frame *d) {
+  if (!rt->tracker) return;
+  conn_view v = h2_conn_view(c);
+  exchange_frame(rt->tracker, &v, dir, d);
 }
-static inline void read_talk_upgrade_request(read_talk *rt, h2_conn *c, const h2_header *fields,
-                                             size_t count) {
-  if (rt->tracker) exchange_upgrade_request(rt->tracker, c, fields, count);
+static inline void read_talk_upgrade_request(read_talk *rt, const h2_conn *c,
+                                             const h2_header *fields, size_t count) {
+  if (!rt->tracker) return;
+  conn_view v = h2_conn_view(c);
+  exchange_upgrade_request(rt->tracker, &v, fields, count);
 }
-static inline void read_talk_gap(read_talk *rt, h2_conn *c, int dir) {
-  if (rt->tracker) exchange_gap(rt->tracker, c, dir);
+static inline void read_talk_gap(read_talk *rt, const h2_conn *c, int dir) {
+  if (!rt->tracker) return;
+  conn_view v = h2_conn_view(c);
+  exchange_gap(rt->tracker, &v, dir);
 }
-static inline void read_talk_close(read_talk *rt, h2_conn *c) {
-  if (rt->tracker) exchange_conn_close(rt->tracker, c);
+static inline void read_talk_close(read_talk *rt, const h2_conn *c) {
+  if (!rt->tracker) return;
+  conn_view v = h2_conn_view(c);
+  exchange_conn_close(rt->tracker, &v);
 }
 
 #endif

@@ -22,6 +22,7 @@ conn_view h2_conn_view(const h2_conn *c) {
                      .roles_unknown = c->midstream && !c->upgrade,
                      .gaps = c->gaps,
                      .block_stream = {c->block_stream[0], c->block_stream[1]},
+                     .block_push = {c->block_push[0], c->block_push[1]},
                      .ts = c->ts,
                      .pkt = c->pkt,
                      .pkt_file = c->pkt_file};

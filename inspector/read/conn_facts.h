@@ -48,6 +48,7 @@ typedef struct conn_view {
   bool roles_unknown;       /* mid-connection without an Upgrade: the roles are a guess */
   uint32_t gaps;            /* bytes lost so far (gap events), both directions */
   uint32_t block_stream[2]; /* by role: the stream of the field block being received */
+  bool block_push[2];       /* by role: that block is a PUSH_PROMISE's (the promised stream) */
   double ts;                /* capture time of the bytes being processed */
   uint64_t pkt;             /* the capture packet being processed (0: unknown) */
   uint32_t pkt_file;        /* its file when several are read as one, else 0 */

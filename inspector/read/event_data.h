@@ -11,6 +11,15 @@
 
 #include "h2/observer.h"
 
+/* The TLS facts of a decrypted connection (tls/tls_conn_info.h), kept
+ * incomplete here on purpose: read consumes bytes and does not know they
+ * were decrypted (docs/house.json: never decode -> tls), so it neither
+ * includes tls nor looks inside; it only carries the pointer the consumer in
+ * cli sets on the close event, to render (tls_print.h), which may read tls's
+ * facts. Carrying it in the event rather than beside it keeps the one
+ * event_data through every sink (read, talk, report, fuzz) unchanged. */
+struct tls_conn_info;
+
 typedef enum event_data_kind {
   EVENT_DATA_NONE = 0,
   /* A limit hit or a notice: `kind` (an id: "limit-memory", "limit-streams",
@@ -27,8 +36,8 @@ typedef enum event_data_kind {
   /* The kernel dropped packets (a live capture): `ts`, `dropped`,
    * `if_dropped`, `added`. */
   EVENT_DATA_DROPS,
-  /* A connection's close: `reason`, and `tls_json`, the TLS facts as tls
-   * renders them (tls_conn_info_describe; NULL without TLS). */
+  /* A connection's close: `reason`, and `tls`, the connection's TLS facts
+   * (NULL without TLS). */
   EVENT_DATA_CLOSE,
 } event_data_kind;
 
@@ -44,8 +53,8 @@ typedef struct event_data {
   uint64_t need;                /* NEED */
   double ts;                    /* DROPS */
   uint64_t dropped, if_dropped, added;
-  const char *reason;   /* CLOSE */
-  const char *tls_json; /* CLOSE */
+  const char *reason;              /* CLOSE */
+  const struct tls_conn_info *tls; /* CLOSE: NULL without TLS */
 } event_data;
 
 #endif

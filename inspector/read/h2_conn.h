@@ -115,8 +115,6 @@ typedef struct h2_conn {
   conn_dir dir[2];
   /* The sink's own state for this connection (cmd_read: its linter). */
   void *sink_conn;
-  /* The exchange tracker's records of this connection (talk/exchange_track.h). */
-  void *talk_conn;
   /* The sink's display-filter state for this connection (cmd_read -Y). */
   void *filter_conn;
 } h2_conn;

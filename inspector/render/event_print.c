@@ -7,6 +7,7 @@
 #include "frame_meta_print.h"
 #include "frame_print.h"
 #include "json_write.h"
+#include "tls_print.h"
 #include "upgrade_request.h"
 
 #define C_RESET "\x1b[0m"
@@ -116,7 +117,7 @@ static void event_data_json(out_buf *o, const event_data *d) {
   case EVENT_DATA_CLOSE:
     json_key(o, "reason", 0);
     json_cstr(o, d->reason);
-    if (d->tls_json) out_puts(o, d->tls_json);
+    if (d->tls) tls_info_json(o, d->tls);
     return;
   }
 }

@@ -135,11 +135,12 @@ static void write_finding(lint_conn *l, const held_finding *f) {
              (unsigned long long)f->frame, pt[0] ? ", packet " : "", pt[0] ? pt + 2 : "");
     char msg[400];
     snprintf(msg, sizeof msg, "%s (%s)", f->message, f->section);
+    sarif_props props = {.pkt_first = f->pkt_first, .pkt_last = f->pkt_last, .file = f->file};
     sarif_result(l->opt.sarif, f->id,
                  f->severity == H2_FINDING_ERROR     ? "error"
                  : f->severity == H2_FINDING_WARNING ? "warning"
                                                      : "note",
-                 msg, l->opt.artifact, loc, pj);
+                 msg, l->opt.artifact, loc, &props);
   }
   if (l->opt.json_copy) write_finding_json(l->opt.json_copy, f, conn, sev_name, pj);
   out_buf *o = l->opt.out;

@@ -128,8 +128,29 @@ static void write_counts(sarif_writer *w, out_buf *o) {
   out_puts(o, "}}");
 }
 
+/* A result's property bag (sarif_props in sarif_write.h). */
+static void write_props(out_buf *o, const sarif_props *p) {
+  if (!p || !p->pkt_last) return;
+  json_key(o, "properties", 0);
+  out_puts(o, "{\"pkt\":");
+  if (p->pkt_first && p->pkt_first != p->pkt_last) {
+    out_putc(o, '[');
+    out_u64(o, p->pkt_first);
+    out_putc(o, ',');
+    out_u64(o, p->pkt_last);
+    out_putc(o, ']');
+  } else {
+    out_u64(o, p->pkt_last);
+  }
+  if (p->file) {
+    json_key(o, "file", 0);
+    out_u64(o, p->file);
+  }
+  out_putc(o, '}');
+}
+
 void sarif_result(sarif_writer *w, const char *rule_id, const char *level, const char *message,
-                  const char *artifact_uri, const char *location, const char *properties) {
+                  const char *artifact_uri, const char *location, const sarif_props *props) {
   if (!w || !rule_id) return;
   size_t idx = rule_index(w, rule_id, NULL, NULL);
   out_buf *o = w->res;
@@ -168,12 +189,7 @@ void sarif_result(sarif_writer *w, const char *rule_id, const char *level, const
     }
     out_puts(o, "}]");
   }
-  if (properties && *properties) {
-    json_key(o, "properties", 0);
-    out_putc(o, '{');
-    out_puts(o, properties);
-    out_putc(o, '}');
-  }
+  write_props(o, props);
   out_putc(o, '}');
 }
 

@@ -17,11 +17,20 @@ sarif_writer *sarif_open(const char *path, const char *tool_version);
 /* Declares a rule; a rule id declared again is ignored. Results may name
  * rules that were never declared (they are added with the id as description). */
 void sarif_rule(sarif_writer *w, const char *id, const char *description, const char *section);
-/* level: "error", "warning" or "note"; artifact_uri and location may be NULL.
- * properties: the members of the result's property bag (SARIF 2.1.0 §3.8),
- * pre-rendered JSON ("\"pkt\":12"), or NULL. */
+/* What a result's property bag (SARIF 2.1.0 §3.8) says: the capture packets
+ * of the finding and, past the first capture file, that file's index. The
+ * writer renders them as `"pkt":12` (first 0 or equal to last) or
+ * `"pkt":[12,14]`, then `"file":2` when file is not 0; no bag at all when
+ * pkt_last is 0 (packets unknown). */
+typedef struct sarif_props {
+  uint64_t pkt_first, pkt_last;
+  uint32_t file;
+} sarif_props;
+
+/* level: "error", "warning" or "note"; artifact_uri, location and props may
+ * be NULL. */
 void sarif_result(sarif_writer *w, const char *rule_id, const char *level, const char *message,
-                  const char *artifact_uri, const char *location, const char *properties);
+                  const char *artifact_uri, const char *location, const sarif_props *props);
 /* Adds n to the count of findings of rule id (declared if new), for the
  * run's properties.findingCounts: how many there were, also of those not
  * written as results (read --lint --lint-max). Without counts, the run has

@@ -1,6 +1,6 @@
 /* exchange_track.h — follows the streams of HTTP/2 connections as `read`
- * decodes them (the decoded_frames and the Upgrade request of read_sink,
- * h2_conn.h) and makes one exchange record per stream (exchange.h): header
+ * decodes them (the decoded_frames and the Upgrade request of read_sink)
+ * and makes one exchange record per stream (exchange.h): header
  * lists, 1xx and final status, trailers, DATA sizes, resets, pushed streams
  * (PUSH_PROMISE, RFC 9113 §8.4), capture times. Bodies are reassembled in
  * order and decoded as they come (body_decode.h) for the consumers
@@ -12,7 +12,15 @@
  * connection: a stream beyond that is not tracked and the sink gets one
  * "limit" event for the connection. It never prints: what went wrong with a
  * body (body-bomb, body-too-large, decode-error, unknown-coding) is an event
- * for the sink. */
+ * for the sink.
+ *
+ * What it needs of a connection comes with each call as data: read's
+ * conn_view (conn_facts.h: its id and endpoints, the capture time, the
+ * stream of the field block being received). The tracker keeps each
+ * connection's records itself, by the connection's id, from its first
+ * tracked stream to exchange_conn_close; read keeps nothing for it. Directions
+ * (`dir`) are read's roles: 0 the client (EXCHANGE_REQUEST's side), 1 the
+ * server. */
 #ifndef H2SCOPE_EXCHANGE_TRACK_H
 #define H2SCOPE_EXCHANGE_TRACK_H
 
@@ -20,21 +28,25 @@
 #include <stdint.h>
 
 #include "body_consumer.h"
+#include "conn_facts.h"
+#include "decoded_frame.h"
+#include "event_data.h"
 #include "exchange.h"
-#include "h2_conn.h"
+#include "h2/hpack.h"
 
 enum { EXCHANGE_MAX_CONSUMERS = 4 };
 #define EXCHANGE_DEFAULT_MAX_STREAMS 1024u
 
 typedef struct exchange_sink {
-  /* The stream ended (or its connection closed): x is freed afterwards. */
-  void (*on_exchange)(void *user, const h2_conn *c, const exchange *x);
+  /* The stream ended (or its connection closed): x is freed afterwards; v
+   * is the connection as the call that ended it passed it. */
+  void (*on_exchange)(void *user, const conn_view *v, const exchange *x);
   /* A body or limit event: event is "body-bomb", "body-too-large",
    * "decode-error", "unknown-coding" or "limit"; offset is in the byte
    * stream of direction dir (the DATA frame that showed it); data: a body
    * event's stream, side and decoded offset, a limit's kind and stream
    * (event_data.h). */
-  void (*on_event)(void *user, const h2_conn *c, int dir, const char *event, uint64_t offset,
+  void (*on_event)(void *user, const conn_view *v, int dir, const char *event, uint64_t offset,
                    const char *message, const event_data *data);
   void *user;
 } exchange_sink;
@@ -55,16 +67,17 @@ exchange_tracker *exchange_tracker_new(const exchange_options *o, const exchange
 bool exchange_tracker_add_consumer(exchange_tracker *t, const body_consumer *bc);
 void exchange_tracker_free(exchange_tracker *t);
 
-/* Every decoded frame of connection c (before any output filter). */
-void exchange_frame(exchange_tracker *t, h2_conn *c, int dir, const decoded_frame *d);
+/* Every decoded frame of connection v (before any output filter). */
+void exchange_frame(exchange_tracker *t, const conn_view *v, int dir, const decoded_frame *d);
 /* The HTTP/1.1 request that an Upgrade: h2c made stream 1 (RFC 7540 §3.2). */
-void exchange_upgrade_request(exchange_tracker *t, h2_conn *c, const h2_header *fields,
+void exchange_upgrade_request(exchange_tracker *t, const conn_view *v, const h2_header *fields,
                               size_t count);
 /* Bytes of direction dir were not captured (the "gap" event): the bodies
  * of that direction being received lose bytes, so their decoding stops
  * (state capture-gap; the wire sizes count what was captured). */
-void exchange_gap(exchange_tracker *t, h2_conn *c, int dir);
-/* The connection ends: its open exchanges are handed out, incomplete. */
-void exchange_conn_close(exchange_tracker *t, h2_conn *c);
+void exchange_gap(exchange_tracker *t, const conn_view *v, int dir);
+/* The connection ends: its open exchanges are handed out, incomplete, and
+ * the tracker forgets it. */
+void exchange_conn_close(exchange_tracker *t, const conn_view *v);
 
 #endif

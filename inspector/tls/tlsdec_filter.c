@@ -3,7 +3,6 @@
  * layer (tlsdec_records.c) or straight through, and the public API. */
 #include "tlsdec_filter.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -194,51 +193,4 @@ const tls_conn_info *tlsdec_flow_info(const tlsdec_filter *t, const capture_flow
   if (!s || s->mode != MODE_TLS) return NULL;
   s->info.client_dir = s->client;
   return &s->info;
-}
-
-/* Wire text for JSON: printable ASCII without '"' and '\\'. */
-static void json_safe(char *dst, size_t cap, const char *src) {
-  size_t n = 0;
-  for (; *src && n + 1 < cap; src++)
-    dst[n++] = (*src == '"' || *src == '\\' || *src < 0x20 || *src > 0x7e) ? '?' : *src;
-  dst[n] = '\0';
-}
-
-void tls_conn_info_describe(const tls_conn_info *info, char *text, size_t text_cap, char *json,
-                            size_t json_cap) {
-  const char *version = info->version ? info->version_name : "TLS";
-  const char *suite = info->cipher_suite ? info->suite_name : "";
-  /* A handshake that opened with the keys but no application data after it
-   * (an unused preconnect) is decrypted: there was just nothing more. */
-  bool opened = info->decrypted || info->records_opened;
-  const char *state = info->decrypted ? "decrypted"
-                      : opened        ? "decrypted, no application data"
-                                      : "not decrypted";
-  char early[48] = "";
-  if (info->early_data > 0)
-    snprintf(early, sizeof early, ", 0-RTT %llu bytes", (unsigned long long)info->early_bytes);
-  else if (info->early_data < 0)
-    snprintf(early, sizeof early, ", 0-RTT rejected");
-  if (text)
-    snprintf(text, text_cap, "%s%s%s%s%s %s%s%s%s", version, suite[0] ? " " : "", suite,
-             info->alpn[0] ? " alpn=" : "", info->alpn, state, early,
-             info->problem ? (opened ? " with problems: " : ": ") : "",
-             info->problem ? info->problem : "");
-  if (json) {
-    char alpn[64], sni[128];
-    json_safe(alpn, sizeof alpn, info->alpn);
-    json_safe(sni, sizeof sni, info->server_name);
-    snprintf(json, json_cap,
-             ",\"tls\":{\"version\":\"%s\",\"suite\":\"%s\",\"alpn\":\"%s\",\"sni\":\"%s\","
-             "\"decrypted\":%s,\"problem\":%s%s%s,\"app_data_bytes\":[%llu,%llu],"
-             "\"early_data\":\"%s\"}",
-             info->version ? info->version_name : "unknown", info->cipher_suite ? suite : "unknown",
-             alpn, sni, opened ? "true" : "false", info->problem ? "\"" : "",
-             info->problem ? info->problem : "null", info->problem ? "\"" : "",
-             (unsigned long long)info->app_bytes[ROLE_CLIENT],
-             (unsigned long long)info->app_bytes[ROLE_SERVER],
-             info->early_data > 0   ? "accepted"
-             : info->early_data < 0 ? "rejected"
-                                    : "none");
-  }
 }

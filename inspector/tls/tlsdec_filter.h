@@ -56,33 +56,7 @@
 
 #include "flow_events.h"
 #include "keylog.h"
-
-/* What the filter learned about one connection, for printers. Roles are the
- * TLS ones: the client is the side that sent the ClientHello. */
-typedef struct tls_conn_info {
-  bool is_tls;                 /* always true for a connection the filter treats as TLS */
-  bool handshake_seen;         /* ClientHello and ServerHello both parsed */
-  int client_dir;              /* capture direction of the TLS client (ClientHello), -1 unknown */
-  uint16_t version;            /* negotiated (0x0303 TLS 1.2, 0x0304 TLS 1.3), 0 unknown */
-  uint16_t cipher_suite;       /* 0 unknown */
-  const char *version_name;    /* "TLS 1.3", "unknown" */
-  const char *suite_name;      /* IANA name, or "unknown" */
-  char alpn[64];               /* protocol the server selected, "" none/unknown */
-  char alpn_offered[64];       /* client's list, comma separated */
-  char server_name[128];       /* SNI host_name */
-  bool extended_master_secret; /* TLS 1.2: both hellos carried the extension */
-  bool keys_found;             /* the key log had secrets for it */
-  bool decrypted;              /* at least one application_data record was decrypted */
-  bool records_opened;         /* at least one protected record (handshake or application
-                                  data) authenticated with the key log's secrets */
-  uint32_t key_updates;        /* TLS 1.3 KeyUpdate messages followed */
-  int early_data;              /* TLS 1.3 0-RTT: 0 none (or undecided), 1 accepted, -1 rejected */
-  uint64_t early_bytes;        /* accepted 0-RTT plaintext given to the inner consumer */
-  uint64_t app_records[2];     /* application_data records decrypted: [0] client, [1] server */
-  uint64_t app_bytes[2];       /* their plaintext bytes */
-  uint64_t skipped_records;    /* records not decrypted (no keys, after a failure...) */
-  const char *problem;         /* NULL, or the kind of the first notice ("tls-no-keys") */
-} tls_conn_info;
+#include "tls_conn_info.h"
 
 typedef struct tlsdec_filter tlsdec_filter;
 
@@ -110,23 +84,8 @@ const flow_consumer *tlsdec_filter_consumer(const tlsdec_filter *t);
 
 /* TLS facts about connection f, or NULL if it is not (or not yet known to
  * be) TLS. Valid until the filter passes on_close for f to the inner consumer
- * and that call returns — so a printer can use it in its own on_close. */
+ * and that call returns — so a printer can use it in its own on_close
+ * (render/tls_print.h formats it). */
 const tls_conn_info *tlsdec_flow_info(const tlsdec_filter *t, const capture_flow *f);
-
-/* One-line descriptions of info for printers. text: "TLS 1.3
- * TLS_AES_128_GCM_SHA256 alpn=h2 decrypted" (or "not decrypted: tls-no-keys",
- * or "decrypted, no application data" for a connection whose handshake opened
- * with the keys but which carried nothing else, such as a browser's unused
- * preconnect). json: pre-rendered `,"tls":{"version":..,"suite":..,"alpn":..,
- * "sni":..,"decrypted":true|false,"problem":..,"app_data_bytes":[c,s],
- * "early_data":"none"|"accepted"|"rejected"}`, where decrypted means the keys
- * opened the connection's protected records, app_data_bytes counts the
- * decrypted application data after the handshake of the client and the server,
- * and early_data is the fate of TLS 1.3 0-RTT data (the text adds ", 0-RTT N
- * bytes" or ", 0-RTT rejected") (wire-derived text is made safe for
- * JSON: only printable ASCII, '"' and '\\' replaced by '?'). Either buffer may
- * be NULL. */
-void tls_conn_info_describe(const tls_conn_info *info, char *text, size_t text_cap, char *json,
-                            size_t json_cap);
 
 #endif

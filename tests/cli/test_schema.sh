@@ -132,9 +132,15 @@ else
   run_ok "$h2scope" get -v --json "http://127.0.0.1:$port/a" "http://127.0.0.1:$port/b" \
     >/dev/null 2>"$work/get.err"
   validate read.schema.json "get -v --json trace" --min 5 <"$work/get.err"
-  run_ok "$h2scope" check "127.0.0.1:$port" --json --timeout 1 6.5 6.9.1 >"$work/check.out"
+  # with a case of each extension RFC (8441, 9218, 8336): their "rfc" is in the schema too
+  run_ok "$h2scope" check "127.0.0.1:$port" --json --timeout 1 6.5 6.9.1 8441/4/1 9218/2.1 \
+    8336 >"$work/check.out"
   validate check.schema.json "check --json" --min 3 <"$work/check.out"
   grep -q '"summary":{' "$work/check.out" || { echo "FAIL: check --json has no summary"; fail=1; }
+  for rfc in 8441 9218 8336; do
+    [ "$(grep -c "\"rfc\":$rfc," "$work/check.out" || true)" -gt 0 ] ||
+      { echo "FAIL: check --json ran no RFC $rfc case"; fail=1; }
+  done
   for cap in sample.pcapng upgrade.pcap; do
     run_ok "$h2scope" replay "$src/corpus/captures/$cap" --to "127.0.0.1:$port" --json \
       --timeout 3000 >"$work/replay.out"
