@@ -81,9 +81,26 @@ static ws_stream *ws_add(ext_conn *x, uint32_t id) {
   return s;
 }
 
-static bool name_is(const h2_header *h, const char *name) {
-  size_t l = strlen(name);
-  return h->name && h->name_len == l && !memcmp(h->name, name, l);
+/* Which of the fields on_headers looks at h is: by length first, then the
+ * name against one literal (compared inline), so the fields it ignores cost
+ * a switch. */
+enum ext_field { EF_OTHER, EF_METHOD, EF_PROTOCOL, EF_STATUS, EF_WS_EXTENSIONS, EF_PRIORITY };
+static enum ext_field field_of(const h2_header *h) {
+  if (!h->name || !h->value) return EF_OTHER;
+  const char *n = h->name;
+  switch (h->name_len) {
+  case 7:
+    if (!memcmp(n, ":method", 7)) return EF_METHOD;
+    return !memcmp(n, ":status", 7) ? EF_STATUS : EF_OTHER;
+  case 8:
+    return !memcmp(n, "priority", 8) ? EF_PRIORITY : EF_OTHER;
+  case 9:
+    return !memcmp(n, ":protocol", 9) ? EF_PROTOCOL : EF_OTHER;
+  case 24:
+    return !memcmp(n, "sec-websocket-extensions", 24) ? EF_WS_EXTENSIONS : EF_OTHER;
+  default:
+    return EF_OTHER;
+  }
 }
 
 static bool value_is(const h2_header *h, const char *v) {
@@ -99,20 +116,28 @@ static void on_headers(ext_conn *x, int dir, bool roles_known, uint32_t stream,
   bool extensions = false;
   for (size_t i = 0; i < d->header_count; i++) {
     const h2_header *h = &d->headers[i];
-    if (!h->name || !h->value) continue;
-    if (name_is(h, ":method"))
+    switch (field_of(h)) {
+    case EF_METHOD:
       method = h;
-    else if (name_is(h, ":protocol"))
+      break;
+    case EF_PROTOCOL:
       protocol = h;
-    else if (name_is(h, ":status"))
+      break;
+    case EF_STATUS:
       status = h;
-    else if (name_is(h, "sec-websocket-extensions"))
+      break;
+    case EF_WS_EXTENSIONS:
       extensions = true;
-    else if (name_is(h, "priority")) {
+      break;
+    case EF_PRIORITY: {
       h2_priority_field pf;
       h2_ext_problem why;
       if (h2_priority_field_parse(h->value, h->value_len, &pf, &why) != H2_EXT_OK)
         note_problem(&why, notes, n, cap);
+      break;
+    }
+    case EF_OTHER:
+      break;
     }
   }
   if (protocol && method) {
