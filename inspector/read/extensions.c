@@ -249,7 +249,7 @@ static void on_extension_frame(int dir, bool roles_known, const h2_frame *f, fra
 }
 
 void ext_conn_frame(ext_conn *x, int dir, bool roles_known, uint32_t block_stream, decoded_frame *d,
-                    frame_note *notes, size_t *n, size_t cap) {
+                    const h2_field_facts *facts, frame_note *notes, size_t *n, size_t cap) {
   const h2_frame *f = &d->frame;
   dir = dir ? 1 : 0;
   switch (f->hd.type) {
@@ -268,7 +268,11 @@ void ext_conn_frame(ext_conn *x, int dir, bool roles_known, uint32_t block_strea
     on_extension_frame(dir, roles_known, f, notes, n, cap);
     break;
   }
-  if (d->block_complete && d->block_status == H2_OK)
+  /* The list is scanned for :protocol, priority, or a WebSocket answer
+   * (only while a stream waits for one): a list the field rules found
+   * neither in is passed over. */
+  if (d->block_complete && d->block_status == H2_OK &&
+      (!facts || facts->has_protocol || facts->has_priority || x->streams))
     on_headers(x, dir, roles_known, block_stream, d, notes, n, cap);
   /* END_STREAM of both sides ends the tunnel: its slot is free again. */
   if ((f->hd.type == H2_DATA || f->hd.type == H2_HEADERS) && (f->hd.flags & H2_FLAG_END_STREAM) &&

@@ -161,11 +161,14 @@ static size_t check_rules(h2_conn *c, int dir, decoded_frame *d, frame_note *not
     c->block_push[dir] = true;
   }
   int kind = FIELD_BLOCK_UNKNOWN;
+  h2_field_facts facts;
+  const h2_field_facts *list = NULL; /* the facts of the list d completed */
   if (d->block_complete && d->block_status == H2_OK) {
     if (roles_known)
       kind = stream_states_block_kind(&c->states, dir, c->block_stream[dir], c->block_push[dir]);
-    int status = 0;
-    field_rules_check(kind, d->headers, d->infos, d->header_count, notes, &n, cap, &status);
+    field_rules_check(kind, d->headers, d->infos, d->header_count, notes, &n, cap, &facts);
+    list = &facts;
+    int status = facts.status;
     if (kind == FIELD_BLOCK_RESPONSE && status >= 100 && status < 200)
       kind = FIELD_BLOCK_UNKNOWN; /* informational: the final response is still to come */
   }
@@ -188,7 +191,8 @@ static size_t check_rules(h2_conn *c, int dir, decoded_frame *d, frame_note *not
   conn_alloc *a = (conn_alloc *)c;
   if (!a->ext && !(a->ext = ext_conn_new(NULL)))
     memory_limit(c, dir, d->offset, "the extension frames of this connection are not checked");
-  if (a->ext) ext_conn_frame(a->ext, dir, roles_known, c->block_stream[dir], d, notes, &n, cap);
+  if (a->ext)
+    ext_conn_frame(a->ext, dir, roles_known, c->block_stream[dir], d, list, notes, &n, cap);
   return n;
 }
 

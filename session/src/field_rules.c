@@ -241,6 +241,8 @@ size_t h2_fields_check(int kind, const h2_header *fields, const h2_hpack_field_i
             "te field with a value other than \"trailers\"", S822);
     else if (kind != H2_FIELDS_TRAILERS && is(h, "content-length"))
       note_length(&k, i, h, &f);
+    else if (is(h, "priority"))
+      f.has_priority = true;
   }
   f.status = status_of(status);
   f.informational = f.status >= 100 && f.status < 200;
