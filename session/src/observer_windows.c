@@ -108,6 +108,11 @@ static void track(h2_observer *o, obs_stream *s, const char *opened) {
 }
 
 void obs_windows_track(h2_observer *o, obs_stream *s) {
+  /* Without the counts, track() only ends stalls: none held, nothing to do
+   * (the common case, every frame of read's own observer). */
+  if (!o->cfg.limits.data_buffering && !(s->flags & (F_STALL0 | F_STALL1)) && !o->conn_stall[0] &&
+      !o->conn_stall[1])
+    return;
   track(o, s, "window-update");
 }
 
@@ -284,9 +289,10 @@ static void check_buffering(h2_observer *o) {
 }
 
 void obs_windows_check(h2_observer *o) {
+  /* at every frame: each check only with its threshold */
   if (o->blind) return;
-  check_stalls(o);
-  check_buffering(o);
+  if (o->cfg.limits.stall_ms) check_stalls(o);
+  if (o->cfg.limits.data_buffering) check_buffering(o);
 }
 
 /* Every stall still open ends with the connection (or where the windows
