@@ -207,10 +207,8 @@ static void sd_on_frame(void *user, const decoded_frame *d0) {
    * right after it. */
   uint64_t end = d1.offset + H2_FRAME_HEADER_LEN + f->hd.length;
   d1.pkt_file = c->pkt_file;
-  d1.pkt_last = pkt_map_last(&d->pkts, end - 1, &d1.pkt_file);
+  pkt_map_frame(&d->pkts, d1.offset, end, &d1.pkt_file, &d1.pkt_first, &d1.pkt_last);
   if (!d1.pkt_last) d1.pkt_last = c->pkt;
-  d1.pkt_first = pkt_map_first(&d->pkts, d1.offset, d1.pkt_file);
-  pkt_map_mark(&d->pkts, end);
   d->frames++;
   d->frames_by_type[f->hd.type <= H2_CONTINUATION ? f->hd.type : 10]++;
   frame_note notes[8];
