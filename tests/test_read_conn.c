@@ -693,17 +693,22 @@ END_TEST
 START_TEST(field_rules_direct) {
   frame_note notes[8];
   size_t n = 0;
-  int status = -1;
+  h2_field_facts facts;
   h2_header ok[] = {{":status", 7, "204", 3, 0}, {"server", 6, "x", 1, 0}};
-  field_rules_check(FIELD_BLOCK_RESPONSE, ok, NULL, 2, notes, &n, 8, &status);
+  field_rules_check(FIELD_BLOCK_RESPONSE, ok, NULL, 2, notes, &n, 8, &facts);
   ck_assert_uint_eq(n, 0);
-  ck_assert_int_eq(status, 204);
+  ck_assert_int_eq(facts.status, 204);
+  ck_assert(!facts.has_priority && !facts.has_protocol);
+  h2_header pri[] = {{":status", 7, "200", 3, 0}, {"priority", 8, "u=1", 3, 0}};
+  field_rules_check(FIELD_BLOCK_RESPONSE, pri, NULL, 2, notes, &n, 8, &facts);
+  ck_assert_uint_eq(n, 0);
+  ck_assert(facts.has_priority);
   h2_header bad[] = {{"server", 6, "x", 1, 0},
                      {":status", 7, "2x4", 3, 0},
                      {":status", 7, "200", 3, 0},
                      {":bogus", 6, "1", 1, 0},
                      {"x-a", 3, "a\r\nb", 4, 0}};
-  field_rules_check(FIELD_BLOCK_RESPONSE, bad, NULL, 5, notes, &n, 8, &status);
+  field_rules_check(FIELD_BLOCK_RESPONSE, bad, NULL, 5, notes, &n, 8, &facts);
   ck_assert_uint_eq(n, 4);
   /* One note per violation, under the catalogue's id (docs/lint.md). */
   ck_assert_str_eq(notes[0].rule, "pseudo-header-invalid");
@@ -718,12 +723,12 @@ START_TEST(field_rules_direct) {
   /* CONNECT: :authority only (§8.5); an undecodable field stops "missing" checks. */
   n = 0;
   h2_header conn_req[] = {{":method", 7, "CONNECT", 7, 0}, {":authority", 10, "a:1", 3, 0}};
-  field_rules_check(FIELD_BLOCK_REQUEST, conn_req, NULL, 2, notes, &n, 8, &status);
+  field_rules_check(FIELD_BLOCK_REQUEST, conn_req, NULL, 2, notes, &n, 8, &facts);
   ck_assert_uint_eq(n, 0);
   h2_header unknown[] = {{":method", 7, "GET", 3, 0}, {NULL, 0, NULL, 0, 0}};
-  field_rules_check(FIELD_BLOCK_REQUEST, unknown, NULL, 2, notes, &n, 8, &status);
+  field_rules_check(FIELD_BLOCK_REQUEST, unknown, NULL, 2, notes, &n, 8, &facts);
   ck_assert_uint_eq(n, 0);
-  field_rules_check(FIELD_BLOCK_REQUEST, unknown, NULL, 1, notes, &n, 8, &status);
+  field_rules_check(FIELD_BLOCK_REQUEST, unknown, NULL, 1, notes, &n, 8, &facts);
   ck_assert_uint_eq(n, 1);
   ck_assert_str_eq(notes[0].rule, "pseudo-header-invalid");
   ck_assert_str_eq(notes[0].message, "request without one of :method, :scheme, :path (malformed)");

@@ -13,6 +13,7 @@
 #include "extensions.h"
 #include "flow_events.h"
 #include "h2/ext_frames.h"
+#include "h2/field_rules.h"
 #include "h2/observer.h"
 
 #define C2S FLOW_DIR_C2S
@@ -55,18 +56,28 @@ static decoded_frame data_frame(uint32_t stream, const uint8_t *p, size_t n) {
 #define HDR(n, v)                                                                                  \
   { .name = n, .name_len = sizeof n - 1, .value = v, .value_len = sizeof v - 1 }
 
-/* Feeds d from dir; returns the notes' rules joined by ' '. */
-static const char *run(ext_conn *x, int dir, decoded_frame *d) {
+/* Feeds d from dir as read does, with the field rules' facts of the list
+ * it completes (or with none: the list is scanned whatever it holds);
+ * returns the notes' rules joined by ' '. */
+static const char *run_facts(ext_conn *x, int dir, decoded_frame *d, bool with_facts) {
   static char out[512];
   frame_note notes[8];
   size_t n = 0;
-  ext_conn_frame(x, dir, true, d->frame.hd.stream_id, d, notes, &n, 8);
+  h2_field_facts facts;
+  if (d->block_complete)
+    h2_fields_check(H2_FIELDS_UNKNOWN, d->headers, NULL, d->header_count, &facts, NULL, NULL);
+  ext_conn_frame(x, dir, true, d->frame.hd.stream_id, d,
+                 with_facts && d->block_complete ? &facts : NULL, notes, &n, 8);
   out[0] = '\0';
   for (size_t i = 0; i < n; i++) {
     strcat(out, i ? " " : "");
     strcat(out, notes[i].rule);
   }
   return out;
+}
+
+static const char *run(ext_conn *x, int dir, decoded_frame *d) {
+  return run_facts(x, dir, d, true);
 }
 
 static const h2_header ws_request[] = {
@@ -202,6 +213,14 @@ START_TEST(priority_and_extension_frames) {
                             HDR("priority", "u=1, i")};
   d = headers_frame(3, good, 4);
   ck_assert_str_eq(run(x, C2S, &d), "");
+  /* The facts only let a list without priority or :protocol pass unread:
+   * without them the same notes come from a scan. */
+  d = headers_frame(5, bad, 4);
+  ck_assert_str_eq(run_facts(x, C2S, &d, false), "priority-field-invalid");
+  const h2_header late[] = {HDR(":method", "GET"), HDR(":scheme", "https"), HDR(":path", "/"),
+                            HDR("x-a", "1"), HDR("priority", "u=9")};
+  d = headers_frame(7, late, 5);
+  ck_assert_str_eq(run(x, C2S, &d), "priority-field-invalid");
   /* PRIORITY_UPDATE from a server (RFC 9218 §7.1). */
   uint8_t p[16];
   size_t n = h2_priority_update_encode(1, "u=0", 3, p, sizeof p);

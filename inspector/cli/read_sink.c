@@ -140,16 +140,24 @@ static void on_frame(void *user, h2_conn *c, int dir, const decoded_frame *d) {
   /* --html runs the linter for its findings (on every connection). */
   if ((rs->o.lint && (!rs->o.conn_filter || rs->o.conn_filter == c->flow->id)) || rs->report)
     lint_frame(rs, c, dir, d);
-  filter_subject w = where_of(c, dir), fs;
-  bool selected = read_filter_frame(&rs->filt, &c->filter_conn, &w, d, &fs);
+  /* The frame as a filter subject: for -Y, the stream facts and -T fields
+   * only (without them every frame is selected). */
+  filter_subject fs;
+  const filter_subject *subject = NULL;
+  bool selected = true;
+  if (rs->filt.f || rs->filt.facts || rs->o.filt.fields) {
+    filter_subject w = where_of(c, dir);
+    selected = read_filter_frame(&rs->filt, &c->filter_conn, &w, d, &fs);
+    subject = &fs;
+  }
   if (rs->report && selected) read_report_frame(rs->report, c, dir, d);
   if (selected && rs->filt.f && rs->har) har_select(rs->har, c->flow->id, d->frame.hd.stream_id);
   uint8_t t = d->frame.hd.type <= H2_CONTINUATION ? d->frame.hd.type : 10;
   if (selected && conn_shown(rs, c) &&
       (!rs->o.stream_filter_set || d->frame.hd.stream_id == rs->o.stream_filter) &&
       (!rs->o.type_mask || (rs->o.type_mask & (1u << t)))) {
-    if (rs->o.filt.fields) {
-      read_filter_fields_line(&rs->o.filt, rs->out, &fs);
+    if (subject && rs->o.filt.fields) {
+      read_filter_fields_line(&rs->o.filt, rs->out, subject);
     } else {
       frame_meta m;
       meta_for(rs, c, dir, &m);

@@ -9,6 +9,9 @@
 #include "flow_events.h"
 #include "h2/ext_frames.h"
 
+/* Kept out of ext_conn_frame: what only some frames need. */
+#define EXT_COLD __attribute__((noinline))
+
 /* A stream opened by an extended CONNECT with :protocol websocket: the
  * client's DATA are WebSocket frames from the request on, the server's once
  * it answered 2xx (RFC 8441 §5). */
@@ -81,9 +84,26 @@ static ws_stream *ws_add(ext_conn *x, uint32_t id) {
   return s;
 }
 
-static bool name_is(const h2_header *h, const char *name) {
-  size_t l = strlen(name);
-  return h->name && h->name_len == l && !memcmp(h->name, name, l);
+/* Which of the fields on_headers looks at h is: by length first, then the
+ * name against one literal (compared inline), so the fields it ignores cost
+ * a switch. */
+enum ext_field { EF_OTHER, EF_METHOD, EF_PROTOCOL, EF_STATUS, EF_WS_EXTENSIONS, EF_PRIORITY };
+static enum ext_field field_of(const h2_header *h) {
+  if (!h->name || !h->value) return EF_OTHER;
+  const char *n = h->name;
+  switch (h->name_len) {
+  case 7:
+    if (!memcmp(n, ":method", 7)) return EF_METHOD;
+    return !memcmp(n, ":status", 7) ? EF_STATUS : EF_OTHER;
+  case 8:
+    return !memcmp(n, "priority", 8) ? EF_PRIORITY : EF_OTHER;
+  case 9:
+    return !memcmp(n, ":protocol", 9) ? EF_PROTOCOL : EF_OTHER;
+  case 24:
+    return !memcmp(n, "sec-websocket-extensions", 24) ? EF_WS_EXTENSIONS : EF_OTHER;
+  default:
+    return EF_OTHER;
+  }
 }
 
 static bool value_is(const h2_header *h, const char *v) {
@@ -93,26 +113,34 @@ static bool value_is(const h2_header *h, const char *v) {
 
 /* A complete header list: the priority field, :protocol, and the answer
  * to a WebSocket CONNECT. */
-static void on_headers(ext_conn *x, int dir, bool roles_known, uint32_t stream,
-                       const decoded_frame *d, frame_note *notes, size_t *n, size_t cap) {
+EXT_COLD static void on_headers(ext_conn *x, int dir, bool roles_known, uint32_t stream,
+                                const decoded_frame *d, frame_note *notes, size_t *n, size_t cap) {
   const h2_header *method = NULL, *protocol = NULL, *status = NULL;
   bool extensions = false;
   for (size_t i = 0; i < d->header_count; i++) {
     const h2_header *h = &d->headers[i];
-    if (!h->name || !h->value) continue;
-    if (name_is(h, ":method"))
+    switch (field_of(h)) {
+    case EF_METHOD:
       method = h;
-    else if (name_is(h, ":protocol"))
+      break;
+    case EF_PROTOCOL:
       protocol = h;
-    else if (name_is(h, ":status"))
+      break;
+    case EF_STATUS:
       status = h;
-    else if (name_is(h, "sec-websocket-extensions"))
+      break;
+    case EF_WS_EXTENSIONS:
       extensions = true;
-    else if (name_is(h, "priority")) {
+      break;
+    case EF_PRIORITY: {
       h2_priority_field pf;
       h2_ext_problem why;
       if (h2_priority_field_parse(h->value, h->value_len, &pf, &why) != H2_EXT_OK)
         note_problem(&why, notes, n, cap);
+      break;
+    }
+    case EF_OTHER:
+      break;
     }
   }
   if (protocol && method) {
@@ -154,8 +182,8 @@ static void collect_ws(void *user, const ws_frame_info *f) {
     x->out_more++;
 }
 
-static void on_data(ext_conn *x, int dir, decoded_frame *d, frame_note *notes, size_t *n,
-                    size_t cap) {
+EXT_COLD static void on_data(ext_conn *x, int dir, decoded_frame *d, frame_note *notes, size_t *n,
+                             size_t cap) {
   const h2_frame *f = &d->frame;
   ws_stream *s = f->hd.stream_id ? ws_find(x, f->hd.stream_id) : NULL;
   if (!s || !s->active[dir]) return;
@@ -178,8 +206,8 @@ static void on_settings(ext_conn *x, int dir, const h2_frame *f) {
   }
 }
 
-static void on_extension_frame(int dir, bool roles_known, const h2_frame *f, frame_note *notes,
-                               size_t *n, size_t cap) {
+EXT_COLD static void on_extension_frame(int dir, bool roles_known, const h2_frame *f,
+                                        frame_note *notes, size_t *n, size_t cap) {
   h2_ext_problem why;
   switch (f->hd.type) {
   case H2_ALTSVC: {
@@ -224,30 +252,41 @@ static void on_extension_frame(int dir, bool roles_known, const h2_frame *f, fra
 }
 
 void ext_conn_frame(ext_conn *x, int dir, bool roles_known, uint32_t block_stream, decoded_frame *d,
-                    frame_note *notes, size_t *n, size_t cap) {
+                    const h2_field_facts *facts, frame_note *notes, size_t *n, size_t cap) {
   const h2_frame *f = &d->frame;
   dir = dir ? 1 : 0;
+  /* Most frames need nothing here: the work is out of line (EXT_COLD), so
+   * that they do not pay for its stack frame. Without a WebSocket stream
+   * (x->streams: none ever followed) DATA and RST_STREAM find none. */
   switch (f->hd.type) {
   case H2_SETTINGS:
     on_settings(x, dir, f);
     break;
   case H2_DATA:
-    on_data(x, dir, d, notes, n, cap);
+    if (x->streams) on_data(x, dir, d, notes, n, cap);
     break;
   case H2_RST_STREAM: {
     ws_stream *s = f->hd.stream_id ? ws_find(x, f->hd.stream_id) : NULL;
     if (s) s->id = 0;
     break;
   }
-  default:
+  case H2_ALTSVC:
+  case H2_ORIGIN:
+  case H2_PRIORITY_UPDATE:
     on_extension_frame(dir, roles_known, f, notes, n, cap);
     break;
+  default:
+    break;
   }
-  if (d->block_complete && d->block_status == H2_OK)
+  /* The list is scanned for :protocol, priority, or a WebSocket answer
+   * (only while a stream waits for one): a list the field rules found
+   * neither in is passed over. */
+  if (d->block_complete && d->block_status == H2_OK &&
+      (!facts || facts->has_protocol || facts->has_priority || x->streams))
     on_headers(x, dir, roles_known, block_stream, d, notes, n, cap);
   /* END_STREAM of both sides ends the tunnel: its slot is free again. */
-  if ((f->hd.type == H2_DATA || f->hd.type == H2_HEADERS) && (f->hd.flags & H2_FLAG_END_STREAM) &&
-      f->hd.stream_id) {
+  if (x->streams && (f->hd.type == H2_DATA || f->hd.type == H2_HEADERS) &&
+      (f->hd.flags & H2_FLAG_END_STREAM) && f->hd.stream_id) {
     ws_stream *s = ws_find(x, f->hd.stream_id);
     if (s) {
       s->ended[dir] = true;

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "decoded_frame.h"
+#include "h2/field_rules.h"
 
 typedef struct ext_config {
   uint32_t max_ws_streams;   /* WebSocket streams followed at once; 0 → 64 */
@@ -32,9 +33,12 @@ void ext_conn_free(ext_conn *x);
  * WebSocket stream, sets d->ws / d->ws_count / d->ws_more (valid until the
  * next call). block_stream: the stream whose header list d completed.
  * roles_known: false for a connection picked up in its middle (only the
- * rules that need no roles or history run). */
+ * rules that need no roles or history run). facts: what the field rules
+ * found in that list, complete (h2/field_rules.h), or NULL: a list without
+ * :protocol or priority is then not scanned again unless a WebSocket stream
+ * waits for its answer. */
 void ext_conn_frame(ext_conn *x, int dir, bool roles_known, uint32_t block_stream, decoded_frame *d,
-                    frame_note *notes, size_t *n, size_t cap);
+                    const h2_field_facts *facts, frame_note *notes, size_t *n, size_t cap);
 
 /* Whether dir sent SETTINGS_ENABLE_CONNECT_PROTOCOL = 1 (its last value). */
 bool ext_conn_connect_enabled(const ext_conn *x, int dir);

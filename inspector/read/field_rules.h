@@ -11,13 +11,16 @@
 #include <stddef.h>
 
 #include "decoded_frame.h"
+#include "h2/field_rules.h"
 #include "h2/hpack.h"
 
 /* kind: enum field_block_kind (stream_states.h). infos (may be NULL): the
  * HPACK representation of each field; the octets of indexed fields are not
- * scanned again (they were checked when sent as literals). *status receives
- * the :status of a response (0 when absent or not three digits). */
+ * scanned again (they were checked when sent as literals). *facts receives
+ * what the list says (h2/field_rules.h: the :status of a response, 0 when
+ * absent or not three digits; whether :protocol or priority is present). */
 void field_rules_check(int kind, const h2_header *fields, const h2_hpack_field_info *infos,
-                       size_t count, frame_note *notes, size_t *n, size_t cap, int *status);
+                       size_t count, frame_note *notes, size_t *n, size_t cap,
+                       h2_field_facts *facts);
 
 #endif

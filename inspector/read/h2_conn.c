@@ -161,11 +161,14 @@ static size_t check_rules(h2_conn *c, int dir, decoded_frame *d, frame_note *not
     c->block_push[dir] = true;
   }
   int kind = FIELD_BLOCK_UNKNOWN;
+  h2_field_facts facts;
+  const h2_field_facts *list = NULL; /* the facts of the list d completed */
   if (d->block_complete && d->block_status == H2_OK) {
     if (roles_known)
       kind = stream_states_block_kind(&c->states, dir, c->block_stream[dir], c->block_push[dir]);
-    int status = 0;
-    field_rules_check(kind, d->headers, d->infos, d->header_count, notes, &n, cap, &status);
+    field_rules_check(kind, d->headers, d->infos, d->header_count, notes, &n, cap, &facts);
+    list = &facts;
+    int status = facts.status;
     if (kind == FIELD_BLOCK_RESPONSE && status >= 100 && status < 200)
       kind = FIELD_BLOCK_UNKNOWN; /* informational: the final response is still to come */
   }
@@ -188,7 +191,8 @@ static size_t check_rules(h2_conn *c, int dir, decoded_frame *d, frame_note *not
   conn_alloc *a = (conn_alloc *)c;
   if (!a->ext && !(a->ext = ext_conn_new(NULL)))
     memory_limit(c, dir, d->offset, "the extension frames of this connection are not checked");
-  if (a->ext) ext_conn_frame(a->ext, dir, roles_known, c->block_stream[dir], d, notes, &n, cap);
+  if (a->ext)
+    ext_conn_frame(a->ext, dir, roles_known, c->block_stream[dir], d, list, notes, &n, cap);
   return n;
 }
 
@@ -203,10 +207,8 @@ static void sd_on_frame(void *user, const decoded_frame *d0) {
    * right after it. */
   uint64_t end = d1.offset + H2_FRAME_HEADER_LEN + f->hd.length;
   d1.pkt_file = c->pkt_file;
-  d1.pkt_last = pkt_map_last(&d->pkts, end - 1, &d1.pkt_file);
+  pkt_map_frame(&d->pkts, d1.offset, end, &d1.pkt_file, &d1.pkt_first, &d1.pkt_last);
   if (!d1.pkt_last) d1.pkt_last = c->pkt;
-  d1.pkt_first = pkt_map_first(&d->pkts, d1.offset, d1.pkt_file);
-  pkt_map_mark(&d->pkts, end);
   d->frames++;
   d->frames_by_type[f->hd.type <= H2_CONTINUATION ? f->hd.type : 10]++;
   frame_note notes[8];

@@ -42,3 +42,23 @@ void pkt_map_mark(pkt_map *m, uint64_t offset) {
   m->mark_pkt = c ? c->first : 0;
   m->mark_file = c ? c->file : 0;
 }
+
+void pkt_map_frame(pkt_map *m, uint64_t offset, uint64_t end, uint32_t *file, uint64_t *first,
+                   uint64_t *last) {
+  const pkt_chunk *n = &m->ring[(m->next + PKT_MAP_CHUNKS - 1) % PKT_MAP_CHUNKS];
+  if (m->count && offset >= n->start && end < n->end) {
+    /* find() looks at the newest chunk first: what the three calls below
+     * would answer */
+    *file = n->file;
+    *last = n->last;
+    *first = n->first;
+    m->mark_set = true;
+    m->mark_offset = end;
+    m->mark_pkt = n->first;
+    m->mark_file = n->file;
+    return;
+  }
+  *last = pkt_map_last(m, end - 1, file);
+  *first = pkt_map_first(m, offset, *file);
+  pkt_map_mark(m, end);
+}

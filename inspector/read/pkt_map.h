@@ -39,5 +39,12 @@ uint64_t pkt_map_last(const pkt_map *m, uint64_t offset, uint32_t *file);
 /* Remembers the packet of the byte at offset, where the next frame starts
  * (now, or when it arrives). */
 void pkt_map_mark(pkt_map *m, uint64_t offset);
+/* A frame at [offset, end): pkt_map_last of its last byte (*file: in, the
+ * file of the bytes at hand; out, that of the last byte when known),
+ * pkt_map_first of its first byte in that file, then pkt_map_mark at end,
+ * in one call; a frame that lies in the newest chunk with the next one's
+ * start (the common case) is answered from that chunk alone. */
+void pkt_map_frame(pkt_map *m, uint64_t offset, uint64_t end, uint32_t *file, uint64_t *first,
+                   uint64_t *last);
 
 #endif

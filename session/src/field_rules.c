@@ -22,8 +22,12 @@ typedef struct checker {
   bool stopped;
 } checker;
 
-static void broke(checker *k, size_t field, const char *rule, const char *detail,
-                  const char *message, const char *section) {
+/* Out of line and cold: a violation is rare, and inlined at its thirty call
+ * sites the compiler would build every violation's strings on each call of
+ * h2_fields_check before knowing whether one is needed. */
+__attribute__((noinline, cold)) static void broke(checker *k, size_t field, const char *rule,
+                                                  const char *detail, const char *message,
+                                                  const char *section) {
   if (k->stopped) return;
   h2_field_violation v = {rule, detail, message, section, field};
   k->count++;
@@ -41,50 +45,69 @@ static bool value_is(const h2_header *h, const char *v) {
 }
 
 enum pseudo { P_METHOD, P_SCHEME, P_AUTHORITY, P_PATH, P_PROTOCOL, P_STATUS, P_COUNT };
-static const char *const pseudo_names[P_COUNT] = {":method", ":scheme",   ":authority",
-                                                  ":path",   ":protocol", ":status"};
-
-/* The pseudo-header index of h (its name starts with ':'), or -1. */
+/* The pseudo-header index of h (its name starts with ':'), or -1: by
+ * length, then the whole name against one literal (compared inline). */
 static int pseudo_of(const h2_header *h) {
-  int p;
+  const char *n = h->name;
   switch (h->name_len) {
   case 5:
-    p = P_PATH;
-    break;
+    return !memcmp(n, ":path", 5) ? P_PATH : -1;
   case 7:
-    p = h->name[1] == 'm' ? P_METHOD : h->name[2] == 'c' ? P_SCHEME : P_STATUS;
-    break;
+    if (!memcmp(n, ":method", 7)) return P_METHOD;
+    if (!memcmp(n, ":scheme", 7)) return P_SCHEME;
+    return !memcmp(n, ":status", 7) ? P_STATUS : -1;
   case 9:
-    p = P_PROTOCOL;
-    break;
+    return !memcmp(n, ":protocol", 9) ? P_PROTOCOL : -1;
   case 10:
-    p = P_AUTHORITY;
-    break;
+    return !memcmp(n, ":authority", 10) ? P_AUTHORITY : -1;
   default:
     return -1;
   }
-  return is(h, pseudo_names[p]) ? p : -1;
 }
 
 /* §8.2.1, by byte: names must not hold 0x00-0x20 or 0x7f-0xff (BAD), nor
  * uppercase 0x41-0x5a (UPPER), nor a colon past the first octet (COLON);
- * values must not hold NUL, LF or CR (CTL). One pass per string. */
+ * values must not hold NUL, LF or CR (CTL). One table lookup per octet, one
+ * pass per string. */
 enum { C_UPPER = 1, C_BAD = 2, C_COLON = 4, C_CTL = 8 };
-static uint8_t class_of(unsigned char c) {
-  uint8_t k = 0;
-  if (c <= 0x20 || c >= 0x7f) k |= C_BAD;
-  if (c >= 'A' && c <= 'Z') k |= C_UPPER;
-  if (c == ':') k |= C_COLON;
-  if (c == 0 || c == '\n' || c == '\r') k |= C_CTL;
-  return k;
-}
+#define B C_BAD
+#define U C_UPPER
+#define K C_COLON
+#define X (C_BAD | C_CTL)
+/* clang-format off */
+static const uint8_t octet_class[] = {
+    X, B, B, B, B, B, B, B, B, B, X, B, B, X, B, B, /* 0x00: NUL, LF, CR */
+    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, /* 0x10 */
+    B, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x20: space */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, K, 0, 0, 0, 0, 0, /* 0x30: ':' */
+    0, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, /* 0x40: 'A'.. */
+    U, U, U, U, U, U, U, U, U, U, U, 0, 0, 0, 0, 0, /* 0x50: ..'Z' */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x60 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, B, /* 0x70: DEL */
+    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, /* 0x80: non-ASCII */
+    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, /* 0x90: non-ASCII */
+    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, /* 0xa0: non-ASCII */
+    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, /* 0xb0: non-ASCII */
+    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, /* 0xc0: non-ASCII */
+    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, /* 0xd0: non-ASCII */
+    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, /* 0xe0: non-ASCII */
+    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, /* 0xf0: non-ASCII */
+};
+/* clang-format on */
+#undef B
+#undef U
+#undef K
+#undef X
+_Static_assert(sizeof octet_class == 256, "one class per octet");
 
 static void check_octets(checker *k, size_t i, const h2_header *h) {
-  uint8_t name = 0, value = 0;
-  for (size_t j = 0; j < h->name_len; j++)
-    name |= class_of((unsigned char)h->name[j]) & (j ? 0xff : (uint8_t)~C_COLON);
+  const unsigned char *p = (const unsigned char *)h->name;
+  uint8_t name = h->name_len ? octet_class[p[0]] & (uint8_t)~C_COLON : 0, value = 0;
+  for (size_t j = 1; j < h->name_len; j++)
+    name |= octet_class[p[j]];
+  p = (const unsigned char *)h->value;
   for (size_t j = 0; j < h->value_len; j++)
-    value |= class_of((unsigned char)h->value[j]);
+    value |= octet_class[p[j]];
   if (h->name_len == 0)
     broke(k, i, "field-invalid", "bad-field-name", "empty field name (malformed)", S821);
   if (name & C_UPPER)
@@ -124,7 +147,7 @@ static void note_length(checker *k, size_t i, const h2_header *h, h2_field_facts
 /* A pseudo-header field at index i: §8.3's order, names and counts. Its
  * enum pseudo, or -1 when it is not one of the defined ones. */
 static int check_pseudo(checker *k, int kind, size_t i, const h2_header *h, bool regular_seen,
-                         unsigned seen[P_COUNT]) {
+                        unsigned seen[P_COUNT]) {
   if (regular_seen)
     broke(k, i, "pseudo-header-invalid", "pseudo-header-after-regular",
           "pseudo-header field after a regular field (malformed)", S83);
@@ -218,6 +241,8 @@ size_t h2_fields_check(int kind, const h2_header *fields, const h2_hpack_field_i
             "te field with a value other than \"trailers\"", S822);
     else if (kind != H2_FIELDS_TRAILERS && is(h, "content-length"))
       note_length(&k, i, h, &f);
+    else if (is(h, "priority"))
+      f.has_priority = true;
   }
   f.status = status_of(status);
   f.informational = f.status >= 100 && f.status < 200;

@@ -67,10 +67,10 @@ void obs_count_patterns(h2_observer *o, int dir, const h2_frame *f) {
                obs_who(dir), l->window_ms);
   switch (f->hd.type) {
   case H2_DATA:
-    window_update_count(o, !dir, 2, false);
+    if (l->window_update_flood) window_update_count(o, !dir, 2, false);
     break;
   case H2_WINDOW_UPDATE:
-    window_update_count(o, dir, 0, true);
+    if (l->window_update_flood) window_update_count(o, dir, 0, true);
     break;
   case H2_SETTINGS:
     if (!(f->hd.flags & H2_FLAG_ACK) && obs_rate_hit(o, dir, R_SETTINGS, l->settings_flood))
@@ -107,7 +107,7 @@ void obs_count_patterns(h2_observer *o, int dir, const h2_frame *f) {
     break;
   case H2_HEADERS:
   case H2_PUSH_PROMISE:
-    window_update_count(o, dir, 1, false);
+    if (l->window_update_flood) window_update_count(o, dir, 1, false);
     o->block_continuations[dir] = 0;
     o->block_wire[dir] =
         f->hd.type == H2_HEADERS ? f->u.headers.fragment_len : f->u.push_promise.fragment_len;

@@ -69,26 +69,32 @@ static void end_conn_stall(h2_observer *o, int d, const char *why) {
  * DATA from that sender. Called whenever a stream's state, flags or windows
  * change. */
 static void track(h2_observer *o, obs_stream *s, const char *opened) {
+  /* The counts serve internal-data-buffering alone (check_buffering): with
+   * no threshold for it (read's own observer) nobody reads them. The limits
+   * are fixed when the observer is made. */
+  bool counts = o->cfg.limits.data_buffering != 0;
   for (int d = 0; d < 2; d++) {
-    uint32_t fs = d == 0 ? F_SENDING0 : F_SENDING1;
-    uint32_t fb = d == 0 ? F_BLOCKED0 : F_BLOCKED1;
     uint32_t fst = d == 0 ? F_STALL0 : F_STALL1;
-    bool started = (s->flags & (d == 0 ? F_REQUEST : F_RESPONSE)) != 0;
-    bool sending = started && !(s->flags & F_WINDOW_UNKNOWN) && can_send(s, d);
-    bool blocked = sending && s->window[d] <= 0;
-    if (sending != ((s->flags & fs) != 0)) {
-      if (sending)
-        o->sending[d]++;
-      else
-        o->sending[d]--;
-      s->flags ^= fs;
-    }
-    if (blocked != ((s->flags & fb) != 0)) {
-      if (blocked)
-        o->blocked[d]++;
-      else
-        o->blocked[d]--;
-      s->flags ^= fb;
+    if (counts) {
+      uint32_t fs = d == 0 ? F_SENDING0 : F_SENDING1;
+      uint32_t fb = d == 0 ? F_BLOCKED0 : F_BLOCKED1;
+      bool started = (s->flags & (d == 0 ? F_REQUEST : F_RESPONSE)) != 0;
+      bool sending = started && !(s->flags & F_WINDOW_UNKNOWN) && can_send(s, d);
+      bool blocked = sending && s->window[d] <= 0;
+      if (sending != ((s->flags & fs) != 0)) {
+        if (sending)
+          o->sending[d]++;
+        else
+          o->sending[d]--;
+        s->flags ^= fs;
+      }
+      if (blocked != ((s->flags & fb) != 0)) {
+        if (blocked)
+          o->blocked[d]++;
+        else
+          o->blocked[d]--;
+        s->flags ^= fb;
+      }
     }
     if ((s->flags & fst) && (!can_send(s, d) || s->window[d] > 0)) {
       s->flags &= ~fst;
@@ -102,6 +108,11 @@ static void track(h2_observer *o, obs_stream *s, const char *opened) {
 }
 
 void obs_windows_track(h2_observer *o, obs_stream *s) {
+  /* Without the counts, track() only ends stalls: none held, nothing to do
+   * (the common case, every frame of read's own observer). */
+  if (!o->cfg.limits.data_buffering && !(s->flags & (F_STALL0 | F_STALL1)) && !o->conn_stall[0] &&
+      !o->conn_stall[1])
+    return;
   track(o, s, "window-update");
 }
 
@@ -228,12 +239,13 @@ void obs_windows_update(h2_observer *o, int dir, obs_stream *s, uint32_t inc) {
  * time; one lasting longer than stall_ms is reported once per receiver. */
 static void check_stalls(h2_observer *o) {
   uint32_t limit_ms = o->cfg.limits.stall_ms;
+  if (!limit_ms) return; /* no threshold: nothing to report */
   for (int d = 0; d < 2; d++) {
     for (int k = 0; k < 2; k++) {
       uint32_t id = o->stall_stream[d][k];
       if (!id) continue;
       double held_ms = (o->ts - o->stall_since[d][k]) * 1000.0;
-      if (!limit_ms || held_ms <= limit_ms || o->stall_reported[!d]) continue;
+      if (held_ms <= limit_ms || o->stall_reported[!d]) continue;
       o->stall_reported[!d] = true;
       obs_report(o, "data-dribble", H2_FINDING_WARNING, !d, id, NULL,
                  "the %s held the %s window at 0 for %.0f ms while the %s had DATA pending on "
@@ -277,9 +289,10 @@ static void check_buffering(h2_observer *o) {
 }
 
 void obs_windows_check(h2_observer *o) {
+  /* at every frame: each check only with its threshold */
   if (o->blind) return;
-  check_stalls(o);
-  check_buffering(o);
+  if (o->cfg.limits.stall_ms) check_stalls(o);
+  if (o->cfg.limits.data_buffering) check_buffering(o);
 }
 
 /* Every stall still open ends with the connection (or where the windows

@@ -43,6 +43,8 @@ typedef struct h2_field_facts {
   bool is_head;           /* a HEAD request */
   bool is_connect;        /* a CONNECT request */
   bool has_protocol;      /* :protocol present (extended CONNECT, RFC 8441 §4) */
+  bool has_priority;      /* a priority field present (RFC 9218 §5): noted on the way, so
+                             that a reader of it can skip the lists without one */
   size_t unknown;         /* fields whose name or value is not known (NULL): the
                              checks that need every field are skipped */
 } h2_field_facts;
