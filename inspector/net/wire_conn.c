@@ -61,15 +61,21 @@ wire_connect_error wire_connect(wire_conn *w, const wire_peer *p, double deadlin
   int gai = 0;
   int fd = tcp_connect(p->host, p->port, wire_ms_until(deadline), &gai);
   if (fd < 0) {
-    snprintf(err, cap, "%s", gai ? gai_strerror(gai) : strerror(errno));
+    w->err = gai ? 0 : errno;
+    w->timed_out = w->err == ETIMEDOUT;
+    snprintf(err, cap, "%s", gai ? gai_strerror(gai) : strerror(w->err));
     return gai ? WIRE_CONNECT_RESOLVE : WIRE_CONNECT_TCP;
   }
   tls_conn *tls = NULL;
   if (p->tls) {
     bound_blocking(fd, deadline);
+    errno = 0;
     tls = p->tls_client ? tls_client_open(p->tls_client, fd, p->host, err, cap)
                         : tls_client_connect(fd, p->host, p->verify, err, cap);
     if (!tls) {
+      /* a socket timeout that ran out fails the blocking read with EAGAIN */
+      w->err = errno;
+      w->timed_out = errno == EAGAIN || errno == EWOULDBLOCK || wire_ms_until(deadline) == 0;
       close(fd);
       return WIRE_CONNECT_TLS;
     }

@@ -66,8 +66,9 @@ int wire_ms_until(double deadline);
 void wire_init(wire_conn *w);
 /* Connects w (wire_init'ed, its tap kept) to p: every address in turn and
  * the TLS handshake, all before deadline; then the socket is non-blocking
- * with TCP_NODELAY. On failure w stays closed and err (cap bytes) says
- * why. */
+ * with TCP_NODELAY. On failure w stays closed, err (cap bytes) says why,
+ * w->err is the errno when one is known and w->timed_out whether the
+ * deadline ran out. */
 wire_connect_error wire_connect(wire_conn *w, const wire_peer *p, double deadline, char *err,
                                 size_t cap);
 /* Takes over a connected (accepted) socket: non-blocking, TCP_NODELAY. */
