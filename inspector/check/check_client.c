@@ -6,10 +6,7 @@
 #define _GNU_SOURCE /* pipe2, sigabbrev_np */
 #include "check_client.h"
 
-#include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -134,14 +131,11 @@ static bool stop_request(check_conn *c, void *arg) {
 /* Reads the 24-octet client preface (RFC 9113 §3.4) into c->rx and strips it. */
 static bool read_preface(check_conn *c, double deadline) {
   while (c->rx.len < H2_PREFACE_LEN) {
-    int ms = (int)((deadline - check_now()) * 1000);
-    struct pollfd pf = {.fd = c->fd, .events = POLLIN};
-    if (ms <= 0 || poll(&pf, 1, ms) <= 0) return false;
-    if (!h2_buf_reserve(&c->rx, 4096)) return false;
-    ssize_t n = recv(c->fd, c->rx.p + c->rx.len, c->rx.cap - c->rx.len, 0);
-    if (n <= 0) return false;
-    if (c->t && c->t->tap) c->t->tap(c->t->tap_user, 1, c->rx.p + c->rx.len, (size_t)n);
-    c->rx.len += (size_t)n;
+    size_t n = 0;
+    if (!h2_buf_reserve(&c->rx, 4096) ||
+        wire_read(&c->w, c->rx.p + c->rx.len, c->rx.cap - c->rx.len, deadline, &n) != WIRE_OK)
+      return false;
+    c->rx.len += n;
   }
   if (memcmp(c->rx.p, H2_PREFACE, H2_PREFACE_LEN) != 0) return false;
   h2_buf_consume(&c->rx, H2_PREFACE_LEN);
@@ -168,13 +162,11 @@ void check_client_case(const check_client_opts *co, const check_target *t, const
     int ms = (int)((deadline - check_now()) * 1000);
     int fd = ms > 0 && poll(&pf, 1, ms) == 1 ? accept(co->listen_fd, NULL, NULL) : -1;
     if (fd < 0) break;
-    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-    int one = 1; /* each line at once, not held back by Nagle (check_run.c) */
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    if (!check_conn_init(&c, fd, H2_SENDER_CLIENT, t)) {
+    if (!check_conn_init(&c, H2_SENDER_CLIENT, t)) {
       close(fd);
       break;
     }
+    wire_adopt(&c.w, fd);
     memset(handshake_obs, 0, sizeof *handshake_obs);
     c.obs = handshake_obs;
     if (read_preface(&c, check_now() + t->timeout)) {

@@ -4,21 +4,12 @@
  * everything the peer sends into check_observed and grades it. */
 #include "check_run.h"
 
-#include "tcp_connect.h"
-
 #include <errno.h>
-#include <fcntl.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/socket.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "h2/cursor.h"
 #include "h2/frame.h"
@@ -29,20 +20,16 @@
 #define TX_CAP (4u << 20)
 
 double check_now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+  return wire_now();
 }
 
-static int ms_until(double deadline) {
-  double left = deadline - check_now();
-  if (left <= 0) return 0;
-  return (int)(left * 1000) + 1;
-}
-
-bool check_conn_init(check_conn *c, int fd, uint8_t peer_sender, const check_target *t) {
+bool check_conn_init(check_conn *c, uint8_t peer_sender, const check_target *t) {
   memset(c, 0, sizeof *c);
-  c->fd = fd;
+  wire_init(&c->w);
+  if (t) {
+    c->w.tap = t->tap;
+    c->w.tap_user = t->tap_user;
+  }
   c->t = t;
   c->sender = peer_sender;
   h2_buf_init(&c->rx, RX_LIMIT);
@@ -52,18 +39,14 @@ bool check_conn_init(check_conn *c, int fd, uint8_t peer_sender, const check_tar
     c->settings[i] = UINT32_MAX;
   h2_hpack_decoder_config dc = {.max_header_list_size = 1u << 24};
   return h2_hpack_decoder_init(&c->dec, &dc) == H2_OK;
-  return true;
 }
 
 void check_conn_close(check_conn *c) {
-  if (c->tls) tls_conn_free(c->tls);
-  if (c->fd >= 0) close(c->fd);
+  wire_close(&c->w);
   h2_hpack_decoder_free(&c->dec);
   h2_buf_free(&c->rx);
   h2_buf_free(&c->block);
   h2_buf_free(&c->tx);
-  c->fd = -1;
-  c->tls = NULL;
 }
 
 static void mark_gone(check_conn *c, int err) {
@@ -106,28 +89,16 @@ static void verbose_sent(check_conn *c, const uint8_t *p, size_t n) {
 bool check_conn_send(check_conn *c, const uint8_t *p, size_t n, double deadline) {
   verbose_sent(c, p, n);
   c->tx_offset += n;
-  while (n) {
-    ssize_t w = c->tls ? tls_conn_write(c->tls, p, n) : send(c->fd, p, n, MSG_NOSIGNAL);
-    if (w > 0) {
-      if (c->t && c->t->tap) c->t->tap(c->t->tap_user, 0, p, (size_t)w);
-      p += w;
-      n -= (size_t)w;
-      continue;
-    }
-    bool again = c->tls ? w == TLS_AGAIN : (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK));
-    if (!again) {
-      mark_gone(c, w < 0 ? errno : 0);
-      return false;
-    }
-    short ev = c->tls && !tls_conn_want_write(c->tls) ? POLLIN : POLLOUT;
-    struct pollfd pf = {.fd = c->fd, .events = ev};
-    int ms = ms_until(deadline);
-    if (ms == 0 || poll(&pf, 1, ms) <= 0) {
-      if (c->obs) c->obs->timed_out = true;
-      return false;
-    }
+  switch (wire_write_all(&c->w, p, n, deadline)) {
+  case WIRE_OK:
+    return true;
+  case WIRE_TIMEOUT:
+    if (c->obs) c->obs->timed_out = true;
+    return false;
+  default:
+    mark_gone(c, c->w.err);
+    return false;
   }
-  return true;
 }
 
 void check_conn_marker(check_conn *c, h2_buf *b) {
@@ -340,41 +311,25 @@ void check_conn_read(check_conn *c, bool (*stop)(check_conn *c, void *arg), void
     double until = deadline;
     if (c->goaway && (quiet <= 0 || quiet > 0.3)) quiet = 0.3;
     if (quiet > 0 && last + quiet < until) until = last + quiet;
-    int ms = ms_until(until);
-    if (ms == 0) {
-      if (c->obs && until >= deadline) c->obs->timed_out = true;
-      return;
-    }
     /* room for the next read: the buffer grows to hold the largest frame
      * there is (2^24-1 octets, §4.2), never more */
     if (!h2_buf_reserve(&c->rx, RX_READ)) {
       mark_gone(c, ENOMEM);
       return;
     }
-    uint8_t *room = c->rx.p + c->rx.len;
-    size_t room_len = c->rx.cap - c->rx.len;
-    ssize_t n;
-    if (c->tls) {
-      n = tls_conn_read(c->tls, room, room_len);
-      if (n == TLS_AGAIN) {
-        struct pollfd pf = {.fd = c->fd, .events = tls_conn_want_write(c->tls) ? POLLOUT : POLLIN};
-        poll(&pf, 1, ms);
-        continue;
-      }
-    } else {
-      struct pollfd pf = {.fd = c->fd, .events = POLLIN};
-      if (poll(&pf, 1, ms) <= 0) continue;
-      n = recv(c->fd, room, room_len, 0);
-      if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+    size_t n = 0;
+    wire_status st = wire_read(&c->w, c->rx.p + c->rx.len, c->rx.cap - c->rx.len, until, &n);
+    if (st == WIRE_TIMEOUT) {
+      if (c->obs && until >= deadline) c->obs->timed_out = true;
+      return;
     }
-    if (n <= 0) {
+    if (st != WIRE_OK) {
       if (c->obs) decode_rx(c);
-      mark_gone(c, n < 0 ? errno : 0);
+      mark_gone(c, st == WIRE_FAILED ? c->w.err : 0);
       return;
     }
     last = check_now();
-    if (c->t && c->t->tap) c->t->tap(c->t->tap_user, 1, room, (size_t)n);
-    c->rx.len += (size_t)n;
+    c->rx.len += n;
     if (!decode_rx(c)) {
       if (c->obs) c->obs->not_http2 = true;
       return;
@@ -522,21 +477,6 @@ void check_conn_run_lines(check_conn *c, const check_case *cs, double deadline, 
 
 /* ---- server target ---- */
 
-static int connect_to(const check_target *t, double deadline, char *err, size_t cap) {
-  int gai = 0;
-  int fd = tcp_connect(t->host, t->port, ms_until(deadline), &gai);
-  if (fd < 0) {
-    snprintf(err, cap, "%s:%s: %s", t->host, t->port, gai ? gai_strerror(gai) : strerror(errno));
-    return -1;
-  }
-  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-  /* each line goes out at once: Nagle would hold it until the peer ACKs
-   * the previous one, and its delayed ACK costs tens of ms per case */
-  int one = 1;
-  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  return fd;
-}
-
 static bool stop_handshake(check_conn *c, void *arg) {
   (void)arg;
   return c->got_settings && c->got_settings_ack;
@@ -578,43 +518,31 @@ void check_run_case(const check_target *t, const check_case *cs, check_result *r
   memset(r, 0, sizeof *r);
   double start = check_now(), deadline = start + t->timeout;
   char err[256] = "";
-  int fd = connect_to(t, deadline, err, sizeof err);
-  if (fd < 0) {
-    r->verdict = CHECK_SKIP;
-    r->connect_failed = true;
-    snprintf(r->why, sizeof r->why, "cannot connect: %s", err);
-    snprintf(r->actual, sizeof r->actual, "no connection");
-    return;
-  }
   check_conn c;
   /* what the peer sends during the handshake is not part of the reaction */
   check_observed *handshake_obs = calloc(1, sizeof *handshake_obs);
   check_observed *o = calloc(1, sizeof *o);
-  if (!o || !handshake_obs || !check_conn_init(&c, fd, H2_SENDER_SERVER, t)) {
-    close(fd);
+  if (!o || !handshake_obs || !check_conn_init(&c, H2_SENDER_SERVER, t)) {
     free(o);
     free(handshake_obs);
     r->verdict = CHECK_SKIP;
     snprintf(r->why, sizeof r->why, "out of memory");
     return;
   }
-  if (t->tls) {
-    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-    struct timeval tv = {.tv_sec = (long)t->timeout, .tv_usec = 0};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    c.tls = t->tls_client ? tls_client_open(t->tls_client, fd, t->host, err, sizeof err)
-                          : tls_client_connect(fd, t->host, false, err, sizeof err);
-    if (!c.tls) {
-      r->verdict = CHECK_SKIP;
-      r->connect_failed = true;
+  wire_peer peer = {.host = t->host, .port = t->port, .tls = t->tls, .tls_client = t->tls_client};
+  wire_connect_error ce = wire_connect(&c.w, &peer, deadline, err, sizeof err);
+  if (ce != WIRE_CONNECT_OK) {
+    r->verdict = CHECK_SKIP;
+    r->connect_failed = true;
+    if (ce == WIRE_CONNECT_TLS)
       snprintf(r->why, sizeof r->why, "TLS: %s", err);
-      snprintf(r->actual, sizeof r->actual, "no connection");
-      check_conn_close(&c);
-      free(o);
-      free(handshake_obs);
-      return;
-    }
-    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    else
+      snprintf(r->why, sizeof r->why, "cannot connect: %s:%s: %s", t->host, t->port, err);
+    snprintf(r->actual, sizeof r->actual, "no connection");
+    check_conn_close(&c);
+    free(o);
+    free(handshake_obs);
+    return;
   }
   if (strcmp(cs->handshake, "none") != 0) {
     c.obs = handshake_obs;

@@ -22,6 +22,7 @@
 #include "h2/hpack.h"
 #include "out_buf.h"
 #include "tls_conn.h"
+#include "wire_conn.h"
 
 typedef struct check_target {
   const char *host;
@@ -83,8 +84,7 @@ typedef struct check_stream {
 } check_stream;
 
 typedef struct check_conn {
-  int fd;
-  tls_conn *tls;
+  wire_conn w;  /* the bytes (net/wire_conn.h): sent, received, the tap */
   h2_buf rx;    /* received bytes not decoded yet */
   h2_buf block; /* a field block gathered over CONTINUATION */
   uint32_t block_sid;
@@ -109,7 +109,9 @@ typedef struct check_conn {
   check_observed *obs; /* where frames go (NULL: dropped, e.g. the handshake) */
 } check_conn;
 
-bool check_conn_init(check_conn *c, int fd, uint8_t peer_sender, const check_target *t);
+/* c with no connection yet (c->w: connect with wire_connect or take an
+ * accepted socket with wire_adopt); its tap is t's. */
+bool check_conn_init(check_conn *c, uint8_t peer_sender, const check_target *t);
 void check_conn_close(check_conn *c);
 /* Sends all bytes; false when the peer has gone (obs->closed/reset set). */
 bool check_conn_send(check_conn *c, const uint8_t *p, size_t n, double deadline);

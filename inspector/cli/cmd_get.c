@@ -4,25 +4,20 @@
  * connection, writes the bodies to stdout in argument order as they arrive,
  * and with -v prints every frame sent and received to stderr. This file
  * takes the options and connects; the parts: get_request.c (URLs, request),
- * get_upgrade.c (HTTP/1.1 Upgrade), get_transport.c (idle timeout),
- * get_session.c (the streams), get_body.c (where bodies go). A server is not
- * trusted: every wait for it is bounded (--timeout) and so is every body
+ * get_upgrade.c (HTTP/1.1 Upgrade), net's wire_conn.c (the connection,
+ * every wait bounded by the idle timeout), get_session.c (the streams), get_body.c (where bodies
+ * go). A server is not trusted: every wait for it is bounded (--timeout) and so is every body
  * (--max-body). */
-#include <errno.h>
-#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli_args.h"
 #include "commands.h"
 #include "get_request.h"
 #include "get_session.h"
-#include "get_transport.h"
 #include "get_upgrade.h"
-#include "tcp_connect.h"
-#include "tls_conn.h"
+#include "wire_conn.h"
 
 static const char get_usage[] =
     "usage: h2scope get [options] URL [URL...]\n"
@@ -49,42 +44,31 @@ static const char get_usage[] =
     "(or timed out, or a body passed --max-body), 2 usage error, 3 cannot connect\n"
     "(or timed out connecting), or the output cannot be written.\n";
 
-/* Connects to the origin: TCP (within the timeout), then TLS or the
- * HTTP/1.1 upgrade. *fd is -1 and the exit status returned when it fails. */
+/* Connects w to the origin: TCP and TLS (within the timeout), or TCP and
+ * the HTTP/1.1 upgrade; every later wait on w is bounded by the timeout
+ * too. w is closed and the exit status returned when it fails. */
 static int open_origin(const get_url *u, bool use_upgrade, bool insecure, uint32_t timeout_s,
-                       int *fd, tls_conn **tls, uint8_t *extra, size_t *extra_len) {
-  int gai = 0;
-  *fd = tcp_connect(u->host, u->port, timeout_s ? (int)(timeout_s * 1000) : -1, &gai);
-  if (*fd < 0) {
-    fprintf(stderr, "h2scope get: cannot connect to %s:%s: %s\n", u->host, u->port,
-            gai ? gai_strerror(gai) : strerror(errno));
+                       wire_conn *w, uint8_t *extra, size_t *extra_len) {
+  wire_init(w);
+  w->idle = timeout_s;
+  wire_peer p = {.host = u->host, .port = u->port, .tls = u->tls, .verify = !insecure};
+  char err[512];
+  switch (wire_connect(w, &p, timeout_s ? wire_now() + timeout_s : 0, err, sizeof err)) {
+  case WIRE_CONNECT_OK:
+    break;
+  case WIRE_CONNECT_TLS:
+    if (w->timed_out)
+      fprintf(stderr, "h2scope get: %s: timed out after %u s without a byte from the server\n", err,
+              timeout_s);
+    else
+      fprintf(stderr, "h2scope get: %s\n", err);
+    return EXIT_INPUT;
+  default:
+    fprintf(stderr, "h2scope get: cannot connect to %s:%s: %s\n", u->host, u->port, err);
     return EXIT_INPUT;
   }
-  if (timeout_s && !get_transport_set_timeout(*fd, timeout_s)) {
-    fprintf(stderr, "h2scope get: cannot set the socket timeout: %s\n", strerror(errno));
-    close(*fd);
-    *fd = -1;
-    return EXIT_INPUT;
-  }
-  bool ok = true;
-  if (u->tls) {
-    char err[512];
-    errno = 0;
-    *tls = tls_client_connect(*fd, u->host, !insecure, err, sizeof err);
-    if (!*tls) {
-      if (timeout_s && get_transport_errno_timed_out())
-        fprintf(stderr, "h2scope get: %s: timed out after %u s without a byte from the server\n",
-                err, timeout_s);
-      else
-        fprintf(stderr, "h2scope get: %s\n", err);
-      ok = false;
-    }
-  } else if (use_upgrade) {
-    ok = get_upgrade(*fd, u->authority, u->path, extra, extra_len);
-  }
-  if (!ok) {
-    close(*fd);
-    *fd = -1;
+  if (!u->tls && use_upgrade && !get_upgrade(w, u->authority, u->path, extra, extra_len)) {
+    wire_close(w);
     return EXIT_INPUT;
   }
   return EXIT_OK;
@@ -115,11 +99,10 @@ static int get_fetch(const get_options *o, const get_url *urls, size_t nurl) {
                          err, sizeof err))
     cli_usage_error("h2scope get", "%s", err);
   else {
-    get_transport gt = {.fd = -1};
+    wire_conn w;
     uint8_t extra[GET_UPGRADE_EXTRA];
     size_t extra_len = 0;
-    rc = open_origin(&urls[0], o->use_upgrade, o->insecure, o->timeout_s, &gt.fd, &gt.tls, extra,
-                     &extra_len);
+    rc = open_origin(&urls[0], o->use_upgrade, o->insecure, o->timeout_s, &w, extra, &extra_len);
     if (rc == EXIT_OK) {
       get_session_options so = {.verbose = o->verbose,
                                 .json = o->json,
@@ -127,11 +110,9 @@ static int get_fetch(const get_options *o, const get_url *urls, size_t nurl) {
                                 .upgraded = o->use_upgrade,
                                 .timeout_s = o->timeout_s,
                                 .max_body = o->max_body};
-      get_outcome out =
-          get_session_run(&so, urls, nurl, req, data, data_len, &gt, extra, extra_len);
+      get_outcome out = get_session_run(&so, urls, nurl, req, data, data_len, &w, extra, extra_len);
       rc = out == GET_COMPLETE ? EXIT_OK : out == GET_FAILED ? EXIT_FINDINGS : EXIT_INPUT;
-      tls_conn_free(gt.tls);
-      close(gt.fd);
+      wire_close(&w);
     }
   }
   free(req);

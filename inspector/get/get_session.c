@@ -193,8 +193,8 @@ void get_session_config(h2_session_config *cfg, bool upgraded) {
 }
 
 get_outcome get_session_run(const get_session_options *o, const get_url *urls, size_t nurl,
-                            get_request *req, const uint8_t *data, size_t data_len,
-                            get_transport *gt, const uint8_t *extra, size_t extra_len) {
+                            get_request *req, const uint8_t *data, size_t data_len, wire_conn *w,
+                            const uint8_t *extra, size_t extra_len) {
   out_buf err_out, out;
   out_init(&err_out, 2);
   out_init(&out, 1);
@@ -207,7 +207,7 @@ get_outcome get_session_run(const get_session_options *o, const get_url *urls, s
   }
   bool traced = trace || !o->verbose; /* else session_trace_new ran out of memory */
   h2_session *s = traced ? h2_session_new(&cfg) : NULL;
-  h2_transport t = get_transport_wrap(gt);
+  h2_transport t = {wire_session_read, wire_session_write, w};
   h2_session_io *io = s ? h2_session_io_new(s, &t) : NULL;
   get_state g = {.s = s,
                  .n = nurl,
@@ -233,7 +233,7 @@ get_outcome get_session_run(const get_session_options *o, const get_url *urls, s
     if (g.output_failed) {
       g.rc = GET_OUTPUT_ERROR;
     } else {
-      if (gt->timed_out)
+      if (w->timed_out)
         fprintf(stderr, "h2scope get: timed out: nothing from the server for %u s\n", o->timeout_s);
       if (g.done < nurl) {
         fprintf(stderr, "h2scope get: connection ended with %zu of %zu responses\n", g.done, nurl);

@@ -11,13 +11,14 @@
 #include <stdint.h>
 
 #include "get_request.h"
-#include "get_transport.h"
+#include "h2/session.h"
+#include "wire_conn.h"
 
 typedef struct get_session_options {
   bool verbose, json; /* -v, --json: every frame to stderr */
   bool include;       /* -i */
   bool upgraded;      /* --upgrade done: the request of URL 0 is stream 1 */
-  uint32_t timeout_s; /* --timeout (set on the socket; here for the message) */
+  uint32_t timeout_s; /* --timeout (the connection's idle bound; here for the message) */
   uint64_t max_body;  /* --max-body; 0 no limit */
 } get_session_options;
 
@@ -27,8 +28,8 @@ typedef struct get_session_options {
 void get_session_config(h2_session_config *cfg, bool upgraded);
 
 /* Fetches the n URLs with req (its :path set per URL) and the request body
- * data over t, bodies to stdout in URL order. extra: bytes the upgrade read
- * past the 101 response. The outcome (the command maps it to its exit
+ * data over w (net/wire_conn.h, each wait bounded by its idle time), bodies to stdout in URL order.
+ * extra: bytes the upgrade read past the 101 response. The outcome (the command maps it to its exit
  * status, docs/exit-status.md). */
 typedef enum get_outcome {
   GET_COMPLETE = 0,     /* every response complete */
@@ -36,7 +37,7 @@ typedef enum get_outcome {
   GET_OUTPUT_ERROR = 3, /* stdout cannot be written, or memory is short */
 } get_outcome;
 get_outcome get_session_run(const get_session_options *o, const get_url *urls, size_t n,
-                            get_request *req, const uint8_t *data, size_t data_len,
-                            get_transport *t, const uint8_t *extra, size_t extra_len);
+                            get_request *req, const uint8_t *data, size_t data_len, wire_conn *w,
+                            const uint8_t *extra, size_t extra_len);
 
 #endif

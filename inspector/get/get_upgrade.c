@@ -4,12 +4,10 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <openssl/evp.h>
 
 #include "get_session.h"
-#include "get_transport.h"
 #include "h2/session.h"
 
 /* RFC 4648 §5 base64url without padding (HTTP2-Settings, RFC 7540 §3.2.1):
@@ -24,7 +22,12 @@ static void base64url(const uint8_t *in, size_t n, char *out) {
     *p = *p == '+' ? '-' : *p == '/' ? '_' : *p;
 }
 
-bool get_upgrade(int fd, const char *authority, const char *path, uint8_t *extra,
+/* The deadline of one wait for the server: w's idle time from now (0: none). */
+static double idle_deadline(const wire_conn *w) {
+  return w->idle > 0 ? wire_now() + w->idle : 0;
+}
+
+bool get_upgrade(wire_conn *w, const char *authority, const char *path, uint8_t *extra,
                  size_t *extra_len) {
   /* the SETTINGS payload of the session that follows (RFC 7540 §3.2.1) */
   h2_session_config cfg;
@@ -42,7 +45,7 @@ bool get_upgrade(int fd, const char *authority, const char *path, uint8_t *extra
     fputs("h2scope get: the URL is too long for the HTTP/1.1 upgrade request\n", stderr);
     return false;
   }
-  if (write(fd, req, (size_t)n) != n) {
+  if (wire_write_all(w, (const uint8_t *)req, (size_t)n, idle_deadline(w)) != WIRE_OK) {
     fputs("h2scope get: cannot send the HTTP/1.1 upgrade request\n", stderr);
     return false;
   }
@@ -54,14 +57,15 @@ bool get_upgrade(int fd, const char *authority, const char *path, uint8_t *extra
       fputs("h2scope get: the server's answer to the upgrade is too long\n", stderr);
       return false;
     }
-    ssize_t r = read(fd, resp + len, sizeof resp - 1 - len);
-    if (r <= 0) {
+    size_t r = 0;
+    wire_status st =
+        wire_read(w, (uint8_t *)resp + len, sizeof resp - 1 - len, idle_deadline(w), &r);
+    if (st != WIRE_OK) {
       fprintf(stderr, "h2scope get: %s during the HTTP/1.1 upgrade\n",
-              r < 0 && get_transport_errno_timed_out() ? "timed out waiting for the server"
-                                                       : "the connection closed");
+              st == WIRE_TIMEOUT ? "timed out waiting for the server" : "the connection closed");
       return false;
     }
-    len += (size_t)r;
+    len += r;
     resp[len] = 0;
     end = strstr(resp, "\r\n\r\n");
   }

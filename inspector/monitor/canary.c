@@ -1,85 +1,17 @@
 /* canary.c — one canary request (canary.h): a fresh TCP (or TLS, ALPN h2)
  * connection, the client preface and SETTINGS, one GET, the whole response,
- * through the session library's blocking wrapper over a transport whose
- * every wait is bounded by the request's deadline. The thread that repeats
+ * through the session library's blocking wrapper over net's wire_conn,
+ * every wait bounded by the request's deadline. The thread that repeats
  * it is canary_thread.c. */
 #include "canary.h"
 
-#include <errno.h>
-#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "h2/session.h"
 #include "h2/session_io.h"
-#include "tcp_connect.h"
-#include "tls_conn.h"
-
-typedef struct canary_conn {
-  int fd;
-  tls_conn *tls;
-  double deadline; /* CLOCK_MONOTONIC seconds */
-  bool timed_out;
-} canary_conn;
-
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* The socket's receive and send timeouts become the time left, so no read
- * or write (nor the TLS handshake) waits past the deadline. false when the
- * time is up. */
-static bool arm(canary_conn *c) {
-  double left = c->deadline - now_s();
-  if (left <= 0) {
-    c->timed_out = true;
-    return false;
-  }
-  struct timeval tv = {.tv_sec = (time_t)left,
-                       .tv_usec = (suseconds_t)((left - (double)(time_t)left) * 1e6)};
-  if (tv.tv_sec == 0 && tv.tv_usec == 0) tv.tv_usec = 1;
-  setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-  return true;
-}
-
-/* A would-block answer on the blocking socket means its timeout ran out. */
-static ssize_t timed(canary_conn *c, ssize_t n) {
-  if (n == TLS_AGAIN || (n < 0 && !c->tls && (errno == EAGAIN || errno == EWOULDBLOCK))) {
-    c->timed_out = true;
-    return -1;
-  }
-  return n;
-}
-
-static ssize_t conn_read(void *ctx, uint8_t *buf, size_t cap) {
-  canary_conn *c = ctx;
-  if (!arm(c)) return -1;
-  if (c->tls) return timed(c, tls_conn_read(c->tls, buf, cap));
-  ssize_t n;
-  do
-    n = read(c->fd, buf, cap);
-  while (n < 0 && errno == EINTR);
-  return timed(c, n);
-}
-
-static ssize_t conn_write(void *ctx, const uint8_t *buf, size_t len) {
-  canary_conn *c = ctx;
-  if (!arm(c)) return -1;
-  if (c->tls) return timed(c, tls_conn_write(c->tls, buf, len));
-  ssize_t n;
-  do
-    n = write(c->fd, buf, len);
-  while (n < 0 && errno == EINTR);
-  return timed(c, n);
-}
+#include "wire_conn.h"
 
 static const char *code_name(uint32_t code) {
   const char *n = h2_error_code_name(code);
@@ -144,12 +76,12 @@ static bool on_event(canary_exchange *x, const h2_event *ev) {
 }
 
 /* The GET and its response over an established transport. */
-static void request_once(const canary_target *t, canary_conn *c, canary_sample *s) {
+static void request_once(const canary_target *t, wire_conn *c, canary_sample *s) {
   h2_session_config cfg;
   h2_session_config_init(&cfg, H2_ROLE_CLIENT);
   cfg.initial_window_size = 1u << 20; /* a body flows without waiting for WINDOW_UPDATEs */
   h2_session *ses = h2_session_new(&cfg);
-  h2_transport tr = {conn_read, conn_write, c};
+  h2_transport tr = {wire_session_read, wire_session_write, c};
   h2_session_io *io = ses ? h2_session_io_new(ses, &tr) : NULL;
   char authority[300];
   snprintf(authority, sizeof authority, "%s:%s", t->host, t->port);
@@ -192,26 +124,31 @@ bool canary_request(const canary_target *target, canary_sample *s) {
   if (!tt.host) tt.host = "127.0.0.1";
   const canary_target *t = &tt;
   double timeout = t->timeout > 0 ? t->timeout : 2.0;
-  double start = now_s();
-  canary_conn c = {.fd = -1, .deadline = start + timeout};
-  int gai = 0;
-  c.fd = tcp_connect(t->host, t->port, (int)(timeout * 1000.0), &gai);
-  if (c.fd < 0) {
-    if (gai)
-      snprintf(s->why, sizeof s->why, "resolve: %s", gai_strerror(gai));
-    else if (errno == ETIMEDOUT)
+  double start = wire_now();
+  /* every wait, connecting included, ends at the request's deadline */
+  wire_conn c;
+  wire_init(&c);
+  c.deadline = start + timeout;
+  wire_peer p = {.host = t->host, .port = t->port, .tls = t->tls};
+  char err[100] = "";
+  switch (wire_connect(&c, &p, c.deadline, err, sizeof err)) {
+  case WIRE_CONNECT_OK:
+    request_once(t, &c, s);
+    break;
+  case WIRE_CONNECT_RESOLVE:
+    snprintf(s->why, sizeof s->why, "resolve: %s", err);
+    break;
+  case WIRE_CONNECT_TCP:
+    if (c.timed_out)
       snprintf(s->why, sizeof s->why, "timeout after %g s (connect)", timeout);
     else
-      snprintf(s->why, sizeof s->why, "connect: %s", strerror(errno));
-  } else if (t->tls) {
-    char err[100] = "";
-    if (arm(&c)) c.tls = tls_client_connect(c.fd, t->host, false, err, sizeof err);
-    if (!c.tls)
-      snprintf(s->why, sizeof s->why, "%s", c.timed_out || !err[0] ? "timeout (TLS)" : err);
+      snprintf(s->why, sizeof s->why, "connect: %s", err);
+    break;
+  case WIRE_CONNECT_TLS:
+    snprintf(s->why, sizeof s->why, "%s", c.timed_out || !err[0] ? "timeout (TLS)" : err);
+    break;
   }
-  if (c.fd >= 0 && (!t->tls || c.tls)) request_once(t, &c, s);
-  tls_conn_free(c.tls);
-  if (c.fd >= 0) close(c.fd);
-  s->seconds = now_s() - start;
+  wire_close(&c);
+  s->seconds = wire_now() - start;
   return s->answered;
 }

@@ -9,11 +9,9 @@
  * each stream says so. An HTTP/1.1 Upgrade's stream 1 is sent as HEADERS.
  * The server's bytes are decoded passively (stream_decoder): frame and
  * HPACK errors are the peer's violations. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "h2/buf.h"
 #include "h2/frame.h"
@@ -28,8 +26,7 @@ typedef struct exact_state {
   const replay_target *t;
   const replay_conn *rc;
   replay_conn_result *out;
-  int fd;
-  tls_conn *tls;
+  wire_conn w; /* the connection (net/wire_conn.h) */
   bool write_failed;
   session_trace *trace;
   h2_hpack_encoder *enc; /* re-encoding, without dynamic table */
@@ -58,22 +55,12 @@ static void trace_received(exact_state *x, const uint8_t *p, size_t n) {
   h2_buf_consume(&x->rx, pos);
 }
 
-static ssize_t raw_write(exact_state *x, const uint8_t *p, size_t n) {
-  if (x->tls) return tls_conn_write(x->tls, p, n);
-  return write(x->fd, p, n);
-}
-
+/* All n bytes, each wait for the server at most the timeout. */
 static void send_bytes(exact_state *x, const uint8_t *p, size_t n) {
-  while (n && !x->write_failed) {
-    ssize_t w = raw_write(x, p, n);
-    if (w <= 0) {
-      if (w < 0 && errno == EINTR) continue;
-      x->write_failed = true;
-      replay_strings_add(&x->out->notes, "writing to the server failed");
-      return;
-    }
-    p += w;
-    n -= (size_t)w;
+  if (x->write_failed) return;
+  if (wire_write_all(&x->w, p, n, wire_now() + x->w.idle) != WIRE_OK) {
+    x->write_failed = true;
+    replay_strings_add(&x->out->notes, "writing to the server failed");
   }
 }
 
@@ -379,11 +366,11 @@ static void exchange_frames(exact_state *x, stream_decoder *sd, size_t next, con
       send_client_frame(x, sd, f, why, &reencode);
     }
     if (next >= rc->nframes && x->outstanding == 0) break;
-    ssize_t n = x->tls ? tls_conn_read(x->tls, buf, sizeof buf) : read(x->fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break; /* closed, error or timeout */
-    trace_received(x, buf, (size_t)n);
-    stream_decoder_feed(sd, buf, (size_t)n);
+    size_t n = 0;
+    if (wire_read(&x->w, buf, sizeof buf, wire_now() + x->w.idle, &n) != WIRE_OK)
+      break; /* closed, error or no progress for the timeout */
+    trace_received(x, buf, n);
+    stream_decoder_feed(sd, buf, n);
   }
 }
 
@@ -413,8 +400,8 @@ int replay_run_exact(const replay_target *t, const replay_conn *rc, replay_conn_
   char err[512];
   exact_state x = {.t = t, .rc = rc, .out = out};
   h2_buf_init(&x.rx, H2_MAX_FRAME_SIZE_LIMIT + H2_FRAME_HEADER_LEN + (64u << 10));
-  x.fd = replay_connect(t, &x.tls, err, sizeof err);
-  if (x.fd < 0) {
+  if (!replay_connect(t, &x.w, err, sizeof err)) {
+    h2_buf_free(&x.rx);
     replay_strings_add(&out->notes, "%s", err);
     return -1;
   }
@@ -442,7 +429,6 @@ int replay_run_exact(const replay_target *t, const replay_conn *rc, replay_conn_
   h2_buf_free(&x.rx);
   if (t->trace) out_flush(t->trace);
   session_trace_free(x.trace);
-  tls_conn_free(x.tls);
-  close(x.fd);
+  wire_close(&x.w);
   return 0;
 }

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "h2/session.h"
 #include "h2/session_io.h"
@@ -193,9 +192,8 @@ static void on_event(live_state *ls, const h2_event *ev) {
 
 int replay_run_session(const replay_target *t, const replay_conn *rc, replay_conn_result *out) {
   char err[512];
-  tls_conn *tls = NULL;
-  int fd = replay_connect(t, &tls, err, sizeof err);
-  if (fd < 0) {
+  wire_conn w;
+  if (!replay_connect(t, &w, err, sizeof err)) {
     replay_strings_add(&out->notes, "%s", err);
     return -1;
   }
@@ -209,23 +207,15 @@ int replay_run_session(const replay_target *t, const replay_conn *rc, replay_con
     cfg.user = trace;
   }
   h2_session *s = h2_session_new(&cfg);
-  h2_session_io *io = NULL;
-  if (s) {
-    if (tls) {
-      h2_transport tr = {tls_conn_read, tls_conn_write, tls};
-      io = h2_session_io_new(s, &tr);
-    } else {
-      io = h2_session_io_new_fd(s, fd);
-    }
-  }
+  h2_transport tr = {wire_session_read, wire_session_write, &w};
+  h2_session_io *io = s ? h2_session_io_new(s, &tr) : NULL;
   live_state ls = {.t = t, .rc = rc, .out = out, .s = s};
   if (!s || !io || !replay_order_init(&ls.order, rc)) {
     replay_strings_add(&out->notes, "out of memory");
     h2_session_io_free(io);
     h2_session_free(s);
     session_trace_free(trace);
-    tls_conn_free(tls);
-    close(fd);
+    wire_close(&w);
     return 0;
   }
   h2_event ev;
@@ -259,7 +249,6 @@ int replay_run_session(const replay_target *t, const replay_conn *rc, replay_con
   h2_session_free(s);
   if (t->trace) out_flush(t->trace);
   session_trace_free(trace);
-  tls_conn_free(tls);
-  close(fd);
+  wire_close(&w);
   return 0;
 }

@@ -3,16 +3,11 @@
 #include "replay_run.h"
 
 #include "h2/connection_fields.h"
-#include "tcp_connect.h"
 
-#include <netdb.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
 
 void replay_strings_add(replay_strings *l, const char *fmt, ...) {
   if (l->n == l->cap) {
@@ -44,32 +39,25 @@ void replay_strings_free(replay_strings *l) {
   memset(l, 0, sizeof *l);
 }
 
-int replay_connect(const replay_target *t, tls_conn **tls, char *err, size_t errcap) {
-  *tls = NULL;
-  /* Every blocking step ends after the timeout: a silent peer ends the run. */
-  uint32_t ms = t->timeout_ms ? t->timeout_ms : 10000;
-  int gai = 0;
-  int fd = tcp_connect(t->host, t->port, (int)ms, &gai);
-  if (fd < 0) {
-    if (gai)
-      snprintf(err, errcap, "cannot resolve %s: %s", t->host, gai_strerror(gai));
-    else
-      snprintf(err, errcap, "cannot connect to %s:%s", t->host, t->port);
-    return -1;
+bool replay_connect(const replay_target *t, wire_conn *w, char *err, size_t errcap) {
+  /* Every wait ends after the timeout: a silent peer ends the run. */
+  wire_init(w);
+  w->idle = (t->timeout_ms ? t->timeout_ms : 10000) / 1000.0;
+  wire_peer p = {.host = t->host, .port = t->port, .tls = t->tls, .verify = t->verify};
+  char why[512];
+  switch (wire_connect(w, &p, wire_now() + w->idle, why, sizeof why)) {
+  case WIRE_CONNECT_OK:
+    return true;
+  case WIRE_CONNECT_RESOLVE:
+    snprintf(err, errcap, "cannot resolve %s: %s", t->host, why);
+    return false;
+  case WIRE_CONNECT_TCP:
+    snprintf(err, errcap, "cannot connect to %s:%s", t->host, t->port);
+    return false;
+  default:
+    snprintf(err, errcap, "%s", why);
+    return false;
   }
-  struct timeval tv = {.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-  if (t->tls) {
-    char terr[512];
-    *tls = tls_client_connect(fd, t->host, t->verify, terr, sizeof terr);
-    if (!*tls) {
-      snprintf(err, errcap, "%s", terr);
-      close(fd);
-      return -1;
-    }
-  }
-  return fd;
 }
 
 bool replay_result_init(replay_conn_result *out, const replay_conn *rc, bool exact) {

@@ -14,6 +14,7 @@
 #include "out_buf.h"
 #include "replay_capture.h"
 #include "tls_conn.h"
+#include "wire_conn.h"
 
 /* A list of owned strings. */
 typedef struct replay_strings {
@@ -53,9 +54,10 @@ typedef struct replay_target {
   bool trace_json;
 } replay_target;
 
-/* Connects (TCP, then TLS with ALPN h2 when t->tls). Returns the socket, or
- * -1 with a message in err. *tls is NULL without TLS. */
-int replay_connect(const replay_target *t, tls_conn **tls, char *err, size_t errcap);
+/* Connects w (TCP, then TLS with ALPN h2 when t->tls; net/wire_conn.h)
+ * within the timeout, which then bounds each wait of its session transport
+ * (w->idle); false with a message in err. */
+bool replay_connect(const replay_target *t, wire_conn *w, char *err, size_t errcap);
 
 /* Prepares out for rc (streams zeroed, pushed / unreplayable ones marked
  * skipped with a note). exact: the recorded blocks are sent as they are, so
