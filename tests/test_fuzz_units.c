@@ -275,6 +275,16 @@ START_TEST(judge_signature_and_findings) {
   unlink(path);
   ck_assert_int_eq(packets, 3 + (int)t.n + 3);
   ck_assert_uint_eq(payload, t.bytes.len);
+
+  /* the peer's abusive patterns are not protocol findings: 150 PINGs from
+   * the server make the observer's ping-flood (threshold 100), left out */
+  exchange(&t, false);
+  h2_buf pings = build("PING - 0 zeros:8 repeat:150");
+  fuzz_transcript_add(&t, 1, pings.p, pings.len, 0.004);
+  h2_buf_free(&pings);
+  fuzz_judge_run(j, &t, 1, &r, &re);
+  ck_assert_uint_eq(re.nfindings, 0);
+  ck_assert_ptr_nonnull(strstr(re.signature, "PING"));
   fuzz_transcript_free(&t);
   fuzz_judge_free(j);
 }
