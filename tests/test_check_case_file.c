@@ -119,7 +119,7 @@ START_TEST(bad_files) {
   bad("case a\nexpect RESPONSE 0\n", "t.cases:2:17: expected a stream id 1 to 2147483647, got '0'");
   bad("case a\nexpect MAYBE\n",
       "t.cases:2:8: expected GOAWAY CODES, RST_STREAM STREAM CODES, RESPONSE STREAM, PING_ACK, "
-      "SETTINGS_ACK, NOTHING, CLOSE or ANY, got 'MAYBE'");
+      "SETTINGS_ACK, NOTHING, CLOSE, ANY, MEMORY or NO_LINT ID, got 'MAYBE'");
   bad("case a\ngroup nowhere\n", "t.cases:2:7: expected server, robust or client, got 'nowhere'");
   bad("case a\ngroup server\ngroup client\n",
       "t.cases:3:1: 'group' given twice in one case (first on line 2)");
@@ -142,9 +142,9 @@ START_TEST(bad_files) {
       "t.cases:2:21: expected '<=N' or '=N' after the setting name");
   bad("case a\nalone now\n", "t.cases:2:7: 'alone' takes no argument");
   bad("case a\ntitle\n", "t.cases:2:6: 'title' needs an argument");
-  bad("case a\nfrob 1\n",
-      "t.cases:2:1: expected case, group, rfc, title, handshake, send, expect, needs or alone, got "
-      "'frob'");
+  bad("case a\nfrob 1\n", "t.cases:2:1: expected case, group, rfc, title, handshake, send, expect, "
+                          "needs, alone or repeat, got "
+                          "'frob'");
   bad("case a\nsend PING - 0 zeros:8; PING - 0\n",
       "t.cases:2:22: ';' cannot appear in a send line (one frame line per send)");
   bad("case a\ntitle x\x01y\n", "t.cases:2:8: control character 0x01");

@@ -29,7 +29,7 @@ bad $'case a\ntitle t\nsend PING - 0 bogus:1\nexpect PING_ACK' "3:6: bad frame l
 bad $'case a\ntitle t\nsend PING - 0 zeros:8\nexpect GOAWAY NOPE' "4:15: expected an error code name (PROTOCOL_ERROR...) or CLOSE, got 'NOPE'"
 bad $'case a\ngroup nowhere' "2:7: expected server, robust or client, got 'nowhere'"
 bad $'case a b' "1:7: expected a case id (1 to 95 of A-Z a-z 0-9 . _ / : + -), got 'a b'"
-bad $'case a\nfrobnicate 1' "2:1: expected case, group, rfc, title, handshake, send, expect, needs or alone, got 'frobnicate'"
+bad $'case a\nfrobnicate 1' "2:1: expected case, group, rfc, title, handshake, send, expect, needs, alone or repeat, got 'frobnicate'"
 bad $'case a\ntitle t\ntitle u' "3:1: 'title' given twice in one case (first on line 2)"
 bad $'case a\nhandshake settings 123' "2:11: expected default, none or 'settings HEX' (an even number of hex digits), got 'settings 123'"
 bad $'case a\nneeds colour<=3' "2:7: expected a setting name (max_concurrent_streams, enable_connect_protocol...), got 'colour'"
