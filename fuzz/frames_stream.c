@@ -29,7 +29,7 @@ static void fold(sink *s) {
   s->out.len = 0;
 }
 
-static void on_frame(void *user, const decoded_frame *d) {
+static void on_frame(void *user, decoded_frame *d) {
   sink *s = user;
   frame_print(&s->out, &s->po, NULL, d);
   fold(s);

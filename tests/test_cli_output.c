@@ -482,7 +482,7 @@ START_TEST(numbers_and_hex) {
 END_TEST
 
 static print_options json_opts = {.json = true};
-static void on_frame(void *user, const decoded_frame *d) {
+static void on_frame(void *user, decoded_frame *d) {
   frame_print(user, &json_opts, NULL, d);
 }
 static void on_event(void *user, const char *ev, uint64_t off, const char *msg) {

@@ -26,7 +26,7 @@ static void add(record *r, const char *s) {
   r->len += n;
 }
 
-static void on_frame(void *user, const decoded_frame *d) {
+static void on_frame(void *user, decoded_frame *d) {
   record *r = user;
   char line[512];
   snprintf(line, sizeof line, "frame %llu type=%u stream=%u len=%u status=%s",

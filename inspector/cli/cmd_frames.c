@@ -51,7 +51,7 @@ typedef struct frames_ctx {
   const stream_decoder *sd;
 } frames_ctx;
 
-static void on_frame(void *user, const decoded_frame *d) {
+static void on_frame(void *user, decoded_frame *d) {
   frames_ctx *c = user;
   frame_print(c->out, &c->po, NULL, d);
 }

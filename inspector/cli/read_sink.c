@@ -135,8 +135,11 @@ bool read_sink_grpc_start(read_state *rs) {
   return rs->talk.tracker && exchange_tracker_add_consumer(rs->talk.tracker, &bc);
 }
 
-static void on_frame(void *user, h2_conn *c, int dir, const decoded_frame *d) {
-  read_state *rs = user;
+/* A frame's lint, filter, report and printing (on_frame: out of line, so a
+ * frame that needs none of them, as with -q --summary, does not pay for its
+ * stack frame). */
+__attribute__((noinline)) static void frame_outputs(read_state *rs, h2_conn *c, int dir,
+                                                    const decoded_frame *d) {
   /* --html runs the linter for its findings (on every connection). */
   if ((rs->o.lint && (!rs->o.conn_filter || rs->o.conn_filter == c->flow->id)) || rs->report)
     lint_frame(rs, c, dir, d);
@@ -167,11 +170,24 @@ static void on_frame(void *user, h2_conn *c, int dir, const decoded_frame *d) {
       frame_print(rs->out, &rs->o.po, &m, d);
     }
   }
-  /* after the frame: what it completed (gRPC messages, body events,
-   * exchanges) prints under it */
+}
+
+/* The exchange tracker's part of a frame (out of line, as frame_outputs). */
+__attribute__((noinline)) static void talk_frame(read_state *rs, h2_conn *c, int dir,
+                                                 const decoded_frame *d) {
   rs->grpc_conn = c;
   read_talk_frame(&rs->talk, c, dir, d);
   rs->grpc_conn = NULL;
+}
+
+static void on_frame(void *user, h2_conn *c, int dir, const decoded_frame *d) {
+  read_state *rs = user;
+  /* What frame_outputs does needs one of these (printing: not -q). */
+  if (!rs->o.quiet || rs->o.lint || rs->report || rs->filt.f || rs->filt.facts || rs->o.filt.fields)
+    frame_outputs(rs, c, dir, d);
+  /* after the frame: what it completed (gRPC messages, body events,
+   * exchanges) prints under it */
+  if (rs->talk.tracker) talk_frame(rs, c, dir, d);
 }
 
 static void flow_notice(void *user, capture_flow *f, const char *kind, const char *message,
@@ -220,6 +236,17 @@ static void on_upgrade_request(void *user, h2_conn *c, const h2_header *fields, 
 
 /* ---- flow consumer ---- */
 
+/* Whether an output of this run may show a frame's packets or the windows
+ * after it (decoded_frame's pkt_* and windows): printed frames (text #N,
+ * JSON "pkt", --windows), --lint's findings and SARIF, --html, the exchanges
+ * (--exchanges, --har, --export, --follow, --grpc), -Y, its stream facts and
+ * -T fields. Only -q (--summary) without any of those shows neither. */
+static bool frame_details_shown(const read_state *rs) {
+  return !rs->o.quiet || rs->o.lint || rs->report || rs->sarif || rs->har || rs->talk.tracker ||
+         read_talk_wanted(&rs->o.talk, rs->har) || rs->o.grpc || rs->filt.f || rs->filt.facts ||
+         rs->o.filt.fields;
+}
+
 static void flow_open(void *user, capture_flow *f, double ts) {
   read_state *rs = user;
   if (rs->job_worker) {
@@ -231,7 +258,8 @@ static void flow_open(void *user, capture_flow *f, double ts) {
   }
   conn_options co = {.force_h2 = port_forced(rs, f),
                      .max_header_list = rs->o.max_header_list,
-                     .scratch = &rs->scratch};
+                     .scratch = &rs->scratch,
+                     .skip_frame_details = !frame_details_shown(rs)};
   read_sink sink = {.on_frame = on_frame,
                     .on_event = on_event,
                     .on_upgrade = on_upgrade,

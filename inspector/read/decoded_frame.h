@@ -57,7 +57,9 @@ typedef struct decoded_frame {
   size_t ws_count;
   uint32_t ws_more;
   /* `read`: the flow-control windows after this frame, when it changed one
-   * and they are known (RFC 9113 §6.9; the observer's, h2/observer.h). */
+   * and they are known (RFC 9113 §6.9; the observer's, h2/observer.h).
+   * windows is valid only when windows_set (the stream decoder does not
+   * clear it). */
   bool windows_set;
   h2_window_view windows;
   /* `read`: the capture packets (1-based, as Wireshark numbers them in the

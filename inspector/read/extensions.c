@@ -251,8 +251,10 @@ EXT_COLD static void on_extension_frame(int dir, bool roles_known, const h2_fram
   }
 }
 
-void ext_conn_frame(ext_conn *x, int dir, bool roles_known, uint32_t block_stream, decoded_frame *d,
-                    const h2_field_facts *facts, frame_note *notes, size_t *n, size_t cap) {
+/* ext_conn_frame's work, for the frames that have some. */
+EXT_COLD static void frame_work(ext_conn *x, int dir, bool roles_known, uint32_t block_stream,
+                                decoded_frame *d, const h2_field_facts *facts, frame_note *notes,
+                                size_t *n, size_t cap) {
   const h2_frame *f = &d->frame;
   dir = dir ? 1 : 0;
   /* Most frames need nothing here: the work is out of line (EXT_COLD), so
@@ -293,4 +295,18 @@ void ext_conn_frame(ext_conn *x, int dir, bool roles_known, uint32_t block_strea
       if (s->ended[0] && s->ended[1]) s->id = 0;
     }
   }
+}
+
+void ext_conn_frame(ext_conn *x, int dir, bool roles_known, uint32_t block_stream, decoded_frame *d,
+                    const h2_field_facts *facts, frame_note *notes, size_t *n, size_t cap) {
+  /* Without a WebSocket stream (none ever followed), DATA, RST_STREAM and
+   * END_STREAM find none; a list the field rules found no :protocol or
+   * priority field in is passed over (frame_work): the common frame has
+   * nothing to do here. */
+  uint8_t t = d->frame.hd.type;
+  if (x->streams || t == H2_SETTINGS || t == H2_ALTSVC || t == H2_ORIGIN ||
+      t == H2_PRIORITY_UPDATE ||
+      (d->block_complete && d->block_status == H2_OK &&
+       (!facts || facts->has_protocol || facts->has_priority)))
+    frame_work(x, dir, roles_known, block_stream, d, facts, notes, n, cap);
 }

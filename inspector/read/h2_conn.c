@@ -196,37 +196,41 @@ static size_t check_rules(h2_conn *c, int dir, decoded_frame *d, frame_note *not
   return n;
 }
 
-static void sd_on_frame(void *user, const decoded_frame *d0) {
+/* d1: the decoder's frame, completed in place (stream_decoder.h). */
+static void sd_on_frame(void *user, decoded_frame *d1) {
   dir_ctx *x = user;
   h2_conn *c = x->c;
   conn_dir *d = &c->dir[x->dir];
-  decoded_frame d1 = *d0;
-  d1.offset += d->base;
-  const h2_frame *f = &d1.frame;
+  d1->offset += d->base;
+  const h2_frame *f = &d1->frame;
   /* The packets of the frame's first and last byte; the next frame starts
    * right after it. */
-  uint64_t end = d1.offset + H2_FRAME_HEADER_LEN + f->hd.length;
-  d1.pkt_file = c->pkt_file;
-  pkt_map_frame(&d->pkts, d1.offset, end, &d1.pkt_file, &d1.pkt_first, &d1.pkt_last);
-  if (!d1.pkt_last) d1.pkt_last = c->pkt;
+  uint64_t end = d1->offset + H2_FRAME_HEADER_LEN + f->hd.length;
+  if (!c->opt.skip_frame_details) {
+    d1->pkt_file = c->pkt_file;
+    pkt_map_frame(&d->pkts, d1->offset, end, &d1->pkt_file, &d1->pkt_first, &d1->pkt_last);
+    if (!d1->pkt_last) d1->pkt_last = c->pkt;
+  }
   d->frames++;
   d->frames_by_type[f->hd.type <= H2_CONTINUATION ? f->hd.type : 10]++;
   frame_note notes[8];
-  d1.peer_list_limit_set = c->dir[!x->dir].max_list_set;
-  d1.peer_list_limit = c->dir[!x->dir].max_list;
+  d1->peer_list_limit_set = c->dir[!x->dir].max_list_set;
+  d1->peer_list_limit = c->dir[!x->dir].max_list;
   conn_alloc *a = (conn_alloc *)c;
   a->fed = false;
   a->in_frame = true;
-  if (d1.frame_status == H2_OK) {
-    d1.notes = notes;
-    d1.note_count = check_rules(c, x->dir, &d1, notes, sizeof notes / sizeof *notes);
+  if (d1->frame_status == H2_OK) {
+    d1->notes = notes;
+    d1->note_count = check_rules(c, x->dir, d1, notes, sizeof notes / sizeof *notes);
   }
   a->in_frame = false;
-  if (a->fed && h2_observer_windows(a->observer, &d1.windows) && d1.windows.changed)
-    d1.windows_set = true;
-  if (d1.frame_status != H2_OK || (d1.block_complete && d1.block_status != H2_OK) || d1.note_count)
+  if (a->fed && !c->opt.skip_frame_details && h2_observer_windows(a->observer, &d1->windows) &&
+      d1->windows.changed)
+    d1->windows_set = true;
+  if (d1->frame_status != H2_OK || (d1->block_complete && d1->block_status != H2_OK) ||
+      d1->note_count)
     d->errors++;
-  if (d1.frame_status == H2_OK) {
+  if (d1->frame_status == H2_OK) {
     if (f->hd.type == H2_SETTINGS && !(f->hd.flags & H2_FLAG_ACK)) {
       for (uint32_t i = 0; i < f->u.settings.count; i++) {
         h2_setting s = h2_settings_at(f, i);
@@ -266,7 +270,7 @@ static void sd_on_frame(void *user, const decoded_frame *d0) {
       }
     }
   }
-  if (c->sink.on_frame) c->sink.on_frame(c->sink.user, c, x->dir, &d1);
+  if (c->sink.on_frame) c->sink.on_frame(c->sink.user, c, x->dir, d1);
   for (size_t i = 0; i < a->stalls.n; i++)
     stall_event(a, &a->stalls.items[i]);
   a->stalls.n = 0;
@@ -581,7 +585,8 @@ void h2_conn_bytes(h2_conn *c, int dir, uint64_t offset, const uint8_t *data, si
   d->bytes += len;
   c->pkt = c->flow->pkt_last;
   c->pkt_file = c->flow->pkt_file;
-  pkt_map_add(&d->pkts, offset, len, c->flow->pkt_first, c->flow->pkt_last, c->flow->pkt_file);
+  if (!c->opt.skip_frame_details)
+    pkt_map_add(&d->pkts, offset, len, c->flow->pkt_first, c->flow->pkt_last, c->flow->pkt_file);
   switch (d->state) {
   case DIR_H2:
     stream_decoder_feed(d->sd, data, len);

@@ -45,6 +45,12 @@ typedef struct conn_options {
   bool force_h2;            /* --port matched: HTTP/2 from the first plausible frame */
   uint32_t max_header_list; /* decoder limit */
   header_scratch *scratch;  /* shared */
+  /* No output shows a frame's capture packets or the flow-control windows
+   * after it (read -q --summary): true leaves decoded_frame's pkt_* unset
+   * (0) and windows_set false, and keeps no packet map. The stream-state
+   * notes and the stall events are the same either way (a stall's begin_pkt
+   * is 0). The default (false) computes them. */
+  bool skip_frame_details;
 } conn_options;
 
 enum conn_dir_state {

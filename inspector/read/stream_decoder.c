@@ -2,6 +2,7 @@
  * one direction (stream_decoder.h). */
 #include "stream_decoder.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,11 +142,20 @@ static void deliver(stream_decoder *sd, decoded_frame *d) {
   if (sd->cb.on_frame) sd->cb.on_frame(sd->cb.user, d);
 }
 
+_Static_assert(offsetof(decoded_frame, pkt_first) ==
+                       offsetof(decoded_frame, windows) + sizeof(h2_window_view) &&
+                   sizeof(decoded_frame) <= offsetof(decoded_frame, pkt_file) + 8,
+               "decode_one clears all of decoded_frame but its windows");
+
 /* Decodes one frame at buf (len bytes available). Returns bytes consumed, 0
  * when more bytes are needed (nothing consumed). */
 static size_t decode_one(stream_decoder *sd, const uint8_t *buf, size_t len, uint64_t offset) {
   decoded_frame d;
-  memset(&d, 0, sizeof d);
+  /* All but the windows, which windows_set alone makes valid
+   * (decoded_frame.h): 64 bytes a frame not cleared. */
+  memset(&d, 0, offsetof(decoded_frame, windows));
+  d.pkt_first = d.pkt_last = 0;
+  d.pkt_file = 0;
   d.offset = offset;
   h2_frame_decode_options opts = {.max_frame_size = sd->cfg.max_frame_size,
                                   .sender = sd->cfg.sender};

@@ -46,7 +46,11 @@ typedef struct stream_decoder_config {
 } stream_decoder_config;
 
 typedef struct stream_decoder_callbacks {
-  void (*on_frame)(void *user, const decoded_frame *d);
+  /* d is the decoder's own frame, valid during the call: the callee may
+   * complete it in place (h2_conn adds the stream offset, the packets, the
+   * notes and the windows) instead of copying it; the decoder reads only
+   * d->frame.hd after the call. */
+  void (*on_frame)(void *user, decoded_frame *d);
   /* "preface", "bad-preface", "unexpected-preface", "truncated" */
   void (*on_event)(void *user, const char *event, uint64_t offset, const char *message);
   void *user;

@@ -23,7 +23,7 @@ static double elapsed(const struct session_trace *t) {
   return (double)(now.tv_sec - t->start.tv_sec) + (double)(now.tv_nsec - t->start.tv_nsec) / 1e9;
 }
 
-static void on_frame(void *user, const decoded_frame *d) {
+static void on_frame(void *user, decoded_frame *d) {
   session_trace *t = user;
   t->meta[t->cur].ts = elapsed(t);
   frame_print(t->o, &t->po, &t->meta[t->cur], d);

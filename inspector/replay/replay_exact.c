@@ -105,7 +105,7 @@ static void violation(exact_state *x, uint32_t sid, const char *what, h2_status 
   replay_strings_add(l, "%s: %s (%s)", sec ? sec : "RFC 9113", h2_strerror(st), what);
 }
 
-static void on_server_frame(void *user, const decoded_frame *d) {
+static void on_server_frame(void *user, decoded_frame *d) {
   exact_state *x = user;
   const h2_frame *f = &d->frame;
   uint32_t sid = f->hd.stream_id;
