@@ -2,10 +2,12 @@
 # robust_peers.sh — the robustness verdicts of `h2scope check --robustness`
 # for real servers, each started by check itself (`-- CMD`) so the target's
 # CPU time and resident size are measured next to the canary: h2scope serve,
-# nghttpd, nginx, h2o and Node's http2 module (those installed). Prints one
+# nghttpd, nginx, h2o, Node's http2 module and gRPC's C core (python3-grpcio;
+# those installed). Prints one
 # table row per peer and case (verdict, canary medians before/during/after,
 # CPU seconds, RSS growth) — the table of docs/check.md.
 # usage: bench/robust_peers.sh [H2SCOPE_BINARY] [CHECK_OPTIONS...]
+#   PEERS (default: all six) names the peers to run
 set -euo pipefail
 H=${1:-build/release/h2scope}
 shift || true
@@ -50,8 +52,12 @@ PY
 CHECK_OPTS=("$@")
 echo "| peer | case | verdict | canary median ms before / during / after | CPU s | RSS growth MiB |"
 echo "|---|---|---|---|---|---|"
-for peer in serve nghttpd nginx h2o node; do
-  [ "$peer" = serve ] || command -v "$peer" >/dev/null || continue
+for peer in ${PEERS:-serve nghttpd nginx h2o node grpc}; do
+  case $peer in
+  serve) ;;
+  grpc) /usr/bin/python3 -c 'import grpc' 2>/dev/null || continue ;;
+  *) command -v "$peer" >/dev/null || continue ;;
+  esac
   p=$(free_port)
   mkdir -p "$work/$peer"
   peer_command "$peer" "$p" "$work/www" "$work/$peer"
