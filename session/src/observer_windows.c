@@ -107,12 +107,7 @@ static void track(h2_observer *o, obs_stream *s, const char *opened) {
   }
 }
 
-void obs_windows_track(h2_observer *o, obs_stream *s) {
-  /* Without the counts, track() only ends stalls: none held, nothing to do
-   * (the common case, every frame of read's own observer). */
-  if (!o->cfg.limits.data_buffering && !(s->flags & (F_STALL0 | F_STALL1)) && !o->conn_stall[0] &&
-      !o->conn_stall[1])
-    return;
+void obs_windows_track_held(h2_observer *o, obs_stream *s) {
   track(o, s, "window-update");
 }
 
