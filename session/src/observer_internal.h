@@ -167,7 +167,30 @@ void obs_count_patterns(h2_observer *o, int dir, const h2_frame *f);
 /* Where the field block dir is sending stands (the stream, its wire size
  * and CONTINUATIONs so far), after HEADERS, PUSH_PROMISE or CONTINUATION:
  * kept whether or not any pattern is counted. */
-void obs_note_block(h2_observer *o, int dir, const h2_frame *f);
+static inline void obs_note_block(h2_observer *o, int dir, const h2_frame *f) {
+  switch (f->hd.type) {
+  case H2_HEADERS:
+    o->block_continuations[dir] = 0;
+    o->block_wire[dir] = f->u.headers.fragment_len;
+    o->block_stream[dir] = f->hd.stream_id;
+    o->block_push[dir] = false;
+    o->block_end_stream[dir] = (f->hd.flags & H2_FLAG_END_STREAM) != 0;
+    break;
+  case H2_PUSH_PROMISE:
+    o->block_continuations[dir] = 0;
+    o->block_wire[dir] = f->u.push_promise.fragment_len;
+    o->block_stream[dir] = f->u.push_promise.promised_stream_id;
+    o->block_push[dir] = true;
+    o->block_end_stream[dir] = false;
+    break;
+  case H2_CONTINUATION:
+    o->block_wire[dir] += f->u.continuation.fragment_len;
+    o->block_continuations[dir]++;
+    break;
+  default:
+    break;
+  }
+}
 /* A RST_STREAM from dir on s: Rapid Reset (client) and MadeYouReset (server). */
 void obs_on_reset(h2_observer *o, int dir, obs_stream *s, const h2_frame *f);
 
@@ -204,6 +227,8 @@ static inline void obs_windows_track(h2_observer *o, obs_stream *s) {
 void obs_windows_check(h2_observer *o);
 void obs_windows_finish(h2_observer *o);
 void obs_windows_lost(h2_observer *o);
-void obs_windows_frame_start(h2_observer *o);
+static inline void obs_windows_frame_start(h2_observer *o) {
+  o->view.changed = false;
+}
 
 #endif

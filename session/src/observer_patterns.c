@@ -58,31 +58,6 @@ static bool empty_frame(const h2_frame *f) {
   }
 }
 
-void obs_note_block(h2_observer *o, int dir, const h2_frame *f) {
-  switch (f->hd.type) {
-  case H2_HEADERS:
-    o->block_continuations[dir] = 0;
-    o->block_wire[dir] = f->u.headers.fragment_len;
-    o->block_stream[dir] = f->hd.stream_id;
-    o->block_push[dir] = false;
-    o->block_end_stream[dir] = (f->hd.flags & H2_FLAG_END_STREAM) != 0;
-    break;
-  case H2_PUSH_PROMISE:
-    o->block_continuations[dir] = 0;
-    o->block_wire[dir] = f->u.push_promise.fragment_len;
-    o->block_stream[dir] = f->u.push_promise.promised_stream_id;
-    o->block_push[dir] = true;
-    o->block_end_stream[dir] = false;
-    break;
-  case H2_CONTINUATION:
-    o->block_wire[dir] += f->u.continuation.fragment_len;
-    o->block_continuations[dir]++;
-    break;
-  default:
-    break;
-  }
-}
-
 /* Only with o->counting (a threshold set); after obs_note_block. */
 void obs_count_patterns(h2_observer *o, int dir, const h2_frame *f) {
   const h2_observer_limits *l = &o->cfg.limits;

@@ -117,10 +117,6 @@ void obs_windows_open(h2_observer *o, obs_stream *s) {
   touch(o, s->id, s);
 }
 
-void obs_windows_frame_start(h2_observer *o) {
-  o->view.changed = false;
-}
-
 void h2_observer_mark(h2_observer *o, uint64_t offset, uint64_t pkt) {
   o->mark[0] = offset;
   o->mark[1] = pkt;
