@@ -4,7 +4,8 @@
  * HTTP2-Settings, CONNECT tunnels, mid-connection chains, --port, resync
  * after a gap with unknown dynamic-table state), non-HTTP/2 and garbage
  * input, SETTINGS_HEADER_TABLE_SIZE applied on the ACK, and the notes from
- * observed stream states (§5.1) and field rules (§8.2/§8.3). Every test
+ * observed stream states (§5.1) and field rules (§8.2/§8.3), and the
+ * packets and windows conn_options.skip_frame_details leaves out. Every test
  * compares the full transcript of frames and events with the expected one. */
 #include <check.h>
 
@@ -100,7 +101,17 @@ static capture_flow flow;
 static header_scratch scratch;
 static h2_conn *conn;
 
+static void conn_start_with(bool force_h2, bool skip_frame_details, read_sink sink);
+
 static void conn_start(bool force_h2) {
+  read_sink sink = {.on_frame = rec_frame,
+                    .on_event = rec_event,
+                    .on_upgrade = rec_upgrade_event,
+                    .on_upgrade_request = rec_upgrade};
+  conn_start_with(force_h2, false, sink);
+}
+
+static void conn_start_with(bool force_h2, bool skip_frame_details, read_sink sink) {
   tlen = 0;
   transcript[0] = '\0';
   upgrade_fields[0] = '\0';
@@ -113,11 +124,10 @@ static void conn_start(bool force_h2) {
   flow.port[1] = 5555; /* not 80 or 443: detection must not depend on ports */
   flow.syn_seen = true;
   ck_assert_int_eq(header_scratch_init(&scratch, 65536), 0);
-  conn_options co = {.force_h2 = force_h2, .max_header_list = 65536, .scratch = &scratch};
-  read_sink sink = {.on_frame = rec_frame,
-                    .on_event = rec_event,
-                    .on_upgrade = rec_upgrade_event,
-                    .on_upgrade_request = rec_upgrade};
+  conn_options co = {.force_h2 = force_h2,
+                     .max_header_list = 65536,
+                     .scratch = &scratch,
+                     .skip_frame_details = skip_frame_details};
   conn = h2_conn_new(&flow, &co, &sink, 1.0);
   ck_assert_ptr_nonnull(conn);
 }
@@ -756,6 +766,80 @@ START_TEST(detect_pieces) {
 }
 END_TEST
 
+/* ---- conn_options.skip_frame_details ---- */
+
+/* Each frame with its packets and, when set, the windows after it: what
+ * `read` shows next to a frame, which skip_frame_details leaves out. */
+static void rec_frame_details(void *user, h2_conn *c, int dir, const decoded_frame *d) {
+  (void)user;
+  (void)c;
+  const char *name = h2_frame_type_name(d->frame.hd.type);
+  tprintf("%s %s %u pkt=%llu-%llu", dir ? "s2c" : "c2s", name ? name : "UNKNOWN",
+          d->frame.hd.stream_id, (unsigned long long)d->pkt_first, (unsigned long long)d->pkt_last);
+  if (d->windows_set)
+    tprintf(" windows stream=%u conn=%lld/%lld stream_window=%lld/%lld", d->windows.stream,
+            (long long)d->windows.conn[0], (long long)d->windows.conn[1],
+            (long long)d->windows.stream_window[0], (long long)d->windows.stream_window[1]);
+  for (size_t i = 0; i < d->note_count; i++)
+    tprintf(" !%s", d->notes[i].rule);
+  tprintf("\n");
+}
+
+/* One request and a response with 10 octets of DATA, each direction's
+ * bytes in their own packet (numbered 1..4 in the capture). */
+static void details_exchange(bool skip) {
+  read_sink sink = {.on_frame = rec_frame_details, .on_event = rec_event};
+  conn_start_with(false, skip, sink);
+  uint8_t c2s[256], s2c[256];
+  size_t cn = 0, sn = 0;
+  client_opening(c2s, &cn);
+  frame(c2s, &cn, H2_HEADERS, H2_FLAG_END_HEADERS | H2_FLAG_END_STREAM, 1, REQ_GET, sizeof REQ_GET);
+  flow.pkt_first = flow.pkt_last = 1;
+  feed(0, c2s, cn);
+  frame(s2c, &sn, H2_SETTINGS, 0, 0, SETTINGS_EMPTY, 0);
+  frame(s2c, &sn, H2_SETTINGS, H2_FLAG_ACK, 0, SETTINGS_EMPTY, 0);
+  flow.pkt_first = flow.pkt_last = 2;
+  feed(1, s2c, sn);
+  sn = 0;
+  frame(s2c, &sn, H2_HEADERS, H2_FLAG_END_HEADERS, 1, RESP_200, sizeof RESP_200);
+  frame(s2c, &sn, H2_DATA, H2_FLAG_END_STREAM, 1, "0123456789", 10);
+  flow.pkt_first = flow.pkt_last = 3;
+  feed(1, s2c, sn);
+  cn = 0;
+  frame(c2s, &cn, H2_SETTINGS, H2_FLAG_ACK, 0, SETTINGS_EMPTY, 0);
+  flow.pkt_first = flow.pkt_last = 4;
+  feed(0, c2s, cn);
+}
+
+START_TEST(frame_details_computed_by_default) {
+  details_exchange(false);
+  conn_end("c2s event detect @0\n"
+           "c2s event preface @0\n"
+           "c2s SETTINGS 0 pkt=1-1\n"
+           "c2s HEADERS 1 pkt=1-1 windows stream=1 conn=65535/65535 stream_window=65535/65535\n"
+           "s2c SETTINGS 0 pkt=2-2\n"
+           "s2c SETTINGS 0 pkt=2-2\n"
+           "s2c HEADERS 1 pkt=3-3\n"
+           "s2c DATA 1 pkt=3-3 windows stream=1 conn=65535/65525 stream_window=65535/65525\n"
+           "c2s SETTINGS 0 pkt=4-4\n");
+}
+END_TEST
+
+START_TEST(frame_details_skipped) {
+  /* The same frames, notes and events; no packets and no windows. */
+  details_exchange(true);
+  conn_end("c2s event detect @0\n"
+           "c2s event preface @0\n"
+           "c2s SETTINGS 0 pkt=0-0\n"
+           "c2s HEADERS 1 pkt=0-0\n"
+           "s2c SETTINGS 0 pkt=0-0\n"
+           "s2c SETTINGS 0 pkt=0-0\n"
+           "s2c HEADERS 1 pkt=0-0\n"
+           "s2c DATA 1 pkt=0-0\n"
+           "c2s SETTINGS 0 pkt=0-0\n");
+}
+END_TEST
+
 static Suite *suite(void) {
   Suite *s = suite_create("read_conn");
   TCase *d = tcase_create("detect");
@@ -783,6 +867,8 @@ static Suite *suite(void) {
   tcase_add_test(r, push_and_trailers_are_not_flagged);
   tcase_add_test(r, field_rule_notes);
   tcase_add_test(r, field_rules_direct);
+  tcase_add_test(r, frame_details_computed_by_default);
+  tcase_add_test(r, frame_details_skipped);
   suite_add_tcase(s, r);
   return s;
 }

@@ -9,6 +9,13 @@
 
 #include "flow_events.h"
 #include "json_write.h"
+#include "plain_copy.h"
+
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
 
 #define C_RESET "\x1b[0m"
 
@@ -114,18 +121,35 @@ void text_prefix(out_buf *o, const print_options *po, const frame_meta *m) {
   out_putc(o, ' ');
 }
 
-void text_escaped(out_buf *o, const char *s, size_t n) {
-  /* Printable ASCII as is, everything else \xNN: a terminal never gets raw bytes. */
+/* Printable ASCII as is, everything else \xNN: a terminal never gets raw
+ * bytes. The byte-wise way, for strings with bytes to escape or that do not
+ * fit in the buffer (whole plain words skipped). */
+static NOINLINE void text_escaped_slow(out_buf *o, const char *s, size_t n) {
   static const char hex[] = "0123456789abcdef";
   size_t run = 0;
-  if (n == 0) return; /* also covers s == NULL */
-  for (size_t i = 0; i < n; i++) {
+  for (size_t i = 0; i < n;) {
     uint8_t c = (uint8_t)s[i];
+    if (n - i >= 8 && plain_word(plain_load64((const uint8_t *)s + i), '\\')) {
+      i += 8;
+      continue;
+    }
+    i++;
     if (c >= 0x20 && c < 0x7f && c != '\\') continue;
-    out_write(o, s + run, i - run);
+    out_write(o, s + run, i - 1 - run);
     char esc[4] = {'\\', 'x', hex[c >> 4], hex[c & 15]};
     out_write(o, esc, 4);
-    run = i + 1;
+    run = i;
   }
   out_write(o, s + run, n - run);
+}
+
+void text_escaped(out_buf *o, const char *s, size_t n) {
+  if (n == 0) return; /* also covers s == NULL */
+  /* The common case: every byte plain (plain_copy.h, '\\' the only
+   * printable byte escaped) and room in the buffer: copied while checked. */
+  if (n <= o->cap - o->len && plain_copy(o->data + o->len, (const uint8_t *)s, n, '\\')) {
+    o->len += n;
+    return;
+  }
+  text_escaped_slow(o, s, n);
 }

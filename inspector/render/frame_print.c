@@ -9,6 +9,7 @@
 #include "flow_events.h"
 #include "frame_meta_print.h"
 #include "json_write.h"
+#include "plain_copy.h"
 #include "windows_print.h"
 
 #define C_RESET "\x1b[0m"
@@ -459,25 +460,47 @@ static void text_fields(out_buf *o, const print_options *po, const decoded_frame
   }
 }
 
+/* "    name: value" with one room check and no calls, when name and value are
+ * both non-empty and need no escape (plain_copy.h; most fields); false:
+ * nothing written. */
+static bool text_field_plain(out_buf *o, const h2_header *h) {
+  size_t nn = h->name_len, vn = h->value_len, need = INDENT + nn + 2 + vn;
+  if (!nn || !vn || need > o->cap - o->len) return false;
+  char *d = o->data + o->len;
+  if (!plain_copy(d + INDENT, (const uint8_t *)h->name, nn, '\\') ||
+      !plain_copy(d + INDENT + nn + 2, (const uint8_t *)h->value, vn, '\\'))
+    return false;
+  memcpy(d, "    ", INDENT);
+  memcpy(d + INDENT + nn, ": ", 2);
+  o->len += need;
+  return true;
+}
+
+static void text_field(out_buf *o, const print_options *po, const h2_header *h,
+                       const h2_hpack_field_info *in) {
+  out_spaces(o, INDENT);
+  if (po->color) out_puts(o, C_HDR);
+  if (in && in->unknown && !h->name)
+    out_puts(o, "(undecodable: dynamic table state unknown)");
+  else
+    text_escaped(o, h->name, h->name_len);
+  out_puts(o, ": ");
+  if (po->color) out_puts(o, C_RESET);
+  if (redacted(po, h, in))
+    out_puts(o, REDACTED);
+  else if (h->value)
+    text_escaped(o, h->value, h->value_len);
+  else if (in && in->unknown)
+    out_puts(o, "(undecodable: dynamic table state unknown)");
+}
+
 static void text_headers(out_buf *o, const print_options *po, const decoded_frame *d) {
   for (size_t i = 0; i < d->header_count; i++) {
     const h2_header *h = &d->headers[i];
     const h2_hpack_field_info *in = d->infos ? &d->infos[i] : NULL;
-    out_spaces(o, INDENT);
-    if (po->color) out_puts(o, C_HDR);
-    if (in && in->unknown && !h->name)
-      out_puts(o, "(undecodable: dynamic table state unknown)");
-    else
-      text_escaped(o, h->name, h->name_len);
-    out_puts(o, ": ");
-    if (po->color) out_puts(o, C_RESET);
-    if (redacted(po, h, in))
-      out_puts(o, REDACTED);
-    else if (h->value) {
-      text_escaped(o, h->value, h->value_len);
-      priority_field_text(o, h);
-    } else if (in && in->unknown)
-      out_puts(o, "(undecodable: dynamic table state unknown)");
+    bool plain = !po->color && h->name && h->value && !redacted(po, h, in);
+    if (!plain || !text_field_plain(o, h)) text_field(o, po, h, in);
+    if (h->value && !redacted(po, h, in)) priority_field_text(o, h);
     if (po->hpack && in) {
       out_puts(o, "    [");
       out_puts(o, rep_name(in->rep));

@@ -3,10 +3,7 @@
 #include "json_write.h"
 
 #include "json_utf8.h"
-
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
+#include "plain_copy.h"
 
 #if defined(__GNUC__)
 #define NOINLINE __attribute__((noinline))
@@ -14,94 +11,12 @@
 #define NOINLINE
 #endif
 
-#define ONES UINT64_C(0x0101010101010101)
-#define HIGHS UINT64_C(0x8080808080808080)
-
-/* True when none of the 8 bytes of w needs a look of its own: each is
- * printable ASCII (0x20..0x7e) other than '"' and '\\' (RFC 8259 §7 makes
- * those two and the controls the only characters that must be escaped;
- * 0x7f and bytes ≥ 0x80 go the byte-wise way for \u007f and UTF-8 checks).
- * Header names and values are almost all such bytes, so the scan moves a
- * word at a time instead of a byte at a time. Each test sets a byte's high
- * bit when that byte matches (borrows can only add marks above a byte that
- * already matched, so "any byte matches" is exact). */
-static inline bool word_plain(uint64_t w) {
-  uint64_t low = (w - 0x20 * ONES) & ~w; /* byte < 0x20 */
-  uint64_t high = (w + ONES) | w;        /* byte ≥ 0x7f */
-  uint64_t quote = ((w ^ ('"' * ONES)) - ONES) & ~(w ^ ('"' * ONES));
-  uint64_t bslash = ((w ^ ('\\' * ONES)) - ONES) & ~(w ^ ('\\' * ONES));
-  return ((low | high | quote | bslash) & HIGHS) == 0;
-}
-
-static inline uint64_t load64(const uint8_t *p) {
-  uint64_t w;
-  memcpy(&w, p, 8);
-  return w;
-}
-static inline uint64_t load32(const uint8_t *p) {
-  uint32_t w;
-  memcpy(&w, p, 4);
-  return w;
-}
-
-static inline void store64(char *p, uint64_t w) {
-  memcpy(p, &w, 8);
-}
-static inline void store32(char *p, uint64_t w) {
-  uint32_t v = (uint32_t)w;
-  memcpy(p, &v, 4);
-}
-
-/* Copies s[0..n), n ≥ 1, to d when every byte is plain and says whether it
- * did (d may hold a partial copy when not). Whole words, the last one
- * overlapping its neighbour; under 8 bytes two overlapping halves, under 4
- * the first, middle and last bytes (which are all of them): never a read
- * past s[n-1] nor a write past d[n-1]. Most header strings are short, so the
- * tail is done as fast as the body, and checking and copying share the loads. */
+/* JSON's plain bytes (plain_copy.h): printable ASCII but '"' and '\\' (RFC
+ * 8259 §7 makes those two and the controls the only characters that must be
+ * escaped; 0x7f and bytes ≥ 0x80 go the byte-wise way for \u007f and UTF-8
+ * checks). Out of line, as its three callers had it. */
 static bool copy_plain(char *d, const uint8_t *s, size_t n) {
-#ifdef __SSE2__
-  /* x86-64 always has SSE2: 16 bytes per step for the long values (user
-   * agents, accept lists, cookies). Signed compares put bytes ≥ 0x80 below
-   * 0x20 with the controls. */
-  if (n >= 16) {
-    const __m128i space = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7f);
-    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
-    for (size_t i = 0;; i += 16) {
-      size_t at = i + 16 < n ? i : n - 16;
-      __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + at));
-      __m128i bad = _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(v, space), _mm_cmpeq_epi8(v, del)),
-                                 _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)));
-      if (_mm_movemask_epi8(bad)) return false;
-      _mm_storeu_si128((__m128i *)(void *)(d + at), v);
-      if (at == n - 16) return true;
-    }
-  }
-#endif
-  if (n >= 8) {
-    for (size_t i = 0; i + 8 < n; i += 8) {
-      uint64_t w = load64(s + i);
-      if (!word_plain(w)) return false;
-      store64(d + i, w);
-    }
-    uint64_t w = load64(s + n - 8);
-    if (!word_plain(w)) return false;
-    store64(d + n - 8, w);
-    return true;
-  }
-  if (n >= 4) {
-    uint64_t lo = load32(s), hi = load32(s + n - 4);
-    if (!word_plain(lo | hi << 32)) return false;
-    store32(d, lo);
-    store32(d + n - 4, hi);
-    return true;
-  }
-  uint8_t first = s[0], mid = s[n >> 1], last = s[n - 1];
-  uint64_t w = ('a' * ONES) << 24 | first | (uint64_t)mid << 8 | (uint64_t)last << 16;
-  if (!word_plain(w)) return false;
-  d[0] = (char)first;
-  d[n >> 1] = (char)mid;
-  d[n - 1] = (char)last;
-  return true;
+  return plain_copy(d, s, n, '"');
 }
 
 /* Strings with bytes to escape or check as UTF-8, or that do not fit in
@@ -115,7 +30,7 @@ static NOINLINE void json_str_escaped(out_buf *o, const uint8_t *s, size_t n) {
     if (n - i >= 8) {
       uint64_t w;
       memcpy(&w, s + i, 8);
-      if (word_plain(w)) {
+      if (plain_word(w, '"')) {
         i += 8;
         continue;
       }

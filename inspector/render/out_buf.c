@@ -260,7 +260,7 @@ void out_hex_u32(out_buf *o, uint32_t v) {
   out_write(o, tmp + i, (size_t)(10 - i));
 }
 
-void out_spaces(out_buf *o, int n) {
+void out_spaces_slow(out_buf *o, int n) {
   static const char sp[] = "                                ";
   while (n > 0) {
     int k = n < 32 ? n : 32;

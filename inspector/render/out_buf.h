@@ -102,6 +102,16 @@ void out_fixed(out_buf *o, double v, int decimals);
 /* Two lowercase hex digits per byte. */
 void out_hex(out_buf *o, const uint8_t *p, size_t n);
 void out_hex_u32(out_buf *o, uint32_t v); /* "0x1f" */
-void out_spaces(out_buf *o, int n);
+void out_spaces_slow(out_buf *o, int n);
+/* n spaces; up to 8 (the indents) in one 8-byte store when there is room
+ * for 8 (the bytes past the n are not kept). */
+static inline void out_spaces(out_buf *o, int n) {
+  if (n > 0 && n <= 8 && o->cap - o->len >= 8) {
+    memcpy(o->data + o->len, "        ", 8);
+    o->len += (size_t)n;
+  } else {
+    out_spaces_slow(o, n);
+  }
+}
 
 #endif

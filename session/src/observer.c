@@ -132,6 +132,10 @@ h2_observer *h2_observer_new(const h2_observer_config *cfg) {
     o->mcs[d] = UINT32_MAX;
     o->conn_window[d] = 65535;
   }
+  const h2_observer_limits *l = &o->cfg.limits;
+  o->counting = l->empty_frames_flood || l->window_update_flood || l->settings_flood ||
+                l->ping_flood || l->resource_loop || l->reset_flood || l->continuation_flood;
+  o->window_checks = l->stall_ms || l->data_buffering;
   o->blind = cfg->roles_unknown;
   if (cfg->upgraded) {
     /* RFC 7540 §3.2: the request is stream 1, half-closed (local) for the
@@ -543,7 +547,8 @@ void h2_observer_frame(h2_observer *o, int dir, const h2_frame *f, const h2_obse
   if (!opening) o->past_opening[dir] = true;
   if (o->pending_count[!dir] && f->hd.type != H2_GOAWAY && !opening)
     o->peer_sent_after[!dir] = true;
-  obs_count_patterns(o, dir, f);
+  obs_note_block(o, dir, f);
+  if (o->counting) obs_count_patterns(o, dir, f);
   uint8_t ev = h2_stream_event_of(f->hd.type, f->hd.flags);
   obs_stream *s = NULL;
   bool rejected = false;
@@ -593,7 +598,7 @@ void h2_observer_frame(h2_observer *o, int dir, const h2_frame *f, const h2_obse
     if (bs != s) retire_if_closed(o, bs);
   }
   retire_if_closed(o, s);
-  obs_windows_check(o);
+  if (o->window_checks) obs_windows_check(o);
 }
 
 void h2_observer_finish(h2_observer *o) {

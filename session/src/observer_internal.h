@@ -91,7 +91,11 @@ enum rate_kind {
 struct h2_observer {
   h2_observer_config cfg;
   double ts;
-  bool blind;         /* history lost: state checks stop */
+  bool blind; /* history lost: state checks stop */
+  /* Fixed when it is made, from cfg.limits: a frame-counting pattern has a
+   * threshold (obs_count_patterns has work); stall_ms or data_buffering is
+   * set (obs_windows_check has work). read's own observer has neither. */
+  bool counting, window_checks;
   bool streams_blind; /* too many streams to follow */
   obs_stream *slots;
   uint32_t cap, count; /* slots (power of 2), entries */
@@ -160,6 +164,33 @@ struct h2_observer {
  * count within window-ms reaches threshold. */
 bool obs_rate_hit(h2_observer *o, int dir, int kind, uint32_t threshold);
 void obs_count_patterns(h2_observer *o, int dir, const h2_frame *f);
+/* Where the field block dir is sending stands (the stream, its wire size
+ * and CONTINUATIONs so far), after HEADERS, PUSH_PROMISE or CONTINUATION:
+ * kept whether or not any pattern is counted. */
+static inline void obs_note_block(h2_observer *o, int dir, const h2_frame *f) {
+  switch (f->hd.type) {
+  case H2_HEADERS:
+    o->block_continuations[dir] = 0;
+    o->block_wire[dir] = f->u.headers.fragment_len;
+    o->block_stream[dir] = f->hd.stream_id;
+    o->block_push[dir] = false;
+    o->block_end_stream[dir] = (f->hd.flags & H2_FLAG_END_STREAM) != 0;
+    break;
+  case H2_PUSH_PROMISE:
+    o->block_continuations[dir] = 0;
+    o->block_wire[dir] = f->u.push_promise.fragment_len;
+    o->block_stream[dir] = f->u.push_promise.promised_stream_id;
+    o->block_push[dir] = true;
+    o->block_end_stream[dir] = false;
+    break;
+  case H2_CONTINUATION:
+    o->block_wire[dir] += f->u.continuation.fragment_len;
+    o->block_continuations[dir]++;
+    break;
+  default:
+    break;
+  }
+}
 /* A RST_STREAM from dir on s: Rapid Reset (client) and MadeYouReset (server). */
 void obs_on_reset(h2_observer *o, int dir, obs_stream *s, const h2_frame *f);
 
@@ -184,10 +215,20 @@ void obs_windows_open(h2_observer *o, obs_stream *s);
 void obs_windows_data(h2_observer *o, int dir, obs_stream *s, const h2_frame *f);
 void obs_windows_update(h2_observer *o, int dir, obs_stream *s, uint32_t increment);
 void obs_windows_initial(h2_observer *o, int setter, uint32_t value);
-void obs_windows_track(h2_observer *o, obs_stream *s);
+void obs_windows_track_held(h2_observer *o, obs_stream *s);
+static inline void obs_windows_track(h2_observer *o, obs_stream *s) {
+  /* Without the internal-data-buffering counts, the work only ends stalls:
+   * none held, nothing to do (the common case, every frame of read's own
+   * observer). */
+  if (o->cfg.limits.data_buffering || (s->flags & (F_STALL0 | F_STALL1)) || o->conn_stall[0] ||
+      o->conn_stall[1])
+    obs_windows_track_held(o, s);
+}
 void obs_windows_check(h2_observer *o);
 void obs_windows_finish(h2_observer *o);
 void obs_windows_lost(h2_observer *o);
-void obs_windows_frame_start(h2_observer *o);
+static inline void obs_windows_frame_start(h2_observer *o) {
+  o->view.changed = false;
+}
 
 #endif

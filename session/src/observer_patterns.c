@@ -58,6 +58,7 @@ static bool empty_frame(const h2_frame *f) {
   }
 }
 
+/* Only with o->counting (a threshold set); after obs_note_block. */
 void obs_count_patterns(h2_observer *o, int dir, const h2_frame *f) {
   const h2_observer_limits *l = &o->cfg.limits;
   uint32_t sid = f->hd.stream_id;
@@ -108,16 +109,9 @@ void obs_count_patterns(h2_observer *o, int dir, const h2_frame *f) {
   case H2_HEADERS:
   case H2_PUSH_PROMISE:
     if (l->window_update_flood) window_update_count(o, dir, 1, false);
-    o->block_continuations[dir] = 0;
-    o->block_wire[dir] =
-        f->hd.type == H2_HEADERS ? f->u.headers.fragment_len : f->u.push_promise.fragment_len;
-    o->block_stream[dir] = f->hd.type == H2_HEADERS ? sid : f->u.push_promise.promised_stream_id;
-    o->block_push[dir] = f->hd.type == H2_PUSH_PROMISE;
-    o->block_end_stream[dir] = f->hd.type == H2_HEADERS && (f->hd.flags & H2_FLAG_END_STREAM) != 0;
     break;
   case H2_CONTINUATION:
-    o->block_wire[dir] += f->u.continuation.fragment_len;
-    o->block_continuations[dir]++;
+    /* obs_note_block counted this one already */
     if (l->continuation_flood && o->block_continuations[dir] >= l->continuation_flood &&
         !o->continuation_reported[dir]) {
       o->continuation_reported[dir] = true;

@@ -107,12 +107,7 @@ static void track(h2_observer *o, obs_stream *s, const char *opened) {
   }
 }
 
-void obs_windows_track(h2_observer *o, obs_stream *s) {
-  /* Without the counts, track() only ends stalls: none held, nothing to do
-   * (the common case, every frame of read's own observer). */
-  if (!o->cfg.limits.data_buffering && !(s->flags & (F_STALL0 | F_STALL1)) && !o->conn_stall[0] &&
-      !o->conn_stall[1])
-    return;
+void obs_windows_track_held(h2_observer *o, obs_stream *s) {
   track(o, s, "window-update");
 }
 
@@ -120,10 +115,6 @@ void obs_windows_open(h2_observer *o, obs_stream *s) {
   s->window[0] = o->iws[1];
   s->window[1] = o->iws[0];
   touch(o, s->id, s);
-}
-
-void obs_windows_frame_start(h2_observer *o) {
-  o->view.changed = false;
 }
 
 void h2_observer_mark(h2_observer *o, uint64_t offset, uint64_t pkt) {
