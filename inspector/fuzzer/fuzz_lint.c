@@ -31,8 +31,10 @@ void fuzz_lint_case(const check_target *t, bool client, const check_client_opts 
   }
   check_case one = *cs;
   one.expect = "ANY"; /* the observer judges */
+  double start = check_now();
   fuzz_exec_case(x, &one, o);
   *r = o->r;
+  r->seconds = check_now() - start;
   bool ran = r->verdict != CHECK_SKIP && !r->connect_failed && !r->client_crashed;
   bool found = false;
   for (size_t i = 0; ran && i < o->re.nfindings; i++)
