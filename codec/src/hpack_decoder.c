@@ -1,7 +1,8 @@
 /* hpack_decoder.c — the HPACK decoder (RFC 7541 §3, §6): turns one complete
  * header block into fields handed to a callback, keeping the dynamic table in
- * step with the peer's encoder. No allocation while decoding: literal strings
- * point into the input, Huffman strings are decoded into the decoder's scratch
+ * step with the peer's encoder. No allocation while decoding other than the
+ * dynamic table's storage growing with its entries: literal strings point
+ * into the input, Huffman strings are decoded into the decoder's scratch
  * area, indexed fields point into the tables.
  *
  * State-unknown mode (captures that start mid-connection): the table we never
@@ -20,18 +21,18 @@
 #include "hpack_internal.h"
 #include "hpack_static_table.h"
 
-/* The scratch area holds a Huffman-decoded value (max_string bytes) and a
- * name: a decoded literal name, or a copy of a table entry's name that an
- * insertion is about to evict — which can be as long as the table allows, so
- * the name part follows the table's capacity. */
-static size_t name_cap(const h2_hpack_decoder *d) {
-  size_t table = (d->table.ring_cap - 64) / 2;
-  return table > d->max_string ? table : d->max_string;
-}
-
+/* The scratch area holds a Huffman-decoded value (max_string bytes) after a
+ * name (scratch_name bytes): a decoded literal name, or a copy of a table
+ * entry's name that an insertion is about to move or evict. Every name in the
+ * table came from a literal (≤ max_string) or from Appendix A, so the name
+ * part is the larger of max_string and the longest static name; its size is
+ * recorded, not derived from the table, whose storage grows on its own. */
 static h2_status alloc_scratch(h2_hpack_decoder *d) {
-  hpack_free(&d->alloc, d->scratch);
-  d->scratch = hpack_alloc(&d->alloc, name_cap(d) + d->max_string);
+  size_t name = d->max_string;
+  for (uint32_t i = 1; i <= H2_HPACK_STATIC_COUNT; i++)
+    if (h2_hpack_static_entries[i].name_len > name) name = h2_hpack_static_entries[i].name_len;
+  d->scratch_name = name;
+  d->scratch = hpack_alloc(&d->alloc, name + d->max_string);
   return d->scratch ? H2_OK : H2_E_NO_MEMORY;
 }
 
@@ -69,9 +70,8 @@ void h2_hpack_decoder_free(h2_hpack_decoder *d) {
 }
 
 h2_status h2_hpack_decoder_set_max_table_size(h2_hpack_decoder *d, uint32_t size) {
-  size_t before = name_cap(d);
-  if (hpack_table_reserve(&d->table, size, &d->alloc) != H2_OK) return H2_E_NO_MEMORY;
-  if (name_cap(d) > before && alloc_scratch(d) != H2_OK) return H2_E_NO_MEMORY;
+  /* Nothing is allocated for the new limit: the table's storage grows with
+   * the entries inserted (RFC 7541 §4.2 allows up to 2^32 - 1 octets). */
   /* §4.2: a lowered limit must be acknowledged by a size update at the start
    * of the next block. A raised one takes effect when the encoder sends one. */
   if (size < d->table.max_size) {
@@ -100,6 +100,10 @@ bool h2_hpack_decoder_state_known(const h2_hpack_decoder *d) {
 static void recheck_known(h2_hpack_decoder *d) {
   if (d->state_unknown && (uint64_t)d->table.size + H2_HPACK_ENTRY_OVERHEAD > d->table.max_size)
     d->state_unknown = false;
+}
+
+size_t h2_hpack_decoder_reserved(const h2_hpack_decoder *d) {
+  return hpack_table_reserved(&d->table) + (d->scratch ? d->scratch_name + d->max_string : 0);
 }
 
 uint32_t h2_hpack_decoder_table_count(const h2_hpack_decoder *d) {
@@ -243,7 +247,7 @@ static h2_status literal_field(h2_hpack_decoder *d, h2_cursor *c, uint8_t b, siz
   uint32_t index;
   h2_status st = read_int(c, prefix, &index);
   if (st != H2_OK) return st;
-  uint8_t *name_scratch = d->scratch, *value_scratch = d->scratch + name_cap(d);
+  uint8_t *name_scratch = d->scratch, *value_scratch = d->scratch + d->scratch_name;
   bool name_unknown = false;
   if (index) {
     h2_header named;
@@ -272,9 +276,15 @@ static h2_status literal_field(h2_hpack_decoder *d, h2_cursor *c, uint8_t b, siz
      * evict: copy it to the scratch area first (free when the name was
      * indexed). */
     if (hpack_table_owns(&d->table, h->name)) {
+      if (h->name_len > d->scratch_name) return H2_E_HPACK_STRING_TOO_LONG; /* cannot happen */
       memcpy(name_scratch, h->name, h->name_len);
       h->name = (const char *)name_scratch;
     }
+    /* Storage for the entry (not when §4.4 will refuse it anyway). */
+    if ((uint64_t)h->name_len + h->value_len + H2_HPACK_ENTRY_OVERHEAD <= d->table.max_size &&
+        hpack_table_make_room(&d->table, d->table.max_size, 1, h->name_len + h->value_len,
+                              &d->alloc) != H2_OK)
+      return H2_E_NO_MEMORY;
     bool inserted;
     info->evicted =
         hpack_table_insert(&d->table, h->name, h->name_len, h->value, h->value_len, &inserted);

@@ -29,7 +29,7 @@ struct h2_hpack_encoder {
   uint32_t inserted;     /* entries ever inserted: the newest has seq inserted-1 */
   hash_slot *field_hash; /* (name, value) → newest seq */
   hash_slot *name_hash;  /* name → newest seq */
-  uint32_t hash_cap;     /* power of two, ≥ 4 × max entries */
+  uint32_t hash_cap;     /* power of two, ≥ 4 × the entries the table has room for */
   uint32_t hash_used;    /* occupied slots (live or stale) in field_hash */
   uint32_t name_used;
   /* §4.2 pending size change: smallest value since the last block, and the final one. */
@@ -104,8 +104,10 @@ static void seq_entry(const h2_hpack_encoder *e, uint32_t seq, h2_header *out) {
   hpack_table_get(&e->table, e->inserted - 1 - seq, out);
 }
 
-static h2_status alloc_hash(h2_hpack_encoder *e, uint32_t max_size) {
-  uint32_t entries = max_size / H2_HPACK_ENTRY_OVERHEAD + 1, cap = 16;
+/* Empty hashes with room for `entries` entries (a quarter full at most);
+ * H2_E_NO_MEMORY keeps the old ones. */
+static h2_status alloc_hash(h2_hpack_encoder *e, uint32_t entries) {
+  uint32_t cap = 16;
   while (cap < entries * 4)
     cap <<= 1;
   hash_slot *f = hpack_alloc(&e->alloc, (size_t)cap * sizeof *f);
@@ -117,6 +119,8 @@ static h2_status alloc_hash(h2_hpack_encoder *e, uint32_t max_size) {
   }
   hpack_free(&e->alloc, e->field_hash);
   hpack_free(&e->alloc, e->name_hash);
+  memset(f, 0, (size_t)cap * sizeof *f);
+  memset(n, 0, (size_t)cap * sizeof *n);
   e->field_hash = f;
   e->name_hash = n;
   e->hash_cap = cap;
@@ -197,12 +201,13 @@ h2_hpack_encoder *h2_hpack_encoder_new(const h2_hpack_encoder_config *cfg) {
   e->index_sensitive = cfg->index_sensitive;
   uint32_t max = cfg->max_table_size ? cfg->max_table_size : H2_HPACK_DEFAULT_TABLE_SIZE;
   e->peer_limit = max;
-  if (hpack_table_init(&e->table, max, &e->alloc) != H2_OK || alloc_hash(e, max) != H2_OK) {
+  /* Like the table, the hashes start small and grow with the entries. */
+  uint32_t initial = max < H2_HPACK_DEFAULT_TABLE_SIZE ? max : H2_HPACK_DEFAULT_TABLE_SIZE;
+  if (hpack_table_init(&e->table, max, &e->alloc) != H2_OK ||
+      alloc_hash(e, initial / H2_HPACK_ENTRY_OVERHEAD + 1) != H2_OK) {
     h2_hpack_encoder_free(e);
     return NULL;
   }
-  memset(e->field_hash, 0, (size_t)e->hash_cap * sizeof *e->field_hash);
-  memset(e->name_hash, 0, (size_t)e->hash_cap * sizeof *e->name_hash);
   return e;
 }
 
@@ -218,11 +223,6 @@ void h2_hpack_encoder_free(h2_hpack_encoder *e) {
 h2_status h2_hpack_encoder_set_max_table_size(h2_hpack_encoder *e, uint32_t size) {
   if (size > e->peer_limit)
     return H2_E_INVALID_ARGUMENT; /* §6.3: never above the decoder's setting */
-  if (hpack_table_reserve(&e->table, size, &e->alloc) != H2_OK) return H2_E_NO_MEMORY;
-  if (size / H2_HPACK_ENTRY_OVERHEAD + 1 > e->hash_cap / 4) {
-    if (alloc_hash(e, size) != H2_OK) return H2_E_NO_MEMORY;
-    rebuild_hash(e);
-  }
   if (!e->update_pending || size < e->update_min) e->update_min = size;
   e->update_final = size;
   e->update_pending = true;
@@ -235,6 +235,42 @@ h2_status h2_hpack_encoder_set_peer_limit(h2_hpack_encoder *e, uint32_t limit) {
   e->peer_limit = limit;
   uint32_t current = e->update_pending ? e->update_final : e->table.max_size;
   return current > limit ? h2_hpack_encoder_set_max_table_size(e, limit) : H2_OK;
+}
+
+size_t h2_hpack_encoder_reserved(const h2_hpack_encoder *e) {
+  return sizeof *e + hpack_table_reserved(&e->table) + (size_t)e->hash_cap * 2 * sizeof(hash_slot);
+}
+
+/* Storage (table and hashes) for every field of the list that may be
+ * inserted, made before anything is written so that a refusal leaves the
+ * encoder as it was. The sums are upper bounds (no eviction assumed), and
+ * the table's storage never goes beyond what `limit` octets need. */
+static h2_status make_room(h2_hpack_encoder *e, const h2_header *list, size_t n) {
+  if (e->indexing == H2_INDEXING_NONE) return H2_OK;
+  uint32_t limit = e->update_pending ? e->update_final : e->table.max_size;
+  uint64_t most = (uint64_t)limit / H2_HPACK_ENTRY_OVERHEAD;
+  if (hpack_table_has_room_for(&e->table, limit) && e->hash_cap / 4 > most) return H2_OK;
+  uint64_t entries = 0, bytes = 0;
+  for (size_t i = 0; i < n; i++) {
+    uint64_t b = (uint64_t)list[i].name_len + list[i].value_len;
+    if (list[i].flags & (H2_HEADER_NEVER_INDEX | H2_HEADER_NO_INDEX) ||
+        b + H2_HPACK_ENTRY_OVERHEAD > limit)
+      continue;
+    entries++;
+    bytes += b;
+  }
+  if (!entries) return H2_OK;
+  if (hpack_table_make_room(&e->table, limit, entries, bytes, &e->alloc) != H2_OK)
+    return H2_E_NO_MEMORY;
+  uint64_t want = e->table.count + entries;
+  if (want > most) want = most;
+  if (e->hash_cap / 4 > want) return H2_OK;
+  /* Geometric growth: at least twice the slots, at most what limit needs. */
+  uint64_t grown = want + 1 > e->hash_cap / 2 ? want + 1 : e->hash_cap / 2;
+  if (grown > most + 1) grown = most + 1;
+  if (alloc_hash(e, (uint32_t)grown) != H2_OK) return H2_E_NO_MEMORY;
+  rebuild_hash(e);
+  return H2_OK;
 }
 
 uint32_t h2_hpack_encoder_table_count(const h2_hpack_encoder *e) {
@@ -403,6 +439,7 @@ h2_status h2_hpack_encode(h2_hpack_encoder *e, const h2_header *list, size_t n, 
    * unless the worst case fits. */
   if (cap < h2_hpack_encoder_bound(e, list, n))
     return h2_error_set(err, H2_E_BUFFER_TOO_SMALL, 0, 0);
+  if (make_room(e, list, n) != H2_OK) return h2_error_set(err, H2_E_NO_MEMORY, 0, 0);
   if (e->update_pending) {
     /* §4.2: the smallest size since the last block, then the final one. */
     if (e->update_min < e->update_final) put_int(&o, e->update_min, 5, 0x20);

@@ -67,17 +67,29 @@ static inline bool hpack_bytes_eq(const char *a, const char *b, size_t n) {
 
 typedef struct h2_hpack_table_private hpack_table;
 
-/* Allocates room for a table of at most max_size octets. */
+/* A table of at most max_size octets, with storage for a small one to start
+ * with (it grows in hpack_table_make_room). */
 h2_status hpack_table_init(hpack_table *t, uint32_t max_size, const h2_allocator *a);
 void hpack_table_free(hpack_table *t, const h2_allocator *a);
-/* Grows the allocation so max_size octets fit (entries kept). */
-h2_status hpack_table_reserve(hpack_table *t, uint32_t max_size, const h2_allocator *a);
+/* Bytes of storage the table holds now. */
+size_t hpack_table_reserved(const hpack_table *t);
+/* Grows the storage (geometrically, never beyond what a table of `limit`
+ * octets needs) so that `entries` insertions of `bytes` octets of names and
+ * values in all, with the maximum at most `limit`, need no allocation. Must
+ * precede every hpack_table_insert. H2_E_NO_MEMORY leaves the table as it
+ * was; the entries' bytes move, so pointers into the table are stale after
+ * it. */
+h2_status hpack_table_make_room(hpack_table *t, uint32_t limit, uint64_t entries, uint64_t bytes,
+                                const h2_allocator *a);
+/* True when the storage already holds any table of up to `limit` octets. */
+bool hpack_table_has_room_for(const hpack_table *t, uint32_t limit);
 /* §4.3 size update: evicts down to new_max. Returns entries evicted. */
 uint32_t hpack_table_set_max(hpack_table *t, uint32_t new_max);
 /* §4.4: evicts until the entry fits, then inserts it; an entry larger than
  * the maximum empties the table and is not inserted (*inserted = false).
- * name/value must not point into the table (copy them first). Returns the
- * number of entries evicted. */
+ * name/value must not point into the table (copy them first), and
+ * hpack_table_make_room must have made room for the entry. Never allocates.
+ * Returns the number of entries evicted. */
 uint32_t hpack_table_insert(hpack_table *t, const char *name, size_t name_len, const char *value,
                             size_t value_len, bool *inserted);
 /* Entry i, 0 = newest (HPACK index 62 + i). */

@@ -40,7 +40,7 @@ typedef enum h2_status {
   H2_NEED_MORE,             /* incomplete input: h2_error.need says how many more bytes */
   H2_E_BUFFER_TOO_SMALL,    /* caller's output buffer cannot hold the result (encoders) */
   H2_E_INVALID_ARGUMENT,    /* caller asked to encode something the RFC forbids */
-  H2_E_NO_MEMORY,           /* the caller's allocator failed (init/resize only) */
+  H2_E_NO_MEMORY,           /* the caller's allocator failed (init, HPACK table growth) */
 
   /* Connection preface, RFC 9113 §3.4 */
   H2_E_BAD_PREFACE,

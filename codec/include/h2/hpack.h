@@ -1,9 +1,11 @@
 /* hpack.h — HPACK (RFC 7541): integer and string primitives, static and
  * dynamic tables, a decoder that hands out fields without allocating, and an
  * encoder with indexing, Huffman and never-index policies.
- * Memory is allocated only by *_init and by explicit table-size changes above
- * the initial capacity, through the config's allocator (malloc by default);
- * decode and encode never allocate. */
+ * Memory is allocated by *_init and, as the dynamic table fills, by decode
+ * and encode: the table's storage follows the entries inserted (growing
+ * geometrically), never the announced maximum, which may be 2^32 - 1
+ * (RFC 9113 §6.5.2). All of it goes through the config's allocator (malloc
+ * by default); a refusal is H2_E_NO_MEMORY. */
 #ifndef H2_HPACK_H
 #define H2_HPACK_H
 
@@ -132,7 +134,8 @@ typedef struct h2_hpack_decoder {
   uint32_t protocol_max; /* SETTINGS_HEADER_TABLE_SIZE limit */
   uint32_t max_list;
   uint32_t max_string;
-  uint8_t *scratch;        /* Huffman output, max_string bytes */
+  uint8_t *scratch;        /* a name (scratch_name bytes), then a Huffman value (max_string) */
+  size_t scratch_name;     /* bytes of the name part */
   bool update_required;    /* the limit went below max_size: next block must start with an update */
   uint32_t required_max;   /* ...no larger than the smallest limit since the last block (§4.2) */
   bool state_unknown;      /* started mid-connection: the table holds only what we saw */
@@ -145,7 +148,8 @@ void h2_hpack_decoder_free(h2_hpack_decoder *d);
 
 /* The protocol limit changed (our SETTINGS_HEADER_TABLE_SIZE was acknowledged).
  * If it went below the current maximum, the next block MUST start with a size
- * update (§4.2); else H2_E_HPACK_SIZE_UPDATE_MISSING. May allocate. */
+ * update (§4.2); else H2_E_HPACK_SIZE_UPDATE_MISSING. Allocates nothing: the
+ * table's storage grows with its entries while decoding. */
 h2_status h2_hpack_decoder_set_max_table_size(h2_hpack_decoder *d, uint32_t size);
 
 /* Decoding starts mid-connection: references to dynamic entries the decoder
@@ -178,6 +182,10 @@ uint64_t h2_hpack_decoder_last_list_size(const h2_hpack_decoder *d);
 h2_status h2_hpack_decode_list(h2_hpack_decoder *d, const uint8_t *in, size_t len, h2_header *out,
                                h2_hpack_field_info *infos, size_t max_fields, size_t *n,
                                char *arena, size_t arena_cap, h2_error *err);
+
+/* Bytes the decoder holds now (table storage and scratch area): follows the
+ * entries inserted, not the maximum table size. */
+size_t h2_hpack_decoder_reserved(const h2_hpack_decoder *d);
 
 /* Dynamic table inspection: entry 0 is the newest (HPACK index 62). */
 uint32_t h2_hpack_decoder_table_count(const h2_hpack_decoder *d);
@@ -216,7 +224,7 @@ void h2_hpack_encoder_free(h2_hpack_encoder *e);
 
 /* The peer's SETTINGS_HEADER_TABLE_SIZE changed (acknowledged): the encoder
  * may use up to `limit` from now on; a table larger than the new limit is
- * shrunk (and announced at the start of the next block). May allocate. */
+ * shrunk (and announced at the start of the next block). Allocates nothing. */
 h2_status h2_hpack_encoder_set_peer_limit(h2_hpack_encoder *e, uint32_t limit);
 
 /* Changes the table size the encoder uses (≤ the peer's limit, else
@@ -236,10 +244,15 @@ size_t h2_hpack_encoder_bound(const h2_hpack_encoder *e, const h2_header *list, 
  * H2_HEADER_NO_INDEX are honoured. If cap < h2_hpack_encoder_bound(...) it
  * returns H2_E_BUFFER_TOO_SMALL without writing or changing any state (the
  * table must stay in step with the peer's decoder), so a retry with a larger
- * buffer is safe. */
+ * buffer is safe. Likewise H2_E_NO_MEMORY when the dynamic table's storage
+ * (which grows with its entries) cannot grow: refused before anything is
+ * written or changed. */
 h2_status h2_hpack_encode(h2_hpack_encoder *e, const h2_header *list, size_t n, uint8_t *out,
                           size_t cap, size_t *written, h2_error *err);
 
+/* Bytes the encoder holds now (itself, table storage and lookup hashes):
+ * follows the entries inserted, not the maximum table size. */
+size_t h2_hpack_encoder_reserved(const h2_hpack_encoder *e);
 uint32_t h2_hpack_encoder_table_count(const h2_hpack_encoder *e);
 uint32_t h2_hpack_encoder_table_size(const h2_hpack_encoder *e);
 bool h2_hpack_encoder_table_entry(const h2_hpack_encoder *e, uint32_t i, h2_header *out);
