@@ -327,6 +327,38 @@ START_TEST(refused_growth_is_a_clean_error) {
 }
 END_TEST
 
+/* ---- a table name longer than max_string, moved by an insertion ---- */
+
+/* With strings limited to 8 octets, an entry named by Appendix A's longest
+ * name (index 20, "access-control-allow-origin", 27 octets), then a literal
+ * with incremental indexing that reuses that entry's name (index 62) and
+ * evicts it (a 64-octet table holds one 60-octet entry): the name is copied
+ * aside before the eviction (RFC 7541 §4.4) into room sized for the longest
+ * static name, not only for max_string. */
+START_TEST(longest_static_name_survives_eviction) {
+  h2_hpack_decoder_config cfg = {.max_table_size = 64, .max_string_len = 8};
+  h2_hpack_decoder dec;
+  ck_assert_int_eq(h2_hpack_decoder_init(&dec, &cfg), H2_OK);
+  static const uint8_t first[] = {0x54, 0x01, '*'}, second[] = {0x7e, 0x01, 'x'};
+  size_t n;
+  h2_error err;
+  ck_assert_int_eq(h2_hpack_decode_list(&dec, first, sizeof first, got, NULL, 256, &n, arena,
+                                        sizeof arena, &err),
+                   H2_OK);
+  ck_assert_int_eq(h2_hpack_decode_list(&dec, second, sizeof second, got, NULL, 256, &n, arena,
+                                        sizeof arena, &err),
+                   H2_OK);
+  static const h2_header want = {
+      .name = "access-control-allow-origin", .name_len = 27, .value = "x", .value_len = 1};
+  expect_fields(got, n, &want, 1);
+  ck_assert_uint_eq(h2_hpack_decoder_table_count(&dec), 1);
+  h2_header e;
+  ck_assert(h2_hpack_decoder_table_entry(&dec, 0, &e));
+  expect_fields(&e, 1, &want, 1);
+  h2_hpack_decoder_free(&dec);
+}
+END_TEST
+
 static Suite *suite(void) {
   Suite *s = suite_create("hpack_lazy_table");
   TCase *t = tcase_create("lazy");
@@ -335,6 +367,7 @@ static Suite *suite(void) {
   tcase_add_test(t, grown_table_decodes_appendix_c);
   tcase_add_loop_test(t, stories_round_trip_growing, 0, 2);
   tcase_add_test(t, refused_growth_is_a_clean_error);
+  tcase_add_test(t, longest_static_name_survives_eviction);
   suite_add_tcase(s, t);
   return s;
 }

@@ -22,17 +22,19 @@
 #include "hpack_static_table.h"
 
 /* The scratch area holds a Huffman-decoded value (max_string bytes) after a
- * name (scratch_name bytes): a decoded literal name, or a copy of a table
- * entry's name that an insertion is about to move or evict. Every name in the
- * table came from a literal (≤ max_string) or from Appendix A, so the name
- * part is the larger of max_string and the longest static name; its size is
- * recorded, not derived from the table, whose storage grows on its own. */
+ * name: a decoded literal name, or a copy of a table entry's name that an
+ * insertion is about to move or evict. Every name in the table came from a
+ * literal (≤ max_string) or from Appendix A (≤ STATIC_NAME_MAX), so the name
+ * part is the larger of the two: derived from max_string, never from the
+ * table, whose storage grows on its own. */
+enum { STATIC_NAME_MAX = 27 }; /* "access-control-allow-origin", RFC 7541 Appendix A */
+
+static size_t scratch_name(const h2_hpack_decoder *d) {
+  return d->max_string > STATIC_NAME_MAX ? d->max_string : STATIC_NAME_MAX;
+}
+
 static h2_status alloc_scratch(h2_hpack_decoder *d) {
-  size_t name = d->max_string;
-  for (uint32_t i = 1; i <= H2_HPACK_STATIC_COUNT; i++)
-    if (h2_hpack_static_entries[i].name_len > name) name = h2_hpack_static_entries[i].name_len;
-  d->scratch_name = name;
-  d->scratch = hpack_alloc(&d->alloc, name + d->max_string);
+  d->scratch = hpack_alloc(&d->alloc, scratch_name(d) + d->max_string);
   return d->scratch ? H2_OK : H2_E_NO_MEMORY;
 }
 
@@ -103,7 +105,7 @@ static void recheck_known(h2_hpack_decoder *d) {
 }
 
 size_t h2_hpack_decoder_reserved(const h2_hpack_decoder *d) {
-  return hpack_table_reserved(&d->table) + (d->scratch ? d->scratch_name + d->max_string : 0);
+  return hpack_table_reserved(&d->table) + (d->scratch ? scratch_name(d) + d->max_string : 0);
 }
 
 uint32_t h2_hpack_decoder_table_count(const h2_hpack_decoder *d) {
@@ -247,7 +249,7 @@ static h2_status literal_field(h2_hpack_decoder *d, h2_cursor *c, uint8_t b, siz
   uint32_t index;
   h2_status st = read_int(c, prefix, &index);
   if (st != H2_OK) return st;
-  uint8_t *name_scratch = d->scratch, *value_scratch = d->scratch + d->scratch_name;
+  uint8_t *name_scratch = d->scratch, *value_scratch = d->scratch + scratch_name(d);
   bool name_unknown = false;
   if (index) {
     h2_header named;
@@ -276,7 +278,7 @@ static h2_status literal_field(h2_hpack_decoder *d, h2_cursor *c, uint8_t b, siz
      * evict: copy it to the scratch area first (free when the name was
      * indexed). */
     if (hpack_table_owns(&d->table, h->name)) {
-      if (h->name_len > d->scratch_name) return H2_E_HPACK_STRING_TOO_LONG; /* cannot happen */
+      if (h->name_len > scratch_name(d)) return H2_E_HPACK_STRING_TOO_LONG; /* cannot happen */
       memcpy(name_scratch, h->name, h->name_len);
       h->name = (const char *)name_scratch;
     }

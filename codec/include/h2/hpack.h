@@ -134,8 +134,7 @@ typedef struct h2_hpack_decoder {
   uint32_t protocol_max; /* SETTINGS_HEADER_TABLE_SIZE limit */
   uint32_t max_list;
   uint32_t max_string;
-  uint8_t *scratch;        /* a name (scratch_name bytes), then a Huffman value (max_string) */
-  size_t scratch_name;     /* bytes of the name part */
+  uint8_t *scratch;        /* a name, then a Huffman value (max_string bytes) */
   bool update_required;    /* the limit went below max_size: next block must start with an update */
   uint32_t required_max;   /* ...no larger than the smallest limit since the last block (§4.2) */
   bool state_unknown;      /* started mid-connection: the table holds only what we saw */
