@@ -66,8 +66,9 @@ static const char *run_facts(ext_conn *x, int dir, decoded_frame *d, bool with_f
   h2_field_facts facts;
   if (d->block_complete)
     h2_fields_check(H2_FIELDS_UNKNOWN, d->headers, NULL, d->header_count, &facts, NULL, NULL);
-  ext_conn_frame(x, dir, true, d->frame.hd.stream_id, d,
-                 with_facts && d->block_complete ? &facts : NULL, notes, &n, 8);
+  const h2_field_facts *f = with_facts && d->block_complete ? &facts : NULL;
+  if (ext_conn_has_work(x, d, f)) /* as read's h2_conn.c calls it */
+    ext_conn_frame(x, dir, true, d->frame.hd.stream_id, d, f, notes, &n, 8);
   out[0] = '\0';
   for (size_t i = 0; i < n; i++) {
     strcat(out, i ? " " : "");
@@ -165,6 +166,46 @@ START_TEST(websocket_tunnel) {
   d = data_frame(3, hello, sizeof hello);
   run(x, C2S, &d);
   ck_assert_uint_eq(d.ws_count, 0);
+  ext_conn_free(x);
+}
+END_TEST
+
+/* ext_conn_has_work: false for the common frame (DATA, a list without
+ * :protocol or priority) until a WebSocket stream is followed; true for
+ * SETTINGS, ALTSVC, ORIGIN, PRIORITY_UPDATE and a list with either field. */
+START_TEST(has_work) {
+  ext_conn *x = ext_conn_new(NULL);
+  ck_assert_ptr_nonnull(x);
+  h2_field_facts facts;
+  const uint8_t bytes[] = {1, 2, 3};
+  decoded_frame d = data_frame(1, bytes, 3);
+  ck_assert(!ext_conn_has_work(x, &d, NULL));
+  const h2_header plain[] = {HDR(":method", "GET"), HDR(":path", "/"), HDR(":scheme", "https"),
+                             HDR(":authority", "a.example")};
+  d = headers_frame(1, plain, 4);
+  h2_fields_check(H2_FIELDS_UNKNOWN, d.headers, NULL, d.header_count, &facts, NULL, NULL);
+  ck_assert(!ext_conn_has_work(x, &d, &facts));
+  ck_assert(ext_conn_has_work(x, &d, NULL)); /* without facts the list is scanned */
+  const h2_header prio[] = {HDR(":status", "200"), HDR("priority", "u=1")};
+  d = headers_frame(1, prio, 2);
+  h2_fields_check(H2_FIELDS_UNKNOWN, d.headers, NULL, d.header_count, &facts, NULL, NULL);
+  ck_assert(ext_conn_has_work(x, &d, &facts));
+  const uint8_t types[] = {H2_SETTINGS, H2_ALTSVC, H2_ORIGIN, H2_PRIORITY_UPDATE};
+  for (size_t i = 0; i < sizeof types; i++) {
+    memset(&d, 0, sizeof d);
+    d.frame.hd.type = types[i];
+    ck_assert(ext_conn_has_work(x, &d, NULL));
+  }
+  memset(&d, 0, sizeof d);
+  d.frame.hd.type = H2_WINDOW_UPDATE;
+  ck_assert(!ext_conn_has_work(x, &d, NULL));
+  d.frame.hd.type = 0xff; /* an unknown type past the mask's 32 bits */
+  ck_assert(!ext_conn_has_work(x, &d, NULL));
+  /* A WebSocket CONNECT: from then on every frame may concern it. */
+  d = headers_frame(1, ws_request, 5);
+  ck_assert_str_eq(run(x, C2S, &d), "extended-connect-invalid");
+  d = data_frame(1, bytes, 3);
+  ck_assert(ext_conn_has_work(x, &d, NULL));
   ext_conn_free(x);
 }
 END_TEST
@@ -327,6 +368,7 @@ static Suite *ext_suite(void) {
   TCase *tc = tcase_create("rules");
   tcase_add_test(tc, extended_connect_rules);
   tcase_add_test(tc, websocket_tunnel);
+  tcase_add_test(tc, has_work);
   tcase_add_test(tc, limits);
   tcase_add_test(tc, priority_and_extension_frames);
   tcase_add_test(tc, observer_settings);

@@ -28,6 +28,30 @@ typedef struct ext_conn ext_conn;
 ext_conn *ext_conn_new(const ext_config *cfg); /* cfg may be NULL: the defaults */
 void ext_conn_free(ext_conn *x);
 
+/* The part of an ext_conn that ext_conn_has_work reads (its first member,
+ * so a pointer to the ext_conn is one to it): whether a WebSocket stream
+ * was ever followed (DATA, RST_STREAM and END_STREAM can then concern one). */
+typedef struct ext_conn_head {
+  bool ws_followed;
+} ext_conn_head;
+
+/* The frame types ext_conn_frame always looks at: SETTINGS (for
+ * SETTINGS_ENABLE_CONNECT_PROTOCOL), ALTSVC, ORIGIN and PRIORITY_UPDATE. */
+#define EXT_CONN_FRAME_TYPES ((1u << 0x4) | (1u << 0xa) | (1u << 0xc) | (1u << 0x10))
+
+/* Whether ext_conn_frame has anything to do for d (same arguments): false
+ * for the common frame (no WebSocket stream ever followed, not one of
+ * EXT_CONN_FRAME_TYPES, no complete list with :protocol or priority), which
+ * callers then need not pass. */
+static inline bool ext_conn_has_work(const ext_conn *x, const decoded_frame *d,
+                                     const h2_field_facts *facts) {
+  uint8_t t = d->frame.hd.type;
+  return ((const ext_conn_head *)(const void *)x)->ws_followed ||
+         (t < 32 && ((EXT_CONN_FRAME_TYPES >> t) & 1)) ||
+         (d->block_complete && d->block_status == H2_OK &&
+          (!facts || facts->has_protocol || facts->has_priority));
+}
+
 /* A well-formed frame from dir (FLOW_DIR_C2S: the client) after the
  * connection's own rules: adds notes (up to cap) and, for DATA of a
  * WebSocket stream, sets d->ws / d->ws_count / d->ws_more (valid until the
@@ -36,7 +60,8 @@ void ext_conn_free(ext_conn *x);
  * rules that need no roles or history run). facts: what the field rules
  * found in that list, complete (h2/field_rules.h), or NULL: a list without
  * :protocol or priority is then not scanned again unless a WebSocket stream
- * waits for its answer. */
+ * waits for its answer. Does nothing when ext_conn_has_work is false: a
+ * caller may test that first, inline. */
 void ext_conn_frame(ext_conn *x, int dir, bool roles_known, uint32_t block_stream, decoded_frame *d,
                     const h2_field_facts *facts, frame_note *notes, size_t *n, size_t cap);
 
