@@ -305,6 +305,7 @@ void ext_conn_frame(ext_conn *x, int dir, bool roles_known, uint32_t block_strea
    * END_STREAM find none; a list the field rules found no :protocol or
    * priority field in is passed over (frame_work): the common frame has
    * nothing to do here (ext_conn_has_work, which callers test inline). */
-  if (ext_conn_has_work(x, d, facts))
+  bool list = d->block_complete && d->block_status == H2_OK;
+  if (ext_conn_has_work(x, d->frame.hd.type, list ? facts : NULL) || (list && !facts))
     frame_work(x, dir, roles_known, block_stream, d, facts, notes, n, cap);
 }

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "decoded_frame.h"
+#include "h2/ext_frames.h"
 #include "h2/field_rules.h"
 
 typedef struct ext_config {
@@ -35,21 +36,17 @@ typedef struct ext_conn_head {
   bool ws_followed;
 } ext_conn_head;
 
-/* The frame types ext_conn_frame always looks at: SETTINGS (for
- * SETTINGS_ENABLE_CONNECT_PROTOCOL), ALTSVC, ORIGIN and PRIORITY_UPDATE. */
-#define EXT_CONN_FRAME_TYPES ((1u << 0x4) | (1u << 0xa) | (1u << 0xc) | (1u << 0x10))
-
-/* Whether ext_conn_frame has anything to do for d (same arguments): false
- * for the common frame (no WebSocket stream ever followed, not one of
- * EXT_CONN_FRAME_TYPES, no complete list with :protocol or priority), which
- * callers then need not pass. */
-static inline bool ext_conn_has_work(const ext_conn *x, const decoded_frame *d,
-                                     const h2_field_facts *facts) {
-  uint8_t t = d->frame.hd.type;
-  return ((const ext_conn_head *)(const void *)x)->ws_followed ||
-         (t < 32 && ((EXT_CONN_FRAME_TYPES >> t) & 1)) ||
-         (d->block_complete && d->block_status == H2_OK &&
-          (!facts || facts->has_protocol || facts->has_priority));
+/* Whether ext_conn_frame has anything to do for a frame of type t; list:
+ * the field rules' facts of the complete, decoded header list the frame
+ * carries (NULL: it carries none). False for the common frame (no
+ * WebSocket stream ever followed, no list with :protocol or priority, a
+ * type below ALTSVC other than SETTINGS, which it reads for
+ * SETTINGS_ENABLE_CONNECT_PROTOCOL): a caller that tests it inline need
+ * not make the call. Types from ALTSVC (0xa) on are passed whatever they
+ * are: ext_conn_frame sorts out ALTSVC, ORIGIN and PRIORITY_UPDATE. */
+static inline bool ext_conn_has_work(const ext_conn *x, uint8_t t, const h2_field_facts *list) {
+  return ((const ext_conn_head *)(const void *)x)->ws_followed || t == H2_SETTINGS ||
+         t >= H2_ALTSVC || (list && (list->has_protocol || list->has_priority));
 }
 
 /* A well-formed frame from dir (FLOW_DIR_C2S: the client) after the
@@ -60,8 +57,9 @@ static inline bool ext_conn_has_work(const ext_conn *x, const decoded_frame *d,
  * rules that need no roles or history run). facts: what the field rules
  * found in that list, complete (h2/field_rules.h), or NULL: a list without
  * :protocol or priority is then not scanned again unless a WebSocket stream
- * waits for its answer. Does nothing when ext_conn_has_work is false: a
- * caller may test that first, inline. */
+ * waits for its answer. With facts, does nothing when ext_conn_has_work
+ * (d's type, facts if d completed a decoded list) is false: a caller may
+ * test that first, inline. */
 void ext_conn_frame(ext_conn *x, int dir, bool roles_known, uint32_t block_stream, decoded_frame *d,
                     const h2_field_facts *facts, frame_note *notes, size_t *n, size_t cap);
 

@@ -192,7 +192,7 @@ static size_t check_rules(h2_conn *c, int dir, decoded_frame *d, frame_note *not
   conn_alloc *a = (conn_alloc *)c;
   if (!a->ext && !(a->ext = ext_conn_new(NULL)))
     memory_limit(c, dir, d->offset, "the extension frames of this connection are not checked");
-  if (a->ext && ext_conn_has_work(a->ext, d, list))
+  if (a->ext && ext_conn_has_work(a->ext, f->hd.type, list))
     ext_conn_frame(a->ext, dir, roles_known, c->block_stream[dir], d, list, notes, &n, cap);
   return n;
 }
