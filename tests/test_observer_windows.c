@@ -25,14 +25,19 @@ static void on_stall(void *user, const h2_window_stall *s) {
   if (x->nstalls < 16) x->stalls[x->nstalls++] = *s;
 }
 
-static void fix_init(fix *x) {
+static void fix_init_view(fix *x, bool no_window_view) {
   memset(x, 0, sizeof *x);
   h2_observer_config cfg;
   memset(&cfg, 0, sizeof cfg);
+  cfg.no_window_view = no_window_view;
   cfg.on_stall = on_stall;
   cfg.user = x;
   x->o = h2_observer_new(&cfg);
   ck_assert_ptr_nonnull(x->o);
+}
+
+static void fix_init(fix *x) {
+  fix_init_view(x, false);
 }
 
 static void feed(fix *x, int dir, h2_frame *f) {
@@ -237,6 +242,51 @@ START_TEST(stall_ends_when_stream_closes) {
 }
 END_TEST
 
+/* Stalls that begin and end by WINDOW_UPDATE, SETTINGS, END_STREAM-less
+ * DATA on the connection window and the connection's end. */
+static void stall_scenario(fix *x) {
+  open_connection(x, 100);
+  headers(x, S, 1, false);
+  data(x, S, 1, 100, false);
+  window_update(x, C, 1, 50);
+  data(x, S, 1, 50, false);
+  settings(x, C, false, 200);
+  window_update(x, C, 0, 10);
+  data(x, S, 1, 65000, false);
+  window_update(x, C, 0, 70000);
+  h2_observer_finish(x->o);
+}
+
+/* no_window_view: no view (h2_observer_windows says so), the same stall
+ * events, field by field, as with it. */
+START_TEST(no_window_view_same_stalls) {
+  fix with, without;
+  fix_init_view(&with, false);
+  fix_init_view(&without, true);
+  stall_scenario(&with);
+  stall_scenario(&without);
+  h2_window_view v;
+  ck_assert(h2_observer_windows(with.o, &v));
+  ck_assert(!h2_observer_windows(without.o, &v));
+  ck_assert_int_ge(with.nstalls, 6);
+  ck_assert_int_eq(with.nstalls, without.nstalls);
+  for (int i = 0; i < with.nstalls; i++) {
+    const h2_window_stall *a = &with.stalls[i], *b = &without.stalls[i];
+    ck_assert(a->end == b->end);
+    ck_assert_uint_eq(a->sender, b->sender);
+    ck_assert_uint_eq(a->stream, b->stream);
+    ck_assert(a->connection == b->connection);
+    ck_assert_int_eq(a->window, b->window);
+    ck_assert(a->since == b->since);
+    ck_assert_uint_eq(a->begin_offset, b->begin_offset);
+    ck_assert_uint_eq(a->begin_pkt, b->begin_pkt);
+    ck_assert_ptr_eq(a->why, b->why);
+  }
+  h2_observer_free(with.o);
+  h2_observer_free(without.o);
+}
+END_TEST
+
 static Suite *observer_windows_suite(void) {
   Suite *s = suite_create("observer_windows");
   TCase *tc = tcase_create("core");
@@ -244,6 +294,7 @@ static Suite *observer_windows_suite(void) {
   tcase_add_test(tc, initial_window_change_goes_negative);
   tcase_add_test(tc, stall_events);
   tcase_add_test(tc, stall_ends_when_stream_closes);
+  tcase_add_test(tc, no_window_view_same_stalls);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -66,8 +66,10 @@ static const char *run_facts(ext_conn *x, int dir, decoded_frame *d, bool with_f
   h2_field_facts facts;
   if (d->block_complete)
     h2_fields_check(H2_FIELDS_UNKNOWN, d->headers, NULL, d->header_count, &facts, NULL, NULL);
-  ext_conn_frame(x, dir, true, d->frame.hd.stream_id, d,
-                 with_facts && d->block_complete ? &facts : NULL, notes, &n, 8);
+  const h2_field_facts *f = with_facts && d->block_complete ? &facts : NULL;
+  /* with facts as read's h2_conn.c calls it: only when it has work */
+  if (!with_facts || ext_conn_has_work(x, d->frame.hd.type, f))
+    ext_conn_frame(x, dir, true, d->frame.hd.stream_id, d, f, notes, &n, 8);
   out[0] = '\0';
   for (size_t i = 0; i < n; i++) {
     strcat(out, i ? " " : "");
@@ -165,6 +167,43 @@ START_TEST(websocket_tunnel) {
   d = data_frame(3, hello, sizeof hello);
   run(x, C2S, &d);
   ck_assert_uint_eq(d.ws_count, 0);
+  ext_conn_free(x);
+}
+END_TEST
+
+/* ext_conn_has_work: false for the common frame (the RFC 9113 types but
+ * SETTINGS, a list without :protocol or priority) until a WebSocket stream
+ * is followed; true for SETTINGS, ALTSVC, ORIGIN, PRIORITY_UPDATE (and any
+ * later type) and a list with either field. */
+START_TEST(has_work) {
+  ext_conn *x = ext_conn_new(NULL);
+  ck_assert_ptr_nonnull(x);
+  h2_field_facts facts;
+  const uint8_t bytes[] = {1, 2, 3};
+  ck_assert(!ext_conn_has_work(x, H2_DATA, NULL));
+  const h2_header plain[] = {HDR(":method", "GET"), HDR(":path", "/"), HDR(":scheme", "https"),
+                             HDR(":authority", "a.example")};
+  h2_fields_check(H2_FIELDS_UNKNOWN, plain, NULL, 4, &facts, NULL, NULL);
+  ck_assert(!ext_conn_has_work(x, H2_HEADERS, &facts));
+  ck_assert(!ext_conn_has_work(x, H2_CONTINUATION, &facts));
+  const h2_header prio[] = {HDR(":status", "200"), HDR("priority", "u=1")};
+  h2_fields_check(H2_FIELDS_UNKNOWN, prio, NULL, 2, &facts, NULL, NULL);
+  ck_assert(ext_conn_has_work(x, H2_HEADERS, &facts));
+  h2_fields_check(H2_FIELDS_UNKNOWN, ws_request, NULL, 5, &facts, NULL, NULL);
+  ck_assert(ext_conn_has_work(x, H2_HEADERS, &facts));
+  const uint8_t yes[] = {H2_SETTINGS, H2_ALTSVC, H2_ORIGIN, H2_PRIORITY_UPDATE, 0xff};
+  for (size_t i = 0; i < sizeof yes; i++)
+    ck_assert(ext_conn_has_work(x, yes[i], NULL));
+  const uint8_t no[] = {H2_DATA, H2_HEADERS, H2_PRIORITY,      H2_RST_STREAM,  H2_PUSH_PROMISE,
+                        H2_PING, H2_GOAWAY,  H2_WINDOW_UPDATE, H2_CONTINUATION};
+  for (size_t i = 0; i < sizeof no; i++)
+    ck_assert(!ext_conn_has_work(x, no[i], NULL));
+  /* A WebSocket CONNECT: from then on every frame may concern it. */
+  decoded_frame d = headers_frame(1, ws_request, 5);
+  ck_assert_str_eq(run(x, C2S, &d), "extended-connect-invalid");
+  d = data_frame(1, bytes, 3);
+  ck_assert(ext_conn_has_work(x, H2_DATA, NULL));
+  ck_assert(ext_conn_has_work(x, H2_RST_STREAM, NULL));
   ext_conn_free(x);
 }
 END_TEST
@@ -327,6 +366,7 @@ static Suite *ext_suite(void) {
   TCase *tc = tcase_create("rules");
   tcase_add_test(tc, extended_connect_rules);
   tcase_add_test(tc, websocket_tunnel);
+  tcase_add_test(tc, has_work);
   tcase_add_test(tc, limits);
   tcase_add_test(tc, priority_and_extension_frames);
   tcase_add_test(tc, observer_settings);

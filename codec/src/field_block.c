@@ -15,7 +15,10 @@ void h2_field_block_init(h2_field_block *b, uint8_t *buf, size_t cap) {
 #define OFFSET_TYPE 3
 #define OFFSET_STREAM_ID 5
 
-h2_status h2_field_block_check(const h2_field_block *b, const h2_frame_header *hd, h2_error *err) {
+/* h2_field_block_check's rules, inline in h2_field_block_feed (every frame
+ * goes through it). */
+static inline __attribute__((always_inline)) h2_status
+check(const h2_field_block *b, const h2_frame_header *hd, h2_error *err) {
   if (b->open) {
     /* §6.2/§6.6: "A receiver MUST treat the receipt of any other type of
      * frame or a frame on a different stream as a connection error of type
@@ -33,6 +36,10 @@ h2_status h2_field_block_check(const h2_field_block *b, const h2_frame_header *h
   if (hd->type == H2_CONTINUATION)
     return h2_error_set(err, H2_E_CONTINUATION_UNEXPECTED, OFFSET_TYPE, hd->stream_id);
   return H2_OK;
+}
+
+h2_status h2_field_block_check(const h2_field_block *b, const h2_frame_header *hd, h2_error *err) {
+  return check(b, hd, err);
 }
 
 /* Appends a fragment, or — when it does not fit — marks the block as being
@@ -57,7 +64,7 @@ h2_status h2_field_block_feed(h2_field_block *b, const h2_frame *f, bool *comple
   bool done_ignored;
   if (!complete) complete = &done_ignored;
   *complete = false;
-  h2_status st = h2_field_block_check(b, &f->hd, err);
+  h2_status st = check(b, &f->hd, err);
   if (st != H2_OK) return st;
 
   const uint8_t *frag;

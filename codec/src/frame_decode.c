@@ -73,12 +73,24 @@ static h2_status stream_id_forbidden(h2_error *err, const h2_frame_header *hd) {
                 h2_frame_type_section(hd->type));
 }
 
-static void read_header(h2_cursor *c, h2_frame_header *hd) {
-  uint32_t sid = 0;
-  (void)h2_cursor_get_u24(c, &hd->length);
-  (void)h2_cursor_get_u8(c, &hd->type);
-  (void)h2_cursor_get_u8(c, &hd->flags);
-  (void)h2_cursor_get_u32(c, &sid);
+/* The 9-octet header (§4.1), taken from c at once (its callers made sure
+ * it is there; else a zero header) and assembled field by field. */
+/* Inline in the decoders of every frame: each call saved is a few
+ * instructions of each of the capture's frames. */
+#define FRAME_HOT static inline __attribute__((always_inline))
+
+FRAME_HOT void read_header(h2_cursor *c, h2_frame_header *hd) {
+  const uint8_t *b;
+  if (!h2_cursor_get_bytes(c, H2_FRAME_HEADER_LEN, &b)) {
+    *hd = (h2_frame_header){0};
+    return;
+  }
+  /* two big-endian words: Length and Type, then R and the stream id */
+  uint32_t lt = ((uint32_t)b[0] << 24) | ((uint32_t)b[1] << 16) | ((uint32_t)b[2] << 8) | b[3];
+  uint32_t sid = ((uint32_t)b[5] << 24) | ((uint32_t)b[6] << 16) | ((uint32_t)b[7] << 8) | b[8];
+  hd->length = lt >> 8;
+  hd->type = (uint8_t)lt;
+  hd->flags = b[4];
   /* §4.1: the R bit "MUST be ignored when receiving"; kept for display. */
   hd->reserved = (uint8_t)(sid >> 31);
   hd->stream_id = sid & H2_STREAM_ID_MASK;
@@ -114,8 +126,8 @@ static h2_status self_dependency(h2_error *err, const h2_frame_header *hd, size_
  * §6.1/§6.2: padding "the length of the frame payload or greater" is a
  * connection error PROTOCOL_ERROR; §6.6: padding exceeding "the size
  * remaining for the field block fragment". */
-static h2_status split_padding(h2_cursor *p, h2_frame *f, const uint8_t **body, uint32_t *body_len,
-                               h2_error *err) {
+FRAME_HOT h2_status split_padding(h2_cursor *p, h2_frame *f, const uint8_t **body,
+                                  uint32_t *body_len, h2_error *err) {
   size_t pad = (f->hd.flags & H2_FLAG_PADDED) ? f->pad_length : 0;
   if (pad > p->left)
     return reject(err, H2_E_PADDING_TOO_LONG, OFFSET_PAYLOAD, &f->hd, H2_SCOPE_CONNECTION,

@@ -180,6 +180,15 @@ __attribute__((noinline)) static void talk_frame(read_state *rs, h2_conn *c, int
   rs->grpc_conn = NULL;
 }
 
+/* Whether on_frame has anything to do in this run: frame_outputs' work
+ * or the exchange tracker's. The outputs are set up before the first
+ * connection opens, so flow_open decides it once per connection and gives
+ * h2_conn no on_frame at all without it (-q --summary alone). */
+static bool frames_wanted(const read_state *rs) {
+  return !rs->o.quiet || rs->o.lint || rs->report || rs->filt.f || rs->filt.facts ||
+         rs->o.filt.fields || rs->talk.tracker;
+}
+
 static void on_frame(void *user, h2_conn *c, int dir, const decoded_frame *d) {
   read_state *rs = user;
   /* What frame_outputs does needs one of these (printing: not -q). */
@@ -260,7 +269,7 @@ static void flow_open(void *user, capture_flow *f, double ts) {
                      .max_header_list = rs->o.max_header_list,
                      .scratch = &rs->scratch,
                      .skip_frame_details = !frame_details_shown(rs)};
-  read_sink sink = {.on_frame = on_frame,
+  read_sink sink = {.on_frame = frames_wanted(rs) ? on_frame : NULL,
                     .on_event = on_event,
                     .on_upgrade = on_upgrade,
                     .on_upgrade_request = on_upgrade_request,

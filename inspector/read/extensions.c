@@ -23,6 +23,7 @@ typedef struct ws_stream {
 } ws_stream;
 
 struct ext_conn {
+  ext_conn_head head; /* first: ext_conn_has_work reads it (extensions.h) */
   ext_config cfg;
   bool connect_enabled[2]; /* SETTINGS_ENABLE_CONNECT_PROTOCOL = 1 sent by dir */
   ws_stream *streams;      /* cfg.max_ws_streams slots */
@@ -73,6 +74,7 @@ static ws_stream *ws_add(ext_conn *x, uint32_t id) {
   if (!x->streams) {
     x->streams = calloc(x->cfg.max_ws_streams, sizeof *x->streams);
     if (!x->streams) return NULL;
+    x->head.ws_followed = true;
   }
   ws_stream *s = ws_find(x, id);
   if (!s) s = ws_find(x, 0); /* a free slot; none: beyond the limit, not followed */
@@ -302,11 +304,8 @@ void ext_conn_frame(ext_conn *x, int dir, bool roles_known, uint32_t block_strea
   /* Without a WebSocket stream (none ever followed), DATA, RST_STREAM and
    * END_STREAM find none; a list the field rules found no :protocol or
    * priority field in is passed over (frame_work): the common frame has
-   * nothing to do here. */
-  uint8_t t = d->frame.hd.type;
-  if (x->streams || t == H2_SETTINGS || t == H2_ALTSVC || t == H2_ORIGIN ||
-      t == H2_PRIORITY_UPDATE ||
-      (d->block_complete && d->block_status == H2_OK &&
-       (!facts || facts->has_protocol || facts->has_priority)))
+   * nothing to do here (ext_conn_has_work, which callers test inline). */
+  bool list = d->block_complete && d->block_status == H2_OK;
+  if (ext_conn_has_work(x, d->frame.hd.type, list ? facts : NULL) || (list && !facts))
     frame_work(x, dir, roles_known, block_stream, d, facts, notes, n, cap);
 }

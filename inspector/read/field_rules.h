@@ -13,14 +13,35 @@
 #include "decoded_frame.h"
 #include "h2/field_rules.h"
 #include "h2/hpack.h"
+#include "stream_states.h"
 
 /* kind: enum field_block_kind (stream_states.h). infos (may be NULL): the
  * HPACK representation of each field; the octets of indexed fields are not
  * scanned again (they were checked when sent as literals). *facts receives
  * what the list says (h2/field_rules.h: the :status of a response, 0 when
  * absent or not three digits; whether :protocol or priority is present). */
-void field_rules_check(int kind, const h2_header *fields, const h2_hpack_field_info *infos,
-                       size_t count, frame_note *notes, size_t *n, size_t cap,
-                       h2_field_facts *facts);
+/* Where field_rules_add_note puts the notes: notes[*n], up to cap. */
+typedef struct field_note_list {
+  frame_note *notes;
+  size_t *n, cap;
+} field_note_list;
+
+/* h2_fields_check's callback (user: a field_note_list): one note per
+ * violation and frame; never stops the check, so the facts cover the whole
+ * list. */
+bool field_rules_add_note(void *user, const h2_field_violation *v);
+
+/* Inline: once per header list, in read's frame path. */
+static inline void field_rules_check(int kind, const h2_header *fields,
+                                     const h2_hpack_field_info *infos, size_t count,
+                                     frame_note *notes, size_t *n, size_t cap,
+                                     h2_field_facts *facts) {
+  int section = kind == FIELD_BLOCK_REQUEST    ? H2_FIELDS_REQUEST
+                : kind == FIELD_BLOCK_RESPONSE ? H2_FIELDS_RESPONSE
+                : kind == FIELD_BLOCK_TRAILERS ? H2_FIELDS_TRAILERS
+                                               : H2_FIELDS_UNKNOWN;
+  field_note_list l = {notes, n, cap};
+  h2_fields_check(section, fields, infos, count, facts, field_rules_add_note, &l);
+}
 
 #endif

@@ -124,6 +124,7 @@ static void observe_states(h2_conn *c, int dir, const decoded_frame *d, frame_no
     cfg.on_finding = on_state_finding;
     cfg.on_stall = on_stall;
     cfg.user = a;
+    cfg.no_window_view = c->opt.skip_frame_details; /* then sd_on_frame never asks */
     a->observer = a->observer_failed ? NULL : h2_observer_new(&cfg);
     if (!a->observer) {
       if (!a->observer_failed)
@@ -191,7 +192,7 @@ static size_t check_rules(h2_conn *c, int dir, decoded_frame *d, frame_note *not
   conn_alloc *a = (conn_alloc *)c;
   if (!a->ext && !(a->ext = ext_conn_new(NULL)))
     memory_limit(c, dir, d->offset, "the extension frames of this connection are not checked");
-  if (a->ext)
+  if (a->ext && ext_conn_has_work(a->ext, f->hd.type, list))
     ext_conn_frame(a->ext, dir, roles_known, c->block_stream[dir], d, list, notes, &n, cap);
   return n;
 }

@@ -24,6 +24,7 @@ struct h2_conn;
 
 /* Where frames and events go (cmd_read: filters, printing, summary). */
 typedef struct read_sink {
+  /* may be NULL: the frames go nowhere (the summary counts them still) */
   void (*on_frame)(void *user, struct h2_conn *c, int dir, const decoded_frame *d);
   /* event: "connection", "detect", "preface", "upgrade", "gap", "skipped",
    * "close", "limit", "stall-begin", "stall-end", "decode-error",

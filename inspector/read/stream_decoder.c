@@ -144,16 +144,23 @@ static void deliver(stream_decoder *sd, decoded_frame *d) {
 
 _Static_assert(offsetof(decoded_frame, pkt_first) ==
                        offsetof(decoded_frame, windows) + sizeof(h2_window_view) &&
-                   sizeof(decoded_frame) <= offsetof(decoded_frame, pkt_file) + 8,
-               "decode_one clears all of decoded_frame but its windows");
+                   sizeof(decoded_frame) <= offsetof(decoded_frame, pkt_file) + 8 &&
+                   offsetof(decoded_frame, frame) == sizeof(uint64_t) &&
+                   offsetof(decoded_frame, frame_status) >=
+                       offsetof(decoded_frame, frame) + sizeof(h2_frame),
+               "decode_one sets all of decoded_frame: the offset, the frame (h2_frame_decode), "
+               "the rest but the windows cleared");
 
 /* Decodes one frame at buf (len bytes available). Returns bytes consumed, 0
  * when more bytes are needed (nothing consumed). */
 static size_t decode_one(stream_decoder *sd, const uint8_t *buf, size_t len, uint64_t offset) {
   decoded_frame d;
-  /* All but the windows, which windows_set alone makes valid
-   * (decoded_frame.h): 64 bytes a frame not cleared. */
-  memset(&d, 0, offsetof(decoded_frame, windows));
+  /* All but the frame, which h2_frame_decode sets whole once it has its
+   * header (what it returns H2_NEED_MORE for is not delivered), and the
+   * windows, which windows_set alone makes valid (decoded_frame.h): 208
+   * bytes cleared a frame, not 272. */
+  memset(&d.frame_status, 0,
+         offsetof(decoded_frame, windows) - offsetof(decoded_frame, frame_status));
   d.pkt_first = d.pkt_last = 0;
   d.pkt_file = 0;
   d.offset = offset;

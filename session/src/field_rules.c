@@ -210,14 +210,16 @@ static int status_of(const h2_header *h) {
 size_t h2_fields_check(int kind, const h2_header *fields, const h2_hpack_field_info *infos,
                        size_t n, h2_field_facts *facts, h2_field_violation_cb cb, void *user) {
   checker k = {cb, user, 0, false};
-  h2_field_facts f = {.content_length = -1};
+  /* built in place: no copy of the facts at the end */
+  h2_field_facts own, *f = facts ? facts : &own;
+  *f = (h2_field_facts){.content_length = -1};
   unsigned seen[P_COUNT] = {0};
   const h2_header *method = NULL, *path = NULL, *status = NULL;
   bool regular_seen = false;
   for (size_t i = 0; i < n && !k.stopped; i++) {
     const h2_header *h = &fields[i];
     if (!h->name || !h->value) {
-      f.unknown++;
+      f->unknown++;
       continue;
     }
     /* a field sent as an index was checked when it was sent as a literal */
@@ -230,30 +232,39 @@ size_t h2_fields_check(int kind, const h2_header *fields, const h2_hpack_field_i
       continue;
     }
     regular_seen = true;
-    /* §8.2.2: HTTP/1.1 connection-specific fields have no meaning in HTTP/2. */
-    if (h2_field_connection_specific(h->name, h->name_len))
-      broke(&k, i, "connection-specific-field", "connection-specific-field",
-            "connection-specific field (connection, keep-alive, proxy-connection, "
-            "transfer-encoding, upgrade) (malformed)",
-            S822);
-    else if (h2_field_te_forbidden(h->name, h->name_len, h->value, h->value_len))
-      broke(&k, i, "connection-specific-field", "te-not-trailers",
-            "te field with a value other than \"trailers\"", S822);
-    else if (kind != H2_FIELDS_TRAILERS && is(h, "content-length"))
-      note_length(&k, i, h, &f);
-    else if (is(h, "priority"))
-      f.has_priority = true;
+    /* One switch on the name's length: te, priority and content-length
+     * have lengths no connection-specific name has. */
+    switch (h->name_len) {
+    case 2:
+      if (h2_field_te_forbidden(h->name, h->name_len, h->value, h->value_len))
+        broke(&k, i, "connection-specific-field", "te-not-trailers",
+              "te field with a value other than \"trailers\"", S822);
+      break;
+    case 8:
+      if (is(h, "priority")) f->has_priority = true;
+      break;
+    case 14:
+      if (kind != H2_FIELDS_TRAILERS && is(h, "content-length")) note_length(&k, i, h, f);
+      break;
+    default:
+      /* §8.2.2: HTTP/1.1 connection-specific fields have no meaning in HTTP/2. */
+      if (h2_field_connection_specific(h->name, h->name_len))
+        broke(&k, i, "connection-specific-field", "connection-specific-field",
+              "connection-specific field (connection, keep-alive, proxy-connection, "
+              "transfer-encoding, upgrade) (malformed)",
+              S822);
+      break;
+    }
   }
-  f.status = status_of(status);
-  f.informational = f.status >= 100 && f.status < 200;
-  f.is_head = method && value_is(method, "HEAD");
-  f.is_connect = method && value_is(method, "CONNECT");
-  f.has_protocol = seen[P_PROTOCOL] > 0;
-  if (kind == H2_FIELDS_REQUEST && !k.stopped) check_request(&k, seen, path, &f);
-  if (kind == H2_FIELDS_RESPONSE && !k.stopped && !f.unknown && f.status == 0)
+  f->status = status_of(status);
+  f->informational = f->status >= 100 && f->status < 200;
+  f->is_head = method && value_is(method, "HEAD");
+  f->is_connect = method && value_is(method, "CONNECT");
+  f->has_protocol = seen[P_PROTOCOL] > 0;
+  if (kind == H2_FIELDS_REQUEST && !k.stopped) check_request(&k, seen, path, f);
+  if (kind == H2_FIELDS_RESPONSE && !k.stopped && !f->unknown && f->status == 0)
     broke(&k, SIZE_MAX, "pseudo-header-invalid", status ? "bad-status" : "missing-pseudo-header",
           "response without a valid :status (malformed)", S832);
-  if (facts) *facts = f;
   return k.count;
 }
 

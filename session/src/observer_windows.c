@@ -22,6 +22,7 @@
 /* The windows after a change, for h2_observer_windows: of stream id (s its
  * entry, NULL when not followed) and of the connection. */
 static void touch(h2_observer *o, uint32_t id, const obs_stream *s) {
+  if (o->cfg.no_window_view) return; /* nobody reads it */
   h2_window_view *v = &o->view;
   v->changed = true;
   v->stream = id;
@@ -123,7 +124,7 @@ void h2_observer_mark(h2_observer *o, uint64_t offset, uint64_t pkt) {
 }
 
 bool h2_observer_windows(const h2_observer *o, h2_window_view *v) {
-  if (o->blind) return false;
+  if (o->blind || o->cfg.no_window_view) return false;
   *v = o->view;
   return true;
 }

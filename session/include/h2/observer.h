@@ -161,6 +161,10 @@ typedef struct h2_observer_config {
   h2_finding_fn on_finding;
   void *user;
   h2_window_stall_fn on_stall; /* may be NULL; called with user */
+  /* The caller never asks for h2_observer_windows (it then returns false):
+   * the windows are still kept, for the findings and stall events, but not
+   * the view of them after each frame. */
+  bool no_window_view;
 } h2_observer_config;
 
 /* A field block completed by the frame given with it. */
@@ -189,7 +193,8 @@ void h2_observer_mark(h2_observer *o, uint64_t offset, uint64_t pkt);
 /* The windows after the last frame (v->changed: that frame changed one:
  * DATA, WINDOW_UPDATE, a SETTINGS or its ACK that changed
  * INITIAL_WINDOW_SIZE, the HEADERS or PUSH_PROMISE that opened a stream);
- * false when the windows are not known (history lost). */
+ * false when the windows are not known (history lost) or not kept
+ * (no_window_view). */
 bool h2_observer_windows(const h2_observer *o, h2_window_view *v);
 /* Bytes the observer holds now, and the most it can ever hold with cfg: a
  * fixed part and the stream table, whose size max_open_streams bounds. */
