@@ -82,21 +82,32 @@ int flow_key_make(flow_key *key, const packet_info *info) {
 
 /* FNV-1a over the key's fields, then a final avalanche so linear probing
  * sees well-spread low bits. */
+/* Mixes the key eight octets at a time (a multiply and a shift per word
+ * instead of one multiply per octet: it runs once per packet on the capture
+ * thread, which read -j cannot spread), then finishes with murmur3's
+ * avalanche so the low bits that pick a slot depend on every octet. */
+static uint64_t mix_word(uint64_t h, uint64_t w) {
+  h ^= w * 0x9e3779b97f4a7c15u;
+  h ^= h >> 29;
+  return h * 0xbf58476d1ce4e5b9u;
+}
+
+_Static_assert(sizeof(((flow_key *)0)->addr) == 4 * sizeof(uint64_t),
+               "the key's addresses are four words");
+
 uint32_t flow_key_hash(const flow_key *key) {
-  uint32_t h = 2166136261u;
-  h = (h ^ key->ip_version) * 16777619u;
-  for (int s = 0; s < 2; s++) {
-    for (int i = 0; i < 16; i++)
-      h = (h ^ key->addr[s][i]) * 16777619u;
-    h = (h ^ (key->port[s] >> 8)) * 16777619u;
-    h = (h ^ (key->port[s] & 0xff)) * 16777619u;
-  }
-  h ^= h >> 16;
-  h *= 0x85ebca6bu;
-  h ^= h >> 13;
-  h *= 0xc2b2ae35u;
-  h ^= h >> 16;
-  return h;
+  uint64_t w[4];
+  memcpy(w, key->addr, sizeof w);
+  uint64_t h = mix_word(key->ip_version, (uint64_t)key->port[0] << 16 | key->port[1]);
+  for (int i = 0; i < 4; i++)
+    h = mix_word(h, w[i]);
+  uint32_t x = (uint32_t)(h ^ h >> 32);
+  x ^= x >> 16;
+  x *= 0x85ebca6bu;
+  x ^= x >> 13;
+  x *= 0xc2b2ae35u;
+  x ^= x >> 16;
+  return x;
 }
 
 static bool key_equal(const flow_key *a, const flow_key *b) {
