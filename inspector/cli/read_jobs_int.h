@@ -173,6 +173,10 @@ struct read_jobs {
   bool have_first_ts;
   double first_ts;
   bool oom;
+  /* The capture thread's own: the work given to each worker so far (bytes
+   * recorded, and FLOW_WEIGHT per connection), which picks the worker of a
+   * new connection (read_jobs_record.c: pick_worker). */
+  _Alignas(CACHE_LINE) uint64_t load[READ_JOBS_MAX];
   job_worker w[];
 };
 

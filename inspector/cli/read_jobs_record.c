@@ -87,6 +87,23 @@ static void counted(rec *r, const capture_flow *f, int dir, const tls_conn_info 
   }
 }
 
+/* What a connection counts for before its first bytes: connections opened
+ * in a burst are spread instead of all going to the worker that was idle. */
+enum { FLOW_WEIGHT = 4096 };
+
+/* The worker with the least work given so far (the first of equals): the
+ * load follows what the capture holds, so the choice is the same on every
+ * run, and connections of very different sizes do not pile up on one worker
+ * as a fixed id-modulo assignment lets them. The output does not depend on
+ * it: records are written in capture order whichever worker decoded them. */
+static job_worker *pick_worker(read_jobs *j) {
+  unsigned best = 0;
+  for (unsigned i = 1; i < j->n; i++)
+    if (j->load[i] < j->load[best]) best = i;
+  j->load[best] += FLOW_WEIGHT;
+  return &j->w[best];
+}
+
 static void on_open(void *user, capture_flow *f, double ts) {
   read_jobs *j = user;
   if (!j->have_first_ts) {
@@ -99,7 +116,7 @@ static void on_open(void *user, capture_flow *f, double ts) {
     j->oom = true;
     return;
   }
-  jf->worker = &j->w[f->id % j->n];
+  jf->worker = pick_worker(j);
   jf->cap.worker = jf->worker->index;
   rec *r = record(j, REC_OPEN, jf, f, sizeof *f, ts);
   if (!r) {
@@ -122,6 +139,7 @@ static void on_bytes(void *user, capture_flow *f, int dir, uint64_t offset, cons
   rec *r = record(j, REC_BYTES, jf, f, tls_len + len, ts);
   if (!r) return;
   jf->cap.recorded_bytes = true;
+  j->load[jf->worker->index] += len;
   counted(r, f, dir, tls);
   r->offset = offset;
   r->len = len;
