@@ -7,14 +7,45 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-/* The stdio buffer of the stream libpcap reads (its reads of small records
- * come from here; larger ones go straight through). */
+/* The stdio buffer of the stream libpcap reads: every read of a cookie
+ * stream is copied out of it (glibc's default xsgetn), which is why a file
+ * that cannot hold secrets is not read through the tee. */
 enum { TEE_BUFFER = 128 * 1024 };
+
+/* Whether the file starts as a classic pcap file (the magic of either byte
+ * order, in microseconds or nanoseconds): such a file has no blocks at all,
+ * so no Decryption Secrets Block (pcapng, draft-ietf-opsawg-pcapng §4.7),
+ * and libpcap may read it through an ordinary stream, without the tee's
+ * extra copy of every byte. Reads at offset 0 without moving the file. */
+static bool classic_pcap(int fd) {
+  uint8_t m[4];
+  if (pread(fd, m, sizeof m, 0) != (ssize_t)sizeof m) return false;
+  uint32_t be = (uint32_t)m[0] << 24 | (uint32_t)m[1] << 16 | (uint32_t)m[2] << 8 | m[3];
+  return be == 0xa1b2c3d4u || be == 0xd4c3b2a1u || be == 0xa1b23c4du || be == 0x4d3cb2a1u;
+}
+
+/* libpcap on an ordinary stream over fd (a classic pcap file). */
+static pcap_t *open_plain(int fd, const char *name, char *err, size_t errcap) {
+  FILE *fp = fdopen(fd, "rb");
+  if (!fp) {
+    snprintf(err, errcap, "cannot read capture %s: %s", name, strerror(errno));
+    close(fd);
+    return NULL;
+  }
+  char pcap_err[PCAP_ERRBUF_SIZE] = "";
+  pcap_t *p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, pcap_err);
+  if (!p) {
+    snprintf(err, errcap, "cannot read capture %s: %s", name, pcap_err);
+    fclose(fp); /* libpcap leaves a stream it refused open */
+  }
+  return p;
+}
 
 typedef struct file_tee {
   int fd;
@@ -56,6 +87,11 @@ pcap_t *capture_open_file(const char *path, pcapng_secrets_fn fn, void *user, ch
     snprintf(err, errcap, "cannot read capture %s: %s: %s", name, path, strerror(errno));
     free(t);
     return NULL;
+  }
+  if (!from_stdin && classic_pcap(t->fd)) {
+    int fd = t->fd;
+    free(t);
+    return open_plain(fd, name, err, errcap);
   }
   pcapng_scan_init(&t->scan, fn, user);
   cookie_io_functions_t io = {.read = tee_read, .close = tee_close};

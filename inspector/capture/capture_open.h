@@ -2,7 +2,8 @@
  * a reading tee: every byte libpcap reads passes the pcapng secrets scanner
  * first (pcapng_secrets.h), so the Decryption Secrets Blocks of the file
  * reach `fn` as the file is read, each before any packet that follows it in
- * the file, without reading the file twice (which stdin could not be). */
+ * the file, without reading the file twice (which stdin could not be). A
+ * classic pcap file, which has no blocks, is read without the tee. */
 #ifndef H2SCOPE_CAPTURE_OPEN_H
 #define H2SCOPE_CAPTURE_OPEN_H
 
