@@ -85,12 +85,17 @@ FRAME_HOT void read_header(h2_cursor *c, h2_frame_header *hd) {
     *hd = (h2_frame_header){0};
     return;
   }
-  /* two big-endian words: Length and Type, then R and the stream id */
-  uint32_t lt = ((uint32_t)b[0] << 24) | ((uint32_t)b[1] << 16) | ((uint32_t)b[2] << 8) | b[3];
-  uint32_t sid = ((uint32_t)b[5] << 24) | ((uint32_t)b[6] << 16) | ((uint32_t)b[7] << 8) | b[8];
+  /* two big-endian words: Length and Type, then R and the stream id (a
+   * cursor over the nine octets just taken: its checks fold away) */
+  h2_cursor w = h2_cursor_make(b, H2_FRAME_HEADER_LEN);
+  uint32_t lt = 0, sid = 0;
+  uint8_t flags = 0;
+  (void)h2_cursor_get_u32(&w, &lt);
+  (void)h2_cursor_get_u8(&w, &flags);
+  (void)h2_cursor_get_u32(&w, &sid);
   hd->length = lt >> 8;
   hd->type = (uint8_t)lt;
-  hd->flags = b[4];
+  hd->flags = flags;
   /* §4.1: the R bit "MUST be ignored when receiving"; kept for display. */
   hd->reserved = (uint8_t)(sid >> 31);
   hd->stream_id = sid & H2_STREAM_ID_MASK;

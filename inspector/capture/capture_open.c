@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "h2/cursor.h"
+
 /* The stdio buffer of the stream libpcap reads: every read of a cookie
  * stream is copied out of it (glibc's default xsgetn), which is why a file
  * that cannot hold secrets is not read through the tee. */
@@ -26,7 +28,9 @@ enum { TEE_BUFFER = 128 * 1024 };
 static bool classic_pcap(int fd) {
   uint8_t m[4];
   if (pread(fd, m, sizeof m, 0) != (ssize_t)sizeof m) return false;
-  uint32_t be = (uint32_t)m[0] << 24 | (uint32_t)m[1] << 16 | (uint32_t)m[2] << 8 | m[3];
+  h2_cursor c = h2_cursor_make(m, sizeof m);
+  uint32_t be = 0;
+  (void)h2_cursor_get_u32(&c, &be);
   return be == 0xa1b2c3d4u || be == 0xd4c3b2a1u || be == 0xa1b23c4du || be == 0x4d3cb2a1u;
 }
 

@@ -97,8 +97,10 @@ _Static_assert(sizeof(((flow_key *)0)->addr) == 4 * sizeof(uint64_t),
 
 uint32_t flow_key_hash(const flow_key *key) {
   uint64_t w[4];
+  uint32_t ports;
   memcpy(w, key->addr, sizeof w);
-  uint64_t h = mix_word(key->ip_version, (uint64_t)key->port[0] << 16 | key->port[1]);
+  memcpy(&ports, key->port, sizeof ports);
+  uint64_t h = mix_word(key->ip_version, ports);
   for (int i = 0; i < 4; i++)
     h = mix_word(h, w[i]);
   uint32_t x = (uint32_t)(h ^ h >> 32);
