@@ -126,15 +126,26 @@ cmp "$work/ex.json" "$work/ex4.json" >/dev/null || fail "-j 4 output differs fro
 "$H" read "$cap" --json -j 1 >"$work/frames.json" 2>/dev/null
 python3 - "$work/ex.json" "$work/frames.json" <<'PY' || fail "exchange packet numbers"
 import json, sys
-span = {}
+# A record ends with its stream (docs/read-output.md: END_STREAM both ways or
+# RST_STREAM from either side); frames still in flight after that (a client
+# uploading while the server resets, say) are not part of it.
+span, ended, ends = {}, set(), {}
 for line in open(sys.argv[2]):
     o = json.loads(line)
     if "type" not in o or not o.get("stream"):
         continue
-    p = o["pkt"] if isinstance(o["pkt"], list) else [o["pkt"], o["pkt"]]
     k = (o["conn"], o["stream"])
+    if k in ended:
+        continue
+    p = o["pkt"] if isinstance(o["pkt"], list) else [o["pkt"], o["pkt"]]
     a, b = span.get(k, (p[0], p[1]))
     span[k] = (min(a, p[0]), max(b, p[1]))
+    if o["type"] == "RST_STREAM":
+        ended.add(k)
+    elif o["type"] in ("DATA", "HEADERS") and o["flags"] & 1:  # END_STREAM
+        ends.setdefault(k, set()).add(o["dir"])
+        if len(ends[k]) == 2:
+            ended.add(k)
 n = 0
 for line in open(sys.argv[1]):
     x = json.loads(line).get("exchange")
