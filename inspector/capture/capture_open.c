@@ -34,6 +34,18 @@ static bool classic_pcap(int fd) {
   return be == 0xa1b2c3d4u || be == 0xd4c3b2a1u || be == 0xa1b23c4du || be == 0x4d3cb2a1u;
 }
 
+/* libpcap on an open stream (timestamps in nanoseconds); the stream is
+ * closed when libpcap refuses it. */
+static pcap_t *pcap_on(FILE *fp, const char *name, char *err, size_t errcap) {
+  char pcap_err[PCAP_ERRBUF_SIZE] = "";
+  pcap_t *p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, pcap_err);
+  if (!p) {
+    snprintf(err, errcap, "cannot read capture %s: %s", name, pcap_err);
+    fclose(fp); /* libpcap leaves a stream it refused open */
+  }
+  return p;
+}
+
 /* libpcap on an ordinary stream over fd (a classic pcap file). */
 static pcap_t *open_plain(int fd, const char *name, char *err, size_t errcap) {
   FILE *fp = fdopen(fd, "rb");
@@ -42,13 +54,7 @@ static pcap_t *open_plain(int fd, const char *name, char *err, size_t errcap) {
     close(fd);
     return NULL;
   }
-  char pcap_err[PCAP_ERRBUF_SIZE] = "";
-  pcap_t *p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, pcap_err);
-  if (!p) {
-    snprintf(err, errcap, "cannot read capture %s: %s", name, pcap_err);
-    fclose(fp); /* libpcap leaves a stream it refused open */
-  }
-  return p;
+  return pcap_on(fp, name, err, errcap);
 }
 
 typedef struct file_tee {
@@ -106,11 +112,5 @@ pcap_t *capture_open_file(const char *path, pcapng_secrets_fn fn, void *user, ch
     return NULL;
   }
   (void)setvbuf(fp, NULL, _IOFBF, TEE_BUFFER);
-  char pcap_err[PCAP_ERRBUF_SIZE] = "";
-  pcap_t *p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, pcap_err);
-  if (!p) {
-    snprintf(err, errcap, "cannot read capture %s: %s", name, pcap_err);
-    fclose(fp); /* libpcap leaves a stream it refused open */
-  }
-  return p;
+  return pcap_on(fp, name, err, errcap);
 }
