@@ -5,12 +5,12 @@
 #include <stdio.h>
 #include <string.h>
 
-static bool is_memory(const check_case *cs) {
+bool check_expects_memory(const check_case *cs) {
   return !strcmp(cs->expect, "MEMORY");
 }
 
 bool check_repeat_wanted(const check_case *cs) {
-  return cs->repeat > 1 || is_memory(cs);
+  return cs->repeat > 1 || check_expects_memory(cs);
 }
 
 /* The MEMORY verdict from the target's state after the runs. */
@@ -40,7 +40,7 @@ static void judge_memory(check_robust_ctx *x, unsigned runs, check_result *r) {
 
 void check_repeat_run_case(check_robust_ctx *x, const check_case *cs, check_result *r) {
   memset(r, 0, sizeof *r);
-  bool memory = is_memory(cs);
+  bool memory = check_expects_memory(cs);
   unsigned runs = cs->repeat > 1 ? cs->repeat : 1;
   if (memory && !x->mon) {
     r->verdict = CHECK_SKIP;

@@ -13,6 +13,9 @@
 
 #include "check_robust_run.h"
 
+/* Whether the case expects MEMORY (a server's RSS, never a client's). */
+bool check_expects_memory(const check_case *cs);
+
 /* Whether the case is one for check_repeat_run_case. */
 bool check_repeat_wanted(const check_case *cs);
 

@@ -486,7 +486,7 @@ static void run_cases(check_opts *op, out_buf *out, check_report_entry *entries,
       out_puts(out, e->it->id);
       out_putc(out, '\n');
     }
-    if (op->client && !strcmp(e->it->c->expect, "MEMORY")) {
+    if (op->client && check_expects_memory(e->it->c)) {
       memset(&e->result, 0, sizeof e->result);
       e->result.verdict = CHECK_SKIP;
       snprintf(e->result.why, sizeof e->result.why, "expect MEMORY is for servers (-- SERVER)");

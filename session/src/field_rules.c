@@ -232,8 +232,13 @@ size_t h2_fields_check(int kind, const h2_header *fields, const h2_hpack_field_i
       continue;
     }
     regular_seen = true;
-    /* One switch on the name's length: te, priority and content-length
-     * have lengths no connection-specific name has. */
+    /* §8.2.2: HTTP/1.1 connection-specific fields have no meaning in HTTP/2
+     * (connection_fields.h switches on the length itself). */
+    if (h2_field_connection_specific(h->name, h->name_len))
+      broke(&k, i, "connection-specific-field", "connection-specific-field",
+            "connection-specific field (connection, keep-alive, proxy-connection, "
+            "transfer-encoding, upgrade) (malformed)",
+            S822);
     switch (h->name_len) {
     case 2:
       if (h2_field_te_forbidden(h->name, h->name_len, h->value, h->value_len))
@@ -247,12 +252,6 @@ size_t h2_fields_check(int kind, const h2_header *fields, const h2_hpack_field_i
       if (kind != H2_FIELDS_TRAILERS && is(h, "content-length")) note_length(&k, i, h, f);
       break;
     default:
-      /* §8.2.2: HTTP/1.1 connection-specific fields have no meaning in HTTP/2. */
-      if (h2_field_connection_specific(h->name, h->name_len))
-        broke(&k, i, "connection-specific-field", "connection-specific-field",
-              "connection-specific field (connection, keep-alive, proxy-connection, "
-              "transfer-encoding, upgrade) (malformed)",
-              S822);
       break;
     }
   }
