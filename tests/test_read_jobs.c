@@ -7,10 +7,17 @@
  * connections get their directions numbered again by a late SYN on the
  * capture side before their first bytes (the endpoints, ports and syn_seen
  * change in place, which the workers' copies must follow); some records
- * print more than a worker's output window holds. */
+ * print more than a worker's output window holds.
+ *
+ * The work divides as read_jobs promises: worker 0 runs on the thread that
+ * calls the consumer and reads the bytes where the capture has them, the
+ * others run on threads of their own and read copies; worker 0 takes a
+ * smaller share of the connections (the reading is its too), none from six
+ * workers on, and a lone connection goes to a worker with a thread. */
 #include <check.h>
 
 #include "run_suite.h"
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +55,19 @@ typedef struct transcript {
   bool jobs; /* a worker: notices are counted by the merging thread */
   text *notices;
   unsigned long long long_records; /* on_bytes printed more than a window */
+  /* Where the work ran: connections opened, calls made on the thread that
+   * plays the capture, on_bytes given the capture's own bytes or a copy. */
+  unsigned long long opens, calls, on_capture_thread, in_place, copied;
 } transcript;
+
+/* The capture's bytes (play) and the thread that plays it. */
+static uint8_t capture_bytes[4096 + 64];
+static pthread_t capture_thread;
+
+static void count_call(transcript *t) {
+  t->calls++;
+  t->on_capture_thread += pthread_equal(pthread_self(), capture_thread) != 0;
+}
 
 static void line(out_buf *o, const char *what, const capture_flow *f) {
   out_puts(o, what);
@@ -67,6 +86,8 @@ static void line(out_buf *o, const char *what, const capture_flow *f) {
 
 static void t_open(void *user, capture_flow *f, double ts) {
   transcript *t = user;
+  count_call(t);
+  t->opens++;
   line(t->out, "open", f);
   out_putc(t->out, ' ');
   out_fixed(t->out, ts, 6);
@@ -77,6 +98,11 @@ static void t_bytes(void *user, capture_flow *f, int dir, uint64_t offset, const
                     size_t len, double ts) {
   transcript *t = user;
   (void)ts;
+  count_call(t);
+  if (data >= capture_bytes && data < capture_bytes + sizeof capture_bytes)
+    t->in_place++;
+  else
+    t->copied++;
   line(t->out, "bytes", f);
   out_putc(t->out, ' ');
   out_u64(t->out, (uint64_t)dir);
@@ -99,6 +125,7 @@ static void t_bytes(void *user, capture_flow *f, int dir, uint64_t offset, const
 static void t_gap(void *user, capture_flow *f, int dir, uint64_t offset, uint64_t len, double ts) {
   transcript *t = user;
   (void)ts;
+  count_call(t);
   line(t->out, "gap", f);
   out_putc(t->out, ' ');
   out_u64(t->out, (uint64_t)dir);
@@ -112,6 +139,7 @@ static void t_gap(void *user, capture_flow *f, int dir, uint64_t offset, uint64_
 static void t_close(void *user, capture_flow *f, int reason, double ts) {
   transcript *t = user;
   (void)ts;
+  count_call(t);
   line(t->out, "close", f);
   out_putc(t->out, ' ');
   out_u64(t->out, (uint64_t)reason);
@@ -128,6 +156,7 @@ static void t_notice(void *user, capture_flow *f, const char *kind, const char *
                      double ts) {
   transcript *t = user;
   (void)ts;
+  count_call(t);
   if (!t->jobs) {
     text_add(t->notices, kind, strlen(kind));
     text_add(t->notices, ";", 1);
@@ -185,8 +214,8 @@ static int play(const flow_consumer *c) {
   int calls = 0;
   fake_flow *flows = calloc(FLOWS, sizeof *flows);
   ck_assert_ptr_nonnull(flows);
-  uint8_t data[4096 + 64];
-  for (size_t i = 0; i < sizeof data; i++)
+  uint8_t *data = capture_bytes;
+  for (size_t i = 0; i < sizeof capture_bytes; i++)
     data[i] = (uint8_t)(i * 31 + 7);
   uint64_t seed = 42;
   double ts = 1000.0;
@@ -261,7 +290,11 @@ static int play(const flow_consumer *c) {
   return calls;
 }
 
+/* The workers' transcripts of the last expect_same_with. */
+static transcript workers_seen[READ_JOBS_MAX];
+
 static void expect_same_with(unsigned n) {
+  capture_thread = pthread_self();
   /* One thread. */
   out_buf one;
   text want = {0}, want_side = {0};
@@ -310,6 +343,7 @@ static void expect_same_with(unsigned n) {
   ck_assert_ptr_nonnull(strstr(want.p, "open 26 10.0.0.25:40025/40025 syn "));
   ck_assert_ptr_nonnull(strstr(want.p, "bytes 26 10.1.0.1:80/80 syn "));
   ck_assert_uint_gt(t1.long_records, 100); /* the long records were there */
+  memcpy(workers_seen, tw, n * sizeof tw[0]);
   free(want.p);
   free(want_side.p);
   free(got.p);
@@ -317,8 +351,31 @@ static void expect_same_with(unsigned n) {
   free(outs);
 }
 
+/* Worker 0 on the capture thread with the capture's bytes, the others on
+ * their own threads with copies. */
+static void expect_threads(unsigned n) {
+  for (unsigned i = 0; i < n; i++) {
+    const transcript *t = &workers_seen[i];
+    ck_assert_uint_gt(t->calls, 0);
+    if (i == 0) {
+      ck_assert_uint_eq(t->on_capture_thread, t->calls);
+      ck_assert_uint_eq(t->copied, 0);
+      ck_assert_uint_gt(t->in_place, 0);
+    } else {
+      ck_assert_uint_eq(t->on_capture_thread, 0);
+      ck_assert_uint_eq(t->in_place, 0);
+      ck_assert_uint_gt(t->copied, 0);
+    }
+  }
+}
+
 START_TEST(two_workers_same_output) {
   expect_same_with(2);
+  expect_threads(2);
+  /* The capture thread's worker takes fewer connections than the other:
+   * it reads and records for both. */
+  ck_assert_uint_lt(workers_seen[0].opens, workers_seen[1].opens);
+  ck_assert_uint_gt(workers_seen[0].opens * 2, workers_seen[1].opens);
 }
 END_TEST
 
@@ -329,6 +386,60 @@ END_TEST
 
 START_TEST(four_workers_same_output) {
   expect_same_with(4);
+  expect_threads(4);
+}
+END_TEST
+
+/* From six workers on the capture thread only reads: its worker gets no
+ * connection; the rest share them. */
+START_TEST(six_workers_leave_the_capture_thread_reading) {
+  expect_same_with(6);
+  ck_assert_uint_eq(workers_seen[0].calls, 0);
+  for (unsigned i = 1; i < 6; i++) {
+    ck_assert_uint_gt(workers_seen[i].opens, 400);
+    ck_assert_uint_eq(workers_seen[i].on_capture_thread, 0);
+  }
+}
+END_TEST
+
+/* One connection: decoded on a thread of its own, beside the reading. */
+START_TEST(a_lone_connection_gets_a_thread) {
+  capture_thread = pthread_self();
+  out_buf outs[3];
+  text got = {0};
+  transcript tw[2];
+  read_jobs_worker specs[2];
+  for (unsigned i = 0; i < 3; i++)
+    out_init(&outs[i], -1);
+  outs[2].spill = text_add;
+  outs[2].spill_ctx = &got;
+  for (unsigned i = 0; i < 2; i++) {
+    tw[i] = (transcript){.out = &outs[i], .jobs = true};
+    specs[i] = (read_jobs_worker){.consumer = consumer_of(&tw[i]), .out = &outs[i]};
+  }
+  text side = {0};
+  transcript tm = {.out = &outs[2], .notices = &side};
+  read_jobs_hooks hooks = {.user = &tm, .on_notice = m_notice, .on_attachment = m_attach};
+  read_jobs *j = read_jobs_new(2, specs, &hooks, &outs[2]);
+  ck_assert_ptr_nonnull(j);
+  const flow_consumer *c = read_jobs_consumer(j);
+  capture_flow f = {.id = 1, .port = {40000, 80}};
+  c->on_open(c->user, &f, 1.0);
+  for (int k = 0; k < 5000; k++) {
+    f.bytes[k % 2] += 100;
+    c->on_bytes(c->user, &f, k % 2, (uint64_t)(k / 2) * 100, capture_bytes, 100, 1.0 + k);
+  }
+  c->on_close(c->user, &f, FLOW_CLOSE_END, 9999.0);
+  ck_assert(read_jobs_finish(j));
+  read_jobs_free(j);
+  out_flush(&outs[2]);
+  ck_assert_uint_eq(tw[0].calls, 0);
+  ck_assert_uint_eq(tw[1].calls, 5002);
+  ck_assert_uint_eq(tw[1].on_capture_thread, 0);
+  ck_assert_ptr_nonnull(got.p);
+  ck_assert_ptr_nonnull(strstr(got.p, "close 1 "));
+  free(got.p);
+  free(side.p);
 }
 END_TEST
 
@@ -348,6 +459,8 @@ static Suite *suite(void) {
   tcase_add_test(t, two_workers_same_output);
   tcase_add_test(t, three_workers_same_output);
   tcase_add_test(t, four_workers_same_output);
+  tcase_add_test(t, six_workers_leave_the_capture_thread_reading);
+  tcase_add_test(t, a_lone_connection_gets_a_thread);
   tcase_add_test(t, bad_worker_counts_are_refused);
   suite_add_tcase(s, t);
   return s;

@@ -4,9 +4,11 @@
  * batch ring; a worker takes it twice per batch, not per record, so the
  * threads rarely meet. A worker renders straight into the batch's buffer for
  * it (out_buf's window) and visits only its own records (a chain per
- * worker). Finished batches are written out one thread at a time, straight
- * from the workers' buffers (writev: the output is not copied on the way):
- * by the capture thread when it publishes or waits for room (then several at
+ * worker); the INLINE worker, on the capture thread, runs each of its
+ * records as it is made (read_jobs_run_inline) and needs neither.
+ * Finished batches are written out one thread at a time, straight from the
+ * workers' buffers (writev: the output is not copied on the way): by the
+ * capture thread when it publishes or waits for room (then several at
  * once), or by a worker left without work.
  *
  * Sleeping and waking are kept rare: the capture thread, finding the window
@@ -97,11 +99,13 @@ static void take_roles(job_flow *jf, const rec *r) {
   memcpy(jf->pub.endpoint, fr->endpoint, sizeof jf->pub.endpoint);
 }
 
-static void replay(job_worker *w, const rec *r) {
+/* Calls w's consumer for one record. data: the bytes of an on_bytes, in
+ * the record (after the TLS facts) or, for the worker on the capture
+ * thread, where the capture has them (read_jobs_run_inline). */
+static void replay(job_worker *w, const rec *r, const uint8_t *data) {
   const flow_consumer *c = &w->spec.consumer;
   job_flow *jf = r->jf;
   const uint8_t *payload = rec_body(r);
-  size_t tls_len = r->has_tls ? ALIGN8(sizeof(tls_conn_info)) : 0;
   if (jf && r->kind != REC_OPEN) {
     jf->pub.pkt_first = r->pkt_first;
     jf->pub.pkt_last = r->pkt_last;
@@ -117,8 +121,7 @@ static void replay(job_worker *w, const rec *r) {
     break;
   case REC_BYTES:
     take_counts(jf, r);
-    if (c->on_bytes)
-      c->on_bytes(c->user, &jf->pub, r->dir, r->offset, payload + tls_len, (size_t)r->len, r->ts);
+    if (c->on_bytes) c->on_bytes(c->user, &jf->pub, r->dir, r->offset, data, (size_t)r->len, r->ts);
     break;
   case REC_GAP:
     take_counts(jf, r);
@@ -149,23 +152,40 @@ static bool add_mark(worker_out *o) {
   return true;
 }
 
-static void run_batch(job_worker *w, batch *b) {
-  out_buf *o = w->spec.out;
+/* Starts w's output for batch b: its out_buf renders into b's buffer for w. */
+static void start_batch(job_worker *w, batch *b) {
   w->cur = &b->wo[w->index];
-  o->failed = false;
+  w->spec.out->failed = false;
   point_window(w);
+}
+
+/* One record through w's consumer, its output marked as the record's. */
+static void run_record(job_worker *w, const rec *r, const uint8_t *data) {
+  out_buf *o = w->spec.out;
+  replay(w, r, data);
+  out_flush(o);
+  if (o->failed) { /* out of memory: the next record starts afresh */
+    o->failed = false;
+    point_window(w);
+  }
+  if (!add_mark(w->cur)) w->oom = true;
+}
+
+static void run_batch(job_worker *w, batch *b) {
+  start_batch(w, b);
   for (uint32_t off = b->head[w->index];;) {
     const rec *r = (const rec *)(b->recs.p + off);
-    replay(w, r);
-    out_flush(o);
-    if (o->failed) { /* out of memory: the next record starts afresh */
-      o->failed = false;
-      point_window(w);
-    }
-    if (!add_mark(w->cur)) w->oom = true;
+    size_t tls_len = r->has_tls ? ALIGN8(sizeof(tls_conn_info)) : 0;
+    run_record(w, r, rec_body(r) + tls_len);
     if (!r->next) break;
     off = r->next;
   }
+}
+
+void read_jobs_run_inline(read_jobs *j, const rec *r, const uint8_t *data) {
+  job_worker *w = &j->w[INLINE];
+  if (!w->cur) start_batch(w, &j->ring[j->published % READ_JOBS_BATCHES]);
+  run_record(w, r, data);
 }
 
 static void merge_ready(read_jobs *j);
@@ -346,6 +366,7 @@ void read_jobs_publish(read_jobs *j) {
     if (b->has[i] && j->w[i].waiting) pthread_cond_signal(&j->w[i].cv);
   }
   j->published++;
+  j->w[INLINE].cur = NULL; /* its next record starts the next batch's output */
   merge_ready(j);
   while (j->published - j->merged == READ_JOBS_BATCHES)
     capture_wait(j, CAP_WAITS_ROOM);
@@ -420,7 +441,7 @@ read_jobs *read_jobs_new(unsigned n, const read_jobs_worker *workers, const read
     w->spec.out->window = next_window;
     w->spec.out->window_ctx = w;
   }
-  for (unsigned i = 0; i < n; i++) {
+  for (unsigned i = INLINE + 1; i < n; i++) {
     if (pthread_create(&j->w[i].thread, NULL, worker_main, &j->w[i]) != 0) {
       read_jobs_free(j);
       return NULL;

@@ -3,11 +3,16 @@
  * order, byte for byte what one thread writes.
  *
  * The capture thread (capture_run, the TLS filter) calls this consumer as
- * usual. Each callback becomes a small record (the bytes copied) appended to
- * the current batch; a full batch is handed to the workers it has records
- * for, and each worker replays the records of its own connections (flow id
- * mod N) into its own flow_consumer (read_sink.h's callbacks on a read_state
- * of its own), whose out_buf renders straight into the batch's memory (its
+ * usual. Each callback becomes a small record appended to the current
+ * batch. Every connection belongs to one of the N workers, chosen at its
+ * open by the work given so far. Worker 0 runs on the capture thread: it
+ * decodes its connections' records as they are made, their bytes read where
+ * the capture has them, and takes a smaller share (the reading is the
+ * capture thread's work too). Workers 1 to N-1 have threads: their records
+ * carry copies of the bytes, and a full batch is handed to the workers it
+ * has records for. Each worker replays the records of its own connections
+ * into its own flow_consumer (read_sink.h's callbacks on a read_state of its
+ * own), whose out_buf renders straight into the batch's memory (its
  * window), marked per record. Once every worker is done with a batch, its
  * output is written record by record, in the order the callbacks came, by one
  * thread at a time: mostly the capture thread, several batches at once, or a
@@ -56,8 +61,10 @@ typedef struct read_jobs_hooks {
 
 typedef struct read_jobs read_jobs;
 
-/* n workers (2..READ_JOBS_MAX), each with its consumer and out_buf; out is
- * the real output. NULL when out of memory or a thread cannot start. */
+/* n workers (2..READ_JOBS_MAX), each with its consumer and out_buf, the
+ * first run on the thread that calls the consumer, a thread started for each
+ * of the others; out is the real output. NULL when out of memory or a
+ * thread cannot start. */
 read_jobs *read_jobs_new(unsigned n, const read_jobs_worker *workers, const read_jobs_hooks *hooks,
                          out_buf *out);
 /* The TLS filter in front of this consumer, whose per-connection facts are

@@ -15,6 +15,10 @@
  * enough that the lock is rare, small enough that READ_JOBS_BATCHES of them
  * (and their output) stay a few MiB. */
 enum { BATCH_BYTES = 64 * 1024, BATCH_RECORDS = 1024, MERGER = UINT32_MAX };
+/* The worker that runs on the capture thread: it decodes its connections
+ * as their records are made (read_jobs_run_inline), with their bytes where
+ * the capture has them, and has no thread and no chain of its own. */
+enum { INLINE = 0 };
 /* Two lines: some cores fetch lines in adjacent pairs. */
 #define CACHE_LINE 128
 
@@ -186,5 +190,9 @@ void *read_jobs_zalloc(size_t size);
 /* The capture thread: hands the batch being filled to the workers and makes
  * sure the next slot is free (read_jobs.c). */
 void read_jobs_publish(read_jobs *j);
+/* The capture thread, for a record of a connection of the INLINE worker
+ * (just made, in the batch being filled): decodes it now; data: the bytes
+ * of an on_bytes (read_jobs.c). */
+void read_jobs_run_inline(read_jobs *j, const rec *r, const uint8_t *data);
 
 #endif

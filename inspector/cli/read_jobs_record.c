@@ -28,7 +28,7 @@ static rec *record(read_jobs *j, uint8_t kind, job_flow *jf, const capture_flow 
   r->kind = kind;
   r->jf = jf;
   r->worker = jf ? jf->cap.worker : MERGER;
-  if (jf) { /* the worker's chain */
+  if (jf && r->worker != INLINE) { /* the worker's chain */
     uint32_t off = (uint32_t)buf->len;
     if (b->has[r->worker])
       ((rec *)(buf->p + b->tail[r->worker]))->next = off;
@@ -59,7 +59,10 @@ static uint8_t *body_of(rec *r) {
   return (uint8_t *)rec_body(r);
 }
 
-static void record_done(read_jobs *j) {
+/* The record r is complete: the INLINE worker decodes it now (data: the
+ * bytes of an on_bytes); a full batch is published. */
+static void record_done(read_jobs *j, const rec *r, const uint8_t *data) {
+  if (r->jf && r->worker == INLINE) read_jobs_run_inline(j, r, data);
   const batch *b = &j->ring[j->published % READ_JOBS_BATCHES];
   if (b->recs.len >= BATCH_BYTES || b->nrec >= BATCH_RECORDS) read_jobs_publish(j);
 }
@@ -91,15 +94,29 @@ static void counted(rec *r, const capture_flow *f, int dir, const tls_conn_info 
  * in a burst are spread instead of all going to the worker that was idle. */
 enum { FLOW_WEIGHT = 4096 };
 
-/* The worker with the least work given so far (the first of equals): the
- * load follows what the capture holds, so the choice is the same on every
- * run, and connections of very different sizes do not pile up on one worker
- * as a fixed id-modulo assignment lets them. The output does not depend on
- * it: records are written in capture order whichever worker decoded them. */
+/* The capture thread reads, reassembles and records for everybody, about
+ * 1/READING_SHARE of all the work: to finish with the others, its own
+ * worker (INLINE) takes a smaller share of the decoding. With n threads in
+ * all each should do 1/n of the work: the others 1/n of the decoding
+ * each, INLINE 1/n - 1/READING_SHARE, so its load counts READING_SHARE /
+ * (READING_SHARE - n) times its face value, and from n = READING_SHARE on it
+ * takes none. */
+enum { READING_SHARE = 6 };
+
+/* The worker with the least work given so far (weighted as above; the
+ * first of equals, the capture thread's last): the load follows what the
+ * capture holds, so the choice is the same on every run, and connections of
+ * very different sizes do not pile up on one worker as a fixed id-modulo
+ * assignment lets them. A lone connection goes to a thread of its own, and
+ * the reading runs beside its decoding. The output does not depend on it:
+ * records are written in capture order whichever worker decoded them. */
 static job_worker *pick_worker(read_jobs *j) {
-  unsigned best = 0;
-  for (unsigned i = 1; i < j->n; i++)
+  unsigned best = INLINE + 1;
+  for (unsigned i = best + 1; i < j->n; i++)
     if (j->load[i] < j->load[best]) best = i;
+  if (j->n < READING_SHARE &&
+      j->load[INLINE] * READING_SHARE < j->load[best] * (READING_SHARE - j->n))
+    best = INLINE;
   j->load[best] += FLOW_WEIGHT;
   return &j->w[best];
 }
@@ -125,7 +142,7 @@ static void on_open(void *user, capture_flow *f, double ts) {
     return;
   }
   memcpy((uint8_t *)r + REC_HEAD, f, sizeof *f);
-  record_done(j);
+  record_done(j, r, NULL);
 }
 
 static void on_bytes(void *user, capture_flow *f, int dir, uint64_t offset, const uint8_t *data,
@@ -136,15 +153,18 @@ static void on_bytes(void *user, capture_flow *f, int dir, uint64_t offset, cons
   /* The first bytes carry the TLS facts known by then (the ALPN). */
   const tls_conn_info *tls = jf->cap.recorded_bytes ? NULL : tls_of(j, f);
   size_t tls_len = tls ? ALIGN8(sizeof *tls) : 0;
-  rec *r = record(j, REC_BYTES, jf, f, tls_len + len, ts);
+  /* The INLINE worker reads the bytes where they are: only the others'
+   * are copied. */
+  bool copy = jf->cap.worker != INLINE;
+  rec *r = record(j, REC_BYTES, jf, f, tls_len + (copy ? len : 0), ts);
   if (!r) return;
   jf->cap.recorded_bytes = true;
-  j->load[jf->worker->index] += len;
+  j->load[jf->cap.worker] += len;
   counted(r, f, dir, tls);
   r->offset = offset;
   r->len = len;
-  memcpy(body_of(r) + tls_len, data, len);
-  record_done(j);
+  if (copy) memcpy(body_of(r) + tls_len, data, len);
+  record_done(j, r, data);
 }
 
 static void on_gap(void *user, capture_flow *f, int dir, uint64_t offset, uint64_t len, double ts) {
@@ -156,7 +176,7 @@ static void on_gap(void *user, capture_flow *f, int dir, uint64_t offset, uint64
   counted(r, f, dir, NULL);
   r->offset = offset;
   r->len = len;
-  record_done(j);
+  record_done(j, r, NULL);
 }
 
 static void on_close(void *user, capture_flow *f, int reason, double ts) {
@@ -172,7 +192,7 @@ static void on_close(void *user, capture_flow *f, int reason, double ts) {
   if (!r) return;
   counted(r, f, 0, tls);
   r->reason = reason;
-  record_done(j);
+  record_done(j, r, NULL);
 }
 
 static void on_notice(void *user, capture_flow *f, const char *kind, const char *message,
@@ -185,7 +205,7 @@ static void on_notice(void *user, capture_flow *f, const char *kind, const char 
   if (f) packets_of(r, f);
   memcpy(body_of(r), kind, kl);
   memcpy(body_of(r) + kl, message, ml);
-  record_done(j);
+  record_done(j, r, NULL);
 }
 
 /* The consumer the capture thread calls: every callback records (read_jobs.h). */

@@ -108,9 +108,11 @@ static void read_workers_totals(const read_workers *w, read_state *rs) {
   }
 }
 
-/* -j's default: one worker per core available, at most READ_DEFAULT_JOBS:
- * reading, reassembly and writing stay on one thread and take a tenth of
- * the work or more, so beyond about eight workers that thread is the limit. */
+/* -j's default: one thread per core available (the capture thread among
+ * them), at most READ_DEFAULT_JOBS: reading, reassembly and recording stay
+ * on one thread and take a sixth of the work or more, so beyond a few
+ * threads that one is the limit (it then decodes nothing itself:
+ * read_jobs_record.c, pick_worker). */
 enum { READ_DEFAULT_JOBS = 8 };
 static uint32_t default_jobs(void) {
   long n = sysconf(_SC_NPROCESSORS_ONLN);
