@@ -12,8 +12,9 @@
  * once), or by a worker left without work.
  *
  * Sleeping and waking are kept rare: the capture thread, finding the window
- * full, sleeps until REFILL batches are done; a batch wakes only the workers
- * it has records for.
+ * full, sleeps until REFILL batches are done; a sleeping worker is woken
+ * once WAKE_AT batches have records for it, or when the capture thread is
+ * about to sleep.
  *
  * What one thread writes all the time and another reads or writes sits on
  * cache lines of its own (CACHE_LINE apart): two cores writing the same line
@@ -32,6 +33,11 @@ enum { WINDOW_MIN = 16 * 1024 };
  * batches instead of once per batch (each wake-up takes a core from a
  * worker and its caches with it). */
 enum { REFILL = READ_JOBS_BATCHES / 2 };
+/* A worker that ran out of work sleeps until this many batches wait for
+ * it (or the capture thread would otherwise wait for it): where a batch is
+ * a few large segments (bulk DATA), one wake-up per batch would cost more
+ * than decoding it. */
+enum { WAKE_AT = REFILL };
 
 void *read_jobs_zalloc(size_t size) {
   size = (size + CACHE_LINE - 1) / CACHE_LINE * CACHE_LINE;
@@ -221,9 +227,17 @@ static void wake_capture(read_jobs *j) {
   if (capture_wanted(j)) pthread_cond_signal(&j->cap_cv);
 }
 
+/* Under j->mu: wakes the sleeping workers that have any batch to do
+ * (before the capture thread waits: they must not wait for WAKE_AT). */
+static void wake_queued(read_jobs *j) {
+  for (unsigned i = INLINE + 1; i < j->n; i++)
+    if (j->w[i].waiting && j->w[i].queued) pthread_cond_signal(&j->w[i].cv);
+}
+
 /* Under j->mu: the capture thread waits for `what`, then writes out what
  * is finished. */
 static void capture_wait(read_jobs *j, int what) {
+  wake_queued(j);
   j->cap_wait = what;
   while (!capture_wanted(j))
     pthread_cond_wait(&j->cap_cv, &j->mu);
@@ -260,6 +274,7 @@ static void *worker_main(void *arg) {
     run_batch(w, b);
     pthread_mutex_lock(&j->mu);
     w->next++;
+    w->queued--;
     if (--b->pending) continue;
     if (!find_work(j, w))
       merge_ready(j); /* nothing else to do here: write it out */
@@ -362,8 +377,9 @@ void read_jobs_publish(read_jobs *j) {
   b->index = j->published;
   b->pending = 0;
   for (unsigned i = 0; i < j->n; i++) {
-    b->pending += b->has[i];
-    if (b->has[i] && j->w[i].waiting) pthread_cond_signal(&j->w[i].cv);
+    if (!b->has[i]) continue;
+    b->pending++;
+    if (++j->w[i].queued >= WAKE_AT && j->w[i].waiting) pthread_cond_signal(&j->w[i].cv);
   }
   j->published++;
   j->w[INLINE].cur = NULL; /* its next record starts the next batch's output */

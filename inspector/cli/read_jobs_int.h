@@ -154,8 +154,11 @@ typedef struct job_worker {
   uint64_t next;   /* the next batch to look at */
   bool oom;
   /* Under the lock: waiting for a batch with records of its own, on cv
-   * (publish wakes only the workers a batch has records for). */
+   * (publish wakes only the workers a batch has records for, once WAKE_AT
+   * of them wait, or the capture thread is about to wait itself), and how
+   * many published batches have records for it that it has not done. */
   bool waiting;
+  uint32_t queued;
   pthread_cond_t cv;
 } job_worker;
 
