@@ -32,9 +32,12 @@ median() {
 one() {
   local label=$1 j=$2
   shift 2
+  local t0=$EPOCHREALTIME
   /usr/bin/time -f '%e %U %S %M' -o "$work/t" "$H" read -j "$j" "$@" >"$work/$label.out" 2>/dev/null
-  read -r wall user sys rss <"$work/t"
-  echo "$wall" >>"$work/$label.wall"
+  local t1=$EPOCHREALTIME
+  read -r _ user sys rss <"$work/t"
+  # the wall time to the millisecond (time's %e has 10 ms steps)
+  awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }' >>"$work/$label.wall"
   awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f\n", u + s }' >>"$work/$label.cpu"
   echo $((rss / 1024)) >>"$work/$label.rss"
 }

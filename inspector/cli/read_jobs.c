@@ -13,8 +13,8 @@
  *
  * Sleeping and waking are kept rare: the capture thread, finding the window
  * full, sleeps until REFILL batches are done; a sleeping worker is woken
- * once WAKE_AT batches have records for it, or when the capture thread is
- * about to sleep.
+ * by a batch with many records for it, or once WAKE_AT batches have some,
+ * or when the capture thread is about to sleep.
  *
  * What one thread writes all the time and another reads or writes sits on
  * cache lines of its own (CACHE_LINE apart): two cores writing the same line
@@ -33,11 +33,12 @@ enum { WINDOW_MIN = 16 * 1024 };
  * batches instead of once per batch (each wake-up takes a core from a
  * worker and its caches with it). */
 enum { REFILL = READ_JOBS_BATCHES / 2 };
-/* A worker that ran out of work sleeps until this many batches wait for
- * it (or the capture thread would otherwise wait for it): where a batch is
- * a few large segments (bulk DATA), one wake-up per batch would cost more
- * than decoding it. */
-enum { WAKE_AT = REFILL };
+/* A worker that ran out of work is woken by a batch with WAKE_RECORDS
+ * records for it, or once WAKE_AT batches wait for it (or the capture
+ * thread would otherwise wait for it): where a batch is a few large
+ * segments (bulk DATA), one wake-up per batch would cost more than decoding
+ * it. */
+enum { WAKE_RECORDS = 64, WAKE_AT = REFILL };
 
 void *read_jobs_zalloc(size_t size) {
   size = (size + CACHE_LINE - 1) / CACHE_LINE * CACHE_LINE;
@@ -344,6 +345,7 @@ static void write_batch(read_jobs *j, batch *b) {
     h2_buf_reset(&b->wo[i].att);
     b->wo[i].nmarks = 0;
     b->has[i] = false;
+    b->count[i] = 0;
   }
 }
 
@@ -379,7 +381,8 @@ void read_jobs_publish(read_jobs *j) {
   for (unsigned i = 0; i < j->n; i++) {
     if (!b->has[i]) continue;
     b->pending++;
-    if (++j->w[i].queued >= WAKE_AT && j->w[i].waiting) pthread_cond_signal(&j->w[i].cv);
+    bool enough = ++j->w[i].queued >= WAKE_AT || b->count[i] >= WAKE_RECORDS;
+    if (enough && j->w[i].waiting) pthread_cond_signal(&j->w[i].cv);
   }
   j->published++;
   j->w[INLINE].cur = NULL; /* its next record starts the next batch's output */

@@ -132,8 +132,9 @@ typedef struct worker_out {
 typedef struct batch {
   _Alignas(CACHE_LINE) h2_buf recs; /* the records; limit BATCH_LIMIT */
   uint32_t nrec;
-  /* Per worker with records in it (has): the offsets of its first and last. */
-  uint32_t head[READ_JOBS_MAX], tail[READ_JOBS_MAX];
+  /* Per worker with records in it (has): the offsets of its first and
+   * last, and how many. */
+  uint32_t head[READ_JOBS_MAX], tail[READ_JOBS_MAX], count[READ_JOBS_MAX];
   /* Under the lock: the batch's number while it is handed over (UINT64_MAX
    * once written out), and how many workers are still working on it. Only
    * the workers with records in it count: one with none skips the batch
@@ -154,8 +155,9 @@ typedef struct job_worker {
   uint64_t next;   /* the next batch to look at */
   bool oom;
   /* Under the lock: waiting for a batch with records of its own, on cv
-   * (publish wakes only the workers a batch has records for, once WAKE_AT
-   * of them wait, or the capture thread is about to wait itself), and how
+   * (publish wakes only the workers a batch has records for: at once for
+   * WAKE_RECORDS of them, else once WAKE_AT batches wait, or when the
+   * capture thread is about to wait itself), and how
    * many published batches have records for it that it has not done. */
   bool waiting;
   uint32_t queued;

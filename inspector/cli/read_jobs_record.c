@@ -36,6 +36,7 @@ static rec *record(read_jobs *j, uint8_t kind, job_flow *jf, const capture_flow 
       b->head[r->worker] = off;
     b->tail[r->worker] = off;
     b->has[r->worker] = true;
+    b->count[r->worker]++;
   }
   if (roles) {
     flow_roles *fr = (flow_roles *)((uint8_t *)r + REC_HEAD);
