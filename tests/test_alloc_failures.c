@@ -500,6 +500,17 @@ START_TEST(read_har_sarif_allocations_are_checked) {
 }
 END_TEST
 
+/* -q --summary hides frames and their events: an allocation refused there
+ * (a connection's frame decoder) must still be said, not show as a
+ * connection that was not HTTP/2. */
+START_TEST(read_quiet_summary_allocations_are_checked) {
+  in_scratch_dir();
+  static const char *const args[] = {
+      "read", CAPTURE("concurrent.pcap"), "-j", "1", "-q", "--summary", NULL};
+  sweep("read quiet summary", run_read, args);
+}
+END_TEST
+
 START_TEST(read_follow_filter_allocations_are_checked) {
   in_scratch_dir();
   static const char *const args[] = {"read",     CAPTURE("continuation.pcap"),
@@ -535,6 +546,7 @@ static Suite *alloc_suite(void) {
   tcase_add_test(tc, read_text_allocations_are_checked);
   tcase_add_test(tc, read_json_allocations_are_checked);
   tcase_add_test(tc, read_har_sarif_allocations_are_checked);
+  tcase_add_test(tc, read_quiet_summary_allocations_are_checked);
   tcase_add_test(tc, read_follow_filter_allocations_are_checked);
   tcase_add_test(tc, read_tls_allocations_are_checked);
   suite_add_tcase(s, tc);

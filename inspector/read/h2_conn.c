@@ -49,7 +49,7 @@ typedef struct conn_alloc {
   stall_queue stalls;
   bool in_frame;
   bool observer_failed; /* h2_observer_new found no memory: not asked again */
-  bool memory_said;     /* a limit-memory event was told (once per connection) */
+  bool memory_said;     /* a limit-memory event was told (memory_limit: the first only) */
 } conn_alloc;
 
 static void event_with(h2_conn *c, int dir, const char *ev, uint64_t offset, const char *msg,
@@ -62,15 +62,19 @@ static void event(h2_conn *c, int dir, const char *ev, uint64_t offset, const ch
 }
 
 /* An allocation that failed and what the connection's output lacks for
- * it: a "limit" event (kind limit-memory), the first of the connection. */
-static void memory_limit(h2_conn *c, int dir, uint64_t offset, const char *what) {
-  conn_alloc *a = (conn_alloc *)c;
-  if (a->memory_said) return;
-  a->memory_said = true;
+ * it: a "limit" event (kind limit-memory), always. */
+static void memory_lost(h2_conn *c, int dir, uint64_t offset, const char *what) {
+  ((conn_alloc *)c)->memory_said = true;
   char msg[256]; /* what: at most 200 */
   snprintf(msg, sizeof msg, "out of memory: %s", what);
   event_data data = {.kind = EVENT_DATA_KIND, .kind_id = "limit-memory"};
   event_with(c, dir, "limit", offset, msg, &data);
+}
+
+/* The same for what the connection can do without (a check, a record of
+ * the Upgrade): the first of the connection only. */
+static void memory_limit(h2_conn *c, int dir, uint64_t offset, const char *what) {
+  if (!((conn_alloc *)c)->memory_said) memory_lost(c, dir, offset, what);
 }
 
 /* Stream-state findings of the observer (§5.1, §5.1.1, §6.6) as notes on
@@ -280,6 +284,12 @@ static void sd_on_frame(void *user, decoded_frame *d1) {
 static void sd_on_event(void *user, const char *ev, uint64_t offset, const char *msg) {
   dir_ctx *x = user;
   conn_dir *d = &x->c->dir[x->dir];
+  if (!strcmp(ev, "decode-error") && !strcmp(msg, STREAM_DECODER_NO_MEMORY)) {
+    /* Not the peer's error: ours, said as a limit (-q does not hide
+     * those): the frame is lost. */
+    memory_lost(x->c, x->dir, offset + d->base, "a frame split across segments is lost");
+    return;
+  }
   /* A frame or preface cut off (at a gap or at the end of the capture) is
    * capture loss, not something a peer got wrong. */
   if (!strcmp(ev, "truncated"))
@@ -305,7 +315,7 @@ static bool hold(h2_conn *c, int dir, const uint8_t *data, size_t len) {
     event(c, dir, "skipped", d->buf_offset, msg);
   } else {
     snprintf(msg, sizeof msg, "%zu bytes skipped while deciding", n);
-    memory_limit(c, dir, d->buf_offset, msg);
+    memory_lost(c, dir, d->buf_offset, msg);
   }
   d->ignored += n;
   d->buf_offset += n;
@@ -318,6 +328,8 @@ static void consume(conn_dir *d, size_t n) {
   h2_buf_consume(&d->held, n);
   d->buf_offset += n;
 }
+
+static void ignore_dir(h2_conn *c, int dir);
 
 static void start_h2(h2_conn *c, int dir, uint8_t preface, bool state_unknown) {
   conn_dir *d = &c->dir[dir];
@@ -333,8 +345,11 @@ static void start_h2(h2_conn *c, int dir, uint8_t preface, bool state_unknown) {
   if (d->sd) stream_decoder_free(d->sd);
   d->sd = stream_decoder_new(&cfg, &cb);
   if (!d->sd) {
-    event(c, dir, "decode-error", d->buf_offset, "out of memory");
-    d->state = DIR_IGNORE;
+    /* A limit event: under -q it still reaches the output instead of
+     * vanishing with the frames. */
+    memory_lost(c, dir, d->buf_offset,
+                "no frame decoder: this direction's bytes are counted, not decoded");
+    ignore_dir(c, dir);
     return;
   }
   if (state_unknown) h2_hpack_decoder_set_state_unknown(stream_decoder_hpack(d->sd));
