@@ -5,6 +5,7 @@
 #      it and asserts that nothing revealed the bug: the server still runs,
 #      still answers a request, and grew by less than the memory threshold;
 #   2. runs `h2scope fuzz ... -- <server>` with a fixed seed and at most 300 s
+#      (then, without a finding, up to twice more for 200 s)
 #      and asserts the finding's kind, that its case file and pcap were
 #      written, and that `h2scope read` decodes the pcap;
 #   3. replays the saved case with `h2scope check --cases` against a fresh
@@ -74,15 +75,28 @@ planted_test() {
     fail "check made the $bug server grow by $((r1 - r0)) KiB"
   stop_server
 
-  # 2. the fuzzer finds it
-  port=$(free_port)
-  rc=0
-  timeout 600 "$H" fuzz "127.0.0.1:$port" --seed "$seed" --time 300 --timeout 250ms \
-    --max-rss ${MAX_RSS_MIB}M --stop-on "$kind" --json --out "$work/out" \
-    -- "$PY" "$server" --bug "$bug" --port "$port" >"$work/fuzz.json" 2>"$work/fuzz.err" || rc=$?
+  # 2. the fuzzer finds it. The inputs after the seeds depend on the peer's
+  #    reactions and their timing, so one seed finds a bug in 5 s on one run
+  #    and not in 300 s on another (the memory bug under ASan on a loaded
+  #    machine, seed 1: 8 of 10 runs in 5-125 s, 2 not in 300 s; seed 2 not
+  #    in 150 s). Without a finding a fresh campaign with the same seed gets
+  #    200 s more, twice at most.
+  local tries s=$seed secs=300
+  for tries in 1 2 3; do
+    port=$(free_port)
+    rm -rf "$work/out"
+    rc=0
+    timeout $((secs + 300)) "$H" fuzz "127.0.0.1:$port" --seed "$s" --time "$secs" --timeout 250ms \
+      --max-rss ${MAX_RSS_MIB}M --stop-on "$kind" --json --out "$work/out" \
+      -- "$PY" "$server" --bug "$bug" --port "$port" >"$work/fuzz.json" 2>"$work/fuzz.err" || rc=$?
+    [ $rc = 0 ] || [ $rc = 1 ] || fail "fuzz exit $rc: $(tail -3 "$work/fuzz.err")"
+    grep "\"type\":\"finding\",\"kind\":\"$kind\"" "$work/fuzz.json" >"$work/finding" && break
+    echo "campaign $tries: no $kind finding in $secs s: $(tail -1 "$work/fuzz.json")"
+    secs=200
+  done
   [ $rc = 1 ] || fail "fuzz exit $rc: $(tail -3 "$work/fuzz.err")"
   grep "\"type\":\"finding\",\"kind\":\"$kind\"" "$work/fuzz.json" >"$work/finding" ||
-    fail "no $kind finding: $(tail -1 "$work/fuzz.json")"
+    fail "no $kind finding in $tries campaigns: $(tail -1 "$work/fuzz.json")"
   grep -c '"reproduced":true' "$work/finding" >/dev/null || fail "not reproduced: $(cat "$work/finding")"
   local case=$work/out/$kind-1.case pcap=$work/out/$kind-1.pcap
   [ -s "$case" ] || fail "no $case"
