@@ -80,8 +80,6 @@ int flow_key_make(flow_key *key, const packet_info *info) {
   return src_side;
 }
 
-/* FNV-1a over the key's fields, then a final avalanche so linear probing
- * sees well-spread low bits. */
 /* Mixes the key eight octets at a time (a multiply and a shift per word
  * instead of one multiply per octet: it runs once per packet on the capture
  * thread, which read -j cannot spread), then finishes with murmur3's

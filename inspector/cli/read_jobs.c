@@ -182,8 +182,7 @@ static void run_batch(job_worker *w, batch *b) {
   start_batch(w, b);
   for (uint32_t off = b->head[w->index];;) {
     const rec *r = (const rec *)(b->recs.p + off);
-    size_t tls_len = r->has_tls ? ALIGN8(sizeof(tls_conn_info)) : 0;
-    run_record(w, r, rec_body(r) + tls_len);
+    run_record(w, r, rec_bytes(r));
     if (!r->next) break;
     off = r->next;
   }
@@ -251,7 +250,7 @@ static void capture_wait(read_jobs *j, int what) {
 static bool find_work(read_jobs *j, job_worker *w) {
   for (; w->next < j->published; w->next++) {
     const batch *b = &j->ring[w->next % READ_JOBS_BATCHES];
-    if (b->index == w->next && b->has[w->index]) return true;
+    if (b->index == w->next && b->count[w->index]) return true;
   }
   return false;
 }
@@ -344,7 +343,6 @@ static void write_batch(read_jobs *j, batch *b) {
     h2_buf_reset(&b->wo[i].out);
     h2_buf_reset(&b->wo[i].att);
     b->wo[i].nmarks = 0;
-    b->has[i] = false;
     b->count[i] = 0;
   }
 }
@@ -379,7 +377,7 @@ void read_jobs_publish(read_jobs *j) {
   b->index = j->published;
   b->pending = 0;
   for (unsigned i = 0; i < j->n; i++) {
-    if (!b->has[i]) continue;
+    if (!b->count[i]) continue;
     b->pending++;
     bool enough = ++j->w[i].queued >= WAKE_AT || b->count[i] >= WAKE_RECORDS;
     if (enough && j->w[i].waiting) pthread_cond_signal(&j->w[i].cv);

@@ -86,6 +86,11 @@ static inline const uint8_t *rec_body(const rec *r) {
   return (const uint8_t *)r + REC_HEAD + (r->has_roles ? ROLES_LEN : 0);
 }
 
+/* Where an on_bytes record's bytes are, after its TLS facts. */
+static inline const uint8_t *rec_bytes(const rec *r) {
+  return rec_body(r) + (r->has_tls ? ALIGN8(sizeof(tls_conn_info)) : 0);
+}
+
 /* The most a batch's records take. A batch is handed over as soon as it
  * holds BATCH_BYTES (record_done), so it holds less than BATCH_BYTES plus
  * one record, and a record is its head, the flow (an open) or flow_roles and
@@ -132,17 +137,16 @@ typedef struct worker_out {
 typedef struct batch {
   _Alignas(CACHE_LINE) h2_buf recs; /* the records; limit BATCH_LIMIT */
   uint32_t nrec;
-  /* Per worker with records in it (has): the offsets of its first and
-   * last, and how many. */
-  uint32_t head[READ_JOBS_MAX], tail[READ_JOBS_MAX], count[READ_JOBS_MAX];
+  /* Per worker: how many records it has in the batch (the INLINE worker
+   * none: it ran them already), and the offsets of its first and last. */
+  uint32_t count[READ_JOBS_MAX], head[READ_JOBS_MAX], tail[READ_JOBS_MAX];
   /* Under the lock: the batch's number while it is handed over (UINT64_MAX
    * once written out), and how many workers are still working on it. Only
    * the workers with records in it count: one with none skips the batch
    * without touching it, so an idle worker never holds the window up. */
   uint64_t index;
   unsigned pending;
-  bool has[READ_JOBS_MAX]; /* workers with records in it */
-  worker_out *wo;          /* per worker */
+  worker_out *wo; /* per worker */
 } batch;
 
 typedef struct job_worker {

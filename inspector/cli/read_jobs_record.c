@@ -30,13 +30,11 @@ static rec *record(read_jobs *j, uint8_t kind, job_flow *jf, const capture_flow 
   r->worker = jf ? jf->cap.worker : MERGER;
   if (jf && r->worker != INLINE) { /* the worker's chain */
     uint32_t off = (uint32_t)buf->len;
-    if (b->has[r->worker])
+    if (b->count[r->worker]++)
       ((rec *)(buf->p + b->tail[r->worker]))->next = off;
     else
       b->head[r->worker] = off;
     b->tail[r->worker] = off;
-    b->has[r->worker] = true;
-    b->count[r->worker]++;
   }
   if (roles) {
     flow_roles *fr = (flow_roles *)((uint8_t *)r + REC_HEAD);
@@ -63,7 +61,7 @@ static uint8_t *body_of(rec *r) {
 /* The record r is complete: the INLINE worker decodes it now (data: the
  * bytes of an on_bytes); a full batch is published. */
 static void record_done(read_jobs *j, const rec *r, const uint8_t *data) {
-  if (r->jf && r->worker == INLINE) read_jobs_run_inline(j, r, data);
+  if (r->worker == INLINE) read_jobs_run_inline(j, r, data);
   const batch *b = &j->ring[j->published % READ_JOBS_BATCHES];
   if (b->recs.len >= BATCH_BYTES || b->nrec >= BATCH_RECORDS) read_jobs_publish(j);
 }
@@ -164,7 +162,7 @@ static void on_bytes(void *user, capture_flow *f, int dir, uint64_t offset, cons
   counted(r, f, dir, tls);
   r->offset = offset;
   r->len = len;
-  if (copy) memcpy(body_of(r) + tls_len, data, len);
+  if (copy) memcpy((uint8_t *)rec_bytes(r), data, len);
   record_done(j, r, data);
 }
 

@@ -113,8 +113,7 @@ static void on_stall(void *user, const h2_window_stall *s) {
   if (!a->in_frame)
     stall_event(a, s);
   else if (!stall_queue_push(&a->stalls, s))
-    event(&a->conn, a->cur_dir, "decode-error", a->cur_offset,
-          "out of memory: a stall event is lost");
+    memory_limit(&a->conn, a->cur_dir, a->cur_offset, "a stall event is lost");
 }
 
 static void observe_states(h2_conn *c, int dir, const decoded_frame *d, frame_note *notes,
@@ -284,10 +283,8 @@ static void sd_on_frame(void *user, decoded_frame *d1) {
 static void sd_on_event(void *user, const char *ev, uint64_t offset, const char *msg) {
   dir_ctx *x = user;
   conn_dir *d = &x->c->dir[x->dir];
-  if (!strcmp(ev, "decode-error") && !strcmp(msg, STREAM_DECODER_NO_MEMORY)) {
-    /* Not the peer's error: ours, said as a limit (-q does not hide
-     * those): the frame is lost. */
-    memory_lost(x->c, x->dir, offset + d->base, "a frame split across segments is lost");
+  if (!strcmp(ev, "limit")) { /* ours, not the peer's: -q does not hide it */
+    memory_lost(x->c, x->dir, offset + d->base, msg);
     return;
   }
   /* A frame or preface cut off (at a gap or at the end of the capture) is

@@ -232,6 +232,10 @@ static size_t feed_preface(stream_decoder *sd, const uint8_t *data, size_t len) 
   return 0;
 }
 
+/* The "limit" event's message when a frame straddling two deliveries
+ * cannot be kept (stream_decoder.h). */
+static const char NO_MEMORY[] = "a frame split across deliveries is lost (no memory to keep it)";
+
 void stream_decoder_feed(stream_decoder *sd, const uint8_t *data, size_t len) {
   while (len > 0) {
     if (!sd->preface_done) {
@@ -261,7 +265,7 @@ void stream_decoder_feed(stream_decoder *sd, const uint8_t *data, size_t len) {
         want = H2_FRAME_HEADER_LEN; /* oversized: decode_one reports and skips */
       size_t k = want - sd->pend.len < len ? want - sd->pend.len : len;
       if (!h2_buf_put(&sd->pend, data, k)) {
-        event(sd, "decode-error", sd->offset, STREAM_DECODER_NO_MEMORY);
+        event(sd, "limit", sd->offset, NO_MEMORY);
         return;
       }
       data += k;
@@ -280,7 +284,7 @@ void stream_decoder_feed(stream_decoder *sd, const uint8_t *data, size_t len) {
       /* Partial frame at the end of the chunk: keep it. */
       h2_buf_reset(&sd->pend);
       if (!h2_buf_put(&sd->pend, data, len)) {
-        event(sd, "decode-error", sd->offset, STREAM_DECODER_NO_MEMORY);
+        event(sd, "limit", sd->offset, NO_MEMORY);
         return;
       }
       sd->pend_offset = sd->offset;

@@ -45,10 +45,6 @@ typedef struct stream_decoder_config {
   header_scratch *scratch;  /* shared scratch, or NULL for an own one */
 } stream_decoder_config;
 
-/* The message of the "decode-error" event said when the decoder has no
- * memory to keep a frame that straddles two deliveries (the frame is lost). */
-#define STREAM_DECODER_NO_MEMORY "out of memory"
-
 typedef struct stream_decoder_callbacks {
   /* d is the decoder's own frame, valid during the call: the callee may
    * complete it in place (h2_conn adds the stream offset, the packets, the
@@ -56,7 +52,8 @@ typedef struct stream_decoder_callbacks {
    * d->frame.hd after the call. */
   void (*on_frame)(void *user, decoded_frame *d);
   /* "preface", "bad-preface", "unexpected-preface", "truncated",
-   * "decode-error" */
+   * "decode-error" (the peer's bytes), "limit" (the decoder had no memory
+   * to keep a frame that straddles two deliveries: the frame is lost) */
   void (*on_event)(void *user, const char *event, uint64_t offset, const char *message);
   void *user;
 } stream_decoder_callbacks;

@@ -298,16 +298,14 @@ static void on_frame(void *user, h2_conn *c, int dir, const decoded_frame *d) {
 
 static void on_event(void *user, h2_conn *c, int dir, const char *event, uint64_t offset,
                      const char *message, const event_data *data) {
-  (void)dir, (void)offset, (void)data;
+  (void)dir, (void)offset, (void)message, (void)data;
   collect_state *cs = user;
   replay_conn *rc = c->sink_conn;
   if (rc && !strcmp(event, "gap")) rc->gaps = true;
   /* The decoder had no memory for something (a "limit" of kind
-   * limit-memory, or a direction it could not decode): the recording would
-   * be incomplete without a word. */
-  if (!strcmp(event, "limit") ||
-      (!strcmp(event, "decode-error") && message && strstr(message, "out of memory")))
-    cs->oom = true;
+   * limit-memory: h2_conn says every such loss so): the recording would be
+   * incomplete without a word. */
+  if (!strcmp(event, "limit")) cs->oom = true;
 }
 
 static void on_upgrade_request(void *user, h2_conn *c, const h2_header *fields, size_t count) {

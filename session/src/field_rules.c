@@ -251,8 +251,6 @@ size_t h2_fields_check(int kind, const h2_header *fields, const h2_hpack_field_i
     case 14:
       if (kind != H2_FIELDS_TRAILERS && is(h, "content-length")) note_length(&k, i, h, f);
       break;
-    default:
-      break;
     }
   }
   f->status = status_of(status);

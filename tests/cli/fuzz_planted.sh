@@ -81,12 +81,12 @@ planted_test() {
   #    machine, seed 1: 8 of 10 runs in 5-125 s, 2 not in 300 s; seed 2 not
   #    in 150 s). Without a finding a fresh campaign with the same seed gets
   #    200 s more, twice at most.
-  local tries s=$seed secs=300
+  local tries secs=300
   for tries in 1 2 3; do
     port=$(free_port)
     rm -rf "$work/out"
     rc=0
-    timeout $((secs + 300)) "$H" fuzz "127.0.0.1:$port" --seed "$s" --time "$secs" --timeout 250ms \
+    timeout $((secs + 300)) "$H" fuzz "127.0.0.1:$port" --seed "$seed" --time "$secs" --timeout 250ms \
       --max-rss ${MAX_RSS_MIB}M --stop-on "$kind" --json --out "$work/out" \
       -- "$PY" "$server" --bug "$bug" --port "$port" >"$work/fuzz.json" 2>"$work/fuzz.err" || rc=$?
     [ $rc = 0 ] || [ $rc = 1 ] || fail "fuzz exit $rc: $(tail -3 "$work/fuzz.err")"
