@@ -7,8 +7,11 @@ per connection (tshark's tcp.stream = conn - 1) and stream, the request's
 both directions (the DATA payloads without padding: Length minus Pad Length
 and its octet when PADDED). Where tshark decoded a Content-Encoding ("Content-
 encoded entity body (gzip): N bytes -> M bytes") and ours decoded without a
-problem, the decoded sizes must be equal too. Exit 0 when they agree, 1 with
-the differences."""
+problem, the decoded sizes must be equal too. A record ends at a RST_STREAM
+from either side (docs/read-output.md, Exchanges): frames of the stream that
+the capture holds after it (DATA the client had in flight when the server's
+RST_STREAM came) are not counted on tshark's side either. Exit 0 when they
+agree, 1 with the differences."""
 import json
 import re
 import subprocess
@@ -35,6 +38,7 @@ theirs = defaultdict(lambda: {"method": None, "path": None, "status": None, "wir
                               "decoded": [None, None]})
 decoded_re = re.compile(r"Content-encoded entity body \(([^)]*)\): (\d+) bytes -> (\d+) bytes")
 server_ports = set(ports)
+reset = set()  # (conn, stream) whose RST_STREAM has been seen
 for _, el in ET.iterparse(proc.stdout, events=("end",)):
     if el.tag != "packet":
         continue
@@ -57,7 +61,11 @@ for _, el in ET.iterparse(proc.stdout, events=("end",)):
         if "http2.streamid" not in kids or "http2.type" not in kids:
             continue
         sid = int(kids["http2.streamid"])
+        if (conn, sid) in reset:
+            continue
         t = theirs[(conn, sid)]
+        if kids["http2.type"] == "3":
+            reset.add((conn, sid))
         if kids["http2.type"] == "0":
             length = int(kids.get("http2.length", 0))
             flags = int(kids.get("http2.flags", "0"), 16)
