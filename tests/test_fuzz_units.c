@@ -1,7 +1,8 @@
 /* test_fuzz_units.c — unit tests of the parts of `h2scope fuzz` that need no
  * peer: the generator (same seed, same numbers), lines taken apart and put
  * back (the bytes stay the same), mutations (deterministic for a seed, every
- * result still a line of the check language), field blocks encoded again
+ * result still a line of the check language; amplification sends more of the
+ * same frames), field blocks encoded again
  * with a consistent table, minimization against a predicate, the judge on a
  * recorded exchange (signature and protocol findings) and the pcap writer
  * (read back with libpcap). */
@@ -127,6 +128,57 @@ START_TEST(mutations_deterministic_and_valid) {
   fuzz_input_free(&a);
   fuzz_input_free(&b);
   fuzz_input_free(&donor);
+}
+END_TEST
+
+/* Amplifying: the line sends the same frame more times (the stream ids may
+ * step by 2 in a LOOP), every one of the three ways is taken, LOOP and
+ * repeat counts stop at their caps, and a line at the cap is not changed. */
+START_TEST(amplify_sends_more_of_the_same) {
+  fuzz_rng r;
+  fuzz_rng_seed(&r, 11);
+  bool seen_loop = false, seen_frame = false;
+  for (int i = 0; i < 200; i++) {
+    fuzz_input in;
+    memset(&in, 0, sizeof in);
+    ck_assert(fuzz_input_add(&in, "RST_STREAM - 1 u32:2"));
+    char what[64];
+    ck_assert(fuzz_mutate_amplify(&r, NULL, &in, what, sizeof what));
+    seen_loop |= !strcmp(what, "amplify-line");
+    seen_frame |= !strcmp(what, "amplify-frame");
+    h2_buf b = build(in.lines[0]);
+    ck_assert_msg(b.len > 13 && b.len % 13 == 0, "%s: %zu bytes", in.lines[0], b.len);
+    uint32_t sid = 1;
+    for (size_t off = 0; off < b.len; off += 13) {
+      const uint8_t *f = b.p + off;
+      ck_assert_uint_eq(f[3], H2_RST_STREAM);
+      uint32_t got = (uint32_t)f[5] << 24 | (uint32_t)f[6] << 16 | (uint32_t)f[7] << 8 | f[8];
+      ck_assert_msg(got == sid || got == sid + 2, "%s: stream %u after %u", in.lines[0], got, sid);
+      sid = got;
+      ck_assert_uint_eq(f[12], 2);
+    }
+    ck_assert_uint_le(b.len / 13, 1000);
+    h2_buf_free(&b);
+    fuzz_input_free(&in);
+  }
+  ck_assert(seen_loop && seen_frame);
+
+  fuzz_input in;
+  memset(&in, 0, sizeof in);
+  ck_assert(fuzz_input_add(
+      &in, "LOOP 1000 2: HEADERS END_STREAM|END_HEADERS 1 req & RST_STREAM - 1 u32:8"));
+  char what[64];
+  ck_assert(fuzz_mutate_amplify(&r, NULL, &in, what, sizeof what));
+  ck_assert_str_eq(what, "amplify-loop");
+  ck_assert_str_eq(in.lines[0],
+                   "LOOP 2000 2: HEADERS END_STREAM|END_HEADERS 1 req & RST_STREAM - 1 u32:8");
+  ck_assert(!fuzz_mutate_amplify(&r, NULL, &in, what, sizeof what));
+  ck_assert_str_eq(in.lines[0],
+                   "LOOP 2000 2: HEADERS END_STREAM|END_HEADERS 1 req & RST_STREAM - 1 u32:8");
+  ck_assert(fuzz_input_set(&in, 0, "PING - 0 zeros:8 repeat:1000"));
+  ck_assert(!fuzz_mutate_amplify(&r, NULL, &in, what, sizeof what) ||
+            !strcmp(what, "amplify-line"));
+  fuzz_input_free(&in);
 }
 END_TEST
 
@@ -297,6 +349,7 @@ static Suite *suite(void) {
   tcase_add_test(t, rng_is_deterministic);
   tcase_add_test(t, frame_round_trip);
   tcase_add_test(t, mutations_deterministic_and_valid);
+  tcase_add_test(t, amplify_sends_more_of_the_same);
   tcase_add_test(t, fields_reencoded_consistently);
   tcase_add_test(t, minimize_to_the_cause);
   tcase_add_test(t, judge_signature_and_findings);

@@ -353,6 +353,50 @@ static bool frame_mutation(fuzz_rng *r, const check_build_ctx *ctx, fuzz_input *
   return ok;
 }
 
+/* ---- amplification ---- */
+
+#define AMPLIFY_LOOPS_MAX 2000 /* as the LOOP count mutation */
+#define AMPLIFY_REPEAT_MAX 1000
+
+static unsigned long grow(fuzz_rng *r, unsigned long n, unsigned long most) {
+  unsigned long k = n * (2 + fuzz_rng_below(r, 7));
+  return k > most ? most : k;
+}
+
+bool fuzz_mutate_amplify(fuzz_rng *r, const check_build_ctx *ctx, fuzz_input *in, char *what,
+                         size_t cap) {
+  if (!in->n) return false;
+  size_t i = fuzz_rng_below(r, (uint32_t)in->n);
+  fuzz_line *l = malloc(sizeof *l);
+  fuzz_frame *f = malloc(sizeof *f);
+  char *text = malloc(FUZZ_LINE_MAX + 1);
+  const char *name = "";
+  bool ok = l && f && text && fuzz_line_split(in->lines[i], l);
+  if (ok && l->loops) { /* more rounds of the LOOP */
+    name = "amplify-loop";
+    ok = l->loops < AMPLIFY_LOOPS_MAX;
+    l->loops = grow(r, l->loops, AMPLIFY_LOOPS_MAX);
+  } else if (ok && fuzz_rng_chance(r, 1, 2)) { /* the line in a LOOP: new streams, or the same */
+    name = "amplify-line";
+    l->loops = 2 + fuzz_rng_below(r, 15);
+    l->step = fuzz_rng_chance(r, 2, 3) ? 2 : 0;
+  } else if (ok) { /* one frame of it sent more times (repeat:N) */
+    name = "amplify-frame";
+    size_t p = fuzz_rng_below(r, (uint32_t)l->n);
+    ok = fuzz_frame_parse(ctx, l->parts[p], f) && !f->raw && f->repeat < AMPLIFY_REPEAT_MAX;
+    if (ok) {
+      f->repeat = (unsigned)grow(r, f->repeat, AMPLIFY_REPEAT_MAX);
+      ok = fuzz_frame_print(f, l->parts[p], sizeof l->parts[p]);
+    }
+  }
+  ok = ok && fuzz_line_join(l, text, FUZZ_LINE_MAX + 1) && fuzz_input_set(in, i, text);
+  free(l);
+  free(f);
+  free(text);
+  snprintf(what, cap, "%s", ok ? name : "");
+  return ok;
+}
+
 /* The handshake's SETTINGS (our first frame, §3.4): a setting with an
  * interesting value, or the default again. */
 static bool handshake_mutation(fuzz_rng *r, fuzz_input *in, const char **name) {

@@ -23,4 +23,13 @@
 unsigned fuzz_mutate(fuzz_rng *r, const check_build_ctx *ctx, fuzz_input *in,
                      const fuzz_input *donor, unsigned most, char *what, size_t cap);
 
+/* One mutation that makes an input do more of what it does, for inputs
+ * after which the target grew (fuzz_run.c): a line's LOOP count multiplied
+ * (at most 2000), a line without one put in a LOOP of 2 to 16 rounds (on
+ * new streams, step 2, or on the same ones, step 0), or one frame's repeat:N
+ * multiplied (at most 1000). False when the line picked cannot grow; `what`
+ * gets the mutation's name. */
+bool fuzz_mutate_amplify(fuzz_rng *r, const check_build_ctx *ctx, fuzz_input *in, char *what,
+                         size_t cap);
+
 #endif

@@ -47,45 +47,79 @@ static bool suspicious(const fuzz_outcome *out) {
 /* With a command, the target's size is a second signal next to the
  * reactions: an input after which the RSS reached a new high by
  * FUZZ_RSS_STEP joins the corpus as favoured, so that what makes the target
- * grow is mutated further (repeated, looped) towards a memory finding. The
- * favoured keep how much they raised the high; when the list is full, a new
- * one takes the place of the one that raised it least, if it raised it more. */
-static void memory_feedback(fuzz_state *s, const fuzz_input *in, fuzz_corpus *corpus) {
+ * grow is amplified (fuzz_mutate_amplify: looped, repeated) and mutated
+ * further towards a memory finding. One small leak (a few pages per input)
+ * found by chance thus becomes an input that grows the target by megabytes
+ * within tens of inputs, where the same leak met again by chance would take
+ * thousands of inputs to pile up to --max-rss.
+ *
+ * Such an input runs once more at once: a leak grows the target again
+ * (FUZZ_RSS_STEP / 2 or more), while a one-off growth (a pool or a table
+ * filled to its size, the allocator's first use of a size) does not. The
+ * favoured that grow again rank above those that do not, then by how much
+ * they raised the high; when the list is full, a new one takes the place of
+ * the lowest, if it ranks above it. A restarted target starts a new high. */
+static bool ranks_above(const fuzz_state *s, bool again, uint64_t growth, size_t i) {
+  if (again != s->favoured_again[i]) return again;
+  return growth > s->favoured_growth[i];
+}
+
+static void memory_feedback(fuzz_state *s, const fuzz_input *in, fuzz_corpus *corpus,
+                            fuzz_outcome *scratch) {
   uint64_t now, start;
+  unsigned starts = fuzz_target_starts(s->o->peer);
+  if (starts != s->rss_starts) s->rss_high = 0;
+  s->rss_starts = starts;
   fuzz_target_rss(s->o->peer, &now, &start);
   if (!now) return;
   if (!s->rss_high) s->rss_high = now;
   if (now < s->rss_high + FUZZ_RSS_STEP) return;
   uint64_t growth = now - s->rss_high;
   s->rss_high = now;
+  fuzz_exec_run(&s->x, in, "ANY", scratch); /* a connection, not another input */
+  s->st->connections++;
+  fuzz_target_rss(s->o->peer, &now, &start);
+  if (!now) return; /* it died: the next input's health check says so */
+  bool again = now >= s->rss_high + FUZZ_RSS_STEP / 2;
+  if (now > s->rss_high) s->rss_high = now;
   size_t slot = s->nfavoured;
   if (slot == FUZZ_FAVOURED) {
     slot = 0;
     for (size_t i = 1; i < FUZZ_FAVOURED; i++)
-      if (s->favoured_growth[i] < s->favoured_growth[slot]) slot = i;
-    if (s->favoured_growth[slot] >= growth) return;
+      if (ranks_above(s, s->favoured_again[slot], s->favoured_growth[slot], i)) slot = i;
+    if (!ranks_above(s, again, growth, slot)) return;
   }
   if (!fuzz_corpus_add(corpus, in)) return;
   s->favoured[slot] = corpus->n - 1;
   s->favoured_growth[slot] = growth;
+  s->favoured_again[slot] = again;
   if (slot == s->nfavoured) s->nfavoured++;
 }
 
-/* The input to mutate next: half of the time any of the corpus; else,
- * when there are favoured ones, the one that made the target grow most or
- * (as often) any favoured one. */
-static const fuzz_input *pick_parent(fuzz_state *s, const fuzz_corpus *corpus) {
+/* The input to mutate next: half of the time any of the corpus; else one
+ * of the favoured of the higher rank (those that grew the target again, if
+ * any): the one that raised the high most or (as often) any of them
+ * (*favoured says which). */
+static const fuzz_input *pick_parent(fuzz_state *s, const fuzz_corpus *corpus, bool *favoured) {
+  *favoured = false;
   if (!s->nfavoured || fuzz_rng_chance(&s->rng, 1, 2))
     return &corpus->items[fuzz_rng_below(&s->rng, (uint32_t)corpus->n)];
-  size_t pick = fuzz_rng_below(&s->rng, (uint32_t)s->nfavoured);
+  *favoured = true;
+  size_t top[FUZZ_FAVOURED], n = 0;
+  bool any_again = false;
+  for (size_t i = 0; i < s->nfavoured; i++)
+    any_again |= s->favoured_again[i];
+  for (size_t i = 0; i < s->nfavoured; i++)
+    if (s->favoured_again[i] == any_again) top[n++] = i;
+  size_t pick = top[fuzz_rng_below(&s->rng, (uint32_t)n)];
   if (fuzz_rng_chance(&s->rng, 1, 2))
-    for (size_t i = 0; i < s->nfavoured; i++)
-      if (s->favoured_growth[i] > s->favoured_growth[pick]) pick = i;
+    for (size_t k = 0; k < n; k++)
+      if (s->favoured_growth[top[k]] > s->favoured_growth[pick]) pick = top[k];
   return &corpus->items[s->favoured[pick]];
 }
 
 /* After one input: new reactions, the observer's findings, the peer's health. */
-static void after_input(fuzz_state *s, const fuzz_input *in, const fuzz_outcome *out, bool mutated,
+static void after_input(fuzz_state *s, const fuzz_input *in, fuzz_outcome *out, bool mutated,
                         fuzz_corpus *corpus, double *last_canary) {
   s->st->execs++;
   s->st->connections++;
@@ -95,7 +129,6 @@ static void after_input(fuzz_state *s, const fuzz_input *in, const fuzz_outcome 
     if (s->cb->on_reaction) s->cb->on_reaction(s->cb->user, s->st->execs, out->re.signature);
     if (mutated) fuzz_corpus_add(corpus, in);
   }
-  memory_feedback(s, in, corpus);
   for (size_t i = 0; i < out->re.nfindings && !s->stop; i++) {
     const char *section = "", *desc = "";
     int idx = h2_observer_rule_index(out->re.finding[i]);
@@ -118,7 +151,11 @@ static void after_input(fuzz_state *s, const fuzz_input *in, const fuzz_outcome 
   char why[320];
   int kind = fuzz_target_health(s->o->peer, ask_canary, odd, why, sizeof why);
   s->st->connections += ask_canary || odd;
-  if (kind != FUZZ_NONE) fuzz_finding_handle(s, kind, NULL, why, in);
+  if (kind != FUZZ_NONE) {
+    fuzz_finding_handle(s, kind, NULL, why, in);
+    return;
+  }
+  memory_feedback(s, in, corpus, out); /* out is spent: the run again goes there */
 }
 
 static void loop(fuzz_state *s, fuzz_corpus *corpus) {
@@ -141,10 +178,15 @@ static void loop(fuzz_state *s, fuzz_corpus *corpus) {
   while (out && corpus->n && !time_up(s) && stale < 1000) {
     bool fresh = false;
     for (int t = 0; t < PICK_TRIES && !fresh; t++) {
-      const fuzz_input *parent = pick_parent(s, corpus);
+      bool favoured;
+      const fuzz_input *parent = pick_parent(s, corpus, &favoured);
       const fuzz_input *donor = &corpus->items[fuzz_rng_below(&s->rng, (uint32_t)corpus->n)];
       if (!fuzz_input_copy(&mutant, parent)) break;
-      if (!fuzz_mutate(&s->rng, &s->ctx, &mutant, donor, MUTATIONS_MAX, what, sizeof what))
+      /* half of a favoured parent's mutants do more of what grew the target */
+      bool grown = favoured && fuzz_rng_chance(&s->rng, 1, 2) &&
+                   fuzz_mutate_amplify(&s->rng, &s->ctx, &mutant, what, sizeof what);
+      if (!grown &&
+          !fuzz_mutate(&s->rng, &s->ctx, &mutant, donor, MUTATIONS_MAX, what, sizeof what))
         continue;
       /* a mutant check cannot send (or a case file not load) is not run */
       fresh = fuzz_hashset_add(&s->inputs, fuzz_input_hash(&mutant)) && fuzz_input_valid(&mutant);

@@ -16,7 +16,7 @@
 #define FUZZ_WHY_SEEN 32
 #define FUZZ_RECENT 4
 #define FUZZ_FAVOURED 16
-#define FUZZ_RSS_STEP (128u * 1024)
+#define FUZZ_RSS_STEP (64u * 1024) /* 16 pages: one leaked buffer of 64 KiB counts */
 /* A memory finding is judged over this many runs of its input on a
  * restarted target (growth per run above --max-rss / FUZZ_MEMORY_REPEAT):
  * a leak that piles up over many inputs is pinned on one that leaks by
@@ -46,6 +46,8 @@ typedef struct fuzz_state {
   uint64_t rss_high;
   size_t favoured[FUZZ_FAVOURED];
   uint64_t favoured_growth[FUZZ_FAVOURED]; /* how much each one raised the high */
+  bool favoured_again[FUZZ_FAVOURED];      /* and whether it grew the target again */
+  unsigned rss_starts;                     /* the target's starts when rss_high was taken */
   size_t nfavoured;
   double start;
   bool stop; /* the peer is gone (no command to restart it) or enough findings */

@@ -141,6 +141,7 @@ void fuzz_target_rss(fuzz_target *t, uint64_t *now, uint64_t *start) {
   *now = *start = 0;
   if (!t->mon) return;
   target_status st;
+  target_monitor_sample_now(t->mon); /* the growth belongs to the input just run */
   target_monitor_poll(t->mon, &st);
   *now = st.rss;
   *start = st.rss_start;

@@ -325,6 +325,11 @@ target_monitor *target_monitor_start(const target_monitor_opts *o, char *err, si
   return m;
 }
 
+void target_monitor_sample_now(target_monitor *m) {
+  reap(m);
+  sample(m, true);
+}
+
 void target_monitor_poll(target_monitor *m, target_status *st) {
   reap(m);
   sample(m, false);

@@ -50,6 +50,10 @@ target_monitor *target_monitor_start(const target_monitor_opts *o, char *err, si
  * blocks for more than a few milliseconds. */
 void target_monitor_poll(target_monitor *m, target_status *st);
 
+/* Samples /proc now, however recently it was sampled (poll samples at
+ * most every 20 ms): for a caller that pins a growth on what it just did. */
+void target_monitor_sample_now(target_monitor *m);
+
 /* Stops the target if it runs (SIGTERM, SIGKILL after 2 s), starts it again
  * and waits until it accepts. 0 on success, -1 with err filled. */
 int target_monitor_restart(target_monitor *m, char *err, size_t err_cap);
