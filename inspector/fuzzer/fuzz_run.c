@@ -105,7 +105,7 @@ static const fuzz_input *pick_parent(fuzz_state *s, const fuzz_corpus *corpus, b
   if (!s->nfavoured || fuzz_rng_chance(&s->rng, 1, 2))
     return &corpus->items[fuzz_rng_below(&s->rng, (uint32_t)corpus->n)];
   *favoured = true;
-  size_t top[FUZZ_FAVOURED], n = 0;
+  size_t top[FUZZ_FAVOURED] = {0}, n = 0;
   bool any_again = false;
   for (size_t i = 0; i < s->nfavoured; i++)
     any_again |= s->favoured_again[i];
