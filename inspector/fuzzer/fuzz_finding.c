@@ -235,7 +235,6 @@ void fuzz_finding_handle(fuzz_state *s, int kind, const char *id, const char *wh
       s->st->restarts++;
     else
       s->stop = true;
-    s->rss_high = 0;
     fuzz_input_free(&work);
     fuzz_transcript_free(&found);
     free(f);

@@ -10,6 +10,7 @@
 #include "h2/frame.h"
 
 #define COUNT(a) (sizeof a / sizeof *a)
+#define LOOPS_MAX 2000 /* what a mutation makes a LOOP count at most */
 
 /* Frames a mutation can insert; '@' stands for a stream id of the input (or
  * the next unused one), '#' for an interesting 32-bit number. */
@@ -331,7 +332,7 @@ static bool frame_mutation(fuzz_rng *r, const check_build_ctx *ctx, fuzz_input *
   if (ok && l->loops && fuzz_rng_chance(r, 1, 4)) { /* the LOOP count */
     *name = "loop";
     l->loops = fuzz_rng_chance(r, 1, 2) ? l->loops / 2 + 1 : l->loops * 2;
-    if (l->loops > 2000) l->loops = 2000;
+    if (l->loops > LOOPS_MAX) l->loops = LOOPS_MAX;
   } else if (ok) {
     size_t p = fuzz_rng_below(r, (uint32_t)l->n);
     ok = fuzz_frame_parse(ctx, l->parts[p], f);
@@ -355,7 +356,6 @@ static bool frame_mutation(fuzz_rng *r, const check_build_ctx *ctx, fuzz_input *
 
 /* ---- amplification ---- */
 
-#define AMPLIFY_LOOPS_MAX 2000 /* as the LOOP count mutation */
 #define AMPLIFY_REPEAT_MAX 1000
 
 static unsigned long grow(fuzz_rng *r, unsigned long n, unsigned long most) {
@@ -374,8 +374,8 @@ bool fuzz_mutate_amplify(fuzz_rng *r, const check_build_ctx *ctx, fuzz_input *in
   bool ok = l && f && text && fuzz_line_split(in->lines[i], l);
   if (ok && l->loops) { /* more rounds of the LOOP */
     name = "amplify-loop";
-    ok = l->loops < AMPLIFY_LOOPS_MAX;
-    l->loops = grow(r, l->loops, AMPLIFY_LOOPS_MAX);
+    ok = l->loops < LOOPS_MAX;
+    l->loops = grow(r, l->loops, LOOPS_MAX);
   } else if (ok && fuzz_rng_chance(r, 1, 2)) { /* the line in a LOOP: new streams, or the same */
     name = "amplify-line";
     l->loops = 2 + fuzz_rng_below(r, 15);

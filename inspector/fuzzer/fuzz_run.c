@@ -65,12 +65,9 @@ static bool ranks_above(const fuzz_state *s, bool again, uint64_t growth, size_t
 }
 
 static void memory_feedback(fuzz_state *s, const fuzz_input *in, fuzz_corpus *corpus,
-                            fuzz_outcome *scratch) {
-  uint64_t now, start;
-  unsigned starts = fuzz_target_starts(s->o->peer);
+                            fuzz_outcome *scratch, uint64_t now, unsigned starts) {
   if (starts != s->rss_starts) s->rss_high = 0;
   s->rss_starts = starts;
-  fuzz_target_rss(s->o->peer, &now, &start);
   if (!now) return;
   if (!s->rss_high) s->rss_high = now;
   if (now < s->rss_high + FUZZ_RSS_STEP) return;
@@ -78,7 +75,7 @@ static void memory_feedback(fuzz_state *s, const fuzz_input *in, fuzz_corpus *co
   s->rss_high = now;
   fuzz_exec_run(&s->x, in, "ANY", scratch); /* a connection, not another input */
   s->st->connections++;
-  fuzz_target_rss(s->o->peer, &now, &start);
+  fuzz_target_rss(s->o->peer, &now, &starts);
   if (!now) return; /* it died: the next input's health check says so */
   bool again = now >= s->rss_high + FUZZ_RSS_STEP / 2;
   if (now > s->rss_high) s->rss_high = now;
@@ -148,6 +145,10 @@ static void after_input(fuzz_state *s, const fuzz_input *in, fuzz_outcome *out, 
   double now = check_now();
   bool ask_canary = now - *last_canary >= s->o->canary_every;
   if (ask_canary || odd) *last_canary = now;
+  /* sampled once: the health check just after reads the same sample */
+  uint64_t rss;
+  unsigned starts;
+  fuzz_target_rss(s->o->peer, &rss, &starts);
   char why[320];
   int kind = fuzz_target_health(s->o->peer, ask_canary, odd, why, sizeof why);
   s->st->connections += ask_canary || odd;
@@ -155,7 +156,7 @@ static void after_input(fuzz_state *s, const fuzz_input *in, fuzz_outcome *out, 
     fuzz_finding_handle(s, kind, NULL, why, in);
     return;
   }
-  memory_feedback(s, in, corpus, out); /* out is spent: the run again goes there */
+  memory_feedback(s, in, corpus, out, rss, starts); /* out is spent: a run again goes there */
 }
 
 static void loop(fuzz_state *s, fuzz_corpus *corpus) {

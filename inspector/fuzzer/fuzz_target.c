@@ -137,25 +137,19 @@ bool fuzz_target_restart(fuzz_target *t, char *err, size_t cap) {
   return target_monitor_restart(t->mon, err, cap) == 0;
 }
 
-void fuzz_target_rss(fuzz_target *t, uint64_t *now, uint64_t *start) {
-  *now = *start = 0;
+void fuzz_target_rss(fuzz_target *t, uint64_t *now, unsigned *starts) {
+  *now = 0;
+  *starts = 0;
   if (!t->mon) return;
   target_status st;
   target_monitor_sample_now(t->mon); /* the growth belongs to the input just run */
   target_monitor_poll(t->mon, &st);
   *now = st.rss;
-  *start = st.rss_start;
+  *starts = st.starts;
 }
 
 const char *fuzz_target_stderr(fuzz_target *t, size_t *len) {
   *len = 0;
   if (!t->mon) return "";
   return target_monitor_stderr(t->mon, len);
-}
-
-unsigned fuzz_target_starts(fuzz_target *t) {
-  if (!t->mon) return 0;
-  target_status st;
-  target_monitor_poll(t->mon, &st);
-  return st.starts;
 }

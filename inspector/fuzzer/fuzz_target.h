@@ -41,10 +41,10 @@ int fuzz_target_health(fuzz_target *t, bool ask, bool suspicious, char *why, siz
 /* Restarts the command (after a finding, before each minimization step);
  * false with err. Without a command: false. */
 bool fuzz_target_restart(fuzz_target *t, char *err, size_t cap);
-/* The target's RSS now and after start-up (bytes; 0 without a command). */
-void fuzz_target_rss(fuzz_target *t, uint64_t *now, uint64_t *start);
+/* The target's RSS sampled now (bytes; 0 without a command) and how many
+ * times it was started (a restart begins a new history of its size). */
+void fuzz_target_rss(fuzz_target *t, uint64_t *now, unsigned *starts);
 /* The kept tail of its stderr (sanitizer reports), "" without a command. */
 const char *fuzz_target_stderr(fuzz_target *t, size_t *len);
-unsigned fuzz_target_starts(fuzz_target *t);
 
 #endif
